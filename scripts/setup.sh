@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# setup.sh [BUILD_DIR [CMAKE_ARGS...]]: installs the Debian packages mmpath
+# needs when they are missing (as root), then configures and builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian 12 packages: build tools, the libraries we link, and what the
+# tests drive (sqlite3 CLI, python3 for the bench peers' agreement check).
+PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
+libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing Debian packages:$missing (run as root to install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
+
+build=${1:-build}
+shift || true
+cmake -S . -B "$build" -G Ninja "$@" >/dev/null
+cmake --build "$build"

@@ -1,0 +1,42 @@
+/* cli.h: the mmpath command line. One file per command (cmd_*.c); main.c
+ * holds the table. Exit codes (docs/cli.md):
+ *   0 success; 1 the input was read but has errors (invalid record, refused
+ *   move); 2 usage error; 3 knowledge base or database cannot be opened;
+ *   4 internal error (out of memory, I/O). */
+#ifndef MM_CLI_H
+#define MM_CLI_H
+
+enum {
+  MM_EXIT_OK = 0,
+  MM_EXIT_INVALID = 1,
+  MM_EXIT_USAGE = 2,
+  MM_EXIT_SETUP = 3,
+  MM_EXIT_INTERNAL = 4
+};
+
+typedef struct mm_command {
+  const char *name;
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+  const char *summary;
+} mm_command;
+
+int mm_cmd_facts(int argc, char **argv);
+int mm_cmd_evaluate(int argc, char **argv);
+int mm_cmd_kb(int argc, char **argv);
+int mm_cmd_score(int argc, char **argv);
+int mm_cmd_trials(int argc, char **argv);
+int mm_cmd_screen(int argc, char **argv);
+int mm_cmd_referral(int argc, char **argv);
+int mm_cmd_funnel(int argc, char **argv);
+int mm_cmd_serve(int argc, char **argv);
+int mm_cmd_token(int argc, char **argv);
+int mm_cmd_demo(int argc, char **argv);
+
+/* The knowledge-base directory: --kb DIR, else $MMPATH_KB, else the kb/ of
+ * the source tree this binary was built from, else /usr/share/mmpath/kb. */
+const char *mm_cli_kb_dir(const char *flag_value);
+
+/* Reads a whole file ("-" is standard input) into a malloc'd buffer. */
+char *mm_cli_read_file(const char *path, size_t *len_out);
+
+#endif

@@ -1,0 +1,73 @@
+/* main.c: `mmpath COMMAND ...`: dispatch to one cmd_*.c per command. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+static const mm_command commands[] = {
+    {"facts", mm_cmd_facts, "derived facts of a patient record"},
+    /* ORDER: as shown by `mmpath help` */
+};
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: mmpath COMMAND [ARGS]\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\n`mmpath COMMAND --help` for a command's options; docs/cli.md for all.\n");
+}
+
+const char *mm_cli_kb_dir(const char *flag_value) {
+  if (flag_value) return flag_value;
+  const char *env = getenv("MMPATH_KB");
+  if (env && *env) return env;
+  struct stat st;
+  if (stat(MMPATH_SOURCE_DIR "/kb/manifest.yaml", &st) == 0) return MMPATH_SOURCE_DIR "/kb";
+  return "/usr/share/mmpath/kb";
+}
+
+char *mm_cli_read_file(const char *path, size_t *len_out) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) return NULL;
+  size_t len = 0, cap = 65536;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t n = fread(buf + len, 1, cap - len - 1, f);
+    len += n;
+    if (n == 0) break;
+    if (cap - len - 1 == 0) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  if (f != stdin) fclose(f);
+  if (buf) {
+    buf[len] = '\0';
+    *len_out = len;
+  }
+  return buf;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+      strcmp(argv[1], "-h") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? MM_EXIT_USAGE : MM_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("mmpath 0.1.0\n");
+    return MM_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "mmpath: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return MM_EXIT_USAGE;
+}

@@ -1,0 +1,62 @@
+/* json.h: a strict RFC 8259 JSON reader into an arena-owned tree.
+ *
+ * Why our own: patient records arrive one per line by the million in registry
+ * screening (bench/), and every value needs its line and column for error
+ * messages. The tree lives in the caller's arena: parsing a record costs a few
+ * bump allocations and freeing it costs nothing. Duplicate keys, NaN,
+ * Infinity, lone surrogates, invalid UTF-8 and trailing text are errors. */
+#ifndef MM_JSON_H
+#define MM_JSON_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+typedef enum {
+  MM_JSON_NULL,
+  MM_JSON_FALSE,
+  MM_JSON_TRUE,
+  MM_JSON_NUMBER,
+  MM_JSON_STRING,
+  MM_JSON_ARRAY,
+  MM_JSON_OBJECT
+} mm_json_type;
+
+typedef struct mm_json mm_json;
+typedef struct mm_json_member {
+  const char *key;   /* NUL-terminated, unescaped */
+  mm_json *value;
+} mm_json_member;
+
+struct mm_json {
+  mm_json_type type;
+  int line, col;          /* 1-based position of the value's first byte */
+  bool is_integer;        /* number written without fraction or exponent */
+  double number;
+  int64_t integer;        /* valid when is_integer */
+  const char *str;        /* string value, NUL-terminated (may contain none) */
+  size_t len;             /* string length, or element/member count */
+  mm_json **items;        /* array elements */
+  mm_json_member *members;/* object members, in input order */
+};
+
+typedef struct mm_json_error {
+  int line, col;
+  char text[160];
+} mm_json_error;
+
+#define MM_JSON_MAX_DEPTH 256
+
+/* Parses exactly one JSON text (surrounding white space allowed). Returns the
+ * root, owned by arena, or NULL with *err filled (arena->failed on OOM). */
+mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
+                       mm_json_error *err);
+
+/* Borrowed lookups; NULL when absent. A member whose value is null is
+ * returned as is: callers treat JSON null as absent via mm_json_present. */
+mm_json *mm_json_get(const mm_json *obj, const char *key);
+bool mm_json_present(const mm_json *v);
+const char *mm_json_type_name(mm_json_type t);
+
+#endif

@@ -1,0 +1,130 @@
+/* arena.c: a chunked bump allocator. Define MM_DEBUG_ARENA to make every
+ * allocation its own malloc block so AddressSanitizer sees overflows. */
+#include "util/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mm_arena_block {
+  mm_arena_block *next;
+  size_t used, size;
+  max_align_t data[];
+};
+
+void mm_arena_init(mm_arena *a, size_t block_size) {
+  a->head = NULL;
+  a->block_size = block_size ? block_size : 16384;
+  a->failed = false;
+}
+
+static size_t align_up(size_t n) {
+  size_t al = _Alignof(max_align_t);
+  return (n + al - 1) & ~(al - 1);
+}
+
+void *mm_arena_alloc(mm_arena *a, size_t n) {
+  if (n == 0) n = 1;
+  n = align_up(n);
+#ifndef MM_DEBUG_ARENA
+  mm_arena_block *b = a->head;
+  if (b && b->size - b->used >= n) {
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+  }
+  size_t size = n > a->block_size ? n : a->block_size;
+#else
+  size_t size = n;
+#endif
+  mm_arena_block *nb = malloc(sizeof *nb + size);
+  if (!nb) {
+    a->failed = true;
+    return NULL;
+  }
+  nb->size = size;
+  nb->used = n;
+#ifndef MM_DEBUG_ARENA
+  /* An oversized block goes behind the head so the head's room stays usable. */
+  if (a->head && size > a->block_size) {
+    nb->next = a->head->next;
+    a->head->next = nb;
+  } else {
+    nb->next = a->head;
+    a->head = nb;
+  }
+#else
+  nb->next = a->head;
+  a->head = nb;
+#endif
+  memset(nb->data, 0, n);
+  return nb->data;
+}
+
+char *mm_arena_strndup(mm_arena *a, const char *s, size_t n) {
+  char *p = mm_arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *mm_arena_strdup(mm_arena *a, const char *s) {
+  return s ? mm_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *mm_arena_printf(mm_arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return NULL;
+  char *p = mm_arena_alloc(a, (size_t)n + 1);
+  if (!p) return NULL;
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void *mm_arena_grow(mm_arena *a, void *old, size_t old_n, size_t new_n,
+                    size_t elem) {
+  if (new_n && elem > SIZE_MAX / new_n) {
+    a->failed = true;
+    return NULL;
+  }
+  void *p = mm_arena_alloc(a, new_n * elem);
+  if (p && old && old_n) memcpy(p, old, old_n * elem);
+  return p;
+}
+
+void mm_arena_reset(mm_arena *a) {
+  mm_arena_block *b = a->head;
+  if (!b) return;
+  mm_arena_block *keep = b->size == a->block_size ? b : NULL;
+  mm_arena_block *next = b->next;
+  if (!keep) free(b);
+  for (b = next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  a->head = keep;
+  if (keep) {
+    keep->next = NULL;
+    keep->used = 0;
+  }
+  a->failed = false;
+}
+
+void mm_arena_free(mm_arena *a) {
+  mm_arena_block *b = a->head, *next;
+  for (; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  a->head = NULL;
+  a->failed = false;
+}

@@ -1,0 +1,31 @@
+/* arena.h: region allocation. Every evaluation, parsed record and loaded
+ * knowledge base owns one arena; freeing the arena frees everything in it.
+ * Allocation failure is sticky (arena->failed) so callers check once at the
+ * end of a phase, as SQLite checks db->mallocFailed. */
+#ifndef MM_ARENA_H
+#define MM_ARENA_H
+#include <stddef.h>
+#include <stdbool.h>
+
+typedef struct mm_arena_block mm_arena_block;
+typedef struct mm_arena {
+  mm_arena_block *head;
+  size_t block_size;
+  bool failed;
+} mm_arena;
+
+void mm_arena_init(mm_arena *a, size_t block_size);
+/* Zeroed memory aligned for any type; NULL (and a->failed) on failure. */
+void *mm_arena_alloc(mm_arena *a, size_t n);
+char *mm_arena_strdup(mm_arena *a, const char *s);
+char *mm_arena_strndup(mm_arena *a, const char *s, size_t n);
+char *mm_arena_printf(mm_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Grow an array owned by the arena: copies old contents (old is not freed). */
+void *mm_arena_grow(mm_arena *a, void *old, size_t old_n, size_t new_n,
+                    size_t elem);
+/* Forget everything allocated but keep the first block for reuse. */
+void mm_arena_reset(mm_arena *a);
+void mm_arena_free(mm_arena *a);
+
+#endif

@@ -1,0 +1,87 @@
+/* date.c: civil-calendar conversions (Howard Hinnant's days_from_civil). */
+#include "util/date.h"
+
+#include <time.h>
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m) {
+  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : dm[m - 1];
+}
+
+mm_date mm_date_from_ymd(int y, int m, int d) {
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void mm_date_to_ymd(mm_date z, int *y, int *m, int *d) {
+  z += 719468;
+  int era = (z >= 0 ? z : z - 146096) / 146097;
+  int doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int digit(char c) { return c >= '0' && c <= '9' ? c - '0' : -1; }
+
+bool mm_date_parse(const char *s, size_t n, mm_date *out) {
+  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+  int v[8], k = 0;
+  for (size_t i = 0; i < 10; i++) {
+    if (i == 4 || i == 7) continue;
+    if ((v[k++] = digit(s[i])) < 0) return false;
+  }
+  if (v[0] == 0) return false;
+  int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+  int m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
+  *out = mm_date_from_ymd(y, m, d);
+  return true;
+}
+
+void mm_date_format(mm_date d, char buf[static 11]) {
+  int y, m, day;
+  mm_date_to_ymd(d, &y, &m, &day);
+  /* Every field is range-bound, so the output always fits. */
+  buf[0] = (char)('0' + y / 1000 % 10);
+  buf[1] = (char)('0' + y / 100 % 10);
+  buf[2] = (char)('0' + y / 10 % 10);
+  buf[3] = (char)('0' + y % 10);
+  buf[4] = '-';
+  buf[5] = (char)('0' + m / 10);
+  buf[6] = (char)('0' + m % 10);
+  buf[7] = '-';
+  buf[8] = (char)('0' + day / 10);
+  buf[9] = (char)('0' + day % 10);
+  buf[10] = '\0';
+}
+
+int mm_date_months_between(mm_date a, mm_date b) {
+  int ya, ma, da, yb, mb, db;
+  mm_date_to_ymd(a, &ya, &ma, &da);
+  mm_date_to_ymd(b, &yb, &mb, &db);
+  int months = (yb - ya) * 12 + (mb - ma);
+  if (db < da) months--;
+  return months;
+}
+
+int mm_date_years_between(mm_date a, mm_date b) {
+  int m = mm_date_months_between(a, b);
+  return m >= 0 ? m / 12 : -((-m + 11) / 12);
+}
+
+mm_date mm_date_today(void) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return mm_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}

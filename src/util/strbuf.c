@@ -1,0 +1,122 @@
+/* strbuf.c: see strbuf.h. */
+#include "util/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mm_strbuf_init(mm_strbuf *b, size_t max) {
+  b->data = NULL;
+  b->len = b->cap = 0;
+  b->max = max ? max : (size_t)1 << 30;
+  b->failed = false;
+}
+
+static bool reserve(mm_strbuf *b, size_t extra) {
+  if (b->failed) return false;
+  if (b->len + extra + 1 > b->max) {
+    b->failed = true;
+    return false;
+  }
+  if (b->len + extra + 1 <= b->cap) return true;
+  size_t cap = b->cap ? b->cap * 2 : 256;
+  while (cap < b->len + extra + 1) cap *= 2;
+  if (cap > b->max) cap = b->max;
+  char *p = realloc(b->data, cap);
+  if (!p) {
+    b->failed = true;
+    return false;
+  }
+  b->data = p;
+  b->cap = cap;
+  return true;
+}
+
+void mm_strbuf_add(mm_strbuf *b, const char *s, size_t n) {
+  if (!reserve(b, n)) return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void mm_strbuf_puts(mm_strbuf *b, const char *s) { mm_strbuf_add(b, s, strlen(s)); }
+
+void mm_strbuf_putc(mm_strbuf *b, char c) { mm_strbuf_add(b, &c, 1); }
+
+void mm_strbuf_printf(mm_strbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || !reserve(b, (size_t)n)) return;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
+  if (!s) {
+    mm_strbuf_puts(b, "null");
+    return;
+  }
+  mm_strbuf_putc(b, '"');
+  const char *run = s;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    mm_strbuf_add(b, run, (size_t)(s - run));
+    switch (c) {
+    case '"': mm_strbuf_puts(b, "\\\""); break;
+    case '\\': mm_strbuf_puts(b, "\\\\"); break;
+    case '\n': mm_strbuf_puts(b, "\\n"); break;
+    case '\r': mm_strbuf_puts(b, "\\r"); break;
+    case '\t': mm_strbuf_puts(b, "\\t"); break;
+    default: mm_strbuf_printf(b, "\\u%04x", c); break;
+    }
+    run = s + 1;
+  }
+  mm_strbuf_add(b, run, (size_t)(s - run));
+  mm_strbuf_putc(b, '"');
+}
+
+void mm_strbuf_html(mm_strbuf *b, const char *s) {
+  if (!s) return;
+  const char *run = s;
+  for (; *s; s++) {
+    const char *rep = NULL;
+    switch (*s) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    default: continue;
+    }
+    mm_strbuf_add(b, run, (size_t)(s - run));
+    mm_strbuf_puts(b, rep);
+    run = s + 1;
+  }
+  mm_strbuf_add(b, run, (size_t)(s - run));
+}
+
+void mm_strbuf_clear(mm_strbuf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+  b->failed = false;
+}
+
+char *mm_strbuf_steal(mm_strbuf *b) {
+  char *p = b->data;
+  if (!p) p = calloc(1, 1);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return p;
+}
+
+void mm_strbuf_free(mm_strbuf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
