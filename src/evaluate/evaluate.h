@@ -1,0 +1,73 @@
+/* evaluate.h: one patient's options with reasons: guideline regimens for the
+ * setting, approved therapies per label, trials, supportive care. One result
+ * tree, rendered by render_json.c, render_text.c and render_html.c. */
+#ifndef MM_EVALUATE_H
+#define MM_EVALUATE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "facts/facts.h"
+#include "kb/kb.h"
+#include "util/strbuf.h"
+
+typedef struct mm_eval_options {
+  mm_jurisdiction jurisdiction; /* default EU */
+  bool explain;                 /* keep traces (false for fast screening) */
+  bool trials, supportive;      /* include trials / supportive care */
+  const char *const *only;      /* option ids to evaluate, NULL-ended; NULL = all */
+} mm_eval_options;
+
+#define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL}
+
+typedef struct mm_criterion_result {
+  const mm_criterion *crit;
+  bool exclusion;     /* a trial exclusion: met when its rule is false */
+  mm_tv rule_value;   /* the rule's own value */
+  mm_tv result;       /* as it counts: exclusion negated; review false->unknown */
+  mm_rule_trace trace;/* filled when explaining */
+} mm_criterion_result;
+
+typedef struct mm_option_result {
+  const mm_option *opt;
+  const mm_indication *indication; /* therapy: the indication that decided */
+  mm_tv status;
+  bool implicit_setting;           /* guideline: criteria[0] is the setting */
+  mm_criterion_result *criteria;
+  size_t n_criteria;
+  const char *note;                /* e.g. "no EU indication granted by as_of" */
+} mm_option_result;
+
+typedef struct mm_supportive_result {
+  const mm_supportive *item;
+  mm_tv result;
+  mm_rule_trace trace;
+} mm_supportive_result;
+
+typedef struct mm_evaluation {
+  const mm_kb *kb;
+  const mm_patient *patient;
+  mm_facts *facts;
+  mm_eval_options opts;
+  mm_option_result *options; /* guideline regimens first (algorithm order), then therapies */
+  size_t n_options;
+  mm_option_result *trials;
+  size_t n_trials;
+  mm_supportive_result *supportive;
+  size_t n_supportive;
+  mm_diags *warnings;
+} mm_evaluation;
+
+int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,
+                mm_facts *facts, const mm_eval_options *opts);
+
+/* Renderers (lang "en" or "it"). */
+void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
+void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
+void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
+void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, const char *lang);
+void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, const char *lang);
+/* Errors of an invalid record: {"errors":[{"path","line","column","message"}]} */
+void mm_render_diags_json(mm_strbuf *b, const mm_diags *d);
+void mm_render_diags_text(mm_strbuf *b, const mm_diags *d);
+
+#endif

@@ -1,0 +1,287 @@
+/* kb.h: the knowledge base in memory. Loaded once from kb/ (YAML), then
+ * immutable and shared read-only by every thread: nothing here changes after
+ * mm_kb_load returns. Every string and array lives in the kb's arena. */
+#ifndef MM_KB_H
+#define MM_KB_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "facts/value.h"
+#include "rule/rule.h"
+#include "util/arena.h"
+#include "util/date.h"
+#include "util/diag.h"
+
+typedef struct mm_text {
+  const char *en, *it;
+} mm_text;
+
+typedef enum {
+  MM_VERIFIED = 0,   /* checked against the primary source */
+  MM_SECONDARY = 1,  /* checked through a secondary source only */
+  MM_UNVERIFIED = 2  /* not checked: needs clinician review, never a hard rule */
+} mm_verification;
+
+typedef struct mm_provenance {
+  const char **sources;
+  size_t n_sources;
+  mm_date updated, reviewed;
+  mm_verification verification;
+  const char *file; /* where the entry is written */
+  int line;
+} mm_provenance;
+
+typedef struct mm_class {
+  const char *id;
+  mm_text name;
+  const char **synonyms;
+  size_t n_synonyms;
+  int slot_exposed, slot_refractory, slot_current, slot_exposed_count,
+      slot_refractory_count;
+  mm_provenance prov;
+} mm_class;
+
+typedef struct mm_drug {
+  const char *id;   /* INN, as written in kb/vocabulary/drugs.yaml */
+  const char *key;  /* id with '-' and ' ' as '_': fact-name stem */
+  mm_text name;
+  int *classes;     /* indices into kb->classes */
+  size_t n_classes;
+  mm_text target;
+  const char *atc;
+  const char **brands, **synonyms;
+  size_t n_brands, n_synonyms;
+  int slot_exposed, slot_refractory, slot_current;
+  mm_provenance prov;
+} mm_drug;
+
+typedef struct mm_regimen {
+  const char *id;
+  const char **variants;
+  size_t n_variants;
+  int *drugs; /* indices into kb->drugs */
+  size_t n_drugs;
+  mm_text name;
+  mm_provenance prov;
+} mm_regimen;
+
+typedef struct mm_ambiguity {
+  const char *name;
+  const char **candidates;
+  size_t n_candidates;
+  mm_text reason;
+  mm_provenance prov;
+} mm_ambiguity;
+
+typedef struct mm_lab_unit {
+  const char *unit;
+  double factor; /* value in this unit * factor = value in canonical unit */
+} mm_lab_unit;
+
+typedef struct mm_lab {
+  const char *id;
+  mm_text name;
+  const char *unit; /* canonical; NULL for categorical tests */
+  mm_lab_unit *units;
+  size_t n_units;
+  bool has_range;
+  double min, max;
+  const char **values; /* categorical tests: allowed values (NULL-ended) */
+  size_t n_values;
+  int slot;
+  mm_provenance prov;
+} mm_lab;
+
+typedef struct mm_comorbidity {
+  const char *id;
+  mm_text name;
+  bool transplant_disqualifying;
+  int slot;
+  mm_provenance prov;
+} mm_comorbidity;
+
+typedef struct mm_criterion {
+  const char *id;
+  mm_text text;
+  bool has_review;
+  mm_text review;  /* why it needs clinician review */
+  const char *when;
+  mm_rule *rule;
+} mm_criterion;
+
+/* A fact defined in the rule language (kb/definitions.yaml). */
+typedef struct mm_composite {
+  const char *id;
+  mm_text text;
+  const char *when;
+  mm_rule *rule;
+  int slot;
+  mm_provenance prov;
+} mm_composite;
+
+typedef enum { MM_JURIS_EU = 0, MM_JURIS_US = 1 } mm_jurisdiction;
+
+typedef struct mm_indication {
+  const char *id;
+  mm_jurisdiction jurisdiction;
+  mm_text regimen;
+  mm_date approved;
+  const char *label;
+  mm_criterion *criteria;
+  size_t n_criteria;
+  mm_provenance prov;
+} mm_indication;
+
+typedef struct mm_evidence {
+  const char *trial, *ref, *n, *orr, *mpfs, *mdor;
+  mm_text note;
+} mm_evidence;
+
+typedef struct mm_deck_note {
+  mm_text says, now;
+  const char **sources;
+  size_t n_sources;
+} mm_deck_note;
+
+typedef enum {
+  MM_OPT_GUIDELINE = 0, /* guideline_regimen */
+  MM_OPT_THERAPY = 1,   /* approved_therapy */
+  MM_OPT_TRIAL = 2      /* trial */
+} mm_option_kind;
+
+typedef struct mm_option {
+  const char *id;
+  mm_option_kind kind;
+  const char *group;     /* algorithm | overlay | car_t | bispecific | ... */
+  mm_text name;
+  /* guideline regimens */
+  const char *setting;   /* the setting it is listed for */
+  const char *rule_tag;  /* R1..R7 */
+  mm_text setting_text;
+  const mm_regimen *regimen;
+  mm_text note;
+  mm_criterion *criteria; /* guideline: extra conditions; trial: inclusion */
+  size_t n_criteria;
+  /* approved therapies */
+  int *drugs;
+  size_t n_drugs;
+  mm_indication *indications;
+  size_t n_indications;
+  /* trials */
+  const char *phase, *status;
+  mm_date status_date;
+  mm_text title, population;
+  mm_text *arms;
+  size_t n_arms;
+  mm_criterion *exclusion;
+  size_t n_exclusion;
+  /* all */
+  mm_evidence *evidence;
+  size_t n_evidence;
+  mm_deck_note *deck;
+  size_t n_deck;
+  mm_provenance prov;
+} mm_option;
+
+typedef struct mm_supportive {
+  const char *id;
+  mm_text text;
+  const char *when;
+  mm_rule *rule;
+  mm_provenance prov;
+} mm_supportive;
+
+/* What computes a fact slot. */
+typedef enum {
+  MM_FACT_PATIENT,    /* computed by src/facts from the record */
+  MM_FACT_DRUG,       /* per drug: exposed / refractory / current */
+  MM_FACT_CLASS,      /* per class: exposed / refractory / current / counts */
+  MM_FACT_LAB,        /* latest lab value */
+  MM_FACT_COMORBIDITY,
+  MM_FACT_COMPOSITE,  /* kb/definitions.yaml rule */
+  MM_FACT_SCORE,      /* src/score */
+  MM_FACT_EVALUATION  /* set while evaluating options (candidate_car_t ...) */
+} mm_fact_source;
+
+typedef struct mm_fact_def {
+  const char *name;
+  mm_type type;
+  const char *const *values; /* strings: allowed values, NULL-ended */
+  const char *unit;          /* numbers: unit, or NULL */
+  mm_fact_source source;
+  int ref;                   /* drug, class, lab, comorbidity or composite index */
+} mm_fact_def;
+
+typedef struct mm_name_entry mm_name_entry; /* kb_names.c */
+
+typedef struct mm_kb {
+  mm_arena arena;
+  const char *dir;
+  const char *version, *schema_version;
+  mm_date released, reviewed;
+  mm_class *classes;
+  size_t n_classes;
+  mm_drug *drugs;
+  size_t n_drugs;
+  mm_regimen *regimens;
+  size_t n_regimens;
+  mm_ambiguity *ambiguities;
+  size_t n_ambiguities;
+  mm_lab *labs;
+  size_t n_labs;
+  mm_comorbidity *comorbidities;
+  size_t n_comorbidities;
+  /* kb/definitions.yaml */
+  int refractory_window_days;
+  mm_provenance refractory_prov;
+  const char **nonresponse; /* best responses counted as non-response */
+  size_t n_nonresponse;
+  mm_composite *composites;
+  size_t n_composites;
+  mm_composite transplant_rule; /* derived eligibility when not given */
+  /* the fact schema */
+  mm_fact_def *facts;
+  size_t n_facts;
+  /* options in output order: guideline (algorithm, overlay), therapies, trials */
+  mm_option *options;
+  size_t n_options;
+  mm_supportive *supportive;
+  size_t n_supportive;
+  mm_provenance supportive_prov;
+  mm_provenance algorithm_prov;
+  /* lookups */
+  mm_name_entry **names; /* open-addressing table of normalized names */
+  size_t names_cap;
+  int *fact_index;       /* open-addressing table of fact names -> slot */
+  size_t fact_index_cap;
+  struct mm_scores *scores; /* src/score, may be NULL */
+} mm_kb;
+
+/* Loads kb_dir. Every problem goes into diags (file:line:col); returns 0 when
+ * there is no error (warnings allowed), -1 otherwise (and *out is NULL). */
+int mm_kb_load(mm_kb **out, const char *kb_dir, mm_diags *diags);
+void mm_kb_free(mm_kb *kb);
+
+/* Fact slot of a name, or -1. */
+int mm_kb_fact_slot(const mm_kb *kb, const char *name);
+
+/* Name lookups: names are matched ignoring case, spaces, '-' and '_'. */
+const mm_drug *mm_kb_find_drug(const mm_kb *kb, const char *name);
+const mm_class *mm_kb_find_class(const mm_kb *kb, const char *name);
+const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id);
+const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
+/* A regimen by name; if the name is ambiguous, *amb is set and NULL returned. */
+const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
+                                     const mm_ambiguity **amb);
+const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* The resolver the rule compiler uses for criteria over this kb's facts. */
+void mm_kb_rule_names(const mm_kb *kb, mm_rule_names *out);
+
+/* Pick the text for a language ("it" or "en"; falls back to English). */
+static inline const char *mm_text_get(mm_text t, const char *lang) {
+  if (lang && lang[0] == 'i' && lang[1] == 't' && t.it) return t.it;
+  return t.en ? t.en : t.it;
+}
+
+#endif
