@@ -1,0 +1,92 @@
+/* kb_definitions.c: kb/definitions.yaml, the definitions the fact engine
+ * applies: the refractoriness window and non-response categories (IMWG), the
+ * rule that derives transplant eligibility when the clinician has not given
+ * it, and composite facts such as triple_class_refractory, each a rule. */
+#include <string.h>
+
+#include "kb/kb_internal.h"
+
+static void read_composite(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e, mm_composite *c) {
+  static const char *const keys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
+  mm_kbr_check_keys(r, e, keys);
+  c->id = mm_kbr_string(r, e, "id", true);
+  c->text = mm_kbr_text(r, e, "text", true);
+  c->when = mm_kbr_string(r, e, "when", true);
+  mm_kbr_provenance(r, e, &c->prov);
+  (void)kb;
+}
+
+int mm_kb_load_definitions(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
+  if (!mm_kbr_is_map(r, root, "the file")) return -1;
+  static const char *const top[] = {"refractoriness", "transplant_eligibility",
+                                    "composites", NULL};
+  mm_kbr_check_keys(r, root, top);
+  const mm_yaml *refr = mm_yaml_get(root, "refractoriness");
+  if (!refr) {
+    mm_kbr_error(r, root, "missing key 'refractoriness'");
+  } else if (mm_kbr_is_map(r, refr, "'refractoriness'")) {
+    static const char *const keys[] = {"window_days", "nonresponse", MM_KB_PROVENANCE_KEYS, NULL};
+    mm_kbr_check_keys(r, refr, keys);
+    double days = 0;
+    if (mm_kbr_number(r, refr, "window_days", &days, true)) {
+      if (days < 0 || days > 3650 || days != (int)days)
+        mm_kbr_error(r, mm_yaml_get(refr, "window_days"), "'window_days' must be a whole number of days");
+      kb->refractory_window_days = (int)days;
+    }
+    kb->nonresponse = mm_kbr_strings(r, refr, "nonresponse", &kb->n_nonresponse, true);
+    mm_kbr_provenance(r, refr, &kb->refractory_prov);
+  }
+  const mm_yaml *te = mm_yaml_get(root, "transplant_eligibility");
+  if (!te) mm_kbr_error(r, root, "missing key 'transplant_eligibility'");
+  else if (mm_kbr_is_map(r, te, "'transplant_eligibility'"))
+    read_composite(kb, r, te, &kb->transplant_rule);
+  const mm_yaml *list = mm_kbr_seq(r, root, "composites", true);
+  if (!list) return -1;
+  kb->composites = mm_arena_alloc(&kb->arena, (list->n + 1) * sizeof *kb->composites);
+  if (!kb->composites) return -1;
+  for (size_t i = 0; i < list->n; i++) {
+    if (!mm_kbr_is_map(r, list->items[i], "a composite fact")) continue;
+    mm_composite *c = &kb->composites[kb->n_composites];
+    read_composite(kb, r, list->items[i], c);
+    if (c->id) kb->n_composites++;
+  }
+  return 0;
+}
+
+static const mm_yaml *when_node(const mm_yaml *root, const char *id, bool is_transplant) {
+  if (is_transplant) return mm_yaml_get(mm_yaml_get(root, "transplant_eligibility"), "when");
+  const mm_yaml *list = mm_yaml_get(root, "composites");
+  for (size_t i = 0; list && i < list->n; i++) {
+    const mm_yaml *idn = mm_yaml_get(list->items[i], "id");
+    if (idn && idn->kind == MM_YAML_SCALAR && strcmp(idn->str, id) == 0)
+      return mm_yaml_get(list->items[i], "when");
+  }
+  return NULL;
+}
+
+/* Composites are computed in file order: each may read only earlier ones. */
+int mm_kb_compile_definitions(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
+  if (kb->transplant_rule.when) {
+    const mm_yaml *n = when_node(root, NULL, true);
+    kb->transplant_rule.rule = mm_kb_compile_rule(kb, r, n);
+    kb->transplant_rule.slot = mm_kb_fact_slot(kb, "transplant_eligible");
+  }
+  for (size_t i = 0; i < kb->n_composites; i++) {
+    mm_composite *c = &kb->composites[i];
+    const mm_yaml *n = when_node(root, c->id, false);
+    c->rule = mm_kb_compile_rule(kb, r, n);
+    if (!c->rule) continue;
+    const int *slots;
+    size_t ns = mm_rule_slots(c->rule, &slots);
+    for (size_t k = 0; k < ns; k++) {
+      const mm_fact_def *f = &kb->facts[slots[k]];
+      if (f->source == MM_FACT_COMPOSITE && f->ref >= (int)i)
+        mm_kbr_error(r, n, "composite '%s' reads '%s', which is defined after it (or is itself)",
+                     c->id, f->name);
+      if (f->source == MM_FACT_EVALUATION)
+        mm_kbr_error(r, n, "composite '%s' reads '%s', which exists only while evaluating options",
+                     c->id, f->name);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,134 @@
+/* kb_load.c: loads a knowledge-base directory in dependency order
+ * (manifest, vocabularies, definitions, the fact schema, then everything
+ * written in the rule language) and reports every problem found. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kb/kb_internal.h"
+
+#define KB_SCHEMA_VERSION "1"
+
+static const mm_yaml *load_yaml(mm_kb *kb, mm_kb_reader *r, const char *dir,
+                                const char *rel, bool required) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    if (required) mm_diag_error(r->diags, path, 0, 0, NULL, "missing knowledge-base file");
+    return NULL;
+  }
+  mm_yaml_error err;
+  mm_yaml *root = mm_yaml_load_file(&kb->arena, path, &err);
+  if (!root) mm_diag_error(r->diags, NULL, 0, 0, NULL, "%s", err.text);
+  return root;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every *.yaml of dir/sub, sorted, so the order of options is stable. */
+static void load_folder(mm_kb *kb, mm_kb_reader *r, const char *dir, const char *sub,
+                        int (*load)(mm_kb *, mm_kb_reader *, const mm_yaml *)) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, sub);
+  DIR *d = opendir(path);
+  if (!d) return;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 32;
+      char **grown = mm_arena_grow(&kb->arena, names, n, cap, sizeof *names);
+      if (!grown) break;
+      names = grown;
+    }
+    names[n++] = mm_arena_printf(&kb->arena, "%s/%s", sub, e->d_name);
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    const mm_yaml *root = load_yaml(kb, r, dir, names[i], true);
+    if (root) load(kb, r, root);
+  }
+}
+
+static void load_manifest(mm_kb *kb, mm_kb_reader *r, const mm_yaml *m) {
+  if (!mm_kbr_is_map(r, m, "the manifest")) return;
+  static const char *const keys[] = {"kb_version", "schema_version", "released", "reviewed",
+                                     "reviewers", NULL};
+  mm_kbr_check_keys(r, m, keys);
+  kb->version = mm_kbr_string(r, m, "kb_version", true);
+  kb->schema_version = mm_kbr_string(r, m, "schema_version", true);
+  if (kb->schema_version && strcmp(kb->schema_version, KB_SCHEMA_VERSION) != 0)
+    mm_kbr_error(r, mm_yaml_get(m, "schema_version"),
+                 "schema_version %s is not one this mmpath reads (it reads %s)",
+                 kb->schema_version, KB_SCHEMA_VERSION);
+  kb->released = mm_kbr_date(r, m, "released", true);
+  kb->reviewed = mm_kbr_date(r, m, "reviewed", true);
+  size_t n;
+  mm_kbr_strings(r, m, "reviewers", &n, true);
+}
+
+int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
+  *out = NULL;
+  mm_kb *kb = calloc(1, sizeof *kb);
+  if (!kb) return -1;
+  mm_arena_init(&kb->arena, 1 << 16);
+  kb->dir = mm_arena_strdup(&kb->arena, dir);
+  size_t errors_before = diags->errors;
+  mm_kb_reader r = {&kb->arena, diags};
+  if (mm_kb_names_init(kb, 4096) != 0) goto fail;
+
+  const mm_yaml *manifest = load_yaml(kb, &r, dir, "manifest.yaml", true);
+  if (!manifest) goto fail;
+  load_manifest(kb, &r, manifest);
+
+  static const struct {
+    const char *file;
+    int (*load)(mm_kb *, mm_kb_reader *, const mm_yaml *);
+  } vocab[] = {
+      {"vocabulary/classes.yaml", mm_kb_load_classes},
+      {"vocabulary/drugs.yaml", mm_kb_load_drugs},
+      {"vocabulary/regimens.yaml", mm_kb_load_regimens},
+      {"vocabulary/labs.yaml", mm_kb_load_labs},
+      {"vocabulary/comorbidities.yaml", mm_kb_load_comorbidities},
+      {"definitions.yaml", mm_kb_load_definitions},
+  };
+  const mm_yaml *definitions = NULL;
+  for (size_t i = 0; i < sizeof vocab / sizeof *vocab; i++) {
+    const mm_yaml *root = load_yaml(kb, &r, dir, vocab[i].file, true);
+    if (root) vocab[i].load(kb, &r, root);
+    if (i == sizeof vocab / sizeof *vocab - 1) definitions = root;
+  }
+  if (diags->errors > errors_before) goto fail; /* names must be sound first */
+  if (mm_kb_build_schema(kb, &r) != 0) goto fail;
+  if (definitions) mm_kb_compile_definitions(kb, &r, definitions);
+
+  const mm_yaml *algorithm = load_yaml(kb, &r, dir, "algorithm.yaml", true);
+  if (algorithm) mm_kb_load_algorithm(kb, &r, algorithm);
+  load_folder(kb, &r, dir, "therapies", mm_kb_load_therapy);
+  load_folder(kb, &r, dir, "trials", mm_kb_load_trial);
+  const mm_yaml *supportive = load_yaml(kb, &r, dir, "supportive_care.yaml", true);
+  if (supportive) mm_kb_load_supportive(kb, &r, supportive);
+
+  if (kb->arena.failed) mm_diag_error(diags, dir, 0, 0, NULL, "out of memory");
+  if (diags->errors > errors_before) goto fail;
+  *out = kb;
+  return 0;
+fail:
+  mm_kb_free(kb);
+  return -1;
+}
+
+void mm_kb_free(mm_kb *kb) {
+  if (!kb) return;
+  mm_arena_free(&kb->arena);
+  free(kb);
+}

@@ -1,0 +1,146 @@
+/* kb_names.c: name lookups. Clinicians write "Dara-VTd", "DaraVTD" and
+ * "D VTd"; drug and regimen names therefore match ignoring case, spaces,
+ * '-', '_' and '+'. Two entries that share a normalized name are an error
+ * found at load time, never a silent choice. */
+#include "kb/kb_names.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+struct mm_name_entry {
+  const char *key;  /* normalized */
+  mm_name_kind kind;
+  int index;
+};
+
+void mm_name_normalize(const char *name, char *out, size_t cap) {
+  size_t n = 0;
+  for (const char *p = name; *p && n + 1 < cap; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == ' ' || c == '-' || c == '_' || c == '+' || c == '\t') continue;
+    out[n++] = (char)tolower(c);
+  }
+  out[n] = '\0';
+}
+
+static uint64_t hash(const char *s, mm_name_kind kind) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+int mm_kb_names_init(mm_kb *kb, size_t expected) {
+  size_t cap = 64;
+  while (cap < expected * 2) cap *= 2;
+  kb->names = mm_arena_alloc(&kb->arena, cap * sizeof *kb->names);
+  kb->names_cap = kb->names ? cap : 0;
+  return kb->names ? 0 : -1;
+}
+
+const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind, const char *name,
+                                     int *index) {
+  char key[256];
+  mm_name_normalize(name, key, sizeof key);
+  if (!kb->names_cap || !*key) return NULL;
+  size_t mask = kb->names_cap - 1;
+  for (size_t i = hash(key, kind) & mask;; i = (i + 1) & mask) {
+    const mm_name_entry *e = kb->names[i];
+    if (!e) return NULL;
+    if (e->kind == kind && strcmp(e->key, key) == 0) {
+      if (index) *index = e->index;
+      return e;
+    }
+  }
+}
+
+int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
+                    int *existing) {
+  char key[256];
+  mm_name_normalize(name, key, sizeof key);
+  if (!*key) return -2;
+  size_t mask = kb->names_cap - 1;
+  size_t i = hash(key, kind) & mask;
+  for (; kb->names[i]; i = (i + 1) & mask) {
+    const mm_name_entry *e = kb->names[i];
+    if (e->kind == kind && strcmp(e->key, key) == 0) {
+      if (existing) *existing = e->index;
+      return e->index == index ? 0 : -1;
+    }
+  }
+  mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
+  if (!e) return -2;
+  e->key = mm_arena_strdup(&kb->arena, key);
+  e->kind = kind;
+  e->index = index;
+  kb->names[i] = e;
+  return 0;
+}
+
+/* Fact names: exact match, open addressing over slot numbers. */
+int mm_kb_fact_index_build(mm_kb *kb) {
+  size_t cap = 64;
+  while (cap < kb->n_facts * 2) cap *= 2;
+  kb->fact_index = mm_arena_alloc(&kb->arena, cap * sizeof *kb->fact_index);
+  if (!kb->fact_index) return -1;
+  kb->fact_index_cap = cap;
+  for (size_t i = 0; i < cap; i++) kb->fact_index[i] = -1;
+  for (size_t s = 0; s < kb->n_facts; s++) {
+    size_t j = hash(kb->facts[s].name, 0) & (cap - 1);
+    while (kb->fact_index[j] >= 0) {
+      if (strcmp(kb->facts[kb->fact_index[j]].name, kb->facts[s].name) == 0) return (int)s + 1;
+      j = (j + 1) & (cap - 1);
+    }
+    kb->fact_index[j] = (int)s;
+  }
+  return 0;
+}
+
+int mm_kb_fact_slot(const mm_kb *kb, const char *name) {
+  if (!kb->fact_index_cap) return -1;
+  size_t mask = kb->fact_index_cap - 1;
+  for (size_t j = hash(name, 0) & mask;; j = (j + 1) & mask) {
+    int s = kb->fact_index[j];
+    if (s < 0) return -1;
+    if (strcmp(kb->facts[s].name, name) == 0) return s;
+  }
+}
+
+const mm_drug *mm_kb_find_drug(const mm_kb *kb, const char *name) {
+  int i;
+  return mm_kb_names_get(kb, MM_NAME_DRUG, name, &i) ? &kb->drugs[i] : NULL;
+}
+
+const mm_class *mm_kb_find_class(const mm_kb *kb, const char *name) {
+  int i;
+  return mm_kb_names_get(kb, MM_NAME_CLASS, name, &i) ? &kb->classes[i] : NULL;
+}
+
+const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
+                                     const mm_ambiguity **amb) {
+  int i;
+  if (amb) *amb = NULL;
+  if (mm_kb_names_get(kb, MM_NAME_AMBIGUOUS, name, &i)) {
+    if (amb) *amb = &kb->ambiguities[i];
+    return NULL;
+  }
+  return mm_kb_names_get(kb, MM_NAME_REGIMEN, name, &i) ? &kb->regimens[i] : NULL;
+}
+
+const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id) {
+  for (size_t i = 0; i < kb->n_labs; i++)
+    if (strcmp(kb->labs[i].id, id) == 0) return &kb->labs[i];
+  return NULL;
+}
+
+const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id) {
+  for (size_t i = 0; i < kb->n_comorbidities; i++)
+    if (strcmp(kb->comorbidities[i].id, id) == 0) return &kb->comorbidities[i];
+  return NULL;
+}
+
+const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id) {
+  for (size_t i = 0; i < kb->n_options; i++)
+    if (strcmp(kb->options[i].id, id) == 0) return &kb->options[i];
+  return NULL;
+}

@@ -1,0 +1,22 @@
+/* kb_names.h: the knowledge base's name tables (internal to src/kb). */
+#ifndef MM_KB_NAMES_H
+#define MM_KB_NAMES_H
+#include "kb/kb.h"
+
+typedef enum {
+  MM_NAME_DRUG, MM_NAME_CLASS, MM_NAME_REGIMEN, MM_NAME_AMBIGUOUS
+} mm_name_kind;
+
+/* Lowercase, without spaces, '-', '_' and '+'. */
+void mm_name_normalize(const char *name, char *out, size_t cap);
+int mm_kb_names_init(mm_kb *kb, size_t expected);
+/* 0 added (or same entry again); -1 the name already names another entry
+ * (*existing set); -2 empty name or out of memory. */
+int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
+                    int *existing);
+const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind,
+                                     const char *name, int *index);
+/* 0, or 1 + the slot of a duplicate fact name, or -1 out of memory. */
+int mm_kb_fact_index_build(mm_kb *kb);
+
+#endif

@@ -1,0 +1,300 @@
+/* kb_options.c: what a patient may receive: kb/algorithm.yaml (guideline
+ * regimens by setting), kb/therapies/ (approved therapies, label criteria
+ * per jurisdiction), kb/trials/ and kb/supportive_care.yaml. Formats:
+ * docs/kb-options.md. Criteria are compiled here, once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "facts/fact_names.h"
+#include "kb/kb_internal.h"
+
+static const char *const criterion_keys[] = {"id", "text", "when", "review", NULL};
+
+static mm_criterion *read_criteria(mm_kb *kb, mm_kb_reader *r, const mm_yaml *map,
+                                   const char *key, size_t *n, bool required) {
+  *n = 0;
+  const mm_yaml *list = mm_kbr_seq(r, map, key, required);
+  if (!list) return NULL;
+  mm_criterion *out = mm_arena_alloc(&kb->arena, (list->n + 1) * sizeof *out);
+  if (!out) return NULL;
+  for (size_t i = 0; i < list->n; i++) {
+    const mm_yaml *e = list->items[i];
+    if (!mm_kbr_is_map(r, e, "a criterion")) continue;
+    mm_kbr_check_keys(r, e, criterion_keys);
+    mm_criterion *c = &out[*n];
+    c->id = mm_kbr_string(r, e, "id", true);
+    c->text = mm_kbr_text(r, e, "text", true);
+    c->when = mm_kbr_string(r, e, "when", true);
+    if (mm_yaml_get(e, "review")) {
+      c->has_review = true;
+      c->review = mm_kbr_text(r, e, "review", true);
+    }
+    for (size_t k = 0; c->id && k < *n; k++)
+      if (strcmp(out[k].id, c->id) == 0) mm_kbr_error(r, e, "duplicate criterion id '%s'", c->id);
+    if (c->when) c->rule = mm_kb_compile_rule(kb, r, mm_yaml_get(e, "when"));
+    if (c->id && c->rule) (*n)++;
+  }
+  return out;
+}
+
+static mm_option *new_option(mm_kb *kb) {
+  if (kb->n_options % 32 == 0) {
+    mm_option *grown = mm_arena_grow(&kb->arena, kb->options, kb->n_options,
+                                     kb->n_options + 32, sizeof *grown);
+    if (!grown) return NULL;
+    kb->options = grown;
+  }
+  mm_option *o = &kb->options[kb->n_options];
+  memset(o, 0, sizeof *o);
+  return o;
+}
+
+static bool valid_setting(const char *s) {
+  for (const char *const *v = mm_setting_values; *v; v++)
+    if (strcmp(*v, s) == 0) return true;
+  return false;
+}
+
+static void read_evidence_and_deck(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e, mm_option *o) {
+  const mm_yaml *ev = mm_kbr_seq(r, e, "evidence", false);
+  if (ev) {
+    o->evidence = mm_arena_alloc(&kb->arena, (ev->n + 1) * sizeof *o->evidence);
+    static const char *const keys[] = {"trial", "ref", "n", "orr", "mpfs", "mdor", "note", NULL};
+    for (size_t i = 0; i < ev->n && o->evidence; i++) {
+      const mm_yaml *x = ev->items[i];
+      if (!mm_kbr_is_map(r, x, "an evidence entry")) continue;
+      mm_kbr_check_keys(r, x, keys);
+      mm_evidence *v = &o->evidence[o->n_evidence++];
+      v->trial = mm_kbr_string(r, x, "trial", true);
+      v->ref = mm_kbr_string(r, x, "ref", true);
+      v->n = mm_kbr_string(r, x, "n", false);
+      v->orr = mm_kbr_string(r, x, "orr", false);
+      v->mpfs = mm_kbr_string(r, x, "mpfs", false);
+      v->mdor = mm_kbr_string(r, x, "mdor", false);
+      v->note = mm_kbr_text(r, x, "note", false);
+    }
+  }
+  const mm_yaml *deck = mm_kbr_seq(r, e, "deck", false);
+  if (deck) {
+    o->deck = mm_arena_alloc(&kb->arena, (deck->n + 1) * sizeof *o->deck);
+    static const char *const keys[] = {"says", "now", "sources", NULL};
+    for (size_t i = 0; i < deck->n && o->deck; i++) {
+      const mm_yaml *x = deck->items[i];
+      if (!mm_kbr_is_map(r, x, "a deck note")) continue;
+      mm_kbr_check_keys(r, x, keys);
+      mm_deck_note *d = &o->deck[o->n_deck++];
+      d->says = mm_kbr_text(r, x, "says", true);
+      d->now = mm_kbr_text(r, x, "now", true);
+      d->sources = mm_kbr_strings(r, x, "sources", &d->n_sources, true);
+    }
+  }
+}
+
+static void read_setting_group(mm_kb *kb, mm_kb_reader *r, const mm_yaml *list,
+                               const char *group) {
+  static const char *const skeys[] = {"setting", "rule", "text", "regimens", NULL};
+  static const char *const rkeys[] = {"regimen", "criteria", "note", "sources", NULL};
+  for (size_t i = 0; i < list->n; i++) {
+    const mm_yaml *s = list->items[i];
+    if (!mm_kbr_is_map(r, s, "a setting")) continue;
+    mm_kbr_check_keys(r, s, skeys);
+    const char *setting = mm_kbr_string(r, s, "setting", true);
+    if (setting && !valid_setting(setting))
+      mm_kbr_error(r, mm_yaml_get(s, "setting"), "unknown setting '%s'", setting);
+    const char *tag = mm_kbr_string(r, s, "rule", false);
+    mm_text stext = mm_kbr_text(r, s, "text", false);
+    const mm_yaml *regs = mm_kbr_seq(r, s, "regimens", true);
+    for (size_t k = 0; regs && k < regs->n; k++) {
+      const mm_yaml *e = regs->items[k];
+      if (!mm_kbr_is_map(r, e, "a regimen entry")) continue;
+      mm_kbr_check_keys(r, e, rkeys);
+      const char *rid = mm_kbr_string(r, e, "regimen", true);
+      const mm_ambiguity *amb = NULL;
+      const mm_regimen *reg = rid ? mm_kb_find_regimen(kb, rid, &amb) : NULL;
+      if (rid && !reg) {
+        mm_kbr_error(r, mm_yaml_get(e, "regimen"), "unknown regimen '%s'%s", rid,
+                     amb ? " (an ambiguous name: use one of its candidates)" : "");
+        continue;
+      }
+      mm_option *o = new_option(kb);
+      if (!o || !reg) continue;
+      o->id = reg->id;
+      o->kind = MM_OPT_GUIDELINE;
+      o->group = group;
+      o->name = reg->name.en ? reg->name : (mm_text){reg->id, reg->id};
+      o->setting = setting;
+      o->rule_tag = tag;
+      o->setting_text = stext;
+      o->regimen = reg;
+      o->note = mm_kbr_text(r, e, "note", false);
+      o->criteria = read_criteria(kb, r, e, "criteria", &o->n_criteria, false);
+      o->prov = kb->algorithm_prov;
+      size_t ns = 0;
+      const char **extra = mm_kbr_strings(r, e, "sources", &ns, false);
+      if (extra && ns) {
+        const char **all = mm_arena_alloc(&kb->arena, (o->prov.n_sources + ns + 1) * sizeof *all);
+        if (all) {
+          memcpy(all, o->prov.sources, o->prov.n_sources * sizeof *all);
+          memcpy(all + o->prov.n_sources, extra, ns * sizeof *all);
+          o->prov.sources = all;
+          o->prov.n_sources += ns;
+        }
+      }
+      o->prov.line = e->line;
+      kb->n_options++;
+    }
+  }
+}
+
+int mm_kb_load_algorithm(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
+  if (!mm_kbr_is_map(r, root, "the file")) return -1;
+  static const char *const keys[] = {"id", "name", "settings", "overlay",
+                                     MM_KB_PROVENANCE_KEYS, NULL};
+  mm_kbr_check_keys(r, root, keys);
+  mm_kbr_string(r, root, "id", true);
+  mm_kbr_text(r, root, "name", true);
+  mm_kbr_provenance(r, root, &kb->algorithm_prov);
+  const mm_yaml *settings = mm_kbr_seq(r, root, "settings", true);
+  if (settings) read_setting_group(kb, r, settings, "algorithm");
+  const mm_yaml *overlay = mm_kbr_seq(r, root, "overlay", false);
+  if (overlay) read_setting_group(kb, r, overlay, "overlay");
+  return 0;
+}
+
+static void check_unique_option(mm_kb *kb, mm_kb_reader *r, const mm_yaml *at, const char *id) {
+  for (size_t i = 0; i < kb->n_options; i++)
+    if (kb->options[i].kind != MM_OPT_GUIDELINE && strcmp(kb->options[i].id, id) == 0)
+      mm_kbr_error(r, at, "duplicate option id '%s' (also in %s)", id,
+                   kb->options[i].prov.file ? kb->options[i].prov.file : "?");
+}
+
+int mm_kb_load_therapy(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e) {
+  if (!mm_kbr_is_map(r, e, "the file")) return -1;
+  static const char *const keys[] = {"id", "kind", "group", "name", "drugs", "indications",
+                                     "evidence", "deck", MM_KB_PROVENANCE_KEYS, NULL};
+  mm_kbr_check_keys(r, e, keys);
+  mm_option *o = new_option(kb);
+  if (!o) return -1;
+  o->id = mm_kbr_string(r, e, "id", true);
+  const char *kind = mm_kbr_string(r, e, "kind", true);
+  if (kind && strcmp(kind, "approved_therapy") != 0)
+    mm_kbr_error(r, mm_yaml_get(e, "kind"), "'kind' must be approved_therapy here");
+  o->kind = MM_OPT_THERAPY;
+  o->group = mm_kbr_string(r, e, "group", true);
+  o->name = mm_kbr_text(r, e, "name", true);
+  size_t nd = 0;
+  const char **drugs = mm_kbr_strings(r, e, "drugs", &nd, true);
+  o->drugs = mm_arena_alloc(&kb->arena, (nd + 1) * sizeof *o->drugs);
+  for (size_t i = 0; i < nd && o->drugs; i++) {
+    const mm_drug *d = mm_kb_find_drug(kb, drugs[i]);
+    if (!d) mm_kbr_error(r, mm_yaml_get(e, "drugs"), "unknown drug '%s'", drugs[i]);
+    else o->drugs[o->n_drugs++] = (int)(d - kb->drugs);
+  }
+  mm_kbr_provenance(r, e, &o->prov);
+  const mm_yaml *inds = mm_kbr_seq(r, e, "indications", true);
+  if (inds) {
+    o->indications = mm_arena_alloc(&kb->arena, (inds->n + 1) * sizeof *o->indications);
+    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "approved", "label",
+                                        "criteria", MM_KB_PROVENANCE_KEYS, NULL};
+    for (size_t i = 0; i < inds->n && o->indications; i++) {
+      const mm_yaml *x = inds->items[i];
+      if (!mm_kbr_is_map(r, x, "an indication")) continue;
+      mm_kbr_check_keys(r, x, ikeys);
+      mm_indication *ind = &o->indications[o->n_indications];
+      ind->id = mm_kbr_string(r, x, "id", true);
+      const char *j = mm_kbr_string(r, x, "jurisdiction", true);
+      if (j && strcmp(j, "eu") == 0) ind->jurisdiction = MM_JURIS_EU;
+      else if (j && strcmp(j, "us") == 0) ind->jurisdiction = MM_JURIS_US;
+      else if (j) mm_kbr_error(r, mm_yaml_get(x, "jurisdiction"), "'jurisdiction' must be eu or us");
+      ind->regimen = mm_kbr_text(r, x, "regimen", true);
+      ind->approved = mm_kbr_date(r, x, "approved", true);
+      ind->label = mm_kbr_string(r, x, "label", true);
+      ind->criteria = read_criteria(kb, r, x, "criteria", &ind->n_criteria, true);
+      mm_kbr_provenance(r, x, &ind->prov);
+      if (ind->id) o->n_indications++;
+    }
+  }
+  read_evidence_and_deck(kb, r, e, o);
+  if (!o->id) return -1;
+  check_unique_option(kb, r, e, o->id);
+  kb->n_options++;
+  return 0;
+}
+
+int mm_kb_load_trial(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e) {
+  if (!mm_kbr_is_map(r, e, "the file")) return -1;
+  static const char *const keys[] = {"id", "name", "kind", "phase", "status", "status_date",
+                                     "title", "arms", "population", "inclusion", "exclusion",
+                                     "evidence", "deck", MM_KB_PROVENANCE_KEYS, NULL};
+  mm_kbr_check_keys(r, e, keys);
+  mm_option *o = new_option(kb);
+  if (!o) return -1;
+  o->id = mm_kbr_string(r, e, "id", true);
+  if (o->id && strncmp(o->id, "NCT", 3) != 0)
+    mm_kbr_error(r, mm_yaml_get(e, "id"), "a trial id is its NCT number, got '%s'", o->id);
+  const char *kind = mm_kbr_string(r, e, "kind", true);
+  if (kind && strcmp(kind, "trial") != 0)
+    mm_kbr_error(r, mm_yaml_get(e, "kind"), "'kind' must be trial here");
+  o->kind = MM_OPT_TRIAL;
+  o->group = "trial";
+  const char *name = mm_kbr_string(r, e, "name", true);
+  o->name = (mm_text){name, name};
+  o->phase = mm_kbr_string(r, e, "phase", true);
+  o->status = mm_kbr_string(r, e, "status", true);
+  o->status_date = mm_kbr_date(r, e, "status_date", true);
+  o->title = mm_kbr_text(r, e, "title", false);
+  o->population = mm_kbr_text(r, e, "population", false);
+  const mm_yaml *arms = mm_kbr_seq(r, e, "arms", false);
+  if (arms) {
+    o->arms = mm_arena_alloc(&kb->arena, (arms->n + 1) * sizeof *o->arms);
+    for (size_t i = 0; i < arms->n && o->arms; i++) {
+      const mm_yaml *a = arms->items[i];
+      if (a->kind == MM_YAML_SCALAR) {
+        o->arms[o->n_arms++] = (mm_text){a->str, a->str};
+      } else if (a->kind == MM_YAML_MAP) {
+        static const char *const langs[] = {"en", "it", NULL};
+        mm_kbr_check_keys(r, a, langs);
+        o->arms[o->n_arms].en = mm_kbr_string(r, a, "en", true);
+        o->arms[o->n_arms++].it = mm_kbr_string(r, a, "it", true);
+      } else {
+        mm_kbr_error(r, a, "an arm is a text or {en, it}");
+      }
+    }
+  }
+  o->criteria = read_criteria(kb, r, e, "inclusion", &o->n_criteria, true);
+  o->exclusion = read_criteria(kb, r, e, "exclusion", &o->n_exclusion, false);
+  mm_kbr_provenance(r, e, &o->prov);
+  read_evidence_and_deck(kb, r, e, o);
+  if (!o->id) return -1;
+  check_unique_option(kb, r, e, o->id);
+  kb->n_options++;
+  return 0;
+}
+
+int mm_kb_load_supportive(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
+  if (!mm_kbr_is_map(r, root, "the file")) return -1;
+  static const char *const keys[] = {"items", MM_KB_PROVENANCE_KEYS, NULL};
+  mm_kbr_check_keys(r, root, keys);
+  mm_kbr_provenance(r, root, &kb->supportive_prov);
+  const mm_yaml *items = mm_kbr_seq(r, root, "items", true);
+  if (!items) return -1;
+  kb->supportive = mm_arena_alloc(&kb->arena, (items->n + 1) * sizeof *kb->supportive);
+  if (!kb->supportive) return -1;
+  static const char *const ikeys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
+  for (size_t i = 0; i < items->n; i++) {
+    const mm_yaml *e = items->items[i];
+    if (!mm_kbr_is_map(r, e, "a supportive-care item")) continue;
+    mm_kbr_check_keys(r, e, ikeys);
+    mm_supportive *s = &kb->supportive[kb->n_supportive];
+    s->id = mm_kbr_string(r, e, "id", true);
+    s->text = mm_kbr_text(r, e, "text", true);
+    s->when = mm_kbr_string(r, e, "when", true);
+    mm_kbr_provenance(r, e, &s->prov);
+    if (s->when) s->rule = mm_kb_compile_rule(kb, r, mm_yaml_get(e, "when"));
+    for (size_t k = 0; s->id && k < kb->n_supportive; k++)
+      if (strcmp(kb->supportive[k].id, s->id) == 0)
+        mm_kbr_error(r, e, "duplicate supportive-care id '%s'", s->id);
+    if (s->id && s->rule) kb->n_supportive++;
+  }
+  return 0;
+}
