@@ -16,6 +16,7 @@
 #include "facts/value.h"
 #include "util/arena.h"
 #include "util/diag.h"
+#include "util/strbuf.h"
 
 #define MM_RULE_MAX_SOURCE 65536 /* bytes of one expression */
 #define MM_RULE_MAX_DEPTH 200    /* nesting of parentheses and operators */
@@ -76,5 +77,15 @@ mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *tr
 size_t mm_rule_slots(const mm_rule *rule, const int **slots_out);
 /* The expression's source text, as written. */
 const char *mm_rule_source(const mm_rule *rule);
+
+/* How the expression first named a slot it reads ("prior_lines",
+ * "exposed(PI)"), for explanations; NULL if it does not read that slot. */
+const char *mm_rule_slot_name(const mm_rule *rule, int slot);
+
+/* Appends the disassembly of the compiled code to out, one instruction per
+ * line ("     0  GEN    r0 prior_lines, 3"); see src/rule/rule_ops.h. */
+void mm_rule_dump(const mm_rule *rule, mm_strbuf *out);
+/* The name of opcode op as the disassembler prints it, or NULL. */
+const char *mm_rule_op_name(int op);
 
 #endif

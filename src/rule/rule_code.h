@@ -1,0 +1,44 @@
+/* rule_code.h: internal to src/rule. The compiled form of a criterion, as
+ * rule_compile.c writes it and rule_eval.c / rule_dump.c read it. Everything
+ * lives in the caller's arena and is read-only after compilation, so one
+ * compiled rule may be evaluated from many threads at once. */
+#ifndef MM_RULE_CODE_H
+#define MM_RULE_CODE_H
+#include <stdint.h>
+
+#include "facts/value.h"
+#include "rule/rule.h"
+#include "rule/rule_ops.h"
+
+/* One instruction: 8 bytes. See rule_ops.h for what a, b and k mean. */
+typedef struct mm_rule_ins {
+  uint8_t op;
+  uint8_t a, b; /* references, < MM_RULE_MAX_REFS */
+  uint8_t pad;
+  uint32_t k;
+} mm_rule_ins;
+
+typedef struct mm_rule_list {
+  uint32_t start, n; /* a run of the number or string pool */
+} mm_rule_list;
+
+/* Deepest evaluation stack a rule may need; nesting is bounded by
+ * MM_RULE_MAX_DEPTH and each level holds at most two values. */
+#define MM_RULE_STACK (2 * MM_RULE_MAX_DEPTH + 8)
+
+struct mm_rule {
+  const char *source;
+  const mm_rule_ins *code;
+  uint32_t n_code;
+  uint32_t max_stack;
+  const double *nums;
+  const char *const *strs;
+  const mm_rule_list *lists;
+  /* distinct facts, in order of first appearance in the source */
+  uint32_t n_refs;
+  const int *slots;             /* fact slot of each reference */
+  const mm_type *types;         /* its type */
+  const char *const *ref_names; /* its name as first written, e.g. "exposed(PI)" */
+};
+
+#endif
