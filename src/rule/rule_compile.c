@@ -338,8 +338,8 @@ static void ccmp(compiler *c, const mm_rule_node *x) {
   }
   if (L.type == MM_TYPE_BOOL) {
     if (op != TK_EQ && op != TK_NE) {
-      error_at(c, x->oppos, "booleans compare only with '=' or '!=', and %s is boolean",
-               what(c, &L, b1, sizeof b1));
+      error_at(c, x->oppos, "booleans compare only with '=' or '!='; '%s' is boolean",
+               span(c, L.x, b1, sizeof b1));
       return;
     }
     if (L.kind == OPD_BOOL && R.kind == OPD_BOOL) {
@@ -358,8 +358,9 @@ static void ccmp(compiler *c, const mm_rule_node *x) {
   }
   if (L.type == MM_TYPE_STRING) {
     if (op != TK_EQ && op != TK_NE) {
-      error_at(c, x->oppos, "strings compare only with '=', '!=' or 'in', and %s is a string",
-               what(c, L.kind == OPD_REF || R.kind != OPD_REF ? &L : &R, b1, sizeof b1));
+      error_at(c, x->oppos, "strings compare only with '=', '!=' or 'in'; %s%s%s is a string",
+               L.kind == OPD_STR ? "" : "'", span(c, L.x, b1, sizeof b1),
+               L.kind == OPD_STR ? "" : "'");
       return;
     }
     if (L.kind == OPD_STR && R.kind == OPD_STR) {
@@ -406,8 +407,7 @@ static void cin(compiler *c, const mm_rule_node *x) {
     const mm_rule_node *it = x->kids[i];
     if (it->kind != want) {
       char sp[64];
-      error_at(c, it->pos, "list item %s is a %s, but %s is a %s",
-               it->kind == N_NUM ? span(c, it, sp, sizeof sp) : it->str,
+      error_at(c, it->pos, "list item %s is a %s, but '%s' is a %s", span(c, it, sp, sizeof sp),
                it->kind == N_NUM ? "number" : "string", span(c, x->l, b1, sizeof b1),
                type_name(L.type));
       return;
@@ -473,8 +473,9 @@ static void cbool(compiler *c, const mm_rule_node *x, const char *ctx) {
   case N_BOOL: emit(c, x->b ? MM_OP_TRUE : MM_OP_FALSE, 0, 0, 0, 1); return;
   case N_NUM:
   case N_STR:
-    error_at(c, x->pos, "%s needs a condition (true or false), but '%s' is a %s", ctx,
-             span(c, x, sp, sizeof sp), x->kind == N_NUM ? "number" : "string");
+    error_at(c, x->pos, "%s needs a condition (true or false), but %s%s%s is a %s", ctx,
+             x->kind == N_NUM ? "'" : "", span(c, x, sp, sizeof sp),
+             x->kind == N_NUM ? "'" : "", x->kind == N_NUM ? "number" : "string");
     return;
   case N_NAME:
   case N_CALL: {
