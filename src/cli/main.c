@@ -8,6 +8,8 @@
 
 static const mm_command commands[] = {
     {"facts", mm_cmd_facts, "derived facts of a patient record"},
+    {"referral", mm_cmd_referral, "CAR-T referral registry: new, move, show, list, import, export"},
+    {"funnel", mm_cmd_funnel, "referral funnel report (text, JSON, SVG chart, HTML)"},
     /* ORDER: as shown by `mmpath help` */
 };
 

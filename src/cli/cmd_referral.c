@@ -1,0 +1,390 @@
+/* cmd_referral.c: `mmpath referral new|move|show|list|import|export|check`,
+ * the CAR-T referral registry (docs/referral.md). Every write goes through
+ * the store (src/referral/store.h): one transaction, checked by the state
+ * machine, nothing stored when refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "referral/referral.h"
+#include "referral/store.h"
+
+#define MAX_OUT ((size_t)1 << 30)
+
+static const char usage_text[] =
+    "usage: mmpath referral COMMAND [OPTIONS]   (all take --db PATH, default ./mmpath.db,\n"
+    "                                            and --kb DIR)\n"
+    "  new --id ID --patient PSEUDONYM --from CENTRE --to CENTRE --target PRODUCT\n"
+    "      [--date YYYY-MM-DD] [--note TEXT]     a new referral, state 'referred'\n"
+    "  move ID STATE [--date YYYY-MM-DD] [--reason REASON] [--note TEXT]\n"
+    "                                            append an event (checked by the pathway)\n"
+    "  show ID [--format text|json]              one referral and its events\n"
+    "  list [--to C] [--from C] [--patient P] [--since D] [--until D] [--state S]\n"
+    "       [--format text|json|count]           referrals, one a line\n"
+    "  import FILE|-                             mmpath/referral@1 JSON (one or an array),\n"
+    "                                            all or nothing\n"
+    "  export [--out FILE] [list filters]        mmpath/referral@1 JSON array\n"
+    "  check                                     storage integrity + every history re-checked\n"
+    "--date defaults to today (UTC). Patient ids are pseudonyms: the registry holds no names.\n";
+
+/* ---- options ---- */
+
+typedef struct opts {
+  const char *db, *kb, *id, *patient, *from, *to, *target, *date, *note, *reason, *format,
+      *out, *state, *since, *until;
+  const char *pos[3];
+  int npos;
+} opts;
+
+static int parse_opts(int argc, char **argv, opts *o) {
+  struct { const char *name; const char **slot; } flags[] = {
+      {"db", &o->db},         {"kb", &o->kb},         {"id", &o->id},
+      {"patient", &o->patient}, {"from", &o->from},   {"to", &o->to},
+      {"target", &o->target}, {"date", &o->date},     {"note", &o->note},
+      {"reason", &o->reason}, {"format", &o->format}, {"out", &o->out},
+      {"state", &o->state},   {"since", &o->since},   {"until", &o->until}};
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0 || strcmp(a, "-") == 0) {
+      if (o->npos == 3) {
+        fprintf(stderr, "mmpath referral: unexpected argument '%s'\n", a);
+        return -1;
+      }
+      o->pos[o->npos++] = a;
+      continue;
+    }
+    const char *name = a + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    bool found = false;
+    for (size_t k = 0; k < sizeof flags / sizeof *flags; k++) {
+      if (strlen(flags[k].name) != len || strncmp(flags[k].name, name, len) != 0) continue;
+      found = true;
+      if (eq) *flags[k].slot = eq + 1;
+      else if (i + 1 < argc) *flags[k].slot = argv[++i];
+      else {
+        fprintf(stderr, "mmpath referral: --%s needs a value\n", flags[k].name);
+        return -1;
+      }
+    }
+    if (!found) {
+      fprintf(stderr, "mmpath referral: unknown option '%s'\n", a);
+      return -1;
+    }
+  }
+  if (!o->db) o->db = "mmpath.db";
+  return 0;
+}
+
+static bool parse_date(const char *flag, const char *s, mm_date *out) {
+  if (!s) {
+    *out = MM_DATE_NONE;
+    return true;
+  }
+  if (mm_date_parse(s, strlen(s), out)) return true;
+  fprintf(stderr, "mmpath referral: --%s must be a date YYYY-MM-DD, got '%s'\n", flag, s);
+  return false;
+}
+
+static void print_diags(const mm_diags *d) {
+  for (const mm_diag *x = d->head; x; x = x->next) {
+    fprintf(stderr, "%s: ", x->level == MM_DIAG_ERROR ? "error" : "warning");
+    if (x->source) {
+      fprintf(stderr, "%s", x->source);
+      if (x->line) fprintf(stderr, ":%d:%d", x->line, x->col);
+      fprintf(stderr, ": ");
+    }
+    if (x->path) fprintf(stderr, "%s: ", x->path);
+    fprintf(stderr, "%s\n", x->text);
+  }
+}
+
+/* Everything a subcommand needs: kb, store, an arena, diagnostics. */
+typedef struct ctx {
+  mm_ref_kb *kb;
+  mm_ref_store *store;
+  mm_arena arena;
+  mm_diags diags;
+} ctx;
+
+static int ctx_open(ctx *c, const opts *o) {
+  memset(c, 0, sizeof *c);
+  mm_arena_init(&c->arena, 65536);
+  mm_diags_init(&c->diags, &c->arena);
+  if (mm_ref_kb_load(&c->kb, mm_cli_kb_dir(o->kb), &c->diags) < 0) {
+    print_diags(&c->diags);
+    return MM_EXIT_SETUP;
+  }
+  char err[512];
+  if (mm_ref_store_open(&c->store, o->db, c->kb, err, sizeof err) != MM_REF_OK) {
+    fprintf(stderr, "mmpath referral: %s\n", err);
+    return MM_EXIT_SETUP;
+  }
+  return MM_EXIT_OK;
+}
+
+static void ctx_close(ctx *c) {
+  mm_ref_store_free(c->store);
+  mm_ref_kb_free(c->kb);
+  mm_arena_free(&c->arena);
+}
+
+/* Maps a store result to an exit code, printing why. */
+static int report(ctx *c, int rc) {
+  print_diags(&c->diags);
+  switch (rc) {
+  case MM_REF_OK: return MM_EXIT_OK;
+  case MM_REF_EINVALID:
+  case MM_REF_EEXISTS:
+  case MM_REF_ENOTFOUND: return MM_EXIT_INVALID;
+  default:
+    fprintf(stderr, "mmpath referral: %s\n",
+            rc == MM_REF_ENOMEM ? "out of memory" : mm_ref_store_errmsg(c->store));
+    return MM_EXIT_INTERNAL;
+  }
+}
+
+static int write_out(const char *path, const mm_strbuf *b) {
+  if (b->failed) {
+    fprintf(stderr, "mmpath referral: output too large or out of memory\n");
+    return MM_EXIT_INTERNAL;
+  }
+  if (!path || strcmp(path, "-") == 0) {
+    fwrite(b->data ? b->data : "", 1, b->len, stdout);
+    return fflush(stdout) == 0 ? MM_EXIT_OK : MM_EXIT_INTERNAL;
+  }
+  /* Never half-written: a temporary file, flushed, then renamed over. */
+  size_t n = strlen(path) + 32;
+  char *tmp = malloc(n);
+  if (!tmp) return MM_EXIT_INTERNAL;
+  snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  bool ok = f && fwrite(b->data ? b->data : "", 1, b->len, f) == b->len;
+  ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+  if (f && fclose(f) != 0) ok = false;
+  if (ok && rename(tmp, path) != 0) ok = false;
+  if (!ok) {
+    perror(path);
+    remove(tmp);
+  }
+  free(tmp);
+  return ok ? MM_EXIT_OK : MM_EXIT_INTERNAL;
+}
+
+/* ---- subcommands ---- */
+
+static int cmd_new(ctx *c, const opts *o) {
+  const char *missing = !o->id ? "--id" : !o->patient ? "--patient" : !o->from ? "--from"
+                        : !o->to ? "--to" : !o->target ? "--target" : NULL;
+  if (missing) {
+    fprintf(stderr, "mmpath referral new: %s is required\n", missing);
+    return MM_EXIT_USAGE;
+  }
+  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note};
+  if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
+  if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
+  if (o->reason) ev.reason = o->reason;
+  mm_referral r = {o->id, o->patient, o->from, o->to, o->target, 1, &ev};
+  int rc = mm_ref_store_create(c->store, &r, &c->diags);
+  if (rc == MM_REF_OK) printf("%s: referred\n", o->id);
+  return report(c, rc);
+}
+
+static int cmd_move(ctx *c, const opts *o) {
+  if (o->npos != 2) {
+    fprintf(stderr, "usage: mmpath referral move ID STATE [--date D] [--reason R] [--note T]\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_ref_event ev = {0, MM_RS_REFERRED, o->reason, o->note};
+  if (!mm_ref_state_parse(o->pos[1], &ev.state)) {
+    fprintf(stderr, "mmpath referral move: unknown state '%s'; states:", o->pos[1]);
+    for (int s = 0; s < MM_RS_COUNT; s++) fprintf(stderr, " %s", mm_ref_state_name(s));
+    fprintf(stderr, "\n");
+    return MM_EXIT_USAGE;
+  }
+  if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
+  if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
+  int rc = mm_ref_store_move(c->store, o->pos[0], &ev, &c->diags);
+  if (rc == MM_REF_OK) printf("%s: %s\n", o->pos[0], o->pos[1]);
+  return report(c, rc);
+}
+
+static void show_text(mm_strbuf *b, const mm_ref_kb *kb, const mm_referral *r) {
+  const mm_ref_target *t = mm_ref_kb_target(kb, r->target);
+  mm_strbuf_printf(b, "%s  patient %s  %s -> %s  %s\n", r->id, r->patient, r->from_center,
+                   r->to_center, t ? t->name.en : r->target);
+  for (size_t i = 0; i < r->n_events; i++) {
+    char d[11];
+    mm_date_format(r->events[i].date, d);
+    mm_strbuf_printf(b, "  %s  %-20s %s", d, mm_ref_state_name(r->events[i].state),
+                     kb->states[r->events[i].state].en);
+    if (r->events[i].reason) mm_strbuf_printf(b, "  reason: %s", r->events[i].reason);
+    if (r->events[i].note) mm_strbuf_printf(b, "  note: %s", r->events[i].note);
+    mm_strbuf_putc(b, '\n');
+  }
+}
+
+static int cmd_show(ctx *c, const opts *o) {
+  if (o->npos != 1) {
+    fprintf(stderr, "usage: mmpath referral show ID [--format text|json]\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_referral *r;
+  int rc = mm_ref_store_get(c->store, &c->arena, o->pos[0], &r);
+  if (rc == MM_REF_ENOTFOUND) {
+    fprintf(stderr, "mmpath referral show: no referral '%s'\n", o->pos[0]);
+    return MM_EXIT_INVALID;
+  }
+  if (rc) return report(c, rc);
+  mm_strbuf b;
+  mm_strbuf_init(&b, MAX_OUT);
+  if (o->format && strcmp(o->format, "json") == 0) {
+    mm_referral_to_json(&b, r, 2);
+    mm_strbuf_putc(&b, '\n');
+  } else {
+    show_text(&b, c->kb, r);
+  }
+  int ex = write_out(NULL, &b);
+  mm_strbuf_free(&b);
+  return ex;
+}
+
+typedef struct list_ctx {
+  mm_strbuf *b;
+  int format; /* 0 text, 1 json, 2 count */
+  bool has_state;
+  mm_ref_state state;
+  size_t n;
+} list_ctx;
+
+static int list_one(void *p, const mm_referral *r) {
+  list_ctx *l = p;
+  const mm_ref_event *last = &r->events[r->n_events - 1];
+  if (l->has_state && last->state != l->state) return 0;
+  if (l->format == 1) {
+    mm_strbuf_puts(l->b, l->n ? ",\n  " : "\n  ");
+    mm_referral_to_json(l->b, r, -1);
+  } else if (l->format == 0) {
+    char d0[11], d1[11];
+    mm_date_format(r->events[0].date, d0);
+    mm_date_format(last->date, d1);
+    mm_strbuf_printf(l->b, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->id, r->patient,
+                     r->from_center, r->to_center, r->target, d0,
+                     mm_ref_state_name(last->state), d1);
+  }
+  l->n++;
+  return l->b->failed ? MM_REF_ENOMEM : 0;
+}
+
+static int cmd_list(ctx *c, const opts *o, bool export) {
+  mm_ref_filter f = {NULL, o->patient, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  if (!parse_date("since", o->since, &f.since) || !parse_date("until", o->until, &f.until))
+    return MM_EXIT_USAGE;
+  list_ctx l = {NULL, export ? 1 : 0, false, MM_RS_REFERRED, 0};
+  if (o->format && !export) {
+    if (strcmp(o->format, "json") == 0) l.format = 1;
+    else if (strcmp(o->format, "count") == 0) l.format = 2;
+    else if (strcmp(o->format, "text") != 0) {
+      fprintf(stderr, "mmpath referral list: --format is text, json or count\n");
+      return MM_EXIT_USAGE;
+    }
+  }
+  if (o->state && !(l.has_state = mm_ref_state_parse(o->state, &l.state))) {
+    fprintf(stderr, "mmpath referral: unknown state '%s'\n", o->state);
+    return MM_EXIT_USAGE;
+  }
+  mm_strbuf b;
+  mm_strbuf_init(&b, MAX_OUT);
+  l.b = &b;
+  if (l.format == 1) mm_strbuf_putc(&b, '[');
+  int rc = mm_ref_store_foreach(c->store, &f, list_one, &l);
+  if (rc) {
+    mm_strbuf_free(&b);
+    return report(c, rc);
+  }
+  if (l.format == 1) mm_strbuf_puts(&b, l.n ? "\n]\n" : "]\n");
+  if (l.format == 2) mm_strbuf_printf(&b, "%zu\n", l.n);
+  int ex = write_out(export ? o->out : NULL, &b);
+  mm_strbuf_free(&b);
+  if (export && o->out && ex == MM_EXIT_OK)
+    fprintf(stderr, "mmpath referral export: %zu referrals to %s\n", l.n, o->out);
+  return ex;
+}
+
+static int cmd_import(ctx *c, const opts *o) {
+  if (o->npos != 1) {
+    fprintf(stderr, "usage: mmpath referral import FILE|-\n");
+    return MM_EXIT_USAGE;
+  }
+  const char *src = strcmp(o->pos[0], "-") == 0 ? "<stdin>" : o->pos[0];
+  size_t len;
+  char *text = mm_cli_read_file(o->pos[0], &len);
+  if (!text) {
+    perror(o->pos[0]);
+    return MM_EXIT_INVALID;
+  }
+  mm_referral *rs;
+  size_t n;
+  int rc = mm_referrals_parse(&rs, &n, &c->arena, text, len, c->kb, &c->diags, src);
+  mm_ref_import_stats st = {0};
+  if (rc == 0) rc = mm_ref_store_import(c->store, rs, n, &c->diags, src, &st);
+  else rc = c->arena.failed ? MM_REF_ENOMEM : MM_REF_EINVALID;
+  free(text);
+  if (rc == MM_REF_OK)
+    printf("%s: %zu referrals: %zu created, %zu extended, %zu unchanged; %zu events written\n",
+           src, n, st.created, st.extended, st.unchanged, st.events);
+  else if (rc == MM_REF_EINVALID)
+    fprintf(stderr, "%s: nothing imported (%zu errors)\n", src, c->diags.errors);
+  return report(c, rc);
+}
+
+static int cmd_check(ctx *c) {
+  size_t n = 0;
+  int rc = mm_ref_store_check(c->store, &c->diags, &n);
+  if (rc == MM_REF_OK) printf("registry ok: %zu referrals, every history allowed by the pathway\n", n);
+  if (rc == MM_REF_EBACKEND) {
+    print_diags(&c->diags);
+    return MM_EXIT_INVALID;
+  }
+  return report(c, rc);
+}
+
+int mm_cmd_referral(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    fputs(usage_text, argc < 2 ? stderr : stdout);
+    return argc < 2 ? MM_EXIT_USAGE : MM_EXIT_OK;
+  }
+  const char *sub = argv[1];
+  static const char *const subs[] = {"new", "move", "show", "list", "import", "export",
+                                     "check"};
+  int which = -1;
+  for (int i = 0; i < 7; i++)
+    if (strcmp(sub, subs[i]) == 0) which = i;
+  if (which < 0) {
+    fprintf(stderr, "mmpath referral: unknown command '%s'\n%s", sub, usage_text);
+    return MM_EXIT_USAGE;
+  }
+  opts o = {0};
+  if (parse_opts(argc - 2, argv + 2, &o) < 0) return MM_EXIT_USAGE;
+  if (which != 1 && which != 2 && which != 4 && o.npos) {
+    fprintf(stderr, "mmpath referral %s: unexpected argument '%s'\n", sub, o.pos[0]);
+    return MM_EXIT_USAGE;
+  }
+  ctx c;
+  int ex = ctx_open(&c, &o);
+  if (ex == MM_EXIT_OK) {
+    switch (which) {
+    case 0: ex = cmd_new(&c, &o); break;
+    case 1: ex = cmd_move(&c, &o); break;
+    case 2: ex = cmd_show(&c, &o); break;
+    case 3: ex = cmd_list(&c, &o, false); break;
+    case 4: ex = cmd_import(&c, &o); break;
+    case 5: ex = cmd_list(&c, &o, true); break;
+    default: ex = cmd_check(&c); break;
+    }
+  }
+  ctx_close(&c);
+  return ex;
+}

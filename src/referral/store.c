@@ -1,0 +1,250 @@
+/* store.c: the registry operations callers use, written once over the
+ * backend vtable (store.h). Every write is one transaction: read the stored
+ * history, check with the state machine (moves.c), write, commit; on any
+ * refusal or error, roll back so nothing is stored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "referral/store.h"
+
+struct mm_ref_store {
+  mm_ref_backend *be;
+  const mm_ref_kb *kb;
+  char msg[256];
+};
+
+int mm_ref_store_wrap(mm_ref_store **out, mm_ref_backend *be, const mm_ref_kb *kb,
+                      char *err, size_t err_len) {
+  *out = NULL;
+  if (!be) return MM_REF_EBACKEND;
+  if (be->version != MM_REF_BACKEND_VERSION) {
+    snprintf(err, err_len, "storage backend version %u, this mmpath knows %d", be->version,
+             MM_REF_BACKEND_VERSION);
+    be->free(be);
+    return MM_REF_EBACKEND;
+  }
+  mm_ref_store *s = calloc(1, sizeof *s);
+  if (!s) {
+    be->free(be);
+    return MM_REF_ENOMEM;
+  }
+  s->be = be;
+  s->kb = kb;
+  *out = s;
+  return MM_REF_OK;
+}
+
+int mm_ref_store_open(mm_ref_store **out, const char *location, const mm_ref_kb *kb,
+                      char *err, size_t err_len) {
+  *out = NULL;
+  if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0) {
+    snprintf(err, err_len, "%s: the PostgreSQL backend is not built in this mmpath", location);
+    return MM_REF_EBACKEND;
+  }
+  mm_ref_backend *be;
+  int rc = mm_ref_backend_sqlite_open(&be, location, err, err_len);
+  if (rc) return rc;
+  return mm_ref_store_wrap(out, be, kb, err, err_len);
+}
+
+void mm_ref_store_free(mm_ref_store *s) {
+  if (!s) return;
+  s->be->free(s->be);
+  free(s);
+}
+
+const char *mm_ref_store_errmsg(mm_ref_store *s) {
+  return s->msg[0] ? s->msg : s->be->errmsg(s->be);
+}
+
+/* Ends a write: commit on success, else roll back and keep the error. */
+static int finish(mm_ref_store *s, int rc) {
+  if (rc == MM_REF_OK) {
+    rc = s->be->commit(s->be);
+    if (rc) {
+      snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+      s->be->rollback(s->be);
+    }
+    return rc;
+  }
+  if (rc == MM_REF_EBACKEND) snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+  s->be->rollback(s->be);
+  return rc;
+}
+
+static int begin(mm_ref_store *s) {
+  s->msg[0] = '\0';
+  int rc = s->be->begin_write(s->be);
+  if (rc) snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+  return rc;
+}
+
+static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size_t *count) {
+  for (size_t i = from; i < r->n_events; i++) {
+    int rc = s->be->append_event(s->be, r->id, i, &r->events[i]);
+    if (rc) return rc;
+    if (count) (*count)++;
+  }
+  return MM_REF_OK;
+}
+
+int mm_ref_store_create(mm_ref_store *s, const mm_referral *r, mm_diags *d) {
+  if (mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
+  int rc = begin(s);
+  if (rc) return rc;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  mm_referral *old;
+  rc = s->be->get(s->be, &a, r->id, &old);
+  if (rc == MM_REF_OK) {
+    mm_diag_error(d, NULL, 0, 0, mm_arena_printf(d->arena, "%s.id", r->id),
+                  "referral '%s' already exists", r->id);
+    rc = MM_REF_EEXISTS;
+  } else if (rc == MM_REF_ENOTFOUND) {
+    rc = s->be->insert_referral(s->be, r);
+    if (!rc) rc = write_events(s, r, 0, NULL);
+  }
+  mm_arena_free(&a);
+  return finish(s, rc);
+}
+
+int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm_diags *d) {
+  int rc = begin(s);
+  if (rc) return rc;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  mm_referral *r;
+  rc = s->be->get(s->be, &a, id, &r);
+  if (rc == MM_REF_ENOTFOUND) {
+    mm_diag_error(d, NULL, 0, 0, id, "no referral '%s'", id);
+  } else if (rc == MM_REF_OK) {
+    const char *field;
+    char why[200];
+    const mm_ref_event *prev = r->n_events ? &r->events[r->n_events - 1] : NULL;
+    if (mm_referral_check_move(s->kb, r->target, prev, e, &field, why, sizeof why) < 0) {
+      mm_diag_error(d, NULL, 0, 0,
+                    mm_arena_printf(d->arena, "%s.events[%zu].%s", id, r->n_events, field),
+                    "%s", why);
+      rc = MM_REF_EINVALID;
+    } else {
+      rc = s->be->append_event(s->be, id, r->n_events, e);
+    }
+  }
+  mm_arena_free(&a);
+  return finish(s, rc);
+}
+
+static bool same_str(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_event(const mm_ref_event *a, const mm_ref_event *b) {
+  return a->date == b->date && a->state == b->state && same_str(a->reason, b->reason) &&
+         same_str(a->note, b->note);
+}
+
+int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *d,
+                        const char *src, mm_ref_import_stats *st) {
+  mm_ref_import_stats local = {0};
+  if (!st) st = &local;
+  memset(st, 0, sizeof *st);
+  size_t before = d->errors;
+  for (size_t i = 0; i < n; i++)
+    mm_referral_validate(s->kb, &rs[i], d, src, mm_arena_printf(d->arena, "[%zu]", i));
+  if (d->errors > before) return MM_REF_EINVALID;
+  int rc = begin(s);
+  if (rc) return rc;
+  mm_arena a;
+  mm_arena_init(&a, 16384);
+  for (size_t i = 0; i < n && rc != MM_REF_EBACKEND && rc != MM_REF_ENOMEM; i++) {
+    const mm_referral *r = &rs[i];
+    mm_referral *old;
+    mm_arena_reset(&a);
+    int g = s->be->get(s->be, &a, r->id, &old);
+    if (g == MM_REF_ENOTFOUND) {
+      g = s->be->insert_referral(s->be, r);
+      if (!g) g = write_events(s, r, 0, &st->events);
+      if (g) rc = g;
+      else st->created++;
+      continue;
+    }
+    if (g) {
+      rc = g;
+      break;
+    }
+    /* Known id: the file may only add events after the stored ones. */
+    const char *fields[] = {"patient", "from_center", "to_center", "target"};
+    const char *mine[] = {r->patient, r->from_center, r->to_center, r->target};
+    const char *theirs[] = {old->patient, old->from_center, old->to_center, old->target};
+    bool ok = true;
+    for (int k = 0; k < 4; k++)
+      if (!same_str(mine[k], theirs[k])) {
+        mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "[%zu].%s", i, fields[k]),
+                      "referral '%s' is stored with %s '%s', the file says '%s'", r->id,
+                      fields[k], theirs[k], mine[k]);
+        ok = false;
+      }
+    size_t k = 0;
+    for (; ok && k < old->n_events; k++)
+      if (k >= r->n_events || !same_event(&old->events[k], &r->events[k])) {
+        mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "[%zu].events[%zu]", i, k),
+                      "referral '%s' has %zu stored events and this one %s; events are "
+                      "append-only (a correction is a new event)",
+                      r->id, old->n_events, k >= r->n_events ? "is missing" : "differs");
+        ok = false;
+      }
+    if (!ok) {
+      rc = MM_REF_EINVALID;
+      continue;
+    }
+    if (r->n_events == old->n_events) {
+      st->unchanged++;
+      continue;
+    }
+    g = write_events(s, r, old->n_events, &st->events);
+    if (g) rc = g;
+    else st->extended++;
+  }
+  if (a.failed && !rc) rc = MM_REF_ENOMEM;
+  mm_arena_free(&a);
+  return finish(s, rc);
+}
+
+int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out) {
+  s->msg[0] = '\0';
+  return s->be->get(s->be, arena, id, out);
+}
+
+int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit visit,
+                         void *ctx) {
+  s->msg[0] = '\0';
+  return s->be->foreach(s->be, f ? f : &MM_REF_FILTER_ALL, visit, ctx);
+}
+
+typedef struct check_ctx {
+  mm_ref_store *s;
+  mm_diags *d;
+  size_t n;
+} check_ctx;
+
+static int check_one(void *p, const mm_referral *r) {
+  check_ctx *c = p;
+  c->n++;
+  mm_referral_validate(c->s->kb, r, c->d, "registry", r->id);
+  return 0;
+}
+
+int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
+  char msg[256];
+  size_t before = d->errors;
+  if (s->be->check(s->be, msg, sizeof msg)) {
+    mm_diag_error(d, "registry", 0, 0, NULL, "%s", msg);
+    return MM_REF_EBACKEND;
+  }
+  check_ctx c = {s, d, 0};
+  int rc = mm_ref_store_foreach(s, NULL, check_one, &c);
+  if (n_referrals) *n_referrals = c.n;
+  if (rc) return rc;
+  return d->errors > before ? MM_REF_EINVALID : MM_REF_OK;
+}

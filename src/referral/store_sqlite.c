@@ -1,0 +1,404 @@
+/* store_sqlite.c: the embedded default registry backend (store.h), one
+ * SQLite file. WAL journal, a busy timeout so concurrent writers queue
+ * instead of failing, foreign keys on, synchronous=FULL (a committed event
+ * survives power loss, not only kill -9). The schema is versioned with
+ * PRAGMA user_version and migrated forward in one transaction; triggers make
+ * events append-only in the database itself, whatever program writes it.
+ * One connection per backend object: use one per thread. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "referral/store.h"
+
+/* Migration i takes user_version i to i+1. Append; never edit a shipped one. */
+static const char *const migrations[] = {
+    /* 0 -> 1: centres, referrals, append-only events (spec mmpath/referral@1). */
+    "CREATE TABLE centers (\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  name TEXT\n"
+    ") STRICT;\n"
+    "CREATE TABLE referrals (\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  patient TEXT NOT NULL,      -- pseudonymous id only, never a name\n"
+    "  from_center TEXT NOT NULL REFERENCES centers(id),\n"
+    "  to_center TEXT NOT NULL REFERENCES centers(id),\n"
+    "  target TEXT NOT NULL,\n"
+    "  referred_on TEXT NOT NULL,  -- first event's date, for window filters\n"
+    "  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))\n"
+    ") STRICT;\n"
+    "CREATE INDEX referrals_to ON referrals(to_center, referred_on);\n"
+    "CREATE TABLE events (\n"
+    "  referral TEXT NOT NULL REFERENCES referrals(id),\n"
+    "  seq INTEGER NOT NULL CHECK (seq >= 0),\n"
+    "  date TEXT NOT NULL,\n"
+    "  state TEXT NOT NULL,\n"
+    "  reason TEXT,\n"
+    "  note TEXT,\n"
+    "  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+    "  PRIMARY KEY (referral, seq)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events\n"
+    "  BEGIN SELECT RAISE(ABORT, 'referral events are append-only'); END;\n"
+    "CREATE TRIGGER events_append_only_d BEFORE DELETE ON events\n"
+    "  BEGIN SELECT RAISE(ABORT, 'referral events are append-only'); END;\n"
+    "CREATE TRIGGER referrals_keep BEFORE DELETE ON referrals\n"
+    "  BEGIN SELECT RAISE(ABORT, 'referrals are never deleted'); END;\n",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+#define BUSY_TIMEOUT_MS 10000
+
+typedef struct sqlite_backend {
+  mm_ref_backend base;
+  sqlite3 *db;
+  sqlite3_stmt *get_ref, *get_events, *ins_center, *ins_ref, *ins_event;
+  char msg[300];
+} sqlite_backend;
+
+static int fail(sqlite_backend *b, const char *what) {
+  snprintf(b->msg, sizeof b->msg, "%s: %s", what, sqlite3_errmsg(b->db));
+  int code = sqlite3_errcode(b->db);
+  return code == SQLITE_NOMEM ? MM_REF_ENOMEM : MM_REF_EBACKEND;
+}
+
+static int exec(sqlite_backend *b, const char *sql) {
+  char *e = NULL;
+  if (sqlite3_exec(b->db, sql, NULL, NULL, &e) != SQLITE_OK) {
+    snprintf(b->msg, sizeof b->msg, "%s", e ? e : sqlite3_errmsg(b->db));
+    sqlite3_free(e);
+    return MM_REF_EBACKEND;
+  }
+  return MM_REF_OK;
+}
+
+static int begin_write(mm_ref_backend *be) {
+  return exec((sqlite_backend *)be, "BEGIN IMMEDIATE");
+}
+static int commit(mm_ref_backend *be) { return exec((sqlite_backend *)be, "COMMIT"); }
+static int rollback(mm_ref_backend *be) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  if (sqlite3_get_autocommit(b->db)) return MM_REF_OK; /* already rolled back */
+  return exec(b, "ROLLBACK");
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, i);
+}
+
+static const char *col_dup(mm_arena *a, sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? mm_arena_strdup(a, (const char *)t) : NULL;
+}
+
+/* Reads an event row (date, state, reason, note at columns c..c+3). */
+static int read_event(sqlite_backend *b, mm_arena *a, sqlite3_stmt *st, int c,
+                      const char *id, mm_ref_event *e) {
+  const char *date = (const char *)sqlite3_column_text(st, c);
+  const char *state = (const char *)sqlite3_column_text(st, c + 1);
+  if (!date || !mm_date_parse(date, strlen(date), &e->date) || !state ||
+      !mm_ref_state_parse(state, &e->state)) {
+    snprintf(b->msg, sizeof b->msg, "registry corrupt: referral '%s' has an event '%s' on '%s'",
+             id, state ? state : "(null)", date ? date : "(null)");
+    return MM_REF_EBACKEND;
+  }
+  e->reason = col_dup(a, st, c + 2);
+  e->note = col_dup(a, st, c + 3);
+  return MM_REF_OK;
+}
+
+static int get(mm_ref_backend *be, mm_arena *a, const char *id, mm_referral **out) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  *out = NULL;
+  sqlite3_stmt *st = b->get_ref;
+  sqlite3_reset(st);
+  bind_text(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(st);
+    return MM_REF_ENOTFOUND;
+  }
+  if (rc != SQLITE_ROW) {
+    rc = fail(b, "reading a referral");
+    sqlite3_reset(st);
+    return rc;
+  }
+  mm_referral *r = mm_arena_alloc(a, sizeof *r);
+  if (!r) {
+    sqlite3_reset(st);
+    return MM_REF_ENOMEM;
+  }
+  r->id = col_dup(a, st, 0);
+  r->patient = col_dup(a, st, 1);
+  r->from_center = col_dup(a, st, 2);
+  r->to_center = col_dup(a, st, 3);
+  r->target = col_dup(a, st, 4);
+  sqlite3_reset(st);
+  st = b->get_events;
+  sqlite3_reset(st);
+  bind_text(st, 1, id);
+  size_t cap = 0;
+  int ret = MM_REF_OK;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (r->n_events == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      r->events = mm_arena_grow(a, r->events, cap, ncap, sizeof *r->events);
+      if (!r->events) {
+        ret = MM_REF_ENOMEM;
+        break;
+      }
+      cap = ncap;
+    }
+    ret = read_event(b, a, st, 0, id, &r->events[r->n_events++]);
+    if (ret) break;
+  }
+  if (!ret && rc != SQLITE_DONE) ret = fail(b, "reading events");
+  sqlite3_reset(st);
+  if (a->failed && !ret) ret = MM_REF_ENOMEM;
+  if (!ret) *out = r;
+  return ret;
+}
+
+static int step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  int ret = rc == SQLITE_DONE ? MM_REF_OK : fail(b, what);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return ret;
+}
+
+static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  const char *centers[] = {r->from_center, r->to_center};
+  for (int i = 0; i < 2; i++) {
+    bind_text(b->ins_center, 1, centers[i]);
+    int rc = step_done(b, b->ins_center, "registering a centre");
+    if (rc) return rc;
+  }
+  char date[11];
+  mm_date_format(r->n_events ? r->events[0].date : 0, date);
+  sqlite3_stmt *st = b->ins_ref;
+  bind_text(st, 1, r->id);
+  bind_text(st, 2, r->patient);
+  bind_text(st, 3, r->from_center);
+  bind_text(st, 4, r->to_center);
+  bind_text(st, 5, r->target);
+  bind_text(st, 6, date);
+  return step_done(b, st, "storing a referral");
+}
+
+static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm_ref_event *e) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  char date[11];
+  mm_date_format(e->date, date);
+  sqlite3_stmt *st = b->ins_event;
+  bind_text(st, 1, id);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  bind_text(st, 3, date);
+  bind_text(st, 4, mm_ref_state_name(e->state));
+  bind_text(st, 5, e->reason);
+  bind_text(st, 6, e->note);
+  return step_done(b, st, "storing an event");
+}
+
+static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visit, void *ctx) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  static const char sql[] =
+      "SELECT r.id, r.patient, r.from_center, r.to_center, r.target,"
+      " e.date, e.state, e.reason, e.note"
+      " FROM referrals r JOIN events e ON e.referral = r.id"
+      " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)"
+      " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)"
+      " AND (?5 IS NULL OR r.referred_on >= ?5) AND (?6 IS NULL OR r.referred_on <= ?6)"
+      " ORDER BY r.id, e.seq";
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(b, "listing referrals");
+  char since[11], until[11];
+  bind_text(st, 1, f->id);
+  bind_text(st, 2, f->patient);
+  bind_text(st, 3, f->to_center);
+  bind_text(st, 4, f->from_center);
+  if (f->since != MM_DATE_NONE) {
+    mm_date_format(f->since, since);
+    bind_text(st, 5, since);
+  }
+  if (f->until != MM_DATE_NONE) {
+    mm_date_format(f->until, until);
+    bind_text(st, 6, until);
+  }
+  /* A read transaction, so the walk sees one consistent snapshot. */
+  int ret = exec(b, "BEGIN");
+  mm_arena a;
+  mm_arena_init(&a, 16384);
+  mm_referral cur = {0};
+  size_t cap = 0;
+  int rc = SQLITE_DONE;
+  while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    if (!cur.id || strcmp(cur.id, id) != 0) {
+      if (cur.id && (ret = visit(ctx, &cur)) != 0) break;
+      mm_arena_reset(&a);
+      cur = (mm_referral){0};
+      cap = 0;
+      cur.id = col_dup(&a, st, 0);
+      cur.patient = col_dup(&a, st, 1);
+      cur.from_center = col_dup(&a, st, 2);
+      cur.to_center = col_dup(&a, st, 3);
+      cur.target = col_dup(&a, st, 4);
+    }
+    if (cur.n_events == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      cur.events = mm_arena_grow(&a, cur.events, cap, ncap, sizeof *cur.events);
+      cap = ncap;
+    }
+    if (a.failed) {
+      ret = MM_REF_ENOMEM;
+      break;
+    }
+    ret = read_event(b, &a, st, 5, cur.id, &cur.events[cur.n_events++]);
+  }
+  if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW) ret = fail(b, "listing referrals");
+  if (!ret && rc == SQLITE_DONE && cur.id) ret = visit(ctx, &cur);
+  sqlite3_finalize(st);
+  mm_arena_free(&a);
+  if (!sqlite3_get_autocommit(b->db)) exec(b, "COMMIT");
+  return ret;
+}
+
+static int check(mm_ref_backend *be, char *msg, size_t n) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  sqlite3_stmt *st;
+  int ret = MM_REF_OK;
+  const char *sqls[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
+  for (int i = 0; i < 2 && !ret; i++) {
+    if (sqlite3_prepare_v2(b->db, sqls[i], -1, &st, NULL) != SQLITE_OK) {
+      snprintf(msg, n, "%s", sqlite3_errmsg(b->db));
+      return MM_REF_EBACKEND;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *t = (const char *)sqlite3_column_text(st, 0);
+      if (i == 0 && t && strcmp(t, "ok") == 0) continue;
+      snprintf(msg, n, "%s: %s", sqls[i], t ? t : "(row)");
+      ret = MM_REF_EBACKEND;
+      break;
+    }
+    sqlite3_finalize(st);
+  }
+  /* Events numbered 0..n-1 without holes, and every referral has events. */
+  if (!ret &&
+      sqlite3_prepare_v2(b->db,
+                         "SELECT r.id FROM referrals r LEFT JOIN events e ON e.referral = r.id"
+                         " GROUP BY r.id HAVING count(e.seq) = 0 OR max(e.seq) <> count(e.seq) - 1"
+                         " OR min(e.date) <> r.referred_on LIMIT 1",
+                         -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      snprintf(msg, n, "referral '%s': events not numbered 0..n-1 or referral date wrong",
+               sqlite3_column_text(st, 0));
+      ret = MM_REF_EBACKEND;
+    }
+    sqlite3_finalize(st);
+  }
+  return ret;
+}
+
+static const char *errmsg(mm_ref_backend *be) { return ((sqlite_backend *)be)->msg; }
+
+static void sfree(mm_ref_backend *be) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  if (!b) return;
+  sqlite3_stmt *sts[] = {b->get_ref, b->get_events, b->ins_center, b->ins_ref, b->ins_event};
+  for (size_t i = 0; i < sizeof sts / sizeof *sts; i++) sqlite3_finalize(sts[i]);
+  sqlite3_close(b->db);
+  free(b);
+}
+
+static int user_version(sqlite_backend *b, int *v) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(b->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    return fail(b, "reading the schema version");
+  int rc = sqlite3_step(st);
+  *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? MM_REF_OK : fail(b, "reading the schema version");
+}
+
+static int migrate(sqlite_backend *b) {
+  int v;
+  int rc = user_version(b, &v);
+  if (rc) return rc;
+  if (v == N_MIGRATIONS) return MM_REF_OK;
+  if (v > N_MIGRATIONS) {
+    snprintf(b->msg, sizeof b->msg,
+             "registry schema version %d is newer than this mmpath (it knows up to %d)", v,
+             N_MIGRATIONS);
+    return MM_REF_EBACKEND;
+  }
+  if ((rc = exec(b, "BEGIN IMMEDIATE"))) return rc;
+  /* Another process may have migrated while we waited for the lock. */
+  if ((rc = user_version(b, &v))) goto out;
+  for (; v < N_MIGRATIONS; v++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    if ((rc = exec(b, migrations[v])) || (rc = exec(b, pragma))) goto out;
+  }
+  rc = exec(b, "COMMIT");
+out:
+  if (rc && !sqlite3_get_autocommit(b->db)) sqlite3_exec(b->db, "ROLLBACK", 0, 0, 0);
+  return rc;
+}
+
+int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err,
+                               size_t err_len) {
+  *out = NULL;
+  sqlite_backend *b = calloc(1, sizeof *b);
+  if (!b) return MM_REF_ENOMEM;
+  b->base = (mm_ref_backend){MM_REF_BACKEND_VERSION, begin_write, commit, rollback, get,
+                             insert_referral, append_event, foreach, check, errmsg, sfree};
+  int rc = sqlite3_open_v2(path, &b->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, err_len, "%s: cannot open the registry: %s", path,
+             b->db ? sqlite3_errmsg(b->db) : "out of memory");
+    sfree(&b->base);
+    return MM_REF_EBACKEND;
+  }
+  sqlite3_busy_timeout(b->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes(b->db, 1);
+  rc = exec(b, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+  /* journal_mode returns a row: the mode now in force. */
+  sqlite3_stmt *st = NULL;
+  if (!rc && sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0)
+      rc = fail(b, "switching the registry to WAL");
+  } else if (!rc) {
+    rc = fail(b, "switching the registry to WAL");
+  }
+  sqlite3_finalize(st);
+  if (!rc) rc = migrate(b);
+  struct { sqlite3_stmt **st; const char *sql; } prep[] = {
+      {&b->get_ref, "SELECT id, patient, from_center, to_center, target FROM referrals"
+                    " WHERE id = ?1"},
+      {&b->get_events, "SELECT date, state, reason, note FROM events WHERE referral = ?1"
+                       " ORDER BY seq"},
+      {&b->ins_center, "INSERT OR IGNORE INTO centers(id) VALUES (?1)"},
+      {&b->ins_ref, "INSERT INTO referrals(id, patient, from_center, to_center, target,"
+                    " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+  };
+  for (size_t i = 0; !rc && i < sizeof prep / sizeof *prep; i++)
+    if (sqlite3_prepare_v3(b->db, prep[i].sql, -1, SQLITE_PREPARE_PERSISTENT, prep[i].st,
+                           NULL) != SQLITE_OK)
+      rc = fail(b, "preparing the registry statements");
+  if (rc) {
+    snprintf(err, err_len, "%s: %s", path, b->msg);
+    sfree(&b->base);
+    return rc;
+  }
+  *out = &b->base;
+  return MM_REF_OK;
+}
