@@ -10,6 +10,7 @@ static const mm_command commands[] = {
     {"facts", mm_cmd_facts, "derived facts of a patient record"},
     {"referral", mm_cmd_referral, "CAR-T referral registry: new, move, show, list, import, export"},
     {"funnel", mm_cmd_funnel, "referral funnel report (text, JSON, SVG chart, HTML)"},
+    {"score", mm_cmd_score, "a standard score (ISS, R-ISS, R2-ISS, frailty, response, CRS, ICE, ICANS)"},
     /* ORDER: as shown by `mmpath help` */
 };
 
