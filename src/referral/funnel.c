@@ -375,7 +375,7 @@ static const char *tone_color(row_tone t) {
   return "#555";
 }
 
-enum { SVG_W = 1000, LABEL_X = 360, BAR_X = 372, BAR_W = 380, ROW_H = 30, SEC_H = 40 };
+enum { SVG_W = 1200, LABEL_X = 360, BAR_X = 372, BAR_W = 340, ROW_H = 30, SEC_H = 40 };
 
 void mm_funnel_svg(mm_strbuf *b, const mm_funnel *f, mm_lang lang) {
   mm_arena a;
@@ -424,7 +424,7 @@ void mm_funnel_svg(mm_strbuf *b, const mm_funnel *f, mm_lang lang) {
                      BAR_X + BAR_W + 12, y + 19, r->n, pct);
     if (r->split) {
       mm_strbuf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#4a5968\">",
-                       BAR_X + BAR_W + 92, y + 19);
+                       BAR_X + BAR_W + 122, y + 19);
       mm_strbuf_html(b, split_text(f, r->split, lang, &a));
       mm_strbuf_puts(b, "</text>\n");
     }
