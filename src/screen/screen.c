@@ -1,0 +1,495 @@
+/* screen.c: what `mmpath screen` does with one record, and the summary
+ * (docs/screen.md). Runs on the pipeline's worker threads: each worker has
+ * its own arena, reset per record, so a record costs no malloc; the
+ * knowledge base and the compiled criteria are shared read-only.
+ *
+ * Result line (JSON Lines), knowledge-base options:
+ *   {"id":"BO-1","setting":"first_relapse","eligible":["KRd"],
+ *    "unknown":{"teclistamab":["ecog"]},"not_eligible":{"VRd":["setting"]}}
+ * (each option under its status, with the criteria that are false, or for
+ * unknown the criteria that are unknown); with --criteria:
+ *   {"id":"BO-1","setting":"first_relapse","criteria":{"prior_lines":true,"x":null}}
+ * Error line: {"line":7,"id":"BO-1"|null,"error":[{"path":..,"message":..}]}.
+ * CSV: a header row, then one row per record; the summary goes to stderr. */
+#include "screen/screen.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evaluate/evaluate.h"
+#include "facts/facts.h"
+#include "json/json.h"
+#include "patient/patient.h"
+#include "screen/pipeline.h"
+#include "util/strbuf.h"
+
+/* Counters, per batch then in total: malformed, screened, settings (+ one
+ * for unknown), then 3 per reported item (option or criterion). */
+enum { K_MALFORMED, K_SCREENED, K_SETTINGS };
+
+typedef struct screen {
+  const mm_screen_options *o;
+  const mm_kb *kb;
+  const mm_screen_criteria *crit;
+  int setting_slot;
+  const char *const *settings; /* the setting fact's values, NULL-ended */
+  size_t n_settings;
+  size_t k_items;              /* first item counter */
+  /* reported items: options (index into kb->options) or criteria */
+  size_t n_items;
+  int *item_of_option;         /* kb option index -> item, or -1 */
+  bool *crit_reported;         /* per criterion */
+  const char **item_ids;
+  const char *const *eval_only;/* for mm_evaluate */
+  size_t n_counters;
+} screen;
+
+typedef struct worker {
+  const screen *s;
+  mm_arena arena;
+} worker;
+
+static int worker_new(void **out, void *payload) {
+  worker *w = calloc(1, sizeof *w);
+  if (!w) return -1;
+  w->s = payload;
+  /* One block holds a whole record's evaluation: reset is then O(1). */
+  mm_arena_init(&w->arena, (size_t)1 << 20);
+  *out = w;
+  return 0;
+}
+
+static void worker_free(void *p) {
+  worker *w = p;
+  if (!w) return;
+  mm_arena_free(&w->arena);
+  free(w);
+}
+
+/* --- CSV ------------------------------------------------------------ */
+
+static void csv_field(mm_strbuf *b, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    mm_strbuf_puts(b, s);
+    return;
+  }
+  mm_strbuf_putc(b, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') mm_strbuf_putc(b, '"');
+    mm_strbuf_putc(b, *p);
+  }
+  mm_strbuf_putc(b, '"');
+}
+
+/* --- error lines ---------------------------------------------------- */
+
+typedef struct problem {
+  const char *path, *message;
+} problem;
+
+static void error_line(const screen *s, mm_screen_sink *k, const char *id, const problem *p,
+                       size_t n) {
+  mm_strbuf *b = &k->out;
+  if (s->o->format == MM_SCREEN_CSV) {
+    csv_field(b, id);
+    mm_strbuf_putc(b, ',');                            /* setting */
+    for (size_t i = 0; i < s->n_items; i++) mm_strbuf_putc(b, ',');
+    if (s->crit == NULL) mm_strbuf_putc(b, ',');       /* reasons */
+    mm_strbuf_puts(b, ",\"line ");
+    mm_screen_sink_line_number(k);
+    for (size_t i = 0; i < n; i++) {
+      mm_strbuf_puts(b, i ? "; " : ": ");
+      for (int pass = 0; pass < 2; pass++) {
+        const char *t = pass ? p[i].message : p[i].path;
+        if (!t) continue;
+        if (pass && p[i].path) mm_strbuf_puts(b, ": ");
+        for (; *t; t++) {
+          if (*t == '"') mm_strbuf_putc(b, '"');
+          mm_strbuf_putc(b, *t == '\n' || *t == '\r' ? ' ' : *t);
+        }
+      }
+    }
+    mm_strbuf_puts(b, "\"\n");
+  } else {
+    mm_strbuf_puts(b, "{\"line\":");
+    mm_screen_sink_line_number(k);
+    mm_strbuf_puts(b, ",\"id\":");
+    mm_strbuf_json_string(b, id);
+    mm_strbuf_puts(b, ",\"error\":[");
+    for (size_t i = 0; i < n; i++) {
+      mm_strbuf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+      mm_strbuf_json_string(b, p[i].path);
+      mm_strbuf_puts(b, ",\"message\":");
+      mm_strbuf_json_string(b, p[i].message);
+      mm_strbuf_putc(b, '}');
+    }
+    mm_strbuf_puts(b, "]}\n");
+  }
+  k->counters[K_MALFORMED]++;
+}
+
+static void one_error(const screen *s, mm_screen_sink *k, const char *id, const char *path,
+                      const char *message) {
+  problem p = {path, message};
+  error_line(s, k, id, &p, 1);
+}
+
+static void diags_error(const screen *s, mm_screen_sink *k, mm_arena *a, const char *id,
+                        const mm_diags *d) {
+  problem stack[16], *p = stack;
+  size_t n = 0;
+  if (d->errors > 16) p = mm_arena_alloc(a, d->errors * sizeof *p);
+  if (!p) {
+    one_error(s, k, id, NULL, "out of memory");
+    return;
+  }
+  for (const mm_diag *x = d->head; x; x = x->next)
+    if (x->level == MM_DIAG_ERROR && n < d->errors) p[n++] = (problem){x->path, x->text};
+  if (n == 0) {
+    one_error(s, k, id, NULL, "invalid record");
+    return;
+  }
+  error_line(s, k, id, p, n);
+}
+
+/* --- result lines --------------------------------------------------- */
+
+static const char *status_name(mm_tv t) {
+  return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
+}
+
+static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v) {
+  size_t i = s->n_settings;
+  if (v->known && v->str)
+    for (size_t j = 0; j < s->n_settings; j++)
+      if (s->settings[j] == v->str || strcmp(s->settings[j], v->str) == 0) {
+        i = j;
+        break;
+      }
+  k->counters[K_SETTINGS + i]++;
+}
+
+/* The ids of the criteria of an option result that are `want`. */
+static void json_reasons(mm_strbuf *b, const mm_option_result *r, mm_tv want) {
+  mm_strbuf_putc(b, '[');
+  bool first = true;
+  for (size_t i = 0; i < r->n_criteria; i++) {
+    if (r->criteria[i].result != want) continue;
+    if (!first) mm_strbuf_putc(b, ',');
+    first = false;
+    mm_strbuf_json_string(b, r->criteria[i].crit->id);
+  }
+  mm_strbuf_putc(b, ']');
+}
+
+typedef struct opt_view {
+  const mm_option_result *r;
+  size_t item;
+} opt_view;
+
+static void render_options(const screen *s, mm_screen_sink *k, const mm_json *idv,
+                           const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
+  mm_strbuf *b = &k->out;
+  size_t n = ev->n_options + ev->n_trials;
+  opt_view *v = mm_arena_alloc(a, (n ? n : 1) * sizeof *v);
+  if (!v) {
+    one_error(s, k, idv->str, NULL, "out of memory");
+    return;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    const mm_option_result *r = i < ev->n_options ? &ev->options[i] : &ev->trials[i - ev->n_options];
+    int item = s->item_of_option[r->opt - s->kb->options];
+    if (item < 0) continue;
+    v[m++] = (opt_view){r, (size_t)item};
+    k->counters[s->k_items + 3 * (size_t)item + (r->status == MM_TRUE ? 0 : r->status == MM_FALSE ? 1 : 2)]++;
+  }
+  if (s->o->format == MM_SCREEN_CSV) {
+    /* statuses in header order: items are in kb order, so are results */
+    const char **cell = mm_arena_alloc(a, (s->n_items ? s->n_items : 1) * sizeof *cell);
+    if (!cell) return;
+    for (size_t i = 0; i < m; i++) cell[v[i].item] = status_name(v[i].r->status);
+    csv_field(b, idv->str);
+    mm_strbuf_putc(b, ',');
+    if (setting->known) csv_field(b, setting->str);
+    for (size_t i = 0; i < s->n_items; i++) {
+      mm_strbuf_putc(b, ',');
+      if (cell[i]) mm_strbuf_puts(b, cell[i]);
+    }
+    mm_strbuf_putc(b, ',');
+    bool first = true;
+    for (size_t i = 0; i < m; i++) {
+      const mm_option_result *r = v[i].r;
+      if (r->status == MM_TRUE) continue;
+      for (size_t c = 0; c < r->n_criteria; c++) {
+        if (r->criteria[c].result != r->status) continue;
+        if (!first) mm_strbuf_putc(b, ' ');
+        first = false;
+        mm_strbuf_puts(b, r->opt->id);   /* ids are [A-Za-z0-9_.-]: no quoting */
+        mm_strbuf_putc(b, ':');
+        mm_strbuf_puts(b, r->criteria[c].crit->id);
+      }
+    }
+    mm_strbuf_puts(b, ",\n");
+    return;
+  }
+  mm_strbuf_puts(b, "{\"id\":");
+  mm_strbuf_json_string(b, idv->str);
+  mm_strbuf_puts(b, ",\"setting\":");
+  mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
+  static const mm_tv order[3] = {MM_TRUE, MM_UNKNOWN, MM_FALSE};
+  for (int o = 0; o < 3; o++) {
+    mm_tv st = order[o];
+    mm_strbuf_puts(b, o == 0 ? ",\"eligible\":[" : o == 1 ? ",\"unknown\":{" : ",\"not_eligible\":{");
+    bool first = true;
+    for (size_t i = 0; i < m; i++) {
+      if (v[i].r->status != st) continue;
+      if (!first) mm_strbuf_putc(b, ',');
+      first = false;
+      mm_strbuf_json_string(b, v[i].r->opt->id);
+      if (st != MM_TRUE) {
+        mm_strbuf_putc(b, ':');
+        json_reasons(b, v[i].r, st);
+      }
+    }
+    mm_strbuf_putc(b, o == 0 ? ']' : '}');
+  }
+  mm_strbuf_puts(b, "}\n");
+}
+
+static void render_criteria(const screen *s, mm_screen_sink *k, const mm_json *idv,
+                            const mm_value *setting, const mm_tv *res) {
+  mm_strbuf *b = &k->out;
+  const mm_screen_criteria *c = s->crit;
+  bool csv = s->o->format == MM_SCREEN_CSV;
+  if (csv) {
+    csv_field(b, idv->str);
+    mm_strbuf_putc(b, ',');
+    if (setting->known) csv_field(b, setting->str);
+  } else {
+    mm_strbuf_puts(b, "{\"id\":");
+    mm_strbuf_json_string(b, idv->str);
+    mm_strbuf_puts(b, ",\"setting\":");
+    mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
+    mm_strbuf_puts(b, ",\"criteria\":{");
+  }
+  bool first = true;
+  size_t item = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    if (!s->crit_reported[i]) continue;
+    mm_tv t = res[i];
+    k->counters[s->k_items + 3 * item + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
+    item++;
+    const char *val = t == MM_TRUE ? "true" : t == MM_FALSE ? "false" : csv ? "unknown" : "null";
+    if (csv) {
+      mm_strbuf_putc(b, ',');
+    } else {
+      if (!first) mm_strbuf_putc(b, ',');
+      mm_strbuf_json_string(b, c->items[i].id);
+      mm_strbuf_putc(b, ':');
+    }
+    first = false;
+    mm_strbuf_puts(b, val);
+  }
+  mm_strbuf_puts(b, csv ? ",\n" : "}}\n");
+}
+
+static void record(void *p, const char *text, size_t len, bool too_long, mm_screen_sink *k) {
+  worker *w = p;
+  const screen *s = w->s;
+  mm_arena *a = &w->arena;
+  mm_arena_reset(a);
+  if (too_long) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "record too long (limit is %zu bytes)", len);
+    one_error(s, k, NULL, NULL, msg);
+    return;
+  }
+  mm_json_error jerr;
+  mm_json *root = mm_json_parse(a, text, len, &jerr);
+  if (!root) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
+    one_error(s, k, NULL, NULL, a->failed ? "out of memory" : msg);
+    return;
+  }
+  const mm_json *idv = root->type == MM_JSON_OBJECT ? mm_json_get(root, "id") : NULL;
+  const char *id = idv && idv->type == MM_JSON_STRING ? idv->str : NULL;
+  mm_diags diags;
+  mm_diags_init(&diags, a);
+  mm_patient *pat = NULL;
+  if (mm_patient_from_json(&pat, a, s->kb, root, NULL, &diags) != 0 || !pat) {
+    diags_error(s, k, a, id, &diags);
+    return;
+  }
+  if (!id) { /* the reader requires it; never screen a record we cannot name */
+    one_error(s, k, NULL, "id", "a record needs an id (a string)");
+    return;
+  }
+  mm_facts *f = NULL;
+  if (mm_facts_derive(&f, a, s->kb, pat, false, NULL) != 0 || !f) {
+    one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
+    return;
+  }
+  const mm_value *setting = &f->values[s->setting_slot];
+  k->counters[K_SCREENED]++;
+  count_setting(s, k, setting);
+  if (s->crit) {
+    const mm_screen_criteria *c = s->crit;
+    size_t nf = s->kb->n_facts;
+    mm_value *vals = mm_arena_alloc(a, (nf + c->n) * sizeof *vals);
+    mm_tv *res = mm_arena_alloc(a, c->n * sizeof *res);
+    if (!vals || !res) {
+      one_error(s, k, id, NULL, "out of memory");
+      return;
+    }
+    memcpy(vals, f->values, nf * sizeof *vals);
+    for (size_t i = 0; i < c->n; i++) {
+      res[i] = mm_rule_eval(c->items[i].rule, vals, NULL);
+      vals[nf + i] = mm_value_tv(res[i]);
+    }
+    render_criteria(s, k, idv, setting, res);
+    return;
+  }
+  mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
+  eo.jurisdiction = s->o->jurisdiction;
+  eo.explain = false;
+  eo.supportive = false;
+  eo.trials = true;
+  eo.only = s->eval_only;
+  mm_evaluation *ev = NULL;
+  if (mm_evaluate(&ev, a, s->kb, f, &eo) != 0 || !ev) {
+    one_error(s, k, id, NULL, a->failed ? "out of memory" : "evaluation failed");
+    return;
+  }
+  render_options(s, k, idv, setting, ev, a);
+}
+
+/* --- set-up, header, summary ---------------------------------------- */
+
+static bool wanted(const char *const *only, const char *id) {
+  if (!only) return true;
+  for (; *only; only++)
+    if (strcmp(*only, id) == 0) return true;
+  return false;
+}
+
+static int setup(screen *s, const mm_screen_options *o) {
+  const mm_kb *kb = o->kb;
+  s->o = o;
+  s->kb = kb;
+  s->crit = o->criteria;
+  s->setting_slot = mm_kb_fact_slot(kb, "setting");
+  if (s->setting_slot < 0) return -1;
+  s->settings = kb->facts[s->setting_slot].values;
+  while (s->settings && s->settings[s->n_settings]) s->n_settings++;
+  s->k_items = K_SETTINGS + s->n_settings + 1;
+  if (s->crit) {
+    s->crit_reported = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->crit_reported);
+    s->item_ids = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->item_ids);
+    if (!s->crit_reported || !s->item_ids) return -1;
+    for (size_t i = 0; i < s->crit->n; i++)
+      if (wanted(o->only, s->crit->items[i].id)) {
+        s->crit_reported[i] = true;
+        s->item_ids[s->n_items++] = s->crit->items[i].id;
+      }
+  } else {
+    s->item_of_option = malloc((kb->n_options ? kb->n_options : 1) * sizeof *s->item_of_option);
+    s->item_ids = calloc(kb->n_options ? kb->n_options : 1, sizeof *s->item_ids);
+    if (!s->item_of_option || !s->item_ids) return -1;
+    for (size_t i = 0; i < kb->n_options; i++) {
+      s->item_of_option[i] = -1;
+      if (!wanted(o->only, kb->options[i].id)) continue;
+      s->item_of_option[i] = (int)s->n_items;
+      s->item_ids[s->n_items++] = kb->options[i].id;
+    }
+    s->eval_only = o->only;
+  }
+  s->n_counters = s->k_items + 3 * s->n_items;
+  return 0;
+}
+
+static void header(const screen *s, mm_strbuf *b) {
+  mm_strbuf_puts(b, "id,setting");
+  for (size_t i = 0; i < s->n_items; i++) {
+    mm_strbuf_putc(b, ',');
+    csv_field(b, s->item_ids[i]);
+  }
+  mm_strbuf_puts(b, s->crit ? ",error\n" : ",reasons,error\n");
+}
+
+static void summary(const screen *s, mm_strbuf *b, const mm_screen_result *r) {
+  const uint64_t *c = r->counters;
+  unsigned long long mal = c[K_MALFORMED], scr = c[K_SCREENED];
+  mm_strbuf_printf(b, "{\"summary\":{\"records\":%llu,\"malformed\":%llu,\"screened\":%llu,"
+                      "\"by_setting\":{",
+                   (unsigned long long)r->records, mal, scr);
+  for (size_t i = 0; i <= s->n_settings; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    mm_strbuf_json_string(b, i < s->n_settings ? s->settings[i] : "unknown");
+    mm_strbuf_printf(b, ":%llu", (unsigned long long)c[K_SETTINGS + i]);
+  }
+  mm_strbuf_puts(b, s->crit ? "},\"by_criterion\":{" : "},\"by_option\":{");
+  for (size_t i = 0; i < s->n_items; i++) {
+    const uint64_t *t = &c[s->k_items + 3 * i];
+    if (i) mm_strbuf_putc(b, ',');
+    mm_strbuf_json_string(b, s->item_ids[i]);
+    mm_strbuf_printf(b, s->crit ? ":{\"true\":%llu,\"false\":%llu,\"unknown\":%llu}"
+                                : ":{\"eligible\":%llu,\"not_eligible\":%llu,\"unknown\":%llu}",
+                     (unsigned long long)t[0], (unsigned long long)t[1],
+                     (unsigned long long)t[2]);
+  }
+  mm_strbuf_puts(b, "}}}\n");
+}
+
+int mm_screen_run(mm_screen_totals *out, int in_fd, int out_fd, int summary_fd,
+                  const mm_screen_options *opts) {
+  memset(out, 0, sizeof *out);
+  screen s = {0};
+  int rc = -1;
+  mm_strbuf b;
+  mm_strbuf_init(&b, 0);
+  mm_screen_result r = {0};
+  if (setup(&s, opts) != 0) {
+    fprintf(stderr, "mmpath screen: the knowledge base has no 'setting' fact, or out of memory\n");
+    goto done;
+  }
+  if (opts->format == MM_SCREEN_CSV) {
+    header(&s, &b);
+    if (mm_screen_write_all(out_fd, b.data, b.len) < 0) {
+      fprintf(stderr, "mmpath screen: write: %s\n", strerror(errno));
+      goto done;
+    }
+  }
+  mm_screen_config cfg = {.threads = opts->threads, .block_size = opts->block_size,
+                          .max_line = opts->max_line, .n_counters = s.n_counters,
+                          .progress_fd = opts->progress_fd, .total_bytes = opts->total_bytes};
+  mm_screen_hooks hooks = {&s, worker_new, worker_free, record};
+  if (mm_screen_pipeline_run(&r, in_fd, out_fd, &cfg, &hooks) != 0) {
+    if (r.io_error) fprintf(stderr, "mmpath screen: I/O error: %s\n", strerror(r.io_error));
+    else fprintf(stderr, "mmpath screen: out of memory\n");
+    goto done;
+  }
+  out->records = r.records;
+  out->malformed = r.counters[K_MALFORMED];
+  out->screened = r.counters[K_SCREENED];
+  out->seconds = r.seconds;
+  mm_strbuf_clear(&b);
+  summary(&s, &b, &r);
+  int fd = opts->format == MM_SCREEN_CSV ? summary_fd : out_fd;
+  if (b.failed || (fd >= 0 && mm_screen_write_all(fd, b.data, b.len) < 0)) {
+    fprintf(stderr, "mmpath screen: write: %s\n", strerror(errno));
+    goto done;
+  }
+  rc = 0;
+done:
+  free(r.counters);
+  free(s.item_of_option);
+  free(s.crit_reported);
+  free((void *)s.item_ids);
+  mm_strbuf_free(&b);
+  return rc;
+}
