@@ -1,0 +1,183 @@
+/* cmd_serve.c: `mmpath serve`: the web page and the HTTP API (docs/web.md,
+ * docs/http-api.md) on one port. Loads the knowledge base once, opens (or
+ * creates, with demo data) the SQLite file, prints where to open the page
+ * and serves until SIGINT or SIGTERM. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "kb/kb.h"
+#include "referral/referral.h"
+#include "server/server.h"
+#include "server/store.h"
+
+static const char usage_text[] =
+    "usage: mmpath serve [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
+    "                    [--open-evaluate] [--no-demo] [--max-body BYTES]\n"
+    "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
+    "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
+    "  port; the first line printed is 'listening on http://ADDR:PORT/'.\n"
+    "  A new database gets the demo referrals and one demo token per role (printed\n"
+    "  once) unless --no-demo. --open-evaluate lets evaluate/facts/scores/screen/kb\n"
+    "  be used without a token. Other tokens: mmpath token new.\n";
+
+static bool parse_uint(const char *flag, const char *s, unsigned long long max,
+                       unsigned long long *out) {
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (!*s || *end || s[0] == '-' || v > max) {
+    fprintf(stderr, "mmpath serve: %s: '%s' is not a number from 0 to %llu\n", flag, s, max);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+int mm_cmd_serve(int argc, char **argv) {
+  const char *kb_flag = NULL, *db = "mmpath.db", *bind = "127.0.0.1";
+  unsigned long long port = 8080;
+  bool open_eval = false, demo = true;
+  mm_server_limits limits = MM_SERVER_LIMITS_INIT;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    unsigned long long n;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage_text, stdout);
+      return MM_EXIT_OK;
+    } else if (strcmp(a, "--open-evaluate") == 0) {
+      open_eval = true;
+      continue;
+    } else if (strcmp(a, "--no-demo") == 0) {
+      demo = false;
+      continue;
+    }
+    if (!v || strncmp(a, "--", 2) != 0) {
+      fprintf(stderr, "mmpath serve: %s '%s'\n%s", v ? "unexpected argument" : "missing value after", a,
+              usage_text);
+      return MM_EXIT_USAGE;
+    }
+    i++;
+    if (strcmp(a, "--port") == 0) {
+      if (!parse_uint(a, v, 65535, &port)) return MM_EXIT_USAGE;
+    } else if (strcmp(a, "--bind") == 0) {
+      bind = v;
+    } else if (strcmp(a, "--db") == 0) {
+      db = v;
+    } else if (strcmp(a, "--kb") == 0) {
+      kb_flag = v;
+    } else if (strcmp(a, "--max-body") == 0) {
+      if (!parse_uint(a, v, (unsigned long long)1 << 30, &n) || n == 0) return MM_EXIT_USAGE;
+      limits.max_body = (size_t)n;
+    } else if (strcmp(a, "--max-connections") == 0) {
+      if (!parse_uint(a, v, 4096, &n) || n == 0) return MM_EXIT_USAGE;
+      limits.max_connections = (unsigned)n;
+    } else if (strcmp(a, "--max-per-client") == 0) {
+      if (!parse_uint(a, v, 4096, &n) || n == 0) return MM_EXIT_USAGE;
+      limits.max_per_client = (unsigned)n;
+    } else if (strcmp(a, "--idle-timeout") == 0) {
+      if (!parse_uint(a, v, 3600, &n) || n == 0) return MM_EXIT_USAGE;
+      limits.idle_timeout = (unsigned)n;
+    } else {
+      fprintf(stderr, "mmpath serve: unknown option '%s'\n%s", a, usage_text);
+      return MM_EXIT_USAGE;
+    }
+  }
+
+  /* the knowledge base and the referral vocabulary, loaded once */
+  const char *kb_dir = mm_cli_kb_dir(kb_flag);
+  mm_arena darena;
+  mm_arena_init(&darena, 8192);
+  mm_diags diags;
+  mm_diags_init(&diags, &darena);
+  mm_kb *kb = NULL;
+  mm_ref_kb *ref_kb = NULL;
+  if (mm_kb_load(&kb, kb_dir, &diags) != 0 || mm_ref_kb_load(&ref_kb, kb_dir, &diags) != 0) {
+    for (const mm_diag *d = diags.head; d; d = d->next)
+      if (d->level == MM_DIAG_ERROR)
+        fprintf(stderr, "%s:%d:%d: %s\n", d->source ? d->source : kb_dir, d->line, d->col,
+                d->text);
+    fprintf(stderr, "mmpath serve: the knowledge base in %s cannot be loaded\n", kb_dir);
+    mm_kb_free(kb);
+    mm_ref_kb_free(ref_kb);
+    mm_arena_free(&darena);
+    return MM_EXIT_SETUP;
+  }
+  mm_arena_free(&darena);
+
+  /* the database: create the server's tables; a new file gets the demo */
+  struct stat st;
+  bool fresh = stat(db, &st) != 0;
+  char err[512];
+  sqlite3 *sdb = NULL;
+  int rc = MM_EXIT_OK;
+  if (mm_store_open(&sdb, db, err, sizeof err) != 0) {
+    fprintf(stderr, "mmpath serve: %s\n", err);
+    rc = MM_EXIT_SETUP;
+    goto done;
+  }
+  if (fresh && demo) {
+    size_t n = 0;
+    if (mm_server_load_demo(db, ref_kb, &n, err, sizeof err) != 0) {
+      fprintf(stderr, "mmpath serve: %s\n", err);
+      mm_store_close(sdb);
+      rc = MM_EXIT_SETUP;
+      goto done;
+    }
+    printf("new database %s with %zu demo referrals; demo tokens (shown once):\n", db, n);
+    static const struct { const char *center; mm_role role; } demo_tokens[] = {
+        {"BO-SER", MM_ROLE_HUB}, {"FE-ONC", MM_ROLE_SPOKE}, {"BO-SER", MM_ROLE_ANALYST}};
+    for (size_t i = 0; i < sizeof demo_tokens / sizeof *demo_tokens; i++) {
+      char token[MM_TOKEN_LEN + 1];
+      long long id;
+      if (mm_store_token_new(token, &id, sdb, demo_tokens[i].center, demo_tokens[i].role,
+                             "mmpath serve (demo)") != 0) {
+        fprintf(stderr, "mmpath serve: cannot create the demo tokens\n");
+        mm_store_close(sdb);
+        rc = MM_EXIT_SETUP;
+        goto done;
+      }
+      printf("  %-8s %-7s %s\n", mm_role_name(demo_tokens[i].role), demo_tokens[i].center,
+             token);
+    }
+  }
+  mm_store_close(sdb);
+
+  mm_api api = {kb, ref_kb, db, open_eval, limits};
+  mm_server_config cfg = {bind, (unsigned)port, limits};
+
+  /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
+   * its threads so they inherit the mask; a closed client must not kill us. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  mm_server *srv = NULL;
+  if (mm_server_start(&srv, &api, &cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "mmpath serve: %s\n", err);
+    rc = MM_EXIT_SETUP;
+    goto done;
+  }
+  printf("listening on http://%s:%u/\n", strcmp(bind, "localhost") == 0 ? "127.0.0.1" : bind,
+         mm_server_port(srv));
+  printf("open http://%s:%u/ in a browser; API at /api/v1 (knowledge base %s, database %s)%s\n",
+         strcmp(bind, "0.0.0.0") == 0 ? "127.0.0.1" : bind, mm_server_port(srv),
+         kb->version ? kb->version : "?", db,
+         open_eval ? "; evaluation open without a token" : "");
+  fflush(stdout);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  fprintf(stderr, "mmpath serve: stopping (signal %d)\n", sig);
+  mm_server_stop(srv);
+
+done:
+  mm_ref_kb_free(ref_kb);
+  mm_kb_free(kb);
+  return rc;
+}

@@ -1,0 +1,59 @@
+/* api.h: what the endpoint files (api_*.c) share with the router (api.c).
+ * Every handler answers one route: it reads the request, writes the
+ * response, and reports bad input as problem+json with the field path. */
+#ifndef MM_SERVER_API_H
+#define MM_SERVER_API_H
+#include "json/json.h"
+#include "server/server.h"
+
+typedef struct mm_call {
+  const mm_api *api;
+  const mm_request *req;
+  mm_response *out;
+  mm_principal who;   /* role MM_ROLE_NONE when anonymous */
+  const char *arg;    /* the {…} path segment of the route, decoded, or NULL */
+} mm_call;
+
+typedef void (*mm_handler)(mm_call *c);
+
+/* ---- helpers (api.c) ---- */
+/* ?lang=it|en (default en); NULL after answering 400. */
+const char *mm_api_lang(mm_call *c);
+/* ?format= one of the NULL-ended `allowed` (first is the default); NULL after
+ * answering 400. */
+const char *mm_api_format(mm_call *c, const char *const *allowed);
+/* The body as one JSON value (strict). NULL after answering 400/415. */
+mm_json *mm_api_json_body(mm_call *c);
+/* 200 with a JSON body already in c->out->body. */
+void mm_api_json_ok(mm_call *c, int status);
+/* 500 with a one-line detail. */
+void mm_api_internal(mm_call *c, const char *detail);
+/* 501 for an endpoint whose module is not in this build. */
+void mm_api_not_implemented(mm_call *c, const char *what);
+/* Opens the database, answering 500 itself on failure (NULL). */
+struct sqlite3 *mm_api_db(mm_call *c);
+/* Converts a {"errors":[{path,line,column,message}]} JSON text (the
+ * library's report of an invalid record) into a 422 problem. */
+void mm_api_invalid_report(mm_call *c, const char *report, const char *title);
+
+/* ---- endpoints ---- */
+void mm_ep_index(mm_call *c);
+void mm_ep_health(mm_call *c);
+void mm_ep_me(mm_call *c);
+void mm_ep_kb(mm_call *c);            /* GET /api/v1/kb */
+void mm_ep_kb_section(mm_call *c);    /* GET /api/v1/kb/{drugs|regimens|therapies|trials} */
+void mm_ep_evaluate(mm_call *c);      /* POST /api/v1/evaluate */
+void mm_ep_facts(mm_call *c);         /* POST /api/v1/facts */
+void mm_ep_screen(mm_call *c);        /* POST /api/v1/screen */
+void mm_ep_scores(mm_call *c);        /* GET /api/v1/scores */
+void mm_ep_score(mm_call *c);         /* POST /api/v1/scores/{name} */
+void mm_ep_referrals(mm_call *c);     /* GET /api/v1/referrals */
+void mm_ep_referral_new(mm_call *c);  /* POST /api/v1/referrals */
+void mm_ep_referral(mm_call *c);      /* GET /api/v1/referrals/{id} */
+void mm_ep_referral_event(mm_call *c);/* POST /api/v1/referrals/{id}/events */
+void mm_ep_referral_vocab(mm_call *c);/* GET /api/v1/referral-vocabulary */
+void mm_ep_funnel(mm_call *c);        /* GET /api/v1/funnel */
+void mm_ep_cds_discovery(mm_call *c); /* GET /cds-services */
+void mm_ep_cds_options(mm_call *c);   /* POST /cds-services/mmpath-options */
+
+#endif

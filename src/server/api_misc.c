@@ -1,0 +1,114 @@
+/* api_misc.c: the small endpoints: the API index (GET /api/v1), health,
+ * who am I (GET /api/v1/me) and the referral vocabulary the board needs
+ * (states with labels, reasons, products, allowed moves). */
+#include <string.h>
+
+#include "mmpath.h"
+#include "server/api.h"
+
+void mm_ep_index(mm_call *c) {
+  static const char *const eps[][3] = {
+      {"GET", "/api/v1/health", "liveness and versions"},
+      {"GET", "/api/v1/me", "the caller's centre and role"},
+      {"POST", "/api/v1/evaluate?lang=it|en&jurisdiction=eu|us&format=json|html",
+       "evaluate one patient record (mmpath/patient@1)"},
+      {"POST", "/api/v1/facts?lang=it|en", "derived facts of one record"},
+      {"POST", "/api/v1/screen?jurisdiction=eu|us", "screen a JSON Lines body, one record a line"},
+      {"GET", "/api/v1/scores", "the scores and their inputs"},
+      {"POST", "/api/v1/scores/{name}", "compute one score from named inputs"},
+      {"GET", "/api/v1/kb", "knowledge base version and counts"},
+      {"GET", "/api/v1/kb/{drugs|regimens|guidelines|therapies|trials}", "knowledge base entries"},
+      {"GET", "/api/v1/referrals?state=&to_center=&from_center=", "referrals visible to the token"},
+      {"POST", "/api/v1/referrals", "create a referral (mmpath/referral@1)"},
+      {"GET", "/api/v1/referrals/{id}", "one referral with its events"},
+      {"POST", "/api/v1/referrals/{id}/events", "move a referral (hub tokens)"},
+      {"GET", "/api/v1/referral-vocabulary?lang=it|en", "states, reasons, products, moves"},
+      {"GET", "/api/v1/funnel?to_center=&since=&until=&from_center=&format=json|svg&lang=",
+       "the funnel report"},
+      {"GET", "/cds-services", "CDS Hooks discovery"},
+      {"POST", "/cds-services/mmpath-options", "CDS Hooks patient-view service"},
+  };
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"name\":\"mmpath\",\"version\":\"" MMPATH_VERSION "\",\"endpoints\":[");
+  for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
+    mm_strbuf_puts(b, i ? ",{\"method\":" : "{\"method\":");
+    mm_strbuf_json_string(b, eps[i][0]);
+    mm_strbuf_puts(b, ",\"path\":");
+    mm_strbuf_json_string(b, eps[i][1]);
+    mm_strbuf_puts(b, ",\"what\":");
+    mm_strbuf_json_string(b, eps[i][2]);
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_puts(b, "],\"docs\":\"docs/http-api.md\"}\n");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_health(mm_call *c) {
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"status\":\"ok\",\"version\":\"" MMPATH_VERSION "\",\"kb\":");
+  mm_strbuf_json_string(b, c->api->kb ? c->api->kb->version : NULL);
+  mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n", c->api->open_evaluate ? "true" : "false");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_me(mm_call *c) {
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"center\":");
+  mm_strbuf_json_string(b, c->who.center);
+  mm_strbuf_puts(b, ",\"role\":");
+  mm_strbuf_json_string(b, c->who.role == MM_ROLE_NONE ? NULL : mm_role_name(c->who.role));
+  mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n", c->api->open_evaluate ? "true" : "false");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_referral_vocab(mm_call *c) {
+  const char *lang = mm_api_lang(c);
+  if (!lang) return;
+  const mm_ref_kb *rk = c->api->ref_kb;
+  if (!rk) {
+    mm_api_not_implemented(c, "the referral vocabulary (kb/referral.yaml)");
+    return;
+  }
+  mm_lang l = strcmp(lang, "it") == 0 ? MM_LANG_IT : MM_LANG_EN;
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"states\":[");
+  for (int s = 0; s < MM_RS_COUNT; s++) {
+    mm_strbuf_puts(b, s ? ",{\"id\":" : "{\"id\":");
+    mm_strbuf_json_string(b, mm_ref_state_name((mm_ref_state)s));
+    mm_strbuf_puts(b, ",\"label\":");
+    mm_strbuf_json_string(b, mm_ref_text_in(&rk->states[s], l));
+    mm_strbuf_printf(b, ",\"needs_reason\":%s",
+                     mm_ref_state_needs_reason((mm_ref_state)s) ? "true" : "false");
+    /* next states, for a CAR-T product and for a bispecific */
+    for (int bis = 0; bis < 2; bis++) {
+      mm_strbuf_puts(b, bis ? ",\"next_bispecific\":[" : ",\"next\":[");
+      bool first = true;
+      for (int t = 0; t < MM_RS_COUNT; t++)
+        if (mm_ref_move_allowed(s, (mm_ref_state)t, bis)) {
+          if (!first) mm_strbuf_putc(b, ',');
+          first = false;
+          mm_strbuf_json_string(b, mm_ref_state_name((mm_ref_state)t));
+        }
+      mm_strbuf_putc(b, ']');
+    }
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_puts(b, "],\"reasons\":[");
+  for (size_t i = 0; i < rk->n_reasons; i++) {
+    mm_strbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    mm_strbuf_json_string(b, rk->reasons[i].id);
+    mm_strbuf_puts(b, ",\"label\":");
+    mm_strbuf_json_string(b, mm_ref_text_in(&rk->reasons[i].name, l));
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_puts(b, "],\"targets\":[");
+  for (size_t i = 0; i < rk->n_targets; i++) {
+    mm_strbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    mm_strbuf_json_string(b, rk->targets[i].id);
+    mm_strbuf_puts(b, ",\"label\":");
+    mm_strbuf_json_string(b, mm_ref_text_in(&rk->targets[i].name, l));
+    mm_strbuf_printf(b, ",\"bispecific\":%s}", rk->targets[i].bispecific ? "true" : "false");
+  }
+  mm_strbuf_puts(b, "]}\n");
+  mm_api_json_ok(c, 200);
+}

@@ -1,0 +1,377 @@
+/* api_referrals.c: the referral registry over HTTP (src/referral/store.h):
+ * list, create, read, move (append an event), and the funnel report.
+ *
+ * Who sees what: a hub token every referral; a spoke token only the
+ * referrals its centre made (from_center), and another centre's referral
+ * answers 404 exactly as a missing one does, so nothing leaks, not even its
+ * existence; an analyst token only the funnel (aggregates). Moves are for
+ * hub tokens. Every change is written to the audit log (api_audit) with the
+ * token that made it, since referral events carry no actor of their own. */
+#include <string.h>
+
+#include "referral/funnel.h"
+#include "referral/store.h"
+#include "server/api.h"
+#include "server/store.h"
+
+/* Opens the registry; answers 500 itself on failure. */
+static mm_ref_store *open_store(mm_call *c) {
+  if (!c->api->ref_kb) {
+    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
+    return NULL;
+  }
+  mm_ref_store *s = NULL;
+  char err[256];
+  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
+    mm_api_internal(c, "the referral registry cannot be opened");
+    return NULL;
+  }
+  return s;
+}
+
+static void store_error(mm_call *c, mm_ref_store *s, int rc) {
+  if (rc == MM_REF_ENOMEM) mm_api_internal(c, "out of memory");
+  else {
+    const char *msg = mm_ref_store_errmsg(s);
+    if (msg && (strstr(msg, "locked") || strstr(msg, "busy"))) {
+      c->out->retry_after = "1";
+      mm_problem(c->out, 503, "busy", "Registry busy", msg, NULL, 0);
+    } else {
+      mm_api_internal(c, "the referral registry failed");
+    }
+  }
+}
+
+/* The diagnostics as a 422 problem, each path prefixed by `prefix`. */
+static void diags_problem(mm_call *c, const mm_diags *d, const char *prefix,
+                          const char *title) {
+  mm_kv *errs = mm_arena_alloc(c->req->arena, (d->errors ? d->errors : 1) * sizeof *errs);
+  size_t n = 0;
+  for (const mm_diag *x = d->head; x && errs; x = x->next) {
+    if (x->level != MM_DIAG_ERROR) continue;
+    const char *p = x->path ? x->path : "";
+    errs[n].key = !*p ? prefix
+                  : p[0] == '[' ? mm_arena_printf(c->req->arena, "%s%s", prefix, p)
+                                : mm_arena_printf(c->req->arena, "%s.%s", prefix, p);
+    errs[n].value = x->text;
+    n++;
+  }
+  mm_problem(c->out, 422, "invalid-referral", title,
+             n == 1 ? errs[0].value
+                    : mm_arena_printf(c->req->arena, "%zu problems in the request", n),
+             errs, n);
+}
+
+static bool visible(const mm_call *c, const mm_referral *r) {
+  if (c->who.role == MM_ROLE_HUB) return true;
+  return c->who.role == MM_ROLE_SPOKE && c->who.center && r->from_center &&
+         strcmp(c->who.center, r->from_center) == 0;
+}
+
+/* One referral: the mmpath/referral@1 object plus its current state and the
+ * date of its last event. */
+static void referral_json(mm_strbuf *b, const mm_referral *r) {
+  mm_strbuf tmp;
+  mm_strbuf_init(&tmp, 0);
+  mm_referral_to_json(&tmp, r, -1);
+  if (tmp.failed || tmp.len < 2) {
+    b->failed = true;
+    mm_strbuf_free(&tmp);
+    return;
+  }
+  mm_strbuf_add(b, tmp.data, tmp.len - 1); /* without the closing brace */
+  mm_strbuf_free(&tmp);
+  if (r->n_events) {
+    const mm_ref_event *last = &r->events[r->n_events - 1];
+    char date[11];
+    mm_date_format(last->date, date);
+    mm_strbuf_printf(b, ",\"state\":\"%s\",\"updated\":\"%s\"", mm_ref_state_name(last->state),
+                     date);
+  }
+  mm_strbuf_putc(b, '}');
+}
+
+static void audit(mm_call *c, const char *action, const char *object, const char *detail) {
+  sqlite3 *db = NULL;
+  char err[256];
+  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) return;
+  mm_store_audit(db, &c->who, action, object, detail);
+  mm_store_close(db);
+}
+
+/* ---- GET /api/v1/referrals ---- */
+
+typedef struct list_ctx {
+  mm_call *c;
+  mm_strbuf *b;
+  int state; /* -1: any */
+  size_t n;
+} list_ctx;
+
+static int list_visit(void *ctx, const mm_referral *r) {
+  list_ctx *l = ctx;
+  if (!visible(l->c, r)) return 0;
+  if (l->state >= 0 && (!r->n_events || (int)r->events[r->n_events - 1].state != l->state))
+    return 0;
+  if (l->n++) mm_strbuf_putc(l->b, ',');
+  referral_json(l->b, r);
+  return l->b->failed ? MM_REF_ENOMEM : 0;
+}
+
+static bool query_date(mm_call *c, const char *key, mm_date *out) {
+  const char *v = mm_request_query(c->req, key);
+  *out = MM_DATE_NONE;
+  if (!v || !*v) return true;
+  if (mm_date_parse(v, strlen(v), out)) return true;
+  mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter",
+              mm_arena_printf(c->req->arena, "query.%s", key),
+              mm_arena_printf(c->req->arena, "'%s' is not a date YYYY-MM-DD", v));
+  return false;
+}
+
+void mm_ep_referrals(mm_call *c) {
+  mm_ref_filter f = MM_REF_FILTER_ALL;
+  f.to_center = mm_request_query(c->req, "to_center");
+  f.from_center = mm_request_query(c->req, "from_center");
+  f.patient = mm_request_query(c->req, "patient");
+  if (!query_date(c, "since", &f.since) || !query_date(c, "until", &f.until)) return;
+  if (c->who.role == MM_ROLE_SPOKE) {
+    if (f.from_center && strcmp(f.from_center, c->who.center) != 0) {
+      mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "query.from_center",
+                  "a spoke token sees only the referrals its own centre made");
+      return;
+    }
+    f.from_center = c->who.center;
+  }
+  list_ctx l = {c, &c->out->body, -1, 0};
+  const char *st = mm_request_query(c->req, "state");
+  if (st && *st) {
+    mm_ref_state s;
+    if (!mm_ref_state_parse(st, &s)) {
+      mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.state",
+                  mm_arena_printf(c->req->arena, "'%s' is not a referral state", st));
+      return;
+    }
+    l.state = (int)s;
+  }
+  mm_ref_store *s = open_store(c);
+  if (!s) return;
+  mm_strbuf_puts(l.b, "{\"referrals\":[");
+  int rc = mm_ref_store_foreach(s, &f, list_visit, &l);
+  if (rc) store_error(c, s, rc);
+  else {
+    mm_strbuf_printf(l.b, "],\"count\":%zu}\n", l.n);
+    mm_api_json_ok(c, 200);
+  }
+  mm_ref_store_free(s);
+}
+
+/* ---- GET /api/v1/referrals/{id} ---- */
+
+static void not_found(mm_call *c) {
+  mm_problem1(c->out, 404, "not-found", "No such referral", "path",
+              mm_arena_printf(c->req->arena, "no referral '%s'", c->arg));
+}
+
+void mm_ep_referral(mm_call *c) {
+  mm_ref_store *s = open_store(c);
+  if (!s) return;
+  mm_referral *r = NULL;
+  int rc = mm_ref_store_get(s, c->req->arena, c->arg, &r);
+  if (rc == MM_REF_ENOTFOUND || (rc == MM_REF_OK && !visible(c, r))) not_found(c);
+  else if (rc) store_error(c, s, rc);
+  else {
+    referral_json(&c->out->body, r);
+    mm_strbuf_putc(&c->out->body, '\n');
+    mm_api_json_ok(c, 200);
+  }
+  mm_ref_store_free(s);
+}
+
+/* ---- POST /api/v1/referrals ---- */
+
+void mm_ep_referral_new(mm_call *c) {
+  mm_json *body = mm_api_json_body(c);
+  if (!body) return;
+  if (!c->api->ref_kb) {
+    mm_api_not_implemented(c, "the referral registry");
+    return;
+  }
+  mm_diags d;
+  mm_diags_init(&d, c->req->arena);
+  mm_referral r;
+  memset(&r, 0, sizeof r);
+  if (mm_referral_from_json(&r, c->req->arena, body, &d, NULL, "") != 0 ||
+      d.errors) {
+    diags_problem(c, &d, "body", "Invalid referral");
+    return;
+  }
+  if (c->who.role == MM_ROLE_SPOKE &&
+      (!r.from_center || strcmp(r.from_center, c->who.center) != 0)) {
+    mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "body.from_center",
+                mm_arena_printf(c->req->arena,
+                                "a spoke token of %s can only make referrals from %s",
+                                c->who.center, c->who.center));
+    return;
+  }
+  mm_ref_store *s = open_store(c);
+  if (!s) return;
+  int rc = mm_ref_store_create(s, &r, &d);
+  if (rc == MM_REF_EEXISTS) {
+    /* a spoke must not learn about another centre's referral ids */
+    mm_problem1(c->out, 409, "conflict", "Referral exists", "body.id",
+                mm_arena_printf(c->req->arena, "a referral '%s' exists already", r.id));
+  } else if (rc == MM_REF_EINVALID) {
+    diags_problem(c, &d, "body", "Referral refused");
+  } else if (rc) {
+    store_error(c, s, rc);
+  } else {
+    mm_strbuf detail;
+    mm_strbuf_init(&detail, 0);
+    mm_referral_to_json(&detail, &r, -1);
+    audit(c, "referral.create", r.id, detail.data);
+    mm_strbuf_free(&detail);
+    c->out->location = mm_arena_printf(c->req->arena, "/api/v1/referrals/%s", r.id);
+    referral_json(&c->out->body, &r);
+    mm_strbuf_putc(&c->out->body, '\n');
+    mm_api_json_ok(c, 201);
+  }
+  mm_ref_store_free(s);
+}
+
+/* ---- POST /api/v1/referrals/{id}/events ---- */
+
+void mm_ep_referral_event(mm_call *c) {
+  mm_json *body = mm_api_json_body(c);
+  if (!body) return;
+  mm_kv errs[8];
+  size_t n = 0;
+  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL};
+  if (body->type != MM_JSON_OBJECT) {
+    mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body",
+                "an event is an object {date, state, reason, note}");
+    return;
+  }
+  for (size_t i = 0; i < body->len && n < 8; i++) {
+    const char *k = body->members[i].key;
+    const mm_json *v = body->members[i].value;
+    const char *path = mm_arena_printf(c->req->arena, "body.%s", k);
+    bool is_str = v->type == MM_JSON_STRING;
+    if (strcmp(k, "date") == 0) {
+      if (!is_str || !mm_date_parse(v->str, v->len, &e.date))
+        errs[n++] = (mm_kv){path, "a date YYYY-MM-DD"};
+    } else if (strcmp(k, "state") == 0) {
+      if (!is_str || !mm_ref_state_parse(v->str, &e.state))
+        errs[n++] = (mm_kv){path, "not a referral state (see /api/v1/referral-vocabulary)"};
+    } else if (strcmp(k, "reason") == 0) {
+      if (v->type == MM_JSON_NULL) continue;
+      if (!is_str) errs[n++] = (mm_kv){path, "a reason id (string)"};
+      else e.reason = v->str;
+    } else if (strcmp(k, "note") == 0) {
+      if (v->type == MM_JSON_NULL) continue;
+      if (!is_str || v->len > 500) errs[n++] = (mm_kv){path, "a text of at most 500 bytes"};
+      else e.note = v->str;
+    } else {
+      errs[n++] = (mm_kv){path, "unknown key: an event has date, state, reason and note"};
+    }
+  }
+  if (e.state == MM_RS_COUNT && n < 8 && !mm_json_get(body, "state"))
+    errs[n++] = (mm_kv){"body.state", "required"};
+  if (n) {
+    mm_problem(c->out, 422, "invalid-referral", "Invalid event",
+               n == 1 ? errs[0].value : "several problems in the event", errs, n);
+    return;
+  }
+  mm_ref_store *s = open_store(c);
+  if (!s) return;
+  mm_diags d;
+  mm_diags_init(&d, c->req->arena);
+  int rc = mm_ref_store_move(s, c->arg, &e, &d);
+  if (rc == MM_REF_ENOTFOUND) {
+    not_found(c);
+  } else if (rc == MM_REF_EINVALID) {
+    /* the store names "<id>.events[n].<field>": report the body's field */
+    mm_kv *es = mm_arena_alloc(c->req->arena, (d.errors ? d.errors : 1) * sizeof *es);
+    size_t k = 0;
+    for (const mm_diag *x = d.head; x && es; x = x->next) {
+      const char *dot = x->path ? strrchr(x->path, '.') : NULL;
+      es[k].key = dot ? mm_arena_printf(c->req->arena, "body%s", dot) : "body";
+      es[k].value = x->text;
+      k++;
+    }
+    mm_problem(c->out, 422, "move-refused", "Move refused", k ? es[0].value : NULL, es, k);
+  } else if (rc) {
+    store_error(c, s, rc);
+  } else {
+    char date[11];
+    mm_date_format(e.date, date);
+    audit(c, "referral.move", c->arg,
+          mm_arena_printf(c->req->arena, "{\"date\":\"%s\",\"state\":\"%s\",\"reason\":%s%s%s}",
+                          date, mm_ref_state_name(e.state), e.reason ? "\"" : "",
+                          e.reason ? e.reason : "null", e.reason ? "\"" : ""));
+    mm_referral *r = NULL;
+    if (mm_ref_store_get(s, c->req->arena, c->arg, &r) == MM_REF_OK) {
+      referral_json(&c->out->body, r);
+      mm_strbuf_putc(&c->out->body, '\n');
+      c->out->location = mm_arena_printf(c->req->arena, "/api/v1/referrals/%s", c->arg);
+      mm_api_json_ok(c, 201);
+    } else {
+      mm_api_internal(c, "the referral was moved but cannot be read back");
+    }
+  }
+  mm_ref_store_free(s);
+}
+
+/* ---- GET /api/v1/funnel ---- */
+
+void mm_ep_funnel(mm_call *c) {
+  static const char *const formats[] = {"json", "svg", "html", "text", NULL};
+  const char *lang = mm_api_lang(c);
+  if (!lang) return;
+  const char *fmt = mm_api_format(c, formats);
+  if (!fmt) return;
+  mm_ref_filter f = MM_REF_FILTER_ALL;
+  f.to_center = mm_request_query(c->req, "to_center");
+  if (!f.to_center || !*f.to_center) f.to_center = c->who.center;
+  f.from_center = mm_request_query(c->req, "from_center");
+  if (f.from_center && !*f.from_center) f.from_center = NULL;
+  if (!query_date(c, "since", &f.since) || !query_date(c, "until", &f.until)) return;
+  if (f.since != MM_DATE_NONE && f.until != MM_DATE_NONE && f.until < f.since) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.until",
+                "until is before since");
+    return;
+  }
+  mm_ref_store *s = open_store(c);
+  if (!s) return;
+  mm_funnel *fn = NULL;
+  if (mm_funnel_new(&fn, c->api->ref_kb, &f) != MM_REF_OK) {
+    mm_api_internal(c, "out of memory");
+  } else {
+    int rc = mm_ref_store_foreach(s, &f, mm_funnel_add, fn);
+    if (rc) {
+      store_error(c, s, rc);
+    } else {
+      mm_funnel_finish(fn);
+      mm_lang lg = strcmp(lang, "it") == 0 ? MM_LANG_IT : MM_LANG_EN;
+      mm_strbuf *b = &c->out->body;
+      if (strcmp(fmt, "json") == 0) {
+        mm_funnel_json(b, fn);
+        c->out->content_type = "application/json";
+      } else if (strcmp(fmt, "svg") == 0) {
+        mm_funnel_svg(b, fn, lg);
+        c->out->content_type = "image/svg+xml";
+        c->out->csp = "default-src 'none'; style-src 'unsafe-inline'";
+      } else if (strcmp(fmt, "html") == 0) {
+        mm_funnel_html(b, fn, lg);
+        c->out->content_type = "text/html; charset=utf-8";
+        c->out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+      } else {
+        mm_funnel_text(b, fn, lg);
+        c->out->content_type = "text/plain; charset=utf-8";
+      }
+      c->out->status = 200;
+    }
+  }
+  mm_funnel_free(fn);
+  mm_ref_store_free(s);
+}

@@ -1,0 +1,311 @@
+/* test_server.c: the server without sockets: SHA-256 (FIPS 180-4 test
+ * vectors), the token store (hashed, revocable), and the router's access
+ * control, problem+json errors, limits and kb endpoints, called the way
+ * http.c calls them. The HTTP side is tested by tests/cli/server_api.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "json/json.h"
+#include "kb/kb.h"
+#include "server/api.h"
+#include "server/sha256.h"
+#include "server/store.h"
+
+/* FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc", the 448-bit
+ * message, and the empty string. */
+static void sha256_vectors(void **state) {
+  (void)state;
+  char hex[65];
+  mm_sha256_hex(hex, "abc", 3);
+  assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  mm_sha256_hex(hex, m, strlen(m));
+  assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  mm_sha256_hex(hex, "", 0);
+  assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  /* one million 'a', fed in uneven pieces */
+  mm_sha256 c;
+  mm_sha256_init(&c);
+  char block[1001];
+  memset(block, 'a', sizeof block);
+  for (int i = 0; i < 1000; i++) mm_sha256_update(&c, block, (size_t)(i % 2 ? 999 : 1001));
+  unsigned char d[32];
+  mm_sha256_final(&c, d);
+  assert_int_equal(d[0], 0xcd);
+  assert_int_equal(d[31], 0xd0);
+}
+
+typedef struct fixture {
+  char dir[64], db[96];
+  mm_kb *kb;
+  mm_ref_kb *ref_kb;
+  mm_arena diag_arena;
+  mm_api api;
+  char hub[MM_TOKEN_LEN + 1], spoke[MM_TOKEN_LEN + 1], analyst[MM_TOKEN_LEN + 1];
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  snprintf(f->dir, sizeof f->dir, "/tmp/mmpath-test-server-XXXXXX");
+  if (!mkdtemp(f->dir)) return -1;
+  snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+  mm_arena_init(&f->diag_arena, 4096);
+  mm_diags d;
+  mm_diags_init(&d, &f->diag_arena);
+  /* the kb's own tests say what is wrong with it; kb_endpoints needs it */
+  if (mm_kb_load(&f->kb, test_kb_dir(), &d) != 0) f->kb = NULL;
+  if (mm_ref_kb_load(&f->ref_kb, test_kb_dir(), &d) != 0) return -1;
+  mm_server_limits lim = MM_SERVER_LIMITS_INIT;
+  f->api = (mm_api){f->kb, f->ref_kb, f->db, false, lim};
+  sqlite3 *db;
+  char err[256];
+  if (mm_store_open(&db, f->db, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return -1;
+  }
+  long long id;
+  if (mm_store_token_new(f->hub, &id, db, "BO-SER", MM_ROLE_HUB, "test") ||
+      mm_store_token_new(f->spoke, &id, db, "FE-ONC", MM_ROLE_SPOKE, "test") ||
+      mm_store_token_new(f->analyst, &id, db, "BO-SER", MM_ROLE_ANALYST, "test"))
+    return -1;
+  mm_store_close(db);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  char path[128];
+  const char *suffix[] = {"", "-wal", "-shm"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s%s", f->db, suffix[i]);
+    unlink(path);
+  }
+  rmdir(f->dir);
+  mm_kb_free(f->kb);
+  mm_ref_kb_free(f->ref_kb);
+  mm_arena_free(&f->diag_arena);
+  free(f);
+  return 0;
+}
+
+typedef struct call {
+  mm_arena arena;
+  mm_response out;
+  mm_json *json;
+} call;
+
+/* Routes one request; parses a JSON answer into c->json. */
+static void run(call *c, const mm_api *api, const char *method, const char *path,
+                const char *token, const char *body, const mm_kv *query, size_t n_query) {
+  mm_arena_init(&c->arena, 16384);
+  char *auth = NULL;
+  if (token) auth = mm_arena_printf(&c->arena, "Bearer %s", token);
+  mm_request req = {method, path, query, n_query, auth, body ? "application/json" : NULL,
+                    NULL, body, body ? strlen(body) : 0, &c->arena};
+  mm_response_init(&c->out, 0);
+  mm_api_handle(api, &req, &c->out);
+  c->json = NULL;
+  if (c->out.content_type && strstr(c->out.content_type, "json") && c->out.body.data) {
+    mm_json_error err;
+    c->json = mm_json_parse(&c->arena, c->out.body.data, c->out.body.len, &err);
+    assert_non_null(c->json); /* every JSON answer is valid JSON */
+  }
+}
+
+static void done(call *c) {
+  mm_response_free(&c->out);
+  mm_arena_free(&c->arena);
+}
+
+static const char *jstr(const mm_json *o, const char *k) {
+  const mm_json *v = mm_json_get(o, k);
+  return v && v->type == MM_JSON_STRING ? v->str : NULL;
+}
+
+/* RFC 9457: type, title, status; ours adds errors [{path, message}]. */
+static void assert_problem(call *c, int status, const char *error_path) {
+  assert_int_equal(c->out.status, status);
+  assert_string_equal(c->out.content_type, "application/problem+json");
+  assert_non_null(c->json);
+  assert_non_null(jstr(c->json, "type"));
+  assert_non_null(jstr(c->json, "title"));
+  assert_int_equal(mm_json_get(c->json, "status")->integer, status);
+  const mm_json *errs = mm_json_get(c->json, "errors");
+  assert_non_null(errs);
+  assert_int_equal(errs->type, MM_JSON_ARRAY);
+  if (error_path) {
+    assert_true(errs->len >= 1);
+    assert_string_equal(jstr(errs->items[0], "path"), error_path);
+    assert_non_null(jstr(errs->items[0], "message"));
+  }
+}
+
+static void tokens_hashed_and_revocable(void **state) {
+  fixture *f = *state;
+  sqlite3 *db;
+  char err[256];
+  assert_int_equal(mm_store_open(&db, f->db, err, sizeof err), 0);
+  /* the clear token is nowhere in the file's table, its hash is */
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM api_tokens WHERE hash = ?", -1,
+                                      &st, NULL),
+                   SQLITE_OK);
+  char hex[65];
+  mm_sha256_hex(hex, f->hub, strlen(f->hub));
+  sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM api_tokens WHERE hash = ?", -1,
+                                      &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_text(st, 1, f->hub, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+
+  mm_arena a;
+  mm_arena_init(&a, 1024);
+  mm_principal p;
+  assert_int_equal(mm_store_token_check(&p, db, f->spoke, &a), 0);
+  assert_string_equal(p.center, "FE-ONC");
+  assert_int_equal(p.role, MM_ROLE_SPOKE);
+  assert_int_equal(mm_store_token_check(&p, db, "mmp_nope", &a), 1);
+  /* a new token, revoked, no longer opens anything */
+  char t[MM_TOKEN_LEN + 1];
+  long long id;
+  assert_int_equal(mm_store_token_new(t, &id, db, "PR-ONC", MM_ROLE_SPOKE, "test"), 0);
+  assert_int_equal(mm_store_token_check(&p, db, t, &a), 0);
+  assert_int_equal(mm_store_token_revoke(db, id, "test"), 0);
+  assert_int_equal(mm_store_token_check(&p, db, t, &a), 1);
+  assert_int_equal(mm_store_token_revoke(db, id, "test"), 1);
+  /* the server's tables leave PRAGMA user_version to the referral store */
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+  mm_arena_free(&a);
+  mm_store_close(db);
+}
+
+static void access_control(void **state) {
+  fixture *f = *state;
+  call c;
+  /* no token: 401 naming the header, with a Bearer challenge */
+  run(&c, &f->api, "GET", "/api/v1/kb", NULL, NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_non_null(c.out.www_authenticate);
+  done(&c);
+  /* --open-evaluate: evaluation-side endpoints open, referrals not */
+  mm_api open = f->api;
+  open.open_evaluate = true;
+  run(&c, &open, "GET", "/api/v1/me", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_int_equal(mm_json_get(c.json, "role")->type, MM_JSON_NULL);
+  done(&c);
+  run(&c, &open, "GET", "/api/v1/referrals", NULL, NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  done(&c);
+  /* unknown token */
+  run(&c, &f->api, "GET", "/api/v1/kb", "mmp_0000", NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  done(&c);
+  /* an analyst sees aggregates only */
+  run(&c, &f->api, "GET", "/api/v1/referrals", f->analyst, NULL, NULL, 0);
+  assert_problem(&c, 403, "header.Authorization");
+  done(&c);
+  /* a spoke cannot move referrals nor read the funnel */
+  run(&c, &f->api, "POST", "/api/v1/referrals/D-1/events", f->spoke, "{}", NULL, 0);
+  assert_problem(&c, 403, "header.Authorization");
+  done(&c);
+  run(&c, &f->api, "GET", "/api/v1/funnel", f->spoke, NULL, NULL, 0);
+  assert_problem(&c, 403, "header.Authorization");
+  done(&c);
+  /* who am I */
+  run(&c, &f->api, "GET", "/api/v1/me", f->spoke, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_string_equal(jstr(c.json, "center"), "FE-ONC");
+  assert_string_equal(jstr(c.json, "role"), "spoke");
+  done(&c);
+}
+
+static void routing_errors(void **state) {
+  fixture *f = *state;
+  call c;
+  run(&c, &f->api, "GET", "/api/v1/nothing", f->hub, NULL, NULL, 0);
+  assert_problem(&c, 404, "path");
+  done(&c);
+  run(&c, &f->api, "DELETE", "/api/v1/referrals", f->hub, NULL, NULL, 0);
+  assert_problem(&c, 405, "method");
+  assert_string_equal(c.out.allow, "GET, POST");
+  done(&c);
+  mm_kv q[] = {{"lang", "fr"}};
+  run(&c, &f->api, "GET", "/api/v1/kb/drugs", f->hub, NULL, q, 1);
+  assert_problem(&c, 400, "query.lang");
+  done(&c);
+  run(&c, &f->api, "GET", "/api/v1/kb/dogs", f->hub, NULL, NULL, 0);
+  assert_problem(&c, 404, "path");
+  done(&c);
+  /* body caps: screen takes a registry, everything else a record */
+  assert_int_equal(mm_api_body_limit(&f->api, "POST", "/api/v1/evaluate"), (size_t)1 << 20);
+  assert_int_equal(mm_api_body_limit(&f->api, "POST", "/api/v1/screen"), (size_t)64 << 20);
+  /* the page itself */
+  run(&c, &f->api, "GET", "/", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_non_null(c.out.static_body);
+  assert_non_null(strstr(c.out.content_type, "text/html"));
+  done(&c);
+  run(&c, &f->api, "POST", "/index.html", NULL, "{}", NULL, 0);
+  assert_problem(&c, 405, "method");
+  done(&c);
+}
+
+/* kb/vocabulary/drugs.yaml lists lenalidomide as an IMiD. */
+static void kb_endpoints(void **state) {
+  fixture *f = *state;
+  assert_non_null(f->kb);
+  call c;
+  mm_kv it[] = {{"lang", "it"}};
+  run(&c, &f->api, "GET", "/api/v1/kb/drugs", f->analyst, NULL, it, 1);
+  assert_int_equal(c.out.status, 200);
+  const mm_json *drugs = mm_json_get(c.json, "drugs");
+  assert_non_null(drugs);
+  bool found = false;
+  for (size_t i = 0; i < drugs->len; i++)
+    if (strcmp(jstr(drugs->items[i], "id"), "lenalidomide") == 0) {
+      found = true;
+      const mm_json *cls = mm_json_get(drugs->items[i], "classes");
+      assert_true(cls->len >= 1);
+      assert_string_equal(cls->items[0]->str, "imid");
+    }
+  assert_true(found);
+  done(&c);
+  run(&c, &f->api, "GET", "/api/v1/kb", f->hub, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_string_equal(jstr(c.json, "version"), f->kb->version);
+  done(&c);
+  const char *sections[] = {"regimens", "guidelines", "therapies", "trials"};
+  for (size_t i = 0; i < 4; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/kb/%s", sections[i]);
+    run(&c, &f->api, "GET", path, f->hub, NULL, NULL, 0);
+    assert_int_equal(c.out.status, 200);
+    assert_non_null(mm_json_get(c.json, sections[i]));
+    done(&c);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(sha256_vectors),
+      cmocka_unit_test_setup_teardown(tokens_hashed_and_revocable, setup, teardown),
+      cmocka_unit_test_setup_teardown(access_control, setup, teardown),
+      cmocka_unit_test_setup_teardown(routing_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
