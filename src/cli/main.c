@@ -11,6 +11,8 @@ static const mm_command commands[] = {
     {"referral", mm_cmd_referral, "CAR-T referral registry: new, move, show, list, import, export"},
     {"funnel", mm_cmd_funnel, "referral funnel report (text, JSON, SVG chart, HTML)"},
     {"score", mm_cmd_score, "a standard score (ISS, R-ISS, R2-ISS, frailty, response, CRS, ICE, ICANS)"},
+    {"serve", mm_cmd_serve, "the web page and HTTP API (docs/web.md, docs/http-api.md)"},
+    {"token", mm_cmd_token, "API tokens of the server: new, list, revoke"},
     /* ORDER: as shown by `mmpath help` */
 };
 
