@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# referral_concurrent.sh: several processes writing one registry at once lose
+# no event and corrupt nothing (docs/referral.md, "Durability"). Four writers
+# each create 10 referrals and move each three times while a fifth imports
+# 2,000 referrals; all of them also race to move one shared referral from
+# 'screening' to 'eligible': exactly one may win, the others must be refused
+# by the pathway (the check runs inside the write transaction).
+set -uo pipefail
+M=${1:?usage: referral_concurrent.sh PATH-TO-MMPATH}
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+DB="$T/c.db"
+W=4
+PER=10
+fails=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+
+bash "$HERE/../data/referral/gen_bulk.sh" 2000 C >"$T/bulk.json"
+bulk_events=$(grep -o '"state"' "$T/bulk.json" | wc -l)
+"$M" referral new --db "$DB" --id RACE-1 --patient PR-1 --from FE-ONC --to BO-SER \
+  --target ide-cel --date 2024-01-01 >/dev/null || bad "setup"
+"$M" referral move RACE-1 screening --db "$DB" --date 2024-01-02 >/dev/null || bad "setup"
+
+writer() {
+  local w=$1 rc=0
+  "$M" referral move RACE-1 eligible --db "$DB" --date 2024-01-03 >"$T/race$w.out" 2>&1
+  echo $? >"$T/race$w.rc"
+  for i in $(seq 1 $PER); do
+    local id="W$w-$i"
+    "$M" referral new --db "$DB" --id "$id" --patient "PW-$w$i" --from FE-ONC --to BO-SER \
+      --target cilta-cel --date 2024-02-01 >/dev/null || rc=1
+    "$M" referral move "$id" waitlisted --db "$DB" --date 2024-02-02 >/dev/null || rc=1
+    "$M" referral move "$id" screening --db "$DB" --date 2024-02-03 >/dev/null || rc=1
+    "$M" referral move "$id" eligible --db "$DB" --date 2024-02-04 >/dev/null || rc=1
+  done
+  return $rc
+}
+
+pids=()
+"$M" referral import "$T/bulk.json" --db "$DB" >"$T/import.out" 2>&1 &
+pids+=($!)
+for w in $(seq 1 $W); do writer "$w" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || bad "a writer failed (pid $p)"; done
+cat "$T/import.out"
+
+winners=$(cat "$T"/race*.rc | grep -c '^0$')
+[ "$winners" = 1 ] && ok "exactly one of $W racing moves to 'eligible' won" || bad "$winners winners"
+losers=$(cat "$T"/race*.out | grep -c "move from 'eligible' to 'eligible' not allowed")
+[ "$losers" = $((W - 1)) ] && ok "the $losers others were refused by the pathway" ||
+  bad "refusals: $losers"
+
+n=$("$M" referral list --db "$DB" --format count)
+want=$((1 + W * PER + 2000))
+[ "$n" = "$want" ] && ok "$n referrals, none lost" || bad "$n referrals, want $want"
+"$M" referral export --db "$DB" >"$T/all.json"
+events=$(grep -o '"state"' "$T/all.json" | wc -l)
+want=$((3 + W * PER * 4 + bulk_events))
+[ "$events" = "$want" ] && ok "$events events, none lost" || bad "$events events, want $want"
+out=$("$M" referral check --db "$DB" 2>&1) && ok "check: $out" || bad "check: $out"
+echo "$fails failure(s)"
+[ "$fails" = 0 ]

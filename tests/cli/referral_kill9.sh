@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# referral_kill9.sh: `kill -9` in the middle of a large import leaves the
+# registry with all of it or none of it, and sound (docs/referral.md,
+# "Durability"). The kill is aimed inside the write transaction: we wait until
+# the import has spilled uncommitted pages into the WAL (more than 1 MiB),
+# then kill it. Afterwards the registry must hold none of the file, pass
+# `referral check`, and take the same import in full.
+set -uo pipefail
+M=${1:?usage: referral_kill9.sh PATH-TO-MMPATH}
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+N=10000
+fails=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+count() { "$M" referral list --db "$1" --format count 2>&1; }
+
+bash "$HERE/../data/referral/gen_bulk.sh" "$N" K >"$T/bulk.json"
+killed_mid=0
+for attempt in 1 2; do
+  DB="$T/k$attempt.db"
+  # An existing registry with one referral: it must survive untouched.
+  "$M" referral new --db "$DB" --id PRE-1 --patient PP-1 --from FE-ONC --to BO-SER \
+    --target ide-cel --date 2024-01-01 >/dev/null || bad "setup"
+  "$M" referral import "$T/bulk.json" --db "$DB" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 2000); do
+    size=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+    [ "$size" -gt 1048576 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.002
+  done
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  status=$?
+  n=$(count "$DB")
+  if [ "$status" = 137 ]; then
+    killed_mid=$((killed_mid + 1))
+    if [ "$n" = 1 ]; then ok "attempt $attempt: killed mid-import (wal ${size} bytes): none of it stored"
+    else bad "attempt $attempt: killed, registry holds $n referrals (want 1)"; fi
+  else
+    if [ "$n" = $((N + 1)) ]; then ok "attempt $attempt: import finished first: all of it stored"
+    else bad "attempt $attempt: finished (status $status) with $n referrals"; fi
+  fi
+  out=$("$M" referral check --db "$DB" 2>&1) && ok "attempt $attempt: check: $out" || bad "check: $out"
+done
+"$M" referral import "$T/bulk.json" --db "$DB" >/dev/null 2>&1 || bad "re-import after the kill"
+n=$(count "$DB")
+[ "$n" = $((N + 1)) ] && ok "the same import afterwards stores all $N" || bad "after re-import: $n"
+[ "$killed_mid" -ge 1 ] && ok "$killed_mid of 2 kills landed inside the write transaction" ||
+  bad "no kill landed inside the import: the test proved nothing"
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
