@@ -121,8 +121,8 @@ static const char *json_to_value(mm_arena *a, const mm_json *j, const char *fiel
   return NULL;
 }
 
-static int response_input(mm_arena *a, const mm_json *root, mm_response_in *in,
-                          const char **err) {
+static int response_input(mm_arena *a, const mm_scores *kb, const mm_json *root,
+                          mm_response_in *in, const char **err) {
   in->baseline = MM_DATE_NONE;
   for (size_t i = 0; i < root->len; i++) {
     const char *k = root->members[i].key;
@@ -174,6 +174,20 @@ static int response_input(mm_arena *a, const mm_json *root, mm_response_in *in,
       return -1;
     }
     o[i].test = t->str;
+    /* values must be in the canonical unit: a unit, when given, must be it */
+    const mm_json *u = mm_json_get(x, "unit");
+    if (mm_json_present(u)) {
+      size_t n_spec = 0;
+      const mm_score_input_spec *spec = mm_score_inputs(kb, "response", &n_spec);
+      const char *want = NULL;
+      for (size_t j = 0; j < n_spec; j++)
+        if (strcmp(spec[j].name, t->str) == 0) want = spec[j].unit;
+      if (u->type != MM_JSON_STRING || !want || strcmp(u->str, want) != 0) {
+        *err = mm_arena_printf(a, "%d:%d: labs[%zu].unit: %s must be given in %s", u->line,
+                               u->col, i, t->str, want ? want : "no unit");
+        return -1;
+      }
+    }
     if (!mm_json_present(v) || (v->type != MM_JSON_NUMBER && v->type != MM_JSON_STRING)) {
       *err = mm_arena_printf(a, "%d:%d: labs[%zu].value: must be a number or a string",
                              v ? v->line : x->line, v ? v->col : x->col, i);
@@ -282,7 +296,7 @@ int mm_cmd_score(int argc, char **argv) {
   int crc;
   if (strcmp(name, "response") == 0) {
     mm_response_in in = {0};
-    crc = response_input(&arena, root, &in, &err);
+    crc = response_input(&arena, kb, root, &in, &err);
     if (crc == 0) {
       crc = mm_score_response(&r, kb, &in, &arena);
       if (crc < 0) err = r.because;

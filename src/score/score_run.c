@@ -46,7 +46,7 @@ static int kind_of(const char *name) {
 const mm_score_input_spec *mm_score_inputs(const mm_scores *kb, const char *name,
                                            size_t *n_out) {
   int k = kind_of(name);
-  if (k < 0 || k == SK_RESPONSE) return NULL;
+  if (k < 0) return NULL;
   *n_out = kb->e[k]->n_inputs;
   return kb->e[k]->inputs;
 }

@@ -43,6 +43,8 @@ check "CRS grade 3 (Lee 2019 example)" 0 '"value":"3"' -- "$MMPATH" score crs "$
 check "ICE 8" 0 '"value":8,' -- "$MMPATH" score ice "$DATA/ice_8.json"
 check "ICANS 3 (ICE 3 with a seizure)" 0 '"value":"3"' -- "$MMPATH" score icans "$DATA/icans_3.json"
 check "response VGPR confirmed (Kumar 2016)" 0 '"value":"VGPR","confirmed":true' -- "$MMPATH" score response "$DATA/response_vgpr.json"
+sed 's/"value": 0.3, "unit": "g\/dL"/"value": 3, "unit": "g\/L"/' "$DATA/response_vgpr.json" > "$TMP/resp_gl.json"
+check "response lab in another unit names labs[2].unit, exit 1" 1 'labs\[2\]\.unit: serum_m_protein must be given in g/dL' -- "$MMPATH" score response "$TMP/resp_gl.json"
 check "wrong type names the field, exit 1" 1 'beta2m_mg_l: must be a number' -- "$MMPATH" score iss "$DATA/bad_type.json"
 check "unknown key names the field, exit 1" 1 'beta2m: not an input of iss' -- "$MMPATH" score iss "$DATA/bad_key.json"
 check "invalid JSON, exit 1 with line:col" 1 'bad_json.json:1:[0-9]+:' -- "$MMPATH" score iss "$DATA/bad_json.json"
