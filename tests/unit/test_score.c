@@ -140,6 +140,21 @@ static void test_r_iss_table(void **state) {
   assert_string_equal(riss(f, riss_in(N(2), UN, UN, T, T, T, T), &r), "II");
 }
 
+/* Palumbo 2015 Table 2, every combination of ISS, the three high-risk CA
+ * and LDH: I = ISS I, no CA, normal LDH; III = ISS III and (CA or LDH). */
+static void test_r_iss_every_combination(void **state) {
+  fixture *f = *state;
+  for (int stage = 1; stage <= 3; stage++)
+    for (int m = 0; m < 16; m++) {
+      bool d17 = m & 1, t414 = m & 2, t1416 = m & 4, ldh = m & 8;
+      bool risk = d17 || t414 || t1416 || ldh;
+      const char *want = stage == 1 && !risk ? "I" : stage == 3 && risk ? "III" : "II";
+      mm_score_result r;
+      assert_string_equal(riss(f, riss_in(N(stage), UN, UN, B(d17), B(t414), B(t1416), B(ldh)), &r),
+                          want);
+    }
+}
+
 static void test_r_iss_partial(void **state) {
   fixture *f = *state;
   mm_score_result r;
@@ -661,6 +676,7 @@ int main(void) {
       cmocka_unit_test(test_iss_boundaries),
       cmocka_unit_test(test_iss_partial),
       cmocka_unit_test(test_r_iss_table),
+      cmocka_unit_test(test_r_iss_every_combination),
       cmocka_unit_test(test_r_iss_partial),
       cmocka_unit_test(test_r2_iss_every_combination),
       cmocka_unit_test(test_r2_iss_partial),
