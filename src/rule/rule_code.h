@@ -10,12 +10,14 @@
 #include "rule/rule.h"
 #include "rule/rule_ops.h"
 
-/* One instruction: 8 bytes. See rule_ops.h for what a, b and k mean. */
+/* One instruction: 12 bytes. See rule_ops.h for what a, b, k, mode and j
+ * mean. */
 typedef struct mm_rule_ins {
   uint8_t op;
   uint8_t a, b; /* references, < MM_RULE_MAX_REFS */
-  uint8_t pad;
-  uint32_t k;
+  uint8_t mode; /* mm_rule_mode, leaf instructions only */
+  uint32_t k;   /* constant, string or list index */
+  uint32_t j;   /* jump target */
 } mm_rule_ins;
 
 typedef struct mm_rule_list {

@@ -444,23 +444,44 @@ static void cis(compiler *c, const mm_rule_node *x) {
   if (x->b == x->neg) emit(c, MM_OP_NOT, 0, 0, 0, 0);
 }
 
+static const bool leaf_op[] = {
+#define X(name, layout, leaf, doc) leaf,
+    MM_RULE_OPS(X)
+#undef X
+};
+
 /* and/or chain: kid0 J kid1 XJ kid2 XJ ... ; every jump goes to the end.
- * Pending jumps are linked through their k fields until the end is known. */
+ * A kid that compiled to one leaf instruction takes the jump as its mode
+ * (rule_ops.h) instead of a separate JF/JT/ANDJ/ORJ. Pending jumps are
+ * linked through their j fields until the end is known. */
 static void cchain(compiler *c, const mm_rule_node *x) {
   bool is_and = x->kind == N_AND;
   const char *ctx = is_and ? "'and'" : "'or'";
   uint32_t pending = NO_JUMP;
-  cbool(c, x->kids[0], ctx);
-  pending = emit(c, is_and ? MM_OP_JF : MM_OP_JT, 0, 0, pending, 0);
-  for (size_t i = 1; i < x->n && !c->failed; i++) {
+  for (size_t i = 0; i < x->n && !c->failed; i++) {
+    size_t start = c->n_code;
     cbool(c, x->kids[i], ctx);
-    pending = emit(c, is_and ? MM_OP_ANDJ : MM_OP_ORJ, 0, 0, pending, -1);
+    if (c->failed) return;
+    mm_rule_ins *last = &c->code[c->n_code - 1];
+    if (c->n_code == start + 1 && leaf_op[last->op] && last->mode == MM_MODE_PUSH) {
+      last->mode = (uint8_t)(i == 0 ? (is_and ? MM_MODE_JF : MM_MODE_JT)
+                                    : (is_and ? MM_MODE_AND : MM_MODE_OR));
+      last->j = pending;
+      pending = (uint32_t)start;
+      if (i > 0) c->depth--; /* combined into the value below it */
+    } else {
+      mm_rule_op op = i == 0 ? (is_and ? MM_OP_JF : MM_OP_JT) : (is_and ? MM_OP_ANDJ : MM_OP_ORJ);
+      uint32_t at = emit(c, op, 0, 0, 0, i == 0 ? 0 : -1);
+      if (c->failed) return;
+      c->code[at].j = pending;
+      pending = at;
+    }
   }
   if (c->failed) return;
   uint32_t end = (uint32_t)c->n_code;
   while (pending != NO_JUMP) {
-    uint32_t next = c->code[pending].k;
-    c->code[pending].k = end;
+    uint32_t next = c->code[pending].j;
+    c->code[pending].j = end;
     pending = next;
   }
 }

@@ -1,20 +1,20 @@
 /* rule_dump.c: the disassembler. It prints a compiled rule's code, one
  * instruction per line, with the facts named as they were written, so a
  * reviewer can see what the compiler made of a criterion:
- *      0  GEN    r0 prior_lines, 3
- *      1  JF     -> 4
+ *      0  GEN    r0 prior_lines, 3; jf -> 3
+ *      1  LOAD   r1 exposed(PI); and -> 3
  * Opcode names and operand layouts come from the one list in rule_ops.h. */
 #include "rule/rule_code.h"
 #include "util/strbuf.h"
 
 static const char *const op_names[] = {
-#define X(name, layout, doc) #name,
+#define X(name, layout, leaf, doc) #name,
     MM_RULE_OPS(X)
 #undef X
 };
 
 static const mm_rule_layout op_layouts[] = {
-#define X(name, layout, doc) MM_OPL_##layout,
+#define X(name, layout, leaf, doc) MM_OPL_##layout,
     MM_RULE_OPS(X)
 #undef X
 };
@@ -65,8 +65,11 @@ void mm_rule_dump(const mm_rule *r, mm_strbuf *b) {
       mm_strbuf_putc(b, ']');
       break;
     }
-    case MM_OPL_JUMP: mm_strbuf_printf(b, "-> %u", in->k); break;
+    case MM_OPL_JUMP: mm_strbuf_printf(b, "-> %u", in->j); break;
     }
+    static const char *const modes[] = {"", "jf", "jt", "and", "or"};
+    if (in->mode != MM_MODE_PUSH && in->mode < sizeof modes / sizeof modes[0])
+      mm_strbuf_printf(b, "; %s -> %u", modes[in->mode], in->j);
     /* no trailing blanks: NONE-layout lines end right after the name */
     while (b->len && b->data[b->len - 1] == ' ') b->data[--b->len] = '\0';
     mm_strbuf_putc(b, '\n');

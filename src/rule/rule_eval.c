@@ -27,47 +27,53 @@ static inline const char *get_str(const mm_value *v) {
   return v->known && v->type == MM_TYPE_STRING ? v->str : NULL;
 }
 
-static inline bool cmp_num(int rel, double a, double b) {
-  switch (rel) { /* ORDER CMP */
-  case 0: return a < b;
-  case 1: return a <= b;
-  case 2: return a > b;
-  case 3: return a >= b;
-  case 4: return a == b;
-  default: return a != b;
-  }
-}
-
 static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
                                                          const mm_value *facts,
                                                          mm_rule_trace *tr,
                                                          const bool T) {
-  uint8_t st[MM_RULE_STACK];
-  uint64_t um[MM_RULE_STACK]; /* unknown sets, only with trace */
+  /* The top of the stack lives in a register (top, topm); st/um hold the
+   * values below it, st[0] being a dummy under the first push. Keeping the
+   * top out of memory takes a store-to-load round trip off every step of
+   * an 'and' chain. */
+  uint8_t st[MM_RULE_STACK + 1];
+  uint64_t um[MM_RULE_STACK + 1]; /* unknown sets, only with trace */
+  mm_tv top = MM_UNKNOWN;
+  uint64_t topm = 0;
   uint64_t used = 0;
-  int sp = 0;
+  int sp = 0; /* values below the top */
   const mm_rule_ins *code = r->code;
   const int *slots = r->slots;
   const uint32_t n = r->n_code;
   uint32_t pc = 0;
+  mm_tv res = MM_UNKNOWN; /* a leaf's value and its unknown set */
+  uint64_t rm = 0;
 
-#define PUSH(t, m)       \
-  do {                   \
-    st[sp] = (uint8_t)(t); \
-    if (T) um[sp] = (m); \
-    sp++;                \
+#define PUSH(t, m)             \
+  do {                         \
+    st[sp] = (uint8_t)top;     \
+    if (T) um[sp] = topm;      \
+    sp++;                      \
+    top = (t);                 \
+    if (T) topm = (m);         \
+  } while (0)
+/* A leaf's value t (unknown set m); delivered after the switch as the
+ * instruction's mode says. Other instructions 'continue'. */
+#define RESULT(t, m)  \
+  do {                \
+    res = (t);        \
+    if (T) rm = (m);  \
   } while (0)
 #define FACT(i) (T ? (used |= BIT(i), &facts[slots[i]]) : &facts[slots[i]])
 
   while (pc < n) {
     const mm_rule_ins in = code[pc++];
     switch ((mm_rule_op)in.op) {
-    case MM_OP_TRUE: PUSH(MM_TRUE, 0); break;
-    case MM_OP_FALSE: PUSH(MM_FALSE, 0); break;
+    case MM_OP_TRUE: PUSH(MM_TRUE, 0); continue;
+    case MM_OP_FALSE: PUSH(MM_FALSE, 0); continue;
     case MM_OP_LOAD: {
       const mm_value *v = FACT(in.a);
-      if (v->known && v->type == MM_TYPE_BOOL) PUSH(v->b ? MM_TRUE : MM_FALSE, 0);
-      else PUSH(MM_UNKNOWN, BIT(in.a));
+      if (v->known && v->type == MM_TYPE_BOOL) RESULT(v->b ? MM_TRUE : MM_FALSE, 0);
+      else RESULT(MM_UNKNOWN, BIT(in.a));
       break;
     }
     case MM_OP_KNOWN: {
@@ -75,82 +81,85 @@ static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
       bool k = v->known && v->type == r->types[in.a] &&
                (v->type != MM_TYPE_NUMBER || v->num == v->num) &&
                (v->type != MM_TYPE_STRING || v->str);
-      PUSH(k ? MM_TRUE : MM_FALSE, 0);
+      RESULT(k ? MM_TRUE : MM_FALSE, 0);
       break;
     }
     case MM_OP_KNOWNT:
-      st[sp - 1] = st[sp - 1] != MM_UNKNOWN ? MM_TRUE : MM_FALSE;
-      if (T) um[sp - 1] = 0;
-      break;
-    case MM_OP_NOT: st[sp - 1] = (uint8_t)mm_tv_not((mm_tv)st[sp - 1]); break;
+      top = top != MM_UNKNOWN ? MM_TRUE : MM_FALSE;
+      if (T) topm = 0;
+      continue;
+    case MM_OP_NOT: top = mm_tv_not(top); continue;
     case MM_OP_EQB:
     case MM_OP_NEB: {
-      sp--;
-      mm_tv a = (mm_tv)st[sp - 1], b = (mm_tv)st[sp];
+      mm_tv a = (mm_tv)st[--sp], b = top;
       if (a == MM_UNKNOWN || b == MM_UNKNOWN) {
-        st[sp - 1] = MM_UNKNOWN;
-        if (T) um[sp - 1] = (a == MM_UNKNOWN ? um[sp - 1] : 0) | (b == MM_UNKNOWN ? um[sp] : 0);
+        top = MM_UNKNOWN;
+        if (T) topm = (a == MM_UNKNOWN ? um[sp] : 0) | (b == MM_UNKNOWN ? topm : 0);
       } else {
-        st[sp - 1] = ((a == b) == (in.op == MM_OP_EQB)) ? MM_TRUE : MM_FALSE;
+        top = ((a == b) == (in.op == MM_OP_EQB)) ? MM_TRUE : MM_FALSE;
       }
-      break;
+      continue;
     }
     case MM_OP_JF:
-      if (st[sp - 1] == MM_FALSE) pc = in.k;
-      break;
+      if (top == MM_FALSE) pc = in.j;
+      continue;
     case MM_OP_JT:
-      if (st[sp - 1] == MM_TRUE) pc = in.k;
-      break;
+      if (top == MM_TRUE) pc = in.j;
+      continue;
     case MM_OP_ANDJ:
     case MM_OP_ORJ: {
-      sp--;
-      mm_tv a = (mm_tv)st[sp - 1], b = (mm_tv)st[sp];
+      mm_tv a = (mm_tv)st[--sp], b = top;
       bool is_and = in.op == MM_OP_ANDJ;
-      mm_tv x = is_and ? mm_tv_and(a, b) : mm_tv_or(a, b);
-      st[sp - 1] = (uint8_t)x;
+      top = is_and ? mm_tv_and(a, b) : mm_tv_or(a, b);
       if (T)
-        um[sp - 1] = x != MM_UNKNOWN ? 0
-                                     : (a == MM_UNKNOWN ? um[sp - 1] : 0) |
-                                           (b == MM_UNKNOWN ? um[sp] : 0);
-      if (x == (is_and ? MM_FALSE : MM_TRUE)) pc = in.k;
-      break;
+        topm = top != MM_UNKNOWN
+                   ? 0
+                   : (a == MM_UNKNOWN ? um[sp] : 0) | (b == MM_UNKNOWN ? topm : 0);
+      if (top == (is_and ? MM_FALSE : MM_TRUE)) pc = in.j;
+      continue;
     }
-    case MM_OP_LTN:
-    case MM_OP_LEN:
-    case MM_OP_GTN:
-    case MM_OP_GEN:
-    case MM_OP_EQN:
-    case MM_OP_NEN: {
-      double x = 0;
-      if (get_num(FACT(in.a), &x))
-        PUSH(cmp_num(in.op - MM_OP_LTN, x, r->nums[in.k]) ? MM_TRUE : MM_FALSE, 0);
-      else PUSH(MM_UNKNOWN, BIT(in.a));
-      break;
+    /* one case per operator: no second dispatch on the comparison */
+#define CMP_NUM(OPC, REL)                                                    \
+    case MM_OP_##OPC: {                                                      \
+      double x_ = 0;                                                         \
+      if (get_num(FACT(in.a), &x_)) RESULT(x_ REL r->nums[in.k] ? MM_TRUE : MM_FALSE, 0); \
+      else RESULT(MM_UNKNOWN, BIT(in.a));                                    \
+      break;                                                                 \
     }
-    case MM_OP_LTR:
-    case MM_OP_LER:
-    case MM_OP_GTR:
-    case MM_OP_GER:
-    case MM_OP_EQR:
-    case MM_OP_NER: {
-      double x = 0, y = 0;
-      bool kx = get_num(FACT(in.a), &x), ky = get_num(FACT(in.b), &y);
-      if (kx && ky) PUSH(cmp_num(in.op - MM_OP_LTR, x, y) ? MM_TRUE : MM_FALSE, 0);
-      else PUSH(MM_UNKNOWN, (kx ? 0 : BIT(in.a)) | (ky ? 0 : BIT(in.b)));
-      break;
+#define CMP_REF(OPC, REL)                                                    \
+    case MM_OP_##OPC: {                                                      \
+      double x_ = 0, y_ = 0;                                                 \
+      bool kx_ = get_num(FACT(in.a), &x_), ky_ = get_num(FACT(in.b), &y_);   \
+      if (kx_ && ky_) RESULT(x_ REL y_ ? MM_TRUE : MM_FALSE, 0);             \
+      else RESULT(MM_UNKNOWN, (kx_ ? 0 : BIT(in.a)) | (ky_ ? 0 : BIT(in.b))); \
+      break;                                                                 \
     }
+    CMP_NUM(LTN, <)
+    CMP_NUM(LEN, <=)
+    CMP_NUM(GTN, >)
+    CMP_NUM(GEN, >=)
+    CMP_NUM(EQN, ==)
+    CMP_NUM(NEN, !=)
+    CMP_REF(LTR, <)
+    CMP_REF(LER, <=)
+    CMP_REF(GTR, >)
+    CMP_REF(GER, >=)
+    CMP_REF(EQR, ==)
+    CMP_REF(NER, !=)
+#undef CMP_NUM
+#undef CMP_REF
     case MM_OP_EQS:
     case MM_OP_NES: {
       const char *s = get_str(FACT(in.a));
-      if (s) PUSH((strcmp(s, r->strs[in.k]) == 0) == (in.op == MM_OP_EQS) ? MM_TRUE : MM_FALSE, 0);
-      else PUSH(MM_UNKNOWN, BIT(in.a));
+      if (s) RESULT((strcmp(s, r->strs[in.k]) == 0) == (in.op == MM_OP_EQS) ? MM_TRUE : MM_FALSE, 0);
+      else RESULT(MM_UNKNOWN, BIT(in.a));
       break;
     }
     case MM_OP_EQSR:
     case MM_OP_NESR: {
       const char *s = get_str(FACT(in.a)), *t = get_str(FACT(in.b));
-      if (s && t) PUSH((strcmp(s, t) == 0) == (in.op == MM_OP_EQSR) ? MM_TRUE : MM_FALSE, 0);
-      else PUSH(MM_UNKNOWN, (s ? 0 : BIT(in.a)) | (t ? 0 : BIT(in.b)));
+      if (s && t) RESULT((strcmp(s, t) == 0) == (in.op == MM_OP_EQSR) ? MM_TRUE : MM_FALSE, 0);
+      else RESULT(MM_UNKNOWN, (s ? 0 : BIT(in.a)) | (t ? 0 : BIT(in.b)));
       break;
     }
     case MM_OP_INN: {
@@ -159,9 +168,9 @@ static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
         const mm_rule_list l = r->lists[in.k];
         bool hit = false;
         for (uint32_t i = 0; i < l.n && !hit; i++) hit = r->nums[l.start + i] == x;
-        PUSH(hit ? MM_TRUE : MM_FALSE, 0);
+        RESULT(hit ? MM_TRUE : MM_FALSE, 0);
       } else {
-        PUSH(MM_UNKNOWN, BIT(in.a));
+        RESULT(MM_UNKNOWN, BIT(in.a));
       }
       break;
     }
@@ -171,27 +180,43 @@ static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
         const mm_rule_list l = r->lists[in.k];
         bool hit = false;
         for (uint32_t i = 0; i < l.n && !hit; i++) hit = strcmp(r->strs[l.start + i], s) == 0;
-        PUSH(hit ? MM_TRUE : MM_FALSE, 0);
+        RESULT(hit ? MM_TRUE : MM_FALSE, 0);
       } else {
-        PUSH(MM_UNKNOWN, BIT(in.a));
+        RESULT(MM_UNKNOWN, BIT(in.a));
       }
       break;
     }
-    case MM_OP__COUNT: break;
+    case MM_OP__COUNT: continue;
+    }
+    /* a leaf's value: deliver it (branches, not a second jump table: the
+     * chain modes are by far the most frequent) */
+    if (in.mode >= MM_MODE_AND) {
+      bool is_and = in.mode == MM_MODE_AND;
+      mm_tv a = top;
+      top = is_and ? mm_tv_and(a, res) : mm_tv_or(a, res);
+      if (T)
+        topm = top != MM_UNKNOWN
+                   ? 0
+                   : (a == MM_UNKNOWN ? topm : 0) | (res == MM_UNKNOWN ? rm : 0);
+      if (top == (is_and ? MM_FALSE : MM_TRUE)) pc = in.j;
+    } else {
+      PUSH(res, rm);
+      if ((in.mode == MM_MODE_JF && res == MM_FALSE) || (in.mode == MM_MODE_JT && res == MM_TRUE))
+        pc = in.j;
     }
   }
 #undef PUSH
+#undef RESULT
 #undef FACT
-  mm_tv result = (mm_tv)st[0];
   if (T) {
     tr->n_used = tr->n_unknown = 0;
-    uint64_t unk = result == MM_UNKNOWN ? um[0] : 0;
+    uint64_t unk = top == MM_UNKNOWN ? topm : 0;
     for (uint32_t i = 0; i < r->n_refs; i++) {
       if (used & BIT(i)) tr->used[tr->n_used++] = slots[i];
       if (unk & BIT(i)) tr->unknown[tr->n_unknown++] = slots[i];
     }
   }
-  return result;
+  return top;
 }
 
 mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *trace) {

@@ -445,16 +445,13 @@ static void test_dump(void **state) {
   mm_strbuf_init(&b, 0);
   mm_rule_dump(r, &b);
   assert_string_equal(b.data,
-                      "     0  GEN    r0 prior_lines, 3\n"
-                      "     1  JF     -> 10\n"
-                      "     2  LOAD   r1 exposed(PI)\n"
-                      "     3  JT     -> 6\n"
-                      "     4  INS    r2 setting, ['first_relapse']\n"
-                      "     5  ORJ    -> 6\n"
-                      "     6  ANDJ   -> 10\n"
-                      "     7  KNOWN  r3 ecog\n"
-                      "     8  NOT\n"
-                      "     9  ANDJ   -> 10\n");
+                      "     0  GEN    r0 prior_lines, 3; jf -> 7\n"
+                      "     1  LOAD   r1 exposed(PI); jt -> 3\n"
+                      "     2  INS    r2 setting, ['first_relapse']; or -> 3\n"
+                      "     3  ANDJ   -> 7\n"
+                      "     4  KNOWN  r3 ecog\n"
+                      "     5  NOT\n"
+                      "     6  ANDJ   -> 7\n");
   mm_strbuf_free(&b);
   assert_string_equal(mm_rule_op_name(0), "TRUE");
   assert_null(mm_rule_op_name(-1));
