@@ -129,15 +129,16 @@ int mm_ref_kb_load(mm_ref_kb **out, const char *kb_dir, mm_diags *d) {
   if (!kb) return -1;
   mm_arena_init(&kb->arena, 16384);
   size_t before = d->errors;
-  char *path = mm_arena_printf(&kb->arena, "%s/referral.yaml", kb_dir);
+  /* In the diagnostics' arena: the messages outlive a kb that failed. */
+  char *path = mm_arena_printf(d->arena, "%s/referral.yaml", kb_dir);
   mm_yaml_error yerr;
   mm_yaml *root = path ? mm_yaml_load_file(&kb->arena, path, &yerr) : NULL;
   if (!root) {
-    mm_diag_error(d, path, 0, 0, NULL, "%s", path ? yerr.text : "out of memory");
+    mm_diag_error(d, NULL, 0, 0, NULL, "%s", path ? yerr.text : "out of memory");
     mm_ref_kb_free(kb);
     return -1;
   }
-  loader l = {kb, d, mm_arena_strdup(d->arena, path)};
+  loader l = {kb, d, path};
   if (root->kind != MM_YAML_MAP) {
     err(&l, root, "the file must be a map");
   } else {

@@ -2,7 +2,7 @@
 # referral_kill9.sh: `kill -9` in the middle of a large import leaves the
 # registry with all of it or none of it, and sound (docs/referral.md,
 # "Durability"). The kill is aimed inside the write transaction: we wait until
-# the import has spilled uncommitted pages into the WAL (more than 1 MiB),
+# the import has spilled uncommitted pages into the WAL (more than 512 KiB),
 # then kill it. Afterwards the registry must hold none of the file, pass
 # `referral check`, and take the same import in full.
 set -uo pipefail
@@ -10,7 +10,7 @@ M=${1:?usage: referral_kill9.sh PATH-TO-MMPATH}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-N=10000
+N=6000
 fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
@@ -27,7 +27,7 @@ for attempt in 1 2; do
   pid=$!
   for _ in $(seq 1 2000); do
     size=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
-    [ "$size" -gt 1048576 ] && break
+    [ "$size" -gt 524288 ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.002
   done
