@@ -7,7 +7,11 @@
 #include "cli/cli.h"
 
 static const mm_command commands[] = {
+    {"evaluate", mm_cmd_evaluate, "options with reasons for a patient record"},
     {"facts", mm_cmd_facts, "derived facts of a patient record"},
+    {"kb", mm_cmd_kb, "check or list the knowledge base"},
+    {"trials", mm_cmd_trials, "the trials in the knowledge base and their status"},
+    {"demo", mm_cmd_demo, "evaluate the bundled demo patients"},
     {"referral", mm_cmd_referral, "CAR-T referral registry: new, move, show, list, import, export"},
     {"funnel", mm_cmd_funnel, "referral funnel report (text, JSON, SVG chart, HTML)"},
     {"score", mm_cmd_score, "a standard score (ISS, R-ISS, R2-ISS, frailty, response, CRS, ICE, ICANS)"},

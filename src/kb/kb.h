@@ -38,6 +38,7 @@ typedef struct mm_class {
   size_t n_synonyms;
   int slot_exposed, slot_refractory, slot_current, slot_exposed_count,
       slot_refractory_count;
+  size_t n_members; /* drugs of the class */
   mm_provenance prov;
 } mm_class;
 

@@ -127,7 +127,24 @@ static void read_setting_group(mm_kb *kb, mm_kb_reader *r, const mm_yaml *list,
       o->setting_text = stext;
       o->regimen = reg;
       o->note = mm_kbr_text(r, e, "note", false);
-      o->criteria = read_criteria(kb, r, e, "criteria", &o->n_criteria, false);
+      size_t n_extra = 0;
+      mm_criterion *extra_c = read_criteria(kb, r, e, "criteria", &n_extra, false);
+      /* The implicit first criterion: the patient is in this setting. */
+      o->criteria = mm_arena_alloc(&kb->arena, (n_extra + 2) * sizeof *o->criteria);
+      if (o->criteria && setting) {
+        mm_criterion *c = &o->criteria[0];
+        c->id = "setting";
+        c->text = stext.en ? stext : (mm_text){setting, setting};
+        c->when = mm_arena_printf(&kb->arena, "setting = '%s'", setting);
+        mm_rule_names names;
+        mm_kb_rule_names(kb, &names);
+        const mm_yaml *sn = mm_yaml_get(s, "setting");
+        mm_rule_origin origin = {sn->file, sn->line, sn->col, 0, sn->col};
+        if (c->when && mm_rule_compile(&c->rule, &kb->arena, c->when, &names, &origin, r->diags) == 0) {
+          if (extra_c) memcpy(o->criteria + 1, extra_c, n_extra * sizeof *extra_c);
+          o->n_criteria = n_extra + 1;
+        }
+      }
       o->prov = kb->algorithm_prov;
       size_t ns = 0;
       const char **extra = mm_kbr_strings(r, e, "sources", &ns, false);
@@ -210,7 +227,7 @@ int mm_kb_load_therapy(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e) {
       ind->approved = mm_kbr_date(r, x, "approved", true);
       ind->label = mm_kbr_string(r, x, "label", true);
       ind->criteria = read_criteria(kb, r, x, "criteria", &ind->n_criteria, true);
-      mm_kbr_provenance(r, x, &ind->prov);
+      mm_kbr_provenance_inherit(r, x, &o->prov, &ind->prov);
       if (ind->id) o->n_indications++;
     }
   }

@@ -178,3 +178,27 @@ void mm_kbr_provenance(mm_kb_reader *r, const mm_yaml *map, mm_provenance *out) 
                    "'verification' must be verified, secondary or unverified, got '%s'", v);
   }
 }
+
+void mm_kbr_provenance_inherit(mm_kb_reader *r, const mm_yaml *map, const mm_provenance *parent,
+                               mm_provenance *out) {
+  memset(out, 0, sizeof *out);
+  out->file = map ? map->file : NULL;
+  out->line = map ? map->line : 0;
+  out->sources = mm_kbr_strings(r, map, "sources", &out->n_sources, false);
+  if (!out->sources) {
+    out->sources = parent->sources;
+    out->n_sources = parent->n_sources;
+  }
+  out->updated = mm_yaml_get(map, "updated") ? mm_kbr_date(r, map, "updated", true) : parent->updated;
+  out->reviewed = mm_yaml_get(map, "reviewed") ? mm_kbr_date(r, map, "reviewed", true) : parent->reviewed;
+  out->verification = parent->verification;
+  const char *v = mm_kbr_string(r, map, "verification", false);
+  if (v) {
+    if (strcmp(v, "verified") == 0) out->verification = MM_VERIFIED;
+    else if (strcmp(v, "secondary") == 0) out->verification = MM_SECONDARY;
+    else if (strcmp(v, "unverified") == 0) out->verification = MM_UNVERIFIED;
+    else
+      mm_kbr_error(r, mm_yaml_get(map, "verification"),
+                   "'verification' must be verified, secondary or unverified, got '%s'", v);
+  }
+}

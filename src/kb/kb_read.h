@@ -29,6 +29,10 @@ bool mm_kbr_number(mm_kb_reader *r, const mm_yaml *map, const char *key, double 
 bool mm_kbr_bool(mm_kb_reader *r, const mm_yaml *map, const char *key, bool dflt);
 /* sources (>= 1), updated, reviewed (required) and verification (optional). */
 void mm_kbr_provenance(mm_kb_reader *r, const mm_yaml *map, mm_provenance *out);
+/* The same for a part of an entry (an indication): what it does not say
+ * it takes from its parent. */
+void mm_kbr_provenance_inherit(mm_kb_reader *r, const mm_yaml *map, const mm_provenance *parent,
+                               mm_provenance *out);
 /* The keys every entry may carry: sources, updated, reviewed, verification. */
 #define MM_KB_PROVENANCE_KEYS "sources", "updated", "reviewed", "verification"
 /* A sequence under key (NULL and an error if required and absent). */

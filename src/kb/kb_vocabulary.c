@@ -81,6 +81,7 @@ int mm_kb_load_drugs(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
         continue;
       }
       d->classes[d->n_classes++] = ci;
+      kb->classes[ci].n_members++;
     }
     d->target = mm_kbr_text(r, e, "target", false);
     d->atc = mm_kbr_string(r, e, "atc", false);

@@ -1,0 +1,128 @@
+/* cmd_kb.c: `mmpath kb check|list [--kb DIR]`: validate the knowledge base
+ * (every file, name, rule, source and date) and show what it holds. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kb/kb.h"
+
+static void print_diags(const mm_diags *d) {
+  for (const mm_diag *x = d->head; x; x = x->next) {
+    if (x->source && x->line) fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
+    else if (x->source) fprintf(stderr, "%s: ", x->source);
+    fprintf(stderr, "%s%s\n", x->level == MM_DIAG_WARNING ? "warning: " : "", x->text);
+  }
+}
+
+static const char *verification(mm_verification v) {
+  return v == MM_VERIFIED ? "verified" : v == MM_SECONDARY ? "secondary source" : "UNVERIFIED";
+}
+
+static void list(const mm_kb *kb, const char *what) {
+  bool all = !what;
+  char date[11];
+  mm_date_format(kb->reviewed, date);
+  printf("knowledge base %s (schema %s), reviewed %s, %s\n", kb->version, kb->schema_version,
+         date, kb->dir);
+  if (all || strcmp(what, "summary") == 0) {
+    size_t g = 0, t = 0, tr = 0, unverified = 0;
+    for (size_t i = 0; i < kb->n_options; i++) {
+      g += kb->options[i].kind == MM_OPT_GUIDELINE;
+      t += kb->options[i].kind == MM_OPT_THERAPY;
+      tr += kb->options[i].kind == MM_OPT_TRIAL;
+      unverified += kb->options[i].prov.verification == MM_UNVERIFIED;
+    }
+    printf("  %zu drug classes, %zu drugs, %zu regimens (%zu ambiguous names), %zu lab tests, "
+           "%zu comorbidity codes\n", kb->n_classes, kb->n_drugs, kb->n_regimens,
+           kb->n_ambiguities, kb->n_labs, kb->n_comorbidities);
+    printf("  %zu guideline entries, %zu approved therapies, %zu trials, %zu supportive-care "
+           "items, %zu composite facts, %zu facts in all\n", g, t, tr, kb->n_supportive,
+           kb->n_composites, kb->n_facts);
+  }
+  if (all || strcmp(what, "drugs") == 0) {
+    printf("\ndrugs:\n");
+    for (size_t i = 0; i < kb->n_drugs; i++) {
+      const mm_drug *d = &kb->drugs[i];
+      printf("  %-28s", d->id);
+      for (size_t k = 0; k < d->n_classes; k++)
+        printf("%s%s", k ? "," : " ", kb->classes[d->classes[k]].id);
+      for (size_t k = 0; k < d->n_brands; k++) printf("%s%s", k ? ", " : "  (", d->brands[k]);
+      printf("%s\n", d->n_brands ? ")" : "");
+    }
+  }
+  if (all || strcmp(what, "regimens") == 0) {
+    printf("\nregimens:\n");
+    for (size_t i = 0; i < kb->n_regimens; i++) {
+      const mm_regimen *r = &kb->regimens[i];
+      printf("  %-16s =", r->id);
+      for (size_t k = 0; k < r->n_drugs; k++) printf(" %s", kb->drugs[r->drugs[k]].id);
+      printf("\n");
+    }
+  }
+  if (all || strcmp(what, "options") == 0) {
+    printf("\noptions:\n");
+    for (size_t i = 0; i < kb->n_options; i++) {
+      const mm_option *o = &kb->options[i];
+      if (o->kind == MM_OPT_TRIAL) continue;
+      printf("  %-22s %-18s %-38s %s\n", o->id,
+             o->kind == MM_OPT_GUIDELINE ? o->group : "approved_therapy",
+             o->kind == MM_OPT_GUIDELINE ? o->setting : o->group, verification(o->prov.verification));
+    }
+  }
+  if (all || strcmp(what, "trials") == 0) {
+    printf("\ntrials:\n");
+    for (size_t i = 0; i < kb->n_options; i++) {
+      const mm_option *o = &kb->options[i];
+      if (o->kind != MM_OPT_TRIAL) continue;
+      mm_date_format(o->status_date, date);
+      printf("  %-12s %-18s phase %-4s %s (%s)\n", o->id, o->name.en, o->phase, o->status, date);
+    }
+  }
+}
+
+int mm_cmd_kb(int argc, char **argv) {
+  const char *dir = NULL, *sub = NULL, *what = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--kb") == 0 && i + 1 < argc) dir = argv[++i];
+    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("usage: mmpath kb check [--kb DIR]\n"
+             "       mmpath kb list [summary|drugs|regimens|options|trials] [--kb DIR]\n");
+      return MM_EXIT_OK;
+    } else if (!sub) sub = argv[i];
+    else if (!what) what = argv[i];
+    else {
+      fprintf(stderr, "mmpath kb: unexpected argument '%s'\n", argv[i]);
+      return MM_EXIT_USAGE;
+    }
+  }
+  if (!sub || (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0)) {
+    fprintf(stderr, "usage: mmpath kb check|list [--kb DIR]\n");
+    return MM_EXIT_USAGE;
+  }
+  dir = mm_cli_kb_dir(dir);
+  mm_arena arena;
+  mm_arena_init(&arena, 0);
+  mm_diags diags;
+  mm_diags_init(&diags, &arena);
+  mm_kb *kb = NULL;
+  int rc = mm_kb_load(&kb, dir, &diags);
+  print_diags(&diags);
+  if (rc != 0) {
+    fprintf(stderr, "mmpath kb: %zu error%s in %s\n", diags.errors, diags.errors == 1 ? "" : "s", dir);
+    mm_arena_free(&arena);
+    return MM_EXIT_INVALID;
+  }
+  if (strcmp(sub, "check") == 0) {
+    size_t unverified = 0;
+    for (size_t i = 0; i < kb->n_options; i++)
+      unverified += kb->options[i].prov.verification == MM_UNVERIFIED;
+    printf("%s: knowledge base %s is valid: %zu drugs, %zu regimens, %zu options and trials, "
+           "%zu supportive-care items (%zu entries marked unverified, shown for clinician review)\n",
+           dir, kb->version, kb->n_drugs, kb->n_regimens, kb->n_options, kb->n_supportive, unverified);
+  } else {
+    list(kb, what);
+  }
+  mm_kb_free(kb);
+  mm_arena_free(&arena);
+  return MM_EXIT_OK;
+}

@@ -1,0 +1,156 @@
+/* evaluate.c: one patient's options with reasons. Every option is the
+ * three-valued AND of its criteria (docs/kb-options.md):
+ *   guideline regimens: listed for the patient's setting (deck algorithm,
+ *     then the newer on-label overlay), with their conditions;
+ *   approved therapies: the label of the chosen jurisdiction, counting only
+ *     indications granted on or before as_of;
+ *   trials: inclusion criteria and the negation of each exclusion;
+ *   supportive care: each item whose trigger holds.
+ * A criterion resting on an interpretation (`review`) never makes an option
+ * not eligible: its false counts as unknown, shown for clinician review. */
+#include <string.h>
+
+#include "evaluate/evaluate.h"
+#include "facts/fact_names.h"
+
+static mm_tv run_criterion(const mm_evaluation *ev, const mm_criterion *c, bool exclusion,
+                           mm_criterion_result *out) {
+  out->crit = c;
+  out->exclusion = exclusion;
+  out->rule_value = mm_rule_eval(c->rule, ev->facts->values, ev->opts.explain ? &out->trace : NULL);
+  mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
+  if (c->has_review && t == MM_FALSE) t = MM_UNKNOWN;
+  out->result = t;
+  return t;
+}
+
+static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion *crit,
+                          size_t n, const mm_criterion *excl, size_t n_excl,
+                          mm_criterion_result **out, size_t *n_out) {
+  *out = mm_arena_alloc(arena, (n + n_excl + 1) * sizeof **out);
+  *n_out = 0;
+  mm_tv all = MM_TRUE;
+  if (!*out) return MM_UNKNOWN;
+  for (size_t i = 0; i < n; i++) all = mm_tv_and(all, run_criterion(ev, &crit[i], false, &(*out)[(*n_out)++]));
+  for (size_t i = 0; i < n_excl; i++)
+    all = mm_tv_and(all, run_criterion(ev, &excl[i], true, &(*out)[(*n_out)++]));
+  return all;
+}
+
+static bool wanted(const mm_eval_options *o, const char *id) {
+  if (!o->only) return true;
+  for (const char *const *p = o->only; *p; p++)
+    if (strcmp(*p, id) == 0) return true;
+  return false;
+}
+
+static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
+
+static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
+  const mm_option *o = r->opt;
+  mm_date as_of = ev->patient->as_of;
+  bool any = false;
+  r->status = MM_FALSE;
+  for (size_t i = 0; i < o->n_indications; i++) {
+    const mm_indication *ind = &o->indications[i];
+    if (ind->jurisdiction != ev->opts.jurisdiction || ind->approved > as_of) continue;
+    mm_criterion_result *res;
+    size_t n;
+    mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &res, &n);
+    if (!any || status_rank(t) > status_rank(r->status)) {
+      r->status = t;
+      r->indication = ind;
+      r->criteria = res;
+      r->n_criteria = n;
+    }
+    any = true;
+  }
+  if (!any)
+    r->note = ev->opts.jurisdiction == MM_JURIS_EU
+                  ? "no EU indication granted on or before the evaluation date"
+                  : "no US indication granted on or before the evaluation date";
+}
+
+/* Guideline entries of other settings are left out; when the setting is
+ * unknown every entry is listed, as unknown. An overlay entry that repeats
+ * an algorithm entry of the same setting is listed once. */
+static bool listed_already(const mm_evaluation *ev, const mm_option *o) {
+  for (size_t i = 0; i < ev->n_options; i++) {
+    const mm_option *p = ev->options[i].opt;
+    if (p->kind == MM_OPT_GUIDELINE && strcmp(p->id, o->id) == 0 && p->setting && o->setting &&
+        strcmp(p->setting, o->setting) == 0)
+      return true;
+  }
+  return false;
+}
+
+static void set_candidates(mm_evaluation *ev) {
+  mm_tv car_t = MM_FALSE, bispecific = MM_FALSE;
+  for (size_t i = 0; i < ev->n_options; i++) {
+    const mm_option_result *r = &ev->options[i];
+    if (r->opt->kind != MM_OPT_THERAPY || r->status == MM_FALSE || !r->opt->group) continue;
+    if (strcmp(r->opt->group, "car_t") == 0) car_t = MM_TRUE;
+    if (strcmp(r->opt->group, "bispecific") == 0) bispecific = MM_TRUE;
+  }
+  /* With a filter, options left out may have been candidates: unknown. */
+  if (ev->opts.only) {
+    car_t = mm_tv_or(car_t, MM_UNKNOWN);
+    bispecific = mm_tv_or(bispecific, MM_UNKNOWN);
+  }
+  ev->facts->values[MM_F_CANDIDATE_CAR_T] = mm_value_tv(car_t);
+  ev->facts->values[MM_F_CANDIDATE_BISPECIFIC] = mm_value_tv(bispecific);
+}
+
+int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
+                const mm_eval_options *opts) {
+  *out = NULL;
+  mm_evaluation *ev = mm_arena_alloc(arena, sizeof *ev);
+  if (!ev) return -1;
+  ev->kb = kb;
+  ev->patient = facts->patient;
+  ev->facts = facts;
+  ev->warnings = facts->warnings;
+  if (opts) ev->opts = *opts;
+  else ev->opts = (mm_eval_options)MM_EVAL_OPTIONS_INIT;
+  ev->options = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->options);
+  ev->trials = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->trials);
+  if (!ev->options || !ev->trials) return -1;
+  mm_value setting = facts->values[MM_F_SETTING];
+  for (size_t i = 0; i < kb->n_options; i++) {
+    const mm_option *o = &kb->options[i];
+    if (!wanted(&ev->opts, o->id)) continue;
+    if (o->kind == MM_OPT_TRIAL) {
+      if (!ev->opts.trials && !ev->opts.only) continue;
+      mm_option_result *r = &ev->trials[ev->n_trials++];
+      r->opt = o;
+      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
+                               &r->criteria, &r->n_criteria);
+      continue;
+    }
+    if (o->kind == MM_OPT_GUIDELINE) {
+      if (setting.known && o->setting && strcmp(setting.str, o->setting) != 0) continue;
+      if (listed_already(ev, o)) continue;
+    }
+    mm_option_result *r = &ev->options[ev->n_options++];
+    r->opt = o;
+    if (o->kind == MM_OPT_THERAPY) {
+      evaluate_therapy(ev, arena, r);
+    } else {
+      r->implicit_setting = true;
+      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &r->criteria,
+                               &r->n_criteria);
+    }
+  }
+  set_candidates(ev);
+  if (ev->opts.supportive && !ev->opts.only) {
+    ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
+    for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
+      mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
+      s->item = &kb->supportive[i];
+      s->result = mm_rule_eval(s->item->rule, facts->values, ev->opts.explain ? &s->trace : NULL);
+    }
+  }
+  if (arena->failed) return -1;
+  *out = ev;
+  return 0;
+}

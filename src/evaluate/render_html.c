@@ -1,0 +1,246 @@
+/* render_html.c: the evaluation as one self-contained, printable page (no
+ * script, no external resource): the same content as the text rendering. */
+#include <string.h>
+
+#include "evaluate/render_common.h"
+#include "facts/fact_names.h"
+
+static const char *css =
+    "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}"
+    "h1{font-size:1.35rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem;padding:.2rem .5rem;border-radius:4px}"
+    "h2.eligible{background:#dff3e4}h2.unknown{background:#fff4d6}h2.not_eligible{background:#f6dede}h2.neutral{background:#e8ecf3}"
+    ".meta{color:#555}.option{border:1px solid #ccc;border-radius:6px;padding:.5rem .8rem;margin:.5rem 0;break-inside:avoid}"
+    ".option h3{font-size:1rem;margin:0 0 .3rem}.kind{font-weight:normal;color:#555;font-size:.85rem}"
+    "ul.criteria{list-style:none;padding-left:.2rem;margin:.2rem 0}ul.criteria li::before{display:inline-block;width:1.4rem}"
+    "li.true::before{content:'\\2714';color:#1a7f37}li.false::before{content:'\\2718';color:#b42318}li.null::before{content:'?';color:#9a6700;font-weight:bold}"
+    ".missing{color:#9a6700}.review{color:#8250df}.src{font-size:.85rem;color:#444}.facts td{padding:.1rem .6rem .1rem 0;vertical-align:top}"
+    "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
+
+static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
+                      const char *lang) {
+  const char *cls = c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null";
+  mm_strbuf_printf(b, "<li class=\"%s\">", cls);
+  if (c->exclusion) {
+    mm_strbuf_html(b, mm_label_get(L_EXCLUSION, lang));
+    mm_strbuf_puts(b, ": ");
+  }
+  mm_strbuf_html(b, mm_text_get(c->crit->text, lang));
+  if (ev->opts.explain && c->trace.n_used) {
+    mm_strbuf_puts(b, " <span class=\"meta\">(");
+    for (size_t i = 0; i < c->trace.n_used && i < 4; i++) {
+      int slot = c->trace.used[i];
+      mm_strbuf t;
+      mm_strbuf_init(&t, 256);
+      mm_strbuf_printf(&t, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
+      mm_render_value_text(&t, ev->facts->values[slot], lang);
+      mm_strbuf_html(b, t.data);
+      mm_strbuf_free(&t);
+    }
+    mm_strbuf_puts(b, ")</span>");
+  }
+  if (c->result == MM_UNKNOWN && ev->opts.explain) {
+    const char *missing[16];
+    size_t n = mm_criterion_missing(ev->facts, &c->trace, missing, 16);
+    if (n) {
+      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
+      for (size_t k = 0; k < n; k++) {
+        mm_strbuf_puts(b, " ");
+        mm_strbuf_html(b, missing[k]);
+      }
+      mm_strbuf_puts(b, "</span>");
+    }
+  }
+  if (c->crit->has_review) {
+    mm_strbuf_printf(b, " <span class=\"review\">%s: ", mm_label_get(L_REVIEW, lang));
+    mm_strbuf_html(b, mm_text_get(c->crit->review, lang));
+    mm_strbuf_puts(b, "</span>");
+  }
+  mm_strbuf_puts(b, "</li>");
+}
+
+static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
+                   const char *lang) {
+  const mm_option *o = r->opt;
+  mm_strbuf_printf(b, "<div class=\"option\" data-id=\"");
+  mm_strbuf_html(b, o->id);
+  mm_strbuf_printf(b, "\" data-status=\"%s\"><h3>", mm_status_word(r->status));
+  mm_strbuf_html(b, o->id);
+  mm_strbuf_puts(b, " &middot; ");
+  mm_strbuf_html(b, mm_text_get(o->name, lang));
+  mm_strbuf_puts(b, " <span class=\"kind\">");
+  if (o->kind == MM_OPT_GUIDELINE)
+    mm_strbuf_html(b, mm_label_get(strcmp(o->group, "overlay") == 0 ? L_OVERLAY : L_GUIDELINE, lang));
+  else if (o->kind == MM_OPT_THERAPY) mm_strbuf_html(b, mm_label_get(L_THERAPIES, lang));
+  else {
+    mm_strbuf_printf(b, "%s %s, ", mm_label_get(L_PHASE, lang), o->phase);
+    mm_strbuf_html(b, o->status);
+  }
+  if (o->rule_tag) {
+    mm_strbuf_puts(b, " ");
+    mm_strbuf_html(b, o->rule_tag);
+  }
+  mm_strbuf_puts(b, "</span></h3>");
+  if (r->note) {
+    mm_strbuf_puts(b, "<div class=\"meta\">");
+    mm_strbuf_html(b, r->note);
+    mm_strbuf_puts(b, "</div>");
+  }
+  if (r->indication) {
+    mm_strbuf_printf(b, "<div class=\"meta\">%s %s: ", mm_label_get(L_INDICATION, lang),
+                     r->indication->jurisdiction == MM_JURIS_EU ? "EU" : "US");
+    mm_strbuf_html(b, r->indication->label);
+    mm_strbuf_puts(b, "</div>");
+  }
+  mm_strbuf_puts(b, "<ul class=\"criteria\">");
+  for (size_t i = 0; i < r->n_criteria; i++) {
+    if (r->implicit_setting && i == 0) {
+      const mm_criterion_result *c = &r->criteria[0];
+      mm_strbuf_printf(b, "<li class=\"%s\">%s: ", c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null",
+                       mm_label_get(L_SETTING, lang));
+      mm_strbuf_html(b, mm_setting_label(r->opt->setting, lang));
+      mm_strbuf_puts(b, "</li>");
+      continue;
+    }
+    criterion(b, ev, &r->criteria[i], lang);
+  }
+  mm_strbuf_puts(b, "</ul>");
+  if (o->note.en) {
+    mm_strbuf_puts(b, "<div class=\"meta\">");
+    mm_strbuf_html(b, mm_text_get(o->note, lang));
+    mm_strbuf_puts(b, "</div>");
+  }
+  for (size_t i = 0; i < o->n_evidence; i++) {
+    const mm_evidence *e = &o->evidence[i];
+    mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_label_get(L_EVIDENCE, lang));
+    mm_strbuf_html(b, e->trial);
+    mm_strbuf_puts(b, ", ");
+    mm_strbuf_html(b, e->ref);
+    if (e->n) { mm_strbuf_puts(b, ", n="); mm_strbuf_html(b, e->n); }
+    if (e->orr) { mm_strbuf_puts(b, ", ORR "); mm_strbuf_html(b, e->orr); }
+    if (e->mpfs) { mm_strbuf_puts(b, ", mPFS "); mm_strbuf_html(b, e->mpfs); }
+    if (e->mdor) { mm_strbuf_puts(b, ", mDOR "); mm_strbuf_html(b, e->mdor); }
+    mm_strbuf_puts(b, "</div>");
+  }
+  for (size_t i = 0; i < o->n_deck; i++) {
+    mm_strbuf_printf(b, "<div class=\"review\">%s: ", mm_label_get(L_DECK_SAYS, lang));
+    mm_strbuf_html(b, mm_text_get(o->deck[i].says, lang));
+    mm_strbuf_printf(b, " &rarr; %s: ", mm_label_get(L_NOW, lang));
+    mm_strbuf_html(b, mm_text_get(o->deck[i].now, lang));
+    mm_strbuf_puts(b, "</div>");
+  }
+  mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_label_get(L_SOURCE, lang));
+  mm_strbuf t;
+  mm_strbuf_init(&t, 4096);
+  mm_render_source(&t, r->indication ? &r->indication->prov : &o->prov);
+  mm_strbuf_html(b, t.data);
+  mm_strbuf_free(&t);
+  mm_strbuf_puts(b, "</div></div>");
+}
+
+static void group(mm_strbuf *b, const mm_evaluation *ev, mm_tv status, const char *lang) {
+  size_t n = 0;
+  for (size_t i = 0; i < ev->n_options; i++) n += ev->options[i].status == status;
+  if (!n) return;
+  mm_label l = status == MM_TRUE ? L_ELIGIBLE : status == MM_UNKNOWN ? L_UNKNOWN : L_NOT_ELIGIBLE;
+  mm_strbuf_printf(b, "<h2 class=\"%s\">%s (%zu)</h2>", mm_status_word(status), mm_label_get(l, lang), n);
+  for (size_t i = 0; i < ev->n_options; i++)
+    if (ev->options[i].status == status) option(b, ev, &ev->options[i], lang);
+}
+
+void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char *lang) {
+  bool it = lang && strcmp(lang, "it") == 0;
+  char d[11];
+  mm_date_format(ev->patient->as_of, d);
+  mm_strbuf_printf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
+                   it ? "it" : "en");
+  mm_strbuf_html(b, mm_label_get(L_TITLE, lang));
+  mm_strbuf_puts(b, " - ");
+  mm_strbuf_html(b, ev->patient->id);
+  mm_strbuf_printf(b, "</title><style>%s</style></head><body><h1>", css);
+  mm_strbuf_html(b, mm_label_get(L_TITLE, lang));
+  mm_strbuf_puts(b, ": ");
+  mm_strbuf_html(b, ev->patient->id);
+  mm_strbuf_printf(b, "</h1><div class=\"meta\">%s %s &middot; %s ", mm_label_get(L_AS_OF, lang), d,
+                   mm_label_get(L_KB, lang));
+  mm_strbuf_html(b, ev->kb->version);
+  mm_strbuf_printf(b, " &middot; %s %s</div>", mm_label_get(L_JURISDICTION, lang),
+                   ev->opts.jurisdiction == MM_JURIS_EU ? "EU" : "US");
+  mm_value s = ev->facts->values[MM_F_SETTING];
+  mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_label_get(L_SETTING, lang));
+  mm_strbuf_html(b, mm_setting_label(s.known ? s.str : NULL, lang));
+  if (ev->facts->info && ev->facts->info[MM_F_SETTING].because) {
+    mm_strbuf_puts(b, " <span class=\"meta\">(");
+    mm_strbuf_html(b, ev->facts->info[MM_F_SETTING].because);
+    mm_strbuf_puts(b, ")</span>");
+  }
+  mm_strbuf_printf(b, "</p><table class=\"facts\"><caption>%s</caption>", mm_label_get(L_KEY_FACTS, lang));
+  static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
+                                          "triple_class_exposed", "triple_class_refractory",
+                                          "penta_refractory", "lenalidomide_refractory",
+                                          "anti_bcma_exposed", "progression_on_last",
+                                          "asct_to_progression_months", "frailty", "iss",
+                                          "r_iss", "r2_iss", NULL};
+  for (const char *const *k = key_facts; *k; k++) {
+    int slot = mm_kb_fact_slot(ev->kb, *k);
+    if (slot < 0) continue;
+    mm_strbuf t;
+    mm_strbuf_init(&t, 1024);
+    mm_render_value_text(&t, ev->facts->values[slot], lang);
+    mm_strbuf_printf(b, "<tr><td>%s</td><td>", *k);
+    mm_strbuf_html(b, t.data);
+    const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
+    if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
+    mm_strbuf_puts(b, "</td><td class=\"meta\">");
+    if (info && info->because) mm_strbuf_html(b, info->because);
+    if (info && !ev->facts->values[slot].known && info->n_missing) {
+      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
+      for (size_t m = 0; m < info->n_missing; m++) {
+        mm_strbuf_puts(b, " ");
+        mm_strbuf_html(b, info->missing[m]);
+      }
+      mm_strbuf_puts(b, "</span>");
+    }
+    mm_strbuf_puts(b, "</td></tr>");
+    mm_strbuf_free(&t);
+  }
+  mm_strbuf_puts(b, "</table>");
+  group(b, ev, MM_TRUE, lang);
+  group(b, ev, MM_UNKNOWN, lang);
+  group(b, ev, MM_FALSE, lang);
+  if (ev->n_trials) {
+    mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_label_get(L_TRIALS, lang));
+    for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);
+  }
+  bool any = false;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *sr = &ev->supportive[i];
+    if (sr->result == MM_FALSE) continue;
+    if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul class=\"criteria\">",
+                               mm_label_get(L_SUPPORTIVE, lang));
+    any = true;
+    mm_strbuf_printf(b, "<li class=\"%s\"><strong>", sr->result == MM_TRUE ? "true" : "null");
+    mm_strbuf_html(b, sr->item->id);
+    mm_strbuf_puts(b, "</strong>: ");
+    mm_strbuf_html(b, mm_text_get(sr->item->text, lang));
+    mm_strbuf_puts(b, " <span class=\"src\">");
+    mm_strbuf t;
+    mm_strbuf_init(&t, 4096);
+    mm_render_source(&t, &sr->item->prov);
+    mm_strbuf_html(b, t.data);
+    mm_strbuf_free(&t);
+    mm_strbuf_puts(b, "</span></li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+  any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_label_get(L_WARNINGS, lang));
+    any = true;
+    mm_strbuf_puts(b, "<li>");
+    mm_strbuf_html(b, x->text);
+    mm_strbuf_puts(b, "</li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+  mm_strbuf_puts(b, "</body></html>\n");
+}

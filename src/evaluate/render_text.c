@@ -1,0 +1,204 @@
+/* render_text.c: the evaluation for a terminal: the setting and key facts,
+ * then the options grouped eligible / unknown (with what is missing) / not
+ * eligible (with the failing criterion), each with its source. */
+#include <string.h>
+
+#include "evaluate/render_common.h"
+#include "facts/fact_names.h"
+
+static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, const char *lang) {
+  const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
+  mm_strbuf_printf(b, "  %-30s ", f->kb->facts[slot].name);
+  mm_render_value_text(b, f->values[slot], lang);
+  if (f->kb->facts[slot].unit && f->values[slot].known)
+    mm_strbuf_printf(b, " %s", f->kb->facts[slot].unit);
+  if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
+  if (info && info->because) mm_strbuf_printf(b, "  [%s]", info->because);
+  if (info && !f->values[slot].known && info->n_missing) {
+    mm_strbuf_printf(b, "  %s:", mm_label_get(L_MISSING, lang));
+    for (size_t k = 0; k < info->n_missing; k++) mm_strbuf_printf(b, " %s", info->missing[k]);
+  }
+  mm_strbuf_putc(b, '\n');
+}
+
+void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, const char *lang) {
+  const mm_kb *kb = f->kb;
+  mm_strbuf_printf(b, "%s\n", mm_label_get(L_FACTS, lang));
+  for (int s = 0; s < MM_F_COUNT; s++)
+    if (kb->facts[s].source != MM_FACT_EVALUATION) fact_line(b, f, s, lang);
+  for (size_t i = 0; i < kb->n_composites; i++) fact_line(b, f, kb->composites[i].slot, lang);
+  /* Drugs and classes: only what is not plainly "no". */
+  for (size_t i = MM_F_COUNT; i < kb->n_facts; i++) {
+    const mm_fact_def *def = &kb->facts[i];
+    if (def->source != MM_FACT_DRUG && def->source != MM_FACT_CLASS && def->source != MM_FACT_LAB)
+      continue;
+    mm_value v = f->values[i];
+    if (def->source == MM_FACT_LAB ? !v.known : (v.known && (v.type != MM_TYPE_BOOL || !v.b)))
+      continue;
+    if (!v.known && def->source != MM_FACT_LAB && strstr(def->name, "_current")) continue;
+    fact_line(b, f, (int)i, lang);
+  }
+}
+
+static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
+                           const char *lang) {
+  const char *mark = c->result == MM_TRUE ? "[x]" : c->result == MM_FALSE ? "[ ]" : "[?]";
+  mm_strbuf_printf(b, "      %s %s%s", mark, c->exclusion ? mm_label_get(L_EXCLUSION, lang) : "",
+                   c->exclusion ? ": " : "");
+  mm_strbuf_puts(b, mm_text_get(c->crit->text, lang));
+  if (ev->opts.explain && c->trace.n_used) {
+    mm_strbuf_puts(b, " (");
+    for (size_t i = 0; i < c->trace.n_used && i < 4; i++) {
+      int slot = c->trace.used[i];
+      mm_strbuf_printf(b, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
+      mm_render_value_text(b, ev->facts->values[slot], lang);
+    }
+    mm_strbuf_puts(b, c->trace.n_used > 4 ? ", ...)" : ")");
+  }
+  if (c->result == MM_UNKNOWN && ev->opts.explain) {
+    const char *missing[16];
+    size_t n = mm_criterion_missing(ev->facts, &c->trace, missing, 16);
+    if (n) {
+      mm_strbuf_printf(b, "; %s:", mm_label_get(L_MISSING, lang));
+      for (size_t k = 0; k < n; k++) mm_strbuf_printf(b, " %s", missing[k]);
+    }
+  }
+  if (c->crit->has_review)
+    mm_strbuf_printf(b, " [%s: %s]", mm_label_get(L_REVIEW, lang), mm_text_get(c->crit->review, lang));
+  mm_strbuf_putc(b, '\n');
+}
+
+static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
+                         const char *lang) {
+  const mm_option *o = r->opt;
+  const char *kind = o->kind == MM_OPT_GUIDELINE
+                         ? mm_label_get(strcmp(o->group, "overlay") == 0 ? L_OVERLAY : L_GUIDELINE, lang)
+                         : o->kind == MM_OPT_THERAPY ? mm_label_get(L_THERAPIES, lang) : "trial";
+  mm_strbuf_printf(b, "  %s  %s  [%s%s%s]\n", o->id, mm_text_get(o->name, lang), kind,
+                   o->rule_tag ? " " : "", o->rule_tag ? o->rule_tag : "");
+  if (r->indication)
+    mm_strbuf_printf(b, "    %s: %s, %s\n", mm_label_get(L_INDICATION, lang),
+                     r->indication->jurisdiction == MM_JURIS_EU ? "EU" : "US",
+                     mm_text_get(r->indication->regimen, lang));
+  if (r->note) mm_strbuf_printf(b, "    %s: %s\n", mm_label_get(L_NOTE, lang), r->note);
+  for (size_t i = 0; i < r->n_criteria; i++) {
+    const mm_criterion_result *c = &r->criteria[i];
+    /* Eligible options list their criteria briefly; others show what decides. */
+    if (r->implicit_setting && i == 0) {
+      if (c->result != MM_TRUE)
+        mm_strbuf_printf(b, "      [%s] %s: %s\n", c->result == MM_FALSE ? " " : "?",
+                         mm_label_get(L_SETTING, lang), mm_setting_label(r->opt->setting, lang));
+      continue;
+    }
+    if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
+      criterion_line(b, ev, c, lang);
+  }
+  if (o->kind == MM_OPT_GUIDELINE && o->note.en)
+    mm_strbuf_printf(b, "    %s: %s\n", mm_label_get(L_NOTE, lang), mm_text_get(o->note, lang));
+  const mm_provenance *p = r->indication ? &r->indication->prov : &o->prov;
+  mm_strbuf_printf(b, "    %s: ", mm_label_get(L_SOURCE, lang));
+  mm_render_source(b, p);
+  if (p->verification != MM_VERIFIED)
+    mm_strbuf_printf(b, " [%s]", p->verification == MM_SECONDARY ? "secondary source"
+                                                                 : mm_label_get(L_REVIEW, lang));
+  mm_strbuf_putc(b, '\n');
+  for (size_t i = 0; i < o->n_evidence && i < 2; i++) {
+    const mm_evidence *e = &o->evidence[i];
+    mm_strbuf_printf(b, "    %s: %s, %s", mm_label_get(L_EVIDENCE, lang), e->trial, e->ref);
+    if (e->n) mm_strbuf_printf(b, ", n=%s", e->n);
+    if (e->orr) mm_strbuf_printf(b, ", ORR %s", e->orr);
+    if (e->mpfs) mm_strbuf_printf(b, ", mPFS %s", e->mpfs);
+    if (e->mdor) mm_strbuf_printf(b, ", mDOR %s", e->mdor);
+    mm_strbuf_putc(b, '\n');
+  }
+  for (size_t i = 0; i < o->n_deck; i++)
+    mm_strbuf_printf(b, "    %s: %s -> %s: %s\n", mm_label_get(L_DECK_SAYS, lang),
+                     mm_text_get(o->deck[i].says, lang), mm_label_get(L_NOW, lang),
+                     mm_text_get(o->deck[i].now, lang));
+}
+
+static void group(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *rs, size_t n,
+                  mm_tv status, const char *lang) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) count += rs[i].status == status;
+  if (!count) return;
+  mm_label l = status == MM_TRUE ? L_ELIGIBLE : status == MM_UNKNOWN ? L_UNKNOWN : L_NOT_ELIGIBLE;
+  mm_strbuf_printf(b, "\n%s (%zu)\n", mm_label_get(l, lang), count);
+  for (size_t i = 0; i < n; i++)
+    if (rs[i].status == status) option_block(b, ev, &rs[i], lang);
+}
+
+void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char *lang) {
+  const mm_facts *f = ev->facts;
+  char d[11];
+  mm_date_format(ev->patient->as_of, d);
+  mm_strbuf_printf(b, "%s: %s %s, %s %s (%s %s, %s %s)\n", mm_label_get(L_TITLE, lang),
+                   mm_label_get(L_PATIENT, lang), ev->patient->id, mm_label_get(L_AS_OF, lang), d,
+                   mm_label_get(L_KB, lang), ev->kb->version, mm_label_get(L_JURISDICTION, lang),
+                   ev->opts.jurisdiction == MM_JURIS_EU ? "EU" : "US");
+  mm_value s = f->values[MM_F_SETTING];
+  mm_strbuf_printf(b, "%s: %s", mm_label_get(L_SETTING, lang),
+                   mm_setting_label(s.known ? s.str : NULL, lang));
+  if (f->info && f->info[MM_F_SETTING].because)
+    mm_strbuf_printf(b, " (%s)", f->info[MM_F_SETTING].because);
+  mm_strbuf_printf(b, "\n%s:", mm_label_get(L_KEY_FACTS, lang));
+  static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
+                                          "triple_class_exposed", "triple_class_refractory",
+                                          "lenalidomide_refractory", "anti_bcma_exposed",
+                                          "progression_on_last", "frailty", "r_iss", NULL};
+  for (const char *const *k = key_facts; *k; k++) {
+    int slot = mm_kb_fact_slot(ev->kb, *k);
+    if (slot < 0) continue;
+    mm_strbuf_printf(b, " %s ", *k);
+    mm_render_value_text(b, f->values[slot], lang);
+    mm_strbuf_putc(b, ';');
+  }
+  mm_strbuf_putc(b, '\n');
+  group(b, ev, ev->options, ev->n_options, MM_TRUE, lang);
+  group(b, ev, ev->options, ev->n_options, MM_UNKNOWN, lang);
+  group(b, ev, ev->options, ev->n_options, MM_FALSE, lang);
+  if (ev->n_trials) {
+    mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_TRIALS, lang));
+    for (size_t i = 0; i < ev->n_trials; i++) {
+      const mm_option_result *r = &ev->trials[i];
+      mm_strbuf_printf(b, "  %-12s %-16s %s %s, %s: %s\n", r->opt->id, r->opt->name.en,
+                       mm_label_get(L_PHASE, lang), r->opt->phase, r->opt->status,
+                       mm_status_word(r->status));
+      if (r->status != MM_FALSE)
+        for (size_t k = 0; k < r->n_criteria; k++)
+          if (r->criteria[k].result != MM_TRUE) criterion_line(b, ev, &r->criteria[k], lang);
+      if (r->status == MM_FALSE)
+        for (size_t k = 0; k < r->n_criteria; k++)
+          if (r->criteria[k].result == MM_FALSE) {
+            criterion_line(b, ev, &r->criteria[k], lang);
+            break;
+          }
+    }
+  }
+  bool any = false;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *s2 = &ev->supportive[i];
+    if (s2->result == MM_FALSE) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_SUPPORTIVE, lang));
+    any = true;
+    mm_strbuf_printf(b, "  %s %s: %s\n", s2->result == MM_TRUE ? "[x]" : "[?]", s2->item->id,
+                     mm_text_get(s2->item->text, lang));
+  }
+  any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_WARNINGS, lang));
+    any = true;
+    mm_strbuf_printf(b, "  - %s\n", x->text);
+  }
+}
+
+void mm_render_diags_text(mm_strbuf *b, const mm_diags *d) {
+  for (const mm_diag *x = d->head; x; x = x->next) {
+    if (x->source) mm_strbuf_printf(b, "%s:", x->source);
+    if (x->line) mm_strbuf_printf(b, "%d:%d:", x->line, x->col);
+    if (x->source || x->line) mm_strbuf_putc(b, ' ');
+    if (x->path && *x->path) mm_strbuf_printf(b, "%s: ", x->path);
+    mm_strbuf_printf(b, "%s%s\n", x->level == MM_DIAG_WARNING ? "warning: " : "", x->text);
+  }
+}

@@ -1,0 +1,107 @@
+/* facts.c: derives every fact of one patient, in dependency order: what the
+ * record says, then lines and exposure, ASCT, scores, transplant eligibility,
+ * the setting, and last the composite facts written in kb/definitions.yaml. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "facts/facts_internal.h"
+#include "rule/rule.h"
+
+void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
+  if (slot >= 0) d->f->values[slot] = v;
+}
+
+static mm_fact_info *info(mm_deriving *d, int slot) {
+  return d->explain && slot >= 0 ? &d->f->info[slot] : NULL;
+}
+
+void mm_fact_because(mm_deriving *d, int slot, const char *fmt, ...) {
+  mm_fact_info *i = info(d, slot);
+  if (!i) return;
+  char text[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  i->because = mm_arena_strdup(d->arena, text);
+}
+
+static void push(mm_deriving *d, const char ***list, size_t *n, const char *s) {
+  for (size_t k = 0; k < *n; k++)
+    if (strcmp((*list)[k], s) == 0) return;
+  if ((*n & (*n + 1)) == 0 || *n == 0) { /* grow at 0, 1, 3, 7, ... */
+    const char **grown = mm_arena_grow(d->arena, *list, *n, (*n + 1) * 2, sizeof **list);
+    if (!grown) return;
+    *list = grown;
+  }
+  (*list)[(*n)++] = s;
+}
+
+void mm_fact_from(mm_deriving *d, int slot, const char *input) {
+  mm_fact_info *i = info(d, slot);
+  if (i && input) push(d, &i->from, &i->n_from, input);
+}
+
+void mm_fact_missing(mm_deriving *d, int slot, const char *input) {
+  mm_fact_info *i = info(d, slot);
+  if (i && input) push(d, &i->missing, &i->n_missing, input);
+}
+
+void mm_fact_derived(mm_deriving *d, int slot) {
+  mm_fact_info *i = info(d, slot);
+  if (i) i->derived = true;
+}
+
+void mm_fact_missing_from_slots(mm_deriving *d, int slot, const int *slots, size_t n) {
+  if (!info(d, slot)) return;
+  for (size_t k = 0; k < n; k++) {
+    const mm_fact_info *src = &d->f->info[slots[k]];
+    if (src->n_missing == 0 && !d->f->values[slots[k]].known)
+      mm_fact_missing(d, slot, d->kb->facts[slots[k]].name);
+    for (size_t m = 0; m < src->n_missing; m++) mm_fact_missing(d, slot, src->missing[m]);
+  }
+}
+
+void mm_derive_composites(mm_deriving *d) {
+  const mm_kb *kb = d->kb;
+  for (size_t i = 0; i < kb->n_composites; i++) {
+    const mm_composite *c = &kb->composites[i];
+    if (!c->rule) continue;
+    mm_rule_trace trace;
+    mm_tv t = mm_rule_eval(c->rule, d->f->values, d->explain ? &trace : NULL);
+    mm_fact_set(d, c->slot, mm_value_tv(t));
+    if (!d->explain) continue;
+    mm_fact_because(d, c->slot, "%s", c->when);
+    if (t == MM_UNKNOWN) mm_fact_missing_from_slots(d, c->slot, trace.unknown, trace.n_unknown);
+    for (size_t k = 0; k < trace.n_used; k++)
+      mm_fact_from(d, c->slot, kb->facts[trace.used[k]].name);
+    if (c->prov.verification == MM_UNVERIFIED) d->f->info[c->slot].review = true;
+  }
+}
+
+int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                    bool explain, mm_diags *warnings) {
+  *out = NULL;
+  mm_facts *f = mm_arena_alloc(arena, sizeof *f);
+  if (!f) return -1;
+  f->kb = kb;
+  f->patient = p;
+  f->warnings = warnings;
+  f->values = mm_arena_alloc(arena, kb->n_facts * sizeof *f->values);
+  if (explain) f->info = mm_arena_alloc(arena, kb->n_facts * sizeof *f->info);
+  if (!f->values || (explain && !f->info)) return -1;
+  for (size_t i = 0; i < kb->n_facts; i++) f->values[i] = mm_value_unknown(kb->facts[i].type);
+  mm_deriving d = {f, arena, kb, p, explain};
+  mm_derive_patient(&d);
+  mm_derive_lines(&d);
+  mm_derive_exposure(&d);
+  mm_derive_asct(&d);
+  mm_derive_scores(&d);
+  mm_derive_transplant_eligibility(&d);
+  mm_derive_setting(&d);
+  mm_derive_composites(&d);
+  if (arena->failed) return -1;
+  *out = f;
+  return 0;
+}

@@ -1,0 +1,49 @@
+/* facts_internal.h: what the fact-deriving files share. Each file computes
+ * one family of facts; facts.c calls them in dependency order. */
+#ifndef MM_FACTS_INTERNAL_H
+#define MM_FACTS_INTERNAL_H
+#include "facts/fact_names.h"
+#include "facts/facts.h"
+
+typedef struct mm_deriving {
+  mm_facts *f;
+  mm_arena *arena;
+  const mm_kb *kb;
+  const mm_patient *p;
+  bool explain;
+} mm_deriving;
+
+void mm_fact_set(mm_deriving *d, int slot, mm_value v);
+/* The explanation helpers do nothing unless explaining. */
+void mm_fact_because(mm_deriving *d, int slot, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void mm_fact_from(mm_deriving *d, int slot, const char *input);
+void mm_fact_missing(mm_deriving *d, int slot, const char *input);
+void mm_fact_derived(mm_deriving *d, int slot);
+/* Copies the missing inputs of the facts in `slots` into slot's. */
+void mm_fact_missing_from_slots(mm_deriving *d, int slot, const int *slots, size_t n);
+
+/* patient_facts.c: age, sex, ECOG, diagnosis, features, labs, comorbidities */
+void mm_derive_patient(mm_deriving *d);
+/* line_of_therapy.c: prior lines, on treatment, progression on/after last */
+void mm_derive_lines(mm_deriving *d);
+/* refractory.c: exposure, refractoriness and current use per drug and class */
+void mm_derive_exposure(mm_deriving *d);
+/* transplant.c: ASCT history, transplant eligibility */
+void mm_derive_asct(mm_deriving *d);
+void mm_derive_transplant_eligibility(mm_deriving *d);
+/* setting.c: the treatment setting */
+void mm_derive_setting(mm_deriving *d);
+/* scores (via src/score) */
+void mm_derive_scores(mm_deriving *d);
+/* composite facts of kb/definitions.yaml */
+void mm_derive_composites(mm_deriving *d);
+
+/* The last dose of a line (latest end of its phases), or ongoing. */
+typedef struct mm_last_dose {
+  bool ongoing;
+  mm_date date; /* valid when !ongoing; MM_DATE_NONE if not recorded */
+} mm_last_dose;
+mm_last_dose mm_line_last_dose(const mm_line *l);
+
+#endif

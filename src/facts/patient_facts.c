@@ -1,0 +1,104 @@
+/* patient_facts.c: the facts the record states directly or almost so: age,
+ * sex, ECOG, time since diagnosis, disease features, cytogenetics, the
+ * latest value of each lab test, and comorbidities. */
+#include <string.h>
+
+#include "facts/facts_internal.h"
+
+static void copy(mm_deriving *d, int slot, mm_value v, const char *input) {
+  mm_fact_set(d, slot, v);
+  if (v.known) mm_fact_from(d, slot, input);
+  else mm_fact_missing(d, slot, input);
+}
+
+static void derive_age(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  if (p->birth_date != MM_DATE_NONE) {
+    int age = mm_date_years_between(p->birth_date, p->as_of);
+    mm_fact_set(d, MM_F_AGE, mm_value_number(age));
+    mm_fact_from(d, MM_F_AGE, "birth_date");
+    mm_fact_from(d, MM_F_AGE, "as_of");
+  } else if (p->age_given.known) {
+    mm_fact_set(d, MM_F_AGE, p->age_given);
+    mm_fact_from(d, MM_F_AGE, "age");
+  } else {
+    mm_fact_missing(d, MM_F_AGE, "birth_date");
+  }
+}
+
+static void derive_labs(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  for (size_t i = 0; i < d->kb->n_labs; i++) {
+    const mm_lab *lab = &d->kb->labs[i];
+    const mm_lab_obs *latest = NULL;
+    for (size_t k = 0; k < p->n_labs; k++)
+      if (p->labs[k].lab == (int)i && (!latest || p->labs[k].date >= latest->date))
+        latest = &p->labs[k];
+    if (!latest) {
+      if (d->explain) mm_fact_missing(d, lab->slot, mm_arena_printf(d->arena, "labs[test=%s]", lab->id));
+      continue;
+    }
+    mm_fact_set(d, lab->slot, lab->values ? mm_value_string(latest->category)
+                                          : mm_value_number(latest->value));
+    mm_fact_from(d, lab->slot, latest->path);
+    if (d->explain) {
+      char date[11];
+      mm_date_format(latest->date, date);
+      if (lab->values) mm_fact_because(d, lab->slot, "%s %s (%s)", lab->id, latest->category, date);
+      else mm_fact_because(d, lab->slot, "%s %g %s (%s)", lab->id, latest->value, lab->unit, date);
+    }
+  }
+}
+
+static void derive_comorbidities(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  const mm_kb *kb = d->kb;
+  int disq = MM_F_TRANSPLANT_DISQUALIFYING_COMORBIDITY;
+  if (!p->comorbidities_given) {
+    for (size_t i = 0; i < kb->n_comorbidities; i++)
+      mm_fact_missing(d, kb->comorbidities[i].slot, "comorbidities");
+    mm_fact_missing(d, disq, "comorbidities");
+    return;
+  }
+  for (size_t i = 0; i < kb->n_comorbidities; i++) {
+    mm_fact_set(d, kb->comorbidities[i].slot, mm_value_bool(false));
+    mm_fact_from(d, kb->comorbidities[i].slot, "comorbidities");
+  }
+  bool any = false;
+  for (size_t k = 0; k < p->n_comorbidities; k++) {
+    const mm_comorbidity *c = &kb->comorbidities[p->comorbidities[k]];
+    mm_fact_set(d, c->slot, mm_value_bool(true));
+    if (c->transplant_disqualifying) {
+      any = true;
+      mm_fact_because(d, disq, "%s (kb/vocabulary/comorbidities.yaml: counts against transplant)", c->id);
+    }
+  }
+  mm_fact_set(d, disq, mm_value_bool(any));
+  mm_fact_from(d, disq, "comorbidities");
+}
+
+void mm_derive_patient(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  derive_age(d);
+  copy(d, MM_F_SEX, mm_value_string(p->sex), "sex");
+  copy(d, MM_F_ECOG, p->ecog, "ecog");
+  if (p->diagnosis_date != MM_DATE_NONE) {
+    mm_fact_set(d, MM_F_MONTHS_SINCE_DIAGNOSIS,
+                mm_value_number(mm_date_months_between(p->diagnosis_date, p->as_of)));
+    mm_fact_from(d, MM_F_MONTHS_SINCE_DIAGNOSIS, "diagnosis.date");
+    mm_fact_from(d, MM_F_MONTHS_SINCE_DIAGNOSIS, "as_of");
+  } else {
+    mm_fact_missing(d, MM_F_MONTHS_SINCE_DIAGNOSIS, "diagnosis.date");
+  }
+  copy(d, MM_F_EXTRAMEDULLARY, p->extramedullary, "features.extramedullary");
+  copy(d, MM_F_PLASMA_CELL_LEUKEMIA, p->plasma_cell_leukemia, "features.plasma_cell_leukemia");
+  copy(d, MM_F_CNS_INVOLVEMENT, p->cns, "features.cns");
+  copy(d, MM_F_DEL17P, p->del17p, "diagnosis.fish.del17p");
+  copy(d, MM_F_T4_14, p->t4_14, "diagnosis.fish.t4_14");
+  copy(d, MM_F_T14_16, p->t14_16, "diagnosis.fish.t14_16");
+  copy(d, MM_F_GAIN1Q, p->gain1q, "diagnosis.fish.gain1q");
+  copy(d, MM_F_AMP1Q, p->amp1q, "diagnosis.fish.amp1q");
+  copy(d, MM_F_LDH_ABOVE_ULN, p->ldh_above_uln, "diagnosis.ldh_above_uln");
+  derive_labs(d);
+  derive_comorbidities(d);
+}

@@ -1,0 +1,256 @@
+/* refractory.c: exposure and refractoriness per drug and per class.
+ *
+ * IMWG (Rajkumar, Blood 2011; shared/clinical/scores.md §5): a patient is
+ * refractory to drug X when a line's progression falls on or after X's first
+ * dose and no later than the window (kb/definitions.yaml: 60 days) after X's
+ * last dose; or when the best response on a line containing X was a
+ * non-response (SD or PD); or when the clinician declares it (refractory_to).
+ * X's last dose is its own end date, else the end of the phase that holds it
+ * (the line, or its maintenance). Anything the record cannot decide is
+ * unknown, naming the input that would decide it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "facts/facts_internal.h"
+
+#define MAX_TOUCHED 64
+
+/* What one line says about one drug it contains. */
+typedef struct use {
+  mm_date first, last; /* MM_DATE_NONE when not recorded */
+  bool ongoing;        /* no end yet: still being given */
+  bool induction, maintenance;
+} use;
+
+typedef struct drug_state {
+  int drug;
+  mm_tv exposed, refractory, current;
+  const char *because;       /* the line that made it refractory */
+  const char *missing;       /* input that would decide refractoriness */
+  const char *exposed_in;
+} drug_state;
+
+static bool is_nonresponse(const mm_kb *kb, mm_response r) {
+  const char *name = mm_response_name(r);
+  for (size_t i = 0; name && i < kb->n_nonresponse; i++)
+    if (strcmp(kb->nonresponse[i], name) == 0) return true;
+  return false;
+}
+
+static drug_state *touch(drug_state *st, size_t *n, int drug) {
+  for (size_t i = 0; i < *n; i++)
+    if (st[i].drug == drug) return &st[i];
+  if (*n == MAX_TOUCHED) return NULL;
+  st[*n] = (drug_state){drug, MM_TRUE, MM_FALSE, MM_FALSE, NULL, NULL, NULL};
+  return &st[(*n)++];
+}
+
+/* Merges the induction and maintenance uses of a drug within one line. */
+static use drug_use_in_line(const mm_line *l, int drug) {
+  use u = {MM_DATE_NONE, MM_DATE_NONE, false, false, false};
+  for (size_t i = 0; i < l->n_drugs; i++) {
+    const mm_drug_use *x = &l->drugs[i];
+    if (x->drug != drug) continue;
+    u.induction = true;
+    u.first = x->own_dates && x->start != MM_DATE_NONE ? x->start : l->start;
+    if (x->own_dates && x->end != MM_DATE_NONE) u.last = x->end;
+    else if (l->end != MM_DATE_NONE) u.last = l->end;
+    else if (!l->has_maintenance) u.ongoing = true;
+    else u.last = l->maint_start != MM_DATE_NONE ? l->maint_start : MM_DATE_NONE;
+  }
+  for (size_t i = 0; i < l->n_maint; i++) {
+    if (l->maint[i].drug != drug) continue;
+    u.maintenance = true;
+    if (!u.induction) u.first = l->maint_start;
+    u.ongoing = l->maint_end == MM_DATE_NONE;
+    u.last = l->maint_end;
+  }
+  return u;
+}
+
+/* Refractoriness to `drug` from line l alone. */
+static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use u,
+                                drug_state *s) {
+  const mm_kb *kb = d->kb;
+  const char *name = kb->drugs[drug].id;
+  int window = kb->refractory_window_days;
+  mm_tv by_progression;
+  char pd[11], dd[11];
+  if (l->has_progression) {
+    mm_date_format(l->progression, pd);
+    if (u.first != MM_DATE_NONE && l->progression < u.first) {
+      by_progression = MM_FALSE;
+    } else if (u.ongoing) {
+      by_progression = MM_TRUE;
+      if (d->explain)
+        s->because = mm_arena_printf(d->arena, "%s: progression %s while on %s", l->path, pd, name);
+    } else if (u.last == MM_DATE_NONE) {
+      by_progression = MM_UNKNOWN;
+      if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.end", l->path);
+    } else {
+      by_progression = l->progression <= u.last + window ? MM_TRUE : MM_FALSE;
+      if (by_progression == MM_TRUE && d->explain) {
+        mm_date_format(u.last, dd);
+        s->because = mm_arena_printf(d->arena,
+                                     "%s: progression %s within %d days of last %s dose %s",
+                                     l->path, pd, window, name, dd);
+      }
+    }
+  } else if (l->stop_reason == MM_STOP_PROGRESSION) {
+    /* Stopped for progression, date not recorded: refractory to what was
+     * given up to the end; unknown for a drug stopped earlier. */
+    bool to_the_end = u.ongoing || (u.last != MM_DATE_NONE && u.last == l->end) ||
+                      (u.maintenance && l->has_maintenance);
+    by_progression = to_the_end ? MM_TRUE : MM_UNKNOWN;
+    if (to_the_end && d->explain)
+      s->because = mm_arena_printf(d->arena, "%s stopped for progression while on %s", l->path, name);
+    if (!to_the_end && d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
+  } else if (l->stop_reason != MM_STOP_NONE || (u.ongoing && l->end == MM_DATE_NONE) ||
+             (l->has_maintenance && l->maint_end == MM_DATE_NONE)) {
+    by_progression = MM_FALSE; /* stopped for another reason, or still running */
+  } else {
+    by_progression = MM_UNKNOWN; /* ended; whether it ended in progression is unknown */
+    if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
+  }
+  if (by_progression == MM_TRUE) return MM_TRUE;
+  mm_tv by_response;
+  if (l->best_response == MM_RESP_NONE) {
+    by_response = MM_UNKNOWN;
+    if (d->explain && !s->missing) s->missing = mm_arena_printf(d->arena, "%s.best_response", l->path);
+  } else {
+    by_response = is_nonresponse(kb, l->best_response) ? MM_TRUE : MM_FALSE;
+    if (by_response == MM_TRUE && d->explain)
+      s->because = mm_arena_printf(d->arena, "%s: best response %s on a line with %s (non-response)",
+                                   l->path, mm_response_name(l->best_response), name);
+  }
+  return mm_tv_or(by_progression, by_response);
+}
+
+static void set_drug(mm_deriving *d, const drug_state *s) {
+  const mm_drug *drug = &d->kb->drugs[s->drug];
+  mm_fact_set(d, drug->slot_exposed, mm_value_tv(s->exposed));
+  mm_fact_set(d, drug->slot_refractory, mm_value_tv(s->refractory));
+  mm_fact_set(d, drug->slot_current, mm_value_tv(s->current));
+  if (!d->explain) return;
+  mm_fact_from(d, drug->slot_exposed, s->exposed_in);
+  if (s->refractory == MM_TRUE) mm_fact_because(d, drug->slot_refractory, "%s", s->because);
+  if (s->refractory == MM_UNKNOWN) mm_fact_missing(d, drug->slot_refractory, s->missing);
+  if (s->refractory == MM_FALSE)
+    mm_fact_because(d, drug->slot_refractory,
+                    "exposed, no progression within %d days of a %s dose and no SD/PD as best response",
+                    d->kb->refractory_window_days, drug->id);
+}
+
+void mm_derive_exposure(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  const mm_kb *kb = d->kb;
+  /* Default for drugs never mentioned: not exposed when every line's drugs
+   * are known; unknown otherwise. */
+  mm_tv dflt = MM_FALSE;
+  const char *dflt_missing = NULL;
+  if (!p->lines_given) {
+    dflt = MM_UNKNOWN;
+    dflt_missing = "lines";
+  }
+  for (size_t k = 0; k < p->n_lines; k++)
+    if (!p->lines[k].drugs_known) {
+      dflt = MM_UNKNOWN;
+      dflt_missing = d->explain ? mm_arena_printf(d->arena, "%s.drugs", p->lines[k].path) : "lines";
+    }
+  drug_state st[MAX_TOUCHED];
+  size_t n = 0;
+  const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
+  for (size_t k = 0; k < p->n_lines; k++) {
+    const mm_line *l = &p->lines[k];
+    for (int phase = 0; phase < 2; phase++) {
+      const mm_drug_use *list = phase ? l->maint : l->drugs;
+      size_t nl = phase ? l->n_maint : l->n_drugs;
+      for (size_t i = 0; i < nl; i++) {
+        drug_state *s = touch(st, &n, list[i].drug);
+        if (!s) continue;
+        if (!s->exposed_in) s->exposed_in = list[i].path;
+        if (s->refractory == MM_TRUE) continue;
+        use u = drug_use_in_line(l, list[i].drug);
+        /* The same drug in both phases is handled once, at phase 0. */
+        if (phase == 1 && u.induction) continue;
+        drug_state probe = *s;
+        probe.because = probe.missing = NULL;
+        mm_tv r = refractory_in_line(d, l, list[i].drug, u, &probe);
+        s->refractory = mm_tv_or(s->refractory, r);
+        if (r == MM_TRUE) s->because = probe.because;
+        if (r == MM_UNKNOWN && !s->missing) s->missing = probe.missing;
+        if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
+          s->current = MM_TRUE;
+      }
+    }
+    for (size_t i = 0; i < l->n_refractory_to; i++) {
+      drug_state *s = touch(st, &n, l->refractory_to[i]);
+      if (!s) continue;
+      if (!s->exposed_in) s->exposed_in = l->path;
+      s->refractory = MM_TRUE;
+      if (d->explain)
+        s->because = mm_arena_printf(d->arena, "%s.refractory_to: declared by the clinician", l->path);
+    }
+  }
+  /* Drugs: the untouched get the default, the touched their state. */
+  for (size_t i = 0; i < kb->n_drugs; i++) {
+    const mm_drug *drug = &kb->drugs[i];
+    mm_fact_set(d, drug->slot_exposed, mm_value_tv(dflt));
+    mm_fact_set(d, drug->slot_refractory, mm_value_tv(dflt));
+    mm_fact_set(d, drug->slot_current, mm_value_tv(dflt == MM_UNKNOWN && !p->lines_given ? MM_UNKNOWN : MM_FALSE));
+    if (dflt == MM_UNKNOWN) {
+      mm_fact_missing(d, drug->slot_exposed, dflt_missing);
+      mm_fact_missing(d, drug->slot_refractory, dflt_missing);
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    /* A line with unknown drugs may have held this one too. */
+    if (dflt == MM_UNKNOWN && st[i].refractory == MM_FALSE) {
+      st[i].refractory = MM_UNKNOWN;
+      st[i].missing = dflt_missing;
+    }
+    set_drug(d, &st[i]);
+  }
+  /* Classes: three-valued OR over their drugs, and counts of drugs. */
+  for (size_t c = 0; c < kb->n_classes; c++) {
+    const mm_class *cl = &kb->classes[c];
+    mm_tv exp = dflt, ref = dflt, cur = MM_FALSE;
+    int n_exp = 0, n_ref = 0, unk_exp = 0, unk_ref = 0;
+    /* Untouched members keep the default; count them as unknown if so. */
+    size_t members = cl->n_members, touched_members = 0;
+    exp = ref = MM_FALSE;
+    for (size_t i = 0; i < n; i++) {
+      const mm_drug *drug = &kb->drugs[st[i].drug];
+      bool member = false;
+      for (size_t k = 0; k < drug->n_classes; k++) member |= drug->classes[k] == (int)c;
+      if (!member) continue;
+      touched_members++;
+      exp = mm_tv_or(exp, st[i].exposed);
+      ref = mm_tv_or(ref, st[i].refractory);
+      cur = mm_tv_or(cur, st[i].current);
+      n_exp += st[i].exposed == MM_TRUE;
+      n_ref += st[i].refractory == MM_TRUE;
+      unk_ref += st[i].refractory == MM_UNKNOWN;
+      if (d->explain && st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
+      if (d->explain && st[i].refractory == MM_TRUE)
+        mm_fact_because(d, cl->slot_refractory, "%s: %s", drug->id, st[i].because ? st[i].because : "refractory");
+      if (d->explain && st[i].refractory == MM_UNKNOWN)
+        mm_fact_missing(d, cl->slot_refractory, st[i].missing);
+    }
+    if (dflt == MM_UNKNOWN && members > touched_members) {
+      exp = mm_tv_or(exp, MM_UNKNOWN);
+      ref = mm_tv_or(ref, MM_UNKNOWN);
+      unk_exp++;
+      unk_ref++;
+      mm_fact_missing(d, cl->slot_exposed, dflt_missing);
+      mm_fact_missing(d, cl->slot_refractory, dflt_missing);
+    }
+    mm_fact_set(d, cl->slot_exposed, mm_value_tv(exp));
+    mm_fact_set(d, cl->slot_refractory, mm_value_tv(ref));
+    mm_fact_set(d, cl->slot_current, mm_value_tv(!p->lines_given ? MM_UNKNOWN : cur));
+    mm_fact_set(d, cl->slot_exposed_count,
+                unk_exp ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(n_exp));
+    mm_fact_set(d, cl->slot_refractory_count,
+                unk_ref ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(n_ref));
+  }
+}

@@ -1,0 +1,53 @@
+/* setting.c: where the patient stands in the deck's treatment algorithm:
+ * newly diagnosed (transplant eligible or not), first relapse, second relapse
+ * or later, or on treatment. */
+#include "facts/facts_internal.h"
+
+static void set(mm_deriving *d, const char *setting) {
+  mm_fact_set(d, MM_F_SETTING, mm_value_string(setting));
+}
+
+void mm_derive_setting(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  const mm_value *v = d->f->values;
+  const int s = MM_F_SETTING;
+  if (!p->lines_given) {
+    mm_fact_missing(d, s, "lines");
+    mm_fact_because(d, s, "the record does not list the lines of therapy (an empty list means none)");
+    return;
+  }
+  mm_fact_from(d, s, "lines");
+  if (p->n_lines == 0) {
+    mm_value te = v[MM_F_TRANSPLANT_ELIGIBLE];
+    mm_fact_from(d, s, "transplant_eligible");
+    if (!te.known) {
+      mm_fact_missing_from_slots(d, s, (const int[]){MM_F_TRANSPLANT_ELIGIBLE}, 1);
+      mm_fact_because(d, s, "newly diagnosed; transplant eligibility unknown");
+      return;
+    }
+    set(d, te.b ? "newly_diagnosed_transplant_eligible" : "newly_diagnosed_transplant_ineligible");
+    mm_fact_because(d, s, "no line of therapy yet; transplant %s%s", te.b ? "eligible" : "ineligible",
+                    d->explain && d->f->info[MM_F_TRANSPLANT_ELIGIBLE].derived ? " (derived)" : "");
+    return;
+  }
+  if (v[MM_F_ON_TREATMENT].known && v[MM_F_ON_TREATMENT].b) {
+    set(d, "on_treatment");
+    mm_fact_because(d, s, "the last line is still running");
+    return;
+  }
+  mm_value poa = v[MM_F_PROGRESSION_ON_OR_AFTER_LAST];
+  if (!poa.known) {
+    mm_fact_missing_from_slots(d, s, (const int[]){MM_F_PROGRESSION_ON_OR_AFTER_LAST}, 1);
+    mm_fact_because(d, s, "whether the last line ended in progression is not recorded");
+    return;
+  }
+  if (!poa.b) {
+    mm_fact_because(d, s, "the last line ended without progression: no relapse to treat");
+    mm_fact_missing(d, s, d->explain ? mm_arena_printf(d->arena, "%s.progression",
+                                                       p->lines[p->n_lines - 1].path) : NULL);
+    return;
+  }
+  set(d, p->n_lines == 1 ? "first_relapse" : "second_relapse_or_later");
+  mm_fact_because(d, s, "%zu prior line%s, progression after the last", p->n_lines,
+                  p->n_lines == 1 ? "" : "s");
+}
