@@ -30,7 +30,7 @@ static void derive_labs(mm_deriving *d) {
   const mm_patient *p = d->p;
   for (size_t i = 0; i < d->kb->n_labs; i++) {
     const mm_lab *lab = &d->kb->labs[i];
-    const mm_lab_obs *latest = NULL;
+    const mm_observation *latest = NULL;
     for (size_t k = 0; k < p->n_labs; k++)
       if (p->labs[k].lab == (int)i && (!latest || p->labs[k].date >= latest->date))
         latest = &p->labs[k];

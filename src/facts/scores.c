@@ -1,6 +1,48 @@
-/* scores.c: the scores among the facts (frailty, ISS, R-ISS, R2-ISS). */
+/* scores.c: the scores the record holds the inputs for, computed by
+ * src/score from the published tables in kb/scores/: IMWG frailty (Palumbo
+ * 2015), ISS (Greipp 2005), R-ISS (Palumbo 2015), R2-ISS (D'Agostino 2022).
+ * A stage the clinician recorded (diagnosis.iss) is used as given. */
+#include <string.h>
+
 #include "facts/facts_internal.h"
+#include "score/score.h"
+
+static void put(mm_deriving *d, int slot, const mm_score_result *r) {
+  mm_fact_set(d, slot, r->value);
+  if (!d->explain) return;
+  if (r->because) mm_fact_because(d, slot, "%s", r->because);
+  for (size_t i = 0; i < r->n_inputs; i++)
+    if (r->inputs[i].value.known) mm_fact_from(d, slot, r->inputs[i].name);
+  for (size_t i = 0; i < r->n_missing; i++) mm_fact_missing(d, slot, r->missing[i]);
+  if (r->review) d->f->info[slot].review = true;
+}
 
 void mm_derive_scores(mm_deriving *d) {
-  (void)d;
+  const mm_scores *kb = d->kb->scores;
+  const mm_patient *p = d->p;
+  const mm_value *v = d->f->values;
+  if (!kb) return;
+  mm_score_result r;
+  mm_frailty_in fin = {v[MM_F_AGE], p->charlson, p->adl, p->iadl};
+  if (mm_score_frailty(&r, kb, &fin, d->arena) == 0) {
+    put(d, MM_F_FRAILTY, &r);
+    mm_fact_set(d, MM_F_FRAILTY_SCORE, r.points);
+    if (d->explain && r.points.known) mm_fact_because(d, MM_F_FRAILTY_SCORE, "%s", r.because);
+  }
+  /* The record's diagnosis.iss is a number 1..3; the scores take the same. */
+  if (p->iss.known) {
+    static const char *const roman[] = {"I", "II", "III"};
+    mm_fact_set(d, MM_F_ISS, mm_value_string(roman[(int)p->iss.num - 1]));
+    mm_fact_from(d, MM_F_ISS, "diagnosis.iss");
+    mm_fact_because(d, MM_F_ISS, "stage recorded by the clinician");
+  } else {
+    mm_iss_in iin = {p->beta2m_mg_l, p->albumin_g_dl};
+    if (mm_score_iss(&r, kb, &iin, d->arena) == 0) put(d, MM_F_ISS, &r);
+  }
+  mm_r_iss_in rin = {p->iss, p->beta2m_mg_l, p->albumin_g_dl, p->del17p, p->t4_14, p->t14_16,
+                     p->ldh_above_uln};
+  if (mm_score_r_iss(&r, kb, &rin, d->arena) == 0) put(d, MM_F_R_ISS, &r);
+  mm_r2_iss_in r2 = {p->iss, p->beta2m_mg_l, p->albumin_g_dl, p->del17p, p->t4_14,
+                     p->ldh_above_uln, p->gain1q, p->amp1q};
+  if (mm_score_r2_iss(&r, kb, &r2, d->arena) == 0) put(d, MM_F_R2_ISS, &r);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "kb/kb_internal.h"
+#include "score/score.h"
 
 #define KB_SCHEMA_VERSION "1"
 
@@ -118,6 +119,9 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   const mm_yaml *supportive = load_yaml(kb, &r, dir, "supportive_care.yaml", true);
   if (supportive) mm_kb_load_supportive(kb, &r, supportive);
 
+  /* The published score tables (kb/scores/, read by src/score). */
+  if (mm_scores_load(&kb->scores, dir, diags) != 0) kb->scores = NULL;
+
   if (kb->arena.failed) mm_diag_error(diags, dir, 0, 0, NULL, "out of memory");
   if (diags->errors > errors_before) goto fail;
   *out = kb;
@@ -129,6 +133,7 @@ fail:
 
 void mm_kb_free(mm_kb *kb) {
   if (!kb) return;
+  mm_scores_free(kb->scores);
   mm_arena_free(&kb->arena);
   free(kb);
 }

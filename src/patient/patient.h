@@ -56,13 +56,13 @@ typedef struct mm_line {
   size_t n_refractory_to;
 } mm_line;
 
-typedef struct mm_lab_obs {
+typedef struct mm_observation {
   int lab;            /* index into kb->labs */
   mm_date date;
   double value;       /* canonical unit */
   const char *category; /* categorical tests */
   const char *path;
-} mm_lab_obs;
+} mm_observation;
 
 typedef struct mm_patient {
   const char *id, *center;
@@ -83,7 +83,7 @@ typedef struct mm_patient {
   mm_value ldh_above_uln;
   mm_value del17p, t4_14, t14_16, gain1q, amp1q;
   mm_value extramedullary, plasma_cell_leukemia, cns;
-  mm_lab_obs *labs;
+  mm_observation *labs;
   size_t n_labs;
   bool lines_given;
   mm_line *lines;

@@ -342,7 +342,7 @@ static void read_line(reader *rd, const mm_json *v, const char *path, mm_line *l
   }
 }
 
-static void read_lab(reader *rd, const mm_json *v, const char *path, mm_lab_obs *o, bool *ok) {
+static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observation *o, bool *ok) {
   static const char *const keys[] = {"date", "test", "value", "unit", NULL};
   *ok = false;
   if (!want(rd, v, MM_JSON_OBJECT, path, "an object {date, test, value, unit}")) return;
