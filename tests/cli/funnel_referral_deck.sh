@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# funnel_deck.sh: `mmpath funnel` rebuilds the deck's two funnel slides from
+# funnel_referral_deck.sh: `mmpath funnel` rebuilds the deck's two funnel slides from
 # tests/data/referral/ (seed deck, "Esperienza dell'Ematologia Seràgnoli":
 # trials 2018-2021 and ide-cel's first 6 months) in every format and both
 # languages, and docs/funnel-example.svg is what the documented command makes
 # (docs/referral.md, "The example chart").
 set -uo pipefail
-M=${1:?usage: funnel_deck.sh PATH-TO-MMPATH}
+M=${1:?usage: funnel_referral_deck.sh PATH-TO-MMPATH}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../data/referral"
 T=$(mktemp -d)
