@@ -178,7 +178,7 @@ static int response_input(mm_arena *a, const mm_scores *kb, const mm_json *root,
     const mm_json *u = mm_json_get(x, "unit");
     if (mm_json_present(u)) {
       size_t n_spec = 0;
-      const mm_score_input_spec *spec = mm_score_inputs(kb, "response", &n_spec);
+      const mm_score_input_spec *spec = mm_score_response_tests(kb, &n_spec);
       const char *want = NULL;
       for (size_t j = 0; j < n_spec; j++)
         if (strcmp(spec[j].name, t->str) == 0) want = spec[j].unit;

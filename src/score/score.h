@@ -171,10 +171,12 @@ typedef struct mm_score_input_spec {
   const char *text;          /* what it is */
 } mm_score_input_spec;
 
-/* The input specs of score `name` (for "response": its lab tests, with
- * their canonical units); NULL when the name is unknown. */
+/* The input specs of score `name` (not "response", whose input is a lab
+ * series); NULL when the name is unknown or "response". */
 const mm_score_input_spec *mm_score_inputs(const mm_scores *kb, const char *name,
                                            size_t *n_out);
+/* The lab tests of the response score, with their canonical units. */
+const mm_score_input_spec *mm_score_response_tests(const mm_scores *kb, size_t *n_out);
 /* Human-readable title and sources of a score, NULL when unknown. */
 const char *mm_score_title(const mm_scores *kb, const char *name);
 

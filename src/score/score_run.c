@@ -46,9 +46,14 @@ static int kind_of(const char *name) {
 const mm_score_input_spec *mm_score_inputs(const mm_scores *kb, const char *name,
                                            size_t *n_out) {
   int k = kind_of(name);
-  if (k < 0) return NULL;
+  if (k < 0 || k == SK_RESPONSE) return NULL;
   *n_out = kb->e[k]->n_inputs;
   return kb->e[k]->inputs;
+}
+
+const mm_score_input_spec *mm_score_response_tests(const mm_scores *kb, size_t *n_out) {
+  *n_out = kb->e[SK_RESPONSE]->n_inputs;
+  return kb->e[SK_RESPONSE]->inputs;
 }
 
 const char *mm_score_title(const mm_scores *kb, const char *name) {
