@@ -82,7 +82,8 @@ static void render_text(mm_strbuf *b, const mm_score_result *r, const char *titl
   if (r->value.known) {
     if (r->value.type == MM_TYPE_NUMBER) mm_strbuf_printf(b, "%.6g", r->value.num);
     else mm_strbuf_puts(b, r->value.str);
-    if (r->points.known) mm_strbuf_printf(b, " (%.6g points)", r->points.num);
+    if (r->points.known)
+      mm_strbuf_printf(b, " (%.6g point%s)", r->points.num, r->points.num == 1 ? "" : "s");
     if (strcmp(r->score, "response") == 0) mm_strbuf_puts(b, r->confirmed ? " (confirmed)" : " (unconfirmed)");
   } else {
     mm_strbuf_puts(b, "unknown");

@@ -15,11 +15,6 @@
 
 /* ---- small helpers shared with the other files ---- */
 
-const char *mm_score_num(mm_arena *arena, double x) {
-  if (x == 0) x = 0; /* no "-0" */
-  return mm_arena_printf(arena, "%.6g", x);
-}
-
 bool sk_cmp(sk_op op, double x, double v) {
   switch (op) {
   case SK_LT: return x < v - EPS;

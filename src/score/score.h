@@ -188,7 +188,4 @@ int mm_score_run(mm_score_result *out, const mm_scores *kb, const char *name,
                  const mm_score_input *inputs, size_t n, mm_arena *arena,
                  const char **err);
 
-/* Comparison text of a number: "6.1" (shortest round-trip up to 6 digits). */
-const char *mm_score_num(mm_arena *arena, double x);
-
 #endif
