@@ -465,6 +465,17 @@ static void load_entry(loader *ld, const mm_yaml *n) {
   for (size_t i = 0; i < e->n_th; i++)
     if (!in_list(kinds[kind].th, e->th[i].name))
       err(ld, th, "%s: unknown threshold '%s'", id, e->th[i].name);
+  if (kind == SK_ISS) {
+    /* the ISS structure compares beta2m and albumin: say which is which */
+    static const char *const want_in[][2] = {{"stage3_beta2m", "beta2m_mg_l"},
+                                             {"stage1_beta2m", "beta2m_mg_l"},
+                                             {"stage1_albumin", "albumin_g_dl"}};
+    for (size_t i = 0; i < 3; i++) {
+      const sk_threshold *t = sk_th(e, want_in[i][0]);
+      if (t && (!t->input || strcmp(t->input, want_in[i][1]) != 0))
+        err(ld, th, "%s: threshold '%s' needs input: %s", id, want_in[i][0], want_in[i][1]);
+    }
+  }
 
   const mm_yaml *items = mm_yaml_get(n, kinds[kind].domains ? "domains" : "items");
   if ((kinds[kind].items || kinds[kind].domains) && !items)
