@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # referral_concurrent.sh: several processes writing one registry at once lose
 # no event and corrupt nothing (docs/referral.md, "Durability"). Four writers
-# each create 10 referrals and move each three times while a fifth imports
+# each create 6 referrals and move each three times while a fifth imports
 # 2,000 referrals; all of them also race to move one shared referral from
 # 'screening' to 'eligible': exactly one may win, the others must be refused
 # by the pathway (the check runs inside the write transaction).
@@ -12,7 +12,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 DB="$T/c.db"
 W=4
-PER=10
+PER=6
 fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
