@@ -84,6 +84,14 @@ static void csv_field(mm_strbuf *b, const char *s) {
   mm_strbuf_putc(b, '"');
 }
 
+/* Text inside a quoted CSV field: quotes doubled, line breaks as spaces. */
+static void csv_inner(mm_strbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '"') mm_strbuf_putc(b, '"');
+    mm_strbuf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+  }
+}
+
 /* --- error lines ---------------------------------------------------- */
 
 typedef struct problem {
@@ -106,10 +114,7 @@ static void error_line(const screen *s, mm_screen_sink *k, const char *id, const
         const char *t = pass ? p[i].message : p[i].path;
         if (!t) continue;
         if (pass && p[i].path) mm_strbuf_puts(b, ": ");
-        for (; *t; t++) {
-          if (*t == '"') mm_strbuf_putc(b, '"');
-          mm_strbuf_putc(b, *t == '\n' || *t == '\r' ? ' ' : *t);
-        }
+        csv_inner(b, t);
       }
     }
     mm_strbuf_puts(b, "\"\n");
@@ -172,68 +177,69 @@ static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v)
   k->counters[K_SETTINGS + i]++;
 }
 
-/* The ids of the criteria of an option result that are `want`. */
-static void json_reasons(mm_strbuf *b, const mm_option_result *r, mm_tv want) {
+/* The reasons of an option's status: the ids of its criteria with that
+ * result, or the evaluation's note when no criterion says it (e.g. no
+ * indication granted by as_of). */
+static void json_reasons(mm_strbuf *b, const mm_option_result *r) {
   mm_strbuf_putc(b, '[');
   bool first = true;
   for (size_t i = 0; i < r->n_criteria; i++) {
-    if (r->criteria[i].result != want) continue;
+    if (r->criteria[i].result != r->status) continue;
     if (!first) mm_strbuf_putc(b, ',');
     first = false;
     mm_strbuf_json_string(b, r->criteria[i].crit->id);
   }
+  if (first && r->note) mm_strbuf_json_string(b, r->note);
   mm_strbuf_putc(b, ']');
 }
 
-typedef struct opt_view {
-  const mm_option_result *r;
-  size_t item;
-} opt_view;
+static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
 
 static void render_options(const screen *s, mm_screen_sink *k, const mm_json *idv,
                            const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
   mm_strbuf *b = &k->out;
-  size_t n = ev->n_options + ev->n_trials;
-  opt_view *v = mm_arena_alloc(a, (n ? n : 1) * sizeof *v);
-  if (!v) {
+  /* One result per option id: an id listed more than once (a guideline
+   * regimen of several settings, when the setting is unknown) counts with
+   * its best status, the OR of its listings. */
+  const mm_option_result **by = mm_arena_alloc(a, (s->n_items ? s->n_items : 1) * sizeof *by);
+  if (!by) {
     one_error(s, k, idv->str, NULL, "out of memory");
     return;
   }
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < ev->n_options + ev->n_trials; i++) {
     const mm_option_result *r = i < ev->n_options ? &ev->options[i] : &ev->trials[i - ev->n_options];
     int item = s->item_of_option[r->opt - s->kb->options];
     if (item < 0) continue;
-    v[m++] = (opt_view){r, (size_t)item};
-    k->counters[s->k_items + 3 * (size_t)item + (r->status == MM_TRUE ? 0 : r->status == MM_FALSE ? 1 : 2)]++;
+    if (!by[item] || rank(r->status) > rank(by[item]->status)) by[item] = r;
   }
+  for (size_t i = 0; i < s->n_items; i++)
+    if (by[i]) {
+      mm_tv t = by[i]->status;
+      k->counters[s->k_items + 3 * i + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
+    }
   if (s->o->format == MM_SCREEN_CSV) {
-    /* statuses in header order: items are in kb order, so are results */
-    const char **cell = mm_arena_alloc(a, (s->n_items ? s->n_items : 1) * sizeof *cell);
-    if (!cell) return;
-    for (size_t i = 0; i < m; i++) cell[v[i].item] = status_name(v[i].r->status);
     csv_field(b, idv->str);
     mm_strbuf_putc(b, ',');
     if (setting->known) csv_field(b, setting->str);
     for (size_t i = 0; i < s->n_items; i++) {
       mm_strbuf_putc(b, ',');
-      if (cell[i]) mm_strbuf_puts(b, cell[i]);
+      if (by[i]) mm_strbuf_puts(b, status_name(by[i]->status));
     }
-    mm_strbuf_putc(b, ',');
+    mm_strbuf_puts(b, ",\"");
     bool first = true;
-    for (size_t i = 0; i < m; i++) {
-      const mm_option_result *r = v[i].r;
-      if (r->status == MM_TRUE) continue;
+    for (size_t i = 0; i < s->n_items; i++) {
+      const mm_option_result *r = by[i];
+      if (!r || r->status == MM_TRUE) continue;
       for (size_t c = 0; c < r->n_criteria; c++) {
         if (r->criteria[c].result != r->status) continue;
         if (!first) mm_strbuf_putc(b, ' ');
         first = false;
-        mm_strbuf_puts(b, r->opt->id);   /* ids are [A-Za-z0-9_.-]: no quoting */
+        csv_inner(b, r->opt->id);
         mm_strbuf_putc(b, ':');
-        mm_strbuf_puts(b, r->criteria[c].crit->id);
+        csv_inner(b, r->criteria[c].crit->id);
       }
     }
-    mm_strbuf_puts(b, ",\n");
+    mm_strbuf_puts(b, "\",\n");
     return;
   }
   mm_strbuf_puts(b, "{\"id\":");
@@ -245,14 +251,14 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
     mm_tv st = order[o];
     mm_strbuf_puts(b, o == 0 ? ",\"eligible\":[" : o == 1 ? ",\"unknown\":{" : ",\"not_eligible\":{");
     bool first = true;
-    for (size_t i = 0; i < m; i++) {
-      if (v[i].r->status != st) continue;
+    for (size_t i = 0; i < s->n_items; i++) {
+      if (!by[i] || by[i]->status != st) continue;
       if (!first) mm_strbuf_putc(b, ',');
       first = false;
-      mm_strbuf_json_string(b, v[i].r->opt->id);
+      mm_strbuf_json_string(b, s->item_ids[i]);
       if (st != MM_TRUE) {
         mm_strbuf_putc(b, ':');
-        json_reasons(b, v[i].r, st);
+        json_reasons(b, by[i]);
       }
     }
     mm_strbuf_putc(b, o == 0 ? ']' : '}');
@@ -403,6 +409,9 @@ static int setup(screen *s, const mm_screen_options *o) {
     for (size_t i = 0; i < kb->n_options; i++) {
       s->item_of_option[i] = -1;
       if (!wanted(o->only, kb->options[i].id)) continue;
+      for (size_t j = 0; j < i && s->item_of_option[i] < 0; j++) /* same id: same item */
+        if (strcmp(kb->options[j].id, kb->options[i].id) == 0) s->item_of_option[i] = s->item_of_option[j];
+      if (s->item_of_option[i] >= 0) continue;
       s->item_of_option[i] = (int)s->n_items;
       s->item_ids[s->n_items++] = kb->options[i].id;
     }
