@@ -157,9 +157,12 @@ static const char *span(compiler *c, const mm_rule_node *x, char *buf, size_t n)
 
 /* Resolves a N_NAME or N_CALL node to a reference index; -1 on error. */
 static int resolve(compiler *c, const mm_rule_node *x) {
-  char text[160];
-  if (x->kind == N_CALL) snprintf(text, sizeof text, "%s(%s)", x->str, x->arg);
-  else snprintf(text, sizeof text, "%s", x->str);
+  const char *text = x->kind == N_CALL ? mm_arena_printf(c->tmp, "%s(%s)", x->str, x->arg)
+                                        : x->str;
+  if (!text) {
+    error_at(c, x->pos, "out of memory");
+    return -1;
+  }
   for (size_t i = 0; i < c->n_cache; i++)
     if (strcmp(c->cache[i].text, text) == 0) return c->cache[i].ref;
 
@@ -205,10 +208,10 @@ static int resolve(compiler *c, const mm_rule_node *x) {
     ref = c->n_refs++;
     c->slots[ref] = info.slot;
     c->types[ref] = info.type;
-    c->ref_names[ref] = mm_arena_strdup(c->tmp, text);
+    c->ref_names[ref] = text;
   }
   if (!reserve(c, (void **)&c->cache, c->n_cache, &c->cap_cache, sizeof *c->cache)) return -1;
-  c->cache[c->n_cache++] = (cache_entry){mm_arena_strdup(c->tmp, text), ref};
+  c->cache[c->n_cache++] = (cache_entry){text, ref};
   /* allowed values are looked up again when a literal needs them */
   return ref;
 }
