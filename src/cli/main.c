@@ -11,6 +11,7 @@ static const mm_command commands[] = {
     {"facts", mm_cmd_facts, "derived facts of a patient record"},
     {"kb", mm_cmd_kb, "check or list the knowledge base"},
     {"trials", mm_cmd_trials, "the trials in the knowledge base and their status"},
+    {"screen", mm_cmd_screen, "screen a registry (JSON Lines) on all cores, in input order"},
     {"demo", mm_cmd_demo, "evaluate the bundled demo patients"},
     {"referral", mm_cmd_referral, "CAR-T referral registry: new, move, show, list, import, export"},
     {"funnel", mm_cmd_funnel, "referral funnel report (text, JSON, SVG chart, HTML)"},
