@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "patient/patient.h"
 #include "util/suggest.h"
@@ -396,7 +397,7 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   if (!want(rd, unit, MM_JSON_STRING, up, "a unit")) return;
   const mm_lab_unit *lu = NULL;
   for (size_t i = 0; i < lab->n_units; i++)
-    if (strcmp(lab->units[i].unit, unit->str) == 0) lu = &lab->units[i];
+    if (strcasecmp(lab->units[i].unit, unit->str) == 0) lu = &lab->units[i];
   if (!lu) {
     char list[200] = "";
     size_t used = 0;

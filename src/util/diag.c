@@ -22,7 +22,7 @@ void mm_diag_add(mm_diags *d, mm_diag_level level, const char *source,
   vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
   x->level = level;
-  x->source = source;
+  x->source = source ? mm_arena_strdup(d->arena, source) : NULL; /* may outlive its owner */
   x->line = line;
   x->col = col;
   x->path = path ? mm_arena_strdup(d->arena, path) : NULL;
