@@ -308,10 +308,13 @@ static const char *subtitle(const mm_funnel *f, mm_lang lang, mm_arena *a) {
   if (f->since != MM_DATE_NONE) mm_date_format(f->since, s);
   if (f->until != MM_DATE_NONE) mm_date_format(f->until, u);
   const char *all = L(f, "all_centers", lang);
-  return mm_arena_printf(a, "%s: %s · %s: %s · %s %s – %s · %s = %zu",
-                         L(f, "to_center", lang), f->to_center ? f->to_center : all,
-                         L(f, "from_center", lang), f->from_center ? f->from_center : all,
-                         L(f, "window", lang), s, u, L(f, "count", lang), f->total);
+  const char *window = f->since == MM_DATE_NONE && f->until == MM_DATE_NONE
+                           ? mm_arena_printf(a, "%s: %s", L(f, "window", lang), all)
+                           : mm_arena_printf(a, "%s %s – %s", L(f, "window", lang), s, u);
+  return mm_arena_printf(a, "%s: %s · %s: %s · %s · %s = %zu", L(f, "to_center", lang),
+                         f->to_center ? f->to_center : all, L(f, "from_center", lang),
+                         f->from_center ? f->from_center : all, window, L(f, "count", lang),
+                         f->total);
 }
 
 static const char *split_text(const mm_funnel *f, const mm_funnel_split *s, mm_lang lang,

@@ -63,6 +63,11 @@ static void provenance(loader *l, const mm_yaml *m, const char *what) {
   const mm_yaml *s = mm_yaml_get(m, "sources");
   if (!s || s->kind != MM_YAML_SEQ || s->n == 0)
     err(l, s ? s : m, "%s: 'sources' must be a non-empty list", what);
+  const mm_yaml *ver = mm_yaml_get(m, "verification");
+  if (ver && (ver->kind != MM_YAML_SCALAR || (strcmp(ver->str, "verified") &&
+                                              strcmp(ver->str, "secondary") &&
+                                              strcmp(ver->str, "unverified"))))
+    err(l, ver, "%s: verification must be verified, secondary or unverified", what);
   const char *keys[] = {"updated", "reviewed"};
   for (int i = 0; i < 2; i++) {
     const char *v = scalar(l, m, keys[i], what);
@@ -87,9 +92,10 @@ static void load_list(loader *l, const mm_yaml *root, const char *key, bool targ
     err(l, seq ? seq : root, "'%s' must be a list", key);
     return;
   }
-  static const char *const reason_keys[] = {"id", "name", "sources", "updated", "reviewed", NULL};
+  static const char *const reason_keys[] = {"id", "name", "sources", "updated", "reviewed",
+                                            "verification", NULL};
   static const char *const target_keys[] = {"id", "kind", "name", "sources", "updated",
-                                            "reviewed", NULL};
+                                            "reviewed", "verification", NULL};
   if (targets) kb->targets = mm_arena_alloc(&kb->arena, (seq->n + 1) * sizeof *kb->targets);
   else kb->reasons = mm_arena_alloc(&kb->arena, (seq->n + 1) * sizeof *kb->reasons);
   if (kb->arena.failed) return;
@@ -142,8 +148,8 @@ int mm_ref_kb_load(mm_ref_kb **out, const char *kb_dir, mm_diags *d) {
   if (root->kind != MM_YAML_MAP) {
     err(&l, root, "the file must be a map");
   } else {
-    static const char *const top[] = {"sources", "updated", "reviewed", "states", "reasons",
-                                      "targets", "labels", NULL};
+    static const char *const top[] = {"sources", "updated", "reviewed", "verification",
+                                      "states", "reasons", "targets", "labels", NULL};
     only_keys(&l, root, top, "referral.yaml");
     provenance(&l, root, "referral.yaml");
     const mm_yaml *st = mm_yaml_get(root, "states");

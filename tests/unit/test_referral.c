@@ -544,7 +544,8 @@ static void test_kb_errors(void **state) {
   snprintf(path, sizeof path, "%s/referral.yaml", dir);
   FILE *f = fopen(path, "w");
   assert_non_null(f);
-  fputs("sources: [x]\nupdated: 2026-11-25\nreviewed: 2026-11-25\nstates:\n  referred: {en: R}\n"
+  fputs("sources: [x]\nupdated: 2026-11-25\nreviewed: 2026-11-25\nverification: maybe\n"
+        "states:\n  referred: {en: R}\n"
         "reasons: []\ntargets: []\nlabels: {}\ncolour: blue\n",
         f);
   fclose(f);
@@ -554,14 +555,16 @@ static void test_kb_errors(void **state) {
   mm_diags_init(&d, &a);
   mm_ref_kb *kb;
   assert_int_equal(mm_ref_kb_load(&kb, dir, &d), -1);
-  bool unknown = false, no_it = false, missing_state = false, missing_label = false;
+  bool unknown = false, no_it = false, missing_state = false, missing_label = false,
+       bad_verification = false;
   for (mm_diag *x = d.head; x; x = x->next) {
     unknown |= strstr(x->text, "unknown key 'colour'") != NULL;
-    no_it |= strstr(x->text, "'it' must be") != NULL && x->line == 5;
+    no_it |= strstr(x->text, "'it' must be") != NULL && x->line == 6;
+    bad_verification |= strstr(x->text, "verification must be") != NULL && x->line == 4;
     missing_state |= strstr(x->text, "missing labels of state 'died'") != NULL;
     missing_label |= strstr(x->text, "missing label 'title'") != NULL;
   }
-  assert_true(unknown && no_it && missing_state && missing_label);
+  assert_true(unknown && no_it && missing_state && missing_label && bad_verification);
   mm_arena_free(&a);
   remove(path);
   rmdir(dir);
