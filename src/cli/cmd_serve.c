@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "kb/kb.h"
 #include "referral/referral.h"
+#include "score/score.h"
 #include "server/server.h"
 #include "server/store.h"
 
@@ -95,7 +96,9 @@ int mm_cmd_serve(int argc, char **argv) {
   mm_diags_init(&diags, &darena);
   mm_kb *kb = NULL;
   mm_ref_kb *ref_kb = NULL;
-  if (mm_kb_load(&kb, kb_dir, &diags) != 0 || mm_ref_kb_load(&ref_kb, kb_dir, &diags) != 0) {
+  mm_scores *scores = NULL;
+  if (mm_kb_load(&kb, kb_dir, &diags) != 0 || mm_ref_kb_load(&ref_kb, kb_dir, &diags) != 0 ||
+      mm_scores_load(&scores, kb_dir, &diags) != 0) {
     for (const mm_diag *d = diags.head; d; d = d->next)
       if (d->level == MM_DIAG_ERROR)
         fprintf(stderr, "%s:%d:%d: %s\n", d->source ? d->source : kb_dir, d->line, d->col,
@@ -103,6 +106,7 @@ int mm_cmd_serve(int argc, char **argv) {
     fprintf(stderr, "mmpath serve: the knowledge base in %s cannot be loaded\n", kb_dir);
     mm_kb_free(kb);
     mm_ref_kb_free(ref_kb);
+    mm_scores_free(scores);
     mm_arena_free(&darena);
     return MM_EXIT_SETUP;
   }
@@ -146,7 +150,7 @@ int mm_cmd_serve(int argc, char **argv) {
   }
   mm_store_close(sdb);
 
-  mm_api api = {kb, ref_kb, db, open_eval, limits};
+  mm_api api = {kb, scores, ref_kb, db, open_eval, limits};
   mm_server_config cfg = {bind, (unsigned)port, limits};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
@@ -177,6 +181,7 @@ int mm_cmd_serve(int argc, char **argv) {
   mm_server_stop(srv);
 
 done:
+  mm_scores_free(scores);
   mm_ref_kb_free(ref_kb);
   mm_kb_free(kb);
   return rc;

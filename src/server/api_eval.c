@@ -1,12 +1,263 @@
-/* api_eval.c: evaluation endpoints: POST /api/v1/evaluate, /api/v1/facts,
- * /api/v1/screen (JSON Lines) and the scores (/api/v1/scores[/{name}]). */
+/* api_eval.c: the evaluation endpoints, which need no stored data:
+ *   POST /api/v1/evaluate?lang=&jurisdiction=&format=json|html|text
+ *   POST /api/v1/facts?lang=
+ *   GET  /api/v1/scores, POST /api/v1/scores/{name}
+ * A record goes to the public API (mmpath_evaluate, mmpath_facts) as sent;
+ * an invalid one is answered 422 with every problem's field path. */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mmpath.h"
+#include "score/score.h"
 #include "server/api.h"
 
-void mm_ep_evaluate(mm_call *c) { mm_api_not_implemented(c, "evaluation (mmpath_evaluate)"); }
-void mm_ep_facts(mm_call *c) { mm_api_not_implemented(c, "facts (mmpath_facts)"); }
-void mm_ep_screen(mm_call *c) { mm_api_not_implemented(c, "screening (src/screen)"); }
-void mm_ep_scores(mm_call *c) { mm_api_not_implemented(c, "scores (src/score)"); }
-void mm_ep_score(mm_call *c) { mm_api_not_implemented(c, "scores (src/score)"); }
+/* The body as text: checks the media type and that there is one. */
+static bool body_text(mm_call *c) {
+  const char *ct = c->req->content_type;
+  if (ct && strncasecmp(ct, "application/json", 16) != 0 && strncasecmp(ct, "text/plain", 10) != 0) {
+    mm_problem1(c->out, 415, "unsupported-media-type", "Unsupported media type",
+                "header.Content-Type",
+                mm_arena_printf(c->req->arena, "'%s': send application/json", ct));
+    return false;
+  }
+  if (!c->req->body || c->req->body_len == 0) {
+    mm_problem1(c->out, 400, "invalid-json", "Invalid JSON body", "body",
+                "the request has no body: send one patient record (mmpath/patient@1)");
+    return false;
+  }
+  return true;
+}
+
+static bool have_kb(mm_call *c) {
+  if (c->api->kb) return true;
+  mm_problem(c->out, 503, "kb-unavailable", "Knowledge base not loaded",
+             "the server runs without a knowledge base", NULL, 0);
+  return false;
+}
+
+static void run(mm_call *c, bool options) {
+  static const char *const formats[] = {"json", "html", "text", NULL};
+  static const char *const facts_formats[] = {"json", "text", NULL};
+  const char *lang = mm_api_lang(c);
+  if (!lang) return;
+  const char *fmt = mm_api_format(c, options ? formats : facts_formats);
+  if (!fmt) return;
+  const char *juris = mm_request_query(c->req, "jurisdiction");
+  if (!juris || !*juris) juris = "eu";
+  if (strcmp(juris, "eu") != 0 && strcmp(juris, "us") != 0) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.jurisdiction",
+                mm_arena_printf(c->req->arena, "'%s' is not a jurisdiction: use eu or us",
+                                juris));
+    return;
+  }
+  if (!body_text(c) || !have_kb(c)) return;
+  mmpath_options o = MMPATH_OPTIONS_INIT;
+  o.lang = lang;
+  o.jurisdiction = juris;
+  o.format = strcmp(fmt, "html") == 0   ? MMPATH_FORMAT_HTML
+             : strcmp(fmt, "text") == 0 ? MMPATH_FORMAT_TEXT
+                                        : MMPATH_FORMAT_JSON;
+  char *out = NULL;
+  int rc = options ? mmpath_evaluate(&out, c->api->kb, c->req->body, c->req->body_len, &o)
+                   : mmpath_facts(&out, c->api->kb, c->req->body, c->req->body_len, &o);
+  if (rc == MMPATH_EINVALID) {
+    if (o.format != MMPATH_FORMAT_JSON) { /* the report again, as JSON */
+      free(out);
+      out = NULL;
+      o.format = MMPATH_FORMAT_JSON;
+      rc = options ? mmpath_evaluate(&out, c->api->kb, c->req->body, c->req->body_len, &o)
+                   : mmpath_facts(&out, c->api->kb, c->req->body, c->req->body_len, &o);
+    }
+    mm_api_invalid_report(c, out, "Invalid patient record");
+  } else if (rc != MMPATH_OK || !out) {
+    mm_api_internal(c, rc == MMPATH_ENOMEM ? "out of memory (or over the output cap)"
+                                           : "the evaluation failed");
+  } else {
+    mm_strbuf_puts(&c->out->body, out);
+    c->out->status = 200;
+    if (o.format == MMPATH_FORMAT_HTML) {
+      c->out->content_type = "text/html; charset=utf-8";
+      /* the page is self-contained: its own inline style, nothing else */
+      c->out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+    } else if (o.format == MMPATH_FORMAT_TEXT) {
+      c->out->content_type = "text/plain; charset=utf-8";
+    } else {
+      c->out->content_type = "application/json";
+    }
+  }
+  free(out);
+}
+
+void mm_ep_evaluate(mm_call *c) { run(c, true); }
+void mm_ep_facts(mm_call *c) { run(c, false); }
+
+/* ---- scores ---- */
+
+static bool have_scores(mm_call *c) {
+  if (c->api->scores) return true;
+  mm_problem(c->out, 503, "kb-unavailable", "Scores not loaded",
+             "the server runs without the score tables (kb/scores)", NULL, 0);
+  return false;
+}
+
+static void put_value(mm_strbuf *b, mm_value v) {
+  if (!v.known) mm_strbuf_puts(b, "null");
+  else if (v.type == MM_TYPE_BOOL) mm_strbuf_puts(b, v.b ? "true" : "false");
+  else if (v.type == MM_TYPE_NUMBER) mm_strbuf_printf(b, "%.6g", v.num == 0 ? 0 : v.num);
+  else mm_strbuf_json_string(b, v.str);
+}
+
+static const char *type_name(mm_type t) {
+  return t == MM_TYPE_BOOL ? "boolean" : t == MM_TYPE_NUMBER ? "number" : "string";
+}
+
+void mm_ep_scores(mm_call *c) {
+  if (!have_scores(c)) return;
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"scores\":[");
+  for (size_t i = 0; mm_score_names[i]; i++) {
+    const char *name = mm_score_names[i];
+    mm_strbuf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+    mm_strbuf_json_string(b, name);
+    mm_strbuf_puts(b, ",\"title\":");
+    mm_strbuf_json_string(b, mm_score_title(c->api->scores, name));
+    size_t n = 0;
+    const mm_score_input_spec *in = mm_score_inputs(c->api->scores, name, &n);
+    mm_strbuf_puts(b, ",\"inputs\":[");
+    for (size_t k = 0; in && k < n; k++) {
+      mm_strbuf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+      mm_strbuf_json_string(b, in[k].name);
+      mm_strbuf_printf(b, ",\"type\":\"%s\"", type_name(in[k].type));
+      if (in[k].unit) {
+        mm_strbuf_puts(b, ",\"unit\":");
+        mm_strbuf_json_string(b, in[k].unit);
+      }
+      if (in[k].has_min) mm_strbuf_printf(b, ",\"min\":%.6g", in[k].min);
+      if (in[k].has_max) mm_strbuf_printf(b, ",\"max\":%.6g", in[k].max);
+      if (in[k].values) {
+        mm_strbuf_puts(b, ",\"values\":[");
+        for (size_t v = 0; in[k].values[v]; v++) {
+          if (v) mm_strbuf_putc(b, ',');
+          mm_strbuf_json_string(b, in[k].values[v]);
+        }
+        mm_strbuf_putc(b, ']');
+      }
+      mm_strbuf_puts(b, ",\"text\":");
+      mm_strbuf_json_string(b, in[k].text);
+      mm_strbuf_putc(b, '}');
+    }
+    mm_strbuf_puts(b, "]}");
+  }
+  mm_strbuf_puts(b, "]}\n");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_score(mm_call *c) {
+  bool known = false;
+  for (size_t i = 0; mm_score_names[i]; i++) known |= strcmp(mm_score_names[i], c->arg) == 0;
+  if (!known) {
+    mm_problem1(c->out, 404, "not-found", "No such score", "path",
+                mm_arena_printf(c->req->arena, "no score '%s' (see GET /api/v1/scores)", c->arg));
+    return;
+  }
+  if (!have_scores(c)) return;
+  size_t n_spec = 0;
+  const mm_score_input_spec *spec = mm_score_inputs(c->api->scores, c->arg, &n_spec);
+  if (!spec) {
+    mm_api_not_implemented(c, mm_arena_printf(c->req->arena,
+                                              "the '%s' score over HTTP (use mmpath score)",
+                                              c->arg));
+    return;
+  }
+  mm_json *body = mm_api_json_body(c);
+  if (!body) return;
+  if (body->type != MM_JSON_OBJECT) {
+    mm_problem1(c->out, 422, "invalid-input", "Invalid score input", "body",
+                "send an object of named inputs (GET /api/v1/scores lists them)");
+    return;
+  }
+  mm_score_input *in = mm_arena_alloc(c->req->arena, (body->len + 1) * sizeof *in);
+  mm_kv *errs = mm_arena_alloc(c->req->arena, (body->len + 1) * sizeof *errs);
+  if (!in || !errs) {
+    mm_api_internal(c, "out of memory");
+    return;
+  }
+  size_t n = 0, ne = 0;
+  for (size_t i = 0; i < body->len; i++) {
+    const char *k = body->members[i].key;
+    const mm_json *v = body->members[i].value;
+    const mm_score_input_spec *sp = NULL;
+    for (size_t j = 0; j < n_spec; j++)
+      if (strcmp(spec[j].name, k) == 0) sp = &spec[j];
+    const char *path = mm_arena_printf(c->req->arena, "body.%s", k);
+    if (!sp) {
+      errs[ne++] = (mm_kv){path, mm_arena_printf(c->req->arena, "not an input of %s", c->arg)};
+      continue;
+    }
+    mm_value val = mm_value_unknown(sp->type);
+    if (!mm_json_present(v)) {
+      /* null: absent */
+    } else if (sp->type == MM_TYPE_NUMBER && v->type == MM_JSON_NUMBER) {
+      val = mm_value_number(v->number);
+    } else if (sp->type == MM_TYPE_BOOL && (v->type == MM_JSON_TRUE || v->type == MM_JSON_FALSE)) {
+      val = mm_value_bool(v->type == MM_JSON_TRUE);
+    } else if (sp->type == MM_TYPE_STRING && v->type == MM_JSON_STRING) {
+      val = mm_value_string(v->str);
+    } else {
+      errs[ne++] = (mm_kv){path, mm_arena_printf(c->req->arena, "must be a %s, got %s",
+                                                 type_name(sp->type), mm_json_type_name(v->type))};
+      continue;
+    }
+    in[n++] = (mm_score_input){sp->name, val, sp->unit};
+  }
+  if (ne) {
+    mm_problem(c->out, 422, "invalid-input", "Invalid score input",
+               ne == 1 ? errs[0].value : "several inputs are invalid", errs, ne);
+    return;
+  }
+  mm_score_result r;
+  const char *err = NULL;
+  int rc = mm_score_run(&r, c->api->scores, c->arg, in, n, c->req->arena, &err);
+  if (rc != 0) {
+    /* the calculator names the field first ("age: ...") */
+    const char *colon = err ? strchr(err, ':') : NULL;
+    const char *path = colon ? mm_arena_printf(c->req->arena, "body.%.*s",
+                                               (int)(colon - err), err)
+                             : "body";
+    mm_problem1(c->out, 422, "invalid-input", "Invalid score input", path,
+                err ? err : "invalid input");
+    return;
+  }
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"score\":");
+  mm_strbuf_json_string(b, r.score);
+  mm_strbuf_puts(b, ",\"value\":");
+  put_value(b, r.value);
+  if (r.points.known) {
+    mm_strbuf_puts(b, ",\"points\":");
+    put_value(b, r.points);
+  }
+  mm_strbuf_puts(b, ",\"inputs\":{");
+  for (size_t i = 0; i < r.n_inputs; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    mm_strbuf_json_string(b, r.inputs[i].name);
+    mm_strbuf_putc(b, ':');
+    put_value(b, r.inputs[i].value);
+  }
+  mm_strbuf_puts(b, "},\"because\":");
+  mm_strbuf_json_string(b, r.because);
+  mm_strbuf_puts(b, ",\"missing\":[");
+  for (size_t i = 0; i < r.n_missing; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    mm_strbuf_json_string(b, r.missing[i]);
+  }
+  mm_strbuf_puts(b, "],\"note\":");
+  mm_strbuf_json_string(b, r.note);
+  mm_strbuf_puts(b, ",\"source\":");
+  mm_strbuf_json_string(b, r.source);
+  mm_strbuf_printf(b, ",\"review\":%s}\n", r.review ? "true" : "false");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_screen(mm_call *c) { mm_api_not_implemented(c, "screening over HTTP"); }

@@ -57,8 +57,11 @@ typedef struct mm_principal {
 } mm_principal;
 
 /* What the endpoints share: read-only while the server runs. */
+struct mm_scores;
+
 typedef struct mm_api {
   const mm_kb *kb;          /* evaluation, facts, kb endpoints */
+  const struct mm_scores *scores; /* src/score tables; NULL: scores answer 503 */
   const mm_ref_kb *ref_kb;  /* referral vocabulary; NULL if not loaded */
   const char *db_path;      /* the SQLite file (referrals, tokens, audit) */
   bool open_evaluate;       /* evaluate/facts/scores/kb without a token */
