@@ -49,11 +49,13 @@ static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 
 static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
   const mm_option *o = r->opt;
   mm_date as_of = ev->patient->as_of;
-  bool any = false;
+  bool any = false, encoded = false;
   r->status = MM_FALSE;
   for (size_t i = 0; i < o->n_indications; i++) {
     const mm_indication *ind = &o->indications[i];
-    if (ind->jurisdiction != ev->opts.jurisdiction || ind->approved > as_of) continue;
+    if (ind->jurisdiction != ev->opts.jurisdiction) continue;
+    encoded = true;
+    if (ind->approved > as_of) continue;
     mm_criterion_result *res;
     size_t n;
     mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &res, &n);
@@ -65,10 +67,18 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
     }
     any = true;
   }
-  if (!any)
+  /* No indication of this jurisdiction in the kb is not the same as none
+   * granted: the first is unknown to us, the second is a fact. */
+  if (!encoded) {
+    r->status = MM_UNKNOWN;
+    r->note = ev->opts.jurisdiction == MM_JURIS_EU
+                  ? "no EU indication is encoded in the knowledge base for this product"
+                  : "no US indication is encoded in the knowledge base for this product";
+  } else if (!any) {
     r->note = ev->opts.jurisdiction == MM_JURIS_EU
                   ? "no EU indication granted on or before the evaluation date"
                   : "no US indication granted on or before the evaluation date";
+  }
 }
 
 /* Guideline entries of other settings are left out; when the setting is

@@ -150,9 +150,9 @@ static void read_setting_group(mm_kb *kb, mm_kb_reader *r, const mm_yaml *list,
       const char **extra = mm_kbr_strings(r, e, "sources", &ns, false);
       if (extra && ns) {
         const char **all = mm_arena_alloc(&kb->arena, (o->prov.n_sources + ns + 1) * sizeof *all);
-        if (all) {
-          memcpy(all, o->prov.sources, o->prov.n_sources * sizeof *all);
-          memcpy(all + o->prov.n_sources, extra, ns * sizeof *all);
+        if (all) { /* the entry's own sources first, then the guideline's */
+          memcpy(all, extra, ns * sizeof *all);
+          memcpy(all + ns, o->prov.sources, o->prov.n_sources * sizeof *all);
           o->prov.sources = all;
           o->prov.n_sources += ns;
         }
