@@ -85,6 +85,13 @@ const char *mm_rule_slot_name(const mm_rule *rule, int slot);
 /* Appends the disassembly of the compiled code to out, one instruction per
  * line ("     0  GEN    r0 prior_lines, 3"); see src/rule/rule_ops.h. */
 void mm_rule_dump(const mm_rule *rule, mm_strbuf *out);
+/* Appends the rule as a canonical expression, rebuilt from the bytecode:
+ * facts named as first written, constants on the right of comparisons,
+ * only needed parentheses ("prior_lines >= 3 and (p or q)"). With facts
+ * (may be NULL), each fact shows its value: "prior_lines [2] >= 3 and
+ * progression_on_last [unknown]". Compiling the text again gives a rule with
+ * the same value on every fact vector. Allocates; not for the hot path. */
+void mm_rule_describe(const mm_rule *rule, const mm_value *facts, mm_strbuf *out);
 /* The name of opcode op as the disassembler prints it, or NULL. */
 const char *mm_rule_op_name(int op);
 

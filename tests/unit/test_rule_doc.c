@@ -2,7 +2,8 @@
  * man.test runs its manual). Every fenced block whose info string is
  * `example` gives facts, a rule and the expected value (and optionally the
  * trace's unknown facts), or a rule and its one compile error; every `dump`
- * block gives a rule and its exact disassembly. The format is described in
+ * block gives a rule and its exact disassembly; every `describe` block a
+ * rule, optional facts, and its mm_rule_describe text. The format is described in
  * the document's "Examples" section. A wrong example, an unknown line in a
  * block, or a document with too few examples fails the test, naming the
  * document line. */
@@ -18,8 +19,8 @@
 
 typedef struct block {
   int line;        /* document line of the opening fence */
-  bool dump;
-  char *facts, *rule, *expect, *missing, *error;
+  bool dump, describe;
+  char *facts, *rule, *expect, *missing, *error, *text;
   bool has_missing;
   mm_strbuf body; /* dump: the expected disassembly */
 } block;
@@ -65,6 +66,34 @@ static int run_example(const block *bl) {
     if (strcmp(got.data ? got.data : "", want) != 0)
       printf("%s:%d: disassembly of '%s' is\n%swant\n%s", DOC, bl->line, bl->rule, got.data,
              want);
+    else rc = 0;
+    mm_strbuf_free(&got);
+    goto out;
+  }
+  if (bl->describe) {
+    if (crc != 0 || !bl->text) {
+      printf("%s:%d: describe block needs a rule that compiles and a 'text:'\n", DOC, bl->line);
+      goto out;
+    }
+    mm_value *vals = NULL;
+    if (bl->facts) {
+      vals = mm_arena_alloc(&arena, (size_t)trn_nslots() * sizeof *vals);
+      assert_non_null(vals);
+      trn_facts_init(vals);
+      char *fl = mm_arena_strdup(&arena, bl->facts);
+      for (char *save = NULL, *tok = strtok_r(fl, " \t", &save); tok;
+           tok = strtok_r(NULL, " \t", &save))
+        if (trn_assign(vals, tok) != 0) {
+          printf("%s:%d: bad fact\n", DOC, bl->line);
+          goto out;
+        }
+    }
+    mm_strbuf got;
+    mm_strbuf_init(&got, 0);
+    mm_rule_describe(r, vals, &got);
+    if (strcmp(got.data ? got.data : "", bl->text) != 0)
+      printf("%s:%d: '%s' is described as\n  %s\nthe document says\n  %s\n", DOC, bl->line,
+             bl->rule, got.data, bl->text);
     else rc = 0;
     mm_strbuf_free(&got);
     goto out;
@@ -148,16 +177,18 @@ static void test_doc_examples(void **state) {
     if (nl) *nl = '\0';
     lineno++;
     if (!in_block) {
-      if (strcmp(line, "```example") == 0 || strcmp(line, "```dump") == 0) {
+      if (strcmp(line, "```example") == 0 || strcmp(line, "```dump") == 0 ||
+          strcmp(line, "```describe") == 0) {
         memset(&bl, 0, sizeof bl);
         bl.line = lineno;
-        bl.dump = line[3] == 'd';
+        bl.dump = strcmp(line, "```dump") == 0;
+        bl.describe = strcmp(line, "```describe") == 0;
         mm_strbuf_init(&bl.body, 0);
         in_block = true;
       }
     } else if (strcmp(line, "```") == 0) {
       in_block = false;
-      if (bl.dump) n_dumps++;
+      if (bl.dump || bl.describe) n_dumps++;
       else if (bl.error) n_errors++;
       else n_examples++;
       if (run_example(&bl) != 0) failures++;
@@ -174,6 +205,8 @@ static void test_doc_examples(void **state) {
     } else if (strncmp(line, "missing:", 8) == 0) {
       bl.missing = trim(line + 8);
       bl.has_missing = true;
+    } else if (bl.describe && strncmp(line, "text:", 5) == 0) {
+      bl.text = trim(line + 5);
     } else if (strncmp(line, "error:", 6) == 0) {
       bl.error = trim(line + 6);
     } else {
@@ -187,14 +220,14 @@ static void test_doc_examples(void **state) {
     failures++;
     mm_strbuf_free(&bl.body);
   }
-  printf("%s: %d value examples, %d error examples, %d disassemblies, %d failed\n", DOC,
+  printf("%s: %d value examples, %d error examples, %d disassemblies/descriptions, %d failed\n", DOC,
          n_examples, n_errors, n_dumps, failures);
   free(doc);
   assert_int_equal(failures, 0);
   /* the document must keep a real set of examples */
   assert_true(n_examples >= 25);
   assert_true(n_errors >= 5);
-  assert_true(n_dumps >= 1);
+  assert_true(n_dumps >= 3);
 }
 
 int main(void) {

@@ -6,8 +6,9 @@
  * false < unknown < true), for many random fact vectors. It also checks the
  * trace's invariants: the result is unknown exactly when some unknown fact
  * is listed; listed unknown facts were read and are unknown; read facts are
- * distinct. It catches what hand-picked cases miss in the superinstruction
- * and short-circuit code. */
+ * distinct; and mm_rule_describe's text of each rule compiles to a rule
+ * with the same values. It catches what hand-picked cases miss in the
+ * superinstruction and short-circuit code. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,14 @@ static void test_vm_matches_reference(void **state) {
     mm_rule_node *tree;
     mm_rule_error err;
     assert_int_equal(mm_rule_parse(&tree, &arena, b.data, b.len, &err), 0);
+    /* mm_rule_describe's text compiles to a rule with the same values */
+    mm_strbuf desc;
+    mm_strbuf_init(&desc, 0);
+    mm_rule_describe(r, NULL, &desc);
+    mm_rule *again = NULL;
+    if (mm_rule_compile(&again, &arena, desc.data, &names, NULL, &diags) != 0)
+      fail_msg("%s\n  described as %s\n  which does not compile: %s", b.data, desc.data,
+               diags.tail->text);
     for (int k = 0; k < 12; k++) {
       random_facts(&g, facts);
       mm_rule_trace tr;
@@ -254,6 +263,9 @@ static void test_vm_matches_reference(void **state) {
       unknowns += want == MM_UNKNOWN;
       if (fast != want || traced != want)
         fail_msg("%s\n  reference %d, VM %d, traced VM %d", b.data, want, fast, traced);
+      if (mm_rule_eval(again, facts, NULL) != want)
+        fail_msg("%s\n  described as %s\n  which gives %d, not %d", b.data, desc.data,
+                 mm_rule_eval(again, facts, NULL), want);
       if ((want == MM_UNKNOWN) != (tr.n_unknown > 0))
         fail_msg("%s\n  result %d but %zu unknown facts listed", b.data, want, tr.n_unknown);
       for (size_t i = 0; i < tr.n_unknown; i++) {
@@ -265,6 +277,7 @@ static void test_vm_matches_reference(void **state) {
       for (size_t i = 0; i < tr.n_used; i++)
         for (size_t j = i + 1; j < tr.n_used; j++) assert_int_not_equal(tr.used[i], tr.used[j]);
     }
+    mm_strbuf_free(&desc);
     mm_strbuf_free(&b);
     mm_arena_free(&arena);
   }
