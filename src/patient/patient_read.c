@@ -52,13 +52,11 @@ static void check_keys(reader *rd, const mm_json *obj, const char *path,
   for (size_t i = 0; i < obj->len; i++) {
     const char *k = obj->members[i].key;
     bool ok = false;
+    for (const char *const *q = known; *q && !ok; q++) ok = strcmp(*q, k) == 0;
+    if (ok) continue;
     mm_suggest s;
     mm_suggest_init(&s, k);
-    for (const char *const *q = known; *q; q++) {
-      if (strcmp(*q, k) == 0) ok = true;
-      mm_suggest_offer(&s, *q);
-    }
-    if (ok) continue;
+    for (const char *const *q = known; *q; q++) mm_suggest_offer(&s, *q);
     const char *hint = mm_suggest_result(&s);
     if (hint)
       err(rd, obj->members[i].value, child(rd, path, k), "unknown field; did you mean '%s'?", hint);

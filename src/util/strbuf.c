@@ -61,6 +61,8 @@ void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
     mm_strbuf_puts(b, "null");
     return;
   }
+  /* One reservation for the common case: nothing to escape. */
+  if (!reserve(b, strlen(s) + 2)) return;
   mm_strbuf_putc(b, '"');
   const char *run = s;
   for (; *s; s++) {
