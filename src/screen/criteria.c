@@ -144,6 +144,13 @@ static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm
   return d->errors > errors || c->arena.failed ? -1 : 0;
 }
 
+/* The diagnostics name their file with strings of the set's arena, which
+ * goes when the set fails: give them copies in the diagnostics' arena. */
+static void keep_sources(mm_diags *d, mm_diag *from) {
+  for (mm_diag *x = from ? from->next : d->head; x; x = x->next)
+    if (x->source) x->source = mm_arena_strdup(d->arena, x->source);
+}
+
 static int finish(mm_screen_criteria **out, mm_screen_criteria *c, const mm_kb *kb,
                   const mm_yaml *root, const mm_yaml_error *err, mm_diags *d) {
   if (!root) {
@@ -151,7 +158,9 @@ static int finish(mm_screen_criteria **out, mm_screen_criteria *c, const mm_kb *
     mm_screen_criteria_free(c);
     return -1;
   }
+  mm_diag *before = d->tail;
   if (build(c, kb, root, d) != 0) {
+    keep_sources(d, before);
     mm_screen_criteria_free(c);
     return -1;
   }
