@@ -7,7 +7,7 @@
  * Build and run (from the repository root):
  *   cd src && gcc -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -I. ../bench/rule_bench.c \
  *       rule/rule_lex.c rule/rule_parse.c rule/rule_compile.c rule/rule_eval.c \
- *       rule/rule_dump.c util/arena.c util/strbuf.c util/diag.c \
+ *       rule/rule_dump.c rule/rule_describe.c util/arena.c util/strbuf.c util/diag.c \
  *       -o /tmp/rule_bench && /tmp/rule_bench [iterations]
  */
 #include <stdio.h>

@@ -24,9 +24,11 @@ typedef struct mm_rule_list {
   uint32_t start, n; /* a run of the number or string pool */
 } mm_rule_list;
 
-/* Deepest evaluation stack a rule may need; nesting is bounded by
- * MM_RULE_MAX_DEPTH and each level holds at most two values. */
-#define MM_RULE_STACK (2 * MM_RULE_MAX_DEPTH + 8)
+/* Deepest evaluation stack a rule may need. Nesting is bounded by
+ * MM_RULE_MAX_DEPTH parentheses, and one level holds at most three values
+ * below the next '(': an 'or' chain's value, an 'and' chain's value and the
+ * left side of '=' (p or q and p = (...)). The compiler still checks. */
+#define MM_RULE_STACK (3 * MM_RULE_MAX_DEPTH + 8)
 
 struct mm_rule {
   const char *source;

@@ -219,9 +219,19 @@ static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
   return top;
 }
 
-mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *trace) {
-  if (trace) return run(rule, facts, trace, true);
+/* Two instances, each with its own stack frame: the untraced one has no
+ * unknown-set array at all. */
+static __attribute__((noinline)) mm_tv run_fast(const mm_rule *rule, const mm_value *facts) {
   return run(rule, facts, NULL, false);
+}
+
+static __attribute__((noinline)) mm_tv run_traced(const mm_rule *rule, const mm_value *facts,
+                                                  mm_rule_trace *trace) {
+  return run(rule, facts, trace, true);
+}
+
+mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *trace) {
+  return trace ? run_traced(rule, facts, trace) : run_fast(rule, facts);
 }
 
 size_t mm_rule_slots(const mm_rule *rule, const int **slots_out) {

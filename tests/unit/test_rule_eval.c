@@ -387,6 +387,14 @@ static void test_depth_limit(void **state) {
   char *mixed = repeat("(not ", 10000, "p", ")");
   expect_error(e, mixed, "nesting too deep (limit is 200)", 5 * 100 + 1);
   free(mixed);
+  /* the deepest stack the limit allows: three values per '(' */
+  char *wide = repeat("p or q and p = (", MM_RULE_MAX_DEPTH, "p", ")");
+  set_tv(e, "p", F);
+  set_tv(e, "q", T);
+  EXPECT(e, wide, F); /* innermost p = (p) is true, so the next p = (...) is false, ... */
+  set_unknown(e, "q");
+  EXPECT(e, wide, U);
+  free(wide);
   char *open = repeat("[", 10000, "", "");
   expect_error(e, open, "expected a value, a name or '(' but found '['", 1);
   free(open);
