@@ -184,7 +184,6 @@ static int cmd_new(ctx *c, const opts *o) {
   mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note};
   if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
   if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
-  if (o->reason) ev.reason = o->reason;
   mm_referral r = {o->id, o->patient, o->from, o->to, o->target, 1, &ev};
   int rc = mm_ref_store_create(c->store, &r, &c->diags);
   if (rc == MM_REF_OK) printf("%s: referred\n", o->id);
@@ -368,6 +367,26 @@ int mm_cmd_referral(int argc, char **argv) {
   }
   opts o = {0};
   if (parse_opts(argc - 2, argv + 2, &o) < 0) return MM_EXIT_USAGE;
+  /* A flag another subcommand takes is an error here, not silently ignored. */
+  static const char *const allowed[] = {
+      "db kb id patient from to target date note", "db kb date reason note", "db kb format",
+      "db kb to from patient since until state format", "db kb",
+      "db kb to from patient since until state out", "db kb"};
+  struct { const char *name, *val; } given[] = {
+      {"id", o.id},         {"patient", o.patient}, {"from", o.from},     {"to", o.to},
+      {"target", o.target}, {"date", o.date},       {"note", o.note},     {"reason", o.reason},
+      {"format", o.format}, {"out", o.out},         {"state", o.state},   {"since", o.since},
+      {"until", o.until}};
+  for (size_t k = 0; k < sizeof given / sizeof *given; k++) {
+    if (!given[k].val) continue;
+    const char *p = strstr(allowed[which], given[k].name);
+    size_t len = strlen(given[k].name);
+    if (!p || (p != allowed[which] && p[-1] != ' ') || (p[len] && p[len] != ' ')) {
+      fprintf(stderr, "mmpath referral %s: --%s does not apply (see mmpath referral --help)\n",
+              sub, given[k].name);
+      return MM_EXIT_USAGE;
+    }
+  }
   if (which != 1 && which != 2 && which != 4 && o.npos) {
     fprintf(stderr, "mmpath referral %s: unexpected argument '%s'\n", sub, o.pos[0]);
     return MM_EXIT_USAGE;

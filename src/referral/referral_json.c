@@ -111,7 +111,6 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
       out->events[out->n_events++] = x;
     }
   }
-  (void)a;
   return d->errors > before ? -1 : 0;
 }
 

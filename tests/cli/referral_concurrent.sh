@@ -17,6 +17,16 @@ fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
 
+# Six processes create the same new registry at once (schema migration races).
+for w in 1 2 3 4 5 6; do
+  "$M" referral new --db "$T/fresh.db" --id F-$w --patient PF-$w --from FE-ONC --to BO-SER \
+    --target ide-cel --date 2024-01-01 >"$T/fresh$w.out" 2>&1 &
+done
+wait
+n=$("$M" referral list --db "$T/fresh.db" --format count)
+[ "$n" = 6 ] && ok "six processes creating one new registry: 6 referrals" ||
+  { bad "fresh registry: $n"; cat "$T"/fresh*.out; }
+
 bash "$HERE/../data/referral/gen_bulk.sh" 2000 C >"$T/bulk.json"
 bulk_events=$(grep -o '"state"' "$T/bulk.json" | wc -l)
 "$M" referral new --db "$DB" --id RACE-1 --patient PR-1 --from FE-ONC --to BO-SER \
