@@ -194,11 +194,17 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char
 }
 
 void mm_render_diags_text(mm_strbuf *b, const mm_diags *d) {
+  /* A file's problem reads file:line:col: reason; a record's problem puts
+   * its field path first, the way a clinician looks for it. */
   for (const mm_diag *x = d->head; x; x = x->next) {
-    if (x->source) mm_strbuf_printf(b, "%s:", x->source);
-    if (x->line) mm_strbuf_printf(b, "%d:%d:", x->line, x->col);
-    if (x->source || x->line) mm_strbuf_putc(b, ' ');
+    if (x->source) {
+      mm_strbuf_printf(b, "%s:", x->source);
+      if (x->line) mm_strbuf_printf(b, "%d:%d:", x->line, x->col);
+      mm_strbuf_putc(b, ' ');
+    }
     if (x->path && *x->path) mm_strbuf_printf(b, "%s: ", x->path);
-    mm_strbuf_printf(b, "%s%s\n", x->level == MM_DIAG_WARNING ? "warning: " : "", x->text);
+    mm_strbuf_printf(b, "%s%s", x->level == MM_DIAG_WARNING ? "warning: " : "", x->text);
+    if (!x->source && x->line) mm_strbuf_printf(b, " (line %d, column %d)", x->line, x->col);
+    mm_strbuf_putc(b, '\n');
   }
 }
