@@ -5,7 +5,9 @@
  * on SQLite; the number of threads is bounded by the connection limit.
  * Limits, each answered with its own status and never a crash:
  *   - body over the route's cap: 413, before reading it when Content-Length
- *     says so, else as soon as the counted bytes cross the cap (chunked);
+ *     says so; a chunked body is counted, dropped once over the cap and
+ *     answered 413 at its end (MHD cannot answer mid-upload), and the
+ *     connection is closed if it goes on 16 MiB past the cap;
  *   - request line + headers over max_header: 431 (MHD's memory limit);
  *   - more than max_per_client open connections from one address: 429,
  *     more than max_connections in all: 503 (hard caps a little above
@@ -50,6 +52,7 @@ typedef struct req_state {
   mm_arena arena;
   char *body;
   size_t len, cap, limit;
+  size_t discarded; /* bytes dropped after the body went over the limit */
   bool too_big, answered;
 } req_state;
 
@@ -180,11 +183,11 @@ static enum MHD_Result send_response(struct MHD_Connection *c, mm_response *out,
 }
 
 static enum MHD_Result send_problem(struct MHD_Connection *c, int status, const char *slug,
-                                    const char *title, const char *detail,
+                                    const char *title, const char *path, const char *detail,
                                     const char *retry_after) {
   mm_response out;
   mm_response_init(&out, 0);
-  mm_problem(&out, status, slug, title, detail, NULL, 0);
+  mm_problem1(&out, status, slug, title, path, detail);
   out.retry_after = retry_after;
   return send_response(c, &out, true);
 }
@@ -228,14 +231,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       snprintf(detail, sizeof detail,
                "too many open connections from this client (limit is %u)",
                s->cfg.limits.max_per_client);
-      return send_problem(c, 429, "too-many-connections", "Too many connections", detail,
-                          "1");
+      return send_problem(c, 429, "too-many-connections", "Too many connections",
+                          "connection", detail, "1");
     }
     if (!cs || cs->over_total) {
       char detail[160];
       snprintf(detail, sizeof detail, "the server is busy (limit is %u connections)",
                s->cfg.limits.max_connections);
-      return send_problem(c, 503, "busy", "Server busy", detail, "1");
+      return send_problem(c, 503, "busy", "Server busy", "connection", detail, "1");
     }
     rs = calloc(1, sizeof *rs);
     if (!rs) return MHD_NO;
@@ -252,7 +255,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                  "request body of %llu bytes is over the limit (limit is %zu bytes)", n,
                  rs->limit);
         rs->answered = true;
-        return send_problem(c, 413, "body-too-large", "Request body too large", detail,
+        return send_problem(c, 413, "body-too-large", "Request body too large", "body", detail,
                             NULL);
       }
     }
@@ -262,16 +265,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (*upload_size > 0) { /* a piece of the body */
     size_t n = *upload_size;
     *upload_size = 0;
-    if (rs->answered || rs->too_big) return MHD_YES;
+    if (rs->answered) return MHD_YES;
+    if (rs->too_big) {
+      /* MHD cannot answer in the middle of an upload: drop the rest and
+       * answer 413 at its end, or hang up if it goes on and on */
+      rs->discarded += n;
+      return rs->discarded > rs->limit + ((size_t)16 << 20) ? MHD_NO : MHD_YES;
+    }
     if (rs->len + n > rs->limit) {
       rs->too_big = true;
-      rs->answered = true;
       free(rs->body);
       rs->body = NULL;
-      char detail[160];
-      snprintf(detail, sizeof detail, "request body is over the limit (limit is %zu bytes)",
-               rs->limit);
-      return send_problem(c, 413, "body-too-large", "Request body too large", detail, NULL);
+      rs->len = rs->cap = 0;
+      return MHD_YES;
     }
     if (rs->len + n + 1 > rs->cap) {
       size_t cap = rs->cap ? rs->cap : 4096;
@@ -279,8 +285,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       char *nb = realloc(rs->body, cap);
       if (!nb) {
         rs->answered = true;
-        return send_problem(c, 503, "busy", "Server busy", "out of memory reading the body",
-                            "1");
+        return send_problem(c, 503, "busy", "Server busy", "body",
+                            "out of memory reading the body", "1");
       }
       rs->body = nb;
       rs->cap = cap;
@@ -291,6 +297,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (rs->answered) return MHD_YES;
+  if (rs->too_big) {
+    char detail[160];
+    snprintf(detail, sizeof detail, "request body is over the limit (limit is %zu bytes)",
+             rs->limit);
+    rs->answered = true;
+    return send_problem(c, 413, "body-too-large", "Request body too large", "body", detail,
+                        NULL);
+  }
 
   /* the whole request is in: route it */
   query_ctx q = {&rs->arena, NULL, 0, 0};

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# server_api.sh MMPATH: the HTTP API end to end. Starts `mmpath serve --port 0`
+# on 127.0.0.1 with a fresh database and four tokens (hub BO-SER, spokes
+# FE-ONC and PR-ONC, analyst BO-SER), then checks every endpoint, its errors
+# (problem+json with the field path), access by role (a spoke never sees
+# another centre's referral), the audit log, and the limits: body (413),
+# header (431), connections per client (429), in all (503) and idle time.
+# Talks only to 127.0.0.1; every wait is bounded.
+set -euo pipefail
+MMPATH=${1:?usage: server_api.sh MMPATH}
+command -v curl >/dev/null || { echo "server_api: curl is required (apt-get install curl)" >&2; exit 1; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+checks=0
+ok() { checks=$((checks + 1)); echo "ok   $1"; }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $1" >&2; }
+
+db=$tmp/mmpath.db
+HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
+SPOKE=$("$MMPATH" token new --center FE-ONC --role spoke --db "$db" 2>/dev/null)
+SPOKE2=$("$MMPATH" token new --center PR-ONC --role spoke --db "$db" 2>/dev/null)
+ANALYST=$("$MMPATH" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
+[[ $HUB == mmp_* && ${#HUB} == 68 ]] && ok "token new prints a token once" || bad "token new: '$HUB'"
+"$MMPATH" token new --center BO-SER --role boss --db "$db" >/dev/null 2>&1 && bad "token new accepts role boss" ||
+  ok "token new refuses an unknown role"
+if sqlite3 "$db" "SELECT count(*) FROM api_tokens WHERE hash = '$HUB'" | grep -qx 0 &&
+  sqlite3 "$db" "SELECT count(*) FROM api_tokens" | grep -qx 4; then
+  ok "tokens are stored hashed"
+else bad "tokens stored in clear or missing"; fi
+
+# start: port 0 picks a free port, printed on the first line
+start_server() { # LOGNAME ARGS...
+  local log=$tmp/$1.out
+  shift
+  "$MMPATH" serve --port 0 --db "$db" --no-demo "$@" >"$log" 2>"$log.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log")
+    [ -n "$port" ] && return 0
+    sleep 0.05
+  done
+  echo "server did not start:" >&2
+  cat "$log.err" >&2
+  return 1
+}
+start_server main --max-body 65536 --max-per-client 3 --max-connections 6 --idle-timeout 2
+base=http://127.0.0.1:$port
+ok "serve --port 0 listens on 127.0.0.1:$port"
+
+# req METHOD PATH TOKEN [curl args]: sets $status, $ctype; body in $tmp/body
+req() {
+  local m=$1 p=$2 tk=$3
+  shift 3
+  local auth=()
+  [ -n "$tk" ] && auth=(-H "Authorization: Bearer $tk")
+  local out
+  out=$(curl -sS -o "$tmp/body" -w '%{http_code} %{content_type}' -X "$m" "${auth[@]}" "$@" "$base$p") || true
+  status=${out%% *}
+  ctype=${out#* }
+}
+json() { python3 -c "import json,sys; d=json.load(open('$tmp/body')); print($1)"; }
+# expect NAME STATUS [PYTHON-EXPR that must print True]
+expect() {
+  local name=$1 want=$2 cond=${3:-}
+  if [ "$status" != "$want" ]; then
+    bad "$name: status $status, expected $want: $(head -c 300 "$tmp/body")"
+    return
+  fi
+  if [ -n "$cond" ] && [ "$(json "$cond" 2>&1)" != True ]; then
+    bad "$name: $cond is not true in $(head -c 400 "$tmp/body")"
+    return
+  fi
+  ok "$name"
+}
+# problem NAME STATUS FIELD-PATH: an RFC 9457 answer naming the field
+problem() {
+  if [[ $ctype != application/problem+json* ]]; then
+    bad "$1: content type '$ctype' is not application/problem+json"
+    return
+  fi
+  expect "$1" "$2" "d['status'] == $2 and d['type'].startswith('urn:mmpath:problem:') and d['title'] != '' and d['errors'][0]['path'] == '$3' and d['errors'][0]['message'] != ''"
+}
+JSON=(-H 'Content-Type: application/json')
+
+# ---- the page and the index ----
+req GET / ""
+[[ $status == 200 && $ctype == text/html* ]] && grep -q 'app.js' "$tmp/body" && ok "GET / serves the page" ||
+  bad "GET /: $status $ctype"
+req GET /app.js ""
+[[ $status == 200 && $ctype == text/javascript* ]] && ok "GET /app.js" || bad "GET /app.js: $status $ctype"
+grep -Eq '(src|href)="https?:' "$tmp/body" && bad "the page loads something from another host" ||
+  ok "the page has no external URL"
+req GET /nothing.html ""
+problem "GET /nothing.html is 404" 404 path
+req GET /api/v1 ""
+expect "GET /api/v1 lists the endpoints" 200 "any(e['path'].startswith('/api/v1/evaluate') for e in d['endpoints'])"
+req GET /api/v1/health ""
+expect "GET /api/v1/health" 200 "d['status'] == 'ok' and d['kb'] is not None"
+req GET /api/v1/nothing "$HUB"
+problem "unknown endpoint is 404" 404 path
+req DELETE /api/v1/referrals "$HUB"
+problem "DELETE /api/v1/referrals is 405" 405 method
+curl -sS -o /dev/null -D "$tmp/h" -X DELETE "$base/api/v1/referrals"
+grep -qi '^Allow: GET, POST' "$tmp/h" && ok "405 says Allow: GET, POST" || bad "405 without Allow"
+
+# ---- access ----
+req POST /api/v1/evaluate "" "${JSON[@]}" -d '{"id":"X-1"}'
+problem "evaluate without a token (not --open-evaluate) is 401" 401 header.Authorization
+req POST /api/v1/evaluate "mmp_$(printf '0%.0s' $(seq 64))" "${JSON[@]}" -d '{"id":"X-1"}'
+problem "evaluate with an unknown token is 401" 401 header.Authorization
+req GET /api/v1/me "$SPOKE"
+expect "GET /api/v1/me names the token's centre and role" 200 "d['center'] == 'FE-ONC' and d['role'] == 'spoke'"
+
+# ---- evaluate and facts (record as in shared spec patient-record.md) ----
+cat >"$tmp/record.json" <<'EOF'
+{"schema":"mmpath/patient@1","id":"BO-0017","as_of":"2026-11-25","birth_date":"1958-04-12","sex":"male","ecog":1,
+ "frailty":{"charlson":1,"adl":6,"iadl":8},
+ "diagnosis":{"date":"2019-06-01","iss":2,"ldh_above_uln":false,"fish":{"del17p":false,"t4_14":true,"t14_16":false,"gain1q":true,"amp1q":false}},
+ "labs":[{"date":"2026-11-20","test":"igg","value":350,"unit":"mg/dL"}],
+ "lines":[{"regimen":"VRd","start":"2019-07-01","end":"2019-11-15","asct":"2019-12-10",
+           "maintenance":{"drugs":["lenalidomide"],"start":"2020-02-01","end":"2022-03-01"},"best_response":"VGPR","progression":"2022-03-01"},
+          {"drugs":["daratumumab","pomalidomide","dexamethasone"],"start":"2022-03-15","end":"2024-01-10","best_response":"PR","progression":"2024-01-10"}]}
+EOF
+req POST "/api/v1/evaluate?lang=en&jurisdiction=eu" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+expect "evaluate: an mmpath/evaluation@1 answer" 200 "d['schema'] == 'mmpath/evaluation@1' and d['patient'] == 'BO-0017'"
+# Tecvayli SmPC 4.1: at least three prior therapies; this patient has two.
+expect "evaluate: teclistamab not eligible after 2 prior lines (EU label: >= 3)" 200 \
+  "[(o['status'], [c['result'] for c in o['criteria'] if c['id'] == 'prior_lines_ge_3']) for o in d['options'] if o['id'] == 'teclistamab'] == [('not_eligible', [False])]"
+# deck and Raje 2023: IVIG while IgG < 400 mg/dL
+expect "evaluate: IVIG indicated with IgG 350 mg/dL" 200 \
+  "[s['status'] for s in d['supportive_care'] if s['id'] == 'ivig'] == ['indicated']"
+req POST "/api/v1/evaluate?lang=it&format=html" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+[[ $status == 200 && $ctype == text/html* ]] && grep -qi '<html' "$tmp/body" && ok "evaluate format=html is a page" ||
+  bad "evaluate html: $status $ctype"
+req POST "/api/v1/evaluate?lang=fr" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+problem "evaluate lang=fr is 400" 400 query.lang
+req POST "/api/v1/evaluate?jurisdiction=jp" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+problem "evaluate jurisdiction=jp is 400" 400 query.jurisdiction
+req POST "/api/v1/evaluate?format=pdf" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+problem "evaluate format=pdf is 400" 400 query.format
+req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}" -d '{"id":"X-2","sex":"maybe","lines":[{"start":"2020-13-01"}]}'
+problem "evaluate: invalid record is 422 naming the field" 422 body.sex
+expect "evaluate: every problem is reported" 422 "[e['path'] for e in d['errors']] == ['body.sex', 'body.lines[0].start']"
+req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}" -d '{"id":'
+problem "evaluate: broken JSON is 422" 422 body
+req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}"
+problem "evaluate: no body is 400" 400 body
+req POST /api/v1/evaluate "$SPOKE" -H 'Content-Type: application/xml' -d '<x/>'
+problem "evaluate: XML is 415" 415 header.Content-Type
+req POST "/api/v1/facts?lang=en" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
+expect "facts: 2 prior lines, age 68" 200 "d['prior_lines']['value'] == 2 and d['age']['value'] == 68"
+
+# ---- scores (Greipp 2005: beta2-microglobulin >= 5.5 mg/L is ISS III) ----
+req GET /api/v1/scores "$ANALYST"
+expect "GET /api/v1/scores lists iss with its inputs" 200 "[s for s in d['scores'] if s['name'] == 'iss'][0]['inputs'][0]['name'] != ''"
+req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"beta2m_mg_l": 6.1}'
+expect "score iss: beta2m 6.1 mg/L is III without albumin" 200 "d['value'] == 'III'"
+req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"beta2m_mg_l": 2.0}'
+expect "score iss: unknown when albumin would decide" 200 "d['value'] is None and 'albumin_g_dl' in d['missing']"
+req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"beta2m_mg_l": "high"}'
+problem "score iss: a string beta2m is 422" 422 body.beta2m_mg_l
+req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"ldh": 1}'
+problem "score iss: an unknown input is 422" 422 body.ldh
+req POST /api/v1/scores/gleason "$ANALYST" "${JSON[@]}" -d '{}'
+problem "score gleason is 404" 404 path
+
+# ---- knowledge base ----
+req GET /api/v1/kb "$ANALYST"
+expect "GET /api/v1/kb" 200 "d['version'] != '' and d['counts']['drugs'] > 0"
+for s in drugs regimens guidelines therapies trials; do
+  req GET "/api/v1/kb/$s?lang=it" "$ANALYST"
+  expect "GET /api/v1/kb/$s" 200 "len(d['$s']) > 0 and all('sources' in x for x in d['$s'])"
+done
+req GET /api/v1/kb/drugs "$ANALYST"
+expect "kb drugs: lenalidomide is an IMiD" 200 "[x['classes'] for x in d['drugs'] if x['id'] == 'lenalidomide'] == [['imid']]"
+req GET /api/v1/kb/dogs "$ANALYST"
+problem "GET /api/v1/kb/dogs is 404" 404 path
+req GET /api/v1/referral-vocabulary?lang=it "$SPOKE"
+expect "referral vocabulary: screening may follow referred" 200 \
+  "'screening' in [s for s in d['states'] if s['id'] == 'referred'][0]['next']"
+
+# ---- referrals (shared spec referral.md) ----
+ref() { # ID FROM TO PATIENT
+  printf '{"schema":"mmpath/referral@1","id":"%s","patient":"%s","from_center":"%s","to_center":"%s","target":"cilta-cel","events":[{"date":"2026-11-02","state":"referred"}]}' \
+    "$1" "$4" "$2" "$3"
+}
+req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(ref R-FE-1 FE-ONC BO-SER PX-0001)"
+expect "spoke FE-ONC creates its referral" 201 "d['id'] == 'R-FE-1' and d['state'] == 'referred'"
+req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(ref R-FE-2 PR-ONC BO-SER PX-0002)"
+problem "spoke FE-ONC cannot refer from PR-ONC" 403 body.from_center
+req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d "$(ref R-PR-1 PR-ONC BO-SER PX-0003)"
+expect "hub creates a referral from PR-ONC" 201 "d['from_center'] == 'PR-ONC'"
+req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d "$(ref R-PR-1 PR-ONC BO-SER PX-0003)"
+problem "the same id again is 409" 409 body.id
+req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d '{"schema":"mmpath/referral@1","id":"R-X","from_center":"PR-ONC","to_center":"BO-SER","target":"cilta-cel","events":[{"date":"2026-11-02","state":"referred"}]}'
+problem "a referral without patient is 422" 422 body.patient
+req POST /api/v1/referrals "$ANALYST" "${JSON[@]}" -d "$(ref R-AN-1 BO-SER BO-SER PX-0004)"
+problem "an analyst cannot create referrals" 403 header.Authorization
+
+req GET /api/v1/referrals "$SPOKE"
+expect "spoke FE-ONC lists only its own referrals" 200 "[r['id'] for r in d['referrals']] == ['R-FE-1'] and d['count'] == 1"
+req GET /api/v1/referrals "$HUB"
+expect "hub lists every referral" 200 "sorted(r['id'] for r in d['referrals']) == ['R-FE-1', 'R-PR-1']"
+req GET "/api/v1/referrals?from_center=PR-ONC" "$SPOKE"
+problem "spoke FE-ONC cannot list PR-ONC's referrals" 403 query.from_center
+req GET "/api/v1/referrals?state=limbo" "$HUB"
+problem "unknown state filter is 400" 400 query.state
+req GET /api/v1/referrals/R-FE-1 "$SPOKE2"
+problem "spoke PR-ONC reading FE-ONC's referral gets 404" 404 path
+grep -q 'PX-0001' "$tmp/body" && bad "the refusal leaks the patient id" || ok "the refusal leaks nothing of the referral"
+cp "$tmp/body" "$tmp/refused"
+req GET /api/v1/referrals/R-NONE "$SPOKE2"
+if [ "$(json "d['title']")" = "$(python3 -c "import json; print(json.load(open('$tmp/refused'))['title'])")" ]; then
+  ok "another centre's referral looks exactly like a missing one"
+else bad "refused and missing referrals answer differently"; fi
+req GET /api/v1/referrals/R-FE-1 "$SPOKE"
+expect "spoke FE-ONC reads its referral" 200 "d['patient'] == 'PX-0001' and len(d['events']) == 1"
+req GET /api/v1/referrals "$ANALYST"
+problem "an analyst cannot list referrals" 403 header.Authorization
+
+# moves (hub only; the state machine decides)
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-05","state":"waitlisted"}'
+expect "hub moves R-FE-1 to waitlisted" 201 "d['state'] == 'waitlisted' and len(d['events']) == 2"
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"apheresis"}'
+problem "waitlisted -> apheresis is refused" 422 body.state
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-01","state":"screening"}'
+problem "an event dated before the previous one is refused" 422 body.date
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"excluded"}'
+problem "excluded without a reason is refused" 422 body.reason
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening","by":"me"}'
+problem "an unknown key in an event is 422" 422 body.by
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06"}'
+problem "an event without state is 422" 422 body.state
+req POST /api/v1/referrals/R-FE-1/events "$SPOKE" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening"}'
+problem "a spoke cannot move referrals" 403 header.Authorization
+req POST /api/v1/referrals/R-NONE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening"}'
+problem "moving a missing referral is 404" 404 path
+req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-09","state":"screening","note":"PET booked"}'
+expect "hub moves R-FE-1 to screening with a note" 201 "d['state'] == 'screening' and d['events'][-1]['note'] == 'PET booked'"
+req GET /api/v1/referrals/R-FE-1 "$SPOKE"
+expect "nothing of the refused moves was stored" 200 "[e['state'] for e in d['events']] == ['referred', 'waitlisted', 'screening']"
+hub_id=$(sqlite3 "$db" "SELECT min(id) FROM api_tokens")
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='R-FE-1' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then
+  ok "every change is in the audit log with its actor"
+else bad "audit log: $(sqlite3 "$db" 'SELECT * FROM api_audit')"; fi
+
+# ---- funnel ----
+req GET "/api/v1/funnel?to_center=BO-SER" "$ANALYST"
+expect "analyst reads the funnel (JSON)" 200 "d['schema'] == 'mmpath/funnel@1' and d['total'] == 2"
+req GET "/api/v1/funnel?format=svg&lang=it" "$HUB"
+[[ $status == 200 && $ctype == image/svg+xml* ]] && grep -q '<svg' "$tmp/body" && ok "funnel format=svg" ||
+  bad "funnel svg: $status $ctype"
+req GET "/api/v1/funnel?from_center=FE-ONC&since=2026-11-01&until=2026-11-30" "$HUB"
+expect "funnel filters by referring centre and window" 200 "d['total'] == 1"
+req GET "/api/v1/funnel?since=2026-02-30" "$HUB"
+problem "funnel since=2026-02-30 is 400" 400 query.since
+req GET "/api/v1/funnel?format=pdf" "$HUB"
+problem "funnel format=pdf is 400" 400 query.format
+req GET /api/v1/funnel "$SPOKE"
+problem "a spoke cannot read the funnel" 403 header.Authorization
+
+# ---- limits ----
+head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
+req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/big"
+problem "a body over --max-body (Content-Length) is 413" 413 body
+req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big"
+[ "$status" = 413 ] && ok "a chunked body over --max-body is 413" || bad "chunked over the cap: $status"
+big=$(head -c 20000 /dev/zero | tr '\0' 'a')
+req GET /api/v1/health "" -H "X-Big: $big"
+[ "$status" = 431 ] && ok "a 20 KB header is 431" || bad "big header: $status"
+req GET /api/v1/health ""
+expect "the server still answers after the refusals" 200
+
+# connections: hold N idle connections from an address, then ask once more
+hold() { # N SRC-ADDR SECONDS: open N connections and keep them for SECONDS
+  python3 - "$port" "$1" "$2" "$3" <<'EOF' &
+import socket, sys, time
+port, n, src, secs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+socks = []
+for _ in range(n):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+    socks.append(s)
+time.sleep(secs)
+EOF
+  pids+=($!)
+  sleep 0.5
+}
+hold 3 127.0.0.1 5
+req GET /api/v1/health ""
+problem "a 4th connection from one client is 429" 429 connection
+grep -qi 'Retry-After' <(curl -sS -D - -o /dev/null "$base/api/v1/health") && ok "429 says Retry-After" ||
+  bad "429 without Retry-After"
+hold 3 127.0.0.2 5
+curl -sS -o "$tmp/body" -w '%{http_code}' --interface 127.0.0.3 "$base/api/v1/health" >"$tmp/st" || true
+[ "$(cat "$tmp/st")" = 503 ] && ok "over --max-connections in all is 503" || bad "7th connection: $(cat "$tmp/st")"
+# --idle-timeout 2: the held connections are closed, the server serves again
+for _ in $(seq 1 40); do
+  s=$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/v1/health" || true)
+  [ "$s" = 200 ] && break
+  sleep 0.1
+done
+[ "$s" = 200 ] && ok "idle connections are closed after --idle-timeout" || bad "still refused after the idle timeout: $s"
+
+# --open-evaluate: evaluation without a token, referrals still closed
+start_server open --open-evaluate
+base=http://127.0.0.1:$port
+req POST /api/v1/evaluate "" "${JSON[@]}" --data-binary @"$tmp/record.json"
+expect "--open-evaluate: evaluate without a token" 200 "d['patient'] == 'BO-0017'"
+req GET /api/v1/referrals ""
+problem "--open-evaluate: referrals still need a token" 401 header.Authorization
+
+echo "server_api: $((checks - fails)) passed, $fails failed"
+[ "$fails" = 0 ]
