@@ -35,6 +35,7 @@
   X(ISS, "iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)        \
   X(R_ISS, "r_iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)    \
   X(R2_ISS, "r2_iss", MM_TYPE_STRING, NULL, mm_stage4_values, MM_FACT_SCORE)  \
+  X(RESPONSE, "response", MM_TYPE_STRING, NULL, mm_response_values, MM_FACT_SCORE) \
   X(CANDIDATE_CAR_T, "candidate_car_t", MM_TYPE_BOOL, NULL, NULL, MM_FACT_EVALUATION) \
   X(CANDIDATE_BISPECIFIC, "candidate_bispecific", MM_TYPE_BOOL, NULL, NULL, MM_FACT_EVALUATION)
 
@@ -51,5 +52,6 @@ extern const char *const mm_setting_values[];
 extern const char *const mm_frailty_values[];
 extern const char *const mm_stage3_values[];
 extern const char *const mm_stage4_values[];
+extern const char *const mm_response_values[];
 
 #endif

@@ -7,14 +7,56 @@
 #include "facts/facts_internal.h"
 #include "score/score.h"
 
+/* A score's input names as fields of the patient record. */
+static const char *record_path(const char *input) {
+  static const char *const map[][2] = {
+      {"age", "birth_date"},           {"charlson", "frailty.charlson"},
+      {"adl", "frailty.adl"},          {"iadl", "frailty.iadl"},
+      {"iss", "diagnosis.iss"},        {"beta2m_mg_l", "diagnosis.beta2m_mg_l"},
+      {"albumin_g_dl", "diagnosis.albumin_g_dl"}, {"ldh_above_uln", "diagnosis.ldh_above_uln"},
+      {"del17p", "diagnosis.fish.del17p"}, {"t4_14", "diagnosis.fish.t4_14"},
+      {"t14_16", "diagnosis.fish.t14_16"}, {"gain1q", "diagnosis.fish.gain1q"},
+      {"amp1q", "diagnosis.fish.amp1q"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (strcmp(map[i][0], input) == 0) return map[i][1];
+  return input; /* lab tests: their names are the record's test names */
+}
+
 static void put(mm_deriving *d, int slot, const mm_score_result *r) {
   mm_fact_set(d, slot, r->value);
   if (!d->explain) return;
   if (r->because) mm_fact_because(d, slot, "%s", r->because);
   for (size_t i = 0; i < r->n_inputs; i++)
-    if (r->inputs[i].value.known) mm_fact_from(d, slot, r->inputs[i].name);
-  for (size_t i = 0; i < r->n_missing; i++) mm_fact_missing(d, slot, r->missing[i]);
+    if (r->inputs[i].value.known) mm_fact_from(d, slot, record_path(r->inputs[i].name));
+  for (size_t i = 0; i < r->n_missing; i++) mm_fact_missing(d, slot, record_path(r->missing[i]));
   if (r->review) d->f->info[slot].review = true;
+}
+
+/* IMWG response now, on the current (last) line: baseline is its start. */
+static void derive_response(mm_deriving *d, const mm_scores *kb) {
+  const mm_patient *p = d->p;
+  if (!p->lines_given || p->n_lines == 0) {
+    mm_fact_missing(d, MM_F_RESPONSE, "lines");
+    mm_fact_because(d, MM_F_RESPONSE, "no line of therapy to respond to");
+    return;
+  }
+  const mm_line *last = &p->lines[p->n_lines - 1];
+  if (last->start == MM_DATE_NONE) {
+    mm_fact_missing(d, MM_F_RESPONSE,
+                    d->explain ? mm_arena_printf(d->arena, "%s.start", last->path) : NULL);
+    return;
+  }
+  mm_lab_obs *obs = mm_arena_alloc(d->arena, (p->n_labs + 1) * sizeof *obs);
+  if (!obs) return;
+  for (size_t i = 0; i < p->n_labs; i++) {
+    const mm_observation *o = &p->labs[i];
+    obs[i].date = o->date;
+    obs[i].test = d->kb->labs[o->lab].id;
+    obs[i].value = o->category ? mm_value_string(o->category) : mm_value_number(o->value);
+  }
+  mm_response_in in = {last->start, obs, p->n_labs};
+  mm_score_result r;
+  if (mm_score_response(&r, kb, &in, d->arena) == 0) put(d, MM_F_RESPONSE, &r);
 }
 
 void mm_derive_scores(mm_deriving *d) {
@@ -39,6 +81,7 @@ void mm_derive_scores(mm_deriving *d) {
     mm_iss_in iin = {p->beta2m_mg_l, p->albumin_g_dl};
     if (mm_score_iss(&r, kb, &iin, d->arena) == 0) put(d, MM_F_ISS, &r);
   }
+  derive_response(d, kb);
   mm_r_iss_in rin = {p->iss, p->beta2m_mg_l, p->albumin_g_dl, p->del17p, p->t4_14, p->t14_16,
                      p->ldh_above_uln};
   if (mm_score_r_iss(&r, kb, &rin, d->arena) == 0) put(d, MM_F_R_ISS, &r);
