@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# web_browser.sh MMPATH: the web page in Debian's chromium, headless, driven
+# by playwright-core (tests/browser/web.test.js): fills the patient form and
+# checks the options, moves a referral on the board, reads the funnel.
+# Needs node, /usr/bin/chromium (apt-get install chromium) and
+# tests/browser/node_modules (installed here with `npm ci` when missing).
+# The server is started on 127.0.0.1 with a new database (demo data) and
+# stopped at the end; the browser may talk to nothing else.
+set -euo pipefail
+MMPATH=${1:?usage: web_browser.sh MMPATH}
+here=$(cd "$(dirname "$0")/../browser" && pwd)
+for need in node /usr/bin/chromium; do
+  command -v "$need" >/dev/null || {
+    echo "web_browser: $need is required (apt-get install nodejs npm chromium)" >&2
+    exit 1
+  }
+done
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
+fi
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --open-evaluate >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out")
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+[ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
+hub=$(awk '$1 == "hub" { print $3 }' "$tmp/out")
+MMPATH_URL=http://127.0.0.1:$port MMPATH_HUB=$hub timeout 120 node "$here/web.test.js"
