@@ -1,0 +1,730 @@
+/* test_evaluate.c: treatment options with reasons, on records written to hit
+ * each branch of the deck's algorithm (kb/algorithm.yaml, rules R1-R5 of
+ * shared/clinical/therapy.md section 3.4, seed README section 2) and each
+ * approved therapy's EU label (kb/therapies/<id>.yaml, SmPC 4.1 wording as
+ * recorded in therapy.md section 4) at its boundaries: prior lines 1 vs 2
+ * and 2 vs 3, progression on the last therapy vs more than 60 days after it,
+ * lenalidomide refractoriness, ASCT-to-progression 35 vs 36 months,
+ * penta-refractoriness, lenalidomide exposure, prior anti-BCMA therapy, the
+ * US labels where they differ, and approval dates against as_of. A missing
+ * input gives unknown (never not_eligible) and names the input; a criterion
+ * marked `review:` never gives not_eligible (docs/kb-options.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "evaluate/evaluate.h"
+#include "evaluate/render_common.h"
+#include "facts/facts.h"
+#include "helpers.h"
+#include "patient/patient.h"
+
+static mm_kb *kb;
+
+static int setup(void **state) {
+  (void)state;
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_diags d;
+  mm_diags_init(&d, &a);
+  int rc = mm_kb_load(&kb, test_kb_dir(), &d);
+  for (const mm_diag *x = d.head; x; x = x->next) fprintf(stderr, "%s:%d: %s\n", x->source, x->line, x->text);
+  mm_arena_free(&a);
+  return rc;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  mm_kb_free(kb);
+  return 0;
+}
+
+typedef struct run {
+  mm_arena arena;
+  mm_diags diags;
+  mm_patient *p;
+  mm_facts *f;
+  mm_evaluation *ev;
+  int rc;
+} run;
+
+static void evaluate_json(run *r, const char *json, mm_jurisdiction j) {
+  mm_arena_init(&r->arena, 0);
+  mm_diags_init(&r->diags, &r->arena);
+  r->f = NULL;
+  r->ev = NULL;
+  r->rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
+  if (r->rc == 0) r->rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
+  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
+  o.jurisdiction = j;
+  if (r->rc == 0) r->rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
+  if (r->rc != 0)
+    for (const mm_diag *x = r->diags.head; x; x = x->next)
+      fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
+  assert_int_equal(r->rc, 0);
+}
+
+/* A record: adult (65 at as_of), no comorbidity, ECOG 1, with these lines. */
+static void evaluate_lines(run *r, const char *as_of, const char *lines, mm_jurisdiction j) {
+  char json[8192];
+  int n = snprintf(json, sizeof json,
+                   "{\"id\":\"T\",\"as_of\":\"%s\",\"age\":65,\"comorbidities\":[],\"ecog\":1,"
+                   "\"lines\":[%s]}", as_of, lines);
+  assert_true(n > 0 && (size_t)n < sizeof json);
+  evaluate_json(r, json, j);
+}
+
+static void eu(run *r, const char *lines) { evaluate_lines(r, "2026-11-25", lines, MM_JURIS_EU); }
+
+static void done(run *r) { mm_arena_free(&r->arena); }
+
+/* ---- finding things in the result tree ---- */
+
+static const mm_option_result *find_in(const mm_option_result *v, size_t n, const char *id,
+                                       const char *group) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v[i].opt->id, id) == 0 && (!group || strcmp(v[i].opt->group, group) == 0))
+      return &v[i];
+  return NULL;
+}
+
+/* An option (guideline regimen or approved therapy) by id, optionally in a
+ * group (algorithm | overlay | car_t ...). Fails the test when absent. */
+static const mm_option_result *opt_g(run *r, const char *id, const char *group) {
+  const mm_option_result *o = find_in(r->ev->options, r->ev->n_options, id, group);
+  if (!o) fail_msg("no option %s%s%s in the evaluation", id, group ? " in group " : "", group ? group : "");
+  return o;
+}
+static const mm_option_result *opt(run *r, const char *id) { return opt_g(r, id, NULL); }
+
+static const mm_option_result *trial(run *r, const char *id) {
+  const mm_option_result *o = find_in(r->ev->trials, r->ev->n_trials, id, NULL);
+  if (!o) fail_msg("no trial %s in the evaluation", id);
+  return o;
+}
+
+static const mm_criterion_result *crit(const mm_option_result *o, const char *cid) {
+  for (size_t i = 0; i < o->n_criteria; i++)
+    if (strcmp(o->criteria[i].crit->id, cid) == 0) return &o->criteria[i];
+  fail_msg("option %s has no criterion %s", o->opt->id, cid);
+  return NULL;
+}
+
+static const char *tv_name(mm_tv t) { return mm_status_word(t); }
+
+static void expect_status(const mm_option_result *o, mm_tv want) {
+  if (o->status != want) {
+    fprintf(stderr, "  %s: status %s, expected %s; criteria:", o->opt->id, tv_name(o->status), tv_name(want));
+    for (size_t i = 0; i < o->n_criteria; i++)
+      fprintf(stderr, " %s=%s", o->criteria[i].crit->id, tv_name(o->criteria[i].result));
+    fprintf(stderr, "\n");
+    fail_msg("%s: wrong status", o->opt->id);
+  }
+}
+
+/* not_eligible, and the criteria that fail are exactly `failing` (space-separated ids). */
+static void expect_fails(const mm_option_result *o, const char *failing) {
+  expect_status(o, MM_FALSE);
+  char got[512] = "";
+  size_t len = 0;
+  for (size_t i = 0; i < o->n_criteria; i++)
+    if (o->criteria[i].result == MM_FALSE)
+      len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", len ? " " : "", o->criteria[i].crit->id);
+  if (strcmp(got, failing) != 0) fail_msg("%s fails on '%s', expected '%s'", o->opt->id, got, failing);
+}
+
+/* unknown, never not_eligible, and the criterion cid is the unknown one. */
+static void expect_unknown_on(const mm_option_result *o, const char *cid) {
+  expect_status(o, MM_UNKNOWN);
+  for (size_t i = 0; i < o->n_criteria; i++)
+    assert_int_not_equal(o->criteria[i].result, MM_FALSE);
+  assert_int_equal(crit(o, cid)->result, MM_UNKNOWN);
+}
+
+/* The record input named as missing for an unknown criterion. */
+static bool missing_has(run *r, const mm_criterion_result *c, const char *input) {
+  const char *m[64];
+  size_t n = mm_criterion_missing(r->f, &c->trace, m, 64);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(m[i], input) == 0) return true;
+  return false;
+}
+
+static void expect_indication(const mm_option_result *o, const char *ind) {
+  assert_non_null(o->indication);
+  if (strcmp(o->indication->id, ind) != 0)
+    fail_msg("%s decided by indication %s, expected %s", o->opt->id, o->indication->id, ind);
+}
+
+/* The value of one indication, evaluated on its own (the result tree keeps
+ * only the indication that decided). *failing gets the first false one. */
+static mm_tv indication_value(run *r, const char *opt_id, const char *ind_id, const char **failing) {
+  const mm_option *o = mm_kb_find_option(kb, opt_id);
+  assert_non_null(o);
+  *failing = NULL;
+  for (size_t i = 0; i < o->n_indications; i++) {
+    const mm_indication *ind = &o->indications[i];
+    if (strcmp(ind->id, ind_id) != 0) continue;
+    mm_tv all = MM_TRUE;
+    for (size_t k = 0; k < ind->n_criteria; k++) {
+      mm_tv t = mm_rule_eval(ind->criteria[k].rule, r->f->values, NULL);
+      if (t == MM_FALSE && ind->criteria[k].has_review) t = MM_UNKNOWN;
+      if (t == MM_FALSE && !*failing) *failing = ind->criteria[k].id;
+      all = mm_tv_and(all, t);
+    }
+    return all;
+  }
+  fail_msg("%s has no indication %s", opt_id, ind_id);
+  return MM_UNKNOWN;
+}
+
+/* The guideline regimens of the evaluation, in order, as "id/group ...". */
+static void expect_guideline_list(run *r, const char *want) {
+  char got[1024] = "";
+  size_t len = 0;
+  for (size_t i = 0; i < r->ev->n_options; i++) {
+    const mm_option_result *o = &r->ev->options[i];
+    if (o->opt->kind != MM_OPT_GUIDELINE) continue;
+    len += (size_t)snprintf(got + len, sizeof got - len, "%s%s/%s", len ? " " : "", o->opt->id, o->opt->group);
+  }
+  if (strcmp(got, want) != 0) fail_msg("guideline list\n  got:      %s\n  expected: %s", got, want);
+}
+
+static void expect_all_guideline(run *r, const char *group, mm_tv want) {
+  for (size_t i = 0; i < r->ev->n_options; i++) {
+    const mm_option_result *o = &r->ev->options[i];
+    if (o->opt->kind == MM_OPT_GUIDELINE && strcmp(o->opt->group, group) == 0) expect_status(o, want);
+  }
+}
+
+/* ---- lines of therapy used by the records ---- */
+
+/* VRd induction, ASCT 2019-06-15, lenalidomide maintenance until progression
+ * on it (2021-03-01): PI and IMiD exposed, lenalidomide-refractory,
+ * ASCT to progression 20 months. */
+#define L_VRD_ASCT_LEN                                                                          \
+  "{\"regimen\":\"VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\"," \
+  "\"maintenance\":{\"drugs\":[\"lenalidomide\"],\"start\":\"2019-09-01\",\"end\":\"2021-03-01\"}," \
+  "\"best_response\":\"VGPR\",\"progression\":\"2021-03-01\"}"
+/* VRd induction and ASCT, no maintenance, progression 2021-03-01, about two
+ * years after the last lenalidomide dose: not lenalidomide-refractory. */
+#define L_VRD_ASCT_NOMAINT                                                                      \
+  "{\"regimen\":\"VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\"," \
+  "\"best_response\":\"VGPR\",\"progression\":\"2021-03-01\"}"
+/* Second line: daratumumab-carfilzomib-dexamethasone, progression on it. */
+#define L_DKD "{\"regimen\":\"Dara-Kd\",\"start\":\"2021-04-01\",\"end\":\"2022-09-01\",\"best_response\":\"PR\",\"progression\":\"2022-09-01\"}"
+/* Third line: pomalidomide-bortezomib-dexamethasone, progression on it. */
+#define L_PVD "{\"regimen\":\"PVd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\",\"best_response\":\"PR\",\"progression\":\"2024-03-01\"}"
+/* The same third line, but progression 92 days after its last dose. */
+#define L_PVD_LATE_PD "{\"regimen\":\"PVd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\",\"best_response\":\"PR\",\"progression\":\"2024-06-01\"}"
+/* The same third line, ended with no outcome recorded. */
+#define L_PVD_NO_OUTCOME "{\"regimen\":\"PVd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\",\"best_response\":\"PR\"}"
+/* Fourth line: pomalidomide-cyclophosphamide-dexamethasone, progression on it. */
+#define L_PCD "{\"regimen\":\"PCd\",\"start\":\"2024-04-01\",\"end\":\"2025-01-10\",\"best_response\":\"PR\",\"progression\":\"2025-01-10\"}"
+/* Fourth line: teclistamab (anti-BCMA bispecific), progression on it. */
+#define L_TEC "{\"drugs\":[\"teclistamab\"],\"start\":\"2024-04-01\",\"end\":\"2025-06-01\",\"best_response\":\"VGPR\",\"progression\":\"2025-06-01\"}"
+
+#define TCE_2 L_VRD_ASCT_LEN "," L_DKD                /* 2 lines, triple-class exposed */
+#define TCE_3 L_VRD_ASCT_LEN "," L_DKD "," L_PVD      /* 3 lines, PD on the last */
+#define TCE_4 TCE_3 "," L_PCD                         /* 4 lines, penta-refractory */
+
+/* ======================= the algorithm (kb/algorithm.yaml) ======================= */
+
+/* R1 (deck: age < 65-70, no comorbidity): induction DaraVTD/VRD (both
+ * readings listed), VTD, VCD, ASCT, lenalidomide maintenance; the overlay adds
+ * Isa-VRd (EU July 2025, therapy.md 3.4); Dara-VRd is shown once. */
+static void test_evaluate__newly_diagnosed_transplant_eligible(void **s) {
+  (void)s;
+  run r;
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
+  expect_guideline_list(&r, "Dara-VTd/algorithm VRd/algorithm Dara-VRd/algorithm VTd/algorithm VCd/algorithm "
+                            "lenalidomide-maintenance/algorithm Isa-VRd/overlay");
+  expect_all_guideline(&r, "algorithm", MM_TRUE);
+  expect_all_guideline(&r, "overlay", MM_TRUE);
+  const mm_option_result *o = opt(&r, "Dara-VTd");
+  assert_true(o->implicit_setting);
+  assert_string_equal(o->criteria[0].crit->id, "setting");
+  assert_string_equal(o->opt->rule_tag, "R1");
+  done(&r);
+}
+
+/* R2 (deck: age > 65-70 or comorbidity): DaraRD, DaraVMP, Isa/Dara-VRD, then
+ * (RD, VMP). The overlay's Dara-VRd and Isa-VRd repeat R2 and are shown once. */
+static void test_evaluate__newly_diagnosed_transplant_ineligible(void **s) {
+  (void)s;
+  run r;
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":76,\"lines\":[]}", MM_JURIS_EU);
+  expect_guideline_list(&r, "Dara-Rd/algorithm Dara-VMP/algorithm Isa-VRd/algorithm Dara-VRd/algorithm "
+                            "Rd/algorithm VMP/algorithm");
+  expect_all_guideline(&r, "algorithm", MM_TRUE);
+  assert_string_equal(opt(&r, "Dara-Rd")->opt->rule_tag, "R2");
+  done(&r);
+  /* A disqualifying comorbidity at 60 gives the same setting (kb/definitions.yaml). */
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[\"heart_failure\"],\"lines\":[]}", MM_JURIS_EU);
+  expect_status(opt(&r, "VMP"), MM_TRUE);
+  done(&r);
+}
+
+/* R3 (first relapse, lenalidomide-refractory): PVD, DaraVD, KD (+/- Dara/Isa)
+ * eligible; the R4 triplets not eligible because of `not refractory(lenalidomide)`;
+ * overlay (therapy.md 3.4): BVd, BPd (lenalidomide-exposed), SVd, and Tec-Dara
+ * (US only: review). */
+static void test_evaluate__first_relapse_lenalidomide_refractory(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN);
+  expect_guideline_list(&r, "PVd/algorithm Dara-Vd/algorithm Kd/algorithm Dara-Kd/algorithm Isa-Kd/algorithm "
+                            "Dara-Rd/algorithm KRd/algorithm Elo-Rd/algorithm IRd/algorithm "
+                            "BVd/overlay BPd/overlay SVd/overlay Tec-Dara/overlay");
+  const char *r3[] = {"PVd", "Dara-Vd", "Kd", "Dara-Kd", "Isa-Kd"};
+  for (size_t i = 0; i < 5; i++) {
+    const mm_option_result *o = opt_g(&r, r3[i], "algorithm");
+    expect_status(o, MM_TRUE);
+    assert_string_equal(o->opt->rule_tag, "R3");
+    assert_int_equal(crit(o, "lenalidomide_refractory")->result, MM_TRUE);
+  }
+  const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
+  for (size_t i = 0; i < 4; i++) {
+    const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
+    expect_fails(o, "not_lenalidomide_refractory");
+    assert_string_equal(mm_rule_source(crit(o, "not_lenalidomide_refractory")->crit->rule),
+                        "not refractory(lenalidomide)");
+    assert_int_equal(crit(o, "setting")->result, MM_TRUE);
+  }
+  expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
+  expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
+  expect_status(opt_g(&r, "SVd", "overlay"), MM_TRUE);
+  expect_unknown_on(opt_g(&r, "Tec-Dara", "overlay"), "eu_decision_pending");
+  done(&r);
+}
+
+/* R4 (first relapse, not lenalidomide-refractory): DaraRD, KRD, EloRD, IRD
+ * eligible; the R3 regimens not eligible on `refractory(lenalidomide)`. The
+ * overlay's BPd still needs lenalidomide exposure only (Blenrep EU). */
+static void test_evaluate__first_relapse_not_lenalidomide_refractory(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_NOMAINT);
+  assert_string_equal(r.f->values[mm_kb_fact_slot(kb, "setting")].str, "first_relapse");
+  const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
+  for (size_t i = 0; i < 4; i++) {
+    const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
+    expect_status(o, MM_TRUE);
+    assert_string_equal(o->opt->rule_tag, "R4");
+  }
+  const char *r3[] = {"PVd", "Dara-Vd", "Kd", "Dara-Kd", "Isa-Kd"};
+  for (size_t i = 0; i < 5; i++) expect_fails(opt_g(&r, r3[i], "algorithm"), "lenalidomide_refractory");
+  expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
+  done(&r);
+}
+
+/* BPd at first relapse (overlay, Blenrep EU: after >= 1 prior therapy
+ * including lenalidomide): with Dara-VTd as the only prior line, no. */
+static void test_evaluate__first_relapse_bpd_needs_lenalidomide_exposure(void **s) {
+  (void)s;
+  run r;
+  eu(&r, "{\"regimen\":\"Dara-VTd\",\"start\":\"2020-01-10\",\"end\":\"2020-05-01\",\"asct\":\"2020-06-15\","
+         "\"best_response\":\"CR\",\"progression\":\"2023-01-10\"}");
+  expect_fails(opt_g(&r, "BPd", "overlay"), "lenalidomide_exposed");
+  expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
+  /* The approved therapy: BVd decides; BPd's own indication fails on lenalidomide. */
+  const mm_option_result *b = opt(&r, "belantamab");
+  expect_status(b, MM_TRUE);
+  expect_indication(b, "eu_bvd");
+  const char *failing;
+  assert_int_equal(indication_value(&r, "belantamab", "eu_bpd", &failing), MM_FALSE);
+  assert_string_equal(failing, "lenalidomide_exposed");
+  done(&r);
+  eu(&r, L_VRD_ASCT_LEN);
+  assert_int_equal(indication_value(&r, "belantamab", "eu_bpd", &failing), MM_TRUE);
+  done(&r);
+}
+
+/* R5 (second relapse and later): K- and P-based triplets with antibodies,
+ * selinexor, belantamab; the deck adds no condition. Overlay: Tec-Dara (review). */
+static void test_evaluate__second_relapse_or_later(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_2);
+  expect_guideline_list(&r, "Dara-Kd/algorithm Isa-Kd/algorithm Dara-Pd/algorithm Isa-Pd/algorithm "
+                            "Elo-Pd/algorithm SVd/algorithm Sd/algorithm BVd/algorithm BPd/algorithm "
+                            "Tec-Dara/overlay");
+  expect_all_guideline(&r, "algorithm", MM_TRUE);
+  assert_string_equal(opt(&r, "Sd")->opt->rule_tag, "R5");
+  expect_unknown_on(opt_g(&r, "Tec-Dara", "overlay"), "eu_decision_pending");
+  done(&r);
+}
+
+/* On treatment: the algorithm lists nothing for a running line. */
+static void test_evaluate__on_treatment_lists_no_guideline_regimen(void **s) {
+  (void)s;
+  run r;
+  eu(&r, "{\"regimen\":\"Dara-VRd\",\"start\":\"2026-06-01\"}");
+  assert_string_equal(r.f->values[mm_kb_fact_slot(kb, "setting")].str, "on_treatment");
+  expect_guideline_list(&r, "");
+  done(&r);
+}
+
+/* Setting unknown (the last line's outcome is not recorded): every entry is
+ * listed as unknown with the input that decides it, except the R4 triplets,
+ * which the lenalidomide refractoriness excludes whatever the setting. */
+static void test_evaluate__unknown_setting_names_the_missing_input(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_NO_OUTCOME);
+  const mm_option_result *o = opt(&r, "Dara-VTd");
+  expect_unknown_on(o, "setting");
+  assert_true(missing_has(&r, crit(o, "setting"), "lines[2].progression"));
+  expect_unknown_on(opt_g(&r, "Sd", "algorithm"), "setting");
+  expect_fails(opt(&r, "KRd"), "not_lenalidomide_refractory");
+  done(&r);
+}
+
+/* ======================= approved therapies (kb/therapies) ======================= */
+
+/* Teclistamab, elranatamab, talquetamab, linvoseltamab (EU SmPC 4.1, therapy.md
+ * 4.2): >= 3 prior therapies incl. an IMiD, a PI and an anti-CD38, and
+ * progression on the last therapy. 3 lines: eligible; 2 lines: not, on
+ * prior_lines_ge_3 only. */
+static void test_evaluate__bispecifics_eu_three_vs_two_prior_lines(void **s) {
+  (void)s;
+  const char *ids[] = {"teclistamab", "elranatamab", "talquetamab", "linvoseltamab"};
+  run r;
+  eu(&r, TCE_3);
+  for (size_t i = 0; i < 4; i++) {
+    const mm_option_result *o = opt(&r, ids[i]);
+    expect_status(o, MM_TRUE);
+    expect_indication(o, "eu_monotherapy");
+    assert_string_equal(o->opt->group, "bispecific");
+  }
+  done(&r);
+  eu(&r, TCE_2);
+  for (size_t i = 0; i < 4; i++) expect_fails(opt(&r, ids[i]), "prior_lines_ge_3");
+  done(&r);
+}
+
+/* EU "progression on the last therapy" (therapy.md section 0, patient-safety
+ * flag): progression 92 days after the last dose of the last line is relapse,
+ * not refractoriness, and does not match the CAR-T and bispecific labels.
+ * Melflufen's label says "on or after" (Pepaxti SmPC 4.1): still eligible. */
+static void test_evaluate__progression_after_the_last_line_is_not_on_it(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD);
+  const char *ids[] = {"teclistamab", "elranatamab", "talquetamab", "linvoseltamab", "ide-cel"};
+  for (size_t i = 0; i < 5; i++) expect_fails(opt(&r, ids[i]), "progression_on_last");
+  assert_int_equal(crit(opt(&r, "melflufen"), "progression_on_or_after_last")->result, MM_TRUE);
+  done(&r);
+}
+
+/* Ide-cel EU (Abecma SmPC 4.1 since March 2024, therapy.md 4.1): >= 2 prior
+ * therapies, triple-class exposed, progression on the last. Triple-class
+ * exposure in one line (Dara-VRd + ASCT + lenalidomide) is not enough. */
+static void test_evaluate__ide_cel_eu_two_vs_one_prior_line(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_2);
+  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  expect_indication(opt(&r, "ide-cel"), "eu_two_prior");
+  done(&r);
+  eu(&r, "{\"regimen\":\"Dara-VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\","
+         "\"maintenance\":{\"drugs\":[\"lenalidomide\"],\"start\":\"2019-09-01\",\"end\":\"2021-03-01\"},"
+         "\"best_response\":\"VGPR\",\"progression\":\"2021-03-01\"}");
+  assert_true(r.f->values[mm_kb_fact_slot(kb, "triple_class_exposed")].b);
+  expect_fails(opt(&r, "ide-cel"), "prior_lines_ge_2");
+  done(&r);
+}
+
+/* Cilta-cel EU (Carvykti, EC April 2024, therapy.md 4.1): >= 1 prior therapy
+ * incl. an IMiD and a PI, progression on the last, refractory to lenalidomide. */
+static void test_evaluate__cilta_cel_with_and_without_lenalidomide_refractoriness(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN);
+  expect_status(opt(&r, "cilta-cel"), MM_TRUE);
+  expect_indication(opt(&r, "cilta-cel"), "eu_one_prior_len_refractory");
+  done(&r);
+  /* Lenalidomide stopped two years before progression; then Kd, progression on it. */
+  eu(&r, L_VRD_ASCT_NOMAINT ",{\"regimen\":\"Kd\",\"start\":\"2021-04-01\",\"end\":\"2022-09-01\","
+         "\"best_response\":\"PR\",\"progression\":\"2022-09-01\"}");
+  expect_fails(opt(&r, "cilta-cel"), "lenalidomide_refractory");
+  done(&r);
+}
+
+/* Talquetamab after anti-BCMA therapy (deck: "also after anti-BCMA"; the EU
+ * label, Talvey SmPC 4.1, does not exclude it): 4 lines, the last teclistamab
+ * with progression on it. */
+static void test_evaluate__talquetamab_after_anti_bcma(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_3 "," L_TEC);
+  assert_true(r.f->values[mm_kb_fact_slot(kb, "anti_bcma_exposed")].b);
+  assert_true(r.f->values[mm_kb_fact_slot(kb, "anti_bcma_refractory")].b);
+  expect_status(opt(&r, "talquetamab"), MM_TRUE);
+  /* MajesTEC-3 (kb/trials/NCT05083169.yaml) excludes prior BCMA therapy. */
+  assert_int_equal(crit(trial(&r, "NCT05083169"), "prior_anti_bcma")->result, MM_FALSE);
+  expect_status(trial(&r, "NCT05083169"), MM_FALSE);
+  done(&r);
+}
+
+/* Melflufen EU (Pepaxti SmPC 4.1, 2022 wording, therapy.md 4.3): with a prior
+ * ASCT, time to progression at least 3 years from it. ASCT 2019-06-15:
+ * progression 2022-06-14 is 35 whole months, 2022-06-15 is 36. */
+static void melflufen_record(run *r, const char *first_progression) {
+  char lines[2048];
+  snprintf(lines, sizeof lines,
+           "{\"regimen\":\"VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\","
+           "\"maintenance\":{\"drugs\":[\"lenalidomide\"],\"start\":\"2019-09-01\",\"end\":\"%s\"},"
+           "\"best_response\":\"CR\",\"progression\":\"%s\"},"
+           "{\"regimen\":\"Dara-Kd\",\"start\":\"2022-07-01\",\"end\":\"2023-09-01\",\"best_response\":\"PR\",\"progression\":\"2023-09-01\"},"
+           "{\"regimen\":\"PVd\",\"start\":\"2023-10-01\",\"end\":\"2024-06-01\",\"best_response\":\"PR\",\"progression\":\"2024-06-01\"}",
+           first_progression, first_progression);
+  eu(r, lines);
+}
+
+static void test_evaluate__melflufen_asct_to_progression_35_vs_36_months(void **s) {
+  (void)s;
+  run r;
+  melflufen_record(&r, "2022-06-15");
+  assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_to_progression_months")].num, 36);
+  expect_status(opt(&r, "melflufen"), MM_TRUE);
+  expect_indication(opt(&r, "melflufen"), "eu_2022");
+  done(&r);
+  melflufen_record(&r, "2022-06-14");
+  assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_to_progression_months")].num, 35);
+  expect_fails(opt(&r, "melflufen"), "ttp_after_asct_ge_36_months");
+  done(&r);
+}
+
+/* Melflufen with two ASCTs: the label does not say which transplant the 3
+ * years count from (therapy.md 4.3 ambiguity); the `review:` criterion
+ * single_asct is false, but the option is unknown, never not_eligible. */
+static void test_evaluate__review_criterion_never_gives_not_eligible(void **s) {
+  (void)s;
+  run r;
+  eu(&r, "{\"regimen\":\"VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\","
+         "\"best_response\":\"CR\",\"progression\":\"2021-03-01\"},"
+         "{\"regimen\":\"Dara-Kd\",\"start\":\"2021-04-01\",\"end\":\"2021-10-01\",\"asct\":\"2021-11-15\","
+         "\"maintenance\":{\"drugs\":[\"daratumumab\"],\"start\":\"2022-01-10\",\"end\":\"2022-09-01\"},"
+         "\"best_response\":\"PR\",\"progression\":\"2022-09-01\"},"
+         "{\"regimen\":\"PVd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\",\"best_response\":\"SD\",\"progression\":\"2024-03-01\"},"
+         "{\"regimen\":\"Rd\",\"start\":\"2024-04-01\",\"end\":\"2025-01-01\",\"best_response\":\"SD\",\"progression\":\"2025-01-01\"}");
+  assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_count")].num, 2);
+  const mm_option_result *o = opt(&r, "melflufen");
+  const mm_criterion_result *c = crit(o, "single_asct");
+  assert_true(c->crit->has_review);
+  assert_int_equal(c->rule_value, MM_FALSE);
+  assert_int_equal(c->result, MM_UNKNOWN);
+  expect_unknown_on(o, "single_asct");
+  done(&r);
+}
+
+/* Selinexor-dexamethasone EU (Nexpovio SmPC 4.1, therapy.md 4.3): >= 4 prior
+ * therapies, refractory to 2 PIs, 2 IMiDs and an anti-CD38, progression on
+ * the last: penta-refractory vs refractory to carfilzomib only among PIs. */
+static void test_evaluate__selinexor_dex_penta_refractory_vs_not(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_4);
+  assert_true(r.f->values[mm_kb_fact_slot(kb, "penta_refractory")].b);
+  expect_status(opt(&r, "selinexor-dex"), MM_TRUE);
+  expect_indication(opt(&r, "selinexor-dex"), "eu_sd");
+  done(&r);
+  /* Isa-Pd instead of PVd as third line: bortezomib never refractory. */
+  eu(&r, L_VRD_ASCT_LEN "," L_DKD ",{\"regimen\":\"Isa-Pd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\","
+         "\"best_response\":\"PR\",\"progression\":\"2024-03-01\"}," L_PCD);
+  assert_false(r.f->values[mm_kb_fact_slot(kb, "penta_refractory")].b);
+  expect_fails(opt(&r, "selinexor-dex"), "two_pi_refractory");
+  done(&r);
+  /* Penta-refractory after 3 lines: not yet. */
+  eu(&r, TCE_3);
+  expect_fails(opt(&r, "selinexor-dex"), "prior_lines_ge_4");
+  done(&r);
+}
+
+/* Selinexor-bortezomib EU (Nexpovio SmPC 4.1): >= 1 prior therapy. */
+static void test_evaluate__selinexor_bortezomib_one_prior_line(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN);
+  expect_status(opt(&r, "selinexor-bortezomib"), MM_TRUE);
+  done(&r);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
+  expect_fails(opt(&r, "selinexor-bortezomib"), "prior_lines_ge_1");
+  expect_fails(opt(&r, "belantamab"), "prior_lines_ge_1");
+  done(&r);
+}
+
+/* The relapse combinations (therapy.md 4.4): >= 1 prior therapy for Kd, KRd,
+ * DVd, DKd, DRd, Isa-Kd, ERd, IRd, Rd, PVd (incl. lenalidomide); Isa-Pd,
+ * Elo-Pd and Pd need >= 2 prior therapies and progression on the last. */
+static void test_evaluate__relapse_combinations(void **s) {
+  (void)s;
+  const char *one[] = {"carfilzomib-dex", "carfilzomib-lenalidomide", "daratumumab-bortezomib",
+                       "daratumumab-carfilzomib", "daratumumab-lenalidomide", "isatuximab-carfilzomib",
+                       "elotuzumab-lenalidomide", "ixazomib-lenalidomide", "lenalidomide-dex",
+                       "pomalidomide-bortezomib", "daratumumab-pomalidomide"};
+  const char *two[] = {"isatuximab-pomalidomide", "elotuzumab-pomalidomide", "pomalidomide-dex"};
+  run r;
+  eu(&r, L_VRD_ASCT_LEN);
+  for (size_t i = 0; i < sizeof one / sizeof *one; i++) expect_status(opt(&r, one[i]), MM_TRUE);
+  for (size_t i = 0; i < 3; i++) expect_fails(opt(&r, two[i]), "prior_lines_ge_2");
+  done(&r);
+  eu(&r, TCE_2);
+  for (size_t i = 0; i < 3; i++) expect_status(opt(&r, two[i]), MM_TRUE);
+  done(&r);
+  /* PVd (Imnovid SmPC 4.1): the prior regimen must include lenalidomide. */
+  eu(&r, "{\"regimen\":\"Dara-VTd\",\"start\":\"2020-01-10\",\"end\":\"2020-05-01\",\"asct\":\"2020-06-15\","
+         "\"best_response\":\"CR\",\"progression\":\"2023-01-10\"}");
+  expect_fails(opt(&r, "pomalidomide-bortezomib"), "lenalidomide_exposed");
+  expect_fails(opt(&r, "daratumumab-pomalidomide"), "lenalidomide_exposed dpd_limbs");
+  done(&r);
+}
+
+/* DPd EU (Darzalex SmPC 4.1): one prior therapy with lenalidomide-refractory
+ * disease, or >= 2 with progression on or after the last. One line without
+ * lenalidomide refractoriness: not eligible. */
+static void test_evaluate__dpd_one_line_needs_lenalidomide_refractoriness(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_NOMAINT);
+  expect_fails(opt(&r, "daratumumab-pomalidomide"), "dpd_limbs");
+  done(&r);
+}
+
+/* US labels (therapy.md 4.2): teclistamab monotherapy needs >= 4 prior lines;
+ * since 2026-03-06 Tec-Dara (>= 1 prior line incl. a PI and an IMiD) is also a
+ * US indication of the teclistamab option. */
+static void test_evaluate__teclistamab_us_four_prior_lines(void **s) {
+  (void)s;
+  run r;
+  evaluate_lines(&r, "2026-03-05", TCE_3, MM_JURIS_US);
+  expect_fails(opt(&r, "teclistamab"), "prior_lines_ge_4");
+  expect_indication(opt(&r, "teclistamab"), "us_monotherapy");
+  expect_fails(opt(&r, "elranatamab"), "prior_lines_ge_4");
+  expect_fails(opt(&r, "talquetamab"), "prior_lines_ge_4");
+  expect_fails(opt(&r, "linvoseltamab"), "prior_lines_ge_4");
+  done(&r);
+  evaluate_lines(&r, "2026-03-06", TCE_3, MM_JURIS_US);
+  expect_status(opt(&r, "teclistamab"), MM_TRUE);
+  expect_indication(opt(&r, "teclistamab"), "us_with_daratumumab");
+  done(&r);
+  evaluate_lines(&r, "2026-03-05", TCE_4, MM_JURIS_US);
+  expect_status(opt(&r, "teclistamab"), MM_TRUE);
+  expect_indication(opt(&r, "teclistamab"), "us_monotherapy");
+  expect_status(opt(&r, "elranatamab"), MM_TRUE);
+  done(&r);
+}
+
+/* US labels say "relapsed or refractory": progression long after the last
+ * line still matches (ide-cel US, >= 2 prior lines), unlike the EU label. */
+static void test_evaluate__us_relapsed_or_refractory_vs_eu_progression_on_last(void **s) {
+  (void)s;
+  run r;
+  evaluate_lines(&r, "2026-11-25", L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD, MM_JURIS_US);
+  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  expect_indication(opt(&r, "ide-cel"), "us_two_prior_lines");
+  done(&r);
+  /* Belantamab US (FDA 2025-10-23): BVd after >= 2 prior lines; EU after 1. */
+  evaluate_lines(&r, "2026-11-25", L_VRD_ASCT_LEN, MM_JURIS_US);
+  expect_fails(opt(&r, "belantamab"), "prior_lines_ge_2");
+  done(&r);
+}
+
+/* An indication counts only from its approval date (docs/kb-options.md):
+ * linvoseltamab EU 2025-05-31, belantamab EU 2025-07-24 (kb/therapies). */
+static void test_evaluate__indication_approved_after_as_of_does_not_count(void **s) {
+  (void)s;
+  run r;
+  evaluate_lines(&r, "2025-05-30", TCE_3, MM_JURIS_EU);
+  const mm_option_result *o = opt(&r, "linvoseltamab");
+  expect_status(o, MM_FALSE);
+  assert_null(o->indication);
+  assert_non_null(o->note);
+  assert_non_null(strstr(o->note, "granted on or before"));
+  expect_status(opt(&r, "teclistamab"), MM_TRUE); /* EU 2022 */
+  done(&r);
+  evaluate_lines(&r, "2025-05-31", TCE_3, MM_JURIS_EU);
+  expect_status(opt(&r, "linvoseltamab"), MM_TRUE);
+  done(&r);
+  evaluate_lines(&r, "2025-07-23", L_VRD_ASCT_LEN, MM_JURIS_EU);
+  expect_status(opt(&r, "belantamab"), MM_FALSE);
+  assert_null(opt(&r, "belantamab")->indication);
+  done(&r);
+  evaluate_lines(&r, "2025-07-24", L_VRD_ASCT_LEN, MM_JURIS_EU);
+  expect_status(opt(&r, "belantamab"), MM_TRUE);
+  done(&r);
+}
+
+/* Missing data gives unknown, never not_eligible, and names the input: the
+ * last line ended with no outcome (progression on it unknown), and no age. */
+static void test_evaluate__missing_data_gives_unknown_with_the_input(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_NO_OUTCOME);
+  const char *ids[] = {"teclistamab", "elranatamab", "talquetamab", "linvoseltamab", "ide-cel"};
+  for (size_t i = 0; i < 5; i++) {
+    const mm_option_result *o = opt(&r, ids[i]);
+    expect_unknown_on(o, "progression_on_last");
+    assert_true(missing_has(&r, crit(o, "progression_on_last"), "lines[2].progression"));
+  }
+  done(&r);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[" TCE_3 "]}", MM_JURIS_EU);
+  const mm_option_result *o = opt(&r, "teclistamab");
+  expect_unknown_on(o, "adult");
+  assert_true(missing_has(&r, crit(o, "adult"), "birth_date"));
+  done(&r);
+}
+
+/* A record with only an id: no option is not_eligible (unknown everywhere). */
+static void test_evaluate__only_an_id_is_never_not_eligible(void **s) {
+  (void)s;
+  run r;
+  evaluate_json(&r, "{\"id\":\"ONLY-ID\",\"as_of\":\"2026-11-25\"}", MM_JURIS_EU);
+  assert_true(r.ev->n_options > 0);
+  for (size_t i = 0; i < r.ev->n_options; i++) expect_status(&r.ev->options[i], MM_UNKNOWN);
+  for (size_t i = 0; i < r.ev->n_trials; i++) expect_status(&r.ev->trials[i], MM_UNKNOWN);
+  done(&r);
+}
+
+/* The criterion rules are the kb's, read at load time: the teclistamab EU
+ * threshold is `prior_lines >= 3` in kb/therapies/teclistamab.yaml. */
+static void test_evaluate__criteria_come_from_the_kb(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_2);
+  const mm_criterion_result *c = crit(opt(&r, "teclistamab"), "prior_lines_ge_3");
+  assert_string_equal(mm_rule_source(c->crit->rule), "prior_lines >= 3");
+  assert_non_null(strstr(opt(&r, "teclistamab")->opt->prov.file, "teclistamab.yaml"));
+  done(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_evaluate__newly_diagnosed_transplant_eligible),
+      cmocka_unit_test(test_evaluate__newly_diagnosed_transplant_ineligible),
+      cmocka_unit_test(test_evaluate__first_relapse_lenalidomide_refractory),
+      cmocka_unit_test(test_evaluate__first_relapse_not_lenalidomide_refractory),
+      cmocka_unit_test(test_evaluate__first_relapse_bpd_needs_lenalidomide_exposure),
+      cmocka_unit_test(test_evaluate__second_relapse_or_later),
+      cmocka_unit_test(test_evaluate__on_treatment_lists_no_guideline_regimen),
+      cmocka_unit_test(test_evaluate__unknown_setting_names_the_missing_input),
+      cmocka_unit_test(test_evaluate__bispecifics_eu_three_vs_two_prior_lines),
+      cmocka_unit_test(test_evaluate__progression_after_the_last_line_is_not_on_it),
+      cmocka_unit_test(test_evaluate__ide_cel_eu_two_vs_one_prior_line),
+      cmocka_unit_test(test_evaluate__cilta_cel_with_and_without_lenalidomide_refractoriness),
+      cmocka_unit_test(test_evaluate__talquetamab_after_anti_bcma),
+      cmocka_unit_test(test_evaluate__melflufen_asct_to_progression_35_vs_36_months),
+      cmocka_unit_test(test_evaluate__review_criterion_never_gives_not_eligible),
+      cmocka_unit_test(test_evaluate__selinexor_dex_penta_refractory_vs_not),
+      cmocka_unit_test(test_evaluate__selinexor_bortezomib_one_prior_line),
+      cmocka_unit_test(test_evaluate__relapse_combinations),
+      cmocka_unit_test(test_evaluate__dpd_one_line_needs_lenalidomide_refractoriness),
+      cmocka_unit_test(test_evaluate__teclistamab_us_four_prior_lines),
+      cmocka_unit_test(test_evaluate__us_relapsed_or_refractory_vs_eu_progression_on_last),
+      cmocka_unit_test(test_evaluate__indication_approved_after_as_of_does_not_count),
+      cmocka_unit_test(test_evaluate__missing_data_gives_unknown_with_the_input),
+      cmocka_unit_test(test_evaluate__only_an_id_is_never_not_eligible),
+      cmocka_unit_test(test_evaluate__criteria_come_from_the_kb),
+  };
+  return cmocka_run_group_tests_name("evaluate", tests, setup, teardown);
+}
