@@ -158,6 +158,18 @@ const mm_yaml *mm_kbr_seq(mm_kb_reader *r, const mm_yaml *map, const char *key,
   return v;
 }
 
+static mm_verification read_verification(mm_kb_reader *r, const mm_yaml *map,
+                                         mm_verification dflt) {
+  const char *v = mm_kbr_string(r, map, "verification", false);
+  if (!v) return dflt;
+  if (strcmp(v, "verified") == 0) return MM_VERIFIED;
+  if (strcmp(v, "secondary") == 0) return MM_SECONDARY;
+  if (strcmp(v, "unverified") == 0) return MM_UNVERIFIED;
+  mm_kbr_error(r, mm_yaml_get(map, "verification"),
+               "'verification' must be verified, secondary or unverified, got '%s'", v);
+  return dflt;
+}
+
 void mm_kbr_provenance(mm_kb_reader *r, const mm_yaml *map, mm_provenance *out) {
   memset(out, 0, sizeof *out);
   out->file = map ? map->file : NULL;
@@ -167,16 +179,7 @@ void mm_kbr_provenance(mm_kb_reader *r, const mm_yaml *map, mm_provenance *out) 
     mm_kbr_error(r, mm_yaml_get(map, "sources"), "'sources' must name at least one source");
   out->updated = mm_kbr_date(r, map, "updated", true);
   out->reviewed = mm_kbr_date(r, map, "reviewed", true);
-  const char *v = mm_kbr_string(r, map, "verification", false);
-  out->verification = MM_VERIFIED;
-  if (v) {
-    if (strcmp(v, "verified") == 0) out->verification = MM_VERIFIED;
-    else if (strcmp(v, "secondary") == 0) out->verification = MM_SECONDARY;
-    else if (strcmp(v, "unverified") == 0) out->verification = MM_UNVERIFIED;
-    else
-      mm_kbr_error(r, mm_yaml_get(map, "verification"),
-                   "'verification' must be verified, secondary or unverified, got '%s'", v);
-  }
+  out->verification = read_verification(r, map, MM_VERIFIED);
 }
 
 void mm_kbr_provenance_inherit(mm_kb_reader *r, const mm_yaml *map, const mm_provenance *parent,
@@ -191,14 +194,5 @@ void mm_kbr_provenance_inherit(mm_kb_reader *r, const mm_yaml *map, const mm_pro
   }
   out->updated = mm_yaml_get(map, "updated") ? mm_kbr_date(r, map, "updated", true) : parent->updated;
   out->reviewed = mm_yaml_get(map, "reviewed") ? mm_kbr_date(r, map, "reviewed", true) : parent->reviewed;
-  out->verification = parent->verification;
-  const char *v = mm_kbr_string(r, map, "verification", false);
-  if (v) {
-    if (strcmp(v, "verified") == 0) out->verification = MM_VERIFIED;
-    else if (strcmp(v, "secondary") == 0) out->verification = MM_SECONDARY;
-    else if (strcmp(v, "unverified") == 0) out->verification = MM_UNVERIFIED;
-    else
-      mm_kbr_error(r, mm_yaml_get(map, "verification"),
-                   "'verification' must be verified, secondary or unverified, got '%s'", v);
-  }
+  out->verification = read_verification(r, map, parent->verification);
 }
