@@ -40,6 +40,27 @@ static char *read_doc(void) {
 
 static const char *tvs(mm_tv t) { return t == MM_TRUE ? "true" : t == MM_FALSE ? "false" : "unknown"; }
 
+/* Applies a facts: line ("name=value name=value ..."); strings it keeps
+ * are copied into a. 0, or prints the bad pair and returns -1. */
+static int apply_facts(mm_arena *a, const char *line, mm_value *facts, int docline) {
+  char *fl = mm_arena_strdup(a, line);
+  assert_non_null(fl);
+  char *p = fl;
+  for (;;) {
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) return 0;
+    char *tok = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    if (*p) *p++ = '\0';
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", tok);
+    if (trn_assign(facts, tok) != 0) {
+      printf("%s:%d: bad fact '%s'\n", DOC, docline, copy);
+      return -1;
+    }
+  }
+}
+
 /* Runs one example; returns 0 or prints why and returns -1. */
 static int run_example(const block *bl) {
   mm_arena arena;
@@ -80,13 +101,7 @@ static int run_example(const block *bl) {
       vals = mm_arena_alloc(&arena, (size_t)trn_nslots() * sizeof *vals);
       assert_non_null(vals);
       trn_facts_init(vals);
-      char *fl = mm_arena_strdup(&arena, bl->facts);
-      for (char *save = NULL, *tok = strtok_r(fl, " \t", &save); tok;
-           tok = strtok_r(NULL, " \t", &save))
-        if (trn_assign(vals, tok) != 0) {
-          printf("%s:%d: bad fact\n", DOC, bl->line);
-          goto out;
-        }
+      if (apply_facts(&arena, bl->facts, vals, bl->line) != 0) goto out;
     }
     mm_strbuf got;
     mm_strbuf_init(&got, 0);
@@ -122,16 +137,7 @@ static int run_example(const block *bl) {
   mm_value *facts = mm_arena_alloc(&arena, (size_t)trn_nslots() * sizeof *facts);
   assert_non_null(facts);
   trn_facts_init(facts);
-  char *fl = mm_arena_strdup(&arena, bl->facts ? bl->facts : "");
-  for (char *save = NULL, *tok = strtok_r(fl, " \t", &save); tok;
-       tok = strtok_r(NULL, " \t", &save)) {
-    char copy[128];
-    snprintf(copy, sizeof copy, "%s", tok);
-    if (trn_assign(facts, tok) != 0) {
-      printf("%s:%d: bad fact '%s'\n", DOC, bl->line, copy);
-      goto out;
-    }
-  }
+  if (apply_facts(&arena, bl->facts ? bl->facts : "", facts, bl->line) != 0) goto out;
   mm_rule_trace tr;
   mm_tv got = mm_rule_eval(r, facts, &tr);
   mm_tv fast = mm_rule_eval(r, facts, NULL);
@@ -171,7 +177,6 @@ static void test_doc_examples(void **state) {
   int n_examples = 0, n_errors = 0, n_dumps = 0, failures = 0, lineno = 0;
   block bl;
   bool in_block = false;
-  /* walk lines by hand: strtok_r would skip empty ones */
   for (char *line = doc; line && *line;) {
     char *nl = strchr(line, '\n');
     if (nl) *nl = '\0';
