@@ -33,6 +33,7 @@ typedef struct compiler {
   int slots[MM_RULE_MAX_REFS];
   mm_type types[MM_RULE_MAX_REFS];
   const char *ref_names[MM_RULE_MAX_REFS];
+  const char *const *values[MM_RULE_MAX_REFS]; /* allowed values, or NULL */
   int n_refs;
   cache_entry *cache;
   size_t n_cache, cap_cache;
@@ -208,31 +209,18 @@ static int resolve(compiler *c, const mm_rule_node *x) {
     ref = c->n_refs++;
     c->slots[ref] = info.slot;
     c->types[ref] = info.type;
+    c->values[ref] = info.type == MM_TYPE_STRING ? info.values : NULL;
     c->ref_names[ref] = text;
   }
   if (!reserve(c, (void **)&c->cache, c->n_cache, &c->cap_cache, sizeof *c->cache)) return -1;
   c->cache[c->n_cache++] = (cache_entry){text, ref};
-  /* allowed values are looked up again when a literal needs them */
   return ref;
-}
-
-/* The allowed values of a string fact, or NULL. Resolved again (cheap and
- * rare: only for string literals compared with a fact). */
-static const char *const *allowed_values(compiler *c, const mm_rule_node *x) {
-  mm_rule_name_info info = {.slot = -1};
-  const mm_rule_names *nm = c->names;
-  char why[8];
-  int rc = x->kind == N_NAME
-               ? (nm->resolve ? nm->resolve(nm->payload, x->str, &info) : -1)
-               : (nm->resolve_call ? nm->resolve_call(nm->payload, x->str, x->arg, &info,
-                                                      why, sizeof why)
-                                   : -1);
-  return rc == 0 ? info.values : NULL;
 }
 
 /* Checks string literal lit against the allowed values of fact node f. */
 static void check_value(compiler *c, const mm_rule_node *f, const mm_rule_node *lit) {
-  const char *const *vals = allowed_values(c, f);
+  int ref = resolve(c, f); /* cached: the operand was resolved already */
+  const char *const *vals = ref < 0 ? NULL : c->values[ref];
   if (!vals) return;
   for (size_t i = 0; vals[i]; i++)
     if (strcmp(vals[i], lit->str) == 0) return;
