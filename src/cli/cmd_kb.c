@@ -113,12 +113,27 @@ int mm_cmd_kb(int argc, char **argv) {
     return MM_EXIT_INVALID;
   }
   if (strcmp(sub, "check") == 0) {
-    size_t unverified = 0;
-    for (size_t i = 0; i < kb->n_options; i++)
-      unverified += kb->options[i].prov.verification == MM_UNVERIFIED;
+    size_t unverified = 0, secondary = 0, all = 0;
+#define COUNT(p) (all++, unverified += (p).verification == MM_UNVERIFIED, \
+                  secondary += (p).verification == MM_SECONDARY)
+    for (size_t i = 0; i < kb->n_drugs; i++) COUNT(kb->drugs[i].prov);
+    for (size_t i = 0; i < kb->n_regimens; i++) COUNT(kb->regimens[i].prov);
+    for (size_t i = 0; i < kb->n_labs; i++) COUNT(kb->labs[i].prov);
+    for (size_t i = 0; i < kb->n_comorbidities; i++) COUNT(kb->comorbidities[i].prov);
+    for (size_t i = 0; i < kb->n_composites; i++) COUNT(kb->composites[i].prov);
+    for (size_t i = 0; i < kb->n_supportive; i++) COUNT(kb->supportive[i].prov);
+    for (size_t i = 0; i < kb->n_options; i++) {
+      const mm_option *o = &kb->options[i];
+      if (o->kind == MM_OPT_GUIDELINE) continue;
+      COUNT(o->prov);
+      for (size_t k = 0; k < o->n_indications; k++) COUNT(o->indications[k].prov);
+    }
+#undef COUNT
     printf("%s: knowledge base %s is valid: %zu drugs, %zu regimens, %zu options and trials, "
-           "%zu supportive-care items (%zu entries marked unverified, shown for clinician review)\n",
-           dir, kb->version, kb->n_drugs, kb->n_regimens, kb->n_options, kb->n_supportive, unverified);
+           "%zu supportive-care items; of %zu sourced entries %zu rest on a secondary source and "
+           "%zu are unverified (shown for clinician review, never a hard rule)\n",
+           dir, kb->version, kb->n_drugs, kb->n_regimens, kb->n_options, kb->n_supportive, all,
+           secondary, unverified);
   } else {
     list(kb, what);
   }

@@ -13,27 +13,32 @@
 #include "evaluate/evaluate.h"
 #include "facts/fact_names.h"
 
+/* unverified: the entry rests on a fact nobody checked against its source,
+ * so, like a criterion marked `review`, it can never exclude a patient. */
 static mm_tv run_criterion(const mm_evaluation *ev, const mm_criterion *c, bool exclusion,
-                           mm_criterion_result *out) {
+                           bool unverified, mm_criterion_result *out) {
   out->crit = c;
   out->exclusion = exclusion;
+  out->unverified = unverified;
   out->rule_value = mm_rule_eval(c->rule, ev->facts->values, ev->opts.explain ? &out->trace : NULL);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
-  if (c->has_review && t == MM_FALSE) t = MM_UNKNOWN;
+  if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
   return t;
 }
 
 static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion *crit,
                           size_t n, const mm_criterion *excl, size_t n_excl,
-                          mm_criterion_result **out, size_t *n_out) {
+                          const mm_provenance *prov, mm_criterion_result **out, size_t *n_out) {
   *out = mm_arena_alloc(arena, (n + n_excl + 1) * sizeof **out);
   *n_out = 0;
   mm_tv all = MM_TRUE;
   if (!*out) return MM_UNKNOWN;
-  for (size_t i = 0; i < n; i++) all = mm_tv_and(all, run_criterion(ev, &crit[i], false, &(*out)[(*n_out)++]));
+  bool unverified = prov->verification == MM_UNVERIFIED;
+  for (size_t i = 0; i < n; i++)
+    all = mm_tv_and(all, run_criterion(ev, &crit[i], false, unverified, &(*out)[(*n_out)++]));
   for (size_t i = 0; i < n_excl; i++)
-    all = mm_tv_and(all, run_criterion(ev, &excl[i], true, &(*out)[(*n_out)++]));
+    all = mm_tv_and(all, run_criterion(ev, &excl[i], true, unverified, &(*out)[(*n_out)++]));
   return all;
 }
 
@@ -58,7 +63,7 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
     if (ind->approved > as_of) continue;
     mm_criterion_result *res;
     size_t n;
-    mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &res, &n);
+    mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &ind->prov, &res, &n);
     if (!any || status_rank(t) > status_rank(r->status)) {
       r->status = t;
       r->indication = ind;
@@ -134,7 +139,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       mm_option_result *r = &ev->trials[ev->n_trials++];
       r->opt = o;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
-                               &r->criteria, &r->n_criteria);
+                               &o->prov, &r->criteria, &r->n_criteria);
       continue;
     }
     if (o->kind == MM_OPT_GUIDELINE) {
@@ -147,8 +152,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       evaluate_therapy(ev, arena, r);
     } else {
       r->implicit_setting = true;
-      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &r->criteria,
-                               &r->n_criteria);
+      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,
+                               &r->criteria, &r->n_criteria);
     }
   }
   set_candidates(ev);

@@ -22,6 +22,7 @@ typedef struct mm_eval_options {
 typedef struct mm_criterion_result {
   const mm_criterion *crit;
   bool exclusion;     /* a trial exclusion: met when its rule is false */
+  bool unverified;    /* its entry is unverified: false counts as unknown */
   mm_tv rule_value;   /* the rule's own value */
   mm_tv result;       /* as it counts: exclusion negated; review false->unknown */
   mm_rule_trace trace;/* filled when explaining */

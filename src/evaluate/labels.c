@@ -43,6 +43,8 @@ static const char *const labels[L_COUNT][2] = {
     [L_NOTE] = {"note", "nota"},
     [L_INDICATION] = {"indication", "indicazione"},
     [L_PRINT] = {"Print", "Stampa"},
+    [L_UNVERIFIED_ENTRY] = {"this entry is not verified against its source: a clinician decides",
+                            "voce non verificata sulla fonte: decide il clinico"},
 };
 
 const char *mm_label_get(mm_label l, const char *lang) {

@@ -54,6 +54,8 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
     mm_strbuf_printf(b, " <span class=\"review\">%s: ", mm_label_get(L_REVIEW, lang));
     mm_strbuf_html(b, mm_text_get(c->crit->review, lang));
     mm_strbuf_puts(b, "</span>");
+  } else if (c->unverified && c->result == MM_UNKNOWN && c->rule_value != MM_UNKNOWN) {
+    mm_strbuf_printf(b, " <span class=\"review\">%s</span>", mm_label_get(L_UNVERIFIED_ENTRY, lang));
   }
   mm_strbuf_puts(b, "</li>");
 }

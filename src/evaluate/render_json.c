@@ -118,6 +118,9 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   if (c->crit->has_review) {
     key(b, &first, "review");
     mm_strbuf_json_string(b, mm_text_get(c->crit->review, lang));
+  } else if (c->unverified) {
+    key(b, &first, "review");
+    mm_strbuf_json_string(b, mm_label_get(L_UNVERIFIED_ENTRY, lang));
   }
   mm_strbuf_putc(b, '}');
 }

@@ -65,6 +65,8 @@ static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   }
   if (c->crit->has_review)
     mm_strbuf_printf(b, " [%s: %s]", mm_label_get(L_REVIEW, lang), mm_text_get(c->crit->review, lang));
+  else if (c->unverified && c->result == MM_UNKNOWN && c->rule_value != MM_UNKNOWN)
+    mm_strbuf_printf(b, " [%s]", mm_label_get(L_UNVERIFIED_ENTRY, lang));
   mm_strbuf_putc(b, '\n');
 }
 
