@@ -31,10 +31,9 @@ static inline __attribute__((always_inline)) mm_tv run(const mm_rule *r,
                                                          const mm_value *facts,
                                                          mm_rule_trace *tr,
                                                          const bool T) {
-  /* The top of the stack lives in a register (top, topm); st/um hold the
-   * values below it, st[0] being a dummy under the first push. Keeping the
-   * top out of memory takes a store-to-load round trip off every step of
-   * an 'and' chain. */
+  /* The top of the stack is kept in locals (top, topm), which the compiler
+   * can hold in registers; st/um hold the values below it, st[0] being a
+   * dummy under the first push. */
   uint8_t st[MM_RULE_STACK + 1];
   uint64_t um[MM_RULE_STACK + 1]; /* unknown sets, only with trace */
   mm_tv top = MM_UNKNOWN;
