@@ -44,7 +44,18 @@ typedef struct screen {
   const char **item_ids;
   const char *const *eval_only;/* for mm_evaluate */
   size_t n_counters;
+  /* Names as JSON strings, made once: the result lines repeat them. */
+  mm_arena names;
+  mm_strbuf *item_json;        /* per item: "\"id\"" */
+  struct crit_name *crit_json; /* open addressing by criterion address */
+  size_t crit_cap;
 } screen;
+
+typedef struct crit_name {
+  const mm_criterion *crit;
+  const char *json;
+  size_t len;
+} crit_name;
 
 typedef struct worker {
   const screen *s;
@@ -180,14 +191,34 @@ static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v)
 /* The reasons of an option's status: the ids of its criteria with that
  * result, or the evaluation's note when no criterion says it (e.g. no
  * indication granted by as_of). */
-static void json_reasons(mm_strbuf *b, const mm_option_result *r) {
+static size_t ptr_hash(const void *p) {
+  uint64_t x = (uint64_t)(uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (size_t)x;
+}
+
+static crit_name *crit_slot(const screen *s, const mm_criterion *c) {
+  size_t i = ptr_hash(c) & (s->crit_cap - 1);
+  while (s->crit_json[i].crit && s->crit_json[i].crit != c) i = (i + 1) & (s->crit_cap - 1);
+  return &s->crit_json[i];
+}
+
+static void json_crit_id(const screen *s, mm_strbuf *b, const mm_criterion *c) {
+  const crit_name *n = s->crit_cap ? crit_slot(s, c) : NULL;
+  if (n && n->crit) mm_strbuf_add(b, n->json, n->len);
+  else mm_strbuf_json_string(b, c->id);
+}
+
+static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *r) {
   mm_strbuf_putc(b, '[');
   bool first = true;
   for (size_t i = 0; i < r->n_criteria; i++) {
     if (r->criteria[i].result != r->status) continue;
     if (!first) mm_strbuf_putc(b, ',');
     first = false;
-    mm_strbuf_json_string(b, r->criteria[i].crit->id);
+    json_crit_id(s, b, r->criteria[i].crit);
   }
   if (first && r->note) mm_strbuf_json_string(b, r->note);
   mm_strbuf_putc(b, ']');
@@ -255,10 +286,10 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
       if (!by[i] || by[i]->status != st) continue;
       if (!first) mm_strbuf_putc(b, ',');
       first = false;
-      mm_strbuf_json_string(b, s->item_ids[i]);
+      mm_strbuf_add(b, s->item_json[i].data, s->item_json[i].len);
       if (st != MM_TRUE) {
         mm_strbuf_putc(b, ':');
-        json_reasons(b, by[i]);
+        json_reasons(s, b, by[i]);
       }
     }
     mm_strbuf_putc(b, o == 0 ? ']' : '}');
@@ -383,6 +414,50 @@ static bool wanted(const char *const *only, const char *id) {
   return false;
 }
 
+static void add_crit_names(screen *s, const mm_criterion *c, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    crit_name *slot = crit_slot(s, &c[i]);
+    if (slot->crit) continue;
+    mm_strbuf t;
+    mm_strbuf_init(&t, 0);
+    mm_strbuf_json_string(&t, c[i].id);
+    slot->json = t.failed ? NULL : mm_arena_strndup(&s->names, t.data, t.len);
+    slot->len = t.len;
+    if (slot->json) slot->crit = &c[i];
+    mm_strbuf_free(&t);
+  }
+}
+
+static int names_setup(screen *s) {
+  const mm_kb *kb = s->kb;
+  mm_arena_init(&s->names, 0);
+  s->item_json = calloc(s->n_items ? s->n_items : 1, sizeof *s->item_json);
+  if (!s->item_json) return -1;
+  for (size_t i = 0; i < s->n_items; i++) {
+    mm_strbuf_init(&s->item_json[i], 0);
+    mm_strbuf_json_string(&s->item_json[i], s->item_ids[i]);
+    if (s->item_json[i].failed) return -1;
+  }
+  if (s->crit) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < kb->n_options; i++) {
+    const mm_option *o = &kb->options[i];
+    n += o->n_criteria + o->n_exclusion;
+    for (size_t k = 0; k < o->n_indications; k++) n += o->indications[k].n_criteria;
+  }
+  for (s->crit_cap = 16; s->crit_cap < 2 * n; s->crit_cap *= 2) continue;
+  s->crit_json = calloc(s->crit_cap, sizeof *s->crit_json);
+  if (!s->crit_json) return -1;
+  for (size_t i = 0; i < kb->n_options; i++) {
+    const mm_option *o = &kb->options[i];
+    add_crit_names(s, o->criteria, o->n_criteria);
+    add_crit_names(s, o->exclusion, o->n_exclusion);
+    for (size_t k = 0; k < o->n_indications; k++)
+      add_crit_names(s, o->indications[k].criteria, o->indications[k].n_criteria);
+  }
+  return s->names.failed ? -1 : 0;
+}
+
 static int setup(screen *s, const mm_screen_options *o) {
   const mm_kb *kb = o->kb;
   s->o = o;
@@ -418,7 +493,7 @@ static int setup(screen *s, const mm_screen_options *o) {
     s->eval_only = o->only;
   }
   s->n_counters = s->k_items + 3 * s->n_items;
-  return 0;
+  return names_setup(s);
 }
 
 static void header(const screen *s, mm_strbuf *b) {
@@ -499,6 +574,10 @@ done:
   free(s.item_of_option);
   free(s.crit_reported);
   free((void *)s.item_ids);
+  for (size_t i = 0; s.item_json && i < s.n_items; i++) mm_strbuf_free(&s.item_json[i]);
+  free(s.item_json);
+  free(s.crit_json);
+  mm_arena_free(&s.names);
   mm_strbuf_free(&b);
   return rc;
 }
