@@ -349,6 +349,41 @@ out:
   return rc;
 }
 
+/* Switches to WAL. Changing the journal mode may answer SQLITE_BUSY without
+ * calling the busy handler (while another process creates the same file), so
+ * retry for up to the busy timeout. The answer row is the mode in force (the
+ * old one when the change could not be made). */
+static int use_wal(sqlite_backend *b) {
+  for (int waited = 0;; waited += 10) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK) {
+      int busy = (sqlite3_errcode(b->db) & 0xff) == SQLITE_BUSY;
+      sqlite3_finalize(st);
+      if (busy && waited < BUSY_TIMEOUT_MS) {
+        sqlite3_sleep(10);
+        continue;
+      }
+      return fail(b, "switching the registry to WAL");
+    }
+    int rc = sqlite3_step(st);
+    const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    bool wal = mode && strcmp(mode, "wal") == 0;
+    sqlite3_finalize(st);
+    if (wal) return MM_REF_OK;
+    /* BUSY, or the old mode answered because the change could not be made. */
+    if (((rc & 0xff) == SQLITE_BUSY || rc == SQLITE_ROW) && waited < BUSY_TIMEOUT_MS) {
+      sqlite3_sleep(10);
+      continue;
+    }
+    if (rc == SQLITE_ROW) {
+      snprintf(b->msg, sizeof b->msg, "switching the registry to WAL: journal mode is '%s'",
+               mode ? mode : "?");
+      return MM_REF_EBACKEND;
+    }
+    return fail(b, "switching the registry to WAL");
+  }
+}
+
 int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err,
                                size_t err_len) {
   *out = NULL;
@@ -368,16 +403,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   sqlite3_busy_timeout(b->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes(b->db, 1);
   rc = exec(b, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
-  /* journal_mode returns a row: the mode now in force. */
-  sqlite3_stmt *st = NULL;
-  if (!rc && sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) != SQLITE_ROW ||
-        strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0)
-      rc = fail(b, "switching the registry to WAL");
-  } else if (!rc) {
-    rc = fail(b, "switching the registry to WAL");
-  }
-  sqlite3_finalize(st);
+  if (!rc) rc = use_wal(b);
   if (!rc) rc = migrate(b);
   struct { sqlite3_stmt **st; const char *sql; } prep[] = {
       {&b->get_ref, "SELECT id, patient, from_center, to_center, target FROM referrals"
