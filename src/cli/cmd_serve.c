@@ -118,6 +118,7 @@ int mm_cmd_serve(int argc, char **argv) {
   char err[512];
   sqlite3 *sdb = NULL;
   int rc = MM_EXIT_OK;
+  mm_jobs *jobs = NULL;
   if (mm_store_open(&sdb, db, err, sizeof err) != 0) {
     fprintf(stderr, "mmpath serve: %s\n", err);
     rc = MM_EXIT_SETUP;
@@ -150,7 +151,12 @@ int mm_cmd_serve(int argc, char **argv) {
   }
   mm_store_close(sdb);
 
-  mm_api api = {kb, scores, ref_kb, db, open_eval, limits};
+  if (mm_jobs_new(&jobs) != 0) {
+    fprintf(stderr, "mmpath serve: out of memory\n");
+    rc = MM_EXIT_INTERNAL;
+    goto done;
+  }
+  mm_api api = {kb, scores, ref_kb, db, open_eval, limits, jobs};
   mm_server_config cfg = {bind, (unsigned)port, limits};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
@@ -179,8 +185,11 @@ int mm_cmd_serve(int argc, char **argv) {
   sigwait(&sigs, &sig);
   fprintf(stderr, "mmpath serve: stopping (signal %d)\n", sig);
   mm_server_stop(srv);
+  mm_jobs_free(jobs); /* waits for streamed screenings to end */
+  jobs = NULL;
 
 done:
+  mm_jobs_free(jobs);
   mm_scores_free(scores);
   mm_ref_kb_free(ref_kb);
   mm_kb_free(kb);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "server/api.h"
 #include "server/store.h"
@@ -74,10 +75,15 @@ bool mm_role_parse(const char *s, mm_role *out) {
 void mm_response_init(mm_response *r, size_t max) {
   memset(r, 0, sizeof *r);
   r->status = 200;
+  r->pipe_fd = -1;
   mm_strbuf_init(&r->body, max);
 }
 
-void mm_response_free(mm_response *r) { mm_strbuf_free(&r->body); }
+void mm_response_free(mm_response *r) {
+  mm_strbuf_free(&r->body);
+  if (r->pipe_fd >= 0) close(r->pipe_fd);
+  r->pipe_fd = -1;
+}
 
 void mm_problem(mm_response *r, int status, const char *slug, const char *title,
                 const char *detail, const mm_kv *errors, size_t n_errors) {

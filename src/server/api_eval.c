@@ -259,5 +259,3 @@ void mm_ep_score(mm_call *c) {
   mm_strbuf_printf(b, ",\"review\":%s}\n", r.review ? "true" : "false");
   mm_api_json_ok(c, 200);
 }
-
-void mm_ep_screen(mm_call *c) { mm_api_not_implemented(c, "screening over HTTP"); }

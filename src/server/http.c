@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "server/server.h"
 
@@ -140,9 +141,18 @@ static int add_header(struct MHD_Response *r, const char *k, const char *v) {
 
 /* Sends out (and frees its body). */
 static enum MHD_Result send_response(struct MHD_Connection *c, mm_response *out,
-                                     bool close) {
+                                     bool close_conn) {
   struct MHD_Response *r;
-  if (out->static_body) {
+  if (out->pipe_fd >= 0 && out->status >= 300) {
+    close(out->pipe_fd);
+    out->pipe_fd = -1;
+  }
+  if (out->pipe_fd >= 0) {
+    r = MHD_create_response_from_pipe(out->pipe_fd); /* MHD closes it */
+    if (!r) close(out->pipe_fd);
+    out->pipe_fd = -1;
+    mm_strbuf_free(&out->body);
+  } else if (out->static_body) {
     r = MHD_create_response_from_buffer(out->static_len, (void *)out->static_body,
                                         MHD_RESPMEM_PERSISTENT);
     mm_strbuf_free(&out->body);
@@ -176,7 +186,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, mm_response *out,
   add_header(r, "WWW-Authenticate", out->www_authenticate);
   add_header(r, "Retry-After", out->retry_after);
   add_header(r, "Location", out->location);
-  if (close) add_header(r, "Connection", "close");
+  if (close_conn) add_header(r, "Connection", "close");
   enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
   MHD_destroy_response(r);
   return ret;

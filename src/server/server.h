@@ -59,6 +59,13 @@ typedef struct mm_principal {
 /* What the endpoints share: read-only while the server runs. */
 struct mm_scores;
 
+/* Background jobs of the API (streamed screening): counted so that the
+ * server's owner can wait for them before freeing the knowledge base. */
+typedef struct mm_jobs mm_jobs;
+int mm_jobs_new(mm_jobs **out);
+/* Waits until no job runs, then frees. NULL is fine. */
+void mm_jobs_free(mm_jobs *j);
+
 typedef struct mm_api {
   const mm_kb *kb;          /* evaluation, facts, kb endpoints */
   const struct mm_scores *scores; /* src/score tables; NULL: scores answer 503 */
@@ -66,6 +73,7 @@ typedef struct mm_api {
   const char *db_path;      /* the SQLite file (referrals, tokens, audit) */
   bool open_evaluate;       /* evaluate/facts/scores/kb without a token */
   mm_server_limits limits;
+  mm_jobs *jobs;            /* NULL: endpoints that stream answer 503 */
 } mm_api;
 
 /* ---- one request and its response (http.c fills / sends them) ---- */
@@ -92,6 +100,8 @@ typedef struct mm_response {
   mm_strbuf body;                 /* owned; sent then freed */
   const unsigned char *static_body; /* when set, sent instead of body */
   size_t static_len;
+  int pipe_fd;                    /* >= 0: the body is streamed from this
+                                     pipe until EOF (http.c closes it) */
   const char *allow;              /* 405: the methods allowed */
   const char *www_authenticate;   /* 401 */
   const char *retry_after;        /* 429, 503 */

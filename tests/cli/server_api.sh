@@ -50,7 +50,7 @@ start_server() { # LOGNAME ARGS...
   cat "$log.err" >&2
   return 1
 }
-start_server main --max-body 65536 --max-per-client 3 --max-connections 6 --idle-timeout 2
+start_server main --max-body 65536 --max-per-client 3 --max-connections 6 --idle-timeout 3
 base=http://127.0.0.1:$port
 ok "serve --port 0 listens on 127.0.0.1:$port"
 
@@ -156,6 +156,37 @@ req POST /api/v1/evaluate "$SPOKE" -H 'Content-Type: application/xml' -d '<x/>'
 problem "evaluate: XML is 415" 415 header.Content-Type
 req POST "/api/v1/facts?lang=en" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
 expect "facts: 2 prior lines, age 68" 200 "d['prior_lines']['value'] == 2 and d['age']['value'] == 68"
+
+# ---- screen: JSON Lines in, one line per record out (streamed), then a summary ----
+{
+  for i in $(seq 1 90); do tr -d '\n' <"$tmp/record.json" | sed "s/BO-0017/BO-$i/"; echo; done
+  echo '{"id":"BAD-1","sex":"maybe"}'
+  echo 'not json'
+} >"$tmp/registry.jsonl"
+[ "$(wc -c <"$tmp/registry.jsonl")" -gt 65536 ] || bad "the registry should be over --max-body"
+req POST "/api/v1/screen?only=teclistamab,ide-cel" "$ANALYST" -H 'Content-Type: application/x-ndjson' \
+  --data-binary @"$tmp/registry.jsonl"
+if [[ $status == 200 && $ctype == application/x-ndjson* ]] && [ "$(wc -l <"$tmp/body")" = 93 ] &&
+  python3 - "$tmp/body" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows[0]["not_eligible"] == {"teclistamab": ["prior_lines_ge_3"]}, rows[0]
+assert rows[0]["eligible"] == ["ide-cel"], rows[0]
+assert rows[90]["line"] == 91 and rows[90]["error"][0]["path"] == "sex", rows[90]
+assert rows[91]["line"] == 92 and "error" in rows[91], rows[91]
+s = rows[92]["summary"]
+assert s["records"] == 92 and s["malformed"] == 2 and s["screened"] == 90, s
+EOF
+then ok "screen: a registry over --max-body streams one line per record, bad ones reported"
+else bad "screen: $status $ctype $(head -c 300 "$tmp/body")"; fi
+req POST "/api/v1/screen?format=csv&only=teclistamab" "$ANALYST" -H 'Content-Type: application/x-ndjson' \
+  --data-binary @"$tmp/registry.jsonl"
+[[ $status == 200 && $ctype == text/csv* ]] && head -1 "$tmp/body" | grep -q '^id,setting,teclistamab' &&
+  ok "screen format=csv" || bad "screen csv: $status $ctype"
+req POST "/api/v1/screen?only=aspirin" "$ANALYST" -H 'Content-Type: application/x-ndjson' --data-binary @"$tmp/registry.jsonl"
+problem "screen only=aspirin is 400" 400 query.only
+req POST /api/v1/screen "$ANALYST" -H 'Content-Type: text/csv' -d 'a,b'
+problem "screen of CSV is 415" 415 header.Content-Type
 
 # ---- scores (Greipp 2005: beta2-microglobulin >= 5.5 mg/L is ISS III) ----
 req GET /api/v1/scores "$ANALYST"
@@ -294,18 +325,18 @@ for _ in range(n):
 time.sleep(secs)
 EOF
   pids+=($!)
-  sleep 0.5
+  sleep 0.3
 }
-hold 3 127.0.0.1 5
+hold 3 127.0.0.1 8
 req GET /api/v1/health ""
 problem "a 4th connection from one client is 429" 429 connection
 grep -qi 'Retry-After' <(curl -sS -D - -o /dev/null "$base/api/v1/health") && ok "429 says Retry-After" ||
   bad "429 without Retry-After"
-hold 3 127.0.0.2 5
+hold 3 127.0.0.2 8
 curl -sS -o "$tmp/body" -w '%{http_code}' --interface 127.0.0.3 "$base/api/v1/health" >"$tmp/st" || true
 [ "$(cat "$tmp/st")" = 503 ] && ok "over --max-connections in all is 503" || bad "7th connection: $(cat "$tmp/st")"
-# --idle-timeout 2: the held connections are closed, the server serves again
-for _ in $(seq 1 40); do
+# --idle-timeout 3: the held connections are closed, the server serves again
+for _ in $(seq 1 70); do
   s=$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/v1/health" || true)
   [ "$s" = 200 ] && break
   sleep 0.1
