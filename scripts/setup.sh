@@ -6,13 +6,18 @@ cd "$(dirname "$0")/.."
 
 # Debian 12 packages: build tools, the libraries we link, and what the
 # tests drive (sqlite3 CLI, python3 for the bench peers' agreement check).
+# The HTTP tests use curl; the browser test drives Debian's chromium with
+# playwright-core from npm (tests/browser), so it needs Node.js and npm.
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
-libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps"
+libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     missing="$missing $p"
 done
+# A Node.js installed some other way is fine as it is.
+command -v node >/dev/null || missing="$missing nodejs"
+command -v npm >/dev/null || missing="$missing npm"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages:$missing (run as root to install them)" >&2
