@@ -75,8 +75,9 @@ mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_kb_reader *r, const mm_yaml *node) {
   mm_rule_names names;
   mm_kb_rule_names(kb, &names);
   /* A block scalar's text starts on the next line, indented. */
-  mm_rule_origin origin = {node->file, node->line, node->col, node->block ? 1 : 0,
-                           node->block ? node->col + 2 : node->col};
+  int col = node->col + (node->quoted ? 1 : 0);
+  mm_rule_origin origin = {node->file, node->line, col, node->block ? 1 : 0,
+                           node->block ? node->col + 2 : col};
   mm_rule *rule = NULL;
   if (mm_rule_compile(&rule, &kb->arena, node->str, &names, &origin, r->diags) != 0)
     return NULL;

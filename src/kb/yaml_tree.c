@@ -143,6 +143,8 @@ static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
                               ev->data.scalar.length);
     n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+    n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (!n->str) fail(ld, 0, 0, "out of memory");
     return ld->failed ? NULL : n;
   }

@@ -20,6 +20,7 @@ struct mm_yaml {
   int line, col;     /* 1-based */
   const char *str;   /* scalar text */
   bool block;        /* scalar written as a | or > block */
+  bool quoted;       /* scalar written in '' or "" (its text starts one column later) */
   size_t n;          /* number of items (seq) or entries (map) */
   mm_yaml **items;   /* seq items, or map values */
   mm_yaml **keys;    /* map keys (scalars), parallel to items */
