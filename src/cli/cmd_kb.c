@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "kb/kb.h"
+#include "referral/referral.h"
 
 static void print_diags(const mm_diags *d) {
   for (const mm_diag *x = d->head; x; x = x->next) {
@@ -106,9 +107,14 @@ int mm_cmd_kb(int argc, char **argv) {
   mm_diags_init(&diags, &arena);
   mm_kb *kb = NULL;
   int rc = mm_kb_load(&kb, dir, &diags);
+  /* The referral pathway's vocabulary (kb/referral.yaml) is checked too. */
+  mm_ref_kb *ref = NULL;
+  if (mm_ref_kb_load(&ref, dir, &diags) != 0) rc = -1;
+  mm_ref_kb_free(ref);
   print_diags(&diags);
   if (rc != 0) {
     fprintf(stderr, "mmpath kb: %zu error%s in %s\n", diags.errors, diags.errors == 1 ? "" : "s", dir);
+    mm_kb_free(kb);
     mm_arena_free(&arena);
     return MM_EXIT_INVALID;
   }
