@@ -580,6 +580,28 @@ static void test_evaluate__relapse_combinations(void **s) {
   done(&r);
 }
 
+/* Daratumumab monotherapy EU (Darzalex SmPC 4.1): prior PI and IMiD and
+ * progression on the last therapy; bortezomib at relapse (EU SmPC 4.1 of
+ * generic bortezomib, therapy.md 4.4): after >= 1 prior therapy, having
+ * undergone or being unsuitable for transplant. */
+static void test_evaluate__daratumumab_monotherapy_and_bortezomib_relapse(void **s) {
+  (void)s;
+  run r;
+  eu(&r, L_VRD_ASCT_LEN);
+  expect_status(opt(&r, "daratumumab"), MM_TRUE);
+  expect_status(opt(&r, "bortezomib"), MM_TRUE); /* ASCT done */
+  done(&r);
+  eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD);
+  expect_fails(opt(&r, "daratumumab"), "progression_on_last");
+  done(&r);
+  /* VRd without ASCT, transplant eligible by the clinician: neither done nor unsuitable. */
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":55,\"transplant_eligible\":true,\"lines\":["
+                    "{\"regimen\":\"VRd\",\"start\":\"2024-01-10\",\"end\":\"2024-09-01\",\"best_response\":\"VGPR\","
+                    "\"progression\":\"2026-01-10\"}]}", MM_JURIS_EU);
+  expect_fails(opt(&r, "bortezomib"), "asct_done_or_unsuitable");
+  done(&r);
+}
+
 /* DPd EU (Darzalex SmPC 4.1): one prior therapy with lenalidomide-refractory
  * disease, or >= 2 with progression on or after the last. One line without
  * lenalidomide refractoriness: not eligible. */
@@ -612,6 +634,11 @@ static void test_evaluate__teclistamab_us_four_prior_lines(void **s) {
   expect_status(opt(&r, "teclistamab"), MM_TRUE);
   expect_indication(opt(&r, "teclistamab"), "us_monotherapy");
   expect_status(opt(&r, "elranatamab"), MM_TRUE);
+  /* Kyprolis US PI: one to three prior lines; the EU label has no upper limit. */
+  expect_fails(opt(&r, "carfilzomib-dex"), "prior_lines_1_to_3");
+  done(&r);
+  evaluate_lines(&r, "2026-03-05", TCE_4, MM_JURIS_EU);
+  expect_status(opt(&r, "carfilzomib-dex"), MM_TRUE);
   done(&r);
 }
 
@@ -718,6 +745,7 @@ int main(void) {
       cmocka_unit_test(test_evaluate__selinexor_dex_penta_refractory_vs_not),
       cmocka_unit_test(test_evaluate__selinexor_bortezomib_one_prior_line),
       cmocka_unit_test(test_evaluate__relapse_combinations),
+      cmocka_unit_test(test_evaluate__daratumumab_monotherapy_and_bortezomib_relapse),
       cmocka_unit_test(test_evaluate__dpd_one_line_needs_lenalidomide_refractoriness),
       cmocka_unit_test(test_evaluate__teclistamab_us_four_prior_lines),
       cmocka_unit_test(test_evaluate__us_relapsed_or_refractory_vs_eu_progression_on_last),
