@@ -317,6 +317,35 @@ static void test_evaluate__first_relapse_not_lenalidomide_refractory(void **s) {
   done(&r);
 }
 
+/* First relapse with lenalidomide refractoriness undecidable (no best
+ * response recorded, progression long after the last dose: IMWG
+ * non-response cannot be excluded): R3 and R4 are both unknown, never
+ * not_eligible, and ask for lines[0].best_response. */
+static void test_evaluate__first_relapse_unknown_refractoriness(void **s) {
+  (void)s;
+  run r;
+  eu(&r, "{\"regimen\":\"VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\","
+         "\"progression\":\"2021-03-01\"}");
+  assert_string_equal(r.f->values[mm_kb_fact_slot(kb, "setting")].str, "first_relapse");
+  const char *r3[] = {"PVd", "Dara-Vd", "Kd", "Dara-Kd", "Isa-Kd"};
+  for (size_t i = 0; i < 5; i++) {
+    const mm_option_result *o = opt_g(&r, r3[i], "algorithm");
+    expect_unknown_on(o, "lenalidomide_refractory");
+    assert_true(missing_has(&r, crit(o, "lenalidomide_refractory"), "lines[0].best_response"));
+  }
+  const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
+  for (size_t i = 0; i < 4; i++) {
+    const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
+    expect_unknown_on(o, "not_lenalidomide_refractory");
+    assert_true(missing_has(&r, crit(o, "not_lenalidomide_refractory"), "lines[0].best_response"));
+  }
+  /* Cilta-cel is decided anyway: progression two years after the last dose
+   * is not progression on the last therapy (false and unknown is false). */
+  expect_fails(opt(&r, "cilta-cel"), "progression_on_last");
+  assert_int_equal(crit(opt(&r, "cilta-cel"), "lenalidomide_refractory")->result, MM_UNKNOWN);
+  done(&r);
+}
+
 /* BPd at first relapse (overlay, Blenrep EU: after >= 1 prior therapy
  * including lenalidomide): with Dara-VTd as the only prior line, no. */
 static void test_evaluate__first_relapse_bpd_needs_lenalidomide_exposure(void **s) {
@@ -731,6 +760,7 @@ int main(void) {
       cmocka_unit_test(test_evaluate__newly_diagnosed_transplant_ineligible),
       cmocka_unit_test(test_evaluate__first_relapse_lenalidomide_refractory),
       cmocka_unit_test(test_evaluate__first_relapse_not_lenalidomide_refractory),
+      cmocka_unit_test(test_evaluate__first_relapse_unknown_refractoriness),
       cmocka_unit_test(test_evaluate__first_relapse_bpd_needs_lenalidomide_exposure),
       cmocka_unit_test(test_evaluate__second_relapse_or_later),
       cmocka_unit_test(test_evaluate__on_treatment_lists_no_guideline_regimen),
