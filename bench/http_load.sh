@@ -45,7 +45,7 @@ PY
 pid=$!
 port=
 for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out")
+  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
   [ -n "$port" ] && break
   sleep 0.05
 done

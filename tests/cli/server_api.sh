@@ -9,6 +9,8 @@
 set -euo pipefail
 MMPATH=${1:?usage: server_api.sh MMPATH}
 command -v curl >/dev/null || { echo "server_api: curl is required (apt-get install curl)" >&2; exit 1; }
+# Debian's python3 first: a version manager's shim costs 0.1 s a call
+PY=$(command -v /usr/bin/python3 || command -v python3)
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -36,13 +38,15 @@ if sqlite3 "$db" "SELECT count(*) FROM api_tokens WHERE hash = '$HUB'" | grep -q
 else bad "tokens stored in clear or missing"; fi
 
 # start: port 0 picks a free port, printed on the first line
+declare -A spids
 start_server() { # LOGNAME ARGS...
-  local log=$tmp/$1.out
+  local name=$1 log=$tmp/$1.out
   shift
   "$MMPATH" serve --port 0 --db "$db" --no-demo "$@" >"$log" 2>"$log.err" &
   pids+=($!)
+  spids[$name]=$!
   for _ in $(seq 1 100); do
-    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log")
+    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log" 2>/dev/null || true)
     [ -n "$port" ] && return 0
     sleep 0.05
   done
@@ -65,7 +69,7 @@ req() {
   status=${out%% *}
   ctype=${out#* }
 }
-json() { python3 -c "import json,sys; d=json.load(open('$tmp/body')); print($1)"; }
+json() { "$PY" -c "import json,sys; d=json.load(open('$tmp/body')); print($1)"; }
 # expect NAME STATUS [PYTHON-EXPR that must print True]
 expect() {
   local name=$1 want=$2 cond=${3:-}
@@ -167,7 +171,7 @@ expect "facts: 2 prior lines, age 68" 200 "d['prior_lines']['value'] == 2 and d[
 req POST "/api/v1/screen?only=teclistamab,ide-cel" "$ANALYST" -H 'Content-Type: application/x-ndjson' \
   --data-binary @"$tmp/registry.jsonl"
 if [[ $status == 200 && $ctype == application/x-ndjson* ]] && [ "$(wc -l <"$tmp/body")" = 93 ] &&
-  python3 - "$tmp/body" <<'EOF'
+  "$PY" - "$tmp/body" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert rows[0]["not_eligible"] == {"teclistamab": ["prior_lines_ge_3"]}, rows[0]
@@ -248,7 +252,7 @@ problem "spoke PR-ONC reading FE-ONC's referral gets 404" 404 path
 grep -q 'PX-0001' "$tmp/body" && bad "the refusal leaks the patient id" || ok "the refusal leaks nothing of the referral"
 cp "$tmp/body" "$tmp/refused"
 req GET /api/v1/referrals/R-NONE "$SPOKE2"
-if [ "$(json "d['title']")" = "$(python3 -c "import json; print(json.load(open('$tmp/refused'))['title'])")" ]; then
+if [ "$(json "d['title']")" = "$("$PY" -c "import json; print(json.load(open('$tmp/refused'))['title'])")" ]; then
   ok "another centre's referral looks exactly like a missing one"
 else bad "refused and missing referrals answer differently"; fi
 req GET /api/v1/referrals/R-FE-1 "$SPOKE"
@@ -312,7 +316,7 @@ expect "the server still answers after the refusals" 200
 
 # connections: hold N idle connections from an address, then ask once more
 hold() { # N SRC-ADDR SECONDS: open N connections and keep them for SECONDS
-  python3 - "$port" "$1" "$2" "$3" <<'EOF' &
+  "$PY" - "$port" "$1" "$2" "$3" <<'EOF' &
 import socket, sys, time
 port, n, src, secs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 socks = []
@@ -350,6 +354,16 @@ req POST /api/v1/evaluate "" "${JSON[@]}" --data-binary @"$tmp/record.json"
 expect "--open-evaluate: evaluate without a token" 200 "d['patient'] == 'BO-0017'"
 req GET /api/v1/referrals ""
 problem "--open-evaluate: referrals still need a token" 401 header.Authorization
+
+# stop: SIGTERM ends each server cleanly (under ASan: no leak, no error)
+for log in main open; do
+  spid=${spids[$log]}
+  kill -TERM "$spid"
+  if wait "$spid"; then ok "serve ($log) stops cleanly on SIGTERM"; else bad "serve ($log) exit status $?"; fi
+  if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/$log.out.err"; then
+    bad "serve ($log) sanitizer report: $(head -c 600 "$tmp/$log.out.err")"
+  fi
+done
 
 echo "server_api: $((checks - fails)) passed, $fails failed"
 [ "$fails" = 0 ]
