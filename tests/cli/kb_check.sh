@@ -6,10 +6,9 @@
 # itself) fail with exit 1 and `file:LINE:COL: reason`, the line and column
 # computed here from the broken file, so each check knows where the error is.
 #
-# Known engine bugs (reported; checks skipped unless MM_KNOWN_BUG=1): a rule
-# error inside a quoted YAML scalar points at the opening quote, one column
-# before the token; inside a block scalar the column is the indicator's + 2,
-# not the text's indentation (src/kb/kb_rules.c, mm_rule_origin).
+# Known engine bug (reported; check skipped unless MM_KNOWN_BUG=1): a rule
+# error inside a block scalar gets the column of the '|' + 2, not the text's
+# indentation (src/kb/kb_rules.c, mm_rule_origin).
 set -u
 MMPATH=${1:?usage: kb_check.sh PATH-TO-MMPATH}
 SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -74,12 +73,15 @@ LINE=${POS%%:*}
 check "misspelled fact in a quoted scalar: exit 1, line $LINE, did you mean" 1 \
   "unknown name 'prior_line'; did you mean 'prior_lines'?" -- "$MMPATH" kb check --kb "$K"
 grep -Fq "$F:$LINE:" "$TMP/err" || fail "quoted scalar: the error is not on line $LINE"
-if [ "$KNOWN_BUG" = 1 ]; then
-  check "misspelled fact in a quoted scalar: column of the token ($POS)" 1 "$F:$POS: unknown name" \
-    -- "$MMPATH" kb check --kb "$K"
-else
-  echo "skip quoted scalar column $POS (known bug: reported one column early, at the quote)"
-fi
+check "misspelled fact in a quoted scalar: column of the token, not of the quote ($POS)" 1 "$F:$POS: unknown name" \
+  -- "$MMPATH" kb check --kb "$K"
+# With an offset inside the quoted text.
+K=$(fresh quoted2)
+F=$K/therapies/teclistamab.yaml
+sed -i '0,/when: "prior_lines >= 3"/s//when: "age >= 18 and prior_line >= 3"/' "$F"
+POS=$(at "$F" 'when: "age >= 18 and prior_line >= 3"' "prior_line")
+check "misspelled fact after an offset in a quoted scalar: $POS" 1 "$F:$POS: unknown name 'prior_line'" \
+  -- "$MMPATH" kb check --kb "$K"
 
 # A block scalar (docs/rule-language.md: the line of the text, its indentation plus the offset).
 K=$(fresh block)
