@@ -31,6 +31,7 @@ int mm_cmd_funnel(int argc, char **argv);
 int mm_cmd_serve(int argc, char **argv);
 int mm_cmd_token(int argc, char **argv);
 int mm_cmd_demo(int argc, char **argv);
+int mm_cmd_fhir(int argc, char **argv);
 
 /* The knowledge-base directory: --kb DIR, else $MMPATH_KB, else the kb/ of
  * the source tree this binary was built from, else /usr/share/mmpath/kb. */
