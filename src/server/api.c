@@ -51,6 +51,7 @@ static const route routes[] = {
     {"GET", "/api/v1/funnel", A_HUB | A_ANALYST, mm_ep_funnel},
     {"GET", "/cds-services", A_PUBLIC, mm_ep_cds_discovery},
     {"POST", "/cds-services/mmpath-options", A_OPEN_EVAL | A_ANY, mm_ep_cds_options},
+    {"POST", "/cds-services/mmpath-options/feedback", A_OPEN_EVAL | A_ANY, mm_ep_cds_feedback},
 };
 
 const char *mm_role_name(mm_role r) {
@@ -217,7 +218,8 @@ struct sqlite3 *mm_api_db(mm_call *c) {
   return db;
 }
 
-void mm_api_invalid_report(mm_call *c, const char *report, const char *title) {
+void mm_api_invalid_report(mm_call *c, const char *report, const char *title,
+                           const char *prefix) {
   mm_json_error err;
   mm_json *v = report ? mm_json_parse(c->req->arena, report, strlen(report), &err) : NULL;
   mm_json *list = v ? mm_json_get(v, "errors") : NULL;
@@ -237,7 +239,7 @@ void mm_api_invalid_report(mm_call *c, const char *report, const char *title) {
       msg = mm_arena_printf(c->req->arena, "%s (line %lld, column %lld)", msg,
                             (long long)line->integer,
                             col && col->is_integer ? (long long)col->integer : 0LL);
-    errs[n].key = path[0] ? mm_arena_printf(c->req->arena, "body.%s", path) : "body";
+    errs[n].key = path[0] ? mm_arena_printf(c->req->arena, "%s.%s", prefix, path) : prefix;
     errs[n].value = msg;
     n++;
   }

@@ -33,8 +33,10 @@ void mm_api_not_implemented(mm_call *c, const char *what);
 /* Opens the database, answering 500 itself on failure (NULL). */
 struct sqlite3 *mm_api_db(mm_call *c);
 /* Converts a {"errors":[{path,line,column,message}]} JSON text (the
- * library's report of an invalid record) into a 422 problem. */
-void mm_api_invalid_report(mm_call *c, const char *report, const char *title);
+ * library's report of an invalid record) into a 422 problem; each path is
+ * put under `prefix` ("body", "body.prefetch.mmpathPatient"). */
+void mm_api_invalid_report(mm_call *c, const char *report, const char *title,
+                           const char *prefix);
 
 /* ---- endpoints ---- */
 void mm_ep_index(mm_call *c);
@@ -55,5 +57,6 @@ void mm_ep_referral_vocab(mm_call *c);/* GET /api/v1/referral-vocabulary */
 void mm_ep_funnel(mm_call *c);        /* GET /api/v1/funnel */
 void mm_ep_cds_discovery(mm_call *c); /* GET /cds-services */
 void mm_ep_cds_options(mm_call *c);   /* POST /cds-services/mmpath-options */
+void mm_ep_cds_feedback(mm_call *c);  /* POST /cds-services/mmpath-options/feedback */
 
 #endif

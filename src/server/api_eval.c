@@ -69,7 +69,7 @@ static void run(mm_call *c, bool options) {
       rc = options ? mmpath_evaluate(&out, c->api->kb, c->req->body, c->req->body_len, &o)
                    : mmpath_facts(&out, c->api->kb, c->req->body, c->req->body_len, &o);
     }
-    mm_api_invalid_report(c, out, "Invalid patient record");
+    mm_api_invalid_report(c, out, "Invalid patient record", "body");
   } else if (rc != MMPATH_OK || !out) {
     mm_api_internal(c, rc == MMPATH_ENOMEM ? "out of memory (or over the output cap)"
                                            : "the evaluation failed");

@@ -27,6 +27,7 @@ void mm_ep_index(mm_call *c) {
        "the funnel report"},
       {"GET", "/cds-services", "CDS Hooks discovery"},
       {"POST", "/cds-services/mmpath-options", "CDS Hooks patient-view service"},
+      {"POST", "/cds-services/mmpath-options/feedback", "CDS Hooks card feedback"},
   };
   mm_strbuf *b = &c->out->body;
   mm_strbuf_puts(b, "{\"name\":\"mmpath\",\"version\":\"" MMPATH_VERSION "\",\"endpoints\":[");

@@ -302,6 +302,42 @@ problem "funnel format=pdf is 400" 400 query.format
 req GET /api/v1/funnel "$SPOKE"
 problem "a spoke cannot read the funnel" 403 header.Authorization
 
+# ---- CDS Hooks (landscape.md 4.2): discovery, patient-view cards, 412, feedback ----
+req GET /cds-services ""
+expect "CDS Hooks discovery lists the patient-view service" 200 \
+  "d['services'][0]['id'] == 'mmpath-options' and d['services'][0]['hook'] == 'patient-view'"
+cds() { # HOOK-INSTANCE: a patient-view request with the record in prefetch
+  printf '{"hook":"patient-view","hookInstance":"%s","fhirServer":"http://127.0.0.1:1/fhir","context":{"userId":"Practitioner/1","patientId":"BO-0017"},"prefetch":{"mmpathPatient":%s}}' \
+    "$1" "$(cat "$tmp/record.json")"
+}
+cds d1577c69-dfbe-44ad-ba6d-3e05e953b2ea >"$tmp/cds.json"
+req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cds.json"
+expect "CDS service: cards with uuid, summary < 140, indicator, source" 200 \
+  "len(d['cards']) >= 2 and all(len(c['summary']) < 140 and c['indicator'] in ('info','warning','critical') and c['source']['label'] and len(c['uuid']) == 36 for c in d['cards'])"
+expect "CDS service: the supportive-care card names IVIG (IgG 350 mg/dL)" 200 \
+  "any('ivig' in c['detail'] for c in d['cards'])"
+cp "$tmp/body" "$tmp/cards1"
+req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cds.json"
+cmp -s "$tmp/body" "$tmp/cards1" && ok "CDS service: the same call gives the same cards" || bad "CDS cards differ between calls"
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
+  -d '{"hook":"patient-view","hookInstance":"x-1","context":{"patientId":"BO-0017"}}'
+expect "CDS service without the record: 412 OperationOutcome" 412 \
+  "d['resourceType'] == 'OperationOutcome' and d['issue'][0]['code'] == 'required'"
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
+  -d '{"hook":"order-sign","hookInstance":"x-2","context":{"patientId":"BO-0017"}}'
+problem "CDS service: another hook is 400" 400 body.hook
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
+  -d '{"hook":"patient-view","hookInstance":"x-3","context":{"patientId":"P-1","mmpathPatient":{"id":"P-1","ecog":7}}}'
+problem "CDS service: an invalid record names the field inside the request" 422 body.context.mmpathPatient.ecog
+uuid=$("$PY" -c "import json; print(json.load(open('$tmp/cards1'))['cards'][0]['uuid'])")
+req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
+  -d "{\"feedback\":[{\"card\":\"$uuid\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"patient choice\"},\"outcomeTimestamp\":\"2026-11-25T10:00:00Z\"}]}"
+expect "CDS feedback is accepted" 200
+[ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='cds.feedback' AND object='$uuid'")" = 1 ] &&
+  ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log"
+req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" -d '{"feedback":[{"card":"x","outcome":"maybe"}]}'
+problem "CDS feedback with an unknown outcome is 400" 400 "body.feedback[0]"
+
 # ---- limits ----
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
 req POST /api/v1/evaluate "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/big"
