@@ -22,10 +22,12 @@ int mmpath_kb_open(mmpath_kb **out, const char *dir, char **errors_out) {
     mm_render_diags_text(&b, &diags);
     *errors_out = mm_strbuf_steal(&b);
   }
+  int status = rc == 0 ? MMPATH_OK
+               : diags.errors == 1 && diags.head && strstr(diags.head->text, "missing")
+                   ? MMPATH_ENOTFOUND
+                   : MMPATH_ESYNTAX;
   mm_arena_free(&arena);
-  if (rc == 0) return MMPATH_OK;
-  return diags.errors == 1 && diags.head && strstr(diags.head->text, "missing") ? MMPATH_ENOTFOUND
-                                                                               : MMPATH_ESYNTAX;
+  return status;
 }
 
 void mmpath_kb_free(mmpath_kb *kb) { mm_kb_free(kb); }

@@ -77,7 +77,7 @@ mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_kb_reader *r, const mm_yaml *node) {
   /* A block scalar's text starts on the next line, indented. */
   int col = node->col + (node->quoted ? 1 : 0);
   mm_rule_origin origin = {node->file, node->line, col, node->block ? 1 : 0,
-                           node->block ? node->col + 2 : col};
+                           node->block ? node->indent : col};
   mm_rule *rule = NULL;
   if (mm_rule_compile(&rule, &kb->arena, node->str, &names, &origin, r->diags) != 0)
     return NULL;

@@ -11,6 +11,8 @@
 
 typedef struct loader {
   yaml_parser_t parser;
+  const char *text; /* the source, for the indentation of block scalars */
+  size_t len;
   mm_arena *arena;
   const char *file;
   mm_yaml_error *err;
@@ -126,6 +128,19 @@ static mm_yaml *load_collection(loader *ld, yaml_event_t *open, int depth,
   }
 }
 
+/* The column of the first text line after a | or > indicator at `at`. */
+static int block_indent(const loader *ld, size_t at) {
+  size_t i = at;
+  while (i < ld->len && ld->text[i] != '\n') i++;
+  while (i < ld->len) {
+    size_t spaces = 0;
+    i++;
+    while (i < ld->len && ld->text[i] == ' ') i++, spaces++;
+    if (i < ld->len && ld->text[i] != '\n') return (int)spaces + 1;
+  }
+  return 1;
+}
+
 static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
   if (depth > MAX_DEPTH) {
     fail(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
@@ -143,6 +158,7 @@ static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
                               ev->data.scalar.length);
     n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+    if (n->block) n->indent = block_indent(ld, ev->start_mark.index);
     n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
                 ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (!n->str) fail(ld, 0, 0, "out of memory");
@@ -203,7 +219,7 @@ static mm_yaml *load(loader *ld) {
 
 mm_yaml *mm_yaml_load_string(mm_arena *arena, const char *name, const char *text,
                              size_t len, mm_yaml_error *err) {
-  loader ld = {.arena = arena, .err = err};
+  loader ld = {.arena = arena, .err = err, .text = text, .len = len};
   ld.file = mm_arena_strdup(arena, name);
   if (!ld.file) return NULL;
   if (!yaml_parser_initialize(&ld.parser)) {

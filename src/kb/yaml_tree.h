@@ -21,6 +21,7 @@ struct mm_yaml {
   const char *str;   /* scalar text */
   bool block;        /* scalar written as a | or > block */
   bool quoted;       /* scalar written in '' or "" (its text starts one column later) */
+  int indent;        /* block scalar: the column its text starts at (1-based) */
   size_t n;          /* number of items (seq) or entries (map) */
   mm_yaml **items;   /* seq items, or map values */
   mm_yaml **keys;    /* map keys (scalars), parallel to items */

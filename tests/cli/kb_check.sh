@@ -5,17 +5,12 @@
 # first failure. The real kb passes; broken COPIES of it (never the kb
 # itself) fail with exit 1 and `file:LINE:COL: reason`, the line and column
 # computed here from the broken file, so each check knows where the error is.
-#
-# Known engine bug (reported; check skipped unless MM_KNOWN_BUG=1): a rule
-# error inside a block scalar gets the column of the '|' + 2, not the text's
-# indentation (src/kb/kb_rules.c, mm_rule_origin).
 set -u
 MMPATH=${1:?usage: kb_check.sh PATH-TO-MMPATH}
 SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 KB=${MMPATH_KB:-$SRC/kb}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-KNOWN_BUG=${MM_KNOWN_BUG:-0}
 
 fail() { echo "FAIL $1"; [ -f "$TMP/out" ] && head -c 2000 "$TMP/out"; [ -f "$TMP/err" ] && head -c 2000 "$TMP/err"; exit 1; }
 
@@ -54,15 +49,8 @@ POS=$(at "$F" "and prior_line <= 3" "prior_line <= 3")
 check "misspelled fact: exit 1, $F:$POS, did you mean" 1 \
   "$F:$POS: unknown name 'prior_line'; did you mean 'prior_lines'?" -- "$MMPATH" kb check --kb "$K"
 check "misspelled fact: one error counted" 1 "mmpath kb: 1 error in $K" -- "$MMPATH" kb check --kb "$K"
-# Known bug (reported): mmpath_kb_open (src/api/mmpath.c) reads the diagnostics
-# after freeing their arena when the kb does not load: a use-after-free that
-# ASan aborts on. Skipped in a sanitizer build until fixed (MM_KNOWN_BUG=1 runs it).
-if [ "${MM_KNOWN_BUG:-0}" = 1 ] || ! grep -q __asan_init "$MMPATH"; then
-  check "misspelled fact: evaluate refuses the kb (exit 3)" 3 "unknown name 'prior_line'" \
-    -- "$MMPATH" evaluate "$SRC/tests/data/evaluate/two_lines_tce.json" --kb "$K"
-else
-  echo "skip misspelled fact: evaluate (known use-after-free in mmpath_kb_open under ASan)"
-fi
+check "misspelled fact: evaluate refuses the kb (exit 3)" 3 "unknown name 'prior_line'" \
+  -- "$MMPATH" evaluate "$SRC/tests/data/evaluate/two_lines_tce.json" --kb "$K"
 
 # The same in a double-quoted scalar (how kb/therapies writes criteria).
 K=$(fresh quoted)
@@ -97,12 +85,8 @@ EOF
 POS=$(at "$F" "          prior_line >= 3" "prior_line")
 LINE=${POS%%:*}
 check "misspelled fact in a block scalar: exit 1, line $LINE" 1 "$F:$LINE:" -- "$MMPATH" kb check --kb "$K"
-if [ "$KNOWN_BUG" = 1 ]; then
-  check "misspelled fact in a block scalar: column of the token ($POS)" 1 "$F:$POS: unknown name 'prior_line'" \
-    -- "$MMPATH" kb check --kb "$K"
-else
-  echo "skip block scalar column $POS (known bug: column of the '|' + 2)"
-fi
+check "misspelled fact in a block scalar: column of the token ($POS)" 1 "$F:$POS: unknown name 'prior_line'" \
+  -- "$MMPATH" kb check --kb "$K"
 
 # A call argument that is not a drug or class.
 K=$(fresh badarg)
