@@ -42,6 +42,18 @@ static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion
   return all;
 }
 
+/* ClinicalTrials.gov overall status: can a patient be enrolled today? */
+static mm_tv trial_enrolling(const char *status) {
+  static const char *const open[] = {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", NULL};
+  static const char *const closed[] = {"active_not_recruiting", "completed", "terminated",
+                                       "withdrawn", "suspended", NULL};
+  for (const char *const *s = open; status && *s; s++)
+    if (strcmp(*s, status) == 0) return MM_TRUE;
+  for (const char *const *s = closed; status && *s; s++)
+    if (strcmp(*s, status) == 0) return MM_FALSE;
+  return MM_UNKNOWN;
+}
+
 static bool wanted(const mm_eval_options *o, const char *id) {
   if (!o->only) return true;
   for (const char *const *p = o->only; *p; p++)
@@ -54,13 +66,17 @@ static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 
 static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
   const mm_option *o = r->opt;
   mm_date as_of = ev->patient->as_of;
-  bool any = false, encoded = false;
+  bool any = false, encoded = false, withdrawn = false;
   r->status = MM_FALSE;
   for (size_t i = 0; i < o->n_indications; i++) {
     const mm_indication *ind = &o->indications[i];
     if (ind->jurisdiction != ev->opts.jurisdiction) continue;
     encoded = true;
     if (ind->approved > as_of) continue;
+    if (ind->withdrawn != MM_DATE_NONE && ind->withdrawn <= as_of) {
+      withdrawn = true;
+      continue;
+    }
     mm_criterion_result *res;
     size_t n;
     mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &ind->prov, &res, &n);
@@ -79,6 +95,8 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
     r->note = ev->opts.jurisdiction == MM_JURIS_EU
                   ? "no EU indication is encoded in the knowledge base for this product"
                   : "no US indication is encoded in the knowledge base for this product";
+  } else if (!any && withdrawn) {
+    r->note = "the authorisation was withdrawn on or before the evaluation date";
   } else if (!any) {
     r->note = ev->opts.jurisdiction == MM_JURIS_EU
                   ? "no EU indication granted on or before the evaluation date"
@@ -140,6 +158,12 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       r->opt = o;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
                                &o->prov, &r->criteria, &r->n_criteria);
+      /* The match is about the patient; whether the trial enrols today is
+       * the registry's answer, shown beside it. */
+      r->enrolling = trial_enrolling(o->status);
+      if (r->enrolling == MM_FALSE) r->note = "the trial is not enrolling (registry status)";
+      if (r->enrolling == MM_UNKNOWN)
+        r->note = "whether the trial is enrolling is not known (registry status)";
       continue;
     }
     if (o->kind == MM_OPT_GUIDELINE) {

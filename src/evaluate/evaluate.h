@@ -36,6 +36,7 @@ typedef struct mm_option_result {
   mm_criterion_result *criteria;
   size_t n_criteria;
   const char *note;                /* e.g. "no EU indication granted by as_of" */
+  mm_tv enrolling;                 /* trials: enrolling today per the registry status */
 } mm_option_result;
 
 typedef struct mm_supportive_result {

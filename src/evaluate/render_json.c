@@ -190,6 +190,8 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     mm_strbuf_json_string(b, o->phase);
     key(b, &first, "trial_status");
     mm_strbuf_json_string(b, o->status);
+    key(b, &first, "enrolling");
+    mm_strbuf_puts(b, r->enrolling == MM_TRUE ? "true" : r->enrolling == MM_FALSE ? "false" : "null");
     char d[11];
     mm_date_format(o->status_date, d);
     key(b, &first, "trial_status_date");

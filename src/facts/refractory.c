@@ -234,8 +234,10 @@ void mm_derive_exposure(mm_deriving *d) {
       if (d->explain && st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
       if (d->explain && st[i].refractory == MM_TRUE)
         mm_fact_because(d, cl->slot_refractory, "%s: %s", drug->id, st[i].because ? st[i].because : "refractory");
-      if (d->explain && st[i].refractory == MM_UNKNOWN)
+      if (d->explain && st[i].refractory == MM_UNKNOWN) {
         mm_fact_missing(d, cl->slot_refractory, st[i].missing);
+        mm_fact_missing(d, cl->slot_refractory_count, st[i].missing);
+      }
     }
     if (dflt == MM_UNKNOWN && members > touched_members) {
       exp = mm_tv_or(exp, MM_UNKNOWN);
@@ -244,6 +246,8 @@ void mm_derive_exposure(mm_deriving *d) {
       unk_ref++;
       mm_fact_missing(d, cl->slot_exposed, dflt_missing);
       mm_fact_missing(d, cl->slot_refractory, dflt_missing);
+      mm_fact_missing(d, cl->slot_exposed_count, dflt_missing);
+      mm_fact_missing(d, cl->slot_refractory_count, dflt_missing);
     }
     mm_fact_set(d, cl->slot_exposed, mm_value_tv(exp));
     mm_fact_set(d, cl->slot_refractory, mm_value_tv(ref));

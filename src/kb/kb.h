@@ -127,6 +127,7 @@ typedef struct mm_indication {
   mm_jurisdiction jurisdiction;
   mm_text regimen;
   mm_date approved;
+  mm_date withdrawn;  /* MM_DATE_NONE unless the authorisation ended */
   const char *label;
   mm_criterion *criteria;
   size_t n_criteria;

@@ -211,8 +211,8 @@ int mm_kb_load_therapy(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e) {
   const mm_yaml *inds = mm_kbr_seq(r, e, "indications", true);
   if (inds) {
     o->indications = mm_arena_alloc(&kb->arena, (inds->n + 1) * sizeof *o->indications);
-    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "approved", "label",
-                                        "criteria", MM_KB_PROVENANCE_KEYS, NULL};
+    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "approved", "withdrawn",
+                                        "label", "criteria", MM_KB_PROVENANCE_KEYS, NULL};
     for (size_t i = 0; i < inds->n && o->indications; i++) {
       const mm_yaml *x = inds->items[i];
       if (!mm_kbr_is_map(r, x, "an indication")) continue;
@@ -225,6 +225,13 @@ int mm_kb_load_therapy(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e) {
       else if (j) mm_kbr_error(r, mm_yaml_get(x, "jurisdiction"), "'jurisdiction' must be eu or us");
       ind->regimen = mm_kbr_text(r, x, "regimen", true);
       ind->approved = mm_kbr_date(r, x, "approved", true);
+      ind->withdrawn = mm_kbr_date(r, x, "withdrawn", false);
+      if (ind->withdrawn != MM_DATE_NONE && ind->approved != MM_DATE_NONE &&
+          ind->withdrawn < ind->approved)
+        mm_kbr_error(r, mm_yaml_get(x, "withdrawn"), "'withdrawn' is before 'approved'");
+      for (size_t k = 0; ind->id && k < o->n_indications; k++)
+        if (strcmp(o->indications[k].id, ind->id) == 0)
+          mm_kbr_error(r, mm_yaml_get(x, "id"), "duplicate indication id '%s'", ind->id);
       ind->label = mm_kbr_string(r, x, "label", true);
       ind->criteria = read_criteria(kb, r, x, "criteria", &ind->n_criteria, true);
       mm_kbr_provenance_inherit(r, x, &o->prov, &ind->prov);
