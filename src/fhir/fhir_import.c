@@ -218,7 +218,7 @@ static const mm_fhir_mapping *concept(imp *im, const mm_json *cc, const char *pa
       warn(im, c, p, "%s %s%s%s%s not in kb/fhir.yaml", mm_fhir_system_label(im->map, sys), code,
            disp ? " (" : "", disp ? disp : "", disp ? ")" : "");
   }
-  if (n == 0) {
+  if (n == 0 && !mm_json_present(mm_json_get(cc, "coding"))) {
     const char *text = get_str(im, cc, "text", path);
     warn(im, cc, path, "no coding%s%s%s: left out", text ? " (text '" : "", text ? text : "",
          text ? "')" : "");
@@ -1158,6 +1158,8 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
          "by a heuristic (periods that overlap form one line; docs/fhir.md): a clinician must "
          "check them (maintenance after induction shows as a separate line)", nl);
   } else {
+    warn(&im, NULL, "lines", "no myeloma medication in the input: lines left absent (unknown, "
+         "not 'none'); a clinician who knows the patient is untreated writes \"lines\": []");
     for (size_t i = 0; i < im.n_progs; i++)
       warn(&im, im.progs[i].at, im.progs[i].where,
            "progression without any line of therapy to attach it to: left out");

@@ -1,0 +1,459 @@
+/* test_fhir.c: the FHIR importer (src/fhir, kb/fhir.yaml, docs/fhir.md) on
+ * hand-written myeloma bundles (tests/data/fhir/), checked field by field as
+ * a clinician would read the record, then read back by the patient reader and
+ * evaluated. Codes checked come from kb/fhir.yaml, whose sources are
+ * shared/clinical/landscape.md section 4.3 (LOINC, SNOMED CT, RxNorm, ICD-10)
+ * and kb/vocabulary/drugs.yaml (ATC). Unit factors are those of
+ * kb/vocabulary/labs.yaml (IgG 1 g/L = 100 mg/dL; FLC 1 mg/dL = 10 mg/L). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fhir/fhir.h"
+#include "helpers.h"
+#include "json/json.h"
+#include "mmpath.h"
+#include "patient/patient.h"
+
+typedef struct fixture {
+  mm_kb *kb;
+  mm_fhir_map *map;
+  mm_arena arena;
+} fixture;
+
+static fixture F;
+
+static int setup(void **state) {
+  (void)state;
+  mm_arena_init(&F.arena, 1 << 16);
+  mm_diags d;
+  mm_diags_init(&d, &F.arena);
+  if (mm_kb_load(&F.kb, test_kb_dir(), &d) != 0 ||
+      mm_fhir_map_load(&F.map, test_kb_dir(), F.kb, &d) != 0) {
+    for (mm_diag *x = d.head; x; x = x->next)
+      fprintf(stderr, "%s:%d:%d: %s\n", x->source ? x->source : "", x->line, x->col, x->text);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  mm_fhir_map_free(F.map);
+  mm_kb_free(F.kb);
+  mm_arena_free(&F.arena);
+  return 0;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  *len = fread(buf, 1, (size_t)n, f);
+  buf[*len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+typedef struct result {
+  int rc;
+  mm_strbuf out;
+  mm_diags diags;
+  const mm_json *root; /* the record, parsed */
+} result;
+
+static void import_text(result *r, const char *text, size_t len, const char *as_of) {
+  mm_fhir_options o = {.as_of = MM_DATE_NONE, .source = "test"};
+  if (as_of) assert_true(mm_date_parse(as_of, strlen(as_of), &o.as_of));
+  mm_strbuf_init(&r->out, 1 << 22);
+  mm_diags_init(&r->diags, &F.arena);
+  r->rc = mm_fhir_import(&r->out, F.kb, F.map, text, len, &o, &r->diags);
+  r->root = NULL;
+  if (r->rc == 0) {
+    mm_json_error e;
+    r->root = mm_json_parse(&F.arena, r->out.data, r->out.len, &e);
+    assert_non_null(r->root);
+  }
+}
+
+static void import_file(result *r, const char *name) {
+  size_t len;
+  char *text = slurp(test_data_path(name), &len);
+  assert_non_null(text);
+  import_text(r, text, len, "2026-11-25");
+  free(text);
+}
+
+/* The diagnostic whose path is path (and whose text contains needle). */
+static const mm_diag *diag_at(const result *r, const char *path, const char *needle) {
+  for (const mm_diag *x = r->diags.head; x; x = x->next)
+    if (x->path && strcmp(x->path, path) == 0 && (!needle || strstr(x->text, needle))) return x;
+  return NULL;
+}
+
+static const mm_json *at(const mm_json *v, const char *key) {
+  assert_non_null(v);
+  return mm_json_get(v, key);
+}
+static const mm_json *item(const mm_json *arr, size_t i) {
+  assert_non_null(arr);
+  assert_int_equal(arr->type, MM_JSON_ARRAY);
+  assert_true(i < arr->len);
+  return arr->items[i];
+}
+static void assert_str(const mm_json *v, const char *want) {
+  assert_non_null(v);
+  assert_int_equal(v->type, MM_JSON_STRING);
+  assert_string_equal(v->str, want);
+}
+
+/* The record must be one the patient reader accepts and evaluate runs on. */
+static mm_patient *read_back(const result *r) {
+  mm_diags d;
+  mm_diags_init(&d, &F.arena);
+  mm_patient *p = NULL;
+  assert_int_equal(mm_patient_read(&p, &F.arena, F.kb, r->out.data, r->out.len, "rec", &d), 0);
+  char *out = NULL;
+  mmpath_options o = MMPATH_OPTIONS_INIT;
+  o.format = MMPATH_FORMAT_JSON;
+  assert_int_equal(mmpath_evaluate(&out, F.kb, r->out.data, r->out.len, &o), MMPATH_OK);
+  free(out);
+  return p;
+}
+
+static void labs_equal(const mm_json *lab, const char *date, const char *test, double value,
+                       const char *unit) {
+  assert_str(at(lab, "date"), date);
+  assert_str(at(lab, "test"), test);
+  assert_float_equal(at(lab, "value")->number, value, 1e-9);
+  assert_str(at(lab, "unit"), unit);
+}
+
+/* A newly diagnosed patient (tests/data/fhir/ndmm.json): demographics,
+ * diagnosis date from onsetDateTime, ISS inputs in their own units, ECOG from
+ * the mCODE profile (LOINC 89247-1), t(4;14) from the ISCN component
+ * (LOINC 81291-7). Names, identifiers, telecom and address never appear. */
+static void newly_diagnosed(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/ndmm.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *rec = r.root;
+  assert_str(at(rec, "schema"), "mmpath/patient@1");
+  assert_str(at(rec, "id"), "ndmm-001");
+  assert_str(at(rec, "as_of"), "2026-11-25");
+  assert_str(at(rec, "birth_date"), "1961-03-14");
+  assert_str(at(rec, "sex"), "female");
+  assert_int_equal(at(rec, "ecog")->integer, 1);
+  assert_str(at(at(rec, "diagnosis"), "date"), "2026-10-02");
+  const mm_json *fish = at(at(rec, "diagnosis"), "fish");
+  assert_int_equal(at(fish, "t4_14")->type, MM_JSON_TRUE);
+  assert_int_equal(fish->len, 1); /* nothing else asserted: absent is unknown */
+  const mm_json *labs = at(rec, "labs");
+  assert_int_equal(labs->len, 4);
+  labs_equal(item(labs, 0), "2026-10-01", "serum_m_protein", 3.2, "g/dL");
+  labs_equal(item(labs, 1), "2026-10-01", "igg", 4200, "mg/dL");
+  labs_equal(item(labs, 2), "2026-10-01", "beta2m", 4.1, "mg/L");
+  labs_equal(item(labs, 3), "2026-10-01", "albumin", 3.2, "g/dL");
+  /* no medication: lines unknown, not "none", and said so */
+  assert_null(at(rec, "lines"));
+  assert_non_null(diag_at(&r, "lines", "no myeloma medication"));
+  assert_null(at(rec, "comorbidities"));
+  for (const char *pii = "Bianchi\0Maria\0MRN-998877\0Bologna\0Via Example\0+39\0"; *pii;
+       pii += strlen(pii) + 1)
+    assert_null(strstr(r.out.data, pii));
+  mm_patient *p = read_back(&r);
+  assert_int_equal(p->n_labs, 4);
+  assert_true(p->del17p.known == false && p->t4_14.known && p->t4_14.b);
+  assert_int_equal(r.diags.errors, 0);
+  mm_strbuf_free(&r.out);
+}
+
+/* A relapsed patient (tests/data/fhir/rrmm.json): three medication periods
+ * (MedicationAdministration, MedicationStatement, MedicationRequest with a
+ * contained Medication), drugs by RxNorm (358258 bortezomib, 342369
+ * lenalidomide, 1721947 daratumumab, 1302971 Kyprolis), by ATC of drugs.yaml
+ * (H02AB02 dexamethasone, L04AX06 pomalidomide) and by text; progression
+ * from mCODE CancerDiseaseStatus (LOINC 97509-4 = SNOMED 271299001); labs in
+ * g/L and mg/dL; heart failure (SNOMED 84114007). */
+static void relapsed(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/rrmm.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *rec = r.root;
+  assert_str(at(rec, "id"), "rrmm-002");
+  assert_str(at(rec, "birth_date"), "1955-05-20");
+  assert_str(at(rec, "sex"), "male");
+  assert_str(at(at(rec, "diagnosis"), "date"), "2019-06-01"); /* onsetPeriod.start, not recordedDate */
+  assert_int_equal(at(rec, "comorbidities")->len, 1);
+  assert_str(item(at(rec, "comorbidities"), 0), "heart_failure");
+  const mm_json *lines = at(rec, "lines");
+  assert_int_equal(lines->len, 3);
+  /* line 1: VRd, progression 2022-03-01 after it ended */
+  const mm_json *l1 = item(lines, 0);
+  assert_int_equal(at(l1, "drugs")->len, 3);
+  assert_str(item(at(l1, "drugs"), 0), "bortezomib");
+  assert_str(item(at(l1, "drugs"), 1), "lenalidomide");
+  assert_str(item(at(l1, "drugs"), 2), "dexamethasone");
+  assert_str(at(l1, "start"), "2019-07-01");
+  assert_str(at(l1, "end"), "2019-11-15");
+  assert_str(at(l1, "progression"), "2022-03-01");
+  /* line 2: Dara-Pd; dexamethasone stopped earlier keeps its own dates */
+  const mm_json *l2 = item(lines, 1);
+  assert_str(at(l2, "start"), "2022-03-15");
+  assert_str(at(l2, "end"), "2024-01-10");
+  assert_str(at(l2, "progression"), "2024-01-10");
+  assert_int_equal(at(l2, "drugs")->len, 3);
+  bool dara = false, pom = false, dex = false;
+  for (size_t i = 0; i < 3; i++) {
+    const mm_json *d = item(at(l2, "drugs"), i);
+    if (d->type == MM_JSON_STRING) {
+      dara |= strcmp(d->str, "daratumumab") == 0;
+      pom |= strcmp(d->str, "pomalidomide") == 0;
+    } else {
+      assert_str(at(d, "name"), "dexamethasone");
+      assert_str(at(d, "start"), "2022-03-15");
+      assert_str(at(d, "end"), "2023-06-30");
+      dex = true;
+    }
+  }
+  assert_true(dara && pom && dex);
+  /* line 3: carfilzomib (brand Kyprolis) ongoing: no end, no progression */
+  const mm_json *l3 = item(lines, 2);
+  assert_str(item(at(l3, "drugs"), 0), "carfilzomib");
+  assert_str(item(at(l3, "drugs"), 1), "dexamethasone");
+  assert_str(at(l3, "start"), "2024-02-01");
+  assert_null(at(l3, "end"));
+  assert_null(at(l3, "progression"));
+  /* labs keep their units; the reader converts them */
+  const mm_json *labs = at(rec, "labs");
+  assert_int_equal(labs->len, 3);
+  labs_equal(item(labs, 0), "2026-11-20", "igg", 3.5, "g/L");
+  labs_equal(item(labs, 1), "2026-11-20", "flc_kappa", 45, "mg/dL");
+  labs_equal(item(labs, 2), "2026-11-20", "serum_m_protein", 14, "g/L");
+  /* Karnofsky is not converted: no ecog */
+  assert_null(at(rec, "ecog"));
+  assert_non_null(diag_at(&r, "Observation/kps.code.coding[0]", "Karnofsky"));
+  /* the unknown code is reported with its path and left out */
+  const mm_diag *u = diag_at(&r, "Observation/creat.code.coding[0]", "LOINC 2160-0");
+  assert_non_null(u);
+  assert_int_equal(u->level, MM_DIAG_WARNING);
+  assert_non_null(strstr(u->text, "not in kb/fhir.yaml"));
+  /* the heuristic is said */
+  assert_non_null(diag_at(&r, "lines", "heuristic"));
+  for (const char *pii = "Rossi\0Giovanni\0MRN-123456\0Modena\0"; *pii; pii += strlen(pii) + 1)
+    assert_null(strstr(r.out.data, pii));
+  mm_patient *p = read_back(&r);
+  assert_int_equal(p->n_lines, 3);
+  for (size_t i = 0; i < p->n_labs; i++) {
+    const mm_lab *lab = &F.kb->labs[p->labs[i].lab];
+    if (strcmp(lab->id, "igg") == 0) assert_float_equal(p->labs[i].value, 350, 1e-9);
+    if (strcmp(lab->id, "flc_kappa") == 0) assert_float_equal(p->labs[i].value, 450, 1e-9);
+    if (strcmp(lab->id, "serum_m_protein") == 0) assert_float_equal(p->labs[i].value, 1.4, 1e-9);
+  }
+  assert_int_equal(r.diags.errors, 0);
+  mm_strbuf_free(&r.out);
+}
+
+/* Malformed input: every problem with its path, nothing written. */
+static void malformed(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/malformed.json");
+  assert_int_equal(r.rc, -1);
+  assert_int_equal(r.out.len, 0);
+  const mm_diag *a = diag_at(&r, "Bundle.entry[1].resource.resourceType", NULL);
+  assert_non_null(a);
+  assert_int_equal(a->level, MM_DIAG_ERROR);
+  assert_int_equal(a->line, 6);
+  const mm_diag *b = diag_at(&r, "Observation/obs-1.code.coding", "expected array");
+  assert_non_null(b);
+  assert_int_equal(b->line, 8);
+  assert_int_equal(r.diags.errors, 2);
+  mm_strbuf_free(&r.out);
+
+  import_file(&r, "fhir/not-json.json");
+  assert_int_equal(r.rc, -1);
+  assert_non_null(r.diags.head);
+  assert_int_equal(r.diags.head->line, 3); /* the trailing comma */
+  assert_non_null(strstr(r.diags.head->text, "not valid JSON"));
+  mm_strbuf_free(&r.out);
+}
+
+#define PAT "{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"p\", \"birthDate\": \"1950-01-01\"}}"
+#define MED(id, rx, start, end)                                                                   \
+  "{\"resource\": {\"resourceType\": \"MedicationStatement\", \"id\": \"" id                      \
+  "\", \"status\": \"completed\", \"medicationCodeableConcept\": {\"coding\": [{\"system\": "     \
+  "\"http://www.nlm.nih.gov/research/umls/rxnorm\", \"code\": \"" rx "\"}]}, "                    \
+  "\"effectivePeriod\": {\"start\": \"" start "\", \"end\": \"" end "\"}}}"
+
+static void import_entries(result *r, const char *entries) {
+  char buf[8192];
+  int n = snprintf(buf, sizeof buf, "{\"resourceType\": \"Bundle\", \"entry\": [%s]}", entries);
+  import_text(r, buf, (size_t)n, "2026-11-25");
+}
+
+/* The line heuristic (kb/fhir.yaml line_grouping, gap_days 30): same-drug
+ * periods 14 days apart are one exposure; 60 days apart with nothing in
+ * between are two lines; a period after as_of is left out; an end after
+ * as_of reads as ongoing. */
+static void line_heuristic(void **state) {
+  (void)state;
+  assert_int_equal(F.map->gap_days, 30);
+  result r;
+  import_entries(&r, PAT "," MED("a", "358258", "2020-01-01", "2020-01-01") ","
+                     MED("b", "358258", "2020-01-15", "2020-01-15") ","
+                     MED("c", "358258", "2020-03-15", "2020-03-15") ","
+                     MED("d", "342369", "2027-01-01", "2027-02-01") ","
+                     MED("e", "342369", "2026-10-01", "2027-02-01"));
+  assert_int_equal(r.rc, 0);
+  const mm_json *lines = at(r.root, "lines");
+  assert_int_equal(lines->len, 3);
+  assert_str(at(item(lines, 0), "start"), "2020-01-01");
+  assert_str(at(item(lines, 0), "end"), "2020-01-15");
+  assert_str(at(item(lines, 1), "start"), "2020-03-15");
+  assert_str(at(item(lines, 2), "start"), "2026-10-01");
+  assert_null(at(item(lines, 2), "end"));
+  assert_non_null(diag_at(&r, "MedicationStatement/d.effectivePeriod.start", "after as_of"));
+  assert_non_null(diag_at(&r, "MedicationStatement/e.effectivePeriod.end", "ongoing"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* Never guessed: a partial date, a censored value, an unknown UCUM unit, an
+ * implausible value, a resource about another patient, a second patient. */
+static void left_out(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT ","
+      "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"dx\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://snomed.info/sct\", \"code\": \"109989006\"}]}, \"onsetDateTime\": "
+      "\"2019-06\"}},"
+      "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o1\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://loinc.org\", \"code\": \"2465-3\"}]}, \"effectiveDateTime\": "
+      "\"2026-01-01\", \"valueQuantity\": {\"value\": 5, \"comparator\": \"<\", \"code\": "
+      "\"mg/dL\"}}},"
+      "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o2\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://loinc.org\", \"code\": \"2465-3\"}]}, \"effectiveDateTime\": "
+      "\"2026-01-01\", \"valueQuantity\": {\"value\": 5, \"code\": \"mmol/L\"}}},"
+      "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o3\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://loinc.org\", \"code\": \"2465-3\"}]}, \"effectiveDateTime\": "
+      "\"2026-01-01\", \"valueQuantity\": {\"value\": 400, \"code\": \"g/L\"}}},"
+      "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o4\", \"subject\": "
+      "{\"reference\": \"Patient/other\"}, \"code\": {\"coding\": [{\"system\": "
+      "\"http://loinc.org\", \"code\": \"89247-1\"}]}, \"effectiveDateTime\": \"2026-01-01\", "
+      "\"valueInteger\": 1}}");
+  assert_int_equal(r.rc, 0);
+  assert_null(at(r.root, "diagnosis"));
+  assert_null(at(r.root, "labs"));
+  assert_null(at(r.root, "ecog"));
+  assert_non_null(diag_at(&r, "Condition/dx.onsetDateTime", "partial date"));
+  assert_non_null(diag_at(&r, "Observation/o1.valueQuantity.comparator", "bound"));
+  assert_non_null(diag_at(&r, "Observation/o2.valueQuantity.code", "mmol/L"));
+  assert_non_null(diag_at(&r, "Observation/o3.valueQuantity.value", "plausible"));
+  assert_non_null(diag_at(&r, "Observation/o4.subject.reference", "not this record's patient"));
+  mm_strbuf_free(&r.out);
+
+  import_entries(&r, PAT ", {\"resource\": {\"resourceType\": \"Patient\", \"id\": \"q\"}}");
+  assert_int_equal(r.rc, -1);
+  assert_non_null(diag_at(&r, "Patient/q", "one patient per input"));
+  mm_strbuf_free(&r.out);
+}
+
+/* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
+static void map_errors(void **state) {
+  (void)state;
+  char dir[] = "/tmp/mmpath-fhir-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256];
+  snprintf(path, sizeof path, "%s/fhir.yaml", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("schema_version: 1\n"
+        "systems:\n"
+        "  - {id: loinc, uri: \"http://loinc.org\", label: LOINC}\n"
+        "line_grouping: {gap_days: 30, sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+        "mappings:\n"
+        "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
+        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+        "  - {system: loinc, code: \"2465-3\", display: d, target: {lab: igg, units: {\"g/L\": kg}},\n"
+        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+        "  - {system: loinc, code: \"2465-3\", display: d, target: {lab: igg, units: {\"g/L\": g/L}},\n"
+        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01, colour: red}\n"
+        "  - {system: snomed, code: \"1\", display: d, target: {comorbidity: heart_failure},\n"
+        "     updated: 2026-01-01, reviewed: 2026-13-01}\n", f);
+  fclose(f);
+  mm_diags d;
+  mm_diags_init(&d, &F.arena);
+  mm_fhir_map *m = NULL;
+  assert_int_equal(mm_fhir_map_load(&m, dir, F.kb, &d), -1);
+  assert_null(m);
+  const char *want[] = {"'aspirin' is not a drug id", "unit 'kg' is not accepted for lab 'igg'",
+                        "unknown key 'colour'", "already mapped at line 8",
+                        "unknown system 'snomed'", "'sources' must be a non-empty list",
+                        "'reviewed' must be YYYY-MM-DD"};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    const mm_diag *hit = NULL;
+    for (const mm_diag *x = d.head; x && !hit; x = x->next)
+      if (strstr(x->text, want[i])) hit = x;
+    if (!hit) fail_msg("no error '%s'", want[i]);
+    assert_non_null(strstr(hit->source, "fhir.yaml"));
+    assert_true(hit->line > 0 && hit->col > 0);
+  }
+  unlink(path);
+  rmdir(dir);
+}
+
+/* The public fixtures of shared/fixtures/fhir (not myeloma): no crash, no
+ * diagnosis invented, and every one reports what it left out. Skipped when
+ * the shared folder is absent. */
+static void shared_fixtures(void **state) {
+  (void)state;
+  const char *src = getenv("MMPATH_SOURCE_DIR");
+  char dirpath[1024];
+  snprintf(dirpath, sizeof dirpath, "%s/../shared/fixtures/fhir", src ? src : MMPATH_SOURCE_DIR);
+  DIR *dir = opendir(dirpath);
+  if (!dir) skip();
+  struct dirent *e;
+  int n = 0;
+  while ((e = readdir(dir))) {
+    size_t l = strlen(e->d_name);
+    if (l < 5 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dirpath, e->d_name);
+    size_t len;
+    char *text = slurp(path, &len);
+    assert_non_null(text);
+    result r;
+    import_text(&r, text, len, "2026-11-25");
+    free(text);
+    assert_true(r.rc == 0 || r.rc == -1);
+    assert_true(r.diags.warnings + r.diags.errors > 0);
+    if (r.rc == 0) {
+      assert_null(at(r.root, "diagnosis") ? at(at(r.root, "diagnosis"), "date") : NULL);
+      assert_non_null(diag_at(&r, "Condition", "no multiple myeloma"));
+      read_back(&r);
+    }
+    mm_strbuf_free(&r.out);
+    n++;
+  }
+  closedir(dir);
+  assert_true(n > 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(newly_diagnosed), cmocka_unit_test(relapsed),
+      cmocka_unit_test(malformed),       cmocka_unit_test(line_heuristic),
+      cmocka_unit_test(left_out),        cmocka_unit_test(map_errors),
+      cmocka_unit_test(shared_fixtures),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
