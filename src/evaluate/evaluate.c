@@ -96,7 +96,7 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
                   ? "no EU indication is encoded in the knowledge base for this product"
                   : "no US indication is encoded in the knowledge base for this product";
   } else if (!any && withdrawn) {
-    r->note = "the authorisation was withdrawn on or before the evaluation date";
+    r->note = "the indication ended (withdrawn or replaced) on or before the evaluation date";
   } else if (!any) {
     r->note = ev->opts.jurisdiction == MM_JURIS_EU
                   ? "no EU indication granted on or before the evaluation date"

@@ -754,6 +754,62 @@ static void test_evaluate__criteria_come_from_the_kb(void **s) {
   done(&r);
 }
 
+/* kb/therapies/ide-cel.yaml eu_three_prior_2021 and cilta-cel.yaml
+ * eu_three_prior_2022 (EC conditional authorisations 2021-08-19 and
+ * 2022-05-26, >= 3 prior therapies; therapy.md section 4.1 EU history): a
+ * 3-line triple-class-exposed patient progressing on the last line, evaluated
+ * on 2024-03-02 (before both 2024 extensions), is eligible under the labels
+ * of that day. */
+static void test_evaluate__car_t_labels_as_they_were_in_2023(void **s) {
+  (void)s;
+  run r;
+  evaluate_lines(&r, "2024-03-02", TCE_3, MM_JURIS_EU);
+  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  assert_string_equal(opt(&r, "ide-cel")->indication->id, "eu_three_prior_2021");
+  expect_status(opt(&r, "cilta-cel"), MM_TRUE);
+  assert_string_equal(opt(&r, "cilta-cel")->indication->id, "eu_three_prior_2022");
+  done(&r);
+}
+
+/* kb/therapies/melflufen.yaml us_pepaxto_withdrawn: US accelerated approval
+ * 2021-02-26, withdrawn 2024-02-23 (therapy.md section 4.3). */
+static void test_evaluate__withdrawn_authorisation_no_longer_counts(void **s) {
+  (void)s;
+  const char *tcr4 =
+      "{\"regimen\":\"VRd\",\"start\":\"2018-01-01\",\"best_response\":\"SD\",\"progression\":\"2018-06-01\"},"
+      "{\"regimen\":\"Kd\",\"start\":\"2018-07-01\",\"best_response\":\"SD\",\"progression\":\"2019-01-01\"},"
+      "{\"regimen\":\"Dara-Pd\",\"start\":\"2019-02-01\",\"best_response\":\"SD\",\"progression\":\"2020-01-01\"},"
+      "{\"regimen\":\"Elo-Pd\",\"start\":\"2020-02-01\",\"best_response\":\"SD\",\"progression\":\"2021-01-01\"}";
+  run r;
+  evaluate_lines(&r, "2023-06-01", tcr4, MM_JURIS_US);
+  expect_status(opt(&r, "melflufen"), MM_TRUE);
+  done(&r);
+  evaluate_lines(&r, "2024-02-23", tcr4, MM_JURIS_US);
+  expect_status(opt(&r, "melflufen"), MM_FALSE);
+  assert_non_null(strstr(opt(&r, "melflufen")->note, "ended"));
+  done(&r);
+}
+
+/* A product whose US label the kb does not encode is unknown, not "no". */
+static void test_evaluate__no_indication_encoded_is_unknown(void **s) {
+  (void)s;
+  run r;
+  for (size_t i = 0; i < kb->n_options; i++) {
+    const mm_option *o = &kb->options[i];
+    if (o->kind != MM_OPT_THERAPY) continue;
+    bool us = false;
+    for (size_t k = 0; k < o->n_indications; k++) us |= o->indications[k].jurisdiction == MM_JURIS_US;
+    if (us) continue;
+    evaluate_lines(&r, "2026-11-25", TCE_3, MM_JURIS_US);
+    const mm_option_result *res = opt(&r, o->id);
+    expect_status(res, MM_UNKNOWN);
+    assert_non_null(strstr(res->note, "encoded"));
+    done(&r);
+    return;
+  }
+  skip(); /* every therapy has a US indication */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_evaluate__newly_diagnosed_transplant_eligible),
@@ -783,6 +839,9 @@ int main(void) {
       cmocka_unit_test(test_evaluate__missing_data_gives_unknown_with_the_input),
       cmocka_unit_test(test_evaluate__only_an_id_is_never_not_eligible),
       cmocka_unit_test(test_evaluate__criteria_come_from_the_kb),
+      cmocka_unit_test(test_evaluate__car_t_labels_as_they_were_in_2023),
+      cmocka_unit_test(test_evaluate__withdrawn_authorisation_no_longer_counts),
+      cmocka_unit_test(test_evaluate__no_indication_encoded_is_unknown),
   };
   return cmocka_run_group_tests_name("evaluate", tests, setup, teardown);
 }
