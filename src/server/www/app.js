@@ -51,7 +51,8 @@ const WORDS = {
     med_ref_aph: 'Mediana invio → aferesi (giorni)', med_aph_inf: 'Mediana aferesi → infusione (giorni)',
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» non vede il funnel.', error: 'Errore', value_col: 'Valore',
-    fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata'
+    fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
+    all_facts: 'Tutti i fatti derivati ({n})'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -95,7 +96,8 @@ const WORDS = {
     med_ref_aph: 'Median referral → apheresis (days)', med_aph_inf: 'Median apheresis → infusion (days)',
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token does not see the funnel.', error: 'Error', value_col: 'Value',
-    fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date'
+    fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
+    all_facts: 'All derived facts ({n})'
   }
 };
 
@@ -185,7 +187,7 @@ function showView(name, focus) {
     if (on && focus) b.focus();
   }
   for (const v of $$('.view')) v.hidden = v.id !== 'view-' + name;
-  location.hash = name;
+  if (location.hash.slice(1) !== name) history.replaceState(null, '', '#' + name);
   if (name === 'board') loadBoard();
   if (name === 'funnel') loadFunnel();
   if (name === 'access') showWho();
@@ -419,16 +421,6 @@ function renderResult(r) {
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
-  const facts = r.facts || {};
-  const rows = Object.keys(facts).map(k => {
-    const f = facts[k] || {};
-    const extra = [f.derived ? t('derived') : '', f.because ? t('because') + ' ' + f.because : '',
-      Array.isArray(f.missing) && f.missing.length ? t('missing') + ': ' + f.missing.join(', ') : ''].filter(Boolean).join(' · ');
-    return h('tr', null, h('td', null, k), h('td', null, fmtValue(f.value) + (f.unit ? ' ' + f.unit : '')), h('td', { class: 'src' }, extra));
-  });
-  out.append(h('details', { open: true }, h('summary', null, h('h3', { style: null }, t('facts'))),
-    h('table', { class: 'facts' }, h('thead', null, h('tr', null, h('th', null, t('fact')), h('th', null, t('value_col')), h('th', null, ''))),
-      h('tbody', null, rows))));
   const groups = {};
   for (const o of r.options || []) (groups[o.kind] = groups[o.kind] || []).push(o);
   for (const kind of ['guideline_regimen', 'approved_therapy']) {
@@ -443,7 +435,31 @@ function renderResult(r) {
         statusBadge(s.status === 'indicated' ? 'eligible' : 'unknown'), ' ', s.text || s.id,
         s.because ? h('span', { class: 'src' }, ' — ' + s.because) : null,
         Array.isArray(s.missing) && s.missing.length ? h('div', { class: 'missing' }, t('missing') + ': ' + s.missing.join(', ')) : null)))));
+  out.append(renderFacts(r.facts || {}));
   out.focus();
+  out.scrollIntoView({ block: 'start' });
+}
+
+/* The facts a clinician checks first, then all of them (collapsed). */
+const KEY_FACTS = ['age', 'setting', 'prior_lines', 'transplant_eligible', 'frailty', 'ecog', 'iss',
+  'r_iss', 'r2_iss', 'progression_on_last', 'lenalidomide_refractory', 'triple_class_exposed',
+  'triple_class_refractory', 'penta_exposed', 'penta_refractory', 'anti_bcma_exposed',
+  'asct_to_progression_months'];
+function factRow(k, f) {
+  const extra = [f.derived ? t('derived') : '', f.because ? t('because') + ' ' + f.because : '',
+    Array.isArray(f.missing) && f.missing.length ? t('missing') + ': ' + f.missing.join(', ') : ''].filter(Boolean).join(' · ');
+  return h('tr', { 'data-fact': k }, h('td', null, k), h('td', null, fmtValue(f.value) + (f.unit && f.value !== null ? ' ' + f.unit : '')),
+    h('td', { class: 'src' }, extra));
+}
+function factTable(facts, keys) {
+  return h('table', { class: 'facts' },
+    h('thead', null, h('tr', null, h('th', null, t('fact')), h('th', null, t('value_col')), h('th', null, ''))),
+    h('tbody', null, keys.filter(k => facts[k]).map(k => factRow(k, facts[k] || {}))));
+}
+function renderFacts(facts) {
+  return h('section', { class: 'group' }, h('h3', null, t('facts')), factTable(facts, KEY_FACTS),
+    h('details', { class: 'all-facts' }, h('summary', null, t('all_facts', { n: Object.keys(facts).length })),
+      factTable(facts, Object.keys(facts))));
 }
 
 function setupForm() {
@@ -686,7 +702,11 @@ async function start() {
   const health = await api('GET', '/api/v1/health');
   if (health.ok) $('#kbver').textContent = 'mmpath ' + health.data.version + ' · kb ' + (health.data.kb || '?');
   await showWho();
-  const view = location.hash.slice(1);
-  showView(['eval', 'board', 'funnel', 'access'].includes(view) ? view : 'eval');
+  const fromHash = () => {
+    const view = location.hash.slice(1);
+    showView(['eval', 'board', 'funnel', 'access'].includes(view) ? view : 'eval');
+  };
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
 }
 document.addEventListener('DOMContentLoaded', start);
