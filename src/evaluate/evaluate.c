@@ -15,12 +15,14 @@
 
 /* unverified: the entry rests on a fact nobody checked against its source,
  * so, like a criterion marked `review`, it can never exclude a patient. */
-static mm_tv run_criterion(const mm_evaluation *ev, const mm_criterion *c, bool exclusion,
-                           bool unverified, mm_criterion_result *out) {
+static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_criterion *c,
+                           bool exclusion, bool unverified, mm_criterion_result *out) {
   out->crit = c;
+  /* Traces are big (two arrays of slots): only when explaining. */
+  out->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *out->trace) : NULL;
   out->exclusion = exclusion;
   out->unverified = unverified;
-  out->rule_value = mm_rule_eval(c->rule, ev->facts->values, ev->opts.explain ? &out->trace : NULL);
+  out->rule_value = mm_rule_eval(c->rule, ev->facts->values, out->trace);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
@@ -36,9 +38,9 @@ static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion
   if (!*out) return MM_UNKNOWN;
   bool unverified = prov->verification == MM_UNVERIFIED;
   for (size_t i = 0; i < n; i++)
-    all = mm_tv_and(all, run_criterion(ev, &crit[i], false, unverified, &(*out)[(*n_out)++]));
+    all = mm_tv_and(all, run_criterion(ev, arena, &crit[i], false, unverified, &(*out)[(*n_out)++]));
   for (size_t i = 0; i < n_excl; i++)
-    all = mm_tv_and(all, run_criterion(ev, &excl[i], true, unverified, &(*out)[(*n_out)++]));
+    all = mm_tv_and(all, run_criterion(ev, arena, &excl[i], true, unverified, &(*out)[(*n_out)++]));
   return all;
 }
 
@@ -186,7 +188,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
       mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
       s->item = &kb->supportive[i];
-      s->result = mm_rule_eval(s->item->rule, facts->values, ev->opts.explain ? &s->trace : NULL);
+      s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
+      s->result = mm_rule_eval(s->item->rule, facts->values, s->trace);
     }
   }
   if (arena->failed) return -1;

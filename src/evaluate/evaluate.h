@@ -25,7 +25,7 @@ typedef struct mm_criterion_result {
   bool unverified;    /* its entry is unverified: false counts as unknown */
   mm_tv rule_value;   /* the rule's own value */
   mm_tv result;       /* as it counts: exclusion negated; review false->unknown */
-  mm_rule_trace trace;/* filled when explaining */
+  mm_rule_trace *trace;/* what the rule read; NULL unless explaining */
 } mm_criterion_result;
 
 typedef struct mm_option_result {
@@ -42,7 +42,7 @@ typedef struct mm_option_result {
 typedef struct mm_supportive_result {
   const mm_supportive *item;
   mm_tv result;
-  mm_rule_trace trace;
+  mm_rule_trace *trace; /* NULL unless explaining */
 } mm_supportive_result;
 
 typedef struct mm_evaluation {

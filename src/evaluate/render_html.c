@@ -25,10 +25,10 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
     mm_strbuf_puts(b, ": ");
   }
   mm_strbuf_html(b, mm_text_get(c->crit->text, lang));
-  if (ev->opts.explain && c->trace.n_used) {
+  if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
-    for (size_t i = 0; i < c->trace.n_used && i < 4; i++) {
-      int slot = c->trace.used[i];
+    for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
+      int slot = c->trace->used[i];
       mm_strbuf t;
       mm_strbuf_init(&t, 256);
       mm_strbuf_printf(&t, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
@@ -38,9 +38,9 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
     }
     mm_strbuf_puts(b, ")</span>");
   }
-  if (c->result == MM_UNKNOWN && ev->opts.explain) {
+  if (c->result == MM_UNKNOWN && c->trace) {
     const char *missing[16];
-    size_t n = mm_criterion_missing(ev->facts, &c->trace, missing, 16);
+    size_t n = mm_criterion_missing(ev->facts, c->trace, missing, 16);
     if (n) {
       mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
       for (size_t k = 0; k < n; k++) {

@@ -95,7 +95,7 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   key(b, &first, "rule");
   mm_strbuf_json_string(b, c->crit->when);
   if (ev->opts.explain) {
-    const mm_rule_trace *t = &c->trace;
+    const mm_rule_trace *t = c->trace;
     if (t->n_used == 1) {
       key(b, &first, "value");
       mm_render_value_json(b, ev->facts->values[t->used[0]]);
@@ -336,8 +336,8 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
     if (ev->opts.explain) {
       mm_strbuf because;
       mm_strbuf_init(&because, 4096);
-      for (size_t k = 0; k < s->trace.n_used; k++) {
-        int slot = s->trace.used[k];
+      for (size_t k = 0; k < s->trace->n_used; k++) {
+        int slot = s->trace->used[k];
         if (because.len) mm_strbuf_puts(&because, "; ");
         mm_strbuf_printf(&because, "%s = ", ev->kb->facts[slot].name);
         mm_render_value_text(&because, ev->facts->values[slot], "en");
@@ -350,7 +350,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
       mm_strbuf_free(&because);
       if (s->result == MM_UNKNOWN) {
         const char *missing[64];
-        size_t n = mm_criterion_missing(ev->facts, &s->trace, missing, 64);
+        size_t n = mm_criterion_missing(ev->facts, s->trace, missing, 64);
         key(b, &f2, "missing");
         strings(b, missing, n);
       }

@@ -46,18 +46,18 @@ static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   mm_strbuf_printf(b, "      %s %s%s", mark, c->exclusion ? mm_label_get(L_EXCLUSION, lang) : "",
                    c->exclusion ? ": " : "");
   mm_strbuf_puts(b, mm_text_get(c->crit->text, lang));
-  if (ev->opts.explain && c->trace.n_used) {
+  if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " (");
-    for (size_t i = 0; i < c->trace.n_used && i < 4; i++) {
-      int slot = c->trace.used[i];
+    for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
+      int slot = c->trace->used[i];
       mm_strbuf_printf(b, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
       mm_render_value_text(b, ev->facts->values[slot], lang);
     }
-    mm_strbuf_puts(b, c->trace.n_used > 4 ? ", ...)" : ")");
+    mm_strbuf_puts(b, c->trace->n_used > 4 ? ", ...)" : ")");
   }
-  if (c->result == MM_UNKNOWN && ev->opts.explain) {
+  if (c->result == MM_UNKNOWN && c->trace) {
     const char *missing[16];
-    size_t n = mm_criterion_missing(ev->facts, &c->trace, missing, 16);
+    size_t n = mm_criterion_missing(ev->facts, c->trace, missing, 16);
     if (n) {
       mm_strbuf_printf(b, "; %s:", mm_label_get(L_MISSING, lang));
       for (size_t k = 0; k < n; k++) mm_strbuf_printf(b, " %s", missing[k]);

@@ -143,7 +143,7 @@ static void expect_unknown_on(const mm_option_result *o, const char *cid) {
 /* The record input named as missing for an unknown criterion. */
 static bool missing_has(run *r, const mm_criterion_result *c, const char *input) {
   const char *m[64];
-  size_t n = mm_criterion_missing(r->f, &c->trace, m, 64);
+  size_t n = mm_criterion_missing(r->f, c->trace, m, 64);
   for (size_t i = 0; i < n; i++)
     if (strcmp(m[i], input) == 0) return true;
   return false;

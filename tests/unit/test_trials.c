@@ -121,7 +121,7 @@ static void expect_unknown_missing(run *r, const mm_option_result *o, const char
   const mm_criterion_result *c = crit(o, cid);
   assert_int_equal(c->result, MM_UNKNOWN);
   const char *m[64];
-  size_t n = mm_criterion_missing(r->f, &c->trace, m, 64);
+  size_t n = mm_criterion_missing(r->f, c->trace, m, 64);
   for (size_t i = 0; i < n; i++)
     if (strcmp(m[i], input) == 0) return;
   fail_msg("%s: criterion %s does not name %s as missing", o->opt->id, cid, input);
