@@ -894,7 +894,7 @@ static line_out *build_lines(imp *im, size_t *n_out) {
 
 /* A progression ends the latest line that started before it. */
 static void assign_progressions(imp *im, line_out *lines, size_t nl) {
-  qsort(im->progs, im->n_progs, sizeof *im->progs, prog_cmp);
+  if (im->n_progs) qsort(im->progs, im->n_progs, sizeof *im->progs, prog_cmp);
   for (size_t i = 0; i < im->n_progs; i++) {
     const prog *p = &im->progs[i];
     char buf[11];

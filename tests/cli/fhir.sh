@@ -1,0 +1,101 @@
+#!/bin/bash
+# fhir.sh: `mmpath fhir import` from the command line (docs/fhir.md). Run as
+# `bash fhir.sh PATH-TO-MMPATH`; prints each check, exits non-zero on failure.
+# The bundles are tests/data/fhir/ (hand-written myeloma patients); the public
+# non-myeloma fixtures of shared/fixtures/fhir are used when present.
+set -u
+MMPATH=${1:?usage: fhir.sh PATH-TO-MMPATH}
+SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+DATA=${MMPATH_TESTDATA:-$SRC/tests/data}/fhir
+KB=${MMPATH_KB:-$SRC/kb}
+SHARED=$SRC/../shared/fixtures/fhir
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+# check NAME EXPECTED-EXIT GREP-PATTERN -- COMMAND...: runs the command, checks
+# its exit code and that stdout+stderr match the pattern (grep -E).
+check() {
+  local name=$1 want=$2 pat=$3
+  shift 4
+  "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, want $want"; cat "$TMP/out" "$TMP/err"; fails=$((fails+1)); return
+  fi
+  if ! cat "$TMP/out" "$TMP/err" | grep -Eq -- "$pat"; then
+    echo "FAIL $name: output does not match /$pat/"; cat "$TMP/out" "$TMP/err"; fails=$((fails+1)); return
+  fi
+  echo "ok   $name"
+}
+# refute NAME PATTERN FILE: the file must not match.
+refute() {
+  if grep -Eq -- "$2" "$3"; then echo "FAIL $1: /$2/ found"; fails=$((fails+1)); else echo "ok   $1"; fi
+}
+
+IMPORT=("$MMPATH" fhir import --kb "$KB" --as-of 2026-11-25)
+
+# newly diagnosed: the record, then evaluate reads it from a pipe
+check "ndmm: record written" 0 '"id": "ndmm-001"' -- "${IMPORT[@]}" "$DATA/ndmm.json"
+check "ndmm: t(4;14) from ISCN" 0 '"fish": \{"t4_14": true\}' -- "${IMPORT[@]}" "$DATA/ndmm.json"
+check "ndmm: lines left unknown, said on stderr" 0 'warning: lines: no myeloma medication' -- "${IMPORT[@]}" "$DATA/ndmm.json"
+"${IMPORT[@]}" "$DATA/ndmm.json" >"$TMP/ndmm.rec" 2>/dev/null
+refute "ndmm: no name, MRN or address copied" 'Bianchi|Maria|MRN-998877|Bologna|Via Example' "$TMP/ndmm.rec"
+check "ndmm: evaluate - accepts the record" 0 'Patient ndmm-001' -- bash -c "\"$MMPATH\" evaluate --kb \"$KB\" - < \"$TMP/ndmm.rec\""
+
+# relapsed: three lines, progression, units, comorbidity
+check "rrmm: line 1 VRd with progression" 0 '\{"drugs": \["bortezomib", "lenalidomide", "dexamethasone"\], "start": "2019-07-01", "end": "2019-11-15", "progression": "2022-03-01"\}' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: line 3 ongoing carfilzomib" 0 '\{"drugs": \["carfilzomib", "dexamethasone"\], "start": "2024-02-01"\}' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: IgG in g/L kept with its unit" 0 '"test": "igg", "value": 3.5, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: heart failure" 0 '"comorbidities": \["heart_failure"\]' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: unknown LOINC reported with its path" 0 'rrmm.json:[0-9]+:[0-9]+: warning: Observation/creat\.code\.coding\[0\]: LOINC 2160-0 .*not in kb/fhir.yaml' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: heuristic note on stderr" 0 'warning: lines: 3 line\(s\) of therapy .*heuristic' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+"${IMPORT[@]}" "$DATA/rrmm.json" >"$TMP/rrmm.rec" 2>/dev/null
+refute "rrmm: no name or MRN copied" 'Rossi|Giovanni|MRN-123456|Modena' "$TMP/rrmm.rec"
+check "rrmm: evaluate - sees 3 prior lines, triple-class exposed" 0 'prior_lines 3; .*triple_class_exposed yes' -- bash -c "\"$MMPATH\" evaluate --kb \"$KB\" - < \"$TMP/rrmm.rec\""
+check "rrmm: from stdin" 0 '"id": "rrmm-002"' -- bash -c "\"$MMPATH\" fhir import --kb \"$KB\" --as-of 2026-11-25 - < \"$DATA/rrmm.json\""
+
+# invalid input: exit 1 with the path, nothing on stdout
+check "malformed: exit 1 with the entry path" 1 'malformed.json:6:[0-9]+: error: Bundle\.entry\[1\]\.resource\.resourceType' -- "${IMPORT[@]}" "$DATA/malformed.json"
+check "malformed: wrong type with its path" 1 'error: Observation/obs-1\.code\.coding: expected array' -- "${IMPORT[@]}" "$DATA/malformed.json"
+"${IMPORT[@]}" "$DATA/malformed.json" >"$TMP/bad.out" 2>/dev/null
+if [ -s "$TMP/bad.out" ]; then echo "FAIL malformed: something written on stdout"; fails=$((fails+1)); else echo "ok   malformed: nothing on stdout"; fi
+check "not JSON: line and column" 1 'not-json.json:3:1: error: not valid JSON' -- "${IMPORT[@]}" "$DATA/not-json.json"
+
+# usage and setup
+check "usage: no subcommand" 2 'usage: mmpath fhir import' -- "$MMPATH" fhir
+check "usage: bad --as-of" 2 'as-of must be a date' -- "$MMPATH" fhir import "$DATA/rrmm.json" --as-of 2026-13-01
+check "usage: unreadable file" 2 'cannot read' -- "$MMPATH" fhir import "$TMP/none.json"
+check "help" 0 'usage: mmpath fhir import' -- "$MMPATH" fhir --help
+mkdir -p "$TMP/kb"
+cp -r "$KB"/. "$TMP/kb/"
+rm "$TMP/kb/fhir.yaml"
+check "setup: no fhir.yaml is exit 3" 3 'fhir.yaml' -- "$MMPATH" fhir import --kb "$TMP/kb" "$DATA/rrmm.json"
+sed 's/{drug: bortezomib}/{drug: bortezomb}/' "$KB/fhir.yaml" >"$TMP/kb/fhir.yaml"
+check "setup: bad target is exit 3 with file:line:col" 3 'fhir.yaml:[0-9]+:[0-9]+: .*bortezomb.* is not a drug id' -- "$MMPATH" fhir import --kb "$TMP/kb" "$DATA/rrmm.json"
+
+# the public fixtures (not myeloma): no crash, no diagnosis, a report
+if [ -d "$SHARED" ]; then
+  for f in "$SHARED"/*.json; do
+    n=$(basename "$f")
+    "${IMPORT[@]}" "$f" >"$TMP/fx.out" 2>"$TMP/fx.err"
+    rc=$?
+    if [ "$rc" -gt 1 ] || [ ! -s "$TMP/fx.err" ]; then
+      echo "FAIL fixture $n: exit $rc or nothing reported"; cat "$TMP/fx.err"; fails=$((fails+1)); continue
+    fi
+    if [ "$rc" -eq 0 ] && { grep -q '"diagnosis": {"date"' "$TMP/fx.out" || ! grep -q 'no multiple myeloma Condition' "$TMP/fx.err"; }; then
+      echo "FAIL fixture $n: a diagnosis was invented or not reported missing"; fails=$((fails+1)); continue
+    fi
+    if [ "$rc" -eq 0 ] && ! "$MMPATH" evaluate --kb "$KB" - <"$TMP/fx.out" >/dev/null 2>&1; then
+      echo "FAIL fixture $n: evaluate refused the record"; fails=$((fails+1)); continue
+    fi
+    echo "ok   fixture $n (exit $rc, $(wc -l <"$TMP/fx.err") line(s) reported)"
+  done
+  check "fixture: Karnofsky not converted" 0 'Karnofsky performance status is not converted' -- "${IMPORT[@]}" "$SHARED/Observation-mCODEKarnofskyPerformanceStatusExample01.json"
+  check "fixture: NSCLC reported with its path" 0 'Condition/mCODEPrimaryCancerConditionExample01\.code\.coding\[0\]: SNOMED CT 254637007' -- "${IMPORT[@]}" "$SHARED/Condition-mCODEPrimaryCancerConditionExample01.json"
+else
+  echo "skip shared fixtures ($SHARED absent)"
+fi
+
+[ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
+exit $((fails > 0))
