@@ -153,6 +153,93 @@ void mm_ep_scores(mm_call *c) {
   mm_api_json_ok(c, 200);
 }
 
+static void score_json(mm_call *c, const mm_score_result *r);
+
+/* The calculators name the field first ("age: ..."): that is the path. */
+static void score_error(mm_call *c, const char *err) {
+  const char *colon = err ? strchr(err, ':') : NULL;
+  const char *path =
+      colon ? mm_arena_printf(c->req->arena, "body.%.*s", (int)(colon - err), err) : "body";
+  mm_problem1(c->out, 422, "invalid-input", "Invalid score input", path,
+              err ? err : "invalid input");
+}
+
+/* IMWG response: {"baseline": date, "labs": [{date, test, value, unit}]},
+ * values in the canonical unit of each test (docs/scores.md). */
+static void response(mm_call *c, const mm_json *body) {
+  mm_arena *a = c->req->arena;
+  mm_response_in in = {MM_DATE_NONE, NULL, 0};
+  for (size_t i = 0; i < body->len; i++) {
+    const char *k = body->members[i].key;
+    if (strcmp(k, "baseline") != 0 && strcmp(k, "labs") != 0) {
+      mm_problem1(c->out, 422, "invalid-input", "Invalid score input",
+                  mm_arena_printf(a, "body.%s", k), "not an input of response (baseline, labs)");
+      return;
+    }
+  }
+  const mm_json *bl = mm_json_get(body, "baseline");
+  if (!mm_json_present(bl) || bl->type != MM_JSON_STRING ||
+      !mm_date_parse(bl->str, bl->len, &in.baseline)) {
+    mm_problem1(c->out, 422, "invalid-input", "Invalid score input", "body.baseline",
+                "required: the start of the current line, YYYY-MM-DD");
+    return;
+  }
+  const mm_json *labs = mm_json_get(body, "labs");
+  if (mm_json_present(labs)) {
+    if (labs->type != MM_JSON_ARRAY) {
+      mm_problem1(c->out, 422, "invalid-input", "Invalid score input", "body.labs",
+                  "an array of {date, test, value, unit}");
+      return;
+    }
+    size_t n_spec = 0;
+    const mm_score_input_spec *spec = mm_score_response_tests(c->api->scores, &n_spec);
+    mm_lab_obs *o = mm_arena_alloc(a, (labs->len + 1) * sizeof *o);
+    if (!o) {
+      mm_api_internal(c, "out of memory");
+      return;
+    }
+    for (size_t i = 0; i < labs->len; i++) {
+      const mm_json *x = labs->items[i];
+      const char *at = mm_arena_printf(a, "body.labs[%zu]", i);
+      const mm_json *d = mm_json_get(x, "date"), *t = mm_json_get(x, "test"),
+                    *v = mm_json_get(x, "value"), *u = mm_json_get(x, "unit");
+      const char *field = NULL, *why = NULL;
+      if (x->type != MM_JSON_OBJECT) field = "", why = "must be an object";
+      else if (!mm_json_present(d) || d->type != MM_JSON_STRING ||
+               !mm_date_parse(d->str, d->len, &o[i].date))
+        field = ".date", why = "must be a date YYYY-MM-DD";
+      else if (!mm_json_present(t) || t->type != MM_JSON_STRING)
+        field = ".test", why = "must be a test name";
+      else if (!mm_json_present(v) || (v->type != MM_JSON_NUMBER && v->type != MM_JSON_STRING))
+        field = ".value", why = "must be a number or a string";
+      else if (mm_json_present(u)) {
+        const char *want = NULL;
+        for (size_t j = 0; spec && j < n_spec; j++)
+          if (strcmp(spec[j].name, t->str) == 0) want = spec[j].unit;
+        if (u->type != MM_JSON_STRING || !want || strcmp(u->str, want) != 0) {
+          field = ".unit";
+          why = mm_arena_printf(a, "%s must be given in %s", t->str, want ? want : "no unit");
+        }
+      }
+      if (field) {
+        mm_problem1(c->out, 422, "invalid-input", "Invalid score input",
+                    mm_arena_printf(a, "%s%s", at, field), why);
+        return;
+      }
+      o[i].test = t->str;
+      o[i].value = v->type == MM_JSON_NUMBER ? mm_value_number(v->number) : mm_value_string(v->str);
+    }
+    in.labs = o;
+    in.n_labs = labs->len;
+  }
+  mm_score_result r;
+  if (mm_score_response(&r, c->api->scores, &in, a) != 0) {
+    score_error(c, r.because);
+    return;
+  }
+  score_json(c, &r);
+}
+
 void mm_ep_score(mm_call *c) {
   bool known = false;
   for (size_t i = 0; mm_score_names[i]; i++) known |= strcmp(mm_score_names[i], c->arg) == 0;
@@ -162,19 +249,22 @@ void mm_ep_score(mm_call *c) {
     return;
   }
   if (!have_scores(c)) return;
-  size_t n_spec = 0;
-  const mm_score_input_spec *spec = mm_score_inputs(c->api->scores, c->arg, &n_spec);
-  if (!spec) {
-    mm_api_not_implemented(c, mm_arena_printf(c->req->arena,
-                                              "the '%s' score over HTTP (use mmpath score)",
-                                              c->arg));
-    return;
-  }
   mm_json *body = mm_api_json_body(c);
   if (!body) return;
   if (body->type != MM_JSON_OBJECT) {
     mm_problem1(c->out, 422, "invalid-input", "Invalid score input", "body",
                 "send an object of named inputs (GET /api/v1/scores lists them)");
+    return;
+  }
+  if (strcmp(c->arg, "response") == 0) {
+    response(c, body);
+    return;
+  }
+  size_t n_spec = 0;
+  const mm_score_input_spec *spec = mm_score_inputs(c->api->scores, c->arg, &n_spec);
+  if (!spec) {
+    mm_api_not_implemented(c, mm_arena_printf(c->req->arena, "the '%s' score over HTTP",
+                                              c->arg));
     return;
   }
   mm_score_input *in = mm_arena_alloc(c->req->arena, (body->len + 1) * sizeof *in);
@@ -220,15 +310,14 @@ void mm_ep_score(mm_call *c) {
   const char *err = NULL;
   int rc = mm_score_run(&r, c->api->scores, c->arg, in, n, c->req->arena, &err);
   if (rc != 0) {
-    /* the calculator names the field first ("age: ...") */
-    const char *colon = err ? strchr(err, ':') : NULL;
-    const char *path = colon ? mm_arena_printf(c->req->arena, "body.%.*s",
-                                               (int)(colon - err), err)
-                             : "body";
-    mm_problem1(c->out, 422, "invalid-input", "Invalid score input", path,
-                err ? err : "invalid input");
+    score_error(c, err);
     return;
   }
+  score_json(c, &r);
+}
+
+static void score_json(mm_call *c, const mm_score_result *rp) {
+  const mm_score_result r = *rp;
   mm_strbuf *b = &c->out->body;
   mm_strbuf_puts(b, "{\"score\":");
   mm_strbuf_json_string(b, r.score);
@@ -256,6 +345,8 @@ void mm_ep_score(mm_call *c) {
   mm_strbuf_json_string(b, r.note);
   mm_strbuf_puts(b, ",\"source\":");
   mm_strbuf_json_string(b, r.source);
+  if (strcmp(r.score, "response") == 0)
+    mm_strbuf_printf(b, ",\"confirmed\":%s", r.value.known && r.confirmed ? "true" : "false");
   mm_strbuf_printf(b, ",\"review\":%s}\n", r.review ? "true" : "false");
   mm_api_json_ok(c, 200);
 }

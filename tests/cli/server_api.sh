@@ -8,6 +8,7 @@
 # Talks only to 127.0.0.1; every wait is bounded.
 set -euo pipefail
 MMPATH=${1:?usage: server_api.sh MMPATH}
+MMPATH_TESTDATA=${MMPATH_TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
 command -v curl >/dev/null || { echo "server_api: curl is required (apt-get install curl)" >&2; exit 1; }
 # Debian's python3 first: a version manager's shim costs 0.1 s a call
 PY=$(command -v /usr/bin/python3 || command -v python3)
@@ -103,6 +104,11 @@ grep -Eq '(src|href)="https?:' "$tmp/body" && bad "the page loads something from
   ok "the page has no external URL"
 req GET /nothing.html ""
 problem "GET /nothing.html is 404" 404 path
+req GET "/../../etc/passwd" "" --path-as-is
+[ "$status" = 404 ] && ! grep -q 'root:' "$tmp/body" && ok "no file outside the embedded page is served" ||
+  bad "path traversal: $status"
+req GET "/%2e%2e/%2e%2e/etc/passwd" "" --path-as-is
+[ "$status" = 404 ] && ok "nor with an encoded path" || bad "encoded path traversal: $status"
 req GET /api/v1 ""
 expect "GET /api/v1 lists the endpoints" 200 "any(e['path'].startswith('/api/v1/evaluate') for e in d['endpoints'])"
 req GET /api/v1/health ""
@@ -203,6 +209,12 @@ req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"beta2m_mg_l": "high"}'
 problem "score iss: a string beta2m is 422" 422 body.beta2m_mg_l
 req POST /api/v1/scores/iss "$ANALYST" "${JSON[@]}" -d '{"ldh": 1}'
 problem "score iss: an unknown input is 422" 422 body.ldh
+# IMWG 2016 response: >= 90% fall of serum M-protein and urine < 100 mg/24h is VGPR
+req POST /api/v1/scores/response "$ANALYST" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/scores/response_vgpr.json"
+expect "score response: VGPR, confirmed on two assessments" 200 "d['value'] == 'VGPR' and d['confirmed'] is True"
+req POST /api/v1/scores/response "$ANALYST" "${JSON[@]}" \
+  -d '{"baseline":"2026-01-10","labs":[{"date":"2026-01-05","test":"serum_m_protein","value":40,"unit":"g/L"}]}'
+problem "score response: a lab in another unit is 422" 422 "body.labs[0].unit"
 req POST /api/v1/scores/gleason "$ANALYST" "${JSON[@]}" -d '{}'
 problem "score gleason is 404" 404 path
 
