@@ -203,6 +203,9 @@ static const mm_fhir_mapping *concept(imp *im, const mm_json *cc, const char *pa
                                                 get_str(im, c, "code", p));
     if (m) {
       if (hit) *hit = p;
+      if (m->verification == MM_UNVERIFIED)
+        warn(im, c, p, "%s %s: the kb/fhir.yaml mapping (line %d) is unverified: check it",
+             mm_fhir_system_label(im->map, m->system), m->code, m->line);
       return m;
     }
   }
@@ -548,6 +551,10 @@ static void read_medication(imp *im, const res *r) {
     start = fdate(im, single, sub(im, r->name, "effectiveDateTime"), "start");
     if (start == MM_DATE_NONE) return;
     end = active ? MM_DATE_NONE : start; /* active from that day, else that day only */
+    if (strcmp(r->type, "MedicationStatement") == 0)
+      warn(im, single, sub(im, r->name, "effectiveDateTime"),
+           "%s: one date, no period: taken as %s (check the dates)", drug->id,
+           active ? "the first day of an ongoing exposure" : "a single day of exposure");
   } else {
     const mm_json *s = get(im, per, "start", MM_JSON_STRING, ppath);
     const mm_json *e = get(im, per, "end", MM_JSON_STRING, ppath);
