@@ -72,6 +72,12 @@ for ex in "$tmp"/ex*.sh; do
     fail=$((fail + 1)); echo "FAIL got '$got', expected $want: $first" >&2; cat "$tmp/stderr" >&2
   fi
 done
+# the server ends cleanly (under the sanitizers: without a report)
+kill -TERM "$pid"
+if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/err"; then
+  fail=$((fail + 1)); echo "FAIL serve did not stop cleanly:" >&2; head -c 2000 "$tmp/err" >&2
+fi
+pid=
 [ $((pass + fail)) -ge 15 ] || { echo "server_docs: only $((pass + fail)) examples found in $doc" >&2; exit 1; }
 echo "server_docs: $pass passed, $fail failed"
 [ "$fail" = 0 ]
