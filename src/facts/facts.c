@@ -82,6 +82,14 @@ void mm_derive_composites(mm_deriving *d) {
 
 int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
                     bool explain, mm_diags *warnings) {
+  unsigned flags = explain ? MM_FACTS_EXPLAIN | MM_FACTS_SCORES : 0;
+  if (kb->scores_read) flags |= MM_FACTS_SCORES;
+  return mm_facts_derive_ex(out, arena, kb, p, flags, warnings);
+}
+
+int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                       unsigned flags, mm_diags *warnings) {
+  bool explain = flags & MM_FACTS_EXPLAIN;
   *out = NULL;
   mm_facts *f = mm_arena_alloc(arena, sizeof *f);
   if (!f) return -1;
@@ -97,7 +105,7 @@ int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_p
   mm_derive_lines(&d);
   mm_derive_exposure(&d);
   mm_derive_asct(&d);
-  mm_derive_scores(&d);
+  if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);
   mm_derive_setting(&d);
   mm_derive_composites(&d);

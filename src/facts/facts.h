@@ -30,9 +30,20 @@ typedef struct mm_facts {
   mm_diags *warnings;    /* may be NULL */
 } mm_facts;
 
-/* Derives every fact. explain=false skips the explanations (screening).
+/* Derives every fact. explain=false skips the explanations (screening), and
+ * the scores when no rule of the kb reads them (kb->scores_read).
  * Warnings (e.g. a line that looks like planned maintenance) go to warnings. */
 int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb,
                     const mm_patient *p, bool explain, mm_diags *warnings);
+
+enum {
+  MM_FACTS_EXPLAIN = 1, /* keep what each value came from */
+  MM_FACTS_SCORES = 2   /* compute the scores even if no kb rule reads them */
+};
+/* The same with flags: a caller with rules of its own (screening --criteria)
+ * asks for MM_FACTS_SCORES when they read a score (mm_kb_rule_reads_scores). */
+int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb,
+                       const mm_patient *p, unsigned flags, mm_diags *warnings);
+
 
 #endif

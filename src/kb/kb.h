@@ -257,6 +257,7 @@ typedef struct mm_kb {
   int *fact_index;       /* open-addressing table of fact names -> slot */
   size_t fact_index_cap;
   struct mm_scores *scores; /* src/score, may be NULL */
+  bool scores_read;         /* some rule of the kb reads a score fact */
 } mm_kb;
 
 /* Loads kb_dir. Every problem goes into diags (file:line:col); returns 0 when
@@ -276,6 +277,10 @@ const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
 const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb);
 const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* Does this rule read a score fact (frailty, ISS, R-ISS, R2-ISS, response)?
+ * Scores are skipped in fast derivations unless some rule reads them. */
+bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule);
 
 /* The resolver the rule compiler uses for criteria over this kb's facts. */
 void mm_kb_rule_names(const mm_kb *kb, mm_rule_names *out);

@@ -77,6 +77,14 @@ static void load_manifest(mm_kb *kb, mm_kb_reader *r, const mm_yaml *m) {
   mm_kbr_strings(r, m, "reviewers", &n, true);
 }
 
+bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule) {
+  const int *slots;
+  size_t n = rule ? mm_rule_slots(rule, &slots) : 0;
+  for (size_t i = 0; i < n; i++)
+    if (kb->facts[slots[i]].source == MM_FACT_SCORE) return true;
+  return false;
+}
+
 int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   *out = NULL;
   mm_kb *kb = calloc(1, sizeof *kb);
@@ -118,6 +126,19 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   load_folder(kb, &r, dir, "trials", mm_kb_load_trial);
   const mm_yaml *supportive = load_yaml(kb, &r, dir, "supportive_care.yaml", true);
   if (supportive) mm_kb_load_supportive(kb, &r, supportive);
+
+  /* Scores cost time to compute: note whether any rule reads one. */
+  for (size_t i = 0; i < kb->n_options && !kb->scores_read; i++) {
+    const mm_option *o = &kb->options[i];
+    for (size_t k = 0; k < o->n_criteria; k++) kb->scores_read |= mm_kb_rule_reads_scores(kb, o->criteria[k].rule);
+    for (size_t k = 0; k < o->n_exclusion; k++) kb->scores_read |= mm_kb_rule_reads_scores(kb, o->exclusion[k].rule);
+    for (size_t j = 0; j < o->n_indications; j++)
+      for (size_t k = 0; k < o->indications[j].n_criteria; k++)
+        kb->scores_read |= mm_kb_rule_reads_scores(kb, o->indications[j].criteria[k].rule);
+  }
+  for (size_t i = 0; i < kb->n_supportive; i++) kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->supportive[i].rule);
+  for (size_t i = 0; i < kb->n_composites; i++) kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->composites[i].rule);
+  kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->transplant_rule.rule);
 
   /* The published score tables (kb/scores/, read by src/score). */
   if (mm_scores_load(&kb->scores, dir, diags) != 0) kb->scores = NULL;

@@ -39,12 +39,31 @@ static void err(reader *rd, const mm_json *at, const char *path, const char *fmt
   mm_diag_error(rd->diags, rd->source, at ? at->line : 0, at ? at->col : 0, path, "%s", text);
 }
 
-/* path + "." + key, or path + "[i]" */
+/* path + "." + key, or path + "[i]". Every field read builds its path (for
+ * errors and explanations), so these avoid printf: registry screening reads
+ * millions of records. */
 static const char *child(reader *rd, const char *path, const char *key) {
-  return *path ? mm_arena_printf(rd->arena, "%s.%s", path, key) : mm_arena_strdup(rd->arena, key);
+  size_t pl = strlen(path), kl = strlen(key);
+  char *out = mm_arena_alloc(rd->arena, pl + kl + 2);
+  if (!out) return "";
+  memcpy(out, path, pl);
+  if (pl) out[pl++] = '.';
+  memcpy(out + pl, key, kl + 1);
+  return out;
 }
 static const char *elem(reader *rd, const char *path, size_t i) {
-  return mm_arena_printf(rd->arena, "%s[%zu]", path, i);
+  char digits[24];
+  size_t nd = 0;
+  do digits[nd++] = (char)('0' + i % 10); while ((i /= 10) && nd < sizeof digits);
+  size_t pl = strlen(path);
+  char *out = mm_arena_alloc(rd->arena, pl + nd + 3);
+  if (!out) return "";
+  memcpy(out, path, pl);
+  out[pl++] = '[';
+  while (nd) out[pl++] = digits[--nd];
+  out[pl++] = ']';
+  out[pl] = '\0';
+  return out;
 }
 
 static void check_keys(reader *rd, const mm_json *obj, const char *path,
