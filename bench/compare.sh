@@ -3,6 +3,7 @@
 # the reference task's peers (shared/bench, TASK.md), in one run.
 #   bench/compare.sh [SIZES...]          default: 200000 1000000
 #   ONLY='node duckdb-2threads python3 mmpath' REPS=3 bench/compare.sh
+#   KB=/path/to/kb MMPATH=/path/to/mmpath bench/compare.sh   (a fixed snapshot)
 # Copies shared/bench to $WORK (default /tmp/mmpath-bench; data/ is kept
 # between runs) and runs its run.sh with mmpath as the EXTRA peer.
 #
@@ -47,9 +48,9 @@ mkdir -p data out
 for f in edge_cases.jsonl data/r10000.jsonl; do
   ref=out/agree-ref.txt; [ "$f" = edge_cases.jsonl ] && ref=edge_cases.expected
   [ "$f" = edge_cases.jsonl ] || python3 peers/screen.py "$f" > "$ref"
-  "$MMPATH" screen --criteria "$ROOT/bench/reference-task.yaml" "$f" > out/agree-mm.jsonl
+  "$MMPATH" screen ${KB:+--kb "$KB"} --criteria "$ROOT/bench/reference-task.yaml" "$f" > out/agree-mm.jsonl
   echo "-- $f"
   python3 "$ROOT/bench/agreement.py" "$f" out/agree-mm.jsonl "$ref"
 done
-EXTRA="mmpath|$MMPATH screen --criteria $ROOT/bench/reference-task.yaml FILE" \
+EXTRA="mmpath|$MMPATH screen ${KB:+--kb $KB }--criteria $ROOT/bench/reference-task.yaml FILE" \
   ONLY=${ONLY:-node duckdb-2threads python3 mmpath} ./run.sh "$@"

@@ -3,6 +3,7 @@
 # (guideline regimens, approved therapies, trials), on generated registries.
 #   bench/screen_full.sh [SIZES...]        default: 1000000
 #   REPS=3 THREADS=2 MMPATH=build-screen/mmpath bench/screen_full.sh 200000 1000000
+#   KB=/path/to/kb  (a fixed knowledge-base snapshot)
 # Data: shared/bench/gen_registry.py, seed 1, in $WORK/data (default
 # /tmp/mmpath-bench/data, shared with bench/compare.sh). Each run starts with
 # its input in the page cache; the result lines go to /dev/null (formatted
@@ -19,6 +20,7 @@ REPS=${REPS:-3}
 THREADS=${THREADS:-}
 mkdir -p "$WORK/data"
 targs=(); [ -n "$THREADS" ] && targs=(--threads "$THREADS")
+[ -n "${KB:-}" ] && targs+=(--kb "$KB")
 printf '%-10s %-9s %9s %12s %9s %10s %8s %s\n' records mode wall_s records_per_s cpu_s peak_MiB out_MB runs
 for n in "$@"; do
   f="$WORK/data/r$n.jsonl"
