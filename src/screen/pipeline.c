@@ -312,7 +312,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
     started++;
   }
 
-  uint64_t next_seq = 0, next_write = 0, line_base = 0;
+  uint64_t next_seq = 0, next_write = 0, line_base = 0, done_bytes = 0;
   bool input_done = rc != 0;
   double last_draw = 0;
   pthread_mutex_lock(&p.mu);
@@ -345,6 +345,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         rc = -1;
       }
       line_base += (uint64_t)b->n_lines;
+      done_bytes += b->len;
       out->records += b->n_records;
       for (size_t i = 0; i < cfg->n_counters; i++) out->counters[i] += b->sink.counters[i];
       pthread_mutex_lock(&p.mu);
@@ -357,7 +358,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
       double t = now_s();
       if (t - last_draw >= 0.1) {
         last_draw = t;
-        draw_progress(cfg, out->records, r.bytes, t - t0, false);
+        draw_progress(cfg, out->records, done_bytes, t - t0, false); /* written, not read */
       }
       struct timespec until;
       clock_gettime(CLOCK_REALTIME, &until);
