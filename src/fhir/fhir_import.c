@@ -285,18 +285,17 @@ static void read_patient(imp *im, const res *r) {
 
 /* ---- Condition ----------------------------------------------------------- */
 
+/* Whether a CodeableConcept member (clinicalStatus, verificationStatus) has
+ * one of codes; *which is the code found. */
 static bool status_is(imp *im, const mm_json *r, const char *key, const char *path,
                       const char *const *codes, const char **which) {
   const mm_json *cc = get(im, r, key, MM_JSON_OBJECT, path);
   const mm_json *codings = cc ? get(im, cc, "coding", MM_JSON_ARRAY, sub(im, path, key)) : NULL;
   for (size_t i = 0; codings && i < codings->len; i++) {
-    const mm_json *c = codings->items[i];
-    const char *code = c->type == MM_JSON_OBJECT ? mm_json_get(c, "code") &&
-                       mm_json_get(c, "code")->type == MM_JSON_STRING
-                           ? mm_json_get(c, "code")->str : NULL
-                                                 : NULL;
-    for (const char *const *q = codes; code && *q; q++)
-      if (strcmp(code, *q) == 0) {
+    const mm_json *code = mm_json_get(codings->items[i], "code");
+    if (!code || code->type != MM_JSON_STRING) continue;
+    for (const char *const *q = codes; *q; q++)
+      if (strcmp(code->str, *q) == 0) {
         *which = *q;
         return true;
       }

@@ -191,7 +191,8 @@ static void relapsed(void **state) {
   assert_str(at(rec, "id"), "rrmm-002");
   assert_str(at(rec, "birth_date"), "1955-05-20");
   assert_str(at(rec, "sex"), "male");
-  assert_str(at(at(rec, "diagnosis"), "date"), "2019-06-01"); /* onsetPeriod.start, not recordedDate */
+  /* onsetPeriod.start, not recordedDate */
+  assert_str(at(at(rec, "diagnosis"), "date"), "2019-06-01");
   assert_int_equal(at(rec, "comorbidities")->len, 1);
   assert_str(item(at(rec, "comorbidities"), 0), "heart_failure");
   const mm_json *lines = at(rec, "lines");
@@ -287,7 +288,9 @@ static void malformed(void **state) {
   mm_strbuf_free(&r.out);
 }
 
-#define PAT "{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"p\", \"birthDate\": \"1950-01-01\"}}"
+#define PAT                                                                        \
+  "{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"p\", \"birthDate\": " \
+  "\"1950-01-01\"}}"
 #define MED(id, rx, start, end)                                                                   \
   "{\"resource\": {\"resourceType\": \"MedicationStatement\", \"id\": \"" id                      \
   "\", \"status\": \"completed\", \"medicationCodeableConcept\": {\"coding\": [{\"system\": "     \
@@ -383,9 +386,11 @@ static void map_errors(void **state) {
         "mappings:\n"
         "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
         "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
-        "  - {system: loinc, code: \"2465-3\", display: d, target: {lab: igg, units: {\"g/L\": kg}},\n"
+        "  - {system: loinc, code: \"2465-3\", display: d,\n"
+        "     target: {lab: igg, units: {\"g/L\": kg}},\n"
         "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
-        "  - {system: loinc, code: \"2465-3\", display: d, target: {lab: igg, units: {\"g/L\": g/L}},\n"
+        "  - {system: loinc, code: \"2465-3\", display: d,\n"
+        "     target: {lab: igg, units: {\"g/L\": g/L}},\n"
         "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01, colour: red}\n"
         "  - {system: snomed, code: \"1\", display: d, target: {comorbidity: heart_failure},\n"
         "     updated: 2026-01-01, reviewed: 2026-13-01}\n", f);
