@@ -67,3 +67,9 @@ void mm_render_source(mm_strbuf *b, const mm_provenance *p) {
 const char *mm_status_word(mm_tv t) {
   return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
 }
+
+const char *mm_fact_why(const mm_fact_info *info, const char *lang) {
+  if (!info) return NULL;
+  if (lang && strcmp(lang, "it") == 0 && info->because_it) return info->because_it;
+  return info->because;
+}

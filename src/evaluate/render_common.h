@@ -15,5 +15,7 @@ size_t mm_criterion_missing(const mm_facts *f, const mm_rule_trace *trace, const
 /* "label, section ... (updated YYYY-MM-DD)" for an entry's first source. */
 void mm_render_source(mm_strbuf *b, const mm_provenance *p);
 const char *mm_status_word(mm_tv t); /* eligible | not_eligible | unknown */
+/* Why a fact has its value, in the language asked (NULL if nothing to say). */
+const char *mm_fact_why(const mm_fact_info *info, const char *lang);
 
 #endif

@@ -171,9 +171,10 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
   mm_value s = ev->facts->values[MM_F_SETTING];
   mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_label_get(L_SETTING, lang));
   mm_strbuf_html(b, mm_setting_label(s.known ? s.str : NULL, lang));
-  if (ev->facts->info && ev->facts->info[MM_F_SETTING].because) {
+  const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_SETTING], lang) : NULL;
+  if (why) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
-    mm_strbuf_html(b, ev->facts->info[MM_F_SETTING].because);
+    mm_strbuf_html(b, why);
     mm_strbuf_puts(b, ")</span>");
   }
   mm_strbuf_printf(b, "</p><table class=\"facts\"><caption>%s</caption>", mm_label_get(L_KEY_FACTS, lang));
@@ -194,7 +195,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
     const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
     if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
     mm_strbuf_puts(b, "</td><td class=\"meta\">");
-    if (info && info->because) mm_strbuf_html(b, info->because);
+    if (mm_fact_why(info, lang)) mm_strbuf_html(b, mm_fact_why(info, lang));
     if (info && !ev->facts->values[slot].known && info->n_missing) {
       mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
       for (size_t m = 0; m < info->n_missing; m++) {

@@ -21,7 +21,7 @@ static void strings(mm_strbuf *b, const char *const *s, size_t n) {
   mm_strbuf_putc(b, ']');
 }
 
-static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot) {
+static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, const char *lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
   bool first = true;
   mm_strbuf_putc(b, '{');
@@ -36,9 +36,9 @@ static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot) {
       key(b, &first, "from");
       strings(b, info->from, info->n_from);
     }
-    if (info->because) {
+    if (mm_fact_why(info, lang)) {
       key(b, &first, "because");
-      mm_strbuf_json_string(b, info->because);
+      mm_strbuf_json_string(b, mm_fact_why(info, lang));
     }
     if (!f->values[slot].known && info->n_missing) {
       key(b, &first, "missing");
@@ -57,13 +57,12 @@ static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot) {
 }
 
 void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, const char *lang) {
-  (void)lang;
   bool first = true;
   mm_strbuf_putc(b, '{');
   for (size_t i = 0; i < f->kb->n_facts; i++) {
     if (f->kb->facts[i].source == MM_FACT_EVALUATION) continue;
     key(b, &first, f->kb->facts[i].name);
-    fact_json(b, f, i);
+    fact_json(b, f, i, lang);
   }
   mm_strbuf_putc(b, '}');
 }
@@ -342,8 +341,8 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
         mm_strbuf_printf(&because, "%s = ", ev->kb->facts[slot].name);
         mm_render_value_text(&because, ev->facts->values[slot], "en");
         const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
-        if (info && info->because && ev->kb->facts[slot].source == MM_FACT_LAB)
-          mm_strbuf_printf(&because, " (%s)", info->because);
+        if (mm_fact_why(info, lang) && ev->kb->facts[slot].source == MM_FACT_LAB)
+          mm_strbuf_printf(&because, " (%s)", mm_fact_why(info, lang));
       }
       key(b, &f2, "because");
       mm_strbuf_json_string(b, because.data ? because.data : "");

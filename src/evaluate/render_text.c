@@ -13,7 +13,7 @@ static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, const char *lan
   if (f->kb->facts[slot].unit && f->values[slot].known)
     mm_strbuf_printf(b, " %s", f->kb->facts[slot].unit);
   if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
-  if (info && info->because) mm_strbuf_printf(b, "  [%s]", info->because);
+  if (mm_fact_why(info, lang)) mm_strbuf_printf(b, "  [%s]", mm_fact_why(info, lang));
   if (info && !f->values[slot].known && info->n_missing) {
     mm_strbuf_printf(b, "  %s:", mm_label_get(L_MISSING, lang));
     for (size_t k = 0; k < info->n_missing; k++) mm_strbuf_printf(b, " %s", info->missing[k]);
@@ -141,8 +141,8 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char
   mm_value s = f->values[MM_F_SETTING];
   mm_strbuf_printf(b, "%s: %s", mm_label_get(L_SETTING, lang),
                    mm_setting_label(s.known ? s.str : NULL, lang));
-  if (f->info && f->info[MM_F_SETTING].because)
-    mm_strbuf_printf(b, " (%s)", f->info[MM_F_SETTING].because);
+  const char *why = f->info ? mm_fact_why(&f->info[MM_F_SETTING], lang) : NULL;
+  if (why) mm_strbuf_printf(b, " (%s)", why);
   mm_strbuf_printf(b, "\n%s:", mm_label_get(L_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
                                           "triple_class_exposed", "triple_class_refractory",

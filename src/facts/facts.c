@@ -16,7 +16,7 @@ static mm_fact_info *info(mm_deriving *d, int slot) {
   return d->explain && slot >= 0 ? &d->f->info[slot] : NULL;
 }
 
-void mm_fact_because(mm_deriving *d, int slot, const char *fmt, ...) {
+void mm_fact_because_lang(mm_deriving *d, int slot, int it, const char *fmt, ...) {
   mm_fact_info *i = info(d, slot);
   if (!i) return;
   char text[512];
@@ -24,7 +24,15 @@ void mm_fact_because(mm_deriving *d, int slot, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
-  i->because = mm_arena_strdup(d->arena, text);
+  if (it) i->because_it = mm_arena_strdup(d->arena, text);
+  else i->because = mm_arena_strdup(d->arena, text);
+}
+
+void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *it) {
+  mm_fact_info *i = info(d, slot);
+  if (!i) return;
+  i->because = en;
+  i->because_it = it;
 }
 
 static void push(mm_deriving *d, const char ***list, size_t *n, const char *s) {
@@ -72,7 +80,7 @@ void mm_derive_composites(mm_deriving *d) {
     mm_tv t = mm_rule_eval(c->rule, d->f->values, d->explain ? &trace : NULL);
     mm_fact_set(d, c->slot, mm_value_tv(t));
     if (!d->explain) continue;
-    mm_fact_because(d, c->slot, "%s", c->when);
+    mm_fact_because(d, c->slot, "%s", "%s", c->when);
     if (t == MM_UNKNOWN) mm_fact_missing_from_slots(d, c->slot, trace.unknown, trace.n_unknown);
     for (size_t k = 0; k < trace.n_used; k++)
       mm_fact_from(d, c->slot, kb->facts[trace.used[k]].name);

@@ -14,6 +14,7 @@
 
 typedef struct mm_fact_info {
   const char *because;   /* one line a clinician can check, or NULL */
+  const char *because_it;/* the same in Italian */
   const char **from;     /* record fields that produced the value */
   size_t n_from;
   const char **missing;  /* unknown: the inputs that would decide it */

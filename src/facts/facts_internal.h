@@ -15,8 +15,18 @@ typedef struct mm_deriving {
 
 void mm_fact_set(mm_deriving *d, int slot, mm_value v);
 /* The explanation helpers do nothing unless explaining. */
-void mm_fact_because(mm_deriving *d, int slot, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void mm_fact_because_lang(mm_deriving *d, int slot, int it, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Why, in English and in Italian, as fixed texts. */
+void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *it);
+/* Why, in English and in Italian: the same arguments fill both formats. */
+#define mm_fact_because(d, slot, en, it, ...)                       \
+  do {                                                              \
+    if ((d)->explain) {                                             \
+      mm_fact_because_lang((d), (slot), 0, en, __VA_ARGS__);        \
+      mm_fact_because_lang((d), (slot), 1, it, __VA_ARGS__);        \
+    }                                                               \
+  } while (0)
 void mm_fact_from(mm_deriving *d, int slot, const char *input);
 void mm_fact_missing(mm_deriving *d, int slot, const char *input);
 void mm_fact_derived(mm_deriving *d, int slot);

@@ -56,22 +56,34 @@ void mm_derive_lines(mm_deriving *d) {
   }
   mm_fact_set(d, n, mm_value_number((double)p->n_lines));
   mm_fact_from(d, n, "lines");
-  mm_fact_because(d, n, "%zu line%s recorded (IMWG: induction, transplant, consolidation and "
-                  "maintenance count as one line)", p->n_lines, p->n_lines == 1 ? "" : "s");
+  if (p->n_lines == 1)
+    mm_fact_because_text(d, n,
+                         "1 line recorded (IMWG: induction, transplant, consolidation and "
+                         "maintenance count as one line)",
+                         "1 linea registrata (IMWG: induzione, trapianto, consolidamento e "
+                         "mantenimento contano come una linea)");
+  else
+    mm_fact_because(d, n,
+                    "%zu lines recorded (IMWG: induction, transplant, consolidation and "
+                    "maintenance count as one line)",
+                    "%zu linee registrate (IMWG: induzione, trapianto, consolidamento e "
+                    "mantenimento contano come una linea)", p->n_lines);
   warn_split_lines(d);
   if (p->n_lines == 0) {
     mm_fact_set(d, on, mm_value_bool(false));
     mm_fact_set(d, pol, mm_value_bool(false));
     mm_fact_set(d, poa, mm_value_bool(false));
-    mm_fact_because(d, pol, "no line of therapy recorded");
-    mm_fact_because(d, poa, "no line of therapy recorded");
+    mm_fact_because_text(d, pol, "no line of therapy recorded", "nessuna linea di terapia registrata");
+    mm_fact_because_text(d, poa, "no line of therapy recorded", "nessuna linea di terapia registrata");
     return;
   }
   const mm_line *last = &p->lines[p->n_lines - 1];
   bool running = line_running(last);
   mm_fact_set(d, on, mm_value_bool(running));
   mm_fact_from(d, on, last->path);
-  if (running) mm_fact_because(d, on, "%s has no end date and no progression", last->path);
+  if (running)
+    mm_fact_because(d, on, "%s has no end date and no progression",
+                    "%s non ha data di fine né progressione", last->path);
 
   const char *prog_path = d->explain ? mm_arena_printf(d->arena, "%s.progression", last->path) : NULL;
   int window = d->kb->refractory_window_days;
@@ -83,15 +95,22 @@ void mm_derive_lines(mm_deriving *d) {
     mm_date_format(last->progression, pd);
     if (ld.ongoing) {
       mm_fact_set(d, pol, mm_value_bool(true));
-      mm_fact_because(d, pol, "%s: progression %s while still on therapy", last->path, pd);
+      mm_fact_because(d, pol, "%s: progression %s while still on therapy",
+                      "%s: progressione il %s durante la terapia", last->path, pd);
     } else if (ld.date == MM_DATE_NONE) {
       mm_fact_missing(d, pol, mm_arena_printf(d->arena, "%s.end", last->path));
     } else {
       mm_date_format(ld.date, dd);
       bool within = last->progression <= ld.date + window;
       mm_fact_set(d, pol, mm_value_bool(within));
-      mm_fact_because(d, pol, "%s: progression %s %s %d days of the last dose %s", last->path,
-                      pd, within ? "within" : "more than", window, dd);
+      if (within)
+        mm_fact_because(d, pol, "%s: progression %s within %d days of the last dose %s",
+                        "%s: progressione il %s entro %d giorni dall'ultima dose (%s)", last->path,
+                        pd, window, dd);
+      else
+        mm_fact_because(d, pol, "%s: progression %s more than %d days after the last dose %s",
+                        "%s: progressione il %s oltre %d giorni dopo l'ultima dose (%s)",
+                        last->path, pd, window, dd);
     }
     mm_fact_from(d, pol, prog_path);
     return;
@@ -99,24 +118,31 @@ void mm_derive_lines(mm_deriving *d) {
   if (last->stop_reason == MM_STOP_PROGRESSION) {
     mm_fact_set(d, poa, mm_value_bool(true));
     mm_fact_set(d, pol, mm_value_bool(true));
-    mm_fact_because(d, pol, "%s stopped for progression", last->path);
-    mm_fact_because(d, poa, "%s stopped for progression", last->path);
+    mm_fact_because(d, pol, "%s stopped for progression", "%s interrotta per progressione", last->path);
+    mm_fact_because(d, poa, "%s stopped for progression", "%s interrotta per progressione", last->path);
     return;
   }
   if (running || last->stop_reason != MM_STOP_NONE) {
     mm_fact_set(d, poa, mm_value_bool(false));
     mm_fact_set(d, pol, mm_value_bool(false));
-    mm_fact_because(d, pol, running ? "%s is running, no progression recorded"
-                                    : "%s ended without progression", last->path);
-    mm_fact_because(d, poa, running ? "%s is running, no progression recorded"
-                                    : "%s ended without progression", last->path);
+    if (running) {
+      mm_fact_because(d, pol, "%s is running, no progression recorded",
+                      "%s in corso, nessuna progressione registrata", last->path);
+      mm_fact_because(d, poa, "%s is running, no progression recorded",
+                      "%s in corso, nessuna progressione registrata", last->path);
+    } else {
+      mm_fact_because(d, pol, "%s ended without progression", "%s conclusa senza progressione",
+                      last->path);
+      mm_fact_because(d, poa, "%s ended without progression", "%s conclusa senza progressione",
+                      last->path);
+    }
     return;
   }
   /* Ended, no progression and no stop_reason: the spec says unknown. */
   mm_fact_missing(d, pol, prog_path);
   mm_fact_missing(d, poa, prog_path);
   mm_fact_because(d, pol, "%s ended, and neither a progression nor a stop_reason is recorded",
-                  last->path);
+                  "%s conclusa, senza progressione né motivo di interruzione registrati", last->path);
   mm_fact_because(d, poa, "%s ended, and neither a progression nor a stop_reason is recorded",
-                  last->path);
+                  "%s conclusa, senza progressione né motivo di interruzione registrati", last->path);
 }

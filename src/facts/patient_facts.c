@@ -44,8 +44,11 @@ static void derive_labs(mm_deriving *d) {
     if (d->explain) {
       char date[11];
       mm_date_format(latest->date, date);
-      if (lab->values) mm_fact_because(d, lab->slot, "%s %s (%s)", lab->id, latest->category, date);
-      else mm_fact_because(d, lab->slot, "%s %g %s (%s)", lab->id, latest->value, lab->unit, date);
+      if (lab->values)
+        mm_fact_because(d, lab->slot, "%s %s (%s)", "%s %s (%s)", lab->id, latest->category, date);
+      else
+        mm_fact_because(d, lab->slot, "%s %g %s (%s)", "%s %g %s (%s)", lab->id, latest->value,
+                        lab->unit, date);
     }
   }
 }
@@ -70,7 +73,8 @@ static void derive_comorbidities(mm_deriving *d) {
     mm_fact_set(d, c->slot, mm_value_bool(true));
     if (c->transplant_disqualifying) {
       any = true;
-      mm_fact_because(d, disq, "%s (kb/vocabulary/comorbidities.yaml: counts against transplant)", c->id);
+      mm_fact_because(d, disq, "%s (kb/vocabulary/comorbidities.yaml: counts against transplant)",
+                      "%s (kb/vocabulary/comorbidities.yaml: conta contro il trapianto)", c->id);
     }
   }
   mm_fact_set(d, disq, mm_value_bool(any));

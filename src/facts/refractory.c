@@ -8,6 +8,7 @@
  * X's last dose is its own end date, else the end of the phase that holds it
  * (the line, or its maintenance). Anything the record cannot decide is
  * unknown, naming the input that would decide it. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,9 +27,24 @@ typedef struct drug_state {
   int drug;
   mm_tv exposed, refractory, current;
   const char *because;       /* the line that made it refractory */
+  const char *because_it;    /* the same in Italian */
   const char *missing;       /* input that would decide refractoriness */
   const char *exposed_in;
 } drug_state;
+
+/* The reason a drug is refractory, in English and Italian (same arguments). */
+static void say(mm_deriving *d, drug_state *s, const char *en, const char *it, ...) {
+  char a[400], b[400];
+  va_list ap, ap2;
+  va_start(ap, it);
+  va_copy(ap2, ap);
+  vsnprintf(a, sizeof a, en, ap);
+  vsnprintf(b, sizeof b, it, ap2);
+  va_end(ap2);
+  va_end(ap);
+  s->because = mm_arena_strdup(d->arena, a);
+  s->because_it = mm_arena_strdup(d->arena, b);
+}
 
 static bool is_nonresponse(const mm_kb *kb, mm_response r) {
   const char *name = mm_response_name(r);
@@ -41,7 +57,7 @@ static drug_state *touch(drug_state *st, size_t *n, int drug) {
   for (size_t i = 0; i < *n; i++)
     if (st[i].drug == drug) return &st[i];
   if (*n == MAX_TOUCHED) return NULL;
-  st[*n] = (drug_state){drug, MM_TRUE, MM_FALSE, MM_FALSE, NULL, NULL, NULL};
+  st[*n] = (drug_state){drug, MM_TRUE, MM_FALSE, MM_FALSE, NULL, NULL, NULL, NULL};
   return &st[(*n)++];
 }
 
@@ -83,7 +99,8 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use 
     } else if (u.ongoing) {
       by_progression = MM_TRUE;
       if (d->explain)
-        s->because = mm_arena_printf(d->arena, "%s: progression %s while on %s", l->path, pd, name);
+        say(d, s, "%s: progression %s while on %s", "%s: progressione il %s durante %s", l->path,
+            pd, name);
     } else if (u.last == MM_DATE_NONE) {
       by_progression = MM_UNKNOWN;
       if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.end", l->path);
@@ -91,9 +108,9 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use 
       by_progression = l->progression <= u.last + window ? MM_TRUE : MM_FALSE;
       if (by_progression == MM_TRUE && d->explain) {
         mm_date_format(u.last, dd);
-        s->because = mm_arena_printf(d->arena,
-                                     "%s: progression %s within %d days of last %s dose %s",
-                                     l->path, pd, window, name, dd);
+        say(d, s, "%s: progression %s within %d days of last %s dose %s",
+            "%s: progressione il %s entro %d giorni dall'ultima dose di %s (%s)", l->path, pd,
+            window, name, dd);
       }
     }
   } else if (l->stop_reason == MM_STOP_PROGRESSION) {
@@ -103,7 +120,8 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use 
                       (u.maintenance && l->has_maintenance);
     by_progression = to_the_end ? MM_TRUE : MM_UNKNOWN;
     if (to_the_end && d->explain)
-      s->because = mm_arena_printf(d->arena, "%s stopped for progression while on %s", l->path, name);
+      say(d, s, "%s stopped for progression while on %s",
+          "%s interrotta per progressione durante %s", l->path, name);
     if (!to_the_end && d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
   } else if (l->stop_reason != MM_STOP_NONE || (u.ongoing && l->end == MM_DATE_NONE) ||
              (l->has_maintenance && l->maint_end == MM_DATE_NONE)) {
@@ -120,8 +138,9 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use 
   } else {
     by_response = is_nonresponse(kb, l->best_response) ? MM_TRUE : MM_FALSE;
     if (by_response == MM_TRUE && d->explain)
-      s->because = mm_arena_printf(d->arena, "%s: best response %s on a line with %s (non-response)",
-                                   l->path, mm_response_name(l->best_response), name);
+      say(d, s, "%s: best response %s on a line with %s (non-response)",
+          "%s: migliore risposta %s in una linea con %s (non risposta)", l->path,
+          mm_response_name(l->best_response), name);
   }
   return mm_tv_or(by_progression, by_response);
 }
@@ -133,11 +152,16 @@ static void set_drug(mm_deriving *d, const drug_state *s) {
   mm_fact_set(d, drug->slot_current, mm_value_tv(s->current));
   if (!d->explain) return;
   mm_fact_from(d, drug->slot_exposed, s->exposed_in);
-  if (s->refractory == MM_TRUE) mm_fact_because(d, drug->slot_refractory, "%s", s->because);
+  if (s->refractory == MM_TRUE && d->explain) {
+    d->f->info[drug->slot_refractory].because = s->because;
+    d->f->info[drug->slot_refractory].because_it = s->because_it;
+  }
   if (s->refractory == MM_UNKNOWN) mm_fact_missing(d, drug->slot_refractory, s->missing);
   if (s->refractory == MM_FALSE)
     mm_fact_because(d, drug->slot_refractory,
                     "exposed, no progression within %d days of a %s dose and no SD/PD as best response",
+                    "esposto, nessuna progressione entro %d giorni da una dose di %s e nessuna SD/PD "
+                    "come migliore risposta",
                     d->kb->refractory_window_days, drug->id);
 }
 
@@ -174,10 +198,13 @@ void mm_derive_exposure(mm_deriving *d) {
         /* The same drug in both phases is handled once, at phase 0. */
         if (phase == 1 && u.induction) continue;
         drug_state probe = *s;
-        probe.because = probe.missing = NULL;
+        probe.because = probe.because_it = probe.missing = NULL;
         mm_tv r = refractory_in_line(d, l, list[i].drug, u, &probe);
         s->refractory = mm_tv_or(s->refractory, r);
-        if (r == MM_TRUE) s->because = probe.because;
+        if (r == MM_TRUE) {
+          s->because = probe.because;
+          s->because_it = probe.because_it;
+        }
         if (r == MM_UNKNOWN && !s->missing) s->missing = probe.missing;
         if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
           s->current = MM_TRUE;
@@ -189,7 +216,8 @@ void mm_derive_exposure(mm_deriving *d) {
       if (!s->exposed_in) s->exposed_in = l->path;
       s->refractory = MM_TRUE;
       if (d->explain)
-        s->because = mm_arena_printf(d->arena, "%s.refractory_to: declared by the clinician", l->path);
+        say(d, s, "%s.refractory_to: declared by the clinician",
+            "%s.refractory_to: dichiarato dal clinico", l->path);
     }
   }
   /* Drugs: the untouched get the default, the touched their state. */
@@ -233,7 +261,12 @@ void mm_derive_exposure(mm_deriving *d) {
       unk_ref += st[i].refractory == MM_UNKNOWN;
       if (d->explain && st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
       if (d->explain && st[i].refractory == MM_TRUE)
-        mm_fact_because(d, cl->slot_refractory, "%s: %s", drug->id, st[i].because ? st[i].because : "refractory");
+        if (d->explain) {
+          mm_fact_because_lang(d, cl->slot_refractory, 0, "%s: %s", drug->id,
+                               st[i].because ? st[i].because : "refractory");
+          mm_fact_because_lang(d, cl->slot_refractory, 1, "%s: %s", drug->id,
+                               st[i].because_it ? st[i].because_it : "refrattario");
+        }
       if (d->explain && st[i].refractory == MM_UNKNOWN) {
         mm_fact_missing(d, cl->slot_refractory, st[i].missing);
         mm_fact_missing(d, cl->slot_refractory_count, st[i].missing);

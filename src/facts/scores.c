@@ -25,7 +25,7 @@ static const char *record_path(const char *input) {
 static void put(mm_deriving *d, int slot, const mm_score_result *r) {
   mm_fact_set(d, slot, r->value);
   if (!d->explain) return;
-  if (r->because) mm_fact_because(d, slot, "%s", r->because);
+  if (r->because) mm_fact_because(d, slot, "%s", "%s", r->because);
   for (size_t i = 0; i < r->n_inputs; i++)
     if (r->inputs[i].value.known) mm_fact_from(d, slot, record_path(r->inputs[i].name));
   for (size_t i = 0; i < r->n_missing; i++) mm_fact_missing(d, slot, record_path(r->missing[i]));
@@ -37,7 +37,8 @@ static void derive_response(mm_deriving *d, const mm_scores *kb) {
   const mm_patient *p = d->p;
   if (!p->lines_given || p->n_lines == 0) {
     mm_fact_missing(d, MM_F_RESPONSE, "lines");
-    mm_fact_because(d, MM_F_RESPONSE, "no line of therapy to respond to");
+    mm_fact_because_text(d, MM_F_RESPONSE, "no line of therapy to respond to",
+                         "nessuna linea di terapia a cui rispondere");
     return;
   }
   const mm_line *last = &p->lines[p->n_lines - 1];
@@ -69,14 +70,14 @@ void mm_derive_scores(mm_deriving *d) {
   if (mm_score_frailty(&r, kb, &fin, d->arena) == 0) {
     put(d, MM_F_FRAILTY, &r);
     mm_fact_set(d, MM_F_FRAILTY_SCORE, r.points);
-    if (d->explain && r.points.known) mm_fact_because(d, MM_F_FRAILTY_SCORE, "%s", r.because);
+    if (r.points.known) mm_fact_because(d, MM_F_FRAILTY_SCORE, "%s", "%s", r.because);
   }
   /* The record's diagnosis.iss is a number 1..3; the scores take the same. */
   if (p->iss.known) {
     static const char *const roman[] = {"I", "II", "III"};
     mm_fact_set(d, MM_F_ISS, mm_value_string(roman[(int)p->iss.num - 1]));
     mm_fact_from(d, MM_F_ISS, "diagnosis.iss");
-    mm_fact_because(d, MM_F_ISS, "stage recorded by the clinician");
+    mm_fact_because_text(d, MM_F_ISS, "stage recorded by the clinician", "stadio registrato dal clinico");
   } else {
     mm_iss_in iin = {p->beta2m_mg_l, p->albumin_g_dl};
     if (mm_score_iss(&r, kb, &iin, d->arena) == 0) put(d, MM_F_ISS, &r);

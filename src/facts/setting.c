@@ -13,7 +13,8 @@ void mm_derive_setting(mm_deriving *d) {
   const int s = MM_F_SETTING;
   if (!p->lines_given) {
     mm_fact_missing(d, s, "lines");
-    mm_fact_because(d, s, "the record does not list the lines of therapy (an empty list means none)");
+    mm_fact_because_text(d, s, "the record does not list the lines of therapy (an empty list means none)",
+                         "la scheda non elenca le linee di terapia (una lista vuota significa nessuna)");
     return;
   }
   mm_fact_from(d, s, "lines");
@@ -22,32 +23,46 @@ void mm_derive_setting(mm_deriving *d) {
     mm_fact_from(d, s, "transplant_eligible");
     if (!te.known) {
       mm_fact_missing_from_slots(d, s, (const int[]){MM_F_TRANSPLANT_ELIGIBLE}, 1);
-      mm_fact_because(d, s, "newly diagnosed; transplant eligibility unknown");
+      mm_fact_because_text(d, s, "newly diagnosed; transplant eligibility unknown",
+                           "nuova diagnosi; eleggibilità al trapianto non nota");
       return;
     }
     set(d, te.b ? "newly_diagnosed_transplant_eligible" : "newly_diagnosed_transplant_ineligible");
-    mm_fact_because(d, s, "no line of therapy yet; transplant %s%s", te.b ? "eligible" : "ineligible",
-                    d->explain && d->f->info[MM_F_TRANSPLANT_ELIGIBLE].derived ? " (derived)" : "");
+    bool derived = d->explain && d->f->info[MM_F_TRANSPLANT_ELIGIBLE].derived;
+    if (te.b)
+      mm_fact_because(d, s, "no line of therapy yet; transplant eligible%s",
+                      "nessuna linea di terapia; eleggibile al trapianto%s",
+                      derived ? " (derived)" : "");
+    else
+      mm_fact_because(d, s, "no line of therapy yet; transplant ineligible%s",
+                      "nessuna linea di terapia; non eleggibile al trapianto%s",
+                      derived ? " (derived)" : "");
     return;
   }
   if (v[MM_F_ON_TREATMENT].known && v[MM_F_ON_TREATMENT].b) {
     set(d, "on_treatment");
-    mm_fact_because(d, s, "the last line is still running");
+    mm_fact_because_text(d, s, "the last line is still running", "l'ultima linea è in corso");
     return;
   }
   mm_value poa = v[MM_F_PROGRESSION_ON_OR_AFTER_LAST];
   if (!poa.known) {
     mm_fact_missing_from_slots(d, s, (const int[]){MM_F_PROGRESSION_ON_OR_AFTER_LAST}, 1);
-    mm_fact_because(d, s, "whether the last line ended in progression is not recorded");
+    mm_fact_because_text(d, s, "whether the last line ended in progression is not recorded",
+                         "non è registrato se l'ultima linea si è conclusa con una progressione");
     return;
   }
   if (!poa.b) {
-    mm_fact_because(d, s, "the last line ended without progression: no relapse to treat");
+    mm_fact_because_text(d, s, "the last line ended without progression: no relapse to treat",
+                         "l'ultima linea si è conclusa senza progressione: nessuna recidiva da trattare");
     mm_fact_missing(d, s, d->explain ? mm_arena_printf(d->arena, "%s.progression",
                                                        p->lines[p->n_lines - 1].path) : NULL);
     return;
   }
   set(d, p->n_lines == 1 ? "first_relapse" : "second_relapse_or_later");
-  mm_fact_because(d, s, "%zu prior line%s, progression after the last", p->n_lines,
-                  p->n_lines == 1 ? "" : "s");
+  if (p->n_lines == 1)
+    mm_fact_because_text(d, s, "1 prior line, progression after it",
+                         "1 linea precedente, progressione dopo di essa");
+  else
+    mm_fact_because(d, s, "%zu prior lines, progression after the last",
+                    "%zu linee precedenti, progressione dopo l'ultima", p->n_lines);
 }

@@ -30,13 +30,14 @@ void mm_derive_asct(mm_deriving *d) {
   mm_fact_set(d, count, mm_value_number(n));
   mm_fact_from(d, count, "lines");
   if (!latest) {
-    mm_fact_because(d, ttp, "no autologous transplant recorded");
+    mm_fact_because_text(d, ttp, "no autologous transplant recorded", "nessun trapianto autologo registrato");
     return;
   }
   const char *asct_path = d->explain ? mm_arena_printf(d->arena, "%s.asct", latest->path) : NULL;
   if (latest->asct == MM_DATE_NONE) {
     mm_fact_missing(d, ttp, asct_path);
-    mm_fact_because(d, ttp, "%s.asct is recorded without its date", latest->path);
+    mm_fact_because(d, ttp, "%s.asct is recorded without its date",
+                    "%s.asct è registrato senza data", latest->path);
     return;
   }
   if (n > 1 && d->f->warnings)
@@ -56,7 +57,9 @@ void mm_derive_asct(mm_deriving *d) {
         mm_date_format(latest->asct, a);
         mm_date_format(l->progression, pr);
         mm_fact_from(d, ttp, mm_arena_printf(d->arena, "%s.progression", l->path));
-        mm_fact_because(d, ttp, "ASCT %s to progression %s (%s): %d whole months", a, pr, l->path, months);
+        mm_fact_because(d, ttp, "ASCT %s to progression %s (%s): %d whole months",
+                        "dall'ASCT del %s alla progressione del %s (%s): %d mesi compiuti", a, pr,
+                        l->path, months);
       }
       return;
     }
@@ -66,7 +69,8 @@ void mm_derive_asct(mm_deriving *d) {
       return;
     }
   }
-  mm_fact_because(d, ttp, "no progression recorded after the transplant in %s", latest->path);
+  mm_fact_because(d, ttp, "no progression recorded after the transplant in %s",
+                  "nessuna progressione registrata dopo il trapianto in %s", latest->path);
 }
 
 void mm_derive_transplant_eligibility(mm_deriving *d) {
@@ -74,7 +78,7 @@ void mm_derive_transplant_eligibility(mm_deriving *d) {
   if (d->p->transplant_eligible.known) {
     mm_fact_set(d, te, d->p->transplant_eligible);
     mm_fact_from(d, te, "transplant_eligible");
-    mm_fact_because(d, te, "the clinician's decision");
+    mm_fact_because_text(d, te, "the clinician's decision", "decisione del clinico");
     return;
   }
   const mm_composite *rule = &d->kb->transplant_rule;
@@ -84,7 +88,8 @@ void mm_derive_transplant_eligibility(mm_deriving *d) {
   mm_fact_set(d, te, mm_value_tv(t));
   mm_fact_derived(d, te);
   if (!d->explain) return;
-  mm_fact_because(d, te, "derived (kb/definitions.yaml): %s", rule->when);
+  mm_fact_because(d, te, "derived (kb/definitions.yaml): %s",
+                  "derivato (kb/definitions.yaml): %s", rule->when);
   for (size_t k = 0; k < trace.n_used; k++) mm_fact_from(d, te, d->kb->facts[trace.used[k]].name);
   if (t == MM_UNKNOWN) {
     mm_fact_missing(d, te, "transplant_eligible");
