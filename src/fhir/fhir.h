@@ -23,7 +23,8 @@ typedef enum {
   MM_FHIR_COMORBIDITY,   /* kb comorbidity id */
   MM_FHIR_FISH,          /* diagnosis.fish finding */
   MM_FHIR_OBSERVATION,   /* what an Observation.code is (ecog, karnofsky, ...) */
-  MM_FHIR_STATUS         /* a cancer disease status value */
+  MM_FHIR_STATUS,        /* a cancer disease status value */
+  MM_FHIR_ISS            /* an ISS stage value: ref 1..3 */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -32,7 +33,8 @@ typedef enum {
   MM_FHIR_OBS_KARNOFSKY,
   MM_FHIR_OBS_DISEASE_STATUS,
   MM_FHIR_OBS_CYTOGENETICS,
-  MM_FHIR_OBS_ISCN
+  MM_FHIR_OBS_ISCN,
+  MM_FHIR_OBS_ISS_STAGE
 } mm_fhir_obs;
 
 /* MM_FHIR_STATUS values */

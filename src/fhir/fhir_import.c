@@ -76,6 +76,9 @@ typedef struct imp {
   bool has_mm;
   mm_date dx;
   bool fish[8];
+  int iss;
+  mm_date iss_date;
+  const char *iss_where;
   lab_out *labs;
   size_t n_labs, cap_labs;
   period *per;
@@ -175,7 +178,8 @@ static mm_date fdate(imp *im, const mm_json *v, const char *path, const char *wh
 
 static const char *kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
-                                  "a fish finding", "an observation kind", "a disease status"};
+                                  "a fish finding", "an observation kind", "a disease status",
+                                  "an ISS stage"};
   return w[k];
 }
 
@@ -781,6 +785,38 @@ static void read_cytogenetics(imp *im, const res *r) {
          "left out");
 }
 
+/* mCODE MyelomaISSStage: the ISS at diagnosis, so the earliest stage wins;
+ * a later, different stage is reported. */
+static void read_iss(imp *im, const res *r) {
+  const char *hit;
+  const char *vp = sub(im, r->name, "valueCodeableConcept");
+  const mm_json *cc = get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
+  if (!cc) {
+    warn(im, r->r, r->name, "ISS stage without valueCodeableConcept: left out");
+    return;
+  }
+  const mm_fhir_mapping *m = concept(im, cc, vp, &hit, true);
+  if (!m) return;
+  if (m->kind != MM_FHIR_ISS) {
+    warn(im, cc, hit, "%s %s is not an ISS stage: left out",
+         mm_fhir_system_label(im->map, m->system), m->code);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->iss_date != MM_DATE_NONE && im->iss != m->ref) {
+    bool later = d >= im->iss_date;
+    warn(im, cc, hit, "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept",
+         m->ref, im->iss, im->iss_where);
+    if (later) return;
+  }
+  if (im->iss_date == MM_DATE_NONE || d < im->iss_date) {
+    im->iss = m->ref;
+    im->iss_date = d;
+    im->iss_where = r->name;
+  }
+}
+
 static void read_observation(imp *im, const res *r) {
   const char *status = get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
@@ -812,6 +848,7 @@ static void read_observation(imp *im, const res *r) {
     case MM_FHIR_OBS_ISCN:
       warn(im, code, hit, "an ISCN result outside a cytogenetics observation: left out");
       break;
+    case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
     }
   } else {
     warn(im, code, hit, "%s %s maps to %s, not an observation: left out",
@@ -952,12 +989,16 @@ static void write_record(imp *im, mm_strbuf *b, line_out *lines, size_t nl) {
   }
   bool any_fish = false;
   for (int i = 0; mm_fhir_fish_names[i]; i++) any_fish |= im->fish[i];
-  if (im->dx != MM_DATE_NONE || any_fish) {
+  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE) {
     mm_strbuf_puts(b, ",\n  \"diagnosis\": {");
     const char *sep = "";
     if (im->dx != MM_DATE_NONE) {
       mm_strbuf_puts(b, "\"date\": ");
       put_date(b, im->dx);
+      sep = ", ";
+    }
+    if (im->iss_date != MM_DATE_NONE) {
+      mm_strbuf_printf(b, "%s\"iss\": %d", sep, im->iss);
       sep = ", ";
     }
     if (any_fish) {
@@ -1083,7 +1124,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   mm_arena arena;
   mm_arena_init(&arena, 0);
   imp im = {.a = &arena, .kb = kb, .map = map, .d = diags, .birth = MM_DATE_NONE,
-            .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE};
+            .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE};
   im.src = opts && opts->source ? opts->source : "<input>";
   im.as_of = opts && opts->as_of != MM_DATE_NONE ? opts->as_of : mm_date_today();
   size_t errors0 = diags->errors;

@@ -14,11 +14,12 @@
 
 const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q", NULL};
 static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "cytogenetics",
-                                        "iscn", NULL}; /* ORDER: mm_fhir_obs */
+                                        "iscn", "iss_stage", NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
-                                         "observation", "status", NULL}; /* ORDER: mm_fhir_kind */
+                                         "observation", "status", "iss", NULL};
+/* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
   mm_fhir_map *map;
@@ -176,7 +177,7 @@ static void load_target(loader *l, const mm_yaml *t, mm_fhir_mapping *mp, const 
   int kind = index_of(kind_names, t->keys[0]->str);
   if (kind < 0) {
     err(l, t->keys[0], "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-        "observation, status)", what, t->keys[0]->str);
+        "observation, status, iss)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -223,12 +224,16 @@ static void load_target(loader *l, const mm_yaml *t, mm_fhir_mapping *mp, const 
     break;
   case MM_FHIR_OBSERVATION:
     if ((mp->ref = index_of(obs_names, s)) < 0)
-      err(l, v, "%s: observation must be ecog, karnofsky, disease_status, cytogenetics or iscn",
-          what);
+      err(l, v, "%s: observation must be ecog, karnofsky, disease_status, cytogenetics, iscn or "
+          "iss_stage", what);
     break;
   case MM_FHIR_STATUS:
     if ((mp->ref = index_of(status_names, s)) < 0)
       err(l, v, "%s: status must be progression, improved, stable or undetermined", what);
+    break;
+  case MM_FHIR_ISS:
+    if (strlen(s) == 1 && s[0] >= '1' && s[0] <= '3') mp->ref = s[0] - '0';
+    else err(l, v, "%s: iss must be 1, 2 or 3", what);
     break;
   }
 }

@@ -152,6 +152,9 @@ static void newly_diagnosed(void **state) {
   assert_str(at(rec, "sex"), "female");
   assert_int_equal(at(rec, "ecog")->integer, 1);
   assert_str(at(at(rec, "diagnosis"), "date"), "2026-10-02");
+  /* mCODE MyelomaISSStage C139007 = C70659 (ISS II); consistent with beta2m
+   * 4.1 mg/L (< 5.5) and albumin 3.2 g/dL (< 3.5), Greipp 2005 */
+  assert_int_equal(at(at(rec, "diagnosis"), "iss")->integer, 2);
   const mm_json *fish = at(at(rec, "diagnosis"), "fish");
   assert_int_equal(at(fish, "t4_14")->type, MM_JSON_TRUE);
   assert_int_equal(fish->len, 1); /* nothing else asserted: absent is unknown */
@@ -171,6 +174,7 @@ static void newly_diagnosed(void **state) {
   mm_patient *p = read_back(&r);
   assert_int_equal(p->n_labs, 4);
   assert_true(p->del17p.known == false && p->t4_14.known && p->t4_14.b);
+  assert_true(p->iss.known && p->iss.num == 2);
   assert_int_equal(r.diags.errors, 0);
   mm_strbuf_free(&r.out);
 }
