@@ -24,7 +24,8 @@ typedef enum {
   MM_FHIR_FISH,          /* diagnosis.fish finding */
   MM_FHIR_OBSERVATION,   /* what an Observation.code is (ecog, karnofsky, ...) */
   MM_FHIR_STATUS,        /* a cancer disease status value */
-  MM_FHIR_ISS            /* an ISS stage value: ref 1..3 */
+  MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
+  MM_FHIR_STOP           /* a treatment termination reason: ref into mm_fhir_stop_names */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -75,6 +76,8 @@ typedef struct mm_fhir_map {
 
 /* The fish findings of diagnosis.fish, in record order. */
 extern const char *const mm_fhir_fish_names[];
+/* The stop_reason values of a record's line. */
+extern const char *const mm_fhir_stop_names[];
 
 /* Loads and checks kb_dir/fhir.yaml against kb (every target must exist in
  * the vocabularies). Problems go to diags as file:line:col; returns 0 when

@@ -32,6 +32,7 @@ typedef struct period {
   int drug;
   mm_date start, end; /* end MM_DATE_NONE: ongoing */
   size_t order;
+  int stop;           /* mm_fhir_stop_names index, -1 when not given */
 } period;
 
 typedef struct lab_out {
@@ -53,6 +54,7 @@ typedef struct line_out {
   period *drugs;
   size_t n_drugs;
   mm_date progression;
+  int stop; /* -1: none */
 } line_out;
 
 typedef struct imp {
@@ -179,7 +181,7 @@ static mm_date fdate(imp *im, const mm_json *v, const char *path, const char *wh
 static const char *kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
                                   "a fish finding", "an observation kind", "a disease status",
-                                  "an ISS stage"};
+                                  "an ISS stage", "a stop reason"};
   return w[k];
 }
 
@@ -273,6 +275,16 @@ static bool about_patient(imp *im, const res *r) {
 
 static void read_patient(imp *im, const res *r) {
   const mm_json *p = r->r;
+  /* The logical id becomes the record id; identifiers never do. Say so when
+   * the two coincide (an MRN used as the logical id is not pseudonymous). */
+  const mm_json *ids = get(im, p, "identifier", MM_JSON_ARRAY, r->name);
+  for (size_t i = 0; ids && i < ids->len; i++) {
+    const mm_json *v = mm_json_get(ids->items[i], "value");
+    if (v && v->type == MM_JSON_STRING && strcmp(v->str, im->pid) == 0)
+      warn(im, v, idx(im, sub(im, r->name, "identifier"), i),
+           "the logical id equals this identifier's value: the record id may not be "
+           "pseudonymous; replace it before sharing the record");
+  }
   const mm_json *bd = mm_json_get(p, "birthDate");
   if (mm_json_present(bd)) im->birth = fdate(im, bd, sub(im, r->name, "birthDate"), "birthDate");
   else warn(im, p, r->name, "no birthDate: birth_date left absent (age unknown)");
@@ -468,7 +480,7 @@ static const mm_drug *medication_drug(imp *im, const mm_json *cc, const char *pa
   return NULL;
 }
 
-static void add_period(imp *im, int drug, mm_date start, mm_date end) {
+static void add_period(imp *im, int drug, mm_date start, mm_date end, int stop) {
   if (im->n_per == im->cap_per) {
     size_t cap = im->cap_per ? im->cap_per * 2 : 16;
     period *p = mm_arena_grow(im->a, im->per, im->n_per, cap, sizeof *p);
@@ -476,8 +488,64 @@ static void add_period(imp *im, int drug, mm_date start, mm_date end) {
     im->per = p;
     im->cap_per = cap;
   }
-  im->per[im->n_per] = (period){drug, start, end, im->n_per};
+  im->per[im->n_per] = (period){drug, start, end, im->n_per, stop};
   im->n_per++;
+}
+
+static bool is_termination_ext(const char *url) {
+  static const char *const names[] = {"/mcode-treatment-termination-reason",
+                                      "/mcode-termination-reason", NULL};
+  size_t n = strlen(url);
+  for (const char *const *q = names; *q; q++) {
+    size_t k = strlen(*q);
+    if (n >= k && strcmp(url + n - k, *q) == 0) return true;
+  }
+  return false;
+}
+
+/* Why the medication stopped: statusReason (a CodeableConcept, or a list of
+ * them) or the mCODE treatment termination reason extension, through the
+ * stop_reason mappings of kb/fhir.yaml. -1 when none is given or mapped. */
+static int stop_reason(imp *im, const res *r) {
+  const mm_json *ccs[8];
+  const char *paths[8];
+  size_t n = 0;
+  const mm_json *sr = mm_json_get(r->r, "statusReason");
+  const char *sp = sub(im, r->name, "statusReason");
+  if (sr && sr->type == MM_JSON_OBJECT) {
+    ccs[n] = sr;
+    paths[n++] = sp;
+  } else if (sr && sr->type == MM_JSON_ARRAY) {
+    for (size_t i = 0; i < sr->len && n < 4; i++) ccs[n] = sr->items[i], paths[n++] = idx(im, sp, i);
+  } else if (mm_json_present(sr)) {
+    bad(im, sr, sp, "expected a CodeableConcept or a list of them, got %s",
+        mm_json_type_name(sr->type));
+  }
+  const mm_json *ext = get(im, r->r, "extension", MM_JSON_ARRAY, r->name);
+  for (size_t i = 0; ext && i < ext->len && n < 8; i++) {
+    const char *ep = idx(im, sub(im, r->name, "extension"), i);
+    const char *url = get_str(im, ext->items[i], "url", ep);
+    if (!url || !is_termination_ext(url)) continue;
+    const mm_json *v = get(im, ext->items[i], "valueCodeableConcept", MM_JSON_OBJECT, ep);
+    if (v) ccs[n] = v, paths[n++] = sub(im, ep, "valueCodeableConcept");
+  }
+  int stop = -1;
+  for (size_t i = 0; i < n; i++) {
+    const char *hit;
+    const mm_fhir_mapping *m = concept(im, ccs[i], paths[i], &hit, true);
+    if (!m) continue;
+    if (m->kind != MM_FHIR_STOP) {
+      warn(im, ccs[i], hit, "%s %s is not a stop reason: left out",
+           mm_fhir_system_label(im->map, m->system), m->code);
+    } else if (stop >= 0 && stop != m->ref) {
+      warn(im, ccs[i], hit, "a second, different stop reason (%s besides %s): both left out",
+           mm_fhir_stop_names[m->ref], mm_fhir_stop_names[stop]);
+      return -1;
+    } else {
+      stop = m->ref;
+    }
+  }
+  return stop;
 }
 
 static void read_medication(imp *im, const res *r) {
@@ -592,7 +660,13 @@ static void read_medication(imp *im, const res *r) {
       return;
     }
   }
-  add_period(im, (int)(drug - im->kb->drugs), start, end);
+  int stop = stop_reason(im, r);
+  if (stop >= 0 && end == MM_DATE_NONE) {
+    warn(im, r->r, r->name, "%s: a stop reason (%s) on an ongoing period: reason left out",
+         drug->id, mm_fhir_stop_names[stop]);
+    stop = -1;
+  }
+  add_period(im, (int)(drug - im->kb->drugs), start, end, stop);
 }
 
 /* ---- observations -------------------------------------------------------- */
@@ -894,7 +968,10 @@ static line_out *build_lines(imp *im, size_t *n_out) {
     if (ne && im->per[ne - 1].drug == p.drug &&
         (long)p.start <= end_key(im->per[ne - 1].end) + im->map->gap_days) {
       period *e = &im->per[ne - 1];
-      if (end_key(p.end) > end_key(e->end)) e->end = p.end;
+      if (end_key(p.end) >= end_key(e->end)) {
+        if (end_key(p.end) > end_key(e->end) || p.stop >= 0) e->stop = p.stop;
+        e->end = p.end;
+      }
     } else {
       im->per[ne++] = p;
     }
@@ -908,7 +985,7 @@ static line_out *build_lines(imp *im, size_t *n_out) {
     line_out *l = nl ? &lines[nl - 1] : NULL;
     if (!l || (long)p->start > end_key(l->end)) {
       l = &lines[nl++];
-      *l = (line_out){p->start, p->end, p, 0, MM_DATE_NONE};
+      *l = (line_out){p->start, p->end, p, 0, MM_DATE_NONE, -1};
     } else if (end_key(p->end) > end_key(l->end)) {
       l->end = p->end;
     }
@@ -924,12 +1001,34 @@ static line_out *build_lines(imp *im, size_t *n_out) {
       size_t j = 0;
       while (j < w && l->drugs[j].drug != l->drugs[i].drug) j++;
       if (j < w) {
-        if (end_key(l->drugs[i].end) > end_key(l->drugs[j].end)) l->drugs[j].end = l->drugs[i].end;
+        if (end_key(l->drugs[i].end) > end_key(l->drugs[j].end)) {
+          l->drugs[j].end = l->drugs[i].end;
+          l->drugs[j].stop = l->drugs[i].stop;
+        }
       } else {
         l->drugs[w++] = l->drugs[i];
       }
     }
     l->n_drugs = w;
+  }
+  /* A line's stop reason: the reason given by the drugs that end with it,
+   * when they agree. A drug stopped earlier (e.g. for neuropathy) while the
+   * others went on does not stop the line. */
+  for (size_t k = 0; k < nl; k++) {
+    line_out *l = &lines[k];
+    if (l->end == MM_DATE_NONE) continue;
+    int stop = -1;
+    bool conflict = false;
+    for (size_t i = 0; i < l->n_drugs; i++) {
+      const period *p = &l->drugs[i];
+      if (p->end != l->end || p->stop < 0) continue;
+      if (stop >= 0 && stop != p->stop) conflict = true;
+      stop = p->stop;
+    }
+    if (conflict)
+      warn(im, NULL, mm_arena_printf(im->a, "lines[%zu]", k),
+           "the drugs ending this line give different stop reasons: stop_reason left out");
+    else l->stop = stop;
   }
   *n_out = nl;
   return lines;
@@ -1059,6 +1158,7 @@ static void write_record(imp *im, mm_strbuf *b, line_out *lines, size_t nl) {
         mm_strbuf_puts(b, ", \"progression\": ");
         put_date(b, l->progression);
       }
+      if (l->stop >= 0) mm_strbuf_printf(b, ", \"stop_reason\": \"%s\"", mm_fhir_stop_names[l->stop]);
       mm_strbuf_putc(b, '}');
     }
     mm_strbuf_puts(b, "\n  ]");

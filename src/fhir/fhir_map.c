@@ -13,12 +13,14 @@
 #include "kb/yaml_tree.h"
 
 const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q", NULL};
+const char *const mm_fhir_stop_names[] = {"progression", "toxicity", "completed", "patient_choice",
+                                          "other", NULL};
 static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "cytogenetics",
                                         "iscn", "iss_stage", NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
-                                         "observation", "status", "iss", NULL};
+                                         "observation", "status", "iss", "stop_reason", NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -177,7 +179,7 @@ static void load_target(loader *l, const mm_yaml *t, mm_fhir_mapping *mp, const 
   int kind = index_of(kind_names, t->keys[0]->str);
   if (kind < 0) {
     err(l, t->keys[0], "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-        "observation, status, iss)", what, t->keys[0]->str);
+        "observation, status, iss, stop_reason)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -234,6 +236,11 @@ static void load_target(loader *l, const mm_yaml *t, mm_fhir_mapping *mp, const 
   case MM_FHIR_ISS:
     if (strlen(s) == 1 && s[0] >= '1' && s[0] <= '3') mp->ref = s[0] - '0';
     else err(l, v, "%s: iss must be 1, 2 or 3", what);
+    break;
+  case MM_FHIR_STOP:
+    if ((mp->ref = index_of(mm_fhir_stop_names, s)) < 0)
+      err(l, v, "%s: stop_reason must be progression, toxicity, completed, patient_choice or "
+          "other", what);
     break;
   }
 }

@@ -44,7 +44,7 @@ refute "ndmm: no name, MRN or address copied" 'Bianchi|Maria|MRN-998877|Bologna|
 check "ndmm: evaluate - accepts the record" 0 'Patient ndmm-001' -- bash -c "\"$MMPATH\" evaluate --kb \"$KB\" - < \"$TMP/ndmm.rec\""
 
 # relapsed: three lines, progression, units, comorbidity
-check "rrmm: line 1 VRd with progression" 0 '\{"drugs": \["bortezomib", "lenalidomide", "dexamethasone"\], "start": "2019-07-01", "end": "2019-11-15", "progression": "2022-03-01"\}' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: line 1 VRd with progression" 0 '\{"drugs": \["bortezomib", "lenalidomide", "dexamethasone"\], "start": "2019-07-01", "end": "2019-11-15", "progression": "2022-03-01", "stop_reason": "completed"\}' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 check "rrmm: line 3 ongoing carfilzomib" 0 '\{"drugs": \["carfilzomib", "dexamethasone"\], "start": "2024-02-01"\}' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 check "rrmm: IgG in g/L kept with its unit" 0 '"test": "igg", "value": 3.5, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 check "rrmm: heart failure" 0 '"comorbidities": \["heart_failure"\]' -- "${IMPORT[@]}" "$DATA/rrmm.json"

@@ -210,6 +210,8 @@ static void relapsed(void **state) {
   assert_str(at(l1, "start"), "2019-07-01");
   assert_str(at(l1, "end"), "2019-11-15");
   assert_str(at(l1, "progression"), "2022-03-01");
+  /* SNOMED 182992009 on the drugs that end the line */
+  assert_str(at(l1, "stop_reason"), "completed");
   /* line 2: Dara-Pd; dexamethasone stopped earlier keeps its own dates */
   const mm_json *l2 = item(lines, 1);
   assert_str(at(l2, "start"), "2022-03-15");
@@ -230,6 +232,9 @@ static void relapsed(void **state) {
     }
   }
   assert_true(dara && pom && dex);
+  /* dexamethasone stopped for toxicity (SNOMED 407563006) before the line
+   * ended: not the line's stop reason */
+  assert_null(at(l2, "stop_reason"));
   /* line 3: carfilzomib (brand Kyprolis) ongoing: no end, no progression */
   const mm_json *l3 = item(lines, 2);
   assert_str(item(at(l3, "drugs"), 0), "carfilzomib");
@@ -366,6 +371,13 @@ static void left_out(void **state) {
   assert_non_null(diag_at(&r, "Observation/o2.valueQuantity.code", "mmol/L"));
   assert_non_null(diag_at(&r, "Observation/o3.valueQuantity.value", "plausible"));
   assert_non_null(diag_at(&r, "Observation/o4.subject.reference", "not this record's patient"));
+  mm_strbuf_free(&r.out);
+
+  /* an MRN used as the logical id is copied (it is the id) but flagged */
+  import_entries(&r, "{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"M1\", "
+                     "\"identifier\": [{\"system\": \"urn:mrn\", \"value\": \"M1\"}]}}");
+  assert_int_equal(r.rc, 0);
+  assert_non_null(diag_at(&r, "Patient/M1.identifier[0]", "may not be pseudonymous"));
   mm_strbuf_free(&r.out);
 
   import_entries(&r, PAT ", {\"resource\": {\"resourceType\": \"Patient\", \"id\": \"q\"}}");
