@@ -292,10 +292,17 @@ static bool authorize(mm_call *c, unsigned access) {
                                         "(mmpath token new --center C --role R)");
     return false;
   }
-  sqlite3 *db = mm_api_db(c);
-  if (!db) return false;
+  /* one read-only handle per connection: a keep-alive client pays the
+   * open once; each check is still its own read, so a revocation counts
+   * from the next request */
+  sqlite3 *db = c->req->conn_db ? *c->req->conn_db : NULL;
+  if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
+    mm_api_internal(c, "the token store cannot be opened");
+    return false;
+  }
   int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  mm_store_close(db);
+  if (c->req->conn_db) *c->req->conn_db = db;
+  else mm_store_close(db);
   if (rc < 0) {
     mm_api_internal(c, "the token store cannot be read");
     return false;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
+#include "server/store.h"
 
 typedef struct client {
   char addr[INET6_ADDRSTRLEN];
@@ -46,6 +47,7 @@ struct mm_server {
 typedef struct conn_state {
   char addr[INET6_ADDRSTRLEN];
   bool over_client, over_total;
+  struct sqlite3 *db; /* read-only handle for token checks, or NULL */
 } conn_state;
 
 /* Per request. */
@@ -119,6 +121,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
         break;
       }
     pthread_mutex_unlock(&s->lock);
+    mm_store_close(cs->db);
     free(cs);
     *socket_ctx = NULL;
   }
@@ -317,6 +320,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
 
   /* the whole request is in: route it */
+  const union MHD_ConnectionInfo *sci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  conn_state *cs = sci ? sci->socket_context : NULL;
   query_ctx q = {&rs->arena, NULL, 0, 0};
   MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &q);
   mm_request req = {
@@ -330,6 +336,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       .body = rs->body,
       .body_len = rs->len,
       .arena = &rs->arena,
+      .conn_db = cs ? &cs->db : NULL,
   };
   mm_response out;
   mm_response_init(&out, api->limits.max_response);

@@ -92,6 +92,9 @@ typedef struct mm_request {
   const char *body;          /* NUL-terminated; NULL when empty */
   size_t body_len;
   mm_arena *arena;           /* freed after the response is sent */
+  struct sqlite3 **conn_db;  /* a read-only database handle kept for the
+                                connection's life (token checks), opened on
+                                first use; NULL: open one per request */
 } mm_request;
 
 typedef struct mm_response {

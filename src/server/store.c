@@ -84,6 +84,19 @@ int mm_store_open(sqlite3 **out, const char *path, char *err, size_t err_len) {
   return 0;
 }
 
+int mm_store_open_ro(sqlite3 **out, const char *path) {
+  *out = NULL;
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  *out = db;
+  return 0;
+}
+
 void mm_store_close(sqlite3 *db) { sqlite3_close(db); }
 
 int mm_store_token_new(char token_out[MM_TOKEN_LEN + 1], long long *id_out, sqlite3 *db,

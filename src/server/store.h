@@ -18,6 +18,9 @@
 /* Opens (creating if needed) the file, with WAL and a busy timeout, and
  * makes sure the server's tables exist. -1 with a reason in err. */
 int mm_store_open(sqlite3 **out, const char *path, char *err, size_t err_len);
+/* Opens an existing file read-only, for token checks: no schema work, so it
+ * costs little on every request. */
+int mm_store_open_ro(sqlite3 **out, const char *path);
 void mm_store_close(sqlite3 *db);
 
 /* Creates a token for a centre and role: *token_out is the token in clear
