@@ -42,18 +42,26 @@ void mm_kbr_check_keys(mm_kb_reader *r, const mm_yaml *map, const char *const *a
   }
 }
 
-static const mm_yaml *scalar(mm_kb_reader *r, const mm_yaml *map, const char *key,
-                             bool required) {
+/* The member `key` of map if it is of `kind`; else NULL and an error
+ * (none when it is absent and not required). */
+static const mm_yaml *member(mm_kb_reader *r, const mm_yaml *map, const char *key,
+                             mm_yaml_kind kind, bool required) {
   const mm_yaml *v = mm_yaml_get(map, key);
   if (!v) {
     if (required) mm_kbr_error(r, map, "missing key '%s'", key);
     return NULL;
   }
-  if (v->kind != MM_YAML_SCALAR) {
-    mm_kbr_error(r, v, "'%s' must be a single value", key);
+  if (v->kind != kind) {
+    mm_kbr_error(r, v, "'%s' must be %s", key,
+                 kind == MM_YAML_SCALAR ? "a single value" : kind == MM_YAML_SEQ ? "a list" : "a map");
     return NULL;
   }
   return v;
+}
+
+static const mm_yaml *scalar(mm_kb_reader *r, const mm_yaml *map, const char *key,
+                             bool required) {
+  return member(r, map, key, MM_YAML_SCALAR, required);
 }
 
 const char *mm_kbr_string(mm_kb_reader *r, const mm_yaml *map, const char *key,
@@ -146,16 +154,7 @@ bool mm_kbr_bool(mm_kb_reader *r, const mm_yaml *map, const char *key, bool dflt
 
 const mm_yaml *mm_kbr_seq(mm_kb_reader *r, const mm_yaml *map, const char *key,
                           bool required) {
-  const mm_yaml *v = mm_yaml_get(map, key);
-  if (!v) {
-    if (required) mm_kbr_error(r, map, "missing key '%s'", key);
-    return NULL;
-  }
-  if (v->kind != MM_YAML_SEQ) {
-    mm_kbr_error(r, v, "'%s' must be a list", key);
-    return NULL;
-  }
-  return v;
+  return member(r, map, key, MM_YAML_SEQ, required);
 }
 
 static mm_verification read_verification(mm_kb_reader *r, const mm_yaml *map,
