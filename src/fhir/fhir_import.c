@@ -125,7 +125,7 @@ static const mm_json *get(imp *im, const mm_json *obj, const char *key, mm_json_
   if (!obj || obj->type != MM_JSON_OBJECT) return NULL;
   const mm_json *v = mm_json_get(obj, key);
   if (!mm_json_present(v)) return NULL;
-  if (v->type != t && !(t == MM_JSON_TRUE && v->type == MM_JSON_FALSE)) {
+  if (v->type != t) {
     bad(im, v, sub(im, path, key), "expected %s, got %s", mm_json_type_name(t),
         mm_json_type_name(v->type));
     return NULL;
@@ -645,10 +645,7 @@ static void read_medication(imp *im, const res *r) {
         end = MM_DATE_NONE;
       } else {
         end = fdate(im, e, sub(im, ppath, "end"), "end");
-        if (end == MM_DATE_NONE) {
-          warn(im, e, sub(im, ppath, "end"), "%s: the end is not a day: left out", drug->id);
-          return;
-        }
+        if (end == MM_DATE_NONE) return; /* reported: a partial or invalid date */
         if (end < start) {
           bad(im, e, sub(im, ppath, "end"), "end before start");
           return;
