@@ -5,8 +5,8 @@
  * the same pipeline as `mmpath screen` (src/screen). A bad record gets an
  * error line and the others go on.
  *
- * How: the body is copied to an unlinked temporary file (the pipeline reads
- * a file descriptor), a detached thread runs mm_screen_run into a pipe, and
+ * How: http.c spools the body to an unlinked temporary file (never the whole
+ * registry in memory), a detached thread runs mm_screen_run from it into a pipe, and
  * http.c streams the pipe's other end. The thread is counted in api->jobs so
  * the server's owner waits for it before freeing the knowledge base; if the
  * client goes away the pipe breaks and the thread stops. */
@@ -70,8 +70,17 @@ static void *run(void *arg) {
   return NULL;
 }
 
-/* The body in an unlinked temporary file, positioned at its start. */
+/* The body in an unlinked temporary file, positioned at its start: http.c
+ * spooled it there already, or (called without http.c) it is copied. */
 static int body_fd(const mm_request *req) {
+  if (req->body_fd >= 0) {
+    int fd = dup(req->body_fd);
+    if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+      close(fd);
+      fd = -1;
+    }
+    return fd;
+  }
   FILE *f = tmpfile();
   if (!f) return -1;
   int fd = -1;

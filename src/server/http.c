@@ -53,6 +53,7 @@ typedef struct conn_state {
 /* Per request. */
 typedef struct req_state {
   mm_arena arena;
+  FILE *spool; /* big bodies (screening) go to a temporary file */
   char *body;
   size_t len, cap, limit;
   size_t discarded; /* bytes dropped after the body went over the limit */
@@ -133,6 +134,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_ctx,
   req_state *rs = *req_ctx;
   if (!rs) return;
   mm_arena_free(&rs->arena);
+  if (rs->spool) fclose(rs->spool);
   free(rs->body);
   free(rs);
   *req_ctx = NULL;
@@ -258,6 +260,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     mm_arena_init(&rs->arena, 16384);
     rs->limit = mm_api_body_limit(api, method, url);
     *req_ctx = rs;
+    if (rs->limit > api->limits.max_body) {
+      /* a registry may be 64 MiB: on disk, not in memory per connection */
+      rs->spool = tmpfile();
+      if (!rs->spool) {
+        rs->answered = true;
+        return send_problem(c, 503, "busy", "Server busy", "body",
+                            "no room for a temporary file", "1");
+      }
+    }
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (cl) {
       char *end;
@@ -292,6 +303,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       rs->len = rs->cap = 0;
       return MHD_YES;
     }
+    if (rs->spool) {
+      if (fwrite(upload, 1, n, rs->spool) != n) return MHD_NO; /* disk full */
+      rs->len += n;
+      return MHD_YES;
+    }
     if (rs->len + n + 1 > rs->cap) {
       size_t cap = rs->cap ? rs->cap : 4096;
       while (cap < rs->len + n + 1) cap *= 2;
@@ -320,6 +336,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
 
   /* the whole request is in: route it */
+  int body_fd = -1;
+  if (rs->spool) {
+    if (fflush(rs->spool) != 0 || fseek(rs->spool, 0, SEEK_SET) != 0) {
+      rs->answered = true;
+      return send_problem(c, 503, "busy", "Server busy", "body", "cannot read the body back",
+                          "1");
+    }
+    body_fd = fileno(rs->spool);
+  }
   const union MHD_ConnectionInfo *sci =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   conn_state *cs = sci ? sci->socket_context : NULL;
@@ -337,6 +362,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       .body_len = rs->len,
       .arena = &rs->arena,
       .conn_db = cs ? &cs->db : NULL,
+      .body_fd = body_fd,
   };
   mm_response out;
   mm_response_init(&out, api->limits.max_response);

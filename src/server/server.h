@@ -95,6 +95,9 @@ typedef struct mm_request {
   struct sqlite3 **conn_db;  /* a read-only database handle kept for the
                                 connection's life (token checks), opened on
                                 first use; NULL: open one per request */
+  int body_fd;               /* >= 0: the body was spooled to this file (big
+                                bodies: screening) and `body` is NULL;
+                                body_len is its size. Owned by http.c */
 } mm_request;
 
 typedef struct mm_response {
@@ -126,7 +129,8 @@ void mm_problem1(mm_response *r, int status, const char *slug, const char *title
                  const char *path, const char *message);
 
 /* The body cap of a request (before its body is read): max_screen_body for
- * POST /api/v1/screen, max_body otherwise. */
+ * POST /api/v1/screen, max_body otherwise. A cap over max_body means the
+ * body is spooled to a temporary file instead of memory (req->body_fd). */
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path);
 /* Routes and answers one request. Never fails: errors become problems. */
 void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out);
