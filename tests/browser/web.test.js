@@ -162,6 +162,10 @@ async function main() {
     ok(true, 'D-2026-011 moved to column "waitlisted"');
     ok(await page.locator('[data-state="referred"] [data-referral="D-2026-011"]').count() === 0,
       'and left column "referred"');
+    const hist = page.locator('[data-referral="D-2026-011"] details.history');
+    await hist.locator('summary').click();
+    ok(/2026-11-24/.test(await hist.textContent()) && /taken into care/.test(await hist.textContent()),
+      'the card\'s history shows the move with its date and note');
     // a refused move: a reason is required for "excluded"
     await page.click('[data-referral="D-2026-011"] button');
     await page.selectOption('#move-state', 'excluded');

@@ -408,7 +408,7 @@ for log in main open; do
   spid=${spids[$log]}
   kill -TERM "$spid"
   if wait "$spid"; then ok "serve ($log) stops cleanly on SIGTERM"; else bad "serve ($log) exit status $?"; fi
-  if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/$log.out.err"; then
+  if grep -Eq 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$tmp/$log.out.err"; then
     bad "serve ($log) sanitizer report: $(head -c 600 "$tmp/$log.out.err")"
   fi
 done

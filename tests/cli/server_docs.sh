@@ -74,7 +74,7 @@ for ex in "$tmp"/ex*.sh; do
 done
 # the server ends cleanly (under the sanitizers: without a report)
 kill -TERM "$pid"
-if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/err"; then
+if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$tmp/err"; then
   fail=$((fail + 1)); echo "FAIL serve did not stop cleanly:" >&2; head -c 2000 "$tmp/err" >&2
 fi
 pid=

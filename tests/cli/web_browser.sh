@@ -39,7 +39,7 @@ hub=$(awk '$1 == "hub" { print $3 }' "$tmp/out")
 MMPATH_URL=http://127.0.0.1:$port MMPATH_HUB=$hub timeout 120 node "$here/web.test.js"
 # the server ends cleanly (under the sanitizers: without a report)
 kill -TERM "$pid"
-if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/err"; then
+if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$tmp/err"; then
   echo "web_browser: serve did not stop cleanly:" >&2
   head -c 2000 "$tmp/err" >&2
   exit 1

@@ -52,7 +52,7 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» non vede il funnel.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
-    all_facts: 'Tutti i fatti derivati ({n})'
+    all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -97,7 +97,7 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token does not see the funnel.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
-    all_facts: 'All derived facts ({n})'
+    all_facts: 'All derived facts ({n})', history: 'History ({n} events)'
   }
 };
 
@@ -535,6 +535,12 @@ function renderBoard() {
         h('div', { class: 'meta' }, r.target + ' · ' + (r.updated || '')),
         reason ? h('div', { class: 'meta' }, t('reason') + ': ' + reason.label) : null,
         last.note ? h('div', { class: 'meta' }, last.note) : null,
+        h('details', { class: 'history' }, h('summary', null, t('history', { n: r.events.length })),
+          h('ol', null, r.events.map(e => {
+            const why = e.reason && state.vocab.reasons.find(x => x.id === e.reason);
+            return h('li', null, e.date + ' — ' + stateLabel(e.state) +
+              (why ? ' (' + why.label + ')' : '') + (e.note ? ': ' + e.note : ''));
+          }))),
         canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null));
     }
     board.append(col);
