@@ -26,6 +26,7 @@ typedef enum {
 typedef struct mm_json mm_json;
 typedef struct mm_json_member {
   const char *key;   /* NUL-terminated, unescaped */
+  size_t key_len;
   mm_json *value;
 } mm_json_member;
 

@@ -123,6 +123,10 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
   bool escapes = false;
   while (q < ps->end && *q != '"') {
     unsigned char c = (unsigned char)*q;
+    if (c >= 0x20 && c < 0x80 && c != '\\') { /* the common case: plain ASCII */
+      q++;
+      continue;
+    }
     if (c < 0x20) {
       fail_at(ps, q, c == '\n' ? "unterminated string" : "control character in string");
       return NULL;
@@ -148,13 +152,14 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
     return NULL;
   }
   size_t raw = (size_t)(q - ps->p);
-  char *out = mm_arena_alloc(ps->arena, raw + 1);
+  char *out = mm_arena_alloc_raw(ps->arena, raw + 1);
   if (!out) {
     fail_at(ps, start, "out of memory");
     return NULL;
   }
   if (!escapes) {
     memcpy(out, ps->p, raw);
+    out[raw] = '\0';
     *len_out = raw;
     ps->p = q + 1;
     return out;
@@ -290,7 +295,9 @@ static bool has_duplicate(parser *ps, mm_json_member *m, size_t n) {
   if (n <= 32) {
     for (size_t i = 1; i < n; i++)
       for (size_t j = 0; j < i; j++)
-        if (strcmp(m[i].key, m[j].key) == 0) return true;
+        if (m[i].key_len == m[j].key_len && m[i].key[0] == m[j].key[0] &&
+            memcmp(m[i].key, m[j].key, m[i].key_len) == 0)
+          return true;
     return false;
   }
   mm_json_member *copy = mm_arena_grow(ps->arena, m, n, n, sizeof *m);
@@ -382,6 +389,7 @@ static mm_json *parse_object(parser *ps) {
       cap *= 2;
     }
     m[n].key = key;
+    m[n].key_len = klen;
     m[n].value = val;
     n++;
     skip_ws(ps);
@@ -466,8 +474,12 @@ mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
 
 mm_json *mm_json_get(const mm_json *obj, const char *key) {
   if (!obj || obj->type != MM_JSON_OBJECT) return NULL;
-  for (size_t i = 0; i < obj->len; i++)
-    if (strcmp(obj->members[i].key, key) == 0) return obj->members[i].value;
+  size_t len = strlen(key);
+  for (size_t i = 0; i < obj->len; i++) {
+    const mm_json_member *m = &obj->members[i];
+    if (m->key_len == len && m->key[0] == key[0] && memcmp(m->key, key, len) == 0)
+      return m->value;
+  }
   return NULL;
 }
 

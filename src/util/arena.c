@@ -26,6 +26,12 @@ static size_t align_up(size_t n) {
 }
 
 void *mm_arena_alloc(mm_arena *a, size_t n) {
+  void *p = mm_arena_alloc_raw(a, n);
+  if (p) memset(p, 0, n);
+  return p;
+}
+
+void *mm_arena_alloc_raw(mm_arena *a, size_t n) {
   if (n == 0) n = 1;
   n = align_up(n);
 #ifndef MM_DEBUG_ARENA
@@ -33,7 +39,6 @@ void *mm_arena_alloc(mm_arena *a, size_t n) {
   if (b && b->size - b->used >= n) {
     void *p = (char *)b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
     return p;
   }
   size_t size = n > a->block_size ? n : a->block_size;
@@ -60,12 +65,11 @@ void *mm_arena_alloc(mm_arena *a, size_t n) {
   nb->next = a->head;
   a->head = nb;
 #endif
-  memset(nb->data, 0, n);
   return nb->data;
 }
 
 char *mm_arena_strndup(mm_arena *a, const char *s, size_t n) {
-  char *p = mm_arena_alloc(a, n + 1);
+  char *p = mm_arena_alloc_raw(a, n + 1);
   if (!p) return NULL;
   memcpy(p, s, n);
   p[n] = '\0';
@@ -97,7 +101,7 @@ void *mm_arena_grow(mm_arena *a, void *old, size_t old_n, size_t new_n,
     return NULL;
   }
   void *p = mm_arena_alloc(a, new_n * elem);
-  if (p && old && old_n) memcpy(p, old, old_n * elem);
+  if (p && old && old_n) memcpy(p, old, (old_n < new_n ? old_n : new_n) * elem);
   return p;
 }
 

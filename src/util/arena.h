@@ -17,6 +17,8 @@ typedef struct mm_arena {
 void mm_arena_init(mm_arena *a, size_t block_size);
 /* Zeroed memory aligned for any type; NULL (and a->failed) on failure. */
 void *mm_arena_alloc(mm_arena *a, size_t n);
+/* The same without zeroing, for memory the caller fills at once. */
+void *mm_arena_alloc_raw(mm_arena *a, size_t n);
 char *mm_arena_strdup(mm_arena *a, const char *s);
 char *mm_arena_strndup(mm_arena *a, const char *s, size_t n);
 char *mm_arena_printf(mm_arena *a, const char *fmt, ...)
