@@ -2,6 +2,7 @@
  * docs/http-api.md) on one port. Loads the knowledge base once, opens (or
  * creates, with demo data) the SQLite file, prints where to open the page
  * and serves until SIGINT or SIGTERM. */
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static const char usage_text[] =
     "                    [--open-evaluate] [--no-demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
-    "  port; the first line printed is 'listening on http://ADDR:PORT/'.\n"
+    "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database gets the demo referrals and one demo token per role (printed\n"
     "  once) unless --no-demo. --open-evaluate lets evaluate/facts/scores/screen/kb\n"
     "  be used without a token. Other tokens: mmpath token new.\n";
@@ -86,6 +87,14 @@ int mm_cmd_serve(int argc, char **argv) {
       fprintf(stderr, "mmpath serve: unknown option '%s'\n%s", a, usage_text);
       return MM_EXIT_USAGE;
     }
+  }
+
+  /* an address we cannot listen on is a usage error: say so before the
+   * database is created */
+  struct in_addr probe;
+  if (strcmp(bind, "localhost") != 0 && inet_pton(AF_INET, bind, &probe) != 1) {
+    fprintf(stderr, "mmpath serve: --bind: '%s' is not an IPv4 address\n", bind);
+    return MM_EXIT_USAGE;
   }
 
   /* the knowledge base and the referral vocabulary, loaded once */

@@ -38,7 +38,7 @@ if sqlite3 "$db" "SELECT count(*) FROM api_tokens WHERE hash = '$HUB'" | grep -q
   ok "tokens are stored hashed"
 else bad "tokens stored in clear or missing"; fi
 
-# start: port 0 picks a free port, printed on the first line
+# start: port 0 picks a free port, printed as "listening on http://127.0.0.1:PORT/"
 declare -A spids
 start_server() { # LOGNAME ARGS...
   local name=$1 log=$tmp/$1.out
