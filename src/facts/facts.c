@@ -104,7 +104,7 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   f->kb = kb;
   f->patient = p;
   f->warnings = warnings;
-  f->values = mm_arena_alloc(arena, kb->n_facts * sizeof *f->values);
+  f->values = mm_arena_alloc_raw(arena, kb->n_facts * sizeof *f->values); /* all set below */
   if (explain) f->info = mm_arena_alloc(arena, kb->n_facts * sizeof *f->info);
   if (!f->values || (explain && !f->info)) return -1;
   for (size_t i = 0; i < kb->n_facts; i++) f->values[i] = mm_value_unknown(kb->facts[i].type);

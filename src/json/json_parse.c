@@ -49,14 +49,12 @@ static void skip_ws(parser *ps) {
 }
 
 static mm_json *new_value(parser *ps, mm_json_type t, const char *at) {
-  mm_json *v = mm_arena_alloc(ps->arena, sizeof *v);
+  mm_json *v = mm_arena_alloc_raw(ps->arena, sizeof *v);
   if (!v) {
     fail_at(ps, at, "out of memory");
     return NULL;
   }
-  v->type = t;
-  v->line = ps->line;
-  v->col = col_of(ps, at);
+  *v = (mm_json){.type = t, .line = ps->line, .col = col_of(ps, at)};
   return v;
 }
 

@@ -44,7 +44,7 @@ static void err(reader *rd, const mm_json *at, const char *path, const char *fmt
  * millions of records. */
 static const char *child(reader *rd, const char *path, const char *key) {
   size_t pl = strlen(path), kl = strlen(key);
-  char *out = mm_arena_alloc(rd->arena, pl + kl + 2);
+  char *out = mm_arena_alloc_raw(rd->arena, pl + kl + 2);
   if (!out) return "";
   memcpy(out, path, pl);
   if (pl) out[pl++] = '.';
@@ -56,7 +56,7 @@ static const char *elem(reader *rd, const char *path, size_t i) {
   size_t nd = 0;
   do digits[nd++] = (char)('0' + i % 10); while ((i /= 10) && nd < sizeof digits);
   size_t pl = strlen(path);
-  char *out = mm_arena_alloc(rd->arena, pl + nd + 3);
+  char *out = mm_arena_alloc_raw(rd->arena, pl + nd + 3);
   if (!out) return "";
   memcpy(out, path, pl);
   out[pl++] = '[';
