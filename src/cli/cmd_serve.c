@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "fhir/fhir.h"
 #include "kb/kb.h"
 #include "referral/referral.h"
 #include "score/score.h"
@@ -106,8 +107,10 @@ int mm_cmd_serve(int argc, char **argv) {
   mm_kb *kb = NULL;
   mm_ref_kb *ref_kb = NULL;
   mm_scores *scores = NULL;
+  mm_fhir_map *fhir = NULL;
   if (mm_kb_load(&kb, kb_dir, &diags) != 0 || mm_ref_kb_load(&ref_kb, kb_dir, &diags) != 0 ||
-      mm_scores_load(&scores, kb_dir, &diags) != 0) {
+      mm_scores_load(&scores, kb_dir, &diags) != 0 ||
+      mm_fhir_map_load(&fhir, kb_dir, kb, &diags) != 0) {
     for (const mm_diag *d = diags.head; d; d = d->next)
       if (d->level == MM_DIAG_ERROR)
         fprintf(stderr, "%s:%d:%d: %s\n", d->source ? d->source : kb_dir, d->line, d->col,
@@ -116,6 +119,7 @@ int mm_cmd_serve(int argc, char **argv) {
     mm_kb_free(kb);
     mm_ref_kb_free(ref_kb);
     mm_scores_free(scores);
+    mm_fhir_map_free(fhir);
     mm_arena_free(&darena);
     return MM_EXIT_SETUP;
   }
@@ -165,7 +169,7 @@ int mm_cmd_serve(int argc, char **argv) {
     rc = MM_EXIT_INTERNAL;
     goto done;
   }
-  mm_api api = {kb, scores, ref_kb, db, open_eval, limits, jobs};
+  mm_api api = {kb, scores, ref_kb, db, open_eval, limits, jobs, fhir};
   mm_server_config cfg = {bind, (unsigned)port, limits};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
@@ -199,6 +203,7 @@ int mm_cmd_serve(int argc, char **argv) {
 
 done:
   mm_jobs_free(jobs);
+  mm_fhir_map_free(fhir);
   mm_scores_free(scores);
   mm_ref_kb_free(ref_kb);
   mm_kb_free(kb);

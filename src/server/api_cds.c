@@ -2,17 +2,21 @@
  *   GET  /cds-services                          discovery
  *   POST /cds-services/mmpath-options           the patient-view service
  *   POST /cds-services/mmpath-options/feedback  accepted / overridden cards
- * FHIR mapping is out of scope: the service reads the patient record as
- * mmpath/patient@1 from prefetch.mmpathPatient (or context.mmpathPatient);
- * without it the answer is 412 with an OperationOutcome, as the convention
- * says. The evaluation becomes a few stable cards: eligible options, options
- * that missing data leaves undecided, supportive care, trials. A card's uuid
- * is derived from hookInstance and the card's kind, so a repeated call gives
+ * The patient comes as mmpath/patient@1 in prefetch.mmpathPatient (or
+ * context.mmpathPatient), or as the FHIR R4 resources of the discovery's
+ * prefetch templates (Patient, Conditions, Observations, medications),
+ * which src/fhir imports into a record (what it leaves out becomes a card).
+ * Without either the answer is 412 with an OperationOutcome, as the
+ * convention says; the service never queries the EHR's FHIR server. The
+ * evaluation becomes a few stable cards: eligible options, options that
+ * missing data leaves undecided, supportive care, trials. A card's uuid is
+ * derived from hookInstance and the card's kind, so a repeated call gives
  * the same cards. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fhir/fhir.h"
 #include "mmpath.h"
 #include "server/api.h"
 #include "server/sha256.h"
@@ -27,12 +31,16 @@ void mm_ep_cds_discovery(mm_call *c) {
                  "\"title\":\"mmpath: multiple-myeloma treatment options\","
                  "\"description\":\"Guideline regimens, approved therapies (EU or US label), "
                  "trials and supportive care for a patient with multiple myeloma, each with "
-                 "its criteria and sources. Send the patient as mmpath/patient@1 in "
-                 "prefetch.mmpathPatient (or context.mmpathPatient); FHIR resources are not "
-                 "read yet.\","
-                 "\"prefetch\":{},"
-                 "\"usageRequirements\":\"prefetch.mmpathPatient: an mmpath/patient@1 record; "
-                 "query jurisdiction=eu|us and lang=it|en optional\"}]}\n");
+                 "its criteria and sources.\","
+                 "\"prefetch\":{"
+                 "\"patient\":\"Patient/{{context.patientId}}\","
+                 "\"conditions\":\"Condition?patient={{context.patientId}}\","
+                 "\"observations\":\"Observation?patient={{context.patientId}}\","
+                 "\"statements\":\"MedicationStatement?patient={{context.patientId}}\","
+                 "\"administrations\":\"MedicationAdministration?patient={{context.patientId}}\"},"
+                 "\"usageRequirements\":\"FHIR R4 (mCODE) resources in the prefetch above, or an "
+                 "mmpath/patient@1 record in prefetch.mmpathPatient; the service does not query "
+                 "the FHIR server. Query jurisdiction=eu|us and lang=it|en optional\"}]}\n");
   mm_api_json_ok(c, 200);
 }
 
@@ -154,6 +162,62 @@ static void options_md(mm_strbuf *md, const mm_json *list, const char *status, s
   }
 }
 
+/* The FHIR resources of the prefetch (each a resource or a search Bundle)
+ * as one collection Bundle, imported into an mmpath/patient@1 record in
+ * out. 0 done; 1 no FHIR resource there; -1 the import refused it (errors
+ * in notes); -2 out of memory. Warnings (what was left out) go to notes. */
+static int from_fhir(mm_call *c, mm_strbuf *out, const mm_json *prefetch, mm_diags *notes) {
+  if (!c->api->fhir || !prefetch || prefetch->type != MM_JSON_OBJECT) return 1;
+  mm_strbuf bundle;
+  mm_strbuf_init(&bundle, c->api->limits.max_body * 2);
+  mm_strbuf_puts(&bundle, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[");
+  size_t n = 0;
+  for (size_t i = 0; i < prefetch->len; i++) {
+    const mm_json *v = prefetch->members[i].value;
+    const char *type = str_of(v, "resourceType");
+    if (!type) continue;
+    const mm_json *entries = strcmp(type, "Bundle") == 0 ? mm_json_get(v, "entry") : NULL;
+    if (strcmp(type, "Bundle") == 0) {
+      for (size_t k = 0; entries && entries->type == MM_JSON_ARRAY && k < entries->len; k++) {
+        const mm_json *r = mm_json_get(entries->items[k], "resource");
+        if (!r || r->type != MM_JSON_OBJECT) continue;
+        mm_strbuf_puts(&bundle, n++ ? ",{\"resource\":" : "{\"resource\":");
+        write_json(&bundle, r);
+        mm_strbuf_putc(&bundle, '}');
+      }
+    } else {
+      mm_strbuf_puts(&bundle, n++ ? ",{\"resource\":" : "{\"resource\":");
+      write_json(&bundle, v);
+      mm_strbuf_putc(&bundle, '}');
+    }
+  }
+  mm_strbuf_puts(&bundle, "]}");
+  int rc;
+  if (bundle.failed) rc = -2;
+  else if (n == 0) rc = 1;
+  else {
+    mm_fhir_options o = {MM_DATE_NONE, "prefetch"};
+    int r = mm_fhir_import(out, c->api->kb, c->api->fhir, bundle.data, bundle.len, &o, notes);
+    rc = r == 0 ? 0 : r == -1 ? -1 : -2;
+  }
+  mm_strbuf_free(&bundle);
+  return rc;
+}
+
+static void notes_problem(mm_call *c, const mm_diags *notes) {
+  mm_kv *errs = mm_arena_alloc(c->req->arena, (notes->errors ? notes->errors : 1) * sizeof *errs);
+  size_t n = 0;
+  for (const mm_diag *x = notes->head; x && errs; x = x->next) {
+    if (x->level != MM_DIAG_ERROR) continue;
+    errs[n].key = x->path ? mm_arena_printf(c->req->arena, "body.prefetch.%s", x->path)
+                          : "body.prefetch";
+    errs[n].value = x->text;
+    n++;
+  }
+  mm_problem(c->out, 422, "invalid-record", "FHIR resources cannot be imported",
+             n ? errs[0].value : NULL, errs, n);
+}
+
 void mm_ep_cds_options(mm_call *c) {
   const char *lang = mm_api_lang(c);
   if (!lang) return;
@@ -192,19 +256,32 @@ void mm_ep_cds_options(mm_call *c) {
     rec = mm_json_get(context, "mmpathPatient");
     rec_path = "body.context.mmpathPatient";
   }
-  if (!mm_json_present(rec)) {
-    outcome(c, 412, "required",
-            "prefetch.mmpathPatient (an mmpath/patient@1 record) is missing; this service does "
-            "not read FHIR resources yet");
-    return;
-  }
   if (!c->api->kb) {
     mm_problem(c->out, 503, "kb-unavailable", "Knowledge base not loaded", NULL, NULL, 0);
     return;
   }
   mm_strbuf text;
   mm_strbuf_init(&text, c->api->limits.max_body * 2);
-  write_json(&text, rec);
+  mm_diags fhir_notes;
+  mm_diags_init(&fhir_notes, c->req->arena);
+  if (mm_json_present(rec)) {
+    write_json(&text, rec);
+  } else {
+    int r = from_fhir(c, &text, prefetch, &fhir_notes);
+    if (r != 0) {
+      mm_strbuf_free(&text);
+      if (r == 1)
+        outcome(c, 412, "required",
+                "no patient in the prefetch: send the FHIR resources of the discovery's "
+                "prefetch templates, or an mmpath/patient@1 record in prefetch.mmpathPatient");
+      else if (r == -1)
+        notes_problem(c, &fhir_notes);
+      else
+        mm_api_internal(c, "out of memory importing the FHIR resources");
+      return;
+    }
+    rec_path = "body.prefetch";
+  }
   mmpath_options o = MMPATH_OPTIONS_INIT;
   o.lang = lang;
   o.jurisdiction = juris;
@@ -301,6 +378,27 @@ void mm_ep_cds_options(mm_call *c) {
                          n, n_unknown),
          md.data);
   mm_strbuf_free(&md);
+
+  /* what the FHIR import left out: a clinician must know what was not read */
+  if (fhir_notes.warnings) {
+    mm_strbuf_init(&md, 0);
+    size_t k = 0;
+    for (const mm_diag *x = fhir_notes.head; x; x = x->next) {
+      if (x->level != MM_DIAG_WARNING) continue;
+      if (k++ == 30) {
+        mm_strbuf_puts(&md, "- ...\n");
+        break;
+      }
+      mm_strbuf_printf(&md, "- %s%s%s\n", x->path ? x->path : "", x->path ? ": " : "", x->text);
+    }
+    card(&cs, "fhir-import", "warning",
+         mm_arena_printf(c->req->arena,
+                         it ? "FHIR: %zu elementi non letti, verificare"
+                            : "FHIR: %zu items were not read; check them",
+                         fhir_notes.warnings),
+         md.data);
+    mm_strbuf_free(&md);
+  }
   mm_strbuf_puts(b, "]}\n");
   mm_api_json_ok(c, 200);
 }

@@ -58,6 +58,7 @@ typedef struct mm_principal {
 
 /* What the endpoints share: read-only while the server runs. */
 struct mm_scores;
+struct mm_fhir_map;
 
 /* Background jobs of the API (streamed screening): counted so that the
  * server's owner can wait for them before freeing the knowledge base. */
@@ -74,6 +75,8 @@ typedef struct mm_api {
   bool open_evaluate;       /* evaluate/facts/scores/kb without a token */
   mm_server_limits limits;
   mm_jobs *jobs;            /* NULL: endpoints that stream answer 503 */
+  const struct mm_fhir_map *fhir; /* kb/fhir.yaml: CDS Hooks FHIR prefetch;
+                                     NULL: only mmpath/patient@1 is read */
 } mm_api;
 
 /* ---- one request and its response (http.c fills / sends them) ---- */

@@ -341,6 +341,23 @@ problem "CDS service: another hook is 400" 400 body.hook
 req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
   -d '{"hook":"patient-view","hookInstance":"x-3","context":{"patientId":"P-1","mmpathPatient":{"id":"P-1","ecog":7}}}'
 problem "CDS service: an invalid record names the field inside the request" 422 body.context.mmpathPatient.ecog
+# FHIR R4 prefetch (mCODE): imported by src/fhir; what it leaves out becomes a card
+fhir_cds() { # BUNDLE-FILE
+  printf '{"hook":"patient-view","hookInstance":"f-1","context":{"patientId":"rrmm-002"},"prefetch":{"bundle":%s}}' \
+    "$(cat "$1")"
+}
+fhir_cds "$MMPATH_TESTDATA/fhir/rrmm.json" >"$tmp/cdsf.json"
+req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+# docs/fhir.md: Karnofsky is not converted to ECOG, and says so
+expect "CDS service with FHIR prefetch: cards, and a card for what was not read" 200 \
+  "any(c['source']['topic']['code'] == 'fhir-import' and 'Karnofsky' in c['detail'] for c in d['cards']) and any(c['source']['topic']['code'] == 'eligible' for c in d['cards'])"
+req GET /cds-services ""
+expect "CDS discovery asks for the FHIR prefetch it reads" 200 \
+  "d['services'][0]['prefetch']['patient'] == 'Patient/{{context.patientId}}'"
+fhir_cds "$MMPATH_TESTDATA/fhir/malformed.json" >"$tmp/cdsf.json"
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+expect "CDS service with invalid FHIR: 422 with the FHIR path" 422 \
+  "any('resourceType' in e['path'] or 'resourceType' in e['message'] for e in d['errors'])"
 uuid=$("$PY" -c "import json; print(json.load(open('$tmp/cards1'))['cards'][0]['uuid'])")
 req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
   -d "{\"feedback\":[{\"card\":\"$uuid\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"patient choice\"},\"outcomeTimestamp\":\"2026-11-25T10:00:00Z\"}]}"

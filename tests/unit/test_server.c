@@ -59,7 +59,7 @@ static int setup(void **state) {
   if (mm_kb_load(&f->kb, test_kb_dir(), &d) != 0) f->kb = NULL;
   if (mm_ref_kb_load(&f->ref_kb, test_kb_dir(), &d) != 0) return -1;
   mm_server_limits lim = MM_SERVER_LIMITS_INIT;
-  f->api = (mm_api){f->kb, NULL, f->ref_kb, f->db, false, lim, NULL};
+  f->api = (mm_api){f->kb, NULL, f->ref_kb, f->db, false, lim, NULL, NULL};
   sqlite3 *db;
   char err[256];
   if (mm_store_open(&db, f->db, err, sizeof err) != 0) {
