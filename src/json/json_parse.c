@@ -338,7 +338,8 @@ static mm_json *parse_array(parser *ps) {
     return NULL;
   }
   v->len = l.n;
-  v->items = mm_arena_grow(ps->arena, l.items, l.n, l.n, sizeof *v->items);
+  v->items = mm_arena_alloc_raw(ps->arena, l.n * sizeof *v->items);
+  if (v->items) memcpy(v->items, l.items, l.n * sizeof *v->items);
   if (!v->items) fail_at(ps, ps->p, "out of memory");
   return ps->failed ? NULL : v;
 }
@@ -408,7 +409,8 @@ static mm_json *parse_object(parser *ps) {
     return NULL;
   }
   v->len = n;
-  v->members = mm_arena_grow(ps->arena, m, n, n, sizeof *m);
+  v->members = mm_arena_alloc_raw(ps->arena, n * sizeof *m);
+  if (v->members) memcpy(v->members, m, n * sizeof *m);
   if (!v->members) fail_at(ps, ps->p, "out of memory");
   return ps->failed ? NULL : v;
 }

@@ -71,7 +71,7 @@ static void check_keys(reader *rd, const mm_json *obj, const char *path,
   for (size_t i = 0; i < obj->len; i++) {
     const char *k = obj->members[i].key;
     bool ok = false;
-    for (const char *const *q = known; *q && !ok; q++) ok = strcmp(*q, k) == 0;
+    for (const char *const *q = known; *q && !ok; q++) ok = (*q)[0] == k[0] && strcmp(*q, k) == 0;
     if (ok) continue;
     mm_suggest s;
     mm_suggest_init(&s, k);
@@ -145,10 +145,11 @@ static int read_enum(reader *rd, const mm_json *obj, const char *key, const char
   if (!v) return -1;
   const char *p = child(rd, path, key);
   if (!want(rd, v, MM_JSON_STRING, p, "a string")) return -1;
+  for (int i = 0; names[i]; i++)
+    if (strcmp(names[i], v->str) == 0) return i;
   char list[200] = "";
   size_t used = 0;
   for (int i = 0; names[i]; i++) {
-    if (strcmp(names[i], v->str) == 0) return i;
     int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
   }
