@@ -38,6 +38,7 @@ static const route routes[] = {
     {"GET", "/api/v1/me", A_OPEN_EVAL | A_ANY, mm_ep_me},
     {"POST", "/api/v1/evaluate", A_OPEN_EVAL | A_ANY, mm_ep_evaluate},
     {"POST", "/api/v1/facts", A_OPEN_EVAL | A_ANY, mm_ep_facts},
+    {"POST", "/api/v1/fhir/import", A_OPEN_EVAL | A_ANY, mm_ep_fhir_import},
     {"POST", "/api/v1/screen", A_OPEN_EVAL | A_ANY, mm_ep_screen},
     {"GET", "/api/v1/scores", A_OPEN_EVAL | A_ANY, mm_ep_scores},
     {"POST", "/api/v1/scores/{}", A_OPEN_EVAL | A_ANY, mm_ep_score},

@@ -11,7 +11,9 @@
  * evaluation becomes a few stable cards: eligible options, options that
  * missing data leaves undecided, supportive care, trials. A card's uuid is
  * derived from hookInstance and the card's kind, so a repeated call gives
- * the same cards. */
+ * the same cards.
+ * Also here: POST /api/v1/fhir/import, the same importer for the web page
+ * (a pasted or uploaded Bundle becomes a record, with what was left out). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,4 +436,66 @@ void mm_ep_cds_feedback(mm_call *c) {
   mm_store_close(db);
   mm_strbuf_puts(&c->out->body, "{}\n");
   mm_api_json_ok(c, 200);
+}
+
+/* POST /api/v1/fhir/import?as_of=: {"record": {...}, "warnings": [{path,
+ * message}]}; an input the importer refuses is 422 with every error. */
+void mm_ep_fhir_import(mm_call *c) {
+  if (!c->api->fhir || !c->api->kb) {
+    mm_api_not_implemented(c, "FHIR import (kb/fhir.yaml not loaded)");
+    return;
+  }
+  mm_fhir_options o = {MM_DATE_NONE, "body"};
+  const char *as_of = mm_request_query(c->req, "as_of");
+  if (as_of && *as_of && !mm_date_parse(as_of, strlen(as_of), &o.as_of)) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.as_of",
+                "a date YYYY-MM-DD");
+    return;
+  }
+  if (!c->req->body || c->req->body_len == 0) {
+    mm_problem1(c->out, 400, "invalid-json", "Invalid JSON body", "body",
+                "send a FHIR R4 Bundle or resource");
+    return;
+  }
+  mm_diags notes;
+  mm_diags_init(&notes, c->req->arena);
+  mm_strbuf rec;
+  mm_strbuf_init(&rec, c->api->limits.max_body * 4);
+  int r = mm_fhir_import(&rec, c->api->kb, c->api->fhir, c->req->body, c->req->body_len, &o,
+                         &notes);
+  if (r == -1) {
+    mm_kv *errs = mm_arena_alloc(c->req->arena, (notes.errors ? notes.errors : 1) * sizeof *errs);
+    size_t n = 0;
+    for (const mm_diag *x = notes.head; x && errs; x = x->next) {
+      if (x->level != MM_DIAG_ERROR) continue;
+      errs[n].key = x->path ? mm_arena_printf(c->req->arena, "body.%s", x->path) : "body";
+      errs[n].value = x->line ? mm_arena_printf(c->req->arena, "%s (line %d, column %d)", x->text,
+                                                x->line, x->col)
+                              : x->text;
+      n++;
+    }
+    mm_problem(c->out, 422, "invalid-record", "FHIR input cannot be imported",
+               n ? errs[0].value : NULL, errs, n);
+  } else if (r != 0 || rec.failed) {
+    mm_api_internal(c, "out of memory importing the FHIR input");
+  } else {
+    mm_strbuf *b = &c->out->body;
+    mm_strbuf_puts(b, "{\"record\":");
+    size_t len = rec.len;
+    while (len && (rec.data[len - 1] == '\n' || rec.data[len - 1] == ' ')) len--;
+    mm_strbuf_add(b, rec.data, len);
+    mm_strbuf_puts(b, ",\"warnings\":[");
+    size_t n = 0;
+    for (const mm_diag *x = notes.head; x; x = x->next) {
+      if (x->level != MM_DIAG_WARNING) continue;
+      mm_strbuf_puts(b, n++ ? ",{\"path\":" : "{\"path\":");
+      mm_strbuf_json_string(b, x->path);
+      mm_strbuf_puts(b, ",\"message\":");
+      mm_strbuf_json_string(b, x->text);
+      mm_strbuf_putc(b, '}');
+    }
+    mm_strbuf_puts(b, "]}\n");
+    mm_api_json_ok(c, 200);
+  }
+  mm_strbuf_free(&rec);
 }

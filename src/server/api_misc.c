@@ -13,6 +13,7 @@ void mm_ep_index(mm_call *c) {
       {"POST", "/api/v1/evaluate?lang=it|en&jurisdiction=eu|us&format=json|html",
        "evaluate one patient record (mmpath/patient@1)"},
       {"POST", "/api/v1/facts?lang=it|en", "derived facts of one record"},
+      {"POST", "/api/v1/fhir/import", "a FHIR R4 Bundle (mCODE) as an mmpath/patient@1 record"},
       {"POST", "/api/v1/screen?jurisdiction=eu|us", "screen a JSON Lines body, one record a line"},
       {"GET", "/api/v1/scores", "the scores and their inputs"},
       {"POST", "/api/v1/scores/{name}", "compute one score from named inputs"},

@@ -132,6 +132,17 @@ async function main() {
     ok(await page.locator('#f-ecog').getAttribute('aria-invalid') === 'true', 'the invalid field is marked');
     await page.fill('#f-ecog', '1');
 
+    // ---- upload a FHIR R4 Bundle (mCODE): imported, evaluated, what was not read shown ----
+    await page.check('input[name=mode][value=json]');
+    await page.setInputFiles('#record-file', path.join(process.env.MMPATH_TESTDATA || path.join(__dirname, '../data'), 'fhir/rrmm.json'));
+    for (let i = 0; i < 50 && !(await page.inputValue('#record-json')).includes('Bundle'); i++)
+      await page.waitForTimeout(100);
+    await page.click('#evaluate');
+    await page.locator('#result h2', { hasText: 'rrmm-002' }).waitFor();
+    ok(/Karnofsky/.test(await page.locator('#fhir-note').textContent()),
+      'an uploaded FHIR Bundle is evaluated, and what was not read is shown');
+    await page.check('input[name=mode][value=form]');
+
     // ---- access: the hub token ----
     await page.click('#tab-access');
     await page.fill('#token', HUB);

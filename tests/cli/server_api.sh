@@ -167,6 +167,16 @@ problem "evaluate: XML is 415" 415 header.Content-Type
 req POST "/api/v1/facts?lang=en" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
 expect "facts: 2 prior lines, age 68" 200 "d['prior_lines']['value'] == 2 and d['age']['value'] == 68"
 
+# ---- FHIR import (docs/fhir.md): a Bundle becomes a record, what is left out is listed ----
+req POST "/api/v1/fhir/import?as_of=2026-11-25" "$SPOKE" -H 'Content-Type: application/fhir+json' \
+  --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
+expect "fhir import: the record and the warnings" 200 \
+  "d['record']['id'] == 'rrmm-002' and d['record']['schema'] == 'mmpath/patient@1' and any('Karnofsky' in w['message'] for w in d['warnings'])"
+req POST /api/v1/fhir/import "$SPOKE" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/fhir/malformed.json"
+problem "fhir import: a resource without resourceType is 422" 422 "body.Bundle.entry[1].resource.resourceType"
+req POST "/api/v1/fhir/import?as_of=yesterday" "$SPOKE" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
+problem "fhir import: as_of=yesterday is 400" 400 query.as_of
+
 # ---- screen: JSON Lines in, one line per record out (streamed), then a summary ----
 {
   for i in $(seq 1 90); do tr -d '\n' <"$tmp/record.json" | sed "s/BO-0017/BO-$i/"; echo; done

@@ -2,7 +2,7 @@
 # server_docs.sh MMPATH: runs the examples of docs/http-api.md against a
 # server on 127.0.0.1: every ```sh block whose first line is "# expect: N"
 # is run in order with BASE, HUB, SPOKE, ANALYST set and record.json,
-# registry.jsonl and other-spoke.token in its directory; curl inside it is
+# registry.jsonl, bundle.json (FHIR) and other-spoke.token in its directory; curl inside it is
 # given -w '%{http_code}' and the block must print N. The documentation's
 # examples therefore cannot go stale.
 set -euo pipefail
@@ -35,6 +35,7 @@ cat >"$tmp/work/record.json" <<'JSON'
           {"drugs":["daratumumab","pomalidomide","dexamethasone"],"start":"2022-03-15","end":"2024-01-10","best_response":"PR","progression":"2024-01-10"}]}
 JSON
 { tr -d '\n' <"$tmp/work/record.json"; echo; echo '{"id":"BAD-1","sex":"x"}'; } >"$tmp/work/registry.jsonl"
+cp "$src/tests/data/fhir/rrmm.json" "$tmp/work/bundle.json"
 
 "$MMPATH" serve --port 0 --db "$db" --no-demo >"$tmp/out" 2>"$tmp/err" &
 pid=$!

@@ -12,7 +12,7 @@ const WORDS = {
     skip: 'Vai al contenuto', tagline: 'supporto decisionale per il mieloma multiplo',
     tab_eval: 'Valutazione', tab_board: 'Invii CAR-T', tab_funnel: 'Funnel', tab_access: 'Accesso',
     language: 'Lingua', patient: 'Paziente', input_mode: 'Inserimento', mode_form: 'modulo',
-    mode_json: 'incolla o carica un record JSON', record_json: 'Record (mmpath/patient@1)',
+    mode_json: 'incolla o carica un record JSON', record_json: 'Record (mmpath/patient@1 o Bundle FHIR R4)',
     upload: 'Carica un file', f_id: 'Pseudonimo (id)', f_as_of: 'Data di valutazione',
     f_birth_date: 'Data di nascita', f_age: 'oppure età', f_sex: 'Sesso', male: 'maschio',
     female: 'femmina', other: 'altro', f_transplant: 'Candidabile a trapianto',
@@ -52,13 +52,14 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» non vede il funnel.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
-    all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)'
+    all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
+    fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
     tab_eval: 'Evaluation', tab_board: 'CAR-T referrals', tab_funnel: 'Funnel', tab_access: 'Access',
     language: 'Language', patient: 'Patient', input_mode: 'Input', mode_form: 'form',
-    mode_json: 'paste or upload a JSON record', record_json: 'Record (mmpath/patient@1)',
+    mode_json: 'paste or upload a JSON record', record_json: 'Record (mmpath/patient@1 or FHIR R4 Bundle)',
     upload: 'Upload a file', f_id: 'Pseudonym (id)', f_as_of: 'Evaluation date',
     f_birth_date: 'Birth date', f_age: 'or age', f_sex: 'Sex', male: 'male', female: 'female',
     other: 'other', f_transplant: 'Transplant eligible', derive: 'derive', yes: 'yes', no: 'no',
@@ -97,7 +98,8 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token does not see the funnel.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
-    all_facts: 'All derived facts ({n})', history: 'History ({n} events)'
+    all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
+    fhir_imported: 'Imported from FHIR: {n} items were not read; check them'
   }
 };
 
@@ -349,8 +351,20 @@ async function evaluate(ev) {
   const box = $('#form-errors');
   box.hidden = true;
   let body;
-  if ($('input[name=mode]:checked').value === 'json') body = $('#record-json').value;
-  else body = JSON.stringify(recordFromForm());
+  state.fhirWarnings = null;
+  if ($('input[name=mode]:checked').value === 'json') {
+    body = $('#record-json').value;
+    let parsed = null;
+    try { parsed = JSON.parse(body); } catch (e) { parsed = null; }
+    if (parsed && typeof parsed === 'object' && parsed.resourceType) {
+      /* a FHIR R4 Bundle (mCODE): the server imports it into a record */
+      const imp = await api('POST', '/api/v1/fhir/import', body);
+      if (!imp.ok) { problemBox(box, imp); box.focus(); return; }
+      state.fhirWarnings = imp.data.warnings || [];
+      body = JSON.stringify(imp.data.record);
+      $('#record-json').value = JSON.stringify(imp.data.record, null, 2);
+    }
+  } else body = JSON.stringify(recordFromForm());
   state.lastRecord = body;
   say(t('evaluating'));
   const q = '?lang=' + state.lang + '&jurisdiction=' + $('#jurisdiction').value + '&format=json';
@@ -418,6 +432,10 @@ function renderResult(r) {
     h('div', null, h('h2', null, t('patient') + ' ' + (r.patient || '')),
       h('p', { class: 'src' }, [r.as_of, (r.jurisdiction || '').toUpperCase(), kb.version && 'kb ' + kb.version].filter(Boolean).join(' · '))),
     h('button', { type: 'button', class: 'no-print', onclick: () => window.print() }, t('print'))));
+  if (state.fhirWarnings)
+    out.append(h('div', { class: 'errors warn', id: 'fhir-note' },
+      h('strong', null, t('fhir_imported', { n: state.fhirWarnings.length })),
+      h('ul', null, state.fhirWarnings.map(w => h('li', null, h('code', null, w.path || ''), ' ', w.message)))));
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
