@@ -157,6 +157,11 @@ async function main() {
     ok(await page.locator('#tab-board').getAttribute('aria-selected') === 'true', 'arrow keys move between tabs');
     await page.waitForSelector('[data-state="referred"] [data-referral="D-2026-011"]');
     ok(true, 'D-2026-011 is in column "referred"');
+    const shown = await page.locator('#board .col').count();
+    await page.uncheck('#board-nonempty');
+    ok(shown < 15 && await page.locator('#board .col').count() === 15,
+      'the board shows the states with referrals, or all 15 of the pathway', String(shown));
+    await page.check('#board-nonempty');
     const moveBtn = page.locator('[data-referral="D-2026-011"] button');
     await moveBtn.focus();
     await page.keyboard.press('Enter');

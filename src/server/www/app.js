@@ -53,7 +53,8 @@ const WORDS = {
     spoke_funnel: 'Un token «spoke» non vede il funnel.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
-    fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare'
+    fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
+    only_nonempty: 'solo stati con invii'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -99,7 +100,8 @@ const WORDS = {
     spoke_funnel: 'A "spoke" token does not see the funnel.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
-    fhir_imported: 'Imported from FHIR: {n} items were not read; check them'
+    fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
+    only_nonempty: 'only states with referrals'
   }
 };
 
@@ -540,8 +542,10 @@ function renderBoard() {
   board.replaceChildren();
   if (!state.vocab) return;
   const canMove = state.me && state.me.role === 'hub';
+  const nonEmpty = $('#board-nonempty').checked;
   for (const s of state.vocab.states) {
     const refs = state.referrals.filter(r => r.state === s.id);
+    if (nonEmpty && !refs.length) continue;
     const col = h('section', { class: 'col' + (refs.length ? '' : ' empty'), 'data-state': s.id, 'aria-label': s.label },
       h('h3', null, h('span', null, s.label), h('span', { class: 'badge' }, String(refs.length))));
     for (const r of refs) {
@@ -637,6 +641,7 @@ async function submitNew(e) {
 function setupBoard() {
   $('#board-refresh').addEventListener('click', loadBoard);
   $('#board-filter').addEventListener('change', loadBoard);
+  $('#board-nonempty').addEventListener('change', renderBoard);
   $('#move-form').addEventListener('submit', submitMove);
   $('#move-state').addEventListener('change', updateReason);
   $('#move-cancel').addEventListener('click', () => $('#move-dialog').close());
