@@ -6,7 +6,8 @@
  * answers 404 exactly as a missing one does, so nothing leaks, not even its
  * existence; an analyst token only the funnel (aggregates). Moves are for
  * hub tokens. Every change is written to the audit log (api_audit) with the
- * token that made it, since referral events carry no actor of their own. */
+ * token that made it, since referral events carry no actor of their own;
+ * GET /api/v1/referrals/{id} shows that log as "audit". */
 #include <string.h>
 
 #include "referral/funnel.h"
@@ -68,9 +69,11 @@ static bool visible(const mm_call *c, const mm_referral *r) {
          strcmp(c->who.center, r->from_center) == 0;
 }
 
+static void audit_json(mm_strbuf *b, mm_call *c, const char *id);
+
 /* One referral: the mmpath/referral@1 object plus its current state and the
- * date of its last event. */
-static void referral_json(mm_strbuf *b, const mm_referral *r) {
+ * date of its last event; with_audit adds who changed it (api_audit). */
+static void referral_json_ex(mm_strbuf *b, const mm_referral *r, mm_call *with_audit) {
   mm_strbuf tmp;
   mm_strbuf_init(&tmp, 0);
   mm_referral_to_json(&tmp, r, -1);
@@ -88,7 +91,49 @@ static void referral_json(mm_strbuf *b, const mm_referral *r) {
     mm_strbuf_printf(b, ",\"state\":\"%s\",\"updated\":\"%s\"", mm_ref_state_name(last->state),
                      date);
   }
+  if (with_audit) audit_json(b, with_audit, r->id);
   mm_strbuf_putc(b, '}');
+}
+
+static void referral_json(mm_strbuf *b, const mm_referral *r) { referral_json_ex(b, r, NULL); }
+
+/* "audit": the changes made through the API, oldest first: when, which
+ * token (id, centre, role), what. Changes made with the command line or
+ * before the server are not there. */
+static void audit_json(mm_strbuf *b, mm_call *c, const char *id) {
+  mm_strbuf_puts(b, ",\"audit\":[");
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  if (mm_store_open_ro(&db, c->api->db_path) == 0 &&
+      sqlite3_prepare_v2(db,
+                         "SELECT at, token_id, center, role, action, detail FROM api_audit"
+                         " WHERE object = ? AND action LIKE 'referral.%' ORDER BY id",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    for (int n = 0; sqlite3_step(st) == SQLITE_ROW; n++) {
+      mm_strbuf_puts(b, n ? ",{\"at\":" : "{\"at\":");
+      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 0));
+      if (sqlite3_column_type(st, 1) == SQLITE_NULL) mm_strbuf_puts(b, ",\"token\":null");
+      else mm_strbuf_printf(b, ",\"token\":%lld", sqlite3_column_int64(st, 1));
+      mm_strbuf_puts(b, ",\"center\":");
+      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 2));
+      mm_strbuf_puts(b, ",\"role\":");
+      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 3));
+      mm_strbuf_puts(b, ",\"action\":");
+      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 4));
+      const char *detail = (const char *)sqlite3_column_text(st, 5);
+      /* the detail of a move is its event as JSON */
+      if (detail && detail[0] == '{' && strcmp((const char *)sqlite3_column_text(st, 4),
+                                               "referral.move") == 0) {
+        mm_strbuf_puts(b, ",\"event\":");
+        mm_strbuf_puts(b, detail);
+      }
+      mm_strbuf_putc(b, '}');
+    }
+  }
+  sqlite3_finalize(st);
+  mm_store_close(db);
+  mm_strbuf_putc(b, ']');
 }
 
 static void audit(mm_call *c, const char *action, const char *object, const char *detail) {
@@ -181,7 +226,7 @@ void mm_ep_referral(mm_call *c) {
   if (rc == MM_REF_ENOTFOUND || (rc == MM_REF_OK && !visible(c, r))) not_found(c);
   else if (rc) store_error(c, s, rc);
   else {
-    referral_json(&c->out->body, r);
+    referral_json_ex(&c->out->body, r, c);
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 200);
   }

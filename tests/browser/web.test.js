@@ -182,6 +182,9 @@ async function main() {
     await hist.locator('summary').click();
     ok(/2026-11-24/.test(await hist.textContent()) && /taken into care/.test(await hist.textContent()),
       'the card\'s history shows the move with its date and note');
+    await hist.locator('.audit').waitFor();
+    ok(/BO-SER \(hub\)/.test(await hist.locator('.audit').textContent()),
+      'and who made it (the hub token)');
     // a refused move: a reason is required for "excluded"
     await page.click('[data-referral="D-2026-011"] button');
     await page.selectOption('#move-state', 'excluded');

@@ -303,6 +303,8 @@ req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-1
 expect "hub moves R-FE-1 to screening with a note" 201 "d['state'] == 'screening' and d['events'][-1]['note'] == 'PET booked'"
 req GET /api/v1/referrals/R-FE-1 "$SPOKE"
 expect "nothing of the refused moves was stored" 200 "[e['state'] for e in d['events']] == ['referred', 'waitlisted', 'screening']"
+expect "a referral shows who changed it" 200 \
+  "[(a['action'], a['center'], a['role']) for a in d['audit']] == [('referral.create', 'FE-ONC', 'spoke'), ('referral.move', 'BO-SER', 'hub'), ('referral.move', 'BO-SER', 'hub')] and d['audit'][2]['event']['state'] == 'screening'"
 hub_id=$(sqlite3 "$db" "SELECT min(id) FROM api_tokens")
 if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='R-FE-1' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
   [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then

@@ -54,7 +54,7 @@ const WORDS = {
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
-    only_nonempty: 'solo stati con invii'
+    only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -101,7 +101,7 @@ const WORDS = {
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
-    only_nonempty: 'only states with referrals'
+    only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created'
   }
 };
 
@@ -557,7 +557,8 @@ function renderBoard() {
         h('div', { class: 'meta' }, r.target + ' · ' + (r.updated || '')),
         reason ? h('div', { class: 'meta' }, t('reason') + ': ' + reason.label) : null,
         last.note ? h('div', { class: 'meta' }, last.note) : null,
-        h('details', { class: 'history' }, h('summary', null, t('history', { n: r.events.length })),
+        h('details', { class: 'history', ontoggle: ev => loadAudit(ev.target, r.id) },
+          h('summary', null, t('history', { n: r.events.length })),
           h('ol', null, r.events.map(e => {
             const why = e.reason && state.vocab.reasons.find(x => x.id === e.reason);
             return h('li', null, e.date + ' — ' + stateLabel(e.state) +
@@ -567,6 +568,18 @@ function renderBoard() {
     }
     board.append(col);
   }
+}
+
+/* Who made each change through the API (the server's audit log). */
+async function loadAudit(details, id) {
+  if (!details.open || details.dataset.audit) return;
+  details.dataset.audit = '1';
+  const res = await api('GET', '/api/v1/referrals/' + encodeURIComponent(id));
+  if (!res.ok || !Array.isArray(res.data.audit) || !res.data.audit.length) return;
+  details.append(h('div', { class: 'audit' }, h('strong', null, t('changes')),
+    h('ul', null, res.data.audit.map(a => h('li', null,
+      a.at.replace('T', ' ').replace('Z', ' UTC') + ' — ' + (a.center || '?') + ' (' + (a.role || '?') + '): ' +
+      (a.event ? stateLabel(a.event.state) : t('created_by')))))));
 }
 
 let moving = null;
