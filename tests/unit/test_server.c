@@ -299,6 +299,58 @@ static void kb_endpoints(void **state) {
   }
 }
 
+/* Robustness (engineering notes §3.7, fuzz_http_api without sockets): a
+ * fixed-seed stream of odd requests straight into the router. Every answer
+ * must be a real status and, when it says JSON, valid JSON; never a crash
+ * (run under ASan/UBSan by test.sh). */
+static unsigned next_rand(unsigned *s) {
+  *s = *s * 1103515245u + 12345u;
+  return (*s >> 16) & 0x7fff;
+}
+
+static void router_never_breaks(void **state) {
+  fixture *f = *state;
+  static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", ""};
+  static const char *const segs[] = {"api", "v1", "evaluate", "facts", "scores", "iss", "response",
+                                     "kb", "drugs", "referrals", "D-1", "events", "funnel",
+                                     "cds-services", "mmpath-options", "feedback", "fhir",
+                                     "import", "me", "", "..", "%00", "index.html", "a\x01b"};
+  static const char *const bodies[] = {
+      NULL, "", "{", "[]", "null", "{\"id\":\"X-1\"}", "{\"id\":1}", "{\"beta2m_mg_l\":1e308}",
+      "{\"state\":\"screening\",\"date\":\"2026-02-30\"}", "{\"hook\":\"patient-view\"}",
+      "{\"id\":\"X\",\"lines\":[{\"regimen\":\"ZZZ\",\"start\":\"2020-01-01\"}]}",
+      "\xff\xfe", "{\"a\":\"\\ud800\"}", "{\"feedback\":[{}]}", "{\"resourceType\":\"Bundle\"}"};
+  static const mm_kv queries[][2] = {{{"lang", "it"}, {"format", "html"}},
+                                     {{"lang", "xx"}, {"format", "svg"}},
+                                     {{"jurisdiction", "us"}, {"state", "referred"}},
+                                     {{"since", "2026-13-01"}, {"only", ","}}};
+  const char *tokens[] = {NULL, f->hub, f->spoke, f->analyst, "mmp_bad"};
+  mm_api open = f->api;
+  open.open_evaluate = true;
+  unsigned seed = 20261125;
+  for (int i = 0; i < 600; i++) {
+    char path[256] = "";
+    size_t len = 0;
+    int n = 1 + (int)(next_rand(&seed) % 5);
+    for (int k = 0; k < n && len < 200; k++)
+      len += (size_t)snprintf(path + len, sizeof path - len, "/%s",
+                              segs[next_rand(&seed) % (sizeof segs / sizeof *segs)]);
+    if (next_rand(&seed) % 4 == 0) snprintf(path, sizeof path, "/api/v1/%s",
+                                            segs[next_rand(&seed) % (sizeof segs / sizeof *segs)]);
+    const char *m = methods[next_rand(&seed) % (sizeof methods / sizeof *methods)];
+    const char *body = bodies[next_rand(&seed) % (sizeof bodies / sizeof *bodies)];
+    const mm_kv *q = queries[next_rand(&seed) % 4];
+    size_t nq = next_rand(&seed) % 3;
+    call c;
+    run(&c, next_rand(&seed) % 2 ? &open : &f->api, m, path,
+        tokens[next_rand(&seed) % (sizeof tokens / sizeof *tokens)], body, q, nq);
+    assert_true(c.out.status >= 200 && c.out.status < 600);
+    assert_non_null(c.out.content_type);
+    if (c.out.status >= 400) assert_string_equal(c.out.content_type, "application/problem+json");
+    done(&c);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_vectors),
@@ -306,6 +358,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(access_control, setup, teardown),
       cmocka_unit_test_setup_teardown(routing_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
+      cmocka_unit_test_setup_teardown(router_never_breaks, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
