@@ -193,6 +193,10 @@ int mm_cmd_serve(int argc, char **argv) {
          strcmp(bind, "0.0.0.0") == 0 ? "127.0.0.1" : bind, mm_server_port(srv),
          kb->version ? kb->version : "?", db,
          open_eval ? "; evaluation open without a token" : "");
+  if (!fresh || !demo)
+    printf("API tokens for the referral board and the funnel: mmpath token new --center "
+           "CENTRE --role hub|spoke|analyst --db %s\n", db);
+  printf("Ctrl-C stops the server\n");
   fflush(stdout);
   int sig = 0;
   sigwait(&sigs, &sig);
