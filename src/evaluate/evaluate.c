@@ -119,6 +119,21 @@ static bool listed_already(const mm_evaluation *ev, const mm_option *o) {
   return false;
 }
 
+/* The drugs of an option the patient is already refractory to: shown beside
+ * it so that a listed regimen is not read as a recommendation to repeat them. */
+static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
+  const int *drugs = r->opt->regimen ? r->opt->regimen->drugs : r->opt->drugs;
+  size_t n = r->opt->regimen ? r->opt->regimen->n_drugs : r->opt->n_drugs;
+  int *out = NULL;
+  for (size_t i = 0; i < n; i++) {
+    mm_value v = ev->facts->values[ev->kb->drugs[drugs[i]].slot_refractory];
+    if (!v.known || !v.b) continue;
+    if (!out && !(out = mm_arena_alloc(arena, n * sizeof *out))) return;
+    out[r->n_refractory_drugs++] = drugs[i];
+  }
+  r->refractory_drugs = out;
+}
+
 static void set_candidates(mm_evaluation *ev) {
   mm_tv car_t = MM_FALSE, bispecific = MM_FALSE;
   for (size_t i = 0; i < ev->n_options; i++) {
@@ -181,6 +196,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,
                                &r->criteria, &r->n_criteria);
     }
+    if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
   }
   set_candidates(ev);
   if (ev->opts.supportive && !ev->opts.only) {

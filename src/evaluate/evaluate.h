@@ -37,6 +37,8 @@ typedef struct mm_option_result {
   size_t n_criteria;
   const char *note;                /* e.g. "no EU indication granted by as_of" */
   mm_tv enrolling;                 /* trials: enrolling today per the registry status */
+  const int *refractory_drugs;     /* drugs of the regimen or product the patient is */
+  size_t n_refractory_drugs;       /* refractory to (a caution, not a verdict) */
 } mm_option_result;
 
 typedef struct mm_supportive_result {

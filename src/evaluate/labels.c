@@ -43,6 +43,7 @@ static const char *const labels[L_COUNT][2] = {
     [L_NOTE] = {"note", "nota"},
     [L_INDICATION] = {"indication", "indicazione"},
     [L_PRINT] = {"Print", "Stampa"},
+    [L_ALREADY_REFRACTORY] = {"caution, already refractory to", "attenzione, già refrattario a"},
     [L_UNVERIFIED_ENTRY] = {"this entry is not verified against its source: a clinician decides",
                             "voce non verificata sulla fonte: decide il clinico"},
 };

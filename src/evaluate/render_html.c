@@ -106,6 +106,14 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     criterion(b, ev, &r->criteria[i], lang);
   }
   mm_strbuf_puts(b, "</ul>");
+  if (r->n_refractory_drugs) {
+    mm_strbuf_printf(b, "<div class=\"missing\">%s:", mm_label_get(L_ALREADY_REFRACTORY, lang));
+    for (size_t i = 0; i < r->n_refractory_drugs; i++) {
+      mm_strbuf_puts(b, i ? ", " : " ");
+      mm_strbuf_html(b, mm_text_get(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
+    }
+    mm_strbuf_puts(b, "</div>");
+  }
   if (o->note.en) {
     mm_strbuf_puts(b, "<div class=\"meta\">");
     mm_strbuf_html(b, mm_text_get(o->note, lang));

@@ -223,6 +223,15 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     key(b, &first, "note");
     mm_strbuf_json_string(b, r->note);
   }
+  if (r->n_refractory_drugs) {
+    key(b, &first, "refractory_drugs");
+    mm_strbuf_putc(b, '[');
+    for (size_t i = 0; i < r->n_refractory_drugs; i++) {
+      if (i) mm_strbuf_putc(b, ',');
+      mm_strbuf_json_string(b, ev->kb->drugs[r->refractory_drugs[i]].id);
+    }
+    mm_strbuf_putc(b, ']');
+  }
   key(b, &first, "criteria");
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < r->n_criteria; i++) {

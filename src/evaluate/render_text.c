@@ -95,6 +95,12 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
       criterion_line(b, ev, c, lang);
   }
+  if (r->n_refractory_drugs) {
+    mm_strbuf_printf(b, "    %s:", mm_label_get(L_ALREADY_REFRACTORY, lang));
+    for (size_t i = 0; i < r->n_refractory_drugs; i++)
+      mm_strbuf_printf(b, "%s %s", i ? "," : "", mm_text_get(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
+    mm_strbuf_putc(b, '\n');
+  }
   if (o->kind == MM_OPT_GUIDELINE && o->note.en)
     mm_strbuf_printf(b, "    %s: %s\n", mm_label_get(L_NOTE, lang), mm_text_get(o->note, lang));
   const mm_provenance *p = r->indication ? &r->indication->prov : &o->prov;
