@@ -810,6 +810,25 @@ static void test_evaluate__no_indication_encoded_is_unknown(void **s) {
   skip(); /* every therapy has a US indication */
 }
 
+/* A listed regimen is not a recommendation to repeat drugs the patient is
+ * refractory to (IMWG definition, kb/definitions.yaml): each option names
+ * them. TCE_3 progressed within 60 days of Dara-Kd and of PVd. */
+static void test_evaluate__options_name_drugs_already_refractory(void **s) {
+  (void)s;
+  run r;
+  eu(&r, TCE_3);
+  const mm_option_result *o = opt(&r, "Dara-Kd");
+  bool dara = false, cfz = false;
+  for (size_t i = 0; i < o->n_refractory_drugs; i++) {
+    const char *id = kb->drugs[o->refractory_drugs[i]].id;
+    dara |= strcmp(id, "daratumumab") == 0;
+    cfz |= strcmp(id, "carfilzomib") == 0;
+  }
+  assert_true(dara);
+  assert_true(cfz);
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_evaluate__newly_diagnosed_transplant_eligible),
@@ -842,6 +861,7 @@ int main(void) {
       cmocka_unit_test(test_evaluate__car_t_labels_as_they_were_in_2023),
       cmocka_unit_test(test_evaluate__withdrawn_authorisation_no_longer_counts),
       cmocka_unit_test(test_evaluate__no_indication_encoded_is_unknown),
+      cmocka_unit_test(test_evaluate__options_name_drugs_already_refractory),
   };
   return cmocka_run_group_tests_name("evaluate", tests, setup, teardown);
 }
