@@ -238,10 +238,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   req_state *rs = *req_ctx;
 
   if (!rs) { /* first call: headers are in, the body is not */
+    rs = calloc(1, sizeof *rs);
+    if (!rs) return MHD_NO;
+    mm_arena_init(&rs->arena, 16384);
+    *req_ctx = rs;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     const conn_state *cs = ci ? ci->socket_context : NULL;
     if (cs && cs->over_client) {
+      rs->answered = true; /* a body that follows is dropped */
       char detail[160];
       snprintf(detail, sizeof detail,
                "too many open connections from this client (limit is %u)",
@@ -250,16 +255,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           "connection", detail, "1");
     }
     if (!cs || cs->over_total) {
+      rs->answered = true;
       char detail[160];
       snprintf(detail, sizeof detail, "the server is busy (limit is %u connections)",
                s->cfg.limits.max_connections);
       return send_problem(c, 503, "busy", "Server busy", "connection", detail, "1");
     }
-    rs = calloc(1, sizeof *rs);
-    if (!rs) return MHD_NO;
-    mm_arena_init(&rs->arena, 16384);
     rs->limit = mm_api_body_limit(api, method, url);
-    *req_ctx = rs;
     if (rs->limit > api->limits.max_body) {
       /* a registry may be 64 MiB: on disk, not in memory per connection */
       rs->spool = tmpfile();
