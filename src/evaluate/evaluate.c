@@ -106,18 +106,6 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   }
 }
 
-/* Guideline entries of other settings are left out; when the setting is
- * unknown every entry is listed, as unknown. An overlay entry that repeats
- * an algorithm entry of the same setting is listed once. */
-static bool listed_already(const mm_evaluation *ev, const mm_option *o) {
-  for (size_t i = 0; i < ev->n_options; i++) {
-    const mm_option *p = ev->options[i].opt;
-    if (p->kind == MM_OPT_GUIDELINE && strcmp(p->id, o->id) == 0 && p->setting && o->setting &&
-        strcmp(p->setting, o->setting) == 0)
-      return true;
-  }
-  return false;
-}
 
 /* The drugs of an option the patient is already refractory to: shown beside
  * it so that a listed regimen is not read as a recommendation to repeat them. */
@@ -183,10 +171,11 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
         r->note = "whether the trial is enrolling is not known (registry status)";
       continue;
     }
-    if (o->kind == MM_OPT_GUIDELINE) {
-      if (setting.known && o->setting && strcmp(setting.str, o->setting) != 0) continue;
-      if (listed_already(ev, o)) continue;
-    }
+    /* Guideline entries of other settings are left out; when the setting is
+     * unknown every entry is listed, as unknown. Settings are canonical
+     * strings, compared by pointer. */
+    if (o->kind == MM_OPT_GUIDELINE && (o->repeats || (setting.known && setting.str != o->setting)))
+      continue;
     mm_option_result *r = &ev->options[ev->n_options++];
     r->opt = o;
     if (o->kind == MM_OPT_THERAPY) {

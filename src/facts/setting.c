@@ -1,10 +1,15 @@
 /* setting.c: where the patient stands in the deck's treatment algorithm:
  * newly diagnosed (transplant eligible or not), first relapse, second relapse
  * or later, or on treatment. */
+#include <string.h>
+
 #include "facts/facts_internal.h"
 
+/* The value is the canonical string of mm_setting_values, so that callers
+ * may compare settings by pointer. */
 static void set(mm_deriving *d, const char *setting) {
-  mm_fact_set(d, MM_F_SETTING, mm_value_string(setting));
+  for (const char *const *v = mm_setting_values; *v; v++)
+    if (strcmp(*v, setting) == 0) mm_fact_set(d, MM_F_SETTING, mm_value_string(*v));
 }
 
 void mm_derive_setting(mm_deriving *d) {

@@ -157,10 +157,11 @@ typedef struct mm_option {
   const char *group;     /* algorithm | overlay | car_t | bispecific | ... */
   mm_text name;
   /* guideline regimens */
-  const char *setting;   /* the setting it is listed for */
+  const char *setting;   /* the setting it is listed for (a mm_setting_values pointer) */
   const char *rule_tag;  /* R1..R7 */
   mm_text setting_text;
   const mm_regimen *regimen;
+  bool repeats;          /* the same regimen for the same setting is listed earlier */
   mm_text note;
   mm_criterion *criteria; /* guideline: extra conditions; trial: inclusion */
   size_t n_criteria;

@@ -49,10 +49,11 @@ static mm_option *new_option(mm_kb *kb) {
   return o;
 }
 
-static bool valid_setting(const char *s) {
+/* The canonical string of a setting (compared by pointer while evaluating). */
+static const char *canonical_setting(const char *s) {
   for (const char *const *v = mm_setting_values; *v; v++)
-    if (strcmp(*v, s) == 0) return true;
-  return false;
+    if (strcmp(*v, s) == 0) return *v;
+  return NULL;
 }
 
 static void read_evidence_and_deck(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e, mm_option *o) {
@@ -98,9 +99,10 @@ static void read_setting_group(mm_kb *kb, mm_kb_reader *r, const mm_yaml *list,
     const mm_yaml *s = list->items[i];
     if (!mm_kbr_is_map(r, s, "a setting")) continue;
     mm_kbr_check_keys(r, s, skeys);
-    const char *setting = mm_kbr_string(r, s, "setting", true);
-    if (setting && !valid_setting(setting))
-      mm_kbr_error(r, mm_yaml_get(s, "setting"), "unknown setting '%s'", setting);
+    const char *written = mm_kbr_string(r, s, "setting", true);
+    const char *setting = written ? canonical_setting(written) : NULL;
+    if (written && !setting)
+      mm_kbr_error(r, mm_yaml_get(s, "setting"), "unknown setting '%s'", written);
     const char *tag = mm_kbr_string(r, s, "rule", false);
     mm_text stext = mm_kbr_text(r, s, "text", false);
     const mm_yaml *regs = mm_kbr_seq(r, s, "regimens", true);
@@ -158,6 +160,12 @@ static void read_setting_group(mm_kb *kb, mm_kb_reader *r, const mm_yaml *list,
         }
       }
       o->prov.line = e->line;
+      /* An overlay entry that repeats an algorithm entry of the same setting
+       * is listed once, as the algorithm's. */
+      for (size_t j = 0; j < kb->n_options && !o->repeats; j++) {
+        const mm_option *p = &kb->options[j];
+        o->repeats = p->kind == MM_OPT_GUIDELINE && p->regimen == o->regimen && p->setting == o->setting;
+      }
       kb->n_options++;
     }
   }
