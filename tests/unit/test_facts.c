@@ -103,6 +103,8 @@ static void test_facts__progression_60_days_after_last_dose_is_refractory(void *
   assert_true_fact(&r, "imid_refractory");
   assert_true_fact(&r, "progression_on_last");
   assert_non_null(strstr(info(&r, "lenalidomide_refractory")->because, "within 60 days"));
+  /* Italian first: the same reason for the Italian page. */
+  assert_non_null(strstr(info(&r, "lenalidomide_refractory")->because_it, "entro 60 giorni"));
   done(&r);
 }
 
