@@ -36,6 +36,7 @@ static const route routes[] = {
     {"GET", "/api/v1", A_PUBLIC, mm_ep_index},
     {"GET", "/api/v1/health", A_PUBLIC, mm_ep_health},
     {"GET", "/api/v1/me", A_OPEN_EVAL | A_ANY, mm_ep_me},
+    {"GET", "/api/v1/examples", A_OPEN_EVAL | A_ANY, mm_ep_examples},
     {"POST", "/api/v1/evaluate", A_OPEN_EVAL | A_ANY, mm_ep_evaluate},
     {"POST", "/api/v1/facts", A_OPEN_EVAL | A_ANY, mm_ep_facts},
     {"POST", "/api/v1/fhir/import", A_OPEN_EVAL | A_ANY, mm_ep_fhir_import},

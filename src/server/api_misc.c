@@ -1,6 +1,7 @@
 /* api_misc.c: the small endpoints: the API index (GET /api/v1), health,
- * who am I (GET /api/v1/me) and the referral vocabulary the board needs
- * (states with labels, reasons, products, allowed moves). */
+ * who am I (GET /api/v1/me), the demo patients (GET /api/v1/examples) and
+ * the referral vocabulary the board needs (states with labels, reasons,
+ * products, allowed moves). */
 #include <string.h>
 
 #include "mmpath.h"
@@ -10,6 +11,7 @@ void mm_ep_index(mm_call *c) {
   static const char *const eps[][3] = {
       {"GET", "/api/v1/health", "liveness and versions"},
       {"GET", "/api/v1/me", "the caller's centre and role"},
+      {"GET", "/api/v1/examples", "the demo patients (mmpath/patient@1)"},
       {"POST", "/api/v1/evaluate?lang=it|en&jurisdiction=eu|us&format=json|html",
        "evaluate one patient record (mmpath/patient@1)"},
       {"POST", "/api/v1/facts?lang=it|en", "derived facts of one record"},
@@ -110,6 +112,25 @@ void mm_ep_referral_vocab(mm_call *c) {
     mm_strbuf_puts(b, ",\"label\":");
     mm_strbuf_json_string(b, mm_ref_text_in(&rk->targets[i].name, l));
     mm_strbuf_printf(b, ",\"bispecific\":%s}", rk->targets[i].bispecific ? "true" : "false");
+  }
+  mm_strbuf_puts(b, "]}\n");
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_examples(mm_call *c) {
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"examples\":[");
+  size_t n = 0;
+  for (const mm_asset *a = mm_example_patients(); a->path; a++) {
+    /* "/01-second-relapse.json" -> "01-second-relapse" */
+    const char *name = a->path + 1;
+    size_t len = strlen(name);
+    if (len > 5 && strcmp(name + len - 5, ".json") == 0) len -= 5;
+    mm_strbuf_puts(b, n++ ? ",{\"name\":" : "{\"name\":");
+    mm_strbuf_json_string(b, mm_arena_strndup(c->req->arena, name, len));
+    mm_strbuf_puts(b, ",\"record\":");
+    mm_strbuf_add(b, (const char *)a->data, a->len);
+    mm_strbuf_putc(b, '}');
   }
   mm_strbuf_puts(b, "]}\n");
   mm_api_json_ok(c, 200);

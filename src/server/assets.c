@@ -5,7 +5,7 @@
 #include "server/server.h"
 
 /* generated; each ends with a NULL path */
-extern const mm_asset mm_assets[], mm_demo_files[];
+extern const mm_asset mm_assets[], mm_demo_files[], mm_example_patients_table[];
 
 static const mm_asset *find(const mm_asset *table, const char *path) {
   for (const mm_asset *a = table; a->path; a++)
@@ -18,3 +18,5 @@ const mm_asset *mm_asset_find(const char *path) {
 }
 
 const mm_asset *mm_demo_find(const char *path) { return find(mm_demo_files, path); }
+
+const mm_asset *mm_example_patients(void) { return mm_example_patients_table; }

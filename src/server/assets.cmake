@@ -19,5 +19,15 @@ if(TARGET mmpath_lib AND MHD_FOUND)
     DEPENDS ${MM_DEMO_FILES} ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
     COMMENT "Embedding the demo data (src/server/demo)"
     VERBATIM)
-  target_sources(mmpath_lib PRIVATE ${MM_ASSETS_C} ${MM_DEMO_C})
+  # The demo patients of the source tree (demo/patients), offered by the
+  # page's example list; none is fine.
+  file(GLOB MM_EXAMPLE_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/demo/patients/*.json)
+  set(MM_EXAMPLES_C ${CMAKE_BINARY_DIR}/generated/server_examples.c)
+  add_custom_command(OUTPUT ${MM_EXAMPLES_C}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${MM_EXAMPLES_C} -DDIR=${CMAKE_SOURCE_DIR}/demo/patients
+            -DTABLE=mm_example_patients_table -P ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
+    DEPENDS ${MM_EXAMPLE_FILES} ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
+    COMMENT "Embedding the demo patients (demo/patients)"
+    VERBATIM)
+  target_sources(mmpath_lib PRIVATE ${MM_ASSETS_C} ${MM_DEMO_C} ${MM_EXAMPLES_C})
 endif()

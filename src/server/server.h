@@ -171,6 +171,8 @@ typedef struct mm_asset {
 const mm_asset *mm_asset_find(const char *path);
 /* A file of the demo data (src/server/demo), e.g. "/referrals.json"; NULL. */
 const mm_asset *mm_demo_find(const char *path);
+/* The demo patients (the .json files of demo/patients), ending with a NULL path. */
+const mm_asset *mm_example_patients(void);
 
 /* ---- first start (demo.c) ---- */
 /* Loads the demo referrals into the registry at db_path (all or nothing).

@@ -132,6 +132,22 @@ async function main() {
     ok(await page.locator('#f-ecog').getAttribute('aria-invalid') === 'true', 'the invalid field is marked');
     await page.fill('#f-ecog', '1');
 
+    // ---- a demo patient of the build: newly diagnosed (demo/patients) ----
+    const names = await page.locator('#example option').evaluateAll(os => os.map(o => o.value));
+    ok(names.includes('02-newly-diagnosed'), 'the demo patients are offered', names.join(','));
+    await page.selectOption('#example', '02-newly-diagnosed');
+    await page.click('#load-example');
+    ok(await page.inputValue('#f-id') === 'FE-0102' && await page.inputValue('#f-b2m') === '4.1',
+      'a demo patient fills the form');
+    await page.click('#evaluate');
+    await page.locator('#result h2', { hasText: 'FE-0102' }).waitFor();
+    const settingText = await page.locator('#result [data-fact="setting"]').first().textContent();
+    ok(/newly_diagnosed/.test(settingText),
+      'and is evaluated as newly diagnosed', settingText);
+    // Greipp 2005: beta2m 3.5-5.5 mg/L is ISS II
+    ok(/\bII\b/.test(await page.locator('#result [data-fact="iss"]').first().textContent()),
+      'ISS II from beta2-microglobulin 4.1 mg/L');
+
     // ---- upload a FHIR R4 Bundle (mCODE): imported, evaluated, what was not read shown ----
     await page.check('input[name=mode][value=json]');
     await page.setInputFiles('#record-file', path.join(process.env.MMPATH_TESTDATA || path.join(__dirname, '../data'), 'fhir/rrmm.json'));

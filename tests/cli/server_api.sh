@@ -125,6 +125,9 @@ req POST /api/v1/evaluate "" "${JSON[@]}" -d '{"id":"X-1"}'
 problem "evaluate without a token (not --open-evaluate) is 401" 401 header.Authorization
 req POST /api/v1/evaluate "mmp_$(printf '0%.0s' $(seq 64))" "${JSON[@]}" -d '{"id":"X-1"}'
 problem "evaluate with an unknown token is 401" 401 header.Authorization
+req GET /api/v1/examples "$SPOKE"
+expect "GET /api/v1/examples: the demo patients, each a record" 200 \
+  "len(d['examples']) >= 1 and all(e['record']['id'] for e in d['examples'])"
 req GET /api/v1/me "$SPOKE"
 expect "GET /api/v1/me names the token's centre and role" 200 "d['center'] == 'FE-ONC' and d['role'] == 'spoke'"
 

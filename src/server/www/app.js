@@ -18,6 +18,7 @@ const WORDS = {
     female: 'femmina', other: 'altro', f_transplant: 'Candidabile a trapianto',
     derive: 'da derivare', yes: 'sì', no: 'no', unknown: 'non noto', frailty: 'Fragilità (IMWG)',
     diagnosis: 'Diagnosi', f_dx_date: 'Data', f_ldh: 'LDH sopra il limite',
+    f_b2m: 'oppure β2-microglobulina (mg/L)', f_alb: 'e albumina (g/dL)',
     features: 'Caratteristiche della malattia', f_emd: 'Extramidollare',
     f_pcl: 'Leucemia plasmacellulare', f_cns: 'SNC',
     f_comorb: 'Comorbidità (codici separati da virgola, es. heart_failure, ckd)',
@@ -27,7 +28,10 @@ const WORDS = {
     start: 'Inizio', end: 'Fine', asct: 'Autotrapianto (data)', best_response: 'Miglior risposta',
     progression: 'Progressione', maintenance: 'Mantenimento (farmaci)', maint_start: 'Inizio mantenimento',
     maint_end: 'Fine mantenimento', stop_reason: 'Motivo di stop',
-    jurisdiction: 'Giurisdizione', evaluate: 'Valuta', example: 'Esempio', show_json: 'Vedi JSON',
+    jurisdiction: 'Giurisdizione', evaluate: 'Valuta', example: 'Carica esempio', show_json: 'Vedi JSON',
+    examples: 'Pazienti di esempio',
+    no_lines: 'Nessuna linea di terapia finora (altrimenti righe vuote = non note)',
+    no_comorb: 'Nessuna comorbidità (altrimenti campo vuoto = non note)',
     result_hint: 'Compila il modulo e premi «Valuta»: per ogni opzione compaiono i criteri, la fonte e i dati mancanti.',
     board: 'Invii per stato', filter_center: 'Centro inviante', refresh: 'Aggiorna',
     new_referral: 'Nuovo invio', new_state: 'Nuovo stato', reason: 'Motivo',
@@ -65,6 +69,7 @@ const WORDS = {
     f_birth_date: 'Birth date', f_age: 'or age', f_sex: 'Sex', male: 'male', female: 'female',
     other: 'other', f_transplant: 'Transplant eligible', derive: 'derive', yes: 'yes', no: 'no',
     unknown: 'unknown', frailty: 'Frailty (IMWG)', diagnosis: 'Diagnosis', f_dx_date: 'Date',
+    f_b2m: 'or β2-microglobulin (mg/L)', f_alb: 'and albumin (g/dL)',
     f_ldh: 'LDH above ULN', features: 'Disease features', f_emd: 'Extramedullary',
     f_pcl: 'Plasma cell leukaemia', f_cns: 'CNS',
     f_comorb: 'Comorbidities (codes, comma separated, e.g. heart_failure, ckd)',
@@ -74,7 +79,9 @@ const WORDS = {
     end: 'End', asct: 'ASCT (date)', best_response: 'Best response', progression: 'Progression',
     maintenance: 'Maintenance (drugs)', maint_start: 'Maintenance start', maint_end: 'Maintenance end',
     stop_reason: 'Stop reason', jurisdiction: 'Jurisdiction', evaluate: 'Evaluate',
-    example: 'Example', show_json: 'Show JSON',
+    example: 'Load example', show_json: 'Show JSON', examples: 'Example patients',
+    no_lines: 'No line of therapy yet (otherwise empty rows mean unknown)',
+    no_comorb: 'No comorbidity (otherwise an empty field means unknown)',
     result_hint: 'Fill in the form and press "Evaluate": each option shows its criteria, source and missing inputs.',
     board: 'Referrals by state', filter_center: 'Referring centre', refresh: 'Refresh',
     new_referral: 'New referral', new_state: 'New state', reason: 'Reason',
@@ -114,7 +121,7 @@ const STOP_REASONS = ['', 'progression', 'toxicity', 'completed', 'patient_choic
 const state = {
   lang: localStorage.getItem('mmpath.lang') || 'it',
   token: localStorage.getItem('mmpath.token') || '',
-  me: null, vocab: null, referrals: [], lastRecord: null, lastResult: null
+  me: null, vocab: null, referrals: [], lastRecord: null, lastResult: null, examples: {}
 };
 
 /* ---------- small helpers ---------- */
@@ -297,7 +304,9 @@ function recordFromForm() {
     }
     return l;
   }).filter(l => Object.keys(l).length);
+  if (!r.comorbidities && $('#no-comorb').checked) r.comorbidities = []; /* none, not unknown */
   if (lines.length) r.lines = lines;
+  else if ($('#no-lines').checked) r.lines = []; /* none, which is not "unknown" */
   return r;
 }
 
@@ -311,6 +320,8 @@ function fillForm(rec) {
   for (const lab of rec.labs || []) addLab(lab);
   $('#lines').replaceChildren();
   for (const l of rec.lines || []) addLine(l);
+  $('#no-lines').checked = Array.isArray(rec.lines) && rec.lines.length === 0;
+  $('#no-comorb').checked = Array.isArray(rec.comorbidities) && rec.comorbidities.length === 0;
 }
 
 const EXAMPLE = {
@@ -487,8 +498,9 @@ function setupForm() {
   $('#add-lab').addEventListener('click', () => addLab());
   $('#add-line').addEventListener('click', () => addLine());
   $('#load-example').addEventListener('click', () => {
-    fillForm(EXAMPLE);
-    $('#record-json').value = JSON.stringify(EXAMPLE, null, 2);
+    const ex = state.examples[$('#example').value] || EXAMPLE;
+    fillForm(ex);
+    $('#record-json').value = JSON.stringify(ex, null, 2);
   });
   $('#show-json').addEventListener('click', () => {
     $('#record-json').value = JSON.stringify(recordFromForm(), null, 2);
@@ -741,6 +753,13 @@ async function start() {
   applyLang();
   $('#f-as_of').value = today();
   addLine();
+  /* the demo patients of the build, after the spec's example */
+  const ex = await api('GET', '/api/v1/examples');
+  if (ex.ok && Array.isArray(ex.data.examples))
+    for (const e of ex.data.examples) {
+      state.examples[e.name] = e.record;
+      $('#example').append(h('option', { value: e.name }, e.name + ' (' + (e.record.id || '?') + ')'));
+    }
   const health = await api('GET', '/api/v1/health');
   if (health.ok) $('#kbver').textContent = 'mmpath ' + health.data.version + ' · kb ' + (health.data.kb || '?');
   await showWho();
