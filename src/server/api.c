@@ -6,7 +6,8 @@
  * role. Evaluation endpoints (evaluate, facts, scores, screen, kb, CDS
  * Hooks) take any token, or none when the server runs with
  * --open-evaluate; referrals take hub or spoke tokens (a spoke sees only
- * its own centre's); the funnel takes hub or analyst tokens. */
+ * its own centre's); the funnel takes any token (a spoke's counts only
+ * the referrals its centre made). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ static const route routes[] = {
     {"GET", "/api/v1/referrals/{}", A_HUB | A_SPOKE, mm_ep_referral},
     {"POST", "/api/v1/referrals/{}/events", A_HUB, mm_ep_referral_event},
     {"GET", "/api/v1/referral-vocabulary", A_OPEN_EVAL | A_ANY, mm_ep_referral_vocab},
-    {"GET", "/api/v1/funnel", A_HUB | A_ANALYST, mm_ep_funnel},
+    {"GET", "/api/v1/funnel", A_HUB | A_SPOKE | A_ANALYST, mm_ep_funnel},
     {"GET", "/cds-services", A_PUBLIC, mm_ep_cds_discovery},
     {"POST", "/cds-services/mmpath-options", A_OPEN_EVAL | A_ANY, mm_ep_cds_options},
     {"POST", "/cds-services/mmpath-options/feedback", A_OPEN_EVAL | A_ANY, mm_ep_cds_feedback},

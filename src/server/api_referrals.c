@@ -4,7 +4,8 @@
  * Who sees what: a hub token every referral; a spoke token only the
  * referrals its centre made (from_center), and another centre's referral
  * answers 404 exactly as a missing one does, so nothing leaks, not even its
- * existence; an analyst token only the funnel (aggregates). Moves are for
+ * existence; an analyst token only the funnel (aggregates), which a spoke
+ * gets too but counting only its own centre's referrals. Moves are for
  * hub tokens. Every change is written to the audit log (api_audit) with the
  * token that made it, since referral events carry no actor of their own;
  * GET /api/v1/referrals/{id} shows that log as "audit". */
@@ -377,9 +378,20 @@ void mm_ep_funnel(mm_call *c) {
   if (!fmt) return;
   mm_ref_filter f = MM_REF_FILTER_ALL;
   f.to_center = mm_request_query(c->req, "to_center");
-  if (!f.to_center || !*f.to_center) f.to_center = c->who.center;
   f.from_center = mm_request_query(c->req, "from_center");
   if (f.from_center && !*f.from_center) f.from_center = NULL;
+  if (c->who.role == MM_ROLE_SPOKE) {
+    /* a spoke's funnel: the referrals its centre made, to any hub */
+    if (f.from_center && strcmp(f.from_center, c->who.center) != 0) {
+      mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "query.from_center",
+                  "a spoke token counts only the referrals its own centre made");
+      return;
+    }
+    f.from_center = c->who.center;
+    if (f.to_center && !*f.to_center) f.to_center = NULL;
+  } else if (!f.to_center || !*f.to_center) {
+    f.to_center = c->who.center; /* a hub's (or its analyst's) own funnel */
+  }
   if (!query_date(c, "since", &f.since) || !query_date(c, "until", &f.until)) return;
   if (f.since != MM_DATE_NONE && f.until != MM_DATE_NONE && f.until < f.since) {
     mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.until",

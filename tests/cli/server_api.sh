@@ -327,7 +327,9 @@ problem "funnel since=2026-02-30 is 400" 400 query.since
 req GET "/api/v1/funnel?format=pdf" "$HUB"
 problem "funnel format=pdf is 400" 400 query.format
 req GET /api/v1/funnel "$SPOKE"
-problem "a spoke cannot read the funnel" 403 header.Authorization
+expect "a spoke's funnel counts only its own centre's referrals" 200 "d['total'] == 1 and d['from_center'] == 'FE-ONC'"
+req GET "/api/v1/funnel?from_center=PR-ONC" "$SPOKE"
+problem "a spoke cannot count another centre's referrals" 403 query.from_center
 
 # ---- CDS Hooks (landscape.md 4.2): discovery, patient-view cards, 412, feedback ----
 req GET /cds-services ""

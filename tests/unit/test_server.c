@@ -218,12 +218,13 @@ static void access_control(void **state) {
   run(&c, &f->api, "GET", "/api/v1/referrals", f->analyst, NULL, NULL, 0);
   assert_problem(&c, 403, "header.Authorization");
   done(&c);
-  /* a spoke cannot move referrals nor read the funnel */
+  /* a spoke cannot move referrals nor count another centre's */
   run(&c, &f->api, "POST", "/api/v1/referrals/D-1/events", f->spoke, "{}", NULL, 0);
   assert_problem(&c, 403, "header.Authorization");
   done(&c);
-  run(&c, &f->api, "GET", "/api/v1/funnel", f->spoke, NULL, NULL, 0);
-  assert_problem(&c, 403, "header.Authorization");
+  mm_kv other[] = {{"from_center", "PR-ONC"}};
+  run(&c, &f->api, "GET", "/api/v1/funnel", f->spoke, NULL, other, 1);
+  assert_problem(&c, 403, "query.from_center");
   done(&c);
   /* who am I */
   run(&c, &f->api, "GET", "/api/v1/me", f->spoke, NULL, NULL, 0);
