@@ -367,7 +367,9 @@ static void record(void *p, const char *text, size_t len, bool too_long, mm_scre
     return;
   }
   mm_facts *f = NULL;
-  if (mm_facts_derive(&f, a, s->kb, pat, false, NULL) != 0 || !f) {
+  /* No explanations; the scores when the kb's rules or the criteria read one. */
+  unsigned flags = s->crit && s->crit->reads_scores ? MM_FACTS_SCORES : 0;
+  if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, NULL) != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
   }

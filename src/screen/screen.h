@@ -33,6 +33,7 @@ typedef struct mm_screen_criteria {
   const char *file;
   mm_screen_criterion *items;
   size_t n;
+  bool reads_scores;  /* some criterion reads a score fact (frailty, iss...) */
 } mm_screen_criteria;
 
 #define MM_SCREEN_MAX_CRITERIA 1000

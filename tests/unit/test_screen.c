@@ -354,6 +354,36 @@ static void test_criteria_chain(void **state) {
   mm_arena_free(&a);
 }
 
+/* A criterion may read a score even when no rule of the knowledge base
+ * does: IMWG frailty (Palumbo 2015, kb/scores/frailty.yaml): over 80 years
+ * scores 2 points, and 2 or more is frail. */
+static void test_criteria_read_scores(void **state) {
+  (void)state;
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_diags d;
+  mm_diags_init(&d, &a);
+  mm_screen_criteria *c = compile("criteria:\n  - id: frail\n    when: frailty = 'frail'\n", &d);
+  assert_non_null(c);
+  assert_true(c->reads_scores);
+  const char *in = "{\"id\":\"F\",\"as_of\":\"2026-11-25\",\"birth_date\":\"1940-01-01\","
+                   "\"frailty\":{\"charlson\":0,\"adl\":6,\"iadl\":8}}\n"
+                   "{\"id\":\"G\",\"as_of\":\"2026-11-25\"}\n";
+  mm_screen_options o = {.kb = kb, .criteria = c, .threads = 2, .progress_fd = -1};
+  mm_screen_totals t;
+  char *out = screen(in, strlen(in), &o, &t, NULL);
+  assert_non_null(strstr(out, "{\"id\":\"F\",\"setting\":"));
+  assert_non_null(strstr(out, "\"criteria\":{\"frail\":true}}\n{\"id\":\"G\""));
+  assert_non_null(strstr(out, "\"criteria\":{\"frail\":null}}")); /* no age, no inputs */
+  free(out);
+  mm_screen_criteria_free(c);
+  mm_diags_init(&d, &a);
+  c = compile(task_criteria, &d);
+  assert_false(c->reads_scores);
+  mm_screen_criteria_free(c);
+  mm_arena_free(&a);
+}
+
 /* --- the knowledge base's options ------------------------------------ */
 
 /* Teclistamab (EU SmPC 4.1) needs at least three prior therapies: a patient
@@ -401,6 +431,7 @@ int main(void) {
       cmocka_unit_test(test_only_and_csv),
       cmocka_unit_test(test_criteria_errors),
       cmocka_unit_test(test_criteria_chain),
+      cmocka_unit_test(test_criteria_read_scores),
       cmocka_unit_test(test_kb_options),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
