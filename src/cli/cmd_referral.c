@@ -27,13 +27,14 @@ static const char usage_text[] =
     "                                            all or nothing\n"
     "  export [--out FILE] [list filters]        mmpath/referral@1 JSON array\n"
     "  check                                     storage integrity + every history re-checked\n"
-    "--date defaults to today (UTC). Patient ids are pseudonyms: the registry holds no names.\n";
+    "--date defaults to today (UTC). --actor NAME records who made a change (new, move;\n"
+    "default: cli:$USER). Patient ids are pseudonyms: the registry holds no names.\n";
 
 /* ---- options ---- */
 
 typedef struct opts {
   const char *db, *kb, *id, *patient, *from, *to, *target, *date, *note, *reason, *format,
-      *out, *state, *since, *until;
+      *out, *state, *since, *until, *actor;
   const char *pos[3];
   int npos;
 } opts;
@@ -44,7 +45,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
       {"patient", &o->patient}, {"from", &o->from},   {"to", &o->to},
       {"target", &o->target}, {"date", &o->date},     {"note", &o->note},
       {"reason", &o->reason}, {"format", &o->format}, {"out", &o->out},
-      {"state", &o->state},   {"since", &o->since},   {"until", &o->until}};
+      {"state", &o->state},   {"since", &o->since},   {"until", &o->until},
+      {"actor", &o->actor}};
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--", 2) != 0 || strcmp(a, "-") == 0) {
@@ -174,6 +176,13 @@ static int write_out(const char *path, const mm_strbuf *b) {
 
 /* ---- subcommands ---- */
 
+/* Who records a change from the command line: --actor, else cli:$USER. */
+static const char *cli_actor(ctx *c, const opts *o) {
+  if (o->actor) return o->actor;
+  const char *user = getenv("USER");
+  return mm_arena_printf(&c->arena, "cli:%s", user && *user ? user : "unknown");
+}
+
 static int cmd_new(ctx *c, const opts *o) {
   const char *missing = !o->id ? "--id" : !o->patient ? "--patient" : !o->from ? "--from"
                         : !o->to ? "--to" : !o->target ? "--target" : NULL;
@@ -181,7 +190,7 @@ static int cmd_new(ctx *c, const opts *o) {
     fprintf(stderr, "mmpath referral new: %s is required\n", missing);
     return MM_EXIT_USAGE;
   }
-  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note};
+  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note, cli_actor(c, o)};
   if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
   if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
   mm_referral r = {o->id, o->patient, o->from, o->to, o->target, 1, &ev};
@@ -195,7 +204,7 @@ static int cmd_move(ctx *c, const opts *o) {
     fprintf(stderr, "usage: mmpath referral move ID STATE [--date D] [--reason R] [--note T]\n");
     return MM_EXIT_USAGE;
   }
-  mm_ref_event ev = {0, MM_RS_REFERRED, o->reason, o->note};
+  mm_ref_event ev = {0, MM_RS_REFERRED, o->reason, o->note, cli_actor(c, o)};
   if (!mm_ref_state_parse(o->pos[1], &ev.state)) {
     fprintf(stderr, "mmpath referral move: unknown state '%s'; states:", o->pos[1]);
     for (int s = 0; s < MM_RS_COUNT; s++) fprintf(stderr, " %s", mm_ref_state_name(s));

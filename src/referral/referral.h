@@ -50,6 +50,8 @@ typedef struct mm_ref_event {
   mm_ref_state state;
   const char *reason; /* reason id from the kb, or NULL */
   const char *note;   /* free text, or NULL (never a patient name) */
+  const char *actor;  /* who recorded it (e.g. "BO-SER hub token 3"), or NULL;
+                         stored with the event, not part of what happened */
 } mm_ref_event;
 
 typedef struct mm_referral {

@@ -76,7 +76,7 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   } else {
     out->events = mm_arena_alloc(a, (ev->len + 1) * sizeof *out->events);
     if (!out->events) return -1;
-    static const char *const ekeys[] = {"date", "state", "reason", "note", NULL};
+    static const char *const ekeys[] = {"date", "state", "reason", "note", "actor", NULL};
     for (size_t i = 0; i < ev->len; i++) {
       const mm_json *e = ev->items[i];
       const char *ep = mm_arena_printf(d->arena, "%s[%zu]", evpath, i);
@@ -86,11 +86,12 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
         continue;
       }
       unknown_keys(e, ekeys, d, src, ep);
-      mm_ref_event x = {MM_DATE_NONE, MM_RS_REFERRED, NULL, NULL};
+      mm_ref_event x = {MM_DATE_NONE, MM_RS_REFERRED, NULL, NULL, NULL};
       const char *date = str_field(e, "date", true, d, src, ep);
       const char *state = str_field(e, "state", true, d, src, ep);
       x.reason = str_field(e, "reason", false, d, src, ep);
       x.note = str_field(e, "note", false, d, src, ep);
+      x.actor = str_field(e, "actor", false, d, src, ep);
       if (date && !mm_date_parse(date, strlen(date), &x.date)) {
         const mm_json *dv = mm_json_get(e, "date");
         mm_diag_error(d, src, dv->line, dv->col, mm_arena_printf(d->arena, "%s.date", ep),
@@ -218,6 +219,10 @@ void mm_referral_to_json(mm_strbuf *b, const mm_referral *r, int indent) {
     if (e->note) {
       mm_strbuf_printf(b, "%s\"note\"%s", comma, sep);
       mm_strbuf_json_string(b, e->note);
+    }
+    if (e->actor) {
+      mm_strbuf_printf(b, "%s\"actor\"%s", comma, sep);
+      mm_strbuf_json_string(b, e->actor);
     }
     mm_strbuf_putc(b, '}');
     if (i + 1 < r->n_events) mm_strbuf_putc(b, ',');

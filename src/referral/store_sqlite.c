@@ -45,6 +45,8 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'referral events are append-only'); END;\n"
     "CREATE TRIGGER referrals_keep BEFORE DELETE ON referrals\n"
     "  BEGIN SELECT RAISE(ABORT, 'referrals are never deleted'); END;\n",
+    /* 1 -> 2: who recorded each event, written in the same transaction. */
+    "ALTER TABLE events ADD COLUMN actor TEXT;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
@@ -92,7 +94,7 @@ static const char *col_dup(mm_arena *a, sqlite3_stmt *st, int i) {
   return t ? mm_arena_strdup(a, (const char *)t) : NULL;
 }
 
-/* Reads an event row (date, state, reason, note at columns c..c+3). */
+/* Reads an event row (date, state, reason, note, actor at columns c..c+4). */
 static int read_event(sqlite_backend *b, mm_arena *a, sqlite3_stmt *st, int c,
                       const char *id, mm_ref_event *e) {
   const char *date = (const char *)sqlite3_column_text(st, c);
@@ -105,6 +107,7 @@ static int read_event(sqlite_backend *b, mm_arena *a, sqlite3_stmt *st, int c,
   }
   e->reason = col_dup(a, st, c + 2);
   e->note = col_dup(a, st, c + 3);
+  e->actor = col_dup(a, st, c + 4);
   return MM_REF_OK;
 }
 
@@ -199,6 +202,7 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
   bind_text(st, 4, mm_ref_state_name(e->state));
   bind_text(st, 5, e->reason);
   bind_text(st, 6, e->note);
+  bind_text(st, 7, e->actor);
   return step_done(b, st, "storing an event");
 }
 
@@ -206,7 +210,7 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   sqlite_backend *b = (sqlite_backend *)be;
   static const char sql[] =
       "SELECT r.id, r.patient, r.from_center, r.to_center, r.target,"
-      " e.date, e.state, e.reason, e.note"
+      " e.date, e.state, e.reason, e.note, e.actor"
       " FROM referrals r JOIN events e ON e.referral = r.id"
       " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)"
       " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)"
@@ -408,13 +412,13 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   struct { sqlite3_stmt **st; const char *sql; } prep[] = {
       {&b->get_ref, "SELECT id, patient, from_center, to_center, target FROM referrals"
                     " WHERE id = ?1"},
-      {&b->get_events, "SELECT date, state, reason, note FROM events WHERE referral = ?1"
+      {&b->get_events, "SELECT date, state, reason, note, actor FROM events WHERE referral = ?1"
                        " ORDER BY seq"},
       {&b->ins_center, "INSERT OR IGNORE INTO centers(id) VALUES (?1)"},
       {&b->ins_ref, "INSERT INTO referrals(id, patient, from_center, to_center, target,"
                     " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
   };
   for (size_t i = 0; !rc && i < sizeof prep / sizeof *prep; i++)
     if (sqlite3_prepare_v3(b->db, prep[i].sql, -1, SQLITE_PREPARE_PERSISTENT, prep[i].st,

@@ -137,6 +137,13 @@ static void audit_json(mm_strbuf *b, mm_call *c, const char *id) {
   mm_strbuf_putc(b, ']');
 }
 
+/* Who is recording, stored with each event in the same transaction. */
+static const char *actor(mm_call *c) {
+  if (!c->who.token_id) return "anonymous (open server)";
+  return mm_arena_printf(c->req->arena, "%s %s token %lld", c->who.center ? c->who.center : "?",
+                         mm_role_name(c->who.role), c->who.token_id);
+}
+
 static void audit(mm_call *c, const char *action, const char *object, const char *detail) {
   sqlite3 *db = NULL;
   char err[256];
@@ -260,6 +267,8 @@ void mm_ep_referral_new(mm_call *c) {
                                 c->who.center, c->who.center));
     return;
   }
+  for (size_t i = 0; i < r.n_events; i++)
+    if (!r.events[i].actor) r.events[i].actor = actor(c);
   mm_ref_store *s = open_store(c);
   if (!s) return;
   int rc = mm_ref_store_create(s, &r, &d);
@@ -292,7 +301,8 @@ void mm_ep_referral_event(mm_call *c) {
   if (!body) return;
   mm_kv errs[8];
   size_t n = 0;
-  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL};
+  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL, NULL};
+  e.actor = actor(c);
   if (body->type != MM_JSON_OBJECT) {
     mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body",
                 "an event is an object {date, state, reason, note}");

@@ -44,7 +44,8 @@ has "2024-03-27  not_eligible"
 # Nothing of the refused moves was stored: 4 events exactly.
 if [ "$(grep -c '^  20' "$T/out")" = 4 ]; then ok "4 events stored, refused ones not"; else bad "event count"; cat "$T/out"; fi
 expect 0 "show json is the spec's example" -- "$M" referral show R-1 --db "$DB" --format json
-has '{"date": "2024-03-27", "state": "not_eligible", "reason": "aggressive_disease", "note": "plasma cell leukaemia"}'
+has '{"date": "2024-03-27", "state": "not_eligible", "reason": "aggressive_disease", "note": "plasma cell leukaemia", "actor": "cli:'
+# (every change records who made it: --actor, else cli:$USER)
 
 for name in "Mario Rossi" "ROSSI" "Rossi,Mario"; do
   expect 1 "patient '$name' refused (not a pseudonym)" -- "$M" referral new --db "$DB" --id R-2 \
@@ -99,12 +100,12 @@ if command -v sqlite3 >/dev/null; then
     ok "referrals table has no name column"; else bad "columns: $cols"; fi
   if sqlite3 "$DB" "UPDATE events SET state='eligible'" 2>/dev/null; then bad "events updatable"
   else ok "events are append-only in the database itself"; fi
-  [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 1 ] && ok "schema version 1" || bad "user_version"
+  [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 2 ] && ok "schema version 2" || bad "user_version"
   [ "$(sqlite3 "$DB" "PRAGMA journal_mode")" = wal ] && ok "WAL journal" || bad "journal_mode"
   cp "$DB" "$T/future.db"
   sqlite3 "$T/future.db" "PRAGMA user_version = 99"
   expect 3 "a registry from a newer mmpath is refused" -- "$M" referral list --db "$T/future.db"
-  has "registry schema version 99 is newer than this mmpath (it knows up to 1)"
+  has "registry schema version 99 is newer than this mmpath (it knows up to 2)"
 fi
 expect 2 "usage" -- "$M" referral
 expect 3 "unreadable kb" -- "$M" referral list --db "$DB" --kb "$T/nokb"
