@@ -313,6 +313,11 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.mov
   [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then
   ok "every change is in the audit log with its actor"
 else bad "audit log: $(sqlite3 "$db" 'SELECT * FROM api_audit')"; fi
+# ... and each event carries its actor in the same transaction as the event.
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='R-FE-1' AND actor='BO-SER hub token $hub_id'")" = 2 ] &&
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='R-FE-1' AND actor LIKE 'FE-ONC spoke token %'")" = 1 ]; then
+  ok "each stored event names who recorded it"
+else bad "event actors: $(sqlite3 "$db" "SELECT seq, state, actor FROM events WHERE referral='R-FE-1'")"; fi
 
 # ---- funnel ----
 req GET "/api/v1/funnel?to_center=BO-SER" "$ANALYST"
