@@ -52,17 +52,6 @@ static void each_name(void *payload, void (*cb)(void *ctx, const char *name), vo
   r->base.each_name(r->base.payload, cb, ctx);
 }
 
-/* Scores are derived only when some rule reads one (mm_facts_derive_ex);
- * slots after kb->n_facts are earlier criteria, checked on their own. */
-static bool reads_scores(const mm_kb *kb, const mm_rule *rule) {
-  const int *slots;
-  size_t n = mm_rule_slots(rule, &slots);
-  for (size_t i = 0; i < n; i++)
-    if (slots[i] >= 0 && (size_t)slots[i] < kb->n_facts &&
-        kb->facts[slots[i]].source == MM_FACT_SCORE)
-      return true;
-  return false;
-}
 
 static bool valid_id(const char *s) {
   if (!s || !(islower((unsigned char)*s) || *s == '_')) return false;
@@ -151,7 +140,7 @@ static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm
     it->id = id->str;
     it->text = text ? text->str : NULL;
     it->line = m->line;
-    c->reads_scores |= reads_scores(kb, it->rule);
+    c->reads_scores |= mm_kb_rule_reads_scores(kb, it->rule);
     c->n++;
   }
   return d->errors > errors || c->arena.failed ? -1 : 0;
