@@ -46,6 +46,13 @@ static void say(mm_deriving *d, drug_state *s, const char *en, const char *it, .
   s->because_it = mm_arena_strdup(d->arena, b);
 }
 
+/* What the drugs of one class add up to, for one record. */
+typedef struct class_acc {
+  mm_tv exp, ref, cur;
+  int n_exp, n_ref, unk_ref;
+  size_t touched; /* drugs of the class the record names */
+} class_acc;
+
 static bool is_nonresponse(const mm_kb *kb, mm_response r) {
   const char *name = mm_response_name(r);
   for (size_t i = 0; name && i < kb->n_nonresponse; i++)
@@ -220,15 +227,24 @@ void mm_derive_exposure(mm_deriving *d) {
             "%s.refractory_to: dichiarato dal clinico", l->path);
     }
   }
-  /* Drugs: the untouched get the default, the touched their state. */
-  for (size_t i = 0; i < kb->n_drugs; i++) {
-    const mm_drug *drug = &kb->drugs[i];
-    mm_fact_set(d, drug->slot_exposed, mm_value_tv(dflt));
-    mm_fact_set(d, drug->slot_refractory, mm_value_tv(dflt));
-    mm_fact_set(d, drug->slot_current, mm_value_tv(dflt == MM_UNKNOWN && !p->lines_given ? MM_UNKNOWN : MM_FALSE));
-    if (dflt == MM_UNKNOWN) {
-      mm_fact_missing(d, drug->slot_exposed, dflt_missing);
-      mm_fact_missing(d, drug->slot_refractory, dflt_missing);
+  /* Drugs and classes. The common case (every line's drugs known) starts
+   * from the kb's template where nothing is exposed, then writes only the
+   * drugs the record names and their classes: screening reads millions. */
+  bool fast = dflt == MM_FALSE && kb->exposure_none;
+  if (fast) {
+    memcpy(d->f->values + kb->exposure_first, kb->exposure_none,
+           kb->exposure_count * sizeof *kb->exposure_none);
+  } else {
+    for (size_t i = 0; i < kb->n_drugs; i++) {
+      const mm_drug *drug = &kb->drugs[i];
+      mm_fact_set(d, drug->slot_exposed, mm_value_tv(dflt));
+      mm_fact_set(d, drug->slot_refractory, mm_value_tv(dflt));
+      mm_fact_set(d, drug->slot_current,
+                  mm_value_tv(dflt == MM_UNKNOWN && !p->lines_given ? MM_UNKNOWN : MM_FALSE));
+      if (dflt == MM_UNKNOWN) {
+        mm_fact_missing(d, drug->slot_exposed, dflt_missing);
+        mm_fact_missing(d, drug->slot_refractory, dflt_missing);
+      }
     }
   }
   for (size_t i = 0; i < n; i++) {
@@ -239,55 +255,59 @@ void mm_derive_exposure(mm_deriving *d) {
     }
     set_drug(d, &st[i]);
   }
-  /* Classes: three-valued OR over their drugs, and counts of drugs. */
-  for (size_t c = 0; c < kb->n_classes; c++) {
-    const mm_class *cl = &kb->classes[c];
-    mm_tv exp = dflt, ref = dflt, cur = MM_FALSE;
-    int n_exp = 0, n_ref = 0, unk_exp = 0, unk_ref = 0;
-    /* Untouched members keep the default; count them as unknown if so. */
-    size_t members = cl->n_members, touched_members = 0;
-    exp = ref = MM_FALSE;
-    for (size_t i = 0; i < n; i++) {
-      const mm_drug *drug = &kb->drugs[st[i].drug];
-      bool member = false;
-      for (size_t k = 0; k < drug->n_classes; k++) member |= drug->classes[k] == (int)c;
-      if (!member) continue;
-      touched_members++;
-      exp = mm_tv_or(exp, st[i].exposed);
-      ref = mm_tv_or(ref, st[i].refractory);
-      cur = mm_tv_or(cur, st[i].current);
-      n_exp += st[i].exposed == MM_TRUE;
-      n_ref += st[i].refractory == MM_TRUE;
-      unk_ref += st[i].refractory == MM_UNKNOWN;
-      if (d->explain && st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
-      if (d->explain && st[i].refractory == MM_TRUE)
-        if (d->explain) {
-          mm_fact_because_lang(d, cl->slot_refractory, 0, "%s: %s", drug->id,
-                               st[i].because ? st[i].because : "refractory");
-          mm_fact_because_lang(d, cl->slot_refractory, 1, "%s: %s", drug->id,
-                               st[i].because_it ? st[i].because_it : "refrattario");
-        }
-      if (d->explain && st[i].refractory == MM_UNKNOWN) {
+  /* Classes: three-valued OR over their drugs, and counts of drugs, gathered
+   * from the drugs the record names. */
+  class_acc *acc = mm_arena_alloc(d->arena, (kb->n_classes + 1) * sizeof *acc);
+  if (!acc) return;
+  for (size_t i = 0; i < n; i++) {
+    const mm_drug *drug = &kb->drugs[st[i].drug];
+    for (size_t k = 0; k < drug->n_classes; k++) {
+      class_acc *a = &acc[drug->classes[k]];
+      const mm_class *cl = &kb->classes[drug->classes[k]];
+      if (!a->touched++) a->exp = a->ref = a->cur = MM_FALSE;
+      a->exp = mm_tv_or(a->exp, st[i].exposed);
+      a->ref = mm_tv_or(a->ref, st[i].refractory);
+      a->cur = mm_tv_or(a->cur, st[i].current);
+      a->n_exp += st[i].exposed == MM_TRUE;
+      a->n_ref += st[i].refractory == MM_TRUE;
+      a->unk_ref += st[i].refractory == MM_UNKNOWN;
+      if (!d->explain) continue;
+      if (st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
+      if (st[i].refractory == MM_TRUE) {
+        mm_fact_because_lang(d, cl->slot_refractory, 0, "%s: %s", drug->id,
+                             st[i].because ? st[i].because : "refractory");
+        mm_fact_because_lang(d, cl->slot_refractory, 1, "%s: %s", drug->id,
+                             st[i].because_it ? st[i].because_it : "refrattario");
+      }
+      if (st[i].refractory == MM_UNKNOWN) {
         mm_fact_missing(d, cl->slot_refractory, st[i].missing);
         mm_fact_missing(d, cl->slot_refractory_count, st[i].missing);
       }
     }
-    if (dflt == MM_UNKNOWN && members > touched_members) {
-      exp = mm_tv_or(exp, MM_UNKNOWN);
-      ref = mm_tv_or(ref, MM_UNKNOWN);
+  }
+  for (size_t c = 0; c < kb->n_classes; c++) {
+    const mm_class *cl = &kb->classes[c];
+    class_acc *a = &acc[c];
+    if (fast && !a->touched) continue; /* the template's "none" stands */
+    if (!a->touched) a->exp = a->ref = a->cur = MM_FALSE;
+    int unk_exp = 0;
+    /* Untouched members keep the default: unknown when some line's drugs are. */
+    if (dflt == MM_UNKNOWN && cl->n_members > a->touched) {
+      a->exp = mm_tv_or(a->exp, MM_UNKNOWN);
+      a->ref = mm_tv_or(a->ref, MM_UNKNOWN);
       unk_exp++;
-      unk_ref++;
+      a->unk_ref++;
       mm_fact_missing(d, cl->slot_exposed, dflt_missing);
       mm_fact_missing(d, cl->slot_refractory, dflt_missing);
       mm_fact_missing(d, cl->slot_exposed_count, dflt_missing);
       mm_fact_missing(d, cl->slot_refractory_count, dflt_missing);
     }
-    mm_fact_set(d, cl->slot_exposed, mm_value_tv(exp));
-    mm_fact_set(d, cl->slot_refractory, mm_value_tv(ref));
-    mm_fact_set(d, cl->slot_current, mm_value_tv(!p->lines_given ? MM_UNKNOWN : cur));
+    mm_fact_set(d, cl->slot_exposed, mm_value_tv(a->exp));
+    mm_fact_set(d, cl->slot_refractory, mm_value_tv(a->ref));
+    mm_fact_set(d, cl->slot_current, mm_value_tv(!p->lines_given ? MM_UNKNOWN : a->cur));
     mm_fact_set(d, cl->slot_exposed_count,
-                unk_exp ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(n_exp));
+                unk_exp ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(a->n_exp));
     mm_fact_set(d, cl->slot_refractory_count,
-                unk_ref ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(n_ref));
+                a->unk_ref ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(a->n_ref));
   }
 }

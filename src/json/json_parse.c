@@ -17,6 +17,7 @@ typedef struct parser {
   mm_arena *arena;
   mm_json_error *err;
   bool failed;
+  bool escaped; /* the last string read had escapes */
 } parser;
 
 static int col_of(const parser *ps, const char *at) {
@@ -155,6 +156,7 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
     fail_at(ps, start, "out of memory");
     return NULL;
   }
+  ps->escaped = escapes;
   if (!escapes) {
     memcpy(out, ps->p, raw);
     out[raw] = '\0';
@@ -366,7 +368,7 @@ static mm_json *parse_object(parser *ps) {
     size_t klen;
     const char *key = parse_string_raw(ps, &klen);
     if (!key) return NULL;
-    if (strlen(key) != klen) {
+    if (ps->escaped && strlen(key) != klen) { /* only \u0000 can hide a NUL */
       fail_at(ps, ps->p, "NUL character in object key");
       return NULL;
     }

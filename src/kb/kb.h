@@ -259,6 +259,10 @@ typedef struct mm_kb {
   size_t fact_index_cap;
   struct mm_scores *scores; /* src/score, may be NULL */
   bool scores_read;         /* some rule of the kb reads a score fact */
+  /* Drug and class facts are consecutive slots; this template holds them for
+   * a record that names none of the drugs (every line's drugs known). */
+  size_t exposure_first, exposure_count;
+  mm_value *exposure_none;
 } mm_kb;
 
 /* Loads kb_dir. Every problem goes into diags (file:line:col); returns 0 when

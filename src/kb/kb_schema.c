@@ -47,6 +47,14 @@ int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
     c->slot_exposed_count = add(kb, cap, cat(kb, "", c->id, "_exposed_count"), MM_TYPE_NUMBER, "drugs", NULL, MM_FACT_CLASS, (int)i);
     c->slot_refractory_count = add(kb, cap, cat(kb, "", c->id, "_refractory_count"), MM_TYPE_NUMBER, "drugs", NULL, MM_FACT_CLASS, (int)i);
   }
+  /* The template of "no drug named": false, and counts of 0. */
+  kb->exposure_first = MM_F_COUNT;
+  kb->exposure_count = kb->n_facts - MM_F_COUNT;
+  kb->exposure_none = mm_arena_alloc(&kb->arena, (kb->exposure_count + 1) * sizeof *kb->exposure_none);
+  for (size_t i = 0; kb->exposure_none && i < kb->exposure_count; i++) {
+    const mm_fact_def *f = &kb->facts[kb->exposure_first + i];
+    kb->exposure_none[i] = f->type == MM_TYPE_NUMBER ? mm_value_number(0) : mm_value_bool(false);
+  }
   for (size_t i = 0; i < kb->n_labs; i++) {
     mm_lab *l = &kb->labs[i];
     l->slot = l->values ? add(kb, cap, l->id, MM_TYPE_STRING, NULL, l->values, MM_FACT_LAB, (int)i)
