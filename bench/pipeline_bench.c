@@ -37,7 +37,7 @@ static void w_free(void *w) {
   free(w);
 }
 
-static void rec(void *w, const char *text, size_t len, bool too_long, mm_screen_sink *s) {
+static void rec(void *w, char *text, size_t len, bool too_long, mm_screen_sink *s) {
   (void)too_long;
   if (json_mode) {
     mm_arena_reset(w);

@@ -54,6 +54,12 @@ typedef struct mm_json_error {
 mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
                        mm_json_error *err);
 
+/* The same, parsing in place: strings are unescaped inside `text` and end
+ * with a NUL written where their closing quote was, so no string is copied.
+ * text must stay alive (and unchanged) as long as the tree; the input is
+ * no longer valid JSON afterwards. For registry screening. */
+mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_error *err);
+
 /* Borrowed lookups; NULL when absent. A member whose value is null is
  * returned as is: callers treat JSON null as absent via mm_json_present. */
 mm_json *mm_json_get(const mm_json *obj, const char *key);

@@ -18,6 +18,7 @@ typedef struct parser {
   mm_json_error *err;
   bool failed;
   bool escaped; /* the last string read had escapes */
+  bool in_situ; /* strings are unescaped inside the input (text is writable) */
 } parser;
 
 static int col_of(const parser *ps, const char *at) {
@@ -151,14 +152,16 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
     return NULL;
   }
   size_t raw = (size_t)(q - ps->p);
-  char *out = mm_arena_alloc_raw(ps->arena, raw + 1);
+  /* In place, the unescaped text is never longer than the raw text, and the
+   * closing quote's byte takes the NUL. */
+  char *out = ps->in_situ ? (char *)ps->p : mm_arena_alloc_raw(ps->arena, raw + 1);
   if (!out) {
     fail_at(ps, start, "out of memory");
     return NULL;
   }
   ps->escaped = escapes;
   if (!escapes) {
-    memcpy(out, ps->p, raw);
+    if (!ps->in_situ) memcpy(out, ps->p, raw);
     out[raw] = '\0';
     *len_out = raw;
     ps->p = q + 1;
@@ -366,10 +369,11 @@ static mm_json *parse_object(parser *ps) {
       return NULL;
     }
     size_t klen;
+    const char *key_at = ps->p;
     const char *key = parse_string_raw(ps, &klen);
     if (!key) return NULL;
     if (ps->escaped && strlen(key) != klen) { /* only \u0000 can hide a NUL */
-      fail_at(ps, ps->p, "NUL character in object key");
+      fail_at(ps, key_at, "NUL character in object key");
       return NULL;
     }
     skip_ws(ps);
@@ -458,10 +462,10 @@ static mm_json *parse_value(parser *ps) {
   return NULL;
 }
 
-mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
-                       mm_json_error *err) {
+static mm_json *parse_text(mm_arena *arena, const char *text, size_t len, mm_json_error *err,
+                           bool in_situ) {
   parser ps = {.p = text, .end = text + len, .line_start = text, .line = 1,
-               .arena = arena, .err = err};
+               .arena = arena, .err = err, .in_situ = in_situ};
   /* A UTF-8 byte order mark is tolerated (RFC 8259 §8.1 allows ignoring it). */
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) ps.p += 3, ps.line_start = ps.p;
   mm_json *root = parse_value(&ps);
@@ -472,6 +476,14 @@ mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
     return NULL;
   }
   return root;
+}
+
+mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len, mm_json_error *err) {
+  return parse_text(arena, text, len, err, false);
+}
+
+mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_error *err) {
+  return parse_text(arena, text, len, err, true);
 }
 
 mm_json *mm_json_get(const mm_json *obj, const char *key) {

@@ -48,8 +48,10 @@ typedef struct mm_screen_hooks {
   int (*worker_new)(void **out, void *payload);
   void (*worker_free)(void *worker);
   /* One record: a non-empty line without its '\n' (text[len] is '\0').
-   * too_long: the line exceeded max_line bytes; text holds a prefix only. */
-  void (*record)(void *worker, const char *text, size_t len, bool too_long,
+   * The text is the worker's to change (it may be parsed in place) until
+   * the call returns. too_long: the line exceeded max_line bytes; text
+   * holds a prefix only. */
+  void (*record)(void *worker, char *text, size_t len, bool too_long,
                  mm_screen_sink *sink);
 } mm_screen_hooks;
 

@@ -334,7 +334,7 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const mm_json *i
   mm_strbuf_puts(b, csv ? ",\n" : "}}\n");
 }
 
-static void record(void *p, const char *text, size_t len, bool too_long, mm_screen_sink *k) {
+static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sink *k) {
   worker *w = p;
   const screen *s = w->s;
   mm_arena *a = &w->arena;
@@ -346,7 +346,7 @@ static void record(void *p, const char *text, size_t len, bool too_long, mm_scre
     return;
   }
   mm_json_error jerr;
-  mm_json *root = mm_json_parse(a, text, len, &jerr);
+  mm_json *root = mm_json_parse_in_situ(a, text, len, &jerr);
   if (!root) {
     char msg[200];
     snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);

@@ -32,7 +32,7 @@ static void stub_free(void *w) {
   free(w);
 }
 
-static void stub_record(void *w, const char *text, size_t len, bool too_long,
+static void stub_record(void *w, char *text, size_t len, bool too_long,
                         mm_screen_sink *s) {
   mm_arena *a = w;
   mm_arena_reset(a);

@@ -1,0 +1,114 @@
+/* test_json.c: the strict JSON reader (RFC 8259). Registry screening relies
+ * on it to refuse what the spec calls invalid JSON, as the bench's TASK.md
+ * requires: NaN, Infinity, duplicate keys, lone surrogates, invalid UTF-8,
+ * trailing text. Both the copying and the in-place parse are checked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "json/json.h"
+
+typedef struct parsed {
+  mm_arena arena;
+  mm_json *root, *root_in_situ;
+  mm_json_error err, err_in_situ;
+  char buf[4096];
+} parsed;
+
+static void parse(parsed *p, const char *text) {
+  mm_arena_init(&p->arena, 0);
+  size_t len = strlen(text);
+  assert_true(len < sizeof p->buf);
+  memcpy(p->buf, text, len + 1);
+  p->root = mm_json_parse(&p->arena, text, len, &p->err);
+  p->root_in_situ = mm_json_parse_in_situ(&p->arena, p->buf, len, &p->err_in_situ);
+  /* Both ways agree on whether the text is JSON, and where it is not. */
+  assert_int_equal(p->root != NULL, p->root_in_situ != NULL);
+  if (!p->root) {
+    assert_int_equal(p->err.line, p->err_in_situ.line);
+    assert_int_equal(p->err.col, p->err_in_situ.col);
+  }
+}
+
+static void done(parsed *p) { mm_arena_free(&p->arena); }
+
+static void refused(const char *text, int line, int col, const char *why) {
+  parsed p;
+  parse(&p, text);
+  if (p.root) fail_msg("accepted: %s", text);
+  assert_int_equal(p.err.line, line);
+  assert_int_equal(p.err.col, col);
+  if (!strstr(p.err.text, why)) fail_msg("'%s': message '%s' lacks '%s'", text, p.err.text, why);
+  done(&p);
+}
+
+static void test_json__rfc8259_rejections(void **s) {
+  (void)s;
+  refused("{\"a\": NaN}", 1, 7, "invalid JSON value");
+  refused("{\"a\": Infinity}", 1, 7, "invalid JSON value");
+  refused("{\"a\": -Infinity}", 1, 7, "invalid number");
+  refused("{\"a\": 1, \"a\": 2}", 1, 1, "duplicate key");
+  refused("\"\\ud800\"", 1, 2, "lone UTF-16 surrogate");
+  refused("\"\\udc00x\"", 1, 2, "lone UTF-16 surrogate");
+  refused("\"\xff\"", 1, 2, "invalid UTF-8");
+  refused("\"\xc0\xaf\"", 1, 2, "invalid UTF-8"); /* overlong */
+  refused("{} {}", 1, 4, "unexpected text after");
+  refused("[1,]", 1, 4, "invalid JSON value");
+  refused("{\"a\":1,}", 1, 8, "expected a string key");
+  refused("01", 1, 2, "unexpected text after");
+  refused("1.", 1, 1, "invalid number");
+  refused("\"a\tb\"", 1, 3, "control character");
+  refused("{\n  \"lines\": [\n    {\"start\": \"2024\"\n  ]\n}", 4, 3, "expected ',' or '}'");
+  refused("{\"k\\u0000\": 1}", 1, 2, "NUL character in object key");
+}
+
+static void test_json__values_and_positions(void **s) {
+  (void)s;
+  parsed p;
+  parse(&p, "{\"id\": \"BO-0017\",\n \"age\": 68, \"x\": 1.5e2, \"t\": true, \"n\": null,\n"
+            " \"s\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\"\", \"l\": [1, 2, 3]}");
+  for (int k = 0; k < 2; k++) {
+    const mm_json *r = k ? p.root_in_situ : p.root;
+    assert_non_null(r);
+    assert_string_equal(mm_json_get(r, "id")->str, "BO-0017");
+    const mm_json *age = mm_json_get(r, "age");
+    assert_true(age->is_integer);
+    assert_int_equal(age->integer, 68);
+    assert_int_equal(age->line, 2);
+    assert_int_equal(age->col, 9);
+    assert_false(mm_json_get(r, "x")->is_integer);
+    assert_true(mm_json_get(r, "x")->number == 150.0);
+    assert_int_equal(mm_json_get(r, "t")->type, MM_JSON_TRUE);
+    assert_false(mm_json_present(mm_json_get(r, "n")));
+    assert_string_equal(mm_json_get(r, "s")->str, "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\"");
+    assert_int_equal(mm_json_get(r, "l")->len, 3);
+    assert_null(mm_json_get(r, "missing"));
+  }
+  done(&p);
+}
+
+static void test_json__depth_limit(void **s) {
+  (void)s;
+  static char deep[MM_JSON_MAX_DEPTH * 2 + 8];
+  size_t n = 0;
+  for (int i = 0; i <= MM_JSON_MAX_DEPTH; i++) deep[n++] = '[';
+  for (int i = 0; i <= MM_JSON_MAX_DEPTH; i++) deep[n++] = ']';
+  deep[n] = '\0';
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_json_error err;
+  assert_null(mm_json_parse(&a, deep, n, &err));
+  assert_non_null(strstr(err.text, "nesting too deep"));
+  /* one level less is fine */
+  assert_non_null(mm_json_parse(&a, deep + 1, n - 2, &err));
+  mm_arena_free(&a);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_json__rfc8259_rejections),
+      cmocka_unit_test(test_json__values_and_positions),
+      cmocka_unit_test(test_json__depth_limit),
+  };
+  return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}
