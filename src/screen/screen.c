@@ -368,7 +368,8 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   }
   mm_facts *f = NULL;
   /* No explanations; the scores when the kb's rules or the criteria read one. */
-  unsigned flags = s->crit && s->crit->reads_scores ? MM_FACTS_SCORES : 0;
+  unsigned flags =
+      (s->crit && s->crit->reads_scores) || s->kb->scores_read ? MM_FACTS_SCORES : 0;
   if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, NULL) != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
@@ -379,8 +380,9 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   if (s->crit) {
     const mm_screen_criteria *c = s->crit;
     size_t nf = s->kb->n_facts;
-    mm_value *vals = mm_arena_alloc(a, (nf + c->n) * sizeof *vals);
-    mm_tv *res = mm_arena_alloc(a, c->n * sizeof *res);
+    /* Every slot is written below: the facts, then each criterion in turn. */
+    mm_value *vals = mm_arena_alloc_raw(a, (nf + c->n) * sizeof *vals);
+    mm_tv *res = mm_arena_alloc_raw(a, c->n * sizeof *res);
     if (!vals || !res) {
       one_error(s, k, id, NULL, "out of memory");
       return;
