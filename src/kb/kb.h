@@ -254,7 +254,7 @@ typedef struct mm_kb {
   mm_provenance algorithm_prov;
   /* lookups */
   mm_name_entry **names; /* open-addressing table of normalized names */
-  size_t names_cap;
+  size_t names_cap, names_used;
   int *fact_index;       /* open-addressing table of fact names -> slot */
   size_t fact_index_cap;
   struct mm_scores *scores; /* src/score, may be NULL */

@@ -59,6 +59,8 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   char key[256];
   mm_name_normalize(name, key, sizeof key);
   if (!*key) return -2;
+  /* Keep the table at most half full, so that probing always ends. */
+  if (kb->names_used + 1 > kb->names_cap / 2) return -3;
   size_t mask = kb->names_cap - 1;
   size_t i = hash(key, kind) & mask;
   for (; kb->names[i]; i = (i + 1) & mask) {
@@ -74,6 +76,7 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   e->kind = kind;
   e->index = index;
   kb->names[i] = e;
+  kb->names_used++;
   return 0;
 }
 

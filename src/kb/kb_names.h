@@ -11,7 +11,7 @@ typedef enum {
 void mm_name_normalize(const char *name, char *out, size_t cap);
 int mm_kb_names_init(mm_kb *kb, size_t expected);
 /* 0 added (or same entry again); -1 the name already names another entry
- * (*existing set); -2 empty name or out of memory. */
+ * (*existing set); -2 empty name or out of memory; -3 the table is full. */
 int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
                     int *existing);
 const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind,

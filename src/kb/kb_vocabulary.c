@@ -16,6 +16,7 @@ static void add_name(mm_kb *kb, mm_kb_reader *r, mm_name_kind kind, const char *
                      int index, const mm_yaml *at, const char *what) {
   int other = -1;
   int rc = mm_kb_names_add(kb, kind, name, index, &other);
+  if (rc == -3) mm_kbr_error(r, at, "%s name '%s': too many names in the knowledge base", what, name);
   if (rc == -1) {
     const char *other_id = kind == MM_NAME_DRUG ? kb->drugs[other].id
                            : kind == MM_NAME_CLASS ? kb->classes[other].id
