@@ -488,11 +488,10 @@ mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_
 
 mm_json *mm_json_get(const mm_json *obj, const char *key) {
   if (!obj || obj->type != MM_JSON_OBJECT) return NULL;
-  size_t len = strlen(key);
+  /* First letters first: most members differ there, and no strlen. */
   for (size_t i = 0; i < obj->len; i++) {
     const mm_json_member *m = &obj->members[i];
-    if (m->key_len == len && m->key[0] == key[0] && memcmp(m->key, key, len) == 0)
-      return m->value;
+    if (m->key[0] == key[0] && strcmp(m->key, key) == 0) return m->value;
   }
   return NULL;
 }

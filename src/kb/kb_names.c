@@ -132,13 +132,14 @@ const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
 
 const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id) {
   for (size_t i = 0; i < kb->n_labs; i++)
-    if (strcmp(kb->labs[i].id, id) == 0) return &kb->labs[i];
+    if (kb->labs[i].id[0] == id[0] && strcmp(kb->labs[i].id, id) == 0) return &kb->labs[i];
   return NULL;
 }
 
 const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id) {
   for (size_t i = 0; i < kb->n_comorbidities; i++)
-    if (strcmp(kb->comorbidities[i].id, id) == 0) return &kb->comorbidities[i];
+    if (kb->comorbidities[i].id[0] == id[0] && strcmp(kb->comorbidities[i].id, id) == 0)
+      return &kb->comorbidities[i];
   return NULL;
 }
 
