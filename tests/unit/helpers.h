@@ -12,4 +12,9 @@ const char *test_data_path(const char *name);
 /* The knowledge base directory (MMPATH_KB). */
 const char *test_kb_dir(void);
 
+struct mm_kb;
+/* Loads the knowledge base of test_kb_dir() into *out, printing its
+ * problems; 0 or -1, for a cmocka group setup. */
+int test_kb_load(struct mm_kb **out);
+
 #endif

@@ -22,14 +22,7 @@ static mm_kb *kb;
 
 static int setup(void **state) {
   (void)state;
-  mm_arena a;
-  mm_arena_init(&a, 0);
-  mm_diags d;
-  mm_diags_init(&d, &a);
-  int rc = mm_kb_load(&kb, test_kb_dir(), &d);
-  for (const mm_diag *x = d.head; x; x = x->next) fprintf(stderr, "%s:%d: %s\n", x->source, x->line, x->text);
-  mm_arena_free(&a);
-  return rc;
+  return test_kb_load(&kb);
 }
 
 static int teardown(void **state) {
