@@ -12,8 +12,18 @@ void mm_render_value_json(mm_strbuf *b, mm_value v) {
   switch (v.type) {
   case MM_TYPE_BOOL: mm_strbuf_puts(b, v.b ? "true" : "false"); break;
   case MM_TYPE_NUMBER:
-    if (v.num == floor(v.num) && fabs(v.num) < 1e15) mm_strbuf_printf(b, "%.0f", v.num);
-    else mm_strbuf_printf(b, "%.10g", v.num);
+    if (v.num == floor(v.num) && fabs(v.num) < 1e15) {
+      /* Whole numbers (ages, lines, counts) without printf's float path. */
+      char digits[24];
+      long long x = (long long)v.num;
+      unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+      size_t n = sizeof digits;
+      do digits[--n] = (char)('0' + u % 10); while ((u /= 10) && n > 1);
+      if (x < 0) digits[--n] = '-';
+      mm_strbuf_add(b, digits + n, sizeof digits - n);
+    } else {
+      mm_strbuf_printf(b, "%.10g", v.num);
+    }
     break;
   case MM_TYPE_STRING: mm_strbuf_json_string(b, v.str); break;
   }

@@ -45,30 +45,52 @@ void mm_strbuf_puts(mm_strbuf *b, const char *s) { mm_strbuf_add(b, s, strlen(s)
 void mm_strbuf_putc(mm_strbuf *b, char c) { mm_strbuf_add(b, &c, 1); }
 
 void mm_strbuf_printf(mm_strbuf *b, const char *fmt, ...) {
+  if (b->failed) return;
+  /* Format once into the room there is; again only if it did not fit. */
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
   va_end(ap);
-  if (n < 0 || !reserve(b, (size_t)n)) return;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n >= room) {
+    if (!reserve(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
   b->len += (size_t)n;
 }
+
+/* Bytes that JSON strings must escape: control characters, '"' and '\\'. */
+static bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
 void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
   if (!s) {
     mm_strbuf_puts(b, "null");
     return;
   }
-  /* One reservation for the common case: nothing to escape. */
-  if (!reserve(b, strlen(s) + 2)) return;
-  mm_strbuf_putc(b, '"');
-  const char *run = s;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    mm_strbuf_add(b, run, (size_t)(s - run));
+  size_t len = strlen(s);
+  /* The common case, nothing to escape, is one reservation and one copy. */
+  if (!reserve(b, len + 2)) return;
+  const char *run = s, *end = s + len;
+  char *out = b->data + b->len;
+  *out++ = '"';
+  const char *p = s;
+  while (p < end && !needs_escape((unsigned char)*p)) p++;
+  memcpy(out, s, (size_t)(p - s));
+  b->len += 1 + (size_t)(p - s);
+  if (p == end) {
+    b->data[b->len++] = '"';
+    b->data[b->len] = '\0';
+    return;
+  }
+  b->data[b->len] = '\0';
+  run = p;
+  for (; p < end; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (!needs_escape(c)) continue;
+    mm_strbuf_add(b, run, (size_t)(p - run));
     switch (c) {
     case '"': mm_strbuf_puts(b, "\\\""); break;
     case '\\': mm_strbuf_puts(b, "\\\\"); break;
@@ -77,9 +99,9 @@ void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
     case '\t': mm_strbuf_puts(b, "\\t"); break;
     default: mm_strbuf_printf(b, "\\u%04x", c); break;
     }
-    run = s + 1;
+    run = p + 1;
   }
-  mm_strbuf_add(b, run, (size_t)(s - run));
+  mm_strbuf_add(b, run, (size_t)(p - run));
   mm_strbuf_putc(b, '"');
 }
 

@@ -7,6 +7,7 @@
 
 #include "helpers.h"
 #include "json/json.h"
+#include "util/strbuf.h"
 
 typedef struct parsed {
   mm_arena arena;
@@ -104,11 +105,35 @@ static void test_json__depth_limit(void **s) {
   mm_arena_free(&a);
 }
 
+/* What the renderers write reads back as the same text (quotes, backslashes,
+ * control characters, UTF-8). */
+static void test_json__written_strings_read_back(void **s) {
+  (void)s;
+  const char *texts[] = {"", "plain", "say \"no\"", "back\\slash", "two\nlines\ttab\r",
+                         "bell\x07 and \x1f", "caff\xc3\xa8 \xf0\x9f\x98\x80",
+                         "\"\\\n\"\\"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    mm_strbuf b;
+    mm_strbuf_init(&b, 0);
+    mm_strbuf_json_string(&b, texts[i]);
+    mm_arena a;
+    mm_arena_init(&a, 0);
+    mm_json_error err;
+    mm_json *v = mm_json_parse(&a, b.data, b.len, &err);
+    if (!v) fail_msg("%s does not parse: %s", b.data, err.text);
+    assert_int_equal(v->type, MM_JSON_STRING);
+    assert_string_equal(v->str, texts[i]);
+    mm_arena_free(&a);
+    mm_strbuf_free(&b);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_json__rfc8259_rejections),
       cmocka_unit_test(test_json__values_and_positions),
       cmocka_unit_test(test_json__depth_limit),
+      cmocka_unit_test(test_json__written_strings_read_back),
   };
   return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
