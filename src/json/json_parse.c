@@ -488,10 +488,11 @@ mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_
 
 mm_json *mm_json_get(const mm_json *obj, const char *key) {
   if (!obj || obj->type != MM_JSON_OBJECT) return NULL;
-  /* First letters first: most members differ there, and no strlen. */
+  /* An inline comparison: keys are short and most differ at once. */
   for (size_t i = 0; i < obj->len; i++) {
-    const mm_json_member *m = &obj->members[i];
-    if (m->key[0] == key[0] && strcmp(m->key, key) == 0) return m->value;
+    const char *a = obj->members[i].key, *b = key;
+    while (*a && *a == *b) a++, b++;
+    if (*a == *b) return obj->members[i].value;
   }
   return NULL;
 }

@@ -71,7 +71,11 @@ static void check_keys(reader *rd, const mm_json *obj, const char *path,
   for (size_t i = 0; i < obj->len; i++) {
     const char *k = obj->members[i].key;
     bool ok = false;
-    for (const char *const *q = known; *q && !ok; q++) ok = (*q)[0] == k[0] && strcmp(*q, k) == 0;
+    for (const char *const *q = known; *q && !ok; q++) {
+      const char *a = *q, *b = k;
+      while (*a && *a == *b) a++, b++;
+      ok = *a == *b;
+    }
     if (ok) continue;
     mm_suggest s;
     mm_suggest_init(&s, k);
