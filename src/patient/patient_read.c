@@ -446,8 +446,15 @@ static void read_diagnosis(reader *rd, const mm_json *d, mm_patient *p) {
   check_keys(rd, d, "diagnosis", keys);
   p->diagnosis_date = read_date(rd, d, "date", "diagnosis");
   p->iss = read_number(rd, d, "iss", "diagnosis", 1, 3, true);
-  p->beta2m_mg_l = read_number(rd, d, "beta2m_mg_l", "diagnosis", 0, 1000, false);
-  p->albumin_g_dl = read_number(rd, d, "albumin_g_dl", "diagnosis", 0, 20, false);
+  /* Plausible values are those of the lab vocabulary (kb/vocabulary/labs.yaml),
+   * whose canonical units these fields use. */
+  const mm_lab *b2m = mm_kb_find_lab(rd->kb, "beta2m"), *alb = mm_kb_find_lab(rd->kb, "albumin");
+  p->beta2m_mg_l = read_number(rd, d, "beta2m_mg_l", "diagnosis",
+                               b2m && b2m->has_range ? b2m->min : 0,
+                               b2m && b2m->has_range ? b2m->max : 1e9, false);
+  p->albumin_g_dl = read_number(rd, d, "albumin_g_dl", "diagnosis",
+                                alb && alb->has_range ? alb->min : 0,
+                                alb && alb->has_range ? alb->max : 1e9, false);
   p->ldh_above_uln = read_bool(rd, d, "ldh_above_uln", "diagnosis");
   const mm_json *fish = field(d, "fish");
   if (fish && want(rd, fish, MM_JSON_OBJECT, "diagnosis.fish", "an object")) {
