@@ -110,6 +110,10 @@ async function main() {
     ok(/350/.test(await page.locator('#result [data-supportive="ivig"]').textContent()),
       'IVIG is indicated because IgG 350 mg/dL < 400');
     ok(await page.locator('#result .missing').count() > 0, 'missing inputs are named');
+    // lenalidomide and pomalidomide refractory (IMWG, 60 days): a regimen holding
+    // them carries the caution
+    ok(await page.locator('#result [data-refractory*="pomalidomide"]').count() > 0,
+      'options name the drugs the patient is already refractory to');
 
     // ---- English ----
     await page.selectOption('#lang', 'en');

@@ -56,6 +56,7 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» conta solo gli invii del proprio centro.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
+    already_refractory: 'Attenzione, già refrattario a',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
     only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato'
@@ -106,6 +107,7 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token counts only its own centre\'s referrals.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
+    already_refractory: 'Caution, already refractory to',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
     only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created'
@@ -430,6 +432,9 @@ function renderOption(o) {
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
     o.note ? h('p', { class: 'src' }, o.note) : null,
+    Array.isArray(o.refractory_drugs) && o.refractory_drugs.length
+      ? h('p', { class: 'missing', 'data-refractory': o.refractory_drugs.join(',') },
+          t('already_refractory') + ': ' + o.refractory_drugs.join(', ')) : null,
     renderCriteria(o.criteria),
     src ? h('p', { class: 'src' }, t('source') + ': ' + src) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
