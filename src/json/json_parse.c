@@ -6,6 +6,7 @@
  */
 #include "json/json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static void fail_at(parser *ps, const char *at, const char *msg) {
   }
 }
 
-static void skip_ws(parser *ps) {
+static void skip_ws_slow(parser *ps) {
   while (ps->p < ps->end) {
     char c = *ps->p;
     if (c == '\n') {
@@ -48,6 +49,16 @@ static void skip_ws(parser *ps) {
       break;
     }
   }
+}
+
+/* Most tokens follow no white space or a single space: check that inline. */
+static inline void skip_ws(parser *ps) {
+  if (ps->p < ps->end && (unsigned char)*ps->p > ' ') return;
+  if (ps->p + 1 < ps->end && *ps->p == ' ' && (unsigned char)ps->p[1] > ' ') {
+    ps->p++;
+    return;
+  }
+  skip_ws_slow(ps);
 }
 
 static mm_json *new_value(parser *ps, mm_json_type t, const char *at) {
