@@ -17,4 +17,16 @@ struct mm_kb;
  * problems; 0 or -1, for a cmocka group setup. */
 int test_kb_load(struct mm_kb **out);
 
+/* Checks on an evaluation's result tree (src/evaluate/evaluate.h). */
+struct mm_option_result;
+struct mm_criterion_result;
+/* The criterion cid of an option; fails the test when absent. */
+const struct mm_criterion_result *test_crit(const struct mm_option_result *o, const char *cid);
+/* The option's status is want (eligible MM_TRUE, not eligible MM_FALSE,
+ * unknown MM_UNKNOWN); else prints every criterion and fails. */
+void test_expect_status(const struct mm_option_result *o, int want);
+/* Not eligible, and the criteria that fail are exactly `failing`
+ * (space-separated ids, in order). */
+void test_expect_fails(const struct mm_option_result *o, const char *failing);
+
 #endif

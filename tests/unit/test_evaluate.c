@@ -95,42 +95,12 @@ static const mm_option_result *trial(run *r, const char *id) {
   return o;
 }
 
-static const mm_criterion_result *crit(const mm_option_result *o, const char *cid) {
-  for (size_t i = 0; i < o->n_criteria; i++)
-    if (strcmp(o->criteria[i].crit->id, cid) == 0) return &o->criteria[i];
-  fail_msg("option %s has no criterion %s", o->opt->id, cid);
-  return NULL;
-}
-
-static const char *tv_name(mm_tv t) { return mm_status_word(t); }
-
-static void expect_status(const mm_option_result *o, mm_tv want) {
-  if (o->status != want) {
-    fprintf(stderr, "  %s: status %s, expected %s; criteria:", o->opt->id, tv_name(o->status), tv_name(want));
-    for (size_t i = 0; i < o->n_criteria; i++)
-      fprintf(stderr, " %s=%s", o->criteria[i].crit->id, tv_name(o->criteria[i].result));
-    fprintf(stderr, "\n");
-    fail_msg("%s: wrong status", o->opt->id);
-  }
-}
-
-/* not_eligible, and the criteria that fail are exactly `failing` (space-separated ids). */
-static void expect_fails(const mm_option_result *o, const char *failing) {
-  expect_status(o, MM_FALSE);
-  char got[512] = "";
-  size_t len = 0;
-  for (size_t i = 0; i < o->n_criteria; i++)
-    if (o->criteria[i].result == MM_FALSE)
-      len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", len ? " " : "", o->criteria[i].crit->id);
-  if (strcmp(got, failing) != 0) fail_msg("%s fails on '%s', expected '%s'", o->opt->id, got, failing);
-}
-
 /* unknown, never not_eligible, and the criterion cid is the unknown one. */
 static void expect_unknown_on(const mm_option_result *o, const char *cid) {
-  expect_status(o, MM_UNKNOWN);
+  test_expect_status(o, MM_UNKNOWN);
   for (size_t i = 0; i < o->n_criteria; i++)
     assert_int_not_equal(o->criteria[i].result, MM_FALSE);
-  assert_int_equal(crit(o, cid)->result, MM_UNKNOWN);
+  assert_int_equal(test_crit(o, cid)->result, MM_UNKNOWN);
 }
 
 /* The record input named as missing for an unknown criterion. */
@@ -185,7 +155,7 @@ static void expect_guideline_list(run *r, const char *want) {
 static void expect_all_guideline(run *r, const char *group, mm_tv want) {
   for (size_t i = 0; i < r->ev->n_options; i++) {
     const mm_option_result *o = &r->ev->options[i];
-    if (o->opt->kind == MM_OPT_GUIDELINE && strcmp(o->opt->group, group) == 0) expect_status(o, want);
+    if (o->opt->kind == MM_OPT_GUIDELINE && strcmp(o->opt->group, group) == 0) test_expect_status(o, want);
   }
 }
 
@@ -253,7 +223,7 @@ static void test_evaluate__newly_diagnosed_transplant_ineligible(void **s) {
   done(&r);
   /* A disqualifying comorbidity at 60 gives the same setting (kb/definitions.yaml). */
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[\"heart_failure\"],\"lines\":[]}", MM_JURIS_EU);
-  expect_status(opt(&r, "VMP"), MM_TRUE);
+  test_expect_status(opt(&r, "VMP"), MM_TRUE);
   done(&r);
 }
 
@@ -271,21 +241,21 @@ static void test_evaluate__first_relapse_lenalidomide_refractory(void **s) {
   const char *r3[] = {"PVd", "Dara-Vd", "Kd", "Dara-Kd", "Isa-Kd"};
   for (size_t i = 0; i < 5; i++) {
     const mm_option_result *o = opt_g(&r, r3[i], "algorithm");
-    expect_status(o, MM_TRUE);
+    test_expect_status(o, MM_TRUE);
     assert_string_equal(o->opt->rule_tag, "R3");
-    assert_int_equal(crit(o, "lenalidomide_refractory")->result, MM_TRUE);
+    assert_int_equal(test_crit(o, "lenalidomide_refractory")->result, MM_TRUE);
   }
   const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
   for (size_t i = 0; i < 4; i++) {
     const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
-    expect_fails(o, "not_lenalidomide_refractory");
-    assert_string_equal(mm_rule_source(crit(o, "not_lenalidomide_refractory")->crit->rule),
+    test_expect_fails(o, "not_lenalidomide_refractory");
+    assert_string_equal(mm_rule_source(test_crit(o, "not_lenalidomide_refractory")->crit->rule),
                         "not refractory(lenalidomide)");
-    assert_int_equal(crit(o, "setting")->result, MM_TRUE);
+    assert_int_equal(test_crit(o, "setting")->result, MM_TRUE);
   }
-  expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
-  expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
-  expect_status(opt_g(&r, "SVd", "overlay"), MM_TRUE);
+  test_expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
+  test_expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
+  test_expect_status(opt_g(&r, "SVd", "overlay"), MM_TRUE);
   expect_unknown_on(opt_g(&r, "Tec-Dara", "overlay"), "eu_decision_pending");
   done(&r);
 }
@@ -301,12 +271,12 @@ static void test_evaluate__first_relapse_not_lenalidomide_refractory(void **s) {
   const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
   for (size_t i = 0; i < 4; i++) {
     const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
-    expect_status(o, MM_TRUE);
+    test_expect_status(o, MM_TRUE);
     assert_string_equal(o->opt->rule_tag, "R4");
   }
   const char *r3[] = {"PVd", "Dara-Vd", "Kd", "Dara-Kd", "Isa-Kd"};
-  for (size_t i = 0; i < 5; i++) expect_fails(opt_g(&r, r3[i], "algorithm"), "lenalidomide_refractory");
-  expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
+  for (size_t i = 0; i < 5; i++) test_expect_fails(opt_g(&r, r3[i], "algorithm"), "lenalidomide_refractory");
+  test_expect_status(opt_g(&r, "BPd", "overlay"), MM_TRUE);
   done(&r);
 }
 
@@ -324,18 +294,18 @@ static void test_evaluate__first_relapse_unknown_refractoriness(void **s) {
   for (size_t i = 0; i < 5; i++) {
     const mm_option_result *o = opt_g(&r, r3[i], "algorithm");
     expect_unknown_on(o, "lenalidomide_refractory");
-    assert_true(missing_has(&r, crit(o, "lenalidomide_refractory"), "lines[0].best_response"));
+    assert_true(missing_has(&r, test_crit(o, "lenalidomide_refractory"), "lines[0].best_response"));
   }
   const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
   for (size_t i = 0; i < 4; i++) {
     const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
     expect_unknown_on(o, "not_lenalidomide_refractory");
-    assert_true(missing_has(&r, crit(o, "not_lenalidomide_refractory"), "lines[0].best_response"));
+    assert_true(missing_has(&r, test_crit(o, "not_lenalidomide_refractory"), "lines[0].best_response"));
   }
   /* Cilta-cel is decided anyway: progression two years after the last dose
    * is not progression on the last therapy (false and unknown is false). */
-  expect_fails(opt(&r, "cilta-cel"), "progression_on_last");
-  assert_int_equal(crit(opt(&r, "cilta-cel"), "lenalidomide_refractory")->result, MM_UNKNOWN);
+  test_expect_fails(opt(&r, "cilta-cel"), "progression_on_last");
+  assert_int_equal(test_crit(opt(&r, "cilta-cel"), "lenalidomide_refractory")->result, MM_UNKNOWN);
   done(&r);
 }
 
@@ -346,11 +316,11 @@ static void test_evaluate__first_relapse_bpd_needs_lenalidomide_exposure(void **
   run r;
   eu(&r, "{\"regimen\":\"Dara-VTd\",\"start\":\"2020-01-10\",\"end\":\"2020-05-01\",\"asct\":\"2020-06-15\","
          "\"best_response\":\"CR\",\"progression\":\"2023-01-10\"}");
-  expect_fails(opt_g(&r, "BPd", "overlay"), "lenalidomide_exposed");
-  expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
+  test_expect_fails(opt_g(&r, "BPd", "overlay"), "lenalidomide_exposed");
+  test_expect_status(opt_g(&r, "BVd", "overlay"), MM_TRUE);
   /* The approved therapy: BVd decides; BPd's own indication fails on lenalidomide. */
   const mm_option_result *b = opt(&r, "belantamab");
-  expect_status(b, MM_TRUE);
+  test_expect_status(b, MM_TRUE);
   expect_indication(b, "eu_bvd");
   const char *failing;
   assert_int_equal(indication_value(&r, "belantamab", "eu_bpd", &failing), MM_FALSE);
@@ -395,9 +365,9 @@ static void test_evaluate__unknown_setting_names_the_missing_input(void **s) {
   eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_NO_OUTCOME);
   const mm_option_result *o = opt(&r, "Dara-VTd");
   expect_unknown_on(o, "setting");
-  assert_true(missing_has(&r, crit(o, "setting"), "lines[2].progression"));
+  assert_true(missing_has(&r, test_crit(o, "setting"), "lines[2].progression"));
   expect_unknown_on(opt_g(&r, "Sd", "algorithm"), "setting");
-  expect_fails(opt(&r, "KRd"), "not_lenalidomide_refractory");
+  test_expect_fails(opt(&r, "KRd"), "not_lenalidomide_refractory");
   done(&r);
 }
 
@@ -414,13 +384,13 @@ static void test_evaluate__bispecifics_eu_three_vs_two_prior_lines(void **s) {
   eu(&r, TCE_3);
   for (size_t i = 0; i < 4; i++) {
     const mm_option_result *o = opt(&r, ids[i]);
-    expect_status(o, MM_TRUE);
+    test_expect_status(o, MM_TRUE);
     expect_indication(o, "eu_monotherapy");
     assert_string_equal(o->opt->group, "bispecific");
   }
   done(&r);
   eu(&r, TCE_2);
-  for (size_t i = 0; i < 4; i++) expect_fails(opt(&r, ids[i]), "prior_lines_ge_3");
+  for (size_t i = 0; i < 4; i++) test_expect_fails(opt(&r, ids[i]), "prior_lines_ge_3");
   done(&r);
 }
 
@@ -433,8 +403,8 @@ static void test_evaluate__progression_after_the_last_line_is_not_on_it(void **s
   run r;
   eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD);
   const char *ids[] = {"teclistamab", "elranatamab", "talquetamab", "linvoseltamab", "ide-cel"};
-  for (size_t i = 0; i < 5; i++) expect_fails(opt(&r, ids[i]), "progression_on_last");
-  assert_int_equal(crit(opt(&r, "melflufen"), "progression_on_or_after_last")->result, MM_TRUE);
+  for (size_t i = 0; i < 5; i++) test_expect_fails(opt(&r, ids[i]), "progression_on_last");
+  assert_int_equal(test_crit(opt(&r, "melflufen"), "progression_on_or_after_last")->result, MM_TRUE);
   done(&r);
 }
 
@@ -445,14 +415,14 @@ static void test_evaluate__ide_cel_eu_two_vs_one_prior_line(void **s) {
   (void)s;
   run r;
   eu(&r, TCE_2);
-  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  test_expect_status(opt(&r, "ide-cel"), MM_TRUE);
   expect_indication(opt(&r, "ide-cel"), "eu_two_prior");
   done(&r);
   eu(&r, "{\"regimen\":\"Dara-VRd\",\"start\":\"2019-01-10\",\"end\":\"2019-05-01\",\"asct\":\"2019-06-15\","
          "\"maintenance\":{\"drugs\":[\"lenalidomide\"],\"start\":\"2019-09-01\",\"end\":\"2021-03-01\"},"
          "\"best_response\":\"VGPR\",\"progression\":\"2021-03-01\"}");
   assert_true(r.f->values[mm_kb_fact_slot(kb, "triple_class_exposed")].b);
-  expect_fails(opt(&r, "ide-cel"), "prior_lines_ge_2");
+  test_expect_fails(opt(&r, "ide-cel"), "prior_lines_ge_2");
   done(&r);
 }
 
@@ -462,13 +432,13 @@ static void test_evaluate__cilta_cel_with_and_without_lenalidomide_refractorines
   (void)s;
   run r;
   eu(&r, L_VRD_ASCT_LEN);
-  expect_status(opt(&r, "cilta-cel"), MM_TRUE);
+  test_expect_status(opt(&r, "cilta-cel"), MM_TRUE);
   expect_indication(opt(&r, "cilta-cel"), "eu_one_prior_len_refractory");
   done(&r);
   /* Lenalidomide stopped two years before progression; then Kd, progression on it. */
   eu(&r, L_VRD_ASCT_NOMAINT ",{\"regimen\":\"Kd\",\"start\":\"2021-04-01\",\"end\":\"2022-09-01\","
          "\"best_response\":\"PR\",\"progression\":\"2022-09-01\"}");
-  expect_fails(opt(&r, "cilta-cel"), "lenalidomide_refractory");
+  test_expect_fails(opt(&r, "cilta-cel"), "lenalidomide_refractory");
   done(&r);
 }
 
@@ -481,10 +451,10 @@ static void test_evaluate__talquetamab_after_anti_bcma(void **s) {
   eu(&r, TCE_3 "," L_TEC);
   assert_true(r.f->values[mm_kb_fact_slot(kb, "anti_bcma_exposed")].b);
   assert_true(r.f->values[mm_kb_fact_slot(kb, "anti_bcma_refractory")].b);
-  expect_status(opt(&r, "talquetamab"), MM_TRUE);
+  test_expect_status(opt(&r, "talquetamab"), MM_TRUE);
   /* MajesTEC-3 (kb/trials/NCT05083169.yaml) excludes prior BCMA therapy. */
-  assert_int_equal(crit(trial(&r, "NCT05083169"), "prior_anti_bcma")->result, MM_FALSE);
-  expect_status(trial(&r, "NCT05083169"), MM_FALSE);
+  assert_int_equal(test_crit(trial(&r, "NCT05083169"), "prior_anti_bcma")->result, MM_FALSE);
+  test_expect_status(trial(&r, "NCT05083169"), MM_FALSE);
   done(&r);
 }
 
@@ -508,12 +478,12 @@ static void test_evaluate__melflufen_asct_to_progression_35_vs_36_months(void **
   run r;
   melflufen_record(&r, "2022-06-15");
   assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_to_progression_months")].num, 36);
-  expect_status(opt(&r, "melflufen"), MM_TRUE);
+  test_expect_status(opt(&r, "melflufen"), MM_TRUE);
   expect_indication(opt(&r, "melflufen"), "eu_2022");
   done(&r);
   melflufen_record(&r, "2022-06-14");
   assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_to_progression_months")].num, 35);
-  expect_fails(opt(&r, "melflufen"), "ttp_after_asct_ge_36_months");
+  test_expect_fails(opt(&r, "melflufen"), "ttp_after_asct_ge_36_months");
   done(&r);
 }
 
@@ -532,7 +502,7 @@ static void test_evaluate__review_criterion_never_gives_not_eligible(void **s) {
          "{\"regimen\":\"Rd\",\"start\":\"2024-04-01\",\"end\":\"2025-01-01\",\"best_response\":\"SD\",\"progression\":\"2025-01-01\"}");
   assert_int_equal((int)r.f->values[mm_kb_fact_slot(kb, "asct_count")].num, 2);
   const mm_option_result *o = opt(&r, "melflufen");
-  const mm_criterion_result *c = crit(o, "single_asct");
+  const mm_criterion_result *c = test_crit(o, "single_asct");
   assert_true(c->crit->has_review);
   assert_int_equal(c->rule_value, MM_FALSE);
   assert_int_equal(c->result, MM_UNKNOWN);
@@ -548,18 +518,18 @@ static void test_evaluate__selinexor_dex_penta_refractory_vs_not(void **s) {
   run r;
   eu(&r, TCE_4);
   assert_true(r.f->values[mm_kb_fact_slot(kb, "penta_refractory")].b);
-  expect_status(opt(&r, "selinexor-dex"), MM_TRUE);
+  test_expect_status(opt(&r, "selinexor-dex"), MM_TRUE);
   expect_indication(opt(&r, "selinexor-dex"), "eu_sd");
   done(&r);
   /* Isa-Pd instead of PVd as third line: bortezomib never refractory. */
   eu(&r, L_VRD_ASCT_LEN "," L_DKD ",{\"regimen\":\"Isa-Pd\",\"start\":\"2022-10-01\",\"end\":\"2024-03-01\","
          "\"best_response\":\"PR\",\"progression\":\"2024-03-01\"}," L_PCD);
   assert_false(r.f->values[mm_kb_fact_slot(kb, "penta_refractory")].b);
-  expect_fails(opt(&r, "selinexor-dex"), "two_pi_refractory");
+  test_expect_fails(opt(&r, "selinexor-dex"), "two_pi_refractory");
   done(&r);
   /* Penta-refractory after 3 lines: not yet. */
   eu(&r, TCE_3);
-  expect_fails(opt(&r, "selinexor-dex"), "prior_lines_ge_4");
+  test_expect_fails(opt(&r, "selinexor-dex"), "prior_lines_ge_4");
   done(&r);
 }
 
@@ -568,11 +538,11 @@ static void test_evaluate__selinexor_bortezomib_one_prior_line(void **s) {
   (void)s;
   run r;
   eu(&r, L_VRD_ASCT_LEN);
-  expect_status(opt(&r, "selinexor-bortezomib"), MM_TRUE);
+  test_expect_status(opt(&r, "selinexor-bortezomib"), MM_TRUE);
   done(&r);
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
-  expect_fails(opt(&r, "selinexor-bortezomib"), "prior_lines_ge_1");
-  expect_fails(opt(&r, "belantamab"), "prior_lines_ge_1");
+  test_expect_fails(opt(&r, "selinexor-bortezomib"), "prior_lines_ge_1");
+  test_expect_fails(opt(&r, "belantamab"), "prior_lines_ge_1");
   done(&r);
 }
 
@@ -588,17 +558,17 @@ static void test_evaluate__relapse_combinations(void **s) {
   const char *two[] = {"isatuximab-pomalidomide", "elotuzumab-pomalidomide", "pomalidomide-dex"};
   run r;
   eu(&r, L_VRD_ASCT_LEN);
-  for (size_t i = 0; i < sizeof one / sizeof *one; i++) expect_status(opt(&r, one[i]), MM_TRUE);
-  for (size_t i = 0; i < 3; i++) expect_fails(opt(&r, two[i]), "prior_lines_ge_2");
+  for (size_t i = 0; i < sizeof one / sizeof *one; i++) test_expect_status(opt(&r, one[i]), MM_TRUE);
+  for (size_t i = 0; i < 3; i++) test_expect_fails(opt(&r, two[i]), "prior_lines_ge_2");
   done(&r);
   eu(&r, TCE_2);
-  for (size_t i = 0; i < 3; i++) expect_status(opt(&r, two[i]), MM_TRUE);
+  for (size_t i = 0; i < 3; i++) test_expect_status(opt(&r, two[i]), MM_TRUE);
   done(&r);
   /* PVd (Imnovid SmPC 4.1): the prior regimen must include lenalidomide. */
   eu(&r, "{\"regimen\":\"Dara-VTd\",\"start\":\"2020-01-10\",\"end\":\"2020-05-01\",\"asct\":\"2020-06-15\","
          "\"best_response\":\"CR\",\"progression\":\"2023-01-10\"}");
-  expect_fails(opt(&r, "pomalidomide-bortezomib"), "lenalidomide_exposed");
-  expect_fails(opt(&r, "daratumumab-pomalidomide"), "lenalidomide_exposed dpd_limbs");
+  test_expect_fails(opt(&r, "pomalidomide-bortezomib"), "lenalidomide_exposed");
+  test_expect_fails(opt(&r, "daratumumab-pomalidomide"), "lenalidomide_exposed dpd_limbs");
   done(&r);
 }
 
@@ -610,17 +580,17 @@ static void test_evaluate__daratumumab_monotherapy_and_bortezomib_relapse(void *
   (void)s;
   run r;
   eu(&r, L_VRD_ASCT_LEN);
-  expect_status(opt(&r, "daratumumab"), MM_TRUE);
-  expect_status(opt(&r, "bortezomib"), MM_TRUE); /* ASCT done */
+  test_expect_status(opt(&r, "daratumumab"), MM_TRUE);
+  test_expect_status(opt(&r, "bortezomib"), MM_TRUE); /* ASCT done */
   done(&r);
   eu(&r, L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD);
-  expect_fails(opt(&r, "daratumumab"), "progression_on_last");
+  test_expect_fails(opt(&r, "daratumumab"), "progression_on_last");
   done(&r);
   /* VRd without ASCT, transplant eligible by the clinician: neither done nor unsuitable. */
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":55,\"transplant_eligible\":true,\"lines\":["
                     "{\"regimen\":\"VRd\",\"start\":\"2024-01-10\",\"end\":\"2024-09-01\",\"best_response\":\"VGPR\","
                     "\"progression\":\"2026-01-10\"}]}", MM_JURIS_EU);
-  expect_fails(opt(&r, "bortezomib"), "asct_done_or_unsuitable");
+  test_expect_fails(opt(&r, "bortezomib"), "asct_done_or_unsuitable");
   done(&r);
 }
 
@@ -631,7 +601,7 @@ static void test_evaluate__dpd_one_line_needs_lenalidomide_refractoriness(void *
   (void)s;
   run r;
   eu(&r, L_VRD_ASCT_NOMAINT);
-  expect_fails(opt(&r, "daratumumab-pomalidomide"), "dpd_limbs");
+  test_expect_fails(opt(&r, "daratumumab-pomalidomide"), "dpd_limbs");
   done(&r);
 }
 
@@ -642,25 +612,25 @@ static void test_evaluate__teclistamab_us_four_prior_lines(void **s) {
   (void)s;
   run r;
   evaluate_lines(&r, "2026-03-05", TCE_3, MM_JURIS_US);
-  expect_fails(opt(&r, "teclistamab"), "prior_lines_ge_4");
+  test_expect_fails(opt(&r, "teclistamab"), "prior_lines_ge_4");
   expect_indication(opt(&r, "teclistamab"), "us_monotherapy");
-  expect_fails(opt(&r, "elranatamab"), "prior_lines_ge_4");
-  expect_fails(opt(&r, "talquetamab"), "prior_lines_ge_4");
-  expect_fails(opt(&r, "linvoseltamab"), "prior_lines_ge_4");
+  test_expect_fails(opt(&r, "elranatamab"), "prior_lines_ge_4");
+  test_expect_fails(opt(&r, "talquetamab"), "prior_lines_ge_4");
+  test_expect_fails(opt(&r, "linvoseltamab"), "prior_lines_ge_4");
   done(&r);
   evaluate_lines(&r, "2026-03-06", TCE_3, MM_JURIS_US);
-  expect_status(opt(&r, "teclistamab"), MM_TRUE);
+  test_expect_status(opt(&r, "teclistamab"), MM_TRUE);
   expect_indication(opt(&r, "teclistamab"), "us_with_daratumumab");
   done(&r);
   evaluate_lines(&r, "2026-03-05", TCE_4, MM_JURIS_US);
-  expect_status(opt(&r, "teclistamab"), MM_TRUE);
+  test_expect_status(opt(&r, "teclistamab"), MM_TRUE);
   expect_indication(opt(&r, "teclistamab"), "us_monotherapy");
-  expect_status(opt(&r, "elranatamab"), MM_TRUE);
+  test_expect_status(opt(&r, "elranatamab"), MM_TRUE);
   /* Kyprolis US PI: one to three prior lines; the EU label has no upper limit. */
-  expect_fails(opt(&r, "carfilzomib-dex"), "prior_lines_1_to_3");
+  test_expect_fails(opt(&r, "carfilzomib-dex"), "prior_lines_1_to_3");
   done(&r);
   evaluate_lines(&r, "2026-03-05", TCE_4, MM_JURIS_EU);
-  expect_status(opt(&r, "carfilzomib-dex"), MM_TRUE);
+  test_expect_status(opt(&r, "carfilzomib-dex"), MM_TRUE);
   done(&r);
 }
 
@@ -670,12 +640,12 @@ static void test_evaluate__us_relapsed_or_refractory_vs_eu_progression_on_last(v
   (void)s;
   run r;
   evaluate_lines(&r, "2026-11-25", L_VRD_ASCT_LEN "," L_DKD "," L_PVD_LATE_PD, MM_JURIS_US);
-  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  test_expect_status(opt(&r, "ide-cel"), MM_TRUE);
   expect_indication(opt(&r, "ide-cel"), "us_two_prior_lines");
   done(&r);
   /* Belantamab US (FDA 2025-10-23): BVd after >= 2 prior lines; EU after 1. */
   evaluate_lines(&r, "2026-11-25", L_VRD_ASCT_LEN, MM_JURIS_US);
-  expect_fails(opt(&r, "belantamab"), "prior_lines_ge_2");
+  test_expect_fails(opt(&r, "belantamab"), "prior_lines_ge_2");
   done(&r);
 }
 
@@ -686,21 +656,21 @@ static void test_evaluate__indication_approved_after_as_of_does_not_count(void *
   run r;
   evaluate_lines(&r, "2025-05-30", TCE_3, MM_JURIS_EU);
   const mm_option_result *o = opt(&r, "linvoseltamab");
-  expect_status(o, MM_FALSE);
+  test_expect_status(o, MM_FALSE);
   assert_null(o->indication);
   assert_non_null(o->note);
   assert_non_null(strstr(o->note, "granted on or before"));
-  expect_status(opt(&r, "teclistamab"), MM_TRUE); /* EU 2022 */
+  test_expect_status(opt(&r, "teclistamab"), MM_TRUE); /* EU 2022 */
   done(&r);
   evaluate_lines(&r, "2025-05-31", TCE_3, MM_JURIS_EU);
-  expect_status(opt(&r, "linvoseltamab"), MM_TRUE);
+  test_expect_status(opt(&r, "linvoseltamab"), MM_TRUE);
   done(&r);
   evaluate_lines(&r, "2025-07-23", L_VRD_ASCT_LEN, MM_JURIS_EU);
-  expect_status(opt(&r, "belantamab"), MM_FALSE);
+  test_expect_status(opt(&r, "belantamab"), MM_FALSE);
   assert_null(opt(&r, "belantamab")->indication);
   done(&r);
   evaluate_lines(&r, "2025-07-24", L_VRD_ASCT_LEN, MM_JURIS_EU);
-  expect_status(opt(&r, "belantamab"), MM_TRUE);
+  test_expect_status(opt(&r, "belantamab"), MM_TRUE);
   done(&r);
 }
 
@@ -714,13 +684,13 @@ static void test_evaluate__missing_data_gives_unknown_with_the_input(void **s) {
   for (size_t i = 0; i < 5; i++) {
     const mm_option_result *o = opt(&r, ids[i]);
     expect_unknown_on(o, "progression_on_last");
-    assert_true(missing_has(&r, crit(o, "progression_on_last"), "lines[2].progression"));
+    assert_true(missing_has(&r, test_crit(o, "progression_on_last"), "lines[2].progression"));
   }
   done(&r);
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[" TCE_3 "]}", MM_JURIS_EU);
   const mm_option_result *o = opt(&r, "teclistamab");
   expect_unknown_on(o, "adult");
-  assert_true(missing_has(&r, crit(o, "adult"), "birth_date"));
+  assert_true(missing_has(&r, test_crit(o, "adult"), "birth_date"));
   done(&r);
 }
 
@@ -730,8 +700,8 @@ static void test_evaluate__only_an_id_is_never_not_eligible(void **s) {
   run r;
   evaluate_json(&r, "{\"id\":\"ONLY-ID\",\"as_of\":\"2026-11-25\"}", MM_JURIS_EU);
   assert_true(r.ev->n_options > 0);
-  for (size_t i = 0; i < r.ev->n_options; i++) expect_status(&r.ev->options[i], MM_UNKNOWN);
-  for (size_t i = 0; i < r.ev->n_trials; i++) expect_status(&r.ev->trials[i], MM_UNKNOWN);
+  for (size_t i = 0; i < r.ev->n_options; i++) test_expect_status(&r.ev->options[i], MM_UNKNOWN);
+  for (size_t i = 0; i < r.ev->n_trials; i++) test_expect_status(&r.ev->trials[i], MM_UNKNOWN);
   done(&r);
 }
 
@@ -741,7 +711,7 @@ static void test_evaluate__criteria_come_from_the_kb(void **s) {
   (void)s;
   run r;
   eu(&r, TCE_2);
-  const mm_criterion_result *c = crit(opt(&r, "teclistamab"), "prior_lines_ge_3");
+  const mm_criterion_result *c = test_crit(opt(&r, "teclistamab"), "prior_lines_ge_3");
   assert_string_equal(mm_rule_source(c->crit->rule), "prior_lines >= 3");
   assert_non_null(strstr(opt(&r, "teclistamab")->opt->prov.file, "teclistamab.yaml"));
   done(&r);
@@ -757,9 +727,9 @@ static void test_evaluate__car_t_labels_as_they_were_in_2023(void **s) {
   (void)s;
   run r;
   evaluate_lines(&r, "2024-03-02", TCE_3, MM_JURIS_EU);
-  expect_status(opt(&r, "ide-cel"), MM_TRUE);
+  test_expect_status(opt(&r, "ide-cel"), MM_TRUE);
   assert_string_equal(opt(&r, "ide-cel")->indication->id, "eu_three_prior_2021");
-  expect_status(opt(&r, "cilta-cel"), MM_TRUE);
+  test_expect_status(opt(&r, "cilta-cel"), MM_TRUE);
   assert_string_equal(opt(&r, "cilta-cel")->indication->id, "eu_three_prior_2022");
   done(&r);
 }
@@ -775,10 +745,10 @@ static void test_evaluate__withdrawn_authorisation_no_longer_counts(void **s) {
       "{\"regimen\":\"Elo-Pd\",\"start\":\"2020-02-01\",\"best_response\":\"SD\",\"progression\":\"2021-01-01\"}";
   run r;
   evaluate_lines(&r, "2023-06-01", tcr4, MM_JURIS_US);
-  expect_status(opt(&r, "melflufen"), MM_TRUE);
+  test_expect_status(opt(&r, "melflufen"), MM_TRUE);
   done(&r);
   evaluate_lines(&r, "2024-02-23", tcr4, MM_JURIS_US);
-  expect_status(opt(&r, "melflufen"), MM_FALSE);
+  test_expect_status(opt(&r, "melflufen"), MM_FALSE);
   assert_non_null(strstr(opt(&r, "melflufen")->note, "ended"));
   done(&r);
 }
@@ -795,7 +765,7 @@ static void test_evaluate__no_indication_encoded_is_unknown(void **s) {
     if (us) continue;
     evaluate_lines(&r, "2026-11-25", TCE_3, MM_JURIS_US);
     const mm_option_result *res = opt(&r, o->id);
-    expect_status(res, MM_UNKNOWN);
+    test_expect_status(res, MM_UNKNOWN);
     assert_non_null(strstr(res->note, "encoded"));
     done(&r);
     return;

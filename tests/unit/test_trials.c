@@ -72,46 +72,18 @@ static const mm_option_result *trial(run *r, const char *id) {
   return NULL;
 }
 
-static const mm_criterion_result *crit(const mm_option_result *o, const char *cid) {
-  for (size_t i = 0; i < o->n_criteria; i++)
-    if (strcmp(o->criteria[i].crit->id, cid) == 0) return &o->criteria[i];
-  fail_msg("trial %s has no criterion %s", o->opt->id, cid);
-  return NULL;
-}
-
-static void expect_status(const mm_option_result *o, mm_tv want) {
-  if (o->status == want) return;
-  fprintf(stderr, "  %s (%s): status %s, expected %s; criteria:", o->opt->id, o->opt->name.en,
-          mm_status_word(o->status), mm_status_word(want));
-  for (size_t i = 0; i < o->n_criteria; i++)
-    fprintf(stderr, " %s=%s", o->criteria[i].crit->id, mm_status_word(o->criteria[i].result));
-  fprintf(stderr, "\n");
-  fail_msg("%s: wrong status", o->opt->id);
-}
-
-/* not_eligible, and the criteria that fail are exactly `failing`. */
-static void expect_fails(const mm_option_result *o, const char *failing) {
-  expect_status(o, MM_FALSE);
-  char got[512] = "";
-  size_t len = 0;
-  for (size_t i = 0; i < o->n_criteria; i++)
-    if (o->criteria[i].result == MM_FALSE)
-      len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", len ? " " : "", o->criteria[i].crit->id);
-  if (strcmp(got, failing) != 0) fail_msg("%s fails on '%s', expected '%s'", o->opt->id, got, failing);
-}
-
 /* Excluded by the exclusion criterion cid: its rule is true, it counts false. */
 static void expect_excluded_by(const mm_option_result *o, const char *cid) {
-  expect_fails(o, cid);
-  const mm_criterion_result *c = crit(o, cid);
+  test_expect_fails(o, cid);
+  const mm_criterion_result *c = test_crit(o, cid);
   assert_true(c->exclusion);
   assert_int_equal(c->rule_value, MM_TRUE);
   assert_false(c->crit->has_review);
 }
 
 static void expect_unknown_missing(run *r, const mm_option_result *o, const char *cid, const char *input) {
-  expect_status(o, MM_UNKNOWN);
-  const mm_criterion_result *c = crit(o, cid);
+  test_expect_status(o, MM_UNKNOWN);
+  const mm_criterion_result *c = test_crit(o, cid);
   assert_int_equal(c->result, MM_UNKNOWN);
   const char *m[64];
   size_t n = mm_criterion_missing(r->f, c->trace, m, 64);
@@ -143,16 +115,16 @@ static void test_trials__majestec3(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD);
-  expect_status(trial(&r, "NCT05083169"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT05083169"), MM_TRUE);
   assert_string_equal(trial(&r, "NCT05083169")->opt->name.en, "MajesTEC-3");
   done(&r);
   /* One prior line, lenalidomide-refractory: in. */
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN);
-  expect_status(trial(&r, "NCT05083169"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT05083169"), MM_TRUE);
   done(&r);
   /* One prior line, not lenalidomide-refractory: out. */
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_NOMAINT);
-  expect_fails(trial(&r, "NCT05083169"), "one_line_then_len_refractory");
+  test_expect_fails(trial(&r, "NCT05083169"), "one_line_then_len_refractory");
   done(&r);
   /* Progression on Dara-Kd: anti-CD38-refractory, excluded. */
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_DKD);
@@ -160,11 +132,11 @@ static void test_trials__majestec3(void **s) {
   done(&r);
   /* Four lines: outside 1-3. */
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD "," L_PVD "," L_SVD);
-  expect_fails(trial(&r, "NCT05083169"), "prior_lines_1_to_3");
+  test_expect_fails(trial(&r, "NCT05083169"), "prior_lines_1_to_3");
   done(&r);
   /* ECOG 3: out; ECOG not recorded: unknown, asking for it. */
   evaluate_patient(&r, 64, 3, 1.2, L_VRD_ASCT_LEN "," L_KD);
-  expect_fails(trial(&r, "NCT05083169"), "ecog_le_2");
+  test_expect_fails(trial(&r, "NCT05083169"), "ecog_le_2");
   done(&r);
   evaluate_patient(&r, 64, -1, 1.2, L_VRD_ASCT_LEN "," L_KD);
   expect_unknown_missing(&r, trial(&r, "NCT05083169"), "ecog_le_2", "ecog");
@@ -175,8 +147,8 @@ static void test_trials__majestec3(void **s) {
   done(&r);
   /* Serum M-protein 0.4 g/dL is below the 0.5 g/dL of the registry text. */
   evaluate_patient(&r, 64, 1, 0.4, L_VRD_ASCT_LEN "," L_KD);
-  expect_status(trial(&r, "NCT05083169"), MM_UNKNOWN); /* urine M-protein and FLC still unknown */
-  assert_int_equal(crit(trial(&r, "NCT05083169"), "measurable_disease")->result, MM_UNKNOWN);
+  test_expect_status(trial(&r, "NCT05083169"), MM_UNKNOWN); /* urine M-protein and FLC still unknown */
+  assert_int_equal(test_crit(trial(&r, "NCT05083169"), "measurable_disease")->result, MM_UNKNOWN);
   done(&r);
 }
 
@@ -197,7 +169,7 @@ static void test_trials__cartitude6(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 58, 0, 2.0, "");
-  expect_status(trial(&r, "NCT05257083"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT05257083"), MM_TRUE);
   done(&r);
   /* Transplant eligibility not derivable (comorbidities not recorded): unknown. */
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":58,\"lines\":[],"
@@ -206,8 +178,8 @@ static void test_trials__cartitude6(void **s) {
   done(&r);
   /* A running first line: excluded (prior therapy), and no longer newly diagnosed. */
   evaluate_patient(&r, 58, 0, 2.0, "{\"regimen\":\"Dara-VRd\",\"start\":\"2026-09-01\"}");
-  expect_fails(trial(&r, "NCT05257083"), "newly_diagnosed_transplant_eligible prior_myeloma_therapy");
-  assert_true(crit(trial(&r, "NCT05257083"), "prior_myeloma_therapy")->exclusion);
+  test_expect_fails(trial(&r, "NCT05257083"), "newly_diagnosed_transplant_eligible prior_myeloma_therapy");
+  assert_true(test_crit(trial(&r, "NCT05257083"), "prior_myeloma_therapy")->exclusion);
   done(&r);
 }
 
@@ -218,17 +190,17 @@ static void test_trials__cartitude5(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 76, 1, 1.5, "");
-  expect_status(trial(&r, "NCT04923893"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT04923893"), MM_TRUE);
   done(&r);
   evaluate_patient(&r, 76, 2, 1.5, "");
-  expect_fails(trial(&r, "NCT04923893"), "ecog_le_1");
+  test_expect_fails(trial(&r, "NCT04923893"), "ecog_le_1");
   done(&r);
   /* Transplant eligible: ASCT may be deferred, so review, never not_eligible. */
   evaluate_patient(&r, 60, 1, 1.5, "");
   const mm_option_result *o = trial(&r, "NCT04923893");
-  expect_status(o, MM_UNKNOWN);
-  assert_int_equal(crit(o, "asct_not_planned")->rule_value, MM_FALSE);
-  assert_true(crit(o, "asct_not_planned")->crit->has_review);
+  test_expect_status(o, MM_UNKNOWN);
+  assert_int_equal(test_crit(o, "asct_not_planned")->rule_value, MM_FALSE);
+  assert_true(test_crit(o, "asct_not_planned")->crit->has_review);
   done(&r);
 }
 
@@ -239,19 +211,19 @@ static void test_trials__magnetismm5(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN);
-  expect_status(trial(&r, "NCT05020236"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT05020236"), MM_TRUE);
   done(&r);
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD "," L_PVD "," L_TEC "," L_SVD);
-  expect_fails(trial(&r, "NCT05020236"), "prior_lines_1_to_4");
+  test_expect_fails(trial(&r, "NCT05020236"), "prior_lines_1_to_4");
   done(&r);
   /* Four lines, the last teclistamab: the review criteria (prior_lines_le_3,
    * prior_anti_bcma) are false by rule but the trial is unknown. */
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD "," L_PVD "," L_TEC);
   const mm_option_result *o = trial(&r, "NCT05020236");
-  expect_status(o, MM_UNKNOWN);
-  assert_int_equal(crit(o, "prior_anti_bcma")->rule_value, MM_TRUE);
-  assert_int_equal(crit(o, "prior_anti_bcma")->result, MM_UNKNOWN);
-  assert_int_equal(crit(o, "prior_lines_le_3")->result, MM_UNKNOWN);
+  test_expect_status(o, MM_UNKNOWN);
+  assert_int_equal(test_crit(o, "prior_anti_bcma")->rule_value, MM_TRUE);
+  assert_int_equal(test_crit(o, "prior_anti_bcma")->result, MM_UNKNOWN);
+  assert_int_equal(test_crit(o, "prior_lines_le_3")->result, MM_UNKNOWN);
   done(&r);
 }
 
@@ -261,10 +233,10 @@ static void test_trials__immagine3(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_DKD);
-  expect_status(trial(&r, "NCT06413498"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT06413498"), MM_TRUE);
   done(&r);
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD);
-  expect_fails(trial(&r, "NCT06413498"), "exposed_imid_and_anti_cd38");
+  test_expect_fails(trial(&r, "NCT06413498"), "exposed_imid_and_anti_cd38");
   done(&r);
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[" L_VRD_ASCT_LEN "," L_DKD "]}");
   expect_unknown_missing(&r, trial(&r, "NCT06413498"), "age_ge_18", "birth_date");
@@ -276,7 +248,7 @@ static void test_trials__monumental3_excludes_prior_pomalidomide(void **s) {
   (void)s;
   run r;
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_KD);
-  expect_status(trial(&r, "NCT05455320"), MM_TRUE);
+  test_expect_status(trial(&r, "NCT05455320"), MM_TRUE);
   done(&r);
   evaluate_patient(&r, 64, 1, 1.2, L_VRD_ASCT_LEN "," L_PVD);
   expect_excluded_by(trial(&r, "NCT05455320"), "prior_pomalidomide");
