@@ -232,6 +232,8 @@ typedef struct mm_kb {
   size_t n_ambiguities;
   mm_lab *labs;
   size_t n_labs;
+  /* The tests whose ranges bound the diagnosis fields (NULL if absent). */
+  const mm_lab *lab_beta2m, *lab_albumin;
   mm_comorbidity *comorbidities;
   size_t n_comorbidities;
   /* kb/definitions.yaml */

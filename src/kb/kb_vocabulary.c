@@ -219,6 +219,8 @@ int mm_kb_load_labs(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
       if (strcmp(kb->labs[k].id, l->id) == 0) mm_kbr_error(r, e, "duplicate lab id '%s'", l->id);
     kb->n_labs++;
   }
+  kb->lab_beta2m = mm_kb_find_lab(kb, "beta2m");
+  kb->lab_albumin = mm_kb_find_lab(kb, "albumin");
   return 0;
 }
 

@@ -100,6 +100,15 @@ int mm_patient_read(mm_patient **out, mm_arena *arena, const mm_kb *kb,
 int mm_patient_from_json(mm_patient **out, mm_arena *arena, const mm_kb *kb,
                          const mm_json *root, const char *source, mm_diags *diags);
 
+/* Flags of mm_patient_from_json_ex. MM_READ_NO_PATHS: the patient's paths
+ * (mm_line.path, ...) are left empty, for callers that explain nothing, e.g.
+ * registry screening; a record with errors is read again with paths, so its
+ * diagnostics are the same as without the flag. */
+enum { MM_READ_NO_PATHS = 1 };
+int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
+                            const mm_json *root, const char *source, mm_diags *diags,
+                            unsigned flags);
+
 const char *mm_response_name(mm_response r);
 
 #endif

@@ -26,11 +26,17 @@ typedef struct reader {
   const char *source;
   mm_diags *diags;
   mm_patient *p;
+  bool paths;  /* build field paths; without, the first error ends the pass */
+  bool failed; /* an error was found while not building paths */
 } reader;
 
 static void err(reader *rd, const mm_json *at, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void err(reader *rd, const mm_json *at, const char *path, const char *fmt, ...) {
+  if (!rd->paths) { /* the caller reads the record again, with paths, for the message */
+    rd->failed = true;
+    return;
+  }
   char text[400];
   va_list ap;
   va_start(ap, fmt);
@@ -39,10 +45,11 @@ static void err(reader *rd, const mm_json *at, const char *path, const char *fmt
   mm_diag_error(rd->diags, rd->source, at ? at->line : 0, at ? at->col : 0, path, "%s", text);
 }
 
-/* path + "." + key, or path + "[i]". Every field read builds its path (for
- * errors and explanations), so these avoid printf: registry screening reads
- * millions of records. */
+/* path + "." + key, or path + "[i]": for errors and explanations. Registry
+ * screening reads millions of valid records and explains none, so it reads
+ * without paths ("") and only a record with an error is read again with them. */
 static const char *child(reader *rd, const char *path, const char *key) {
+  if (!rd->paths) return "";
   size_t pl = strlen(path), kl = strlen(key);
   char *out = mm_arena_alloc_raw(rd->arena, pl + kl + 2);
   if (!out) return "";
@@ -52,6 +59,7 @@ static const char *child(reader *rd, const char *path, const char *key) {
   return out;
 }
 static const char *elem(reader *rd, const char *path, size_t i) {
+  if (!rd->paths) return "";
   char digits[24];
   size_t nd = 0;
   do digits[nd++] = (char)('0' + i % 10); while ((i /= 10) && nd < sizeof digits);
@@ -66,25 +74,42 @@ static const char *elem(reader *rd, const char *path, size_t i) {
   return out;
 }
 
-static void check_keys(reader *rd, const mm_json *obj, const char *path,
-                       const char *const *known) {
+static void unknown_field(reader *rd, const mm_json_member *m, const char *path,
+                          const char *const *known, size_t n) {
+  if (!rd->paths) {
+    rd->failed = true;
+    return;
+  }
+  mm_suggest s;
+  mm_suggest_init(&s, m->key);
+  for (size_t i = 0; i < n; i++) mm_suggest_offer(&s, known[i]);
+  const char *hint = mm_suggest_result(&s);
+  if (hint)
+    err(rd, m->value, child(rd, path, m->key), "unknown field; did you mean '%s'?", hint);
+  else
+    err(rd, m->value, child(rd, path, m->key), "unknown field");
+}
+
+/* Matches an object's members once against its known fields: slot[i] gets
+ * the value of known[i], NULL when absent or JSON null (null is absent). An
+ * unknown field is an error: a typo in clinical data must not pass silently.
+ * Records list fields in the spec's order, so the search starts after the
+ * previous match. */
+static void bind(reader *rd, const mm_json *obj, const char *path, const char *const *known,
+                 size_t n, const mm_json **slot) {
+  memset(slot, 0, n * sizeof *slot);
+  size_t next = 0;
   for (size_t i = 0; i < obj->len; i++) {
-    const char *k = obj->members[i].key;
-    bool ok = false;
-    for (const char *const *q = known; *q && !ok; q++) {
-      const char *a = *q, *b = k;
-      while (*a && *a == *b) a++, b++;
-      ok = *a == *b;
+    const mm_json_member *m = &obj->members[i];
+    size_t k = next, tries = 0;
+    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
+      if (known[k][0] == m->key[0] && strcmp(known[k], m->key) == 0) break;
+    if (tries == n) {
+      unknown_field(rd, m, path, known, n);
+      continue;
     }
-    if (ok) continue;
-    mm_suggest s;
-    mm_suggest_init(&s, k);
-    for (const char *const *q = known; *q; q++) mm_suggest_offer(&s, *q);
-    const char *hint = mm_suggest_result(&s);
-    if (hint)
-      err(rd, obj->members[i].value, child(rd, path, k), "unknown field; did you mean '%s'?", hint);
-    else
-      err(rd, obj->members[i].value, child(rd, path, k), "unknown field");
+    if (m->value->type != MM_JSON_NULL) slot[k] = m->value;
+    next = k + 1 == n ? 0 : k + 1;
   }
 }
 
@@ -94,61 +119,55 @@ static bool want(reader *rd, const mm_json *v, mm_json_type t, const char *path,
   return false;
 }
 
-/* A present, non-null member, else NULL. */
-static const mm_json *field(const mm_json *obj, const char *key) {
-  const mm_json *v = mm_json_get(obj, key);
-  return mm_json_present(v) ? v : NULL;
-}
-
-static mm_date read_date(reader *rd, const mm_json *obj, const char *key, const char *path) {
-  const mm_json *v = field(obj, key);
+/* v: a field's value from bind(), NULL when absent. */
+static mm_date read_date(reader *rd, const mm_json *v, const char *path, const char *key) {
   if (!v) return MM_DATE_NONE;
-  const char *p = child(rd, path, key);
-  if (!want(rd, v, MM_JSON_STRING, p, "a date YYYY-MM-DD")) return MM_DATE_NONE;
+  if (v->type != MM_JSON_STRING) {
+    want(rd, v, MM_JSON_STRING, child(rd, path, key), "a date YYYY-MM-DD");
+    return MM_DATE_NONE;
+  }
   mm_date d;
   if (!mm_date_parse(v->str, v->len, &d)) {
-    err(rd, v, p, "not a valid date YYYY-MM-DD: '%s'", v->str);
+    err(rd, v, child(rd, path, key), "not a valid date YYYY-MM-DD: '%s'", v->str);
     return MM_DATE_NONE;
   }
   if (rd->p->as_of != MM_DATE_NONE && d > rd->p->as_of) {
     char buf[11];
     mm_date_format(rd->p->as_of, buf);
-    err(rd, v, p, "after as_of (%s)", buf);
+    err(rd, v, child(rd, path, key), "after as_of (%s)", buf);
   }
   return d;
 }
 
-static mm_value read_bool(reader *rd, const mm_json *obj, const char *key, const char *path) {
-  const mm_json *v = field(obj, key);
-  if (!v || !want(rd, v, MM_JSON_TRUE, child(rd, path, key), "true or false"))
-    return mm_value_unknown(MM_TYPE_BOOL);
-  return mm_value_bool(v->type == MM_JSON_TRUE);
+static mm_value read_bool(reader *rd, const mm_json *v, const char *path, const char *key) {
+  if (!v) return mm_value_unknown(MM_TYPE_BOOL);
+  if (v->type == MM_JSON_TRUE || v->type == MM_JSON_FALSE) return mm_value_bool(v->type == MM_JSON_TRUE);
+  want(rd, v, MM_JSON_TRUE, child(rd, path, key), "true or false");
+  return mm_value_unknown(MM_TYPE_BOOL);
 }
 
-static mm_value read_number(reader *rd, const mm_json *obj, const char *key, const char *path,
+static mm_value read_number(reader *rd, const mm_json *v, const char *path, const char *key,
                             double min, double max, bool integer) {
-  const mm_json *v = field(obj, key);
   if (!v) return mm_value_unknown(MM_TYPE_NUMBER);
-  const char *p = child(rd, path, key);
-  if (!want(rd, v, MM_JSON_NUMBER, p, integer ? "a whole number" : "a number"))
+  if (v->type != MM_JSON_NUMBER) {
+    want(rd, v, MM_JSON_NUMBER, child(rd, path, key), integer ? "a whole number" : "a number");
     return mm_value_unknown(MM_TYPE_NUMBER);
+  }
   if (integer && !v->is_integer) {
-    err(rd, v, p, "must be a whole number");
+    err(rd, v, child(rd, path, key), "must be a whole number");
     return mm_value_unknown(MM_TYPE_NUMBER);
   }
   if (v->number < min || v->number > max) {
-    err(rd, v, p, "out of range (%g to %g)", min, max);
+    err(rd, v, child(rd, path, key), "out of range (%g to %g)", min, max);
     return mm_value_unknown(MM_TYPE_NUMBER);
   }
   return mm_value_number(v->number);
 }
 
-static int read_enum(reader *rd, const mm_json *obj, const char *key, const char *path,
+static int read_enum(reader *rd, const mm_json *v, const char *path, const char *key,
                      const char *const *names) {
-  const mm_json *v = field(obj, key);
   if (!v) return -1;
-  const char *p = child(rd, path, key);
-  if (!want(rd, v, MM_JSON_STRING, p, "a string")) return -1;
+  if (!want(rd, v, MM_JSON_STRING, child(rd, path, key), "a string")) return -1;
   for (int i = 0; names[i]; i++)
     if (strcmp(names[i], v->str) == 0) return i;
   char list[200] = "";
@@ -157,13 +176,17 @@ static int read_enum(reader *rd, const mm_json *obj, const char *key, const char
     int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
   }
-  err(rd, v, p, "'%s' is not one of: %s", v->str, list);
+  err(rd, v, child(rd, path, key), "'%s' is not one of: %s", v->str, list);
   return -1;
 }
 
 static const mm_drug *resolve_drug(reader *rd, const mm_json *v, const char *path) {
   const mm_drug *d = mm_kb_find_drug(rd->kb, v->str);
   if (d) return d;
+  if (!rd->paths) {
+    rd->failed = true;
+    return NULL;
+  }
   mm_suggest s;
   mm_suggest_init(&s, v->str);
   for (size_t i = 0; i < rd->kb->n_drugs; i++) {
@@ -180,6 +203,9 @@ static const mm_drug *resolve_drug(reader *rd, const mm_json *v, const char *pat
 }
 
 /* drugs: ["name", {name, start, end}, ...] */
+enum { D_NAME, D_START, D_END, D_N };
+static const char *const drug_keys[D_N] = {"name", "start", "end"};
+
 static mm_drug_use *read_drug_list(reader *rd, const mm_json *arr, const char *path,
                                    bool allow_objects, size_t *n_out) {
   *n_out = 0;
@@ -192,18 +218,18 @@ static mm_drug_use *read_drug_list(reader *rd, const mm_json *arr, const char *p
     mm_drug_use u = {.start = MM_DATE_NONE, .end = MM_DATE_NONE, .path = p};
     const mm_json *name = v;
     if (v->type == MM_JSON_OBJECT && allow_objects) {
-      static const char *const keys[] = {"name", "start", "end", NULL};
-      check_keys(rd, v, p, keys);
-      name = field(v, "name");
+      const mm_json *f[D_N];
+      bind(rd, v, p, drug_keys, D_N, f);
+      name = f[D_NAME];
       if (!name) {
         err(rd, v, child(rd, p, "name"), "missing: the drug's name");
         continue;
       }
-      u.start = read_date(rd, v, "start", p);
-      u.end = read_date(rd, v, "end", p);
+      u.start = read_date(rd, f[D_START], p, "start");
+      u.end = read_date(rd, f[D_END], p, "end");
       u.own_dates = true;
       if (u.start != MM_DATE_NONE && u.end != MM_DATE_NONE && u.end < u.start)
-        err(rd, field(v, "end"), child(rd, p, "end"), "before start");
+        err(rd, f[D_END], child(rd, p, "end"), "before start");
       p = child(rd, p, "name");
     }
     if (!want(rd, name, MM_JSON_STRING, p, allow_objects ? "a drug name or {name, start, end}"
@@ -223,8 +249,7 @@ static mm_drug_use *read_drug_list(reader *rd, const mm_json *arr, const char *p
   return out;
 }
 
-static void read_regimen(reader *rd, const mm_json *line, const char *path, mm_line *l) {
-  const mm_json *v = field(line, "regimen");
+static void read_regimen(reader *rd, const mm_json *v, const char *path, mm_line *l) {
   if (!v) return;
   const char *p = child(rd, path, "regimen");
   if (!want(rd, v, MM_JSON_STRING, p, "a regimen name")) return;
@@ -252,6 +277,10 @@ static void read_regimen(reader *rd, const mm_json *line, const char *path, mm_l
     l->drugs_known = true;
     return;
   }
+  if (!rd->paths) {
+    rd->failed = true;
+    return;
+  }
   mm_suggest s;
   mm_suggest_init(&s, v->str);
   for (size_t i = 0; i < rd->kb->n_regimens; i++) {
@@ -264,40 +293,69 @@ static void read_regimen(reader *rd, const mm_json *line, const char *path, mm_l
   else err(rd, v, p, "unknown regimen '%s': list its drugs in \"drugs\"", v->str);
 }
 
-static void read_line(reader *rd, const mm_json *v, const char *path, mm_line *l) {
-  static const char *const keys[] = {"regimen", "drugs", "start", "end", "asct", "maintenance",
-                                     "best_response", "progression", "stop_reason",
-                                     "refractory_to", NULL};
+/* Both regimen and drugs given: they must name the same drugs. */
+static void check_regimen_drugs(reader *rd, const mm_json *drugs, const char *p, const mm_line *l,
+                                const mm_drug_use *list, size_t n) {
+  for (size_t i = 0; i < l->regimen->n_drugs; i++) {
+    bool found = false;
+    for (size_t k = 0; k < n; k++) found |= list[k].drug == l->regimen->drugs[i];
+    if (!found)
+      err(rd, drugs, p, "does not match regimen '%s': %s is missing", l->regimen->id,
+          rd->kb->drugs[l->regimen->drugs[i]].id);
+  }
+  for (size_t k = 0; k < n; k++) {
+    bool found = false;
+    for (size_t i = 0; i < l->regimen->n_drugs; i++) found |= list[k].drug == l->regimen->drugs[i];
+    if (!found)
+      err(rd, drugs, list[k].path, "'%s' is not part of regimen '%s'",
+          rd->kb->drugs[list[k].drug].id, l->regimen->id);
+  }
+}
+
+enum { M_DRUGS, M_START, M_END, M_N };
+static const char *const maintenance_keys[M_N] = {"drugs", "start", "end"};
+
+static void read_maintenance(reader *rd, const mm_json *m, const char *path, mm_line *l) {
+  const char *mp = child(rd, path, "maintenance");
+  if (!want(rd, m, MM_JSON_OBJECT, mp, "an object {drugs, start, end}")) return;
+  const mm_json *f[M_N];
+  bind(rd, m, mp, maintenance_keys, M_N, f);
+  l->has_maintenance = true;
+  if (f[M_DRUGS]) l->maint = read_drug_list(rd, f[M_DRUGS], child(rd, mp, "drugs"), false, &l->n_maint);
+  else err(rd, m, child(rd, mp, "drugs"), "missing: the maintenance drugs");
+  l->maint_start = read_date(rd, f[M_START], mp, "start");
+  l->maint_end = read_date(rd, f[M_END], mp, "end");
+  if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE &&
+      l->maint_end < l->maint_start)
+    err(rd, f[M_END], child(rd, mp, "end"), "before start");
+  if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
+    err(rd, f[M_START], child(rd, mp, "start"), "before the line's start");
+}
+
+enum { L_REGIMEN, L_DRUGS, L_START, L_END, L_ASCT, L_MAINTENANCE, L_BEST_RESPONSE,
+       L_PROGRESSION, L_STOP_REASON, L_REFRACTORY_TO, L_N };
+static const char *const line_keys[L_N] = {"regimen", "drugs", "start", "end", "asct",
+                                           "maintenance", "best_response", "progression",
+                                           "stop_reason", "refractory_to"};
+
+/* f: the line's fields, bound by the caller (the next line's checks use its start). */
+static void read_line(reader *rd, const mm_json *v, const mm_json **f, const char *path, mm_line *l) {
   memset(l, 0, sizeof *l);
   l->path = path;
   l->start = l->end = l->asct = l->maint_start = l->maint_end = l->progression = MM_DATE_NONE;
   l->best_response = MM_RESP_NONE;
   l->stop_reason = MM_STOP_NONE;
-  if (!want(rd, v, MM_JSON_OBJECT, path, "an object")) return;
-  check_keys(rd, v, path, keys);
-  read_regimen(rd, v, path, l);
-  const mm_json *drugs = field(v, "drugs");
-  if (drugs) {
+  if (!want(rd, v, MM_JSON_OBJECT, path, "an object")) {
+    memset(f, 0, L_N * sizeof *f);
+    return;
+  }
+  bind(rd, v, path, line_keys, L_N, f);
+  read_regimen(rd, f[L_REGIMEN], path, l);
+  if (f[L_DRUGS]) {
     size_t n;
     const char *p = child(rd, path, "drugs");
-    mm_drug_use *list = read_drug_list(rd, drugs, p, true, &n);
-    if (list && l->regimen) {
-      /* Both given: they must name the same drugs. */
-      for (size_t i = 0; i < l->regimen->n_drugs; i++) {
-        bool found = false;
-        for (size_t k = 0; k < n; k++) found |= list[k].drug == l->regimen->drugs[i];
-        if (!found)
-          err(rd, drugs, p, "does not match regimen '%s': %s is missing", l->regimen->id,
-              rd->kb->drugs[l->regimen->drugs[i]].id);
-      }
-      for (size_t k = 0; k < n; k++) {
-        bool found = false;
-        for (size_t i = 0; i < l->regimen->n_drugs; i++) found |= list[k].drug == l->regimen->drugs[i];
-        if (!found)
-          err(rd, drugs, list[k].path, "'%s' is not part of regimen '%s'",
-              rd->kb->drugs[list[k].drug].id, l->regimen->id);
-      }
-    }
+    mm_drug_use *list = read_drug_list(rd, f[L_DRUGS], p, true, &n);
+    if (list && l->regimen) check_regimen_drugs(rd, f[L_DRUGS], p, l, list, n);
     if (list) {
       l->drugs = list;
       l->n_drugs = n;
@@ -311,52 +369,35 @@ static void read_line(reader *rd, const mm_json *v, const char *path, mm_line *l
       l->drugs[i] = (mm_drug_use){l->regimen->drugs[i], MM_DATE_NONE, MM_DATE_NONE, false, p};
     l->drugs_known = l->drugs != NULL;
   }
-  l->start = read_date(rd, v, "start", path);
-  l->end = read_date(rd, v, "end", path);
+  l->start = read_date(rd, f[L_START], path, "start");
+  l->end = read_date(rd, f[L_END], path, "end");
   if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start)
-    err(rd, field(v, "end"), child(rd, path, "end"), "before start");
-  const mm_json *asct = field(v, "asct");
+    err(rd, f[L_END], child(rd, path, "end"), "before start");
+  const mm_json *asct = f[L_ASCT];
   if (asct) {
     if (asct->type == MM_JSON_TRUE) {
       l->has_asct = true;
     } else if (asct->type == MM_JSON_FALSE) {
       l->has_asct = false;
     } else {
-      l->asct = read_date(rd, v, "asct", path);
+      l->asct = read_date(rd, asct, path, "asct");
       l->has_asct = l->asct != MM_DATE_NONE;
       if (l->asct != MM_DATE_NONE && l->start != MM_DATE_NONE && l->asct < l->start)
         err(rd, asct, child(rd, path, "asct"), "before the line's start");
     }
   }
-  const mm_json *m = field(v, "maintenance");
-  if (m) {
-    const char *mp = child(rd, path, "maintenance");
-    if (want(rd, m, MM_JSON_OBJECT, mp, "an object {drugs, start, end}")) {
-      static const char *const mkeys[] = {"drugs", "start", "end", NULL};
-      check_keys(rd, m, mp, mkeys);
-      l->has_maintenance = true;
-      const mm_json *md = field(m, "drugs");
-      if (md) l->maint = read_drug_list(rd, md, child(rd, mp, "drugs"), false, &l->n_maint);
-      else err(rd, m, child(rd, mp, "drugs"), "missing: the maintenance drugs");
-      l->maint_start = read_date(rd, m, "start", mp);
-      l->maint_end = read_date(rd, m, "end", mp);
-      if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE &&
-          l->maint_end < l->maint_start)
-        err(rd, field(m, "end"), child(rd, mp, "end"), "before start");
-      if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
-        err(rd, field(m, "start"), child(rd, mp, "start"), "before the line's start");
-    }
-  }
-  l->best_response = (mm_response)read_enum(rd, v, "best_response", path, response_names);
-  l->progression = read_date(rd, v, "progression", path);
+  if (f[L_MAINTENANCE]) read_maintenance(rd, f[L_MAINTENANCE], path, l);
+  l->best_response = (mm_response)read_enum(rd, f[L_BEST_RESPONSE], path, "best_response",
+                                            response_names);
+  l->progression = read_date(rd, f[L_PROGRESSION], path, "progression");
   l->has_progression = l->progression != MM_DATE_NONE;
   if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start)
-    err(rd, field(v, "progression"), child(rd, path, "progression"), "before the line's start");
-  l->stop_reason = (mm_stop_reason)read_enum(rd, v, "stop_reason", path, stop_names);
-  const mm_json *rt = field(v, "refractory_to");
-  if (rt) {
+    err(rd, f[L_PROGRESSION], child(rd, path, "progression"), "before the line's start");
+  l->stop_reason = (mm_stop_reason)read_enum(rd, f[L_STOP_REASON], path, "stop_reason", stop_names);
+  if (f[L_REFRACTORY_TO]) {
     size_t n;
-    mm_drug_use *list = read_drug_list(rd, rt, child(rd, path, "refractory_to"), false, &n);
+    mm_drug_use *list =
+        read_drug_list(rd, f[L_REFRACTORY_TO], child(rd, path, "refractory_to"), false, &n);
     if (list) {
       l->refractory_to = mm_arena_alloc(rd->arena, (n + 1) * sizeof *l->refractory_to);
       for (size_t i = 0; l->refractory_to && i < n; i++) l->refractory_to[i] = list[i].drug;
@@ -365,34 +406,55 @@ static void read_line(reader *rd, const mm_json *v, const char *path, mm_line *l
   }
 }
 
+enum { O_DATE, O_TEST, O_VALUE, O_UNIT, O_N };
+static const char *const lab_keys[O_N] = {"date", "test", "value", "unit"};
+
+static const mm_lab *resolve_lab(reader *rd, const mm_json *test, const char *path) {
+  const mm_lab *lab = mm_kb_find_lab(rd->kb, test->str);
+  if (lab || !rd->paths) {
+    rd->failed |= !lab;
+    return lab;
+  }
+  mm_suggest s;
+  mm_suggest_init(&s, test->str);
+  for (size_t i = 0; i < rd->kb->n_labs; i++) mm_suggest_offer(&s, rd->kb->labs[i].id);
+  const char *hint = mm_suggest_result(&s);
+  err(rd, test, child(rd, path, "test"), "unknown lab test '%s'%s%s%s", test->str,
+      hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+  return NULL;
+}
+
+static const mm_lab_unit *resolve_unit(reader *rd, const mm_lab *lab, const mm_json *unit,
+                                       const char *up) {
+  for (size_t i = 0; i < lab->n_units; i++)
+    if (strcasecmp(lab->units[i].unit, unit->str) == 0) return &lab->units[i];
+  char list[200] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < lab->n_units; i++) {
+    int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", lab->units[i].unit);
+    if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
+  }
+  err(rd, unit, up, "unit '%s' is not accepted for %s (accepted: %s)", unit->str, lab->id, list);
+  return NULL;
+}
+
 static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observation *o, bool *ok) {
-  static const char *const keys[] = {"date", "test", "value", "unit", NULL};
   *ok = false;
   if (!want(rd, v, MM_JSON_OBJECT, path, "an object {date, test, value, unit}")) return;
-  check_keys(rd, v, path, keys);
+  const mm_json *f[O_N];
+  bind(rd, v, path, lab_keys, O_N, f);
   o->path = path;
-  o->date = read_date(rd, v, "date", path);
-  if (o->date == MM_DATE_NONE && !field(v, "date"))
-    err(rd, v, child(rd, path, "date"), "missing: the date of the observation");
-  const mm_json *test = field(v, "test");
+  o->date = read_date(rd, f[O_DATE], path, "date");
+  if (!f[O_DATE]) err(rd, v, child(rd, path, "date"), "missing: the date of the observation");
+  const mm_json *test = f[O_TEST], *value = f[O_VALUE], *unit = f[O_UNIT];
   if (!test) {
     err(rd, v, child(rd, path, "test"), "missing: the lab test");
     return;
   }
   if (!want(rd, test, MM_JSON_STRING, child(rd, path, "test"), "a lab test name")) return;
-  const mm_lab *lab = mm_kb_find_lab(rd->kb, test->str);
-  if (!lab) {
-    mm_suggest s;
-    mm_suggest_init(&s, test->str);
-    for (size_t i = 0; i < rd->kb->n_labs; i++) mm_suggest_offer(&s, rd->kb->labs[i].id);
-    const char *hint = mm_suggest_result(&s);
-    err(rd, test, child(rd, path, "test"), "unknown lab test '%s'%s%s%s", test->str,
-        hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
-    return;
-  }
+  const mm_lab *lab = resolve_lab(rd, test, path);
+  if (!lab) return;
   o->lab = (int)(lab - rd->kb->labs);
-  const mm_json *value = field(v, "value");
-  const mm_json *unit = field(v, "unit");
   const char *vp = child(rd, path, "value"), *up = child(rd, path, "unit");
   if (!value) {
     err(rd, v, vp, "missing: the value");
@@ -417,19 +479,8 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
     return;
   }
   if (!want(rd, unit, MM_JSON_STRING, up, "a unit")) return;
-  const mm_lab_unit *lu = NULL;
-  for (size_t i = 0; i < lab->n_units; i++)
-    if (strcasecmp(lab->units[i].unit, unit->str) == 0) lu = &lab->units[i];
-  if (!lu) {
-    char list[200] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < lab->n_units; i++) {
-      int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", lab->units[i].unit);
-      if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
-    }
-    err(rd, unit, up, "unit '%s' is not accepted for %s (accepted: %s)", unit->str, lab->id, list);
-    return;
-  }
+  const mm_lab_unit *lu = resolve_unit(rd, lab, unit, up);
+  if (!lu) return;
   o->value = value->number * lu->factor;
   if (lab->has_range && (o->value < lab->min || o->value > lab->max)) {
     err(rd, value, vp, "%g %s is not a plausible %s (%g to %g %s)", value->number, unit->str,
@@ -439,145 +490,183 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   *ok = o->date != MM_DATE_NONE;
 }
 
-static void read_diagnosis(reader *rd, const mm_json *d, mm_patient *p) {
-  static const char *const keys[] = {"date", "iss", "beta2m_mg_l", "albumin_g_dl",
-                                     "ldh_above_uln", "fish", NULL};
-  if (!want(rd, d, MM_JSON_OBJECT, "diagnosis", "an object")) return;
-  check_keys(rd, d, "diagnosis", keys);
-  p->diagnosis_date = read_date(rd, d, "date", "diagnosis");
-  p->iss = read_number(rd, d, "iss", "diagnosis", 1, 3, true);
+enum { G_DATE, G_ISS, G_BETA2M, G_ALBUMIN, G_LDH, G_FISH, G_N };
+static const char *const diagnosis_keys[G_N] = {"date", "iss", "beta2m_mg_l", "albumin_g_dl",
+                                                "ldh_above_uln", "fish"};
+enum { C_DEL17P, C_T4_14, C_T14_16, C_GAIN1Q, C_AMP1Q, C_N };
+static const char *const fish_keys[C_N] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q"};
+
+/* Returns the diagnosis date's JSON value, for the check against birth_date. */
+static const mm_json *read_diagnosis(reader *rd, const mm_json *d, mm_patient *p) {
+  if (!want(rd, d, MM_JSON_OBJECT, "diagnosis", "an object")) return NULL;
+  const mm_json *f[G_N];
+  bind(rd, d, "diagnosis", diagnosis_keys, G_N, f);
+  p->diagnosis_date = read_date(rd, f[G_DATE], "diagnosis", "date");
+  p->iss = read_number(rd, f[G_ISS], "diagnosis", "iss", 1, 3, true);
   /* Plausible values are those of the lab vocabulary (kb/vocabulary/labs.yaml),
    * whose canonical units these fields use. */
-  const mm_lab *b2m = mm_kb_find_lab(rd->kb, "beta2m"), *alb = mm_kb_find_lab(rd->kb, "albumin");
-  p->beta2m_mg_l = read_number(rd, d, "beta2m_mg_l", "diagnosis",
+  const mm_lab *b2m = rd->kb->lab_beta2m, *alb = rd->kb->lab_albumin;
+  p->beta2m_mg_l = read_number(rd, f[G_BETA2M], "diagnosis", "beta2m_mg_l",
                                b2m && b2m->has_range ? b2m->min : 0,
                                b2m && b2m->has_range ? b2m->max : 1e9, false);
-  p->albumin_g_dl = read_number(rd, d, "albumin_g_dl", "diagnosis",
+  p->albumin_g_dl = read_number(rd, f[G_ALBUMIN], "diagnosis", "albumin_g_dl",
                                 alb && alb->has_range ? alb->min : 0,
                                 alb && alb->has_range ? alb->max : 1e9, false);
-  p->ldh_above_uln = read_bool(rd, d, "ldh_above_uln", "diagnosis");
-  const mm_json *fish = field(d, "fish");
+  p->ldh_above_uln = read_bool(rd, f[G_LDH], "diagnosis", "ldh_above_uln");
+  const mm_json *fish = f[G_FISH];
   if (fish && want(rd, fish, MM_JSON_OBJECT, "diagnosis.fish", "an object")) {
-    static const char *const fkeys[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q", NULL};
-    check_keys(rd, fish, "diagnosis.fish", fkeys);
-    p->del17p = read_bool(rd, fish, "del17p", "diagnosis.fish");
-    p->t4_14 = read_bool(rd, fish, "t4_14", "diagnosis.fish");
-    p->t14_16 = read_bool(rd, fish, "t14_16", "diagnosis.fish");
-    p->gain1q = read_bool(rd, fish, "gain1q", "diagnosis.fish");
-    p->amp1q = read_bool(rd, fish, "amp1q", "diagnosis.fish");
+    const mm_json *c[C_N];
+    bind(rd, fish, "diagnosis.fish", fish_keys, C_N, c);
+    p->del17p = read_bool(rd, c[C_DEL17P], "diagnosis.fish", "del17p");
+    p->t4_14 = read_bool(rd, c[C_T4_14], "diagnosis.fish", "t4_14");
+    p->t14_16 = read_bool(rd, c[C_T14_16], "diagnosis.fish", "t14_16");
+    p->gain1q = read_bool(rd, c[C_GAIN1Q], "diagnosis.fish", "gain1q");
+    p->amp1q = read_bool(rd, c[C_AMP1Q], "diagnosis.fish", "amp1q");
+  }
+  return f[G_DATE];
+}
+
+static void read_comorbidities(reader *rd, const mm_json *v, mm_patient *p) {
+  const mm_kb *kb = rd->kb;
+  p->comorbidities_given = true;
+  p->comorbidities = mm_arena_alloc(rd->arena, (v->len + 1) * sizeof *p->comorbidities);
+  for (size_t i = 0; p->comorbidities && i < v->len; i++) {
+    const char *path = elem(rd, "comorbidities", i);
+    const mm_json *c = v->items[i];
+    if (!want(rd, c, MM_JSON_STRING, path, "a comorbidity code")) continue;
+    const mm_comorbidity *m = mm_kb_find_comorbidity(kb, c->str);
+    if (m) {
+      p->comorbidities[p->n_comorbidities++] = (int)(m - kb->comorbidities);
+      continue;
+    }
+    if (!rd->paths) {
+      rd->failed = true;
+      continue;
+    }
+    mm_suggest s;
+    mm_suggest_init(&s, c->str);
+    for (size_t k = 0; k < kb->n_comorbidities; k++) mm_suggest_offer(&s, kb->comorbidities[k].id);
+    const char *hint = mm_suggest_result(&s);
+    err(rd, c, path, "unknown comorbidity code '%s'%s%s%s", c->str,
+        hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
   }
 }
 
-int mm_patient_from_json(mm_patient **out, mm_arena *arena, const mm_kb *kb,
-                         const mm_json *root, const char *source, mm_diags *diags) {
-  *out = NULL;
-  size_t errors_before = diags->errors;
-  mm_patient *p = mm_arena_alloc(arena, sizeof *p);
-  if (!p) return -1;
-  reader rd = {arena, kb, source, diags, p};
-  p->as_of = p->birth_date = p->diagnosis_date = MM_DATE_NONE;
+static void read_lines(reader *rd, const mm_json *v, mm_patient *p) {
+  p->lines_given = true;
+  p->lines = mm_arena_alloc(rd->arena, (v->len + 1) * sizeof *p->lines);
+  const mm_json *f[L_N];
+  for (size_t i = 0; p->lines && i < v->len; i++) {
+    mm_line *l = &p->lines[p->n_lines++];
+    read_line(rd, v->items[i], f, elem(rd, "lines", i), l);
+    if (i > 0 && l->start != MM_DATE_NONE) {
+      const mm_line *prev = &p->lines[i - 1];
+      if (prev->start != MM_DATE_NONE && l->start < prev->start)
+        err(rd, f[L_START], child(rd, l->path, "start"),
+            "before %s.start: lines are listed oldest first", prev->path);
+    }
+  }
+}
+
+enum { R_SCHEMA, R_ID, R_CENTER, R_AS_OF, R_BIRTH_DATE, R_AGE, R_SEX, R_ECOG, R_FRAILTY,
+       R_COMORBIDITIES, R_TRANSPLANT_ELIGIBLE, R_DIAGNOSIS, R_FEATURES, R_LABS, R_LINES, R_N };
+static const char *const record_keys[R_N] = {
+    "schema", "id", "center", "as_of", "birth_date", "age", "sex", "ecog", "frailty",
+    "comorbidities", "transplant_eligible", "diagnosis", "features", "labs", "lines"};
+enum { Y_CHARLSON, Y_ADL, Y_IADL, Y_N };
+static const char *const frailty_keys[Y_N] = {"charlson", "adl", "iadl"};
+enum { E_EXTRAMEDULLARY, E_PCL, E_CNS, E_N };
+static const char *const feature_keys[E_N] = {"extramedullary", "plasma_cell_leukemia", "cns"};
+
+static void read_record(reader *rd, const mm_json *root) {
+  mm_patient *p = rd->p;
   mm_value ub = mm_value_unknown(MM_TYPE_BOOL), un = mm_value_unknown(MM_TYPE_NUMBER);
+  *p = (mm_patient){0};
+  p->as_of = p->birth_date = p->diagnosis_date = MM_DATE_NONE;
   p->age_given = p->ecog = p->charlson = p->adl = p->iadl = p->iss = un;
   p->beta2m_mg_l = p->albumin_g_dl = un;
   p->transplant_eligible = p->ldh_above_uln = p->del17p = p->t4_14 = p->t14_16 = ub;
   p->gain1q = p->amp1q = p->extramedullary = p->plasma_cell_leukemia = p->cns = ub;
   if (root->type != MM_JSON_OBJECT) {
-    err(&rd, root, "", "a patient record must be a JSON object, got %s",
+    err(rd, root, "", "a patient record must be a JSON object, got %s",
         mm_json_type_name(root->type));
-    return -1;
+    return;
   }
-  static const char *const keys[] = {"schema", "id", "center", "as_of", "birth_date", "age",
-                                     "sex", "ecog", "frailty", "comorbidities",
-                                     "transplant_eligible", "diagnosis", "features", "labs",
-                                     "lines", NULL};
-  check_keys(&rd, root, "", keys);
-  const mm_json *v;
-  if ((v = field(root, "schema")) && want(&rd, v, MM_JSON_STRING, "schema", "a string") &&
+  const mm_json *f[R_N], *v;
+  bind(rd, root, "", record_keys, R_N, f);
+  if ((v = f[R_SCHEMA]) && want(rd, v, MM_JSON_STRING, "schema", "a string") &&
       strcmp(v->str, "mmpath/patient@1") != 0)
-    err(&rd, v, "schema", "'%s' is not a record format this mmpath reads (mmpath/patient@1)", v->str);
-  v = field(root, "id");
-  if (!v) err(&rd, root, "id", "missing: the pseudonymous patient id is required");
-  else if (want(&rd, v, MM_JSON_STRING, "id", "a string")) {
-    if (v->len == 0) err(&rd, v, "id", "must not be empty");
+    err(rd, v, "schema", "'%s' is not a record format this mmpath reads (mmpath/patient@1)", v->str);
+  v = f[R_ID];
+  if (!v) err(rd, root, "id", "missing: the pseudonymous patient id is required");
+  else if (want(rd, v, MM_JSON_STRING, "id", "a string")) {
+    if (v->len == 0) err(rd, v, "id", "must not be empty");
     p->id = v->str;
   }
-  if ((v = field(root, "center")) && want(&rd, v, MM_JSON_STRING, "center", "a string"))
-    p->center = v->str;
+  if ((v = f[R_CENTER]) && want(rd, v, MM_JSON_STRING, "center", "a string")) p->center = v->str;
   /* as_of first: every other date is checked against it. */
-  if ((v = field(root, "as_of"))) {
-    if (want(&rd, v, MM_JSON_STRING, "as_of", "a date YYYY-MM-DD") &&
+  if ((v = f[R_AS_OF])) {
+    if (want(rd, v, MM_JSON_STRING, "as_of", "a date YYYY-MM-DD") &&
         !mm_date_parse(v->str, v->len, &p->as_of))
-      err(&rd, v, "as_of", "not a valid date YYYY-MM-DD: '%s'", v->str);
+      err(rd, v, "as_of", "not a valid date YYYY-MM-DD: '%s'", v->str);
     p->as_of_given = p->as_of != MM_DATE_NONE;
   }
   if (!p->as_of_given) p->as_of = mm_date_today();
-  p->birth_date = read_date(&rd, root, "birth_date", "");
-  p->age_given = read_number(&rd, root, "age", "", 0, 130, true);
-  int sex = read_enum(&rd, root, "sex", "", sex_names);
+  p->birth_date = read_date(rd, f[R_BIRTH_DATE], "", "birth_date");
+  p->age_given = read_number(rd, f[R_AGE], "", "age", 0, 130, true);
+  int sex = read_enum(rd, f[R_SEX], "", "sex", sex_names);
   p->sex = sex >= 0 ? sex_names[sex] : NULL;
-  p->ecog = read_number(&rd, root, "ecog", "", 0, 4, true);
-  if ((v = field(root, "frailty")) && want(&rd, v, MM_JSON_OBJECT, "frailty", "an object")) {
-    static const char *const fkeys[] = {"charlson", "adl", "iadl", NULL};
-    check_keys(&rd, v, "frailty", fkeys);
-    p->charlson = read_number(&rd, v, "charlson", "frailty", 0, 37, true);
-    p->adl = read_number(&rd, v, "adl", "frailty", 0, 6, true);
-    p->iadl = read_number(&rd, v, "iadl", "frailty", 0, 8, true);
+  p->ecog = read_number(rd, f[R_ECOG], "", "ecog", 0, 4, true);
+  if ((v = f[R_FRAILTY]) && want(rd, v, MM_JSON_OBJECT, "frailty", "an object")) {
+    const mm_json *y[Y_N];
+    bind(rd, v, "frailty", frailty_keys, Y_N, y);
+    p->charlson = read_number(rd, y[Y_CHARLSON], "frailty", "charlson", 0, 37, true);
+    p->adl = read_number(rd, y[Y_ADL], "frailty", "adl", 0, 6, true);
+    p->iadl = read_number(rd, y[Y_IADL], "frailty", "iadl", 0, 8, true);
   }
-  if ((v = field(root, "comorbidities")) &&
-      want(&rd, v, MM_JSON_ARRAY, "comorbidities", "an array of codes")) {
-    p->comorbidities_given = true;
-    p->comorbidities = mm_arena_alloc(arena, (v->len + 1) * sizeof *p->comorbidities);
-    for (size_t i = 0; p->comorbidities && i < v->len; i++) {
-      const char *path = elem(&rd, "comorbidities", i);
-      const mm_json *c = v->items[i];
-      if (!want(&rd, c, MM_JSON_STRING, path, "a comorbidity code")) continue;
-      const mm_comorbidity *m = mm_kb_find_comorbidity(kb, c->str);
-      if (!m) {
-        mm_suggest s;
-        mm_suggest_init(&s, c->str);
-        for (size_t k = 0; k < kb->n_comorbidities; k++) mm_suggest_offer(&s, kb->comorbidities[k].id);
-        const char *hint = mm_suggest_result(&s);
-        err(&rd, c, path, "unknown comorbidity code '%s'%s%s%s", c->str,
-            hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
-        continue;
-      }
-      p->comorbidities[p->n_comorbidities++] = (int)(m - kb->comorbidities);
-    }
+  if ((v = f[R_COMORBIDITIES]) && want(rd, v, MM_JSON_ARRAY, "comorbidities", "an array of codes"))
+    read_comorbidities(rd, v, p);
+  p->transplant_eligible = read_bool(rd, f[R_TRANSPLANT_ELIGIBLE], "", "transplant_eligible");
+  const mm_json *diagnosis_date = NULL;
+  if ((v = f[R_DIAGNOSIS])) diagnosis_date = read_diagnosis(rd, v, p);
+  if ((v = f[R_FEATURES]) && want(rd, v, MM_JSON_OBJECT, "features", "an object")) {
+    const mm_json *e[E_N];
+    bind(rd, v, "features", feature_keys, E_N, e);
+    p->extramedullary = read_bool(rd, e[E_EXTRAMEDULLARY], "features", "extramedullary");
+    p->plasma_cell_leukemia = read_bool(rd, e[E_PCL], "features", "plasma_cell_leukemia");
+    p->cns = read_bool(rd, e[E_CNS], "features", "cns");
   }
-  p->transplant_eligible = read_bool(&rd, root, "transplant_eligible", "");
-  if ((v = field(root, "diagnosis"))) read_diagnosis(&rd, v, p);
-  if ((v = field(root, "features")) && want(&rd, v, MM_JSON_OBJECT, "features", "an object")) {
-    static const char *const fkeys[] = {"extramedullary", "plasma_cell_leukemia", "cns", NULL};
-    check_keys(&rd, v, "features", fkeys);
-    p->extramedullary = read_bool(&rd, v, "extramedullary", "features");
-    p->plasma_cell_leukemia = read_bool(&rd, v, "plasma_cell_leukemia", "features");
-    p->cns = read_bool(&rd, v, "cns", "features");
-  }
-  if ((v = field(root, "labs")) && want(&rd, v, MM_JSON_ARRAY, "labs", "an array")) {
-    p->labs = mm_arena_alloc(arena, (v->len + 1) * sizeof *p->labs);
+  if ((v = f[R_LABS]) && want(rd, v, MM_JSON_ARRAY, "labs", "an array")) {
+    p->labs = mm_arena_alloc(rd->arena, (v->len + 1) * sizeof *p->labs);
     for (size_t i = 0; p->labs && i < v->len; i++) {
       bool ok;
-      read_lab(&rd, v->items[i], elem(&rd, "labs", i), &p->labs[p->n_labs], &ok);
+      read_lab(rd, v->items[i], elem(rd, "labs", i), &p->labs[p->n_labs], &ok);
       if (ok) p->n_labs++;
     }
   }
-  if ((v = field(root, "lines")) && want(&rd, v, MM_JSON_ARRAY, "lines", "an array, oldest first")) {
-    p->lines_given = true;
-    p->lines = mm_arena_alloc(arena, (v->len + 1) * sizeof *p->lines);
-    for (size_t i = 0; p->lines && i < v->len; i++) {
-      mm_line *l = &p->lines[p->n_lines++];
-      read_line(&rd, v->items[i], elem(&rd, "lines", i), l);
-      if (i > 0 && l->start != MM_DATE_NONE) {
-        const mm_line *prev = &p->lines[i - 1];
-        if (prev->start != MM_DATE_NONE && l->start < prev->start)
-          err(&rd, field(v->items[i], "start"), child(&rd, l->path, "start"),
-              "before %s.start: lines are listed oldest first", prev->path);
-      }
-    }
-  }
+  if ((v = f[R_LINES]) && want(rd, v, MM_JSON_ARRAY, "lines", "an array, oldest first"))
+    read_lines(rd, v, p);
   if (p->birth_date != MM_DATE_NONE && p->diagnosis_date != MM_DATE_NONE &&
       p->diagnosis_date < p->birth_date)
-    err(&rd, field(field(root, "diagnosis"), "date"), "diagnosis.date", "before birth_date");
+    err(rd, diagnosis_date, "diagnosis.date", "before birth_date");
+}
+
+int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
+                            const mm_json *root, const char *source, mm_diags *diags,
+                            unsigned flags) {
+  *out = NULL;
+  size_t errors_before = diags->errors;
+  mm_patient *p = mm_arena_alloc(arena, sizeof *p);
+  if (!p) return -1;
+  reader rd = {arena, kb, source, diags, p, !(flags & MM_READ_NO_PATHS), false};
+  read_record(&rd, root);
+  if (rd.failed) { /* read again with paths: the errors need them */
+    rd.paths = true;
+    rd.failed = false;
+    read_record(&rd, root);
+    if (diags->errors == errors_before) /* cannot happen: the same checks ran */
+      mm_diag_error(diags, source, root->line, root->col, NULL, "invalid record");
+  }
   if (arena->failed) {
     mm_diag_error(diags, source, 0, 0, NULL, "out of memory");
     return -1;
@@ -585,6 +674,11 @@ int mm_patient_from_json(mm_patient **out, mm_arena *arena, const mm_kb *kb,
   if (diags->errors > errors_before) return -1;
   *out = p;
   return 0;
+}
+
+int mm_patient_from_json(mm_patient **out, mm_arena *arena, const mm_kb *kb,
+                         const mm_json *root, const char *source, mm_diags *diags) {
+  return mm_patient_from_json_ex(out, arena, kb, root, source, diags, 0);
 }
 
 int mm_patient_read(mm_patient **out, mm_arena *arena, const mm_kb *kb, const char *json,

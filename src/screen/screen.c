@@ -358,7 +358,8 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   mm_diags diags;
   mm_diags_init(&diags, a);
   mm_patient *pat = NULL;
-  if (mm_patient_from_json(&pat, a, s->kb, root, NULL, &diags) != 0 || !pat) {
+  if (mm_patient_from_json_ex(&pat, a, s->kb, root, NULL, &diags, MM_READ_NO_PATHS) != 0 ||
+      !pat) {
     diags_error(s, k, a, id, &diags);
     return;
   }

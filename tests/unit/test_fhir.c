@@ -83,7 +83,7 @@ static void import_text(result *r, const char *text, size_t len, const char *as_
 }
 
 static void import_file(result *r, const char *name) {
-  size_t len;
+  size_t len = 0;
   char *text = slurp(test_data_path(name), &len);
   assert_non_null(text);
   import_text(r, text, len, "2026-11-25");
@@ -449,7 +449,7 @@ static void shared_fixtures(void **state) {
     if (l < 5 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
     char path[2048];
     snprintf(path, sizeof path, "%s/%s", dirpath, e->d_name);
-    size_t len;
+    size_t len = 0;
     char *text = slurp(path, &len);
     assert_non_null(text);
     result r;

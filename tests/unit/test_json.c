@@ -2,7 +2,9 @@
  * on it to refuse what the spec calls invalid JSON, as the bench's TASK.md
  * requires: NaN, Infinity, duplicate keys, lone surrogates, invalid UTF-8,
  * trailing text. Both the copying and the in-place parse are checked. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -29,6 +31,12 @@ static void parse(parsed *p, const char *text) {
     assert_int_equal(p->err.line, p->err_in_situ.line);
     assert_int_equal(p->err.col, p->err_in_situ.col);
   }
+}
+
+static unsigned long long pow10i(int n) {
+  unsigned long long r = 1;
+  while (n-- > 0) r *= 10;
+  return r;
 }
 
 static void done(parsed *p) { mm_arena_free(&p->arena); }
@@ -128,12 +136,47 @@ static void test_json__written_strings_read_back(void **s) {
   }
 }
 
+/* Numbers read exactly as strtod reads them (the reader computes common
+ * ones itself): lab values, long fractions, leading zeros, exponents,
+ * 2^53 and beyond, and a deterministic sweep of decimals. */
+static void test_json__numbers_as_strtod(void **s) {
+  (void)s;
+  const char *fixed[] = {"0", "-0", "17.2", "1066", "0.0012", "-3.75", "123456789012345",
+                         "1234567890123456", "12345678901234567890", "9007199254740993",
+                         "0.1", "0.30000000000000004", "1e3", "2.5E-3", "1.7976931348623157e308",
+                         "5e-324", "0.000000000000000000000123", "100000000000000000000000",
+                         "3.1415926535897932384626", "0.9999999999999999999"};
+  char text[64];
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 20000 + (int)(sizeof fixed / sizeof *fixed); i++) {
+    if (i < (int)(sizeof fixed / sizeof *fixed)) {
+      snprintf(text, sizeof text, "%s", fixed[i]);
+    } else {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift: the same sweep every run */
+      int frac = (int)(x % 18);
+      unsigned long long whole = (x >> 8) % 1000000ull, part = (x >> 28) % 1000000000000000000ull;
+      snprintf(text, sizeof text, "%s%llu.%0*llu", x & 1 ? "-" : "", whole, frac + 1,
+               part % (frac + 1 < 19 ? (unsigned long long)pow10i(frac + 1) : 1));
+    }
+    mm_arena a;
+    mm_arena_init(&a, 0);
+    mm_json_error err;
+    mm_json *v = mm_json_parse(&a, text, strlen(text), &err);
+    if (!v) fail_msg("%s does not parse: %s", text, err.text);
+    double want = strtod(text, NULL);
+    if (memcmp(&v->number, &want, sizeof want) != 0)
+      fail_msg("%s read as %.17g, strtod says %.17g", text, v->number, want);
+    mm_arena_free(&a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_json__rfc8259_rejections),
       cmocka_unit_test(test_json__values_and_positions),
       cmocka_unit_test(test_json__depth_limit),
       cmocka_unit_test(test_json__written_strings_read_back),
+      cmocka_unit_test(test_json__numbers_as_strtod),
   };
   return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
