@@ -8,10 +8,6 @@
 #include "facts/facts_internal.h"
 #include "rule/rule.h"
 
-void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
-  if (slot >= 0) d->f->values[slot] = v;
-}
-
 static mm_fact_info *info(mm_deriving *d, int slot) {
   return d->explain && slot >= 0 ? &d->f->info[slot] : NULL;
 }
@@ -92,11 +88,11 @@ int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_p
                     bool explain, mm_diags *warnings) {
   unsigned flags = explain ? MM_FACTS_EXPLAIN | MM_FACTS_SCORES : 0;
   if (kb->scores_read) flags |= MM_FACTS_SCORES;
-  return mm_facts_derive_ex(out, arena, kb, p, flags, warnings);
+  return mm_facts_derive_ex(out, arena, kb, p, flags, 0, warnings);
 }
 
 int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
-                       unsigned flags, mm_diags *warnings) {
+                       unsigned flags, size_t spare, mm_diags *warnings) {
   bool explain = flags & MM_FACTS_EXPLAIN;
   *out = NULL;
   mm_facts *f = mm_arena_alloc(arena, sizeof *f);
@@ -104,10 +100,10 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   f->kb = kb;
   f->patient = p;
   f->warnings = warnings;
-  f->values = mm_arena_alloc_raw(arena, kb->n_facts * sizeof *f->values); /* all set below */
+  f->values = mm_arena_alloc_raw(arena, (kb->n_facts + spare) * sizeof *f->values);
   if (explain) f->info = mm_arena_alloc(arena, kb->n_facts * sizeof *f->info);
   if (!f->values || (explain && !f->info)) return -1;
-  for (size_t i = 0; i < kb->n_facts; i++) f->values[i] = mm_value_unknown(kb->facts[i].type);
+  memcpy(f->values, kb->facts_unknown, kb->n_facts * sizeof *f->values);
   mm_deriving d = {f, arena, kb, p, explain};
   mm_derive_patient(&d);
   mm_derive_lines(&d);

@@ -42,9 +42,12 @@ enum {
   MM_FACTS_SCORES = 2   /* compute the scores even if no kb rule reads them */
 };
 /* The same with flags: a caller with rules of its own (screening --criteria)
- * asks for MM_FACTS_SCORES when they read a score (mm_kb_rule_reads_scores). */
+ * asks for MM_FACTS_SCORES when they read a score (mm_kb_rule_reads_scores).
+ * values then has `spare` more slots after the facts, left unset, for the
+ * caller's own results (the criteria, which later criteria may read). */
 int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb,
-                       const mm_patient *p, unsigned flags, mm_diags *warnings);
+                       const mm_patient *p, unsigned flags, size_t spare,
+                       mm_diags *warnings);
 
 
 #endif

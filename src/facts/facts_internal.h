@@ -13,7 +13,9 @@ typedef struct mm_deriving {
   bool explain;
 } mm_deriving;
 
-void mm_fact_set(mm_deriving *d, int slot, mm_value v);
+static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
+  if (slot >= 0) d->f->values[slot] = v;
+}
 /* The explanation helpers do nothing unless explaining. */
 void mm_fact_because_lang(mm_deriving *d, int slot, int it, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

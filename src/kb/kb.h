@@ -265,6 +265,7 @@ typedef struct mm_kb {
    * a record that names none of the drugs (every line's drugs known). */
   size_t exposure_first, exposure_count;
   mm_value *exposure_none;
+  mm_value *facts_unknown; /* n_facts values, every one unknown */
 } mm_kb;
 
 /* Loads kb_dir. Every problem goes into diags (file:line:col); returns 0 when

@@ -69,6 +69,10 @@ int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
     mm_composite *c = &kb->composites[i];
     c->slot = add(kb, cap, c->id, MM_TYPE_BOOL, NULL, NULL, MM_FACT_COMPOSITE, (int)i);
   }
+  /* Every fact unknown: where deriving a record's facts starts. */
+  kb->facts_unknown = mm_arena_alloc(&kb->arena, (kb->n_facts + 1) * sizeof *kb->facts_unknown);
+  if (!kb->facts_unknown) return -1;
+  for (size_t i = 0; i < kb->n_facts; i++) kb->facts_unknown[i] = mm_value_unknown(kb->facts[i].type);
   int dup = mm_kb_fact_index_build(kb);
   if (dup < 0) return -1;
   if (dup > 0) {

@@ -103,7 +103,11 @@ static void bind(reader *rd, const mm_json *obj, const char *path, const char *c
     const mm_json_member *m = &obj->members[i];
     size_t k = next, tries = 0;
     for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
-      if (known[k][0] == m->key[0] && strcmp(known[k], m->key) == 0) break;
+    {
+      const char *a = known[k], *b = m->key; /* short keys, most differ at once */
+      while (*a && *a == *b) a++, b++;
+      if (*a == *b) break;
+    }
     if (tries == n) {
       unknown_field(rd, m, path, known, n);
       continue;

@@ -371,7 +371,8 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   /* No explanations; the scores when the kb's rules or the criteria read one. */
   unsigned flags =
       (s->crit && s->crit->reads_scores) || s->kb->scores_read ? MM_FACTS_SCORES : 0;
-  if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, NULL) != 0 || !f) {
+  size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
+  if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL) != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
   }
@@ -381,14 +382,12 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   if (s->crit) {
     const mm_screen_criteria *c = s->crit;
     size_t nf = s->kb->n_facts;
-    /* Every slot is written below: the facts, then each criterion in turn. */
-    mm_value *vals = mm_arena_alloc_raw(a, (nf + c->n) * sizeof *vals);
+    mm_value *vals = f->values; /* each criterion's result is written after the facts */
     mm_tv *res = mm_arena_alloc_raw(a, c->n * sizeof *res);
-    if (!vals || !res) {
+    if (!res) {
       one_error(s, k, id, NULL, "out of memory");
       return;
     }
-    memcpy(vals, f->values, nf * sizeof *vals);
     for (size_t i = 0; i < c->n; i++) {
       res[i] = mm_rule_eval(c->items[i].rule, vals, NULL);
       vals[nf + i] = mm_value_tv(res[i]);
