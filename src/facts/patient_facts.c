@@ -28,28 +28,31 @@ static void derive_age(mm_deriving *d) {
 
 static void derive_labs(mm_deriving *d) {
   const mm_patient *p = d->p;
-  for (size_t i = 0; i < d->kb->n_labs; i++) {
-    const mm_lab *lab = &d->kb->labs[i];
-    const mm_observation *latest = NULL;
-    for (size_t k = 0; k < p->n_labs; k++)
-      if (p->labs[k].lab == (int)i && (!latest || p->labs[k].date >= latest->date))
-        latest = &p->labs[k];
-    if (!latest) {
+  const mm_kb *kb = d->kb;
+  /* The latest observation of each test, in one pass over the record. */
+  const mm_observation **latest = mm_arena_alloc(d->arena, (kb->n_labs + 1) * sizeof *latest);
+  if (!latest) return;
+  for (size_t k = 0; k < p->n_labs; k++) {
+    const mm_observation *o = &p->labs[k];
+    if (!latest[o->lab] || o->date >= latest[o->lab]->date) latest[o->lab] = o;
+  }
+  for (size_t i = 0; i < kb->n_labs; i++) {
+    const mm_lab *lab = &kb->labs[i];
+    const mm_observation *o = latest[i];
+    if (!o) {
       if (d->explain) mm_fact_missing(d, lab->slot, mm_arena_printf(d->arena, "labs[test=%s]", lab->id));
       continue;
     }
-    mm_fact_set(d, lab->slot, lab->values ? mm_value_string(latest->category)
-                                          : mm_value_number(latest->value));
-    mm_fact_from(d, lab->slot, latest->path);
-    if (d->explain) {
-      char date[11];
-      mm_date_format(latest->date, date);
-      if (lab->values)
-        mm_fact_because(d, lab->slot, "%s %s (%s)", "%s %s (%s)", lab->id, latest->category, date);
-      else
-        mm_fact_because(d, lab->slot, "%s %g %s (%s)", "%s %g %s (%s)", lab->id, latest->value,
-                        lab->unit, date);
-    }
+    mm_fact_set(d, lab->slot, lab->values ? mm_value_string(o->category) : mm_value_number(o->value));
+    if (!d->explain) continue;
+    mm_fact_from(d, lab->slot, o->path);
+    char date[11];
+    mm_date_format(o->date, date);
+    if (lab->values)
+      mm_fact_because(d, lab->slot, "%s %s (%s)", "%s %s (%s)", lab->id, o->category, date);
+    else
+      mm_fact_because(d, lab->slot, "%s %g %s (%s)", "%s %g %s (%s)", lab->id, o->value,
+                      lab->unit, date);
   }
 }
 

@@ -10,7 +10,7 @@
 
 struct mm_arena_block {
   mm_arena_block *next;
-  size_t used, size;
+  size_t size;
   max_align_t data[];
 };
 
@@ -18,11 +18,7 @@ void mm_arena_init(mm_arena *a, size_t block_size) {
   a->head = NULL;
   a->block_size = block_size ? block_size : 16384;
   a->failed = false;
-}
-
-static size_t align_up(size_t n) {
-  size_t al = _Alignof(max_align_t);
-  return (n + al - 1) & ~(al - 1);
+  a->next = a->limit = NULL;
 }
 
 void *mm_arena_alloc(mm_arena *a, size_t n) {
@@ -31,16 +27,10 @@ void *mm_arena_alloc(mm_arena *a, size_t n) {
   return p;
 }
 
-void *mm_arena_alloc_raw(mm_arena *a, size_t n) {
-  if (n == 0) n = 1;
-  n = align_up(n);
+/* The slow path of mm_arena_alloc_raw: n (aligned) does not fit the head
+ * block's room, which is a->next..a->limit. */
+void *mm_arena_alloc_block(mm_arena *a, size_t n) {
 #ifndef MM_DEBUG_ARENA
-  mm_arena_block *b = a->head;
-  if (b && b->size - b->used >= n) {
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    return p;
-  }
   size_t size = n > a->block_size ? n : a->block_size;
 #else
   size_t size = n;
@@ -51,17 +41,19 @@ void *mm_arena_alloc_raw(mm_arena *a, size_t n) {
     return NULL;
   }
   nb->size = size;
-  nb->used = n;
 #ifndef MM_DEBUG_ARENA
   /* An oversized block goes behind the head so the head's room stays usable. */
   if (a->head && size > a->block_size) {
     nb->next = a->head->next;
     a->head->next = nb;
-  } else {
-    nb->next = a->head;
-    a->head = nb;
+    return nb->data;
   }
+  nb->next = a->head;
+  a->head = nb;
+  a->next = (char *)nb->data + n;
+  a->limit = (char *)nb->data + size;
 #else
+  /* Every allocation its own block, so AddressSanitizer sees overflows. */
   nb->next = a->head;
   a->head = nb;
 #endif
@@ -116,9 +108,11 @@ void mm_arena_reset(mm_arena *a) {
     free(b);
   }
   a->head = keep;
+  a->next = a->limit = NULL;
   if (keep) {
     keep->next = NULL;
-    keep->used = 0;
+    a->next = (char *)keep->data;
+    a->limit = (char *)keep->data + keep->size;
   }
   a->failed = false;
 }
@@ -131,4 +125,5 @@ void mm_arena_free(mm_arena *a) {
   }
   a->head = NULL;
   a->failed = false;
+  a->next = a->limit = NULL;
 }

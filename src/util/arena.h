@@ -12,13 +12,25 @@ typedef struct mm_arena {
   mm_arena_block *head;
   size_t block_size;
   bool failed;
+  char *next, *limit; /* the head block's free room, for the inline fast path */
 } mm_arena;
 
 void mm_arena_init(mm_arena *a, size_t block_size);
 /* Zeroed memory aligned for any type; NULL (and a->failed) on failure. */
 void *mm_arena_alloc(mm_arena *a, size_t n);
-/* The same without zeroing, for memory the caller fills at once. */
-void *mm_arena_alloc_raw(mm_arena *a, size_t n);
+/* The same without zeroing, for memory the caller fills at once. Inline:
+ * the JSON reader allocates every value of millions of records this way. */
+void *mm_arena_alloc_block(mm_arena *a, size_t n);
+static inline void *mm_arena_alloc_raw(mm_arena *a, size_t n) {
+  const size_t al = _Alignof(max_align_t);
+  n = n ? (n + al - 1) & ~(al - 1) : al;
+  if ((size_t)(a->limit - a->next) >= n) {
+    void *p = a->next;
+    a->next += n;
+    return p;
+  }
+  return mm_arena_alloc_block(a, n);
+}
 char *mm_arena_strdup(mm_arena *a, const char *s);
 char *mm_arena_strndup(mm_arena *a, const char *s, size_t n);
 char *mm_arena_printf(mm_arena *a, const char *fmt, ...)
