@@ -200,8 +200,12 @@ void mm_derive_exposure(mm_deriving *d) {
         drug_state *s = touch(st, &n, list[i].drug);
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
-        if (s->refractory == MM_TRUE) continue;
         use u = drug_use_in_line(l, list[i].drug);
+        /* Current even when an earlier line already made it refractory (a
+         * rechallenge). */
+        if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
+          s->current = MM_TRUE;
+        if (s->refractory == MM_TRUE) continue;
         /* The same drug in both phases is handled once, at phase 0. */
         if (phase == 1 && u.induction) continue;
         drug_state probe = *s;
@@ -213,8 +217,6 @@ void mm_derive_exposure(mm_deriving *d) {
           s->because_it = probe.because_it;
         }
         if (r == MM_UNKNOWN && !s->missing) s->missing = probe.missing;
-        if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
-          s->current = MM_TRUE;
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {

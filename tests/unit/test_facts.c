@@ -181,6 +181,24 @@ static void test_facts__drug_given_in_two_lines(void **s) {
   done(&r);
 }
 
+/* Lenalidomide rechallenged in the running last line after progressing on it
+ * in the first: refractory (lines[0]) and current (lines[1]); the first
+ * line's refractoriness must not hide the rechallenge. */
+static void test_facts__rechallenge_after_refractory_is_current(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":["
+             "{\"regimen\":\"Rd\",\"start\":\"2020-01-01\",\"end\":\"2020-06-01\",\"best_response\":\"PR\",\"progression\":\"2020-06-20\"},"
+             "{\"regimen\":\"Rd\",\"start\":\"2021-01-01\",\"best_response\":\"PR\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_refractory");
+  assert_non_null(strstr(info(&r, "lenalidomide_refractory")->because, "lines[0]"));
+  assert_true_fact(&r, "on_treatment");
+  assert_true_fact(&r, "lenalidomide_current");
+  assert_true_fact(&r, "imid_current");
+  done(&r);
+}
+
 /* Best response SD on a line: non-response, refractory (IMWG). */
 static void test_facts__stable_disease_is_non_response(void **s) {
   (void)s;
@@ -440,6 +458,7 @@ int main(void) {
       cmocka_unit_test(test_facts__progression_on_running_maintenance),
       cmocka_unit_test(test_facts__drug_stopped_early_inside_a_line),
       cmocka_unit_test(test_facts__drug_given_in_two_lines),
+      cmocka_unit_test(test_facts__rechallenge_after_refractory_is_current),
       cmocka_unit_test(test_facts__stable_disease_is_non_response),
       cmocka_unit_test(test_facts__ended_line_without_outcome_is_unknown),
       cmocka_unit_test(test_facts__regimen_variants_and_brand_names),
