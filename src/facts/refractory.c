@@ -5,6 +5,8 @@
  * dose and no later than the window (kb/definitions.yaml: 60 days) after X's
  * last dose; or when the best response on a line containing X was a
  * non-response (SD or PD); or when the clinician declares it (refractory_to).
+ * The first arm alone is its own fact, progressed_on (X_progressed_on):
+ * registries and the reference screening task count only that one.
  * X's last dose is its own end date, else the end of the phase that holds it
  * (the line, or its maintenance). Anything the record cannot decide is
  * unknown, naming the input that would decide it. */
@@ -23,17 +25,24 @@ typedef struct use {
   bool induction, maintenance;
 } use;
 
+/* A reason, in English and Italian, and the input that would decide. */
+typedef struct why {
+  const char *because, *because_it, *missing;
+  const char *from; /* progressed_on: the field that decided it */
+} why;
+
 typedef struct drug_state {
   int drug;
-  mm_tv exposed, refractory, current;
-  const char *because;       /* the line that made it refractory */
-  const char *because_it;    /* the same in Italian */
-  const char *missing;       /* input that would decide refractoriness */
+  mm_tv exposed, refractory, progressed, current;
+  why ref;                /* refractory: the line that made it so, or what is missing */
+  why prog;               /* progressed_on: the same */
   const char *exposed_in;
+  const char *declared_in; /* a line whose refractory_to names it */
+  bool given;              /* in some line's drugs or maintenance */
 } drug_state;
 
 /* The reason a drug is refractory, in English and Italian (same arguments). */
-static void say(mm_deriving *d, drug_state *s, const char *en, const char *it, ...) {
+static void say(mm_deriving *d, why *s, const char *en, const char *it, ...) {
   char a[400], b[400];
   va_list ap, ap2;
   va_start(ap, it);
@@ -48,7 +57,7 @@ static void say(mm_deriving *d, drug_state *s, const char *en, const char *it, .
 
 /* What the drugs of one class add up to, for one record. */
 typedef struct class_acc {
-  mm_tv exp, ref, cur;
+  mm_tv exp, ref, prog, cur;
   int n_exp, n_ref, unk_ref;
   size_t touched; /* drugs of the class the record names */
 } class_acc;
@@ -64,7 +73,8 @@ static drug_state *touch(drug_state *st, size_t *n, int drug) {
   for (size_t i = 0; i < *n; i++)
     if (st[i].drug == drug) return &st[i];
   if (*n == MAX_TOUCHED) return NULL;
-  st[*n] = (drug_state){drug, MM_TRUE, MM_FALSE, MM_FALSE, NULL, NULL, NULL, NULL};
+  st[*n] = (drug_state){.drug = drug, .exposed = MM_TRUE, .refractory = MM_FALSE,
+                        .progressed = MM_FALSE, .current = MM_FALSE};
   return &st[(*n)++];
 }
 
@@ -91,9 +101,10 @@ static use drug_use_in_line(const mm_line *l, int drug) {
   return u;
 }
 
-/* Refractoriness to `drug` from line l alone. */
-static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use u,
-                                drug_state *s) {
+/* Progression on `drug` from line l alone (the first arm of refractoriness,
+ * the fact progressed_on): a progression from its first dose to the window
+ * after its last, or the line stopped for progression while on it. */
+static mm_tv progressed_in_line(mm_deriving *d, const mm_line *l, int drug, use u, why *s) {
   const mm_kb *kb = d->kb;
   const char *name = kb->drugs[drug].id;
   int window = kb->refractory_window_days;
@@ -137,6 +148,18 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug, use 
     by_progression = MM_UNKNOWN; /* ended; whether it ended in progression is unknown */
     if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
   }
+  if (by_progression == MM_TRUE && d->explain)
+    s->from = mm_arena_printf(d->arena, "%s.%s", l->path,
+                              l->has_progression ? "progression" : "stop_reason");
+  return by_progression;
+}
+
+/* Refractoriness to `drug` from line l alone: its progression arm
+ * (progressed_in_line, whose reason is already in s) or a non-response. */
+static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug,
+                                mm_tv by_progression, why *s) {
+  const mm_kb *kb = d->kb;
+  const char *name = kb->drugs[drug].id;
   if (by_progression == MM_TRUE) return MM_TRUE;
   mm_tv by_response;
   if (l->best_response == MM_RESP_NONE) {
@@ -156,20 +179,53 @@ static void set_drug(mm_deriving *d, const drug_state *s) {
   const mm_drug *drug = &d->kb->drugs[s->drug];
   mm_fact_set(d, drug->slot_exposed, mm_value_tv(s->exposed));
   mm_fact_set(d, drug->slot_refractory, mm_value_tv(s->refractory));
+  mm_fact_set(d, drug->slot_progressed_on, mm_value_tv(s->progressed));
   mm_fact_set(d, drug->slot_current, mm_value_tv(s->current));
   if (!d->explain) return;
   mm_fact_from(d, drug->slot_exposed, s->exposed_in);
-  if (s->refractory == MM_TRUE && d->explain) {
-    d->f->info[drug->slot_refractory].because = s->because;
-    d->f->info[drug->slot_refractory].because_it = s->because_it;
+  if (s->refractory == MM_TRUE) {
+    d->f->info[drug->slot_refractory].because = s->ref.because;
+    d->f->info[drug->slot_refractory].because_it = s->ref.because_it;
   }
-  if (s->refractory == MM_UNKNOWN) mm_fact_missing(d, drug->slot_refractory, s->missing);
+  if (s->refractory == MM_UNKNOWN) mm_fact_missing(d, drug->slot_refractory, s->ref.missing);
   if (s->refractory == MM_FALSE)
     mm_fact_because(d, drug->slot_refractory,
                     "exposed, no progression within %d days of a %s dose and no SD/PD as best response",
                     "esposto, nessuna progressione entro %d giorni da una dose di %s e nessuna SD/PD "
                     "come migliore risposta",
                     d->kb->refractory_window_days, drug->id);
+  if (s->progressed == MM_TRUE) {
+    d->f->info[drug->slot_progressed_on].because = s->prog.because;
+    d->f->info[drug->slot_progressed_on].because_it = s->prog.because_it;
+    mm_fact_from(d, drug->slot_progressed_on, s->prog.from);
+  }
+  if (s->progressed == MM_UNKNOWN) mm_fact_missing(d, drug->slot_progressed_on, s->prog.missing);
+  if (s->progressed == MM_FALSE)
+    mm_fact_because(d, drug->slot_progressed_on,
+                    "exposed, no progression while on %s or within %d days of its last dose",
+                    "esposto, nessuna progressione durante %s o entro %d giorni dall'ultima dose",
+                    drug->id, d->kb->refractory_window_days);
+}
+
+/* One line's use of drug s: progression on it, then refractoriness. The
+ * first line that decides a fact gives its reason; the first unknown names
+ * what is missing. */
+static void drug_in_line(mm_deriving *d, const mm_line *l, drug_state *s, use u) {
+  why probe = {0};
+  mm_tv p = progressed_in_line(d, l, s->drug, u, &probe);
+  if (s->progressed != MM_TRUE) {
+    s->progressed = mm_tv_or(s->progressed, p);
+    if (p == MM_TRUE) s->prog = probe;
+    if (p == MM_UNKNOWN && !s->prog.missing) s->prog.missing = probe.missing;
+  }
+  if (s->refractory == MM_TRUE) return;
+  mm_tv r = refractory_in_line(d, l, s->drug, p, &probe);
+  s->refractory = mm_tv_or(s->refractory, r);
+  if (r == MM_TRUE) {
+    s->ref.because = probe.because;
+    s->ref.because_it = probe.because_it;
+  }
+  if (r == MM_UNKNOWN && !s->ref.missing) s->ref.missing = probe.missing;
 }
 
 void mm_derive_exposure(mm_deriving *d) {
@@ -200,32 +256,26 @@ void mm_derive_exposure(mm_deriving *d) {
         drug_state *s = touch(st, &n, list[i].drug);
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
+        s->given = true;
         use u = drug_use_in_line(l, list[i].drug);
         /* Current even when an earlier line already made it refractory (a
          * rechallenge). */
         if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
           s->current = MM_TRUE;
-        if (s->refractory == MM_TRUE) continue;
         /* The same drug in both phases is handled once, at phase 0. */
         if (phase == 1 && u.induction) continue;
-        drug_state probe = *s;
-        probe.because = probe.because_it = probe.missing = NULL;
-        mm_tv r = refractory_in_line(d, l, list[i].drug, u, &probe);
-        s->refractory = mm_tv_or(s->refractory, r);
-        if (r == MM_TRUE) {
-          s->because = probe.because;
-          s->because_it = probe.because_it;
-        }
-        if (r == MM_UNKNOWN && !s->missing) s->missing = probe.missing;
+        if (s->refractory == MM_TRUE && s->progressed == MM_TRUE) continue;
+        drug_in_line(d, l, s, u);
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {
       drug_state *s = touch(st, &n, l->refractory_to[i]);
       if (!s) continue;
       if (!s->exposed_in) s->exposed_in = l->path;
+      if (!s->declared_in) s->declared_in = l->path;
       s->refractory = MM_TRUE;
       if (d->explain)
-        say(d, s, "%s.refractory_to: declared by the clinician",
+        say(d, &s->ref, "%s.refractory_to: declared by the clinician",
             "%s.refractory_to: dichiarato dal clinico", l->path);
     }
   }
@@ -241,19 +291,32 @@ void mm_derive_exposure(mm_deriving *d) {
       const mm_drug *drug = &kb->drugs[i];
       mm_fact_set(d, drug->slot_exposed, mm_value_tv(dflt));
       mm_fact_set(d, drug->slot_refractory, mm_value_tv(dflt));
+      mm_fact_set(d, drug->slot_progressed_on, mm_value_tv(dflt));
       mm_fact_set(d, drug->slot_current,
                   mm_value_tv(dflt == MM_UNKNOWN && !p->lines_given ? MM_UNKNOWN : MM_FALSE));
       if (dflt == MM_UNKNOWN) {
         mm_fact_missing(d, drug->slot_exposed, dflt_missing);
         mm_fact_missing(d, drug->slot_refractory, dflt_missing);
+        mm_fact_missing(d, drug->slot_progressed_on, dflt_missing);
       }
     }
   }
   for (size_t i = 0; i < n; i++) {
+    /* Declared refractory but in no line's drugs: the record holds no dose
+     * of it, so whether the progression arm holds is unknown. */
+    if (!st[i].given && st[i].progressed == MM_FALSE) {
+      st[i].progressed = MM_UNKNOWN;
+      st[i].prog.missing =
+          d->explain ? mm_arena_printf(d->arena, "%s.drugs", st[i].declared_in) : "lines";
+    }
     /* A line with unknown drugs may have held this one too. */
     if (dflt == MM_UNKNOWN && st[i].refractory == MM_FALSE) {
       st[i].refractory = MM_UNKNOWN;
-      st[i].missing = dflt_missing;
+      st[i].ref.missing = dflt_missing;
+    }
+    if (dflt == MM_UNKNOWN && st[i].progressed == MM_FALSE) {
+      st[i].progressed = MM_UNKNOWN;
+      st[i].prog.missing = dflt_missing;
     }
     set_drug(d, &st[i]);
   }
@@ -266,9 +329,10 @@ void mm_derive_exposure(mm_deriving *d) {
     for (size_t k = 0; k < drug->n_classes; k++) {
       class_acc *a = &acc[drug->classes[k]];
       const mm_class *cl = &kb->classes[drug->classes[k]];
-      if (!a->touched++) a->exp = a->ref = a->cur = MM_FALSE;
+      if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
       a->exp = mm_tv_or(a->exp, st[i].exposed);
       a->ref = mm_tv_or(a->ref, st[i].refractory);
+      a->prog = mm_tv_or(a->prog, st[i].progressed);
       a->cur = mm_tv_or(a->cur, st[i].current);
       a->n_exp += st[i].exposed == MM_TRUE;
       a->n_ref += st[i].refractory == MM_TRUE;
@@ -277,35 +341,47 @@ void mm_derive_exposure(mm_deriving *d) {
       if (st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
       if (st[i].refractory == MM_TRUE) {
         mm_fact_because_lang(d, cl->slot_refractory, 0, "%s: %s", drug->id,
-                             st[i].because ? st[i].because : "refractory");
+                             st[i].ref.because ? st[i].ref.because : "refractory");
         mm_fact_because_lang(d, cl->slot_refractory, 1, "%s: %s", drug->id,
-                             st[i].because_it ? st[i].because_it : "refrattario");
+                             st[i].ref.because_it ? st[i].ref.because_it : "refrattario");
       }
       if (st[i].refractory == MM_UNKNOWN) {
-        mm_fact_missing(d, cl->slot_refractory, st[i].missing);
-        mm_fact_missing(d, cl->slot_refractory_count, st[i].missing);
+        mm_fact_missing(d, cl->slot_refractory, st[i].ref.missing);
+        mm_fact_missing(d, cl->slot_refractory_count, st[i].ref.missing);
       }
+      if (st[i].progressed == MM_TRUE) {
+        mm_fact_from(d, cl->slot_progressed_on, drug->id);
+        mm_fact_because_lang(d, cl->slot_progressed_on, 0, "%s: %s", drug->id,
+                             st[i].prog.because ? st[i].prog.because : "progressed on it");
+        mm_fact_because_lang(d, cl->slot_progressed_on, 1, "%s: %s", drug->id,
+                             st[i].prog.because_it ? st[i].prog.because_it : "progressione durante");
+      }
+      if (st[i].progressed == MM_UNKNOWN)
+        mm_fact_missing(d, cl->slot_progressed_on, st[i].prog.missing);
     }
   }
   for (size_t c = 0; c < kb->n_classes; c++) {
     const mm_class *cl = &kb->classes[c];
     class_acc *a = &acc[c];
     if (fast && !a->touched) continue; /* the template's "none" stands */
-    if (!a->touched) a->exp = a->ref = a->cur = MM_FALSE;
+    if (!a->touched) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
     int unk_exp = 0;
     /* Untouched members keep the default: unknown when some line's drugs are. */
     if (dflt == MM_UNKNOWN && cl->n_members > a->touched) {
       a->exp = mm_tv_or(a->exp, MM_UNKNOWN);
       a->ref = mm_tv_or(a->ref, MM_UNKNOWN);
+      a->prog = mm_tv_or(a->prog, MM_UNKNOWN);
       unk_exp++;
       a->unk_ref++;
       mm_fact_missing(d, cl->slot_exposed, dflt_missing);
       mm_fact_missing(d, cl->slot_refractory, dflt_missing);
+      mm_fact_missing(d, cl->slot_progressed_on, dflt_missing);
       mm_fact_missing(d, cl->slot_exposed_count, dflt_missing);
       mm_fact_missing(d, cl->slot_refractory_count, dflt_missing);
     }
     mm_fact_set(d, cl->slot_exposed, mm_value_tv(a->exp));
     mm_fact_set(d, cl->slot_refractory, mm_value_tv(a->ref));
+    mm_fact_set(d, cl->slot_progressed_on, mm_value_tv(a->prog));
     mm_fact_set(d, cl->slot_current, mm_value_tv(!p->lines_given ? MM_UNKNOWN : a->cur));
     mm_fact_set(d, cl->slot_exposed_count,
                 unk_exp ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(a->n_exp));

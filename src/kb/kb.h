@@ -36,7 +36,7 @@ typedef struct mm_class {
   mm_text name;
   const char **synonyms;
   size_t n_synonyms;
-  int slot_exposed, slot_refractory, slot_current, slot_exposed_count,
+  int slot_exposed, slot_refractory, slot_progressed_on, slot_current, slot_exposed_count,
       slot_refractory_count;
   size_t n_members; /* drugs of the class */
   mm_provenance prov;
@@ -52,7 +52,7 @@ typedef struct mm_drug {
   const char *atc;
   const char **brands, **synonyms;
   size_t n_brands, n_synonyms;
-  int slot_exposed, slot_refractory, slot_current;
+  int slot_exposed, slot_refractory, slot_progressed_on, slot_current;
   mm_provenance prov;
 } mm_drug;
 
@@ -197,8 +197,8 @@ typedef struct mm_supportive {
 /* What computes a fact slot. */
 typedef enum {
   MM_FACT_PATIENT,    /* computed by src/facts from the record */
-  MM_FACT_DRUG,       /* per drug: exposed / refractory / current */
-  MM_FACT_CLASS,      /* per class: exposed / refractory / current / counts */
+  MM_FACT_DRUG,       /* per drug: exposed / refractory / progressed_on / current */
+  MM_FACT_CLASS,      /* per class: the same, and counts */
   MM_FACT_LAB,        /* latest lab value */
   MM_FACT_COMORBIDITY,
   MM_FACT_COMPOSITE,  /* kb/definitions.yaml rule */

@@ -1,6 +1,7 @@
 /* kb_rules.c: how the rule compiler sees this knowledge base. Bare names are
  * facts (docs/facts.md); calls map a drug or class to its fact:
  *   exposed(X) refractory(X) current(X)        X a drug or class name
+ *   progressed_on(X)                           (arm (b) of refractory(X))
  *   count_exposed(C) count_refractory(C)       C a class name
  *   comorbidity(code)                          a comorbidity code */
 #include <stdio.h>
@@ -35,9 +36,9 @@ static int resolve_call(void *payload, const char *fn, const char *arg,
   bool count = strncmp(fn, "count_", 6) == 0;
   const char *what = count ? fn + 6 : fn;
   if (strcmp(what, "exposed") != 0 && strcmp(what, "refractory") != 0 &&
-      (count || strcmp(what, "current") != 0)) {
-    snprintf(why, why_len, "unknown function '%s' (known: exposed, refractory, current, "
-             "count_exposed, count_refractory, comorbidity)", fn);
+      (count || (strcmp(what, "current") != 0 && strcmp(what, "progressed_on") != 0))) {
+    snprintf(why, why_len, "unknown function '%s' (known: exposed, refractory, progressed_on, "
+             "current, count_exposed, count_refractory, comorbidity)", fn);
     return -1;
   }
   if (count && !c) {
@@ -50,8 +51,16 @@ static int resolve_call(void *payload, const char *fn, const char *arg,
   }
   int slot;
   if (count) slot = what[0] == 'e' ? c->slot_exposed_count : c->slot_refractory_count;
-  else if (c) slot = what[0] == 'e' ? c->slot_exposed : what[0] == 'r' ? c->slot_refractory : c->slot_current;
-  else slot = what[0] == 'e' ? d->slot_exposed : what[0] == 'r' ? d->slot_refractory : d->slot_current;
+  else if (c)
+    slot = what[0] == 'e'   ? c->slot_exposed
+           : what[0] == 'r' ? c->slot_refractory
+           : what[0] == 'p' ? c->slot_progressed_on
+                            : c->slot_current;
+  else
+    slot = what[0] == 'e'   ? d->slot_exposed
+           : what[0] == 'r' ? d->slot_refractory
+           : what[0] == 'p' ? d->slot_progressed_on
+                            : d->slot_current;
   return fill(kb, slot, out);
 }
 

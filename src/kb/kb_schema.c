@@ -26,7 +26,7 @@ static const char *cat(mm_kb *kb, const char *prefix, const char *stem, const ch
 }
 
 int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
-  size_t cap = MM_F_COUNT + kb->n_drugs * 3 + kb->n_classes * 5 + kb->n_labs +
+  size_t cap = MM_F_COUNT + kb->n_drugs * 4 + kb->n_classes * 6 + kb->n_labs +
                kb->n_comorbidities + kb->n_composites + 1;
   kb->facts = mm_arena_alloc(&kb->arena, cap * sizeof *kb->facts);
   if (!kb->facts) return -1;
@@ -37,12 +37,14 @@ int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
     mm_drug *d = &kb->drugs[i];
     d->slot_exposed = add(kb, cap, cat(kb, "", d->key, "_exposed"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_DRUG, (int)i);
     d->slot_refractory = add(kb, cap, cat(kb, "", d->key, "_refractory"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_DRUG, (int)i);
+    d->slot_progressed_on = add(kb, cap, cat(kb, "", d->key, "_progressed_on"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_DRUG, (int)i);
     d->slot_current = add(kb, cap, cat(kb, "", d->key, "_current"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_DRUG, (int)i);
   }
   for (size_t i = 0; i < kb->n_classes; i++) {
     mm_class *c = &kb->classes[i];
     c->slot_exposed = add(kb, cap, cat(kb, "", c->id, "_exposed"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_CLASS, (int)i);
     c->slot_refractory = add(kb, cap, cat(kb, "", c->id, "_refractory"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_CLASS, (int)i);
+    c->slot_progressed_on = add(kb, cap, cat(kb, "", c->id, "_progressed_on"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_CLASS, (int)i);
     c->slot_current = add(kb, cap, cat(kb, "", c->id, "_current"), MM_TYPE_BOOL, NULL, NULL, MM_FACT_CLASS, (int)i);
     c->slot_exposed_count = add(kb, cap, cat(kb, "", c->id, "_exposed_count"), MM_TYPE_NUMBER, "drugs", NULL, MM_FACT_CLASS, (int)i);
     c->slot_refractory_count = add(kb, cap, cat(kb, "", c->id, "_refractory_count"), MM_TYPE_NUMBER, "drugs", NULL, MM_FACT_CLASS, (int)i);

@@ -1,7 +1,8 @@
 /* test_facts.c: derived facts from records written for the purpose.
  * Definitions checked: IMWG refractoriness (progression on or within 60 days
  * of the last dose, or SD/PD as best response; Rajkumar, Blood 2011;
- * kb/definitions.yaml `refractoriness`), IMWG line of therapy (Rajkumar,
+ * kb/definitions.yaml `refractoriness`) and its progression arm alone
+ * (progressed_on), IMWG line of therapy (Rajkumar,
  * Blood 2015), the deck's transplant eligibility (kb/definitions.yaml
  * `transplant_eligibility`), and shared/spec/patient-record.md. */
 #include <stdio.h>
@@ -225,6 +226,171 @@ static void test_facts__ended_line_without_outcome_is_unknown(void **s) {
   assert_unknown_fact(&r, "progression_on_last");
   assert_unknown_fact(&r, "setting");
   assert_true_fact(&r, "lenalidomide_exposed");
+  done(&r);
+}
+
+/* progressed_on(x) is the first arm of IMWG refractoriness alone
+ * (kb/definitions.yaml `refractoriness`, 60 days; shared/bench/TASK.md's
+ * len_refractory): progression on the drug or within the window after its
+ * last dose, or a line stopped for progression while on it. */
+
+/* The same 60-day boundary as refractory: Jan 1 + 60 days = Mar 1 in 2024. */
+static void test_facts__progressed_on_60_days_after_last_dose(void **s) {
+  (void)s;
+  run r;
+  len_line(&r, "2024-01-01", "2024-03-01");
+  assert_true_fact(&r, "lenalidomide_progressed_on");
+  assert_true_fact(&r, "imid_progressed_on");
+  assert_non_null(strstr(info(&r, "lenalidomide_progressed_on")->because, "within 60 days"));
+  assert_non_null(strstr(info(&r, "lenalidomide_progressed_on")->because_it, "entro 60 giorni"));
+  assert_int_equal((int)info(&r, "lenalidomide_progressed_on")->n_from, 1);
+  assert_string_equal(info(&r, "lenalidomide_progressed_on")->from[0], "lines[0].progression");
+  assert_non_null(strstr(info(&r, "imid_progressed_on")->because, "lenalidomide: lines[0]"));
+  assert_false_fact(&r, "pi_progressed_on"); /* never given: the template's "no" */
+  assert_false_fact(&r, "daratumumab_progressed_on");
+  done(&r);
+}
+
+/* Progression 61 days after the last dose of Rd with stable disease as best
+ * response: still refractory (IMWG non-response), but not progressed on it. */
+static void test_facts__progressed_on_61_days_with_stable_disease(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"Rd\","
+             "\"start\":\"2023-01-10\",\"end\":\"2024-01-01\",\"best_response\":\"SD\","
+             "\"progression\":\"2024-03-02\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_refractory");
+  assert_non_null(strstr(info(&r, "lenalidomide_refractory")->because, "SD"));
+  assert_false_fact(&r, "lenalidomide_progressed_on");
+  assert_non_null(strstr(info(&r, "lenalidomide_progressed_on")->because, "no progression"));
+  assert_non_null(strstr(info(&r, "lenalidomide_progressed_on")->because_it, "nessuna progressione"));
+  assert_true_fact(&r, "imid_refractory");
+  assert_false_fact(&r, "imid_progressed_on");
+  done(&r);
+  len_line(&r, "2024-01-01", "2024-03-02"); /* PR: neither */
+  assert_false_fact(&r, "lenalidomide_progressed_on");
+  assert_false_fact(&r, "lenalidomide_refractory");
+  done(&r);
+}
+
+/* VTd induction, ASCT, lenalidomide maintenance with no end recorded and a
+ * progression: progressed on lenalidomide (still being given), not on
+ * bortezomib or thalidomide (last dose at the end of induction, years
+ * before). */
+static void test_facts__progressed_on_maintenance_without_end(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"VTd\","
+             "\"start\":\"2019-07-01\",\"end\":\"2019-11-15\",\"asct\":\"2019-12-10\","
+             "\"maintenance\":{\"drugs\":[\"lenalidomide\"],\"start\":\"2020-02-01\"},"
+             "\"best_response\":\"VGPR\",\"progression\":\"2023-05-02\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_progressed_on");
+  assert_non_null(strstr(info(&r, "lenalidomide_progressed_on")->because, "while on lenalidomide"));
+  assert_false_fact(&r, "bortezomib_progressed_on");
+  assert_false_fact(&r, "thalidomide_progressed_on");
+  assert_false_fact(&r, "pi_progressed_on");
+  assert_true_fact(&r, "imid_progressed_on");
+  assert_true_fact(&r, "lenalidomide_refractory");
+  done(&r);
+}
+
+/* A line that ended with neither a progression nor a stop reason: whether
+ * it ended in progression is unknown, named as lines[0].progression. With SD
+ * as best response it is refractory all the same; progressed_on stays
+ * unknown. */
+static void test_facts__progressed_on_unknown_when_line_outcome_missing(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"VRd\","
+             "\"start\":\"2021-01-01\",\"end\":\"2021-06-01\",\"best_response\":\"VGPR\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_unknown_fact(&r, "lenalidomide_progressed_on");
+  assert_true(has_missing(&r, "lenalidomide_progressed_on", "lines[0].progression"));
+  assert_unknown_fact(&r, "imid_progressed_on");
+  assert_true(has_missing(&r, "imid_progressed_on", "lines[0].progression"));
+  assert_false_fact(&r, "daratumumab_progressed_on");
+  done(&r);
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"VRd\","
+             "\"start\":\"2021-01-01\",\"end\":\"2021-06-01\",\"best_response\":\"SD\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_refractory");
+  assert_unknown_fact(&r, "lenalidomide_progressed_on");
+  assert_true(has_missing(&r, "lenalidomide_progressed_on", "lines[0].progression"));
+  done(&r);
+  /* Stopped for progression, date not recorded: progressed on what was
+   * given to the end. */
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"VRd\","
+             "\"start\":\"2021-01-01\",\"end\":\"2021-06-01\",\"best_response\":\"PR\","
+             "\"stop_reason\":\"progression\"}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_progressed_on");
+  assert_string_equal(info(&r, "lenalidomide_progressed_on")->from[0], "lines[0].stop_reason");
+  done(&r);
+}
+
+/* refractory_to is the clinician's word for refractoriness, not for how it
+ * arose: a drug declared but given in no recorded line is refractory, and
+ * whether it progressed on it is unknown (its doses are not in the record);
+ * a drug declared and given without a progression in the window is
+ * refractory and not progressed on. */
+static void test_facts__progressed_on_and_declared_refractoriness(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"Rd\","
+             "\"start\":\"2021-01-01\",\"end\":\"2021-06-01\",\"best_response\":\"PR\","
+             "\"stop_reason\":\"toxicity\",\"refractory_to\":[\"lenalidomide\",\"bortezomib\"]}]}");
+  assert_int_equal(r.rc, 0);
+  assert_true_fact(&r, "lenalidomide_refractory");
+  assert_false_fact(&r, "lenalidomide_progressed_on");
+  assert_true_fact(&r, "bortezomib_refractory");
+  assert_unknown_fact(&r, "bortezomib_progressed_on");
+  assert_true(has_missing(&r, "bortezomib_progressed_on", "lines[0].drugs"));
+  assert_unknown_fact(&r, "pi_progressed_on");
+  done(&r);
+}
+
+/* The rule language reads the fact as progressed_on(x), names resolved as
+ * for refractory(x): brand names, any case, classes. */
+static void test_facts__progressed_on_in_the_rule_language(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":[{\"regimen\":\"Rd\","
+             "\"start\":\"2023-01-10\",\"end\":\"2024-01-01\",\"best_response\":\"SD\","
+             "\"progression\":\"2024-03-02\"}]}");
+  assert_int_equal(r.rc, 0);
+  mm_rule_names names;
+  mm_kb_rule_names(kb, &names);
+  static const struct {
+    const char *src;
+    mm_tv want;
+  } cases[] = {
+      {"progressed_on(Revlimid)", MM_FALSE},
+      {"refractory(Revlimid) and not progressed_on('LENALIDOMIDE')", MM_TRUE},
+      {"progressed_on(IMiD) or progressed_on(anti-CD38)", MM_FALSE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    mm_rule *rule = NULL;
+    assert_int_equal(mm_rule_compile(&rule, &r.arena, cases[i].src, &names, NULL, &r.diags), 0);
+    if (mm_rule_eval(rule, r.f->values, NULL) != cases[i].want) fail_msg("%s", cases[i].src);
+  }
+  mm_rule *rule = NULL;
+  assert_int_equal(mm_rule_compile(&rule, &r.arena, "progressed_on(Revlimid)", &names, NULL,
+                                   &r.diags), 0);
+  const int *slots;
+  assert_int_equal((int)mm_rule_slots(rule, &slots), 1);
+  assert_int_equal(slots[0], mm_kb_fact_slot(kb, "lenalidomide_progressed_on"));
+  /* Not a count, and not a comorbidity. */
+  assert_int_not_equal(mm_rule_compile(&rule, &r.arena, "count_progressed_on(IMiD) > 0", &names,
+                                       NULL, &r.diags), 0);
+  assert_int_not_equal(mm_rule_compile(&rule, &r.arena, "progressed_on(heart_failure)", &names,
+                                       NULL, &r.diags), 0);
+  done(&r);
+  len_line(&r, "2024-01-01", "2024-03-01"); /* 60 days, best response PR */
+  assert_int_equal(mm_rule_compile(&rule, &r.arena, "progressed_on(revlimid)", &names, NULL,
+                                   &r.diags), 0);
+  assert_int_equal(mm_rule_eval(rule, r.f->values, NULL), MM_TRUE);
   done(&r);
 }
 
@@ -461,6 +627,12 @@ int main(void) {
       cmocka_unit_test(test_facts__rechallenge_after_refractory_is_current),
       cmocka_unit_test(test_facts__stable_disease_is_non_response),
       cmocka_unit_test(test_facts__ended_line_without_outcome_is_unknown),
+      cmocka_unit_test(test_facts__progressed_on_60_days_after_last_dose),
+      cmocka_unit_test(test_facts__progressed_on_61_days_with_stable_disease),
+      cmocka_unit_test(test_facts__progressed_on_maintenance_without_end),
+      cmocka_unit_test(test_facts__progressed_on_unknown_when_line_outcome_missing),
+      cmocka_unit_test(test_facts__progressed_on_and_declared_refractoriness),
+      cmocka_unit_test(test_facts__progressed_on_in_the_rule_language),
       cmocka_unit_test(test_facts__regimen_variants_and_brand_names),
       cmocka_unit_test(test_facts__ambiguous_regimen_lists_candidates),
       cmocka_unit_test(test_facts__errors_name_the_field),
