@@ -2,11 +2,11 @@
  * the examples of docs/rule-language.md) compile against. It stands in for
  * the knowledge base's resolver: a handful of bare facts (booleans, numbers,
  * strings with and without allowed values) and the calls exposed(x),
- * refractory(x), current(x), count_exposed(x), count_refractory(x) and
- * comorbidity(x), whose arguments are matched like drug names (letter case,
- * '-', '_' and spaces ignored; synonyms such as Revlimid). Everything here
- * is read-only data; a fact vector is the caller's array of trn_nslots()
- * values. */
+ * refractory(x), current(x), count_exposed(x), count_refractory(x),
+ * comorbidity(x) and progressed_on(x), whose arguments are matched like drug
+ * names (letter case, '-', '_' and spaces ignored; synonyms such as
+ * Revlimid). Everything here is read-only data; a fact vector is the
+ * caller's array of trn_nslots() values. */
 #ifndef TEST_RULE_NAMES_H
 #define TEST_RULE_NAMES_H
 #include <stdio.h>
@@ -59,6 +59,7 @@ static const struct {
     {"exposed", MM_TYPE_BOOL, 0, 0},         {"refractory", MM_TYPE_BOOL, 0, 0},
     {"current", MM_TYPE_BOOL, 0, 0},         {"count_exposed", MM_TYPE_NUMBER, 1, 0},
     {"count_refractory", MM_TYPE_NUMBER, 1, 0}, {"comorbidity", MM_TYPE_BOOL, 0, 1},
+    {"progressed_on", MM_TYPE_BOOL, 0, 0},
 };
 #define TRN_NFNS (sizeof trn_fns / sizeof trn_fns[0])
 
