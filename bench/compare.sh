@@ -9,10 +9,11 @@
 #
 # One change is made to the copy, and printed: run.sh stops at the first
 # peer whose answers differ from the Python peer's, and mmpath's differ on
-# purpose where TASK.md simplifies the clinical definitions (docs/screen.md,
-# "The reference task"). So for mmpath only, a difference is printed instead
-# of stopping the run, and bench/agreement.py then accounts for every
-# differing record (exit 1 if any is unexplained). The timing table's `same`
+# purpose where TASK.md simplifies the patient-record spec (drug names,
+# validation; docs/screen.md, "The reference task"). So for mmpath only, a
+# difference is printed instead of stopping the run, and bench/agreement.py
+# then accounts for every differing record (exit 1 if any is
+# unexplained). The timing table's `same`
 # column still says NO for mmpath: that is the truth of the byte comparison.
 set -euo pipefail
 [ $# -gt 0 ] || set -- 200000 1000000
