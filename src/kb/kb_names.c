@@ -24,10 +24,17 @@ void mm_name_normalize(const char *name, char *out, size_t cap) {
   out[n] = '\0';
 }
 
+/* FNV-1a of the normalized name, then the kind mixed in. */
+static uint64_t hash_kind(uint64_t h, mm_name_kind kind) {
+  h ^= (uint64_t)kind + 0x9e3779b97f4a7c15ull;
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 32);
+}
+
 static uint64_t hash(const char *s, mm_name_kind kind) {
-  uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+  uint64_t h = 1469598103934665603ull;
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
+  return hash_kind(h, kind);
 }
 
 int mm_kb_names_init(mm_kb *kb, size_t expected) {
@@ -38,31 +45,48 @@ int mm_kb_names_init(mm_kb *kb, size_t expected) {
   return kb->names ? 0 : -1;
 }
 
-const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind, const char *name,
-                                     int *index) {
-  /* Normalizes and hashes in one pass: screening looks up every drug of
-   * every line of millions of records. Same result as mm_name_normalize. */
-  char key[256];
+/* A name normalized (as mm_name_normalize) and hashed in one pass: screening
+ * looks up every drug and regimen of every line of millions of records. */
+typedef struct name_key {
+  char text[256];
+  size_t len;
+  uint64_t hash; /* of the text, before the kind is mixed in */
+} name_key;
+
+static void name_key_make(name_key *k, const char *name) {
   size_t n = 0;
-  uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-  for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < sizeof key; p++) {
+  uint64_t h = 1469598103934665603ull;
+  for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < sizeof k->text; p++) {
     unsigned c = *p;
     if (c == ' ' || c == '-' || c == '_' || c == '+' || c == '\t') continue;
     if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    key[n++] = (char)c;
+    k->text[n++] = (char)c;
     h = (h ^ c) * 1099511628211ull;
   }
-  key[n] = '\0';
-  if (!kb->names_cap || !n) return NULL;
+  k->text[n] = '\0';
+  k->len = n;
+  k->hash = h;
+}
+
+static const mm_name_entry *probe(const mm_kb *kb, mm_name_kind kind, const name_key *k,
+                                  int *index) {
+  if (!kb->names_cap || !k->len) return NULL;
   size_t mask = kb->names_cap - 1;
-  for (size_t i = h & mask;; i = (i + 1) & mask) {
+  for (size_t i = hash_kind(k->hash, kind) & mask;; i = (i + 1) & mask) {
     const mm_name_entry *e = kb->names[i];
     if (!e) return NULL;
-    if (e->kind == kind && e->key[0] == key[0] && strcmp(e->key, key) == 0) {
+    if (e->kind == kind && e->key[0] == k->text[0] && strcmp(e->key, k->text) == 0) {
       if (index) *index = e->index;
       return e;
     }
   }
+}
+
+const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind, const char *name,
+                                     int *index) {
+  name_key k;
+  name_key_make(&k, name);
+  return probe(kb, kind, &k, index);
 }
 
 int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
@@ -134,11 +158,13 @@ const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb) {
   int i;
   if (amb) *amb = NULL;
-  if (mm_kb_names_get(kb, MM_NAME_AMBIGUOUS, name, &i)) {
+  name_key k;
+  name_key_make(&k, name);
+  if (probe(kb, MM_NAME_AMBIGUOUS, &k, &i)) {
     if (amb) *amb = &kb->ambiguities[i];
     return NULL;
   }
-  return mm_kb_names_get(kb, MM_NAME_REGIMEN, name, &i) ? &kb->regimens[i] : NULL;
+  return probe(kb, MM_NAME_REGIMEN, &k, &i) ? &kb->regimens[i] : NULL;
 }
 
 const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id) {

@@ -172,8 +172,11 @@ static int read_enum(reader *rd, const mm_json *v, const char *path, const char 
                      const char *const *names) {
   if (!v) return -1;
   if (!want(rd, v, MM_JSON_STRING, child(rd, path, key), "a string")) return -1;
-  for (int i = 0; names[i]; i++)
-    if (strcmp(names[i], v->str) == 0) return i;
+  for (int i = 0; names[i]; i++) {
+    const char *a = names[i], *b = v->str; /* a few short names: inline */
+    while (*a && *a == *b) a++, b++;
+    if (*a == *b) return i;
+  }
   char list[200] = "";
   size_t used = 0;
   for (int i = 0; names[i]; i++) {
