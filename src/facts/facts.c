@@ -103,7 +103,11 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   f->values = mm_arena_alloc_raw(arena, (kb->n_facts + spare) * sizeof *f->values);
   if (explain) f->info = mm_arena_alloc(arena, kb->n_facts * sizeof *f->info);
   if (!f->values || (explain && !f->info)) return -1;
-  memcpy(f->values, kb->facts_unknown, kb->n_facts * sizeof *f->values);
+  /* Every fact starts unknown, except the drug and class facts, which
+   * mm_derive_exposure writes whole (they are most of the slots). */
+  size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;
+  memcpy(f->values, kb->facts_unknown, e0 * sizeof *f->values);
+  memcpy(f->values + e1, kb->facts_unknown + e1, (kb->n_facts - e1) * sizeof *f->values);
   mm_deriving d = {f, arena, kb, p, explain};
   mm_derive_patient(&d);
   mm_derive_lines(&d);

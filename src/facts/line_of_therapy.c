@@ -91,16 +91,16 @@ void mm_derive_lines(mm_deriving *d) {
     mm_fact_set(d, poa, mm_value_bool(true));
     mm_fact_from(d, poa, prog_path);
     mm_last_dose ld = mm_line_last_dose(last);
-    char pd[11], dd[11];
-    mm_date_format(last->progression, pd);
+    char pd[11] = "", dd[11] = "";
+    if (d->explain) mm_date_format(last->progression, pd); /* for the reasons only */
     if (ld.ongoing) {
       mm_fact_set(d, pol, mm_value_bool(true));
       mm_fact_because(d, pol, "%s: progression %s while still on therapy",
                       "%s: progressione il %s durante la terapia", last->path, pd);
     } else if (ld.date == MM_DATE_NONE) {
-      mm_fact_missing(d, pol, mm_arena_printf(d->arena, "%s.end", last->path));
+      if (d->explain) mm_fact_missing(d, pol, mm_arena_printf(d->arena, "%s.end", last->path));
     } else {
-      mm_date_format(ld.date, dd);
+      if (d->explain) mm_date_format(ld.date, dd);
       bool within = last->progression <= ld.date + window;
       mm_fact_set(d, pol, mm_value_bool(within));
       if (within)

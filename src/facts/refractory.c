@@ -109,9 +109,9 @@ static mm_tv progressed_in_line(mm_deriving *d, const mm_line *l, int drug, use 
   const char *name = kb->drugs[drug].id;
   int window = kb->refractory_window_days;
   mm_tv by_progression;
-  char pd[11], dd[11];
+  char pd[11] = "", dd[11];
   if (l->has_progression) {
-    mm_date_format(l->progression, pd);
+    if (d->explain) mm_date_format(l->progression, pd); /* for the reasons only */
     if (u.first != MM_DATE_NONE && l->progression < u.first) {
       by_progression = MM_FALSE;
     } else if (u.ongoing) {
@@ -287,6 +287,9 @@ void mm_derive_exposure(mm_deriving *d) {
     memcpy(d->f->values + kb->exposure_first, kb->exposure_none,
            kb->exposure_count * sizeof *kb->exposure_none);
   } else {
+    /* mm_facts_derive_ex leaves this range to us: start it all unknown. */
+    memcpy(d->f->values + kb->exposure_first, kb->facts_unknown + kb->exposure_first,
+           kb->exposure_count * sizeof *kb->facts_unknown);
     for (size_t i = 0; i < kb->n_drugs; i++) {
       const mm_drug *drug = &kb->drugs[i];
       mm_fact_set(d, drug->slot_exposed, mm_value_tv(dflt));

@@ -319,17 +319,19 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const mm_json *i
     if (!s->crit_reported[i]) continue;
     mm_tv t = res[i];
     k->counters[s->k_items + 3 * item + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
-    item++;
-    const char *val = t == MM_TRUE ? "true" : t == MM_FALSE ? "false" : csv ? "unknown" : "null";
     if (csv) {
       mm_strbuf_putc(b, ',');
     } else {
       if (!first) mm_strbuf_putc(b, ',');
-      mm_strbuf_json_string(b, c->items[i].id);
+      mm_strbuf_add(b, s->item_json[item].data, s->item_json[item].len);
       mm_strbuf_putc(b, ':');
     }
+    item++;
     first = false;
-    mm_strbuf_puts(b, val);
+    if (t == MM_TRUE) mm_strbuf_add(b, "true", 4);
+    else if (t == MM_FALSE) mm_strbuf_add(b, "false", 5);
+    else if (csv) mm_strbuf_add(b, "unknown", 7);
+    else mm_strbuf_add(b, "null", 4);
   }
   mm_strbuf_puts(b, csv ? ",\n" : "}}\n");
 }
