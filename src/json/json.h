@@ -63,6 +63,13 @@ mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_
 /* Borrowed lookups; NULL when absent. A member whose value is null is
  * returned as is: callers treat JSON null as absent via mm_json_present. */
 mm_json *mm_json_get(const mm_json *obj, const char *key);
+
+/* For readers that scan JSON text themselves (src/patient/patient_scan.c):
+ * the length of the valid UTF-8 sequence at s, or 0 (RFC 3629); and the
+ * powers of ten 10^0..10^22, exact as doubles, with which a number of at
+ * most 15 significant digits divided by one is read exactly (Clinger). */
+size_t mm_json_utf8_len(const unsigned char *s, const unsigned char *end);
+extern const double mm_json_pow10[23];
 bool mm_json_present(const mm_json *v);
 const char *mm_json_type_name(mm_json_type t);
 

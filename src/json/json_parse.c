@@ -107,7 +107,7 @@ static size_t put_utf8(char *out, unsigned cp) {
 }
 
 /* Length of a valid UTF-8 sequence starting at s, or 0 (RFC 3629). */
-static size_t utf8_len(const unsigned char *s, const unsigned char *end) {
+size_t mm_json_utf8_len(const unsigned char *s, const unsigned char *end) {
   unsigned c = s[0];
   size_t n;
   unsigned min;
@@ -148,7 +148,7 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
       continue;
     }
     if (c >= 0x80) {
-      size_t n = utf8_len((const unsigned char *)q, (const unsigned char *)ps->end);
+      size_t n = mm_json_utf8_len((const unsigned char *)q, (const unsigned char *)ps->end);
       if (!n) {
         fail_at(ps, q, "invalid UTF-8 in string");
         return NULL;
@@ -228,8 +228,7 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
   return out;
 }
 
-/* Exact powers of ten as doubles (10^22 is the largest exactly representable). */
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+const double mm_json_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -282,7 +281,7 @@ static mm_json *parse_number(parser *ps) {
   if (!v) return NULL;
   if (!exponent && digits <= 15 && -scale <= 22) {
     double x = (double)mant; /* exact: below 2^53 */
-    x = scale ? x / pow10_exact[-scale] : x;
+    x = scale ? x / mm_json_pow10[-scale] : x;
     v->number = negative ? -x : x;
   } else {
     char buf[64];

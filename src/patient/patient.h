@@ -109,6 +109,13 @@ int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
                             const mm_json *root, const char *source, mm_diags *diags,
                             unsigned flags);
 
+/* Registry screening's fast way: reads a record in the usual form straight
+ * from its text (NUL-terminated strings are written into it, as with
+ * mm_json_parse_in_situ), as mm_patient_from_json_ex(MM_READ_NO_PATHS) would.
+ * Returns 1 when read; 0 when the record is unusual or has an error: text is
+ * then as it was, for the full reader to read and explain; -1 out of memory. */
+int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len);
+
 const char *mm_response_name(mm_response r);
 
 #endif

@@ -8,16 +8,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "patient/patient.h"
+#include "patient/patient_internal.h"
 #include "util/suggest.h"
 
-static const char *const response_names[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};
-static const char *const stop_names[] = {"progression", "toxicity", "completed",
+const char *const mm_response_names[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};
+const char *const mm_stop_names[] = {"progression", "toxicity", "completed",
                                          "patient_choice", "other", NULL};
-static const char *const sex_names[] = {"male", "female", "other", NULL};
+const char *const mm_sex_names[] = {"male", "female", "other", NULL};
 
 const char *mm_response_name(mm_response r) {
-  return r >= MM_RESP_SCR && r <= MM_RESP_PD ? response_names[r] : NULL;
+  return r >= MM_RESP_SCR && r <= MM_RESP_PD ? mm_response_names[r] : NULL;
 }
 
 typedef struct reader {
@@ -300,9 +300,20 @@ static void read_regimen(reader *rd, const mm_json *v, const char *path, mm_line
   else err(rd, v, p, "unknown regimen '%s': list its drugs in \"drugs\"", v->str);
 }
 
+bool mm_regimen_matches(const mm_regimen *r, const mm_drug_use *list, size_t n) {
+  if (n != r->n_drugs) return false;
+  for (size_t k = 0; k < n; k++) {
+    bool found = false;
+    for (size_t i = 0; i < r->n_drugs; i++) found |= list[k].drug == r->drugs[i];
+    if (!found) return false;
+  }
+  return true;
+}
+
 /* Both regimen and drugs given: they must name the same drugs. */
 static void check_regimen_drugs(reader *rd, const mm_json *drugs, const char *p, const mm_line *l,
                                 const mm_drug_use *list, size_t n) {
+  if (mm_regimen_matches(l->regimen, list, n)) return;
   for (size_t i = 0; i < l->regimen->n_drugs; i++) {
     bool found = false;
     for (size_t k = 0; k < n; k++) found |= list[k].drug == l->regimen->drugs[i];
@@ -319,29 +330,26 @@ static void check_regimen_drugs(reader *rd, const mm_json *drugs, const char *p,
   }
 }
 
-enum { M_DRUGS, M_START, M_END, M_N };
-static const char *const maintenance_keys[M_N] = {"drugs", "start", "end"};
+const char *const mm_maintenance_keys[MM_MAINT_N] = {"drugs", "start", "end"};
 
 static void read_maintenance(reader *rd, const mm_json *m, const char *path, mm_line *l) {
   const char *mp = child(rd, path, "maintenance");
   if (!want(rd, m, MM_JSON_OBJECT, mp, "an object {drugs, start, end}")) return;
-  const mm_json *f[M_N];
-  bind(rd, m, mp, maintenance_keys, M_N, f);
+  const mm_json *f[MM_MAINT_N];
+  bind(rd, m, mp, mm_maintenance_keys, MM_MAINT_N, f);
   l->has_maintenance = true;
-  if (f[M_DRUGS]) l->maint = read_drug_list(rd, f[M_DRUGS], child(rd, mp, "drugs"), false, &l->n_maint);
+  if (f[MM_MAINT_DRUGS]) l->maint = read_drug_list(rd, f[MM_MAINT_DRUGS], child(rd, mp, "drugs"), false, &l->n_maint);
   else err(rd, m, child(rd, mp, "drugs"), "missing: the maintenance drugs");
-  l->maint_start = read_date(rd, f[M_START], mp, "start");
-  l->maint_end = read_date(rd, f[M_END], mp, "end");
+  l->maint_start = read_date(rd, f[MM_MAINT_START], mp, "start");
+  l->maint_end = read_date(rd, f[MM_MAINT_END], mp, "end");
   if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE &&
       l->maint_end < l->maint_start)
-    err(rd, f[M_END], child(rd, mp, "end"), "before start");
+    err(rd, f[MM_MAINT_END], child(rd, mp, "end"), "before start");
   if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
-    err(rd, f[M_START], child(rd, mp, "start"), "before the line's start");
+    err(rd, f[MM_MAINT_START], child(rd, mp, "start"), "before the line's start");
 }
 
-enum { L_REGIMEN, L_DRUGS, L_START, L_END, L_ASCT, L_MAINTENANCE, L_BEST_RESPONSE,
-       L_PROGRESSION, L_STOP_REASON, L_REFRACTORY_TO, L_N };
-static const char *const line_keys[L_N] = {"regimen", "drugs", "start", "end", "asct",
+const char *const mm_line_keys[MM_LINE_N] = {"regimen", "drugs", "start", "end", "asct",
                                            "maintenance", "best_response", "progression",
                                            "stop_reason", "refractory_to"};
 
@@ -353,16 +361,16 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
   l->best_response = MM_RESP_NONE;
   l->stop_reason = MM_STOP_NONE;
   if (!want(rd, v, MM_JSON_OBJECT, path, "an object")) {
-    memset(f, 0, L_N * sizeof *f);
+    memset(f, 0, MM_LINE_N * sizeof *f);
     return;
   }
-  bind(rd, v, path, line_keys, L_N, f);
-  read_regimen(rd, f[L_REGIMEN], path, l);
-  if (f[L_DRUGS]) {
+  bind(rd, v, path, mm_line_keys, MM_LINE_N, f);
+  read_regimen(rd, f[MM_LINE_REGIMEN], path, l);
+  if (f[MM_LINE_DRUGS]) {
     size_t n;
     const char *p = child(rd, path, "drugs");
-    mm_drug_use *list = read_drug_list(rd, f[L_DRUGS], p, true, &n);
-    if (list && l->regimen) check_regimen_drugs(rd, f[L_DRUGS], p, l, list, n);
+    mm_drug_use *list = read_drug_list(rd, f[MM_LINE_DRUGS], p, true, &n);
+    if (list && l->regimen) check_regimen_drugs(rd, f[MM_LINE_DRUGS], p, l, list, n);
     if (list) {
       l->drugs = list;
       l->n_drugs = n;
@@ -376,11 +384,11 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
       l->drugs[i] = (mm_drug_use){l->regimen->drugs[i], MM_DATE_NONE, MM_DATE_NONE, false, p};
     l->drugs_known = l->drugs != NULL;
   }
-  l->start = read_date(rd, f[L_START], path, "start");
-  l->end = read_date(rd, f[L_END], path, "end");
+  l->start = read_date(rd, f[MM_LINE_START], path, "start");
+  l->end = read_date(rd, f[MM_LINE_END], path, "end");
   if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start)
-    err(rd, f[L_END], child(rd, path, "end"), "before start");
-  const mm_json *asct = f[L_ASCT];
+    err(rd, f[MM_LINE_END], child(rd, path, "end"), "before start");
+  const mm_json *asct = f[MM_LINE_ASCT];
   if (asct) {
     if (asct->type == MM_JSON_TRUE) {
       l->has_asct = true;
@@ -393,18 +401,18 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
         err(rd, asct, child(rd, path, "asct"), "before the line's start");
     }
   }
-  if (f[L_MAINTENANCE]) read_maintenance(rd, f[L_MAINTENANCE], path, l);
-  l->best_response = (mm_response)read_enum(rd, f[L_BEST_RESPONSE], path, "best_response",
-                                            response_names);
-  l->progression = read_date(rd, f[L_PROGRESSION], path, "progression");
+  if (f[MM_LINE_MAINTENANCE]) read_maintenance(rd, f[MM_LINE_MAINTENANCE], path, l);
+  l->best_response = (mm_response)read_enum(rd, f[MM_LINE_BEST_RESPONSE], path, "best_response",
+                                            mm_response_names);
+  l->progression = read_date(rd, f[MM_LINE_PROGRESSION], path, "progression");
   l->has_progression = l->progression != MM_DATE_NONE;
   if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start)
-    err(rd, f[L_PROGRESSION], child(rd, path, "progression"), "before the line's start");
-  l->stop_reason = (mm_stop_reason)read_enum(rd, f[L_STOP_REASON], path, "stop_reason", stop_names);
-  if (f[L_REFRACTORY_TO]) {
+    err(rd, f[MM_LINE_PROGRESSION], child(rd, path, "progression"), "before the line's start");
+  l->stop_reason = (mm_stop_reason)read_enum(rd, f[MM_LINE_STOP_REASON], path, "stop_reason", mm_stop_names);
+  if (f[MM_LINE_REFRACTORY_TO]) {
     size_t n;
     mm_drug_use *list =
-        read_drug_list(rd, f[L_REFRACTORY_TO], child(rd, path, "refractory_to"), false, &n);
+        read_drug_list(rd, f[MM_LINE_REFRACTORY_TO], child(rd, path, "refractory_to"), false, &n);
     if (list) {
       l->refractory_to = mm_arena_alloc(rd->arena, (n + 1) * sizeof *l->refractory_to);
       for (size_t i = 0; l->refractory_to && i < n; i++) l->refractory_to[i] = list[i].drug;
@@ -413,8 +421,7 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
   }
 }
 
-enum { O_DATE, O_TEST, O_VALUE, O_UNIT, O_N };
-static const char *const lab_keys[O_N] = {"date", "test", "value", "unit"};
+const char *const mm_lab_keys[MM_LAB_N] = {"date", "test", "value", "unit"};
 
 static const mm_lab *resolve_lab(reader *rd, const mm_json *test, const char *path) {
   const mm_lab *lab = mm_kb_find_lab(rd->kb, test->str);
@@ -431,10 +438,16 @@ static const mm_lab *resolve_lab(reader *rd, const mm_json *test, const char *pa
   return NULL;
 }
 
+const mm_lab_unit *mm_lab_unit_find(const mm_lab *lab, const char *unit) {
+  for (size_t i = 0; i < lab->n_units; i++)
+    if (strcasecmp(lab->units[i].unit, unit) == 0) return &lab->units[i];
+  return NULL;
+}
+
 static const mm_lab_unit *resolve_unit(reader *rd, const mm_lab *lab, const mm_json *unit,
                                        const char *up) {
-  for (size_t i = 0; i < lab->n_units; i++)
-    if (strcasecmp(lab->units[i].unit, unit->str) == 0) return &lab->units[i];
+  const mm_lab_unit *u = mm_lab_unit_find(lab, unit->str);
+  if (u) return u;
   char list[200] = "";
   size_t used = 0;
   for (size_t i = 0; i < lab->n_units; i++) {
@@ -448,12 +461,12 @@ static const mm_lab_unit *resolve_unit(reader *rd, const mm_lab *lab, const mm_j
 static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observation *o, bool *ok) {
   *ok = false;
   if (!want(rd, v, MM_JSON_OBJECT, path, "an object {date, test, value, unit}")) return;
-  const mm_json *f[O_N];
-  bind(rd, v, path, lab_keys, O_N, f);
+  const mm_json *f[MM_LAB_N];
+  bind(rd, v, path, mm_lab_keys, MM_LAB_N, f);
   o->path = path;
-  o->date = read_date(rd, f[O_DATE], path, "date");
-  if (!f[O_DATE]) err(rd, v, child(rd, path, "date"), "missing: the date of the observation");
-  const mm_json *test = f[O_TEST], *value = f[O_VALUE], *unit = f[O_UNIT];
+  o->date = read_date(rd, f[MM_LAB_DATE], path, "date");
+  if (!f[MM_LAB_DATE]) err(rd, v, child(rd, path, "date"), "missing: the date of the observation");
+  const mm_json *test = f[MM_LAB_TEST], *value = f[MM_LAB_VALUE], *unit = f[MM_LAB_UNIT];
   if (!test) {
     err(rd, v, child(rd, path, "test"), "missing: the lab test");
     return;
@@ -497,40 +510,38 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   *ok = o->date != MM_DATE_NONE;
 }
 
-enum { G_DATE, G_ISS, G_BETA2M, G_ALBUMIN, G_LDH, G_FISH, G_N };
-static const char *const diagnosis_keys[G_N] = {"date", "iss", "beta2m_mg_l", "albumin_g_dl",
+const char *const mm_diagnosis_keys[MM_DIAG_N] = {"date", "iss", "beta2m_mg_l", "albumin_g_dl",
                                                 "ldh_above_uln", "fish"};
-enum { C_DEL17P, C_T4_14, C_T14_16, C_GAIN1Q, C_AMP1Q, C_N };
-static const char *const fish_keys[C_N] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q"};
+const char *const mm_fish_keys[MM_FISH_N] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q"};
 
 /* Returns the diagnosis date's JSON value, for the check against birth_date. */
 static const mm_json *read_diagnosis(reader *rd, const mm_json *d, mm_patient *p) {
   if (!want(rd, d, MM_JSON_OBJECT, "diagnosis", "an object")) return NULL;
-  const mm_json *f[G_N];
-  bind(rd, d, "diagnosis", diagnosis_keys, G_N, f);
-  p->diagnosis_date = read_date(rd, f[G_DATE], "diagnosis", "date");
-  p->iss = read_number(rd, f[G_ISS], "diagnosis", "iss", 1, 3, true);
+  const mm_json *f[MM_DIAG_N];
+  bind(rd, d, "diagnosis", mm_diagnosis_keys, MM_DIAG_N, f);
+  p->diagnosis_date = read_date(rd, f[MM_DIAG_DATE], "diagnosis", "date");
+  p->iss = read_number(rd, f[MM_DIAG_ISS], "diagnosis", "iss", 1, 3, true);
   /* Plausible values are those of the lab vocabulary (kb/vocabulary/labs.yaml),
    * whose canonical units these fields use. */
   const mm_lab *b2m = rd->kb->lab_beta2m, *alb = rd->kb->lab_albumin;
-  p->beta2m_mg_l = read_number(rd, f[G_BETA2M], "diagnosis", "beta2m_mg_l",
+  p->beta2m_mg_l = read_number(rd, f[MM_DIAG_BETA2M], "diagnosis", "beta2m_mg_l",
                                b2m && b2m->has_range ? b2m->min : 0,
                                b2m && b2m->has_range ? b2m->max : 1e9, false);
-  p->albumin_g_dl = read_number(rd, f[G_ALBUMIN], "diagnosis", "albumin_g_dl",
+  p->albumin_g_dl = read_number(rd, f[MM_DIAG_ALBUMIN], "diagnosis", "albumin_g_dl",
                                 alb && alb->has_range ? alb->min : 0,
                                 alb && alb->has_range ? alb->max : 1e9, false);
-  p->ldh_above_uln = read_bool(rd, f[G_LDH], "diagnosis", "ldh_above_uln");
-  const mm_json *fish = f[G_FISH];
+  p->ldh_above_uln = read_bool(rd, f[MM_DIAG_LDH], "diagnosis", "ldh_above_uln");
+  const mm_json *fish = f[MM_DIAG_FISH];
   if (fish && want(rd, fish, MM_JSON_OBJECT, "diagnosis.fish", "an object")) {
-    const mm_json *c[C_N];
-    bind(rd, fish, "diagnosis.fish", fish_keys, C_N, c);
-    p->del17p = read_bool(rd, c[C_DEL17P], "diagnosis.fish", "del17p");
-    p->t4_14 = read_bool(rd, c[C_T4_14], "diagnosis.fish", "t4_14");
-    p->t14_16 = read_bool(rd, c[C_T14_16], "diagnosis.fish", "t14_16");
-    p->gain1q = read_bool(rd, c[C_GAIN1Q], "diagnosis.fish", "gain1q");
-    p->amp1q = read_bool(rd, c[C_AMP1Q], "diagnosis.fish", "amp1q");
+    const mm_json *c[MM_FISH_N];
+    bind(rd, fish, "diagnosis.fish", mm_fish_keys, MM_FISH_N, c);
+    p->del17p = read_bool(rd, c[MM_FISH_DEL17P], "diagnosis.fish", "del17p");
+    p->t4_14 = read_bool(rd, c[MM_FISH_T4_14], "diagnosis.fish", "t4_14");
+    p->t14_16 = read_bool(rd, c[MM_FISH_T14_16], "diagnosis.fish", "t14_16");
+    p->gain1q = read_bool(rd, c[MM_FISH_GAIN1Q], "diagnosis.fish", "gain1q");
+    p->amp1q = read_bool(rd, c[MM_FISH_AMP1Q], "diagnosis.fish", "amp1q");
   }
-  return f[G_DATE];
+  return f[MM_DIAG_DATE];
 }
 
 static void read_comorbidities(reader *rd, const mm_json *v, mm_patient *p) {
@@ -562,31 +573,26 @@ static void read_comorbidities(reader *rd, const mm_json *v, mm_patient *p) {
 static void read_lines(reader *rd, const mm_json *v, mm_patient *p) {
   p->lines_given = true;
   p->lines = mm_arena_alloc(rd->arena, (v->len + 1) * sizeof *p->lines);
-  const mm_json *f[L_N];
+  const mm_json *f[MM_LINE_N];
   for (size_t i = 0; p->lines && i < v->len; i++) {
     mm_line *l = &p->lines[p->n_lines++];
     read_line(rd, v->items[i], f, elem(rd, "lines", i), l);
     if (i > 0 && l->start != MM_DATE_NONE) {
       const mm_line *prev = &p->lines[i - 1];
       if (prev->start != MM_DATE_NONE && l->start < prev->start)
-        err(rd, f[L_START], child(rd, l->path, "start"),
+        err(rd, f[MM_LINE_START], child(rd, l->path, "start"),
             "before %s.start: lines are listed oldest first", prev->path);
     }
   }
 }
 
-enum { R_SCHEMA, R_ID, R_CENTER, R_AS_OF, R_BIRTH_DATE, R_AGE, R_SEX, R_ECOG, R_FRAILTY,
-       R_COMORBIDITIES, R_TRANSPLANT_ELIGIBLE, R_DIAGNOSIS, R_FEATURES, R_LABS, R_LINES, R_N };
-static const char *const record_keys[R_N] = {
+const char *const mm_record_keys[MM_REC_N] = {
     "schema", "id", "center", "as_of", "birth_date", "age", "sex", "ecog", "frailty",
     "comorbidities", "transplant_eligible", "diagnosis", "features", "labs", "lines"};
-enum { Y_CHARLSON, Y_ADL, Y_IADL, Y_N };
-static const char *const frailty_keys[Y_N] = {"charlson", "adl", "iadl"};
-enum { E_EXTRAMEDULLARY, E_PCL, E_CNS, E_N };
-static const char *const feature_keys[E_N] = {"extramedullary", "plasma_cell_leukemia", "cns"};
+const char *const mm_frailty_keys[MM_FRAIL_N] = {"charlson", "adl", "iadl"};
+const char *const mm_feature_keys[MM_FEAT_N] = {"extramedullary", "plasma_cell_leukemia", "cns"};
 
-static void read_record(reader *rd, const mm_json *root) {
-  mm_patient *p = rd->p;
+void mm_patient_init(mm_patient *p) {
   mm_value ub = mm_value_unknown(MM_TYPE_BOOL), un = mm_value_unknown(MM_TYPE_NUMBER);
   *p = (mm_patient){0};
   p->as_of = p->birth_date = p->diagnosis_date = MM_DATE_NONE;
@@ -594,56 +600,61 @@ static void read_record(reader *rd, const mm_json *root) {
   p->beta2m_mg_l = p->albumin_g_dl = un;
   p->transplant_eligible = p->ldh_above_uln = p->del17p = p->t4_14 = p->t14_16 = ub;
   p->gain1q = p->amp1q = p->extramedullary = p->plasma_cell_leukemia = p->cns = ub;
+}
+
+static void read_record(reader *rd, const mm_json *root) {
+  mm_patient *p = rd->p;
+  mm_patient_init(p);
   if (root->type != MM_JSON_OBJECT) {
     err(rd, root, "", "a patient record must be a JSON object, got %s",
         mm_json_type_name(root->type));
     return;
   }
-  const mm_json *f[R_N], *v;
-  bind(rd, root, "", record_keys, R_N, f);
-  if ((v = f[R_SCHEMA]) && want(rd, v, MM_JSON_STRING, "schema", "a string") &&
+  const mm_json *f[MM_REC_N], *v;
+  bind(rd, root, "", mm_record_keys, MM_REC_N, f);
+  if ((v = f[MM_REC_SCHEMA]) && want(rd, v, MM_JSON_STRING, "schema", "a string") &&
       strcmp(v->str, "mmpath/patient@1") != 0)
     err(rd, v, "schema", "'%s' is not a record format this mmpath reads (mmpath/patient@1)", v->str);
-  v = f[R_ID];
+  v = f[MM_REC_ID];
   if (!v) err(rd, root, "id", "missing: the pseudonymous patient id is required");
   else if (want(rd, v, MM_JSON_STRING, "id", "a string")) {
     if (v->len == 0) err(rd, v, "id", "must not be empty");
     p->id = v->str;
   }
-  if ((v = f[R_CENTER]) && want(rd, v, MM_JSON_STRING, "center", "a string")) p->center = v->str;
+  if ((v = f[MM_REC_CENTER]) && want(rd, v, MM_JSON_STRING, "center", "a string")) p->center = v->str;
   /* as_of first: every other date is checked against it. */
-  if ((v = f[R_AS_OF])) {
+  if ((v = f[MM_REC_AS_OF])) {
     if (want(rd, v, MM_JSON_STRING, "as_of", "a date YYYY-MM-DD") &&
         !mm_date_parse(v->str, v->len, &p->as_of))
       err(rd, v, "as_of", "not a valid date YYYY-MM-DD: '%s'", v->str);
     p->as_of_given = p->as_of != MM_DATE_NONE;
   }
   if (!p->as_of_given) p->as_of = mm_date_today();
-  p->birth_date = read_date(rd, f[R_BIRTH_DATE], "", "birth_date");
-  p->age_given = read_number(rd, f[R_AGE], "", "age", 0, 130, true);
-  int sex = read_enum(rd, f[R_SEX], "", "sex", sex_names);
-  p->sex = sex >= 0 ? sex_names[sex] : NULL;
-  p->ecog = read_number(rd, f[R_ECOG], "", "ecog", 0, 4, true);
-  if ((v = f[R_FRAILTY]) && want(rd, v, MM_JSON_OBJECT, "frailty", "an object")) {
-    const mm_json *y[Y_N];
-    bind(rd, v, "frailty", frailty_keys, Y_N, y);
-    p->charlson = read_number(rd, y[Y_CHARLSON], "frailty", "charlson", 0, 37, true);
-    p->adl = read_number(rd, y[Y_ADL], "frailty", "adl", 0, 6, true);
-    p->iadl = read_number(rd, y[Y_IADL], "frailty", "iadl", 0, 8, true);
+  p->birth_date = read_date(rd, f[MM_REC_BIRTH_DATE], "", "birth_date");
+  p->age_given = read_number(rd, f[MM_REC_AGE], "", "age", 0, 130, true);
+  int sex = read_enum(rd, f[MM_REC_SEX], "", "sex", mm_sex_names);
+  p->sex = sex >= 0 ? mm_sex_names[sex] : NULL;
+  p->ecog = read_number(rd, f[MM_REC_ECOG], "", "ecog", 0, 4, true);
+  if ((v = f[MM_REC_FRAILTY]) && want(rd, v, MM_JSON_OBJECT, "frailty", "an object")) {
+    const mm_json *y[MM_FRAIL_N];
+    bind(rd, v, "frailty", mm_frailty_keys, MM_FRAIL_N, y);
+    p->charlson = read_number(rd, y[MM_FRAIL_CHARLSON], "frailty", "charlson", 0, 37, true);
+    p->adl = read_number(rd, y[MM_FRAIL_ADL], "frailty", "adl", 0, 6, true);
+    p->iadl = read_number(rd, y[MM_FRAIL_IADL], "frailty", "iadl", 0, 8, true);
   }
-  if ((v = f[R_COMORBIDITIES]) && want(rd, v, MM_JSON_ARRAY, "comorbidities", "an array of codes"))
+  if ((v = f[MM_REC_COMORBIDITIES]) && want(rd, v, MM_JSON_ARRAY, "comorbidities", "an array of codes"))
     read_comorbidities(rd, v, p);
-  p->transplant_eligible = read_bool(rd, f[R_TRANSPLANT_ELIGIBLE], "", "transplant_eligible");
+  p->transplant_eligible = read_bool(rd, f[MM_REC_TRANSPLANT_ELIGIBLE], "", "transplant_eligible");
   const mm_json *diagnosis_date = NULL;
-  if ((v = f[R_DIAGNOSIS])) diagnosis_date = read_diagnosis(rd, v, p);
-  if ((v = f[R_FEATURES]) && want(rd, v, MM_JSON_OBJECT, "features", "an object")) {
-    const mm_json *e[E_N];
-    bind(rd, v, "features", feature_keys, E_N, e);
-    p->extramedullary = read_bool(rd, e[E_EXTRAMEDULLARY], "features", "extramedullary");
-    p->plasma_cell_leukemia = read_bool(rd, e[E_PCL], "features", "plasma_cell_leukemia");
-    p->cns = read_bool(rd, e[E_CNS], "features", "cns");
+  if ((v = f[MM_REC_DIAGNOSIS])) diagnosis_date = read_diagnosis(rd, v, p);
+  if ((v = f[MM_REC_FEATURES]) && want(rd, v, MM_JSON_OBJECT, "features", "an object")) {
+    const mm_json *e[MM_FEAT_N];
+    bind(rd, v, "features", mm_feature_keys, MM_FEAT_N, e);
+    p->extramedullary = read_bool(rd, e[MM_FEAT_EXTRAMEDULLARY], "features", "extramedullary");
+    p->plasma_cell_leukemia = read_bool(rd, e[MM_FEAT_PCL], "features", "plasma_cell_leukemia");
+    p->cns = read_bool(rd, e[MM_FEAT_CNS], "features", "cns");
   }
-  if ((v = f[R_LABS]) && want(rd, v, MM_JSON_ARRAY, "labs", "an array")) {
+  if ((v = f[MM_REC_LABS]) && want(rd, v, MM_JSON_ARRAY, "labs", "an array")) {
     p->labs = mm_arena_alloc(rd->arena, (v->len + 1) * sizeof *p->labs);
     for (size_t i = 0; p->labs && i < v->len; i++) {
       bool ok;
@@ -651,7 +662,7 @@ static void read_record(reader *rd, const mm_json *root) {
       if (ok) p->n_labs++;
     }
   }
-  if ((v = f[R_LINES]) && want(rd, v, MM_JSON_ARRAY, "lines", "an array, oldest first"))
+  if ((v = f[MM_REC_LINES]) && want(rd, v, MM_JSON_ARRAY, "lines", "an array, oldest first"))
     read_lines(rd, v, p);
   if (p->birth_date != MM_DATE_NONE && p->diagnosis_date != MM_DATE_NONE &&
       p->diagnosis_date < p->birth_date)

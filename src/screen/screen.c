@@ -226,7 +226,7 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
 
 static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
 
-static void render_options(const screen *s, mm_screen_sink *k, const mm_json *idv,
+static void render_options(const screen *s, mm_screen_sink *k, const char *id,
                            const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
   mm_strbuf *b = &k->out;
   /* One result per option id: an id listed more than once (a guideline
@@ -234,7 +234,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
    * its best status, the OR of its listings. */
   const mm_option_result **by = mm_arena_alloc(a, (s->n_items ? s->n_items : 1) * sizeof *by);
   if (!by) {
-    one_error(s, k, idv->str, NULL, "out of memory");
+    one_error(s, k, id, NULL, "out of memory");
     return;
   }
   for (size_t i = 0; i < ev->n_options + ev->n_trials; i++) {
@@ -249,7 +249,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
       k->counters[s->k_items + 3 * i + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
     }
   if (s->o->format == MM_SCREEN_CSV) {
-    csv_field(b, idv->str);
+    csv_field(b, id);
     mm_strbuf_putc(b, ',');
     if (setting->known) csv_field(b, setting->str);
     for (size_t i = 0; i < s->n_items; i++) {
@@ -274,7 +274,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
     return;
   }
   mm_strbuf_puts(b, "{\"id\":");
-  mm_strbuf_json_string(b, idv->str);
+  mm_strbuf_json_string(b, id);
   mm_strbuf_puts(b, ",\"setting\":");
   mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
   static const mm_tv order[3] = {MM_TRUE, MM_UNKNOWN, MM_FALSE};
@@ -297,18 +297,18 @@ static void render_options(const screen *s, mm_screen_sink *k, const mm_json *id
   mm_strbuf_puts(b, "}\n");
 }
 
-static void render_criteria(const screen *s, mm_screen_sink *k, const mm_json *idv,
+static void render_criteria(const screen *s, mm_screen_sink *k, const char *id,
                             const mm_value *setting, const mm_tv *res) {
   mm_strbuf *b = &k->out;
   const mm_screen_criteria *c = s->crit;
   bool csv = s->o->format == MM_SCREEN_CSV;
   if (csv) {
-    csv_field(b, idv->str);
+    csv_field(b, id);
     mm_strbuf_putc(b, ',');
     if (setting->known) csv_field(b, setting->str);
   } else {
     mm_strbuf_puts(b, "{\"id\":");
-    mm_strbuf_json_string(b, idv->str);
+    mm_strbuf_json_string(b, id);
     mm_strbuf_puts(b, ",\"setting\":");
     mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
     mm_strbuf_puts(b, ",\"criteria\":{");
@@ -347,23 +347,33 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     one_error(s, k, NULL, NULL, msg);
     return;
   }
-  mm_json_error jerr;
-  mm_json *root = mm_json_parse_in_situ(a, text, len, &jerr);
-  if (!root) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
-    one_error(s, k, NULL, NULL, a->failed ? "out of memory" : msg);
+  /* The usual record is read straight from its text; any other, and any
+   * record with an error, by the full reader, which explains. */
+  mm_patient *pat = NULL;
+  int scanned = mm_patient_scan(&pat, a, s->kb, text, len);
+  if (scanned < 0) {
+    one_error(s, k, NULL, NULL, "out of memory");
     return;
   }
-  const mm_json *idv = root->type == MM_JSON_OBJECT ? mm_json_get(root, "id") : NULL;
-  const char *id = idv && idv->type == MM_JSON_STRING ? idv->str : NULL;
-  mm_diags diags;
-  mm_diags_init(&diags, a);
-  mm_patient *pat = NULL;
-  if (mm_patient_from_json_ex(&pat, a, s->kb, root, NULL, &diags, MM_READ_NO_PATHS) != 0 ||
-      !pat) {
-    diags_error(s, k, a, id, &diags);
-    return;
+  const char *id = scanned ? pat->id : NULL;
+  if (!scanned) {
+    mm_json_error jerr;
+    mm_json *root = mm_json_parse_in_situ(a, text, len, &jerr);
+    if (!root) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
+      one_error(s, k, NULL, NULL, a->failed ? "out of memory" : msg);
+      return;
+    }
+    const mm_json *idv = root->type == MM_JSON_OBJECT ? mm_json_get(root, "id") : NULL;
+    id = idv && idv->type == MM_JSON_STRING ? idv->str : NULL;
+    mm_diags diags;
+    mm_diags_init(&diags, a);
+    if (mm_patient_from_json_ex(&pat, a, s->kb, root, NULL, &diags, MM_READ_NO_PATHS) != 0 ||
+        !pat) {
+      diags_error(s, k, a, id, &diags);
+      return;
+    }
   }
   if (!id) { /* the reader requires it; never screen a record we cannot name */
     one_error(s, k, NULL, "id", "a record needs an id (a string)");
@@ -394,7 +404,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
       res[i] = mm_rule_eval(c->items[i].rule, vals, NULL);
       vals[nf + i] = mm_value_tv(res[i]);
     }
-    render_criteria(s, k, idv, setting, res);
+    render_criteria(s, k, id, setting, res);
     return;
   }
   mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
@@ -408,7 +418,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "evaluation failed");
     return;
   }
-  render_options(s, k, idv, setting, ev, a);
+  render_options(s, k, id, setting, ev, a);
 }
 
 /* --- set-up, header, summary ---------------------------------------- */

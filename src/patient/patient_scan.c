@@ -1,0 +1,605 @@
+/* patient_scan.c: registry screening's fast way to read a record. One pass
+ * over the JSON text fills mm_patient directly, without building a JSON tree,
+ * for records in the usual form: no escapes in strings, no exponents, no drug
+ * objects, every field known and valid. Anything else (an error, an unusual
+ * form) makes it give up, and the caller reads the record with the full
+ * reader (patient_read.c), which then decides and explains. So a record this
+ * scanner accepts is read exactly as mm_patient_from_json reads it, without
+ * paths (MM_READ_NO_PATHS); tests/unit/test_patient_scan.c compares the two on
+ * every record of the test corpora and on thousands of damaged ones. */
+#include <stdint.h>
+#include <string.h>
+
+#include "patient/patient_internal.h"
+
+/* The scanner's state. Strings end with a NUL written over their closing
+ * quote (as mm_json_parse_in_situ does); `quotes` remembers where, so that a
+ * record given up is handed back to the full reader unchanged. */
+#define MAX_STRINGS 1024
+typedef struct scan {
+  char *s, *end;
+  mm_arena *arena;
+  const mm_kb *kb;
+  mm_patient *p;
+  mm_date latest; /* latest date read: none may be after as_of */
+  char *quotes[MAX_STRINGS];
+  size_t n_quotes;
+} scan;
+
+/* Every "give up" goes through here: a plain false, for the caller to return. */
+#define GIVE_UP false
+
+static inline void ws(scan *sc) {
+  while (sc->s < sc->end && (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\n' || *sc->s == '\r'))
+    sc->s++;
+}
+
+static inline bool eat(scan *sc, char c) {
+  ws(sc);
+  if (sc->s < sc->end && *sc->s == c) {
+    sc->s++;
+    return true;
+  }
+  return false;
+}
+
+static inline bool peek(scan *sc, char c) {
+  ws(sc);
+  return sc->s < sc->end && *sc->s == c;
+}
+
+/* A string without escapes, valid UTF-8, no control characters. */
+static bool string(scan *sc, const char **out, size_t *len) {
+  if (!eat(sc, '"') || sc->n_quotes == MAX_STRINGS) return GIVE_UP;
+  char *start = sc->s, *q = start;
+  /* Eight bytes at a time while no byte needs a look: a quote, a backslash,
+   * a control character or a non-ASCII byte stops the word scan there. */
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && sc->end - q >= 8) {
+    uint64_t w;
+    memcpy(&w, q, 8);
+    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+    uint64_t stop = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (w - ones * 0x20) | w;
+    stop &= highs;
+    if (stop) {
+      q += __builtin_ctzll(stop) / 8; /* little-endian: the first such byte */
+      break;
+    }
+    q += 8;
+  }
+  for (;;) {
+    if (q >= sc->end) return GIVE_UP;
+    unsigned char c = (unsigned char)*q;
+    if (c == '"') break;
+    if (c < 0x20 || c == '\\') return GIVE_UP;
+    if (c < 0x80) {
+      q++;
+      continue;
+    }
+    size_t n = mm_json_utf8_len((const unsigned char *)q, (const unsigned char *)sc->end);
+    if (!n) return GIVE_UP;
+    q += n;
+  }
+  sc->quotes[sc->n_quotes++] = q;
+  *q = '\0';
+  *out = start;
+  *len = (size_t)(q - start);
+  sc->s = q + 1;
+  return true;
+}
+
+/* null, which every field treats as absent. */
+static bool null(scan *sc) {
+  ws(sc);
+  if (sc->end - sc->s >= 4 && memcmp(sc->s, "null", 4) == 0) {
+    sc->s += 4;
+    return true;
+  }
+  return false;
+}
+
+static bool boolean(scan *sc, bool *b) {
+  ws(sc);
+  if (sc->end - sc->s >= 4 && memcmp(sc->s, "true", 4) == 0) {
+    sc->s += 4;
+    *b = true;
+    return true;
+  }
+  if (sc->end - sc->s >= 5 && memcmp(sc->s, "false", 5) == 0) {
+    sc->s += 5;
+    *b = false;
+    return true;
+  }
+  return GIVE_UP;
+}
+
+/* A JSON number as mm_json reads it, exponents and long numbers excepted. */
+static bool number(scan *sc, double *x, bool *integer) {
+  ws(sc);
+  const char *q = sc->s;
+  bool neg = false;
+  uint64_t mant = 0;
+  int digits = 0, scale = 0;
+  if (q < sc->end && *q == '-') q++, neg = true;
+  if (q >= sc->end) return GIVE_UP;
+  if (*q == '0') {
+    q++;
+  } else if (*q >= '1' && *q <= '9') {
+    while (q < sc->end && *q >= '0' && *q <= '9') mant = mant * 10 + (uint64_t)(*q++ - '0'), digits++;
+  } else {
+    return GIVE_UP;
+  }
+  *integer = true;
+  if (q < sc->end && *q == '.') {
+    *integer = false;
+    q++;
+    if (q >= sc->end || *q < '0' || *q > '9') return GIVE_UP;
+    while (q < sc->end && *q >= '0' && *q <= '9') {
+      mant = mant * 10 + (uint64_t)(*q++ - '0'), scale--;
+      if (mant) digits++;
+      if (digits > 15 || scale < -22) return GIVE_UP;
+    }
+  }
+  if (digits > 15 || (q < sc->end && (*q == 'e' || *q == 'E'))) return GIVE_UP;
+  double v = (double)mant;
+  v = scale ? v / mm_json_pow10[-scale] : v;
+  *x = neg ? -v : v;
+  sc->s = (char *)q;
+  return true;
+}
+
+/* Walks an object's members: `field` is called with the index of each key
+ * in `known` (a key twice, or not known, gives up). */
+static bool members(scan *sc, const char *const *known, size_t n,
+                    bool (*field)(scan *sc, int key, void *ctx), void *ctx) {
+  if (!eat(sc, '{')) return GIVE_UP;
+  if (eat(sc, '}')) return true;
+  uint32_t seen = 0;
+  size_t next = 0;
+  do {
+    const char *key;
+    size_t len;
+    if (!string(sc, &key, &len) || !eat(sc, ':')) return GIVE_UP;
+    size_t k = next, tries = 0;
+    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1) {
+      const char *a = known[k], *b = key;
+      while (*a && *a == *b) a++, b++;
+      if (*a == *b) break;
+    }
+    if (tries == n || (seen & (1u << k))) return GIVE_UP;
+    seen |= 1u << k;
+    next = k + 1 == n ? 0 : k + 1;
+    if (!field(sc, (int)k, ctx)) return GIVE_UP;
+  } while (eat(sc, ','));
+  return eat(sc, '}');
+}
+
+/* --- values, checked as patient_read.c checks them ------------------- */
+
+static bool date(scan *sc, mm_date *d) {
+  const char *s;
+  size_t len;
+  if (null(sc)) return true; /* absent: *d stays MM_DATE_NONE */
+  if (!string(sc, &s, &len) || !mm_date_parse(s, len, d)) return GIVE_UP;
+  if (*d > sc->latest) sc->latest = *d;
+  return true;
+}
+
+static bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
+  double x;
+  bool integer;
+  if (null(sc)) return true;
+  if (!number(sc, &x, &integer) || (whole && !integer) || x < min || x > max) return GIVE_UP;
+  *v = mm_value_number(x);
+  return true;
+}
+
+static bool truth(scan *sc, mm_value *v) {
+  bool b;
+  if (null(sc)) return true;
+  if (!boolean(sc, &b)) return GIVE_UP;
+  *v = mm_value_bool(b);
+  return true;
+}
+
+static bool one_of(scan *sc, int *out, const char *const *names) {
+  const char *s;
+  size_t len;
+  if (null(sc)) return true;
+  if (!string(sc, &s, &len)) return GIVE_UP;
+  for (int i = 0; names[i]; i++) {
+    const char *a = names[i], *b = s;
+    while (*a && *a == *b) a++, b++;
+    if (*a == *b) {
+      *out = i;
+      return true;
+    }
+  }
+  return GIVE_UP;
+}
+
+/* ["name", ...]: known drugs, none twice. */
+static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
+  mm_drug_use local[64];
+  size_t n = 0;
+  if (!eat(sc, '[')) return GIVE_UP;
+  if (!eat(sc, ']')) {
+    do {
+      const char *s;
+      size_t len;
+      if (n == 64 || !string(sc, &s, &len)) return GIVE_UP;
+      const mm_drug *d = mm_kb_find_drug(sc->kb, s);
+      if (!d) return GIVE_UP;
+      int drug = (int)(d - sc->kb->drugs);
+      for (size_t k = 0; k < n; k++)
+        if (local[k].drug == drug) return GIVE_UP;
+      local[n++] = (mm_drug_use){drug, MM_DATE_NONE, MM_DATE_NONE, false, ""};
+    } while (eat(sc, ','));
+    if (!eat(sc, ']')) return GIVE_UP;
+  }
+  *out = mm_arena_alloc(sc->arena, (n + 1) * sizeof **out);
+  if (!*out) return GIVE_UP;
+  memcpy(*out, local, n * sizeof *local);
+  *n_out = n;
+  return true;
+}
+
+/* --- the record's objects --------------------------------------------- */
+
+static bool maintenance_field(scan *sc, int key, void *ctx) {
+  mm_line *l = ctx;
+  switch (key) {
+  case MM_MAINT_DRUGS:
+    if (null(sc)) return true;
+    return drug_names(sc, &l->maint, &l->n_maint);
+  case MM_MAINT_START: return date(sc, &l->maint_start);
+  case MM_MAINT_END: return date(sc, &l->maint_end);
+  }
+  return GIVE_UP;
+}
+
+typedef struct line_ctx {
+  mm_line *l;
+  const char *regimen;  /* as written, NULL when absent */
+  bool drugs_given;
+} line_ctx;
+
+static bool line_field(scan *sc, int key, void *ctx) {
+  line_ctx *c = ctx;
+  mm_line *l = c->l;
+  const char *s;
+  size_t len;
+  bool b;
+  int e;
+  switch (key) {
+  case MM_LINE_REGIMEN:
+    if (null(sc)) return true;
+    if (!string(sc, &s, &len)) return GIVE_UP;
+    c->regimen = s;
+    return true;
+  case MM_LINE_DRUGS:
+    if (null(sc)) return true;
+    c->drugs_given = true;
+    return drug_names(sc, &l->drugs, &l->n_drugs);
+  case MM_LINE_START: return date(sc, &l->start);
+  case MM_LINE_END: return date(sc, &l->end);
+  case MM_LINE_ASCT:
+    if (null(sc)) return true;
+    if (peek(sc, '"')) {
+      if (!date(sc, &l->asct)) return GIVE_UP;
+      l->has_asct = true;
+      return true;
+    }
+    if (!boolean(sc, &b)) return GIVE_UP;
+    l->has_asct = b;
+    return true;
+  case MM_LINE_MAINTENANCE:
+    if (null(sc)) return true;
+    l->has_maintenance = true;
+    l->n_maint = (size_t)-1; /* "drugs" is required: set by maintenance_field */
+    if (!members(sc, mm_maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
+    return l->n_maint != (size_t)-1;
+  case MM_LINE_BEST_RESPONSE:
+    e = -1;
+    if (!one_of(sc, &e, mm_response_names)) return GIVE_UP;
+    l->best_response = (mm_response)e;
+    return true;
+  case MM_LINE_PROGRESSION: return date(sc, &l->progression);
+  case MM_LINE_STOP_REASON:
+    e = -1;
+    if (!one_of(sc, &e, mm_stop_names)) return GIVE_UP;
+    l->stop_reason = (mm_stop_reason)e;
+    return true;
+  case MM_LINE_REFRACTORY_TO: {
+    if (null(sc)) return true;
+    mm_drug_use *list;
+    size_t n;
+    if (!drug_names(sc, &list, &n)) return GIVE_UP;
+    l->refractory_to = mm_arena_alloc(sc->arena, (n + 1) * sizeof *l->refractory_to);
+    if (!l->refractory_to) return GIVE_UP;
+    for (size_t i = 0; i < n; i++) l->refractory_to[i] = list[i].drug;
+    l->n_refractory_to = n;
+    return true;
+  }
+  }
+  return GIVE_UP;
+}
+
+static bool line(scan *sc, mm_line *l) {
+  memset(l, 0, sizeof *l);
+  l->path = "";
+  l->start = l->end = l->asct = l->maint_start = l->maint_end = l->progression = MM_DATE_NONE;
+  l->best_response = MM_RESP_NONE;
+  l->stop_reason = MM_STOP_NONE;
+  line_ctx c = {l, NULL, false};
+  if (!members(sc, mm_line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
+  if (c.regimen) {
+    l->regimen_name = c.regimen;
+    const mm_ambiguity *amb = NULL;
+    l->regimen = mm_kb_find_regimen(sc->kb, c.regimen, &amb);
+    if (amb) return GIVE_UP;
+    if (!l->regimen) {
+      /* A single agent written as the regimen; its drug list wins over
+       * "drugs", as in patient_read.c, unless the single agent is unknown. */
+      const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
+      if (!single) return GIVE_UP;
+      if (!c.drugs_given) {
+        l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
+        if (!l->drugs) return GIVE_UP;
+        l->drugs[0] = (mm_drug_use){(int)(single - sc->kb->drugs), MM_DATE_NONE, MM_DATE_NONE,
+                                    false, ""};
+        l->n_drugs = 1;
+      }
+    }
+  }
+  if (c.drugs_given) {
+    if (l->regimen && !mm_regimen_matches(l->regimen, l->drugs, l->n_drugs)) return GIVE_UP;
+  } else if (l->regimen) {
+    l->n_drugs = l->regimen->n_drugs;
+    l->drugs = mm_arena_alloc(sc->arena, (l->n_drugs + 1) * sizeof *l->drugs);
+    if (!l->drugs) return GIVE_UP;
+    for (size_t i = 0; i < l->n_drugs; i++)
+      l->drugs[i] = (mm_drug_use){l->regimen->drugs[i], MM_DATE_NONE, MM_DATE_NONE, false, ""};
+  }
+  l->drugs_known = c.drugs_given || l->n_drugs > 0 || l->regimen;
+  if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start) return GIVE_UP;
+  if (l->asct != MM_DATE_NONE && l->start != MM_DATE_NONE && l->asct < l->start) return GIVE_UP;
+  if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE && l->maint_end < l->maint_start)
+    return GIVE_UP;
+  if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
+    return GIVE_UP;
+  l->has_progression = l->progression != MM_DATE_NONE;
+  if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start) return GIVE_UP;
+  return true;
+}
+
+typedef struct lab_ctx {
+  mm_observation *o;
+  bool has_date, has_value, number_value;
+  const mm_lab *lab;
+  double value;
+  const char *text, *unit; /* a categorical value; the unit */
+} lab_ctx;
+
+static bool lab_field(scan *sc, int key, void *ctx) {
+  lab_ctx *c = ctx;
+  const char *s;
+  size_t len;
+  bool integer;
+  switch (key) {
+  case MM_LAB_DATE:
+    if (!date(sc, &c->o->date)) return GIVE_UP;
+    c->has_date = c->o->date != MM_DATE_NONE;
+    return true;
+  case MM_LAB_TEST:
+    if (null(sc)) return true;
+    if (!string(sc, &s, &len)) return GIVE_UP;
+    c->lab = mm_kb_find_lab(sc->kb, s);
+    return c->lab != NULL;
+  case MM_LAB_VALUE:
+    if (null(sc)) return true;
+    c->has_value = true;
+    if (peek(sc, '"')) return string(sc, &c->text, &len);
+    c->number_value = true;
+    return number(sc, &c->value, &integer);
+  case MM_LAB_UNIT:
+    if (null(sc)) return true;
+    return string(sc, &c->unit, &len);
+  }
+  return GIVE_UP;
+}
+
+static bool lab(scan *sc, mm_observation *o) {
+  memset(o, 0, sizeof *o);
+  o->path = "";
+  o->date = MM_DATE_NONE;
+  lab_ctx c = {.o = o};
+  if (!members(sc, mm_lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
+  if (!c.has_date || !c.lab || !c.has_value) return GIVE_UP;
+  o->lab = (int)(c.lab - sc->kb->labs);
+  if (c.lab->values) {
+    if (c.unit || c.number_value) return GIVE_UP;
+    for (size_t i = 0; i < c.lab->n_values; i++)
+      if (strcmp(c.lab->values[i], c.text) == 0) {
+        o->category = c.lab->values[i];
+        return true;
+      }
+    return GIVE_UP;
+  }
+  if (!c.number_value || !c.unit) return GIVE_UP;
+  const mm_lab_unit *u = mm_lab_unit_find(c.lab, c.unit);
+  if (!u) return GIVE_UP;
+  o->value = c.value * u->factor;
+  return !(c.lab->has_range && (o->value < c.lab->min || o->value > c.lab->max));
+}
+
+static bool fish_field(scan *sc, int key, void *ctx) {
+  mm_patient *p = ctx;
+  mm_value *v[MM_FISH_N] = {&p->del17p, &p->t4_14, &p->t14_16, &p->gain1q, &p->amp1q};
+  return truth(sc, v[key]);
+}
+
+static bool diagnosis_field(scan *sc, int key, void *ctx) {
+  mm_patient *p = ctx;
+  const mm_lab *b2m = sc->kb->lab_beta2m, *alb = sc->kb->lab_albumin;
+  switch (key) {
+  case MM_DIAG_DATE: return date(sc, &p->diagnosis_date);
+  case MM_DIAG_ISS: return bounded(sc, &p->iss, 1, 3, true);
+  case MM_DIAG_BETA2M:
+    return bounded(sc, &p->beta2m_mg_l, b2m && b2m->has_range ? b2m->min : 0,
+                   b2m && b2m->has_range ? b2m->max : 1e9, false);
+  case MM_DIAG_ALBUMIN:
+    return bounded(sc, &p->albumin_g_dl, alb && alb->has_range ? alb->min : 0,
+                   alb && alb->has_range ? alb->max : 1e9, false);
+  case MM_DIAG_LDH: return truth(sc, &p->ldh_above_uln);
+  case MM_DIAG_FISH:
+    if (null(sc)) return true;
+    return members(sc, mm_fish_keys, MM_FISH_N, fish_field, p);
+  }
+  return GIVE_UP;
+}
+
+static bool frailty_field(scan *sc, int key, void *ctx) {
+  mm_patient *p = ctx;
+  switch (key) {
+  case MM_FRAIL_CHARLSON: return bounded(sc, &p->charlson, 0, 37, true);
+  case MM_FRAIL_ADL: return bounded(sc, &p->adl, 0, 6, true);
+  case MM_FRAIL_IADL: return bounded(sc, &p->iadl, 0, 8, true);
+  }
+  return GIVE_UP;
+}
+
+static bool feature_field(scan *sc, int key, void *ctx) {
+  mm_patient *p = ctx;
+  mm_value *v[MM_FEAT_N] = {&p->extramedullary, &p->plasma_cell_leukemia, &p->cns};
+  return truth(sc, v[key]);
+}
+
+/* Arrays of objects or strings: `each` reads element i. */
+static bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
+                  void *ctx) {
+  *n = 0;
+  if (!eat(sc, '[')) return GIVE_UP;
+  if (eat(sc, ']')) return true;
+  do {
+    if (*n == cap || !each(sc, (*n)++, ctx)) return GIVE_UP;
+  } while (eat(sc, ','));
+  return eat(sc, ']');
+}
+
+enum { MAX_ITEMS = 256 };
+
+static bool comorbidity_item(scan *sc, size_t i, void *ctx) {
+  mm_patient *p = ctx;
+  const char *s;
+  size_t len;
+  if (!string(sc, &s, &len)) return GIVE_UP;
+  const mm_comorbidity *m = mm_kb_find_comorbidity(sc->kb, s);
+  if (!m) return GIVE_UP;
+  p->comorbidities[i] = (int)(m - sc->kb->comorbidities);
+  return true;
+}
+
+static bool lab_item(scan *sc, size_t i, void *ctx) {
+  mm_patient *p = ctx;
+  return lab(sc, &p->labs[i]);
+}
+
+static bool line_item(scan *sc, size_t i, void *ctx) {
+  mm_patient *p = ctx;
+  mm_line *l = &p->lines[i];
+  if (!line(sc, l)) return GIVE_UP;
+  /* Lines are listed oldest first. */
+  return !(i > 0 && l->start != MM_DATE_NONE && p->lines[i - 1].start != MM_DATE_NONE &&
+           l->start < p->lines[i - 1].start);
+}
+
+static bool record_field(scan *sc, int key, void *ctx) {
+  mm_patient *p = ctx;
+  const char *s;
+  size_t len;
+  int e;
+  switch (key) {
+  case MM_REC_SCHEMA:
+    if (null(sc)) return true;
+    return string(sc, &s, &len) && len == 16 && memcmp(s, "mmpath/patient@1", 16) == 0;
+  case MM_REC_ID:
+    if (null(sc)) return true;
+    if (!string(sc, &s, &len) || len == 0) return GIVE_UP;
+    p->id = s;
+    return true;
+  case MM_REC_CENTER:
+    if (null(sc)) return true;
+    if (!string(sc, &s, &len)) return GIVE_UP;
+    p->center = s;
+    return true;
+  case MM_REC_AS_OF:
+    if (null(sc)) return true;
+    if (!string(sc, &s, &len) || !mm_date_parse(s, len, &p->as_of)) return GIVE_UP;
+    p->as_of_given = true;
+    return true;
+  case MM_REC_BIRTH_DATE: return date(sc, &p->birth_date);
+  case MM_REC_AGE: return bounded(sc, &p->age_given, 0, 130, true);
+  case MM_REC_SEX:
+    e = -1;
+    if (!one_of(sc, &e, mm_sex_names)) return GIVE_UP;
+    p->sex = e >= 0 ? mm_sex_names[e] : NULL;
+    return true;
+  case MM_REC_ECOG: return bounded(sc, &p->ecog, 0, 4, true);
+  case MM_REC_FRAILTY:
+    if (null(sc)) return true;
+    return members(sc, mm_frailty_keys, MM_FRAIL_N, frailty_field, p);
+  case MM_REC_COMORBIDITIES:
+    if (null(sc)) return true;
+    p->comorbidities_given = true;
+    p->comorbidities = mm_arena_alloc(sc->arena, (MAX_ITEMS + 1) * sizeof *p->comorbidities);
+    return p->comorbidities &&
+           array(sc, MAX_ITEMS, &p->n_comorbidities, comorbidity_item, p);
+  case MM_REC_TRANSPLANT_ELIGIBLE: return truth(sc, &p->transplant_eligible);
+  case MM_REC_DIAGNOSIS:
+    if (null(sc)) return true;
+    return members(sc, mm_diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
+  case MM_REC_FEATURES:
+    if (null(sc)) return true;
+    return members(sc, mm_feature_keys, MM_FEAT_N, feature_field, p);
+  case MM_REC_LABS:
+    if (null(sc)) return true;
+    p->labs = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->labs);
+    return p->labs && array(sc, MAX_ITEMS, &p->n_labs, lab_item, p);
+  case MM_REC_LINES:
+    if (null(sc)) return true;
+    p->lines_given = true;
+    p->lines = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->lines);
+    return p->lines && array(sc, MAX_ITEMS, &p->n_lines, line_item, p);
+  }
+  return GIVE_UP;
+}
+
+int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len) {
+  *out = NULL;
+  mm_patient *p = mm_arena_alloc_raw(arena, sizeof *p);
+  if (!p) return -1;
+  mm_patient_init(p);
+  scan *sc = mm_arena_alloc_raw(arena, sizeof *sc);
+  if (!sc) return -1;
+  sc->s = text;
+  sc->end = text + len;
+  sc->arena = arena;
+  sc->kb = kb;
+  sc->p = p;
+  sc->latest = MM_DATE_NONE;
+  sc->n_quotes = 0;
+  bool ok = members(sc, mm_record_keys, MM_REC_N, record_field, p);
+  ws(sc);
+  ok = ok && sc->s == sc->end && p->id && !arena->failed;
+  if (ok && !p->as_of_given) p->as_of = mm_date_today();
+  ok = ok && (sc->latest == MM_DATE_NONE || sc->latest <= p->as_of);
+  ok = ok && !(p->birth_date != MM_DATE_NONE && p->diagnosis_date != MM_DATE_NONE &&
+               p->diagnosis_date < p->birth_date);
+  if (!ok) {
+    for (size_t i = 0; i < sc->n_quotes; i++) *sc->quotes[i] = '"'; /* as it was */
+    return arena->failed ? -1 : 0;
+  }
+  *out = p;
+  return 1;
+}

@@ -1,0 +1,473 @@
+/* test_patient_scan.c: screening's fast record reader (src/patient/
+ * patient_scan.c) against the full one (patient_read.c). The property: when
+ * the scanner reads a record, the full reader accepts it too and both give
+ * the same patient, field by field; when it gives up, the text is handed back
+ * unchanged. Checked on the demo patients, on 20,000 records written here
+ * with every field, in and out of the usual form (shuffled keys, nulls,
+ * escapes, white space, drug objects, wrong types, impossible dates, unknown
+ * names, implausible labs, dates after as_of, lines out of order), and on
+ * 60,000 copies of them with random bytes changed. The scanner must also read
+ * most usual records itself, or it would speed nothing. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "json/json.h"
+#include "kb/kb.h"
+#include "patient/patient.h"
+#include "util/date.h"
+#include "util/strbuf.h"
+
+static mm_kb *kb;
+static int setup(void **s) { (void)s; return test_kb_load(&kb); }
+static int teardown(void **s) { (void)s; mm_kb_free(kb); return 0; }
+
+/* --- the two patients, field by field ------------------------------- */
+
+static void same_str(const char *a, const char *b, const char *what) {
+  if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+    fail_msg("%s: '%s' vs '%s'", what, a ? a : "(null)", b ? b : "(null)");
+}
+
+static void same_value(mm_value a, mm_value b, const char *what) {
+  if (a.known != b.known || a.type != b.type || (a.known && a.type == MM_TYPE_BOOL && a.b != b.b) ||
+      (a.known && a.type == MM_TYPE_NUMBER && a.num != b.num))
+    fail_msg("%s differs", what);
+  if (a.type == MM_TYPE_STRING) same_str(a.str, b.str, what);
+}
+
+#define SAME(x, what) if ((x)) fail_msg("%s differs", what)
+
+static void same_uses(const mm_drug_use *a, size_t na, const mm_drug_use *b, size_t nb,
+                      const char *what) {
+  SAME(na != nb, what);
+  for (size_t i = 0; i < na; i++) {
+    SAME(a[i].drug != b[i].drug || a[i].start != b[i].start || a[i].end != b[i].end ||
+             a[i].own_dates != b[i].own_dates, what);
+    same_str(a[i].path, b[i].path, what);
+  }
+}
+
+static void same_patient(const mm_patient *a, const mm_patient *b) {
+  same_str(a->id, b->id, "id");
+  same_str(a->center, b->center, "center");
+  SAME(a->as_of != b->as_of || a->as_of_given != b->as_of_given, "as_of");
+  SAME(a->birth_date != b->birth_date, "birth_date");
+  same_value(a->age_given, b->age_given, "age");
+  same_str(a->sex, b->sex, "sex");
+  same_value(a->ecog, b->ecog, "ecog");
+  same_value(a->charlson, b->charlson, "charlson");
+  same_value(a->adl, b->adl, "adl");
+  same_value(a->iadl, b->iadl, "iadl");
+  SAME(a->comorbidities_given != b->comorbidities_given ||
+           a->n_comorbidities != b->n_comorbidities, "comorbidities");
+  for (size_t i = 0; i < a->n_comorbidities; i++)
+    SAME(a->comorbidities[i] != b->comorbidities[i], "comorbidity");
+  same_value(a->transplant_eligible, b->transplant_eligible, "transplant_eligible");
+  SAME(a->diagnosis_date != b->diagnosis_date, "diagnosis.date");
+  same_value(a->iss, b->iss, "iss");
+  same_value(a->beta2m_mg_l, b->beta2m_mg_l, "beta2m");
+  same_value(a->albumin_g_dl, b->albumin_g_dl, "albumin");
+  same_value(a->ldh_above_uln, b->ldh_above_uln, "ldh");
+  same_value(a->del17p, b->del17p, "del17p");
+  same_value(a->t4_14, b->t4_14, "t4_14");
+  same_value(a->t14_16, b->t14_16, "t14_16");
+  same_value(a->gain1q, b->gain1q, "gain1q");
+  same_value(a->amp1q, b->amp1q, "amp1q");
+  same_value(a->extramedullary, b->extramedullary, "extramedullary");
+  same_value(a->plasma_cell_leukemia, b->plasma_cell_leukemia, "pcl");
+  same_value(a->cns, b->cns, "cns");
+  SAME(a->n_labs != b->n_labs, "n_labs");
+  for (size_t i = 0; i < a->n_labs; i++) {
+    const mm_observation *x = &a->labs[i], *y = &b->labs[i];
+    SAME(x->lab != y->lab || x->date != y->date || x->value != y->value, "lab");
+    same_str(x->category, y->category, "lab category");
+    same_str(x->path, y->path, "lab path");
+  }
+  SAME(a->lines_given != b->lines_given || a->n_lines != b->n_lines, "lines");
+  for (size_t i = 0; i < a->n_lines; i++) {
+    const mm_line *x = &a->lines[i], *y = &b->lines[i];
+    same_str(x->path, y->path, "line path");
+    same_str(x->regimen_name, y->regimen_name, "regimen name");
+    SAME(x->regimen != y->regimen, "regimen");
+    same_uses(x->drugs, x->n_drugs, y->drugs, y->n_drugs, "drugs");
+    SAME(x->drugs_known != y->drugs_known, "drugs_known");
+    SAME(x->start != y->start || x->end != y->end, "line dates");
+    SAME(x->has_asct != y->has_asct || x->asct != y->asct, "asct");
+    SAME(x->has_maintenance != y->has_maintenance, "has_maintenance");
+    same_uses(x->maint, x->n_maint, y->maint, y->n_maint, "maintenance drugs");
+    SAME(x->maint_start != y->maint_start || x->maint_end != y->maint_end, "maintenance dates");
+    SAME(x->best_response != y->best_response, "best_response");
+    SAME(x->has_progression != y->has_progression || x->progression != y->progression,
+         "progression");
+    SAME(x->stop_reason != y->stop_reason, "stop_reason");
+    SAME(x->n_refractory_to != y->n_refractory_to, "refractory_to");
+    for (size_t k = 0; k < x->n_refractory_to; k++)
+      SAME(x->refractory_to[k] != y->refractory_to[k], "refractory_to drug");
+  }
+}
+
+/* Both readers on one text: returns 1 when the scanner read it; *valid says
+ * whether the full reader accepts it. */
+static int both(const char *text, size_t len, bool *valid) {
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  char *scan_copy = mm_arena_alloc_raw(&a, len + 1), *dom_copy = mm_arena_alloc_raw(&a, len + 1);
+  assert_true(scan_copy && dom_copy);
+  memcpy(scan_copy, text, len);
+  scan_copy[len] = '\0';
+  memcpy(dom_copy, text, len);
+  dom_copy[len] = '\0';
+  mm_patient *fast = NULL, *full = NULL;
+  int r = mm_patient_scan(&fast, &a, kb, scan_copy, len);
+  assert_true(r == 0 || r == 1);
+  if (r == 0 && memcmp(scan_copy, text, len) != 0)
+    fail_msg("given up, but the text was not handed back as it was: %.*s", (int)len, text);
+  mm_diags d;
+  mm_diags_init(&d, &a);
+  mm_json_error je;
+  mm_json *root = mm_json_parse_in_situ(&a, dom_copy, len, &je);
+  int rc = root ? mm_patient_from_json_ex(&full, &a, kb, root, NULL, &d, MM_READ_NO_PATHS) : -1;
+  if (valid) *valid = rc == 0;
+  if (r == 1) {
+    if (rc != 0)
+      fail_msg("scanner read a record the full reader refuses (%s): %.*s",
+               d.head ? d.head->text : je.text, (int)len, text);
+    same_patient(fast, full);
+  }
+  mm_arena_free(&a);
+  return r;
+}
+
+/* --- records in and out of the usual form --------------------------- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n) {
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return (unsigned)(rng % n);
+}
+static bool odds(unsigned percent) { return rnd(100) < percent; }
+
+typedef struct gen {
+  mm_strbuf b;
+  bool usual;   /* only the usual form, valid */
+  mm_date base; /* about the diagnosis */
+} gen;
+
+static void date_str(gen *g, mm_date d) {
+  char buf[11];
+  if (!g->usual && odds(3)) {
+    static const char *const bad[] = {"2023-02-29", "2023-1-05", "0999-01-05", "2024-13-01",
+                                      "20240101", "2024-02-30"};
+    mm_strbuf_printf(&g->b, "\"%s\"", bad[rnd(6)]);
+    return;
+  }
+  mm_date_format(d, buf);
+  mm_strbuf_printf(&g->b, "\"%s\"", buf);
+}
+
+/* A JSON string, in the usual form unless a rare escape is written. */
+static void text(gen *g, const char *s) {
+  if (!g->usual && odds(2) && s[0]) {
+    mm_strbuf_printf(&g->b, "\"\\u%04x%s\"", (unsigned char)s[0], s + 1);
+    return;
+  }
+  mm_strbuf_json_string(&g->b, s);
+}
+
+static const char *const record_keys_of_generator[] = {
+    "schema", "id", "center", "as_of", "birth_date", "age", "sex", "ecog", "frailty",
+    "comorbidities", "transplant_eligible", "diagnosis", "features", "labs", "lines"};
+
+/* Keys, in the spec's order or shuffled; a value may be null or broken. */
+typedef void (*emit_fn)(gen *g, int key);
+/* required: keys (bits) a usual record always gives, not null. */
+static void object(gen *g, const char *const *keys, int n, emit_fn emit, unsigned required) {
+  int order[16];
+  for (int i = 0; i < n; i++) order[i] = i;
+  if (!g->usual && odds(10))
+    for (int i = n - 1; i > 0; i--) {
+      int j = (int)rnd((unsigned)i + 1), t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  mm_strbuf_putc(&g->b, '{');
+  bool first = true;
+  for (int i = 0; i < n; i++) {
+    bool must = g->usual && (required >> order[i] & 1);
+    if (odds(30) && !must) continue; /* absent */
+    if (!first) mm_strbuf_puts(&g->b, !g->usual && odds(2) ? " , " : ",");
+    first = false;
+    mm_strbuf_printf(&g->b, "\"%s\":", keys[order[i]]);
+    if (odds(g->usual ? 3 : 6) && !must) mm_strbuf_puts(&g->b, "null");
+    else if (!g->usual && odds(1)) mm_strbuf_puts(&g->b, "{}");
+    else emit(g, order[i]);
+  }
+  if (!g->usual && odds(1)) mm_strbuf_puts(&g->b, first ? "\"x\":1" : ",\"x\":1");
+  if (!g->usual && odds(1) && !first) mm_strbuf_printf(&g->b, ",\"%s\":null", keys[order[0]]);
+  mm_strbuf_putc(&g->b, '}');
+}
+
+static const char *drug_name(gen *g) {
+  const mm_drug *d = &kb->drugs[rnd((unsigned)kb->n_drugs)];
+  if (!g->usual && odds(5) && d->n_brands) return d->brands[0];
+  if (!g->usual && odds(2)) return "notadrug";
+  return d->id;
+}
+
+static void drugs(gen *g, const mm_regimen *r) {
+  mm_strbuf_putc(&g->b, '[');
+  size_t n = r && (g->usual || odds(80)) ? r->n_drugs : 1 + rnd(3);
+  for (size_t i = 0; i < n; i++) {
+    if (i) mm_strbuf_putc(&g->b, ',');
+    const char *name = r && n == r->n_drugs ? kb->drugs[r->drugs[i]].id : drug_name(g);
+    if (!g->usual && odds(3)) {
+      mm_strbuf_puts(&g->b, "{\"name\":");
+      text(g, name);
+      mm_strbuf_puts(&g->b, "}");
+    } else {
+      text(g, name);
+    }
+  }
+  mm_strbuf_putc(&g->b, ']');
+}
+
+typedef struct line_state {
+  const mm_regimen *regimen;
+  mm_date start;
+} line_state;
+static line_state cur_line;
+
+static void emit_maintenance(gen *g, int key) {
+  if (key == 0) drugs(g, NULL);
+  else date_str(g, cur_line.start + 200 + (key == 2 ? 200 + (int)rnd(200) : (int)rnd(200)));
+}
+
+static void emit_line(gen *g, int key) {
+  static const char *const mkeys[] = {"drugs", "start", "end"};
+  static const char *const resp[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "XX"};
+  static const char *const stops[] = {"progression", "toxicity", "completed", "patient_choice",
+                                      "other", "bored"};
+  switch (key) {
+  case 0: text(g, cur_line.regimen ? cur_line.regimen->id : drug_name(g)); break;
+  case 1: drugs(g, cur_line.regimen); break;
+  case 2: date_str(g, cur_line.start); break;
+  case 3: date_str(g, cur_line.start + 150 + (int)rnd(100)); break;
+  case 4:
+    if (odds(40)) mm_strbuf_puts(&g->b, odds(50) ? "true" : "false");
+    else date_str(g, cur_line.start + 170);
+    break;
+  case 5: object(g, mkeys, 3, emit_maintenance, 1); break;
+  case 6: text(g, resp[rnd(g->usual ? 7 : 8)]); break;
+  case 7: date_str(g, cur_line.start + 150 + (int)rnd(300)); break;
+  case 8: text(g, stops[rnd(g->usual ? 5 : 6)]); break;
+  case 9: drugs(g, NULL); break;
+  }
+}
+
+static const mm_lab *cur_lab;
+static void emit_lab(gen *g, int key) {
+  switch (key) {
+  case 0: date_str(g, g->base + 30); break;
+  case 1: text(g, cur_lab->id); break;
+  case 2:
+    if (cur_lab->values) {
+      text(g, cur_lab->values[rnd((unsigned)cur_lab->n_values)]);
+    } else {
+      double lo = cur_lab->has_range ? cur_lab->min : 0, hi = cur_lab->has_range ? cur_lab->max : 100;
+      double v = lo + (double)rnd(10000) / 10000.0 * (hi - lo) * (g->usual ? 0.99 : 1.2);
+      if (!g->usual && odds(3)) v = -v;
+      mm_strbuf_printf(&g->b, odds(50) ? "%.0f" : "%.2f", v);
+    }
+    break;
+  case 3:
+    if (cur_lab->values) text(g, "mg/dL");
+    else if (g->usual) text(g, cur_lab->unit); /* the value was drawn in it */
+    else text(g, cur_lab->units[rnd((unsigned)cur_lab->n_units)].unit);
+    break;
+  }
+}
+
+static void emit_record(gen *g, int key);
+static void emit_frailty(gen *g, int key) {
+  static const int max[] = {37, 6, 8};
+  mm_strbuf_printf(&g->b, "%u", rnd((unsigned)max[key] + (g->usual ? 1 : 3)));
+}
+static void emit_bool(gen *g, int key) {
+  (void)key;
+  mm_strbuf_puts(&g->b, !g->usual && odds(3) ? "\"yes\"" : odds(50) ? "true" : "false");
+}
+static void emit_diagnosis(gen *g, int key) {
+  static const char *const fish[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q"};
+  switch (key) {
+  case 0: date_str(g, g->base); break;
+  case 1: mm_strbuf_printf(&g->b, g->usual || odds(90) ? "%u" : "%u.5", 1 + rnd(3)); break;
+  case 2: mm_strbuf_printf(&g->b, "%.1f", (double)rnd(200) / 10.0); break;
+  case 3: mm_strbuf_printf(&g->b, "%.1f", 1.5 + (double)rnd(40) / 10.0); break;
+  case 4: emit_bool(g, 0); break;
+  case 5: object(g, fish, 5, emit_bool, 0); break;
+  }
+}
+
+static void emit_record(gen *g, int key) {
+  static const char *const frailty[] = {"charlson", "adl", "iadl"};
+  static const char *const diagnosis[] = {"date", "iss", "beta2m_mg_l", "albumin_g_dl",
+                                          "ldh_above_uln", "fish"};
+  static const char *const features[] = {"extramedullary", "plasma_cell_leukemia", "cns"};
+  static const char *const lab_keys[] = {"date", "test", "value", "unit"};
+  static const char *const line_keys[] = {"regimen", "drugs", "start", "end", "asct",
+                                          "maintenance", "best_response", "progression",
+                                          "stop_reason", "refractory_to"};
+  char buf[32];
+  switch (key) {
+  case 0: text(g, !g->usual && odds(3) ? "mmpath/patient@2" : "mmpath/patient@1"); break;
+  case 1:
+    snprintf(buf, sizeof buf, "R-%07u", rnd(10000000));
+    if (!g->usual && odds(2)) mm_strbuf_puts(&g->b, odds(50) ? "\"\"" : "17");
+    else text(g, buf);
+    break;
+  case 2: text(g, "BO-SER"); break;
+  case 3: date_str(g, g->base + 3000 + (int)rnd(400)); break;
+  case 4: date_str(g, g->base - 20000 - (int)rnd(8000)); break;
+  case 5: mm_strbuf_printf(&g->b, "%u", 40 + rnd(g->usual ? 50 : 120)); break;
+  case 6: text(g, (const char *[]){"male", "female", "other", "M"}[rnd(g->usual ? 3 : 4)]); break;
+  case 7: mm_strbuf_printf(&g->b, "%u", rnd(g->usual ? 5 : 7)); break;
+  case 8: object(g, frailty, 3, emit_frailty, 0); break;
+  case 9: {
+    mm_strbuf_putc(&g->b, '[');
+    unsigned n = rnd(3);
+    for (unsigned i = 0; i < n; i++) {
+      if (i) mm_strbuf_putc(&g->b, ',');
+      text(g, !g->usual && odds(5) ? "gout" : kb->comorbidities[rnd((unsigned)kb->n_comorbidities)].id);
+    }
+    mm_strbuf_putc(&g->b, ']');
+    break;
+  }
+  case 10: emit_bool(g, 0); break;
+  case 11: object(g, diagnosis, 6, emit_diagnosis, 0); break;
+  case 12: object(g, features, 3, emit_bool, 0); break;
+  case 13: {
+    mm_strbuf_putc(&g->b, '[');
+    unsigned n = rnd(5);
+    for (unsigned i = 0; i < n; i++) {
+      if (i) mm_strbuf_putc(&g->b, ',');
+      cur_lab = &kb->labs[rnd((unsigned)kb->n_labs)];
+      object(g, lab_keys, 4, emit_lab, 15);
+    }
+    mm_strbuf_putc(&g->b, ']');
+    break;
+  }
+  case 14: {
+    mm_strbuf_putc(&g->b, '[');
+    unsigned n = rnd(5);
+    mm_date start = g->base + 20;
+    for (unsigned i = 0; i < n; i++) {
+      if (i) mm_strbuf_putc(&g->b, g->usual ? ',' : odds(3) ? '\n' : ',');
+      cur_line.regimen = odds(85) ? &kb->regimens[rnd((unsigned)kb->n_regimens)] : NULL;
+      cur_line.start = start;
+      object(g, line_keys, 10, emit_line, 0);
+      start += g->usual || odds(95) ? 300 : -400;
+    }
+    mm_strbuf_putc(&g->b, ']');
+    break;
+  }
+  }
+}
+
+static void record(gen *g) {
+  mm_strbuf_clear(&g->b);
+  g->base = mm_date_from_ymd(2018, 1, 1) + (int)rnd(1500);
+  object(g, record_keys_of_generator, 15, emit_record, 2);
+  if (!g->usual && odds(2)) mm_strbuf_puts(&g->b, " \t");
+}
+
+/* Twenty thousand records, a quarter in the usual form. */
+static void test_scan__reads_as_the_full_reader(void **s) {
+  (void)s;
+  gen g = {.usual = false};
+  mm_strbuf_init(&g.b, 0);
+  size_t usual_valid = 0, usual_read = 0, other = 0, other_read = 0;
+  for (int i = 0; i < 20000; i++) {
+    g.usual = i % 4 == 0;
+    record(&g);
+    bool valid;
+    int r = both(g.b.data, g.b.len, &valid);
+    if (g.usual) usual_valid += valid, usual_read += (size_t)r;
+    else other++, other_read += (size_t)r;
+  }
+  /* Every valid record in the usual form is read by the scanner: else it
+   * would speed nothing. Records out of it are left to the full reader. */
+  print_message("scanner read %zu of %zu valid usual records, %zu of %zu others\n", usual_read,
+                usual_valid, other_read, other);
+  assert_true(usual_valid >= 3000);
+  assert_int_equal(usual_read, usual_valid);
+  assert_true(other_read > 0 && other_read < other);
+  mm_strbuf_free(&g.b);
+}
+
+/* The same records with bytes changed, dropped or added. */
+static void test_scan__damaged_records(void **s) {
+  (void)s;
+  static const char noise[] = "{}[],:\"\\ 0123456789-.etrufalsn\x01\xc3\xa8\xff";
+  gen g = {.usual = true};
+  mm_strbuf_init(&g.b, 0);
+  size_t read = 0;
+  for (int i = 0; i < 60000; i++) {
+    g.usual = i % 2 == 0;
+    record(&g);
+    char *t = g.b.data;
+    size_t n = g.b.len;
+    for (unsigned m = 1 + rnd(2); m > 0 && n > 2; m--) {
+      size_t at = rnd((unsigned)n);
+      unsigned how = rnd(3);
+      char c = noise[rnd(sizeof noise - 1)];
+      if (how == 0) t[at] = c;
+      else if (how == 1) memmove(t + at, t + at + 1, n - at - 1), n--;
+      else if (n + 1 < g.b.cap) memmove(t + at + 1, t + at, n - at), t[at] = c, n++;
+    }
+    read += (size_t)both(t, n, NULL);
+  }
+  print_message("scanner read %zu of 60000 damaged records\n", read);
+  assert_true(read > 0);
+  mm_strbuf_free(&g.b);
+}
+
+/* The demo patients (pretty-printed, multi-line) read the same way. */
+static void test_scan__demo_patients(void **s) {
+  (void)s;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/demo/patients", MMPATH_SOURCE_DIR);
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  int files = 0, read = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!strstr(e->d_name, ".json")) continue;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    files++;
+    bool valid;
+    int r = both(buf, n, &valid);
+    read += r;
+    /* the valid demo records are in the usual form */
+    if (valid && !r) fail_msg("%s: valid, but the scanner gave up", e->d_name);
+  }
+  closedir(d);
+  assert_true(files >= 5);
+  assert_true(read >= 4);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_scan__reads_as_the_full_reader),
+      cmocka_unit_test(test_scan__damaged_records),
+      cmocka_unit_test(test_scan__demo_patients),
+  };
+  return cmocka_run_group_tests_name("patient_scan", tests, setup, teardown);
+}
