@@ -9,12 +9,16 @@ typedef enum { MM_FALSE = 0, MM_TRUE = 1, MM_UNKNOWN = 2 } mm_tv;
 
 typedef enum { MM_TYPE_BOOL, MM_TYPE_NUMBER, MM_TYPE_STRING } mm_type;
 
+/* 16 bytes: registry screening copies and reads a few hundred facts per
+ * record. Read num or str only for their type. */
 typedef struct mm_value {
   bool known;
-  mm_type type;
-  bool b;          /* MM_TYPE_BOOL */
-  double num;      /* MM_TYPE_NUMBER */
-  const char *str; /* MM_TYPE_STRING; borrowed (kb or evaluation arena) */
+  unsigned char type; /* mm_type */
+  bool b;             /* MM_TYPE_BOOL */
+  union {
+    double num;       /* MM_TYPE_NUMBER */
+    const char *str;  /* MM_TYPE_STRING; borrowed (kb or evaluation arena) */
+  };
 } mm_value;
 
 static inline mm_value mm_value_unknown(mm_type t) {

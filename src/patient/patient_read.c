@@ -439,8 +439,12 @@ static const mm_lab *resolve_lab(reader *rd, const mm_json *test, const char *pa
 }
 
 const mm_lab_unit *mm_lab_unit_find(const mm_lab *lab, const char *unit) {
-  for (size_t i = 0; i < lab->n_units; i++)
-    if (strcasecmp(lab->units[i].unit, unit) == 0) return &lab->units[i];
+  for (size_t i = 0; i < lab->n_units; i++) {
+    const char *a = lab->units[i].unit, *b = unit; /* ASCII, letter case ignored */
+    while (*a && (*a == *b || ((*a | 0x20) == (*b | 0x20) && (*a | 0x20) >= 'a' && (*a | 0x20) <= 'z')))
+      a++, b++;
+    if (!*a && !*b) return &lab->units[i];
+  }
   return NULL;
 }
 
