@@ -10,6 +10,7 @@
 
 struct mm_name_entry {
   const char *key;  /* normalized */
+  size_t len;
   mm_name_kind kind;
   int index;
 };
@@ -75,7 +76,7 @@ static const mm_name_entry *probe(const mm_kb *kb, mm_name_kind kind, const name
   for (size_t i = hash_kind(k->hash, kind) & mask;; i = (i + 1) & mask) {
     const mm_name_entry *e = kb->names[i];
     if (!e) return NULL;
-    if (e->kind == kind && e->key[0] == k->text[0] && strcmp(e->key, k->text) == 0) {
+    if (e->kind == kind && e->len == k->len && memcmp(e->key, k->text, k->len) == 0) {
       if (index) *index = e->index;
       return e;
     }
@@ -108,6 +109,7 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
   if (!e) return -2;
   e->key = mm_arena_strdup(&kb->arena, key);
+  e->len = e->key ? strlen(e->key) : 0;
   e->kind = kind;
   e->index = index;
   kb->names[i] = e;
@@ -168,8 +170,11 @@ const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
 }
 
 const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id) {
-  for (size_t i = 0; i < kb->n_labs; i++)
-    if (kb->labs[i].id[0] == id[0] && strcmp(kb->labs[i].id, id) == 0) return &kb->labs[i];
+  for (size_t i = 0; i < kb->n_labs; i++) {
+    const char *a = kb->labs[i].id, *b = id; /* short ids, most differ at once */
+    while (*a && *a == *b) a++, b++;
+    if (*a == *b) return &kb->labs[i];
+  }
   return NULL;
 }
 

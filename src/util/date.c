@@ -31,18 +31,18 @@ void mm_date_to_ymd(mm_date z, int *y, int *m, int *d) {
   *y = yoe + era * 400 + (*m <= 2);
 }
 
-static int digit(char c) { return c >= '0' && c <= '9' ? c - '0' : -1; }
-
 bool mm_date_parse(const char *s, size_t n, mm_date *out) {
   if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-  int v[8], k = 0;
-  for (size_t i = 0; i < 10; i++) {
-    if (i == 4 || i == 7) continue;
-    if ((v[k++] = digit(s[i])) < 0) return false;
+  /* Unsigned: a byte below '0' wraps to a large value, so one compare
+   * checks each digit. */
+  unsigned v[10];
+  for (int i = 0; i < 10; i++) {
+    v[i] = (unsigned)(unsigned char)s[i] - '0';
+    if (v[i] > 9 && i != 4 && i != 7) return false;
   }
   if (v[0] == 0) return false;
-  int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
-  int m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+  int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
+  int m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
   if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
   *out = mm_date_from_ymd(y, m, d);
   return true;
