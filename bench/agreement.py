@@ -2,7 +2,7 @@
 """Explains every difference between `mmpath screen --criteria
 bench/reference-task.yaml` and the reference task's peers (shared/bench).
 
-    agreement.py INPUT.jsonl MMPATH_OUTPUT.jsonl PEER_OUTPUT.txt
+    agreement.py INPUT.jsonl MMPATH_OUTPUT.jsonl PEER_OUTPUT.txt [IMWG_OUTPUT.jsonl]
 
 PEER_OUTPUT is the task's output of a peer (e.g. `python3 peers/screen.py
 INPUT`). mmpath's criteria are the task's (len_refractory is
@@ -12,9 +12,11 @@ says, which the task deliberately simplifies (TASK.md), so some records
 differ. Each difference is put in one of the known classes below, each a
 documented case where the task's simplification and mmpath part
 (docs/screen.md, "The reference task"); anything else is UNEXPLAINED and the
-script exits 1, as is a record where mmpath's len_refractory is true and its
-full IMWG refractoriness (len_refractory_imwg) is not: the progression arm
-implies refractoriness.
+script exits 1. IMWG_OUTPUT, when given, is `mmpath screen --criteria
+bench/len-refractory-imwg.yaml INPUT`: a record whose len_refractory is true
+and whose full IMWG refractoriness (len_refractory_imwg) is not fails too
+(the progression arm implies refractoriness), and the records refractory
+only through the other arms are counted.
 
   drug_name_case    a drug written with other capitals ("Lenalidomide"): the
                     task matches exact strings, mmpath matches drug names as
@@ -74,9 +76,10 @@ def has_drug_object(rec):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
-    inp, mm_out, peer_out = sys.argv[1:]
+    inp, mm_out, peer_out = sys.argv[1:4]
+    imwg_out = sys.argv[4] if len(sys.argv) == 5 else None
     records = {}
     with open(inp, encoding="utf-8") as f:
         for line in f:
@@ -104,10 +107,17 @@ def main():
                     mm_err[o["id"]] = o["error"]
                 continue
             mm[o["id"]] = mm_view(o)
-            c = o.get("criteria", {})
-            if c.get("len_refractory") is True and c.get("len_refractory_imwg") is not True:
-                not_implied.append(o["id"])
-            imwg_only += c.get("len_refractory") is not True and c.get("len_refractory_imwg") is True
+    if imwg_out:
+        with open(imwg_out) as f:
+            for line in f:
+                o = json.loads(line)
+                if "error" in o or "id" not in o:
+                    continue
+                c = o.get("criteria", {})
+                if c.get("len_refractory") is True and c.get("len_refractory_imwg") is not True:
+                    not_implied.append(o["id"])
+                imwg_only += (c.get("len_refractory") is not True and
+                              c.get("len_refractory_imwg") is True)
     classes, unexplained = {}, []
 
     def note(cls, rid, why=""):
@@ -144,8 +154,9 @@ def main():
     for cls, items in sorted(classes.items()):
         print("  %-20s %6d  e.g. %s%s" % (cls, len(items), items[0][0],
                                           (" (" + items[0][1] + ")") if items[0][1] else ""))
-    print("  (len_refractory_imwg, not compared: refractory without progression on it, "
-          "e.g. SD/PD as best response, on %d records)" % imwg_only)
+    if imwg_out:
+        print("  (len_refractory_imwg, not compared: refractory without progression on it, "
+              "e.g. SD/PD as best response, on %d records)" % imwg_only)
     for rid, why in unexplained[:20]:
         print("  UNEXPLAINED %s: %s" % (rid, why))
     if unexplained:

@@ -50,8 +50,9 @@ for f in edge_cases.jsonl data/r10000.jsonl; do
   ref=out/agree-ref.txt; [ "$f" = edge_cases.jsonl ] && ref=edge_cases.expected
   [ "$f" = edge_cases.jsonl ] || python3 peers/screen.py "$f" > "$ref"
   "$MMPATH" screen ${KB:+--kb "$KB"} --criteria "$ROOT/bench/reference-task.yaml" "$f" > out/agree-mm.jsonl
+  "$MMPATH" screen ${KB:+--kb "$KB"} --criteria "$ROOT/bench/len-refractory-imwg.yaml" "$f" > out/agree-imwg.jsonl
   echo "-- $f"
-  python3 "$ROOT/bench/agreement.py" "$f" out/agree-mm.jsonl "$ref"
+  python3 "$ROOT/bench/agreement.py" "$f" out/agree-mm.jsonl "$ref" out/agree-imwg.jsonl
 done
 EXTRA="mmpath|$MMPATH screen ${KB:+--kb $KB }--criteria $ROOT/bench/reference-task.yaml FILE" \
   ONLY=${ONLY:-node duckdb-2threads python3 mmpath} ./run.sh "$@"

@@ -25,7 +25,21 @@ void mm_name_normalize(const char *name, char *out, size_t cap) {
   out[n] = '\0';
 }
 
-/* FNV-1a of the normalized name, then the kind mixed in. */
+/* The normalized name's bytes, eight at a time, then the kind mixed in. */
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull ^ n;
+  while (n > 0) {
+    uint64_t w = 0;
+    size_t take = n < 8 ? n : 8;
+    memcpy(&w, s, take);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+    s += take;
+    n -= take;
+  }
+  return h;
+}
+
 static uint64_t hash_kind(uint64_t h, mm_name_kind kind) {
   h ^= (uint64_t)kind + 0x9e3779b97f4a7c15ull;
   h *= 0xff51afd7ed558ccdull;
@@ -33,9 +47,7 @@ static uint64_t hash_kind(uint64_t h, mm_name_kind kind) {
 }
 
 static uint64_t hash(const char *s, mm_name_kind kind) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return hash_kind(h, kind);
+  return hash_kind(hash_bytes(s, strlen(s)), kind);
 }
 
 int mm_kb_names_init(mm_kb *kb, size_t expected) {
@@ -46,8 +58,8 @@ int mm_kb_names_init(mm_kb *kb, size_t expected) {
   return kb->names ? 0 : -1;
 }
 
-/* A name normalized (as mm_name_normalize) and hashed in one pass: screening
- * looks up every drug and regimen of every line of millions of records. */
+/* A name normalized (as mm_name_normalize) and hashed: screening looks up
+ * every drug and regimen of every line of millions of records. */
 typedef struct name_key {
   char text[256];
   size_t len;
@@ -56,17 +68,15 @@ typedef struct name_key {
 
 static void name_key_make(name_key *k, const char *name) {
   size_t n = 0;
-  uint64_t h = 1469598103934665603ull;
   for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < sizeof k->text; p++) {
     unsigned c = *p;
     if (c == ' ' || c == '-' || c == '_' || c == '+' || c == '\t') continue;
     if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
     k->text[n++] = (char)c;
-    h = (h ^ c) * 1099511628211ull;
   }
   k->text[n] = '\0';
   k->len = n;
-  k->hash = h;
+  k->hash = hash_bytes(k->text, n);
 }
 
 static const mm_name_entry *probe(const mm_kb *kb, mm_name_kind kind, const name_key *k,

@@ -8,7 +8,7 @@
 # 60/61-day refractoriness boundaries across a leap February and a new
 # year, maintenance as last dose, null as absent, and every malformed kind.
 # len_refractory is progressed_on(lenalidomide), the task's definition; the
-# full IMWG refractoriness beside it (len_refractory_imwg) is checked where
+# full IMWG refractoriness (bench/len-refractory-imwg.yaml) is checked where
 # the edge cases decide it.
 # Skipped when the shared bench material is not there.
 # Run as: bash screen_reference.sh path/to/mmpath
@@ -41,11 +41,12 @@ check "E-15: 'Lenalidomide' is lenalidomide (IMiD-exposed, refractory: progressi
 check "M-06: a drug object is screened (the spec allows {name, start, end})" grep -q '"id":"M-06"' "$T/got"
 check "the 20 other malformed records are error lines with a line number" \
   test "$(grep -c '^{"line":[0-9]*,"id":.*"error":\[' "$T/raw")" -eq 20
+"$MMPATH" screen --criteria "$SRC/bench/len-refractory-imwg.yaml" "$BENCH/edge_cases.jsonl" > "$T/imwg"
 check "E-02: progression 61 days after the last dose: len_refractory (progressed_on) false" \
   grep -q '{"id":"E-02",.*"len_refractory":false' "$T/raw"
 check "E-02: no best response recorded: IMWG refractoriness unknown, not false" \
-  grep -q '{"id":"E-02",.*"len_refractory_imwg":null' "$T/raw"
+  grep -q '{"id":"E-02",.*"len_refractory_imwg":null' "$T/imwg"
 check "E-01: progression 60 days after the last dose: both true" \
-  grep -q '{"id":"E-01",.*"len_refractory":true,"len_refractory_imwg":true' "$T/raw"
+  grep -q '{"id":"E-01",.*"len_refractory":true,"len_refractory_imwg":true' "$T/imwg"
 [ $fails -eq 0 ] && echo "all reference-task checks passed" || echo "$fails reference-task checks FAILED"
 exit $((fails > 0))
