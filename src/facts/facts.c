@@ -108,7 +108,10 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;
   memcpy(f->values, kb->facts_unknown, e0 * sizeof *f->values);
   memcpy(f->values + e1, kb->facts_unknown + e1, (kb->n_facts - e1) * sizeof *f->values);
-  mm_deriving d = {f, arena, kb, p, explain};
+  /* Explanations show every fact; otherwise a caller may skip what it
+   * does not read. */
+  if (explain) flags &= ~(unsigned)(MM_FACTS_NO_LABS | MM_FACTS_NO_COMPOSITES);
+  mm_deriving d = {f, arena, kb, p, explain, !(flags & MM_FACTS_NO_LABS)};
   mm_derive_patient(&d);
   mm_derive_lines(&d);
   mm_derive_exposure(&d);
@@ -116,7 +119,7 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);
   mm_derive_setting(&d);
-  mm_derive_composites(&d);
+  if (!(flags & MM_FACTS_NO_COMPOSITES)) mm_derive_composites(&d);
   if (arena->failed) return -1;
   *out = f;
   return 0;

@@ -38,8 +38,10 @@ int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb,
                     const mm_patient *p, bool explain, mm_diags *warnings);
 
 enum {
-  MM_FACTS_EXPLAIN = 1, /* keep what each value came from */
-  MM_FACTS_SCORES = 2   /* compute the scores even if no kb rule reads them */
+  MM_FACTS_EXPLAIN = 1,       /* keep what each value came from */
+  MM_FACTS_SCORES = 2,        /* compute the scores even if no kb rule reads them */
+  MM_FACTS_NO_LABS = 4,       /* the caller reads no lab fact: leave them unknown */
+  MM_FACTS_NO_COMPOSITES = 8  /* nor any composite of kb/definitions.yaml */
 };
 /* The same with flags: a caller with rules of its own (screening --criteria)
  * asks for MM_FACTS_SCORES when they read a score (mm_kb_rule_reads_scores).

@@ -11,6 +11,7 @@ typedef struct mm_deriving {
   const mm_kb *kb;
   const mm_patient *p;
   bool explain;
+  bool labs; /* derive the lab facts (not when the caller reads none) */
 } mm_deriving;
 
 static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {

@@ -106,6 +106,6 @@ void mm_derive_patient(mm_deriving *d) {
   copy(d, MM_F_GAIN1Q, p->gain1q, "diagnosis.fish.gain1q");
   copy(d, MM_F_AMP1Q, p->amp1q, "diagnosis.fish.amp1q");
   copy(d, MM_F_LDH_ABOVE_ULN, p->ldh_above_uln, "diagnosis.ldh_above_uln");
-  derive_labs(d);
+  if (d->labs) derive_labs(d);
   derive_comorbidities(d);
 }

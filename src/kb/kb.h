@@ -261,6 +261,10 @@ typedef struct mm_kb {
   size_t fact_index_cap;
   struct mm_scores *scores; /* src/score, may be NULL */
   bool scores_read;         /* some rule of the kb reads a score fact */
+  /* The kinds of fact (1u << mm_fact_source) read by the transplant rule,
+   * always derived, and by the composites: a caller with rules of its own
+   * (screening criteria) derives only what they and these read. */
+  unsigned transplant_sources, composite_sources;
   /* Drug and class facts are consecutive slots; this template holds them for
    * a record that names none of the drugs (every line's drugs known). */
   size_t exposure_first, exposure_count;
@@ -289,6 +293,8 @@ const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
 /* Does this rule read a score fact (frailty, ISS, R-ISS, R2-ISS, response)?
  * Scores are skipped in fast derivations unless some rule reads them. */
 bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule);
+/* The kinds of fact (1u << mm_fact_source) this rule reads. */
+unsigned mm_kb_rule_sources(const mm_kb *kb, const mm_rule *rule);
 
 /* The resolver the rule compiler uses for criteria over this kb's facts. */
 void mm_kb_rule_names(const mm_kb *kb, mm_rule_names *out);

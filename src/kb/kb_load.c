@@ -77,6 +77,16 @@ static void load_manifest(mm_kb *kb, mm_kb_reader *r, const mm_yaml *m) {
   mm_kbr_strings(r, m, "reviewers", &n, true);
 }
 
+unsigned mm_kb_rule_sources(const mm_kb *kb, const mm_rule *rule) {
+  const int *slots;
+  size_t n = rule ? mm_rule_slots(rule, &slots) : 0;
+  unsigned sources = 0;
+  /* Slots past the kb's facts are a caller's own (earlier criteria). */
+  for (size_t i = 0; i < n; i++)
+    if (slots[i] >= 0 && (size_t)slots[i] < kb->n_facts) sources |= 1u << kb->facts[slots[i]].source;
+  return sources;
+}
+
 bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule) {
   const int *slots;
   size_t n = rule ? mm_rule_slots(rule, &slots) : 0;
@@ -143,6 +153,9 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   for (size_t i = 0; i < kb->n_supportive; i++) kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->supportive[i].rule);
   for (size_t i = 0; i < kb->n_composites; i++) kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->composites[i].rule);
   kb->scores_read |= mm_kb_rule_reads_scores(kb, kb->transplant_rule.rule);
+  kb->transplant_sources = mm_kb_rule_sources(kb, kb->transplant_rule.rule);
+  for (size_t i = 0; i < kb->n_composites; i++)
+    kb->composite_sources |= mm_kb_rule_sources(kb, kb->composites[i].rule);
 
   /* The published score tables (kb/scores/, read by src/score). */
   if (mm_scores_load(&kb->scores, dir, diags) != 0) kb->scores = NULL;

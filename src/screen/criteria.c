@@ -141,6 +141,7 @@ static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm
     it->text = text ? text->str : NULL;
     it->line = m->line;
     c->reads_scores |= mm_kb_rule_reads_scores(kb, it->rule);
+    c->sources |= mm_kb_rule_sources(kb, it->rule);
     c->n++;
   }
   return d->errors > errors || c->arena.failed ? -1 : 0;

@@ -34,6 +34,7 @@ typedef struct screen {
   const mm_kb *kb;
   const mm_screen_criteria *crit;
   int setting_slot;
+  unsigned derive_flags;       /* mm_facts_derive_ex flags: see derive_flags() */
   const char *const *settings; /* the setting fact's values, NULL-ended */
   size_t n_settings;
   size_t k_items;              /* first item counter */
@@ -380,9 +381,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     return;
   }
   mm_facts *f = NULL;
-  /* No explanations; the scores when the kb's rules or the criteria read one. */
-  unsigned flags =
-      (s->crit && s->crit->reads_scores) || s->kb->scores_read ? MM_FACTS_SCORES : 0;
+  unsigned flags = s->derive_flags; /* no explanations; see screen_derive_flags */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
   if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL) != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
@@ -474,11 +473,27 @@ static int names_setup(screen *s) {
   return s->names.failed ? -1 : 0;
 }
 
+/* What each record's derivation computes. The knowledge base's options read
+ * nearly every fact; criteria read few: then only what they, the transplant
+ * rule (always derived, for the setting) and, when read, the composites
+ * read. Scores are computed from the labs. */
+static unsigned derive_flags(const mm_kb *kb, const mm_screen_criteria *crit) {
+  if (!crit) return kb->scores_read ? MM_FACTS_SCORES : 0;
+  unsigned need = crit->sources | kb->transplant_sources;
+  if (need & (1u << MM_FACT_COMPOSITE)) need |= kb->composite_sources;
+  unsigned flags = 0;
+  if (need & (1u << MM_FACT_SCORE)) flags |= MM_FACTS_SCORES;
+  if (!(need & (1u << MM_FACT_COMPOSITE))) flags |= MM_FACTS_NO_COMPOSITES;
+  if (!(need & ((1u << MM_FACT_LAB) | (1u << MM_FACT_SCORE)))) flags |= MM_FACTS_NO_LABS;
+  return flags;
+}
+
 static int setup(screen *s, const mm_screen_options *o) {
   const mm_kb *kb = o->kb;
   s->o = o;
   s->kb = kb;
   s->crit = o->criteria;
+  s->derive_flags = derive_flags(kb, s->crit);
   s->setting_slot = mm_kb_fact_slot(kb, "setting");
   if (s->setting_slot < 0) return -1;
   s->settings = kb->facts[s->setting_slot].values;

@@ -34,6 +34,7 @@ typedef struct mm_screen_criteria {
   mm_screen_criterion *items;
   size_t n;
   bool reads_scores;  /* some criterion reads a score fact (frailty, iss...) */
+  unsigned sources;   /* the kinds of fact the criteria read (mm_kb_rule_sources) */
 } mm_screen_criteria;
 
 #define MM_SCREEN_MAX_CRITERIA 1000

@@ -384,6 +384,37 @@ static void test_criteria_read_scores(void **state) {
   mm_arena_free(&a);
 }
 
+/* Criteria derive only the facts they read (labs and composites are skipped
+ * when none is read): a criterion on a lab value and one on a composite
+ * still get their values. Platelets 50 and 120 x10^9/L against 75; triple
+ * class exposure (kb/definitions.yaml: a PI, an IMiD and an anti-CD38) from
+ * VRd then DRd, not from VRd alone. */
+static void test_criteria_read_labs_and_composites(void **state) {
+  (void)state;
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_diags d;
+  mm_diags_init(&d, &a);
+  const char *in =
+      "{\"id\":\"A\",\"as_of\":\"2026-11-25\",\"labs\":[{\"date\":\"2026-11-01\",\"test\":\"platelets\","
+      "\"value\":50,\"unit\":\"10^9/L\"}],\"lines\":[{\"regimen\":\"VRd\",\"start\":\"2025-01-01\"}]}\n"
+      "{\"id\":\"B\",\"as_of\":\"2026-11-25\",\"labs\":[{\"date\":\"2026-11-01\",\"test\":\"platelets\","
+      "\"value\":120,\"unit\":\"10^9/L\"}],\"lines\":[{\"regimen\":\"VRd\",\"start\":\"2024-01-01\","
+      "\"end\":\"2024-06-01\",\"progression\":\"2024-09-01\"},{\"regimen\":\"DRd\",\"start\":\"2024-10-01\"}]}\n";
+  mm_screen_criteria *c = compile("criteria:\n  - id: plt\n    when: platelets >= 75\n"
+                                  "  - id: tce\n    when: triple_class_exposed\n", &d);
+  assert_non_null(c);
+  mm_screen_options o = {.kb = kb, .criteria = c, .threads = 1, .progress_fd = -1};
+  mm_screen_totals t;
+  char *out = screen(in, strlen(in), &o, &t, NULL);
+  assert_non_null(strstr(out, "{\"id\":\"A\","));
+  assert_non_null(strstr(out, "\"criteria\":{\"plt\":false,\"tce\":false}}\n{\"id\":\"B\""));
+  assert_non_null(strstr(out, "\"criteria\":{\"plt\":true,\"tce\":true}}\n"));
+  free(out);
+  mm_screen_criteria_free(c);
+  mm_arena_free(&a);
+}
+
 /* --- the knowledge base's options ------------------------------------ */
 
 /* Teclistamab (EU SmPC 4.1) needs at least three prior therapies: a patient
@@ -432,6 +463,7 @@ int main(void) {
       cmocka_unit_test(test_criteria_errors),
       cmocka_unit_test(test_criteria_chain),
       cmocka_unit_test(test_criteria_read_scores),
+      cmocka_unit_test(test_criteria_read_labs_and_composites),
       cmocka_unit_test(test_kb_options),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
