@@ -64,12 +64,21 @@ mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_
  * returned as is: callers treat JSON null as absent via mm_json_present. */
 mm_json *mm_json_get(const mm_json *obj, const char *key);
 
-/* For readers that scan JSON text themselves (src/patient/patient_scan.c):
- * the length of the valid UTF-8 sequence at s, or 0 (RFC 3629); and the
- * powers of ten 10^0..10^22, exact as doubles, with which a number of at
- * most 15 significant digits divided by one is read exactly (Clinger). */
+/* For readers that scan JSON text themselves (src/patient/patient_scan.c). */
+/* The length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
 size_t mm_json_utf8_len(const unsigned char *s, const unsigned char *end);
-extern const double mm_json_pow10[23];
+
+typedef struct mm_json_number {
+  bool is_integer; /* written without fraction or exponent */
+  bool exact;      /* value is set: at most 15 significant digits, no
+                      exponent, at most 22 decimals (else use strtod) */
+  double value;
+  int64_t integer; /* when is_integer, of at most 18 digits */
+} mm_json_number;
+/* Reads the JSON number (RFC 8259 grammar) at s: returns its end, or NULL
+ * when s does not start one. Exact values are read with one division
+ * (Clinger's fast path). */
+const char *mm_json_number_scan(const char *s, const char *end, mm_json_number *out);
 bool mm_json_present(const mm_json *v);
 const char *mm_json_type_name(mm_json_type t);
 

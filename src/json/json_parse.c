@@ -228,49 +228,69 @@ static const char *parse_string_raw(parser *ps, size_t *len_out) {
   return out;
 }
 
-const double mm_json_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+/* Exact powers of ten as doubles (10^22 is the largest exactly representable). */
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-static mm_json *parse_number(parser *ps) {
-  const char *s = ps->p, *q = s;
-  bool integer = true, negative = false;
+const char *mm_json_number_scan(const char *s, const char *end, mm_json_number *out) {
+  const char *q = s;
+  bool negative = false;
   /* The digits as an integer and the power of ten that scales them: lab
    * values like 17.2 or 1066 are then exact with one IEEE operation
    * (Clinger's fast path), without strtod. */
   uint64_t mant = 0;
   int digits = 0, scale = 0;
-  if (q < ps->end && *q == '-') q++, negative = true;
-  if (q >= ps->end) goto bad;
+  *out = (mm_json_number){.is_integer = true};
+  if (q < end && *q == '-') q++, negative = true;
+  if (q >= end) return NULL;
   if (*q == '0') {
     q++;
   } else if (*q >= '1' && *q <= '9') {
-    while (q < ps->end && *q >= '0' && *q <= '9') {
+    while (q < end && *q >= '0' && *q <= '9') {
       if (digits < 19) mant = mant * 10 + (uint64_t)(*q - '0');
       digits++;
       q++;
     }
   } else {
-    goto bad;
+    return NULL;
   }
-  if (q < ps->end && *q == '.') {
-    integer = false;
+  if (q < end && *q == '.') {
+    out->is_integer = false;
     q++;
-    if (q >= ps->end || *q < '0' || *q > '9') goto bad;
-    while (q < ps->end && *q >= '0' && *q <= '9') {
+    if (q >= end || *q < '0' || *q > '9') return NULL;
+    while (q < end && *q >= '0' && *q <= '9') {
       if (digits < 19) mant = mant * 10 + (uint64_t)(*q - '0'), scale--;
       if (mant) digits++;
       q++;
     }
   }
   bool exponent = false;
-  if (q < ps->end && (*q == 'e' || *q == 'E')) {
-    integer = false;
+  if (q < end && (*q == 'e' || *q == 'E')) {
+    out->is_integer = false;
     exponent = true;
     q++;
-    if (q < ps->end && (*q == '+' || *q == '-')) q++;
-    if (q >= ps->end || *q < '0' || *q > '9') goto bad;
-    while (q < ps->end && *q >= '0' && *q <= '9') q++;
+    if (q < end && (*q == '+' || *q == '-')) q++;
+    if (q >= end || *q < '0' || *q > '9') return NULL;
+    while (q < end && *q >= '0' && *q <= '9') q++;
+  }
+  out->exact = !exponent && digits <= 15 && -scale <= 22;
+  if (out->exact) {
+    double x = (double)mant; /* exact: below 2^53 */
+    x = scale ? x / pow10_exact[-scale] : x;
+    out->value = negative ? -x : x;
+  }
+  if (out->is_integer && digits <= 18) out->integer = negative ? -(int64_t)mant : (int64_t)mant;
+  return q;
+}
+
+static mm_json *parse_number(parser *ps) {
+  const char *s = ps->p;
+  mm_json_number num;
+  const char *q = mm_json_number_scan(s, ps->end, &num);
+  if (!q) {
+    fail_at(ps, s, "invalid number");
+    return NULL;
   }
   size_t n = (size_t)(q - s);
   if (n >= 64) {
@@ -279,25 +299,20 @@ static mm_json *parse_number(parser *ps) {
   }
   mm_json *v = new_value(ps, MM_JSON_NUMBER, s);
   if (!v) return NULL;
-  if (!exponent && digits <= 15 && -scale <= 22) {
-    double x = (double)mant; /* exact: below 2^53 */
-    x = scale ? x / mm_json_pow10[-scale] : x;
-    v->number = negative ? -x : x;
+  if (num.exact) {
+    v->number = num.value;
   } else {
     char buf[64];
     memcpy(buf, s, n);
     buf[n] = '\0';
     v->number = strtod(buf, NULL);
   }
-  if (integer && n <= 18) {
+  if (num.is_integer && n <= 18) {
     v->is_integer = true;
-    v->integer = negative ? -(int64_t)mant : (int64_t)mant;
+    v->integer = num.integer;
   }
   ps->p = q;
   return v;
-bad:
-  fail_at(ps, s, "invalid number");
-  return NULL;
 }
 
 static bool expect_word(parser *ps, const char *w) {

@@ -113,37 +113,14 @@ static bool boolean(scan *sc, bool *b) {
   return GIVE_UP;
 }
 
-/* A JSON number as mm_json reads it, exponents and long numbers excepted. */
+/* A JSON number as mm_json reads it, when its value is exact without strtod. */
 static bool number(scan *sc, double *x, bool *integer) {
   ws(sc);
-  const char *q = sc->s;
-  bool neg = false;
-  uint64_t mant = 0;
-  int digits = 0, scale = 0;
-  if (q < sc->end && *q == '-') q++, neg = true;
-  if (q >= sc->end) return GIVE_UP;
-  if (*q == '0') {
-    q++;
-  } else if (*q >= '1' && *q <= '9') {
-    while (q < sc->end && *q >= '0' && *q <= '9') mant = mant * 10 + (uint64_t)(*q++ - '0'), digits++;
-  } else {
-    return GIVE_UP;
-  }
-  *integer = true;
-  if (q < sc->end && *q == '.') {
-    *integer = false;
-    q++;
-    if (q >= sc->end || *q < '0' || *q > '9') return GIVE_UP;
-    while (q < sc->end && *q >= '0' && *q <= '9') {
-      mant = mant * 10 + (uint64_t)(*q++ - '0'), scale--;
-      if (mant) digits++;
-      if (digits > 15 || scale < -22) return GIVE_UP;
-    }
-  }
-  if (digits > 15 || (q < sc->end && (*q == 'e' || *q == 'E'))) return GIVE_UP;
-  double v = (double)mant;
-  v = scale ? v / mm_json_pow10[-scale] : v;
-  *x = neg ? -v : v;
+  mm_json_number num;
+  const char *q = mm_json_number_scan(sc->s, sc->end, &num);
+  if (!q || !num.exact) return GIVE_UP;
+  *x = num.value;
+  *integer = num.is_integer;
   sc->s = (char *)q;
   return true;
 }
