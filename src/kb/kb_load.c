@@ -130,6 +130,7 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
     if (root) vocab[i].load(kb, &r, root);
     if (i == sizeof vocab / sizeof *vocab - 1) definitions = root;
   }
+  mm_kb_names_finish(kb);
   if (diags->errors > errors_before) goto fail; /* names must be sound first */
   if (mm_kb_build_schema(kb, &r) != 0) goto fail;
   if (definitions) mm_kb_compile_definitions(kb, &r, definitions);

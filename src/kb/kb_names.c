@@ -100,6 +100,27 @@ const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind, const c
   return probe(kb, kind, &k, index);
 }
 
+/* The exact spelling of a drug or regimen name, beside its normalized one. */
+static void add_exact(mm_kb *kb, mm_name_kind kind, const char *name, int index) {
+  mm_name_kind exact = kind == MM_NAME_DRUG ? MM_NAME_DRUG_EXACT : MM_NAME_REGIMEN_EXACT;
+  size_t len = strlen(name);
+  if (!len || kb->names_used + 1 > kb->names_cap / 2) return; /* the normalized one serves */
+  size_t mask = kb->names_cap - 1;
+  size_t i = hash_kind(hash_bytes(name, len), exact) & mask;
+  for (; kb->names[i]; i = (i + 1) & mask) {
+    const mm_name_entry *e = kb->names[i];
+    if (e->kind == exact && e->len == len && memcmp(e->key, name, len) == 0) return;
+  }
+  mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
+  if (!e) return;
+  e->key = mm_arena_strdup(&kb->arena, name);
+  e->len = len;
+  e->kind = exact;
+  e->index = index;
+  kb->names[i] = e;
+  kb->names_used++;
+}
+
 int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
                     int *existing) {
   char key[256];
@@ -124,7 +145,29 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   e->index = index;
   kb->names[i] = e;
   kb->names_used++;
+  if (kind == MM_NAME_DRUG || kind == MM_NAME_REGIMEN) add_exact(kb, kind, name, index);
   return 0;
+}
+
+static const mm_name_entry *probe_exact(const mm_kb *kb, mm_name_kind kind, const char *name,
+                                        size_t len) {
+  if (!kb->names_cap || !len) return NULL;
+  size_t mask = kb->names_cap - 1;
+  for (size_t i = hash_kind(hash_bytes(name, len), kind) & mask;; i = (i + 1) & mask) {
+    const mm_name_entry *e = kb->names[i];
+    if (!e) return NULL;
+    if (e->kind == kind && e->len == len && memcmp(e->key, name, len) == 0) return e;
+  }
+}
+
+void mm_kb_names_finish(mm_kb *kb) {
+  for (size_t i = 0; i < kb->names_cap; i++) {
+    mm_name_entry *e = kb->names[i];
+    if (!e || e->kind != MM_NAME_REGIMEN_EXACT) continue;
+    name_key k;
+    name_key_make(&k, e->key);
+    if (probe(kb, MM_NAME_AMBIGUOUS, &k, NULL)) e->index = -1; /* look it up normalized */
+  }
 }
 
 /* Fact names: exact match, open addressing over slot numbers. */
@@ -157,6 +200,8 @@ int mm_kb_fact_slot(const mm_kb *kb, const char *name) {
 }
 
 const mm_drug *mm_kb_find_drug(const mm_kb *kb, const char *name) {
+  const mm_name_entry *e = probe_exact(kb, MM_NAME_DRUG_EXACT, name, strlen(name));
+  if (e) return &kb->drugs[e->index];
   int i;
   return mm_kb_names_get(kb, MM_NAME_DRUG, name, &i) ? &kb->drugs[i] : NULL;
 }
@@ -170,6 +215,8 @@ const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb) {
   int i;
   if (amb) *amb = NULL;
+  const mm_name_entry *e = probe_exact(kb, MM_NAME_REGIMEN_EXACT, name, strlen(name));
+  if (e && e->index >= 0) return &kb->regimens[e->index];
   name_key k;
   name_key_make(&k, name);
   if (probe(kb, MM_NAME_AMBIGUOUS, &k, &i)) {

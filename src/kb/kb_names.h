@@ -4,7 +4,10 @@
 #include "kb/kb.h"
 
 typedef enum {
-  MM_NAME_DRUG, MM_NAME_CLASS, MM_NAME_REGIMEN, MM_NAME_AMBIGUOUS
+  MM_NAME_DRUG, MM_NAME_CLASS, MM_NAME_REGIMEN, MM_NAME_AMBIGUOUS,
+  /* The same names spelled exactly as in the kb: registries mostly write
+   * them so, and an exact match skips normalizing (mm_kb_names_finish). */
+  MM_NAME_DRUG_EXACT, MM_NAME_REGIMEN_EXACT
 } mm_name_kind;
 
 /* Lowercase, without spaces, '-', '_' and '+'. */
@@ -16,6 +19,9 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
                     int *existing);
 const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind,
                                      const char *name, int *index);
+/* After every name is added: drops the exact spellings of regimens whose
+ * normalized name is ambiguous, so that the ambiguity is still reported. */
+void mm_kb_names_finish(mm_kb *kb);
 /* 0, or 1 + the slot of a duplicate fact name, or -1 out of memory. */
 int mm_kb_fact_index_build(mm_kb *kb);
 
