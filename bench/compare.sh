@@ -2,7 +2,9 @@
 # compare.sh: mmpath screen --criteria bench/reference-task.yaml timed beside
 # the reference task's peers (shared/bench, TASK.md), in one run.
 #   bench/compare.sh [SIZES...]          default: 200000 1000000
-#   ONLY='node duckdb-2threads python3 mmpath' REPS=3 bench/compare.sh
+#   ONLY='...' REPS=3 bench/compare.sh   peers timed (default: node duckdb-2threads
+#                                         python3 mmpath; every peer: ONLY='jq-1.6
+#                                         sqlite-load+query ... mmpath', see run.sh)
 #   KB=/path/to/kb MMPATH=/path/to/mmpath bench/compare.sh   (a fixed snapshot)
 # Copies shared/bench to $WORK (default /tmp/mmpath-bench; data/ is kept
 # between runs) and runs its run.sh with mmpath as the EXTRA peer.

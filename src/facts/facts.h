@@ -44,7 +44,8 @@ enum {
   MM_FACTS_NO_COMPOSITES = 8  /* nor any composite of kb/definitions.yaml */
 };
 /* The same with flags: a caller with rules of its own (screening --criteria)
- * asks for MM_FACTS_SCORES when they read a score (mm_kb_rule_reads_scores).
+ * asks for MM_FACTS_SCORES when they read a score, MM_FACTS_NO_LABS and
+ * MM_FACTS_NO_COMPOSITES when they read none (mm_kb_rule_sources).
  * values then has `spare` more slots after the facts, left unset, for the
  * caller's own results (the criteria, which later criteria may read). */
 int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb,

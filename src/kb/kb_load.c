@@ -88,15 +88,7 @@ unsigned mm_kb_rule_sources(const mm_kb *kb, const mm_rule *rule) {
 }
 
 bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule) {
-  const int *slots;
-  size_t n = rule ? mm_rule_slots(rule, &slots) : 0;
-  /* A caller's own rules may read slots past the kb's facts (screening
-   * criteria that name earlier criteria): those are not scores. */
-  for (size_t i = 0; i < n; i++)
-    if (slots[i] >= 0 && (size_t)slots[i] < kb->n_facts &&
-        kb->facts[slots[i]].source == MM_FACT_SCORE)
-      return true;
-  return false;
+  return mm_kb_rule_sources(kb, rule) & (1u << MM_FACT_SCORE);
 }
 
 int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {

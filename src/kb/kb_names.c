@@ -4,25 +4,26 @@
  * found at load time, never a silent choice. */
 #include "kb/kb_names.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
 struct mm_name_entry {
-  const char *key;  /* normalized */
+  const char *key;  /* normalized; for the *_EXACT kinds, as the kb spells it */
   size_t len;
   mm_name_kind kind;
-  int index;
+  int index;        /* -1: an exact spelling to look up normalized instead */
 };
 
-void mm_name_normalize(const char *name, char *out, size_t cap) {
+size_t mm_name_normalize(const char *name, char *out, size_t cap) {
   size_t n = 0;
-  for (const char *p = name; *p && n + 1 < cap; p++) {
-    unsigned char c = (unsigned char)*p;
+  for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < cap; p++) {
+    unsigned c = *p;
     if (c == ' ' || c == '-' || c == '_' || c == '+' || c == '\t') continue;
-    out[n++] = (char)tolower(c);
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    out[n++] = (char)c;
   }
   out[n] = '\0';
+  return n;
 }
 
 /* The normalized name's bytes, eight at a time, then the kind mixed in. */
@@ -58,115 +59,80 @@ int mm_kb_names_init(mm_kb *kb, size_t expected) {
   return kb->names ? 0 : -1;
 }
 
-/* A name normalized (as mm_name_normalize) and hashed: screening looks up
- * every drug and regimen of every line of millions of records. */
-typedef struct name_key {
-  char text[256];
-  size_t len;
-  uint64_t hash; /* of the text, before the kind is mixed in */
-} name_key;
-
-static void name_key_make(name_key *k, const char *name) {
-  size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < sizeof k->text; p++) {
-    unsigned c = *p;
-    if (c == ' ' || c == '-' || c == '_' || c == '+' || c == '\t') continue;
-    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    k->text[n++] = (char)c;
+/* The table slot of (kind, key), or the empty slot where it would go. The
+ * table is kept at most half full, so probing always ends. */
+static size_t find(const mm_kb *kb, mm_name_kind kind, const char *key, size_t len) {
+  size_t mask = kb->names_cap - 1;
+  size_t i = hash_kind(hash_bytes(key, len), kind) & mask;
+  for (; kb->names[i]; i = (i + 1) & mask) {
+    const mm_name_entry *e = kb->names[i];
+    if (e->kind == kind && e->len == len && memcmp(e->key, key, len) == 0) break;
   }
-  k->text[n] = '\0';
-  k->len = n;
-  k->hash = hash_bytes(k->text, n);
+  return i;
 }
 
-static const mm_name_entry *probe(const mm_kb *kb, mm_name_kind kind, const name_key *k,
-                                  int *index) {
-  if (!kb->names_cap || !k->len) return NULL;
-  size_t mask = kb->names_cap - 1;
-  for (size_t i = hash_kind(k->hash, kind) & mask;; i = (i + 1) & mask) {
-    const mm_name_entry *e = kb->names[i];
-    if (!e) return NULL;
-    if (e->kind == kind && e->len == k->len && memcmp(e->key, k->text, k->len) == 0) {
-      if (index) *index = e->index;
-      return e;
-    }
+static const mm_name_entry *lookup(const mm_kb *kb, mm_name_kind kind, const char *key,
+                                   size_t len, int *index) {
+  if (!kb->names_cap || !len) return NULL;
+  const mm_name_entry *e = kb->names[find(kb, kind, key, len)];
+  if (e && index) *index = e->index;
+  return e;
+}
+
+/* 0 added, 1 already there (*found set), -2 out of memory, -3 table full. */
+static int insert(mm_kb *kb, mm_name_kind kind, const char *key, size_t len, int index,
+                  const mm_name_entry **found) {
+  if (kb->names_used + 1 > kb->names_cap / 2) return -3;
+  size_t i = find(kb, kind, key, len);
+  if (kb->names[i]) {
+    *found = kb->names[i];
+    return 1;
   }
+  mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
+  if (!e || !(e->key = mm_arena_strndup(&kb->arena, key, len))) return -2;
+  e->len = len;
+  e->kind = kind;
+  e->index = index;
+  kb->names[i] = e;
+  kb->names_used++;
+  return 0;
 }
 
 const mm_name_entry *mm_kb_names_get(const mm_kb *kb, mm_name_kind kind, const char *name,
                                      int *index) {
-  name_key k;
-  name_key_make(&k, name);
-  return probe(kb, kind, &k, index);
-}
-
-/* The exact spelling of a drug or regimen name, beside its normalized one. */
-static void add_exact(mm_kb *kb, mm_name_kind kind, const char *name, int index) {
-  mm_name_kind exact = kind == MM_NAME_DRUG ? MM_NAME_DRUG_EXACT : MM_NAME_REGIMEN_EXACT;
-  size_t len = strlen(name);
-  if (!len || kb->names_used + 1 > kb->names_cap / 2) return; /* the normalized one serves */
-  size_t mask = kb->names_cap - 1;
-  size_t i = hash_kind(hash_bytes(name, len), exact) & mask;
-  for (; kb->names[i]; i = (i + 1) & mask) {
-    const mm_name_entry *e = kb->names[i];
-    if (e->kind == exact && e->len == len && memcmp(e->key, name, len) == 0) return;
-  }
-  mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
-  if (!e) return;
-  e->key = mm_arena_strdup(&kb->arena, name);
-  e->len = len;
-  e->kind = exact;
-  e->index = index;
-  kb->names[i] = e;
-  kb->names_used++;
+  char key[256];
+  size_t len = mm_name_normalize(name, key, sizeof key);
+  return lookup(kb, kind, key, len, index);
 }
 
 int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
                     int *existing) {
   char key[256];
-  mm_name_normalize(name, key, sizeof key);
-  if (!*key) return -2;
-  /* Keep the table at most half full, so that probing always ends. */
-  if (kb->names_used + 1 > kb->names_cap / 2) return -3;
-  size_t mask = kb->names_cap - 1;
-  size_t i = hash(key, kind) & mask;
-  for (; kb->names[i]; i = (i + 1) & mask) {
-    const mm_name_entry *e = kb->names[i];
-    if (e->kind == kind && strcmp(e->key, key) == 0) {
-      if (existing) *existing = e->index;
-      return e->index == index ? 0 : -1;
-    }
+  size_t len = mm_name_normalize(name, key, sizeof key);
+  if (!len) return -2;
+  const mm_name_entry *e = NULL;
+  int rc = insert(kb, kind, key, len, index, &e);
+  if (rc == 1) {
+    if (existing) *existing = e->index;
+    return e->index == index ? 0 : -1;
   }
-  mm_name_entry *e = mm_arena_alloc(&kb->arena, sizeof *e);
-  if (!e) return -2;
-  e->key = mm_arena_strdup(&kb->arena, key);
-  e->len = e->key ? strlen(e->key) : 0;
-  e->kind = kind;
-  e->index = index;
-  kb->names[i] = e;
-  kb->names_used++;
-  if (kind == MM_NAME_DRUG || kind == MM_NAME_REGIMEN) add_exact(kb, kind, name, index);
+  if (rc < 0) return rc;
+  /* Drugs and regimens also under their exact spelling, which registries
+   * mostly use: found without normalizing. Without room the normalized
+   * entry serves alone. */
+  if (kind == MM_NAME_DRUG || kind == MM_NAME_REGIMEN)
+    (void)insert(kb, kind == MM_NAME_DRUG ? MM_NAME_DRUG_EXACT : MM_NAME_REGIMEN_EXACT, name,
+                 strlen(name), index, &e);
   return 0;
-}
-
-static const mm_name_entry *probe_exact(const mm_kb *kb, mm_name_kind kind, const char *name,
-                                        size_t len) {
-  if (!kb->names_cap || !len) return NULL;
-  size_t mask = kb->names_cap - 1;
-  for (size_t i = hash_kind(hash_bytes(name, len), kind) & mask;; i = (i + 1) & mask) {
-    const mm_name_entry *e = kb->names[i];
-    if (!e) return NULL;
-    if (e->kind == kind && e->len == len && memcmp(e->key, name, len) == 0) return e;
-  }
 }
 
 void mm_kb_names_finish(mm_kb *kb) {
   for (size_t i = 0; i < kb->names_cap; i++) {
     mm_name_entry *e = kb->names[i];
     if (!e || e->kind != MM_NAME_REGIMEN_EXACT) continue;
-    name_key k;
-    name_key_make(&k, e->key);
-    if (probe(kb, MM_NAME_AMBIGUOUS, &k, NULL)) e->index = -1; /* look it up normalized */
+    char key[256];
+    size_t len = mm_name_normalize(e->key, key, sizeof key);
+    if (lookup(kb, MM_NAME_AMBIGUOUS, key, len, NULL)) e->index = -1;
   }
 }
 
@@ -200,7 +166,7 @@ int mm_kb_fact_slot(const mm_kb *kb, const char *name) {
 }
 
 const mm_drug *mm_kb_find_drug(const mm_kb *kb, const char *name) {
-  const mm_name_entry *e = probe_exact(kb, MM_NAME_DRUG_EXACT, name, strlen(name));
+  const mm_name_entry *e = lookup(kb, MM_NAME_DRUG_EXACT, name, strlen(name), NULL);
   if (e) return &kb->drugs[e->index];
   int i;
   return mm_kb_names_get(kb, MM_NAME_DRUG, name, &i) ? &kb->drugs[i] : NULL;
@@ -215,15 +181,15 @@ const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb) {
   int i;
   if (amb) *amb = NULL;
-  const mm_name_entry *e = probe_exact(kb, MM_NAME_REGIMEN_EXACT, name, strlen(name));
+  const mm_name_entry *e = lookup(kb, MM_NAME_REGIMEN_EXACT, name, strlen(name), NULL);
   if (e && e->index >= 0) return &kb->regimens[e->index];
-  name_key k;
-  name_key_make(&k, name);
-  if (probe(kb, MM_NAME_AMBIGUOUS, &k, &i)) {
+  char key[256];
+  size_t len = mm_name_normalize(name, key, sizeof key);
+  if (lookup(kb, MM_NAME_AMBIGUOUS, key, len, &i)) {
     if (amb) *amb = &kb->ambiguities[i];
     return NULL;
   }
-  return probe(kb, MM_NAME_REGIMEN, &k, &i) ? &kb->regimens[i] : NULL;
+  return lookup(kb, MM_NAME_REGIMEN, key, len, &i) ? &kb->regimens[i] : NULL;
 }
 
 const mm_lab *mm_kb_find_lab(const mm_kb *kb, const char *id) {

@@ -10,8 +10,9 @@ typedef enum {
   MM_NAME_DRUG_EXACT, MM_NAME_REGIMEN_EXACT
 } mm_name_kind;
 
-/* Lowercase, without spaces, '-', '_' and '+'. */
-void mm_name_normalize(const char *name, char *out, size_t cap);
+/* Lowercase (ASCII), without spaces, tabs, '-', '_' and '+'; returns the
+ * length written. */
+size_t mm_name_normalize(const char *name, char *out, size_t cap);
 int mm_kb_names_init(mm_kb *kb, size_t expected);
 /* 0 added (or same entry again); -1 the name already names another entry
  * (*existing set); -2 empty name or out of memory; -3 the table is full. */

@@ -37,6 +37,19 @@ extern const char *const mm_response_names[];
 extern const char *const mm_stop_names[];
 extern const char *const mm_sex_names[];
 
+/* Whether two short names are the same: inline, since most differ at the
+ * first letter and records hold dozens of them. */
+static inline bool mm_same_name(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+/* The index of s in a NULL-ended list of names, or -1. */
+static inline int mm_name_index(const char *const *names, const char *s) {
+  for (int i = 0; names[i]; i++)
+    if (mm_same_name(names[i], s)) return i;
+  return -1;
+}
+
 /* A record with nothing read yet: every date absent, every value unknown. */
 void mm_patient_init(mm_patient *p);
 /* The lab's accepted unit (letter case ignored), or NULL. */

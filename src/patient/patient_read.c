@@ -103,11 +103,7 @@ static void bind(reader *rd, const mm_json *obj, const char *path, const char *c
     const mm_json_member *m = &obj->members[i];
     size_t k = next, tries = 0;
     for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
-    {
-      const char *a = known[k], *b = m->key; /* short keys, most differ at once */
-      while (*a && *a == *b) a++, b++;
-      if (*a == *b) break;
-    }
+      if (mm_same_name(known[k], m->key)) break;
     if (tries == n) {
       unknown_field(rd, m, path, known, n);
       continue;
@@ -172,11 +168,8 @@ static int read_enum(reader *rd, const mm_json *v, const char *path, const char 
                      const char *const *names) {
   if (!v) return -1;
   if (!want(rd, v, MM_JSON_STRING, child(rd, path, key), "a string")) return -1;
-  for (int i = 0; names[i]; i++) {
-    const char *a = names[i], *b = v->str; /* a few short names: inline */
-    while (*a && *a == *b) a++, b++;
-    if (*a == *b) return i;
-  }
+  int found = mm_name_index(names, v->str);
+  if (found >= 0) return found;
   char list[200] = "";
   size_t used = 0;
   for (int i = 0; names[i]; i++) {
@@ -487,12 +480,12 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   if (lab->values) {
     if (unit) err(rd, unit, up, "'%s' has no unit (its values are words)", lab->id);
     if (!want(rd, value, MM_JSON_STRING, vp, "one of the test's values")) return;
-    for (size_t i = 0; i < lab->n_values; i++)
-      if (strcmp(lab->values[i], value->str) == 0) {
-        o->category = lab->values[i];
-        *ok = o->date != MM_DATE_NONE;
-        return;
-      }
+    int i = mm_name_index(lab->values, value->str);
+    if (i >= 0) {
+      o->category = lab->values[i];
+      *ok = o->date != MM_DATE_NONE;
+      return;
+    }
     err(rd, value, vp, "'%s' is not a value of '%s'", value->str, lab->id);
     return;
   }

@@ -200,15 +200,8 @@ static bool one_of(scan *sc, int *out, const char *const *names) {
   size_t len;
   if (null(sc)) return true;
   if (!string(sc, &s, &len)) return GIVE_UP;
-  for (int i = 0; names[i]; i++) {
-    const char *a = names[i], *b = s;
-    while (*a && *a == *b) a++, b++;
-    if (*a == *b) {
-      *out = i;
-      return true;
-    }
-  }
-  return GIVE_UP;
+  *out = mm_name_index(names, s);
+  return *out >= 0;
 }
 
 /* ["name", ...]: known drugs, none twice. */
@@ -332,8 +325,8 @@ static bool line(scan *sc, mm_line *l) {
     l->regimen = mm_kb_find_regimen(sc->kb, c.regimen, &amb);
     if (amb) return GIVE_UP;
     if (!l->regimen) {
-      /* A single agent written as the regimen; its drug list wins over
-       * "drugs", as in patient_read.c, unless the single agent is unknown. */
+      /* A single agent written as the regimen: that drug, unless "drugs"
+       * lists the line's drugs (as in patient_read.c). */
       const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
       if (!single) return GIVE_UP;
       if (!c.drugs_given) {
@@ -412,12 +405,10 @@ static bool lab(scan *sc, mm_observation *o) {
   o->lab = (int)(c.lab - sc->kb->labs);
   if (c.lab->values) {
     if (c.unit || c.number_value) return GIVE_UP;
-    for (size_t i = 0; i < c.lab->n_values; i++)
-      if (strcmp(c.lab->values[i], c.text) == 0) {
-        o->category = c.lab->values[i];
-        return true;
-      }
-    return GIVE_UP;
+    int i = mm_name_index(c.lab->values, c.text);
+    if (i < 0) return GIVE_UP;
+    o->category = c.lab->values[i];
+    return true;
   }
   if (!c.number_value || !c.unit) return GIVE_UP;
   const mm_lab_unit *u = mm_lab_unit_find(c.lab, c.unit);
@@ -545,7 +536,7 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_COMORBIDITIES:
     if (null(sc)) return true;
     p->comorbidities_given = true;
-    p->comorbidities = mm_arena_alloc(sc->arena, (MAX_ITEMS + 1) * sizeof *p->comorbidities);
+    p->comorbidities = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->comorbidities);
     return p->comorbidities &&
            array(sc, MAX_ITEMS, &p->n_comorbidities, comorbidity_item, p);
   case MM_REC_TRANSPLANT_ELIGIBLE: return truth(sc, &p->transplant_eligible);

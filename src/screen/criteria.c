@@ -140,7 +140,6 @@ static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm
     it->id = id->str;
     it->text = text ? text->str : NULL;
     it->line = m->line;
-    c->reads_scores |= mm_kb_rule_reads_scores(kb, it->rule);
     c->sources |= mm_kb_rule_sources(kb, it->rule);
     c->n++;
   }

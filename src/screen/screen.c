@@ -381,7 +381,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     return;
   }
   mm_facts *f = NULL;
-  unsigned flags = s->derive_flags; /* no explanations; see screen_derive_flags */
+  unsigned flags = s->derive_flags; /* no explanations; see derive_flags() */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
   if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL) != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");

@@ -33,7 +33,6 @@ typedef struct mm_screen_criteria {
   const char *file;
   mm_screen_criterion *items;
   size_t n;
-  bool reads_scores;  /* some criterion reads a score fact (frailty, iss...) */
   unsigned sources;   /* the kinds of fact the criteria read (mm_kb_rule_sources) */
 } mm_screen_criteria;
 

@@ -365,7 +365,7 @@ static void test_criteria_read_scores(void **state) {
   mm_diags_init(&d, &a);
   mm_screen_criteria *c = compile("criteria:\n  - id: frail\n    when: frailty = 'frail'\n", &d);
   assert_non_null(c);
-  assert_true(c->reads_scores);
+  assert_true(c->sources & (1u << MM_FACT_SCORE));
   const char *in = "{\"id\":\"F\",\"as_of\":\"2026-11-25\",\"birth_date\":\"1940-01-01\","
                    "\"frailty\":{\"charlson\":0,\"adl\":6,\"iadl\":8}}\n"
                    "{\"id\":\"G\",\"as_of\":\"2026-11-25\"}\n";
@@ -379,7 +379,7 @@ static void test_criteria_read_scores(void **state) {
   mm_screen_criteria_free(c);
   mm_diags_init(&d, &a);
   c = compile(task_criteria, &d);
-  assert_false(c->reads_scores);
+  assert_false(c->sources & (1u << MM_FACT_SCORE));
   mm_screen_criteria_free(c);
   mm_arena_free(&a);
 }
