@@ -15,7 +15,7 @@
 #include "referral/referral.h"
 #include "score/score.h"
 #include "server/server.h"
-#include "server/store.h"
+#include "auth/token_store.h"
 
 static const char usage_text[] =
     "usage: mmpath serve [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"

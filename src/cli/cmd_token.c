@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "server/server.h"
-#include "server/store.h"
+#include "auth/token_store.h"
 
 static const char usage_text[] =
     "usage: mmpath token new --center CENTRE --role hub|spoke|analyst [--db mmpath.db]\n"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "evaluate/evaluate.h"
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 
 /* unverified: the entry rests on a fact nobody checked against its source,
  * so, like a criterion marked `review`, it can never exclude a patient. */

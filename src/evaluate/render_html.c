@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "evaluate/render_common.h"
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 
 static const char *css =
     "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}"

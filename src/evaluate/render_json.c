@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "evaluate/render_common.h"
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 
 static void key(mm_strbuf *b, bool *first, const char *k) {
   if (!*first) mm_strbuf_putc(b, ',');

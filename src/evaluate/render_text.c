@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "evaluate/render_common.h"
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 
 static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, const char *lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "kb/kb.h"
 #include "patient/patient.h"
 #include "util/arena.h"

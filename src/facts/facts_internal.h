@@ -2,7 +2,7 @@
  * one family of facts; facts.c calls them in dependency order. */
 #ifndef MM_FACTS_INTERNAL_H
 #define MM_FACTS_INTERNAL_H
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 #include "facts/facts.h"
 
 typedef struct mm_deriving {

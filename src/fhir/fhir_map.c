@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "fhir/fhir.h"
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 
 const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q", NULL};
 const char *const mm_fhir_stop_names[] = {"progression", "toxicity", "completed", "patient_choice",

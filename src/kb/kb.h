@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "rule/rule.h"
 #include "util/arena.h"
 #include "util/date.h"

@@ -4,7 +4,7 @@
 #include "kb/kb.h"
 #include "kb/kb_names.h"
 #include "kb/kb_read.h"
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 
 int mm_kb_load_classes(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root);
 int mm_kb_load_drugs(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 #include "kb/kb_internal.h"
 
 static const char *const criterion_keys[] = {"id", "text", "when", "review", NULL};

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "kb/kb.h"
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 
 typedef struct mm_kb_reader {
   mm_arena *arena;

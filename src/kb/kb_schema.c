@@ -1,11 +1,11 @@
 /* kb_schema.c: the fact schema, i.e. every name a criterion may read. The
- * engine's own facts come first (facts/fact_names.h), then one group of
+ * engine's own facts come first (kb/fact_names.h), then one group of
  * slots per drug, class, lab test and comorbidity of the vocabularies, then
  * the composite facts of kb/definitions.yaml. */
 #include <stdio.h>
 #include <string.h>
 
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 #include "kb/kb_internal.h"
 
 static int add(mm_kb *kb, size_t cap, const char *name, mm_type type, const char *unit,

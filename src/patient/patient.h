@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "json/json.h"
 #include "kb/kb.h"
 #include "util/arena.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 #include "referral/referral.h"
 
 /* Labels the renderers (funnel.c) ask for; kb/referral.yaml must have all. */

@@ -13,7 +13,7 @@
 #define MM_RULE_H
 #include <stddef.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "util/arena.h"
 #include "util/diag.h"
 #include "util/strbuf.h"

@@ -6,7 +6,7 @@
 #define MM_RULE_CODE_H
 #include <stdint.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "rule/rule.h"
 #include "rule/rule_ops.h"
 

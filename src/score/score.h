@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts/value.h"
+#include "util/value.h"
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/diag.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 
 typedef struct loader {
   mm_scores *s;

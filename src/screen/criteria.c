@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 #include "screen/screen.h"
 
 /* The resolver: earlier criteria first, then the knowledge base. */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "server/api.h"
-#include "server/store.h"
+#include "auth/token_store.h"
 
 /* Who may call a route. */
 enum {

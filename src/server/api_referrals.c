@@ -14,7 +14,7 @@
 #include "referral/funnel.h"
 #include "referral/store.h"
 #include "server/api.h"
-#include "server/store.h"
+#include "auth/token_store.h"
 
 /* Opens the registry; answers 500 itself on failure. */
 static mm_ref_store *open_store(mm_call *c) {

@@ -2,12 +2,12 @@
  * page, in one binary.
  *
  * Three layers, so the API can be tested and fuzzed without sockets:
- *   http.c   the only file that knows libmicrohttpd: connections, limits
+ *   http/http.c  the only file that knows libmicrohttpd: connections, limits
  *            (body, header, connections per client, idle time), turning an
  *            MHD request into an mm_request and an mm_response back;
- *   api*.c   the router and the endpoints: pure functions from a request to
+ *   server/api*.c, cds/cds_hooks.c  the router and the endpoints: pure functions from a request to
  *            a response over the read-only mm_api context;
- *   store.c  the server's own tables in the SQLite file (tokens, audit).
+ *   auth/token_store.c  the server's own tables in the SQLite file (tokens, audit).
  *
  * Ownership: everything a request allocates lives in its arena (req->arena)
  * or in the response's strbuf, released by http.c when MHD reports the

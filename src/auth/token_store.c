@@ -1,13 +1,13 @@
-/* store.c: see store.h. Tokens are 32 random bytes from getrandom(2), shown
+/* token_store.c: see token_store.h. Tokens are 32 random bytes from getrandom(2), shown
  * as "mmp_<64 hex>"; the table keeps their SHA-256 (hex) only. */
-#include "server/store.h"
+#include "auth/token_store.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "server/sha256.h"
+#include "auth/sha256.h"
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS server_schema(version INTEGER NOT NULL)",

@@ -1,11 +1,11 @@
-/* store.h: the server's own tables in the mmpath SQLite file: API tokens
+/* token_store.h: the server's own tables in the mmpath SQLite file: API tokens
  * (hashed with SHA-256, never stored in clear) and the audit log of every
  * change with who made it. The referral store owns PRAGMA user_version and
  * its own tables; ours are created idempotently and versioned in
  * `server_schema`. One connection per request (SQLite connections are not
  * shared between threads). */
-#ifndef MM_SERVER_STORE_H
-#define MM_SERVER_STORE_H
+#ifndef MM_AUTH_TOKEN_STORE_H
+#define MM_AUTH_TOKEN_STORE_H
 #include <sqlite3.h>
 #include <stddef.h>
 

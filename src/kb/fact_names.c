@@ -1,6 +1,6 @@
 /* fact_names.c: the value sets of the engine's string facts. These are the
  * output vocabulary of the evaluation spec, not clinical thresholds. */
-#include "facts/fact_names.h"
+#include "kb/fact_names.h"
 
 #include <stddef.h>
 

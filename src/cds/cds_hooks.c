@@ -1,4 +1,4 @@
-/* api_cds.c: CDS Hooks (HL7; shared clinical/landscape.md §4.2):
+/* cds_hooks.c: CDS Hooks (HL7; shared clinical/landscape.md §4.2):
  *   GET  /cds-services                          discovery
  *   POST /cds-services/mmpath-options           the patient-view service
  *   POST /cds-services/mmpath-options/feedback  accepted / overridden cards
@@ -21,8 +21,8 @@
 #include "fhir/fhir.h"
 #include "mmpath.h"
 #include "server/api.h"
-#include "server/sha256.h"
-#include "server/store.h"
+#include "auth/sha256.h"
+#include "auth/token_store.h"
 
 #define SERVICE_ID "mmpath-options"
 

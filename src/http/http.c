@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
-#include "server/store.h"
+#include "auth/token_store.h"
 
 typedef struct client {
   char addr[INET6_ADDRSTRLEN];

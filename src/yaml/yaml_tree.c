@@ -1,5 +1,5 @@
 /* yaml_tree.c: libyaml's event parser driven into mm_yaml nodes. */
-#include "kb/yaml_tree.h"
+#include "yaml/yaml_tree.h"
 
 #include <stdarg.h>
 #include <stdio.h>

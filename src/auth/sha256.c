@@ -1,6 +1,6 @@
 /* sha256.c: SHA-256 as FIPS 180-4 describes it, one 64-byte block at a time.
  * Checked against the FIPS test vectors in tests/unit/test_server.c. */
-#include "server/sha256.h"
+#include "auth/sha256.h"
 
 #include <string.h>
 

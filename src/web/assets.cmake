@@ -1,20 +1,20 @@
-# assets.cmake: embeds the web page (src/server/www/*) into libmmpath as C
+# assets.cmake: embeds the web page (src/web/www/*) into libmmpath as C
 # arrays at build time, so `mmpath serve` needs no files beside the binary.
 # Included by the top-level CMakeLists.txt; embed_assets.cmake does the work.
 if(TARGET mmpath_lib AND MHD_FOUND)
   file(GLOB MM_WWW_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/www/*)
-  file(GLOB MM_DEMO_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/demo/*)
+  file(GLOB MM_DEMO_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/server/demo/*)
   set(MM_ASSETS_C ${CMAKE_BINARY_DIR}/generated/server_assets.c)
   set(MM_DEMO_C ${CMAKE_BINARY_DIR}/generated/server_demo.c)
   add_custom_command(OUTPUT ${MM_ASSETS_C}
     COMMAND ${CMAKE_COMMAND} -DOUT=${MM_ASSETS_C} -DDIR=${CMAKE_CURRENT_LIST_DIR}/www
             -DTABLE=mm_assets -P ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
     DEPENDS ${MM_WWW_FILES} ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
-    COMMENT "Embedding the web page (src/server/www)"
+    COMMENT "Embedding the web page (src/web/www)"
     VERBATIM)
   # The demo data loaded into a new database (not served as a page).
   add_custom_command(OUTPUT ${MM_DEMO_C}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${MM_DEMO_C} -DDIR=${CMAKE_CURRENT_LIST_DIR}/demo
+    COMMAND ${CMAKE_COMMAND} -DOUT=${MM_DEMO_C} -DDIR=${CMAKE_SOURCE_DIR}/src/server/demo
             -DTABLE=mm_demo_files -P ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
     DEPENDS ${MM_DEMO_FILES} ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
     COMMENT "Embedding the demo data (src/server/demo)"
