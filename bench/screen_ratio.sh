@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# screen_ratio.sh BEFORE AFTER [RECORDS]: screening throughput of two mmpath
+# builds as a ratio measured in one run, so that the machine's drift (about
+# 10% here between runs) touches both alike. The two binaries alternate,
+# ROUNDS times each, on the same generated registry already in the page
+# cache; each mode (the reference task, full screening) reports the best
+# and the median CPU time (user + system) of each binary and the ratio
+# AFTER/BEFORE of the medians (< 1: AFTER is faster). CPU time rather than
+# wall clock because the 2-core machine is shared with other work.
+#   bench/screen_ratio.sh /work/baseline/build/mmpath build/mmpath 1000000
+#   ROUNDS=7 THREADS=1 bench/screen_ratio.sh OLD NEW
+# Needs GNU time (apt-get install time) and python3 for the generator.
+set -euo pipefail
+BEFORE=${1:?usage: screen_ratio.sh BEFORE AFTER [RECORDS]}
+AFTER=${2:?usage: screen_ratio.sh BEFORE AFTER [RECORDS]}
+N=${3:-1000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared/bench}
+WORK=${WORK:-/tmp/mmpath-bench}
+ROUNDS=${ROUNDS:-5}
+THREADS=${THREADS:-1}
+KB=${KB:-$ROOT/kb}
+mkdir -p "$WORK/data"
+f="$WORK/data/r$N.jsonl"
+[ -s "$f" ] || python3 "$SHARED/gen_registry.py" --n "$N" --seed 1 --out "$f"
+cat "$f" > /dev/null
+
+# Both builds must give the same answers before their speed means anything.
+for mode in criteria full; do
+  args=(); [ "$mode" = criteria ] && args=(--criteria "$ROOT/bench/reference-task.yaml")
+  a=$("$BEFORE" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum)
+  b=$("$AFTER" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum)
+  if [ "$a" != "$b" ]; then
+    echo "screen_ratio: the two builds' $mode outputs differ: no ratio" >&2
+    exit 1
+  fi
+done
+
+cpu_of() { # BIN ARGS... -> CPU seconds of one run
+  local bin=$1; shift
+  /usr/bin/time -f '%U %S' -o "$WORK/ratio_time.txt" "$bin" screen --threads "$THREADS" \
+    --kb "$KB" "$@" "$f" > /dev/null 2>&1
+  awk '{printf "%.3f\n", $1 + $2}' "$WORK/ratio_time.txt"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+printf '%-9s %8s %12s %12s %12s %12s %8s\n' mode records before_best before_med after_best after_med ratio
+for mode in criteria full; do
+  args=(); [ "$mode" = criteria ] && args=(--criteria "$ROOT/bench/reference-task.yaml")
+  : > "$WORK/ratio_a.txt"; : > "$WORK/ratio_b.txt"
+  for _ in $(seq "$ROUNDS"); do
+    cpu_of "$BEFORE" "${args[@]}" >> "$WORK/ratio_a.txt"
+    cpu_of "$AFTER" "${args[@]}" >> "$WORK/ratio_b.txt"
+  done
+  ab=$(sort -n "$WORK/ratio_a.txt" | head -1); am=$(median < "$WORK/ratio_a.txt")
+  bb=$(sort -n "$WORK/ratio_b.txt" | head -1); bm=$(median < "$WORK/ratio_b.txt")
+  printf '%-9s %8s %12s %12s %12s %12s %8.3f\n' "$mode" "$N" "$ab" "$am" "$bb" "$bm" \
+    "$(echo "$bm / $am" | bc -l)"
+done
