@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define MMPATH_VERSION "0.1.0"
+#include "mmpath_version.h" /* MMPATH_VERSION "x.y.z": CMake writes it from project(VERSION) */
 
 typedef enum mmpath_status {
   MMPATH_OK = 0,

@@ -9,7 +9,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#include "server/server.h"
+#include "auth/auth.h"
+#include "util/arena.h"
 
 #define MM_STORE_SCHEMA_VERSION 1
 /* "mmp_" + 64 hex characters */

@@ -14,8 +14,8 @@
 #include "kb/kb.h"
 #include "referral/referral.h"
 #include "score/score.h"
-#include "server/server.h"
 #include "auth/token_store.h"
+#include "server/server.h"
 
 static const char usage_text[] =
     "usage: mmpath serve [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
@@ -182,7 +182,9 @@ int mm_cmd_serve(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   mm_server *srv = NULL;
-  if (mm_server_start(&srv, &api, &cfg, err, sizeof err) != 0) {
+  mm_http_handler handler;
+  mm_api_http_handler(&handler, &api);
+  if (mm_server_start(&srv, &handler, &cfg, err, sizeof err) != 0) {
     fprintf(stderr, "mmpath serve: %s\n", err);
     rc = MM_EXIT_SETUP;
     goto done;

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "server/server.h"
 #include "auth/token_store.h"
+#include "referral/referral.h"
 
 static const char usage_text[] =
     "usage: mmpath token new --center CENTRE --role hub|spoke|analyst [--db mmpath.db]\n"

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "mmpath_version.h"
 
 static const mm_command commands[] = {
     {"evaluate", mm_cmd_evaluate, "options with reasons for a patient record"},
@@ -73,7 +74,7 @@ int main(int argc, char **argv) {
     return argc < 2 ? MM_EXIT_USAGE : MM_EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("mmpath 0.1.0\n");
+    printf("mmpath %s\n", MMPATH_VERSION);
     return MM_EXIT_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -13,7 +13,9 @@
  *     more than max_connections in all: 503 (hard caps a little above
  *     these make MHD refuse the connection outright);
  *   - a connection silent for idle_timeout seconds is closed.
- * Each request owns an arena and a body buffer, freed in completed(). */
+ * Each request owns an arena and a body buffer, freed in completed().
+ * What a request means is the handler's (http.h, mm_http_handler): this
+ * file includes nothing above src/util. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -24,8 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "server/server.h"
-#include "auth/token_store.h"
+#include "http/http.h"
 
 typedef struct client {
   char addr[INET6_ADDRSTRLEN];
@@ -33,7 +34,7 @@ typedef struct client {
 } client;
 
 struct mm_server {
-  const mm_api *api;
+  mm_http_handler handler;
   mm_server_config cfg;
   struct MHD_Daemon *daemon;
   unsigned port;
@@ -47,7 +48,7 @@ struct mm_server {
 typedef struct conn_state {
   char addr[INET6_ADDRSTRLEN];
   bool over_client, over_total;
-  struct sqlite3 *db; /* read-only handle for token checks, or NULL */
+  void *data;         /* the handler's (req->conn_data), or NULL */
 } conn_state;
 
 /* Per request. */
@@ -122,7 +123,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
         break;
       }
     pthread_mutex_unlock(&s->lock);
-    mm_store_close(cs->db);
+    if (cs->data && s->handler.conn_close) s->handler.conn_close(s->handler.ctx, cs->data);
     free(cs);
     *socket_ctx = NULL;
   }
@@ -234,7 +235,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *upload, size_t *upload_size, void **req_ctx) {
   (void)version;
   mm_server *s = cls;
-  const mm_api *api = s->api;
+  const mm_http_handler *h = &s->handler;
   req_state *rs = *req_ctx;
 
   if (!rs) { /* first call: headers are in, the body is not */
@@ -261,8 +262,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                s->cfg.limits.max_connections);
       return send_problem(c, 503, "busy", "Server busy", "connection", detail, "1");
     }
-    rs->limit = mm_api_body_limit(api, method, url);
-    if (rs->limit > api->limits.max_body) {
+    rs->limit = h->body_limit(h->ctx, method, url);
+    if (rs->limit > s->cfg.limits.max_body) {
       /* a registry may be 64 MiB: on disk, not in memory per connection */
       rs->spool = tmpfile();
       if (!rs->spool) {
@@ -363,25 +364,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       .body = rs->body,
       .body_len = rs->len,
       .arena = &rs->arena,
-      .conn_db = cs ? &cs->db : NULL,
+      .conn_data = cs ? &cs->data : NULL,
       .body_fd = body_fd,
   };
   mm_response out;
-  mm_response_init(&out, api->limits.max_response);
-  mm_api_handle(api, &req, &out);
+  mm_response_init(&out, s->cfg.limits.max_response);
+  h->handle(h->ctx, &req, &out);
   rs->answered = true;
   return send_response(c, &out, false);
 }
 
-int mm_server_start(mm_server **out, const mm_api *api, const mm_server_config *cfg,
-                    char *err, size_t err_len) {
+int mm_server_start(mm_server **out, const mm_http_handler *handler,
+                    const mm_server_config *cfg, char *err, size_t err_len) {
   *out = NULL;
+  if (!handler || handler->version != MM_HTTP_HANDLER_VERSION || !handler->body_limit ||
+      !handler->handle) {
+    snprintf(err, err_len, "the request handler is missing or of another version");
+    return -1;
+  }
   mm_server *s = calloc(1, sizeof *s);
   if (!s) {
     snprintf(err, err_len, "out of memory");
     return -1;
   }
-  s->api = api;
+  s->handler = *handler;
   s->cfg = *cfg;
   pthread_mutex_init(&s->lock, NULL);
 

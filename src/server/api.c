@@ -1,6 +1,8 @@
 /* api.c: the router of the HTTP API and what every endpoint shares: access
  * control by token and role, problem+json (RFC 9457) errors with field
- * paths, query and body helpers. The endpoints are in api_*.c.
+ * paths, query and body helpers, and the route table: the one list of the
+ * endpoints, which the index (GET /api/v1) and the 405 Allow lists read.
+ * The endpoints are in api_*.c.
  *
  * Access (docs/http-api.md#access): a bearer token names a centre and a
  * role. Evaluation endpoints (evaluate, facts, scores, screen, kb, CDS
@@ -8,16 +10,14 @@
  * --open-evaluate; referrals take hub or spoke tokens (a spoke sees only
  * its own centre's); the funnel takes any token (a spoke's counts only
  * the referrals its centre made). */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
-#include "server/api.h"
 #include "auth/token_store.h"
+#include "server/api.h"
+#include "web/assets.h"
 
-/* Who may call a route. */
+/* Who may call a route (mm_route.access). */
 enum {
   A_PUBLIC = 1,     /* no token needed (page, health, CDS discovery) */
   A_OPEN_EVAL = 2,  /* no token needed with --open-evaluate */
@@ -27,110 +27,52 @@ enum {
   A_ANY = A_HUB | A_SPOKE | A_ANALYST
 };
 
-typedef struct route {
-  const char *method, *pattern; /* "{}" matches one path segment */
-  unsigned access;
-  mm_handler fn;
-} route;
+/* The endpoints, said once (api.h, mm_route). ORDER: routing order, and
+ * the order GET /api/v1 lists them in. */
+static const mm_route routes[] = {
+    {"GET", "/api/v1", A_PUBLIC, mm_ep_index, NULL, NULL, NULL},
+    {"GET", "/api/v1/health", A_PUBLIC, mm_ep_health, NULL, NULL, "liveness and versions"},
+    {"GET", "/api/v1/me", A_OPEN_EVAL | A_ANY, mm_ep_me, NULL, NULL,
+     "the caller's centre and role"},
+    {"GET", "/api/v1/examples", A_OPEN_EVAL | A_ANY, mm_ep_examples, NULL, NULL,
+     "the demo patients (mmpath/patient@1)"},
+    {"POST", "/api/v1/evaluate", A_OPEN_EVAL | A_ANY, mm_ep_evaluate, NULL,
+     "lang=it|en&jurisdiction=eu|us&format=json|html",
+     "evaluate one patient record (mmpath/patient@1)"},
+    {"POST", "/api/v1/facts", A_OPEN_EVAL | A_ANY, mm_ep_facts, NULL, "lang=it|en",
+     "derived facts of one record"},
+    {"POST", "/api/v1/fhir/import", A_OPEN_EVAL | A_ANY, mm_ep_fhir_import, NULL, NULL,
+     "a FHIR R4 Bundle (mCODE) as an mmpath/patient@1 record"},
+    {"POST", "/api/v1/screen", A_OPEN_EVAL | A_ANY, mm_ep_screen, NULL, "jurisdiction=eu|us",
+     "screen a JSON Lines body, one record a line"},
+    {"GET", "/api/v1/scores", A_OPEN_EVAL | A_ANY, mm_ep_scores, NULL, NULL,
+     "the scores and their inputs"},
+    {"POST", "/api/v1/scores/{}", A_OPEN_EVAL | A_ANY, mm_ep_score, "name", NULL,
+     "compute one score from named inputs"},
+    {"GET", "/api/v1/kb", A_OPEN_EVAL | A_ANY, mm_ep_kb, NULL, NULL,
+     "knowledge base version and counts"},
+    {"GET", "/api/v1/kb/{}", A_OPEN_EVAL | A_ANY, mm_ep_kb_section,
+     "drugs|regimens|guidelines|therapies|trials", NULL, "knowledge base entries"},
+    {"GET", "/api/v1/referrals", A_HUB | A_SPOKE, mm_ep_referrals, NULL,
+     "state=&to_center=&from_center=", "referrals visible to the token"},
+    {"POST", "/api/v1/referrals", A_HUB | A_SPOKE, mm_ep_referral_new, NULL, NULL,
+     "create a referral (mmpath/referral@1)"},
+    {"GET", "/api/v1/referrals/{}", A_HUB | A_SPOKE, mm_ep_referral, "id", NULL,
+     "one referral with its events"},
+    {"POST", "/api/v1/referrals/{}/events", A_HUB, mm_ep_referral_event, "id", NULL,
+     "move a referral (hub tokens)"},
+    {"GET", "/api/v1/referral-vocabulary", A_OPEN_EVAL | A_ANY, mm_ep_referral_vocab, NULL,
+     "lang=it|en", "states, reasons, products, moves"},
+    {"GET", "/api/v1/funnel", A_HUB | A_SPOKE | A_ANALYST, mm_ep_funnel, NULL,
+     "to_center=&since=&until=&from_center=&format=json|svg&lang=", "the funnel report"},
+    {"GET", "/cds-services", A_PUBLIC, mm_ep_cds_discovery, NULL, NULL, "CDS Hooks discovery"},
+    {"POST", "/cds-services/mmpath-options", A_OPEN_EVAL | A_ANY, mm_ep_cds_options, NULL,
+     NULL, "CDS Hooks patient-view service"},
+    {"POST", "/cds-services/mmpath-options/feedback", A_OPEN_EVAL | A_ANY, mm_ep_cds_feedback,
+     NULL, NULL, "CDS Hooks card feedback"},
+    {NULL, NULL, 0, NULL, NULL, NULL, NULL}};
 
-static const route routes[] = {
-    {"GET", "/api/v1", A_PUBLIC, mm_ep_index},
-    {"GET", "/api/v1/health", A_PUBLIC, mm_ep_health},
-    {"GET", "/api/v1/me", A_OPEN_EVAL | A_ANY, mm_ep_me},
-    {"GET", "/api/v1/examples", A_OPEN_EVAL | A_ANY, mm_ep_examples},
-    {"POST", "/api/v1/evaluate", A_OPEN_EVAL | A_ANY, mm_ep_evaluate},
-    {"POST", "/api/v1/facts", A_OPEN_EVAL | A_ANY, mm_ep_facts},
-    {"POST", "/api/v1/fhir/import", A_OPEN_EVAL | A_ANY, mm_ep_fhir_import},
-    {"POST", "/api/v1/screen", A_OPEN_EVAL | A_ANY, mm_ep_screen},
-    {"GET", "/api/v1/scores", A_OPEN_EVAL | A_ANY, mm_ep_scores},
-    {"POST", "/api/v1/scores/{}", A_OPEN_EVAL | A_ANY, mm_ep_score},
-    {"GET", "/api/v1/kb", A_OPEN_EVAL | A_ANY, mm_ep_kb},
-    {"GET", "/api/v1/kb/{}", A_OPEN_EVAL | A_ANY, mm_ep_kb_section},
-    {"GET", "/api/v1/referrals", A_HUB | A_SPOKE, mm_ep_referrals},
-    {"POST", "/api/v1/referrals", A_HUB | A_SPOKE, mm_ep_referral_new},
-    {"GET", "/api/v1/referrals/{}", A_HUB | A_SPOKE, mm_ep_referral},
-    {"POST", "/api/v1/referrals/{}/events", A_HUB, mm_ep_referral_event},
-    {"GET", "/api/v1/referral-vocabulary", A_OPEN_EVAL | A_ANY, mm_ep_referral_vocab},
-    {"GET", "/api/v1/funnel", A_HUB | A_SPOKE | A_ANALYST, mm_ep_funnel},
-    {"GET", "/cds-services", A_PUBLIC, mm_ep_cds_discovery},
-    {"POST", "/cds-services/mmpath-options", A_OPEN_EVAL | A_ANY, mm_ep_cds_options},
-    {"POST", "/cds-services/mmpath-options/feedback", A_OPEN_EVAL | A_ANY, mm_ep_cds_feedback},
-};
-
-const char *mm_role_name(mm_role r) {
-  switch (r) {
-  case MM_ROLE_HUB: return "hub";
-  case MM_ROLE_SPOKE: return "spoke";
-  case MM_ROLE_ANALYST: return "analyst";
-  case MM_ROLE_NONE: break;
-  }
-  return "none";
-}
-
-bool mm_role_parse(const char *s, mm_role *out) {
-  if (!s) return false;
-  if (strcmp(s, "hub") == 0) *out = MM_ROLE_HUB;
-  else if (strcmp(s, "spoke") == 0) *out = MM_ROLE_SPOKE;
-  else if (strcmp(s, "analyst") == 0) *out = MM_ROLE_ANALYST;
-  else return false;
-  return true;
-}
-
-void mm_response_init(mm_response *r, size_t max) {
-  memset(r, 0, sizeof *r);
-  r->status = 200;
-  r->pipe_fd = -1;
-  mm_strbuf_init(&r->body, max);
-}
-
-void mm_response_free(mm_response *r) {
-  mm_strbuf_free(&r->body);
-  if (r->pipe_fd >= 0) close(r->pipe_fd);
-  r->pipe_fd = -1;
-}
-
-void mm_problem(mm_response *r, int status, const char *slug, const char *title,
-                const char *detail, const mm_kv *errors, size_t n_errors) {
-  mm_strbuf *b = &r->body;
-  mm_strbuf_clear(b);
-  b->failed = false;
-  r->status = status;
-  r->content_type = "application/problem+json";
-  r->static_body = NULL;
-  mm_strbuf_puts(b, "{\"type\":");
-  char type[96];
-  snprintf(type, sizeof type, "urn:mmpath:problem:%s", slug);
-  mm_strbuf_json_string(b, type);
-  mm_strbuf_puts(b, ",\"title\":");
-  mm_strbuf_json_string(b, title);
-  mm_strbuf_printf(b, ",\"status\":%d", status);
-  if (detail) {
-    mm_strbuf_puts(b, ",\"detail\":");
-    mm_strbuf_json_string(b, detail);
-  }
-  mm_strbuf_puts(b, ",\"errors\":[");
-  for (size_t i = 0; i < n_errors; i++) {
-    mm_strbuf_puts(b, i ? ",{\"path\":" : "{\"path\":");
-    mm_strbuf_json_string(b, errors[i].key);
-    mm_strbuf_puts(b, ",\"message\":");
-    mm_strbuf_json_string(b, errors[i].value);
-    mm_strbuf_putc(b, '}');
-  }
-  mm_strbuf_puts(b, "]}\n");
-}
-
-void mm_problem1(mm_response *r, int status, const char *slug, const char *title,
-                 const char *path, const char *message) {
-  mm_kv e = {path, message};
-  mm_problem(r, status, slug, title, message, &e, 1);
-}
-
-const char *mm_request_query(const mm_request *req, const char *key) {
-  const char *v = NULL;
-  for (size_t i = 0; i < req->n_query; i++)
-    if (strcmp(req->query[i].key, key) == 0) v = req->query[i].value;
-  return v;
-}
+const mm_route *mm_api_routes(void) { return routes; }
 
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path) {
   if (strcmp(method, "POST") == 0 && strcmp(path, "/api/v1/screen") == 0)
@@ -254,8 +196,7 @@ void mm_api_invalid_report(mm_call *c, const char *report, const char *title,
 
 /* ---- routing ---- */
 
-/* Matches path against pattern; *arg gets the {} segment. */
-static bool match(const char *pattern, const char *path, mm_arena *a, const char **arg) {
+bool mm_api_route_match(const char *pattern, const char *path, mm_arena *a, const char **arg) {
   while (*pattern && *path) {
     if (pattern[0] == '{' && pattern[1] == '}') {
       size_t n = strcspn(path, "/");
@@ -298,13 +239,13 @@ static bool authorize(mm_call *c, unsigned access) {
   /* one read-only handle per connection: a keep-alive client pays the
    * open once; each check is still its own read, so a revocation counts
    * from the next request */
-  sqlite3 *db = c->req->conn_db ? *c->req->conn_db : NULL;
+  sqlite3 *db = c->req->conn_data ? *c->req->conn_data : NULL;
   if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
     mm_api_internal(c, "the token store cannot be opened");
     return false;
   }
   int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  if (c->req->conn_db) *c->req->conn_db = db;
+  if (c->req->conn_data) *c->req->conn_data = db;
   else mm_store_close(db);
   if (rc < 0) {
     mm_api_internal(c, "the token store cannot be read");
@@ -347,9 +288,9 @@ void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
   bool path_known = false;
   mm_strbuf allow;
   mm_strbuf_init(&allow, 256);
-  for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+  for (size_t i = 0; routes[i].method; i++) {
     const char *arg = NULL;
-    if (!match(routes[i].pattern, req->path, req->arena, &arg)) continue;
+    if (!mm_api_route_match(routes[i].pattern, req->path, req->arena, &arg)) continue;
     path_known = true;
     if (strcmp(routes[i].method, req->method) != 0 &&
         !(strcmp(req->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
@@ -384,4 +325,28 @@ void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
     return;
   }
   serve_asset(&c);
+}
+
+/* ---- the API as the transport's handler (http.h) ---- */
+
+static size_t handler_body_limit(const void *ctx, const char *method, const char *path) {
+  return mm_api_body_limit(ctx, method, path);
+}
+
+static void handler_handle(const void *ctx, const mm_request *req, mm_response *out) {
+  mm_api_handle(ctx, req, out);
+}
+
+/* the read-only handle authorize() kept for the connection's token checks */
+static void handler_conn_close(const void *ctx, void *conn_data) {
+  (void)ctx;
+  mm_store_close(conn_data);
+}
+
+void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {
+  out->version = MM_HTTP_HANDLER_VERSION;
+  out->ctx = api;
+  out->body_limit = handler_body_limit;
+  out->handle = handler_handle;
+  out->conn_close = handler_conn_close;
 }

@@ -3,6 +3,7 @@
  * response, and reports bad input as problem+json with the field path. */
 #ifndef MM_SERVER_API_H
 #define MM_SERVER_API_H
+#include "auth/auth.h"
 #include "json/json.h"
 #include "server/server.h"
 
@@ -15,6 +16,25 @@ typedef struct mm_call {
 } mm_call;
 
 typedef void (*mm_handler)(mm_call *c);
+
+/* One endpoint. The route table (api.c) is the one list of the endpoints:
+ * the router, the 405 Allow lists and the index (GET /api/v1) are read
+ * from it, and tests/unit/test_server.c checks docs/http-api.md against it. */
+typedef struct mm_route {
+  const char *method;  /* "GET", "POST" (a GET route answers HEAD too) */
+  const char *pattern; /* "/api/v1/scores/{}": "{}" matches one path segment */
+  unsigned access;     /* who may call it (api.c) */
+  mm_handler fn;
+  const char *param;   /* the {} segment as the index names it ("name"), or NULL */
+  const char *query;   /* the query the index shows ("lang=it|en"), or NULL */
+  const char *what;    /* one line for the index; NULL: not listed */
+} mm_route;
+
+/* The route table, in routing order, ending with a NULL method. Static. */
+const mm_route *mm_api_routes(void);
+/* Whether path matches a route's pattern; *arg gets the {} segment
+ * (allocated in a), untouched when the pattern has none. */
+bool mm_api_route_match(const char *pattern, const char *path, mm_arena *a, const char **arg);
 
 /* ---- helpers (api.c) ---- */
 /* ?lang=it|en (default en); NULL after answering 400. */

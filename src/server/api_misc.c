@@ -6,43 +6,37 @@
 
 #include "mmpath.h"
 #include "server/api.h"
+#include "web/assets.h"
 
+/* The index is read from the route table: a route is listed once it has a
+ * `what`, with its {} segment named and the query it takes. */
 void mm_ep_index(mm_call *c) {
-  static const char *const eps[][3] = {
-      {"GET", "/api/v1/health", "liveness and versions"},
-      {"GET", "/api/v1/me", "the caller's centre and role"},
-      {"GET", "/api/v1/examples", "the demo patients (mmpath/patient@1)"},
-      {"POST", "/api/v1/evaluate?lang=it|en&jurisdiction=eu|us&format=json|html",
-       "evaluate one patient record (mmpath/patient@1)"},
-      {"POST", "/api/v1/facts?lang=it|en", "derived facts of one record"},
-      {"POST", "/api/v1/fhir/import", "a FHIR R4 Bundle (mCODE) as an mmpath/patient@1 record"},
-      {"POST", "/api/v1/screen?jurisdiction=eu|us", "screen a JSON Lines body, one record a line"},
-      {"GET", "/api/v1/scores", "the scores and their inputs"},
-      {"POST", "/api/v1/scores/{name}", "compute one score from named inputs"},
-      {"GET", "/api/v1/kb", "knowledge base version and counts"},
-      {"GET", "/api/v1/kb/{drugs|regimens|guidelines|therapies|trials}", "knowledge base entries"},
-      {"GET", "/api/v1/referrals?state=&to_center=&from_center=", "referrals visible to the token"},
-      {"POST", "/api/v1/referrals", "create a referral (mmpath/referral@1)"},
-      {"GET", "/api/v1/referrals/{id}", "one referral with its events"},
-      {"POST", "/api/v1/referrals/{id}/events", "move a referral (hub tokens)"},
-      {"GET", "/api/v1/referral-vocabulary?lang=it|en", "states, reasons, products, moves"},
-      {"GET", "/api/v1/funnel?to_center=&since=&until=&from_center=&format=json|svg&lang=",
-       "the funnel report"},
-      {"GET", "/cds-services", "CDS Hooks discovery"},
-      {"POST", "/cds-services/mmpath-options", "CDS Hooks patient-view service"},
-      {"POST", "/cds-services/mmpath-options/feedback", "CDS Hooks card feedback"},
-  };
   mm_strbuf *b = &c->out->body;
   mm_strbuf_puts(b, "{\"name\":\"mmpath\",\"version\":\"" MMPATH_VERSION "\",\"endpoints\":[");
-  for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
-    mm_strbuf_puts(b, i ? ",{\"method\":" : "{\"method\":");
-    mm_strbuf_json_string(b, eps[i][0]);
+  size_t n = 0;
+  mm_strbuf path;
+  mm_strbuf_init(&path, 512);
+  for (const mm_route *r = mm_api_routes(); r->method; r++) {
+    if (!r->what) continue;
+    mm_strbuf_clear(&path);
+    for (const char *p = r->pattern; *p; p++) {
+      if (p[0] == '{' && p[1] == '}' && r->param) {
+        mm_strbuf_printf(&path, "{%s}", r->param);
+        p++;
+      } else {
+        mm_strbuf_putc(&path, *p);
+      }
+    }
+    if (r->query) mm_strbuf_printf(&path, "?%s", r->query);
+    mm_strbuf_puts(b, n++ ? ",{\"method\":" : "{\"method\":");
+    mm_strbuf_json_string(b, r->method);
     mm_strbuf_puts(b, ",\"path\":");
-    mm_strbuf_json_string(b, eps[i][1]);
+    mm_strbuf_json_string(b, path.data ? path.data : "");
     mm_strbuf_puts(b, ",\"what\":");
-    mm_strbuf_json_string(b, eps[i][2]);
+    mm_strbuf_json_string(b, r->what);
     mm_strbuf_putc(b, '}');
   }
+  mm_strbuf_free(&path);
   mm_strbuf_puts(b, "],\"docs\":\"docs/http-api.md\"}\n");
   mm_api_json_ok(c, 200);
 }

@@ -5,6 +5,7 @@
 
 #include "referral/store.h"
 #include "server/server.h"
+#include "web/assets.h"
 
 int mm_server_load_demo(const char *db_path, const mm_ref_kb *ref_kb, size_t *n_out,
                         char *err, size_t err_len) {

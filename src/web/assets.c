@@ -2,7 +2,7 @@
  * time (the generated server_assets.c, see assets.cmake). */
 #include <string.h>
 
-#include "server/server.h"
+#include "web/assets.h"
 
 /* generated; each ends with a NULL path */
 extern const mm_asset mm_assets[], mm_demo_files[], mm_example_patients_table[];

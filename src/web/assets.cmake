@@ -1,7 +1,9 @@
-# assets.cmake: embeds the web page (src/web/www/*) into libmmpath as C
-# arrays at build time, so `mmpath serve` needs no files beside the binary.
-# Included by the top-level CMakeLists.txt; embed_assets.cmake does the work.
-if(TARGET mmpath_lib AND MHD_FOUND)
+# assets.cmake: embeds the web page (src/web/www/*) into the web layer
+# (mm_web, hence libmmpath) as C arrays at build time, so `mmpath serve`
+# needs no files beside the binary. Included by the top-level
+# CMakeLists.txt after mm_layer(web); embed_assets.cmake does the work.
+# Each generated file includes web/assets.h, whose mm_asset it fills.
+if(TARGET mm_web)
   file(GLOB MM_WWW_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/www/*)
   file(GLOB MM_DEMO_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/server/demo/*)
   set(MM_ASSETS_C ${CMAKE_BINARY_DIR}/generated/server_assets.c)
@@ -29,5 +31,5 @@ if(TARGET mmpath_lib AND MHD_FOUND)
     DEPENDS ${MM_EXAMPLE_FILES} ${CMAKE_CURRENT_LIST_DIR}/embed_assets.cmake
     COMMENT "Embedding the demo patients (demo/patients)"
     VERBATIM)
-  target_sources(mmpath_lib PRIVATE ${MM_ASSETS_C} ${MM_DEMO_C} ${MM_EXAMPLES_C})
+  target_sources(mm_web PRIVATE ${MM_ASSETS_C} ${MM_DEMO_C} ${MM_EXAMPLES_C})
 endif()

@@ -300,6 +300,95 @@ static void kb_endpoints(void **state) {
   }
 }
 
+/* The whole file, NUL-terminated (malloc'd), or NULL. */
+static char *read_text(const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0, n;
+  char chunk[8192];
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+    if (len + n + 1 > cap) {
+      cap = (len + n + 1) * 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) break;
+      buf = nb;
+    }
+    memcpy(buf + len, chunk, n);
+    len += n;
+  }
+  fclose(fp);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+/* Whether a route of the table answers method (NULL: any) on path. */
+static bool route_known(const char *method, const char *path, mm_arena *a) {
+  for (const mm_route *r = mm_api_routes(); r->method; r++) {
+    const char *arg = NULL;
+    if ((!method || strcmp(r->method, method) == 0) &&
+        mm_api_route_match(r->pattern, path, a, &arg))
+      return true;
+  }
+  return false;
+}
+
+/* The route table is the one list of the endpoints: GET /api/v1 lists
+ * every described route and nothing else, and docs/http-api.md mentions
+ * every route (as `METHOD /path` or in an example's URL) and no endpoint
+ * that the table lacks. */
+static void routes_said_once(void **state) {
+  fixture *f = *state;
+  call c;
+  run(&c, &f->api, "GET", "/api/v1", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  const mm_json *eps = mm_json_get(c.json, "endpoints");
+  assert_non_null(eps);
+  size_t described = 0;
+  for (const mm_route *r = mm_api_routes(); r->method; r++) described += r->what != NULL;
+  assert_int_equal(eps->len, described);
+  for (size_t i = 0; i < eps->len; i++) {
+    const char *path = jstr(eps->items[i], "path");
+    char *bare = mm_arena_strndup(&c.arena, path, strcspn(path, "?"));
+    if (!route_known(jstr(eps->items[i], "method"), bare, &c.arena))
+      fail_msg("GET /api/v1 lists %s, which no route answers", path);
+  }
+  done(&c);
+
+  char *doc = read_text(MMPATH_SOURCE_DIR "/docs/http-api.md");
+  assert_non_null(doc);
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  size_t n_routes = 0;
+  for (const mm_route *r = mm_api_routes(); r->method; r++) n_routes++;
+  bool *seen = calloc(n_routes, sizeof *seen);
+  for (const char *p = doc; *p; p++) {
+    if (strncmp(p, "/api/v1", 7) != 0 && strncmp(p, "/cds-services", 13) != 0) continue;
+    size_t n = strcspn(p, "`?\"' )\n");
+    const char *path = mm_arena_strndup(&a, p, n);
+    const char *method = NULL;
+    if (p - doc >= 5 && strncmp(p - 5, "`GET ", 5) == 0) method = "GET";
+    else if (p - doc >= 6 && strncmp(p - 6, "`POST ", 6) == 0) method = "POST";
+    if (!route_known(method, path, &a))
+      fail_msg("docs/http-api.md names %s %s, which no route answers", method ? method : "",
+               path);
+    size_t k = 0;
+    for (const mm_route *r = mm_api_routes(); r->method; r++, k++) {
+      const char *arg = NULL;
+      if ((!method || strcmp(r->method, method) == 0) &&
+          mm_api_route_match(r->pattern, path, &a, &arg))
+        seen[k] = true;
+    }
+    p += n - 1;
+  }
+  size_t i = 0;
+  for (const mm_route *r = mm_api_routes(); r->method; r++, i++)
+    if (!seen[i]) fail_msg("docs/http-api.md does not mention %s %s", r->method, r->pattern);
+  free(seen);
+  mm_arena_free(&a);
+  free(doc);
+}
+
 /* Robustness (engineering notes §3.7, fuzz_http_api without sockets): a
  * fixed-seed stream of odd requests straight into the router. Every answer
  * must be a real status and, when it says JSON, valid JSON; never a crash
@@ -359,6 +448,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(access_control, setup, teardown),
       cmocka_unit_test_setup_teardown(routing_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
+      cmocka_unit_test_setup_teardown(routes_said_once, setup, teardown),
       cmocka_unit_test_setup_teardown(router_never_breaks, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,134 @@
+/* http.h: the HTTP transport of `mmpath serve` and the request/response
+ * model it shares with whoever answers the requests.
+ *
+ * The transport (http.c, the only file that knows libmicrohttpd) accepts
+ * connections, enforces the limits (body, header, connections per client,
+ * idle time), turns each request into an mm_request and sends the
+ * mm_response back. What a request means is not its business: it calls
+ * an mm_http_handler given to mm_server_start (the API router of
+ * src/server is one), so this layer includes nothing above src/util.
+ *
+ * Ownership: everything a request allocates lives in its arena
+ * (req->arena) or in the response's strbuf, released by http.c when the
+ * request is completed. The only mutable shared state (connection
+ * counters) lives in the mm_server object and is guarded by its mutex. */
+#ifndef MM_HTTP_H
+#define MM_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+/* Limits, each named in the error that enforces it. */
+typedef struct mm_server_limits {
+  size_t max_body;          /* request body, bytes (1 MiB) */
+  size_t max_screen_body;   /* JSON Lines body of /api/v1/screen (64 MiB) */
+  size_t max_header;        /* request line + headers, bytes (16 KiB) -> 431 */
+  unsigned max_connections; /* open connections in all; over it -> 503 */
+  unsigned max_per_client;  /* open connections from one address -> 429 */
+  unsigned idle_timeout;    /* seconds a connection may stay silent */
+  size_t max_response;      /* cap of any response body (256 MiB) */
+} mm_server_limits;
+
+#define MM_SERVER_LIMITS_INIT \
+  {(size_t)1 << 20, (size_t)64 << 20, 16384, 64, 16, 10, (size_t)256 << 20}
+
+/* ---- one request and its response (http.c fills / sends them) ---- */
+typedef struct mm_kv {
+  const char *key, *value;
+} mm_kv;
+
+typedef struct mm_request {
+  const char *method;        /* "GET", "POST", ... */
+  const char *path;          /* decoded path, without the query */
+  const mm_kv *query;        /* decoded query arguments, in order */
+  size_t n_query;
+  const char *authorization; /* header values, NULL when absent */
+  const char *content_type;
+  const char *accept;
+  const char *body;          /* NUL-terminated; NULL when empty */
+  size_t body_len;
+  mm_arena *arena;           /* freed after the response is sent */
+  void **conn_data;          /* the handler's slot for the connection's life
+                                (the API keeps a read-only database handle
+                                there), NULL until it fills it; released by
+                                the handler's conn_close when the connection
+                                closes. NULL: no connection to keep it on */
+  int body_fd;               /* >= 0: the body was spooled to this file (big
+                                bodies: screening) and `body` is NULL;
+                                body_len is its size. Owned by http.c */
+} mm_request;
+
+typedef struct mm_response {
+  int status;
+  const char *content_type;       /* static string */
+  mm_strbuf body;                 /* owned; sent then freed */
+  const unsigned char *static_body; /* when set, sent instead of body */
+  size_t static_len;
+  int pipe_fd;                    /* >= 0: the body is streamed from this
+                                     pipe until EOF (http.c closes it) */
+  const char *allow;              /* 405: the methods allowed */
+  const char *www_authenticate;   /* 401 */
+  const char *retry_after;        /* 429, 503 */
+  const char *location;           /* 201 */
+  const char *csp;                /* Content-Security-Policy, or NULL */
+  const char *cache_control;      /* NULL: no-store */
+} mm_response;
+
+/* A 200 with an empty body capped at `max` bytes (0: no cap). */
+void mm_response_init(mm_response *r, size_t max);
+/* Frees the body and closes pipe_fd. */
+void mm_response_free(mm_response *r);
+
+/* RFC 9457 problem details (application/problem+json) with an `errors`
+ * array of {path, message}: replaces whatever body r had. `slug` names the
+ * problem type (`urn:mmpath:problem:<slug>`, listed in docs/http-api.md). */
+void mm_problem(mm_response *r, int status, const char *slug, const char *title,
+                const char *detail, const mm_kv *errors, size_t n_errors);
+/* The same with one error. */
+void mm_problem1(mm_response *r, int status, const char *slug, const char *title,
+                 const char *path, const char *message);
+
+/* Query argument (last one wins), or NULL. */
+const char *mm_request_query(const mm_request *req, const char *key);
+
+/* ---- what answers the requests ---- */
+#define MM_HTTP_HANDLER_VERSION 1
+
+/* Given to mm_server_start, copied; ctx must outlive the server. Every
+ * callback may run on several connection threads at once. */
+typedef struct mm_http_handler {
+  unsigned version; /* MM_HTTP_HANDLER_VERSION */
+  const void *ctx;  /* passed back to every callback */
+  /* The body cap of a request, asked before its body is read. A cap over
+   * the configured max_body means the body is spooled to a temporary
+   * file instead of memory (req->body_fd). */
+  size_t (*body_limit)(const void *ctx, const char *method, const char *path);
+  /* Answers one request into `out` (already initialised). */
+  void (*handle)(const void *ctx, const mm_request *req, mm_response *out);
+  /* Releases what handle() left in a connection's slot (req->conn_data);
+   * called once when the connection closes, only if the slot is not NULL.
+   * NULL: the handler never fills the slot. */
+  void (*conn_close)(const void *ctx, void *conn_data);
+} mm_http_handler;
+
+/* ---- the running server (http.c) ---- */
+typedef struct mm_server_config {
+  const char *bind; /* IPv4 address to listen on: "127.0.0.1" by default */
+  unsigned port;    /* 0: any free port */
+  mm_server_limits limits;
+} mm_server_config;
+
+typedef struct mm_server mm_server;
+
+/* Starts listening (threads of its own), answering with `handler`.
+ * On failure returns -1 with a one-line reason in err. */
+int mm_server_start(mm_server **out, const mm_http_handler *handler,
+                    const mm_server_config *cfg, char *err, size_t err_len);
+/* The port actually bound (useful with port 0). */
+unsigned mm_server_port(const mm_server *s);
+/* Stops listening, waits for the connection threads, frees. NULL is fine. */
+void mm_server_stop(mm_server *s);
+
+#endif
