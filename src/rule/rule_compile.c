@@ -15,6 +15,7 @@
 #include "rule/rule.h"
 #include "rule/rule_ast.h"
 #include "rule/rule_code.h"
+#include "util/suggest.h"
 
 #define NO_JUMP UINT32_MAX
 
@@ -77,29 +78,8 @@ static bool reserve(compiler *c, void **arr, size_t n, size_t *cap, size_t elem)
 
 /* ---- suggestions ------------------------------------------------------ */
 
-static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch; }
-
-/* Levenshtein distance, ignoring letter case; names over 63 bytes are never
- * suggested (returns a large distance). */
-static int distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return 1000;
-  int row[64], prev[64];
-  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-  for (size_t i = 1; i <= la; i++) {
-    row[0] = (int)i;
-    for (size_t j = 1; j <= lb; j++) {
-      int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
-      int best = prev[j - 1] + cost;
-      if (prev[j] + 1 < best) best = prev[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-    }
-    memcpy(prev, row, (lb + 1) * sizeof row[0]);
-  }
-  return prev[lb];
-}
-
+/* The nearest name so far, copied: each_name's strings need not outlive the
+ * callback. */
 typedef struct nearest {
   const char *target;
   char best[64];
@@ -109,7 +89,9 @@ typedef struct nearest {
 static void consider(void *ctx, const char *name) {
   nearest *n = ctx;
   if (!name) return;
-  int d = distance(n->target, name);
+  int d = mm_edit_distance(n->target, name);
+  /* The rule language's own cut-off (a 4-letter name allows 2 edits, one
+   * more than mm_suggest_result), kept so that its messages do not change. */
   size_t len = strlen(n->target);
   int limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
   if (d <= limit && d < n->d && strlen(name) < sizeof n->best) {
