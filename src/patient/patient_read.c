@@ -11,14 +11,9 @@
 #include "patient/patient_internal.h"
 #include "util/suggest.h"
 
-const char *const mm_response_names[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};
 const char *const mm_stop_names[] = {"progression", "toxicity", "completed",
                                          "patient_choice", "other", NULL};
 const char *const mm_sex_names[] = {"male", "female", "other", NULL};
-
-const char *mm_response_name(mm_response r) {
-  return r >= MM_RESP_SCR && r <= MM_RESP_PD ? mm_response_names[r] : NULL;
-}
 
 typedef struct reader {
   mm_arena *arena;
@@ -395,8 +390,8 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
     }
   }
   if (f[MM_LINE_MAINTENANCE]) read_maintenance(rd, f[MM_LINE_MAINTENANCE], path, l);
-  l->best_response = (mm_response)read_enum(rd, f[MM_LINE_BEST_RESPONSE], path, "best_response",
-                                            mm_response_names);
+  l->best_response = (mm_response_cat)read_enum(rd, f[MM_LINE_BEST_RESPONSE], path,
+                                                "best_response", mm_response_cat_names);
   l->progression = read_date(rd, f[MM_LINE_PROGRESSION], path, "progression");
   l->has_progression = l->progression != MM_DATE_NONE;
   if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start)
