@@ -62,8 +62,8 @@ typedef struct class_acc {
   size_t touched; /* drugs of the class the record names */
 } class_acc;
 
-static bool is_nonresponse(const mm_kb *kb, mm_response r) {
-  const char *name = mm_response_name(r);
+static bool is_nonresponse(const mm_kb *kb, mm_response_cat r) {
+  const char *name = mm_response_cat_name(r);
   for (size_t i = 0; name && i < kb->n_nonresponse; i++)
     if (strcmp(kb->nonresponse[i], name) == 0) return true;
   return false;
@@ -170,7 +170,7 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug,
     if (by_response == MM_TRUE && d->explain)
       say(d, s, "%s: best response %s on a line with %s (non-response)",
           "%s: migliore risposta %s in una linea con %s (non risposta)", l->path,
-          mm_response_name(l->best_response), name);
+          mm_response_cat_name(l->best_response), name);
   }
   return mm_tv_or(by_progression, by_response);
 }

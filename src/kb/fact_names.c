@@ -11,4 +11,3 @@ const char *const mm_setting_values[] = {
 const char *const mm_frailty_values[] = {"fit", "intermediate", "frail", NULL};
 const char *const mm_stage3_values[] = {"I", "II", "III", NULL};
 const char *const mm_stage4_values[] = {"I", "II", "III", "IV", NULL};
-const char *const mm_response_values[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};

@@ -6,6 +6,8 @@
 #ifndef MM_FACT_NAMES_H
 #define MM_FACT_NAMES_H
 
+#include "score/score.h" /* mm_response_cat_names: the values of `response` */
+
 #define MM_PATIENT_FACTS(X)                                                    \
   X(AGE, "age", MM_TYPE_NUMBER, "years", NULL, MM_FACT_PATIENT)                \
   X(SEX, "sex", MM_TYPE_STRING, NULL, mm_sex_values, MM_FACT_PATIENT)          \
@@ -35,7 +37,7 @@
   X(ISS, "iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)        \
   X(R_ISS, "r_iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)    \
   X(R2_ISS, "r2_iss", MM_TYPE_STRING, NULL, mm_stage4_values, MM_FACT_SCORE)  \
-  X(RESPONSE, "response", MM_TYPE_STRING, NULL, mm_response_values, MM_FACT_SCORE) \
+  X(RESPONSE, "response", MM_TYPE_STRING, NULL, mm_response_cat_names, MM_FACT_SCORE) \
   X(CANDIDATE_CAR_T, "candidate_car_t", MM_TYPE_BOOL, NULL, NULL, MM_FACT_EVALUATION) \
   X(CANDIDATE_BISPECIFIC, "candidate_bispecific", MM_TYPE_BOOL, NULL, NULL, MM_FACT_EVALUATION)
 
@@ -52,6 +54,5 @@ extern const char *const mm_setting_values[];
 extern const char *const mm_frailty_values[];
 extern const char *const mm_stage3_values[];
 extern const char *const mm_stage4_values[];
-extern const char *const mm_response_values[];
 
 #endif

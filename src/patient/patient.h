@@ -10,15 +10,10 @@
 #include "util/value.h"
 #include "json/json.h"
 #include "kb/kb.h"
+#include "score/score.h"
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/diag.h"
-
-/* IMWG response categories, best first. ORDER: response_names in patient_read.c */
-typedef enum {
-  MM_RESP_NONE = -1,
-  MM_RESP_SCR, MM_RESP_CR, MM_RESP_VGPR, MM_RESP_PR, MM_RESP_MR, MM_RESP_SD, MM_RESP_PD
-} mm_response;
 
 typedef enum {
   MM_STOP_NONE = -1,
@@ -48,7 +43,7 @@ typedef struct mm_line {
   mm_drug_use *maint;
   size_t n_maint;
   mm_date maint_start, maint_end;
-  mm_response best_response;
+  mm_response_cat best_response; /* score/score.h: the IMWG categories */
   bool has_progression;
   mm_date progression;
   mm_stop_reason stop_reason;
@@ -115,7 +110,5 @@ int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
  * Returns 1 when read; 0 when the record is unusual or has an error: text is
  * then as it was, for the full reader to read and explain; -1 out of memory. */
 int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len);
-
-const char *mm_response_name(mm_response r);
 
 #endif

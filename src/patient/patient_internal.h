@@ -33,7 +33,6 @@ extern const char *const mm_line_keys[MM_LINE_N];
 extern const char *const mm_maintenance_keys[MM_MAINT_N];
 
 /* The values of the enumerated fields, NULL-ended, in enum order. */
-extern const char *const mm_response_names[];
 extern const char *const mm_stop_names[];
 extern const char *const mm_sex_names[];
 

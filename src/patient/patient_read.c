@@ -11,14 +11,9 @@
 #include "patient/patient_internal.h"
 #include "util/suggest.h"
 
-const char *const mm_response_names[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};
 const char *const mm_stop_names[] = {"progression", "toxicity", "completed",
                                          "patient_choice", "other", NULL};
 const char *const mm_sex_names[] = {"male", "female", "other", NULL};
-
-const char *mm_response_name(mm_response r) {
-  return r >= MM_RESP_SCR && r <= MM_RESP_PD ? mm_response_names[r] : NULL;
-}
 
 typedef struct reader {
   mm_arena *arena;
@@ -30,19 +25,19 @@ typedef struct reader {
   bool failed; /* an error was found while not building paths */
 } reader;
 
-static void err(reader *rd, const mm_json *at, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void err(reader *rd, const mm_json *at, const char *path, const char *fmt, ...) {
+static void err(reader *rd, mm_diag_code code, const mm_json *at, const char *path,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void err(reader *rd, mm_diag_code code, const mm_json *at, const char *path,
+                const char *fmt, ...) {
   if (!rd->paths) { /* the caller reads the record again, with paths, for the message */
     rd->failed = true;
     return;
   }
-  char text[400];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
+  mm_diag_vadd(rd->diags, MM_DIAG_ERROR, code, rd->source, at ? at->line : 0, at ? at->col : 0,
+               path, fmt, ap);
   va_end(ap);
-  mm_diag_error(rd->diags, rd->source, at ? at->line : 0, at ? at->col : 0, path, "%s", text);
 }
 
 /* path + "." + key, or path + "[i]": for errors and explanations. Registry
@@ -85,9 +80,10 @@ static void unknown_field(reader *rd, const mm_json_member *m, const char *path,
   for (size_t i = 0; i < n; i++) mm_suggest_offer(&s, known[i]);
   const char *hint = mm_suggest_result(&s);
   if (hint)
-    err(rd, m->value, child(rd, path, m->key), "unknown field; did you mean '%s'?", hint);
+    err(rd, MM_E_UNKNOWN_KEY, m->value, child(rd, path, m->key),
+        "unknown field; did you mean '%s'?", hint);
   else
-    err(rd, m->value, child(rd, path, m->key), "unknown field");
+    err(rd, MM_E_UNKNOWN_KEY, m->value, child(rd, path, m->key), "unknown field");
 }
 
 /* Matches an object's members once against its known fields: slot[i] gets
@@ -115,7 +111,7 @@ static void bind(reader *rd, const mm_json *obj, const char *path, const char *c
 
 static bool want(reader *rd, const mm_json *v, mm_json_type t, const char *path, const char *what) {
   if (v->type == t || (t == MM_JSON_TRUE && v->type == MM_JSON_FALSE)) return true;
-  err(rd, v, path, "must be %s, got %s", what, mm_json_type_name(v->type));
+  err(rd, MM_E_TYPE, v, path, "must be %s, got %s", what, mm_json_type_name(v->type));
   return false;
 }
 
@@ -128,13 +124,13 @@ static mm_date read_date(reader *rd, const mm_json *v, const char *path, const c
   }
   mm_date d;
   if (!mm_date_parse(v->str, v->len, &d)) {
-    err(rd, v, child(rd, path, key), "not a valid date YYYY-MM-DD: '%s'", v->str);
+    err(rd, MM_E_INVALID, v, child(rd, path, key), "not a valid date YYYY-MM-DD: '%s'", v->str);
     return MM_DATE_NONE;
   }
   if (rd->p->as_of != MM_DATE_NONE && d > rd->p->as_of) {
     char buf[11];
     mm_date_format(rd->p->as_of, buf);
-    err(rd, v, child(rd, path, key), "after as_of (%s)", buf);
+    err(rd, MM_E_ORDER, v, child(rd, path, key), "after as_of (%s)", buf);
   }
   return d;
 }
@@ -154,11 +150,11 @@ static mm_value read_number(reader *rd, const mm_json *v, const char *path, cons
     return mm_value_unknown(MM_TYPE_NUMBER);
   }
   if (integer && !v->is_integer) {
-    err(rd, v, child(rd, path, key), "must be a whole number");
+    err(rd, MM_E_TYPE, v, child(rd, path, key), "must be a whole number");
     return mm_value_unknown(MM_TYPE_NUMBER);
   }
   if (v->number < min || v->number > max) {
-    err(rd, v, child(rd, path, key), "out of range (%g to %g)", min, max);
+    err(rd, MM_E_RANGE, v, child(rd, path, key), "out of range (%g to %g)", min, max);
     return mm_value_unknown(MM_TYPE_NUMBER);
   }
   return mm_value_number(v->number);
@@ -176,7 +172,7 @@ static int read_enum(reader *rd, const mm_json *v, const char *path, const char 
     int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
   }
-  err(rd, v, child(rd, path, key), "'%s' is not one of: %s", v->str, list);
+  err(rd, MM_E_INVALID, v, child(rd, path, key), "'%s' is not one of: %s", v->str, list);
   return -1;
 }
 
@@ -195,10 +191,13 @@ static const mm_drug *resolve_drug(reader *rd, const mm_json *v, const char *pat
       mm_suggest_offer(&s, rd->kb->drugs[i].brands[k]);
   }
   const char *hint = mm_suggest_result(&s);
-  if (hint) err(rd, v, path, "unknown drug '%s'; did you mean '%s'?", v->str, hint);
+  if (hint)
+    err(rd, MM_E_UNKNOWN_NAME, v, path, "unknown drug '%s'; did you mean '%s'?", v->str, hint);
   else if (mm_kb_find_regimen(rd->kb, v->str, NULL))
-    err(rd, v, path, "'%s' is a regimen, not a drug: write it as \"regimen\"", v->str);
-  else err(rd, v, path, "unknown drug '%s'", v->str);
+    err(rd, MM_E_UNKNOWN_NAME, v, path, "'%s' is a regimen, not a drug: write it as \"regimen\"",
+        v->str);
+  else
+    err(rd, MM_E_UNKNOWN_NAME, v, path, "unknown drug '%s'", v->str);
   return NULL;
 }
 
@@ -222,14 +221,14 @@ static mm_drug_use *read_drug_list(reader *rd, const mm_json *arr, const char *p
       bind(rd, v, p, drug_keys, D_N, f);
       name = f[D_NAME];
       if (!name) {
-        err(rd, v, child(rd, p, "name"), "missing: the drug's name");
+        err(rd, MM_E_MISSING, v, child(rd, p, "name"), "missing: the drug's name");
         continue;
       }
       u.start = read_date(rd, f[D_START], p, "start");
       u.end = read_date(rd, f[D_END], p, "end");
       u.own_dates = true;
       if (u.start != MM_DATE_NONE && u.end != MM_DATE_NONE && u.end < u.start)
-        err(rd, f[D_END], child(rd, p, "end"), "before start");
+        err(rd, MM_E_ORDER, f[D_END], child(rd, p, "end"), "before start");
       p = child(rd, p, "name");
     }
     if (!want(rd, name, MM_JSON_STRING, p, allow_objects ? "a drug name or {name, start, end}"
@@ -241,7 +240,7 @@ static mm_drug_use *read_drug_list(reader *rd, const mm_json *arr, const char *p
     bool dup = false;
     for (size_t k = 0; k < *n_out; k++) dup |= out[k].drug == u.drug;
     if (dup) {
-      err(rd, name, p, "'%s' is listed twice", d->id);
+      err(rd, MM_E_DUPLICATE, name, p, "'%s' is listed twice", d->id);
       continue;
     }
     out[(*n_out)++] = u;
@@ -263,7 +262,7 @@ static void read_regimen(reader *rd, const mm_json *v, const char *path, mm_line
       int w = snprintf(cands + used, sizeof cands - used, "%s%s", i ? ", " : "", amb->candidates[i]);
       if (w > 0 && (size_t)w < sizeof cands - used) used += (size_t)w;
     }
-    err(rd, v, p, "ambiguous regimen '%s' (%s): write one of %s, or list the drugs",
+    err(rd, MM_E_AMBIGUOUS, v, p, "ambiguous regimen '%s' (%s): write one of %s, or list the drugs",
         v->str, amb->reason.en ? amb->reason.en : "", cands);
     return;
   }
@@ -289,8 +288,10 @@ static void read_regimen(reader *rd, const mm_json *v, const char *path, mm_line
       mm_suggest_offer(&s, rd->kb->regimens[i].variants[k]);
   }
   const char *hint = mm_suggest_result(&s);
-  if (hint) err(rd, v, p, "unknown regimen '%s'; did you mean '%s'?", v->str, hint);
-  else err(rd, v, p, "unknown regimen '%s': list its drugs in \"drugs\"", v->str);
+  if (hint)
+    err(rd, MM_E_UNKNOWN_NAME, v, p, "unknown regimen '%s'; did you mean '%s'?", v->str, hint);
+  else
+    err(rd, MM_E_UNKNOWN_NAME, v, p, "unknown regimen '%s': list its drugs in \"drugs\"", v->str);
 }
 
 bool mm_regimen_matches(const mm_regimen *r, const mm_drug_use *list, size_t n) {
@@ -311,14 +312,14 @@ static void check_regimen_drugs(reader *rd, const mm_json *drugs, const char *p,
     bool found = false;
     for (size_t k = 0; k < n; k++) found |= list[k].drug == l->regimen->drugs[i];
     if (!found)
-      err(rd, drugs, p, "does not match regimen '%s': %s is missing", l->regimen->id,
+      err(rd, MM_E_INVALID, drugs, p, "does not match regimen '%s': %s is missing", l->regimen->id,
           rd->kb->drugs[l->regimen->drugs[i]].id);
   }
   for (size_t k = 0; k < n; k++) {
     bool found = false;
     for (size_t i = 0; i < l->regimen->n_drugs; i++) found |= list[k].drug == l->regimen->drugs[i];
     if (!found)
-      err(rd, drugs, list[k].path, "'%s' is not part of regimen '%s'",
+      err(rd, MM_E_INVALID, drugs, list[k].path, "'%s' is not part of regimen '%s'",
           rd->kb->drugs[list[k].drug].id, l->regimen->id);
   }
 }
@@ -332,14 +333,14 @@ static void read_maintenance(reader *rd, const mm_json *m, const char *path, mm_
   bind(rd, m, mp, mm_maintenance_keys, MM_MAINT_N, f);
   l->has_maintenance = true;
   if (f[MM_MAINT_DRUGS]) l->maint = read_drug_list(rd, f[MM_MAINT_DRUGS], child(rd, mp, "drugs"), false, &l->n_maint);
-  else err(rd, m, child(rd, mp, "drugs"), "missing: the maintenance drugs");
+  else err(rd, MM_E_MISSING, m, child(rd, mp, "drugs"), "missing: the maintenance drugs");
   l->maint_start = read_date(rd, f[MM_MAINT_START], mp, "start");
   l->maint_end = read_date(rd, f[MM_MAINT_END], mp, "end");
   if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE &&
       l->maint_end < l->maint_start)
-    err(rd, f[MM_MAINT_END], child(rd, mp, "end"), "before start");
+    err(rd, MM_E_ORDER, f[MM_MAINT_END], child(rd, mp, "end"), "before start");
   if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
-    err(rd, f[MM_MAINT_START], child(rd, mp, "start"), "before the line's start");
+    err(rd, MM_E_ORDER, f[MM_MAINT_START], child(rd, mp, "start"), "before the line's start");
 }
 
 const char *const mm_line_keys[MM_LINE_N] = {"regimen", "drugs", "start", "end", "asct",
@@ -380,7 +381,7 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
   l->start = read_date(rd, f[MM_LINE_START], path, "start");
   l->end = read_date(rd, f[MM_LINE_END], path, "end");
   if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start)
-    err(rd, f[MM_LINE_END], child(rd, path, "end"), "before start");
+    err(rd, MM_E_ORDER, f[MM_LINE_END], child(rd, path, "end"), "before start");
   const mm_json *asct = f[MM_LINE_ASCT];
   if (asct) {
     if (asct->type == MM_JSON_TRUE) {
@@ -391,16 +392,17 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
       l->asct = read_date(rd, asct, path, "asct");
       l->has_asct = l->asct != MM_DATE_NONE;
       if (l->asct != MM_DATE_NONE && l->start != MM_DATE_NONE && l->asct < l->start)
-        err(rd, asct, child(rd, path, "asct"), "before the line's start");
+        err(rd, MM_E_ORDER, asct, child(rd, path, "asct"), "before the line's start");
     }
   }
   if (f[MM_LINE_MAINTENANCE]) read_maintenance(rd, f[MM_LINE_MAINTENANCE], path, l);
-  l->best_response = (mm_response)read_enum(rd, f[MM_LINE_BEST_RESPONSE], path, "best_response",
-                                            mm_response_names);
+  l->best_response = (mm_response_cat)read_enum(rd, f[MM_LINE_BEST_RESPONSE], path,
+                                                "best_response", mm_response_cat_names);
   l->progression = read_date(rd, f[MM_LINE_PROGRESSION], path, "progression");
   l->has_progression = l->progression != MM_DATE_NONE;
   if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start)
-    err(rd, f[MM_LINE_PROGRESSION], child(rd, path, "progression"), "before the line's start");
+    err(rd, MM_E_ORDER, f[MM_LINE_PROGRESSION], child(rd, path, "progression"),
+        "before the line's start");
   l->stop_reason = (mm_stop_reason)read_enum(rd, f[MM_LINE_STOP_REASON], path, "stop_reason", mm_stop_names);
   if (f[MM_LINE_REFRACTORY_TO]) {
     size_t n;
@@ -426,8 +428,8 @@ static const mm_lab *resolve_lab(reader *rd, const mm_json *test, const char *pa
   mm_suggest_init(&s, test->str);
   for (size_t i = 0; i < rd->kb->n_labs; i++) mm_suggest_offer(&s, rd->kb->labs[i].id);
   const char *hint = mm_suggest_result(&s);
-  err(rd, test, child(rd, path, "test"), "unknown lab test '%s'%s%s%s", test->str,
-      hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+  err(rd, MM_E_UNKNOWN_NAME, test, child(rd, path, "test"), "unknown lab test '%s'%s%s%s",
+      test->str, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
   return NULL;
 }
 
@@ -451,7 +453,8 @@ static const mm_lab_unit *resolve_unit(reader *rd, const mm_lab *lab, const mm_j
     int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", lab->units[i].unit);
     if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
   }
-  err(rd, unit, up, "unit '%s' is not accepted for %s (accepted: %s)", unit->str, lab->id, list);
+  err(rd, MM_E_UNKNOWN_NAME, unit, up, "unit '%s' is not accepted for %s (accepted: %s)", unit->str,
+      lab->id, list);
   return NULL;
 }
 
@@ -462,10 +465,11 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   bind(rd, v, path, mm_lab_keys, MM_LAB_N, f);
   o->path = path;
   o->date = read_date(rd, f[MM_LAB_DATE], path, "date");
-  if (!f[MM_LAB_DATE]) err(rd, v, child(rd, path, "date"), "missing: the date of the observation");
+  if (!f[MM_LAB_DATE])
+    err(rd, MM_E_MISSING, v, child(rd, path, "date"), "missing: the date of the observation");
   const mm_json *test = f[MM_LAB_TEST], *value = f[MM_LAB_VALUE], *unit = f[MM_LAB_UNIT];
   if (!test) {
-    err(rd, v, child(rd, path, "test"), "missing: the lab test");
+    err(rd, MM_E_MISSING, v, child(rd, path, "test"), "missing: the lab test");
     return;
   }
   if (!want(rd, test, MM_JSON_STRING, child(rd, path, "test"), "a lab test name")) return;
@@ -474,11 +478,11 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   o->lab = (int)(lab - rd->kb->labs);
   const char *vp = child(rd, path, "value"), *up = child(rd, path, "unit");
   if (!value) {
-    err(rd, v, vp, "missing: the value");
+    err(rd, MM_E_MISSING, v, vp, "missing: the value");
     return;
   }
   if (lab->values) {
-    if (unit) err(rd, unit, up, "'%s' has no unit (its values are words)", lab->id);
+    if (unit) err(rd, MM_E_INVALID, unit, up, "'%s' has no unit (its values are words)", lab->id);
     if (!want(rd, value, MM_JSON_STRING, vp, "one of the test's values")) return;
     int i = mm_name_index(lab->values, value->str);
     if (i >= 0) {
@@ -486,12 +490,12 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
       *ok = o->date != MM_DATE_NONE;
       return;
     }
-    err(rd, value, vp, "'%s' is not a value of '%s'", value->str, lab->id);
+    err(rd, MM_E_INVALID, value, vp, "'%s' is not a value of '%s'", value->str, lab->id);
     return;
   }
   if (!want(rd, value, MM_JSON_NUMBER, vp, "a number")) return;
   if (!unit) {
-    err(rd, v, up, "missing: the unit (%s accepts %s%s)", lab->id, lab->unit,
+    err(rd, MM_E_MISSING, v, up, "missing: the unit (%s accepts %s%s)", lab->id, lab->unit,
         lab->n_units > 1 ? " and others" : "");
     return;
   }
@@ -500,8 +504,8 @@ static void read_lab(reader *rd, const mm_json *v, const char *path, mm_observat
   if (!lu) return;
   o->value = value->number * lu->factor;
   if (lab->has_range && (o->value < lab->min || o->value > lab->max)) {
-    err(rd, value, vp, "%g %s is not a plausible %s (%g to %g %s)", value->number, unit->str,
-        lab->id, lab->min, lab->max, lab->unit);
+    err(rd, MM_E_RANGE, value, vp, "%g %s is not a plausible %s (%g to %g %s)", value->number,
+        unit->str, lab->id, lab->min, lab->max, lab->unit);
     return;
   }
   *ok = o->date != MM_DATE_NONE;
@@ -562,7 +566,7 @@ static void read_comorbidities(reader *rd, const mm_json *v, mm_patient *p) {
     mm_suggest_init(&s, c->str);
     for (size_t k = 0; k < kb->n_comorbidities; k++) mm_suggest_offer(&s, kb->comorbidities[k].id);
     const char *hint = mm_suggest_result(&s);
-    err(rd, c, path, "unknown comorbidity code '%s'%s%s%s", c->str,
+    err(rd, MM_E_UNKNOWN_NAME, c, path, "unknown comorbidity code '%s'%s%s%s", c->str,
         hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
   }
 }
@@ -577,7 +581,7 @@ static void read_lines(reader *rd, const mm_json *v, mm_patient *p) {
     if (i > 0 && l->start != MM_DATE_NONE) {
       const mm_line *prev = &p->lines[i - 1];
       if (prev->start != MM_DATE_NONE && l->start < prev->start)
-        err(rd, f[MM_LINE_START], child(rd, l->path, "start"),
+        err(rd, MM_E_ORDER, f[MM_LINE_START], child(rd, l->path, "start"),
             "before %s.start: lines are listed oldest first", prev->path);
     }
   }
@@ -603,7 +607,7 @@ static void read_record(reader *rd, const mm_json *root) {
   mm_patient *p = rd->p;
   mm_patient_init(p);
   if (root->type != MM_JSON_OBJECT) {
-    err(rd, root, "", "a patient record must be a JSON object, got %s",
+    err(rd, MM_E_TYPE, root, "", "a patient record must be a JSON object, got %s",
         mm_json_type_name(root->type));
     return;
   }
@@ -611,11 +615,13 @@ static void read_record(reader *rd, const mm_json *root) {
   bind(rd, root, "", mm_record_keys, MM_REC_N, f);
   if ((v = f[MM_REC_SCHEMA]) && want(rd, v, MM_JSON_STRING, "schema", "a string") &&
       strcmp(v->str, "mmpath/patient@1") != 0)
-    err(rd, v, "schema", "'%s' is not a record format this mmpath reads (mmpath/patient@1)", v->str);
+    err(rd, MM_E_INVALID, v, "schema",
+        "'%s' is not a record format this mmpath reads (mmpath/patient@1)", v->str);
   v = f[MM_REC_ID];
-  if (!v) err(rd, root, "id", "missing: the pseudonymous patient id is required");
+  if (!v)
+    err(rd, MM_E_MISSING, root, "id", "missing: the pseudonymous patient id is required");
   else if (want(rd, v, MM_JSON_STRING, "id", "a string")) {
-    if (v->len == 0) err(rd, v, "id", "must not be empty");
+    if (v->len == 0) err(rd, MM_E_INVALID, v, "id", "must not be empty");
     p->id = v->str;
   }
   if ((v = f[MM_REC_CENTER]) && want(rd, v, MM_JSON_STRING, "center", "a string")) p->center = v->str;
@@ -623,7 +629,7 @@ static void read_record(reader *rd, const mm_json *root) {
   if ((v = f[MM_REC_AS_OF])) {
     if (want(rd, v, MM_JSON_STRING, "as_of", "a date YYYY-MM-DD") &&
         !mm_date_parse(v->str, v->len, &p->as_of))
-      err(rd, v, "as_of", "not a valid date YYYY-MM-DD: '%s'", v->str);
+      err(rd, MM_E_INVALID, v, "as_of", "not a valid date YYYY-MM-DD: '%s'", v->str);
     p->as_of_given = p->as_of != MM_DATE_NONE;
   }
   if (!p->as_of_given) p->as_of = mm_date_today();
@@ -663,7 +669,7 @@ static void read_record(reader *rd, const mm_json *root) {
     read_lines(rd, v, p);
   if (p->birth_date != MM_DATE_NONE && p->diagnosis_date != MM_DATE_NONE &&
       p->diagnosis_date < p->birth_date)
-    err(rd, diagnosis_date, "diagnosis.date", "before birth_date");
+    err(rd, MM_E_ORDER, diagnosis_date, "diagnosis.date", "before birth_date");
 }
 
 int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
@@ -680,10 +686,10 @@ int mm_patient_from_json_ex(mm_patient **out, mm_arena *arena, const mm_kb *kb,
     rd.failed = false;
     read_record(&rd, root);
     if (diags->errors == errors_before) /* cannot happen: the same checks ran */
-      mm_diag_error(diags, source, root->line, root->col, NULL, "invalid record");
+      mm_diag_errorc(diags, MM_E_INVALID, source, root->line, root->col, NULL, "invalid record");
   }
   if (arena->failed) {
-    mm_diag_error(diags, source, 0, 0, NULL, "out of memory");
+    mm_diag_errorc(diags, MM_E_NOMEM, source, 0, 0, NULL, "out of memory");
     return -1;
   }
   if (diags->errors > errors_before) return -1;
@@ -702,7 +708,8 @@ int mm_patient_read(mm_patient **out, mm_arena *arena, const mm_kb *kb, const ch
   mm_json_error jerr;
   mm_json *root = mm_json_parse(arena, json, len, &jerr);
   if (!root) {
-    mm_diag_error(diags, source, jerr.line, jerr.col, NULL, "invalid JSON: %s", jerr.text);
+    mm_diag_errorc(diags, MM_E_SYNTAX, source, jerr.line, jerr.col, NULL, "invalid JSON: %s",
+                   jerr.text);
     return -1;
   }
   return mm_patient_from_json(out, arena, kb, root, source, diags);

@@ -287,8 +287,8 @@ static bool line_field(scan *sc, int key, void *ctx) {
     return l->n_maint != (size_t)-1;
   case MM_LINE_BEST_RESPONSE:
     e = -1;
-    if (!one_of(sc, &e, mm_response_names)) return GIVE_UP;
-    l->best_response = (mm_response)e;
+    if (!one_of(sc, &e, mm_response_cat_names)) return GIVE_UP;
+    l->best_response = (mm_response_cat)e;
     return true;
   case MM_LINE_PROGRESSION: return date(sc, &l->progression);
   case MM_LINE_STOP_REASON:

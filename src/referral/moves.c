@@ -78,10 +78,12 @@ bool mm_ref_move_allowed(int from, mm_ref_state to, bool bispecific) {
 
 int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
                            const mm_ref_event *prev, const mm_ref_event *ev,
-                           const char **field, char *why, size_t why_len) {
+                           const char **field, mm_diag_code *code, char *why,
+                           size_t why_len) {
   const mm_ref_target *t = target ? mm_ref_kb_target(kb, target) : NULL;
   bool bisp = t && t->bispecific;
   *field = "state";
+  *code = MM_E_STATE;
   if (!mm_ref_move_allowed(prev ? (int)prev->state : -1, ev->state, bisp)) {
     if (!prev)
       snprintf(why, why_len, "the first event must be 'referred', got '%s'",
@@ -99,11 +101,13 @@ int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
     return -1;
   }
   *field = "date";
+  *code = MM_E_MISSING;
   if (ev->date == MM_DATE_NONE) {
     snprintf(why, why_len, "date is required");
     return -1;
   }
   if (prev && ev->date < prev->date) {
+    *code = MM_E_ORDER;
     char a[11], b[11];
     mm_date_format(ev->date, a);
     mm_date_format(prev->date, b);
@@ -114,15 +118,18 @@ int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
   *field = "reason";
   if (ev->reason) {
     if (!mm_ref_kb_reason(kb, ev->reason)) {
+      *code = MM_E_UNKNOWN_NAME;
       snprintf(why, why_len, "unknown reason '%s' (kb/referral.yaml lists the reasons)",
                ev->reason);
       return -1;
     }
   } else if (table[ev->state].reason) {
+    *code = MM_E_MISSING;
     snprintf(why, why_len, "state '%s' requires a reason", mm_ref_state_name(ev->state));
     return -1;
   }
   *field = NULL;
+  *code = MM_E_INVALID;
   return 0;
 }
 
@@ -164,26 +171,29 @@ int mm_referral_validate(const mm_ref_kb *kb, const mm_referral *r, mm_diags *d,
       {"id", r->id}, {"from_center", r->from_center}, {"to_center", r->to_center}};
   for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
     if ((e = mm_ref_check_id(ids[i].val)))
-      mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "%s%s%s", p, dot, ids[i].name),
-                    "%s '%s' %s", ids[i].name, ids[i].val ? ids[i].val : "", e);
+      mm_diag_errorc(d, ids[i].val && *ids[i].val ? MM_E_INVALID : MM_E_MISSING, src, 0, 0,
+                     mm_arena_printf(d->arena, "%s%s%s", p, dot, ids[i].name),
+                     "%s '%s' %s", ids[i].name, ids[i].val ? ids[i].val : "", e);
   if ((e = mm_ref_check_patient_id(r->patient)))
-    mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "%s%spatient", p, dot),
-                  "patient id %s", e);
+    mm_diag_errorc(d, r->patient && *r->patient ? MM_E_INVALID : MM_E_MISSING, src, 0, 0,
+                   mm_arena_printf(d->arena, "%s%spatient", p, dot), "patient id %s", e);
   if (!r->target || !mm_ref_kb_target(kb, r->target))
-    mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "%s%starget", p, dot),
-                  "unknown target '%s' (kb/referral.yaml lists the products)",
-                  r->target ? r->target : "");
+    mm_diag_errorc(d, r->target ? MM_E_UNKNOWN_NAME : MM_E_MISSING, src, 0, 0,
+                   mm_arena_printf(d->arena, "%s%starget", p, dot),
+                   "unknown target '%s' (kb/referral.yaml lists the products)",
+                   r->target ? r->target : "");
   if (r->n_events == 0)
-    mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "%s%sevents", p, dot),
-                  "a referral needs at least its 'referred' event");
+    mm_diag_errorc(d, MM_E_MISSING, src, 0, 0, mm_arena_printf(d->arena, "%s%sevents", p, dot),
+                   "a referral needs at least its 'referred' event");
   for (size_t i = 0; i < r->n_events; i++) {
     const char *field;
+    mm_diag_code code;
     char why[200];
     if (mm_referral_check_move(kb, r->target, i ? &r->events[i - 1] : NULL,
-                               &r->events[i], &field, why, sizeof why) < 0)
-      mm_diag_error(d, src, 0, 0,
-                    mm_arena_printf(d->arena, "%s%sevents[%zu].%s", p, dot, i, field),
-                    "%s", why);
+                               &r->events[i], &field, &code, why, sizeof why) < 0)
+      mm_diag_errorc(d, code, src, 0, 0,
+                     mm_arena_printf(d->arena, "%s%sevents[%zu].%s", p, dot, i, field),
+                     "%s", why);
   }
   return d->errors > before ? -1 : 0;
 }

@@ -105,10 +105,12 @@ bool mm_ref_move_allowed(int from, mm_ref_state to, bool bispecific);
  * whose target is `target`? Checks the move, the date order, the reason
  * (present when required, known to the kb). Returns 0, or -1 with a one-line
  * reason in why ("move from 'referred' to 'apheresis' not allowed"); `field`
- * is set to the offending field name ("state", "date", "reason"). */
+ * is set to the offending field name ("state", "date", "reason") and `code`
+ * to the kind of refusal (MM_E_STATE for a move the pathway does not allow,
+ * MM_E_MISSING, MM_E_ORDER, MM_E_UNKNOWN_NAME). */
 int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
                            const mm_ref_event *prev, const mm_ref_event *ev,
-                           const char **field, char *why, size_t why_len);
+                           const char **field, mm_diag_code *code, char *why, size_t why_len);
 
 /* Identifiers: referral, centre and patient ids are 1-64 characters of
  * [A-Za-z0-9._-], starting with a letter or digit. A patient id must also

@@ -12,21 +12,21 @@ static const char *str_field(const mm_json *obj, const char *key, bool required,
   const mm_json *v = mm_json_get(obj, key);
   if (!mm_json_present(v)) {
     if (required)
-      mm_diag_error(d, src, obj->line, obj->col,
-                    mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
-                    "'%s' is required", key);
+      mm_diag_errorc(d, MM_E_MISSING, src, obj->line, obj->col,
+                     mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
+                     "'%s' is required", key);
     return NULL;
   }
   if (v->type != MM_JSON_STRING) {
-    mm_diag_error(d, src, v->line, v->col,
-                  mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
-                  "'%s' must be a string, got %s", key, mm_json_type_name(v->type));
+    mm_diag_errorc(d, MM_E_TYPE, src, v->line, v->col,
+                   mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
+                   "'%s' must be a string, got %s", key, mm_json_type_name(v->type));
     return NULL;
   }
   if (strlen(v->str) != v->len) {
-    mm_diag_error(d, src, v->line, v->col,
-                  mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
-                  "'%s' must not contain NUL", key);
+    mm_diag_errorc(d, MM_E_INVALID, src, v->line, v->col,
+                   mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", key),
+                   "'%s' must not contain NUL", key);
     return NULL;
   }
   return v->str;
@@ -38,10 +38,10 @@ static void unknown_keys(const mm_json *obj, const char *const *keys, mm_diags *
     bool ok = false;
     for (const char *const *k = keys; *k; k++) ok = ok || strcmp(*k, obj->members[i].key) == 0;
     if (!ok)
-      mm_diag_error(d, src, obj->members[i].value->line, obj->members[i].value->col,
-                    mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "",
-                                    obj->members[i].key),
-                    "unknown key '%s'", obj->members[i].key);
+      mm_diag_errorc(
+          d, MM_E_UNKNOWN_KEY, src, obj->members[i].value->line, obj->members[i].value->col,
+          mm_arena_printf(d->arena, "%s%s%s", path, *path ? "." : "", obj->members[i].key),
+          "unknown key '%s'", obj->members[i].key);
   }
 }
 
@@ -51,8 +51,8 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   size_t before = d->errors;
   if (!path) path = "";
   if (v->type != MM_JSON_OBJECT) {
-    mm_diag_error(d, src, v->line, v->col, *path ? path : NULL,
-                  "a referral must be an object, got %s", mm_json_type_name(v->type));
+    mm_diag_errorc(d, MM_E_TYPE, src, v->line, v->col, *path ? path : NULL,
+                   "a referral must be an object, got %s", mm_json_type_name(v->type));
     return -1;
   }
   static const char *const keys[] = {"schema", "id", "patient", "from_center", "to_center",
@@ -60,9 +60,10 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   unknown_keys(v, keys, d, src, path);
   const char *schema = str_field(v, "schema", true, d, src, path);
   if (schema && strcmp(schema, MM_REFERRAL_SCHEMA))
-    mm_diag_error(d, src, mm_json_get(v, "schema")->line, mm_json_get(v, "schema")->col,
-                  mm_arena_printf(d->arena, "%s%sschema", path, *path ? "." : ""),
-                  "schema must be '%s', got '%s'", MM_REFERRAL_SCHEMA, schema);
+    mm_diag_errorc(d, MM_E_INVALID, src, mm_json_get(v, "schema")->line,
+                   mm_json_get(v, "schema")->col,
+                   mm_arena_printf(d->arena, "%s%sschema", path, *path ? "." : ""),
+                   "schema must be '%s', got '%s'", MM_REFERRAL_SCHEMA, schema);
   out->id = str_field(v, "id", true, d, src, path);
   out->patient = str_field(v, "patient", true, d, src, path);
   out->from_center = str_field(v, "from_center", true, d, src, path);
@@ -71,8 +72,8 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   const mm_json *ev = mm_json_get(v, "events");
   const char *evpath = mm_arena_printf(d->arena, "%s%sevents", path, *path ? "." : "");
   if (!mm_json_present(ev) || ev->type != MM_JSON_ARRAY) {
-    mm_diag_error(d, src, ev ? ev->line : v->line, ev ? ev->col : v->col, evpath,
-                  "'events' must be an array of events");
+    mm_diag_errorc(d, !mm_json_present(ev) ? MM_E_MISSING : MM_E_TYPE, src, ev ? ev->line : v->line,
+                   ev ? ev->col : v->col, evpath, "'events' must be an array of events");
   } else {
     out->events = mm_arena_alloc(a, (ev->len + 1) * sizeof *out->events);
     if (!out->events) return -1;
@@ -81,8 +82,8 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
       const mm_json *e = ev->items[i];
       const char *ep = mm_arena_printf(d->arena, "%s[%zu]", evpath, i);
       if (e->type != MM_JSON_OBJECT) {
-        mm_diag_error(d, src, e->line, e->col, ep, "an event must be an object, got %s",
-                      mm_json_type_name(e->type));
+        mm_diag_errorc(d, MM_E_TYPE, src, e->line, e->col, ep, "an event must be an object, got %s",
+                       mm_json_type_name(e->type));
         continue;
       }
       unknown_keys(e, ekeys, d, src, ep);
@@ -94,13 +95,14 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
       x.actor = str_field(e, "actor", false, d, src, ep);
       if (date && !mm_date_parse(date, strlen(date), &x.date)) {
         const mm_json *dv = mm_json_get(e, "date");
-        mm_diag_error(d, src, dv->line, dv->col, mm_arena_printf(d->arena, "%s.date", ep),
-                      "date must be YYYY-MM-DD, got '%s'", date);
+        mm_diag_errorc(d, MM_E_INVALID, src, dv->line, dv->col,
+                       mm_arena_printf(d->arena, "%s.date", ep),
+                       "date must be YYYY-MM-DD, got '%s'", date);
       }
       if (state && !mm_ref_state_parse(state, &x.state)) {
         const mm_json *sv = mm_json_get(e, "state");
-        mm_diag_error(d, src, sv->line, sv->col, mm_arena_printf(d->arena, "%s.state", ep),
-                      "unknown state '%s'", state);
+        mm_diag_errorc(d, MM_E_UNKNOWN_NAME, src, sv->line, sv->col,
+                       mm_arena_printf(d->arena, "%s.state", ep), "unknown state '%s'", state);
         state = NULL;
       }
       if (!date || !state || x.date == MM_DATE_NONE) {
@@ -151,8 +153,8 @@ int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *a, const char
   mm_json_error jerr;
   mm_json *root = mm_json_parse(a, text, len, &jerr);
   if (!root) {
-    mm_diag_error(d, src, jerr.line, jerr.col, NULL, "%s",
-                  a->failed ? "out of memory" : jerr.text);
+    mm_diag_errorc(d, a->failed ? MM_E_NOMEM : MM_E_SYNTAX, src, jerr.line, jerr.col, NULL, "%s",
+                   a->failed ? "out of memory" : jerr.text);
     return -1;
   }
   bool array = root->type == MM_JSON_ARRAY;
@@ -168,8 +170,9 @@ int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *a, const char
     for (size_t j = 0; rs[i].id && j < i; j++)
       if (rs[j].id && strcmp(rs[j].id, rs[i].id) == 0) {
         const mm_json *idv = mm_json_get(v, "id");
-        mm_diag_error(d, src, idv->line, idv->col, mm_arena_printf(d->arena, "%s.id", path),
-                      "duplicate referral id '%s' (also at [%zu])", rs[i].id, j);
+        mm_diag_errorc(d, MM_E_DUPLICATE, src, idv->line, idv->col,
+                       mm_arena_printf(d->arena, "%s.id", path),
+                       "duplicate referral id '%s' (also at [%zu])", rs[i].id, j);
         break;
       }
   }

@@ -98,8 +98,8 @@ int mm_ref_store_create(mm_ref_store *s, const mm_referral *r, mm_diags *d) {
   mm_referral *old;
   rc = s->be->get(s->be, &a, r->id, &old);
   if (rc == MM_REF_OK) {
-    mm_diag_error(d, NULL, 0, 0, mm_arena_printf(d->arena, "%s.id", r->id),
-                  "referral '%s' already exists", r->id);
+    mm_diag_errorc(d, MM_E_DUPLICATE, NULL, 0, 0, mm_arena_printf(d->arena, "%s.id", r->id),
+                   "referral '%s' already exists", r->id);
     rc = MM_REF_EEXISTS;
   } else if (rc == MM_REF_ENOTFOUND) {
     rc = s->be->insert_referral(s->be, r);
@@ -117,15 +117,16 @@ int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm
   mm_referral *r;
   rc = s->be->get(s->be, &a, id, &r);
   if (rc == MM_REF_ENOTFOUND) {
-    mm_diag_error(d, NULL, 0, 0, id, "no referral '%s'", id);
+    mm_diag_errorc(d, MM_E_NOT_FOUND, NULL, 0, 0, id, "no referral '%s'", id);
   } else if (rc == MM_REF_OK) {
     const char *field;
+    mm_diag_code code;
     char why[200];
     const mm_ref_event *prev = r->n_events ? &r->events[r->n_events - 1] : NULL;
-    if (mm_referral_check_move(s->kb, r->target, prev, e, &field, why, sizeof why) < 0) {
-      mm_diag_error(d, NULL, 0, 0,
-                    mm_arena_printf(d->arena, "%s.events[%zu].%s", id, r->n_events, field),
-                    "%s", why);
+    if (mm_referral_check_move(s->kb, r->target, prev, e, &field, &code, why, sizeof why) < 0) {
+      mm_diag_errorc(d, code, NULL, 0, 0,
+                     mm_arena_printf(d->arena, "%s.events[%zu].%s", id, r->n_events, field),
+                     "%s", why);
       rc = MM_REF_EINVALID;
     } else {
       rc = s->be->append_event(s->be, id, r->n_events, e);
@@ -180,18 +181,20 @@ int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_dia
     bool ok = true;
     for (int k = 0; k < 4; k++)
       if (!same_str(mine[k], theirs[k])) {
-        mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "[%zu].%s", i, fields[k]),
-                      "referral '%s' is stored with %s '%s', the file says '%s'", r->id,
-                      fields[k], theirs[k], mine[k]);
+        mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
+                       mm_arena_printf(d->arena, "[%zu].%s", i, fields[k]),
+                       "referral '%s' is stored with %s '%s', the file says '%s'", r->id,
+                       fields[k], theirs[k], mine[k]);
         ok = false;
       }
     size_t k = 0;
     for (; ok && k < old->n_events; k++)
       if (k >= r->n_events || !same_event(&old->events[k], &r->events[k])) {
-        mm_diag_error(d, src, 0, 0, mm_arena_printf(d->arena, "[%zu].events[%zu]", i, k),
-                      "referral '%s' has %zu stored events and this one %s; events are "
-                      "append-only (a correction is a new event)",
-                      r->id, old->n_events, k >= r->n_events ? "is missing" : "differs");
+        mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
+                       mm_arena_printf(d->arena, "[%zu].events[%zu]", i, k),
+                       "referral '%s' has %zu stored events and this one %s; events are "
+                       "append-only (a correction is a new event)",
+                       r->id, old->n_events, k >= r->n_events ? "is missing" : "differs");
         ok = false;
       }
     if (!ok) {
@@ -239,7 +242,7 @@ int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
   char msg[256];
   size_t before = d->errors;
   if (s->be->check(s->be, msg, sizeof msg)) {
-    mm_diag_error(d, "registry", 0, 0, NULL, "%s", msg);
+    mm_diag_errorc(d, MM_E_IO, "registry", 0, 0, NULL, "%s", msg);
     return MM_REF_EBACKEND;
   }
   check_ctx c = {s, d, 0};

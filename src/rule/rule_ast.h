@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "util/arena.h"
+#include "util/diag.h"
 
 /* Token kinds. Keywords come in one block (grep ORDER KEYWORDS). */
 typedef enum {
@@ -61,8 +62,11 @@ typedef struct mm_rule_lexer {
   size_t line_start; /* offset of that line's first byte */
 } mm_rule_lexer;
 
-/* A stage's error: where, and one line of reason. */
+/* A stage's error: what kind, where, and one line of reason. The stages keep
+ * only the first error, in this fixed record (a message is cut at 319 bytes);
+ * mm_rule_compile turns it into the one diagnostic at the file position. */
 typedef struct mm_rule_error {
+  mm_diag_code code;
   mm_rule_pos pos;
   char msg[320];
 } mm_rule_error;

@@ -15,6 +15,7 @@
 #include "rule/rule.h"
 #include "rule/rule_ast.h"
 #include "rule/rule_code.h"
+#include "util/suggest.h"
 
 #define NO_JUMP UINT32_MAX
 
@@ -49,11 +50,12 @@ typedef struct compiler {
   int depth, max_depth; /* evaluation stack */
 } compiler;
 
-static void error_at(compiler *c, mm_rule_pos pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void error_at(compiler *c, mm_rule_pos pos, const char *fmt, ...) {
+static void error_at(compiler *c, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void error_at(compiler *c, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...) {
   if (c->failed) return;
   c->failed = true;
+  c->err.code = code;
   c->err.pos = pos;
   va_list ap;
   va_start(ap, fmt);
@@ -67,7 +69,7 @@ static bool reserve(compiler *c, void **arr, size_t n, size_t *cap, size_t elem)
   size_t nc = *cap ? *cap * 2 : 16;
   void *p = mm_arena_grow(c->tmp, *arr, n, nc, elem);
   if (!p) {
-    error_at(c, (mm_rule_pos){0, 0}, "out of memory");
+    error_at(c, MM_E_NOMEM, (mm_rule_pos){0, 0}, "out of memory");
     return false;
   }
   *arr = p;
@@ -77,29 +79,8 @@ static bool reserve(compiler *c, void **arr, size_t n, size_t *cap, size_t elem)
 
 /* ---- suggestions ------------------------------------------------------ */
 
-static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch; }
-
-/* Levenshtein distance, ignoring letter case; names over 63 bytes are never
- * suggested (returns a large distance). */
-static int distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return 1000;
-  int row[64], prev[64];
-  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-  for (size_t i = 1; i <= la; i++) {
-    row[0] = (int)i;
-    for (size_t j = 1; j <= lb; j++) {
-      int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
-      int best = prev[j - 1] + cost;
-      if (prev[j] + 1 < best) best = prev[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-    }
-    memcpy(prev, row, (lb + 1) * sizeof row[0]);
-  }
-  return prev[lb];
-}
-
+/* The nearest name so far, copied: each_name's strings need not outlive the
+ * callback. */
 typedef struct nearest {
   const char *target;
   char best[64];
@@ -109,7 +90,9 @@ typedef struct nearest {
 static void consider(void *ctx, const char *name) {
   nearest *n = ctx;
   if (!name) return;
-  int d = distance(n->target, name);
+  int d = mm_edit_distance(n->target, name);
+  /* The rule language's own cut-off (a 4-letter name allows 2 edits, one
+   * more than mm_suggest_result), kept so that its messages do not change. */
   size_t len = strlen(n->target);
   int limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
   if (d <= limit && d < n->d && strlen(name) < sizeof n->best) {
@@ -161,7 +144,7 @@ static int resolve(compiler *c, const mm_rule_node *x) {
   const char *text = x->kind == N_CALL ? mm_arena_printf(c->tmp, "%s(%s)", x->str, x->arg)
                                         : x->str;
   if (!text) {
-    error_at(c, x->pos, "out of memory");
+    error_at(c, MM_E_NOMEM, x->pos, "out of memory");
     return -1;
   }
   for (size_t i = 0; i < c->n_cache; i++)
@@ -174,9 +157,10 @@ static int resolve(compiler *c, const mm_rule_node *x) {
       nearest n = {.target = x->str, .d = 1000};
       if (nm->each_name) nm->each_name(nm->payload, consider, &n);
       if (n.d < 1000)
-        error_at(c, x->pos, "unknown name '%s'; did you mean '%s'?", x->str, n.best);
+        error_at(c, MM_E_UNKNOWN_NAME, x->pos, "unknown name '%s'; did you mean '%s'?", x->str,
+                 n.best);
       else
-        error_at(c, x->pos, "unknown name '%s'", x->str);
+        error_at(c, MM_E_UNKNOWN_NAME, x->pos, "unknown name '%s'", x->str);
       return -1;
     }
   } else {
@@ -187,14 +171,15 @@ static int resolve(compiler *c, const mm_rule_node *x) {
       snprintf(quoted, sizeof quoted, "'%s'", x->arg);
       /* point at the argument when the resolver's reason is about it */
       mm_rule_pos at = why[0] && strstr(why, quoted) ? x->argpos : x->pos;
-      if (why[0]) error_at(c, at, "%s", why);
-      else error_at(c, at, "unknown name '%s'", text);
+      if (why[0]) error_at(c, MM_E_UNKNOWN_NAME, at, "%s", why);
+      else error_at(c, MM_E_UNKNOWN_NAME, at, "unknown name '%s'", text);
       return -1;
     }
   }
   if (info.slot < 0 || (info.type != MM_TYPE_BOOL && info.type != MM_TYPE_NUMBER &&
                         info.type != MM_TYPE_STRING)) {
-    error_at(c, x->pos, "name '%s' resolved to an invalid fact (slot %d)", text, info.slot);
+    error_at(c, MM_E_INVALID, x->pos, "name '%s' resolved to an invalid fact (slot %d)", text,
+             info.slot);
     return -1;
   }
   int ref = -1;
@@ -202,7 +187,7 @@ static int resolve(compiler *c, const mm_rule_node *x) {
     if (c->slots[i] == info.slot) ref = i;
   if (ref < 0) {
     if (c->n_refs == MM_RULE_MAX_REFS) {
-      error_at(c, x->pos, "too many distinct facts in one rule (limit is %d)",
+      error_at(c, MM_E_LIMIT, x->pos, "too many distinct facts in one rule (limit is %d)",
                MM_RULE_MAX_REFS);
       return -1;
     }
@@ -229,8 +214,8 @@ static void check_value(compiler *c, const mm_rule_node *f, const mm_rule_node *
   char fb[64];
   span(c, f, fb, sizeof fb);
   if (n.d < 1000) {
-    error_at(c, lit->pos, "'%s' is not a value of '%s'; did you mean '%s'?", lit->str, fb,
-             n.best);
+    error_at(c, MM_E_INVALID, lit->pos, "'%s' is not a value of '%s'; did you mean '%s'?", lit->str,
+             fb, n.best);
     return;
   }
   char list[200] = "";
@@ -241,7 +226,8 @@ static void check_value(compiler *c, const mm_rule_node *f, const mm_rule_node *
     used += (size_t)w;
   }
   if (used >= sizeof list) memcpy(list + sizeof list - 4, "...", 4);
-  error_at(c, lit->pos, "'%s' is not a value of '%s' (allowed: %s)", lit->str, fb, list);
+  error_at(c, MM_E_INVALID, lit->pos, "'%s' is not a value of '%s' (allowed: %s)", lit->str, fb,
+           list);
 }
 
 /* ---- operands and types ----------------------------------------------- */
@@ -323,13 +309,13 @@ static void ccmp(compiler *c, const mm_rule_node *x) {
   mm_rule_tk op = x->op;
   int rel = (int)op - (int)TK_LT; /* ORDER CMP */
   if (L.type != R.type) {
-    error_at(c, x->oppos, "cannot compare %s with %s", what(c, &L, b1, sizeof b1),
+    error_at(c, MM_E_TYPE, x->oppos, "cannot compare %s with %s", what(c, &L, b1, sizeof b1),
              what(c, &R, b2, sizeof b2));
     return;
   }
   if (L.type == MM_TYPE_BOOL) {
     if (op != TK_EQ && op != TK_NE) {
-      error_at(c, x->oppos, "booleans compare only with '=' or '!='; '%s' is boolean",
+      error_at(c, MM_E_TYPE, x->oppos, "booleans compare only with '=' or '!='; '%s' is boolean",
                span(c, L.x, b1, sizeof b1));
       return;
     }
@@ -349,9 +335,9 @@ static void ccmp(compiler *c, const mm_rule_node *x) {
   }
   if (L.type == MM_TYPE_STRING) {
     if (op != TK_EQ && op != TK_NE) {
-      error_at(c, x->oppos, "strings compare only with '=', '!=' or 'in'; %s%s%s is a string",
-               L.kind == OPD_STR ? "" : "'", span(c, L.x, b1, sizeof b1),
-               L.kind == OPD_STR ? "" : "'");
+      error_at(
+          c, MM_E_TYPE, x->oppos, "strings compare only with '=', '!=' or 'in'; %s%s%s is a string",
+          L.kind == OPD_STR ? "" : "'", span(c, L.x, b1, sizeof b1), L.kind == OPD_STR ? "" : "'");
       return;
     }
     if (L.kind == OPD_STR && R.kind == OPD_STR) {
@@ -386,7 +372,7 @@ static void cin(compiler *c, const mm_rule_node *x) {
   char b1[120];
   if (operand_of(c, x->l, &L) < 0) return;
   if (L.kind != OPD_REF || L.type == MM_TYPE_BOOL) {
-    error_at(c, x->oppos, "'in' needs a number or string fact on its left, not %s",
+    error_at(c, MM_E_TYPE, x->oppos, "'in' needs a number or string fact on its left, not %s",
              what(c, &L, b1, sizeof b1));
     return;
   }
@@ -398,9 +384,9 @@ static void cin(compiler *c, const mm_rule_node *x) {
     const mm_rule_node *it = x->kids[i];
     if (it->kind != want) {
       char sp[64];
-      error_at(c, it->pos, "list item %s is a %s, but '%s' is a %s", span(c, it, sp, sizeof sp),
-               it->kind == N_NUM ? "number" : "string", span(c, x->l, b1, sizeof b1),
-               type_name(L.type));
+      error_at(c, MM_E_TYPE, it->pos, "list item %s is a %s, but '%s' is a %s",
+               span(c, it, sp, sizeof sp), it->kind == N_NUM ? "number" : "string",
+               span(c, x->l, b1, sizeof b1), type_name(L.type));
       return;
     }
     if (want == N_STR) {
@@ -422,7 +408,7 @@ static void cis(compiler *c, const mm_rule_node *x) {
   char b1[120];
   if (operand_of(c, x->l, &L) < 0) return;
   if (is_const(&L)) {
-    error_at(c, x->oppos, "'is known' needs a fact or a condition; %s is always known",
+    error_at(c, MM_E_TYPE, x->oppos, "'is known' needs a fact or a condition; %s is always known",
              what(c, &L, b1, sizeof b1));
     return;
   }
@@ -485,7 +471,7 @@ static void cbool(compiler *c, const mm_rule_node *x, const char *ctx) {
   case N_BOOL: emit(c, x->b ? MM_OP_TRUE : MM_OP_FALSE, 0, 0, 0, 1); return;
   case N_NUM:
   case N_STR:
-    error_at(c, x->pos, "%s needs a condition (true or false), but %s%s%s is a %s", ctx,
+    error_at(c, MM_E_TYPE, x->pos, "%s needs a condition (true or false), but %s%s%s is a %s", ctx,
              x->kind == N_NUM ? "'" : "", span(c, x, sp, sizeof sp),
              x->kind == N_NUM ? "'" : "", x->kind == N_NUM ? "number" : "string");
     return;
@@ -494,8 +480,8 @@ static void cbool(compiler *c, const mm_rule_node *x, const char *ctx) {
     int ref = resolve(c, x);
     if (ref < 0) return;
     if (c->types[ref] != MM_TYPE_BOOL) {
-      error_at(c, x->pos, "%s needs a condition (true or false), but '%s' is a %s%s", ctx,
-               span(c, x, sp, sizeof sp), type_name(c->types[ref]),
+      error_at(c, MM_E_TYPE, x->pos, "%s needs a condition (true or false), but '%s' is a %s%s",
+               ctx, span(c, x, sp, sizeof sp), type_name(c->types[ref]),
                c->types[ref] == MM_TYPE_NUMBER ? "; compare it, e.g. with '>='" : "");
       return;
     }
@@ -547,8 +533,8 @@ int mm_rule_compile(mm_rule **out, mm_arena *arena, const char *src,
   size_t len = src ? strlen(src) : 0;
   if (!src || len > MM_RULE_MAX_SOURCE) {
     file_pos(origin, (mm_rule_pos){0, 0}, &line, &col);
-    mm_diag_error(diags, file, line, col, NULL, "rule too long (%zu bytes; limit is %d)",
-                  len, MM_RULE_MAX_SOURCE);
+    mm_diag_errorc(diags, MM_E_LIMIT, file, line, col, NULL,
+                   "rule too long (%zu bytes; limit is %d)", len, MM_RULE_MAX_SOURCE);
     return -1;
   }
   compiler c = {.src = src, .names = names};
@@ -559,12 +545,12 @@ int mm_rule_compile(mm_rule **out, mm_arena *arena, const char *src,
   if (mm_rule_parse(&tree, &tmp, src, len, &c.err) < 0) c.failed = true;
   else cbool(&c, tree, "a criterion");
   if (!c.failed && c.max_depth > MM_RULE_STACK)
-    error_at(&c, (mm_rule_pos){0, 0}, "rule too complex (needs %d stack values; limit is %d)",
-             c.max_depth, MM_RULE_STACK);
-  if (!c.failed && tmp.failed) error_at(&c, (mm_rule_pos){0, 0}, "out of memory");
+    error_at(&c, MM_E_LIMIT, (mm_rule_pos){0, 0},
+             "rule too complex (needs %d stack values; limit is %d)", c.max_depth, MM_RULE_STACK);
+  if (!c.failed && tmp.failed) error_at(&c, MM_E_NOMEM, (mm_rule_pos){0, 0}, "out of memory");
   if (c.failed) {
     file_pos(origin, c.err.pos, &line, &col);
-    mm_diag_error(diags, file, line, col, NULL, "%s", c.err.msg);
+    mm_diag_errorc(diags, c.err.code, file, line, col, NULL, "%s", c.err.msg);
     mm_arena_free(&tmp);
     return -1;
   }
@@ -590,7 +576,7 @@ int mm_rule_compile(mm_rule **out, mm_arena *arena, const char *src,
   mm_arena_free(&tmp);
   if (!r || arena->failed) {
     file_pos(origin, (mm_rule_pos){0, 0}, &line, &col);
-    mm_diag_error(diags, file, line, col, NULL, "out of memory");
+    mm_diag_errorc(diags, MM_E_NOMEM, file, line, col, NULL, "out of memory");
     return -1;
   }
   *out = r;

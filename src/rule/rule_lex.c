@@ -42,11 +42,12 @@ static mm_rule_pos pos_at(const mm_rule_lexer *lx, size_t off) {
   return (mm_rule_pos){lx->line, (int)(off - lx->line_start)};
 }
 
-static int fail(mm_rule_error *err, mm_rule_pos pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(mm_rule_error *err, mm_rule_pos pos, const char *fmt, ...) {
+static int fail(mm_rule_error *err, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(mm_rule_error *err, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
+  err->code = code;
   err->pos = pos;
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
@@ -90,7 +91,7 @@ int mm_rule_lex_next(mm_rule_lexer *lx, mm_rule_token *out, mm_rule_error *err) 
     if (j < n && s[j] == '.') {
       j++;
       if (j >= n || !is_digit(s[j]))
-        return fail(err, out->pos, "malformed number: a digit must follow '.'");
+        return fail(err, MM_E_SYNTAX, out->pos, "malformed number: a digit must follow '.'");
       while (j < n && is_digit(s[j])) j++;
     }
     if (j < n && (is_name_char(s[j]) || s[j] == '.')) {
@@ -100,13 +101,13 @@ int mm_rule_lex_next(mm_rule_lexer *lx, mm_rule_token *out, mm_rule_error *err) 
       size_t w = k - i < sizeof word - 1 ? k - i : sizeof word - 1;
       memcpy(word, s + i, w);
       word[w] = '\0';
-      return fail(err, out->pos,
+      return fail(err, MM_E_SYNTAX, out->pos,
                   "malformed number '%s' (a name cannot start with a digit; quote it "
                   "as a string in a call, e.g. exposed('5-FU'))", word);
     }
     char tmp[64];
     size_t w = j - i;
-    if (w >= sizeof tmp) return fail(err, out->pos, "number too long");
+    if (w >= sizeof tmp) return fail(err, MM_E_LIMIT, out->pos, "number too long");
     memcpy(tmp, s + i, w);
     tmp[w] = '\0';
     out->kind = TK_NUMBER;
@@ -114,7 +115,7 @@ int mm_rule_lex_next(mm_rule_lexer *lx, mm_rule_token *out, mm_rule_error *err) 
   } else if (c == '\'' || c == '"') {
     while (j < n && s[j] != c && s[j] != '\n') j++;
     if (j >= n || s[j] != c)
-      return fail(err, out->pos, "unterminated string: missing closing %s",
+      return fail(err, MM_E_SYNTAX, out->pos, "unterminated string: missing closing %s",
                   c == '\'' ? "'" : "\"");
     j++;
     out->kind = TK_STRING;
@@ -137,7 +138,7 @@ int mm_rule_lex_next(mm_rule_lexer *lx, mm_rule_token *out, mm_rule_error *err) 
     case ']': out->kind = TK_RBRACK; break;
     case ',': out->kind = TK_COMMA; break;
     case '<':
-      if (d == '>') return fail(err, out->pos, "unexpected '<>'; write '!='");
+      if (d == '>') return fail(err, MM_E_SYNTAX, out->pos, "unexpected '<>'; write '!='");
       out->kind = d == '=' ? TK_LE : TK_LT;
       j += d == '=';
       break;
@@ -146,26 +147,26 @@ int mm_rule_lex_next(mm_rule_lexer *lx, mm_rule_token *out, mm_rule_error *err) 
       j += d == '=';
       break;
     case '=':
-      if (d == '>') return fail(err, out->pos, "unexpected '=>'; write '>='");
-      if (d == '<') return fail(err, out->pos, "unexpected '=<'; write '<='");
+      if (d == '>') return fail(err, MM_E_SYNTAX, out->pos, "unexpected '=>'; write '>='");
+      if (d == '<') return fail(err, MM_E_SYNTAX, out->pos, "unexpected '=<'; write '<='");
       out->kind = TK_EQ;
       j += d == '=';
       break;
     case '!':
-      if (d != '=') return fail(err, out->pos, "unexpected '!'; write 'not'");
+      if (d != '=') return fail(err, MM_E_SYNTAX, out->pos, "unexpected '!'; write 'not'");
       out->kind = TK_NE;
       j++;
       break;
     case '&':
-      return fail(err, out->pos, "unexpected '&'; write 'and'");
+      return fail(err, MM_E_SYNTAX, out->pos, "unexpected '&'; write 'and'");
     case '|':
-      return fail(err, out->pos, "unexpected '|'; write 'or'");
+      return fail(err, MM_E_SYNTAX, out->pos, "unexpected '|'; write 'or'");
     case '-':
-      return fail(err, out->pos,
+      return fail(err, MM_E_SYNTAX, out->pos,
                   "unexpected '-': there is no subtraction; a '-' belongs inside a "
                   "name (anti-CD38) or before a number (-1)");
     default:
-      return fail(err, out->pos, "unexpected character '%s'", show_char(c, cb));
+      return fail(err, MM_E_SYNTAX, out->pos, "unexpected character '%s'", show_char(c, cb));
     }
   }
   out->len = j - i;

@@ -33,11 +33,12 @@ typedef struct parser {
   bool failed;
 } parser;
 
-static void error_at(parser *p, mm_rule_pos pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void error_at(parser *p, mm_rule_pos pos, const char *fmt, ...) {
+static void error_at(parser *p, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void error_at(parser *p, mm_diag_code code, mm_rule_pos pos, const char *fmt, ...) {
   if (p->failed) return;
   p->failed = true;
+  p->err->code = code;
   p->err->pos = pos;
   va_list ap;
   va_start(ap, fmt);
@@ -62,7 +63,7 @@ static const char *tkdesc(parser *p, const mm_rule_token *t, char *buf, size_t n
 static mm_rule_node *new_node(parser *p, mm_rule_nk kind, const mm_rule_token *first) {
   mm_rule_node *x = mm_arena_alloc(p->arena, sizeof *x);
   if (!x) {
-    error_at(p, first->pos, "out of memory");
+    error_at(p, MM_E_NOMEM, first->pos, "out of memory");
     return NULL;
   }
   x->kind = kind;
@@ -78,7 +79,7 @@ static void add_kid(parser *p, mm_rule_node *x, mm_rule_node *kid) {
     size_t cap = x->cap ? x->cap * 2 : 4;
     mm_rule_node **k = mm_arena_grow(p->arena, x->kids, x->n, cap, sizeof *k);
     if (!k) {
-      error_at(p, kid->pos, "out of memory");
+      error_at(p, MM_E_NOMEM, kid->pos, "out of memory");
       return;
     }
     x->kids = k;
@@ -89,7 +90,7 @@ static void add_kid(parser *p, mm_rule_node *x, mm_rule_node *kid) {
 
 static bool enter(parser *p) {
   if (++p->depth > MM_RULE_MAX_DEPTH) {
-    error_at(p, p->tok.pos, "nesting too deep (limit is %d)", MM_RULE_MAX_DEPTH);
+    error_at(p, MM_E_LIMIT, p->tok.pos, "nesting too deep (limit is %d)", MM_RULE_MAX_DEPTH);
     return false;
   }
   return true;
@@ -104,7 +105,7 @@ static const char *tok_text(parser *p, const mm_rule_token *t) {
     len -= 2;
   }
   char *s = mm_arena_strndup(p->arena, p->lx.src + off, len);
-  if (!s) error_at(p, t->pos, "out of memory");
+  if (!s) error_at(p, MM_E_NOMEM, t->pos, "out of memory");
   return s;
 }
 
@@ -139,7 +140,7 @@ static mm_rule_node *primary(parser *p) {
     x->kind = N_CALL;
     advance(p);
     if (p->tok.kind != TK_NAME && p->tok.kind != TK_STRING) {
-      error_at(p, p->tok.pos, "expected a name inside %s(...) but found %s", x->str,
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "expected a name inside %s(...) but found %s", x->str,
                tkdesc(p, &p->tok, b1, sizeof b1));
       return NULL;
     }
@@ -147,7 +148,7 @@ static mm_rule_node *primary(parser *p) {
     x->argpos = p->tok.pos;
     advance(p);
     if (p->tok.kind != TK_RPAREN) {
-      error_at(p, p->tok.pos, "expected ')' to close %s( but found %s", x->str,
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "expected ')' to close %s( but found %s", x->str,
                tkdesc(p, &p->tok, b1, sizeof b1));
       return NULL;
     }
@@ -160,8 +161,9 @@ static mm_rule_node *primary(parser *p) {
     x = expr(p);
     if (p->failed) return NULL;
     if (p->tok.kind != TK_RPAREN) {
-      error_at(p, p->tok.pos, "expected ')' to close the '(' at column %d but found %s",
-               t.pos.col + 1, tkdesc(p, &p->tok, b1, sizeof b1));
+      error_at(p, MM_E_SYNTAX, p->tok.pos,
+               "expected ')' to close the '(' at column %d but found %s", t.pos.col + 1,
+               tkdesc(p, &p->tok, b1, sizeof b1));
       return NULL;
     }
     leave(p);
@@ -169,7 +171,7 @@ static mm_rule_node *primary(parser *p) {
     return x;
   }
   default:
-    error_at(p, t.pos, "expected a value, a name or '(' but found %s",
+    error_at(p, MM_E_SYNTAX, t.pos, "expected a value, a name or '(' but found %s",
              tkdesc(p, &t, b2, sizeof b2));
     return NULL;
   }
@@ -183,10 +185,11 @@ static mm_rule_node *literal(parser *p) {
   char b[80];
   if (t.kind == TK_NUMBER || t.kind == TK_STRING) return primary(p);
   if (t.kind == TK_NAME)
-    error_at(p, t.pos, "list items must be numbers or quoted strings; write '%.*s' in quotes",
+    error_at(p, MM_E_SYNTAX, t.pos,
+             "list items must be numbers or quoted strings; write '%.*s' in quotes",
              (int)t.len, p->lx.src + t.off);
   else
-    error_at(p, t.pos, "expected a number or a quoted string in the list but found %s",
+    error_at(p, MM_E_SYNTAX, t.pos, "expected a number or a quoted string in the list but found %s",
              tkdesc(p, &t, b, sizeof b));
   return NULL;
 }
@@ -211,7 +214,7 @@ static mm_rule_node *cmp(parser *p) {
     if (p->failed) return NULL;
     x->end = x->r->end;
     if (is_cmpop(p->tok.kind))
-      error_at(p, p->tok.pos, "comparisons do not chain; join them with 'and' "
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "comparisons do not chain; join them with 'and' "
                "(a < b and b < c)");
     return x;
   }
@@ -223,20 +226,20 @@ static mm_rule_node *cmp(parser *p) {
       x->neg = true;
       advance(p);
       if (p->tok.kind != TK_IN) {
-        error_at(p, p->tok.pos, "expected 'in' after 'not' but found %s",
+        error_at(p, MM_E_SYNTAX, p->tok.pos, "expected 'in' after 'not' but found %s",
                  tkdesc(p, &p->tok, b, sizeof b));
         return NULL;
       }
     }
     advance(p);
     if (p->tok.kind != TK_LBRACK) {
-      error_at(p, p->tok.pos, "expected '[' to start the list after 'in' but found %s",
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "expected '[' to start the list after 'in' but found %s",
                tkdesc(p, &p->tok, b, sizeof b));
       return NULL;
     }
     advance(p);
     if (p->tok.kind == TK_RBRACK) {
-      error_at(p, p->tok.pos, "empty list after 'in'");
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "empty list after 'in'");
       return NULL;
     }
     for (;;) {
@@ -248,7 +251,7 @@ static mm_rule_node *cmp(parser *p) {
         continue;
       }
       if (p->tok.kind == TK_RBRACK) break;
-      error_at(p, p->tok.pos, "expected ',' or ']' in the list but found %s",
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "expected ',' or ']' in the list but found %s",
                tkdesc(p, &p->tok, b, sizeof b));
       return NULL;
     }
@@ -266,7 +269,7 @@ static mm_rule_node *cmp(parser *p) {
       advance(p);
     }
     if (p->tok.kind != TK_KNOWN && p->tok.kind != TK_UNKNOWN) {
-      error_at(p, p->tok.pos, "expected 'known' or 'unknown' after 'is' but found %s",
+      error_at(p, MM_E_SYNTAX, p->tok.pos, "expected 'known' or 'unknown' after 'is' but found %s",
                tkdesc(p, &p->tok, b, sizeof b));
       return NULL;
     }
@@ -313,7 +316,7 @@ static mm_rule_node *subexpr(parser *p, int limit) {
     if (left->kind != nk) { /* a chain starts: a n-ary node */
       mm_rule_node *x = mm_arena_alloc(p->arena, sizeof *x);
       if (!x) {
-        error_at(p, left->pos, "out of memory");
+        error_at(p, MM_E_NOMEM, left->pos, "out of memory");
         return NULL;
       }
       x->kind = nk;
@@ -340,10 +343,10 @@ int mm_rule_parse(mm_rule_node **out, mm_arena *a, const char *src, size_t len,
   *out = NULL;
   mm_rule_lex_init(&p.lx, src, len);
   advance(&p);
-  if (!p.failed && p.tok.kind == TK_EOF) error_at(&p, p.tok.pos, "empty rule");
+  if (!p.failed && p.tok.kind == TK_EOF) error_at(&p, MM_E_SYNTAX, p.tok.pos, "empty rule");
   mm_rule_node *x = p.failed ? NULL : expr(&p);
   if (!p.failed && p.tok.kind != TK_EOF)
-    error_at(&p, p.tok.pos, "expected 'and', 'or' or the end of the rule but found %s",
+    error_at(&p, MM_E_SYNTAX, p.tok.pos, "expected 'and', 'or' or the end of the rule but found %s",
              tkdesc(&p, &p.tok, b, sizeof b));
   if (p.failed) return -1;
   *out = x;

@@ -127,6 +127,23 @@ typedef struct mm_lab_obs {
   mm_value value;
 } mm_lab_obs;
 
+/* The IMWG response categories (Kumar 2016), deepest first: the response
+ * calculator compares them by this order (a lower value is a deeper
+ * response). The one list of the program: the record format's best_response
+ * (shared/spec/patient-record.md), the values of the fact `response` and the
+ * calculator's answer all use these names. Not kb data: each category is a
+ * branch of the calculator, so a new one would need code, not a kb edit. */
+typedef enum mm_response_cat {
+  MM_RESP_NONE = -1,
+  MM_RESP_SCR, MM_RESP_CR, MM_RESP_VGPR, MM_RESP_PR, MM_RESP_MR, MM_RESP_SD, MM_RESP_PD,
+  MM_RESP__COUNT
+} mm_response_cat;
+
+/* "sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL: in enum order. */
+extern const char *const mm_response_cat_names[];
+/* The category's name; NULL for MM_RESP_NONE or a value out of range. */
+const char *mm_response_cat_name(mm_response_cat c);
+
 typedef struct mm_response_in {
   mm_date baseline;        /* start of the current line */
   const mm_lab_obs *labs;  /* any order */

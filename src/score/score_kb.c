@@ -521,7 +521,7 @@ static void load_file(loader *ld, const char *dir, const char *name) {
   char *path = mm_arena_printf(ld->a, "%s/scores/%s", dir, name);
   if (!path) return;
   ld->file = path;
-  mm_yaml_error yerr = {{0}};
+  mm_yaml_error yerr = {0};
   mm_yaml *root = mm_yaml_load_file(ld->a, path, &yerr);
   if (!root) {
     mm_diag_error(ld->d, NULL, 0, 0, NULL, "%s", yerr.text);

@@ -21,8 +21,13 @@ static const char *const tests[T_N] = {"serum_m_protein", "urine_m_protein", "fl
                                        "flc_lambda",      "bm_plasma_cells", "serum_ife",
                                        "urine_ife",       "bm_clonal_pc",    "mrd"};
 
-enum { C_SCR, C_CR, C_VGPR, C_PR, C_MR, C_SD, C_PD };
-static const char *const cat_name[] = {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"};
+/* ORDER: mm_response_cat */
+const char *const mm_response_cat_names[MM_RESP__COUNT + 1] = {
+    "sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", NULL};
+
+const char *mm_response_cat_name(mm_response_cat c) {
+  return c >= 0 && c < MM_RESP__COUNT ? mm_response_cat_names[c] : NULL;
+}
 
 enum { TRACK_M, TRACK_FLC, TRACK_BM };
 
@@ -98,7 +103,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
         mm_strbuf_printf(c->why, "%.6g g/dL: ", n[T_S].num);
         explain(c, abs, "increase", inc, "g/dL");
         mm_strbuf_printf(c->why, " and >= %.6g%%", th(c, "pd_relative_increase")->value);
-        return C_PD;
+        return MM_RESP_PD;
       }
     }
     if (mu) {
@@ -108,7 +113,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
         mm_strbuf_printf(c->why, "PD: urine M-protein increase from lowest %.6g mg/24h: ",
                          n[T_U].num);
         explain(c, "pd_urine_increase", "increase", inc, "mg/24h");
-        return C_PD;
+        return MM_RESP_PD;
       }
     }
   } else if (track == TRACK_FLC) {
@@ -118,14 +123,14 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
     if (rel && holds(c, "pd_dflc_increase", inc)) {
       mm_strbuf_printf(c->why, "PD: dFLC increase from lowest %.6g mg/L: ", dn);
       explain(c, "pd_dflc_increase", "increase", inc, "mg/L");
-      return C_PD;
+      return MM_RESP_PD;
     }
   } else {
     double inc = v[T_BM].num - n[T_BM].num;
     if (holds(c, "pd_bm_increase", inc)) {
       mm_strbuf_printf(c->why, "PD: bone-marrow plasma cells from lowest %.6g%%: ", n[T_BM].num);
       explain(c, "pd_bm_increase", "increase", inc, "%");
-      return C_PD;
+      return MM_RESP_PD;
     }
   }
   /* CR / sCR */
@@ -148,7 +153,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
       explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", v[T_BM].num, "%");
       mm_strbuf_printf(c->why, ", normal FLC ratio %.3g, no clonal plasma cells in the marrow",
                        v[T_K].num / v[T_L].num);
-      return C_SCR;
+      return MM_RESP_SCR;
     }
     mm_strbuf_printf(c->why, "CR: serum and urine immunofixation negative, ");
     explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", v[T_BM].num, "%");
@@ -159,7 +164,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
       mm_strbuf_puts(note, " missing");
     }
     if (is_neg(v[T_MRD])) mm_strbuf_puts(c->why, "; MRD negative");
-    return C_CR;
+    return MM_RESP_CR;
   }
   if (track == TRACK_M) {
     double rs = ms ? reduction(b[T_S].num, v[T_S].num) : 0;
@@ -177,7 +182,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
         mm_strbuf_puts(c->why, ", ");
       }
       explain(c, "vgpr_urine", "urine M-protein", v[T_U].num, "mg/24h");
-      return C_VGPR;
+      return MM_RESP_VGPR;
     }
     bool ps = !ms || holds(c, "pr_serum_reduction", rs);
     bool pu = !mu || holds(c, "pr_urine_reduction", ru) || holds(c, "pr_urine", v[T_U].num);
@@ -189,7 +194,7 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
         if (holds(c, "pr_urine_reduction", ru)) explain(c, "pr_urine_reduction", "urine reduction", ru, "%");
         else explain(c, "pr_urine", "urine M-protein", v[T_U].num, "mg/24h");
       }
-      return C_PR;
+      return MM_RESP_PR;
     }
     bool mrs = !ms || holds(c, "mr_serum_reduction", rs);
     bool mru = !mu || holds(c, "mr_urine_reduction", ru);
@@ -198,24 +203,24 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
       if (ms) explain(c, "mr_serum_reduction", "serum reduction", rs, "%");
       if (ms && mu) mm_strbuf_puts(c->why, ", ");
       if (mu) explain(c, "mr_urine_reduction", "urine reduction", ru, "%");
-      return C_MR;
+      return MM_RESP_MR;
     }
     mm_strbuf_puts(c->why, "SD: ");
     if (ms) explain(c, "mr_serum_reduction", "serum reduction", rs, "%");
     if (ms && mu) mm_strbuf_puts(c->why, ", ");
     if (mu) explain(c, "mr_urine_reduction", "urine reduction", ru, "%");
-    return C_SD;
+    return MM_RESP_SD;
   }
   if (track == TRACK_FLC) {
     double r = reduction(dflc(b[T_K].num, b[T_L].num, kappa), dflc(v[T_K].num, v[T_L].num, kappa));
     mm_strbuf_puts(c->why, holds(c, "pr_dflc_reduction", r) ? "PR: " : "SD: ");
     explain(c, "pr_dflc_reduction", "dFLC reduction", r, "%");
-    return holds(c, "pr_dflc_reduction", r) ? C_PR : C_SD;
+    return holds(c, "pr_dflc_reduction", r) ? MM_RESP_PR : MM_RESP_SD;
   }
   double r = reduction(b[T_BM].num, v[T_BM].num);
   mm_strbuf_puts(c->why, holds(c, "pr_bm_reduction", r) ? "PR: " : "SD: ");
   explain(c, "pr_bm_reduction", "bone-marrow plasma-cell reduction", r, "%");
-  return holds(c, "pr_bm_reduction", r) ? C_PR : C_SD;
+  return holds(c, "pr_bm_reduction", r) ? MM_RESP_PR : MM_RESP_SD;
 }
 
 static int not_evaluable(ctx *c, const char *text, const char *const *miss) {
@@ -409,30 +414,31 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
     return fin(&c);
   }
   int cat = cats[1];
-  out->value = mm_value_string(cat_name[cat]);
+  out->value = mm_value_string(mm_response_cat_names[cat]);
   int need = e->confirmations;
   bool confirmed = need <= 1;
   if (!confirmed && cats[0] >= 0) {
-    if (cat == C_PD) confirmed = cats[0] == C_PD;
-    else confirmed = cats[0] != C_PD && cats[0] <= cat;
+    if (cat == MM_RESP_PD) confirmed = cats[0] == MM_RESP_PD;
+    else confirmed = cats[0] != MM_RESP_PD && cats[0] <= cat;
   }
   out->confirmed = confirmed;
   mm_strbuf_printf(&why, "; last assessment %s", last_why);
   if (cats[0] >= 0) {
     char ds[11];
     mm_date_format(dates[0], ds);
-    mm_strbuf_printf(&why, "; previous assessment %s: %s", ds, cat_name[cats[0]]);
+    mm_strbuf_printf(&why, "; previous assessment %s: %s", ds, mm_response_cat_names[cats[0]]);
   }
   if (confirmed) {
-    mm_strbuf_printf(&why, " => %s, confirmed", cat_name[cat]);
+    mm_strbuf_printf(&why, " => %s, confirmed", mm_response_cat_names[cat]);
   } else {
-    mm_strbuf_printf(&why, " => %s, unconfirmed", cat_name[cat]);
-    if (cats[0] >= 0 && cats[0] != C_PD && cat != C_PD)
+    mm_strbuf_printf(&why, " => %s, unconfirmed", mm_response_cat_names[cat]);
+    if (cats[0] >= 0 && cats[0] != MM_RESP_PD && cat != MM_RESP_PD)
       out->note = mm_arena_printf(arena, "unconfirmed: %s met at one assessment only; "
-                                  "confirmed category %s", cat_name[cat], cat_name[cats[0]]);
+                                  "confirmed category %s", mm_response_cat_names[cat],
+                                  mm_response_cat_names[cats[0]]);
     else
       out->note = mm_arena_printf(arena, "unconfirmed: %s needs %d consecutive assessments",
-                                  cat_name[cat], need);
+                                  mm_response_cat_names[cat], need);
   }
   return fin(&c);
 }

@@ -1,8 +1,10 @@
 /* suggest.c: see suggest.h. */
 #include "util/suggest.h"
 
-#include <ctype.h>
 #include <string.h>
+
+/* ASCII only, whatever the locale: the names compared are identifiers. */
+static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch; }
 
 int mm_edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
@@ -12,7 +14,7 @@ int mm_edit_distance(const char *a, const char *b) {
   for (size_t i = 1; i <= la; i++) {
     cur[0] = (int)i;
     for (size_t j = 1; j <= lb; j++) {
-      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
       int v = prev[j - 1] + cost;
       if (prev[j] + 1 < v) v = prev[j] + 1;
       if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;

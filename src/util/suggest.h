@@ -3,7 +3,9 @@
 #define MM_SUGGEST_H
 #include <stddef.h>
 
-/* Levenshtein distance between a and b, case-insensitive, capped at 99. */
+/* Levenshtein distance between a and b, ignoring the case of ASCII letters,
+ * capped at 99; 99 when either is over 63 bytes (never suggested). The one
+ * edit distance of the program (records, rules). */
 int mm_edit_distance(const char *a, const char *b);
 
 typedef struct mm_suggest {

@@ -1,6 +1,7 @@
 /* yaml_tree.c: libyaml's event parser driven into mm_yaml nodes. */
 #include "yaml/yaml_tree.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,24 +20,26 @@ typedef struct loader {
   bool failed;
 } loader;
 
-static void fail(loader *ld, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail(loader *ld, int line, int col, const char *fmt, ...) {
+/* The first problem only: the tree is refused as a whole. */
+static void fail(loader *ld, mm_diag_code code, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void fail(loader *ld, mm_diag_code code, int line, int col, const char *fmt, ...) {
   if (ld->failed) return;
   ld->failed = true;
   if (!ld->err) return;
-  char msg[400];
+  ld->err->code = code;
+  char *text = ld->err->text;
+  int n = snprintf(text, sizeof ld->err->text, "%s:%d:%d: ", ld->file, line, col);
+  if (n < 0 || (size_t)n >= sizeof ld->err->text) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(text + n, sizeof ld->err->text - (size_t)n, fmt, ap);
   va_end(ap);
-  snprintf(ld->err->text, sizeof ld->err->text, "%s:%d:%d: %s", ld->file, line,
-           col, msg);
 }
 
 static bool next_event(loader *ld, yaml_event_t *ev) {
   if (!yaml_parser_parse(&ld->parser, ev)) {
-    fail(ld, (int)ld->parser.problem_mark.line + 1,
+    fail(ld, MM_E_SYNTAX, (int)ld->parser.problem_mark.line + 1,
          (int)ld->parser.problem_mark.column + 1, "%s",
          ld->parser.problem ? ld->parser.problem : "YAML syntax error");
     return false;
@@ -47,7 +50,7 @@ static bool next_event(loader *ld, yaml_event_t *ev) {
 static mm_yaml *new_node(loader *ld, mm_yaml_kind kind, const yaml_event_t *ev) {
   mm_yaml *n = mm_arena_alloc(ld->arena, sizeof *n);
   if (!n) {
-    fail(ld, 0, 0, "out of memory");
+    fail(ld, MM_E_NOMEM, 0, 0, "out of memory");
     return NULL;
   }
   n->kind = kind;
@@ -64,11 +67,11 @@ static bool refuse_extras(loader *ld, const yaml_event_t *ev,
                           bool implicit_tag) {
   int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
   if (anchor) {
-    fail(ld, line, col, "anchors are not allowed in the knowledge base");
+    fail(ld, MM_E_SYNTAX, line, col, "anchors are not allowed in the knowledge base");
     return false;
   }
   if (tag && !implicit_tag) {
-    fail(ld, line, col, "tags are not allowed in the knowledge base (%s)",
+    fail(ld, MM_E_SYNTAX, line, col, "tags are not allowed in the knowledge base (%s)",
          (const char *)tag);
     return false;
   }
@@ -92,7 +95,7 @@ static mm_yaml *load_collection(loader *ld, yaml_event_t *open, int depth,
     mm_yaml *key = NULL;
     if (is_map) {
       if (ev.type != YAML_SCALAR_EVENT) {
-        fail(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+        fail(ld, MM_E_SYNTAX, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
              "map keys must be plain words");
         yaml_event_delete(&ev);
         return NULL;
@@ -102,7 +105,7 @@ static mm_yaml *load_collection(loader *ld, yaml_event_t *open, int depth,
       if (!key) return NULL;
       for (size_t i = 0; i < node->n; i++) {
         if (strcmp(node->keys[i]->str, key->str) == 0) {
-          fail(ld, key->line, key->col, "duplicate key '%s'", key->str);
+          fail(ld, MM_E_DUPLICATE, key->line, key->col, "duplicate key '%s'", key->str);
           return NULL;
         }
       }
@@ -117,7 +120,7 @@ static mm_yaml *load_collection(loader *ld, yaml_event_t *open, int depth,
       if (is_map)
         node->keys = mm_arena_grow(ld->arena, node->keys, node->n, ncap, sizeof(mm_yaml *));
       if (!node->items || (is_map && !node->keys)) {
-        fail(ld, 0, 0, "out of memory");
+        fail(ld, MM_E_NOMEM, 0, 0, "out of memory");
         return NULL;
       }
       cap = ncap;
@@ -143,7 +146,7 @@ static int block_indent(const loader *ld, size_t at) {
 
 static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
   if (depth > MAX_DEPTH) {
-    fail(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+    fail(ld, MM_E_LIMIT, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
          "nesting too deep (limit is 64)");
     return NULL;
   }
@@ -161,7 +164,7 @@ static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
     if (n->block) n->indent = block_indent(ld, ev->start_mark.index);
     n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
                 ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    if (!n->str) fail(ld, 0, 0, "out of memory");
+    if (!n->str) fail(ld, MM_E_NOMEM, 0, 0, "out of memory");
     return ld->failed ? NULL : n;
   }
   case YAML_SEQUENCE_START_EVENT:
@@ -175,11 +178,11 @@ static mm_yaml *load_node(loader *ld, yaml_event_t *ev, int depth) {
       return NULL;
     return load_collection(ld, ev, depth, true);
   case YAML_ALIAS_EVENT:
-    fail(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+    fail(ld, MM_E_SYNTAX, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
          "aliases are not allowed in the knowledge base");
     return NULL;
   default:
-    fail(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+    fail(ld, MM_E_SYNTAX, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
          "unexpected YAML structure");
     return NULL;
   }
@@ -198,7 +201,7 @@ static mm_yaml *load(loader *ld) {
     }
     if (t == YAML_DOCUMENT_START_EVENT) {
       if (++docs > 1) {
-        fail(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+        fail(ld, MM_E_SYNTAX, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
              "only one document per file");
         yaml_event_delete(&ev);
         return NULL;
@@ -213,7 +216,7 @@ static mm_yaml *load(loader *ld) {
     }
     yaml_event_delete(&ev);
   }
-  if (!root) fail(ld, 1, 1, "empty file");
+  if (!root) fail(ld, MM_E_SYNTAX, 1, 1, "empty file");
   return ld->failed ? NULL : root;
 }
 
@@ -223,7 +226,7 @@ mm_yaml *mm_yaml_load_string(mm_arena *arena, const char *name, const char *text
   ld.file = mm_arena_strdup(arena, name);
   if (!ld.file) return NULL;
   if (!yaml_parser_initialize(&ld.parser)) {
-    fail(&ld, 0, 0, "out of memory");
+    fail(&ld, MM_E_NOMEM, 0, 0, "out of memory");
     return NULL;
   }
   yaml_parser_set_input_string(&ld.parser, (const unsigned char *)text, len);
@@ -235,7 +238,10 @@ mm_yaml *mm_yaml_load_string(mm_arena *arena, const char *name, const char *text
 mm_yaml *mm_yaml_load_file(mm_arena *arena, const char *path, mm_yaml_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    if (err) snprintf(err->text, sizeof err->text, "%s: cannot open", path);
+    if (err) {
+      err->code = errno == ENOENT ? MM_E_NOT_FOUND : MM_E_IO;
+      snprintf(err->text, sizeof err->text, "%s: cannot open", path);
+    }
     return NULL;
   }
   char *buf = NULL;
@@ -247,7 +253,10 @@ mm_yaml *mm_yaml_load_file(mm_arena *arena, const char *path, mm_yaml_error *err
       if (!nb) {
         free(buf);
         fclose(f);
-        if (err) snprintf(err->text, sizeof err->text, "%s: out of memory", path);
+        if (err) {
+          err->code = MM_E_NOMEM;
+          snprintf(err->text, sizeof err->text, "%s: out of memory", path);
+        }
         return NULL;
       }
       buf = nb;

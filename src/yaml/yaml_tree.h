@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "util/arena.h"
+#include "util/diag.h"
 
 typedef enum { MM_YAML_SCALAR, MM_YAML_SEQ, MM_YAML_MAP } mm_yaml_kind;
 
@@ -27,9 +28,12 @@ struct mm_yaml {
   mm_yaml **keys;    /* map keys (scalars), parallel to items */
 };
 
-/* One diagnostic line: "file:line:col: text". */
+/* One diagnostic line, "file:line:col: text", and its kind (MM_E_SYNTAX,
+ * MM_E_DUPLICATE, MM_E_LIMIT, MM_E_NOT_FOUND, MM_E_IO, MM_E_NOMEM) for the
+ * caller's diagnostic. */
 typedef struct mm_yaml_error {
   char text[512];
+  mm_diag_code code;
 } mm_yaml_error;
 
 /* Reads a file into a tree owned by arena. NULL and *err on failure. */

@@ -167,10 +167,43 @@ static void test_limits(void **state) {
   big[0] = 'p';
   big[MM_RULE_MAX_SOURCE + 1] = '\0';
   expect_error(e, big, "-:1:1: rule too long (65537 bytes; limit is 65536)");
+  assert_int_equal(e->diags.tail->code, MM_E_LIMIT);
   big[MM_RULE_MAX_SOURCE] = '\0'; /* exactly the limit is fine */
   mm_rule *r;
   assert_int_equal(mm_rule_compile(&r, &e->arena, big, &e->names, NULL, &e->diags), 0);
   free(big);
+}
+
+/* The code of each diagnostic (src/util/diag.h): what callers branch on. */
+static void expect_code(env *e, const char *src, mm_diag_code want) {
+  mm_rule *r;
+  assert_int_equal(mm_rule_compile(&r, &e->arena, src, &e->names, NULL, &e->diags), -1);
+  const mm_diag *d = e->diags.tail;
+  if (d->code != want)
+    fail_msg("'%s': code %s, want %s (%s)", src, mm_diag_code_name(d->code),
+             mm_diag_code_name(want), d->text);
+}
+
+static void test_codes(void **state) {
+  env *e = *state;
+  expect_code(e, "prior_line >= 3", MM_E_UNKNOWN_NAME);
+  expect_code(e, "haemoglobin < 10", MM_E_UNKNOWN_NAME);
+  expect_code(e, "prior_lines >= 3 and exposed(anti-CD83)", MM_E_UNKNOWN_NAME);
+  expect_code(e, "exposd(PI)", MM_E_UNKNOWN_NAME);
+  expect_code(e, "prior_lines", MM_E_TYPE);
+  expect_code(e, "prior_lines >= 'three'", MM_E_TYPE);
+  expect_code(e, "frailty = 'fitt'", MM_E_INVALID);
+  expect_code(e, "p and", MM_E_SYNTAX);         /* parser */
+  expect_code(e, "p && q", MM_E_SYNTAX);        /* lexer */
+  expect_code(e, "", MM_E_SYNTAX);
+  char deep[2 * MM_RULE_MAX_DEPTH + 8];
+  size_t n = 0;
+  for (int i = 0; i <= MM_RULE_MAX_DEPTH; i++) deep[n++] = '(';
+  deep[n++] = 'p';
+  deep[n] = '\0';
+  expect_code(e, deep, MM_E_LIMIT);
+  expect_code(e, "ecog < 1234567890123456789012345678901234567890123456789012345678901234567890",
+              MM_E_LIMIT);
 }
 
 /* The criteria of the brief and the kb, as a haematologist writes them. */
@@ -204,6 +237,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_allowed_values, setup, teardown),
       cmocka_unit_test_setup_teardown(test_syntax, setup, teardown),
       cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_codes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_real_criteria_compile, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
