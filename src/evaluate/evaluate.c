@@ -13,6 +13,37 @@
 #include "evaluate/evaluate.h"
 #include "kb/fact_names.h"
 
+/* The inputs that would decide a rule left unknown (see mm_criterion_result):
+ * for each slot the trace names, the record inputs its fact is missing, or
+ * the fact itself when it has none; distinct, in order. Counted first so
+ * that one arena array holds them. */
+static void find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule_trace *trace,
+                         const char *const **out, size_t *n_out) {
+  const mm_facts *f = ev->facts;
+  size_t cap = 0;
+  for (size_t i = 0; i < trace->n_unknown; i++) {
+    const mm_fact_info *info = f->info ? &f->info[trace->unknown[i]] : NULL;
+    cap += info && info->n_missing ? info->n_missing : 1;
+  }
+  if (!cap) return;
+  const char **m = mm_arena_alloc(arena, cap * sizeof *m);
+  if (!m) return;
+  size_t n = 0;
+  for (size_t i = 0; i < trace->n_unknown; i++) {
+    int slot = trace->unknown[i];
+    const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
+    size_t k_n = info && info->n_missing ? info->n_missing : 1;
+    for (size_t k = 0; k < k_n; k++) {
+      const char *s = info && info->n_missing ? info->missing[k] : f->kb->facts[slot].name;
+      bool seen = !s;
+      for (size_t j = 0; j < n && !seen; j++) seen = strcmp(m[j], s) == 0;
+      if (!seen) m[n++] = s;
+    }
+  }
+  *out = m;
+  *n_out = n;
+}
+
 /* unverified: the entry rests on a fact nobody checked against its source,
  * so, like a criterion marked `review`, it can never exclude a patient. */
 static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_criterion *c,
@@ -26,6 +57,8 @@ static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_cr
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
+  if (out->trace && t == MM_UNKNOWN)
+    find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
   return t;
 }
 
@@ -92,17 +125,14 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   }
   /* No indication of this jurisdiction in the kb is not the same as none
    * granted: the first is unknown to us, the second is a fact. */
+  r->note.jurisdiction = ev->opts.jurisdiction;
   if (!encoded) {
     r->status = MM_UNKNOWN;
-    r->note = ev->opts.jurisdiction == MM_JURIS_EU
-                  ? "no EU indication is encoded in the knowledge base for this product"
-                  : "no US indication is encoded in the knowledge base for this product";
+    r->note.code = MM_NOTE_NO_INDICATION_ENCODED;
   } else if (!any && withdrawn) {
-    r->note = "the indication ended (withdrawn or replaced) on or before the evaluation date";
+    r->note.code = MM_NOTE_INDICATION_ENDED;
   } else if (!any) {
-    r->note = ev->opts.jurisdiction == MM_JURIS_EU
-                  ? "no EU indication granted on or before the evaluation date"
-                  : "no US indication granted on or before the evaluation date";
+    r->note.code = MM_NOTE_NO_INDICATION_GRANTED;
   }
 }
 
@@ -166,9 +196,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       /* The match is about the patient; whether the trial enrols today is
        * the registry's answer, shown beside it. */
       r->enrolling = trial_enrolling(o->status);
-      if (r->enrolling == MM_FALSE) r->note = "the trial is not enrolling (registry status)";
-      if (r->enrolling == MM_UNKNOWN)
-        r->note = "whether the trial is enrolling is not known (registry status)";
+      if (r->enrolling == MM_FALSE) r->note.code = MM_NOTE_TRIAL_NOT_ENROLLING;
+      if (r->enrolling == MM_UNKNOWN) r->note.code = MM_NOTE_TRIAL_ENROLLING_UNKNOWN;
       continue;
     }
     /* Guideline entries of other settings are left out; when the setting is
@@ -195,6 +224,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
       s->item = &kb->supportive[i];
       s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
       s->result = mm_rule_eval(s->item->rule, facts->values, s->trace);
+      if (s->trace && s->result == MM_UNKNOWN)
+        find_missing(ev, arena, s->trace, &s->missing, &s->n_missing);
     }
   }
   if (arena->failed) return -1;

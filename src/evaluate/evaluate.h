@@ -1,13 +1,17 @@
 /* evaluate.h: one patient's options with reasons: guideline regimens for the
  * setting, approved therapies per label, trials, supportive care. One result
- * tree, rendered by render_json.c, render_text.c and render_html.c. */
+ * tree, rendered by render_json.c, render_text.c and render_html.c. The tree
+ * holds values and codes, never sentences: its words (notes, labels) come
+ * from the table of messages.h in the language a renderer is asked for. */
 #ifndef MM_EVALUATE_H
 #define MM_EVALUATE_H
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evaluate/messages.h"
 #include "facts/facts.h"
 #include "kb/kb.h"
+#include "util/lang.h"
 #include "util/strbuf.h"
 
 typedef struct mm_eval_options {
@@ -26,6 +30,14 @@ typedef struct mm_criterion_result {
   mm_tv rule_value;   /* the rule's own value */
   mm_tv result;       /* as it counts: exclusion negated; review false->unknown */
   mm_rule_trace *trace;/* what the rule read; NULL unless explaining */
+  /* The inputs that would decide it: set when explaining and the result is
+   * unknown, else NULL and 0. Each is a record path ("labs[test=igg]",
+   * "diagnosis.ldh_above_uln") or, for a fact that has no input of its own,
+   * the fact's name; distinct, in the order the rule read them. Computed
+   * once by mm_evaluate; renderers only print them. May be empty when
+   * unknown (a false under review counts as unknown with nothing missing). */
+  const char *const *missing;
+  size_t n_missing;
 } mm_criterion_result;
 
 typedef struct mm_option_result {
@@ -35,7 +47,8 @@ typedef struct mm_option_result {
   bool implicit_setting;           /* guideline: criteria[0] is the setting */
   mm_criterion_result *criteria;
   size_t n_criteria;
-  const char *note;                /* e.g. "no EU indication granted by as_of" */
+  mm_note note;                    /* a code and its argument (messages.h), e.g.
+                                      MM_NOTE_NO_INDICATION_GRANTED; MM_NOTE_NONE if none */
   mm_tv enrolling;                 /* trials: enrolling today per the registry status */
   const int *refractory_drugs;     /* drugs of the regimen or product the patient is */
   size_t n_refractory_drugs;       /* refractory to (a caution, not a verdict) */
@@ -45,6 +58,8 @@ typedef struct mm_supportive_result {
   const mm_supportive *item;
   mm_tv result;
   mm_rule_trace *trace; /* NULL unless explaining */
+  const char *const *missing; /* as in mm_criterion_result */
+  size_t n_missing;
 } mm_supportive_result;
 
 typedef struct mm_evaluation {
@@ -64,12 +79,13 @@ typedef struct mm_evaluation {
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,
                 mm_facts *facts, const mm_eval_options *opts);
 
-/* Renderers (lang "en" or "it"). */
-void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
-void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
-void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char *lang);
-void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, const char *lang);
-void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, const char *lang);
+/* Renderers, appending to b. JSON is mmpath/evaluation@1: keys and codes are
+ * the same in every language, the texts meant for people follow lang. */
+void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
+void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
+void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
+void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang);
+void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, mm_lang lang);
 /* Errors of an invalid record: {"errors":[{"path","line","column","message"}]} */
 void mm_render_diags_json(mm_strbuf *b, const mm_diags *d);
 void mm_render_diags_text(mm_strbuf *b, const mm_diags *d);

@@ -29,39 +29,16 @@ void mm_render_value_json(mm_strbuf *b, mm_value v) {
   }
 }
 
-void mm_render_value_text(mm_strbuf *b, mm_value v, const char *lang) {
+void mm_render_value_text(mm_strbuf *b, mm_value v, mm_lang lang) {
   if (!v.known) {
-    mm_strbuf_puts(b, mm_label_get(L_UNKNOWN_VALUE, lang));
+    mm_strbuf_puts(b, mm_msg_get(MM_MSG_UNKNOWN_VALUE, lang));
     return;
   }
   switch (v.type) {
-  case MM_TYPE_BOOL: mm_strbuf_puts(b, mm_label_get(v.b ? L_YES : L_NO, lang)); break;
+  case MM_TYPE_BOOL: mm_strbuf_puts(b, mm_msg_get(v.b ? MM_MSG_YES : MM_MSG_NO, lang)); break;
   case MM_TYPE_NUMBER: mm_strbuf_printf(b, "%g", v.num); break;
   case MM_TYPE_STRING: mm_strbuf_puts(b, v.str); break;
   }
-}
-
-static size_t add_unique(const char **out, size_t n, size_t cap, const char *s) {
-  if (!s) return n;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(out[i], s) == 0) return n;
-  if (n < cap) out[n++] = s;
-  return n;
-}
-
-size_t mm_criterion_missing(const mm_facts *f, const mm_rule_trace *trace, const char **out,
-                            size_t cap) {
-  size_t n = 0;
-  for (size_t i = 0; i < trace->n_unknown; i++) {
-    int slot = trace->unknown[i];
-    const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
-    if (info && info->n_missing) {
-      for (size_t k = 0; k < info->n_missing; k++) n = add_unique(out, n, cap, info->missing[k]);
-    } else {
-      n = add_unique(out, n, cap, f->kb->facts[slot].name);
-    }
-  }
-  return n;
 }
 
 void mm_render_source(mm_strbuf *b, const mm_provenance *p) {
@@ -78,8 +55,21 @@ const char *mm_status_word(mm_tv t) {
   return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
 }
 
-const char *mm_fact_why(const mm_fact_info *info, const char *lang) {
+const char *mm_status_heading(mm_tv t, mm_lang lang) {
+  return mm_msg_get(t == MM_TRUE      ? MM_MSG_ELIGIBLE
+                    : t == MM_UNKNOWN ? MM_MSG_UNKNOWN
+                                      : MM_MSG_NOT_ELIGIBLE,
+                    lang);
+}
+
+const char *mm_option_kind_label(const mm_option *o, mm_lang lang) {
+  if (o->kind == MM_OPT_GUIDELINE)
+    return mm_msg_get(strcmp(o->group, "overlay") == 0 ? MM_MSG_OVERLAY : MM_MSG_GUIDELINE, lang);
+  return mm_msg_get(o->kind == MM_OPT_THERAPY ? MM_MSG_THERAPIES : MM_MSG_TRIAL, lang);
+}
+
+const char *mm_fact_why(const mm_fact_info *info, mm_lang lang) {
   if (!info) return NULL;
-  if (lang && strcmp(lang, "it") == 0 && info->because_it) return info->because_it;
+  if (lang == MM_LANG_IT && info->because_it) return info->because_it;
   return info->because;
 }

@@ -1,21 +1,28 @@
 /* render_common.h: what the JSON, text and HTML renderers share. Renderers
- * only format the result tree; none recomputes a verdict. */
+ * only format the result tree; none recomputes a verdict or an input list.
+ * Every word comes from messages.h or, for clinical text, from the kb. */
 #ifndef MM_RENDER_COMMON_H
 #define MM_RENDER_COMMON_H
 #include "evaluate/evaluate.h"
-#include "evaluate/labels.h"
+#include "evaluate/messages.h"
+
+/* A kb text in the language asked (English when it has no Italian). */
+static inline const char *mm_text_in(mm_text t, mm_lang lang) {
+  return mm_text_get(t, mm_lang_code(lang));
+}
 
 /* A value as JSON (null when unknown). */
 void mm_render_value_json(mm_strbuf *b, mm_value v);
-/* A value for people: "2", "yes", "unknown", "first_relapse". */
-void mm_render_value_text(mm_strbuf *b, mm_value v, const char *lang);
-/* The inputs that would decide an unknown criterion (distinct, in order). */
-size_t mm_criterion_missing(const mm_facts *f, const mm_rule_trace *trace, const char **out,
-                            size_t cap);
+/* A value for people: "2", "yes" / "sì", "unknown" / "non noto", "first_relapse". */
+void mm_render_value_text(mm_strbuf *b, mm_value v, mm_lang lang);
 /* "label, section ... (updated YYYY-MM-DD)" for an entry's first source. */
 void mm_render_source(mm_strbuf *b, const mm_provenance *p);
-const char *mm_status_word(mm_tv t); /* eligible | not_eligible | unknown */
+const char *mm_status_word(mm_tv t); /* eligible | not_eligible | unknown (codes) */
+/* The heading of a status group: "ELIGIBLE" / "ELEGGIBILE" ... */
+const char *mm_status_heading(mm_tv t, mm_lang lang);
+/* What kind of option it is, for people: "guideline", "approved therapy" ... */
+const char *mm_option_kind_label(const mm_option *o, mm_lang lang);
 /* Why a fact has its value, in the language asked (NULL if nothing to say). */
-const char *mm_fact_why(const mm_fact_info *info, const char *lang);
+const char *mm_fact_why(const mm_fact_info *info, mm_lang lang);
 
 #endif

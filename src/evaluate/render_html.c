@@ -17,14 +17,14 @@ static const char *css =
     "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
 
 static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
-                      const char *lang) {
+                      mm_lang lang) {
   const char *cls = c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null";
   mm_strbuf_printf(b, "<li class=\"%s\">", cls);
   if (c->exclusion) {
-    mm_strbuf_html(b, mm_label_get(L_EXCLUSION, lang));
+    mm_strbuf_html(b, mm_msg_get(MM_MSG_EXCLUSION, lang));
     mm_strbuf_puts(b, ": ");
   }
-  mm_strbuf_html(b, mm_text_get(c->crit->text, lang));
+  mm_strbuf_html(b, mm_text_in(c->crit->text, lang));
   if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
     for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
@@ -38,58 +38,55 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
     }
     mm_strbuf_puts(b, ")</span>");
   }
-  if (c->result == MM_UNKNOWN && c->trace) {
-    const char *missing[16];
-    size_t n = mm_criterion_missing(ev->facts, c->trace, missing, 16);
-    if (n) {
-      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
-      for (size_t k = 0; k < n; k++) {
-        mm_strbuf_puts(b, " ");
-        mm_strbuf_html(b, missing[k]);
-      }
-      mm_strbuf_puts(b, "</span>");
+  if (c->n_missing) {
+    mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_msg_get(MM_MSG_MISSING, lang));
+    for (size_t k = 0; k < c->n_missing; k++) {
+      mm_strbuf_puts(b, " ");
+      mm_strbuf_html(b, c->missing[k]);
     }
+    mm_strbuf_puts(b, "</span>");
   }
   if (c->crit->has_review) {
-    mm_strbuf_printf(b, " <span class=\"review\">%s: ", mm_label_get(L_REVIEW, lang));
-    mm_strbuf_html(b, mm_text_get(c->crit->review, lang));
+    mm_strbuf_printf(b, " <span class=\"review\">%s: ", mm_msg_get(MM_MSG_REVIEW, lang));
+    mm_strbuf_html(b, mm_text_in(c->crit->review, lang));
     mm_strbuf_puts(b, "</span>");
   } else if (c->unverified && c->result == MM_UNKNOWN && c->rule_value != MM_UNKNOWN) {
-    mm_strbuf_printf(b, " <span class=\"review\">%s</span>", mm_label_get(L_UNVERIFIED_ENTRY, lang));
+    mm_strbuf_printf(b, " <span class=\"review\">%s</span>",
+                     mm_msg_get(MM_MSG_UNVERIFIED_ENTRY, lang));
   }
   mm_strbuf_puts(b, "</li>");
 }
 
 static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
-                   const char *lang) {
+                   mm_lang lang) {
   const mm_option *o = r->opt;
   mm_strbuf_printf(b, "<div class=\"option\" data-id=\"");
   mm_strbuf_html(b, o->id);
   mm_strbuf_printf(b, "\" data-status=\"%s\"><h3>", mm_status_word(r->status));
   mm_strbuf_html(b, o->id);
   mm_strbuf_puts(b, " &middot; ");
-  mm_strbuf_html(b, mm_text_get(o->name, lang));
+  mm_strbuf_html(b, mm_text_in(o->name, lang));
   mm_strbuf_puts(b, " <span class=\"kind\">");
-  if (o->kind == MM_OPT_GUIDELINE)
-    mm_strbuf_html(b, mm_label_get(strcmp(o->group, "overlay") == 0 ? L_OVERLAY : L_GUIDELINE, lang));
-  else if (o->kind == MM_OPT_THERAPY) mm_strbuf_html(b, mm_label_get(L_THERAPIES, lang));
-  else {
-    mm_strbuf_printf(b, "%s %s, ", mm_label_get(L_PHASE, lang), o->phase);
-    mm_strbuf_html(b, o->status);
+  if (o->kind != MM_OPT_TRIAL) {
+    mm_strbuf_html(b, mm_option_kind_label(o, lang));
+  } else {
+    mm_strbuf_printf(b, "%s %s, ", mm_msg_get(MM_MSG_PHASE, lang), o->phase);
+    mm_strbuf_html(b, mm_trial_status_label(o->status, lang));
   }
   if (o->rule_tag) {
     mm_strbuf_puts(b, " ");
     mm_strbuf_html(b, o->rule_tag);
   }
   mm_strbuf_puts(b, "</span></h3>");
-  if (r->note) {
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(r->note, lang, note)) {
     mm_strbuf_puts(b, "<div class=\"meta\">");
-    mm_strbuf_html(b, r->note);
+    mm_strbuf_html(b, note);
     mm_strbuf_puts(b, "</div>");
   }
   if (r->indication) {
-    mm_strbuf_printf(b, "<div class=\"meta\">%s %s: ", mm_label_get(L_INDICATION, lang),
-                     r->indication->jurisdiction == MM_JURIS_EU ? "EU" : "US");
+    mm_strbuf_printf(b, "<div class=\"meta\">%s %s: ", mm_msg_get(MM_MSG_INDICATION, lang),
+                     mm_jurisdiction_label(r->indication->jurisdiction, lang));
     mm_strbuf_html(b, r->indication->label);
     mm_strbuf_puts(b, "</div>");
   }
@@ -98,7 +95,7 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     if (r->implicit_setting && i == 0) {
       const mm_criterion_result *c = &r->criteria[0];
       mm_strbuf_printf(b, "<li class=\"%s\">%s: ", c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null",
-                       mm_label_get(L_SETTING, lang));
+                       mm_msg_get(MM_MSG_SETTING, lang));
       mm_strbuf_html(b, mm_setting_label(r->opt->setting, lang));
       mm_strbuf_puts(b, "</li>");
       continue;
@@ -107,21 +104,21 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
   }
   mm_strbuf_puts(b, "</ul>");
   if (r->n_refractory_drugs) {
-    mm_strbuf_printf(b, "<div class=\"missing\">%s:", mm_label_get(L_ALREADY_REFRACTORY, lang));
+    mm_strbuf_printf(b, "<div class=\"missing\">%s:", mm_msg_get(MM_MSG_ALREADY_REFRACTORY, lang));
     for (size_t i = 0; i < r->n_refractory_drugs; i++) {
       mm_strbuf_puts(b, i ? ", " : " ");
-      mm_strbuf_html(b, mm_text_get(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
+      mm_strbuf_html(b, mm_text_in(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
     }
     mm_strbuf_puts(b, "</div>");
   }
   if (o->note.en) {
     mm_strbuf_puts(b, "<div class=\"meta\">");
-    mm_strbuf_html(b, mm_text_get(o->note, lang));
+    mm_strbuf_html(b, mm_text_in(o->note, lang));
     mm_strbuf_puts(b, "</div>");
   }
   for (size_t i = 0; i < o->n_evidence; i++) {
     const mm_evidence *e = &o->evidence[i];
-    mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_label_get(L_EVIDENCE, lang));
+    mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_msg_get(MM_MSG_EVIDENCE, lang));
     mm_strbuf_html(b, e->trial);
     mm_strbuf_puts(b, ", ");
     mm_strbuf_html(b, e->ref);
@@ -132,13 +129,13 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     mm_strbuf_puts(b, "</div>");
   }
   for (size_t i = 0; i < o->n_deck; i++) {
-    mm_strbuf_printf(b, "<div class=\"review\">%s: ", mm_label_get(L_DECK_SAYS, lang));
-    mm_strbuf_html(b, mm_text_get(o->deck[i].says, lang));
-    mm_strbuf_printf(b, " &rarr; %s: ", mm_label_get(L_NOW, lang));
-    mm_strbuf_html(b, mm_text_get(o->deck[i].now, lang));
+    mm_strbuf_printf(b, "<div class=\"review\">%s: ", mm_msg_get(MM_MSG_DECK_SAYS, lang));
+    mm_strbuf_html(b, mm_text_in(o->deck[i].says, lang));
+    mm_strbuf_printf(b, " &rarr; %s: ", mm_msg_get(MM_MSG_NOW, lang));
+    mm_strbuf_html(b, mm_text_in(o->deck[i].now, lang));
     mm_strbuf_puts(b, "</div>");
   }
-  mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_label_get(L_SOURCE, lang));
+  mm_strbuf_printf(b, "<div class=\"src\">%s: ", mm_msg_get(MM_MSG_SOURCE, lang));
   mm_strbuf t;
   mm_strbuf_init(&t, 4096);
   mm_render_source(&t, r->indication ? &r->indication->prov : &o->prov);
@@ -147,37 +144,36 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
   mm_strbuf_puts(b, "</div></div>");
 }
 
-static void group(mm_strbuf *b, const mm_evaluation *ev, mm_tv status, const char *lang) {
+static void group(mm_strbuf *b, const mm_evaluation *ev, mm_tv status, mm_lang lang) {
   size_t n = 0;
   for (size_t i = 0; i < ev->n_options; i++) n += ev->options[i].status == status;
   if (!n) return;
-  mm_label l = status == MM_TRUE ? L_ELIGIBLE : status == MM_UNKNOWN ? L_UNKNOWN : L_NOT_ELIGIBLE;
-  mm_strbuf_printf(b, "<h2 class=\"%s\">%s (%zu)</h2>", mm_status_word(status), mm_label_get(l, lang), n);
+  mm_strbuf_printf(b, "<h2 class=\"%s\">%s (%zu)</h2>", mm_status_word(status),
+                   mm_status_heading(status, lang), n);
   for (size_t i = 0; i < ev->n_options; i++)
     if (ev->options[i].status == status) option(b, ev, &ev->options[i], lang);
 }
 
-void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char *lang) {
-  bool it = lang && strcmp(lang, "it") == 0;
+void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   char d[11];
   mm_date_format(ev->patient->as_of, d);
   mm_strbuf_printf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
-                   it ? "it" : "en");
-  mm_strbuf_html(b, mm_label_get(L_TITLE, lang));
+                   mm_lang_code(lang));
+  mm_strbuf_html(b, mm_msg_get(MM_MSG_TITLE, lang));
   mm_strbuf_puts(b, " - ");
   mm_strbuf_html(b, ev->patient->id);
   mm_strbuf_printf(b, "</title><style>%s</style></head><body><h1>", css);
-  mm_strbuf_html(b, mm_label_get(L_TITLE, lang));
+  mm_strbuf_html(b, mm_msg_get(MM_MSG_TITLE, lang));
   mm_strbuf_puts(b, ": ");
   mm_strbuf_html(b, ev->patient->id);
-  mm_strbuf_printf(b, "</h1><div class=\"meta\">%s %s &middot; %s ", mm_label_get(L_AS_OF, lang), d,
-                   mm_label_get(L_KB, lang));
+  mm_strbuf_printf(b, "</h1><div class=\"meta\">%s %s &middot; %s ", mm_msg_get(MM_MSG_AS_OF, lang),
+                   d, mm_msg_get(MM_MSG_KB, lang));
   mm_strbuf_html(b, ev->kb->version);
-  mm_strbuf_printf(b, " &middot; %s %s</div>", mm_label_get(L_JURISDICTION, lang),
-                   ev->opts.jurisdiction == MM_JURIS_EU ? "EU" : "US");
+  mm_strbuf_printf(b, " &middot; %s %s</div>", mm_msg_get(MM_MSG_JURISDICTION, lang),
+                   mm_jurisdiction_label(ev->opts.jurisdiction, lang));
   mm_value s = ev->facts->values[MM_F_SETTING];
-  mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_label_get(L_SETTING, lang));
+  mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_msg_get(MM_MSG_SETTING, lang));
   mm_strbuf_html(b, mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_SETTING], lang) : NULL;
   if (why) {
@@ -185,7 +181,8 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
     mm_strbuf_html(b, why);
     mm_strbuf_puts(b, ")</span>");
   }
-  mm_strbuf_printf(b, "</p><table class=\"facts\"><caption>%s</caption>", mm_label_get(L_KEY_FACTS, lang));
+  mm_strbuf_printf(b, "</p><table class=\"facts\"><caption>%s</caption>",
+                   mm_msg_get(MM_MSG_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
                                           "triple_class_exposed", "triple_class_refractory",
                                           "penta_refractory", "lenalidomide_refractory",
@@ -201,11 +198,11 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
     mm_strbuf_printf(b, "<tr><td>%s</td><td>", *k);
     mm_strbuf_html(b, t.data);
     const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
-    if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
+    if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_msg_get(MM_MSG_DERIVED, lang));
     mm_strbuf_puts(b, "</td><td class=\"meta\">");
     if (mm_fact_why(info, lang)) mm_strbuf_html(b, mm_fact_why(info, lang));
     if (info && !ev->facts->values[slot].known && info->n_missing) {
-      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_label_get(L_MISSING, lang));
+      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_msg_get(MM_MSG_MISSING, lang));
       for (size_t m = 0; m < info->n_missing; m++) {
         mm_strbuf_puts(b, " ");
         mm_strbuf_html(b, info->missing[m]);
@@ -220,7 +217,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
   group(b, ev, MM_UNKNOWN, lang);
   group(b, ev, MM_FALSE, lang);
   if (ev->n_trials) {
-    mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_label_get(L_TRIALS, lang));
+    mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);
   }
   bool any = false;
@@ -228,12 +225,12 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
     const mm_supportive_result *sr = &ev->supportive[i];
     if (sr->result == MM_FALSE) continue;
     if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul class=\"criteria\">",
-                               mm_label_get(L_SUPPORTIVE, lang));
+                               mm_msg_get(MM_MSG_SUPPORTIVE, lang));
     any = true;
     mm_strbuf_printf(b, "<li class=\"%s\"><strong>", sr->result == MM_TRUE ? "true" : "null");
     mm_strbuf_html(b, sr->item->id);
     mm_strbuf_puts(b, "</strong>: ");
-    mm_strbuf_html(b, mm_text_get(sr->item->text, lang));
+    mm_strbuf_html(b, mm_text_in(sr->item->text, lang));
     mm_strbuf_puts(b, " <span class=\"src\">");
     mm_strbuf t;
     mm_strbuf_init(&t, 4096);
@@ -246,7 +243,8 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, const char
   any = false;
   for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
     if (x->level != MM_DIAG_WARNING) continue;
-    if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_label_get(L_WARNINGS, lang));
+    if (!any)
+      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
     mm_strbuf_puts(b, "<li>");
     mm_strbuf_html(b, x->text);

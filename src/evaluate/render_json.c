@@ -1,6 +1,5 @@
 /* render_json.c: the evaluation as mmpath/evaluation@1
  * (shared/spec/evaluation.md), the facts object, and validation errors. */
-#include <string.h>
 
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
@@ -21,7 +20,7 @@ static void strings(mm_strbuf *b, const char *const *s, size_t n) {
   mm_strbuf_putc(b, ']');
 }
 
-static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, const char *lang) {
+static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, mm_lang lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
   bool first = true;
   mm_strbuf_putc(b, '{');
@@ -56,7 +55,7 @@ static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, const char *
   mm_strbuf_putc(b, '}');
 }
 
-void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, const char *lang) {
+void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
   bool first = true;
   mm_strbuf_putc(b, '{');
   for (size_t i = 0; i < f->kb->n_facts; i++) {
@@ -68,7 +67,7 @@ void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, const char *lang) {
 }
 
 static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
-                           const char *lang, const char *setting) {
+                           mm_lang lang, const char *setting) {
   bool first = true;
   mm_strbuf_putc(b, '{');
   key(b, &first, "id");
@@ -77,11 +76,12 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   if (setting) {
     mm_strbuf j;
     mm_strbuf_init(&j, 512);
-    mm_strbuf_printf(&j, "%s: %s", mm_label_get(L_SETTING, lang), mm_setting_label(setting, lang));
+    mm_strbuf_printf(&j, "%s: %s", mm_msg_get(MM_MSG_SETTING, lang),
+                     mm_setting_label(setting, lang));
     mm_strbuf_json_string(b, j.data);
     mm_strbuf_free(&j);
   } else {
-    mm_strbuf_json_string(b, mm_text_get(c->crit->text, lang));
+    mm_strbuf_json_string(b, mm_text_in(c->crit->text, lang));
   }
   key(b, &first, "result");
   mm_strbuf_puts(b, c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null");
@@ -108,18 +108,16 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     }
     mm_strbuf_putc(b, '}');
     if (c->result == MM_UNKNOWN) {
-      const char *missing[64];
-      size_t n = mm_criterion_missing(ev->facts, t, missing, 64);
       key(b, &first, "missing");
-      strings(b, missing, n);
+      strings(b, c->missing, c->n_missing);
     }
   }
   if (c->crit->has_review) {
     key(b, &first, "review");
-    mm_strbuf_json_string(b, mm_text_get(c->crit->review, lang));
+    mm_strbuf_json_string(b, mm_text_in(c->crit->review, lang));
   } else if (c->unverified) {
     key(b, &first, "review");
-    mm_strbuf_json_string(b, mm_label_get(L_UNVERIFIED_ENTRY, lang));
+    mm_strbuf_json_string(b, mm_msg_get(MM_MSG_UNVERIFIED_ENTRY, lang));
   }
   mm_strbuf_putc(b, '}');
 }
@@ -146,7 +144,7 @@ static void provenance_json(mm_strbuf *b, bool *first, const mm_provenance *p) {
 }
 
 static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
-                        const char *lang) {
+                        mm_lang lang) {
   const mm_option *o = r->opt;
   bool first = true;
   mm_strbuf_putc(b, '{');
@@ -156,7 +154,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   mm_strbuf_json_string(b, o->kind == MM_OPT_GUIDELINE ? "guideline_regimen"
                            : o->kind == MM_OPT_THERAPY ? "approved_therapy" : "trial");
   key(b, &first, "name");
-  mm_strbuf_json_string(b, mm_text_get(o->name, lang));
+  mm_strbuf_json_string(b, mm_text_in(o->name, lang));
   if (o->group) {
     key(b, &first, "group");
     mm_strbuf_json_string(b, o->group);
@@ -181,7 +179,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     }
     if (o->note.en) {
       key(b, &first, "note");
-      mm_strbuf_json_string(b, mm_text_get(o->note, lang));
+      mm_strbuf_json_string(b, mm_text_in(o->note, lang));
     }
   }
   if (o->kind == MM_OPT_TRIAL) {
@@ -197,7 +195,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     mm_strbuf_json_string(b, d);
     if (o->title.en) {
       key(b, &first, "title");
-      mm_strbuf_json_string(b, mm_text_get(o->title, lang));
+      mm_strbuf_json_string(b, mm_text_in(o->title, lang));
     }
   }
   if (r->indication) {
@@ -211,7 +209,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     key(b, &f2, "jurisdiction");
     mm_strbuf_json_string(b, ind->jurisdiction == MM_JURIS_EU ? "eu" : "us");
     key(b, &f2, "regimen");
-    mm_strbuf_json_string(b, mm_text_get(ind->regimen, lang));
+    mm_strbuf_json_string(b, mm_text_in(ind->regimen, lang));
     mm_date_format(ind->approved, d);
     key(b, &f2, "approved");
     mm_strbuf_json_string(b, d);
@@ -219,9 +217,10 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     mm_strbuf_json_string(b, ind->label);
     mm_strbuf_putc(b, '}');
   }
-  if (r->note) {
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(r->note, lang, note)) {
     key(b, &first, "note");
-    mm_strbuf_json_string(b, r->note);
+    mm_strbuf_json_string(b, note);
   }
   if (r->n_refractory_drugs) {
     key(b, &first, "refractory_drugs");
@@ -261,7 +260,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
         }
       if (e->note.en) {
         key(b, &f2, "note");
-        mm_strbuf_json_string(b, mm_text_get(e->note, lang));
+        mm_strbuf_json_string(b, mm_text_in(e->note, lang));
       }
       mm_strbuf_putc(b, '}');
     }
@@ -275,9 +274,9 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
       if (i) mm_strbuf_putc(b, ',');
       mm_strbuf_putc(b, '{');
       key(b, &f2, "deck_says");
-      mm_strbuf_json_string(b, mm_text_get(o->deck[i].says, lang));
+      mm_strbuf_json_string(b, mm_text_in(o->deck[i].says, lang));
       key(b, &f2, "now");
-      mm_strbuf_json_string(b, mm_text_get(o->deck[i].now, lang));
+      mm_strbuf_json_string(b, mm_text_in(o->deck[i].now, lang));
       key(b, &f2, "sources");
       strings(b, o->deck[i].sources, o->deck[i].n_sources);
       mm_strbuf_putc(b, '}');
@@ -287,7 +286,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   mm_strbuf_putc(b, '}');
 }
 
-void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char *lang) {
+void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   bool first = true;
   char d[11];
   mm_strbuf_putc(b, '{');
@@ -306,7 +305,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
   key(b, &first, "jurisdiction");
   mm_strbuf_json_string(b, ev->opts.jurisdiction == MM_JURIS_EU ? "eu" : "us");
   key(b, &first, "lang");
-  mm_strbuf_json_string(b, lang && strcmp(lang, "it") == 0 ? "it" : "en");
+  mm_strbuf_json_string(b, mm_lang_code(lang));
   key(b, &first, "facts");
   mm_render_facts_json(b, ev->facts, lang);
   key(b, &first, "options");
@@ -336,7 +335,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
     key(b, &f2, "id");
     mm_strbuf_json_string(b, s->item->id);
     key(b, &f2, "text");
-    mm_strbuf_json_string(b, mm_text_get(s->item->text, lang));
+    mm_strbuf_json_string(b, mm_text_in(s->item->text, lang));
     key(b, &f2, "status");
     mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
     key(b, &f2, "rule");
@@ -348,7 +347,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
         int slot = s->trace->used[k];
         if (because.len) mm_strbuf_puts(&because, "; ");
         mm_strbuf_printf(&because, "%s = ", ev->kb->facts[slot].name);
-        mm_render_value_text(&because, ev->facts->values[slot], "en");
+        mm_render_value_text(&because, ev->facts->values[slot], lang);
         const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
         if (mm_fact_why(info, lang) && ev->kb->facts[slot].source == MM_FACT_LAB)
           mm_strbuf_printf(&because, " (%s)", mm_fact_why(info, lang));
@@ -357,10 +356,8 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, const char
       mm_strbuf_json_string(b, because.data ? because.data : "");
       mm_strbuf_free(&because);
       if (s->result == MM_UNKNOWN) {
-        const char *missing[64];
-        size_t n = mm_criterion_missing(ev->facts, s->trace, missing, 64);
         key(b, &f2, "missing");
-        strings(b, missing, n);
+        strings(b, s->missing, s->n_missing);
       }
     }
     provenance_json(b, &f2, &s->item->prov);

@@ -6,24 +6,24 @@
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
-static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, const char *lang) {
+static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, mm_lang lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
   mm_strbuf_printf(b, "  %-30s ", f->kb->facts[slot].name);
   mm_render_value_text(b, f->values[slot], lang);
   if (f->kb->facts[slot].unit && f->values[slot].known)
     mm_strbuf_printf(b, " %s", f->kb->facts[slot].unit);
-  if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_label_get(L_DERIVED, lang));
+  if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_msg_get(MM_MSG_DERIVED, lang));
   if (mm_fact_why(info, lang)) mm_strbuf_printf(b, "  [%s]", mm_fact_why(info, lang));
   if (info && !f->values[slot].known && info->n_missing) {
-    mm_strbuf_printf(b, "  %s:", mm_label_get(L_MISSING, lang));
+    mm_strbuf_printf(b, "  %s:", mm_msg_get(MM_MSG_MISSING, lang));
     for (size_t k = 0; k < info->n_missing; k++) mm_strbuf_printf(b, " %s", info->missing[k]);
   }
   mm_strbuf_putc(b, '\n');
 }
 
-void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, const char *lang) {
+void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
   const mm_kb *kb = f->kb;
-  mm_strbuf_printf(b, "%s\n", mm_label_get(L_FACTS, lang));
+  mm_strbuf_printf(b, "%s\n", mm_msg_get(MM_MSG_FACTS, lang));
   for (int s = 0; s < MM_F_COUNT; s++)
     if (kb->facts[s].source != MM_FACT_EVALUATION) fact_line(b, f, s, lang);
   for (size_t i = 0; i < kb->n_composites; i++) fact_line(b, f, kb->composites[i].slot, lang);
@@ -41,11 +41,11 @@ void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, const char *lang) {
 }
 
 static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
-                           const char *lang) {
+                           mm_lang lang) {
   const char *mark = c->result == MM_TRUE ? "[x]" : c->result == MM_FALSE ? "[ ]" : "[?]";
-  mm_strbuf_printf(b, "      %s %s%s", mark, c->exclusion ? mm_label_get(L_EXCLUSION, lang) : "",
+  mm_strbuf_printf(b, "      %s %s%s", mark, c->exclusion ? mm_msg_get(MM_MSG_EXCLUSION, lang) : "",
                    c->exclusion ? ": " : "");
-  mm_strbuf_puts(b, mm_text_get(c->crit->text, lang));
+  mm_strbuf_puts(b, mm_text_in(c->crit->text, lang));
   if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " (");
     for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
@@ -55,64 +55,63 @@ static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     }
     mm_strbuf_puts(b, c->trace->n_used > 4 ? ", ...)" : ")");
   }
-  if (c->result == MM_UNKNOWN && c->trace) {
-    const char *missing[16];
-    size_t n = mm_criterion_missing(ev->facts, c->trace, missing, 16);
-    if (n) {
-      mm_strbuf_printf(b, "; %s:", mm_label_get(L_MISSING, lang));
-      for (size_t k = 0; k < n; k++) mm_strbuf_printf(b, " %s", missing[k]);
-    }
+  if (c->n_missing) {
+    mm_strbuf_printf(b, "; %s:", mm_msg_get(MM_MSG_MISSING, lang));
+    for (size_t k = 0; k < c->n_missing; k++) mm_strbuf_printf(b, " %s", c->missing[k]);
   }
   if (c->crit->has_review)
-    mm_strbuf_printf(b, " [%s: %s]", mm_label_get(L_REVIEW, lang), mm_text_get(c->crit->review, lang));
+    mm_strbuf_printf(b, " [%s: %s]", mm_msg_get(MM_MSG_REVIEW, lang),
+                     mm_text_in(c->crit->review, lang));
   else if (c->unverified && c->result == MM_UNKNOWN && c->rule_value != MM_UNKNOWN)
-    mm_strbuf_printf(b, " [%s]", mm_label_get(L_UNVERIFIED_ENTRY, lang));
+    mm_strbuf_printf(b, " [%s]", mm_msg_get(MM_MSG_UNVERIFIED_ENTRY, lang));
   mm_strbuf_putc(b, '\n');
 }
 
 static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
-                         const char *lang) {
+                         mm_lang lang) {
   const mm_option *o = r->opt;
-  const char *kind = o->kind == MM_OPT_GUIDELINE
-                         ? mm_label_get(strcmp(o->group, "overlay") == 0 ? L_OVERLAY : L_GUIDELINE, lang)
-                         : o->kind == MM_OPT_THERAPY ? mm_label_get(L_THERAPIES, lang) : "trial";
-  mm_strbuf_printf(b, "  %s  %s  [%s%s%s]\n", o->id, mm_text_get(o->name, lang), kind,
+  mm_strbuf_printf(b, "  %s  %s  [%s%s%s]\n", o->id, mm_text_in(o->name, lang),
+                   mm_option_kind_label(o, lang),
                    o->rule_tag ? " " : "", o->rule_tag ? o->rule_tag : "");
   if (r->indication)
-    mm_strbuf_printf(b, "    %s: %s, %s\n", mm_label_get(L_INDICATION, lang),
-                     r->indication->jurisdiction == MM_JURIS_EU ? "EU" : "US",
-                     mm_text_get(r->indication->regimen, lang));
-  if (r->note) mm_strbuf_printf(b, "    %s: %s\n", mm_label_get(L_NOTE, lang), r->note);
+    mm_strbuf_printf(b, "    %s: %s, %s\n", mm_msg_get(MM_MSG_INDICATION, lang),
+                     mm_jurisdiction_label(r->indication->jurisdiction, lang),
+                     mm_text_in(r->indication->regimen, lang));
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(r->note, lang, note))
+    mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_NOTE, lang), note);
   for (size_t i = 0; i < r->n_criteria; i++) {
     const mm_criterion_result *c = &r->criteria[i];
     /* Eligible options list their criteria briefly; others show what decides. */
     if (r->implicit_setting && i == 0) {
       if (c->result != MM_TRUE)
         mm_strbuf_printf(b, "      [%s] %s: %s\n", c->result == MM_FALSE ? " " : "?",
-                         mm_label_get(L_SETTING, lang), mm_setting_label(r->opt->setting, lang));
+                         mm_msg_get(MM_MSG_SETTING, lang), mm_setting_label(r->opt->setting, lang));
       continue;
     }
     if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
       criterion_line(b, ev, c, lang);
   }
   if (r->n_refractory_drugs) {
-    mm_strbuf_printf(b, "    %s:", mm_label_get(L_ALREADY_REFRACTORY, lang));
+    mm_strbuf_printf(b, "    %s:", mm_msg_get(MM_MSG_ALREADY_REFRACTORY, lang));
     for (size_t i = 0; i < r->n_refractory_drugs; i++)
-      mm_strbuf_printf(b, "%s %s", i ? "," : "", mm_text_get(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
+      mm_strbuf_printf(b, "%s %s", i ? "," : "",
+                       mm_text_in(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
     mm_strbuf_putc(b, '\n');
   }
   if (o->kind == MM_OPT_GUIDELINE && o->note.en)
-    mm_strbuf_printf(b, "    %s: %s\n", mm_label_get(L_NOTE, lang), mm_text_get(o->note, lang));
+    mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_NOTE, lang), mm_text_in(o->note, lang));
   const mm_provenance *p = r->indication ? &r->indication->prov : &o->prov;
-  mm_strbuf_printf(b, "    %s: ", mm_label_get(L_SOURCE, lang));
+  mm_strbuf_printf(b, "    %s: ", mm_msg_get(MM_MSG_SOURCE, lang));
   mm_render_source(b, p);
-  if (p->verification != MM_VERIFIED)
-    mm_strbuf_printf(b, " [%s]", p->verification == MM_SECONDARY ? "secondary source"
-                                                                 : mm_label_get(L_REVIEW, lang));
+  if (p->verification != MM_VERIFIED) {
+    mm_msg why = p->verification == MM_SECONDARY ? MM_MSG_SECONDARY_SOURCE : MM_MSG_REVIEW;
+    mm_strbuf_printf(b, " [%s]", mm_msg_get(why, lang));
+  }
   mm_strbuf_putc(b, '\n');
   for (size_t i = 0; i < o->n_evidence && i < 2; i++) {
     const mm_evidence *e = &o->evidence[i];
-    mm_strbuf_printf(b, "    %s: %s, %s", mm_label_get(L_EVIDENCE, lang), e->trial, e->ref);
+    mm_strbuf_printf(b, "    %s: %s, %s", mm_msg_get(MM_MSG_EVIDENCE, lang), e->trial, e->ref);
     if (e->n) mm_strbuf_printf(b, ", n=%s", e->n);
     if (e->orr) mm_strbuf_printf(b, ", ORR %s", e->orr);
     if (e->mpfs) mm_strbuf_printf(b, ", mPFS %s", e->mpfs);
@@ -120,36 +119,44 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     mm_strbuf_putc(b, '\n');
   }
   for (size_t i = 0; i < o->n_deck; i++)
-    mm_strbuf_printf(b, "    %s: %s -> %s: %s\n", mm_label_get(L_DECK_SAYS, lang),
-                     mm_text_get(o->deck[i].says, lang), mm_label_get(L_NOW, lang),
-                     mm_text_get(o->deck[i].now, lang));
+    mm_strbuf_printf(b, "    %s: %s -> %s: %s\n", mm_msg_get(MM_MSG_DECK_SAYS, lang),
+                     mm_text_in(o->deck[i].says, lang), mm_msg_get(MM_MSG_NOW, lang),
+                     mm_text_in(o->deck[i].now, lang));
+}
+
+/* A trial's match in words (English keeps the JSON's codes, as it always did). */
+static const char *match_word(mm_tv t, mm_lang lang) {
+  return mm_msg_get(t == MM_TRUE    ? MM_MSG_MATCH_ELIGIBLE
+                    : t == MM_FALSE ? MM_MSG_MATCH_NOT_ELIGIBLE
+                                    : MM_MSG_MATCH_UNKNOWN,
+                    lang);
 }
 
 static void group(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *rs, size_t n,
-                  mm_tv status, const char *lang) {
+                  mm_tv status, mm_lang lang) {
   size_t count = 0;
   for (size_t i = 0; i < n; i++) count += rs[i].status == status;
   if (!count) return;
-  mm_label l = status == MM_TRUE ? L_ELIGIBLE : status == MM_UNKNOWN ? L_UNKNOWN : L_NOT_ELIGIBLE;
-  mm_strbuf_printf(b, "\n%s (%zu)\n", mm_label_get(l, lang), count);
+  mm_strbuf_printf(b, "\n%s (%zu)\n", mm_status_heading(status, lang), count);
   for (size_t i = 0; i < n; i++)
     if (rs[i].status == status) option_block(b, ev, &rs[i], lang);
 }
 
-void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char *lang) {
+void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   const mm_facts *f = ev->facts;
   char d[11];
   mm_date_format(ev->patient->as_of, d);
-  mm_strbuf_printf(b, "%s: %s %s, %s %s (%s %s, %s %s)\n", mm_label_get(L_TITLE, lang),
-                   mm_label_get(L_PATIENT, lang), ev->patient->id, mm_label_get(L_AS_OF, lang), d,
-                   mm_label_get(L_KB, lang), ev->kb->version, mm_label_get(L_JURISDICTION, lang),
-                   ev->opts.jurisdiction == MM_JURIS_EU ? "EU" : "US");
+  mm_strbuf_printf(b, "%s: %s %s, %s %s (%s %s, %s %s)\n", mm_msg_get(MM_MSG_TITLE, lang),
+                   mm_msg_get(MM_MSG_PATIENT, lang), ev->patient->id,
+                   mm_msg_get(MM_MSG_AS_OF, lang), d, mm_msg_get(MM_MSG_KB, lang), ev->kb->version,
+                   mm_msg_get(MM_MSG_JURISDICTION, lang),
+                   mm_jurisdiction_label(ev->opts.jurisdiction, lang));
   mm_value s = f->values[MM_F_SETTING];
-  mm_strbuf_printf(b, "%s: %s", mm_label_get(L_SETTING, lang),
+  mm_strbuf_printf(b, "%s: %s", mm_msg_get(MM_MSG_SETTING, lang),
                    mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = f->info ? mm_fact_why(&f->info[MM_F_SETTING], lang) : NULL;
   if (why) mm_strbuf_printf(b, " (%s)", why);
-  mm_strbuf_printf(b, "\n%s:", mm_label_get(L_KEY_FACTS, lang));
+  mm_strbuf_printf(b, "\n%s:", mm_msg_get(MM_MSG_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
                                           "triple_class_exposed", "triple_class_refractory",
                                           "lenalidomide_refractory", "anti_bcma_exposed",
@@ -166,12 +173,12 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char
   group(b, ev, ev->options, ev->n_options, MM_UNKNOWN, lang);
   group(b, ev, ev->options, ev->n_options, MM_FALSE, lang);
   if (ev->n_trials) {
-    mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_TRIALS, lang));
+    mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) {
       const mm_option_result *r = &ev->trials[i];
-      mm_strbuf_printf(b, "  %-12s %-16s %s %s, %s: %s\n", r->opt->id, r->opt->name.en,
-                       mm_label_get(L_PHASE, lang), r->opt->phase, r->opt->status,
-                       mm_status_word(r->status));
+      mm_strbuf_printf(b, "  %-12s %-16s %s %s, %s: %s\n", r->opt->id,
+                       mm_text_in(r->opt->name, lang), mm_msg_get(MM_MSG_PHASE, lang), r->opt->phase,
+                       mm_trial_status_label(r->opt->status, lang), match_word(r->status, lang));
       if (r->status != MM_FALSE)
         for (size_t k = 0; k < r->n_criteria; k++)
           if (r->criteria[k].result != MM_TRUE) criterion_line(b, ev, &r->criteria[k], lang);
@@ -187,15 +194,15 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, const char
   for (size_t i = 0; i < ev->n_supportive; i++) {
     const mm_supportive_result *s2 = &ev->supportive[i];
     if (s2->result == MM_FALSE) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_SUPPORTIVE, lang));
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
     any = true;
     mm_strbuf_printf(b, "  %s %s: %s\n", s2->result == MM_TRUE ? "[x]" : "[?]", s2->item->id,
-                     mm_text_get(s2->item->text, lang));
+                     mm_text_in(s2->item->text, lang));
   }
   any = false;
   for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
     if (x->level != MM_DIAG_WARNING) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_label_get(L_WARNINGS, lang));
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
     mm_strbuf_printf(b, "  - %s\n", x->text);
   }

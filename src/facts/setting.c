@@ -34,14 +34,14 @@ void mm_derive_setting(mm_deriving *d) {
     }
     set(d, te.b ? "newly_diagnosed_transplant_eligible" : "newly_diagnosed_transplant_ineligible");
     bool derived = d->explain && d->f->info[MM_F_TRANSPLANT_ELIGIBLE].derived;
-    if (te.b)
-      mm_fact_because(d, s, "no line of therapy yet; transplant eligible%s",
-                      "nessuna linea di terapia; eleggibile al trapianto%s",
-                      derived ? " (derived)" : "");
-    else
-      mm_fact_because(d, s, "no line of therapy yet; transplant ineligible%s",
-                      "nessuna linea di terapia; non eleggibile al trapianto%s",
-                      derived ? " (derived)" : "");
+    const char *en = derived ? " (derived)" : "", *it = derived ? " (derivato)" : "";
+    if (te.b) {
+      mm_fact_because_lang(d, s, 0, "no line of therapy yet; transplant eligible%s", en);
+      mm_fact_because_lang(d, s, 1, "nessuna linea di terapia; eleggibile al trapianto%s", it);
+    } else {
+      mm_fact_because_lang(d, s, 0, "no line of therapy yet; transplant ineligible%s", en);
+      mm_fact_because_lang(d, s, 1, "nessuna linea di terapia; non eleggibile al trapianto%s", it);
+    }
     return;
   }
   if (v[MM_F_ON_TREATMENT].known && v[MM_F_ON_TREATMENT].b) {

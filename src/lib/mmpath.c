@@ -38,7 +38,8 @@ static int run(char **out, const mmpath_kb *kb, const char *record, size_t len,
                const mmpath_options *opts, bool options) {
   mmpath_options o = MMPATH_OPTIONS_INIT;
   if (opts) o = *opts;
-  const char *lang = o.lang && strcmp(o.lang, "it") == 0 ? "it" : "en";
+  mm_lang lang = MM_LANG_EN; /* "it" is Italian, anything else English */
+  mm_lang_parse(o.lang, &lang);
   mm_arena arena;
   mm_arena_init(&arena, 1 << 16);
   mm_diags diags;

@@ -221,7 +221,8 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
     first = false;
     json_crit_id(s, b, r->criteria[i].crit);
   }
-  if (first && r->note) mm_strbuf_json_string(b, r->note);
+  char note[MM_NOTE_MAX]; /* screening output is a machine format: English */
+  if (first && mm_note_text(r->note, MM_LANG_EN, note)) mm_strbuf_json_string(b, note);
   mm_strbuf_putc(b, ']');
 }
 

@@ -114,13 +114,33 @@ async function main() {
     // them carries the caution
     ok(await page.locator('#result [data-refractory*="pomalidomide"]').count() > 0,
       'options name the drugs the patient is already refractory to');
+    // every word in Italian: values as sì / no / non noto, never a raw
+    // true/false, and none of the engine's English notes (now codes that the
+    // server and the page translate)
+    const itText = await page.locator('#result').textContent();
+    ok(!/\((true|false|null)\)/.test(itText) && !/= (true|false|yes|unknown)\b/.test(itText),
+      'no raw (true) / (false) / "= yes" in the Italian evaluation');
+    ok(/\(sì\)/.test(itText) && /\(no\)/.test(itText), 'criterion values read (sì) / (no)');
+    ok(!/trial is (not )?enrolling|indication is encoded|indication granted on or before|withdrawn or replaced|registry status/.test(itText),
+      'no English engine note in the Italian evaluation');
+    ok(/stato nel registro/.test(itText), 'a trial says in Italian whether it is enrolling');
+    // US labels: products whose US label the kb does not encode say so in Italian
+    await page.selectOption('#jurisdiction', 'us');
+    await page.click('#evaluate');
+    await page.locator('#result .opt p.src', { hasText: 'nessuna indicazione USA' }).first().waitFor();
+    ok(!/indication is encoded|= (yes|unknown)\b|\((true|false)\)/.test(await page.locator('#result').textContent()),
+      'US labels: the notes are in Italian too');
+    await page.selectOption('#jurisdiction', 'eu');
+    await page.click('#evaluate');
+    await page.locator('#result .head p.src', { hasText: 'UE' }).waitFor();
 
     // ---- English ----
     await page.selectOption('#lang', 'en');
     // (locators, not waitForFunction: the page's CSP forbids eval, rightly)
     await page.locator('#result [data-option="teclistamab"] .badge', { hasText: 'not eligible' }).waitFor();
     ok((await page.locator('#tab-eval').textContent()).trim() === 'Evaluation', 'the switch turns the page to English');
-    ok(true, 'the evaluation is shown again in English');
+    const enText = await page.locator('#result').textContent();
+    ok(/\(yes\)/.test(enText) && !/\((true|false)\)/.test(enText), 'the evaluation is shown again in English, values as (yes) / (no)');
 
     // ---- print: the form is not printed, the evaluation is ----
     await page.emulateMedia({ media: 'print' });

@@ -113,6 +113,90 @@ check "json --lang it: Italian texts" 0 '"lang":"it"' \
 pycheck "json --lang it: teclistamab criterion text in Italian" \
   'CRIT(OPT("teclistamab"), "prior_lines_ge_3")["text"].startswith("almeno 3 terapie")'
 
+# --- --lang it says nothing in English: on every demo patient, EU and US, the
+# text, HTML and JSON renderings hold none of the English words of the
+# translation table (src/evaluate/messages.h) whose Italian differs. What the
+# kb has only in English (sources, labels, evidence) and explanations that
+# are the same in both languages are left out first: they are not the
+# table's words. Text and HTML (tags stripped): whole words anywhere; JSON:
+# the values meant for people (its keys and codes are the same in every
+# language).
+for p in "$SRC"/demo/patients/*.json; do
+  for j in eu us; do
+    for f in text html json; do
+      "$MMPATH" evaluate "$p" --format $f --lang it --jurisdiction $j --kb "$KB" \
+        >"$TMP/it.$(basename "$p" .json).$j.$f" 2>&1 || fail "evaluate --lang it $p $j $f"
+    done
+    "$MMPATH" evaluate "$p" --format json --lang en --jurisdiction $j --kb "$KB" \
+      >"$TMP/en.$(basename "$p" .json).$j.json" 2>&1 || fail "evaluate --lang en $p $j json"
+  done
+done
+python3 - "$SRC/src/evaluate/messages.h" "$TMP" <<'PY' || exit 1
+import glob, html, json, re, sys
+
+def table(path):
+    """(en, it) of every X(CODE, ["id",] "en", "it") in the header."""
+    src = re.sub(r'\\\n', ' ', open(path, encoding='utf-8').read())
+    src = re.sub(r'/\*.*?\*/', ' ', src, flags=re.S)
+    rows = []
+    for m in re.finditer(r'\bX\(\s*\w+\s*,', src):
+        i, strs = m.end(), []
+        while src[i] != ')':
+            if src[i] == '"':
+                j = src.index('"', i + 1)
+                strs.append(src[i + 1:j])
+                i = j
+            elif not (src[i].isspace() or src[i] == ','):
+                sys.exit('FAIL messages.h: cannot read ' + src[m.start():m.start() + 60])
+            i += 1
+        rows.append((strs[-2], strs[-1]))
+    return rows
+
+rows = table(sys.argv[1])
+if len(rows) < 40: sys.exit('FAIL messages.h: only %d entries read' % len(rows))
+english = set()
+for en, it in rows:
+    for juris in ('EU', 'US'):
+        if en.replace('{j}', juris) != it.replace('{j}', juris): english.add(en.replace('{j}', juris))
+words = [(e, re.compile(r'(?<!\w)' + re.escape(e) + r'(?!\w)')) for e in sorted(english)]
+
+PEOPLE = {'text', 'note', 'because', 'review', 'name', 'title', 'deck_says', 'now'}
+KB_ENGLISH = {'source', 'sources', 'label', 'trial', 'ref', 'n', 'orr', 'mpfs', 'mdor'}
+def strings(x, path=(), key=None):
+    if isinstance(x, dict):
+        for k, v in x.items(): yield from strings(v, path + (k,), k)
+    elif isinstance(x, list):
+        for i, v in enumerate(x): yield from strings(v, path + (i,), key)
+    elif isinstance(x, str):
+        yield path, key, x
+
+n = 0
+for it_json in sorted(glob.glob(sys.argv[2] + '/it.*.json')):
+    base = it_json[:-len('.json')]
+    en = {p: s for p, k, s in strings(json.load(open(base.replace('/it.', '/en.') + '.json')))}
+    it = list(strings(json.load(open(it_json))))
+    foreign = {s for p, k, s in it if k in KB_ENGLISH or (k in PEOPLE and en.get(p) == s)}
+    foreign = sorted((s for s in foreign if len(s) > 1), key=len, reverse=True)
+    for fmt in ('text', 'html', 'json'):
+        raw = open(base + '.' + fmt, encoding='utf-8').read()
+        if fmt == 'json':
+            body = '\n'.join(s for p, k, s in it if k in PEOPLE or k == 'warnings')
+        elif fmt == 'html':
+            body = html.unescape(re.sub(r'<[^>]*>', '\n', re.sub(r'<style>.*?</style>', '', raw, flags=re.S)))
+        else:
+            body = raw
+        for s in foreign: body = body.replace(s, '\0')
+        n += 1
+        for e, r in words:
+            m = r.search(body)
+            if m:
+                line = body[body.rfind('\n', 0, m.start()) + 1:body.find('\n', m.end())]
+                sys.exit('FAIL %s.%s: English "%s" in the Italian output:\n  %s'
+                         % (base.rsplit('/', 1)[-1], fmt, e, line[:300]))
+print('ok   --lang it: none of the %d English words of the translation table in %d renderings of the demo patients'
+      % (len(words), n))
+PY
+
 # --- editing a threshold in a COPY of the kb changes the answer, no recompiling (docs/kb-format.md)
 cp -r "$KB" "$TMP/kb"
 sed -i 's/when: "prior_lines >= 3"/when: "prior_lines >= 2"/' "$TMP/kb/therapies/teclistamab.yaml"

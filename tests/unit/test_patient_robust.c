@@ -100,9 +100,9 @@ static void run_one(const char *text, size_t len, size_t *refused, size_t *evalu
     assert_int_equal(mm_evaluate(&ev, &a, kb, f, &o), 0);
     mm_strbuf b;
     mm_strbuf_init(&b, 0);
-    mm_render_evaluation_json(&b, ev, "it");
-    mm_render_evaluation_text(&b, ev, "en");
-    mm_render_evaluation_html(&b, ev, "it");
+    mm_render_evaluation_json(&b, ev, MM_LANG_IT);
+    mm_render_evaluation_text(&b, ev, MM_LANG_EN);
+    mm_render_evaluation_html(&b, ev, MM_LANG_IT);
     assert_false(b.failed);
     mm_strbuf_free(&b);
     (*evaluated)++;

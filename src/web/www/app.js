@@ -59,7 +59,9 @@ const WORDS = {
     already_refractory: 'Attenzione, già refrattario a',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
-    only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato'
+    only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato',
+    not_enrolling: 'lo studio non arruola (stato nel registro)',
+    enrolling_unknown: 'non è noto se lo studio arruoli (stato nel registro)', juris_eu: 'UE', juris_us: 'USA'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -110,7 +112,9 @@ const WORDS = {
     already_refractory: 'Caution, already refractory to',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
-    only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created'
+    only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created',
+    not_enrolling: 'the trial is not enrolling (registry status)',
+    enrolling_unknown: 'whether the trial is enrolling is not known (registry status)', juris_eu: 'EU', juris_us: 'US'
   }
 };
 
@@ -404,10 +408,19 @@ function mark(result) {
   return h('span', { class: 'mark r-' + r, 'aria-label': r === 'true' ? t('yes') : r === 'false' ? t('no') : t('unknown') },
     r === 'true' ? '✓' : r === 'false' ? '✗' : '?');
 }
+/* A value as a person reads it: sì / no, non noto; codes and numbers as they are. */
 function fmtValue(v) {
-  if (v === null || v === undefined) return '—';
+  if (v === null || v === undefined) return t('unknown');
+  if (typeof v === 'boolean') return t(v ? 'yes' : 'no');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+/* A trial's enrolling (the registry's answer, a code in the JSON) in the
+ * page's words; other options carry the server's note, already in the
+ * language asked. */
+function optionNote(o) {
+  if (o.kind === 'trial') return o.enrolling === false ? t('not_enrolling') : o.enrolling === true ? null : t('enrolling_unknown');
+  return o.note || null;
 }
 function statusBadge(s) {
   return h('span', { class: 'badge st-' + (s || 'unknown') }, t('st_' + (s || 'unknown')));
@@ -431,7 +444,7 @@ function renderOption(o) {
   return h('article', { class: 'opt st-' + (o.status || 'unknown'), 'data-option': o.id },
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
-    o.note ? h('p', { class: 'src' }, o.note) : null,
+    optionNote(o) ? h('p', { class: 'src' }, optionNote(o)) : null,
     Array.isArray(o.refractory_drugs) && o.refractory_drugs.length
       ? h('p', { class: 'missing', 'data-refractory': o.refractory_drugs.join(',') },
           t('already_refractory') + ': ' + o.refractory_drugs.join(', ')) : null,
@@ -448,7 +461,7 @@ function renderResult(r) {
   const kb = r.knowledge_base || {};
   out.append(h('div', { class: 'head' },
     h('div', null, h('h2', null, t('patient') + ' ' + (r.patient || '')),
-      h('p', { class: 'src' }, [r.as_of, (r.jurisdiction || '').toUpperCase(), kb.version && 'kb ' + kb.version].filter(Boolean).join(' · '))),
+      h('p', { class: 'src' }, [r.as_of, r.jurisdiction && t('juris_' + r.jurisdiction), kb.version && 'kb ' + kb.version].filter(Boolean).join(' · '))),
     h('button', { type: 'button', class: 'no-print', onclick: () => window.print() }, t('print'))));
   if (state.fhirWarnings)
     out.append(h('div', { class: 'errors warn', id: 'fhir-note' },

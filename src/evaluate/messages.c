@@ -1,0 +1,87 @@
+/* messages.c: see messages.h. */
+#include "evaluate/messages.h"
+
+#include <string.h>
+
+static const char *const msgs[MM_MSG_COUNT][2] = {
+#define MM_MSG_ROW_(code, en, it) [MM_MSG_##code] = {en, it},
+    MM_MSG_LIST(MM_MSG_ROW_)
+#undef MM_MSG_ROW_
+};
+
+const char *mm_msg_get(mm_msg m, mm_lang lang) {
+  if ((unsigned)m >= MM_MSG_COUNT) return "";
+  return msgs[m][lang == MM_LANG_IT ? 1 : 0];
+}
+
+static const struct {
+  const char *id, *text[2];
+} notes[MM_NOTE_COUNT] = {
+#define MM_NOTE_ROW_(code, id, en, it) [MM_NOTE_##code] = {id, {en, it}},
+    MM_NOTE_LIST(MM_NOTE_ROW_)
+#undef MM_NOTE_ROW_
+};
+
+const char *mm_note_id(mm_note_code code) {
+  return code > MM_NOTE_NONE && code < MM_NOTE_COUNT ? notes[code].id : NULL;
+}
+
+const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang) {
+  return mm_msg_get(j == MM_JURIS_US ? MM_MSG_JURIS_US : MM_MSG_JURIS_EU, lang);
+}
+
+const char *mm_note_text(mm_note note, mm_lang lang, char *buf) {
+  if (note.code <= MM_NOTE_NONE || note.code >= MM_NOTE_COUNT) return NULL;
+  const char *s = notes[note.code].text[lang == MM_LANG_IT ? 1 : 0];
+  const char *j = mm_jurisdiction_label(note.jurisdiction, lang);
+  size_t n = 0;
+  /* The table's texts are short and fixed: MM_NOTE_MAX bounds them with room
+   * to spare; the check only keeps a future long entry from overflowing. */
+  while (*s && n + 1 < MM_NOTE_MAX) {
+    if (s[0] == '{' && s[1] == 'j' && s[2] == '}') {
+      for (const char *p = j; *p && n + 1 < MM_NOTE_MAX; p++) buf[n++] = *p;
+      s += 3;
+    } else {
+      buf[n++] = *s++;
+    }
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+const char *mm_setting_label(const char *setting, mm_lang lang) {
+  static const struct {
+    const char *code;
+    mm_msg msg;
+  } names[] = {
+      {"newly_diagnosed_transplant_eligible", MM_MSG_SETTING_NDTE},
+      {"newly_diagnosed_transplant_ineligible", MM_MSG_SETTING_NDTI},
+      {"first_relapse", MM_MSG_SETTING_FIRST_RELAPSE},
+      {"second_relapse_or_later", MM_MSG_SETTING_LATER_RELAPSE},
+      {"on_treatment", MM_MSG_SETTING_ON_TREATMENT},
+  };
+  if (!setting) return mm_msg_get(MM_MSG_SETTING_UNKNOWN, lang);
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp(names[i].code, setting) == 0) return mm_msg_get(names[i].msg, lang);
+  return setting;
+}
+
+const char *mm_trial_status_label(const char *status, mm_lang lang) {
+  static const struct {
+    const char *code;
+    mm_msg msg;
+  } names[] = {
+      {"recruiting", MM_MSG_REG_RECRUITING},
+      {"not_yet_recruiting", MM_MSG_REG_NOT_YET_RECRUITING},
+      {"enrolling_by_invitation", MM_MSG_REG_BY_INVITATION},
+      {"active_not_recruiting", MM_MSG_REG_ACTIVE_NOT_RECRUITING},
+      {"completed", MM_MSG_REG_COMPLETED},
+      {"terminated", MM_MSG_REG_TERMINATED},
+      {"withdrawn", MM_MSG_REG_WITHDRAWN},
+      {"suspended", MM_MSG_REG_SUSPENDED},
+      {"unknown", MM_MSG_REG_UNKNOWN},
+  };
+  for (size_t i = 0; status && i < sizeof names / sizeof *names; i++)
+    if (strcmp(names[i].code, status) == 0) return mm_msg_get(names[i].msg, lang);
+  return status;
+}
