@@ -702,7 +702,7 @@ int mm_patient_read(mm_patient **out, mm_arena *arena, const mm_kb *kb, const ch
   mm_json_error jerr;
   mm_json *root = mm_json_parse(arena, json, len, &jerr);
   if (!root) {
-    mm_diag_error(diags, source, jerr.line, jerr.col, NULL, "invalid JSON: %s", jerr.text);
+    mm_diag_errorc(diags, MM_E_SYNTAX, source, jerr.line, jerr.col, NULL, "invalid JSON: %s", jerr.text);
     return -1;
   }
   return mm_patient_from_json(out, arena, kb, root, source, diags);
