@@ -80,9 +80,10 @@ typedef struct mm_kb mmpath_kb;
 
 /* Loads the knowledge base in directory `dir` (kb/ of the source tree).
  * On failure returns MMPATH_ENOTFOUND when the first problem is a missing
- * directory or file, MMPATH_ESYNTAX otherwise; *out is then NULL and, if
- * errors_out is not NULL, *errors_out holds one line per problem
- * ("kb/therapies/x.yaml:12:7: reason"), malloc'd. */
+ * directory or file, MMPATH_ENOMEM when memory ran out, MMPATH_ESYNTAX
+ * otherwise (a file or rule that does not parse or check); *out is then
+ * NULL and, if errors_out is not NULL, *errors_out holds one line per
+ * problem ("kb/therapies/x.yaml:12:7: reason"), malloc'd. */
 int mmpath_kb_open(mmpath_kb **out, const char *dir, char **errors_out);
 void mmpath_kb_free(mmpath_kb *kb);
 /* The knowledge base's version, e.g. "2026.11" (borrowed). */

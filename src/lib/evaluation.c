@@ -27,11 +27,14 @@ _Static_assert(MMPATH_TYPE_BOOL == (int)MM_TYPE_BOOL && MMPATH_TYPE_NUMBER == (i
 
 static const char *lang_code(mmpath_lang lang) { return mm_lang_code((mm_lang)lang); }
 
-/* The record's errors, handed over with the arena that holds them. */
+/* The record's errors, handed over with the arena that holds them (freed
+ * here if that fails). */
 static int give_problems(mmpath_evaluation *e, mmpath_problems **problems_out) {
-  if (!problems_out) return 0;
   mmpath_problems *p = calloc(1, sizeof *p);
-  if (!p) return -1;
+  if (!p) {
+    mm_arena_free(&e->arena);
+    return -1;
+  }
   p->arena = e->arena; /* the blocks move with it; e's copy is not used again */
   p->diags = e->diags;
   p->diags.arena = &p->arena;
@@ -64,9 +67,10 @@ static int build(mmpath_evaluation **out, mmpath_problems **problems_out, const 
                   : mm_patient_read(&p, &e->arena, kb, text, len, NULL, &e->diags);
   if (read != 0) {
     int rc = e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
-    if (rc == MMPATH_ENOMEM || give_problems(e, problems_out) != 0) {
+    if (rc == MMPATH_EINVALID && problems_out) {
+      if (give_problems(e, problems_out) != 0) rc = MMPATH_ENOMEM;
+    } else {
       mm_arena_free(&e->arena);
-      rc = MMPATH_ENOMEM;
     }
     free(e);
     return rc;
