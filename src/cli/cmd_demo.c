@@ -25,10 +25,12 @@ int mm_cmd_demo(int argc, char **argv) {
   const char *kbdir = NULL, *dir = NULL;
   mmpath_options opts = MMPATH_OPTIONS_INIT;
   opts.format = MMPATH_FORMAT_TEXT;
-  opts.lang = "it";
+  opts.lang = MMPATH_LANG_IT;
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(argv[i], "--lang") == 0 && v) opts.lang = argv[++i];
+    /* as before the language was an enum: anything but "it" is English */
+    if (strcmp(argv[i], "--lang") == 0 && v)
+      opts.lang = strcmp(argv[++i], "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
     else if (strcmp(argv[i], "--kb") == 0 && v) kbdir = argv[++i];
     else if (strcmp(argv[i], "--patients") == 0 && v) dir = argv[++i];
     else if (strcmp(argv[i], "--format") == 0 && v) {

@@ -35,12 +35,14 @@ static int run(int argc, char **argv, bool evaluate) {
       else return usage(cmd, MM_EXIT_USAGE);
     } else if (strcmp(a, "--lang") == 0 && v) {
       i++;
-      if (strcmp(v, "it") != 0 && strcmp(v, "en") != 0) return usage(cmd, MM_EXIT_USAGE);
-      opts.lang = v;
+      if (strcmp(v, "it") == 0) opts.lang = MMPATH_LANG_IT;
+      else if (strcmp(v, "en") == 0) opts.lang = MMPATH_LANG_EN;
+      else return usage(cmd, MM_EXIT_USAGE);
     } else if (strcmp(a, "--jurisdiction") == 0 && v && evaluate) {
       i++;
-      if (strcmp(v, "eu") != 0 && strcmp(v, "us") != 0) return usage(cmd, MM_EXIT_USAGE);
-      opts.jurisdiction = v;
+      if (strcmp(v, "eu") == 0) opts.jurisdiction = MMPATH_JURISDICTION_EU;
+      else if (strcmp(v, "us") == 0) opts.jurisdiction = MMPATH_JURISDICTION_US;
+      else return usage(cmd, MM_EXIT_USAGE);
     } else if (strcmp(a, "--kb") == 0 && v) {
       kbdir = argv[++i];
     } else if (!file && (a[0] != '-' || strcmp(a, "-") == 0)) {

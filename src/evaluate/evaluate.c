@@ -48,6 +48,7 @@ static void find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule
  * so, like a criterion marked `review`, it can never exclude a patient. */
 static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_criterion *c,
                            bool exclusion, bool unverified, mm_criterion_result *out) {
+  out->ev = ev;
   out->crit = c;
   /* Traces are big (two arrays of slots): only when explaining. */
   out->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *out->trace) : NULL;
@@ -190,6 +191,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     if (o->kind == MM_OPT_TRIAL) {
       if (!ev->opts.trials && !ev->opts.only) continue;
       mm_option_result *r = &ev->trials[ev->n_trials++];
+      r->ev = ev;
       r->opt = o;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
                                &o->prov, &r->criteria, &r->n_criteria);
@@ -206,6 +208,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     if (o->kind == MM_OPT_GUIDELINE && (o->repeats || (setting.known && setting.str != o->setting)))
       continue;
     mm_option_result *r = &ev->options[ev->n_options++];
+    r->ev = ev;
     r->opt = o;
     if (o->kind == MM_OPT_THERAPY) {
       evaluate_therapy(ev, arena, r);
@@ -221,6 +224,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
     for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
       mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
+      s->ev = ev;
       s->item = &kb->supportive[i];
       s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
       s->result = mm_rule_eval(s->item->rule, facts->values, s->trace);

@@ -23,7 +23,12 @@ typedef struct mm_eval_options {
 
 #define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL}
 
+struct mm_evaluation;
+
+/* Each result points back to its evaluation (ev) so that the public
+ * accessors (include/mmpath.h) can name its facts from the result alone. */
 typedef struct mm_criterion_result {
+  const struct mm_evaluation *ev;
   const mm_criterion *crit;
   bool exclusion;     /* a trial exclusion: met when its rule is false */
   bool unverified;    /* its entry is unverified: false counts as unknown */
@@ -41,6 +46,7 @@ typedef struct mm_criterion_result {
 } mm_criterion_result;
 
 typedef struct mm_option_result {
+  const struct mm_evaluation *ev;
   const mm_option *opt;
   const mm_indication *indication; /* therapy: the indication that decided */
   mm_tv status;
@@ -55,6 +61,7 @@ typedef struct mm_option_result {
 } mm_option_result;
 
 typedef struct mm_supportive_result {
+  const struct mm_evaluation *ev;
   const mm_supportive *item;
   mm_tv result;
   mm_rule_trace *trace; /* NULL unless explaining */

@@ -86,6 +86,11 @@ void mm_response_free(mm_response *r);
  * problem type (`urn:mmpath:problem:<slug>`, listed in docs/http-api.md). */
 void mm_problem(mm_response *r, int status, const char *slug, const char *title,
                 const char *detail, const mm_kv *errors, size_t n_errors);
+/* mm_problem with a `code` key in each error (codes[i], NULL: none): the
+ * stable name of the problem's kind (mm_diag_code_name). */
+void mm_problem_coded(mm_response *r, int status, const char *slug, const char *title,
+                      const char *detail, const mm_kv *errors, const char *const *codes,
+                      size_t n_errors);
 /* The same with one error. */
 void mm_problem1(mm_response *r, int status, const char *slug, const char *title,
                  const char *path, const char *message);

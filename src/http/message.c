@@ -22,6 +22,12 @@ void mm_response_free(mm_response *r) {
 
 void mm_problem(mm_response *r, int status, const char *slug, const char *title,
                 const char *detail, const mm_kv *errors, size_t n_errors) {
+  mm_problem_coded(r, status, slug, title, detail, errors, NULL, n_errors);
+}
+
+void mm_problem_coded(mm_response *r, int status, const char *slug, const char *title,
+                      const char *detail, const mm_kv *errors, const char *const *codes,
+                      size_t n_errors) {
   mm_strbuf *b = &r->body;
   mm_strbuf_clear(b);
   b->failed = false;
@@ -45,6 +51,10 @@ void mm_problem(mm_response *r, int status, const char *slug, const char *title,
     mm_strbuf_json_string(b, errors[i].key);
     mm_strbuf_puts(b, ",\"message\":");
     mm_strbuf_json_string(b, errors[i].value);
+    if (codes && codes[i]) {
+      mm_strbuf_puts(b, ",\"code\":");
+      mm_strbuf_json_string(b, codes[i]);
+    }
     mm_strbuf_putc(b, '}');
   }
   mm_strbuf_puts(b, "]}\n");

@@ -18,7 +18,7 @@ static const mm_yaml *load_yaml(mm_kb *kb, mm_kb_reader *r, const char *dir,
   snprintf(path, sizeof path, "%s/%s", dir, rel);
   struct stat st;
   if (stat(path, &st) != 0) {
-    if (required) mm_diag_error(r->diags, path, 0, 0, NULL, "missing knowledge-base file");
+    if (required) mm_diag_errorc(r->diags, MM_E_NOT_FOUND, path, 0, 0, NULL, "missing knowledge-base file");
     return NULL;
   }
   mm_yaml_error err;

@@ -1,12 +1,35 @@
 /* mmpath.c: the public API of include/mmpath.h over the internal modules:
- * kb (load), patient (read), facts (derive), evaluate (options), renderers. */
+ * the knowledge base (kb), options, problems, the renderers of the tree
+ * (src/evaluate/render_*.c) and the one-call conveniences over them. The
+ * evaluation tree and its accessors are in evaluation.c. */
 #include "mmpath.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "evaluate/evaluate.h"
-#include "patient/patient.h"
+#include "lib/lib_internal.h"
+#include "util/lang.h"
+
+_Static_assert(MMPATH_PROBLEM_INVALID == (int)MM_E_INVALID &&
+                   MMPATH_PROBLEM_SYNTAX == (int)MM_E_SYNTAX &&
+                   MMPATH_PROBLEM_TYPE == (int)MM_E_TYPE &&
+                   MMPATH_PROBLEM_UNKNOWN_KEY == (int)MM_E_UNKNOWN_KEY &&
+                   MMPATH_PROBLEM_MISSING == (int)MM_E_MISSING &&
+                   MMPATH_PROBLEM_UNKNOWN_NAME == (int)MM_E_UNKNOWN_NAME &&
+                   MMPATH_PROBLEM_AMBIGUOUS == (int)MM_E_AMBIGUOUS &&
+                   MMPATH_PROBLEM_RANGE == (int)MM_E_RANGE &&
+                   MMPATH_PROBLEM_ORDER == (int)MM_E_ORDER &&
+                   MMPATH_PROBLEM_DUPLICATE == (int)MM_E_DUPLICATE &&
+                   MMPATH_PROBLEM_NOT_FOUND == (int)MM_E_NOT_FOUND &&
+                   MMPATH_PROBLEM_LIMIT == (int)MM_E_LIMIT && MMPATH_PROBLEM_IO == (int)MM_E_IO &&
+                   MMPATH_PROBLEM_STATE == (int)MM_E_STATE &&
+                   MMPATH_PROBLEM_NOMEM == (int)MM_E_NOMEM && MM_E__COUNT == 15,
+               "mmpath_problem_code mirrors mm_diag_code");
+
+/* Any rendering is capped: a runaway kb must not take the machine's memory. */
+#define RENDER_CAP ((size_t)64 << 20)
+
+/* ---- the knowledge base ---- */
 
 int mmpath_kb_open(mmpath_kb **out, const char *dir, char **errors_out) {
   *out = NULL;
@@ -22,10 +45,14 @@ int mmpath_kb_open(mmpath_kb **out, const char *dir, char **errors_out) {
     mm_render_diags_text(&b, &diags);
     *errors_out = mm_strbuf_steal(&b);
   }
-  int status = rc == 0 ? MMPATH_OK
-               : diags.errors == 1 && diags.head && strstr(diags.head->text, "missing")
-                   ? MMPATH_ENOTFOUND
-                   : MMPATH_ESYNTAX;
+  /* The first error is the cause; what follows (rules naming a drug of a
+   * missing vocabulary) follows from it. */
+  const mm_diag *first = diags.head;
+  while (first && first->level != MM_DIAG_ERROR) first = first->next;
+  int status = rc == 0                                        ? MMPATH_OK
+               : first && first->code == MM_E_NOT_FOUND       ? MMPATH_ENOTFOUND
+               : arena.failed || (first && first->code == MM_E_NOMEM) ? MMPATH_ENOMEM
+                                                              : MMPATH_ESYNTAX;
   mm_arena_free(&arena);
   return status;
 }
@@ -34,43 +61,115 @@ void mmpath_kb_free(mmpath_kb *kb) { mm_kb_free(kb); }
 
 const char *mmpath_kb_version(const mmpath_kb *kb) { return kb->version; }
 
+/* ---- options ---- */
+
+static bool lang_ok(mmpath_lang l) { return l == MMPATH_LANG_EN || l == MMPATH_LANG_IT; }
+static bool format_ok(mmpath_format f) {
+  return f == MMPATH_FORMAT_JSON || f == MMPATH_FORMAT_TEXT || f == MMPATH_FORMAT_HTML;
+}
+
+int mm_lib_options(mmpath_options *o, const mmpath_options *opts) {
+  static const mmpath_options defaults = MMPATH_OPTIONS_INIT;
+  *o = opts ? *opts : defaults;
+  if (o->version != MMPATH_OPTIONS_VERSION || !lang_ok(o->lang) || !format_ok(o->format) ||
+      (o->jurisdiction != MMPATH_JURISDICTION_EU && o->jurisdiction != MMPATH_JURISDICTION_US))
+    return MMPATH_ERROR;
+  return 0;
+}
+
+/* ---- problems ---- */
+
+const char *mmpath_problem_code_name(mmpath_problem_code code) {
+  return mm_diag_code_name((mm_diag_code)code);
+}
+
+void mmpath_problems_free(mmpath_problems *problems) {
+  if (!problems) return;
+  mm_arena_free(&problems->arena);
+  free(problems);
+}
+
+size_t mmpath_problems_count(const mmpath_problems *problems) { return problems->n_errors; }
+const mmpath_problem *mmpath_problems_get(const mmpath_problems *problems, size_t i) {
+  return i < problems->n_errors ? problems->errors[i] : NULL;
+}
+const char *mmpath_problem_path(const mmpath_problem *p) { return p->path ? p->path : ""; }
+int mmpath_problem_line(const mmpath_problem *p) { return p->line; }
+int mmpath_problem_column(const mmpath_problem *p) { return p->col; }
+mmpath_problem_code mmpath_problem_error_code(const mmpath_problem *p) {
+  return (mmpath_problem_code)p->code;
+}
+const char *mmpath_problem_message(const mmpath_problem *p) { return p->text; }
+
+/* ---- rendering ---- */
+
+/* Ends the document with its newline and hands it over. */
+static int finish(char **out, mm_strbuf *b) {
+  mm_strbuf_putc(b, '\n');
+  if (b->failed) {
+    mm_strbuf_free(b);
+    return MMPATH_ENOMEM;
+  }
+  *out = mm_strbuf_steal(b);
+  return *out ? MMPATH_OK : MMPATH_ENOMEM;
+}
+
+int mmpath_render(char **out, const mmpath_evaluation *ev, mmpath_format fmt,
+                  mmpath_lang lang) {
+  *out = NULL;
+  if (!ev || !format_ok(fmt) || !lang_ok(lang)) return MMPATH_ERROR;
+  mm_lang l = (mm_lang)lang;
+  mm_strbuf b;
+  mm_strbuf_init(&b, RENDER_CAP);
+  if (fmt == MMPATH_FORMAT_JSON) mm_render_evaluation_json(&b, ev->tree, l);
+  else if (fmt == MMPATH_FORMAT_HTML) mm_render_evaluation_html(&b, ev->tree, l);
+  else mm_render_evaluation_text(&b, ev->tree, l);
+  return finish(out, &b);
+}
+
+int mmpath_render_facts(char **out, const mmpath_evaluation *ev, mmpath_format fmt,
+                        mmpath_lang lang) {
+  *out = NULL;
+  if (!ev || !format_ok(fmt) || !lang_ok(lang)) return MMPATH_ERROR;
+  mm_lang l = (mm_lang)lang;
+  mm_strbuf b;
+  mm_strbuf_init(&b, RENDER_CAP);
+  if (fmt == MMPATH_FORMAT_JSON) mm_render_facts_json(&b, ev->tree->facts, l);
+  else mm_render_facts_text(&b, ev->tree->facts, l);
+  return finish(out, &b);
+}
+
+int mmpath_render_problems(char **out, const mmpath_problems *problems, mmpath_format fmt,
+                           mmpath_lang lang) {
+  *out = NULL;
+  if (!problems || !format_ok(fmt) || !lang_ok(lang)) return MMPATH_ERROR;
+  mm_strbuf b;
+  mm_strbuf_init(&b, RENDER_CAP);
+  if (fmt == MMPATH_FORMAT_JSON) mm_render_diags_json(&b, &problems->diags);
+  else mm_render_diags_text(&b, &problems->diags);
+  return finish(out, &b);
+}
+
+/* ---- in one call ---- */
+
 static int run(char **out, const mmpath_kb *kb, const char *record, size_t len,
                const mmpath_options *opts, bool options) {
-  mmpath_options o = MMPATH_OPTIONS_INIT;
-  if (opts) o = *opts;
-  mm_lang lang = MM_LANG_EN; /* "it" is Italian, anything else English */
-  mm_lang_parse(o.lang, &lang);
-  mm_arena arena;
-  mm_arena_init(&arena, 1 << 16);
-  mm_diags diags;
-  mm_diags_init(&diags, &arena);
-  mm_strbuf b;
-  mm_strbuf_init(&b, 64u << 20);
-  int rc = MMPATH_OK;
-  mm_patient *p = NULL;
-  mm_facts *facts = NULL;
-  mm_evaluation *ev = NULL;
-  if (mm_patient_read(&p, &arena, kb, record, len, NULL, &diags) != 0) {
-    rc = arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
-    if (o.format == MMPATH_FORMAT_JSON) mm_render_diags_json(&b, &diags);
-    else mm_render_diags_text(&b, &diags);
-  } else if (mm_facts_derive(&facts, &arena, kb, p, true, &diags) != 0) {
-    rc = MMPATH_ENOMEM;
-  } else if (!options) {
-    if (o.format == MMPATH_FORMAT_JSON) mm_render_facts_json(&b, facts, lang);
-    else mm_render_facts_text(&b, facts, lang);
-  } else {
-    mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
-    eo.jurisdiction = o.jurisdiction && strcmp(o.jurisdiction, "us") == 0 ? MM_JURIS_US : MM_JURIS_EU;
-    if (mm_evaluate(&ev, &arena, kb, facts, &eo) != 0) rc = MMPATH_ENOMEM;
-    else if (o.format == MMPATH_FORMAT_JSON) mm_render_evaluation_json(&b, ev, lang);
-    else if (o.format == MMPATH_FORMAT_HTML) mm_render_evaluation_html(&b, ev, lang);
-    else mm_render_evaluation_text(&b, ev, lang);
+  *out = NULL;
+  mmpath_options o;
+  if (mm_lib_options(&o, opts) != 0) return MMPATH_ERROR;
+  mmpath_evaluation *ev = NULL;
+  mmpath_problems *problems = NULL;
+  int rc = options ? mmpath_evaluation_new(&ev, &problems, kb, record, len, &o)
+                   : mm_lib_facts_new(&ev, &problems, kb, record, len, &o);
+  if (rc == MMPATH_OK) {
+    rc = options ? mmpath_render(out, ev, o.format, o.lang)
+                 : mmpath_render_facts(out, ev, o.format, o.lang);
+  } else if (rc == MMPATH_EINVALID) {
+    int r = mmpath_render_problems(out, problems, o.format, o.lang);
+    if (r != MMPATH_OK) rc = r;
   }
-  if (b.failed && rc == MMPATH_OK) rc = MMPATH_ENOMEM;
-  mm_strbuf_putc(&b, '\n');
-  *out = mm_strbuf_steal(&b);
-  mm_arena_free(&arena);
+  mmpath_evaluation_free(ev);
+  mmpath_problems_free(problems);
   return rc;
 }
 

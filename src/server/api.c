@@ -163,35 +163,29 @@ struct sqlite3 *mm_api_db(mm_call *c) {
   return db;
 }
 
-void mm_api_invalid_report(mm_call *c, const char *report, const char *title,
+void mm_api_invalid_record(mm_call *c, const mmpath_problems *problems, const char *title,
                            const char *prefix) {
-  mm_json_error err;
-  mm_json *v = report ? mm_json_parse(c->req->arena, report, strlen(report), &err) : NULL;
-  mm_json *list = v ? mm_json_get(v, "errors") : NULL;
-  if (!list || list->type != MM_JSON_ARRAY) {
-    mm_problem(c->out, 422, "invalid-record", title, report, NULL, 0);
+  size_t n = mmpath_problems_count(problems);
+  mm_kv *errs = mm_arena_alloc(c->req->arena, (n ? n : 1) * sizeof *errs);
+  const char **codes = mm_arena_alloc(c->req->arena, (n ? n : 1) * sizeof *codes);
+  if (!errs || !codes) {
+    mm_api_internal(c, "out of memory");
     return;
   }
-  mm_kv *errs = mm_arena_alloc(c->req->arena, (list->len ? list->len : 1) * sizeof *errs);
-  size_t n = 0;
-  for (size_t i = 0; errs && i < list->len; i++) {
-    mm_json *e = list->items[i];
-    mm_json *p = mm_json_get(e, "path"), *m = mm_json_get(e, "message");
-    mm_json *line = mm_json_get(e, "line"), *col = mm_json_get(e, "column");
-    const char *path = p && p->type == MM_JSON_STRING ? p->str : "";
-    const char *msg = m && m->type == MM_JSON_STRING ? m->str : "invalid";
-    if (line && line->is_integer && line->integer > 0)
-      msg = mm_arena_printf(c->req->arena, "%s (line %lld, column %lld)", msg,
-                            (long long)line->integer,
-                            col && col->is_integer ? (long long)col->integer : 0LL);
-    errs[n].key = path[0] ? mm_arena_printf(c->req->arena, "%s.%s", prefix, path) : prefix;
-    errs[n].value = msg;
-    n++;
+  for (size_t i = 0; i < n; i++) {
+    const mmpath_problem *p = mmpath_problems_get(problems, i);
+    const char *path = mmpath_problem_path(p), *msg = mmpath_problem_message(p);
+    if (mmpath_problem_line(p) > 0)
+      msg = mm_arena_printf(c->req->arena, "%s (line %d, column %d)", msg, mmpath_problem_line(p),
+                            mmpath_problem_column(p));
+    errs[i].key = path[0] ? mm_arena_printf(c->req->arena, "%s.%s", prefix, path) : prefix;
+    errs[i].value = msg;
+    codes[i] = mmpath_problem_code_name(mmpath_problem_error_code(p));
   }
-  mm_problem(c->out, 422, "invalid-record", title,
-             mm_arena_printf(c->req->arena, "%zu problem%s in the record", n,
-                             n == 1 ? "" : "s"),
-             errs, n);
+  mm_problem_coded(c->out, 422, "invalid-record", title,
+                   mm_arena_printf(c->req->arena, "%zu problem%s in the record", n,
+                                   n == 1 ? "" : "s"),
+                   errs, codes, n);
 }
 
 /* ---- routing ---- */

@@ -5,6 +5,7 @@
 #define MM_SERVER_API_H
 #include "auth/auth.h"
 #include "json/json.h"
+#include "mmpath.h"
 #include "server/server.h"
 
 typedef struct mm_call {
@@ -52,10 +53,10 @@ void mm_api_internal(mm_call *c, const char *detail);
 void mm_api_not_implemented(mm_call *c, const char *what);
 /* Opens the database, answering 500 itself on failure (NULL). */
 struct sqlite3 *mm_api_db(mm_call *c);
-/* Converts a {"errors":[{path,line,column,message}]} JSON text (the
- * library's report of an invalid record) into a 422 problem; each path is
- * put under `prefix` ("body", "body.prefetch.mmpathPatient"). */
-void mm_api_invalid_report(mm_call *c, const char *report, const char *title,
+/* The problems of an invalid record (the library's list) as a 422 problem:
+ * each path put under `prefix` ("body", "body.prefetch.mmpathPatient"),
+ * its position after the message, its code's name as `code`. */
+void mm_api_invalid_record(mm_call *c, const mmpath_problems *problems, const char *title,
                            const char *prefix);
 
 /* ---- endpoints ---- */

@@ -2,12 +2,14 @@
  *   POST /api/v1/evaluate?lang=&jurisdiction=&format=json|html|text
  *   POST /api/v1/facts?lang=
  *   GET  /api/v1/scores, POST /api/v1/scores/{name}
- * A record goes to the public API (mmpath_evaluate, mmpath_facts) as sent;
- * an invalid one is answered 422 with every problem's field path. */
+ * A record goes to the public API (mmpath_evaluation_new) as sent and the
+ * tree is rendered; an invalid one is answered 422 with every problem's
+ * field path and code, from the same call. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "lib/lib.h"
 #include "mmpath.h"
 #include "score/score.h"
 #include "server/api.h"
@@ -36,6 +38,8 @@ static bool have_kb(mm_call *c) {
   return false;
 }
 
+/* One evaluation answers both ways: the document, or the record's problems
+ * as a 422 (whatever the format asked: problem details are JSON). */
 static void run(mm_call *c, bool options) {
   static const char *const formats[] = {"json", "html", "text", NULL};
   static const char *const facts_formats[] = {"json", "text", NULL};
@@ -53,24 +57,23 @@ static void run(mm_call *c, bool options) {
   }
   if (!body_text(c) || !have_kb(c)) return;
   mmpath_options o = MMPATH_OPTIONS_INIT;
-  o.lang = lang;
-  o.jurisdiction = juris;
+  o.lang = strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
+  o.jurisdiction = strcmp(juris, "us") == 0 ? MMPATH_JURISDICTION_US : MMPATH_JURISDICTION_EU;
   o.format = strcmp(fmt, "html") == 0   ? MMPATH_FORMAT_HTML
              : strcmp(fmt, "text") == 0 ? MMPATH_FORMAT_TEXT
                                         : MMPATH_FORMAT_JSON;
+  mmpath_evaluation *ev = NULL;
+  mmpath_problems *problems = NULL;
+  int rc = options
+               ? mmpath_evaluation_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o)
+               : mm_lib_facts_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o);
   char *out = NULL;
-  int rc = options ? mmpath_evaluate(&out, c->api->kb, c->req->body, c->req->body_len, &o)
-                   : mmpath_facts(&out, c->api->kb, c->req->body, c->req->body_len, &o);
+  if (rc == MMPATH_OK)
+    rc = options ? mmpath_render(&out, ev, o.format, o.lang)
+                 : mmpath_render_facts(&out, ev, o.format, o.lang);
   if (rc == MMPATH_EINVALID) {
-    if (o.format != MMPATH_FORMAT_JSON) { /* the report again, as JSON */
-      free(out);
-      out = NULL;
-      o.format = MMPATH_FORMAT_JSON;
-      rc = options ? mmpath_evaluate(&out, c->api->kb, c->req->body, c->req->body_len, &o)
-                   : mmpath_facts(&out, c->api->kb, c->req->body, c->req->body_len, &o);
-    }
-    mm_api_invalid_report(c, out, "Invalid patient record", "body");
-  } else if (rc != MMPATH_OK || !out) {
+    mm_api_invalid_record(c, problems, "Invalid patient record", "body");
+  } else if (rc != MMPATH_OK) {
     mm_api_internal(c, rc == MMPATH_ENOMEM ? "out of memory (or over the output cap)"
                                            : "the evaluation failed");
   } else {
@@ -87,6 +90,8 @@ static void run(mm_call *c, bool options) {
     }
   }
   free(out);
+  mmpath_evaluation_free(ev);
+  mmpath_problems_free(problems);
 }
 
 void mm_ep_evaluate(mm_call *c) { run(c, true); }

@@ -1,0 +1,194 @@
+/* cds_cards.c: the cards of a CDS Hooks answer, built from the evaluation
+ * tree through the public accessors (include/mmpath.h): eligible options,
+ * options that missing data leaves undecided (with what is missing),
+ * indicated supportive care (with the facts that triggered it), trials, and
+ * what a FHIR import left out. A card's detail is markdown. */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/sha256.h"
+#include "cds/cds.h"
+#include "evaluate/render_common.h"
+
+typedef struct cards {
+  mm_strbuf *b;
+  mm_arena *arena;
+  const char *instance, *source_label;
+  size_t n;
+} cards;
+
+/* A UUID (RFC 4122 layout, version 5-like) from hookInstance and a kind. */
+static const char *card_uuid(mm_arena *a, const char *instance, const char *kind) {
+  char *s = mm_arena_printf(a, "%s/%s", instance, kind);
+  char hex[65];
+  mm_sha256_hex(hex, s, strlen(s));
+  hex[12] = '5';
+  static const char variant[] = "89ab";
+  hex[16] = variant[(hex[16] >= 'a' ? hex[16] - 'a' + 10 : hex[16] - '0') & 3];
+  return mm_arena_printf(a, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+                         hex + 20);
+}
+
+static void card(cards *cs, const char *kind, const char *indicator, const char *summary,
+                 const char *detail) {
+  mm_strbuf *b = cs->b;
+  if (cs->n++) mm_strbuf_putc(b, ',');
+  mm_strbuf_puts(b, "{\"uuid\":");
+  mm_strbuf_json_string(b, card_uuid(cs->arena, cs->instance, kind));
+  /* CDS Hooks: summary under 140 characters */
+  char sum[140];
+  snprintf(sum, sizeof sum, "%s", summary);
+  mm_strbuf_puts(b, ",\"summary\":");
+  mm_strbuf_json_string(b, sum);
+  mm_strbuf_puts(b, ",\"detail\":");
+  mm_strbuf_json_string(b, detail);
+  mm_strbuf_printf(b, ",\"indicator\":\"%s\",\"source\":{\"label\":", indicator);
+  mm_strbuf_json_string(b, cs->source_label);
+  mm_strbuf_puts(b, ",\"topic\":{\"system\":\"urn:mmpath:cds\",\"code\":");
+  mm_strbuf_json_string(b, kind);
+  mm_strbuf_puts(b, "}}}");
+}
+
+/* The options of `list` with that verdict as markdown lines ("- **name**
+ * (source): missing `x`, `y`"); *n counts them. */
+static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
+                       mmpath_verdict verdict, size_t *n, bool with_missing, mmpath_lang lang) {
+  size_t count = trials ? mmpath_evaluation_trial_count(ev) : mmpath_evaluation_option_count(ev);
+  for (size_t i = 0; i < count; i++) {
+    const mmpath_option *o = trials ? mmpath_evaluation_trial(ev, i)
+                                    : mmpath_evaluation_option(ev, i);
+    if (mmpath_option_verdict(o) != verdict) continue;
+    (*n)++;
+    const char *name = mmpath_option_name(o, lang);
+    mm_strbuf_printf(md, "- **%s**", name ? name : mmpath_option_id(o));
+    const char *src = mmpath_option_source(o);
+    if (src) mm_strbuf_printf(md, " (%s)", src);
+    if (with_missing) {
+      bool first = true;
+      for (size_t k = 0; k < mmpath_option_criterion_count(o); k++) {
+        const mmpath_criterion *c = mmpath_option_criterion(o, k);
+        for (size_t m = 0; m < mmpath_criterion_missing_count(c); m++) {
+          mm_strbuf_printf(md, "%s`%s`", first ? ": missing " : ", ", mmpath_criterion_missing(c, m));
+          first = false;
+        }
+      }
+    }
+    mm_strbuf_putc(md, '\n');
+  }
+}
+
+/* What triggered a supportive-care item: "igg = 350 (why); ...", values in
+ * the card's language, a lab value with how it was found. */
+static void because(mm_strbuf *md, const mmpath_evaluation *ev, const mmpath_supportive *s,
+                    mmpath_lang lang) {
+  const mm_kb *kb = mmpath_evaluation_kb(ev);
+  for (size_t k = 0; k < mmpath_supportive_observed_count(s); k++) {
+    const char *fact = mmpath_supportive_observed_fact(s, k);
+    if (k) mm_strbuf_puts(md, "; ");
+    mm_strbuf_printf(md, "%s = ", fact);
+    mm_render_value_text(md, *mmpath_supportive_observed_value(s, k), (mm_lang)lang);
+    int slot = mm_kb_fact_slot(kb, fact);
+    size_t i;
+    const char *why = slot >= 0 && kb->facts[slot].source == MM_FACT_LAB &&
+                              mmpath_evaluation_fact_find(&i, ev, fact) == 0
+                          ? mmpath_evaluation_fact_reason(ev, i, lang)
+                          : NULL;
+    if (why) mm_strbuf_printf(md, " (%s)", why);
+  }
+}
+
+void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evaluation *ev,
+                  const mm_diags *fhir_notes, mmpath_lang lang, mm_arena *arena) {
+  bool it = lang == MMPATH_LANG_IT;
+  size_t i_setting;
+  const char *setting = mmpath_evaluation_fact_find(&i_setting, ev, "setting") == 0
+                            ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_setting))
+                            : NULL;
+  cards cs = {out, arena, req->instance,
+              mm_arena_printf(arena, "mmpath %s, knowledge base %s (%s)", MMPATH_VERSION,
+                              mmpath_kb_version(mmpath_evaluation_kb(ev)),
+                              mmpath_evaluation_jurisdiction(ev) == MMPATH_JURISDICTION_US ? "US"
+                                                                                           : "EU"),
+              0};
+  mm_strbuf_puts(out, "{\"cards\":[");
+  mm_strbuf md;
+  size_t n = 0;
+
+  mm_strbuf_init(&md, 0);
+  options_md(&md, ev, false, MMPATH_MET, &n, false, lang);
+  if (n)
+    card(&cs, "eligible", "info",
+         mm_arena_printf(arena,
+                         it ? "%zu opzioni terapeutiche indicate (%s)"
+                            : "%zu treatment options the patient is eligible for (%s)",
+                         n, setting ? setting : "?"),
+         md.data);
+  mm_strbuf_free(&md);
+
+  n = 0;
+  mm_strbuf_init(&md, 0);
+  options_md(&md, ev, false, MMPATH_UNKNOWN, &n, true, lang);
+  if (n)
+    card(&cs, "undecided", "warning",
+         mm_arena_printf(arena,
+                         it ? "%zu opzioni non determinabili: mancano dati"
+                            : "%zu options cannot be decided: data missing",
+                         n),
+         md.data);
+  mm_strbuf_free(&md);
+
+  n = 0;
+  mm_strbuf_init(&md, 0);
+  for (size_t i = 0; i < mmpath_evaluation_supportive_count(ev); i++) {
+    const mmpath_supportive *s = mmpath_evaluation_supportive(ev, i);
+    if (mmpath_supportive_verdict(s) != MMPATH_MET) continue;
+    n++;
+    mm_strbuf_printf(&md, "- **%s**: ", mmpath_supportive_id(s));
+    because(&md, ev, s, lang);
+    mm_strbuf_putc(&md, '\n');
+  }
+  if (n)
+    card(&cs, "supportive", "warning",
+         mm_arena_printf(arena,
+                         it ? "Terapia di supporto: %zu misure indicate"
+                            : "Supportive care: %zu measures indicated",
+                         n),
+         md.data);
+  mm_strbuf_free(&md);
+
+  n = 0;
+  mm_strbuf_init(&md, 0);
+  options_md(&md, ev, true, MMPATH_MET, &n, false, lang);
+  size_t n_unknown = 0;
+  options_md(&md, ev, true, MMPATH_UNKNOWN, &n_unknown, true, lang);
+  if (n + n_unknown)
+    card(&cs, "trials", "info",
+         mm_arena_printf(arena,
+                         it ? "Studi clinici: %zu possibili, %zu da verificare"
+                            : "Clinical trials: %zu matching, %zu to check",
+                         n, n_unknown),
+         md.data);
+  mm_strbuf_free(&md);
+
+  /* what the FHIR import left out: a clinician must know what was not read */
+  if (fhir_notes && fhir_notes->warnings) {
+    mm_strbuf_init(&md, 0);
+    size_t k = 0;
+    for (const mm_diag *x = fhir_notes->head; x; x = x->next) {
+      if (x->level != MM_DIAG_WARNING) continue;
+      if (k++ == 30) {
+        mm_strbuf_puts(&md, "- ...\n");
+        break;
+      }
+      mm_strbuf_printf(&md, "- %s%s%s\n", x->path ? x->path : "", x->path ? ": " : "", x->text);
+    }
+    card(&cs, "fhir-import", "warning",
+         mm_arena_printf(arena,
+                         it ? "FHIR: %zu elementi non letti, verificare"
+                            : "FHIR: %zu items were not read; check them",
+                         fhir_notes->warnings),
+         md.data);
+    mm_strbuf_free(&md);
+  }
+  mm_strbuf_puts(out, "]}\n");
+}

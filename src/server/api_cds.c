@@ -1,0 +1,180 @@
+/* api_cds.c: the HTTP side of CDS Hooks (the service itself is src/cds):
+ *   GET  /cds-services                          discovery
+ *   POST /cds-services/mmpath-options           the patient-view service
+ *   POST /cds-services/mmpath-options/feedback  accepted / overridden cards,
+ *                                               kept in the audit log
+ * and POST /api/v1/fhir/import, the FHIR importer for the web page (a
+ * pasted or uploaded Bundle becomes a record, with what was left out).
+ * Here: query parameters, status codes, problem+json; src/cds answers with
+ * results or problems whose paths are relative to the body. */
+#include <string.h>
+
+#include "auth/token_store.h"
+#include "cds/cds.h"
+#include "server/api.h"
+
+/* Problems of src/cds (paths relative to the body) as a problem+json. */
+static void problems(mm_call *c, int status, const char *slug, const char *title,
+                     const char *prefix, const mm_diags *d, const char *several) {
+  mm_kv *errs = mm_arena_alloc(c->req->arena, (d->errors ? d->errors : 1) * sizeof *errs);
+  size_t n = 0;
+  for (const mm_diag *x = d->head; x && errs; x = x->next) {
+    if (x->level != MM_DIAG_ERROR) continue;
+    errs[n].key = x->path && *x->path ? mm_arena_printf(c->req->arena, "%s.%s", prefix, x->path)
+                                      : prefix;
+    errs[n].value = x->text;
+    n++;
+  }
+  mm_problem(c->out, status, slug, title, n == 1 || !several ? (n ? errs[0].value : NULL) : several,
+             errs, n);
+}
+
+void mm_ep_cds_discovery(mm_call *c) {
+  mm_strbuf_puts(&c->out->body, mm_cds_discovery());
+  mm_api_json_ok(c, 200);
+}
+
+void mm_ep_cds_options(mm_call *c) {
+  const char *lang = mm_api_lang(c);
+  if (!lang) return;
+  const char *juris = mm_request_query(c->req, "jurisdiction");
+  if (!juris || !*juris) juris = "eu";
+  if (strcmp(juris, "eu") != 0 && strcmp(juris, "us") != 0) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.jurisdiction",
+                "use eu or us");
+    return;
+  }
+  mm_json *body = mm_api_json_body(c);
+  if (!body) return;
+  mm_diags bad;
+  mm_diags_init(&bad, c->req->arena);
+  mm_cds_request rq;
+  if (mm_cds_request_read(&rq, body, &bad) != 0) {
+    problems(c, 400, "invalid-cds-request", "Invalid CDS Hooks request", "body", &bad,
+             "several problems in the request");
+    return;
+  }
+  if (!c->api->kb) {
+    mm_problem(c->out, 503, "kb-unavailable", "Knowledge base not loaded", NULL, NULL, 0);
+    return;
+  }
+  mm_cds_env env = {c->api->kb, c->api->fhir, c->api->limits.max_body * 2};
+  mm_cds_patient pt;
+  int rc = mm_cds_evaluate(&pt, &env, &rq, strcmp(juris, "us") == 0 ? MMPATH_JURISDICTION_US : MMPATH_JURISDICTION_EU,
+                           c->req->arena);
+  switch (rc) {
+  case 0:
+    mm_cds_cards(&c->out->body, &rq, pt.ev, &pt.fhir_notes,
+                 strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN, c->req->arena);
+    mm_api_json_ok(c, 200);
+    break;
+  case MM_CDS_ENOPATIENT:
+    mm_strbuf_clear(&c->out->body);
+    mm_cds_operation_outcome(&c->out->body, "required", mm_cds_no_patient_text);
+    c->out->status = 412;
+    c->out->content_type = "application/fhir+json";
+    break;
+  case MM_CDS_EFHIR:
+    problems(c, 422, "invalid-record", "FHIR resources cannot be imported", "body.prefetch",
+             &pt.fhir_notes, NULL);
+    break;
+  case MM_CDS_ERECORD:
+    mm_api_invalid_record(c, pt.problems, "Invalid patient record in the CDS request",
+                          mm_arena_printf(c->req->arena, "body.%s", pt.record_path));
+    break;
+  case MM_CDS_ENOMEM:
+    mm_api_internal(c, "out of memory importing the FHIR resources");
+    break;
+  default:
+    mm_api_internal(c, "the evaluation failed");
+    break;
+  }
+  mm_cds_patient_free(&pt);
+}
+
+void mm_ep_cds_feedback(mm_call *c) {
+  mm_json *body = mm_api_json_body(c);
+  if (!body) return;
+  mm_diags bad;
+  mm_diags_init(&bad, c->req->arena);
+  if (mm_cds_feedback_check(body, &bad) != 0) {
+    problems(c, 400, "invalid-cds-request", "Invalid CDS Hooks feedback", "body", &bad, NULL);
+    return;
+  }
+  sqlite3 *db = mm_api_db(c);
+  if (!db) return;
+  const mm_json *fb = mm_json_get(body, "feedback");
+  for (size_t i = 0; i < fb->len; i++) {
+    mm_strbuf d;
+    mm_strbuf_init(&d, 1 << 16);
+    mm_cds_json_write(&d, fb->items[i]);
+    const mm_json *card = mm_json_get(fb->items[i], "card");
+    mm_store_audit(db, &c->who, "cds.feedback", card->str, d.data);
+    mm_strbuf_free(&d);
+  }
+  mm_store_close(db);
+  mm_strbuf_puts(&c->out->body, "{}\n");
+  mm_api_json_ok(c, 200);
+}
+
+/* POST /api/v1/fhir/import?as_of=: {"record": {...}, "warnings": [{path,
+ * message}]}; an input the importer refuses is 422 with every error. */
+void mm_ep_fhir_import(mm_call *c) {
+  if (!c->api->fhir || !c->api->kb) {
+    mm_api_not_implemented(c, "FHIR import (kb/fhir.yaml not loaded)");
+    return;
+  }
+  mm_fhir_options o = {MM_DATE_NONE, "body"};
+  const char *as_of = mm_request_query(c->req, "as_of");
+  if (as_of && *as_of && !mm_date_parse(as_of, strlen(as_of), &o.as_of)) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.as_of",
+                "a date YYYY-MM-DD");
+    return;
+  }
+  if (!c->req->body || c->req->body_len == 0) {
+    mm_problem1(c->out, 400, "invalid-json", "Invalid JSON body", "body",
+                "send a FHIR R4 Bundle or resource");
+    return;
+  }
+  mm_diags notes;
+  mm_diags_init(&notes, c->req->arena);
+  mm_strbuf rec;
+  mm_strbuf_init(&rec, c->api->limits.max_body * 4);
+  int r = mm_fhir_import(&rec, c->api->kb, c->api->fhir, c->req->body, c->req->body_len, &o,
+                         &notes);
+  if (r == -1) {
+    mm_kv *errs = mm_arena_alloc(c->req->arena, (notes.errors ? notes.errors : 1) * sizeof *errs);
+    size_t n = 0;
+    for (const mm_diag *x = notes.head; x && errs; x = x->next) {
+      if (x->level != MM_DIAG_ERROR) continue;
+      errs[n].key = x->path ? mm_arena_printf(c->req->arena, "body.%s", x->path) : "body";
+      errs[n].value = x->line ? mm_arena_printf(c->req->arena, "%s (line %d, column %d)", x->text,
+                                                x->line, x->col)
+                              : x->text;
+      n++;
+    }
+    mm_problem(c->out, 422, "invalid-record", "FHIR input cannot be imported",
+               n ? errs[0].value : NULL, errs, n);
+  } else if (r != 0 || rec.failed) {
+    mm_api_internal(c, "out of memory importing the FHIR input");
+  } else {
+    mm_strbuf *b = &c->out->body;
+    mm_strbuf_puts(b, "{\"record\":");
+    size_t len = rec.len;
+    while (len && (rec.data[len - 1] == '\n' || rec.data[len - 1] == ' ')) len--;
+    mm_strbuf_add(b, rec.data, len);
+    mm_strbuf_puts(b, ",\"warnings\":[");
+    size_t n = 0;
+    for (const mm_diag *x = notes.head; x; x = x->next) {
+      if (x->level != MM_DIAG_WARNING) continue;
+      mm_strbuf_puts(b, n++ ? ",{\"path\":" : "{\"path\":");
+      mm_strbuf_json_string(b, x->path);
+      mm_strbuf_puts(b, ",\"message\":");
+      mm_strbuf_json_string(b, x->text);
+      mm_strbuf_putc(b, '}');
+    }
+    mm_strbuf_puts(b, "]}\n");
+    mm_api_json_ok(c, 200);
+  }
+  mm_strbuf_free(&rec);
+}
