@@ -85,8 +85,7 @@ static void copy_tree(const char *from, const char *to) {
 }
 
 void test_kb_copy(char dir[64], const char *file, const char *from, const char *to) {
-  char tmp[64];
-  strcpy(tmp, "/tmp/mmpath-kbcopy-XXXXXX");
+  char tmp[32] = "/tmp/mmpath-kbcopy-XXXXXX";
   if (!mkdtemp(tmp)) fail_msg("mkdtemp failed");
   snprintf(dir, 64, "%s/kb", tmp);
   copy_tree(test_kb_dir(), dir);
