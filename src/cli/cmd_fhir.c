@@ -68,16 +68,15 @@ int mm_cmd_fhir(int argc, char **argv) {
   mm_diags diags;
   mm_diags_init(&diags, &arena);
   mm_kb *kb = NULL;
-  mm_fhir_map *map = NULL;
   int rc;
-  if (mm_kb_load(&kb, dir, &diags) != 0 || mm_fhir_map_load(&map, dir, kb, &diags) != 0) {
+  if (mm_kb_load(&kb, dir, &diags) != 0) {
     print_diags(&diags);
     fprintf(stderr, "mmpath fhir: knowledge base %s or its fhir.yaml cannot be loaded\n", dir);
     rc = MM_EXIT_SETUP;
   } else {
     mm_strbuf out;
     mm_strbuf_init(&out, 64u << 20);
-    int r = mm_fhir_import(&out, kb, map, text, len, &opts, &diags);
+    int r = mm_fhir_import(&out, kb, mm_kb_fhir_map(kb), text, len, &opts, &diags);
     print_diags(&diags);
     if (r == 0) {
       fputs(out.data, stdout);
@@ -92,7 +91,6 @@ int mm_cmd_fhir(int argc, char **argv) {
     }
     mm_strbuf_free(&out);
   }
-  mm_fhir_map_free(map);
   mm_kb_free(kb);
   mm_arena_free(&arena);
   free(text);

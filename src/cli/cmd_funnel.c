@@ -82,24 +82,24 @@ int mm_cmd_funnel(int argc, char **argv) {
   mm_arena_init(&arena, 4096);
   mm_diags diags;
   mm_diags_init(&diags, &arena);
-  mm_ref_kb *kb = NULL;
+  mm_kb *kb = NULL;
   mm_ref_store *store = NULL;
   mm_funnel *fn = NULL;
   mm_strbuf b;
   mm_strbuf_init(&b, (size_t)64 << 20);
   char err[512];
   int ex = MM_EXIT_OK;
-  if (mm_ref_kb_load(&kb, mm_cli_kb_dir(kbdir), &diags) < 0) {
+  if (mm_kb_load(&kb, mm_cli_kb_dir(kbdir), &diags) < 0) {
     print_diags(&diags);
     ex = MM_EXIT_SETUP;
   } else if (access(db, F_OK) != 0) {
     /* A report never creates a registry: a typo in --db is an error. */
     fprintf(stderr, "mmpath funnel: %s: no such registry\n", db);
     ex = MM_EXIT_SETUP;
-  } else if (mm_ref_store_open(&store, db, kb, err, sizeof err) != MM_REF_OK) {
+  } else if (mm_ref_store_open(&store, db, mm_kb_referral(kb), err, sizeof err) != MM_REF_OK) {
     fprintf(stderr, "mmpath funnel: %s\n", err);
     ex = MM_EXIT_SETUP;
-  } else if (mm_funnel_new(&fn, kb, &f) != MM_REF_OK) {
+  } else if (mm_funnel_new(&fn, mm_kb_referral(kb), &f) != MM_REF_OK) {
     ex = MM_EXIT_INTERNAL;
   } else {
     int rc = mm_ref_store_foreach(store, &f, mm_funnel_add, fn);
@@ -137,7 +137,7 @@ int mm_cmd_funnel(int argc, char **argv) {
   mm_strbuf_free(&b);
   mm_funnel_free(fn);
   mm_ref_store_free(store);
-  mm_ref_kb_free(kb);
+  mm_kb_free(kb);
   mm_arena_free(&arena);
   return ex;
 }

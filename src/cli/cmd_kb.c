@@ -5,8 +5,6 @@
 
 #include "cli/cli.h"
 #include "kb/kb.h"
-#include "fhir/fhir.h"
-#include "referral/referral.h"
 
 static void print_diags(const mm_diags *d) {
   for (const mm_diag *x = d->head; x; x = x->next) {
@@ -107,17 +105,8 @@ int mm_cmd_kb(int argc, char **argv) {
   mm_diags diags;
   mm_diags_init(&diags, &arena);
   mm_kb *kb = NULL;
+  /* All of it: score tables, referral vocabulary and FHIR code map too. */
   int rc = mm_kb_load(&kb, dir, &diags);
-  /* The referral pathway's vocabulary (kb/referral.yaml) is checked too. */
-  mm_ref_kb *ref = NULL;
-  if (mm_ref_kb_load(&ref, dir, &diags) != 0) rc = -1;
-  mm_ref_kb_free(ref);
-  /* And the FHIR code map (kb/fhir.yaml), which names kb drugs and labs. */
-  if (kb) {
-    mm_fhir_map *map = NULL;
-    if (mm_fhir_map_load(&map, dir, kb, &diags) != 0) rc = -1;
-    mm_fhir_map_free(map);
-  }
   print_diags(&diags);
   if (rc != 0) {
     fprintf(stderr, "mmpath kb: %zu error%s in %s\n", diags.errors, diags.errors == 1 ? "" : "s", dir);

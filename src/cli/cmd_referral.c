@@ -104,7 +104,8 @@ static void print_diags(const mm_diags *d) {
 
 /* Everything a subcommand needs: kb, store, an arena, diagnostics. */
 typedef struct ctx {
-  mm_ref_kb *kb;
+  mm_kb *kbase;        /* the knowledge base, loaded whole */
+  const mm_ref_kb *kb; /* its referral vocabulary */
   mm_ref_store *store;
   mm_arena arena;
   mm_diags diags;
@@ -114,10 +115,11 @@ static int ctx_open(ctx *c, const opts *o) {
   memset(c, 0, sizeof *c);
   mm_arena_init(&c->arena, 65536);
   mm_diags_init(&c->diags, &c->arena);
-  if (mm_ref_kb_load(&c->kb, mm_cli_kb_dir(o->kb), &c->diags) < 0) {
+  if (mm_kb_load(&c->kbase, mm_cli_kb_dir(o->kb), &c->diags) < 0) {
     print_diags(&c->diags);
     return MM_EXIT_SETUP;
   }
+  c->kb = mm_kb_referral(c->kbase);
   char err[512];
   if (mm_ref_store_open(&c->store, o->db, c->kb, err, sizeof err) != MM_REF_OK) {
     fprintf(stderr, "mmpath referral: %s\n", err);
@@ -128,7 +130,7 @@ static int ctx_open(ctx *c, const opts *o) {
 
 static void ctx_close(ctx *c) {
   mm_ref_store_free(c->store);
-  mm_ref_kb_free(c->kb);
+  mm_kb_free(c->kbase);
   mm_arena_free(&c->arena);
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "json/json.h"
+#include "kb/kb.h"
 #include "score/score.h"
 #include "util/strbuf.h"
 
@@ -251,9 +252,9 @@ int mm_cmd_score(int argc, char **argv) {
   mm_arena_init(&arena, 1 << 16);
   mm_diags diags;
   mm_diags_init(&diags, &arena);
-  mm_scores *kb = NULL;
+  mm_kb *kbase = NULL;
   const char *kb_dir = mm_cli_kb_dir(kb_flag);
-  if (mm_scores_load(&kb, kb_dir, &diags) < 0) {
+  if (mm_kb_load(&kbase, kb_dir, &diags) < 0) {
     for (mm_diag *d = diags.head; d; d = d->next) {
       if (d->source) fprintf(stderr, "%s:%d:%d: %s\n", d->source, d->line, d->col, d->text);
       else fprintf(stderr, "%s\n", d->text);
@@ -262,6 +263,7 @@ int mm_cmd_score(int argc, char **argv) {
     mm_arena_free(&arena);
     return MM_EXIT_SETUP;
   }
+  const mm_scores *kb = mm_kb_scores(kbase);
   int rc = MM_EXIT_OK;
   mm_strbuf out;
   mm_strbuf_init(&out, 1 << 20);
@@ -363,7 +365,7 @@ done:
   }
   mm_strbuf_free(&out);
   free(text);
-  mm_scores_free(kb);
+  mm_kb_free(kbase);
   mm_arena_free(&arena);
   return rc;
 }

@@ -10,10 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "fhir/fhir.h"
 #include "kb/kb.h"
 #include "referral/referral.h"
-#include "score/score.h"
 #include "auth/token_store.h"
 #include "server/server.h"
 
@@ -98,32 +96,24 @@ int mm_cmd_serve(int argc, char **argv) {
     return MM_EXIT_USAGE;
   }
 
-  /* the knowledge base and the referral vocabulary, loaded once */
+  /* the knowledge base, every part of it, loaded once */
   const char *kb_dir = mm_cli_kb_dir(kb_flag);
   mm_arena darena;
   mm_arena_init(&darena, 8192);
   mm_diags diags;
   mm_diags_init(&diags, &darena);
   mm_kb *kb = NULL;
-  mm_ref_kb *ref_kb = NULL;
-  mm_scores *scores = NULL;
-  mm_fhir_map *fhir = NULL;
-  if (mm_kb_load(&kb, kb_dir, &diags) != 0 || mm_ref_kb_load(&ref_kb, kb_dir, &diags) != 0 ||
-      mm_scores_load(&scores, kb_dir, &diags) != 0 ||
-      mm_fhir_map_load(&fhir, kb_dir, kb, &diags) != 0) {
+  if (mm_kb_load(&kb, kb_dir, &diags) != 0) {
     for (const mm_diag *d = diags.head; d; d = d->next)
       if (d->level == MM_DIAG_ERROR)
         fprintf(stderr, "%s:%d:%d: %s\n", d->source ? d->source : kb_dir, d->line, d->col,
                 d->text);
     fprintf(stderr, "mmpath serve: the knowledge base in %s cannot be loaded\n", kb_dir);
-    mm_kb_free(kb);
-    mm_ref_kb_free(ref_kb);
-    mm_scores_free(scores);
-    mm_fhir_map_free(fhir);
     mm_arena_free(&darena);
     return MM_EXIT_SETUP;
   }
   mm_arena_free(&darena);
+  const mm_ref_kb *ref_kb = mm_kb_referral(kb);
 
   /* the database: create the server's tables; a new file gets the demo */
   struct stat st;
@@ -169,7 +159,7 @@ int mm_cmd_serve(int argc, char **argv) {
     rc = MM_EXIT_INTERNAL;
     goto done;
   }
-  mm_api api = {kb, scores, ref_kb, db, open_eval, limits, jobs, fhir};
+  mm_api api = {kb, mm_kb_scores(kb), ref_kb, db, open_eval, limits, jobs, mm_kb_fhir_map(kb)};
   mm_server_config cfg = {bind, (unsigned)port, limits};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
@@ -209,9 +199,6 @@ int mm_cmd_serve(int argc, char **argv) {
 
 done:
   mm_jobs_free(jobs);
-  mm_fhir_map_free(fhir);
-  mm_scores_free(scores);
-  mm_ref_kb_free(ref_kb);
   mm_kb_free(kb);
   return rc;
 }

@@ -1,6 +1,13 @@
 /* kb.h: the knowledge base in memory. Loaded once from kb/ (YAML), then
- * immutable and shared read-only by every thread: nothing here changes after
- * mm_kb_load returns. Every string and array lives in the kb's arena. */
+ * immutable and shared read-only by every thread and every request: nothing
+ * here changes after mm_kb_load returns. Every string and array lives in the
+ * kb's arena.
+ *
+ * One object holds all of kb/: the vocabularies, definitions, fact schema,
+ * options, trials and supportive care declared here, and three parts with
+ * their own types: the score tables (kb/scores/, score/score.h), the
+ * referral vocabulary (kb/referral.yaml, kb/kb_referral.h) and the FHIR code
+ * map (kb/fhir.yaml, kb/kb_fhir_map.h). */
 #ifndef MM_KB_H
 #define MM_KB_H
 #include <stdbool.h>
@@ -216,6 +223,9 @@ typedef struct mm_fact_def {
 } mm_fact_def;
 
 typedef struct mm_name_entry mm_name_entry; /* kb_names.c */
+typedef struct mm_scores mm_scores;             /* score/score.h */
+typedef struct mm_ref_kb mm_ref_kb;             /* kb/kb_referral.h */
+typedef struct mm_fhir_map mm_fhir_map;         /* kb/kb_fhir_map.h */
 
 typedef struct mm_kb {
   mm_arena arena;
@@ -259,7 +269,10 @@ typedef struct mm_kb {
   size_t names_cap, names_used;
   int *fact_index;       /* open-addressing table of fact names -> slot */
   size_t fact_index_cap;
-  struct mm_scores *scores; /* src/score, may be NULL */
+  /* The parts (never NULL in a loaded kb; also through the accessors). */
+  mm_scores *scores;        /* kb/scores/ */
+  mm_ref_kb *referral;      /* kb/referral.yaml */
+  mm_fhir_map *fhir_map;    /* kb/fhir.yaml */
   bool scores_read;         /* some rule of the kb reads a score fact */
   /* The kinds of fact (1u << mm_fact_source) read by the transplant rule,
    * always derived, and by the composites: a caller with rules of its own
@@ -272,10 +285,19 @@ typedef struct mm_kb {
   mm_value *facts_unknown; /* n_facts values, every one unknown */
 } mm_kb;
 
-/* Loads kb_dir. Every problem goes into diags (file:line:col); returns 0 when
- * there is no error (warnings allowed), -1 otherwise (and *out is NULL). */
+/* Loads kb_dir, every part of it, in one pass. Every problem goes into diags
+ * (file:line:col, with its code); a kb file that does not exist is
+ * MM_E_NOT_FOUND ("missing knowledge-base file"), and a directory without
+ * manifest.yaml gives that one diagnostic only. Returns 0 when there is no
+ * error (warnings allowed), -1 otherwise (and *out is NULL). The caller owns
+ * *out: free it with mm_kb_free, after every reader is done. */
 int mm_kb_load(mm_kb **out, const char *kb_dir, mm_diags *diags);
 void mm_kb_free(mm_kb *kb);
+
+/* The parts of a loaded kb, borrowed from it (never NULL). */
+const mm_scores *mm_kb_scores(const mm_kb *kb);
+const mm_ref_kb *mm_kb_referral(const mm_kb *kb);
+const mm_fhir_map *mm_kb_fhir_map(const mm_kb *kb);
 
 /* Fact slot of a name, or -1. */
 int mm_kb_fact_slot(const mm_kb *kb, const char *name);

@@ -6,46 +6,47 @@
 
 #include "kb/kb_internal.h"
 
-static void read_composite(mm_kb *kb, mm_kb_reader *r, const mm_yaml *e, mm_composite *c) {
+static void read_composite(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e, mm_composite *c) {
   static const char *const keys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
-  mm_kbr_check_keys(r, e, keys);
-  c->id = mm_kbr_string(r, e, "id", true);
-  c->text = mm_kbr_text(r, e, "text", true);
-  c->when = mm_kbr_string(r, e, "when", true);
-  mm_kbr_provenance(r, e, &c->prov);
+  mm_yaml_check_keys(r, e, keys);
+  c->id = mm_yaml_read_string(r, e, "id", true);
+  c->text = mm_kb_read_text(r, e, "text", true);
+  c->when = mm_yaml_read_string(r, e, "when", true);
+  mm_kb_read_provenance(r, e, &c->prov);
   (void)kb;
 }
 
-int mm_kb_load_definitions(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
-  if (!mm_kbr_is_map(r, root, "the file")) return -1;
+int mm_kb_load_definitions(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
+  if (!mm_yaml_is_map(r, root, "the file")) return -1;
   static const char *const top[] = {"refractoriness", "transplant_eligibility",
                                     "composites", NULL};
-  mm_kbr_check_keys(r, root, top);
+  mm_yaml_check_keys(r, root, top);
   const mm_yaml *refr = mm_yaml_get(root, "refractoriness");
   if (!refr) {
-    mm_kbr_error(r, root, "missing key 'refractoriness'");
-  } else if (mm_kbr_is_map(r, refr, "'refractoriness'")) {
+    mm_yaml_report(r, root, MM_E_MISSING, "missing key 'refractoriness'");
+  } else if (mm_yaml_is_map(r, refr, "'refractoriness'")) {
     static const char *const keys[] = {"window_days", "nonresponse", MM_KB_PROVENANCE_KEYS, NULL};
-    mm_kbr_check_keys(r, refr, keys);
+    mm_yaml_check_keys(r, refr, keys);
     double days = 0;
-    if (mm_kbr_number(r, refr, "window_days", &days, true)) {
+    if (mm_yaml_read_number(r, refr, "window_days", &days, true)) {
       if (days < 0 || days > 3650 || days != (int)days)
-        mm_kbr_error(r, mm_yaml_get(refr, "window_days"), "'window_days' must be a whole number of days");
+        mm_yaml_report(r, mm_yaml_get(refr, "window_days"), MM_E_TYPE,
+                       "'window_days' must be a whole number of days");
       kb->refractory_window_days = (int)days;
     }
-    kb->nonresponse = mm_kbr_strings(r, refr, "nonresponse", &kb->n_nonresponse, true);
-    mm_kbr_provenance(r, refr, &kb->refractory_prov);
+    kb->nonresponse = mm_yaml_read_strings(r, refr, "nonresponse", &kb->n_nonresponse, true);
+    mm_kb_read_provenance(r, refr, &kb->refractory_prov);
   }
   const mm_yaml *te = mm_yaml_get(root, "transplant_eligibility");
-  if (!te) mm_kbr_error(r, root, "missing key 'transplant_eligibility'");
-  else if (mm_kbr_is_map(r, te, "'transplant_eligibility'"))
+  if (!te) mm_yaml_report(r, root, MM_E_MISSING, "missing key 'transplant_eligibility'");
+  else if (mm_yaml_is_map(r, te, "'transplant_eligibility'"))
     read_composite(kb, r, te, &kb->transplant_rule);
-  const mm_yaml *list = mm_kbr_seq(r, root, "composites", true);
+  const mm_yaml *list = mm_yaml_read_seq(r, root, "composites", true);
   if (!list) return -1;
   kb->composites = mm_arena_alloc(&kb->arena, (list->n + 1) * sizeof *kb->composites);
   if (!kb->composites) return -1;
   for (size_t i = 0; i < list->n; i++) {
-    if (!mm_kbr_is_map(r, list->items[i], "a composite fact")) continue;
+    if (!mm_yaml_is_map(r, list->items[i], "a composite fact")) continue;
     mm_composite *c = &kb->composites[kb->n_composites];
     read_composite(kb, r, list->items[i], c);
     if (c->id) kb->n_composites++;
@@ -65,7 +66,7 @@ static const mm_yaml *when_node(const mm_yaml *root, const char *id, bool is_tra
 }
 
 /* Composites are computed in file order: each may read only earlier ones. */
-int mm_kb_compile_definitions(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
+int mm_kb_compile_definitions(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (kb->transplant_rule.when) {
     const mm_yaml *n = when_node(root, NULL, true);
     kb->transplant_rule.rule = mm_kb_compile_rule(kb, r, n);
@@ -81,10 +82,12 @@ int mm_kb_compile_definitions(mm_kb *kb, mm_kb_reader *r, const mm_yaml *root) {
     for (size_t k = 0; k < ns; k++) {
       const mm_fact_def *f = &kb->facts[slots[k]];
       if (f->source == MM_FACT_COMPOSITE && f->ref >= (int)i)
-        mm_kbr_error(r, n, "composite '%s' reads '%s', which is defined after it (or is itself)",
+        mm_yaml_report(r, n, MM_E_ORDER,
+                       "composite '%s' reads '%s', which is defined after it (or is itself)",
                      c->id, f->name);
       if (f->source == MM_FACT_EVALUATION)
-        mm_kbr_error(r, n, "composite '%s' reads '%s', which exists only while evaluating options",
+        mm_yaml_report(r, n, MM_E_INVALID,
+                       "composite '%s' reads '%s', which exists only while evaluating options",
                      c->id, f->name);
     }
   }

@@ -1,6 +1,8 @@
-/* kb_load.c: loads a knowledge-base directory in dependency order
- * (manifest, vocabularies, definitions, the fact schema, then everything
- * written in the rule language) and reports every problem found. */
+/* kb_load.c: loads a knowledge-base directory in one pass, in dependency
+ * order (manifest, vocabularies, definitions, the fact schema, everything
+ * written in the rule language, the score tables, the referral vocabulary,
+ * the FHIR code map), and reports every problem found. The only place that
+ * opens kb files. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,18 +14,22 @@
 
 #define KB_SCHEMA_VERSION "1"
 
-static const mm_yaml *load_yaml(mm_kb *kb, mm_kb_reader *r, const char *dir,
+/* dir/rel as a tree in the kb's arena; NULL when it does not exist (a problem
+ * if required: MM_E_NOT_FOUND, which callers branch on) or does not parse. */
+static const mm_yaml *load_yaml(mm_kb *kb, mm_yaml_reader *r, const char *dir,
                                 const char *rel, bool required) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
   struct stat st;
   if (stat(path, &st) != 0) {
-    if (required) mm_diag_errorc(r->diags, MM_E_NOT_FOUND, path, 0, 0, NULL, "missing knowledge-base file");
+    if (required)
+      mm_diag_errorc(r->diags, MM_E_NOT_FOUND, path, 0, 0, NULL, "missing knowledge-base file");
     return NULL;
   }
   mm_yaml_error err;
   mm_yaml *root = mm_yaml_load_file(&kb->arena, path, &err);
-  if (!root) mm_diag_error(r->diags, NULL, 0, 0, NULL, "%s", err.text);
+  /* the text already reads "file:line:col: reason" */
+  if (!root) mm_diag_errorc(r->diags, err.code, NULL, 0, 0, NULL, "%s", err.text);
   return root;
 }
 
@@ -32,8 +38,8 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* Every *.yaml of dir/sub, sorted, so the order of options is stable. */
-static void load_folder(mm_kb *kb, mm_kb_reader *r, const char *dir, const char *sub,
-                        int (*load)(mm_kb *, mm_kb_reader *, const mm_yaml *)) {
+static void load_folder(mm_kb *kb, mm_yaml_reader *r, const char *dir, const char *sub,
+                        int (*load)(mm_kb *, mm_yaml_reader *, const mm_yaml *)) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, sub);
   DIR *d = opendir(path);
@@ -60,21 +66,21 @@ static void load_folder(mm_kb *kb, mm_kb_reader *r, const char *dir, const char 
   }
 }
 
-static void load_manifest(mm_kb *kb, mm_kb_reader *r, const mm_yaml *m) {
-  if (!mm_kbr_is_map(r, m, "the manifest")) return;
+static void load_manifest(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *m) {
+  if (!mm_yaml_is_map(r, m, "the manifest")) return;
   static const char *const keys[] = {"kb_version", "schema_version", "released", "reviewed",
                                      "reviewers", NULL};
-  mm_kbr_check_keys(r, m, keys);
-  kb->version = mm_kbr_string(r, m, "kb_version", true);
-  kb->schema_version = mm_kbr_string(r, m, "schema_version", true);
+  mm_yaml_check_keys(r, m, keys);
+  kb->version = mm_yaml_read_string(r, m, "kb_version", true);
+  kb->schema_version = mm_yaml_read_string(r, m, "schema_version", true);
   if (kb->schema_version && strcmp(kb->schema_version, KB_SCHEMA_VERSION) != 0)
-    mm_kbr_error(r, mm_yaml_get(m, "schema_version"),
+    mm_yaml_report(r, mm_yaml_get(m, "schema_version"), MM_E_INVALID,
                  "schema_version %s is not one this mmpath reads (it reads %s)",
                  kb->schema_version, KB_SCHEMA_VERSION);
-  kb->released = mm_kbr_date(r, m, "released", true);
-  kb->reviewed = mm_kbr_date(r, m, "reviewed", true);
+  kb->released = mm_yaml_read_date(r, m, "released", true);
+  kb->reviewed = mm_yaml_read_date(r, m, "reviewed", true);
   size_t n;
-  mm_kbr_strings(r, m, "reviewers", &n, true);
+  mm_yaml_read_strings(r, m, "reviewers", &n, true);
 }
 
 unsigned mm_kb_rule_sources(const mm_kb *kb, const mm_rule *rule) {
@@ -91,6 +97,17 @@ bool mm_kb_rule_reads_scores(const mm_kb *kb, const mm_rule *rule) {
   return mm_kb_rule_sources(kb, rule) & (1u << MM_FACT_SCORE);
 }
 
+/* The score tables: every file of kb/scores/ read, then mm_scores_read. */
+static void load_scores(mm_kb *kb, mm_yaml_reader *r, const char *dir) {
+  const mm_yaml *roots[16] = {0};
+  for (size_t i = 0; mm_score_files[i] && i < sizeof roots / sizeof *roots; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "scores/%s", mm_score_files[i]);
+    roots[i] = load_yaml(kb, r, dir, rel, true);
+  }
+  if (mm_scores_read(&kb->scores, r, dir, roots) != 0) kb->scores = NULL;
+}
+
 int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   *out = NULL;
   mm_kb *kb = calloc(1, sizeof *kb);
@@ -98,16 +115,17 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   mm_arena_init(&kb->arena, 1 << 16);
   kb->dir = mm_arena_strdup(&kb->arena, dir);
   size_t errors_before = diags->errors;
-  mm_kb_reader r = {&kb->arena, diags};
+  mm_yaml_reader r = {&kb->arena, diags};
   if (mm_kb_names_init(kb, 4096) != 0) goto fail;
 
+  /* Without a manifest this is no knowledge base: that one problem only. */
   const mm_yaml *manifest = load_yaml(kb, &r, dir, "manifest.yaml", true);
   if (!manifest) goto fail;
   load_manifest(kb, &r, manifest);
 
   static const struct {
     const char *file;
-    int (*load)(mm_kb *, mm_kb_reader *, const mm_yaml *);
+    int (*load)(mm_kb *, mm_yaml_reader *, const mm_yaml *);
   } vocab[] = {
       {"vocabulary/classes.yaml", mm_kb_load_classes},
       {"vocabulary/drugs.yaml", mm_kb_load_drugs},
@@ -123,8 +141,8 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
     if (i == sizeof vocab / sizeof *vocab - 1) definitions = root;
   }
   mm_kb_names_finish(kb);
-  if (diags->errors > errors_before) goto fail; /* names must be sound first */
-  if (mm_kb_build_schema(kb, &r) != 0) goto fail;
+  /* Names must be sound before anything that names them is read. */
+  if (diags->errors > errors_before || mm_kb_build_schema(kb, &r) != 0) goto parts;
   if (definitions) mm_kb_compile_definitions(kb, &r, definitions);
 
   const mm_yaml *algorithm = load_yaml(kb, &r, dir, "algorithm.yaml", true);
@@ -150,10 +168,21 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   for (size_t i = 0; i < kb->n_composites; i++)
     kb->composite_sources |= mm_kb_rule_sources(kb, kb->composites[i].rule);
 
-  /* The published score tables (kb/scores/, read by src/score). */
-  if (mm_scores_load(&kb->scores, dir, diags) != 0) kb->scores = NULL;
+  load_scores(kb, &r, dir);
 
-  if (kb->arena.failed) mm_diag_error(diags, dir, 0, 0, NULL, "out of memory");
+parts:;
+  /* The referral vocabulary names nothing else: read (and reported) even
+   * when the rest failed, so that one check shows every problem. */
+  const mm_yaml *referral = load_yaml(kb, &r, dir, "referral.yaml", true);
+  if (referral) mm_kb_load_referral(kb, &r, referral);
+  /* The FHIR code map names drugs, labs and comorbidities: only over a
+   * vocabulary (and the rest) without problems. */
+  if (diags->errors == errors_before) {
+    const mm_yaml *fhir = load_yaml(kb, &r, dir, "fhir.yaml", true);
+    if (fhir) mm_kb_load_fhir_map(kb, &r, fhir);
+  }
+
+  if (kb->arena.failed) mm_diag_errorc(diags, MM_E_NOMEM, dir, 0, 0, NULL, "out of memory");
   if (diags->errors > errors_before) goto fail;
   *out = kb;
   return 0;
@@ -164,7 +193,10 @@ fail:
 
 void mm_kb_free(mm_kb *kb) {
   if (!kb) return;
-  mm_scores_free(kb->scores);
   mm_arena_free(&kb->arena);
   free(kb);
 }
+
+const mm_scores *mm_kb_scores(const mm_kb *kb) { return kb->scores; }
+const mm_ref_kb *mm_kb_referral(const mm_kb *kb) { return kb->referral; }
+const mm_fhir_map *mm_kb_fhir_map(const mm_kb *kb) { return kb->fhir_map; }

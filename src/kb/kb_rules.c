@@ -76,9 +76,9 @@ void mm_kb_rule_names(const mm_kb *kb, mm_rule_names *out) {
   out->payload = (void *)kb;
 }
 
-mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_kb_reader *r, const mm_yaml *node) {
+mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *node) {
   if (!node || node->kind != MM_YAML_SCALAR) {
-    mm_kbr_error(r, node, "a rule must be a single line or block of text");
+    mm_yaml_report(r, node, MM_E_TYPE, "a rule must be a single line or block of text");
     return NULL;
   }
   mm_rule_names names;

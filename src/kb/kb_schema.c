@@ -25,7 +25,7 @@ static const char *cat(mm_kb *kb, const char *prefix, const char *stem, const ch
   return mm_arena_printf(&kb->arena, "%s%s%s", prefix, stem, suffix);
 }
 
-int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
+int mm_kb_build_schema(mm_kb *kb, mm_yaml_reader *r) {
   size_t cap = MM_F_COUNT + kb->n_drugs * 4 + kb->n_classes * 6 + kb->n_labs +
                kb->n_comorbidities + kb->n_composites + 1;
   kb->facts = mm_arena_alloc(&kb->arena, cap * sizeof *kb->facts);
@@ -78,7 +78,8 @@ int mm_kb_build_schema(mm_kb *kb, mm_kb_reader *r) {
   int dup = mm_kb_fact_index_build(kb);
   if (dup < 0) return -1;
   if (dup > 0) {
-    mm_kbr_error(r, NULL, "two facts are named '%s' (a drug, class, lab or composite "
+    mm_yaml_report(r, NULL, MM_E_DUPLICATE,
+                   "two facts are named '%s' (a drug, class, lab or composite "
                  "id collides with another fact)", kb->facts[dup - 1].name);
     return -1;
   }

@@ -10,14 +10,6 @@
 
 #define B(s) (1u << (s))
 
-/* ORDER: mm_ref_state. */
-static const char *const state_names[MM_RS_COUNT] = {
-    "referred",      "waitlisted",           "screening",
-    "not_eligible",  "eligible",             "awaiting_apheresis",
-    "apheresis",     "manufacturing",        "manufacturing_failed",
-    "awaiting_infusion", "infused",          "follow_up",
-    "not_infused",   "excluded",             "died"};
-
 /* For each state: the states it may follow, whether it needs a reason, and
  * the extra predecessors allowed only for a bispecific target. */
 static const struct {
@@ -50,19 +42,6 @@ static const struct {
                         0, true},
     [MM_RS_DIED] = {((1u << MM_RS_COUNT) - 1) & ~B(MM_RS_DIED), 0, false},
 };
-
-const char *mm_ref_state_name(mm_ref_state s) {
-  return (unsigned)s < MM_RS_COUNT ? state_names[s] : "?";
-}
-
-bool mm_ref_state_parse(const char *s, mm_ref_state *out) {
-  for (int i = 0; i < MM_RS_COUNT; i++)
-    if (strcmp(s, state_names[i]) == 0) {
-      *out = (mm_ref_state)i;
-      return true;
-    }
-  return false;
-}
 
 bool mm_ref_state_needs_reason(mm_ref_state s) {
   return (unsigned)s < MM_RS_COUNT && table[s].reason;
@@ -131,22 +110,6 @@ int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
   *field = NULL;
   *code = MM_E_INVALID;
   return 0;
-}
-
-static bool id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
-}
-
-const char *mm_ref_check_id(const char *s) {
-  size_t n = s ? strlen(s) : 0;
-  if (n == 0) return "must not be empty";
-  if (n > 64) return "longer than 64 characters";
-  if (!id_char(s[0]) || s[0] == '.' || s[0] == '_' || s[0] == '-')
-    return "must start with a letter or digit";
-  for (size_t i = 0; i < n; i++)
-    if (!id_char(s[i])) return "may hold only letters, digits, '.', '_' and '-'";
-  return NULL;
 }
 
 const char *mm_ref_check_patient_id(const char *s) {

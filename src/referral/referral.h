@@ -3,20 +3,21 @@
  * happens to it is an append-only list of events, oldest first; its state is
  * the last event's state.
  *
- * The model (states, and which state may follow which) is the spec's and
- * lives in ONE place, moves.c: mm_referral_check_move is the only function
- * that decides whether an event may follow another. The words (state labels,
- * reasons, products, report labels) are kb data (kb/referral.yaml), loaded
- * into an mm_ref_kb.
+ * The model (which state may follow which) is the spec's and lives in ONE
+ * place, moves.c: mm_referral_check_move is the only function that decides
+ * whether an event may follow another. The states and the words (state
+ * labels, reasons, products, report labels) are kb data (kb/referral.yaml),
+ * a part of the knowledge base: kb/kb_referral.h, mm_kb_referral(kb).
  *
  * Ownership: a parsed referral's strings live in the arena given to the
- * parser; the kb owns its own arena (mm_ref_kb_free). */
+ * parser; the vocabulary is the kb's. */
 #ifndef MM_REFERRAL_H
 #define MM_REFERRAL_H
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "json/json.h"
+#include "kb/kb_referral.h"
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/diag.h"
@@ -24,26 +25,6 @@
 
 #define MM_REFERRAL_SCHEMA "mmpath/referral@1"
 #define MM_FUNNEL_SCHEMA "mmpath/funnel@1"
-
-/* ORDER: the spec's table; mm_ref_state_name and moves.c follow it. */
-typedef enum {
-  MM_RS_REFERRED,
-  MM_RS_WAITLISTED,
-  MM_RS_SCREENING,
-  MM_RS_NOT_ELIGIBLE,
-  MM_RS_ELIGIBLE,
-  MM_RS_AWAITING_APHERESIS,
-  MM_RS_APHERESIS,
-  MM_RS_MANUFACTURING,
-  MM_RS_MANUFACTURING_FAILED,
-  MM_RS_AWAITING_INFUSION,
-  MM_RS_INFUSED,
-  MM_RS_FOLLOW_UP,
-  MM_RS_NOT_INFUSED,
-  MM_RS_EXCLUDED,
-  MM_RS_DIED,
-  MM_RS_COUNT
-} mm_ref_state;
 
 typedef struct mm_ref_event {
   mm_date date;
@@ -60,42 +41,7 @@ typedef struct mm_referral {
   mm_ref_event *events;
 } mm_referral;
 
-/* ---- the kb vocabulary (referral_kb.c) ---- */
-typedef enum { MM_LANG_EN, MM_LANG_IT } mm_lang;
-typedef struct mm_ref_text { const char *en, *it; } mm_ref_text;
-typedef struct mm_ref_reason { const char *id; mm_ref_text name; } mm_ref_reason;
-typedef struct mm_ref_target {
-  const char *id;
-  bool bispecific;
-  mm_ref_text name;
-} mm_ref_target;
-typedef struct mm_ref_label { const char *id; mm_ref_text text; } mm_ref_label;
-
-typedef struct mm_ref_kb {
-  mm_arena arena;
-  mm_ref_text states[MM_RS_COUNT];
-  mm_ref_reason *reasons;
-  size_t n_reasons;
-  mm_ref_target *targets;
-  size_t n_targets;
-  mm_ref_label *labels;
-  size_t n_labels;
-} mm_ref_kb;
-
-/* Loads KB_DIR/referral.yaml; every problem goes to diags (file:line:col). */
-int mm_ref_kb_load(mm_ref_kb **out, const char *kb_dir, mm_diags *diags);
-void mm_ref_kb_free(mm_ref_kb *kb);
-const mm_ref_reason *mm_ref_kb_reason(const mm_ref_kb *kb, const char *id);
-const mm_ref_target *mm_ref_kb_target(const mm_ref_kb *kb, const char *id);
-/* A report label in lang; "?<id>" never happens: load checks every label the
- * renderers use. */
-const char *mm_ref_kb_label(const mm_ref_kb *kb, const char *id, mm_lang lang);
-const char *mm_ref_text_in(const mm_ref_text *t, mm_lang lang);
-
 /* ---- the model (moves.c) ---- */
-const char *mm_ref_state_name(mm_ref_state s);
-/* Parses a state id; false when unknown. */
-bool mm_ref_state_parse(const char *s, mm_ref_state *out);
 /* Whether the state requires a reason (not_eligible, not_infused, excluded). */
 bool mm_ref_state_needs_reason(mm_ref_state s);
 /* Whether the table allows `to` right after `from` (from < 0: first event)
@@ -112,11 +58,10 @@ int mm_referral_check_move(const mm_ref_kb *kb, const char *target,
                            const mm_ref_event *prev, const mm_ref_event *ev,
                            const char **field, mm_diag_code *code, char *why, size_t why_len);
 
-/* Identifiers: referral, centre and patient ids are 1-64 characters of
- * [A-Za-z0-9._-], starting with a letter or digit. A patient id must also
- * contain a digit and no space: a pseudonym, never a name. NULL when fine,
- * otherwise the reason. */
-const char *mm_ref_check_id(const char *s);
+/* Identifiers: referral, centre and patient ids are ids as mm_ref_check_id
+ * (kb/kb_referral.h) checks them. A patient id must also contain a digit and
+ * no space: a pseudonym, never a name. NULL when fine, otherwise the
+ * reason. */
 const char *mm_ref_check_patient_id(const char *s);
 
 /* Checks a whole referral (ids, target, every event through

@@ -12,12 +12,12 @@
  * >= 5.5 mg/L is ISS III whatever the albumin); otherwise the result is
  * unknown and `missing` names the absent inputs that would decide it.
  *
- * Ownership: mm_scores_load returns an object owned by the caller (free it
- * with mm_scores_free); it is read-only afterwards and may be shared across
- * threads. Every result and every string in it lives in the arena passed to
- * the calculator; kb strings (source, units) are borrowed from the
- * mm_scores, which must outlive the result. Calculators are pure: no I/O, no
- * global state. */
+ * Ownership: the tables (mm_scores) are a part of the knowledge base, read
+ * by mm_kb_load (mm_kb_scores gives them) into the kb's arena and freed with
+ * it; read-only afterwards and shared across threads. Every result and every
+ * string in it lives in the arena passed to the calculator; kb strings
+ * (source, units) are borrowed from the mm_scores, which must outlive the
+ * result. Calculators are pure: no I/O, no global state. */
 #ifndef MM_SCORE_H
 #define MM_SCORE_H
 #include <stdbool.h>
@@ -27,14 +27,22 @@
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "yaml/yaml_read.h"
 
 typedef struct mm_scores mm_scores;
 
-/* Reads kb_dir/scores/{iss,r_iss,r2_iss,frailty,imwg_response,crs,icans}.yaml.
- * Every problem goes into diags as "file:line:col: reason". Returns 0, or
- * -1 with *out NULL when any file is missing or invalid. */
-int mm_scores_load(mm_scores **out, const char *kb_dir, mm_diags *diags);
-void mm_scores_free(mm_scores *s);
+/* The files of kb/scores/ that hold the tables, NULL-ended, in the order
+ * mm_scores_read takes their trees: iss r_iss r2_iss frailty imwg_response
+ * crs icans (.yaml). */
+extern const char *const mm_score_files[];
+
+/* Reads the tables from the trees of kb_dir/scores/<mm_score_files[i]>
+ * (roots[i]; NULL for a file that could not be read, already reported) into
+ * r->arena: the kb loader's part of mm_kb_load. Every problem goes into
+ * r->diags as "file:line:col: reason". Returns 0, or -1 with *out NULL when
+ * any table is missing or invalid. */
+int mm_scores_read(mm_scores **out, mm_yaml_reader *r, const char *kb_dir,
+                   const mm_yaml *const *roots);
 
 /* One input as the calculator saw it, for the "inputs" part of a result. */
 typedef struct mm_score_input {

@@ -63,8 +63,8 @@ typedef struct sk_entry {
 enum { SK_ISS, SK_R_ISS, SK_R2_ISS, SK_FRAILTY, SK_RESPONSE, SK_CRS, SK_ICE,
        SK_ICANS, SK_COUNT };
 
+/* In the knowledge base's arena (score.h: ownership). */
 struct mm_scores {
-  mm_arena arena;
   sk_entry *e[SK_COUNT];
 };
 

@@ -51,9 +51,9 @@ check "invalid JSON, exit 1 with line:col" 1 'bad_json.json:1:[0-9]+:' -- "$MMPA
 check "unknown score, exit 2 listing the names" 2 'scores: iss r_iss r2_iss frailty response crs ice icans' -- "$MMPATH" score nosuch "$DATA/iss_iii.json"
 check "bad --format, exit 2" 2 'format' -- "$MMPATH" score iss "$DATA/iss_iii.json" --format xml
 
-# the kb decides: a copy with the ISS III cut-off moved to 6.0 mg/L
-mkdir -p "$TMP/kb/scores"
-cp "$KB"/scores/*.yaml "$TMP/kb/scores/"
+# the kb decides: a copy (the score tables are a part of the whole kb) with
+# the ISS III cut-off moved to 6.0 mg/L
+cp -r "$KB" "$TMP/kb"
 check "beta2m 5.7 is ISS III with the shipped kb" 0 '"value":"III"' -- "$MMPATH" score iss "$DATA/iss_5_7.json" --kb "$KB"
 sed -i 's/op: ">=", value: 5.5, unit: mg\/L}/op: ">=", value: 6.0, unit: mg\/L}/' "$TMP/kb/scores/iss.yaml"
 check "beta2m 5.7 is ISS II with the cut-off at 6.0 (--kb)" 0 '"value":"II"' -- "$MMPATH" score iss "$DATA/iss_5_7.json" --kb "$TMP/kb"

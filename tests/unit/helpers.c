@@ -4,9 +4,12 @@
 #include "evaluate/render_common.h"
 #include "kb/kb.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *test_data_path(const char *name) {
   static char buf[4096];
@@ -30,6 +33,103 @@ int test_kb_load(struct mm_kb **out) {
     fprintf(stderr, "%s:%d: %s\n", x->source ? x->source : "", x->line, x->text);
   mm_arena_free(&a);
   return rc;
+}
+
+/* The whole of file `path` (NUL-ended, malloc'd) or NULL; *len its size. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t cap = 0;
+  *len = 0;
+  for (;;) {
+    if (*len + 4096 + 1 > cap) {
+      cap = cap ? cap * 2 : 65536;
+      char *nb = realloc(buf, cap);
+      if (!nb) break;
+      buf = nb;
+    }
+    size_t n = fread(buf + *len, 1, cap - *len - 1, f);
+    if (n == 0) break;
+    *len += n;
+  }
+  fclose(f);
+  if (buf) buf[*len] = 0;
+  return buf;
+}
+
+static void copy_tree(const char *from, const char *to) {
+  if (mkdir(to, 0700) != 0) fail_msg("cannot create %s", to);
+  DIR *d = opendir(from);
+  if (!d) fail_msg("cannot read %s", from);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    char src[4096], dst[4096];
+    snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+    snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
+    struct stat st;
+    if (stat(src, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      copy_tree(src, dst);
+      continue;
+    }
+    size_t len;
+    char *text = slurp(src, &len);
+    FILE *f = fopen(dst, "wb");
+    if (!text || !f || fwrite(text, 1, len, f) != len) fail_msg("cannot copy %s", src);
+    fclose(f);
+    free(text);
+  }
+  closedir(d);
+}
+
+void test_kb_copy(char dir[64], const char *file, const char *from, const char *to) {
+  char tmp[32] = "/tmp/mmpath-kbcopy-XXXXXX";
+  if (!mkdtemp(tmp)) fail_msg("mkdtemp failed");
+  snprintf(dir, 64, "%s/kb", tmp);
+  copy_tree(test_kb_dir(), dir);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  size_t len = 0;
+  char *text = from ? slurp(path, &len) : NULL;
+  char *hit = text ? strstr(text, from) : NULL;
+  if (from && !hit) fail_msg("%s: no '%s' to replace", file, from);
+  FILE *f = fopen(path, "wb");
+  if (!f) fail_msg("cannot write %s", path);
+  if (hit) {
+    fwrite(text, 1, (size_t)(hit - text), f);
+    fputs(to, f);
+    fputs(hit + strlen(from), f);
+  } else {
+    fputs(to, f);
+  }
+  fclose(f);
+  free(text);
+}
+
+static void remove_tree(const char *path) {
+  DIR *d = opendir(path);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      char sub[4096];
+      snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+      remove_tree(sub);
+    }
+    closedir(d);
+  }
+  remove(path);
+}
+
+void test_kb_remove(const char *dir) {
+  /* dir is TMP/kb: remove TMP */
+  char tmp[64];
+  snprintf(tmp, sizeof tmp, "%s", dir);
+  char *slash = strrchr(tmp, '/');
+  if (slash && strcmp(slash, "/kb") == 0) *slash = 0;
+  remove_tree(tmp);
 }
 
 const mm_criterion_result *test_crit(const mm_option_result *o, const char *cid) {

@@ -17,6 +17,14 @@ struct mm_kb;
  * problems; 0 or -1, for a cmocka group setup. */
 int test_kb_load(struct mm_kb **out);
 
+/* A copy of the knowledge base in a new directory under /tmp (its path into
+ * dir, 64 bytes), with one file changed: in kb-relative `file`, `to` in place
+ * of the first `from` (which must be there), or, when from is NULL, `to` as
+ * its whole text. Fails the test on any error. */
+void test_kb_copy(char dir[64], const char *file, const char *from, const char *to);
+/* Removes such a copy and everything in it. */
+void test_kb_remove(const char *dir);
+
 /* Checks on an evaluation's result tree (src/evaluate/evaluate.h). */
 struct mm_option_result;
 struct mm_criterion_result;

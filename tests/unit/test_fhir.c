@@ -20,7 +20,7 @@
 
 typedef struct fixture {
   mm_kb *kb;
-  mm_fhir_map *map;
+  const mm_fhir_map *map; /* the kb's */
   mm_arena arena;
 } fixture;
 
@@ -31,18 +31,17 @@ static int setup(void **state) {
   mm_arena_init(&F.arena, 1 << 16);
   mm_diags d;
   mm_diags_init(&d, &F.arena);
-  if (mm_kb_load(&F.kb, test_kb_dir(), &d) != 0 ||
-      mm_fhir_map_load(&F.map, test_kb_dir(), F.kb, &d) != 0) {
+  if (mm_kb_load(&F.kb, test_kb_dir(), &d) != 0) {
     for (mm_diag *x = d.head; x; x = x->next)
       fprintf(stderr, "%s:%d:%d: %s\n", x->source ? x->source : "", x->line, x->col, x->text);
     return -1;
   }
+  F.map = mm_kb_fhir_map(F.kb);
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
-  mm_fhir_map_free(F.map);
   mm_kb_free(F.kb);
   mm_arena_free(&F.arena);
   return 0;
@@ -389,33 +388,28 @@ static void left_out(void **state) {
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
-  char dir[] = "/tmp/mmpath-fhir-XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  char path[256];
-  snprintf(path, sizeof path, "%s/fhir.yaml", dir);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs("schema_version: 1\n"
-        "systems:\n"
-        "  - {id: loinc, uri: \"http://loinc.org\", label: LOINC}\n"
-        "line_grouping: {gap_days: 30, sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
-        "mappings:\n"
-        "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
-        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
-        "  - {system: loinc, code: \"2465-3\", display: d,\n"
-        "     target: {lab: igg, units: {\"g/L\": kg}},\n"
-        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
-        "  - {system: loinc, code: \"2465-3\", display: d,\n"
-        "     target: {lab: igg, units: {\"g/L\": g/L}},\n"
-        "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01, colour: red}\n"
-        "  - {system: snomed, code: \"1\", display: d, target: {comorbidity: heart_failure},\n"
-        "     updated: 2026-01-01, reviewed: 2026-13-01}\n", f);
-  fclose(f);
+  char dir[64];
+  test_kb_copy(dir, "fhir.yaml", NULL,
+               "schema_version: 1\n"
+               "systems:\n"
+               "  - {id: loinc, uri: \"http://loinc.org\", label: LOINC}\n"
+               "line_grouping: {gap_days: 30, sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+               "mappings:\n"
+               "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
+               "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+               "  - {system: loinc, code: \"2465-3\", display: d,\n"
+               "     target: {lab: igg, units: {\"g/L\": kg}},\n"
+               "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+               "  - {system: loinc, code: \"2465-3\", display: d,\n"
+               "     target: {lab: igg, units: {\"g/L\": g/L}},\n"
+               "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01, colour: red}\n"
+               "  - {system: snomed, code: \"1\", display: d, target: {comorbidity: heart_failure},\n"
+               "     updated: 2026-01-01, reviewed: 2026-13-01}\n");
   mm_diags d;
   mm_diags_init(&d, &F.arena);
-  mm_fhir_map *m = NULL;
-  assert_int_equal(mm_fhir_map_load(&m, dir, F.kb, &d), -1);
-  assert_null(m);
+  mm_kb *kb = NULL;
+  assert_int_equal(mm_kb_load(&kb, dir, &d), -1);
+  assert_null(kb);
   const char *want[] = {"'aspirin' is not a drug id", "unit 'kg' is not accepted for lab 'igg'",
                         "unknown key 'colour'", "already mapped at line 8",
                         "unknown system 'snomed'", "'sources' must be a non-empty list",
@@ -428,8 +422,7 @@ static void map_errors(void **state) {
     assert_non_null(strstr(hit->source, "fhir.yaml"));
     assert_true(hit->line > 0 && hit->col > 0);
   }
-  unlink(path);
-  rmdir(dir);
+  test_kb_remove(dir);
 }
 
 /* The public fixtures of shared/fixtures/fhir (not myeloma): no crash, no

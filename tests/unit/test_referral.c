@@ -18,6 +18,7 @@
 
 #include "helpers.h"
 #include "json/json.h"
+#include "kb/kb.h"
 #include "referral/funnel.h"
 #include "referral/referral.h"
 #include "referral/store.h"
@@ -99,7 +100,8 @@ static const char *const path_to[N_STATES][8] = {
 typedef struct env {
   mm_arena arena;
   mm_diags diags;
-  mm_ref_kb *kb;
+  mm_kb *kbase;
+  const mm_ref_kb *kb; /* kbase's */
   mm_ref_store *store;
   char db[256];
 } env;
@@ -117,10 +119,11 @@ static int setup(void **state) {
   if (!e) return -1;
   mm_arena_init(&e->arena, 0);
   mm_diags_init(&e->diags, &e->arena);
-  if (mm_ref_kb_load(&e->kb, test_kb_dir(), &e->diags) < 0) {
+  if (mm_kb_load(&e->kbase, test_kb_dir(), &e->diags) < 0) {
     for (mm_diag *x = e->diags.head; x; x = x->next) fprintf(stderr, "%s\n", x->text);
     return -1;
   }
+  e->kb = mm_kb_referral(e->kbase);
   snprintf(e->db, sizeof e->db, "test_referral_%ld.db", (long)getpid());
   remove(e->db);
   reopen(e);
@@ -140,7 +143,7 @@ static void rm_db(const char *db) {
 static int teardown(void **state) {
   env *e = *state;
   mm_ref_store_free(e->store);
-  mm_ref_kb_free(e->kb);
+  mm_kb_free(e->kbase);
   rm_db(e->db);
   mm_arena_free(&e->arena);
   free(e);
@@ -539,22 +542,17 @@ static void test_rounding(void **state) {
 /* A broken kb file is refused with file:line:col. */
 static void test_kb_errors(void **state) {
   (void)state;
-  char dir[64] = "test_referral_kbXXXXXX", path[128];
-  if (mkdtemp(dir) == NULL) fail();
-  snprintf(path, sizeof path, "%s/referral.yaml", dir);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs("sources: [x]\nupdated: 2026-11-25\nreviewed: 2026-11-25\nverification: maybe\n"
-        "states:\n  referred: {en: R}\n"
-        "reasons: []\ntargets: []\nlabels: {}\ncolour: blue\n",
-        f);
-  fclose(f);
+  char dir[64];
+  test_kb_copy(dir, "referral.yaml", NULL,
+               "sources: [x]\nupdated: 2026-11-25\nreviewed: 2026-11-25\nverification: maybe\n"
+               "states:\n  referred: {en: R}\n"
+               "reasons: []\ntargets: []\nlabels: {}\ncolour: blue\n");
   mm_arena a;
   mm_arena_init(&a, 0);
   mm_diags d;
   mm_diags_init(&d, &a);
-  mm_ref_kb *kb;
-  assert_int_equal(mm_ref_kb_load(&kb, dir, &d), -1);
+  mm_kb *kb;
+  assert_int_equal(mm_kb_load(&kb, dir, &d), -1);
   bool unknown = false, no_it = false, missing_state = false, missing_label = false,
        bad_verification = false;
   for (mm_diag *x = d.head; x; x = x->next) {
@@ -566,8 +564,7 @@ static void test_kb_errors(void **state) {
   }
   assert_true(unknown && no_it && missing_state && missing_label && bad_verification);
   mm_arena_free(&a);
-  remove(path);
-  rmdir(dir);
+  test_kb_remove(dir);
 }
 
 int main(void) {

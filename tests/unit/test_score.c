@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "kb/kb.h"
 #include "score/score.h"
 
 #define N(x) mm_value_number(x)
@@ -23,7 +24,8 @@
 #define US mm_value_unknown(MM_TYPE_STRING)
 
 typedef struct fixture {
-  mm_scores *kb;
+  mm_kb *kbase;
+  const mm_scores *kb; /* kbase's */
   mm_arena arena;
 } fixture;
 
@@ -32,18 +34,19 @@ static int setup(void **state) {
   mm_arena_init(&f->arena, 1 << 16);
   mm_diags d;
   mm_diags_init(&d, &f->arena);
-  if (mm_scores_load(&f->kb, test_kb_dir(), &d) < 0) {
+  if (mm_kb_load(&f->kbase, test_kb_dir(), &d) < 0) {
     for (mm_diag *x = d.head; x; x = x->next)
       fprintf(stderr, "%s:%d:%d: %s\n", x->source ? x->source : "", x->line, x->col, x->text);
     return -1;
   }
+  f->kb = mm_kb_scores(f->kbase);
   *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   fixture *f = *state;
-  mm_scores_free(f->kb);
+  mm_kb_free(f->kbase);
   mm_arena_free(&f->arena);
   free(f);
   return 0;
@@ -565,110 +568,57 @@ static void test_invalid_inputs(void **state) {
 
 /* ---- the kb decides: an edited copy changes the answer ---- */
 
-static char *slurp(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *buf = calloc(1, 1 << 16);
-  size_t n = buf ? fread(buf, 1, (1 << 16) - 1, fp) : 0;
-  fclose(fp);
-  if (buf) buf[n] = 0;
-  return buf;
-}
-
-static void write_copy(const char *dir, const char *name, const char *from, const char *to) {
-  char src[4096], dst[4096];
-  snprintf(src, sizeof src, "%s/scores/%s", test_kb_dir(), name);
-  snprintf(dst, sizeof dst, "%s/scores/%s", dir, name);
-  char *text = slurp(src);
-  assert_non_null(text);
-  FILE *fp = fopen(dst, "wb");
-  assert_non_null(fp);
-  char *hit = from ? strstr(text, from) : NULL;
-  if (from) assert_non_null(hit);
-  if (hit) {
-    fwrite(text, 1, (size_t)(hit - text), fp);
-    fputs(to, fp);
-    fputs(hit + strlen(from), fp);
-  } else {
-    fputs(text, fp);
-  }
-  fclose(fp);
-  free(text);
-}
-
-static const char *const kb_files[] = {"iss.yaml", "r_iss.yaml", "r2_iss.yaml", "frailty.yaml",
-                                       "imwg_response.yaml", "crs.yaml", "icans.yaml", NULL};
-
-static void make_kb(char *dir, const char *file, const char *from, const char *to) {
-  strcpy(dir, "/tmp/mmpath-score-kbXXXXXX");
-  assert_non_null(mkdtemp(dir));
-  char sub[4096];
-  snprintf(sub, sizeof sub, "%s/scores", dir);
-  assert_int_equal(mkdir(sub, 0700), 0);
-  for (const char *const *p = kb_files; *p; p++)
-    write_copy(dir, *p, strcmp(*p, file) == 0 ? from : NULL, to);
-}
-
-static void remove_kb(const char *dir) {
-  char path[4096];
-  for (const char *const *p = kb_files; *p; p++) {
-    snprintf(path, sizeof path, "%s/scores/%s", dir, *p);
-    unlink(path);
-  }
-  snprintf(path, sizeof path, "%s/scores", dir);
-  rmdir(path);
-  rmdir(dir);
-}
-
 static void test_kb_edit_changes_answer(void **state) {
   fixture *f = *state;
   char dir[64];
   /* move the ISS III cut-off from 5.5 to 6.0 mg/L */
-  make_kb(dir, "iss.yaml", "stage3_beta2m: {input: beta2m_mg_l, op: \">=\", value: 5.5",
-          "stage3_beta2m: {input: beta2m_mg_l, op: \">=\", value: 6.0");
+  test_kb_copy(dir, "scores/iss.yaml",
+               "stage3_beta2m: {input: beta2m_mg_l, op: \">=\", value: 5.5",
+               "stage3_beta2m: {input: beta2m_mg_l, op: \">=\", value: 6.0");
   mm_arena a;
   mm_arena_init(&a, 1 << 16);
   mm_diags d;
   mm_diags_init(&d, &a);
-  mm_scores *kb2 = NULL;
-  assert_int_equal(mm_scores_load(&kb2, dir, &d), 0);
+  mm_kb *kb2 = NULL;
+  assert_int_equal(mm_kb_load(&kb2, dir, &d), 0);
   mm_iss_in in = {N(5.7), N(4.0)};
   mm_score_result r;
   assert_int_equal(mm_score_iss(&r, f->kb, &in, &f->arena), 0);
   assert_string_equal(val(&r), "III");
-  assert_int_equal(mm_score_iss(&r, kb2, &in, &a), 0);
+  assert_int_equal(mm_score_iss(&r, mm_kb_scores(kb2), &in, &a), 0);
   assert_string_equal(val(&r), "II");
-  mm_scores_free(kb2);
+  mm_kb_free(kb2);
   mm_arena_free(&a);
-  remove_kb(dir);
+  test_kb_remove(dir);
 }
 
 static void test_kb_errors(void **state) {
   (void)state;
   char dir[64];
-  make_kb(dir, "crs.yaml", "    updated: 2019-04-01", "    updated: 2019-04-01\n    updatd: 2019-04-01");
+  test_kb_copy(dir, "scores/crs.yaml", "    updated: 2019-04-01",
+               "    updated: 2019-04-01\n    updatd: 2019-04-01");
   mm_arena a;
   mm_arena_init(&a, 1 << 16);
   mm_diags d;
   mm_diags_init(&d, &a);
-  mm_scores *kb2 = NULL;
-  assert_int_equal(mm_scores_load(&kb2, dir, &d), -1);
+  mm_kb *kb2 = NULL;
+  assert_int_equal(mm_kb_load(&kb2, dir, &d), -1);
   assert_null(kb2);
   assert_true(d.errors >= 1);
   assert_non_null(strstr(d.head->source, "crs.yaml"));
   assert_true(d.head->line > 0);
   assert_non_null(strstr(d.head->text, "updatd"));
   mm_arena_free(&a);
-  remove_kb(dir);
+  test_kb_remove(dir);
   /* an operator the schema does not know */
-  make_kb(dir, "iss.yaml", "stage1_albumin: {input: albumin_g_dl, op: \">=\"",
-          "stage1_albumin: {input: albumin_g_dl, op: \"=>\"");
+  test_kb_copy(dir, "scores/iss.yaml", "stage1_albumin: {input: albumin_g_dl, op: \">=\"",
+               "stage1_albumin: {input: albumin_g_dl, op: \"=>\"");
   mm_arena_init(&a, 1 << 16);
   mm_diags_init(&d, &a);
-  assert_int_equal(mm_scores_load(&kb2, dir, &d), -1);
+  assert_int_equal(mm_kb_load(&kb2, dir, &d), -1);
   assert_non_null(strstr(d.head->text, "op must be"));
   mm_arena_free(&a);
-  remove_kb(dir);
+  test_kb_remove(dir);
 }
 
 int main(void) {

@@ -41,7 +41,6 @@ static void sha256_vectors(void **state) {
 typedef struct fixture {
   char dir[64], db[96];
   mm_kb *kb;
-  mm_ref_kb *ref_kb;
   mm_arena diag_arena;
   mm_api api;
   char hub[MM_TOKEN_LEN + 1], spoke[MM_TOKEN_LEN + 1], analyst[MM_TOKEN_LEN + 1];
@@ -55,11 +54,10 @@ static int setup(void **state) {
   mm_arena_init(&f->diag_arena, 4096);
   mm_diags d;
   mm_diags_init(&d, &f->diag_arena);
-  /* the kb's own tests say what is wrong with it; kb_endpoints needs it */
-  if (mm_kb_load(&f->kb, test_kb_dir(), &d) != 0) f->kb = NULL;
-  if (mm_ref_kb_load(&f->ref_kb, test_kb_dir(), &d) != 0) return -1;
+  /* the kb's own tests say what is wrong with it */
+  if (mm_kb_load(&f->kb, test_kb_dir(), &d) != 0) return -1;
   mm_server_limits lim = MM_SERVER_LIMITS_INIT;
-  f->api = (mm_api){f->kb, NULL, f->ref_kb, f->db, false, lim, NULL, NULL};
+  f->api = (mm_api){f->kb, NULL, mm_kb_referral(f->kb), f->db, false, lim, NULL, NULL};
   sqlite3 *db;
   char err[256];
   if (mm_store_open(&db, f->db, err, sizeof err) != 0) {
@@ -86,7 +84,6 @@ static int teardown(void **state) {
   }
   rmdir(f->dir);
   mm_kb_free(f->kb);
-  mm_ref_kb_free(f->ref_kb);
   mm_arena_free(&f->diag_arena);
   free(f);
   return 0;

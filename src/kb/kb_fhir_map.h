@@ -1,0 +1,83 @@
+/* kb_fhir_map.h: the code -> mmpath vocabulary map of the FHIR importer,
+ * from kb/fhir.yaml (docs/fhir.md): every code the importer understands,
+ * with its sources. A part of the knowledge base (mm_kb_fhir_map), loaded
+ * with it and checked against its vocabularies (every target must exist);
+ * src/fhir reads FHIR with it.
+ *
+ * Ownership: every string and array lives in the kb's arena. */
+#ifndef MM_KB_FHIR_MAP_H
+#define MM_KB_FHIR_MAP_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kb/kb.h"
+
+typedef enum {
+  MM_FHIR_DIAGNOSIS,     /* the myeloma primary cancer condition */
+  MM_FHIR_DRUG,          /* kb drug */
+  MM_FHIR_LAB,           /* kb lab test, with UCUM unit spellings */
+  MM_FHIR_COMORBIDITY,   /* kb comorbidity id */
+  MM_FHIR_FISH,          /* diagnosis.fish finding */
+  MM_FHIR_OBSERVATION,   /* what an Observation.code is (ecog, karnofsky, ...) */
+  MM_FHIR_STATUS,        /* a cancer disease status value */
+  MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
+  MM_FHIR_STOP           /* a treatment termination reason: ref into mm_fhir_stop_names */
+} mm_fhir_kind;
+
+/* MM_FHIR_OBSERVATION values */
+typedef enum {
+  MM_FHIR_OBS_ECOG,
+  MM_FHIR_OBS_KARNOFSKY,
+  MM_FHIR_OBS_DISEASE_STATUS,
+  MM_FHIR_OBS_CYTOGENETICS,
+  MM_FHIR_OBS_ISCN,
+  MM_FHIR_OBS_ISS_STAGE
+} mm_fhir_obs;
+
+/* MM_FHIR_STATUS values */
+typedef enum {
+  MM_FHIR_ST_PROGRESSION,
+  MM_FHIR_ST_IMPROVED,
+  MM_FHIR_ST_STABLE,
+  MM_FHIR_ST_UNDETERMINED
+} mm_fhir_status;
+
+typedef struct mm_fhir_unit {
+  const char *ucum;   /* Quantity.code */
+  const char *unit;   /* spelling accepted by kb/vocabulary/labs.yaml */
+  double factor;      /* to the lab's canonical unit (from labs.yaml) */
+} mm_fhir_unit;
+
+typedef struct mm_fhir_mapping {
+  const char *system;  /* URI */
+  const char *sys_name;/* short name (loinc, snomed, ...) */
+  const char *code, *display;
+  mm_fhir_kind kind;
+  int ref;             /* drug / lab / comorbidity index, fish index, obs or status value */
+  mm_fhir_unit *units; /* labs */
+  size_t n_units;
+  mm_verification verification;
+  int line;            /* in kb/fhir.yaml */
+} mm_fhir_mapping;
+
+typedef struct mm_fhir_map {
+  const char *file;
+  mm_fhir_mapping *maps;
+  size_t n_maps;
+  const char **sys_uri, **sys_id, **sys_label; /* code systems, parallel */
+  size_t n_sys;
+  int gap_days;        /* line grouping: same-drug periods this close merge */
+} mm_fhir_map;
+
+/* The fish findings of diagnosis.fish, in record order. */
+extern const char *const mm_fhir_fish_names[];
+/* The stop_reason values of a record's line. */
+extern const char *const mm_fhir_stop_names[];
+
+/* The mapping of (system URI, code), or NULL. */
+const mm_fhir_mapping *mm_fhir_map_find(const mm_fhir_map *map, const char *system,
+                                        const char *code);
+/* Short name of a system URI ("LOINC", "SNOMED CT"...) for messages. */
+const char *mm_fhir_system_label(const mm_fhir_map *map, const char *system);
+
+#endif
