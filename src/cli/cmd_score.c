@@ -11,6 +11,7 @@
 #include "json/json.h"
 #include "kb/kb.h"
 #include "score/score.h"
+#include "util/diag.h"
 #include "util/strbuf.h"
 
 static void usage(FILE *f) {
@@ -25,6 +26,18 @@ static void print_names(FILE *f) {
   fprintf(f, "scores:");
   for (const char *const *p = mm_score_names; *p; p++) fprintf(f, " %s", *p);
   fprintf(f, "\n");
+}
+
+/* As the other commands print a knowledge base's problems: file:line:col
+ * when the line is known, file: when only the file is. */
+static void print_diags(const mm_diags *d) {
+  for (const mm_diag *x = d->head; x; x = x->next) {
+    if (x->source && x->line > 0)
+      fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
+    else if (x->source)
+      fprintf(stderr, "%s: ", x->source);
+    fprintf(stderr, "%s%s\n", x->level == MM_DIAG_ERROR ? "" : "warning: ", x->text);
+  }
 }
 
 static void put_value(mm_strbuf *b, mm_value v) {
@@ -255,11 +268,10 @@ int mm_cmd_score(int argc, char **argv) {
   mm_kb *kbase = NULL;
   const char *kb_dir = mm_cli_kb_dir(kb_flag);
   if (mm_kb_load(&kbase, kb_dir, &diags) < 0) {
-    for (mm_diag *d = diags.head; d; d = d->next) {
-      if (d->source) fprintf(stderr, "%s:%d:%d: %s\n", d->source, d->line, d->col, d->text);
-      else fprintf(stderr, "%s\n", d->text);
-    }
-    fprintf(stderr, "mmpath score: cannot load the scores of %s\n", kb_dir);
+    /* the score tables are a part of the one knowledge base: any of its
+     * files that does not load stops the command, as for the others */
+    print_diags(&diags);
+    fprintf(stderr, "mmpath score: cannot load the knowledge base %s\n", kb_dir);
     mm_arena_free(&arena);
     return MM_EXIT_SETUP;
   }

@@ -8,16 +8,18 @@
  *     - id: tec_eligible
  *       when: prior_lines and exposed(PI)
  *
- * Each `when` is compiled with the rule compiler against the knowledge
- * base's facts plus the criteria written above it (extra fact slots after
- * kb->n_facts), so a criterion can build on earlier ones, and an unknown
- * name is reported at file:line:col with the nearest known name. */
+ * The file is read with the knowledge base's typed reader (yaml_read.h), so
+ * its problems read and are coded as the kb's own. Each `when` is compiled
+ * with the rule compiler against the knowledge base's facts plus the
+ * criteria written above it (extra fact slots after kb->n_facts), so a
+ * criterion can build on earlier ones, and an unknown name is reported at
+ * file:line:col with the nearest known name. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "yaml/yaml_tree.h"
+#include "yaml/yaml_read.h"
 #include "screen/screen.h"
 
 /* The resolver: earlier criteria first, then the knowledge base. */
@@ -60,41 +62,59 @@ static bool valid_id(const char *s) {
   return true;
 }
 
-static const mm_yaml *scalar(mm_diags *d, const mm_yaml *map, const char *key, bool required) {
-  const mm_yaml *v = mm_yaml_get(map, key);
-  if (!v) {
-    if (required)
-      mm_diag_error(d, map->file, map->line, map->col, key, "a criterion needs '%s'", key);
-    return NULL;
+/* One criterion {id, when, text?} into c->items[c->n]; problems go to r. */
+static void read_criterion(mm_screen_criteria *c, const mm_kb *kb, mm_yaml_reader *r,
+                           resolver *res, const mm_rule_names *names, const mm_yaml *m) {
+  static const char *const keys[] = {"id", "when", "text", NULL};
+  if (!mm_yaml_is_map(r, m, "a criterion")) return;
+  mm_yaml_check_keys(r, m, keys);
+  const char *id = mm_yaml_read_string(r, m, "id", true);
+  const char *when = mm_yaml_read_string(r, m, "when", true);
+  const char *text = mm_yaml_read_string(r, m, "text", false);
+  if (!id || !when) return;
+  const mm_yaml *id_at = mm_yaml_get(m, "id"), *when_at = mm_yaml_get(m, "when");
+  if (!valid_id(id)) {
+    mm_yaml_report(r, id_at, MM_E_INVALID,
+                   "criterion id '%s' must be lowercase letters, digits and '_', "
+                   "starting with a letter or '_'", id);
+    return;
   }
-  if (v->kind != MM_YAML_SCALAR) {
-    mm_diag_error(d, v->file, v->line, v->col, key, "'%s' must be text", key);
-    return NULL;
-  }
-  return v;
+  for (size_t j = 0; j < c->n; j++)
+    if (strcmp(c->items[j].id, id) == 0) {
+      mm_yaml_report(r, id_at, MM_E_DUPLICATE, "criterion '%s' is defined twice", id);
+      return;
+    }
+  /* Only the criteria above this one are visible to its rule. A quoted
+   * rule's text starts one column after the quote, a block's on the next
+   * line at its indentation (as for the knowledge base's rules). */
+  res->n_visible = c->n;
+  int col = when_at->col + (when_at->quoted ? 1 : 0);
+  mm_rule_origin origin = {when_at->file, when_at->line, col, when_at->block ? 1 : 0,
+                           when_at->block ? when_at->indent : col};
+  mm_screen_criterion *it = &c->items[c->n];
+  if (mm_rule_compile(&it->rule, &c->arena, when, names, &origin, r->diags) != 0) return;
+  it->id = id;
+  it->text = text;
+  it->line = m->line;
+  c->sources |= mm_kb_rule_sources(kb, it->rule);
+  c->n++;
 }
 
 static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm_diags *d) {
+  static const char *const keys[] = {"criteria", NULL};
   size_t errors = d->errors;
-  if (!root || root->kind != MM_YAML_MAP) {
-    mm_diag_error(d, c->file, root ? root->line : 1, root ? root->col : 1, NULL,
-                  "a criteria file is a map with one key, 'criteria'");
-    return -1;
-  }
-  for (size_t i = 0; i < root->n; i++)
-    if (strcmp(root->keys[i]->str, "criteria") != 0)
-      mm_diag_error(d, root->keys[i]->file, root->keys[i]->line, root->keys[i]->col, NULL,
-                    "unknown key '%s' (a criteria file has only 'criteria')", root->keys[i]->str);
-  const mm_yaml *seq = mm_yaml_get(root, "criteria");
-  if (!seq || seq->kind != MM_YAML_SEQ || seq->n == 0) {
-    const mm_yaml *at = seq ? seq : root;
-    mm_diag_error(d, at->file, at->line, at->col, "criteria",
-                  "'criteria' must be a non-empty list of {id, when}");
+  mm_yaml_reader r = {&c->arena, d};
+  if (!mm_yaml_is_map(&r, root, "a criteria file")) return -1;
+  mm_yaml_check_keys(&r, root, keys);
+  const mm_yaml *seq = mm_yaml_read_seq(&r, root, "criteria", true);
+  if (!seq) return -1;
+  if (seq->n == 0) {
+    mm_yaml_report(&r, seq, MM_E_MISSING, "'criteria' must not be empty");
     return -1;
   }
   if (seq->n > MM_SCREEN_MAX_CRITERIA) {
-    mm_diag_error(d, seq->file, seq->line, seq->col, "criteria",
-                  "too many criteria (%zu; limit is %d)", seq->n, MM_SCREEN_MAX_CRITERIA);
+    mm_yaml_report(&r, seq, MM_E_LIMIT, "too many criteria (%zu; limit is %d)", seq->n,
+                   MM_SCREEN_MAX_CRITERIA);
     return -1;
   }
   c->items = mm_arena_alloc(&c->arena, seq->n * sizeof *c->items);
@@ -102,47 +122,7 @@ static int build(mm_screen_criteria *c, const mm_kb *kb, const mm_yaml *root, mm
   resolver res = {.kb = kb, .items = c->items};
   mm_kb_rule_names(kb, &res.base);
   mm_rule_names names = {resolve, resolve_call, each_name, &res};
-  static const char *const keys[] = {"id", "when", "text", NULL};
-  for (size_t i = 0; i < seq->n; i++) {
-    const mm_yaml *m = seq->items[i];
-    mm_screen_criterion *it = &c->items[c->n];
-    if (m->kind != MM_YAML_MAP) {
-      mm_diag_error(d, m->file, m->line, m->col, NULL, "a criterion is a map {id, when}");
-      continue;
-    }
-    for (size_t k = 0; k < m->n; k++) {
-      bool known = false;
-      for (const char *const *a = keys; *a; a++) known = known || strcmp(*a, m->keys[k]->str) == 0;
-      if (!known)
-        mm_diag_error(d, m->keys[k]->file, m->keys[k]->line, m->keys[k]->col, NULL,
-                      "unknown key '%s' (a criterion has id, when, text)", m->keys[k]->str);
-    }
-    const mm_yaml *id = scalar(d, m, "id", true), *when = scalar(d, m, "when", true),
-                  *text = scalar(d, m, "text", false);
-    if (!id || !when) continue;
-    if (!valid_id(id->str)) {
-      mm_diag_error(d, id->file, id->line, id->col, "id",
-                    "criterion id '%s' must be lowercase letters, digits and '_', "
-                    "starting with a letter or '_'", id->str);
-      continue;
-    }
-    bool dup = false;
-    for (size_t j = 0; j < c->n; j++) dup = dup || strcmp(c->items[j].id, id->str) == 0;
-    if (dup) {
-      mm_diag_error(d, id->file, id->line, id->col, "id", "criterion '%s' is defined twice",
-                    id->str);
-      continue;
-    }
-    res.n_visible = c->n;
-    mm_rule_origin origin = {when->file, when->line, when->col, when->block ? 1 : 0,
-                             when->block ? m->col + 2 : when->col};
-    if (mm_rule_compile(&it->rule, &c->arena, when->str, &names, &origin, d) != 0) continue;
-    it->id = id->str;
-    it->text = text ? text->str : NULL;
-    it->line = m->line;
-    c->sources |= mm_kb_rule_sources(kb, it->rule);
-    c->n++;
-  }
+  for (size_t i = 0; i < seq->n; i++) read_criterion(c, kb, &r, &res, &names, seq->items[i]);
   return d->errors > errors || c->arena.failed ? -1 : 0;
 }
 
@@ -156,7 +136,8 @@ static void keep_sources(mm_diags *d, mm_diag *from) {
 static int finish(mm_screen_criteria **out, mm_screen_criteria *c, const mm_kb *kb,
                   const mm_yaml *root, const mm_yaml_error *err, mm_diags *d) {
   if (!root) {
-    mm_diag_error(d, NULL, 0, 0, NULL, "%s", err->text);
+    /* the text already reads "file:line:col: reason" */
+    mm_diag_errorc(d, err->code, NULL, 0, 0, NULL, "%s", err->text);
     mm_screen_criteria_free(c);
     return -1;
   }

@@ -39,8 +39,9 @@ typedef struct mm_screen_criteria {
 #define MM_SCREEN_MAX_CRITERIA 1000
 
 /* Reads a criteria file (YAML: `criteria: [{id, when, text?}, ...]`).
- * Every problem goes into diags with file:line:col; returns 0, or -1 and
- * *out NULL. */
+ * Every problem goes into diags with file:line:col and its code (MM_E_SYNTAX,
+ * MM_E_UNKNOWN_KEY, MM_E_MISSING, MM_E_TYPE, MM_E_DUPLICATE, the rule
+ * compiler's MM_E_UNKNOWN_NAME...); returns 0, or -1 and *out NULL. */
 int mm_screen_criteria_load(mm_screen_criteria **out, const mm_kb *kb, const char *path,
                             mm_diags *diags);
 /* Same, from text (name is used in diagnostics). */

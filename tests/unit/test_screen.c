@@ -331,6 +331,57 @@ static void test_criteria_errors(void **state) {
   mm_arena_free(&a);
 }
 
+/* Each problem of a criteria file has its code (callers branch on it, not on
+ * the text) and its place: the one reader of the knowledge base reads it. */
+static void test_criteria_codes(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    mm_diag_code code;
+    int line, col;
+  } cases[] = {
+      {"criteria:\n  - id: a\n    when: on_treatment\n    whne: x\n", MM_E_UNKNOWN_KEY, 4, 5},
+      {"criteria:\n  - id: a\n    when: on_treatment\ncriterias: x\n", MM_E_UNKNOWN_KEY, 4, 1},
+      {"criteria:\n  - id: c\n", MM_E_MISSING, 2, 5},
+      {"criteria:\n  - id: a\n    when: prior_lines >= 3 and ecgo < 2\n", MM_E_UNKNOWN_NAME, 3, 32},
+      /* a quoted rule's text starts after its quote */
+      {"criteria:\n  - id: a\n    when: \"prior_lines >= 3 and ecgo < 2\"\n", MM_E_UNKNOWN_NAME, 3,
+       33},
+      /* a block's on the next line, at its own indentation */
+      {"criteria:\n  - id: a\n    when: |\n        prior_lines >= 3 and\n        ecgo < 2\n",
+       MM_E_UNKNOWN_NAME, 5, 9},
+      {"criteria:\n  - id: a\n    when: prior_lines >= 'x'\n", MM_E_TYPE, 3, 23},
+      {"criteria:\n  - id: a\n    when: prior_lines >=\n", MM_E_SYNTAX, 3, 25},
+      {"criteria:\n  - id: a\n    when: on_treatment\n  - id: a\n    when: on_treatment\n",
+       MM_E_DUPLICATE, 4, 9},
+      {"criteria:\n  - id: Bad-Id\n    when: on_treatment\n", MM_E_INVALID, 2, 9},
+      {"criteria: prior_lines >= 3\n", MM_E_TYPE, 1, 11},
+      {"criteria: []\n", MM_E_MISSING, 1, 11},
+      {"criteria:\n  - on_treatment\n", MM_E_TYPE, 2, 5},
+      {"- id: a\n", MM_E_TYPE, 1, 1},
+      {"", MM_E_SYNTAX, 0, 0},
+  };
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_diags d;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    mm_diags_init(&d, &a);
+    const mm_diag *e = first_error(cases[i].text, &d);
+    if (d.errors != 1 || e->code != cases[i].code ||
+        (cases[i].line && (e->line != cases[i].line || e->col != cases[i].col)))
+      fail_msg("case %zu: %zu error(s), first code %d at %d:%d (%s)", i, d.errors, (int)e->code,
+               e->line, e->col, e->text);
+  }
+  /* a file that is not there */
+  mm_diags_init(&d, &a);
+  mm_screen_criteria *c = NULL;
+  assert_int_equal(mm_screen_criteria_load(&c, kb, "no-such-criteria.yaml", &d), -1);
+  assert_null(c);
+  assert_int_equal(d.errors, 1);
+  assert_int_equal(d.head->code, MM_E_NOT_FOUND);
+  mm_arena_free(&a);
+}
+
 /* A later criterion reads an earlier one's three-valued result. */
 static void test_criteria_chain(void **state) {
   (void)state;
@@ -461,6 +512,7 @@ int main(void) {
       cmocka_unit_test(test_summary_counts),
       cmocka_unit_test(test_only_and_csv),
       cmocka_unit_test(test_criteria_errors),
+      cmocka_unit_test(test_criteria_codes),
       cmocka_unit_test(test_criteria_chain),
       cmocka_unit_test(test_criteria_read_scores),
       cmocka_unit_test(test_criteria_read_labs_and_composites),
