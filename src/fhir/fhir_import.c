@@ -308,7 +308,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
   size_t nl;
-  mm_fhir_line_out *lines = mm_fhir_build_lines(&im, &nl);
+  mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
   if (nl) {
     mm_fhir_assign_progressions(&im, lines, nl);
     mm_fhir_warn(&im, NULL, "lines",

@@ -2,13 +2,14 @@
  * header). mm_fhir_import (fhir_import.c) reads the input into resources,
  * hands each to its reader (fhir_patient.c, fhir_medication.c,
  * fhir_observation.c), which fill the import state below; the drug periods
- * become lines of therapy (fhir_lines.c) and the state is written as a
- * record (fhir_record.c). Everything lives in the import's arena. */
+ * become lines of therapy (fhir_lines.c, by src/facts/line_grouping.c) and
+ * the state is written as a record (fhir_record.c). Everything lives in the import's arena. */
 #ifndef MM_FHIR_INTERNAL_H
 #define MM_FHIR_INTERNAL_H
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "facts/line_grouping.h"
 #include "fhir/fhir.h"
 #include "json/json.h"
 
@@ -19,14 +20,6 @@ typedef struct mm_fhir_res {
   const char *type, *id, *name; /* name: "Observation/abc" or "entry[3](Observation)" */
   const char *full_url;
 } mm_fhir_res;
-
-/* One period of a drug, from one medication resource. */
-typedef struct mm_fhir_period {
-  int drug;
-  mm_date start, end; /* end MM_DATE_NONE: ongoing */
-  size_t order;
-  int stop;           /* mm_fhir_stop_names index, -1 when not given */
-} mm_fhir_period;
 
 /* One lab value, in a unit spelling of kb/vocabulary/labs.yaml. */
 typedef struct mm_fhir_lab_out {
@@ -43,15 +36,6 @@ typedef struct mm_fhir_prog {
   const char *where;
   const mm_json *at;
 } mm_fhir_prog;
-
-/* One line of therapy: a slice of the periods. */
-typedef struct mm_fhir_line_out {
-  mm_date start, end;
-  mm_fhir_period *drugs;
-  size_t n_drugs;
-  mm_date progression;
-  int stop; /* -1: none */
-} mm_fhir_line_out;
 
 /* The import: its inputs, the resources, and what the readers found. */
 typedef struct mm_fhir_imp {
@@ -80,7 +64,7 @@ typedef struct mm_fhir_imp {
   const char *iss_where;
   mm_fhir_lab_out *labs;
   size_t n_labs, cap_labs;
-  mm_fhir_period *per;
+  mm_drug_period *per; /* drug: index into kb->drugs; stop: into mm_fhir_stop_names */
   size_t n_per, cap_per;
   mm_fhir_prog *progs;
   size_t n_progs, cap_progs;
@@ -128,15 +112,16 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r);
 
 /* ---- fhir_lines.c: drug periods into lines of therapy ---- */
 
-/* Groups im->per (reordered) into lines, in the import's arena; *n_out
- * lines (NULL when none). */
-mm_fhir_line_out *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out);
+/* Groups im->per (reordered) into lines by src/facts/line_grouping.c with
+ * kb/fhir.yaml's gap_days, reporting what it could not decide; *n_out lines
+ * (NULL when none or out of memory), in the import's arena. */
+mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out);
 /* Each progression ends the latest line that started before it. */
-void mm_fhir_assign_progressions(mm_fhir_imp *im, mm_fhir_line_out *lines, size_t nl);
+void mm_fhir_assign_progressions(mm_fhir_imp *im, mm_grouped_line *lines, size_t nl);
 
 /* ---- fhir_record.c ---- */
 
 /* Appends the mmpath/patient@1 record of the import state to b. */
-void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_fhir_line_out *lines, size_t nl);
+void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines, size_t nl);
 
 #endif

@@ -110,12 +110,12 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
 static void add_period(mm_fhir_imp *im, int drug, mm_date start, mm_date end, int stop) {
   if (im->n_per == im->cap_per) {
     size_t cap = im->cap_per ? im->cap_per * 2 : 16;
-    mm_fhir_period *p = mm_arena_grow(im->a, im->per, im->n_per, cap, sizeof *p);
+    mm_drug_period *p = mm_arena_grow(im->a, im->per, im->n_per, cap, sizeof *p);
     if (!p) return;
     im->per = p;
     im->cap_per = cap;
   }
-  im->per[im->n_per] = (mm_fhir_period){drug, start, end, im->n_per, stop};
+  im->per[im->n_per] = (mm_drug_period){drug, start, end, im->n_per, stop};
   im->n_per++;
 }
 
@@ -219,7 +219,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     mm_fhir_warn(im, r->r, r->name, "medication not recognised: left out of the lines of therapy");
     return;
   }
-  /* its mm_fhir_period */
+  /* its mm_drug_period */
   mm_date start = MM_DATE_NONE, end = MM_DATE_NONE;
   const mm_json *per = NULL, *single = NULL;
   const char *ppath = NULL;

@@ -18,7 +18,7 @@ static void put_date(mm_strbuf *b, mm_date d) {
   mm_strbuf_printf(b, "\"%s\"", buf);
 }
 
-void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_fhir_line_out *lines, size_t nl) {
+void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines, size_t nl) {
   mm_strbuf_puts(b, "{\n  \"schema\": \"mmpath/patient@1\",\n  \"id\": ");
   mm_strbuf_json_string(b, im->pid);
   mm_strbuf_puts(b, ",\n  \"as_of\": ");
@@ -79,10 +79,10 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_fhir_line_out *lines
   if (nl) {
     mm_strbuf_puts(b, ",\n  \"lines\": [");
     for (size_t k = 0; k < nl; k++) {
-      const mm_fhir_line_out *l = &lines[k];
+      const mm_grouped_line *l = &lines[k];
       mm_strbuf_puts(b, k ? ",\n    {\"drugs\": [" : "\n    {\"drugs\": [");
       for (size_t i = 0; i < l->n_drugs; i++) {
-        const mm_fhir_period *p = &l->drugs[i];
+        const mm_drug_period *p = &l->drugs[i];
         const char *name = im->kb->drugs[p->drug].id;
         if (i) mm_strbuf_puts(b, ", ");
         if (p->start == l->start && p->end == l->end) {
