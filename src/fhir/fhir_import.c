@@ -17,7 +17,6 @@
  * readers, the lines of therapy and the record writer are in the other
  * fhir_*.c files (fhir_internal.h). */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,22 +24,22 @@
 #include "json/json.h"
 #include "patient/patient.h"
 
-void mm_fhir_warn(mm_fhir_imp *im, const mm_json *at, const char *path, const char *fmt, ...) {
-  char text[600];
+/* Both forward their arguments to the diagnostics: formatted once, there. */
+void mm_fhir_warn(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
+                  const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
+  mm_diag_vadd(im->d, MM_DIAG_WARNING, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
+               fmt, ap);
   va_end(ap);
-  mm_diag_warn(im->d, im->src, at ? at->line : 0, at ? at->col : 0, path, "%s", text);
 }
-
-void mm_fhir_bad(mm_fhir_imp *im, const mm_json *at, const char *path, const char *fmt, ...) {
-  char text[600];
+void mm_fhir_bad(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
+                 const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
+  mm_diag_vadd(im->d, MM_DIAG_ERROR, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
+               fmt, ap);
   va_end(ap);
-  mm_diag_error(im->d, im->src, at ? at->line : 0, at ? at->col : 0, path, "%s", text);
 }
 
 const char *mm_fhir_sub(mm_fhir_imp *im, const char *path, const char *key) {
@@ -58,8 +57,8 @@ const mm_json *mm_fhir_get(mm_fhir_imp *im, const mm_json *obj, const char *key,
   const mm_json *v = mm_json_get(obj, key);
   if (!mm_json_present(v)) return NULL;
   if (v->type != t) {
-    mm_fhir_bad(im, v, mm_fhir_sub(im, path, key), "expected %s, got %s", mm_json_type_name(t),
-                mm_json_type_name(v->type));
+    mm_fhir_bad(im, MM_E_TYPE, v, mm_fhir_sub(im, path, key), "expected %s, got %s",
+                mm_json_type_name(t), mm_json_type_name(v->type));
     return NULL;
   }
   return v;
@@ -85,7 +84,8 @@ static bool all_digits(const char *s, size_t n) {
 mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const char *what) {
   if (!v) return MM_DATE_NONE;
   if (v->type != MM_JSON_STRING) {
-    mm_fhir_bad(im, v, path, "expected a date string, got %s", mm_json_type_name(v->type));
+    mm_fhir_bad(im, MM_E_TYPE, v, path, "expected a date string, got %s",
+                mm_json_type_name(v->type));
     return MM_DATE_NONE;
   }
   const char *s = v->str;
@@ -95,17 +95,18 @@ mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const 
     if (d > im->as_of) {
       char buf[11];
       mm_date_format(im->as_of, buf);
-      mm_fhir_warn(im, v, path, "%s %.10s is after as_of %s: left out", what, s, buf);
+      mm_fhir_warn(im, MM_E_RANGE, v, path, "%s %.10s is after as_of %s: left out", what, s, buf);
       return MM_DATE_NONE;
     }
     return d;
   }
   if ((n == 4 && all_digits(s, 4)) || (n == 7 && all_digits(s, 4) && s[4] == '-' &&
                                        all_digits(s + 5, 2))) {
-    mm_fhir_warn(im, v, path, "%s '%s' is a partial date, not a day: left out", what, s);
+    mm_fhir_warn(im, MM_E_INVALID, v, path, "%s '%s' is a partial date, not a day: left out", what,
+                 s);
     return MM_DATE_NONE;
   }
-  mm_fhir_bad(im, v, path, "not a FHIR date or dateTime: '%s'", s);
+  mm_fhir_bad(im, MM_E_SYNTAX, v, path, "not a FHIR date or dateTime: '%s'", s);
   return MM_DATE_NONE;
 }
 
@@ -125,7 +126,7 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
   if (hit) *hit = path;
   if (!cc) return NULL;
   if (cc->type != MM_JSON_OBJECT) {
-    mm_fhir_bad(im, cc, path, "expected a CodeableConcept object, got %s",
+    mm_fhir_bad(im, MM_E_TYPE, cc, path, "expected a CodeableConcept object, got %s",
                 mm_json_type_name(cc->type));
     return NULL;
   }
@@ -136,7 +137,8 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
     const mm_json *c = codings->items[i];
     const char *p = mm_fhir_idx(im, cpath, i);
     if (c->type != MM_JSON_OBJECT) {
-      mm_fhir_bad(im, c, p, "expected a Coding object, got %s", mm_json_type_name(c->type));
+      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected a Coding object, got %s",
+                  mm_json_type_name(c->type));
       continue;
     }
     const mm_fhir_mapping *m = mm_fhir_map_find(im->map, mm_fhir_get_str(im, c, "system", p),
@@ -144,7 +146,8 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
     if (m) {
       if (hit) *hit = p;
       if (m->verification == MM_UNVERIFIED)
-        mm_fhir_warn(im, c, p, "%s %s: the kb/fhir.yaml mapping (line %d) is unverified: check it",
+        mm_fhir_warn(im, MM_E_INVALID, c, p,
+                     "%s %s: the kb/fhir.yaml mapping (line %d) is unverified: check it",
                      mm_fhir_system_label(im->map, m->system), m->code, m->line);
       return m;
     }
@@ -157,14 +160,15 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
     const char *sys = mm_fhir_get_str(im, c, "system", p),
                *code = mm_fhir_get_str(im, c, "code", p);
     const char *disp = mm_fhir_get_str(im, c, "display", p);
-    if (!code) mm_fhir_warn(im, c, p, "a coding without a code: left out");
+    if (!code) mm_fhir_warn(im, MM_E_MISSING, c, p, "a coding without a code: left out");
     else
-      mm_fhir_warn(im, c, p, "%s %s%s%s%s not in kb/fhir.yaml", mm_fhir_system_label(im->map, sys),
-                   code, disp ? " (" : "", disp ? disp : "", disp ? ")" : "");
+      mm_fhir_warn(im, MM_E_UNKNOWN_NAME, c, p, "%s %s%s%s%s not in kb/fhir.yaml",
+                   mm_fhir_system_label(im->map, sys), code, disp ? " (" : "", disp ? disp : "",
+                   disp ? ")" : "");
   }
   if (n == 0 && !mm_json_present(mm_json_get(cc, "coding"))) {
     const char *text = mm_fhir_get_str(im, cc, "text", path);
-    mm_fhir_warn(im, cc, path, "no coding%s%s%s: left out", text ? " (text '" : "",
+    mm_fhir_warn(im, MM_E_MISSING, cc, path, "no coding%s%s%s: left out", text ? " (text '" : "",
                  text ? text : "", text ? "')" : "");
   }
   return NULL;
@@ -175,18 +179,19 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
 static void add_resource(mm_fhir_imp *im, const mm_json *r, const char *where,
                          const char *full_url) {
   if (r->type != MM_JSON_OBJECT) {
-    mm_fhir_bad(im, r, where, "expected a resource object, got %s", mm_json_type_name(r->type));
+    mm_fhir_bad(im, MM_E_TYPE, r, where, "expected a resource object, got %s",
+                mm_json_type_name(r->type));
     return;
   }
   const mm_json *t = mm_json_get(r, "resourceType");
   if (!t || t->type != MM_JSON_STRING || !*t->str) {
-    mm_fhir_bad(im, t ? t : r, mm_fhir_sub(im, where, "resourceType"),
+    mm_fhir_bad(im, MM_E_MISSING, t ? t : r, mm_fhir_sub(im, where, "resourceType"),
                 "a resource needs a resourceType string");
     return;
   }
   const mm_json *id = mm_json_get(r, "id");
   if (mm_json_present(id) && id->type != MM_JSON_STRING) {
-    mm_fhir_bad(im, id, mm_fhir_sub(im, where, "id"), "expected string, got %s",
+    mm_fhir_bad(im, MM_E_TYPE, id, mm_fhir_sub(im, where, "id"), "expected string, got %s",
                 mm_json_type_name(id->type));
     id = NULL;
   }
@@ -214,12 +219,13 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     const mm_json *e = entries->items[i];
     const char *p = mm_fhir_idx(im, "Bundle.entry", i);
     if (e->type != MM_JSON_OBJECT) {
-      mm_fhir_bad(im, e, p, "expected an entry object, got %s", mm_json_type_name(e->type));
+      mm_fhir_bad(im, MM_E_TYPE, e, p, "expected an entry object, got %s",
+                  mm_json_type_name(e->type));
       continue;
     }
     const mm_json *r = mm_json_get(e, "resource");
     if (!mm_json_present(r)) {
-      mm_fhir_warn(im, e, p, "entry without a resource: left out");
+      mm_fhir_warn(im, MM_E_MISSING, e, p, "entry without a resource: left out");
       continue;
     }
     add_resource(im, r, mm_fhir_sub(im, p, "resource"), mm_fhir_get_str(im, e, "fullUrl", p));
@@ -243,11 +249,13 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
       rc = -2;
       goto done;
     }
-    mm_diag_error(diags, im.src, jerr.line, jerr.col, NULL, "not valid JSON: %s", jerr.text);
+    mm_diag_errorc(diags, MM_E_SYNTAX, im.src, jerr.line, jerr.col, NULL, "not valid JSON: %s",
+                   jerr.text);
     goto done;
   }
   if (root->type != MM_JSON_OBJECT) {
-    mm_fhir_bad(&im, root, "$", "a FHIR resource or Bundle must be a JSON object, got %s",
+    mm_fhir_bad(&im, MM_E_TYPE, root, "$",
+                "a FHIR resource or Bundle must be a JSON object, got %s",
                 mm_json_type_name(root->type));
     goto done;
   }
@@ -263,13 +271,14 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     const mm_fhir_res *r = &im.res[i];
     if (strcmp(r->type, "Patient") != 0) continue;
     if (!r->id) {
-      mm_fhir_bad(&im, r->r, mm_fhir_sub(&im, r->name, "id"),
+      mm_fhir_bad(&im, MM_E_MISSING, r->r, mm_fhir_sub(&im, r->name, "id"),
                   "a Patient needs a logical id (the record's id)");
       continue;
     }
     if (im.patient && strcmp(im.patient->id, r->id) != 0) {
-      mm_fhir_bad(&im, r->r, r->name, "a second patient (%s besides %s): one patient per input",
-                  r->name, im.patient->name);
+      mm_fhir_bad(&im, MM_E_LIMIT, r->r, r->name,
+                  "a second patient (%s besides %s): one patient per input", r->name,
+                  im.patient->name);
       continue;
     }
     if (!im.patient) {
@@ -286,7 +295,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     bool med = strcmp(t, "MedicationStatement") == 0 ||
                strcmp(t, "MedicationAdministration") == 0 || strcmp(t, "MedicationRequest") == 0;
     if (!cond && !obs && !med) {
-      mm_fhir_warn(&im, r->r, r->name, "%s resources are not imported: left out", t);
+      mm_fhir_warn(&im, MM_E_INVALID, r->r, r->name, "%s resources are not imported: left out", t);
       continue;
     }
     if (!mm_fhir_about_patient(&im, r)) continue;
@@ -299,28 +308,29 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     goto done;
   }
   if (!im.pid)
-    mm_fhir_bad(&im, root, "Patient",
+    mm_fhir_bad(&im, MM_E_MISSING, root, "Patient",
                 "no Patient resource and no subject reference Patient/ID: the "
                 "record's pseudonymous id cannot be set");
   if (diags->errors > errors0) goto done;
   if (!im.has_mm)
-    mm_fhir_warn(&im, NULL, "Condition",
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
   if (nl) {
     mm_fhir_assign_progressions(&im, lines, nl);
-    mm_fhir_warn(&im, NULL, "lines",
+    mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
                  "%zu line(s) of therapy were grouped from the medication periods "
                  "by a heuristic (periods that overlap form one line; docs/fhir.md): a clinician "
-                 "must check them (maintenance after induction shows as a separate line)", nl);
+                 "must check them (maintenance after induction shows as a separate line)",
+                 nl);
   } else {
-    mm_fhir_warn(&im, NULL, "lines",
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no myeloma medication in the input: lines left absent (unknown, not 'none'); a "
                  "clinician who knows the patient is untreated writes \"lines\": []");
     for (size_t i = 0; i < im.n_progs; i++)
-      mm_fhir_warn(&im, im.progs[i].at, im.progs[i].where,
+      mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
                    "progression without any line of therapy to attach it to: left out");
   }
   if (arena.failed) {

@@ -72,12 +72,13 @@ typedef struct mm_fhir_imp {
 
 /* ---- fhir_import.c: helpers of every reader ---- */
 
-/* A warning (left out, with the reason) or an error (invalid FHIR) at a JSON
- * node (may be NULL) and a path ("Observation/x.valueQuantity"). */
-void mm_fhir_warn(mm_fhir_imp *im, const mm_json *at, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void mm_fhir_bad(mm_fhir_imp *im, const mm_json *at, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* A warning (left out, with the reason) or an error (invalid FHIR) of kind
+ * code at a JSON node (may be NULL) and a path ("Observation/x.valueQuantity"),
+ * added to im->d. */
+void mm_fhir_warn(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void mm_fhir_bad(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* path.key and path[i], in the import's arena. */
 const char *mm_fhir_sub(mm_fhir_imp *im, const char *path, const char *key);
 const char *mm_fhir_idx(mm_fhir_imp *im, const char *path, size_t i);

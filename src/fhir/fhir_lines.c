@@ -17,7 +17,7 @@ mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out) {
     return NULL;
   for (size_t k = 0; k < *n_out; k++)
     if (lines[k].stop_conflict)
-      mm_fhir_warn(im, NULL, mm_arena_printf(im->a, "lines[%zu]", k),
+      mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, mm_arena_printf(im->a, "lines[%zu]", k),
                    "the drugs ending this line give different stop reasons: stop_reason left out");
   return lines;
 }
@@ -32,15 +32,15 @@ void mm_fhir_assign_progressions(mm_fhir_imp *im, mm_grouped_line *lines, size_t
     switch (mm_lines_attach_progression(lines, nl, p->date, &k)) {
     case MM_LINES_PROGRESSION_SET: break;
     case MM_LINES_PROGRESSION_NO_LINE:
-      mm_fhir_warn(im, p->at, p->where,
+      mm_fhir_warn(im, MM_E_ORDER, p->at, p->where,
                    "progression on %s precedes every line of therapy: left out", buf);
       break;
     case MM_LINES_PROGRESSION_ALREADY: {
       char first[11];
       mm_date_format(lines[k].progression, first);
-      mm_fhir_warn(im, p->at, p->where,
-                   "progression on %s: line %zu already ended in progression on %s: left out",
-                   buf, k + 1, first);
+      mm_fhir_warn(im, MM_E_DUPLICATE, p->at, p->where,
+                   "progression on %s: line %zu already ended in progression on %s: left out", buf,
+                   k + 1, first);
       break;
     }
     }

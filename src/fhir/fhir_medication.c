@@ -75,7 +75,7 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, path, &hit, false);
   if (m && m->kind == MM_FHIR_DRUG) return &im->kb->drugs[m->ref];
   if (m) {
-    mm_fhir_warn(im, cc, hit, "%s %s maps to %s, not a drug: left out",
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s maps to %s, not a drug: left out",
                  mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
     return NULL;
   }
@@ -102,7 +102,7 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   mm_fhir_concept(im, cc, path, NULL, true); /* reports every coding */
   if (text && text->type == MM_JSON_STRING && codings && codings->type == MM_JSON_ARRAY &&
       codings->len)
-    mm_fhir_warn(im, text, mm_fhir_sub(im, path, "text"),
+    mm_fhir_warn(im, MM_E_UNKNOWN_NAME, text, mm_fhir_sub(im, path, "text"),
                  "'%s' is not a drug name of kb/vocabulary/drugs.yaml", text->str);
   return NULL;
 }
@@ -146,7 +146,7 @@ static int stop_reason(mm_fhir_imp *im, const mm_fhir_res *r) {
     for (size_t i = 0; i < sr->len && n < 4; i++)
       ccs[n] = sr->items[i], paths[n++] = mm_fhir_idx(im, sp, i);
   } else if (mm_json_present(sr)) {
-    mm_fhir_bad(im, sr, sp, "expected a CodeableConcept or a list of them, got %s",
+    mm_fhir_bad(im, MM_E_TYPE, sr, sp, "expected a CodeableConcept or a list of them, got %s",
                 mm_json_type_name(sr->type));
   }
   const mm_json *ext = mm_fhir_get(im, r->r, "extension", MM_JSON_ARRAY, r->name);
@@ -163,10 +163,10 @@ static int stop_reason(mm_fhir_imp *im, const mm_fhir_res *r) {
     const mm_fhir_mapping *m = mm_fhir_concept(im, ccs[i], paths[i], &hit, true);
     if (!m) continue;
     if (m->kind != MM_FHIR_STOP) {
-      mm_fhir_warn(im, ccs[i], hit, "%s %s is not a stop reason: left out",
+      mm_fhir_warn(im, MM_E_INVALID, ccs[i], hit, "%s %s is not a stop reason: left out",
                    mm_fhir_system_label(im->map, m->system), m->code);
     } else if (stop >= 0 && stop != m->ref) {
-      mm_fhir_warn(im, ccs[i], hit,
+      mm_fhir_warn(im, MM_E_AMBIGUOUS, ccs[i], hit,
                    "a second, different stop reason (%s besides %s): both left out",
                    mm_fhir_stop_names[m->ref], mm_fhir_stop_names[stop]);
       return -1;
@@ -183,7 +183,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
                                      "cancelled", "draft", NULL};
   for (const char *const *q = skip; status && *q; q++)
     if (strcmp(status, *q) == 0) {
-      mm_fhir_warn(im, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
+      mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
                    "status '%s': medication left out", status);
       return;
     }
@@ -195,7 +195,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *rpath = mm_fhir_sub(im, r->name, "medicationReference");
     const char *rs = ref ? mm_fhir_get_str(im, ref, "reference", rpath) : NULL;
     if (!rs) {
-      mm_fhir_warn(im, r->r, r->name,
+      mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "no medicationCodeableConcept or medicationReference.reference: "
                    "left out");
       return;
@@ -203,20 +203,23 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *contained;
     const mm_fhir_res *med = find_resource(im, r, rs, &contained);
     if (!med || strcmp(med->type, "Medication") != 0) {
-      mm_fhir_warn(im, mm_json_get(ref, "reference"), mm_fhir_sub(im, rpath, "reference"),
+      mm_fhir_warn(im, MM_E_NOT_FOUND, mm_json_get(ref, "reference"),
+                   mm_fhir_sub(im, rpath, "reference"),
                    "'%s' is not a Medication in this input: left out", rs);
       return;
     }
     cc = mm_fhir_get(im, med->r, "code", MM_JSON_OBJECT, med->name);
     cpath = mm_fhir_sub(im, med->name, "code");
     if (!cc) {
-      mm_fhir_warn(im, med->r, cpath, "Medication without a code: %s left out", r->name);
+      mm_fhir_warn(im, MM_E_MISSING, med->r, cpath, "Medication without a code: %s left out",
+                   r->name);
       return;
     }
   }
   const mm_drug *drug = medication_drug(im, cc, cpath);
   if (!drug) {
-    mm_fhir_warn(im, r->r, r->name, "medication not recognised: left out of the lines of therapy");
+    mm_fhir_warn(im, MM_E_UNKNOWN_NAME, r->r, r->name,
+                 "medication not recognised: left out of the lines of therapy");
     return;
   }
   /* its mm_drug_period */
@@ -236,7 +239,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       if (per) ppath = mm_fhir_sub(im, p, "timing.repeat.boundsPeriod");
     }
     if (!per) {
-      mm_fhir_warn(im, r->r, r->name,
+      mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "%s: no dosageInstruction[].timing.repeat.boundsPeriod (authoredOn "
                    "is the order date, not a treatment period): left out",
                    drug->id);
@@ -247,8 +250,8 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     ppath = mm_fhir_sub(im, r->name, "effectivePeriod");
     if (!per) single = mm_fhir_get(im, r->r, "effectiveDateTime", MM_JSON_STRING, r->name);
     if (!per && !single) {
-      mm_fhir_warn(im, r->r, r->name, "%s: no effectivePeriod or effectiveDateTime: left out",
-                   drug->id);
+      mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                   "%s: no effectivePeriod or effectiveDateTime: left out", drug->id);
       return;
     }
   }
@@ -259,14 +262,15 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (start == MM_DATE_NONE) return;
     end = active ? MM_DATE_NONE : start; /* active from that day, else that day only */
     if (strcmp(r->type, "MedicationStatement") == 0)
-      mm_fhir_warn(im, single, mm_fhir_sub(im, r->name, "effectiveDateTime"),
+      mm_fhir_warn(im, MM_E_MISSING, single, mm_fhir_sub(im, r->name, "effectiveDateTime"),
                    "%s: one date, no period: taken as %s (check the dates)", drug->id,
                    active ? "the first day of an ongoing exposure" : "a single day of exposure");
   } else {
     const mm_json *s = mm_fhir_get(im, per, "start", MM_JSON_STRING, ppath);
     const mm_json *e = mm_fhir_get(im, per, "end", MM_JSON_STRING, ppath);
     if (!s) {
-      mm_fhir_warn(im, per, ppath, "%s: a period without a start: left out", drug->id);
+      mm_fhir_warn(im, MM_E_MISSING, per, ppath, "%s: a period without a start: left out",
+                   drug->id);
       return;
     }
     start = mm_fhir_date(im, s, mm_fhir_sub(im, ppath, "start"), "start");
@@ -276,19 +280,19 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       mm_date_format(im->as_of, buf);
       mm_date ed;
       if (e->len >= 10 && mm_date_parse(e->str, 10, &ed) && ed > im->as_of) {
-        mm_fhir_warn(im, e, mm_fhir_sub(im, ppath, "end"),
+        mm_fhir_warn(im, MM_E_RANGE, e, mm_fhir_sub(im, ppath, "end"),
                      "%s: end %.10s is after as_of %s: taken as ongoing", drug->id, e->str, buf);
         end = MM_DATE_NONE;
       } else {
         end = mm_fhir_date(im, e, mm_fhir_sub(im, ppath, "end"), "end");
         if (end == MM_DATE_NONE) return; /* reported: a partial or invalid date */
         if (end < start) {
-          mm_fhir_bad(im, e, mm_fhir_sub(im, ppath, "end"), "end before start");
+          mm_fhir_bad(im, MM_E_ORDER, e, mm_fhir_sub(im, ppath, "end"), "end before start");
           return;
         }
       }
     } else if (!active && status) {
-      mm_fhir_warn(im, per, ppath,
+      mm_fhir_warn(im, MM_E_MISSING, per, ppath,
                    "%s: status '%s' but no end date: left out (it would read as ongoing)", drug->id,
                    status);
       return;
@@ -296,8 +300,9 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
   }
   int stop = stop_reason(im, r);
   if (stop >= 0 && end == MM_DATE_NONE) {
-    mm_fhir_warn(im, r->r, r->name, "%s: a stop reason (%s) on an ongoing period: reason left out",
-                 drug->id, mm_fhir_stop_names[stop]);
+    mm_fhir_warn(im, MM_E_INVALID, r->r, r->name,
+                 "%s: a stop reason (%s) on an ongoing period: reason left out", drug->id,
+                 mm_fhir_stop_names[stop]);
     stop = -1;
   }
   add_period(im, (int)(drug - im->kb->drugs), start, end, stop);

@@ -18,7 +18,7 @@ static mm_date obs_date(mm_fhir_imp *im, const mm_fhir_res *r) {
                         mm_fhir_sub(im, r->name, "effectivePeriod.start"), "date");
   if ((v = mm_fhir_get(im, r->r, "effectiveInstant", MM_JSON_STRING, r->name)))
     return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveInstant"), "date");
-  mm_fhir_warn(im, r->r, r->name,
+  mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                "no effectiveDateTime, effectivePeriod.start or effectiveInstant: "
                "observation left out");
   return MM_DATE_NONE;
@@ -29,7 +29,7 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   const mm_json *q = mm_fhir_get(im, r->r, "valueQuantity", MM_JSON_OBJECT, r->name);
   const char *qp = mm_fhir_sub(im, r->name, "valueQuantity");
   if (!q) {
-    mm_fhir_warn(im, r->r, r->name, "%s without a valueQuantity: left out", lab->id);
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "%s without a valueQuantity: left out", lab->id);
     return;
   }
   const mm_json *val = mm_fhir_get(im, q, "value", MM_JSON_NUMBER, qp);
@@ -38,30 +38,32 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
              *code = mm_fhir_get_str(im, q, "code", qp);
   const char *unit_text = mm_fhir_get_str(im, q, "unit", qp);
   if (!val) {
-    mm_fhir_warn(im, q, mm_fhir_sub(im, qp, "value"), "%s without a value: left out", lab->id);
+    mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "value"), "%s without a value: left out",
+                 lab->id);
     return;
   }
   if (cmp) {
-    mm_fhir_warn(im, mm_json_get(q, "comparator"), mm_fhir_sub(im, qp, "comparator"),
+    mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "comparator"), mm_fhir_sub(im, qp, "comparator"),
                  "%s %s%g is a bound, not a value: left out", lab->id, cmp, val->number);
     return;
   }
   if (!code || (sys && strcmp(sys, "http://unitsofmeasure.org") != 0)) {
-    mm_fhir_warn(im, q, mm_fhir_sub(im, qp, "code"), "%s: no UCUM unit code (unit '%s'): left out",
-                 lab->id, unit_text ? unit_text : "");
+    mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "code"),
+                 "%s: no UCUM unit code (unit '%s'): left out", lab->id,
+                 unit_text ? unit_text : "");
     return;
   }
   const mm_fhir_unit *u = NULL;
   for (size_t i = 0; i < m->n_units; i++)
     if (strcmp(m->units[i].ucum, code) == 0) u = &m->units[i];
   if (!u) {
-    mm_fhir_warn(im, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
+    mm_fhir_warn(im, MM_E_UNKNOWN_NAME, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
                  "UCUM unit '%s' for %s not in kb/fhir.yaml: left out", code, lab->id);
     return;
   }
   double canon = val->number * u->factor;
   if (lab->has_range && (canon < lab->min || canon > lab->max)) {
-    mm_fhir_warn(im, val, mm_fhir_sub(im, qp, "value"),
+    mm_fhir_warn(im, MM_E_RANGE, val, mm_fhir_sub(im, qp, "value"),
                  "%g %s is not a plausible %s (%g to %g %s): left out", val->number, code, lab->id,
                  lab->min, lab->max, lab->unit);
     return;
@@ -83,11 +85,11 @@ static void read_ecog(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *v = mm_fhir_get(im, r->r, "valueInteger", MM_JSON_NUMBER, r->name);
   const char *vp = mm_fhir_sub(im, r->name, "valueInteger");
   if (!v) {
-    mm_fhir_warn(im, r->r, r->name, "ECOG without valueInteger: left out");
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "ECOG without valueInteger: left out");
     return;
   }
   if (!v->is_integer || v->integer < 0 || v->integer > 4) {
-    mm_fhir_warn(im, v, vp, "ECOG %g is not 0..4: left out", v->number);
+    mm_fhir_warn(im, MM_E_RANGE, v, vp, "ECOG %g is not 0..4: left out", v->number);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -103,19 +105,20 @@ static void read_status(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
-    mm_fhir_warn(im, r->r, r->name, "disease status without valueCodeableConcept: left out");
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "disease status without valueCodeableConcept: left out");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
   if (!m) return;
   if (m->kind != MM_FHIR_STATUS) {
-    mm_fhir_warn(im, cc, hit, "%s %s is not a disease status: left out",
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a disease status: left out",
                  mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   if (m->ref != MM_FHIR_ST_PROGRESSION) {
-    mm_fhir_warn(im, cc, hit, "disease status '%s' is a trend, not an IMWG response: not mapped",
-                 m->display);
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit,
+                 "disease status '%s' is a trend, not an IMWG response: not mapped", m->display);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -157,7 +160,9 @@ static void read_iscn(mm_fhir_imp *im, const char *iscn, const mm_json *at, cons
           hit = m;
       }
       if (hit) im->fish[hit->ref] = true;
-      else mm_fhir_warn(im, at, path, "ISCN '%.*s' not in kb/fhir.yaml: left out", (int)len, s);
+      else
+        mm_fhir_warn(im, MM_E_UNKNOWN_NAME, at, path, "ISCN '%.*s' not in kb/fhir.yaml: left out",
+                     (int)len, s);
     }
     s += n;
     if (*s == ',') s++;
@@ -172,7 +177,7 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *p = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "component"), i);
     const mm_json *c = comps->items[i];
     if (c->type != MM_JSON_OBJECT) {
-      mm_fhir_bad(im, c, p, "expected an object, got %s", mm_json_type_name(c->type));
+      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s", mm_json_type_name(c->type));
       continue;
     }
     const char *hit;
@@ -196,7 +201,7 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
     }
   }
   if (!any)
-    mm_fhir_warn(im, r->r, r->name,
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                  "cytogenetics without an ISCN component (kb/fhir.yaml 'iscn'): "
                  "left out");
 }
@@ -208,13 +213,14 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
-    mm_fhir_warn(im, r->r, r->name, "ISS stage without valueCodeableConcept: left out");
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "ISS stage without valueCodeableConcept: left out");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
   if (!m) return;
   if (m->kind != MM_FHIR_ISS) {
-    mm_fhir_warn(im, cc, hit, "%s %s is not an ISS stage: left out",
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an ISS stage: left out",
                  mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
@@ -222,8 +228,9 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (d == MM_DATE_NONE) return;
   if (im->iss_date != MM_DATE_NONE && im->iss != m->ref) {
     bool later = d >= im->iss_date;
-    mm_fhir_warn(im, cc, hit, "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept",
-                 m->ref, im->iss, im->iss_where);
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
+                 "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept", m->ref, im->iss,
+                 im->iss_where);
     if (later) return;
   }
   if (im->iss_date == MM_DATE_NONE || d < im->iss_date) {
@@ -236,7 +243,7 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
-    mm_fhir_warn(im, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
+    mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
                  "status '%s': observation left out", status);
     return;
   }
@@ -245,7 +252,7 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *code = mm_fhir_get(im, r->r, "code", MM_JSON_OBJECT, r->name);
   if (!code) {
     if (!mm_json_present(mm_json_get(r->r, "code")))
-      mm_fhir_bad(im, r->r, cpath, "an Observation must have a code");
+      mm_fhir_bad(im, MM_E_MISSING, r->r, cpath, "an Observation must have a code");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, code, cpath, &hit, true);
@@ -256,19 +263,20 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
     switch ((mm_fhir_obs)m->ref) {
     case MM_FHIR_OBS_ECOG: read_ecog(im, r); break;
     case MM_FHIR_OBS_KARNOFSKY:
-      mm_fhir_warn(im, code, hit,
+      mm_fhir_warn(im, MM_E_INVALID, code, hit,
                    "Karnofsky performance status is not converted to ECOG (no documented "
                    "mapping, docs/fhir.md): left out");
       break;
     case MM_FHIR_OBS_DISEASE_STATUS: read_status(im, r); break;
     case MM_FHIR_OBS_CYTOGENETICS: read_cytogenetics(im, r); break;
     case MM_FHIR_OBS_ISCN:
-      mm_fhir_warn(im, code, hit, "an ISCN result outside a cytogenetics observation: left out");
+      mm_fhir_warn(im, MM_E_INVALID, code, hit,
+                   "an ISCN result outside a cytogenetics observation: left out");
       break;
     case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
     }
   } else {
-    mm_fhir_warn(im, code, hit, "%s %s maps to %s, not an observation: left out",
+    mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",
                  mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
   }
 }

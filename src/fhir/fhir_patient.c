@@ -37,7 +37,7 @@ bool mm_fhir_about_patient(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *id = ref_patient(im, ref);
   if (id && !im->pid && !im->patient) im->pid = id; /* single resources: the subject's id */
   if (id && im->pid && strcmp(id, im->pid) == 0) return true;
-  mm_fhir_warn(im, mm_json_get(s, "reference"), mm_fhir_sub(im, path, "reference"),
+  mm_fhir_warn(im, MM_E_INVALID, mm_json_get(s, "reference"), mm_fhir_sub(im, path, "reference"),
                "'%s' is not this record's patient (Patient/%s): resource left out", ref,
                im->pid ? im->pid : "?");
   return false;
@@ -51,22 +51,24 @@ void mm_fhir_read_patient(mm_fhir_imp *im, const mm_fhir_res *r) {
   for (size_t i = 0; ids && i < ids->len; i++) {
     const mm_json *v = mm_json_get(ids->items[i], "value");
     if (v && v->type == MM_JSON_STRING && strcmp(v->str, im->pid) == 0)
-      mm_fhir_warn(im, v, mm_fhir_idx(im, mm_fhir_sub(im, r->name, "identifier"), i),
+      mm_fhir_warn(im, MM_E_INVALID, v, mm_fhir_idx(im, mm_fhir_sub(im, r->name, "identifier"), i),
                    "the logical id equals this identifier's value: the record id may not be "
                    "pseudonymous; replace it before sharing the record");
   }
   const mm_json *bd = mm_json_get(p, "birthDate");
   if (mm_json_present(bd))
     im->birth = mm_fhir_date(im, bd, mm_fhir_sub(im, r->name, "birthDate"), "birthDate");
-  else mm_fhir_warn(im, p, r->name, "no birthDate: birth_date left absent (age unknown)");
+  else
+    mm_fhir_warn(im, MM_E_MISSING, p, r->name,
+                 "no birthDate: birth_date left absent (age unknown)");
   const char *g = mm_fhir_get_str(im, p, "gender", r->name);
   if (g) {
     if (strcmp(g, "male") == 0 || strcmp(g, "female") == 0 || strcmp(g, "other") == 0) im->sex = g;
     else if (strcmp(g, "unknown") == 0)
-      mm_fhir_warn(im, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
+      mm_fhir_warn(im, MM_E_INVALID, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
                    "gender 'unknown': sex left absent");
     else
-      mm_fhir_bad(im, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
+      mm_fhir_bad(im, MM_E_INVALID, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
                   "not a FHIR administrative gender: '%s'", g);
   }
 }
@@ -97,7 +99,7 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
   static const char *const inactive[] = {"inactive", "remission", "resolved", NULL};
   const char *which;
   if (status_is(im, r->r, "verificationStatus", r->name, refuted, &which)) {
-    mm_fhir_warn(im, mm_json_get(r->r, "verificationStatus"),
+    mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "verificationStatus"),
                  mm_fhir_sub(im, r->name, "verificationStatus"),
                  "verificationStatus '%s': condition left out", which);
     return;
@@ -109,7 +111,7 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
                       true);
   if (!m) {
     if (!mm_json_present(mm_json_get(r->r, "code")))
-      mm_fhir_warn(im, r->r, cpath, "condition without a code: left out");
+      mm_fhir_warn(im, MM_E_MISSING, r->r, cpath, "condition without a code: left out");
     return;
   }
   if (m->kind == MM_FHIR_DIAGNOSIS) {
@@ -126,19 +128,19 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
     else if ((v = mm_fhir_get(im, r->r, "recordedDate", MM_JSON_STRING, r->name)))
       d = mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "recordedDate"), "diagnosis date");
     else
-      mm_fhir_warn(im, r->r, r->name,
+      mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "myeloma condition without onsetDateTime, onsetPeriod.start or "
                    "recordedDate: diagnosis.date left out");
     if (d != MM_DATE_NONE && (im->dx == MM_DATE_NONE || d < im->dx)) im->dx = d;
     return;
   }
   if (m->kind != MM_FHIR_COMORBIDITY) {
-    mm_fhir_warn(im, r->r, hit, "%s %s maps to %s, not a condition: left out",
+    mm_fhir_warn(im, MM_E_INVALID, r->r, hit, "%s %s maps to %s, not a condition: left out",
                  mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
     return;
   }
   if (status_is(im, r->r, "clinicalStatus", r->name, inactive, &which)) {
-    mm_fhir_warn(im, mm_json_get(r->r, "clinicalStatus"),
+    mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "clinicalStatus"),
                  mm_fhir_sub(im, r->name, "clinicalStatus"),
                  "clinicalStatus '%s': comorbidity %s left out", which,
                  im->kb->comorbidities[m->ref].id);
@@ -149,7 +151,7 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
                                       NULL};
   for (const char *const *k = abate; *k; k++)
     if (mm_json_present(mm_json_get(r->r, *k))) {
-      mm_fhir_warn(im, mm_json_get(r->r, *k), mm_fhir_sub(im, r->name, *k),
+      mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, *k), mm_fhir_sub(im, r->name, *k),
                    "the condition has abated: comorbidity %s left out",
                    im->kb->comorbidities[m->ref].id);
       return;
