@@ -11,8 +11,8 @@
 #include "json/json.h"
 #include "kb/kb.h"
 #include "server/api.h"
-#include "server/sha256.h"
-#include "server/store.h"
+#include "auth/sha256.h"
+#include "auth/token_store.h"
 
 /* FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc", the 448-bit
  * message, and the empty string. */
