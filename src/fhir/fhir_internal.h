@@ -3,7 +3,8 @@
  * hands each to its reader (fhir_patient.c, fhir_medication.c,
  * fhir_observation.c), which fill the import state below; the drug periods
  * become lines of therapy (fhir_lines.c, by src/facts/line_grouping.c) and
- * the state is written as a record (fhir_record.c). Everything lives in the import's arena. */
+ * the state is written as a record (fhir_record.c). Everything lives in the
+ * import's arena. */
 #ifndef MM_FHIR_INTERNAL_H
 #define MM_FHIR_INTERNAL_H
 #include <stdbool.h>
