@@ -1,9 +1,11 @@
-/* cmd_kb.c: `mmpath kb check|list [--kb DIR]`: validate the knowledge base
- * (every file, name, rule, source and date) and show what it holds. */
+/* cmd_kb.c: `mmpath kb check|list|rule [--kb DIR]`: validate the knowledge
+ * base (every file, name, rule, source and date), show what it holds, show
+ * one compiled rule (cmd_kb_rule.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_kb_rule.h"
 #include "kb/kb.h"
 
 static void print_diags(const mm_diags *d) {
@@ -82,11 +84,19 @@ static void list(const mm_kb *kb, const char *what) {
 
 int mm_cmd_kb(int argc, char **argv) {
   const char *dir = NULL, *sub = NULL, *what = NULL;
+  bool dump = false;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0 && i + 1 < argc) dir = argv[++i];
+    else if (strcmp(argv[i], "--dump") == 0) dump = true;
     else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       printf("usage: mmpath kb check [--kb DIR]\n"
-             "       mmpath kb list [summary|drugs|regimens|options|trials] [--kb DIR]\n");
+             "       mmpath kb list [summary|drugs|regimens|options|trials] [--kb DIR]\n"
+             "       mmpath kb rule ID [--dump] [--kb DIR]\n"
+             "  rule: one rule of the kb (a definition, an option's criterion, a\n"
+             "  supportive-care rule): where it is written and its expression; --dump\n"
+             "  adds the compiled code. ID: definitions:ID, supportive_care:ID,\n"
+             "  algorithm|overlay:SETTING:REGIMEN:CRITERION, THERAPY:INDICATION:CRITERION,\n"
+             "  TRIAL:inclusion|exclusion:CRITERION, or a part of one (docs/cli.md)\n");
       return MM_EXIT_OK;
     } else if (!sub) sub = argv[i];
     else if (!what) what = argv[i];
@@ -95,8 +105,17 @@ int mm_cmd_kb(int argc, char **argv) {
       return MM_EXIT_USAGE;
     }
   }
-  if (!sub || (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0)) {
-    fprintf(stderr, "usage: mmpath kb check|list [--kb DIR]\n");
+  bool rule = sub && strcmp(sub, "rule") == 0;
+  if (!sub || (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0 && !rule)) {
+    fprintf(stderr, "usage: mmpath kb check|list|rule [--kb DIR]\n");
+    return MM_EXIT_USAGE;
+  }
+  if (rule && !what) {
+    fprintf(stderr, "usage: mmpath kb rule ID [--dump] [--kb DIR]\n");
+    return MM_EXIT_USAGE;
+  }
+  if (dump && !rule) {
+    fprintf(stderr, "mmpath kb: --dump goes with kb rule ID\n");
     return MM_EXIT_USAGE;
   }
   dir = mm_cli_kb_dir(dir);
@@ -136,6 +155,11 @@ int mm_cmd_kb(int argc, char **argv) {
            "%zu are unverified (shown for clinician review, never a hard rule)\n",
            dir, kb->version, kb->n_drugs, kb->n_regimens, kb->n_options, kb->n_supportive, all,
            secondary, unverified);
+  } else if (rule) {
+    int code = mm_cmd_kb_rule(kb, what, dump);
+    mm_kb_free(kb);
+    mm_arena_free(&arena);
+    return code;
   } else {
     list(kb, what);
   }

@@ -77,6 +77,9 @@ mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *tr
 size_t mm_rule_slots(const mm_rule *rule, const int **slots_out);
 /* The expression's source text, as written. */
 const char *mm_rule_source(const mm_rule *rule);
+/* Where it was written: the origin's file and the line of the expression's
+ * first character (*line), or NULL (and 0) when compiled without an origin. */
+const char *mm_rule_file(const mm_rule *rule, int *line);
 
 /* How the expression first named a slot it reads ("prior_lines",
  * "exposed(PI)"), for explanations; NULL if it does not read that slot. */

@@ -32,6 +32,8 @@ typedef struct mm_rule_list {
 
 struct mm_rule {
   const char *source;
+  const char *file;  /* where source was written (a copy of origin->file), or NULL */
+  int line;          /* the line of its first character there, 0 without an origin */
   const mm_rule_ins *code;
   uint32_t n_code;
   uint32_t max_stack;

@@ -558,6 +558,11 @@ int mm_rule_compile(mm_rule **out, mm_arena *arena, const char *src,
   mm_rule *r = mm_arena_alloc(arena, sizeof *r);
   if (r) {
     r->source = mm_arena_strdup(arena, src);
+    /* Where it was written, for `mmpath kb rule`; copied: the origin's file
+     * name may not live as long as the rule. */
+    file_pos(origin, (mm_rule_pos){0, 0}, &line, &col);
+    r->file = file ? mm_arena_strdup(arena, file) : NULL;
+    r->line = origin ? line : 0;
     r->code = copy_out(arena, c.code, c.n_code, sizeof *c.code);
     r->n_code = (uint32_t)c.n_code;
     r->max_stack = (uint32_t)c.max_depth;

@@ -239,3 +239,8 @@ size_t mm_rule_slots(const mm_rule *rule, const int **slots_out) {
 }
 
 const char *mm_rule_source(const mm_rule *rule) { return rule->source; }
+
+const char *mm_rule_file(const mm_rule *rule, int *line) {
+  *line = rule->line;
+  return rule->file;
+}

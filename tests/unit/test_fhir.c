@@ -255,6 +255,7 @@ static void relapsed(void **state) {
   assert_non_null(u);
   assert_int_equal(u->level, MM_DIAG_WARNING);
   assert_non_null(strstr(u->text, "not in kb/fhir.yaml"));
+  assert_int_equal(u->code, MM_E_UNKNOWN_NAME);
   /* the heuristic is said */
   assert_non_null(diag_at(&r, "lines", "heuristic"));
   for (const char *pii = "Rossi\0Giovanni\0MRN-123456\0Modena\0"; *pii; pii += strlen(pii) + 1)
@@ -282,9 +283,11 @@ static void malformed(void **state) {
   assert_non_null(a);
   assert_int_equal(a->level, MM_DIAG_ERROR);
   assert_int_equal(a->line, 6);
+  assert_int_equal(a->code, MM_E_MISSING);
   const mm_diag *b = diag_at(&r, "Observation/obs-1.code.coding", "expected array");
   assert_non_null(b);
   assert_int_equal(b->line, 8);
+  assert_int_equal(b->code, MM_E_TYPE);
   assert_int_equal(r.diags.errors, 2);
   mm_strbuf_free(&r.out);
 
@@ -293,6 +296,7 @@ static void malformed(void **state) {
   assert_non_null(r.diags.head);
   assert_int_equal(r.diags.head->line, 3); /* the trailing comma */
   assert_non_null(strstr(r.diags.head->text, "not valid JSON"));
+  assert_int_equal(r.diags.head->code, MM_E_SYNTAX);
   mm_strbuf_free(&r.out);
 }
 
@@ -368,7 +372,9 @@ static void left_out(void **state) {
   assert_non_null(diag_at(&r, "Condition/dx.onsetDateTime", "partial date"));
   assert_non_null(diag_at(&r, "Observation/o1.valueQuantity.comparator", "bound"));
   assert_non_null(diag_at(&r, "Observation/o2.valueQuantity.code", "mmol/L"));
-  assert_non_null(diag_at(&r, "Observation/o3.valueQuantity.value", "plausible"));
+  const mm_diag *implausible = diag_at(&r, "Observation/o3.valueQuantity.value", "plausible");
+  assert_non_null(implausible);
+  assert_int_equal(implausible->code, MM_E_RANGE);
   assert_non_null(diag_at(&r, "Observation/o4.subject.reference", "not this record's patient"));
   mm_strbuf_free(&r.out);
 
@@ -381,7 +387,9 @@ static void left_out(void **state) {
 
   import_entries(&r, PAT ", {\"resource\": {\"resourceType\": \"Patient\", \"id\": \"q\"}}");
   assert_int_equal(r.rc, -1);
-  assert_non_null(diag_at(&r, "Patient/q", "one patient per input"));
+  const mm_diag *second = diag_at(&r, "Patient/q", "one patient per input");
+  assert_non_null(second);
+  assert_int_equal(second->code, MM_E_LIMIT);
   mm_strbuf_free(&r.out);
 }
 

@@ -1,0 +1,282 @@
+/* fhir_observation.c: Observation resources: labs (UCUM units through
+ * kb/fhir.yaml), ECOG, disease progression, cytogenetics (ISCN) and the ISS
+ * stage at diagnosis. */
+#include <string.h>
+
+#include "fhir/fhir_internal.h"
+
+/* ---- observations -------------------------------------------------------- */
+
+static mm_date obs_date(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const mm_json *v;
+  if ((v = mm_fhir_get(im, r->r, "effectiveDateTime", MM_JSON_STRING, r->name)))
+    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveDateTime"), "date");
+  if ((v = mm_fhir_get(im, r->r, "effectivePeriod", MM_JSON_OBJECT, r->name)))
+    return mm_fhir_date(im,
+                        mm_fhir_get(im, v, "start", MM_JSON_STRING,
+                                    mm_fhir_sub(im, r->name, "effectivePeriod")),
+                        mm_fhir_sub(im, r->name, "effectivePeriod.start"), "date");
+  if ((v = mm_fhir_get(im, r->r, "effectiveInstant", MM_JSON_STRING, r->name)))
+    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveInstant"), "date");
+  mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+               "no effectiveDateTime, effectivePeriod.start or effectiveInstant: "
+               "observation left out");
+  return MM_DATE_NONE;
+}
+
+static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mapping *m) {
+  const mm_lab *lab = &im->kb->labs[m->ref];
+  const mm_json *q = mm_fhir_get(im, r->r, "valueQuantity", MM_JSON_OBJECT, r->name);
+  const char *qp = mm_fhir_sub(im, r->name, "valueQuantity");
+  if (!q) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "%s without a valueQuantity: left out", lab->id);
+    return;
+  }
+  const mm_json *val = mm_fhir_get(im, q, "value", MM_JSON_NUMBER, qp);
+  const char *cmp = mm_fhir_get_str(im, q, "comparator", qp);
+  const char *sys = mm_fhir_get_str(im, q, "system", qp),
+             *code = mm_fhir_get_str(im, q, "code", qp);
+  const char *unit_text = mm_fhir_get_str(im, q, "unit", qp);
+  if (!val) {
+    mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "value"), "%s without a value: left out",
+                 lab->id);
+    return;
+  }
+  if (cmp) {
+    mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "comparator"), mm_fhir_sub(im, qp, "comparator"),
+                 "%s %s%g is a bound, not a value: left out", lab->id, cmp, val->number);
+    return;
+  }
+  if (!code || (sys && strcmp(sys, "http://unitsofmeasure.org") != 0)) {
+    mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "code"),
+                 "%s: no UCUM unit code (unit '%s'): left out", lab->id,
+                 unit_text ? unit_text : "");
+    return;
+  }
+  const mm_fhir_unit *u = NULL;
+  for (size_t i = 0; i < m->n_units; i++)
+    if (strcmp(m->units[i].ucum, code) == 0) u = &m->units[i];
+  if (!u) {
+    mm_fhir_warn(im, MM_E_UNKNOWN_NAME, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
+                 "UCUM unit '%s' for %s not in kb/fhir.yaml: left out", code, lab->id);
+    return;
+  }
+  double canon = val->number * u->factor;
+  if (lab->has_range && (canon < lab->min || canon > lab->max)) {
+    mm_fhir_warn(im, MM_E_RANGE, val, mm_fhir_sub(im, qp, "value"),
+                 "%g %s is not a plausible %s (%g to %g %s): left out", val->number, code, lab->id,
+                 lab->min, lab->max, lab->unit);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->n_labs == im->cap_labs) {
+    size_t cap = im->cap_labs ? im->cap_labs * 2 : 16;
+    mm_fhir_lab_out *p = mm_arena_grow(im->a, im->labs, im->n_labs, cap, sizeof *p);
+    if (!p) return;
+    im->labs = p;
+    im->cap_labs = cap;
+  }
+  im->labs[im->n_labs] = (mm_fhir_lab_out){lab, d, val->number, u->unit, im->n_labs};
+  im->n_labs++;
+}
+
+static void read_ecog(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const mm_json *v = mm_fhir_get(im, r->r, "valueInteger", MM_JSON_NUMBER, r->name);
+  const char *vp = mm_fhir_sub(im, r->name, "valueInteger");
+  if (!v) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "ECOG without valueInteger: left out");
+    return;
+  }
+  if (!v->is_integer || v->integer < 0 || v->integer > 4) {
+    mm_fhir_warn(im, MM_E_RANGE, v, vp, "ECOG %g is not 0..4: left out", v->number);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->ecog_date == MM_DATE_NONE || d >= im->ecog_date) {
+    im->ecog = (int)v->integer;
+    im->ecog_date = d;
+  }
+}
+
+static void read_status(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *hit;
+  const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
+  const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
+  if (!cc) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "disease status without valueCodeableConcept: left out");
+    return;
+  }
+  const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
+  if (!m) return;
+  if (m->kind != MM_FHIR_STATUS) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a disease status: left out",
+                 mm_fhir_system_label(im->map, m->system), m->code);
+    return;
+  }
+  if (m->ref != MM_FHIR_ST_PROGRESSION) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit,
+                 "disease status '%s' is a trend, not an IMWG response: not mapped", m->display);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->n_progs == im->cap_progs) {
+    size_t cap = im->cap_progs ? im->cap_progs * 2 : 8;
+    mm_fhir_prog *p = mm_arena_grow(im->a, im->progs, im->n_progs, cap, sizeof *p);
+    if (!p) return;
+    im->progs = p;
+    im->cap_progs = cap;
+  }
+  im->progs[im->n_progs++] = (mm_fhir_prog){d, r->name, r->r};
+}
+
+/* Whether an ISCN item is the count or the sex chromosomes ("47<2n>", "XY"). */
+static bool iscn_frame(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  if (i > 0 && (i == n || s[i] == '<' || s[i] == '~')) return true;
+  for (i = 0; i < n; i++)
+    if (s[i] != 'X' && s[i] != 'Y') return false;
+  return n > 0;
+}
+
+static void read_iscn(mm_fhir_imp *im, const char *iscn, const mm_json *at, const char *path) {
+  const char *s = iscn;
+  while (*s) {
+    size_t n = strcspn(s, ",");
+    while (n && *s == ' ') s++, n--;
+    size_t len = n;
+    while (len && s[len - 1] == ' ') len--;
+    if (len && !iscn_frame(s, len)) {
+      const mm_fhir_mapping *hit = NULL;
+      for (size_t i = 0; i < im->map->n_maps && !hit; i++) {
+        const mm_fhir_mapping *m = &im->map->maps[i];
+        size_t cl = strlen(m->code);
+        if (m->kind == MM_FHIR_FISH && cl <= len && strncmp(s, m->code, cl) == 0 &&
+            (cl == len || s[cl] == '('))
+          hit = m;
+      }
+      if (hit) im->fish[hit->ref] = true;
+      else
+        mm_fhir_warn(im, MM_E_UNKNOWN_NAME, at, path, "ISCN '%.*s' not in kb/fhir.yaml: left out",
+                     (int)len, s);
+    }
+    s += n;
+    if (*s == ',') s++;
+  }
+}
+
+static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
+  if (obs_date(im, r) == MM_DATE_NONE) return;
+  const mm_json *comps = mm_fhir_get(im, r->r, "component", MM_JSON_ARRAY, r->name);
+  bool any = false;
+  for (size_t i = 0; comps && i < comps->len; i++) {
+    const char *p = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "component"), i);
+    const mm_json *c = comps->items[i];
+    if (c->type != MM_JSON_OBJECT) {
+      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s", mm_json_type_name(c->type));
+      continue;
+    }
+    const char *hit;
+    const mm_fhir_mapping *m = mm_fhir_concept(im, mm_fhir_get(im, c, "code", MM_JSON_OBJECT, p),
+                                               mm_fhir_sub(im, p, "code"), &hit, false);
+    if (!m || m->kind != MM_FHIR_OBSERVATION || m->ref != MM_FHIR_OBS_ISCN) continue;
+    const mm_json *v;
+    if ((v = mm_fhir_get(im, c, "valueString", MM_JSON_STRING, p))) {
+      read_iscn(im, v->str, v, mm_fhir_sub(im, p, "valueString"));
+      any = true;
+    } else if ((v = mm_fhir_get(im, c, "valueCodeableConcept", MM_JSON_OBJECT, p))) {
+      const char *vp = mm_fhir_sub(im, p, "valueCodeableConcept");
+      const mm_json *codings = mm_fhir_get(im, v, "coding", MM_JSON_ARRAY, vp);
+      for (size_t k = 0; codings && k < codings->len; k++) {
+        const char *kp = mm_fhir_idx(im, mm_fhir_sub(im, vp, "coding"), k);
+        const char *code = mm_fhir_get_str(im, codings->items[k], "code", kp);
+        if (code) read_iscn(im, code, codings->items[k], mm_fhir_sub(im, kp, "code")), any = true;
+      }
+      const char *text = mm_fhir_get_str(im, v, "text", vp);
+      if (!any && text) read_iscn(im, text, v, mm_fhir_sub(im, vp, "text")), any = true;
+    }
+  }
+  if (!any)
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "cytogenetics without an ISCN component (kb/fhir.yaml 'iscn'): "
+                 "left out");
+}
+
+/* mCODE MyelomaISSStage: the ISS at diagnosis, so the earliest stage wins;
+ * a later, different stage is reported. */
+static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *hit;
+  const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
+  const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
+  if (!cc) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "ISS stage without valueCodeableConcept: left out");
+    return;
+  }
+  const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
+  if (!m) return;
+  if (m->kind != MM_FHIR_ISS) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an ISS stage: left out",
+                 mm_fhir_system_label(im->map, m->system), m->code);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->iss_date != MM_DATE_NONE && im->iss != m->ref) {
+    bool later = d >= im->iss_date;
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
+                 "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept", m->ref, im->iss,
+                 im->iss_where);
+    if (later) return;
+  }
+  if (im->iss_date == MM_DATE_NONE || d < im->iss_date) {
+    im->iss = m->ref;
+    im->iss_date = d;
+    im->iss_where = r->name;
+  }
+}
+
+void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
+  if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
+    mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
+                 "status '%s': observation left out", status);
+    return;
+  }
+  const char *hit;
+  const char *cpath = mm_fhir_sub(im, r->name, "code");
+  const mm_json *code = mm_fhir_get(im, r->r, "code", MM_JSON_OBJECT, r->name);
+  if (!code) {
+    if (!mm_json_present(mm_json_get(r->r, "code")))
+      mm_fhir_bad(im, MM_E_MISSING, r->r, cpath, "an Observation must have a code");
+    return;
+  }
+  const mm_fhir_mapping *m = mm_fhir_concept(im, code, cpath, &hit, true);
+  if (!m) return;
+  if (m->kind == MM_FHIR_LAB) {
+    read_lab(im, r, m);
+  } else if (m->kind == MM_FHIR_OBSERVATION) {
+    switch ((mm_fhir_obs)m->ref) {
+    case MM_FHIR_OBS_ECOG: read_ecog(im, r); break;
+    case MM_FHIR_OBS_KARNOFSKY:
+      mm_fhir_warn(im, MM_E_INVALID, code, hit,
+                   "Karnofsky performance status is not converted to ECOG (no documented "
+                   "mapping, docs/fhir.md): left out");
+      break;
+    case MM_FHIR_OBS_DISEASE_STATUS: read_status(im, r); break;
+    case MM_FHIR_OBS_CYTOGENETICS: read_cytogenetics(im, r); break;
+    case MM_FHIR_OBS_ISCN:
+      mm_fhir_warn(im, MM_E_INVALID, code, hit,
+                   "an ISCN result outside a cytogenetics observation: left out");
+      break;
+    case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
+    }
+  } else {
+    mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",
+                 mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
+  }
+}
