@@ -351,8 +351,8 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   mm_patient *p;
   if (mm_patient_read(&p, &arena, kb, rec.data, rec.len, "import", &check) != 0) {
     for (const mm_diag *x = check.head; x; x = x->next)
-      mm_diag_errorc(diags, MM_E_INVALID, im.src, 0, 0, x->path, "internal: the record produced is invalid: %s",
-                    x->text);
+      mm_diag_errorc(diags, MM_E_INVALID, im.src, 0, 0, x->path,
+                     "internal: the record produced is invalid: %s", x->text);
     mm_strbuf_free(&rec);
     rc = -2;
     goto done;
