@@ -64,8 +64,8 @@ static const char *verdict_name(mmpath_verdict v) {
 
 static mmpath_verdict subject_verdict(const subject *s) {
   if (s->kind == S_CRITERION) return mmpath_criterion_verdict(s->criterion);
-  /* The plan lists only the items indicated or undecided: an item not
-   * listed is not indicated. */
+  /* An item the plan does not list is not indicated (renderers may leave
+   * out the items not indicated; a fix may do the same). */
   if (s->kind == S_SUPPORTIVE) return s->supportive ? mmpath_supportive_verdict(s->supportive) : MMPATH_NOT_MET;
   return mmpath_option_verdict(s->option);
 }
