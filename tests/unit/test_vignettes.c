@@ -8,8 +8,10 @@
  * expectation's source. tests/vignettes/pending/ holds vignettes of answers
  * known to be wrong today: they must keep failing until the behaviour is
  * fixed (a pending vignette that passes fails the suite, so it gets moved).
- * The vignette files are read with mmpath's strict JSON reader (src/json);
- * nothing else of the library's internals is used. */
+ * The vignette files are read with mmpath's strict JSON reader (src/json)
+ * and the ids they name are looked up in the loaded knowledge base's tables
+ * (kb/kb.h), so that a misspelt id fails; the records themselves are
+ * evaluated and checked through mmpath.h only. */
 #include <dirent.h>
 #include <math.h>
 #include <stdbool.h>
@@ -307,8 +309,8 @@ static bool form_ok(unsigned form, const mm_json *v) {
 static const struct {
   const char *key;
   unsigned kind;
-} SUBJECTS[] = {{"option", S_OPTION},         {"trial", S_TRIAL}, {"supportive", S_SUPPORTIVE},
-                {"fact", S_FACT},             {"score", S_FACT}};
+} SUBJECTS[] = {{"option", S_OPTION}, {"trial", S_TRIAL}, {"supportive", S_SUPPORTIVE},
+                {"fact", S_FACT},     {"score", S_FACT}};
 #define N_SUBJECTS (sizeof SUBJECTS / sizeof SUBJECTS[0])
 
 /* ## Reading a vignette */
@@ -615,7 +617,8 @@ static int run_vignette(const vcase *vc, size_t *total) {
   mmpath_problems *problems = NULL;
   int rc = mmpath_evaluation_new(&ev, &problems, vc->suite->kb, textbuf + start, end - start, &opts);
   if (rc != MMPATH_OK) {
-    fprintf(stderr, "%s: the record is invalid (%d):\n", vc->path, rc);
+    fprintf(stderr, rc == MMPATH_EINVALID ? "%s: the record is invalid:\n" : "%s: evaluation failed (%d)\n",
+            vc->path, rc);
     for (size_t i = 0; i < mmpath_problems_count(problems); i++) {
       const mmpath_problem *p = mmpath_problems_get(problems, i);
       int line = mmpath_problem_line(p), col = mmpath_problem_column(p);
@@ -660,6 +663,32 @@ static void pending_vignette(void **state) {
   vc->suite->pending_failing++;
   fprintf(stderr, "%s: %d of %zu expectations still fail (expected until the behaviour is fixed)\n",
           vc->name, failing, total);
+}
+
+/* The source rule itself, on sources that must be refused or accepted. */
+static void source_rule(void **state) {
+  (void)state;
+  static const struct {
+    const char *source;
+    bool ok;
+  } cases[] = {
+      {"", false},
+      {"shared/clinical/therapy.md section 4.1", false},
+      {"Seed deck shared/seed/000.txt, slide 3", false},
+      {"as recorded in (shared/clinical/scores.md)", false},
+      {"kb/therapies/cilta-cel.yaml", false},
+      {"EMA, Carvykti SmPC section 4.1", false}, /* no address */
+      {"EMA, Carvykti SmPC 4.1, https://www.ema.europa.eu/en/medicines/human/EPAR/carvykti", true},
+      {"Greipp PR et al. J Clin Oncol 2005;23:3412, doi:10.1200/JCO.2005.04.242", true},
+      {"Palumbo A et al. Blood 2015;125:2068, PMID 25628469", true},
+      {"ClinicalTrials.gov NCT05083169 eligibility criteria", true},
+      {"https://accessdata.fda.gov/drugsatfda_docs/label/2025/761440s000lbl.pdf", true},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    mm_json v = {.type = MM_JSON_STRING, .str = cases[i].source, .len = strlen(cases[i].source)};
+    if ((source_problem(&v) == NULL) != cases[i].ok)
+      fail_msg("source \"%s\" should be %s", cases[i].source, cases[i].ok ? "accepted" : "refused");
+  }
 }
 
 static void pending_summary(void **state) {
@@ -713,13 +742,14 @@ int main(void) {
     return 1;
   }
   qsort(cases, n, sizeof *cases, by_name);
-  struct CMUnitTest *tests = calloc(n + 1, sizeof *tests);
+  struct CMUnitTest *tests = calloc(n + 2, sizeof *tests);
   if (!tests) return 1;
   for (size_t i = 0; i < n; i++)
     tests[i] = (struct CMUnitTest){cases[i].name, cases[i].pending ? pending_vignette : vignette,
                                    NULL, NULL, &cases[i]};
   tests[n] = (struct CMUnitTest){"pending summary", pending_summary, NULL, NULL, &su};
-  int rc = _cmocka_run_group_tests("vignettes", tests, n + 1, NULL, NULL);
+  tests[n + 1] = (struct CMUnitTest){"source rule", source_rule, NULL, NULL, NULL};
+  int rc = _cmocka_run_group_tests("vignettes", tests, n + 2, NULL, NULL);
   free(tests);
   free(cases);
   mmpath_kb_free(su.kb);
