@@ -50,6 +50,9 @@ typedef struct screen {
   mm_strbuf *item_json;        /* per item: "\"id\"" */
   struct crit_name *crit_json; /* open addressing by criterion address */
   size_t crit_cap;
+  /* Each note in English as a JSON string, per jurisdiction: screening output
+   * is a machine format, and formatting a note per record showed in profiles. */
+  const char *note_json[MM_NOTE_COUNT][2];
 } screen;
 
 typedef struct crit_name {
@@ -221,8 +224,10 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
     first = false;
     json_crit_id(s, b, r->criteria[i].crit);
   }
-  char note[MM_NOTE_MAX]; /* screening output is a machine format: English */
-  if (first && mm_note_text(r->note, MM_LANG_EN, note)) mm_strbuf_json_string(b, note);
+  if (first && r->note.code > MM_NOTE_NONE && r->note.code < MM_NOTE_COUNT) {
+    const char *note = s->note_json[r->note.code][r->note.jurisdiction == MM_JURIS_US];
+    if (note) mm_strbuf_puts(b, note);
+  }
   mm_strbuf_putc(b, ']');
 }
 
@@ -454,6 +459,17 @@ static int names_setup(screen *s) {
     mm_strbuf_json_string(&s->item_json[i], s->item_ids[i]);
     if (s->item_json[i].failed) return -1;
   }
+  for (int code = MM_NOTE_NONE + 1; code < MM_NOTE_COUNT; code++)
+    for (int j = 0; j < 2; j++) {
+      char text[MM_NOTE_MAX];
+      mm_note note = {(mm_note_code)code, j ? MM_JURIS_US : MM_JURIS_EU};
+      if (!mm_note_text(note, MM_LANG_EN, text)) continue;
+      mm_strbuf t;
+      mm_strbuf_init(&t, 0);
+      mm_strbuf_json_string(&t, text);
+      s->note_json[code][j] = t.failed ? NULL : mm_arena_strndup(&s->names, t.data, t.len);
+      mm_strbuf_free(&t);
+    }
   if (s->crit) return 0;
   size_t n = 0;
   for (size_t i = 0; i < kb->n_options; i++) {
