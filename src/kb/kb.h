@@ -34,6 +34,13 @@ typedef struct mm_provenance {
   size_t n_sources;
   mm_date updated, reviewed;
   mm_verification verification;
+  /* When the primary source was last looked for (`searched`); MM_DATE_NONE
+   * when not recorded. `mmpath kb check` requires it on every entry that is
+   * not verified, so that a reader knows how stale the gap is. */
+  mm_date searched;
+  /* Why a value was chosen where no source states it (a plausibility bound,
+   * a unit conversion): mmpath's own reasoning, never a source. NULL if none. */
+  const char *rationale;
   const char *file; /* where the entry is written */
   int line;
 } mm_provenance;
@@ -193,6 +200,22 @@ typedef struct mm_option {
   mm_provenance prov;
 } mm_option;
 
+/* A pending regulatory decision (kb/watchlist.yaml): what the kb does NOT
+ * yet encode, and when to look again. Read by `mmpath kb check`, which warns
+ * once the expected date has passed; never read while evaluating. */
+typedef struct mm_watch_item {
+  const char *id;
+  const char *product;  /* as written: INN, brand, regimen */
+  const char *agency;   /* fda | ema | ec | aifa */
+  mm_text pending;      /* what is pending (an application, a decision) */
+  mm_text indication;   /* the population applied for */
+  mm_date expected;     /* expected decision (PDUFA, CHMP + 67 days); MM_DATE_NONE when not public */
+  mm_date recheck;      /* when to search again if nothing is expected earlier; MM_DATE_NONE if unset */
+  mm_date added;        /* when it was put on the list */
+  mm_provenance prov;
+  int col;              /* of the item, for diagnostics (prov has file and line) */
+} mm_watch_item;
+
 typedef struct mm_supportive {
   const char *id;
   mm_text text;
@@ -264,6 +287,14 @@ typedef struct mm_kb {
   size_t n_supportive;
   mm_provenance supportive_prov;
   mm_provenance algorithm_prov;
+  /* kb/watchlist.yaml */
+  mm_watch_item *watch;
+  size_t n_watch;
+  mm_provenance watch_prov;
+  /* Every file read, as parsed (trees in the arena), in the order read: for
+   * the checks that look at the text as written (kb_check.h). */
+  const struct mm_yaml **trees;
+  size_t n_trees;
   /* lookups */
   mm_name_entry **names; /* open-addressing table of normalized names */
   size_t names_cap, names_used;

@@ -28,6 +28,8 @@ int mm_kb_load_algorithm(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_trial(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_supportive(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
+/* kb/watchlist.yaml (kb_watch.c): pending decisions, into kb->watch. */
+int mm_kb_load_watchlist(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 
 /* kb/referral.yaml (kb_referral.c) and kb/fhir.yaml (kb_fhir_map.c): into
  * kb->referral and kb->fhir_map; the FHIR map names the vocabularies'

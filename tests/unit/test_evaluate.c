@@ -540,7 +540,10 @@ static void test_evaluate__selinexor_bortezomib_one_prior_line(void **s) {
   done(&r);
   evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
   test_expect_fails(opt(&r, "selinexor-bortezomib"), "prior_lines_ge_1");
-  test_expect_fails(opt(&r, "belantamab"), "prior_lines_ge_1");
+  /* The EU Blenrep indication is for "relapsed or refractory multiple myeloma"
+   * (EMA EPAR blenrep-0, CHMP opinion 2025-05-22): without a line there is no
+   * relapse either. */
+  test_expect_fails(opt(&r, "belantamab"), "relapsed_or_refractory prior_lines_ge_1");
   done(&r);
 }
 
