@@ -1,8 +1,7 @@
 /* test_evaluate.c: treatment options with reasons, on records written to hit
- * each branch of the deck's algorithm (kb/algorithm.yaml, rules R1-R5 of
- * shared/clinical/therapy.md section 3.4, seed README section 2) and each
- * approved therapy's EU label (kb/therapies/<id>.yaml, SmPC 4.1 wording as
- * recorded in therapy.md section 4) at its boundaries: prior lines 1 vs 2
+ * each branch of the deck's algorithm (kb/algorithm.yaml, rules R1-R5, with
+ * their sources there) and each approved therapy's EU label
+ * (kb/therapies/<id>.yaml, SmPC 4.1 wording with its EPAR source there) at its boundaries: prior lines 1 vs 2
  * and 2 vs 3, progression on the last therapy vs more than 60 days after it,
  * lenalidomide refractoriness, ASCT-to-progression 35 vs 36 months,
  * penta-refractoriness, lenalidomide exposure, prior anti-BCMA therapy, the

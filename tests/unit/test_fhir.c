@@ -1,9 +1,9 @@
 /* test_fhir.c: the FHIR importer (src/fhir, kb/fhir.yaml, docs/fhir.md) on
  * hand-written myeloma bundles (tests/data/fhir/), checked field by field as
  * a clinician would read the record, then read back by the patient reader and
- * evaluated. Codes checked come from kb/fhir.yaml, whose sources are
- * shared/clinical/landscape.md section 4.3 (LOINC, SNOMED CT, RxNorm, ICD-10)
- * and kb/vocabulary/drugs.yaml (ATC). Unit factors are those of
+ * evaluated. Codes checked come from kb/fhir.yaml, whose sources are the
+ * code systems' own pages (LOINC, SNOMED CT, RxNorm, ICD-10, mCODE value
+ * sets) and kb/vocabulary/drugs.yaml (ATC). Unit factors are those of
  * kb/vocabulary/labs.yaml (IgG 1 g/L = 100 mg/dL; FLC 1 mg/dL = 10 mg/L). */
 #include <dirent.h>
 #include <stdio.h>
