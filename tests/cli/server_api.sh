@@ -146,9 +146,10 @@ expect "evaluate: an mmpath/evaluation@1 answer" 200 "d['schema'] == 'mmpath/eva
 # Tecvayli SmPC 4.1: at least three prior therapies; this patient has two.
 expect "evaluate: teclistamab not eligible after 2 prior lines (EU label: >= 3)" 200 \
   "[(o['status'], [c['result'] for c in o['criteria'] if c['id'] == 'prior_lines_ge_3']) for o in d['options'] if o['id'] == 'teclistamab'] == [('not_eligible', [False])]"
-# deck and Raje 2023: IVIG while IgG < 400 mg/dL
-expect "evaluate: IVIG indicated with IgG 350 mg/dL" 200 \
-  "[s['status'] for s in d['supportive_care'] if s['id'] == 'ivig'] == ['indicated']"
+# Raje 2023 (Blood Cancer J 13:116, Table 4): IVIG while IgG < 400 mg/dL; this
+# patient is only eligible for a CAR-T, not given one: conditional (issue #12)
+expect "evaluate: IVIG conditional (if CAR-T goes ahead) with IgG 350 mg/dL" 200 \
+  "[(s['status'], s['conditional'][0]['fact']) for s in d['supportive_care'] if s['id'] == 'ivig'] == [('unknown', 'candidate_car_t')]"
 req POST "/api/v1/evaluate?lang=it&format=html" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
 [[ $status == 200 && $ctype == text/html* ]] && grep -qi '<html' "$tmp/body" && ok "evaluate format=html is a page" ||
   bad "evaluate html: $status $ctype"
