@@ -351,6 +351,9 @@ expect "CDS service: cards with uuid, summary < 140, indicator, source" 200 \
   "len(d['cards']) >= 2 and all(len(c['summary']) < 140 and c['indicator'] in ('info','warning','critical') and c['source']['label'] and len(c['uuid']) == 36 for c in d['cards'])"
 expect "CDS service: the supportive-care card names IVIG (IgG 350 mg/dL)" 200 \
   "any('ivig' in c['detail'] for c in d['cards'])"
+# issue #12: IVIG rests on the CAR-T candidacy: a card of its own, not among the indicated
+expect "CDS service: IVIG in the conditional supportive-care card, not the indicated one" 200 \
+  "any(c['source']['topic']['code'] == 'supportive_conditional' and 'ivig' in c['detail'] and 'if CAR-T goes ahead' in c['detail'] for c in d['cards']) and not any(c['source']['topic']['code'] == 'supportive' and 'ivig' in c['detail'] for c in d['cards'])"
 cp "$tmp/body" "$tmp/cards1"
 req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cds.json"
 cmp -s "$tmp/body" "$tmp/cards1" && ok "CDS service: the same call gives the same cards" || bad "CDS cards differ between calls"
