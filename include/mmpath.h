@@ -260,7 +260,8 @@ size_t mmpath_criterion_missing_count(const mmpath_criterion *c);
 const char *mmpath_criterion_missing(const mmpath_criterion *c, size_t i);
 
 /* Supportive care: every item of the plan with its verdict (MMPATH_MET:
- * indicated; MMPATH_UNKNOWN: its trigger cannot be decided). */
+ * indicated; MMPATH_UNKNOWN: its trigger cannot be decided, or it is
+ * conditional, below). */
 size_t mmpath_evaluation_supportive_count(const mmpath_evaluation *ev);
 const mmpath_supportive *mmpath_evaluation_supportive(const mmpath_evaluation *ev, size_t i);
 const char *mmpath_supportive_id(const mmpath_supportive *s);
@@ -272,6 +273,17 @@ const char *mmpath_supportive_observed_fact(const mmpath_supportive *s, size_t i
 const mmpath_value *mmpath_supportive_observed_value(const mmpath_supportive *s, size_t i);
 size_t mmpath_supportive_missing_count(const mmpath_supportive *s);
 const char *mmpath_supportive_missing(const mmpath_supportive *s, size_t i);
+/* An item that holds only if a decision not taken yet goes ahead (CAR-T, a
+ * bispecific: kb/supportive_care.yaml conditional_on) is conditional: its
+ * verdict is MMPATH_UNKNOWN, never MMPATH_MET, and it names the decisions,
+ * each a fact ("candidate_car_t") with its words ("if CAR-T goes ahead").
+ * 0, NULL for an item that is not conditional. */
+size_t mmpath_supportive_condition_count(const mmpath_supportive *s);
+const char *mmpath_supportive_condition_fact(const mmpath_supportive *s, size_t i);
+const char *mmpath_supportive_condition_text(const mmpath_supportive *s, size_t i,
+                                             mmpath_lang lang);
+/* The window in words ("from lymphodepletion to 12 months after the infusion"). */
+const char *mmpath_supportive_window(const mmpath_supportive *s, mmpath_lang lang);
 
 /* The derived facts, as the `facts` object of mmpath/evaluation@1 lists
  * them, by index. */

@@ -97,6 +97,34 @@ static void because(mm_strbuf *md, const mmpath_evaluation *ev, const mmpath_sup
   }
 }
 
+/* The supportive care that rests on a decision not taken yet ("if CAR-T goes
+ * ahead"): never among the indicated measures, in a card of its own, each
+ * item with its decisions and its window, in the words of messages.h and kb/. */
+static void supportive_conditional_card(cards *cs, const mmpath_evaluation *ev, mmpath_lang lang,
+                                        mm_arena *arena) {
+  mm_strbuf md;
+  mm_strbuf_init(&md, 0);
+  size_t n = 0;
+  for (size_t i = 0; i < mmpath_evaluation_supportive_count(ev); i++) {
+    const mmpath_supportive *s = mmpath_evaluation_supportive(ev, i);
+    if (!mmpath_supportive_condition_count(s)) continue;
+    n++;
+    mm_strbuf_printf(&md, "- **%s** (", mmpath_supportive_id(s));
+    for (size_t k = 0; k < mmpath_supportive_condition_count(s); k++) {
+      if (k) mm_strbuf_printf(&md, " %s ", mm_msg_get(MM_MSG_OR, (mm_lang)lang));
+      mm_strbuf_puts(&md, mmpath_supportive_condition_text(s, k, lang));
+    }
+    mm_strbuf_printf(&md, "): %s: %s\n", mm_msg_get(MM_MSG_WINDOW, (mm_lang)lang),
+                     mmpath_supportive_window(s, lang));
+  }
+  if (n)
+    card(cs, "supportive_conditional", "info",
+         mm_arena_printf(arena, "%s: %zu",
+                         mm_msg_get(MM_MSG_SUPPORTIVE_CONDITIONAL, (mm_lang)lang), n),
+         md.data);
+  mm_strbuf_free(&md);
+}
+
 void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evaluation *ev,
                   const mm_diags *fhir_notes, mmpath_lang lang, mm_arena *arena) {
   bool it = lang == MMPATH_LANG_IT;
@@ -155,6 +183,7 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
                          n),
          md.data);
   mm_strbuf_free(&md);
+  supportive_conditional_card(&cs, ev, lang, arena);
 
   n = 0;
   mm_strbuf_init(&md, 0);

@@ -5,22 +5,24 @@
  *   approved therapies: the label of the chosen jurisdiction, counting only
  *     indications granted on or before as_of;
  *   trials: inclusion criteria and the negation of each exclusion;
- *   supportive care: each item whose trigger holds.
+ *   supportive care: each item whose trigger holds (supportive.c).
  * A criterion resting on an interpretation (`review`) never makes an option
  * not eligible: its false counts as unknown, shown for clinician review. */
 #include <string.h>
 
 #include "evaluate/evaluate.h"
+#include "evaluate/evaluate_internal.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
  * for each slot the trace names, the record inputs its fact is missing, or
  * the fact itself when it has none; distinct, in order. Counted first so
  * that one arena array holds them. */
-/* Out of line: it runs only when explaining an unknown, and inlined it made
+/* Not inlined: it runs only when explaining an unknown, and inlined it made
  * run_criterion too big to inline in the loop every option goes through. */
-__attribute__((noinline)) static void find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule_trace *trace,
-                         const char *const **out, size_t *n_out) {
+__attribute__((noinline)) void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena,
+                                                    const mm_rule_trace *trace,
+                                                    const char *const **out, size_t *n_out) {
   const mm_facts *f = ev->facts;
   size_t cap = 0;
   for (size_t i = 0; i < trace->n_unknown; i++) {
@@ -65,7 +67,7 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
   if (out->trace && t == MM_UNKNOWN)
-    find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
+    mm_eval_find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
   return t;
 }
 
@@ -161,23 +163,6 @@ static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_o
   r->refractory_drugs = out;
 }
 
-static void set_candidates(mm_evaluation *ev) {
-  mm_tv car_t = MM_FALSE, bispecific = MM_FALSE;
-  for (size_t i = 0; i < ev->n_options; i++) {
-    const mm_option_result *r = &ev->options[i];
-    if (r->opt->kind != MM_OPT_THERAPY || r->status == MM_FALSE || !r->opt->group) continue;
-    if (strcmp(r->opt->group, "car_t") == 0) car_t = MM_TRUE;
-    if (strcmp(r->opt->group, "bispecific") == 0) bispecific = MM_TRUE;
-  }
-  /* With a filter, options left out may have been candidates: unknown. */
-  if (ev->opts.only) {
-    car_t = mm_tv_or(car_t, MM_UNKNOWN);
-    bispecific = mm_tv_or(bispecific, MM_UNKNOWN);
-  }
-  ev->facts->values[MM_F_CANDIDATE_CAR_T] = mm_value_tv(car_t);
-  ev->facts->values[MM_F_CANDIDATE_BISPECIFIC] = mm_value_tv(bispecific);
-}
-
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
                 const mm_eval_options *opts) {
   *out = NULL;
@@ -227,19 +212,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     }
     if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
   }
-  set_candidates(ev);
-  if (ev->opts.supportive && !ev->opts.only) {
-    ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
-    for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
-      mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
-      s->ev = ev;
-      s->item = &kb->supportive[i];
-      s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
-      s->result = mm_rule_eval(s->item->rule, facts->values, s->trace);
-      if (s->trace && s->result == MM_UNKNOWN)
-        find_missing(ev, arena, s->trace, &s->missing, &s->n_missing);
-    }
-  }
+  mm_eval_set_candidates(ev, arena);
+  if (ev->opts.supportive && !ev->opts.only) mm_eval_supportive(ev, arena);
   if (arena->failed) return -1;
   *out = ev;
   return 0;

@@ -60,6 +60,11 @@ typedef struct mm_option_result {
   size_t n_refractory_drugs;       /* refractory to (a caution, not a verdict) */
 } mm_option_result;
 
+/* A supportive-care item (supportive.c). An item that holds only if a
+ * decision not taken yet goes ahead (CAR-T, a bispecific: its conditional_on
+ * facts are true or unknown, and it does not hold without them) is
+ * conditional: result MM_UNKNOWN, never MM_TRUE, conditions the decisions
+ * it rests on, missing what else it would need once they are taken. */
 typedef struct mm_supportive_result {
   const struct mm_evaluation *ev;
   const mm_supportive *item;
@@ -67,6 +72,9 @@ typedef struct mm_supportive_result {
   mm_rule_trace *trace; /* NULL unless explaining */
   const char *const *missing; /* as in mm_criterion_result */
   size_t n_missing;
+  bool conditional;
+  const mm_supportive_condition *const *conditions; /* when conditional */
+  size_t n_conditions;
 } mm_supportive_result;
 
 typedef struct mm_evaluation {

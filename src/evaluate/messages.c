@@ -85,3 +85,13 @@ const char *mm_trial_status_label(const char *status, mm_lang lang) {
     if (strcmp(names[i].code, status) == 0) return mm_msg_get(names[i].msg, lang);
   return status;
 }
+
+const char *mm_supportive_phase_label(mm_supportive_phase phase, mm_lang lang) {
+  switch (phase) {
+  case MM_PHASE_BEFORE_DURING: return mm_msg_get(MM_MSG_PHASE_BEFORE_DURING, lang);
+  case MM_PHASE_AFTER_CAR_T: return mm_msg_get(MM_MSG_PHASE_AFTER_CAR_T, lang);
+  case MM_PHASE_AFTER_BISPECIFIC: return mm_msg_get(MM_MSG_PHASE_AFTER_BISPECIFIC, lang);
+  case MM_PHASE_ANY: break;
+  }
+  return mm_msg_get(MM_MSG_PHASE_ANY, lang);
+}

@@ -115,7 +115,19 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(REG_TERMINATED, "terminated", "interrotto")                                               \
   X(REG_WITHDRAWN, "withdrawn", "ritirato")                                                   \
   X(REG_SUSPENDED, "suspended", "sospeso")                                                    \
-  X(REG_UNKNOWN, "unknown", "stato non noto")
+  X(REG_UNKNOWN, "unknown", "stato non noto")                                                \
+  /* supportive care by phase (mm_supportive_phase_label) and its conditions */               \
+  X(PHASE_BEFORE_DURING, "before and during CAR-T or a bispecific",                           \
+    "prima e durante CAR-T o bispecifico")                                                    \
+  X(PHASE_AFTER_CAR_T, "after a CAR-T infusion", "dopo l'infusione di CAR-T")                 \
+  X(PHASE_AFTER_BISPECIFIC, "after a bispecific stops", "dopo la sospensione del bispecifico") \
+  X(PHASE_ANY, "on or off treatment, by laboratory values",                                  \
+    "in terapia o fuori, in base agli esami")                                                 \
+  X(WINDOW, "when", "quando")                                                                 \
+  X(OR, "or", "o")                                                                            \
+  X(CONDITIONAL, "conditional", "condizionale")                                               \
+  X(SUPPORTIVE_CONDITIONAL, "Supportive care, if CAR-T or a bispecific goes ahead",           \
+    "Terapia di supporto, se si procede con CAR-T o bispecifico")
 
 typedef enum mm_msg {
 #define MM_MSG_ENUM_(code, en, it) MM_MSG_##code,
@@ -134,5 +146,7 @@ const char *mm_setting_label(const char *setting, mm_lang lang);
 const char *mm_trial_status_label(const char *status, mm_lang lang);
 /* A jurisdiction's short name ("EU", "UE"). */
 const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang);
+/* The phase of a supportive-care item, for people ("after a CAR-T infusion"). */
+const char *mm_supportive_phase_label(mm_supportive_phase phase, mm_lang lang);
 
 #endif

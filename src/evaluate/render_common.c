@@ -73,3 +73,10 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang) {
   if (lang == MM_LANG_IT && info->because_it) return info->because_it;
   return info->because;
 }
+
+void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang) {
+  for (size_t k = 0; s->conditional && k < s->n_conditions; k++) {
+    if (k) mm_strbuf_printf(b, " %s ", mm_msg_get(MM_MSG_OR, lang));
+    mm_strbuf_puts(b, mm_text_in(s->conditions[k]->text, lang));
+  }
+}

@@ -13,6 +13,7 @@ static const char *css =
     ".option h3{font-size:1rem;margin:0 0 .3rem}.kind{font-weight:normal;color:#555;font-size:.85rem}"
     "ul.criteria{list-style:none;padding-left:.2rem;margin:.2rem 0}ul.criteria li::before{display:inline-block;width:1.4rem}"
     "li.true::before{content:'\\2714';color:#1a7f37}li.false::before{content:'\\2718';color:#b42318}li.null::before{content:'?';color:#9a6700;font-weight:bold}"
+    "li.cond::before{content:'\\2192';color:#0969da;font-weight:bold}"
     ".missing{color:#9a6700}.review{color:#8250df}.src{font-size:.85rem;color:#444}.facts td{padding:.1rem .6rem .1rem 0;vertical-align:top}"
     "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
 
@@ -154,6 +155,63 @@ static void group(mm_strbuf *b, const mm_evaluation *ev, mm_tv status, mm_lang l
     if (ev->options[i].status == status) option(b, ev, &ev->options[i], lang);
 }
 
+/* Supportive care, by phase: each item with its class (true: indicated,
+ * cond: conditional on a decision not taken yet, null: unknown), its window,
+ * what is missing and its source. */
+static void supportive_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  int phase = -1;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *sr = &ev->supportive[i];
+    if (sr->result == MM_FALSE) continue;
+    if (!any)
+      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
+    any = true;
+    if ((int)sr->item->phase != phase) {
+      if (phase >= 0) mm_strbuf_puts(b, "</ul>");
+      phase = (int)sr->item->phase;
+      mm_strbuf_puts(b, "<h3>");
+      mm_strbuf_html(b, mm_supportive_phase_label(sr->item->phase, lang));
+      mm_strbuf_puts(b, "</h3><ul class=\"criteria\">");
+    }
+    mm_strbuf_printf(b, "<li class=\"%s\" data-supportive=\"",
+                     sr->conditional ? "cond" : sr->result == MM_TRUE ? "true" : "null");
+    mm_strbuf_html(b, sr->item->id);
+    mm_strbuf_puts(b, "\"><strong>");
+    mm_strbuf_html(b, sr->item->id);
+    mm_strbuf_puts(b, "</strong>: ");
+    if (sr->conditional) {
+      mm_strbuf t;
+      mm_strbuf_init(&t, 4096);
+      mm_render_supportive_conditions(&t, sr, lang);
+      mm_strbuf_puts(b, "<em>");
+      mm_strbuf_html(b, t.data ? t.data : "");
+      mm_strbuf_puts(b, "</em>: ");
+      mm_strbuf_free(&t);
+    }
+    mm_strbuf_html(b, mm_text_in(sr->item->text, lang));
+    mm_strbuf_printf(b, " <span class=\"src\">%s: ", mm_msg_get(MM_MSG_WINDOW, lang));
+    mm_strbuf_html(b, mm_text_in(sr->item->window.text, lang));
+    mm_strbuf_puts(b, "</span>");
+    if (sr->n_missing) {
+      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_msg_get(MM_MSG_MISSING, lang));
+      for (size_t m = 0; m < sr->n_missing; m++) {
+        mm_strbuf_puts(b, " ");
+        mm_strbuf_html(b, sr->missing[m]);
+      }
+      mm_strbuf_puts(b, "</span>");
+    }
+    mm_strbuf_puts(b, " <span class=\"src\">");
+    mm_strbuf t;
+    mm_strbuf_init(&t, 4096);
+    mm_render_source(&t, &sr->item->prov);
+    mm_strbuf_html(b, t.data);
+    mm_strbuf_free(&t);
+    mm_strbuf_puts(b, "</span></li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+}
+
 void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   char d[11];
   mm_date_format(ev->patient->as_of, d);
@@ -220,27 +278,8 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);
   }
+  supportive_html(b, ev, lang);
   bool any = false;
-  for (size_t i = 0; i < ev->n_supportive; i++) {
-    const mm_supportive_result *sr = &ev->supportive[i];
-    if (sr->result == MM_FALSE) continue;
-    if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul class=\"criteria\">",
-                               mm_msg_get(MM_MSG_SUPPORTIVE, lang));
-    any = true;
-    mm_strbuf_printf(b, "<li class=\"%s\"><strong>", sr->result == MM_TRUE ? "true" : "null");
-    mm_strbuf_html(b, sr->item->id);
-    mm_strbuf_puts(b, "</strong>: ");
-    mm_strbuf_html(b, mm_text_in(sr->item->text, lang));
-    mm_strbuf_puts(b, " <span class=\"src\">");
-    mm_strbuf t;
-    mm_strbuf_init(&t, 4096);
-    mm_render_source(&t, &sr->item->prov);
-    mm_strbuf_html(b, t.data);
-    mm_strbuf_free(&t);
-    mm_strbuf_puts(b, "</span></li>");
-  }
-  if (any) mm_strbuf_puts(b, "</ul>");
-  any = false;
   for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
     if (x->level != MM_DIAG_WARNING) continue;
     if (!any)

@@ -286,6 +286,100 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   mm_strbuf_putc(b, '}');
 }
 
+/* The supportive-care items that hold or may hold (mm_supportive_result):
+ * the keys of mmpath/evaluation@1 (id, text, status, rule, because, missing,
+ * provenance) and, added for issue #12, phase, window and, for an item that
+ * rests on a decision not taken yet, conditional (its status is "unknown"). */
+static void supportive_window_json(mm_strbuf *b, const mm_supportive_window *w, mm_lang lang) {
+  bool f = true;
+  mm_strbuf_putc(b, '{');
+  key(b, &f, "text");
+  mm_strbuf_json_string(b, mm_text_in(w->text, lang));
+  if (w->fact) {
+    key(b, &f, "fact");
+    mm_strbuf_json_string(b, w->fact);
+  }
+  if (w->has_from) {
+    key(b, &f, "from_months");
+    mm_strbuf_printf(b, "%g", w->from_months);
+  }
+  if (w->has_until) {
+    key(b, &f, "until_months");
+    mm_strbuf_printf(b, "%g", w->until_months);
+  }
+  mm_strbuf_putc(b, '}');
+}
+
+static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  mm_strbuf_putc(b, '[');
+  bool f1 = true;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *s = &ev->supportive[i];
+    if (s->result == MM_FALSE) continue;
+    if (!f1) mm_strbuf_putc(b, ',');
+    f1 = false;
+    bool f2 = true;
+    mm_strbuf_putc(b, '{');
+    key(b, &f2, "id");
+    mm_strbuf_json_string(b, s->item->id);
+    key(b, &f2, "text");
+    mm_strbuf_json_string(b, mm_text_in(s->item->text, lang));
+    key(b, &f2, "status");
+    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
+    key(b, &f2, "rule");
+    mm_strbuf_json_string(b, s->item->when);
+    key(b, &f2, "phase");
+    mm_strbuf_json_string(b, mm_supportive_phase_ids[s->item->phase]);
+    key(b, &f2, "window");
+    supportive_window_json(b, &s->item->window, lang);
+    if (s->conditional) {
+      key(b, &f2, "conditional");
+      mm_strbuf_putc(b, '[');
+      for (size_t k = 0; k < s->n_conditions; k++) {
+        const mm_supportive_condition *c = s->conditions[k];
+        bool f3 = true;
+        mm_strbuf_puts(b, k ? ",{" : "{");
+        key(b, &f3, "fact");
+        mm_strbuf_json_string(b, c->fact);
+        key(b, &f3, "value");
+        mm_render_value_json(b, ev->facts->values[c->slot]);
+        key(b, &f3, "text");
+        mm_strbuf_json_string(b, mm_text_in(c->text, lang));
+        const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[c->slot], lang) : NULL;
+        if (why) {
+          key(b, &f3, "because");
+          mm_strbuf_json_string(b, why);
+        }
+        mm_strbuf_putc(b, '}');
+      }
+      mm_strbuf_putc(b, ']');
+    }
+    if (ev->opts.explain) {
+      mm_strbuf because;
+      mm_strbuf_init(&because, 4096);
+      for (size_t k = 0; k < s->trace->n_used; k++) {
+        int slot = s->trace->used[k];
+        if (because.len) mm_strbuf_puts(&because, "; ");
+        mm_strbuf_printf(&because, "%s = ", ev->kb->facts[slot].name);
+        mm_render_value_text(&because, ev->facts->values[slot], lang);
+        const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
+        if (mm_fact_why(info, lang) && ev->kb->facts[slot].source == MM_FACT_LAB)
+          mm_strbuf_printf(&because, " (%s)", mm_fact_why(info, lang));
+      }
+      key(b, &f2, "because");
+      mm_strbuf_json_string(b, because.data ? because.data : "");
+      mm_strbuf_free(&because);
+      if (s->result == MM_UNKNOWN) {
+        key(b, &f2, "missing");
+        strings(b, s->missing, s->n_missing);
+      }
+    }
+    provenance_json(b, &f2, &s->item->prov);
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_putc(b, ']');
+}
+
 void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   bool first = true;
   char d[11];
@@ -323,47 +417,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   }
   mm_strbuf_putc(b, ']');
   key(b, &first, "supportive_care");
-  mm_strbuf_putc(b, '[');
-  bool f1 = true;
-  for (size_t i = 0; i < ev->n_supportive; i++) {
-    const mm_supportive_result *s = &ev->supportive[i];
-    if (s->result == MM_FALSE) continue;
-    if (!f1) mm_strbuf_putc(b, ',');
-    f1 = false;
-    bool f2 = true;
-    mm_strbuf_putc(b, '{');
-    key(b, &f2, "id");
-    mm_strbuf_json_string(b, s->item->id);
-    key(b, &f2, "text");
-    mm_strbuf_json_string(b, mm_text_in(s->item->text, lang));
-    key(b, &f2, "status");
-    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
-    key(b, &f2, "rule");
-    mm_strbuf_json_string(b, s->item->when);
-    if (ev->opts.explain) {
-      mm_strbuf because;
-      mm_strbuf_init(&because, 4096);
-      for (size_t k = 0; k < s->trace->n_used; k++) {
-        int slot = s->trace->used[k];
-        if (because.len) mm_strbuf_puts(&because, "; ");
-        mm_strbuf_printf(&because, "%s = ", ev->kb->facts[slot].name);
-        mm_render_value_text(&because, ev->facts->values[slot], lang);
-        const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
-        if (mm_fact_why(info, lang) && ev->kb->facts[slot].source == MM_FACT_LAB)
-          mm_strbuf_printf(&because, " (%s)", mm_fact_why(info, lang));
-      }
-      key(b, &f2, "because");
-      mm_strbuf_json_string(b, because.data ? because.data : "");
-      mm_strbuf_free(&because);
-      if (s->result == MM_UNKNOWN) {
-        key(b, &f2, "missing");
-        strings(b, s->missing, s->n_missing);
-      }
-    }
-    provenance_json(b, &f2, &s->item->prov);
-    mm_strbuf_putc(b, '}');
-  }
-  mm_strbuf_putc(b, ']');
+  supportive_json(b, ev, lang);
   key(b, &first, "warnings");
   mm_strbuf_putc(b, '[');
   bool fw = true;

@@ -142,6 +142,37 @@ static void group(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result 
     if (rs[i].status == status) option_block(b, ev, &rs[i], lang);
 }
 
+/* Supportive care, by phase: [x] indicated, [if] conditional on a decision
+ * not taken yet (its words first), [?] unknown; each with its window and
+ * what is missing. */
+static void supportive_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  int phase = -1;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *s = &ev->supportive[i];
+    if (s->result == MM_FALSE) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
+    any = true;
+    if ((int)s->item->phase != phase) {
+      phase = (int)s->item->phase;
+      mm_strbuf_printf(b, " %s:\n", mm_supportive_phase_label(s->item->phase, lang));
+    }
+    const char *mark = s->conditional ? "[if]" : s->result == MM_TRUE ? "[x]" : "[?]";
+    mm_strbuf_printf(b, "  %s %s: ", mark, s->item->id);
+    if (s->conditional) {
+      mm_render_supportive_conditions(b, s, lang);
+      mm_strbuf_puts(b, ": ");
+    }
+    mm_strbuf_printf(b, "%s\n      %s: %s\n", mm_text_in(s->item->text, lang),
+                     mm_msg_get(MM_MSG_WINDOW, lang), mm_text_in(s->item->window.text, lang));
+    if (s->n_missing) {
+      mm_strbuf_printf(b, "      %s:", mm_msg_get(MM_MSG_MISSING, lang));
+      for (size_t k = 0; k < s->n_missing; k++) mm_strbuf_printf(b, " %s", s->missing[k]);
+      mm_strbuf_putc(b, '\n');
+    }
+  }
+}
+
 void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   const mm_facts *f = ev->facts;
   char d[11];
@@ -190,16 +221,8 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
           }
     }
   }
+  supportive_text(b, ev, lang);
   bool any = false;
-  for (size_t i = 0; i < ev->n_supportive; i++) {
-    const mm_supportive_result *s2 = &ev->supportive[i];
-    if (s2->result == MM_FALSE) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
-    any = true;
-    mm_strbuf_printf(b, "  %s %s: %s\n", s2->result == MM_TRUE ? "[x]" : "[?]", s2->item->id,
-                     mm_text_in(s2->item->text, lang));
-  }
-  any = false;
   for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
     if (x->level != MM_DIAG_WARNING) continue;
     if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));

@@ -115,6 +115,7 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   mm_derive_patient(&d);
   mm_derive_lines(&d);
   mm_derive_exposure(&d);
+  mm_derive_therapy_timing(&d);
   mm_derive_asct(&d);
   if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);

@@ -32,6 +32,8 @@
   X(TRANSPLANT_DISQUALIFYING_COMORBIDITY, "transplant_disqualifying_comorbidity", MM_TYPE_BOOL, NULL, NULL, MM_FACT_PATIENT) \
   X(TRANSPLANT_ELIGIBLE, "transplant_eligible", MM_TYPE_BOOL, NULL, NULL, MM_FACT_PATIENT) \
   X(SETTING, "setting", MM_TYPE_STRING, NULL, mm_setting_values, MM_FACT_PATIENT) \
+  X(MONTHS_SINCE_CAR_T, "months_since_car_t", MM_TYPE_NUMBER, "months", NULL, MM_FACT_PATIENT) \
+  X(MONTHS_SINCE_BISPECIFIC_STOP, "months_since_bispecific_stop", MM_TYPE_NUMBER, "months", NULL, MM_FACT_PATIENT) \
   X(FRAILTY, "frailty", MM_TYPE_STRING, NULL, mm_frailty_values, MM_FACT_SCORE) \
   X(FRAILTY_SCORE, "frailty_score", MM_TYPE_NUMBER, "points", NULL, MM_FACT_SCORE) \
   X(ISS, "iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)        \

@@ -216,11 +216,43 @@ typedef struct mm_watch_item {
   int col;              /* of the item, for diagnostics (prov has file and line) */
 } mm_watch_item;
 
+/* Supportive care (kb/supportive_care.yaml, docs/kb-format.md). The phase
+ * of treatment an item belongs to; the names are mm_supportive_phase_ids. */
+typedef enum {
+  MM_PHASE_BEFORE_DURING = 0, /* before and during CAR-T or a bispecific */
+  MM_PHASE_AFTER_CAR_T = 1,   /* after a CAR-T infusion */
+  MM_PHASE_AFTER_BISPECIFIC = 2, /* after a bispecific stops */
+  MM_PHASE_ANY = 3
+} mm_supportive_phase;
+extern const char *const mm_supportive_phase_ids[]; /* NULL-ended, by value */
+
+/* A decision not taken yet that an item may rest on: a boolean fact
+ * (candidate_car_t) and its words ("if CAR-T goes ahead"). */
+typedef struct mm_supportive_condition {
+  const char *fact;
+  int slot;
+  mm_text text;
+} mm_supportive_condition;
+
+/* When an item applies, in words, and, when the window counts months on a
+ * fact (months_since_car_t), its bounds: from <= fact < until. */
+typedef struct mm_supportive_window {
+  mm_text text;
+  const char *fact;             /* NULL: the window is in words only */
+  bool has_from, has_until;
+  double from_months, until_months;
+} mm_supportive_window;
+
 typedef struct mm_supportive {
   const char *id;
   mm_text text;
-  const char *when;
+  mm_supportive_phase phase;
+  const char *trigger;   /* the rule as written */
+  const char *when;      /* what is evaluated: trigger and window bounds */
   mm_rule *rule;
+  mm_supportive_window window;
+  const mm_supportive_condition **conditions; /* conditional_on, in kb order */
+  size_t n_conditions;
   mm_provenance prov;
 } mm_supportive;
 
@@ -285,6 +317,8 @@ typedef struct mm_kb {
   size_t n_options;
   mm_supportive *supportive;
   size_t n_supportive;
+  mm_supportive_condition *supportive_conditions;
+  size_t n_supportive_conditions;
   mm_provenance supportive_prov;
   mm_provenance algorithm_prov;
   /* kb/watchlist.yaml */

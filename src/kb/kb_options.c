@@ -1,7 +1,7 @@
 /* kb_options.c: what a patient may receive: kb/algorithm.yaml (guideline
  * regimens by setting), kb/therapies/ (approved therapies, label criteria
- * per jurisdiction), kb/trials/ and kb/supportive_care.yaml. Formats:
- * docs/kb-options.md. Criteria are compiled here, once. */
+ * per jurisdiction) and kb/trials/ (kb/supportive_care.yaml: kb_supportive.c).
+ * Formats: docs/kb-options.md. Criteria are compiled here, once. */
 #include <stdio.h>
 #include <string.h>
 
@@ -308,33 +308,5 @@ int mm_kb_load_trial(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
   if (!o->id) return -1;
   check_unique_option(kb, r, e, o->id);
   kb->n_options++;
-  return 0;
-}
-
-int mm_kb_load_supportive(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
-  if (!mm_yaml_is_map(r, root, "the file")) return -1;
-  static const char *const keys[] = {"items", MM_KB_PROVENANCE_KEYS, NULL};
-  mm_yaml_check_keys(r, root, keys);
-  mm_kb_read_provenance(r, root, &kb->supportive_prov);
-  const mm_yaml *items = mm_yaml_read_seq(r, root, "items", true);
-  if (!items) return -1;
-  kb->supportive = mm_arena_alloc(&kb->arena, (items->n + 1) * sizeof *kb->supportive);
-  if (!kb->supportive) return -1;
-  static const char *const ikeys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
-  for (size_t i = 0; i < items->n; i++) {
-    const mm_yaml *e = items->items[i];
-    if (!mm_yaml_is_map(r, e, "a supportive-care item")) continue;
-    mm_yaml_check_keys(r, e, ikeys);
-    mm_supportive *s = &kb->supportive[kb->n_supportive];
-    s->id = mm_yaml_read_string(r, e, "id", true);
-    s->text = mm_kb_read_text(r, e, "text", true);
-    s->when = mm_yaml_read_string(r, e, "when", true);
-    mm_kb_read_provenance(r, e, &s->prov);
-    if (s->when) s->rule = mm_kb_compile_rule(kb, r, mm_yaml_get(e, "when"));
-    for (size_t k = 0; s->id && k < kb->n_supportive; k++)
-      if (strcmp(kb->supportive[k].id, s->id) == 0)
-        mm_yaml_report(r, e, MM_E_DUPLICATE, "duplicate supportive-care id '%s'", s->id);
-    if (s->id && s->rule) kb->n_supportive++;
-  }
   return 0;
 }

@@ -271,6 +271,21 @@ size_t mmpath_supportive_missing_count(const mmpath_supportive *s) { return s->n
 const char *mmpath_supportive_missing(const mmpath_supportive *s, size_t i) {
   return i < s->n_missing ? s->missing[i] : NULL;
 }
+size_t mmpath_supportive_condition_count(const mmpath_supportive *s) {
+  return s->conditional ? s->n_conditions : 0;
+}
+const char *mmpath_supportive_condition_fact(const mmpath_supportive *s, size_t i) {
+  return i < mmpath_supportive_condition_count(s) ? s->conditions[i]->fact : NULL;
+}
+const char *mmpath_supportive_condition_text(const mmpath_supportive *s, size_t i,
+                                             mmpath_lang lang) {
+  return i < mmpath_supportive_condition_count(s)
+             ? mm_text_get(s->conditions[i]->text, lang_code(lang))
+             : NULL;
+}
+const char *mmpath_supportive_window(const mmpath_supportive *s, mmpath_lang lang) {
+  return mm_text_get(s->item->window.text, lang_code(lang));
+}
 
 /* ---- facts ---- */
 

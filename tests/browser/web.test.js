@@ -107,8 +107,12 @@ async function main() {
     ok((await idecel.textContent()).trim() === 'indicato', 'ide-cel: indicato');
     ok(await page.locator('#result [data-kind="guideline_regimen"] .opt.st-eligible').count() > 0,
       'guideline regimens for the setting are shown');
-    ok(/350/.test(await page.locator('#result [data-supportive="ivig"]').textContent()),
-      'IVIG is indicated because IgG 350 mg/dL < 400');
+    // Raje 2023 (Blood Cancer J 13:116): IVIG while IgG < 400 mg/dL; the patient is
+    // only eligible for a CAR-T, so IVIG is conditional, never «indicato» (issue #12)
+    const ivig = page.locator('#result [data-supportive="ivig"]');
+    ok(/350/.test(await ivig.textContent()) && /se si procede con le CAR-T/.test(await ivig.textContent()) &&
+      await ivig.getAttribute('data-status') === 'conditional',
+      'IVIG (IgG 350 mg/dL < 400) is conditional: if CAR-T goes ahead');
     ok(await page.locator('#result .missing').count() > 0, 'missing inputs are named');
     // lenalidomide and pomalidomide refractory (IMWG, 60 days): a regimen holding
     // them carries the caution

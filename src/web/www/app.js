@@ -478,12 +478,7 @@ function renderResult(r) {
   }
   if ((r.trials || []).length)
     out.append(h('section', { class: 'group', 'data-kind': 'trial' }, h('h3', null, t('kind_trial')), r.trials.map(renderOption)));
-  if ((r.supportive_care || []).length)
-    out.append(h('section', { class: 'group' }, h('h3', null, t('supportive')),
-      h('ul', null, r.supportive_care.map(s => h('li', { 'data-supportive': s.id },
-        statusBadge(s.status === 'indicated' ? 'eligible' : 'unknown'), ' ', s.text || s.id,
-        s.because ? h('span', { class: 'src' }, ' — ' + s.because) : null,
-        Array.isArray(s.missing) && s.missing.length ? h('div', { class: 'missing' }, t('missing') + ': ' + s.missing.join(', ')) : null)))));
+  if ((r.supportive_care || []).length) out.append(renderSupportive(r.supportive_care)); // supportive.js
   out.append(renderFacts(r.facts || {}));
   out.focus();
   out.scrollIntoView({ block: 'start' });
