@@ -75,7 +75,8 @@ static void carvykti_and_talvey_as_in_the_gazzetta(void **state) {
   (void)state;
   const mm_reimb_kb *rk = mm_kb_reimbursement(kb);
   const mm_option *cilta = therapy("cilta-cel");
-  const mm_reimbursement *e = mm_reimb_find(rk, cilta, indication(cilta, "eu_one_prior_len_refractory"));
+  const mm_reimbursement *e =
+      mm_reimb_find(rk, cilta, indication(cilta, "eu_one_prior_len_refractory"));
   assert_non_null(e);
   assert_int_equal(e->status, MM_REIMB_C_NN);
   assert_string_equal(e->klass, "C(nn)");
