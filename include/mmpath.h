@@ -71,7 +71,10 @@ typedef enum mmpath_lang { MMPATH_LANG_EN = 0, MMPATH_LANG_IT = 1 } mmpath_lang;
 /* Whose labels decide the approved therapies. */
 typedef enum mmpath_jurisdiction {
   MMPATH_JURISDICTION_EU = 0, /* EMA / European Commission */
-  MMPATH_JURISDICTION_US = 1  /* FDA */
+  MMPATH_JURISDICTION_US = 1, /* FDA */
+  MMPATH_JURISDICTION_IT = 2  /* Italy: the EU labels decide, exactly as for EU; each
+                                 therapy also carries its AIFA reimbursement
+                                 (mmpath_option_reimbursement) */
 } mmpath_jurisdiction;
 
 /* ## The knowledge base */
@@ -224,6 +227,20 @@ int mmpath_option_note_text(char *buf, size_t len, const mmpath_option *o, mmpat
 /* The first source of the deciding entry (the indication's, else the
  * option's), or NULL. */
 const char *mmpath_option_source(const mmpath_option *o);
+/* Jurisdiction MMPATH_JURISDICTION_IT, an approved therapy with a deciding
+ * indication: whether the Italian health service pays for that indication,
+ * beside the verdict (never part of it), as a stable code: "reimbursed",
+ * "not_reimbursed", "c_nn" (class C(nn): not yet assessed for
+ * reimbursement), "not_found" (searched, nothing found), "not_recorded"
+ * (the knowledge base holds no finding); NULL otherwise. */
+const char *mmpath_option_reimbursement(const mmpath_option *o);
+/* The same finding in words, in `lang`, with its AIFA class, determination
+ * and Gazzetta Ufficiale ("AIFA reimbursement: class C(nn) (not yet assessed
+ * for reimbursement), Det. 75/2024, GU no. 131 of 2024-06-06"), copied into
+ * buf (len bytes; 512 are always enough). MMPATH_ENOTFOUND (buf "") when
+ * there is none, MMPATH_ERROR when buf is too small. */
+int mmpath_option_reimbursement_text(char *buf, size_t len, const mmpath_option *o,
+                                     mmpath_lang lang);
 /* A caution, not a verdict: drugs of the regimen or product that the
  * patient is already refractory to (kb drug ids). */
 size_t mmpath_option_refractory_drug_count(const mmpath_option *o);

@@ -63,6 +63,9 @@ static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
     mm_strbuf_printf(md, "- **%s**", name ? name : mmpath_option_id(o));
     const char *src = mmpath_option_source(o);
     if (src) mm_strbuf_printf(md, " (%s)", src);
+    char reimb[512]; /* jurisdiction it: the AIFA finding beside the verdict */
+    if (mmpath_option_reimbursement_text(reimb, sizeof reimb, o, lang) == MMPATH_OK)
+      mm_strbuf_printf(md, "; %s", reimb);
     if (with_missing) {
       bool first = true;
       for (size_t k = 0; k < mmpath_option_criterion_count(o); k++) {
@@ -132,11 +135,13 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
   const char *setting = mmpath_evaluation_fact_find(&i_setting, ev, "setting") == 0
                             ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_setting))
                             : NULL;
+  mmpath_jurisdiction j = mmpath_evaluation_jurisdiction(ev);
   cards cs = {out, arena, req->instance,
               mm_arena_printf(arena, "mmpath %s, knowledge base %s (%s)", MMPATH_VERSION,
                               mmpath_kb_version(mmpath_evaluation_kb(ev)),
-                              mmpath_evaluation_jurisdiction(ev) == MMPATH_JURISDICTION_US ? "US"
-                                                                                           : "EU"),
+                              j == MMPATH_JURISDICTION_US   ? "US"
+                              : j == MMPATH_JURISDICTION_IT ? "EU + AIFA"
+                                                            : "EU"),
               0};
   mm_strbuf_puts(out, "{\"cards\":[");
   mm_strbuf md;

@@ -3,7 +3,8 @@
  *   guideline regimens: listed for the patient's setting (deck algorithm,
  *     then the newer on-label overlay), with their conditions;
  *   approved therapies: the label of the chosen jurisdiction, counting only
- *     indications granted on or before as_of;
+ *     indications granted on or before as_of (Italy: the EU label, with the
+ *     AIFA reimbursement beside it, evaluate/reimbursement.c);
  *   trials: inclusion criteria and the negation of each exclusion;
  *   supportive care: each item whose trigger holds (supportive.c).
  * A criterion resting on an interpretation (`review`) never makes an option
@@ -12,6 +13,7 @@
 
 #include "evaluate/evaluate.h"
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/reimbursement.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
@@ -113,10 +115,11 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   const mm_option *o = r->opt;
   mm_date as_of = ev->patient->as_of;
   bool any = false, encoded = false, withdrawn = false;
+  mm_jurisdiction labels = mm_jurisdiction_labels(ev->opts.jurisdiction);
   r->status = MM_FALSE;
   for (size_t i = 0; i < o->n_indications; i++) {
     const mm_indication *ind = &o->indications[i];
-    if (ind->jurisdiction != ev->opts.jurisdiction) continue;
+    if (ind->jurisdiction != labels) continue;
     encoded = true;
     if (ind->approved > as_of) continue;
     if (ind->withdrawn != MM_DATE_NONE && ind->withdrawn <= as_of) {
@@ -136,7 +139,7 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   }
   /* No indication of this jurisdiction in the kb is not the same as none
    * granted: the first is unknown to us, the second is a fact. */
-  r->note.jurisdiction = ev->opts.jurisdiction;
+  r->note.jurisdiction = labels;
   if (!encoded) {
     r->status = MM_UNKNOWN;
     r->note.code = MM_NOTE_NO_INDICATION_ENCODED;
@@ -205,6 +208,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     r->opt = o;
     if (o->kind == MM_OPT_THERAPY) {
       evaluate_therapy(ev, arena, r);
+      mm_eval_reimbursement(ev, r);
     } else {
       r->implicit_setting = true;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,

@@ -58,6 +58,11 @@ typedef struct mm_option_result {
   mm_tv enrolling;                 /* trials: enrolling today per the registry status */
   const int *refractory_drugs;     /* drugs of the regimen or product the patient is */
   size_t n_refractory_drugs;       /* refractory to (a caution, not a verdict) */
+  /* Jurisdiction MM_JURIS_IT, a therapy with a deciding EU indication: its
+   * AIFA finding (kb/kb_reimbursement.h), NULL when the kb records none;
+   * NULL in the other jurisdictions. Beside the verdict, never part of it. */
+  const struct mm_reimbursement *reimbursement;
+  bool reimbursement_after_as_of;  /* its act is dated after the evaluation date */
 } mm_option_result;
 
 /* A supportive-care item (supportive.c). An item that holds only if a

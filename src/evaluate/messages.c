@@ -27,7 +27,10 @@ const char *mm_note_id(mm_note_code code) {
 }
 
 const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang) {
-  return mm_msg_get(j == MM_JURIS_US ? MM_MSG_JURIS_US : MM_MSG_JURIS_EU, lang);
+  return mm_msg_get(j == MM_JURIS_US   ? MM_MSG_JURIS_US
+                    : j == MM_JURIS_IT ? MM_MSG_JURIS_IT
+                                       : MM_MSG_JURIS_EU,
+                    lang);
 }
 
 const char *mm_note_text(mm_note note, mm_lang lang, char *buf) {

@@ -94,6 +94,26 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(ALREADY_REFRACTORY, "caution, already refractory to", "attenzione, già refrattario a")    \
   X(JURIS_EU, "EU", "UE")                                                                     \
   X(JURIS_US, "US", "USA")                                                                    \
+  X(JURIS_IT, "EU + AIFA", "UE + AIFA")                                                       \
+  /* the Italian reimbursement beside a therapy (evaluate/reimbursement.c) */                 \
+  X(REIMB, "AIFA reimbursement", "Rimborsabilità AIFA")                                       \
+  X(REIMB_REIMBURSED, "reimbursed", "rimborsato")                                             \
+  X(REIMB_NOT_REIMBURSED, "not reimbursed", "non rimborsato")                                 \
+  X(REIMB_C_NN, "not yet assessed for reimbursement",                                         \
+    "non ancora valutato ai fini della rimborsabilità")                                       \
+  X(REIMB_NOT_FOUND, "not found", "non trovata")                                              \
+  X(REIMB_NOT_RECORDED, "not recorded in the knowledge base",                                 \
+    "non registrata nella base di conoscenza")                                                \
+  X(REIMB_CLASS, "class", "classe")                                                           \
+  X(REIMB_DET, "Det.", "Det.")                                                                \
+  X(REIMB_GU, "GU no. ", "GU n.")                                                             \
+  X(REIMB_GU_DATED, "GU", "GU")                                                               \
+  X(REIMB_OF, "of", "del")                                                                    \
+  X(REIMB_SEARCHED, "searched", "ricerca del")                                                \
+  X(REIMB_AFTER_AS_OF, "published after the evaluation date",                                 \
+    "pubblicata dopo la data di valutazione")                                                 \
+  X(REIMB_NOTE, "AIFA note", "nota AIFA")                                                     \
+  X(REIMB_SOURCE, "AIFA source", "fonte AIFA")                                                \
   /* a trial's match, in the text line of a trial (the JSON has the code) */                  \
   X(MATCH_ELIGIBLE, "eligible", "eleggibile")                                                 \
   X(MATCH_NOT_ELIGIBLE, "not_eligible", "non eleggibile")                                     \

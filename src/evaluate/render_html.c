@@ -2,6 +2,7 @@
  * script, no external resource): the same content as the text rendering. */
 #include <string.h>
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -91,6 +92,7 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     mm_strbuf_html(b, r->indication->label);
     mm_strbuf_puts(b, "</div>");
   }
+  mm_render_reimbursement_html(b, r, lang);
   mm_strbuf_puts(b, "<ul class=\"criteria\">");
   for (size_t i = 0; i < r->n_criteria; i++) {
     if (r->implicit_setting && i == 0) {

@@ -1,6 +1,7 @@
 /* render_json.c: the evaluation as mmpath/evaluation@1
  * (shared/spec/evaluation.md), the facts object, and validation errors. */
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -207,7 +208,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     key(b, &f2, "id");
     mm_strbuf_json_string(b, ind->id);
     key(b, &f2, "jurisdiction");
-    mm_strbuf_json_string(b, ind->jurisdiction == MM_JURIS_EU ? "eu" : "us");
+    mm_strbuf_json_string(b, mm_jurisdiction_code(ind->jurisdiction));
     key(b, &f2, "regimen");
     mm_strbuf_json_string(b, mm_text_in(ind->regimen, lang));
     mm_date_format(ind->approved, d);
@@ -221,6 +222,10 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   if (mm_note_text(r->note, lang, note)) {
     key(b, &first, "note");
     mm_strbuf_json_string(b, note);
+  }
+  if (mm_reimbursement_shown(r)) {
+    key(b, &first, "reimbursement");
+    mm_render_reimbursement_json(b, r, lang);
   }
   if (r->n_refractory_drugs) {
     key(b, &first, "refractory_drugs");
@@ -397,7 +402,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_json_string(b, ev->kb->version);
   mm_strbuf_printf(b, ",\"reviewed\":\"%s\"}", d);
   key(b, &first, "jurisdiction");
-  mm_strbuf_json_string(b, ev->opts.jurisdiction == MM_JURIS_EU ? "eu" : "us");
+  mm_strbuf_json_string(b, mm_jurisdiction_code(ev->opts.jurisdiction));
   key(b, &first, "lang");
   mm_strbuf_json_string(b, mm_lang_code(lang));
   key(b, &first, "facts");

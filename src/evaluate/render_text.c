@@ -3,6 +3,7 @@
  * eligible (with the failing criterion), each with its source. */
 #include <string.h>
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -77,6 +78,7 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     mm_strbuf_printf(b, "    %s: %s, %s\n", mm_msg_get(MM_MSG_INDICATION, lang),
                      mm_jurisdiction_label(r->indication->jurisdiction, lang),
                      mm_text_in(r->indication->regimen, lang));
+  mm_render_reimbursement_text(b, r, lang);
   char note[MM_NOTE_MAX];
   if (mm_note_text(r->note, lang, note))
     mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_NOTE, lang), note);
@@ -109,6 +111,7 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     mm_strbuf_printf(b, " [%s]", mm_msg_get(why, lang));
   }
   mm_strbuf_putc(b, '\n');
+  mm_render_reimbursement_text_source(b, r, lang);
   for (size_t i = 0; i < o->n_evidence && i < 2; i++) {
     const mm_evidence *e = &o->evidence[i];
     mm_strbuf_printf(b, "    %s: %s, %s", mm_msg_get(MM_MSG_EVIDENCE, lang), e->trial, e->ref);

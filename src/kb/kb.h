@@ -4,10 +4,11 @@
  * kb's arena.
  *
  * One object holds all of kb/: the vocabularies, definitions, fact schema,
- * options, trials and supportive care declared here, and three parts with
+ * options, trials and supportive care declared here, and four parts with
  * their own types: the score tables (kb/scores/, score/score.h), the
- * referral vocabulary (kb/referral.yaml, kb/kb_referral.h) and the FHIR code
- * map (kb/fhir.yaml, kb/kb_fhir_map.h). */
+ * referral vocabulary (kb/referral.yaml, kb/kb_referral.h), the FHIR code
+ * map (kb/fhir.yaml, kb/kb_fhir_map.h) and the Italian reimbursement of the
+ * therapies (kb/reimbursement/it.yaml, kb/kb_reimbursement.h). */
 #ifndef MM_KB_H
 #define MM_KB_H
 #include <stdbool.h>
@@ -134,7 +135,9 @@ typedef struct mm_composite {
   mm_provenance prov;
 } mm_composite;
 
-typedef enum { MM_JURIS_EU = 0, MM_JURIS_US = 1 } mm_jurisdiction;
+/* Whose labels decide; MM_JURIS_IT: the EU labels plus the Italian
+ * reimbursement of each therapy (kb/kb_reimbursement.h). */
+typedef enum { MM_JURIS_EU = 0, MM_JURIS_US = 1, MM_JURIS_IT = 2 } mm_jurisdiction;
 
 typedef struct mm_indication {
   const char *id;
@@ -281,6 +284,7 @@ typedef struct mm_name_entry mm_name_entry; /* kb_names.c */
 typedef struct mm_scores mm_scores;             /* score/score.h */
 typedef struct mm_ref_kb mm_ref_kb;             /* kb/kb_referral.h */
 typedef struct mm_fhir_map mm_fhir_map;         /* kb/kb_fhir_map.h */
+typedef struct mm_reimb_kb mm_reimb_kb;         /* kb/kb_reimbursement.h */
 
 typedef struct mm_kb {
   mm_arena arena;
@@ -338,6 +342,7 @@ typedef struct mm_kb {
   mm_scores *scores;        /* kb/scores/ */
   mm_ref_kb *referral;      /* kb/referral.yaml */
   mm_fhir_map *fhir_map;    /* kb/fhir.yaml */
+  mm_reimb_kb *reimbursement; /* kb/reimbursement/it.yaml */
   bool scores_read;         /* some rule of the kb reads a score fact */
   /* The kinds of fact (1u << mm_fact_source) read by the transplant rule,
    * always derived, and by the composites: a caller with rules of its own

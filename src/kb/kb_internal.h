@@ -6,6 +6,7 @@
 #include "kb/kb_names.h"
 #include "kb/kb_read.h"
 #include "kb/kb_referral.h"
+#include "kb/kb_reimbursement.h"
 #include "yaml/yaml_read.h"
 #include "yaml/yaml_tree.h"
 
@@ -36,6 +37,9 @@ int mm_kb_load_watchlist(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
  * drugs, labs and comorbidities, so it is read after them. */
 int mm_kb_load_referral(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
+/* kb/reimbursement/it.yaml (kb_reimbursement.c) into kb->reimbursement:
+ * names therapies and their indications, so it is read after them. */
+int mm_kb_load_reimbursement(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 
 /* Compiles a rule written at node (a YAML scalar); NULL on error. */
 mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *node);

@@ -1,8 +1,8 @@
 /* kb_load.c: loads a knowledge-base directory in one pass, in dependency
  * order (manifest, vocabularies, definitions, the fact schema, everything
- * written in the rule language, the watch list, the score tables, the referral vocabulary,
- * the FHIR code map), and reports every problem found. The only place that
- * opens kb files. */
+ * written in the rule language, the watch list, the Italian reimbursement,
+ * the score tables, the referral vocabulary, the FHIR code map), and reports
+ * every problem found. The only place that opens kb files. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +165,11 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   if (supportive) mm_kb_load_supportive(kb, &r, supportive);
   const mm_yaml *watch = load_yaml(kb, &r, dir, "watchlist.yaml", true);
   if (watch) mm_kb_load_watchlist(kb, &r, watch);
+  /* The Italian reimbursement names therapies and their indications: read
+   * over therapies without problems, so that a broken therapy file is not
+   * reported twice. */
+  if (diags->errors == errors_before)
+    mm_kb_load_reimbursement(kb, &r, load_yaml(kb, &r, dir, "reimbursement/it.yaml", true));
 
   /* Scores cost time to compute: note whether any rule reads one. */
   for (size_t i = 0; i < kb->n_options && !kb->scores_read; i++) {

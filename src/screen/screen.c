@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "evaluate/evaluate.h"
+#include "evaluate/reimbursement.h"
 #include "facts/facts.h"
 #include "json/json.h"
 #include "patient/patient.h"
@@ -233,6 +234,24 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
 
 static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
 
+/* Jurisdiction it: the AIFA finding of each eligible therapy, by id
+ * ("reimbursed", "c_nn", "not_found", "not_recorded"...). */
+static void json_reimbursement(const screen *s, mm_strbuf *b, const mm_option_result **by) {
+  mm_strbuf_puts(b, ",\"reimbursement_it\":{");
+  bool first = true;
+  for (size_t i = 0; i < s->n_items; i++) {
+    const mm_option_result *r = by[i];
+    if (!r || r->status != MM_TRUE || !mm_reimbursement_shown(r)) continue;
+    if (!first) mm_strbuf_putc(b, ',');
+    first = false;
+    mm_strbuf_add(b, s->item_json[i].data, s->item_json[i].len);
+    mm_strbuf_putc(b, ':');
+    mm_strbuf_json_string(b, r->reimbursement ? mm_reimb_status_code(r->reimbursement->status)
+                                              : "not_recorded");
+  }
+  mm_strbuf_putc(b, '}');
+}
+
 static void render_options(const screen *s, mm_screen_sink *k, const char *id,
                            const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
   mm_strbuf *b = &k->out;
@@ -301,6 +320,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id,
     }
     mm_strbuf_putc(b, o == 0 ? ']' : '}');
   }
+  if (s->o->jurisdiction == MM_JURIS_IT) json_reimbursement(s, b, by);
   mm_strbuf_puts(b, "}\n");
 }
 

@@ -134,9 +134,20 @@ async function main() {
     await page.locator('#result .opt p.src', { hasText: 'nessuna indicazione USA' }).first().waitFor();
     ok(!/indication is encoded|= (yes|unknown)\b|\((true|false)\)/.test(await page.locator('#result').textContent()),
       'US labels: the notes are in Italian too');
+    // Italy: the EU verdicts, with the AIFA reimbursement under each therapy
+    // (Carvykti: Det. 650/2024, class C(nn), GU SG n. 264 of 2024-11-11)
+    await page.selectOption('#jurisdiction', 'it');
+    await page.click('#evaluate');
+    await page.locator('#result .head p.src', { hasText: 'UE + AIFA' }).waitFor();
+    const cilta = await page.locator('#result [data-option="cilta-cel"] .reimbursement').textContent();
+    ok(/Rimborsabilità AIFA: classe C\(nn\).*Det\. 650\/2024, GU n\.264 del 11\/11\/2024/.test(cilta),
+      'jurisdiction it: cilta-cel shows its AIFA class, determination and Gazzetta');
+    ok(await page.locator('#result [data-option="belantamab"] [data-reimbursement="not_found"]').count() === 1,
+      'jurisdiction it: a finding not found says so');
     await page.selectOption('#jurisdiction', 'eu');
     await page.click('#evaluate');
-    await page.locator('#result .head p.src', { hasText: 'UE' }).waitFor();
+    await page.locator('#result .head p.src', { hasText: /· UE ·/ }).waitFor();
+    ok(await page.locator('#result .reimbursement').count() === 0, 'jurisdiction eu: no reimbursement line');
 
     // ---- English ----
     await page.selectOption('#lang', 'en');

@@ -61,7 +61,8 @@ const WORDS = {
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
     only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato',
     not_enrolling: 'lo studio non arruola (stato nel registro)',
-    enrolling_unknown: 'non è noto se lo studio arruoli (stato nel registro)', juris_eu: 'UE', juris_us: 'USA'
+    enrolling_unknown: 'non è noto se lo studio arruoli (stato nel registro)', juris_eu: 'UE', juris_us: 'USA',
+    juris_it: 'UE + AIFA'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -114,7 +115,8 @@ const WORDS = {
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
     only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created',
     not_enrolling: 'the trial is not enrolling (registry status)',
-    enrolling_unknown: 'whether the trial is enrolling is not known (registry status)', juris_eu: 'EU', juris_us: 'US'
+    enrolling_unknown: 'whether the trial is enrolling is not known (registry status)', juris_eu: 'EU', juris_us: 'US',
+    juris_it: 'EU + AIFA'
   }
 };
 
@@ -436,6 +438,16 @@ function renderCriteria(list) {
   }));
 }
 
+/* Jurisdiction it: the AIFA finding beside the verdict, in the words the
+ * server wrote (the language asked), with its note and first source. */
+function reimbursement(o) {
+  const r = o.reimbursement;
+  if (!r || !r.text) return null;
+  return h('p', { class: 'src reimbursement', 'data-reimbursement': r.status || '' }, r.text,
+    r.note ? h('span', null, ' — ' + r.note) : null,
+    Array.isArray(r.sources) && r.sources.length ? h('span', { class: 'src' }, ' (' + r.sources[0] + ')') : null);
+}
+
 function renderOption(o) {
   const src = o.source || (o.indication && o.indication.label) || '';
   const ev = (o.evidence || []).map(e => h('li', null,
@@ -445,6 +457,7 @@ function renderOption(o) {
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
     optionNote(o) ? h('p', { class: 'src' }, optionNote(o)) : null,
+    reimbursement(o),
     Array.isArray(o.refractory_drugs) && o.refractory_drugs.length
       ? h('p', { class: 'missing', 'data-refractory': o.refractory_drugs.join(',') },
           t('already_refractory') + ': ' + o.refractory_drugs.join(', ')) : null,
