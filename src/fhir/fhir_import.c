@@ -312,7 +312,11 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                 "no Patient resource and no subject reference Patient/ID: the "
                 "record's pseudonymous id cannot be set");
   if (diags->errors > errors0) goto done;
-  if (!im.has_mm)
+  if (!im.has_mm && im.mm_later)
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
+                 "the multiple myeloma Condition is dated after as_of: at as_of the record has "
+                 "no diagnosis");
+  else if (!im.has_mm)
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");

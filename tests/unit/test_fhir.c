@@ -363,6 +363,15 @@ static void no_myeloma_condition_no_lines(void **state) {
   assert_non_null(diag_at(&r, "lines", "not read as lines of myeloma therapy"));
   read_back(&r);
   mm_strbuf_free(&r.out);
+  /* A myeloma Condition dated after as_of: no diagnosis yet at as_of. */
+  import_entries(&r, PAT ","
+      "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"mm\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://snomed.info/sct\", \"code\": \"109989006\"}]}, \"onsetDateTime\": "
+      "\"2027-01-10\"}}");
+  assert_int_equal(r.rc, 0);
+  assert_null(at(r.root, "diagnosis"));
+  assert_non_null(diag_at(&r, "Condition", "dated after as_of"));
+  mm_strbuf_free(&r.out);
 }
 
 /* Never guessed: a partial date, a censored value, an unknown UCUM unit, an
