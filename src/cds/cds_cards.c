@@ -2,13 +2,15 @@
  * tree through the public accessors (include/mmpath.h): eligible options,
  * options that missing data leaves undecided (with what is missing),
  * indicated supportive care (with the facts that triggered it), trials, and
- * what a FHIR import left out. A card's detail is markdown. */
+ * what a FHIR import left out; for a record without a myeloma diagnosis,
+ * one card that says so instead. A card's detail is markdown. */
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/sha256.h"
 #include "cds/cds.h"
 #include "evaluate/render_common.h"
+#include "kb/fact_names.h"
 
 typedef struct cards {
   mm_strbuf *b;
@@ -146,6 +148,21 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
   mm_strbuf_puts(out, "{\"cards\":[");
   mm_strbuf md;
   size_t n = 0;
+
+  /* No myeloma diagnosis: nothing was evaluated (the evaluation is empty);
+   * say it once instead of showing no card at all. */
+  size_t i_state;
+  const char *state = mmpath_evaluation_fact_find(&i_state, ev, "disease_state") == 0
+                          ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_state))
+                          : NULL;
+  if (state && strcmp(state, mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS]) == 0) {
+    char note[MM_NOTE_MAX];
+    mm_note_text((mm_note){.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS}, (mm_lang)lang, note);
+    card(&cs, "no-diagnosis", "info",
+         it ? "Nessuna diagnosi di mieloma multiplo nella scheda: nessuna opzione valutata"
+            : "No multiple myeloma diagnosis in the record: no option evaluated",
+         note);
+  }
 
   mm_strbuf_init(&md, 0);
   options_md(&md, ev, false, MMPATH_MET, &n, false, lang);

@@ -8,7 +8,9 @@
  *   trials: inclusion criteria and the negation of each exclusion;
  *   supportive care: each item whose trigger holds (supportive.c).
  * A criterion resting on an interpretation (`review`) never makes an option
- * not eligible: its false counts as unknown, shown for clinician review. */
+ * not eligible: its false counts as unknown, shown for clinician review.
+ * A record without a myeloma diagnosis (disease_state) gets nothing at all,
+ * and a label a patient who has not relapsed meets carries a note saying so. */
 #include <string.h>
 
 #include "evaluate/evaluate.h"
@@ -166,6 +168,24 @@ static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_o
   r->refractory_drugs = out;
 }
 
+/* A label for previously treated patients, met by a patient who has not
+ * relapsed (kb/definitions.yaml `not_relapsed`: on therapy, or in response
+ * without progression): the label allows it, but no relapse calls for it
+ * now. Said beside the verdict, which stays the label's. */
+static void note_not_relapsed(const mm_evaluation *ev, int not_relapsed, mm_option_result *r) {
+  if (not_relapsed < 0 || r->status == MM_FALSE || r->note.code != MM_NOTE_NONE) return;
+  mm_value v = ev->facts->values[not_relapsed];
+  if (!v.known || !v.b) return;
+  r->note.code = MM_NOTE_NOT_RELAPSED;
+  r->note.state = ev->facts->values[MM_F_DISEASE_STATE].str;
+}
+
+/* Nothing is evaluated for a record without a myeloma diagnosis. */
+static bool without_diagnosis(const mm_facts *f) {
+  mm_value v = f->values[MM_F_DISEASE_STATE];
+  return v.known && v.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS];
+}
+
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
                 const mm_eval_options *opts) {
   *out = NULL;
@@ -180,6 +200,13 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   ev->options = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->options);
   ev->trials = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->trials);
   if (!ev->options || !ev->trials) return -1;
+  if (without_diagnosis(facts)) {
+    ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
+    mm_eval_set_candidates(ev, arena);
+    *out = ev;
+    return 0;
+  }
+  int not_relapsed = mm_kb_fact_slot(kb, "not_relapsed");
   mm_value setting = facts->values[MM_F_SETTING];
   for (size_t i = 0; i < kb->n_options; i++) {
     const mm_option *o = &kb->options[i];
@@ -209,6 +236,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     if (o->kind == MM_OPT_THERAPY) {
       evaluate_therapy(ev, arena, r);
       mm_eval_reimbursement(ev, r);
+      note_not_relapsed(ev, not_relapsed, r);
     } else {
       r->implicit_setting = true;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,

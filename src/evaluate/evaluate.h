@@ -87,6 +87,10 @@ typedef struct mm_evaluation {
   const mm_patient *patient;
   mm_facts *facts;
   mm_eval_options opts;
+  /* About the whole evaluation: MM_NOTE_NO_MYELOMA_DIAGNOSIS when the record
+   * has no myeloma diagnosis, and then nothing below was evaluated (no
+   * option, trial or supportive-care item); else MM_NOTE_NONE. */
+  mm_note note;
   mm_option_result *options; /* guideline regimens first (algorithm order), then therapies */
   size_t n_options;
   mm_option_result *trials;

@@ -214,6 +214,20 @@ static void supportive_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
   if (any) mm_strbuf_puts(b, "</ul>");
 }
 
+static void warnings_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any)
+      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
+    any = true;
+    mm_strbuf_puts(b, "<li>");
+    mm_strbuf_html(b, x->text);
+    mm_strbuf_puts(b, "</li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+}
+
 void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   char d[11];
   mm_date_format(ev->patient->as_of, d);
@@ -232,10 +246,29 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_html(b, ev->kb->version);
   mm_strbuf_printf(b, " &middot; %s %s</div>", mm_msg_get(MM_MSG_JURISDICTION, lang),
                    mm_jurisdiction_label(ev->opts.jurisdiction, lang));
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    /* Nothing was evaluated: say so once, and why. */
+    mm_strbuf_printf(b, "<p class=\"note\" data-note=\"%s\"><strong>", mm_note_id(ev->note.code));
+    mm_strbuf_html(b, note);
+    mm_strbuf_puts(b, "</strong></p>");
+    warnings_html(b, ev, lang);
+    mm_strbuf_puts(b, "</body></html>\n");
+    return;
+  }
   mm_value s = ev->facts->values[MM_F_SETTING];
   mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_msg_get(MM_MSG_SETTING, lang));
   mm_strbuf_html(b, mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_SETTING], lang) : NULL;
+  if (why) {
+    mm_strbuf_puts(b, " <span class=\"meta\">(");
+    mm_strbuf_html(b, why);
+    mm_strbuf_puts(b, ")</span>");
+  }
+  mm_value ds = ev->facts->values[MM_F_DISEASE_STATE];
+  mm_strbuf_printf(b, "</p><p><strong>%s:</strong> ", mm_msg_get(MM_MSG_DISEASE_STATE, lang));
+  mm_strbuf_html(b, mm_disease_state_label(ds.known ? ds.str : NULL, lang));
+  why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_DISEASE_STATE], lang) : NULL;
   if (why) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
     mm_strbuf_html(b, why);
@@ -281,16 +314,6 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);
   }
   supportive_html(b, ev, lang);
-  bool any = false;
-  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
-    if (x->level != MM_DIAG_WARNING) continue;
-    if (!any)
-      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
-    any = true;
-    mm_strbuf_puts(b, "<li>");
-    mm_strbuf_html(b, x->text);
-    mm_strbuf_puts(b, "</li>");
-  }
-  if (any) mm_strbuf_puts(b, "</ul>");
+  warnings_html(b, ev, lang);
   mm_strbuf_puts(b, "</body></html>\n");
 }

@@ -407,6 +407,10 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_json_string(b, mm_lang_code(lang));
   key(b, &first, "facts");
   mm_render_facts_json(b, ev->facts, lang);
+  /* Added keys (the spec allows them): the disease state as a code, and the
+   * notes on the whole evaluation (e.g. nothing evaluated: no diagnosis). */
+  key(b, &first, "disease_state");
+  mm_render_value_json(b, ev->facts->values[MM_F_DISEASE_STATE]);
   key(b, &first, "options");
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < ev->n_options; i++) {
@@ -431,6 +435,17 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     if (!fw) mm_strbuf_putc(b, ',');
     fw = false;
     mm_strbuf_json_string(b, x->text);
+  }
+  mm_strbuf_putc(b, ']');
+  key(b, &first, "notes");
+  mm_strbuf_putc(b, '[');
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    mm_strbuf_puts(b, "{\"id\":");
+    mm_strbuf_json_string(b, mm_note_id(ev->note.code));
+    mm_strbuf_puts(b, ",\"text\":");
+    mm_strbuf_json_string(b, note);
+    mm_strbuf_putc(b, '}');
   }
   mm_strbuf_putc(b, ']');
   mm_strbuf_putc(b, '}');

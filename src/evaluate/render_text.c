@@ -82,6 +82,9 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
   char note[MM_NOTE_MAX];
   if (mm_note_text(r->note, lang, note))
     mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_NOTE, lang), note);
+  /* The label's words, which the note weighs. */
+  if (r->note.code == MM_NOTE_NOT_RELAPSED && r->indication && r->indication->label)
+    mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_LABEL_TEXT, lang), r->indication->label);
   for (size_t i = 0; i < r->n_criteria; i++) {
     const mm_criterion_result *c = &r->criteria[i];
     /* Eligible options list their criteria briefly; others show what decides. */
@@ -89,6 +92,12 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
       if (c->result != MM_TRUE)
         mm_strbuf_printf(b, "      [%s] %s: %s\n", c->result == MM_FALSE ? " " : "?",
                          mm_msg_get(MM_MSG_SETTING, lang), mm_setting_label(r->opt->setting, lang));
+      continue;
+    }
+    /* What every regimen of the setting requires: shown, like the setting,
+     * only when it is not met. */
+    if (r->implicit_setting && i <= r->opt->n_setting_criteria) {
+      if (c->result != MM_TRUE) criterion_line(b, ev, c, lang);
       continue;
     }
     if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
@@ -176,6 +185,16 @@ static void supportive_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
   }
 }
 
+static void warnings_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
+    any = true;
+    mm_strbuf_printf(b, "  - %s\n", x->text);
+  }
+}
+
 void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   const mm_facts *f = ev->facts;
   char d[11];
@@ -185,10 +204,22 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
                    mm_msg_get(MM_MSG_AS_OF, lang), d, mm_msg_get(MM_MSG_KB, lang), ev->kb->version,
                    mm_msg_get(MM_MSG_JURISDICTION, lang),
                    mm_jurisdiction_label(ev->opts.jurisdiction, lang));
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    /* Nothing was evaluated: say so once, and why. */
+    mm_strbuf_printf(b, "\n%s\n", note);
+    warnings_text(b, ev, lang);
+    return;
+  }
   mm_value s = f->values[MM_F_SETTING];
   mm_strbuf_printf(b, "%s: %s", mm_msg_get(MM_MSG_SETTING, lang),
                    mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = f->info ? mm_fact_why(&f->info[MM_F_SETTING], lang) : NULL;
+  if (why) mm_strbuf_printf(b, " (%s)", why);
+  mm_value ds = f->values[MM_F_DISEASE_STATE];
+  mm_strbuf_printf(b, "\n%s: %s", mm_msg_get(MM_MSG_DISEASE_STATE, lang),
+                   mm_disease_state_label(ds.known ? ds.str : NULL, lang));
+  why = f->info ? mm_fact_why(&f->info[MM_F_DISEASE_STATE], lang) : NULL;
   if (why) mm_strbuf_printf(b, " (%s)", why);
   mm_strbuf_printf(b, "\n%s:", mm_msg_get(MM_MSG_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
@@ -225,13 +256,7 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     }
   }
   supportive_text(b, ev, lang);
-  bool any = false;
-  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
-    if (x->level != MM_DIAG_WARNING) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
-    any = true;
-    mm_strbuf_printf(b, "  - %s\n", x->text);
-  }
+  warnings_text(b, ev, lang);
 }
 
 void mm_render_diags_text(mm_strbuf *b, const mm_diags *d) {

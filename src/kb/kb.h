@@ -180,8 +180,12 @@ typedef struct mm_option {
   const mm_regimen *regimen;
   bool repeats;          /* the same regimen for the same setting is listed earlier */
   mm_text note;
-  mm_criterion *criteria; /* guideline: extra conditions; trial: inclusion */
+  /* guideline: criteria[0] is the setting, then n_setting_criteria that every
+   * regimen of the setting shares (its `criteria` in kb/algorithm.yaml), then
+   * the regimen's own conditions; trial: inclusion */
+  mm_criterion *criteria;
   size_t n_criteria;
+  size_t n_setting_criteria;
   /* approved therapies */
   int *drugs;
   size_t n_drugs;
@@ -313,6 +317,11 @@ typedef struct mm_kb {
   mm_composite *composites;
   size_t n_composites;
   mm_composite transplant_rule; /* derived eligibility when not given */
+  /* disease_state: a line holding a drug of these classes (indices into
+   * kb->classes) makes the patient "after CAR-T" / "after a bispecific". */
+  int *car_t_classes, *bispecific_classes;
+  size_t n_car_t_classes, n_bispecific_classes;
+  mm_provenance disease_state_prov;
   /* the fact schema */
   mm_fact_def *facts;
   size_t n_facts;

@@ -94,7 +94,7 @@ static void read_evidence_and_deck(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *
 
 static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list,
                                const char *group) {
-  static const char *const skeys[] = {"setting", "rule", "text", "regimens", NULL};
+  static const char *const skeys[] = {"setting", "rule", "text", "criteria", "regimens", NULL};
   static const char *const rkeys[] = {"regimen", "criteria", "note", "sources", NULL};
   for (size_t i = 0; i < list->n; i++) {
     const mm_yaml *s = list->items[i];
@@ -107,6 +107,10 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
                      "unknown setting '%s'", written);
     const char *tag = mm_yaml_read_string(r, s, "rule", false);
     mm_text stext = mm_kb_read_text(r, s, "text", false);
+    /* What every regimen of the setting requires beyond the setting itself
+     * (e.g. relapsed disease: the disease state). */
+    size_t n_shared = 0;
+    mm_criterion *shared = read_criteria(kb, r, s, "criteria", &n_shared, false);
     const mm_yaml *regs = mm_yaml_read_seq(r, s, "regimens", true);
     for (size_t k = 0; regs && k < regs->n; k++) {
       const mm_yaml *e = regs->items[k];
@@ -135,7 +139,7 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
       size_t n_extra = 0;
       mm_criterion *extra_c = read_criteria(kb, r, e, "criteria", &n_extra, false);
       /* The implicit first criterion: the patient is in this setting. */
-      o->criteria = mm_arena_alloc(&kb->arena, (n_extra + 2) * sizeof *o->criteria);
+      o->criteria = mm_arena_alloc(&kb->arena, (n_shared + n_extra + 2) * sizeof *o->criteria);
       if (o->criteria && setting) {
         mm_criterion *c = &o->criteria[0];
         c->id = "setting";
@@ -146,8 +150,10 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
         const mm_yaml *sn = mm_yaml_get(s, "setting");
         mm_rule_origin origin = {sn->file, sn->line, sn->col, 0, sn->col};
         if (c->when && mm_rule_compile(&c->rule, &kb->arena, c->when, &names, &origin, r->diags) == 0) {
-          if (extra_c) memcpy(o->criteria + 1, extra_c, n_extra * sizeof *extra_c);
-          o->n_criteria = n_extra + 1;
+          if (shared) memcpy(o->criteria + 1, shared, n_shared * sizeof *shared);
+          if (extra_c) memcpy(o->criteria + 1 + n_shared, extra_c, n_extra * sizeof *extra_c);
+          o->n_setting_criteria = shared ? n_shared : 0;
+          o->n_criteria = o->n_setting_criteria + n_extra + 1;
         }
       }
       o->prov = kb->algorithm_prov;

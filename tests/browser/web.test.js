@@ -196,6 +196,14 @@ async function main() {
     await page.locator('#result h2', { hasText: 'rrmm-002' }).waitFor();
     ok(/Karnofsky/.test(await page.locator('#fhir-note').textContent()),
       'an uploaded FHIR Bundle is evaluated, and what was not read is shown');
+
+    // ---- a record with no myeloma diagnosis: said once, nothing listed (issue #12) ----
+    await page.fill('#record-json', '{"id":"X-1"}');
+    await page.click('#evaluate');
+    await page.locator('#result h2', { hasText: 'X-1' }).waitFor();
+    ok(await page.locator('#result [data-note="no_myeloma_diagnosis"]').count() === 1 &&
+       await page.locator('#result [data-supportive], #result [data-option]').count() === 0,
+      'a record without a myeloma diagnosis says so once and lists no option or supportive care');
     await page.check('input[name=mode][value=form]');
 
     // ---- access: the hub token ----

@@ -377,6 +377,12 @@ req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binar
 # docs/fhir.md: Karnofsky is not converted to ECOG, and says so
 expect "CDS service with FHIR prefetch: cards, and a card for what was not read" 200 \
   "any(c['source']['topic']['code'] == 'fhir-import' and 'Karnofsky' in c['detail'] for c in d['cards']) and any(c['source']['topic']['code'] == 'eligible' for c in d['cards'])"
+# issue #12: a breast-cancer patient (no myeloma Condition) gets one card that
+# says there is no myeloma diagnosis, never "5 misure indicate"
+fhir_cds "$MMPATH_TESTDATA/fhir/breast-cancer.json" >"$tmp/cdsf.json"
+req POST "/cds-services/mmpath-options?lang=it" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+expect "CDS service, FHIR breast-cancer patient: the no-diagnosis card, no supportive care" 200 \
+  "[c['source']['topic']['code'] for c in d['cards'] if c['source']['topic']['code'] != 'fhir-import'] == ['no-diagnosis'] and d['cards'][0]['summary'].startswith('Nessuna diagnosi di mieloma multiplo')"
 req GET /cds-services ""
 expect "CDS discovery asks for the FHIR prefetch it reads" 200 \
   "d['services'][0]['prefetch']['patient'] == 'Patient/{{context.patientId}}'"

@@ -196,13 +196,14 @@ static void car_t_window_boundaries(void **state) {
   done(&r);
 }
 
-/* Eligibility is not the decision: a record that says nothing (candidacy
- * unknown) and the demo patient eligible for ide-cel (candidacy true) get
- * conditional items, never indicated ones. */
+/* Eligibility is not the decision: a myeloma record that says nothing else
+ * (candidacy unknown) and the demo patient eligible for ide-cel (candidacy
+ * true) get conditional items, never indicated ones. (A record with no
+ * myeloma diagnosis at all gets nothing: test_state.c.) */
 static void candidacy_gives_conditional_items(void **state) {
   (void)state;
   run r;
-  evaluate(&r, "{\"id\":\"X-1\"}");
+  evaluate(&r, "{\"id\":\"X-2\",\"diagnosis\":{}}");
   assert_false(r.f->values[MM_F_CANDIDATE_CAR_T].known);
   for (size_t i = 0; i < r.ev->n_supportive; i++)
     if (r.ev->supportive[i].result == MM_TRUE)

@@ -480,6 +480,10 @@ function renderResult(r) {
     out.append(h('div', { class: 'errors warn', id: 'fhir-note' },
       h('strong', null, t('fhir_imported', { n: state.fhirWarnings.length })),
       h('ul', null, state.fhirWarnings.map(w => h('li', null, h('code', null, w.path || ''), ' ', w.message)))));
+  /* Notes on the whole evaluation, in the language asked (e.g. no myeloma
+   * diagnosis in the record: nothing was evaluated). */
+  for (const n of Array.isArray(r.notes) ? r.notes : [])
+    out.append(h('div', { class: 'errors warn', 'data-note': n.id || '' }, h('strong', null, n.text || n.id)));
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
@@ -498,7 +502,7 @@ function renderResult(r) {
 }
 
 /* The facts a clinician checks first, then all of them (collapsed). */
-const KEY_FACTS = ['age', 'setting', 'prior_lines', 'transplant_eligible', 'frailty', 'ecog', 'iss',
+const KEY_FACTS = ['age', 'setting', 'disease_state', 'prior_lines', 'transplant_eligible', 'frailty', 'ecog', 'iss',
   'r_iss', 'r2_iss', 'progression_on_last', 'lenalidomide_refractory', 'triple_class_exposed',
   'triple_class_refractory', 'penta_exposed', 'penta_refractory', 'anti_bcma_exposed',
   'asct_to_progression_months'];
