@@ -1,24 +1,26 @@
 #!/bin/bash
 # supportive.sh: supportive care by phase (kb/supportive_care.yaml, issue #12)
-# from the command line. Runs every vignette of
-# tests/vignettes-incoming/supportive/ (record + expected answers, each with
-# its source) through `mmpath evaluate --format json` and checks each
-# expectation: verdict indicated | conditional | unknown | not_indicated, a
-# fact's value, the decisions a conditional item rests on, its missing
-# inputs; "*" never_indicated = no item is indicated. Then the renderings:
-# text marks ([x], [if], [?]) with the window, HTML classes, Italian words.
+# from the command line. Runs the supportive-care vignettes of
+# tests/vignettes/ (1NN-supportive-*.json, format tests/vignettes/README.md:
+# record + expected answers, each with its source) through
+# `mmpath evaluate --format json` and checks their supportive and fact
+# expectations on the JSON (verdict met = "indicated", unknown = "unknown",
+# not_met = not listed; not_verdict; conditional, true/false or the decisions
+# named; missing_includes; a fact's value), as test_vignettes does through
+# the C API. Then the renderings: text marks ([x], [if], [?]) with the
+# window, HTML classes, Italian words.
 # Run as `bash supportive.sh PATH-TO-MMPATH`.
 set -u
 MMPATH=${1:?usage: supportive.sh PATH-TO-MMPATH}
 SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-VIG=$SRC/tests/vignettes-incoming/supportive
+VIG=$SRC/tests/vignettes
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 fail() { echo "FAIL $1"; [ -f "$TMP/out" ] && head -c 3000 "$TMP/out"; exit 1; }
 
 n=0
-for v in "$VIG"/*.json; do
+for v in "$VIG"/1[0-9][0-9]-supportive-*.json; do
   python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['record']))" "$v" >"$TMP/record.json" ||
     fail "$v: not a vignette"
   "$MMPATH" evaluate "$TMP/record.json" --format json >"$TMP/out" 2>"$TMP/err" || fail "$v: evaluate failed"
@@ -27,31 +29,37 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 d = json.load(open(sys.argv[2]))
 items = {s["id"]: s for s in d["supportive_care"]}
-def verdict(s):
-    if s is None: return "not_indicated"
-    if s.get("conditional"): return "conditional"
-    return s["status"]
+def verdict(s):  # an item not listed is not indicated; a conditional one is "unknown"
+    if s is None: return "not_met"
+    return "met" if s["status"] == "indicated" else "unknown"
 bad = []
 for e in v["expect"]:
     if "fact" in e:
         got = d["facts"][e["fact"]].get("value")
-        if got != e["value"]: bad.append(f"fact {e['fact']} = {got}, want {e['value']}")
+        if got != (None if e["value"] == "unknown" else e["value"]):
+            bad.append(f"fact {e['fact']} = {got}, want {e['value']}")
         continue
+    if "supportive" not in e: continue  # options and trials: test_vignettes
     sid = e["supportive"]
-    if sid == "*":
-        ind = [s["id"] for s in d["supportive_care"] if s["status"] == "indicated"]
-        if ind: bad.append(f"indicated although nothing may be: {ind}")
-        continue
     s = items.get(sid)
-    if verdict(s) != e["verdict"]:
+    if "verdict" in e and verdict(s) != e["verdict"]:
         bad.append(f"{sid}: {verdict(s)}, want {e['verdict']}")
-        continue
-    if s and s.get("conditional") and s["status"] != "unknown":
+    if "not_verdict" in e and verdict(s) == e["not_verdict"]:
+        bad.append(f"{sid}: {verdict(s)}, want anything else")
+    cond = [c["fact"] for c in (s or {}).get("conditional", [])]
+    if cond and s["status"] != "unknown":
         bad.append(f"{sid}: conditional with status {s['status']}")
-    if "conditional_on" in e and [c["fact"] for c in s["conditional"]] != e["conditional_on"]:
-        bad.append(f"{sid}: conditional on {[c['fact'] for c in s['conditional']]}")
-    for m in e.get("missing", []):
-        if m not in s.get("missing", []): bad.append(f"{sid}: {m} not among missing {s.get('missing')}")
+    if "conditional" in e:
+        want = e["conditional"]
+        if isinstance(want, bool):
+            if bool(cond) != want: bad.append(f"{sid}: conditional on {cond}, want {want}")
+        else:
+            names = [want] if isinstance(want, str) else want
+            if not cond or any(n not in cond for n in names):
+                bad.append(f"{sid}: conditional on {cond}, want {names}")
+    m = e.get("missing_includes", [])
+    for x in [m] if isinstance(m, str) else m:
+        if x not in (s or {}).get("missing", []): bad.append(f"{sid}: {x} not among missing {(s or {}).get('missing')}")
     if s and not (s.get("window") or {}).get("text"): bad.append(f"{sid}: no window")
 for b in bad: print("  " + b)
 sys.exit(1 if bad else 0)
@@ -64,13 +72,13 @@ done
 rec() { python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['record']))" "$VIG/$1" >"$TMP/r.json"; }
 
 # text: the phases, [x] with its window, [if] with its decision first
-rec 01-cr-5-months-after-cilta-cel.json
+rec 111-supportive-cr-5-months-after-cilta-cel.json
 "$MMPATH" evaluate "$TMP/r.json" --format text >"$TMP/out" 2>&1 || fail "text"
 grep -q "^ after a CAR-T infusion:" "$TMP/out" || fail "text: no phase heading"
 grep -q "^  \[x\] antiviral_after_car_t: " "$TMP/out" || fail "text: antiviral_after_car_t not [x]"
 grep -q "^      when: from lymphodepletion to 12 months after the infusion" "$TMP/out" || fail "text: no window"
 echo "ok   text: phase, [x] and window"
-rec 03-unknown-candidacy.json
+rec 113-supportive-unknown-candidacy-none-indicated.json
 "$MMPATH" evaluate "$TMP/r.json" --format text >"$TMP/out" 2>&1 || fail "text"
 grep -q "^  \[if\] antiviral_prophylaxis: if CAR-T goes ahead or if a bispecific antibody goes ahead: " \
   "$TMP/out" || fail "text: antiviral_prophylaxis not [if] with its decisions"

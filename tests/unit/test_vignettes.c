@@ -256,6 +256,29 @@ static bool check_enrolling(const subject *s, const mm_json *want, text *found) 
   return strcmp(got, w) == 0;
 }
 
+/* A supportive item that holds only if a decision not taken yet goes ahead
+ * (CAR-T, a bispecific: kb/supportive_care.yaml conditional_on); its
+ * verdict is then unknown, never met. true / false, or the decisions (facts,
+ * "candidate_car_t") that must all be among those it names. An item the
+ * plan does not list is not conditional. */
+static bool check_conditional(const subject *s, const mm_json *want, text *found) {
+  size_t n = s->supportive ? mmpath_supportive_condition_count(s->supportive) : 0;
+  if (!n) put(found, "not conditional (verdict %s)", verdict_name(subject_verdict(s)));
+  for (size_t i = 0; i < n; i++)
+    put(found, "%s%s", i ? ", " : "conditional on ", mmpath_supportive_condition_fact(s->supportive, i));
+  if (want->type == MM_JSON_TRUE || want->type == MM_JSON_FALSE)
+    return (n > 0) == (want->type == MM_JSON_TRUE);
+  size_t wn = want->type == MM_JSON_ARRAY ? want->len : 1;
+  for (size_t w = 0; w < wn; w++) {
+    const char *fact = want->type == MM_JSON_ARRAY ? want->items[w]->str : want->str;
+    bool seen = false;
+    for (size_t i = 0; i < n && !seen; i++)
+      seen = strcmp(mmpath_supportive_condition_fact(s->supportive, i), fact) == 0;
+    if (!seen) return false;
+  }
+  return n > 0;
+}
+
 /* The forms a wanted value may take. */
 enum {
   F_VERDICT = 1,  /* "met" | "not_met" | "unknown" */
@@ -263,7 +286,8 @@ enum {
   F_STRINGS = 4,  /* a string or a non-empty array of strings */
   F_SCALAR = 8,   /* a number, string, true or false ("unknown": no value) */
   F_TRIBOOL = 16, /* true | false | "unknown" */
-  F_NULL = 32     /* null allowed */
+  F_NULL = 32,    /* null allowed */
+  F_BOOL = 64     /* true | false */
 };
 
 static const struct check {
@@ -284,6 +308,7 @@ static const struct check {
     {"refractory_drugs_include", S_OPTION | S_TRIAL, F_STRINGS, false, check_refractory_drugs},
     {"rank_before", S_OPTION, F_STRING, false, check_rank_before},
     {"enrolling", S_TRIAL, F_TRIBOOL, false, check_enrolling},
+    {"conditional", S_SUPPORTIVE, F_BOOL | F_STRINGS, true, check_conditional},
 };
 #define N_CHECKS (sizeof CHECKS / sizeof CHECKS[0])
 
@@ -299,6 +324,7 @@ static bool form_ok(unsigned form, const mm_json *v) {
   if ((form & F_SCALAR) && (v->type == MM_JSON_NUMBER || v->type == MM_JSON_TRUE ||
                             v->type == MM_JSON_FALSE))
     return true;
+  if ((form & F_BOOL) && (v->type == MM_JSON_TRUE || v->type == MM_JSON_FALSE)) return true;
   if ((form & F_TRIBOOL) && (v->type == MM_JSON_TRUE || v->type == MM_JSON_FALSE ||
                              (v->type == MM_JSON_STRING && !strcmp(v->str, "unknown"))))
     return true;

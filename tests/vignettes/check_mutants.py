@@ -39,6 +39,10 @@ def mutants(key, val):
         return ["no_such_indication", None]
     if key == "refractory_drugs_include":
         return ["no_such_drug"]
+    if key == "conditional":
+        if isinstance(val, bool):
+            return [not val]
+        return ["no_such_decision", False]
     return []  # rank_before and kinds added later: add a mutation above
 
 
