@@ -47,6 +47,13 @@ typedef struct mm_class {
       slot_refractory_count;
   size_t n_members; /* drugs of the class */
   mm_provenance prov;
+  /* Cross-refractory (classes.yaml `cross_refractory`): refractory to one
+   * member counts as refractory to every member when a relapse regimen is
+   * chosen (kb/algorithm.yaml principles). cross_label names the class
+   * beside a drug ("daratumumab (anti-CD38)"). */
+  bool cross_refractory;
+  mm_text cross_label;
+  mm_provenance cross_prov;
 } mm_class;
 
 typedef struct mm_drug {
@@ -108,6 +115,8 @@ typedef struct mm_comorbidity {
   mm_provenance prov;
 } mm_comorbidity;
 
+struct mm_principle;
+
 typedef struct mm_criterion {
   const char *id;
   mm_text text;
@@ -115,6 +124,9 @@ typedef struct mm_criterion {
   mm_text review;  /* why it needs clinician review */
   const char *when;
   mm_rule *rule;
+  /* The principle that added it to a guideline regimen (its `when` is
+   * generated from the regimen's drugs), or NULL for a written criterion. */
+  const struct mm_principle *principle;
 } mm_criterion;
 
 /* A fact defined in the rule language (kb/definitions.yaml). */
@@ -193,6 +205,36 @@ typedef struct mm_option {
   mm_provenance prov;
 } mm_option;
 
+/* A principle of kb/algorithm.yaml: a published rule the engine applies to
+ * every guideline regimen of its settings, as one more criterion. The only
+ * kind today is refractoriness: at relapse a regimen is not an option when
+ * the disease is refractory to a drug it relies on, or to a cross-refractory
+ * class of one (docs/kb-options.md "Principles"). */
+typedef enum { MM_PRINCIPLE_REFRACTORINESS = 0 } mm_principle_kind;
+
+typedef struct mm_principle {
+  const char *id;
+  mm_principle_kind kind;
+  mm_text text;                /* the principle as mmpath applies it */
+  mm_text criterion;           /* the criterion's text when no finding words it */
+  const char **settings;       /* canonical setting strings it applies to */
+  size_t n_settings;
+  int *not_counted;            /* classes whose refractoriness is not counted */
+  size_t n_not_counted;
+  mm_text not_counted_why;
+  mm_date searched;            /* when its primary wording was last searched */
+  mm_provenance prov;
+} mm_principle;
+
+/* One refractoriness check on a drug an option relies on: the fact that
+ * decides it (the class's refractory slot for a drug of a cross-refractory
+ * class, else the drug's). */
+typedef struct mm_refractory_check {
+  int drug;  /* kb->drugs index */
+  int cls;   /* the cross-refractory class it is checked through, or -1 */
+  int slot;  /* the refractory fact slot */
+} mm_refractory_check;
+
 typedef struct mm_supportive {
   const char *id;
   mm_text text;
@@ -264,6 +306,11 @@ typedef struct mm_kb {
   size_t n_supportive;
   mm_provenance supportive_prov;
   mm_provenance algorithm_prov;
+  /* kb/algorithm.yaml principles; refractoriness is the one of that kind
+   * (NULL when the kb states none). */
+  mm_principle *principles;
+  size_t n_principles;
+  const mm_principle *refractoriness;
   /* lookups */
   mm_name_entry **names; /* open-addressing table of normalized names */
   size_t names_cap, names_used;
@@ -311,6 +358,14 @@ const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
 const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb);
 const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* The checks for drugs[0..n) under the refractoriness principle p: one per
+ * drug (skipping drugs of p's not-counted classes), through each
+ * cross-refractory class of the drug, else on the drug; distinct slots, in
+ * the drugs' order. At most cap are written into out
+ * (n * (1 + classes per drug) is always enough); returns how many. With p NULL nothing is checked. */
+size_t mm_kb_refractory_checks(const mm_kb *kb, const mm_principle *p, const int *drugs,
+                               size_t n, mm_refractory_check *out, size_t cap);
 
 /* Does this rule read a score fact (frailty, ISS, R-ISS, R2-ISS, response)?
  * Scores are skipped in fast derivations unless some rule reads them. */

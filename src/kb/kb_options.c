@@ -176,16 +176,18 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
 
 int mm_kb_load_algorithm(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
-  static const char *const keys[] = {"id", "name", "settings", "overlay",
+  static const char *const keys[] = {"id", "name", "principles", "settings", "overlay",
                                      MM_KB_PROVENANCE_KEYS, NULL};
   mm_yaml_check_keys(r, root, keys);
   mm_yaml_read_string(r, root, "id", true);
   mm_kb_read_text(r, root, "name", true);
   mm_kb_read_provenance(r, root, &kb->algorithm_prov);
+  mm_kb_load_principles(kb, r, root);
   const mm_yaml *settings = mm_yaml_read_seq(r, root, "settings", true);
   if (settings) read_setting_group(kb, r, settings, "algorithm");
   const mm_yaml *overlay = mm_yaml_read_seq(r, root, "overlay", false);
   if (overlay) read_setting_group(kb, r, overlay, "overlay");
+  mm_kb_apply_principles(kb, r);
   return 0;
 }
 
