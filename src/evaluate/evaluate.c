@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "evaluate/evaluate.h"
+#include "evaluate/order.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
@@ -53,6 +54,8 @@ static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_cr
   /* Traces are big (two arrays of slots): only when explaining. */
   out->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *out->trace) : NULL;
   out->exclusion = exclusion;
+  /* A principle's criterion rests on the principle's own verification. */
+  if (c->principle && c->principle->prov.verification == MM_UNVERIFIED) unverified = true;
   out->unverified = unverified;
   out->rule_value = mm_rule_eval(c->rule, ev->facts->values, out->trace);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
@@ -218,8 +221,12 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
                                &r->criteria, &r->n_criteria);
     }
     if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
+    r->refractoriness = mm_eval_refractoriness(ev, arena, o);
+    for (size_t k = 0; k < r->n_criteria; k++)
+      if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
   }
   set_candidates(ev);
+  if (mm_eval_order(ev, arena) != 0) return -1;
   if (ev->opts.supportive && !ev->opts.only) {
     ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
     for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
