@@ -44,8 +44,8 @@ const WORDS = {
     options: 'Opzioni terapeutiche', trials: 'Studi clinici', supportive: 'Terapia di supporto',
     warnings: 'Avvertenze', criteria: 'Criteri', source: 'Fonte', evidence: 'Evidenze',
     missing: 'Dato mancante che deciderebbe', st_eligible: 'indicato', st_not_eligible: 'non indicato',
-    st_unknown: 'non determinabile', st_indicated: 'indicato', kind_guideline_regimen: 'Schemi da linee guida',
-    kind_approved_therapy: 'Terapie approvate (scheda tecnica)', kind_trial: 'Studi clinici',
+    st_unknown: 'non determinabile', st_indicated: 'indicato',
+    kind_trial: 'Studi clinici',
     errors_title: 'Il record ha errori:', no_token: 'Serve un token: vedi «Accesso».',
     saved: 'Token salvato.', forgotten: 'Token dimenticato.', who: 'Centro {c}, ruolo {r}.',
     anonymous: 'Nessun token: solo valutazione (se il server lo consente).',
@@ -56,7 +56,12 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» conta solo gli invii del proprio centro.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
-    already_refractory: 'Attenzione, già refrattario a',
+    caution: 'Attenzione', excl_absent: 'assente', excl_present: 'presente', excl_not_known: 'non noto',
+    exclusion: 'esclusione', kind1_guideline_regimen: 'linea guida', kind1_overlay: 'opzione più recente in indicazione',
+    kind1_approved_therapy: 'terapia approvata',
+    tier_recommended: 'Indicato, raccomandato dalla linea guida', tier_allowed: 'Indicato secondo la scheda tecnica',
+    tier_caution: 'Indicato, con avvertenza di refrattarietà', tier_unknown: 'Non determinabile: mancano dati',
+    tier_not_eligible: 'Non indicato',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
     only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato',
@@ -97,8 +102,8 @@ const WORDS = {
     trials: 'Clinical trials', supportive: 'Supportive care', warnings: 'Warnings',
     criteria: 'Criteria', source: 'Source', evidence: 'Evidence', missing: 'Missing input that would decide',
     st_eligible: 'eligible', st_not_eligible: 'not eligible', st_unknown: 'cannot be decided',
-    st_indicated: 'indicated', kind_guideline_regimen: 'Guideline regimens',
-    kind_approved_therapy: 'Approved therapies (label)', kind_trial: 'Clinical trials',
+    st_indicated: 'indicated',
+    kind_trial: 'Clinical trials',
     errors_title: 'The record has errors:', no_token: 'A token is needed: see "Access".',
     saved: 'Token saved.', forgotten: 'Token forgotten.', who: 'Centre {c}, role {r}.',
     anonymous: 'No token: evaluation only (if the server allows it).', move_title: 'Move {id}',
@@ -109,7 +114,12 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token counts only its own centre\'s referrals.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
-    already_refractory: 'Caution, already refractory to',
+    caution: 'Caution', excl_absent: 'absent', excl_present: 'present', excl_not_known: 'not known',
+    exclusion: 'exclusion', kind1_guideline_regimen: 'guideline', kind1_overlay: 'newer on-label option',
+    kind1_approved_therapy: 'approved therapy',
+    tier_recommended: 'Eligible, recommended by the guideline', tier_allowed: 'Eligible on the label',
+    tier_caution: 'Eligible, with a refractoriness caution', tier_unknown: 'Cannot be decided: data missing',
+    tier_not_eligible: 'Not eligible',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
     only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created',
@@ -426,14 +436,39 @@ function statusBadge(s) {
   return h('span', { class: 'badge st-' + (s || 'unknown') }, t('st_' + (s || 'unknown')));
 }
 
+/* A trial exclusion as the record has it (the JSON's `excluded`, the
+ * exclusion's own rule): "prior BCMA therapy: absent ✓". */
+function exclusionWord(c) {
+  return t(c.excluded === false ? 'excl_absent' : c.excluded === true ? 'excl_present' : 'excl_not_known');
+}
 function renderCriteria(list) {
   return h('ul', { class: 'crit' }, (list || []).map(c => {
     const missing = Array.isArray(c.missing) && c.missing.length
       ? h('div', { class: 'missing' }, t('missing') + ': ', c.missing.join(', ')) : null;
     const value = c.value !== undefined ? h('span', { class: 'src' }, ' (' + fmtValue(c.value) + ')') : null;
+    const review = c.review ? h('div', { class: 'src' }, String(c.review)) : null;
+    // an exclusion reads as one: its mark after what the record says, never
+    // beside the exclusion's own text alone
+    if (c.exclusion)
+      return h('li', { class: 'criterion excl', 'data-excluded': String(c.excluded) }, h('span', null),
+        h('div', null, t('exclusion') + ': ' + (c.text || c.id) + ': ', h('strong', null, exclusionWord(c)), ' ',
+          mark(c.result), value, missing, review));
     return h('li', { class: 'criterion' }, mark(c.result),
-      h('div', null, c.text || c.id, value, missing, c.review ? h('div', { class: 'src' }, String(c.review)) : null));
+      h('div', null, c.text || c.id, value, missing, review));
   }));
+}
+
+/* The refractoriness caution beside a label option: the disease is
+ * refractory to what it relies on, and no criterion of it says so already. */
+function refractoryCaution(o) {
+  const f = o.refractoriness;
+  if (!f || f.status !== 'refractory' || (o.criteria || []).some(c => c.principle)) return null;
+  return h('p', { class: 'missing', 'data-refractory': (f.drugs || []).map(d => d.drug || d.class).join(',') },
+    t('caution') + ': ' + f.text);
+}
+function kindLabel(o) {
+  if (o.kind === 'guideline_regimen' && o.group === 'overlay') return t('kind1_overlay');
+  return o.kind === 'trial' ? null : t('kind1_' + o.kind);
 }
 
 function renderOption(o) {
@@ -443,11 +478,10 @@ function renderOption(o) {
       .filter(Boolean).join(' · ')));
   return h('article', { class: 'opt st-' + (o.status || 'unknown'), 'data-option': o.id },
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
+      kindLabel(o) ? h('span', { class: 'src' }, kindLabel(o)) : null,
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
     optionNote(o) ? h('p', { class: 'src' }, optionNote(o)) : null,
-    Array.isArray(o.refractory_drugs) && o.refractory_drugs.length
-      ? h('p', { class: 'missing', 'data-refractory': o.refractory_drugs.join(',') },
-          t('already_refractory') + ': ' + o.refractory_drugs.join(', ')) : null,
+    refractoryCaution(o),
     renderCriteria(o.criteria),
     src ? h('p', { class: 'src' }, t('source') + ': ' + src) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
@@ -470,12 +504,17 @@ function renderResult(r) {
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
-  const groups = {};
-  for (const o of r.options || []) (groups[o.kind] = groups[o.kind] || []).push(o);
-  for (const kind of ['guideline_regimen', 'approved_therapy']) {
-    if (!groups[kind]) continue;
-    out.append(h('section', { class: 'group', 'data-kind': kind }, h('h3', null, t('kind_' + kind)), groups[kind].map(renderOption)));
+  // The options come in the order a clinician reads them (the server sorts
+  // them by tier, docs/kb-options.md): one section per tier, in that order.
+  const tiers = [];
+  for (const o of r.options || []) {
+    const last = tiers[tiers.length - 1];
+    if (last && last.tier === o.tier) last.options.push(o);
+    else tiers.push({ tier: o.tier, options: [o] });
   }
+  for (const g of tiers)
+    out.append(h('section', { class: 'group', 'data-tier': g.tier || 'unknown' },
+      h('h3', null, t('tier_' + (g.tier || 'unknown')) + ' (' + g.options.length + ')'), g.options.map(renderOption)));
   if ((r.trials || []).length)
     out.append(h('section', { class: 'group', 'data-kind': 'trial' }, h('h3', null, t('kind_trial')), r.trials.map(renderOption)));
   if ((r.supportive_care || []).length)
