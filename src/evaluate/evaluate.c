@@ -144,8 +144,8 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
 /* The drugs of an option the patient is already refractory to: shown beside
  * it so that a listed regimen is not read as a recommendation to repeat them. */
 static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
-  const int *drugs = r->opt->regimen ? r->opt->regimen->drugs : r->opt->drugs;
-  size_t n = r->opt->regimen ? r->opt->regimen->n_drugs : r->opt->n_drugs;
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(r, arena, &n);
   int *out = NULL;
   for (size_t i = 0; i < n; i++) {
     mm_value v = ev->facts->values[ev->kb->drugs[drugs[i]].slot_refractory];
@@ -221,7 +221,10 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
                                &r->criteria, &r->n_criteria);
     }
     if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
-    r->refractoriness = mm_eval_refractoriness(ev, arena, o);
+    /* The finding words the principle's criterion and decides an eligible
+     * option's tier; a fast screening needs it for eligible options only. */
+    if (ev->opts.explain || r->status == MM_TRUE)
+      r->refractoriness = mm_eval_refractoriness(ev, arena, r);
     for (size_t k = 0; k < r->n_criteria; k++)
       if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
   }

@@ -25,11 +25,36 @@ static size_t class_hits(const mm_evaluation *ev, int cls, mm_refractory_hit *hi
   return n;
 }
 
+const int *mm_eval_option_drugs(const mm_option_result *r, mm_arena *arena, size_t *n) {
+  const mm_option *o = r->opt;
+  *n = 0;
+  if (o->regimen) {
+    *n = o->regimen->n_drugs;
+    return o->regimen->drugs;
+  }
+  const mm_indication *ind = r->indication;
+  if (!ind || !ind->n_drugs) {
+    *n = o->n_drugs;
+    return o->drugs;
+  }
+  int *all = mm_arena_alloc(arena, (o->n_drugs + ind->n_drugs) * sizeof *all);
+  if (!all) return NULL;
+  memcpy(all, o->drugs, o->n_drugs * sizeof *all);
+  size_t k = o->n_drugs;
+  for (size_t i = 0; i < ind->n_drugs; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < k && !seen; j++) seen = all[j] == ind->drugs[i];
+    if (!seen) all[k++] = ind->drugs[i];
+  }
+  *n = k;
+  return all;
+}
+
 const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_arena *arena,
-                                                const mm_option *o) {
+                                                const mm_option_result *r) {
   const mm_kb *kb = ev->kb;
-  const int *drugs = o->regimen ? o->regimen->drugs : o->drugs;
-  size_t n = o->regimen ? o->regimen->n_drugs : o->n_drugs;
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(r, arena, &n);
   if (!kb->refractoriness || !n) return NULL;
   size_t cap = 0;
   for (size_t i = 0; i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;

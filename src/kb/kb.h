@@ -151,6 +151,11 @@ typedef struct mm_indication {
   mm_criterion *criteria;
   size_t n_criteria;
   mm_provenance prov;
+  /* Drugs the indication gives with the product, beyond its own `drugs`
+   * (teclistamab with daratumumab, belantamab with bortezomib): what the
+   * refractoriness finding checks besides the product (kb->drugs indices). */
+  int *drugs;
+  size_t n_drugs;
 } mm_indication;
 
 typedef struct mm_evidence {

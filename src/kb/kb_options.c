@@ -198,6 +198,22 @@ static void check_unique_option(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *at,
                    kb->options[i].prov.file ? kb->options[i].prov.file : "?");
 }
 
+/* The drug list under `drugs` (kb->drugs indices; *n of them). */
+static int *read_drugs(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e, bool required, size_t *n) {
+  size_t nd = 0;
+  *n = 0;
+  const char **drugs = mm_yaml_read_strings(r, e, "drugs", &nd, required);
+  if (!drugs) return NULL;
+  int *out = mm_arena_alloc(&kb->arena, (nd + 1) * sizeof *out);
+  for (size_t i = 0; i < nd && out; i++) {
+    const mm_drug *d = mm_kb_find_drug(kb, drugs[i]);
+    if (!d) mm_yaml_report(r, mm_yaml_get(e, "drugs"), MM_E_UNKNOWN_NAME,
+                           "unknown drug '%s'", drugs[i]);
+    else out[(*n)++] = (int)(d - kb->drugs);
+  }
+  return out;
+}
+
 int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
   if (!mm_yaml_is_map(r, e, "the file")) return -1;
   static const char *const keys[] = {"id", "kind", "group", "name", "drugs", "indications",
@@ -212,21 +228,14 @@ int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
   o->kind = MM_OPT_THERAPY;
   o->group = mm_yaml_read_string(r, e, "group", true);
   o->name = mm_kb_read_text(r, e, "name", true);
-  size_t nd = 0;
-  const char **drugs = mm_yaml_read_strings(r, e, "drugs", &nd, true);
-  o->drugs = mm_arena_alloc(&kb->arena, (nd + 1) * sizeof *o->drugs);
-  for (size_t i = 0; i < nd && o->drugs; i++) {
-    const mm_drug *d = mm_kb_find_drug(kb, drugs[i]);
-    if (!d) mm_yaml_report(r, mm_yaml_get(e, "drugs"), MM_E_UNKNOWN_NAME,
-                           "unknown drug '%s'", drugs[i]);
-    else o->drugs[o->n_drugs++] = (int)(d - kb->drugs);
-  }
+  o->drugs = read_drugs(kb, r, e, true, &o->n_drugs);
   mm_kb_read_provenance(r, e, &o->prov);
   const mm_yaml *inds = mm_yaml_read_seq(r, e, "indications", true);
   if (inds) {
     o->indications = mm_arena_alloc(&kb->arena, (inds->n + 1) * sizeof *o->indications);
-    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "approved", "withdrawn",
-                                        "label", "criteria", MM_KB_PROVENANCE_KEYS, NULL};
+    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "drugs", "approved",
+                                        "withdrawn", "label", "criteria", MM_KB_PROVENANCE_KEYS,
+                                        NULL};
     for (size_t i = 0; i < inds->n && o->indications; i++) {
       const mm_yaml *x = inds->items[i];
       if (!mm_yaml_is_map(r, x, "an indication")) continue;
@@ -239,6 +248,7 @@ int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
       else if (j) mm_yaml_report(r, mm_yaml_get(x, "jurisdiction"), MM_E_INVALID,
                                  "'jurisdiction' must be eu or us");
       ind->regimen = mm_kb_read_text(r, x, "regimen", true);
+      ind->drugs = read_drugs(kb, r, x, false, &ind->n_drugs);
       ind->approved = mm_yaml_read_date(r, x, "approved", true);
       ind->withdrawn = mm_yaml_read_date(r, x, "withdrawn", false);
       if (ind->withdrawn != MM_DATE_NONE && ind->approved != MM_DATE_NONE &&
