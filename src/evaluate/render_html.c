@@ -35,7 +35,7 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
                      c->result == MM_TRUE ? "&#10004;" : c->result == MM_FALSE ? "&#10008;" : "?");
   } else {
     mm_strbuf t;
-    mm_strbuf_init(&t, 256);
+    mm_strbuf_init(&t, 0);
     mm_render_criterion_text(&t, c, lang);
     mm_strbuf_html(b, t.data ? t.data : "");
     mm_strbuf_free(&t);
@@ -120,7 +120,7 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
   mm_strbuf_puts(b, "</ul>");
   if (mm_refractory_caution(r)) {
     mm_strbuf t;
-    mm_strbuf_init(&t, 256);
+    mm_strbuf_init(&t, 0);
     mm_strbuf_printf(&t, "%s: ", mm_msg_get(MM_MSG_CAUTION, lang));
     mm_render_refractoriness(&t, ev->kb, r->refractoriness, lang);
     mm_strbuf_puts(b, "<div class=\"missing refractory\">");

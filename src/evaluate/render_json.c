@@ -82,7 +82,7 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     mm_strbuf_free(&j);
   } else {
     mm_strbuf t;
-    mm_strbuf_init(&t, 256);
+    mm_strbuf_init(&t, 0);
     mm_render_criterion_text(&t, c, lang);
     mm_strbuf_json_string(b, t.data ? t.data : "");
     mm_strbuf_free(&t);
@@ -184,7 +184,7 @@ static void refractoriness_json(mm_strbuf *b, bool *first, const mm_evaluation *
   mm_strbuf_putc(b, ']');
   key(b, &f2, "text");
   mm_strbuf t;
-  mm_strbuf_init(&t, 256);
+  mm_strbuf_init(&t, 0);
   mm_render_refractoriness(&t, ev->kb, f, lang);
   mm_strbuf_json_string(b, t.data ? t.data : "");
   mm_strbuf_free(&t);
