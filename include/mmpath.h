@@ -71,7 +71,10 @@ typedef enum mmpath_lang { MMPATH_LANG_EN = 0, MMPATH_LANG_IT = 1 } mmpath_lang;
 /* Whose labels decide the approved therapies. */
 typedef enum mmpath_jurisdiction {
   MMPATH_JURISDICTION_EU = 0, /* EMA / European Commission */
-  MMPATH_JURISDICTION_US = 1  /* FDA */
+  MMPATH_JURISDICTION_US = 1, /* FDA */
+  MMPATH_JURISDICTION_IT = 2  /* Italy: the EU labels decide, exactly as for EU; each
+                                 therapy also carries its AIFA reimbursement
+                                 (mmpath_option_reimbursement) */
 } mmpath_jurisdiction;
 
 /* ## The knowledge base */
@@ -227,6 +230,20 @@ int mmpath_option_note_text(char *buf, size_t len, const mmpath_option *o, mmpat
 /* The first source of the deciding entry (the indication's, else the
  * option's), or NULL. */
 const char *mmpath_option_source(const mmpath_option *o);
+/* Jurisdiction MMPATH_JURISDICTION_IT, an approved therapy with a deciding
+ * indication: whether the Italian health service pays for that indication,
+ * beside the verdict (never part of it), as a stable code: "reimbursed",
+ * "not_reimbursed", "c_nn" (class C(nn): not yet assessed for
+ * reimbursement), "not_found" (searched, nothing found), "not_recorded"
+ * (the knowledge base holds no finding); NULL otherwise. */
+const char *mmpath_option_reimbursement(const mmpath_option *o);
+/* The same finding in words, in `lang`, with its AIFA class, determination
+ * and Gazzetta Ufficiale ("AIFA reimbursement: class C(nn) (not yet assessed
+ * for reimbursement), Det. 75/2024, GU no. 131 of 2024-06-06"), copied into
+ * buf (len bytes; 512 are always enough). MMPATH_ENOTFOUND (buf "") when
+ * there is none, MMPATH_ERROR when buf is too small. */
+int mmpath_option_reimbursement_text(char *buf, size_t len, const mmpath_option *o,
+                                     mmpath_lang lang);
 /* A caution, not a verdict: drugs of the regimen or product that the
  * patient is already refractory to (kb drug ids). */
 size_t mmpath_option_refractory_drug_count(const mmpath_option *o);
@@ -263,7 +280,8 @@ size_t mmpath_criterion_missing_count(const mmpath_criterion *c);
 const char *mmpath_criterion_missing(const mmpath_criterion *c, size_t i);
 
 /* Supportive care: every item of the plan with its verdict (MMPATH_MET:
- * indicated; MMPATH_UNKNOWN: its trigger cannot be decided). */
+ * indicated; MMPATH_UNKNOWN: its trigger cannot be decided, or it is
+ * conditional, below). */
 size_t mmpath_evaluation_supportive_count(const mmpath_evaluation *ev);
 const mmpath_supportive *mmpath_evaluation_supportive(const mmpath_evaluation *ev, size_t i);
 const char *mmpath_supportive_id(const mmpath_supportive *s);
@@ -275,6 +293,17 @@ const char *mmpath_supportive_observed_fact(const mmpath_supportive *s, size_t i
 const mmpath_value *mmpath_supportive_observed_value(const mmpath_supportive *s, size_t i);
 size_t mmpath_supportive_missing_count(const mmpath_supportive *s);
 const char *mmpath_supportive_missing(const mmpath_supportive *s, size_t i);
+/* An item that holds only if a decision not taken yet goes ahead (CAR-T, a
+ * bispecific: kb/supportive_care.yaml conditional_on) is conditional: its
+ * verdict is MMPATH_UNKNOWN, never MMPATH_MET, and it names the decisions,
+ * each a fact ("candidate_car_t") with its words ("if CAR-T goes ahead").
+ * 0, NULL for an item that is not conditional. */
+size_t mmpath_supportive_condition_count(const mmpath_supportive *s);
+const char *mmpath_supportive_condition_fact(const mmpath_supportive *s, size_t i);
+const char *mmpath_supportive_condition_text(const mmpath_supportive *s, size_t i,
+                                             mmpath_lang lang);
+/* The window in words ("from lymphodepletion to 12 months after the infusion"). */
+const char *mmpath_supportive_window(const mmpath_supportive *s, mmpath_lang lang);
 
 /* The derived facts, as the `facts` object of mmpath/evaluation@1 lists
  * them, by index. */

@@ -4,13 +4,15 @@
  * eligible options (recommended first), label options with a refractoriness
  * caution, options that missing data leaves undecided (with what is missing),
  * indicated supportive care (with the facts that triggered it), trials, and
- * what a FHIR import left out. A card's detail is markdown. */
+ * what a FHIR import left out; for a record without a myeloma diagnosis,
+ * one card that says so instead. A card's detail is markdown. */
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/sha256.h"
 #include "cds/cds.h"
 #include "evaluate/render_common.h"
+#include "kb/fact_names.h"
 
 typedef struct cards {
   mm_strbuf *b;
@@ -75,6 +77,9 @@ static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
       mm_strbuf_printf(md, ": %s, ", mm_msg_get(MM_MSG_CAUTION, (mm_lang)lang));
       mm_render_refractoriness(md, mmpath_evaluation_kb(ev), o->refractoriness, (mm_lang)lang);
     }
+    char reimb[512]; /* jurisdiction it: the AIFA finding beside the verdict */
+    if (mmpath_option_reimbursement_text(reimb, sizeof reimb, o, lang) == MMPATH_OK)
+      mm_strbuf_printf(md, "; %s", reimb);
     if (with_missing) {
       bool first = true;
       for (size_t k = 0; k < mmpath_option_criterion_count(o); k++) {
@@ -118,6 +123,34 @@ static void because(mm_strbuf *md, const mmpath_evaluation *ev, const mmpath_sup
   }
 }
 
+/* The supportive care that rests on a decision not taken yet ("if CAR-T goes
+ * ahead"): never among the indicated measures, in a card of its own, each
+ * item with its decisions and its window, in the words of messages.h and kb/. */
+static void supportive_conditional_card(cards *cs, const mmpath_evaluation *ev, mmpath_lang lang,
+                                        mm_arena *arena) {
+  mm_strbuf md;
+  mm_strbuf_init(&md, 0);
+  size_t n = 0;
+  for (size_t i = 0; i < mmpath_evaluation_supportive_count(ev); i++) {
+    const mmpath_supportive *s = mmpath_evaluation_supportive(ev, i);
+    if (!mmpath_supportive_condition_count(s)) continue;
+    n++;
+    mm_strbuf_printf(&md, "- **%s** (", mmpath_supportive_id(s));
+    for (size_t k = 0; k < mmpath_supportive_condition_count(s); k++) {
+      if (k) mm_strbuf_printf(&md, " %s ", mm_msg_get(MM_MSG_OR, (mm_lang)lang));
+      mm_strbuf_puts(&md, mmpath_supportive_condition_text(s, k, lang));
+    }
+    mm_strbuf_printf(&md, "): %s: %s\n", mm_msg_get(MM_MSG_WINDOW, (mm_lang)lang),
+                     mmpath_supportive_window(s, lang));
+  }
+  if (n)
+    card(cs, "supportive_conditional", "info",
+         mm_arena_printf(arena, "%s: %zu",
+                         mm_msg_get(MM_MSG_SUPPORTIVE_CONDITIONAL, (mm_lang)lang), n),
+         md.data);
+  mm_strbuf_free(&md);
+}
+
 void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evaluation *ev,
                   const mm_diags *fhir_notes, mmpath_lang lang, mm_arena *arena) {
   bool it = lang == MMPATH_LANG_IT;
@@ -125,15 +158,32 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
   const char *setting = mmpath_evaluation_fact_find(&i_setting, ev, "setting") == 0
                             ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_setting))
                             : NULL;
+  mmpath_jurisdiction j = mmpath_evaluation_jurisdiction(ev);
   cards cs = {out, arena, req->instance,
               mm_arena_printf(arena, "mmpath %s, knowledge base %s (%s)", MMPATH_VERSION,
                               mmpath_kb_version(mmpath_evaluation_kb(ev)),
-                              mmpath_evaluation_jurisdiction(ev) == MMPATH_JURISDICTION_US ? "US"
-                                                                                           : "EU"),
+                              j == MMPATH_JURISDICTION_US   ? "US"
+                              : j == MMPATH_JURISDICTION_IT ? "EU + AIFA"
+                                                            : "EU"),
               0};
   mm_strbuf_puts(out, "{\"cards\":[");
   mm_strbuf md;
   size_t n = 0;
+
+  /* No myeloma diagnosis: nothing was evaluated (the evaluation is empty);
+   * say it once instead of showing no card at all. */
+  size_t i_state;
+  const char *state = mmpath_evaluation_fact_find(&i_state, ev, "disease_state") == 0
+                          ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_state))
+                          : NULL;
+  if (state && strcmp(state, mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS]) == 0) {
+    char note[MM_NOTE_MAX];
+    mm_note_text((mm_note){.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS}, (mm_lang)lang, note);
+    card(&cs, "no-diagnosis", "info",
+         it ? "Nessuna diagnosi di mieloma multiplo nella scheda: nessuna opzione valutata"
+            : "No multiple myeloma diagnosis in the record: no option evaluated",
+         note);
+  }
 
   /* eligible: recommended by the guideline first, then on the label */
   mm_strbuf_init(&md, 0);
@@ -190,6 +240,7 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
                          n),
          md.data);
   mm_strbuf_free(&md);
+  supportive_conditional_card(&cs, ev, lang, arena);
 
   n = 0;
   mm_strbuf_init(&md, 0);

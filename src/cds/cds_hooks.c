@@ -21,7 +21,7 @@ const char *mm_cds_discovery(void) {
          "\"administrations\":\"MedicationAdministration?patient={{context.patientId}}\"},"
          "\"usageRequirements\":\"FHIR R4 (mCODE) resources in the prefetch above, or an "
          "mmpath/patient@1 record in prefetch.mmpathPatient; the service does not query "
-         "the FHIR server. Query jurisdiction=eu|us and lang=it|en optional\"}]}\n";
+         "the FHIR server. Query jurisdiction=eu|us|it and lang=it|en optional\"}]}\n";
 }
 
 const char mm_cds_no_patient_text[] =

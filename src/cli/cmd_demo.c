@@ -1,4 +1,5 @@
-/* cmd_demo.c: `mmpath demo [--lang it|en] [--format text|json|html]`:
+/* cmd_demo.c: `mmpath demo [--lang it|en] [--format text|json|html]
+ * [--jurisdiction eu|us|it]`:
  * evaluates the bundled demo patients (the JSON files of demo/patients, in name order),
  * a first look at what mmpath answers. */
 #include <dirent.h>
@@ -33,13 +34,19 @@ int mm_cmd_demo(int argc, char **argv) {
       opts.lang = strcmp(argv[++i], "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
     else if (strcmp(argv[i], "--kb") == 0 && v) kbdir = argv[++i];
     else if (strcmp(argv[i], "--patients") == 0 && v) dir = argv[++i];
+    else if (strcmp(argv[i], "--jurisdiction") == 0 && v && (strcmp(v, "eu") == 0 ||
+             strcmp(v, "us") == 0 || strcmp(v, "it") == 0)) {
+      i++;
+      opts.jurisdiction = v[0] == 'u' ? MMPATH_JURISDICTION_US
+                          : v[0] == 'i' ? MMPATH_JURISDICTION_IT : MMPATH_JURISDICTION_EU;
+    }
     else if (strcmp(argv[i], "--format") == 0 && v) {
       i++;
       opts.format = strcmp(v, "json") == 0 ? MMPATH_FORMAT_JSON
                     : strcmp(v, "html") == 0 ? MMPATH_FORMAT_HTML : MMPATH_FORMAT_TEXT;
     } else {
       fprintf(stderr, "usage: mmpath demo [--lang it|en] [--format text|json|html] "
-                      "[--patients DIR] [--kb DIR]\n");
+                      "[--jurisdiction eu|us|it] [--patients DIR] [--kb DIR]\n");
       return strcmp(argv[i], "--help") == 0 ? MM_EXIT_OK : MM_EXIT_USAGE;
     }
   }

@@ -14,7 +14,7 @@ static int usage(const char *cmd, int rc) {
           "exit: 0 done; 1 the record is invalid (errors with field paths on stdout);\n"
           "      2 usage; 3 knowledge base cannot be loaded; 4 internal error\n",
           cmd, strcmp(cmd, "evaluate") == 0 ? "|html" : "",
-          strcmp(cmd, "evaluate") == 0 ? " [--jurisdiction eu|us]" : "");
+          strcmp(cmd, "evaluate") == 0 ? " [--jurisdiction eu|us|it]" : "");
   return rc;
 }
 
@@ -42,6 +42,7 @@ static int run(int argc, char **argv, bool evaluate) {
       i++;
       if (strcmp(v, "eu") == 0) opts.jurisdiction = MMPATH_JURISDICTION_EU;
       else if (strcmp(v, "us") == 0) opts.jurisdiction = MMPATH_JURISDICTION_US;
+      else if (strcmp(v, "it") == 0) opts.jurisdiction = MMPATH_JURISDICTION_IT;
       else return usage(cmd, MM_EXIT_USAGE);
     } else if (strcmp(a, "--kb") == 0 && v) {
       kbdir = argv[++i];

@@ -1,12 +1,14 @@
 /* cmd_kb.c: `mmpath kb check|list|rule [--kb DIR]`: validate the knowledge
- * base (every file, name, rule, source and date), show what it holds, show
- * one compiled rule (cmd_kb_rule.c). */
+ * base (every file, name, rule, source and date; the source rule and the
+ * watch list of kb_check.h), show what it holds, show one compiled rule
+ * (cmd_kb_rule.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_kb_rule.h"
 #include "kb/kb.h"
+#include "kb/kb_check.h"
 
 static void print_diags(const mm_diags *d) {
   for (const mm_diag *x = d->head; x; x = x->next) {
@@ -82,16 +84,68 @@ static void list(const mm_kb *kb, const char *what) {
   }
 }
 
+/* The checks of kb_check.h: problems printed (warnings too, the watch list's
+ * passed dates among them); non-zero when a source breaks the rule. */
+static int check_sources(const mm_kb *kb, mm_date as_of, mm_arena *arena) {
+  mm_diags diags;
+  mm_diags_init(&diags, arena);
+  size_t errors = mm_kb_check(kb, as_of, &diags);
+  print_diags(&diags);
+  if (errors)
+    fprintf(stderr, "mmpath kb: %zu error%s in %s (docs/kb-format.md, \"Sources\")\n", errors,
+            errors == 1 ? "" : "s", kb->dir);
+  return errors ? -1 : 0;
+}
+
+/* What rests on a secondary source or on none, with when it was last
+ * searched for: one line each. */
+static void print_review(const mm_kb *kb, mm_date as_of, mm_arena *arena) {
+  size_t n;
+  const mm_kb_review *list = mm_kb_review_list(kb, arena, &n);
+  size_t dir_len = strlen(kb->dir);
+  printf("not verified against a primary source (%zu):\n", n);
+  printf("  %-10s  %-10s  %-44s  %s\n", "status", "searched", "where", "entry");
+  for (size_t i = 0; i < n; i++) {
+    const char *file = list[i].file;
+    if (strncmp(file, kb->dir, dir_len) == 0 && file[dir_len] == '/') file += dir_len + 1;
+    char date[11] = "-", where[300];
+    if (list[i].searched != MM_DATE_NONE) mm_date_format(list[i].searched, date);
+    snprintf(where, sizeof where, "%s:%d", file, list[i].line);
+    printf("  %-10s  %-10s  %-44s  %s\n",
+           list[i].verification == MM_UNVERIFIED ? "unverified" : "secondary", date, where,
+           list[i].what);
+  }
+  size_t passed = 0, undated = 0;
+  for (size_t i = 0; i < kb->n_watch; i++) {
+    undated += kb->watch[i].expected == MM_DATE_NONE;
+    passed += (kb->watch[i].expected != MM_DATE_NONE && kb->watch[i].expected < as_of) ||
+              (kb->watch[i].recheck != MM_DATE_NONE && kb->watch[i].recheck < as_of);
+  }
+  char date[11];
+  mm_date_format(as_of, date);
+  printf("watch list: %zu pending decision%s (%zu without a public date), %zu to re-check as of %s\n",
+         kb->n_watch, kb->n_watch == 1 ? "" : "s", undated, passed, date);
+}
+
 int mm_cmd_kb(int argc, char **argv) {
   const char *dir = NULL, *sub = NULL, *what = NULL;
   bool dump = false;
+  mm_date as_of = mm_date_today();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0 && i + 1 < argc) dir = argv[++i];
     else if (strcmp(argv[i], "--dump") == 0) dump = true;
-    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      printf("usage: mmpath kb check [--kb DIR]\n"
+    else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc) {
+      if (!mm_date_parse(argv[i + 1], strlen(argv[i + 1]), &as_of)) {
+        fprintf(stderr, "mmpath kb: --as-of must be a date YYYY-MM-DD, got '%s'\n", argv[i + 1]);
+        return MM_EXIT_USAGE;
+      }
+      i++;
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("usage: mmpath kb check [--kb DIR] [--as-of YYYY-MM-DD]\n"
              "       mmpath kb list [summary|drugs|regimens|options|trials] [--kb DIR]\n"
              "       mmpath kb rule ID [--dump] [--kb DIR]\n"
+             "  check: every file, name, rule, source and date; --as-of: the day the\n"
+             "  watch list's decision dates are compared with (default today)\n"
              "  rule: one rule of the kb (a definition, an option's criterion, a\n"
              "  supportive-care rule): where it is written and its expression; --dump\n"
              "  adds the compiled code. ID: definitions:ID, supportive_care:ID,\n"
@@ -133,7 +187,9 @@ int mm_cmd_kb(int argc, char **argv) {
     mm_arena_free(&arena);
     return MM_EXIT_INVALID;
   }
-  if (strcmp(sub, "check") == 0) {
+  if (strcmp(sub, "check") == 0 && check_sources(kb, as_of, &arena) != 0) {
+    rc = MM_EXIT_INVALID;
+  } else if (strcmp(sub, "check") == 0) {
     size_t unverified = 0, secondary = 0, all = 0;
 #define COUNT(p) (all++, unverified += (p).verification == MM_UNVERIFIED, \
                   secondary += (p).verification == MM_SECONDARY)
@@ -155,6 +211,7 @@ int mm_cmd_kb(int argc, char **argv) {
            "%zu are unverified (shown for clinician review, never a hard rule)\n",
            dir, kb->version, kb->n_drugs, kb->n_regimens, kb->n_options, kb->n_supportive, all,
            secondary, unverified);
+    print_review(kb, as_of, &arena);
   } else if (rule) {
     int code = mm_cmd_kb_rule(kb, what, dump);
     mm_kb_free(kb);
@@ -165,5 +222,5 @@ int mm_cmd_kb(int argc, char **argv) {
   }
   mm_kb_free(kb);
   mm_arena_free(&arena);
-  return MM_EXIT_OK;
+  return rc == 0 ? MM_EXIT_OK : rc;
 }

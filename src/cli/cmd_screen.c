@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "kb/kb.h"
+#include "kb/kb_reimbursement.h"
 #include "screen/screen.h"
 #include "util/arena.h"
 #include "util/diag.h"
@@ -28,7 +29,8 @@ static void usage(FILE *f) {
           "  --only ID,...       report only these options, trials or criteria\n"
           "  --format jsonl|csv  output format (default jsonl; csv puts the summary on stderr)\n"
           "  --threads N         worker threads (default: one per CPU)\n"
-          "  --jurisdiction eu|us  which labels count (default eu)\n"
+          "  --jurisdiction eu|us|it  which labels count (default eu); it: the EU labels,\n"
+          "                      with the AIFA reimbursement of each eligible therapy\n"
           "  --kb DIR            knowledge base directory\n"
           "  --batch BYTES       input bytes per batch (default 2097152)\n"
           "  --progress          draw the progress line even when stderr is not a terminal\n");
@@ -103,10 +105,8 @@ int mm_cmd_screen(int argc, char **argv) {
         return MM_EXIT_USAGE;
       }
     } else if (strcmp(a, "--jurisdiction") == 0) {
-      if (strcmp(val, "eu") == 0) o.jurisdiction = MM_JURIS_EU;
-      else if (strcmp(val, "us") == 0) o.jurisdiction = MM_JURIS_US;
-      else {
-        fprintf(stderr, "mmpath screen: --jurisdiction is eu or us, not '%s'\n", val);
+      if (!mm_jurisdiction_parse(val, &o.jurisdiction)) {
+        fprintf(stderr, "mmpath screen: --jurisdiction is eu, us or it, not '%s'\n", val);
         return MM_EXIT_USAGE;
       }
     } else if (strcmp(a, "--threads") == 0) {

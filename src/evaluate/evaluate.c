@@ -3,23 +3,31 @@
  *   guideline regimens: listed for the patient's setting (deck algorithm,
  *     then the newer on-label overlay), with their conditions;
  *   approved therapies: the label of the chosen jurisdiction, counting only
- *     indications granted on or before as_of;
+ *     indications granted on or before as_of (Italy: the EU label, with the
+ *     AIFA reimbursement beside it, evaluate/reimbursement.c);
  *   trials: inclusion criteria and the negation of each exclusion;
- *   supportive care: each item whose trigger holds.
+ *   supportive care: each item whose trigger holds (supportive.c).
  * A criterion resting on an interpretation (`review`) never makes an option
- * not eligible: its false counts as unknown, shown for clinician review. */
+ * not eligible: its false counts as unknown, shown for clinician review.
+ * A record without a myeloma diagnosis (disease_state) gets nothing at all,
+ * and a label a patient who has not relapsed meets carries a note saying so. */
 #include <string.h>
 
 #include "evaluate/evaluate.h"
+#include "evaluate/evaluate_internal.h"
 #include "evaluate/order.h"
+#include "evaluate/reimbursement.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
  * for each slot the trace names, the record inputs its fact is missing, or
  * the fact itself when it has none; distinct, in order. Counted first so
  * that one arena array holds them. */
-static void find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule_trace *trace,
-                         const char *const **out, size_t *n_out) {
+/* Not inlined: it runs only when explaining an unknown, and inlined it made
+ * run_criterion too big to inline in the loop every option goes through. */
+__attribute__((noinline)) void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena,
+                                                    const mm_rule_trace *trace,
+                                                    const char *const **out, size_t *n_out) {
   const mm_facts *f = ev->facts;
   size_t cap = 0;
   for (size_t i = 0; i < trace->n_unknown; i++) {
@@ -47,7 +55,9 @@ static void find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule
 
 /* unverified: the entry rests on a fact nobody checked against its source,
  * so, like a criterion marked `review`, it can never exclude a patient. */
-static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_criterion *c,
+/* Inlined into run_criteria: screening calls it for every criterion of every
+ * option of millions of records, and the call itself showed in profiles. */
+static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_criterion *c,
                            bool exclusion, bool unverified, mm_criterion_result *out) {
   out->ev = ev;
   out->crit = c;
@@ -57,19 +67,24 @@ static mm_tv run_criterion(const mm_evaluation *ev, mm_arena *arena, const mm_cr
   /* A principle's criterion rests on the principle's own verification. */
   if (c->principle && c->principle->prov.verification == MM_UNVERIFIED) unverified = true;
   out->unverified = unverified;
+  out->missing = NULL;
+  out->n_missing = 0;
+  out->refractoriness = NULL;
   out->rule_value = mm_rule_eval(c->rule, ev->facts->values, out->trace);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
   if (out->trace && t == MM_UNKNOWN)
-    find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
+    mm_eval_find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
   return t;
 }
 
 static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion *crit,
                           size_t n, const mm_criterion *excl, size_t n_excl,
                           const mm_provenance *prov, mm_criterion_result **out, size_t *n_out) {
-  *out = mm_arena_alloc(arena, (n + n_excl + 1) * sizeof **out);
+  /* Not zeroed: run_criterion sets every field (screening evaluates every
+   * option of millions of records, and the zeroing showed in profiles). */
+  *out = mm_arena_alloc_raw(arena, (n + n_excl + 1) * sizeof **out);
   *n_out = 0;
   mm_tv all = MM_TRUE;
   if (!*out) return MM_UNKNOWN;
@@ -106,10 +121,11 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   const mm_option *o = r->opt;
   mm_date as_of = ev->patient->as_of;
   bool any = false, encoded = false, withdrawn = false;
+  mm_jurisdiction labels = mm_jurisdiction_labels(ev->opts.jurisdiction);
   r->status = MM_FALSE;
   for (size_t i = 0; i < o->n_indications; i++) {
     const mm_indication *ind = &o->indications[i];
-    if (ind->jurisdiction != ev->opts.jurisdiction) continue;
+    if (ind->jurisdiction != labels) continue;
     encoded = true;
     if (ind->approved > as_of) continue;
     if (ind->withdrawn != MM_DATE_NONE && ind->withdrawn <= as_of) {
@@ -129,7 +145,7 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
   }
   /* No indication of this jurisdiction in the kb is not the same as none
    * granted: the first is unknown to us, the second is a fact. */
-  r->note.jurisdiction = ev->opts.jurisdiction;
+  r->note.jurisdiction = labels;
   if (!encoded) {
     r->status = MM_UNKNOWN;
     r->note.code = MM_NOTE_NO_INDICATION_ENCODED;
@@ -156,21 +172,22 @@ static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_o
   r->refractory_drugs = out;
 }
 
-static void set_candidates(mm_evaluation *ev) {
-  mm_tv car_t = MM_FALSE, bispecific = MM_FALSE;
-  for (size_t i = 0; i < ev->n_options; i++) {
-    const mm_option_result *r = &ev->options[i];
-    if (r->opt->kind != MM_OPT_THERAPY || r->status == MM_FALSE || !r->opt->group) continue;
-    if (strcmp(r->opt->group, "car_t") == 0) car_t = MM_TRUE;
-    if (strcmp(r->opt->group, "bispecific") == 0) bispecific = MM_TRUE;
-  }
-  /* With a filter, options left out may have been candidates: unknown. */
-  if (ev->opts.only) {
-    car_t = mm_tv_or(car_t, MM_UNKNOWN);
-    bispecific = mm_tv_or(bispecific, MM_UNKNOWN);
-  }
-  ev->facts->values[MM_F_CANDIDATE_CAR_T] = mm_value_tv(car_t);
-  ev->facts->values[MM_F_CANDIDATE_BISPECIFIC] = mm_value_tv(bispecific);
+/* A label for previously treated patients, met by a patient who has not
+ * relapsed (kb/definitions.yaml `not_relapsed`: on therapy, or in response
+ * without progression): the label allows it, but no relapse calls for it
+ * now. Said beside the verdict, which stays the label's. */
+static void note_not_relapsed(const mm_evaluation *ev, int not_relapsed, mm_option_result *r) {
+  if (not_relapsed < 0 || r->status == MM_FALSE || r->note.code != MM_NOTE_NONE) return;
+  mm_value v = ev->facts->values[not_relapsed];
+  if (!v.known || !v.b) return;
+  r->note.code = MM_NOTE_NOT_RELAPSED;
+  r->note.state = ev->facts->values[MM_F_DISEASE_STATE].str;
+}
+
+/* Nothing is evaluated for a record without a myeloma diagnosis. */
+static bool without_diagnosis(const mm_facts *f) {
+  mm_value v = f->values[MM_F_DISEASE_STATE];
+  return v.known && v.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS];
 }
 
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
@@ -187,6 +204,13 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   ev->options = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->options);
   ev->trials = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->trials);
   if (!ev->options || !ev->trials) return -1;
+  if (without_diagnosis(facts)) {
+    ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
+    mm_eval_set_candidates(ev, arena);
+    *out = ev;
+    return 0;
+  }
+  int not_relapsed = mm_kb_fact_slot(kb, "not_relapsed");
   mm_value setting = facts->values[MM_F_SETTING];
   for (size_t i = 0; i < kb->n_options; i++) {
     const mm_option *o = &kb->options[i];
@@ -215,6 +239,8 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     r->opt = o;
     if (o->kind == MM_OPT_THERAPY) {
       evaluate_therapy(ev, arena, r);
+      mm_eval_reimbursement(ev, r);
+      note_not_relapsed(ev, not_relapsed, r);
     } else {
       r->implicit_setting = true;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,
@@ -228,20 +254,9 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     for (size_t k = 0; k < r->n_criteria; k++)
       if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
   }
-  set_candidates(ev);
+  mm_eval_set_candidates(ev, arena);
   if (mm_eval_order(ev, arena) != 0) return -1;
-  if (ev->opts.supportive && !ev->opts.only) {
-    ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
-    for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
-      mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
-      s->ev = ev;
-      s->item = &kb->supportive[i];
-      s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
-      s->result = mm_rule_eval(s->item->rule, facts->values, s->trace);
-      if (s->trace && s->result == MM_UNKNOWN)
-        find_missing(ev, arena, s->trace, &s->missing, &s->n_missing);
-    }
-  }
+  if (ev->opts.supportive && !ev->opts.only) mm_eval_supportive(ev, arena);
   if (arena->failed) return -1;
   *out = ev;
   return 0;

@@ -97,12 +97,22 @@ typedef struct mm_option_result {
   mm_tv enrolling;                 /* trials: enrolling today per the registry status */
   const int *refractory_drugs;     /* drugs of the regimen or product the patient is */
   size_t n_refractory_drugs;       /* refractory to (every drug, kept for the API) */
-  /* Under the kb's principle, always computed; NULL when nothing is checked
-   * (no principle, or only not-counted drugs). */
+  /* Under the kb's principle; NULL when nothing is checked (no principle,
+   * or only not-counted drugs). */
   const mm_refractoriness *refractoriness;
   mm_tier tier;                    /* options only (not trials) */
+  /* Jurisdiction MM_JURIS_IT, a therapy with a deciding EU indication: its
+   * AIFA finding (kb/kb_reimbursement.h), NULL when the kb records none;
+   * NULL in the other jurisdictions. Beside the verdict, never part of it. */
+  const struct mm_reimbursement *reimbursement;
+  bool reimbursement_after_as_of;  /* its act is dated after the evaluation date */
 } mm_option_result;
 
+/* A supportive-care item (supportive.c). An item that holds only if a
+ * decision not taken yet goes ahead (CAR-T, a bispecific: its conditional_on
+ * facts are true or unknown, and it does not hold without them) is
+ * conditional: result MM_UNKNOWN, never MM_TRUE, conditions the decisions
+ * it rests on, missing what else it would need once they are taken. */
 typedef struct mm_supportive_result {
   const struct mm_evaluation *ev;
   const mm_supportive *item;
@@ -110,6 +120,9 @@ typedef struct mm_supportive_result {
   mm_rule_trace *trace; /* NULL unless explaining */
   const char *const *missing; /* as in mm_criterion_result */
   size_t n_missing;
+  bool conditional;
+  const mm_supportive_condition *const *conditions; /* when conditional */
+  size_t n_conditions;
 } mm_supportive_result;
 
 typedef struct mm_evaluation {
@@ -117,6 +130,10 @@ typedef struct mm_evaluation {
   const mm_patient *patient;
   mm_facts *facts;
   mm_eval_options opts;
+  /* About the whole evaluation: MM_NOTE_NO_MYELOMA_DIAGNOSIS when the record
+   * has no myeloma diagnosis, and then nothing below was evaluated (no
+   * option, trial or supportive-care item); else MM_NOTE_NONE. */
+  mm_note note;
   /* In the order a clinician reads them (mm_tier): recommended guideline
    * regimens, label options, label options with a refractoriness caution,
    * unknown, not eligible; kb order (algorithm, overlay, therapies) within

@@ -1,6 +1,8 @@
 /* messages.c: see messages.h. */
 #include "evaluate/messages.h"
 
+#include "kb/fact_names.h"
+
 #include <string.h>
 
 static const char *const msgs[MM_MSG_COUNT][2] = {
@@ -27,19 +29,23 @@ const char *mm_note_id(mm_note_code code) {
 }
 
 const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang) {
-  return mm_msg_get(j == MM_JURIS_US ? MM_MSG_JURIS_US : MM_MSG_JURIS_EU, lang);
+  return mm_msg_get(j == MM_JURIS_US   ? MM_MSG_JURIS_US
+                    : j == MM_JURIS_IT ? MM_MSG_JURIS_IT
+                                       : MM_MSG_JURIS_EU,
+                    lang);
 }
 
 const char *mm_note_text(mm_note note, mm_lang lang, char *buf) {
   if (note.code <= MM_NOTE_NONE || note.code >= MM_NOTE_COUNT) return NULL;
   const char *s = notes[note.code].text[lang == MM_LANG_IT ? 1 : 0];
   const char *j = mm_jurisdiction_label(note.jurisdiction, lang);
+  const char *st = mm_disease_state_label(note.state, lang);
   size_t n = 0;
   /* The table's texts are short and fixed: MM_NOTE_MAX bounds them with room
    * to spare; the check only keeps a future long entry from overflowing. */
   while (*s && n + 1 < MM_NOTE_MAX) {
-    if (s[0] == '{' && s[1] == 'j' && s[2] == '}') {
-      for (const char *p = j; *p && n + 1 < MM_NOTE_MAX; p++) buf[n++] = *p;
+    if (s[0] == '{' && (s[1] == 'j' || s[1] == 's') && s[2] == '}') {
+      for (const char *p = s[1] == 'j' ? j : st; *p && n + 1 < MM_NOTE_MAX; p++) buf[n++] = *p;
       s += 3;
     } else {
       buf[n++] = *s++;
@@ -66,6 +72,18 @@ const char *mm_setting_label(const char *setting, mm_lang lang) {
   return setting;
 }
 
+const char *mm_disease_state_label(const char *state, mm_lang lang) {
+  static const mm_msg names[MM_DS_COUNT] = {
+#define X(e, value) [MM_DS_##e] = MM_MSG_DS_##e,
+      MM_DISEASE_STATES(X)
+#undef X
+  };
+  if (!state) return mm_msg_get(MM_MSG_SETTING_UNKNOWN, lang);
+  for (int i = 0; i < MM_DS_COUNT; i++)
+    if (strcmp(mm_disease_state_values[i], state) == 0) return mm_msg_get(names[i], lang);
+  return state;
+}
+
 const char *mm_trial_status_label(const char *status, mm_lang lang) {
   static const struct {
     const char *code;
@@ -84,4 +102,14 @@ const char *mm_trial_status_label(const char *status, mm_lang lang) {
   for (size_t i = 0; status && i < sizeof names / sizeof *names; i++)
     if (strcmp(names[i].code, status) == 0) return mm_msg_get(names[i].msg, lang);
   return status;
+}
+
+const char *mm_supportive_phase_label(mm_supportive_phase phase, mm_lang lang) {
+  switch (phase) {
+  case MM_PHASE_BEFORE_DURING: return mm_msg_get(MM_MSG_PHASE_BEFORE_DURING, lang);
+  case MM_PHASE_AFTER_CAR_T: return mm_msg_get(MM_MSG_PHASE_AFTER_CAR_T, lang);
+  case MM_PHASE_AFTER_BISPECIFIC: return mm_msg_get(MM_MSG_PHASE_AFTER_BISPECIFIC, lang);
+  case MM_PHASE_ANY: break;
+  }
+  return mm_msg_get(MM_MSG_PHASE_ANY, lang);
 }

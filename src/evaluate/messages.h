@@ -9,9 +9,10 @@
 #include "kb/kb.h"
 #include "util/lang.h"
 
-/* ---- notes on an option result ----
+/* ---- notes on an option result, or on the whole evaluation ----
  * X(CODE, id, english, italian). The id is stable (for the API); "{j}" in a
- * text stands for the jurisdiction's name in the same language. */
+ * text stands for the jurisdiction's name in the same language, "{s}" for
+ * the disease state's (mm_disease_state_label). */
 #define MM_NOTE_LIST(X)                                                                        \
   X(NO_INDICATION_ENCODED, "no_indication_encoded",                                           \
     "no {j} indication is encoded in the knowledge base for this product",                    \
@@ -26,7 +27,20 @@
     "lo studio non arruola (stato nel registro)")                                             \
   X(TRIAL_ENROLLING_UNKNOWN, "trial_enrolling_unknown",                                       \
     "whether the trial is enrolling is not known (registry status)",                          \
-    "non è noto se lo studio arruoli (stato nel registro)")
+    "non è noto se lo studio arruoli (stato nel registro)")                                   \
+  /* the evaluation: the record says nothing of myeloma (issue #12) */                        \
+  X(NO_MYELOMA_DIAGNOSIS, "no_myeloma_diagnosis",                                             \
+    "No multiple myeloma diagnosis in the record (neither a diagnosis nor a line of "         \
+    "therapy): no option, trial or supportive care evaluated.",                               \
+    "Nessuna diagnosi di mieloma multiplo nella scheda (né diagnosi né linee di terapia): "   \
+    "nessuna opzione, studio o terapia di supporto valutati.")                                \
+  /* a label for previously treated patients without relapse wording */                      \
+  X(NOT_RELAPSED, "not_relapsed",                                                             \
+    "the patient has not relapsed (disease state: {s}): this label asks for prior therapy, "  \
+    "not for relapsed or refractory disease; whether to start it now is a clinical decision", \
+    "il paziente non è in recidiva (stato di malattia: {s}): questa indicazione richiede "    \
+    "una terapia precedente, non una malattia recidivata o refrattaria; se iniziarla ora è "  \
+    "una decisione clinica")
 
 typedef enum mm_note_code {
   MM_NOTE_NONE = 0, /* nothing to say */
@@ -36,14 +50,16 @@ typedef enum mm_note_code {
   MM_NOTE_COUNT
 } mm_note_code;
 
-/* A note with its argument: which labels an indication note speaks of. */
+/* A note with its arguments: which labels an indication note speaks of; the
+ * disease state (a value of mm_disease_state_values) a state note names. */
 typedef struct mm_note {
   mm_note_code code;
   mm_jurisdiction jurisdiction;
+  const char *state;
 } mm_note;
 
 /* Bytes enough for any note in any language, with its terminating NUL. */
-#define MM_NOTE_MAX 256
+#define MM_NOTE_MAX 512
 
 /* The stable id of a code ("no_indication_encoded"); NULL for MM_NOTE_NONE
  * or a code out of range. */
@@ -111,6 +127,26 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
     "ELEGGIBILE, CON AVVERTENZA DI REFRATTARIETÀ")                                            \
   X(JURIS_EU, "EU", "UE")                                                                     \
   X(JURIS_US, "US", "USA")                                                                    \
+  X(JURIS_IT, "EU + AIFA", "UE + AIFA")                                                       \
+  /* the Italian reimbursement beside a therapy (evaluate/reimbursement.c) */                 \
+  X(REIMB, "AIFA reimbursement", "Rimborsabilità AIFA")                                       \
+  X(REIMB_REIMBURSED, "reimbursed", "rimborsato")                                             \
+  X(REIMB_NOT_REIMBURSED, "not reimbursed", "non rimborsato")                                 \
+  X(REIMB_C_NN, "not yet assessed for reimbursement",                                         \
+    "non ancora valutato ai fini della rimborsabilità")                                       \
+  X(REIMB_NOT_FOUND, "not found", "non trovata")                                              \
+  X(REIMB_NOT_RECORDED, "not recorded in the knowledge base",                                 \
+    "non registrata nella base di conoscenza")                                                \
+  X(REIMB_CLASS, "class", "classe")                                                           \
+  X(REIMB_DET, "Det.", "Det.")                                                                \
+  X(REIMB_GU, "GU no. ", "GU n.")                                                             \
+  X(REIMB_GU_DATED, "GU", "GU")                                                               \
+  X(REIMB_OF, "of", "del")                                                                    \
+  X(REIMB_SEARCHED, "searched", "ricerca del")                                                \
+  X(REIMB_AFTER_AS_OF, "published after the evaluation date",                                 \
+    "pubblicata dopo la data di valutazione")                                                 \
+  X(REIMB_NOTE, "AIFA note", "nota AIFA")                                                     \
+  X(REIMB_SOURCE, "AIFA source", "fonte AIFA")                                                \
   /* a trial's match, in the text line of a trial (the JSON has the code) */                  \
   X(MATCH_ELIGIBLE, "eligible", "eleggibile")                                                 \
   X(MATCH_NOT_ELIGIBLE, "not_eligible", "non eleggibile")                                     \
@@ -123,6 +159,21 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(SETTING_LATER_RELAPSE, "second relapse or later", "seconda recidiva o successive")        \
   X(SETTING_ON_TREATMENT, "on treatment", "in trattamento")                                   \
   X(SETTING_UNKNOWN, "unknown", "non determinabile")                                          \
+  /* disease states (mm_disease_state_label), in the order of kb/fact_names.h */             \
+  X(DISEASE_STATE, "Disease state", "Stato di malattia")                                      \
+  X(DS_NO_MYELOMA_DIAGNOSIS, "no myeloma diagnosis in the record",                            \
+    "nessuna diagnosi di mieloma nella scheda")                                               \
+  X(DS_NEWLY_DIAGNOSED, "newly diagnosed", "nuova diagnosi")                                  \
+  X(DS_ON_THERAPY, "on therapy", "in terapia")                                                \
+  X(DS_RESPONSE_AFTER_ASCT, "in response after ASCT", "in risposta dopo autotrapianto")       \
+  X(DS_RESPONSE_AFTER_CAR_T, "in response after CAR-T", "in risposta dopo CAR-T")             \
+  X(DS_RESPONSE_AFTER_BISPECIFIC, "in response after a bispecific antibody (stopped)",        \
+    "in risposta dopo un anticorpo bispecifico (sospeso)")                                    \
+  X(DS_RESPONSE_AFTER_THERAPY, "in response, off therapy", "in risposta, fuori terapia")      \
+  X(DS_REFRACTORY_NONRESPONSIVE, "refractory (no response to the last line)",                 \
+    "refrattaria (nessuna risposta all'ultima linea)")                                        \
+  X(DS_RELAPSED_PROGRESSING, "relapsed or progressing", "in recidiva o in progressione")      \
+  X(LABEL_TEXT, "label", "scheda tecnica")                                                    \
   /* ClinicalTrials.gov overall status (mm_trial_status_label): English shows the code */     \
   X(REG_RECRUITING, "recruiting", "in arruolamento")                                          \
   X(REG_NOT_YET_RECRUITING, "not_yet_recruiting", "arruolamento non ancora aperto")           \
@@ -132,7 +183,19 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(REG_TERMINATED, "terminated", "interrotto")                                               \
   X(REG_WITHDRAWN, "withdrawn", "ritirato")                                                   \
   X(REG_SUSPENDED, "suspended", "sospeso")                                                    \
-  X(REG_UNKNOWN, "unknown", "stato non noto")
+  X(REG_UNKNOWN, "unknown", "stato non noto")                                                \
+  /* supportive care by phase (mm_supportive_phase_label) and its conditions */               \
+  X(PHASE_BEFORE_DURING, "before and during CAR-T or a bispecific",                           \
+    "prima e durante CAR-T o bispecifico")                                                    \
+  X(PHASE_AFTER_CAR_T, "after a CAR-T infusion", "dopo l'infusione di CAR-T")                 \
+  X(PHASE_AFTER_BISPECIFIC, "after a bispecific stops", "dopo la sospensione del bispecifico") \
+  X(PHASE_ANY, "on or off treatment, by laboratory values",                                  \
+    "in terapia o fuori, in base agli esami")                                                 \
+  X(WINDOW, "when", "quando")                                                                 \
+  X(OR, "or", "o")                                                                            \
+  X(CONDITIONAL, "conditional", "condizionale")                                               \
+  X(SUPPORTIVE_CONDITIONAL, "Supportive care, if CAR-T or a bispecific goes ahead",           \
+    "Terapia di supporto, se si procede con CAR-T o bispecifico")
 
 typedef enum mm_msg {
 #define MM_MSG_ENUM_(code, en, it) MM_MSG_##code,
@@ -146,10 +209,16 @@ const char *mm_msg_get(mm_msg m, mm_lang lang);
 /* Human name of a setting value ("first relapse" / "prima recidiva"); a
  * value not in the table is returned as it is, NULL as "unknown". */
 const char *mm_setting_label(const char *setting, mm_lang lang);
+/* Human name of a disease state value ("in response after CAR-T" / "in
+ * risposta dopo CAR-T"); NULL as "unknown", a value not in the table as it
+ * is. */
+const char *mm_disease_state_label(const char *state, mm_lang lang);
 /* A trial's registry status for people; a status not in the table is
  * returned as it is. */
 const char *mm_trial_status_label(const char *status, mm_lang lang);
 /* A jurisdiction's short name ("EU", "UE"). */
 const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang);
+/* The phase of a supportive-care item, for people ("after a CAR-T infusion"). */
+const char *mm_supportive_phase_label(mm_supportive_phase phase, mm_lang lang);
 
 #endif

@@ -148,3 +148,10 @@ const char *mm_tier_heading(mm_tier t, mm_lang lang) {
   }
   return "";
 }
+
+void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang) {
+  for (size_t k = 0; s->conditional && k < s->n_conditions; k++) {
+    if (k) mm_strbuf_printf(b, " %s ", mm_msg_get(MM_MSG_OR, lang));
+    mm_strbuf_puts(b, mm_text_in(s->conditions[k]->text, lang));
+  }
+}

@@ -44,5 +44,8 @@ const char *mm_tier_code(mm_tier t);
 const char *mm_tier_heading(mm_tier t, mm_lang lang);
 /* Why a fact has its value, in the language asked (NULL if nothing to say). */
 const char *mm_fact_why(const mm_fact_info *info, mm_lang lang);
+/* The decisions a conditional supportive item rests on, in words: "if CAR-T
+ * goes ahead or if a bispecific antibody goes ahead" (nothing if none). */
+void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang);
 
 #endif

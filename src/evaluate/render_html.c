@@ -2,6 +2,7 @@
  * script, no external resource): the same content as the text rendering. */
 #include <string.h>
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -16,6 +17,7 @@ static const char *css =
     /* an exclusion: its mark after what the record says ("...: absent \u2714") */
     "li.excl::before{content:''}.mark.true{color:#1a7f37}.mark.false{color:#b42318}.mark.null{color:#9a6700;font-weight:bold}"
     "h2.caution{background:#fdebd3}"
+    "li.cond::before{content:'\\2192';color:#0969da;font-weight:bold}"
     ".missing{color:#9a6700}.review{color:#8250df}.src{font-size:.85rem;color:#444}.facts td{padding:.1rem .6rem .1rem 0;vertical-align:top}"
     "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
 
@@ -105,6 +107,7 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     mm_strbuf_html(b, r->indication->label);
     mm_strbuf_puts(b, "</div>");
   }
+  mm_render_reimbursement_html(b, r, lang);
   mm_strbuf_puts(b, "<ul class=\"criteria\">");
   for (size_t i = 0; i < r->n_criteria; i++) {
     if (r->implicit_setting && i == 0) {
@@ -175,6 +178,77 @@ static void groups(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   }
 }
 
+/* Supportive care, by phase: each item with its class (true: indicated,
+ * cond: conditional on a decision not taken yet, null: unknown), its window,
+ * what is missing and its source. */
+static void supportive_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  int phase = -1;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *sr = &ev->supportive[i];
+    if (sr->result == MM_FALSE) continue;
+    if (!any)
+      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
+    any = true;
+    if ((int)sr->item->phase != phase) {
+      if (phase >= 0) mm_strbuf_puts(b, "</ul>");
+      phase = (int)sr->item->phase;
+      mm_strbuf_puts(b, "<h3>");
+      mm_strbuf_html(b, mm_supportive_phase_label(sr->item->phase, lang));
+      mm_strbuf_puts(b, "</h3><ul class=\"criteria\">");
+    }
+    mm_strbuf_printf(b, "<li class=\"%s\" data-supportive=\"",
+                     sr->conditional ? "cond" : sr->result == MM_TRUE ? "true" : "null");
+    mm_strbuf_html(b, sr->item->id);
+    mm_strbuf_puts(b, "\"><strong>");
+    mm_strbuf_html(b, sr->item->id);
+    mm_strbuf_puts(b, "</strong>: ");
+    if (sr->conditional) {
+      mm_strbuf t;
+      mm_strbuf_init(&t, 4096);
+      mm_render_supportive_conditions(&t, sr, lang);
+      mm_strbuf_puts(b, "<em>");
+      mm_strbuf_html(b, t.data ? t.data : "");
+      mm_strbuf_puts(b, "</em>: ");
+      mm_strbuf_free(&t);
+    }
+    mm_strbuf_html(b, mm_text_in(sr->item->text, lang));
+    mm_strbuf_printf(b, " <span class=\"src\">%s: ", mm_msg_get(MM_MSG_WINDOW, lang));
+    mm_strbuf_html(b, mm_text_in(sr->item->window.text, lang));
+    mm_strbuf_puts(b, "</span>");
+    if (sr->n_missing) {
+      mm_strbuf_printf(b, " <span class=\"missing\">%s:", mm_msg_get(MM_MSG_MISSING, lang));
+      for (size_t m = 0; m < sr->n_missing; m++) {
+        mm_strbuf_puts(b, " ");
+        mm_strbuf_html(b, sr->missing[m]);
+      }
+      mm_strbuf_puts(b, "</span>");
+    }
+    mm_strbuf_puts(b, " <span class=\"src\">");
+    mm_strbuf t;
+    mm_strbuf_init(&t, 4096);
+    mm_render_source(&t, &sr->item->prov);
+    mm_strbuf_html(b, t.data);
+    mm_strbuf_free(&t);
+    mm_strbuf_puts(b, "</span></li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+}
+
+static void warnings_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any)
+      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
+    any = true;
+    mm_strbuf_puts(b, "<li>");
+    mm_strbuf_html(b, x->text);
+    mm_strbuf_puts(b, "</li>");
+  }
+  if (any) mm_strbuf_puts(b, "</ul>");
+}
+
 void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   char d[11];
   mm_date_format(ev->patient->as_of, d);
@@ -193,10 +267,29 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_html(b, ev->kb->version);
   mm_strbuf_printf(b, " &middot; %s %s</div>", mm_msg_get(MM_MSG_JURISDICTION, lang),
                    mm_jurisdiction_label(ev->opts.jurisdiction, lang));
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    /* Nothing was evaluated: say so once, and why. */
+    mm_strbuf_printf(b, "<p class=\"note\" data-note=\"%s\"><strong>", mm_note_id(ev->note.code));
+    mm_strbuf_html(b, note);
+    mm_strbuf_puts(b, "</strong></p>");
+    warnings_html(b, ev, lang);
+    mm_strbuf_puts(b, "</body></html>\n");
+    return;
+  }
   mm_value s = ev->facts->values[MM_F_SETTING];
   mm_strbuf_printf(b, "<p><strong>%s:</strong> ", mm_msg_get(MM_MSG_SETTING, lang));
   mm_strbuf_html(b, mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_SETTING], lang) : NULL;
+  if (why) {
+    mm_strbuf_puts(b, " <span class=\"meta\">(");
+    mm_strbuf_html(b, why);
+    mm_strbuf_puts(b, ")</span>");
+  }
+  mm_value ds = ev->facts->values[MM_F_DISEASE_STATE];
+  mm_strbuf_printf(b, "</p><p><strong>%s:</strong> ", mm_msg_get(MM_MSG_DISEASE_STATE, lang));
+  mm_strbuf_html(b, mm_disease_state_label(ds.known ? ds.str : NULL, lang));
+  why = ev->facts->info ? mm_fact_why(&ev->facts->info[MM_F_DISEASE_STATE], lang) : NULL;
   if (why) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
     mm_strbuf_html(b, why);
@@ -239,36 +332,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);
   }
-  bool any = false;
-  for (size_t i = 0; i < ev->n_supportive; i++) {
-    const mm_supportive_result *sr = &ev->supportive[i];
-    if (sr->result == MM_FALSE) continue;
-    if (!any) mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul class=\"criteria\">",
-                               mm_msg_get(MM_MSG_SUPPORTIVE, lang));
-    any = true;
-    mm_strbuf_printf(b, "<li class=\"%s\"><strong>", sr->result == MM_TRUE ? "true" : "null");
-    mm_strbuf_html(b, sr->item->id);
-    mm_strbuf_puts(b, "</strong>: ");
-    mm_strbuf_html(b, mm_text_in(sr->item->text, lang));
-    mm_strbuf_puts(b, " <span class=\"src\">");
-    mm_strbuf t;
-    mm_strbuf_init(&t, 4096);
-    mm_render_source(&t, &sr->item->prov);
-    mm_strbuf_html(b, t.data);
-    mm_strbuf_free(&t);
-    mm_strbuf_puts(b, "</span></li>");
-  }
-  if (any) mm_strbuf_puts(b, "</ul>");
-  any = false;
-  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
-    if (x->level != MM_DIAG_WARNING) continue;
-    if (!any)
-      mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
-    any = true;
-    mm_strbuf_puts(b, "<li>");
-    mm_strbuf_html(b, x->text);
-    mm_strbuf_puts(b, "</li>");
-  }
-  if (any) mm_strbuf_puts(b, "</ul>");
+  supportive_html(b, ev, lang);
+  warnings_html(b, ev, lang);
   mm_strbuf_puts(b, "</body></html>\n");
 }

@@ -1,6 +1,7 @@
 /* render_json.c: the evaluation as mmpath/evaluation@1
  * (shared/spec/evaluation.md), the facts object, and validation errors. */
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -263,7 +264,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     key(b, &f2, "id");
     mm_strbuf_json_string(b, ind->id);
     key(b, &f2, "jurisdiction");
-    mm_strbuf_json_string(b, ind->jurisdiction == MM_JURIS_EU ? "eu" : "us");
+    mm_strbuf_json_string(b, mm_jurisdiction_code(ind->jurisdiction));
     key(b, &f2, "regimen");
     mm_strbuf_json_string(b, mm_text_in(ind->regimen, lang));
     mm_date_format(ind->approved, d);
@@ -277,6 +278,10 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   if (mm_note_text(r->note, lang, note)) {
     key(b, &first, "note");
     mm_strbuf_json_string(b, note);
+  }
+  if (mm_reimbursement_shown(r)) {
+    key(b, &first, "reimbursement");
+    mm_render_reimbursement_json(b, r, lang);
   }
   if (r->n_refractory_drugs) {
     key(b, &first, "refractory_drugs");
@@ -343,43 +348,31 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   mm_strbuf_putc(b, '}');
 }
 
-void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
-  bool first = true;
-  char d[11];
+/* The supportive-care items that hold or may hold (mm_supportive_result):
+ * the keys of mmpath/evaluation@1 (id, text, status, rule, because, missing,
+ * provenance) and, added for issue #12, phase, window and, for an item that
+ * rests on a decision not taken yet, conditional (its status is "unknown"). */
+static void supportive_window_json(mm_strbuf *b, const mm_supportive_window *w, mm_lang lang) {
+  bool f = true;
   mm_strbuf_putc(b, '{');
-  key(b, &first, "schema");
-  mm_strbuf_json_string(b, "mmpath/evaluation@1");
-  key(b, &first, "patient");
-  mm_strbuf_json_string(b, ev->patient->id);
-  mm_date_format(ev->patient->as_of, d);
-  key(b, &first, "as_of");
-  mm_strbuf_json_string(b, d);
-  key(b, &first, "knowledge_base");
-  mm_date_format(ev->kb->reviewed, d);
-  mm_strbuf_printf(b, "{\"version\":");
-  mm_strbuf_json_string(b, ev->kb->version);
-  mm_strbuf_printf(b, ",\"reviewed\":\"%s\"}", d);
-  key(b, &first, "jurisdiction");
-  mm_strbuf_json_string(b, ev->opts.jurisdiction == MM_JURIS_EU ? "eu" : "us");
-  key(b, &first, "lang");
-  mm_strbuf_json_string(b, mm_lang_code(lang));
-  key(b, &first, "facts");
-  mm_render_facts_json(b, ev->facts, lang);
-  key(b, &first, "options");
-  mm_strbuf_putc(b, '[');
-  for (size_t i = 0; i < ev->n_options; i++) {
-    if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->options[i], lang);
+  key(b, &f, "text");
+  mm_strbuf_json_string(b, mm_text_in(w->text, lang));
+  if (w->fact) {
+    key(b, &f, "fact");
+    mm_strbuf_json_string(b, w->fact);
   }
-  mm_strbuf_putc(b, ']');
-  key(b, &first, "trials");
-  mm_strbuf_putc(b, '[');
-  for (size_t i = 0; i < ev->n_trials; i++) {
-    if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->trials[i], lang);
+  if (w->has_from) {
+    key(b, &f, "from_months");
+    mm_strbuf_printf(b, "%g", w->from_months);
   }
-  mm_strbuf_putc(b, ']');
-  key(b, &first, "supportive_care");
+  if (w->has_until) {
+    key(b, &f, "until_months");
+    mm_strbuf_printf(b, "%g", w->until_months);
+  }
+  mm_strbuf_putc(b, '}');
+}
+
+static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   mm_strbuf_putc(b, '[');
   bool f1 = true;
   for (size_t i = 0; i < ev->n_supportive; i++) {
@@ -397,6 +390,32 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
     key(b, &f2, "rule");
     mm_strbuf_json_string(b, s->item->when);
+    key(b, &f2, "phase");
+    mm_strbuf_json_string(b, mm_supportive_phase_ids[s->item->phase]);
+    key(b, &f2, "window");
+    supportive_window_json(b, &s->item->window, lang);
+    if (s->conditional) {
+      key(b, &f2, "conditional");
+      mm_strbuf_putc(b, '[');
+      for (size_t k = 0; k < s->n_conditions; k++) {
+        const mm_supportive_condition *c = s->conditions[k];
+        bool f3 = true;
+        mm_strbuf_puts(b, k ? ",{" : "{");
+        key(b, &f3, "fact");
+        mm_strbuf_json_string(b, c->fact);
+        key(b, &f3, "value");
+        mm_render_value_json(b, ev->facts->values[c->slot]);
+        key(b, &f3, "text");
+        mm_strbuf_json_string(b, mm_text_in(c->text, lang));
+        const char *why = ev->facts->info ? mm_fact_why(&ev->facts->info[c->slot], lang) : NULL;
+        if (why) {
+          key(b, &f3, "because");
+          mm_strbuf_json_string(b, why);
+        }
+        mm_strbuf_putc(b, '}');
+      }
+      mm_strbuf_putc(b, ']');
+    }
     if (ev->opts.explain) {
       mm_strbuf because;
       mm_strbuf_init(&because, 4096);
@@ -421,6 +440,50 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_putc(b, '}');
   }
   mm_strbuf_putc(b, ']');
+}
+
+void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool first = true;
+  char d[11];
+  mm_strbuf_putc(b, '{');
+  key(b, &first, "schema");
+  mm_strbuf_json_string(b, "mmpath/evaluation@1");
+  key(b, &first, "patient");
+  mm_strbuf_json_string(b, ev->patient->id);
+  mm_date_format(ev->patient->as_of, d);
+  key(b, &first, "as_of");
+  mm_strbuf_json_string(b, d);
+  key(b, &first, "knowledge_base");
+  mm_date_format(ev->kb->reviewed, d);
+  mm_strbuf_printf(b, "{\"version\":");
+  mm_strbuf_json_string(b, ev->kb->version);
+  mm_strbuf_printf(b, ",\"reviewed\":\"%s\"}", d);
+  key(b, &first, "jurisdiction");
+  mm_strbuf_json_string(b, mm_jurisdiction_code(ev->opts.jurisdiction));
+  key(b, &first, "lang");
+  mm_strbuf_json_string(b, mm_lang_code(lang));
+  key(b, &first, "facts");
+  mm_render_facts_json(b, ev->facts, lang);
+  /* Added keys (the spec allows them): the disease state as a code, and the
+   * notes on the whole evaluation (e.g. nothing evaluated: no diagnosis). */
+  key(b, &first, "disease_state");
+  mm_render_value_json(b, ev->facts->values[MM_F_DISEASE_STATE]);
+  key(b, &first, "options");
+  mm_strbuf_putc(b, '[');
+  for (size_t i = 0; i < ev->n_options; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    option_json(b, ev, &ev->options[i], lang);
+  }
+  mm_strbuf_putc(b, ']');
+  key(b, &first, "trials");
+  mm_strbuf_putc(b, '[');
+  for (size_t i = 0; i < ev->n_trials; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    option_json(b, ev, &ev->trials[i], lang);
+  }
+  mm_strbuf_putc(b, ']');
+  key(b, &first, "supportive_care");
+  supportive_json(b, ev, lang);
   key(b, &first, "warnings");
   mm_strbuf_putc(b, '[');
   bool fw = true;
@@ -429,6 +492,17 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     if (!fw) mm_strbuf_putc(b, ',');
     fw = false;
     mm_strbuf_json_string(b, x->text);
+  }
+  mm_strbuf_putc(b, ']');
+  key(b, &first, "notes");
+  mm_strbuf_putc(b, '[');
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    mm_strbuf_puts(b, "{\"id\":");
+    mm_strbuf_json_string(b, mm_note_id(ev->note.code));
+    mm_strbuf_puts(b, ",\"text\":");
+    mm_strbuf_json_string(b, note);
+    mm_strbuf_putc(b, '}');
   }
   mm_strbuf_putc(b, ']');
   mm_strbuf_putc(b, '}');

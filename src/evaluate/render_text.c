@@ -3,6 +3,7 @@
  * eligible (with the failing criterion), each with its source. */
 #include <string.h>
 
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "kb/fact_names.h"
 
@@ -84,9 +85,13 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     mm_strbuf_printf(b, "    %s: %s, %s\n", mm_msg_get(MM_MSG_INDICATION, lang),
                      mm_jurisdiction_label(r->indication->jurisdiction, lang),
                      mm_text_in(r->indication->regimen, lang));
+  mm_render_reimbursement_text(b, r, lang);
   char note[MM_NOTE_MAX];
   if (mm_note_text(r->note, lang, note))
     mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_NOTE, lang), note);
+  /* The label's words, which the note weighs. */
+  if (r->note.code == MM_NOTE_NOT_RELAPSED && r->indication && r->indication->label)
+    mm_strbuf_printf(b, "    %s: %s\n", mm_msg_get(MM_MSG_LABEL_TEXT, lang), r->indication->label);
   for (size_t i = 0; i < r->n_criteria; i++) {
     const mm_criterion_result *c = &r->criteria[i];
     /* Eligible options list their criteria briefly; others show what decides. */
@@ -94,6 +99,12 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
       if (c->result != MM_TRUE)
         mm_strbuf_printf(b, "      [%s] %s: %s\n", c->result == MM_FALSE ? " " : "?",
                          mm_msg_get(MM_MSG_SETTING, lang), mm_setting_label(r->opt->setting, lang));
+      continue;
+    }
+    /* What every regimen of the setting requires: shown, like the setting,
+     * only when it is not met. */
+    if (r->implicit_setting && i <= r->opt->n_setting_criteria) {
+      if (c->result != MM_TRUE) criterion_line(b, ev, c, lang);
       continue;
     }
     if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
@@ -114,6 +125,7 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     mm_strbuf_printf(b, " [%s]", mm_msg_get(why, lang));
   }
   mm_strbuf_putc(b, '\n');
+  mm_render_reimbursement_text_source(b, r, lang);
   for (size_t i = 0; i < o->n_evidence && i < 2; i++) {
     const mm_evidence *e = &o->evidence[i];
     mm_strbuf_printf(b, "    %s: %s, %s", mm_msg_get(MM_MSG_EVIDENCE, lang), e->trial, e->ref);
@@ -148,6 +160,47 @@ static void groups(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   }
 }
 
+/* Supportive care, by phase: [x] indicated, [if] conditional on a decision
+ * not taken yet (its words first), [?] unknown; each with its window and
+ * what is missing. */
+static void supportive_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  int phase = -1;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *s = &ev->supportive[i];
+    if (s->result == MM_FALSE) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
+    any = true;
+    if ((int)s->item->phase != phase) {
+      phase = (int)s->item->phase;
+      mm_strbuf_printf(b, " %s:\n", mm_supportive_phase_label(s->item->phase, lang));
+    }
+    const char *mark = s->conditional ? "[if]" : s->result == MM_TRUE ? "[x]" : "[?]";
+    mm_strbuf_printf(b, "  %s %s: ", mark, s->item->id);
+    if (s->conditional) {
+      mm_render_supportive_conditions(b, s, lang);
+      mm_strbuf_puts(b, ": ");
+    }
+    mm_strbuf_printf(b, "%s\n      %s: %s\n", mm_text_in(s->item->text, lang),
+                     mm_msg_get(MM_MSG_WINDOW, lang), mm_text_in(s->item->window.text, lang));
+    if (s->n_missing) {
+      mm_strbuf_printf(b, "      %s:", mm_msg_get(MM_MSG_MISSING, lang));
+      for (size_t k = 0; k < s->n_missing; k++) mm_strbuf_printf(b, " %s", s->missing[k]);
+      mm_strbuf_putc(b, '\n');
+    }
+  }
+}
+
+static void warnings_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  bool any = false;
+  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
+    if (x->level != MM_DIAG_WARNING) continue;
+    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
+    any = true;
+    mm_strbuf_printf(b, "  - %s\n", x->text);
+  }
+}
+
 void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   const mm_facts *f = ev->facts;
   char d[11];
@@ -157,10 +210,22 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
                    mm_msg_get(MM_MSG_AS_OF, lang), d, mm_msg_get(MM_MSG_KB, lang), ev->kb->version,
                    mm_msg_get(MM_MSG_JURISDICTION, lang),
                    mm_jurisdiction_label(ev->opts.jurisdiction, lang));
+  char note[MM_NOTE_MAX];
+  if (mm_note_text(ev->note, lang, note)) {
+    /* Nothing was evaluated: say so once, and why. */
+    mm_strbuf_printf(b, "\n%s\n", note);
+    warnings_text(b, ev, lang);
+    return;
+  }
   mm_value s = f->values[MM_F_SETTING];
   mm_strbuf_printf(b, "%s: %s", mm_msg_get(MM_MSG_SETTING, lang),
                    mm_setting_label(s.known ? s.str : NULL, lang));
   const char *why = f->info ? mm_fact_why(&f->info[MM_F_SETTING], lang) : NULL;
+  if (why) mm_strbuf_printf(b, " (%s)", why);
+  mm_value ds = f->values[MM_F_DISEASE_STATE];
+  mm_strbuf_printf(b, "\n%s: %s", mm_msg_get(MM_MSG_DISEASE_STATE, lang),
+                   mm_disease_state_label(ds.known ? ds.str : NULL, lang));
+  why = f->info ? mm_fact_why(&f->info[MM_F_DISEASE_STATE], lang) : NULL;
   if (why) mm_strbuf_printf(b, " (%s)", why);
   mm_strbuf_printf(b, "\n%s:", mm_msg_get(MM_MSG_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
@@ -194,22 +259,8 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
           }
     }
   }
-  bool any = false;
-  for (size_t i = 0; i < ev->n_supportive; i++) {
-    const mm_supportive_result *s2 = &ev->supportive[i];
-    if (s2->result == MM_FALSE) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_SUPPORTIVE, lang));
-    any = true;
-    mm_strbuf_printf(b, "  %s %s: %s\n", s2->result == MM_TRUE ? "[x]" : "[?]", s2->item->id,
-                     mm_text_in(s2->item->text, lang));
-  }
-  any = false;
-  for (const mm_diag *x = ev->warnings ? ev->warnings->head : NULL; x; x = x->next) {
-    if (x->level != MM_DIAG_WARNING) continue;
-    if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
-    any = true;
-    mm_strbuf_printf(b, "  - %s\n", x->text);
-  }
+  supportive_text(b, ev, lang);
+  warnings_text(b, ev, lang);
 }
 
 void mm_render_diags_text(mm_strbuf *b, const mm_diags *d) {

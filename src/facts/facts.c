@@ -1,6 +1,7 @@
 /* facts.c: derives every fact of one patient, in dependency order: what the
  * record says, then lines and exposure, ASCT, scores, transplant eligibility,
- * the setting, and last the composite facts written in kb/definitions.yaml. */
+ * the setting and the disease state, and last the composite facts written in
+ * kb/definitions.yaml. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,7 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);
   mm_derive_setting(&d);
+  mm_derive_disease_state(&d);
   if (!(flags & MM_FACTS_NO_COMPOSITES)) mm_derive_composites(&d);
   if (arena->failed) return -1;
   *out = f;

@@ -47,6 +47,9 @@ void mm_derive_asct(mm_deriving *d);
 void mm_derive_transplant_eligibility(mm_deriving *d);
 /* setting.c: the treatment setting */
 void mm_derive_setting(mm_deriving *d);
+/* disease_state.c: the disease state, months since CAR-T / since a
+ * bispecific stopped (after the lines and the exposure) */
+void mm_derive_disease_state(mm_deriving *d);
 /* scores (via src/score) */
 void mm_derive_scores(mm_deriving *d);
 /* composite facts of kb/definitions.yaml */

@@ -1,6 +1,6 @@
 /* refractory.c: exposure and refractoriness per drug and per class.
  *
- * IMWG (Rajkumar, Blood 2011; shared/clinical/scores.md §5): a patient is
+ * IMWG (Rajkumar et al., Blood 2011;117:4691, doi:10.1182/blood-2010-10-299487): a patient is
  * refractory to drug X when a line's progression falls on or after X's first
  * dose and no later than the window (kb/definitions.yaml: 60 days) after X's
  * last dose; or when the best response on a line containing X was a

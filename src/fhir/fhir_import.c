@@ -312,13 +312,29 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                 "no Patient resource and no subject reference Patient/ID: the "
                 "record's pseudonymous id cannot be set");
   if (diags->errors > errors0) goto done;
-  if (!im.has_mm)
+  if (!im.has_mm && im.mm_later)
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
+                 "the multiple myeloma Condition is dated after as_of: at as_of the record has "
+                 "no diagnosis");
+  else if (!im.has_mm)
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
-  if (nl) {
+  if (nl && !im.has_mm) {
+    /* Without a myeloma diagnosis the medications may treat another disease
+     * (dexamethasone as an antiemetic, cyclophosphamide for breast cancer):
+     * they are not read as lines of myeloma therapy. */
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
+                 "no multiple myeloma Condition: the medication periods (%zu line(s) if grouped) "
+                 "may treat another disease and are not read as lines of myeloma therapy; lines "
+                 "left absent", nl);
+    nl = 0;
+    for (size_t i = 0; i < im.n_progs; i++)
+      mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
+                   "progression without any line of therapy to attach it to: left out");
+  } else if (nl) {
     mm_fhir_assign_progressions(&im, lines, nl);
     mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
                  "%zu line(s) of therapy were grouped from the medication periods "

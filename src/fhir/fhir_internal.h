@@ -57,7 +57,8 @@ typedef struct mm_fhir_imp {
   bool *has_comorb;
   int *comorbs;
   size_t n_comorbs;
-  bool has_mm;
+  bool has_mm;   /* a multiple myeloma Condition made on or before as_of */
+  bool mm_later; /* one dated after as_of only */
   mm_date dx;
   bool fish[8];
   int iss;

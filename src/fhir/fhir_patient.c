@@ -115,22 +115,30 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
     return;
   }
   if (m->kind == MM_FHIR_DIAGNOSIS) {
-    im->has_mm = true;
     mm_date d = MM_DATE_NONE;
-    const mm_json *v;
+    const mm_json *v, *dv = NULL;
     if ((v = mm_fhir_get(im, r->r, "onsetDateTime", MM_JSON_STRING, r->name)))
-      d = mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "onsetDateTime"), "diagnosis date");
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, "onsetDateTime"), "diagnosis date");
     else if ((v = mm_fhir_get(im, r->r, "onsetPeriod", MM_JSON_OBJECT, r->name)))
       d = mm_fhir_date(im,
-                       mm_fhir_get(im, v, "start", MM_JSON_STRING,
-                                   mm_fhir_sub(im, r->name, "onsetPeriod")),
+                       dv = mm_fhir_get(im, v, "start", MM_JSON_STRING,
+                                        mm_fhir_sub(im, r->name, "onsetPeriod")),
                        mm_fhir_sub(im, r->name, "onsetPeriod.start"), "diagnosis date");
     else if ((v = mm_fhir_get(im, r->r, "recordedDate", MM_JSON_STRING, r->name)))
-      d = mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "recordedDate"), "diagnosis date");
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, "recordedDate"), "diagnosis date");
     else
       mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "myeloma condition without onsetDateTime, onsetPeriod.start or "
                    "recordedDate: diagnosis.date left out");
+    /* A diagnosis made after as_of is not one at as_of (its date was just
+     * reported as left out); a dateless or partially dated one still is. */
+    mm_date later;
+    if (d == MM_DATE_NONE && dv && dv->type == MM_JSON_STRING && dv->len >= 10 &&
+        mm_date_parse(dv->str, 10, &later) && later > im->as_of) {
+      im->mm_later = true;
+      return;
+    }
+    im->has_mm = true;
     if (d != MM_DATE_NONE && (im->dx == MM_DATE_NONE || d < im->dx)) im->dx = d;
     return;
   }

@@ -39,7 +39,9 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
   }
   bool any_fish = false;
   for (int i = 0; mm_fhir_fish_names[i]; i++) any_fish |= im->fish[i];
-  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE) {
+  /* A myeloma Condition without a date still is the diagnosis: an empty
+   * object says so (docs/facts.md, disease_state). */
+  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm) {
     mm_strbuf_puts(b, ",\n  \"diagnosis\": {");
     const char *sep = "";
     if (im->dx != MM_DATE_NONE) {

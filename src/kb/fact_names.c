@@ -8,6 +8,11 @@ const char *const mm_sex_values[] = {"male", "female", "other", NULL};
 const char *const mm_setting_values[] = {
     "newly_diagnosed_transplant_eligible", "newly_diagnosed_transplant_ineligible",
     "first_relapse", "second_relapse_or_later", "on_treatment", NULL};
+const char *const mm_disease_state_values[] = {
+#define X(e, value) [MM_DS_##e] = value,
+    MM_DISEASE_STATES(X)
+#undef X
+    [MM_DS_COUNT] = NULL};
 const char *const mm_frailty_values[] = {"fit", "intermediate", "frail", NULL};
 const char *const mm_stage3_values[] = {"I", "II", "III", NULL};
 const char *const mm_stage4_values[] = {"I", "II", "III", "IV", NULL};

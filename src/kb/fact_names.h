@@ -32,6 +32,9 @@
   X(TRANSPLANT_DISQUALIFYING_COMORBIDITY, "transplant_disqualifying_comorbidity", MM_TYPE_BOOL, NULL, NULL, MM_FACT_PATIENT) \
   X(TRANSPLANT_ELIGIBLE, "transplant_eligible", MM_TYPE_BOOL, NULL, NULL, MM_FACT_PATIENT) \
   X(SETTING, "setting", MM_TYPE_STRING, NULL, mm_setting_values, MM_FACT_PATIENT) \
+  X(DISEASE_STATE, "disease_state", MM_TYPE_STRING, NULL, mm_disease_state_values, MM_FACT_PATIENT) \
+  X(MONTHS_SINCE_CAR_T, "months_since_car_t", MM_TYPE_NUMBER, "months", NULL, MM_FACT_PATIENT) \
+  X(MONTHS_SINCE_BISPECIFIC_STOP, "months_since_bispecific_stop", MM_TYPE_NUMBER, "months", NULL, MM_FACT_PATIENT) \
   X(FRAILTY, "frailty", MM_TYPE_STRING, NULL, mm_frailty_values, MM_FACT_SCORE) \
   X(FRAILTY_SCORE, "frailty_score", MM_TYPE_NUMBER, "points", NULL, MM_FACT_SCORE) \
   X(ISS, "iss", MM_TYPE_STRING, NULL, mm_stage3_values, MM_FACT_SCORE)        \
@@ -48,9 +51,32 @@ typedef enum {
   MM_F_COUNT
 } mm_patient_fact;
 
-/* The values a string fact may take (what the rule compiler checks). */
+/* The values of disease_state (docs/facts.md; src/facts/disease_state.c),
+ * in the order of the course of the disease. X(ENUM, "value") */
+#define MM_DISEASE_STATES(X)                                                   \
+  X(NO_MYELOMA_DIAGNOSIS, "no_myeloma_diagnosis")                              \
+  X(NEWLY_DIAGNOSED, "newly_diagnosed")                                        \
+  X(ON_THERAPY, "on_therapy")                                                  \
+  X(RESPONSE_AFTER_ASCT, "response_after_asct")                                \
+  X(RESPONSE_AFTER_CAR_T, "response_after_car_t")                              \
+  X(RESPONSE_AFTER_BISPECIFIC, "response_after_bispecific")                    \
+  X(RESPONSE_AFTER_THERAPY, "response_after_therapy")                          \
+  X(REFRACTORY_NONRESPONSIVE, "refractory_nonresponsive")                      \
+  X(RELAPSED_PROGRESSING, "relapsed_progressing")
+
+typedef enum {
+#define X(e, value) MM_DS_##e,
+  MM_DISEASE_STATES(X)
+#undef X
+  MM_DS_COUNT
+} mm_disease_state;
+
+/* The values a string fact may take (what the rule compiler checks). The
+ * fact's value is always one of these pointers, so that callers may compare
+ * by pointer; mm_disease_state_values[MM_DS_x] is state x. */
 extern const char *const mm_sex_values[];
 extern const char *const mm_setting_values[];
+extern const char *const mm_disease_state_values[];
 extern const char *const mm_frailty_values[];
 extern const char *const mm_stage3_values[];
 extern const char *const mm_stage4_values[];

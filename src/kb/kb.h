@@ -4,10 +4,11 @@
  * kb's arena.
  *
  * One object holds all of kb/: the vocabularies, definitions, fact schema,
- * options, trials and supportive care declared here, and three parts with
+ * options, trials and supportive care declared here, and four parts with
  * their own types: the score tables (kb/scores/, score/score.h), the
- * referral vocabulary (kb/referral.yaml, kb/kb_referral.h) and the FHIR code
- * map (kb/fhir.yaml, kb/kb_fhir_map.h). */
+ * referral vocabulary (kb/referral.yaml, kb/kb_referral.h), the FHIR code
+ * map (kb/fhir.yaml, kb/kb_fhir_map.h) and the Italian reimbursement of the
+ * therapies (kb/reimbursement/it.yaml, kb/kb_reimbursement.h). */
 #ifndef MM_KB_H
 #define MM_KB_H
 #include <stdbool.h>
@@ -34,6 +35,13 @@ typedef struct mm_provenance {
   size_t n_sources;
   mm_date updated, reviewed;
   mm_verification verification;
+  /* When the primary source was last looked for (`searched`); MM_DATE_NONE
+   * when not recorded. `mmpath kb check` requires it on every entry that is
+   * not verified, so that a reader knows how stale the gap is. */
+  mm_date searched;
+  /* Why a value was chosen where no source states it (a plausibility bound,
+   * a unit conversion): mmpath's own reasoning, never a source. NULL if none. */
+  const char *rationale;
   const char *file; /* where the entry is written */
   int line;
 } mm_provenance;
@@ -139,7 +147,9 @@ typedef struct mm_composite {
   mm_provenance prov;
 } mm_composite;
 
-typedef enum { MM_JURIS_EU = 0, MM_JURIS_US = 1 } mm_jurisdiction;
+/* Whose labels decide; MM_JURIS_IT: the EU labels plus the Italian
+ * reimbursement of each therapy (kb/kb_reimbursement.h). */
+typedef enum { MM_JURIS_EU = 0, MM_JURIS_US = 1, MM_JURIS_IT = 2 } mm_jurisdiction;
 
 typedef struct mm_indication {
   const char *id;
@@ -187,8 +197,12 @@ typedef struct mm_option {
   const mm_regimen *regimen;
   bool repeats;          /* the same regimen for the same setting is listed earlier */
   mm_text note;
-  mm_criterion *criteria; /* guideline: extra conditions; trial: inclusion */
+  /* guideline: criteria[0] is the setting, then n_setting_criteria that every
+   * regimen of the setting shares (its `criteria` in kb/algorithm.yaml), then
+   * the regimen's own conditions; trial: inclusion */
+  mm_criterion *criteria;
   size_t n_criteria;
+  size_t n_setting_criteria;
   /* approved therapies */
   int *drugs;
   size_t n_drugs;
@@ -239,12 +253,59 @@ typedef struct mm_refractory_check {
   int cls;   /* the cross-refractory class it is checked through, or -1 */
   int slot;  /* the refractory fact slot */
 } mm_refractory_check;
+/* A pending regulatory decision (kb/watchlist.yaml): what the kb does NOT
+ * yet encode, and when to look again. Read by `mmpath kb check`, which warns
+ * once the expected date has passed; never read while evaluating. */
+typedef struct mm_watch_item {
+  const char *id;
+  const char *product;  /* as written: INN, brand, regimen */
+  const char *agency;   /* fda | ema | ec | aifa */
+  mm_text pending;      /* what is pending (an application, a decision) */
+  mm_text indication;   /* the population applied for */
+  mm_date expected;     /* expected decision (PDUFA, CHMP + 67 days); MM_DATE_NONE when not public */
+  mm_date recheck;      /* when to search again if nothing is expected earlier; MM_DATE_NONE if unset */
+  mm_date added;        /* when it was put on the list */
+  mm_provenance prov;
+  int col;              /* of the item, for diagnostics (prov has file and line) */
+} mm_watch_item;
+
+/* Supportive care (kb/supportive_care.yaml, docs/kb-format.md). The phase
+ * of treatment an item belongs to; the names are mm_supportive_phase_ids. */
+typedef enum {
+  MM_PHASE_BEFORE_DURING = 0, /* before and during CAR-T or a bispecific */
+  MM_PHASE_AFTER_CAR_T = 1,   /* after a CAR-T infusion */
+  MM_PHASE_AFTER_BISPECIFIC = 2, /* after a bispecific stops */
+  MM_PHASE_ANY = 3
+} mm_supportive_phase;
+extern const char *const mm_supportive_phase_ids[]; /* NULL-ended, by value */
+
+/* A decision not taken yet that an item may rest on: a boolean fact
+ * (candidate_car_t) and its words ("if CAR-T goes ahead"). */
+typedef struct mm_supportive_condition {
+  const char *fact;
+  int slot;
+  mm_text text;
+} mm_supportive_condition;
+
+/* When an item applies, in words, and, when the window counts months on a
+ * fact (months_since_car_t), its bounds: from <= fact < until. */
+typedef struct mm_supportive_window {
+  mm_text text;
+  const char *fact;             /* NULL: the window is in words only */
+  bool has_from, has_until;
+  double from_months, until_months;
+} mm_supportive_window;
 
 typedef struct mm_supportive {
   const char *id;
   mm_text text;
-  const char *when;
+  mm_supportive_phase phase;
+  const char *trigger;   /* the rule as written */
+  const char *when;      /* what is evaluated: trigger and window bounds */
   mm_rule *rule;
+  mm_supportive_window window;
+  const mm_supportive_condition **conditions; /* conditional_on, in kb order */
+  size_t n_conditions;
   mm_provenance prov;
 } mm_supportive;
 
@@ -273,6 +334,7 @@ typedef struct mm_name_entry mm_name_entry; /* kb_names.c */
 typedef struct mm_scores mm_scores;             /* score/score.h */
 typedef struct mm_ref_kb mm_ref_kb;             /* kb/kb_referral.h */
 typedef struct mm_fhir_map mm_fhir_map;         /* kb/kb_fhir_map.h */
+typedef struct mm_reimb_kb mm_reimb_kb;         /* kb/kb_reimbursement.h */
 
 typedef struct mm_kb {
   mm_arena arena;
@@ -301,6 +363,11 @@ typedef struct mm_kb {
   mm_composite *composites;
   size_t n_composites;
   mm_composite transplant_rule; /* derived eligibility when not given */
+  /* disease_state: a line holding a drug of these classes (indices into
+   * kb->classes) makes the patient "after CAR-T" / "after a bispecific". */
+  int *car_t_classes, *bispecific_classes;
+  size_t n_car_t_classes, n_bispecific_classes;
+  mm_provenance disease_state_prov;
   /* the fact schema */
   mm_fact_def *facts;
   size_t n_facts;
@@ -309,6 +376,8 @@ typedef struct mm_kb {
   size_t n_options;
   mm_supportive *supportive;
   size_t n_supportive;
+  mm_supportive_condition *supportive_conditions;
+  size_t n_supportive_conditions;
   mm_provenance supportive_prov;
   mm_provenance algorithm_prov;
   /* kb/algorithm.yaml principles; refractoriness is the one of that kind
@@ -316,6 +385,14 @@ typedef struct mm_kb {
   mm_principle *principles;
   size_t n_principles;
   const mm_principle *refractoriness;
+  /* kb/watchlist.yaml */
+  mm_watch_item *watch;
+  size_t n_watch;
+  mm_provenance watch_prov;
+  /* Every file read, as parsed (trees in the arena), in the order read: for
+   * the checks that look at the text as written (kb_check.h). */
+  const struct mm_yaml **trees;
+  size_t n_trees;
   /* lookups */
   mm_name_entry **names; /* open-addressing table of normalized names */
   size_t names_cap, names_used;
@@ -325,6 +402,7 @@ typedef struct mm_kb {
   mm_scores *scores;        /* kb/scores/ */
   mm_ref_kb *referral;      /* kb/referral.yaml */
   mm_fhir_map *fhir_map;    /* kb/fhir.yaml */
+  mm_reimb_kb *reimbursement; /* kb/reimbursement/it.yaml */
   bool scores_read;         /* some rule of the kb reads a score fact */
   /* The kinds of fact (1u << mm_fact_source) read by the transplant rule,
    * always derived, and by the composites: a caller with rules of its own

@@ -1,7 +1,9 @@
 /* kb_definitions.c: kb/definitions.yaml, the definitions the fact engine
  * applies: the refractoriness window and non-response categories (IMWG), the
  * rule that derives transplant eligibility when the clinician has not given
- * it, and composite facts such as triple_class_refractory, each a rule. */
+ * it, the drug classes that mark a line as CAR-T or bispecific for the
+ * disease state, and composite facts such as triple_class_refractory, each a
+ * rule. */
 #include <string.h>
 
 #include "kb/kb_internal.h"
@@ -16,10 +18,47 @@ static void read_composite(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e, mm_co
   (void)kb;
 }
 
+/* A list of class ids of kb/vocabulary/classes.yaml, as indices. */
+static int *read_classes(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *map, const char *key,
+                         size_t *n) {
+  size_t ns = 0;
+  const char **ids = mm_yaml_read_strings(r, map, key, &ns, true);
+  *n = 0;
+  int *out = ids ? mm_arena_alloc(&kb->arena, (ns + 1) * sizeof *out) : NULL;
+  if (!out) return NULL;
+  const mm_yaml *list = mm_yaml_get(map, key);
+  for (size_t i = 0; i < ns; i++) {
+    const mm_class *c = mm_kb_find_class(kb, ids[i]);
+    if (!c) {
+      mm_yaml_report(r, list && i < list->n ? list->items[i] : map, MM_E_UNKNOWN_NAME,
+                     "unknown drug class '%s' (kb/vocabulary/classes.yaml)", ids[i]);
+      continue;
+    }
+    out[(*n)++] = (int)(c - kb->classes);
+  }
+  return out;
+}
+
+static void read_disease_state(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
+  const mm_yaml *ds = mm_yaml_get(root, "disease_state");
+  if (!ds) {
+    mm_yaml_report(r, root, MM_E_MISSING, "missing key 'disease_state'");
+    return;
+  }
+  if (!mm_yaml_is_map(r, ds, "'disease_state'")) return;
+  static const char *const keys[] = {"car_t_classes", "bispecific_classes",
+                                     MM_KB_PROVENANCE_KEYS, NULL};
+  mm_yaml_check_keys(r, ds, keys);
+  kb->car_t_classes = read_classes(kb, r, ds, "car_t_classes", &kb->n_car_t_classes);
+  kb->bispecific_classes = read_classes(kb, r, ds, "bispecific_classes",
+                                        &kb->n_bispecific_classes);
+  mm_kb_read_provenance(r, ds, &kb->disease_state_prov);
+}
+
 int mm_kb_load_definitions(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
   static const char *const top[] = {"refractoriness", "transplant_eligibility",
-                                    "composites", NULL};
+                                    "disease_state", "composites", NULL};
   mm_yaml_check_keys(r, root, top);
   const mm_yaml *refr = mm_yaml_get(root, "refractoriness");
   if (!refr) {
@@ -41,6 +80,7 @@ int mm_kb_load_definitions(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!te) mm_yaml_report(r, root, MM_E_MISSING, "missing key 'transplant_eligibility'");
   else if (mm_yaml_is_map(r, te, "'transplant_eligibility'"))
     read_composite(kb, r, te, &kb->transplant_rule);
+  read_disease_state(kb, r, root);
   const mm_yaml *list = mm_yaml_read_seq(r, root, "composites", true);
   if (!list) return -1;
   kb->composites = mm_arena_alloc(&kb->arena, (list->n + 1) * sizeof *kb->composites);

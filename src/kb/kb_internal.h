@@ -6,6 +6,7 @@
 #include "kb/kb_names.h"
 #include "kb/kb_read.h"
 #include "kb/kb_referral.h"
+#include "kb/kb_reimbursement.h"
 #include "yaml/yaml_read.h"
 #include "yaml/yaml_tree.h"
 
@@ -28,12 +29,17 @@ int mm_kb_load_algorithm(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_trial(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_supportive(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
+/* kb/watchlist.yaml (kb_watch.c): pending decisions, into kb->watch. */
+int mm_kb_load_watchlist(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 
 /* kb/referral.yaml (kb_referral.c) and kb/fhir.yaml (kb_fhir_map.c): into
  * kb->referral and kb->fhir_map; the FHIR map names the vocabularies'
  * drugs, labs and comorbidities, so it is read after them. */
 int mm_kb_load_referral(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
+/* kb/reimbursement/it.yaml (kb_reimbursement.c) into kb->reimbursement:
+ * names therapies and their indications, so it is read after them. */
+int mm_kb_load_reimbursement(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 
 /* kb_principles.c: a class's `cross_refractory` (classes.yaml); the
  * `principles` of kb/algorithm.yaml, read before its settings; and, once

@@ -1,8 +1,8 @@
 /* kb_load.c: loads a knowledge-base directory in one pass, in dependency
  * order (manifest, vocabularies, definitions, the fact schema, everything
- * written in the rule language, the score tables, the referral vocabulary,
- * the FHIR code map), and reports every problem found. The only place that
- * opens kb files. */
+ * written in the rule language, the watch list, the Italian reimbursement,
+ * the score tables, the referral vocabulary, the FHIR code map), and reports
+ * every problem found. The only place that opens kb files. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,17 @@
 #include "score/score.h"
 
 #define KB_SCHEMA_VERSION "1"
+
+/* Kept for the checks that read the files as written (kb_check.h). */
+static void keep_tree(mm_kb *kb, const mm_yaml *root) {
+  if (kb->n_trees % 32 == 0) {
+    const mm_yaml **grown = mm_arena_grow(&kb->arena, kb->trees, kb->n_trees, kb->n_trees + 32,
+                                          sizeof *grown);
+    if (!grown) return;
+    kb->trees = grown;
+  }
+  kb->trees[kb->n_trees++] = root;
+}
 
 /* dir/rel as a tree in the kb's arena; NULL when it does not exist (a problem
  * if required: MM_E_NOT_FOUND, which callers branch on) or does not parse. */
@@ -30,6 +41,7 @@ static const mm_yaml *load_yaml(mm_kb *kb, mm_yaml_reader *r, const char *dir,
   mm_yaml *root = mm_yaml_load_file(&kb->arena, path, &err);
   /* the text already reads "file:line:col: reason" */
   if (!root) mm_diag_errorc(r->diags, err.code, NULL, 0, 0, NULL, "%s", err.text);
+  else keep_tree(kb, root);
   return root;
 }
 
@@ -151,6 +163,13 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
   load_folder(kb, &r, dir, "trials", mm_kb_load_trial);
   const mm_yaml *supportive = load_yaml(kb, &r, dir, "supportive_care.yaml", true);
   if (supportive) mm_kb_load_supportive(kb, &r, supportive);
+  const mm_yaml *watch = load_yaml(kb, &r, dir, "watchlist.yaml", true);
+  if (watch) mm_kb_load_watchlist(kb, &r, watch);
+  /* The Italian reimbursement names therapies and their indications: read
+   * over therapies without problems, so that a broken therapy file is not
+   * reported twice. */
+  if (diags->errors == errors_before)
+    mm_kb_load_reimbursement(kb, &r, load_yaml(kb, &r, dir, "reimbursement/it.yaml", true));
 
   /* Scores cost time to compute: note whether any rule reads one. */
   for (size_t i = 0; i < kb->n_options && !kb->scores_read; i++) {

@@ -1,7 +1,7 @@
 /* kb_options.c: what a patient may receive: kb/algorithm.yaml (guideline
  * regimens by setting), kb/therapies/ (approved therapies, label criteria
- * per jurisdiction), kb/trials/ and kb/supportive_care.yaml. Formats:
- * docs/kb-options.md. Criteria are compiled here, once. */
+ * per jurisdiction) and kb/trials/ (kb/supportive_care.yaml: kb_supportive.c).
+ * Formats: docs/kb-options.md. Criteria are compiled here, once. */
 #include <stdio.h>
 #include <string.h>
 
@@ -94,7 +94,7 @@ static void read_evidence_and_deck(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *
 
 static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list,
                                const char *group) {
-  static const char *const skeys[] = {"setting", "rule", "text", "regimens", NULL};
+  static const char *const skeys[] = {"setting", "rule", "text", "criteria", "regimens", NULL};
   static const char *const rkeys[] = {"regimen", "criteria", "note", "sources", NULL};
   for (size_t i = 0; i < list->n; i++) {
     const mm_yaml *s = list->items[i];
@@ -107,6 +107,10 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
                      "unknown setting '%s'", written);
     const char *tag = mm_yaml_read_string(r, s, "rule", false);
     mm_text stext = mm_kb_read_text(r, s, "text", false);
+    /* What every regimen of the setting requires beyond the setting itself
+     * (e.g. relapsed disease: the disease state). */
+    size_t n_shared = 0;
+    mm_criterion *shared = read_criteria(kb, r, s, "criteria", &n_shared, false);
     const mm_yaml *regs = mm_yaml_read_seq(r, s, "regimens", true);
     for (size_t k = 0; regs && k < regs->n; k++) {
       const mm_yaml *e = regs->items[k];
@@ -135,7 +139,7 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
       size_t n_extra = 0;
       mm_criterion *extra_c = read_criteria(kb, r, e, "criteria", &n_extra, false);
       /* The implicit first criterion: the patient is in this setting. */
-      o->criteria = mm_arena_alloc(&kb->arena, (n_extra + 2) * sizeof *o->criteria);
+      o->criteria = mm_arena_alloc(&kb->arena, (n_shared + n_extra + 2) * sizeof *o->criteria);
       if (o->criteria && setting) {
         mm_criterion *c = &o->criteria[0];
         c->id = "setting";
@@ -146,8 +150,10 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
         const mm_yaml *sn = mm_yaml_get(s, "setting");
         mm_rule_origin origin = {sn->file, sn->line, sn->col, 0, sn->col};
         if (c->when && mm_rule_compile(&c->rule, &kb->arena, c->when, &names, &origin, r->diags) == 0) {
-          if (extra_c) memcpy(o->criteria + 1, extra_c, n_extra * sizeof *extra_c);
-          o->n_criteria = n_extra + 1;
+          if (shared) memcpy(o->criteria + 1, shared, n_shared * sizeof *shared);
+          if (extra_c) memcpy(o->criteria + 1 + n_shared, extra_c, n_extra * sizeof *extra_c);
+          o->n_setting_criteria = shared ? n_shared : 0;
+          o->n_criteria = o->n_setting_criteria + n_extra + 1;
         }
       }
       o->prov = kb->algorithm_prov;
@@ -320,33 +326,5 @@ int mm_kb_load_trial(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
   if (!o->id) return -1;
   check_unique_option(kb, r, e, o->id);
   kb->n_options++;
-  return 0;
-}
-
-int mm_kb_load_supportive(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
-  if (!mm_yaml_is_map(r, root, "the file")) return -1;
-  static const char *const keys[] = {"items", MM_KB_PROVENANCE_KEYS, NULL};
-  mm_yaml_check_keys(r, root, keys);
-  mm_kb_read_provenance(r, root, &kb->supportive_prov);
-  const mm_yaml *items = mm_yaml_read_seq(r, root, "items", true);
-  if (!items) return -1;
-  kb->supportive = mm_arena_alloc(&kb->arena, (items->n + 1) * sizeof *kb->supportive);
-  if (!kb->supportive) return -1;
-  static const char *const ikeys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
-  for (size_t i = 0; i < items->n; i++) {
-    const mm_yaml *e = items->items[i];
-    if (!mm_yaml_is_map(r, e, "a supportive-care item")) continue;
-    mm_yaml_check_keys(r, e, ikeys);
-    mm_supportive *s = &kb->supportive[kb->n_supportive];
-    s->id = mm_yaml_read_string(r, e, "id", true);
-    s->text = mm_kb_read_text(r, e, "text", true);
-    s->when = mm_yaml_read_string(r, e, "when", true);
-    mm_kb_read_provenance(r, e, &s->prov);
-    if (s->when) s->rule = mm_kb_compile_rule(kb, r, mm_yaml_get(e, "when"));
-    for (size_t k = 0; s->id && k < kb->n_supportive; k++)
-      if (strcmp(kb->supportive[k].id, s->id) == 0)
-        mm_yaml_report(r, e, MM_E_DUPLICATE, "duplicate supportive-care id '%s'", s->id);
-    if (s->id && s->rule) kb->n_supportive++;
-  }
   return 0;
 }

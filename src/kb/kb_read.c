@@ -39,6 +39,8 @@ void mm_kb_read_provenance(mm_yaml_reader *r, const mm_yaml *map, mm_provenance 
   out->updated = mm_yaml_read_date(r, map, "updated", true);
   out->reviewed = mm_yaml_read_date(r, map, "reviewed", true);
   out->verification = mm_yaml_read_enum(r, map, "verification", verification_names, MM_VERIFIED);
+  out->searched = mm_yaml_read_date(r, map, "searched", false);
+  out->rationale = mm_yaml_read_string(r, map, "rationale", false);
 }
 
 void mm_kb_read_provenance_inherit(mm_yaml_reader *r, const mm_yaml *map,
@@ -57,6 +59,9 @@ void mm_kb_read_provenance_inherit(mm_yaml_reader *r, const mm_yaml *map,
                                                : parent->reviewed;
   out->verification =
       mm_yaml_read_enum(r, map, "verification", verification_names, parent->verification);
+  out->searched = mm_yaml_get(map, "searched") ? mm_yaml_read_date(r, map, "searched", true)
+                                               : parent->searched;
+  out->rationale = mm_yaml_read_string(r, map, "rationale", false);
 }
 
 mm_verification mm_kb_check_provenance(mm_yaml_reader *r, const mm_yaml *map, const char *what) {
@@ -69,10 +74,11 @@ mm_verification mm_kb_check_provenance(mm_yaml_reader *r, const mm_yaml *map, co
       if (s->items[i]->kind != MM_YAML_SCALAR || !*s->items[i]->str)
         mm_yaml_report(r, s->items[i], MM_E_TYPE, "%s: each source must be a non-empty string",
                        what);
-  static const char *const dates[] = {"updated", "reviewed"};
-  for (int i = 0; i < 2; i++) {
+  static const char *const dates[] = {"updated", "reviewed", "searched"};
+  for (int i = 0; i < 3; i++) {
     const mm_yaml *v = mm_yaml_get(map, dates[i]);
     mm_date d;
+    if (!v && i == 2) continue; /* searched is optional */
     if (!v || v->kind != MM_YAML_SCALAR || !*v->str)
       mm_yaml_report(r, v ? v : map, v ? MM_E_TYPE : MM_E_MISSING,
                      "%s: '%s' must be a non-empty string", what, dates[i]);

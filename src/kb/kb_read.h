@@ -12,7 +12,8 @@
 
 /* A text {en: ..., it: ...}: both languages, each a non-empty string. */
 mm_text mm_kb_read_text(mm_yaml_reader *r, const mm_yaml *map, const char *key, bool required);
-/* sources (>= 1), updated, reviewed (required) and verification (optional). */
+/* sources (>= 1), updated, reviewed (required), verification, searched and
+ * rationale (optional; searched is MM_DATE_NONE, rationale NULL when absent). */
 void mm_kb_read_provenance(mm_yaml_reader *r, const mm_yaml *map, mm_provenance *out);
 /* The same for a part of an entry (an indication): what it does not say
  * it takes from its parent. */
@@ -24,7 +25,9 @@ void mm_kb_read_provenance_inherit(mm_yaml_reader *r, const mm_yaml *map,
  * list", "'updated' must be YYYY-MM-DD, got 'x'", "verification must be
  * ..."), which their tests hold. */
 mm_verification mm_kb_check_provenance(mm_yaml_reader *r, const mm_yaml *map, const char *what);
-/* The keys every entry may carry: sources, updated, reviewed, verification. */
-#define MM_KB_PROVENANCE_KEYS "sources", "updated", "reviewed", "verification"
+/* The keys every entry may carry: sources, updated, reviewed, verification,
+ * searched, rationale. */
+#define MM_KB_PROVENANCE_KEYS \
+  "sources", "updated", "reviewed", "verification", "searched", "rationale"
 
 #endif

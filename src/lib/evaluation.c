@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evaluate/messages.h"
+#include "evaluate/reimbursement.h"
 #include "evaluate/render_common.h"
 #include "lib/lib_internal.h"
 #include "patient/patient.h"
@@ -19,7 +20,8 @@ _Static_assert(MMPATH_KIND_GUIDELINE == (int)MM_OPT_GUIDELINE &&
                    MMPATH_KIND_THERAPY == (int)MM_OPT_THERAPY &&
                    MMPATH_KIND_TRIAL == (int)MM_OPT_TRIAL, "mmpath_kind mirrors mm_option_kind");
 _Static_assert(MMPATH_JURISDICTION_EU == (int)MM_JURIS_EU &&
-                   MMPATH_JURISDICTION_US == (int)MM_JURIS_US,
+                   MMPATH_JURISDICTION_US == (int)MM_JURIS_US &&
+                   MMPATH_JURISDICTION_IT == (int)MM_JURIS_IT,
                "mmpath_jurisdiction mirrors mm_jurisdiction");
 _Static_assert(MMPATH_LANG_EN == (int)MM_LANG_EN && MMPATH_LANG_IT == (int)MM_LANG_IT,
                "mmpath_lang mirrors mm_lang");
@@ -182,6 +184,23 @@ const char *mmpath_option_source(const mmpath_option *o) {
   const mm_provenance *p = o->indication ? &o->indication->prov : &o->opt->prov;
   return p->n_sources ? p->sources[0] : NULL;
 }
+const char *mmpath_option_reimbursement(const mmpath_option *o) {
+  if (!mm_reimbursement_shown(o)) return NULL;
+  return o->reimbursement ? mm_reimb_status_code(o->reimbursement->status) : "not_recorded";
+}
+int mmpath_option_reimbursement_text(char *buf, size_t len, const mmpath_option *o,
+                                     mmpath_lang lang) {
+  if (!buf || len == 0) return MMPATH_ERROR;
+  buf[0] = '\0';
+  if (!mm_reimbursement_shown(o)) return MMPATH_ENOTFOUND;
+  mm_strbuf t;
+  mm_strbuf_init(&t, 4096);
+  mm_render_reimbursement_line(&t, o, (mm_lang)lang);
+  int rc = t.failed ? MMPATH_ENOMEM : t.len >= len ? MMPATH_ERROR : MMPATH_OK;
+  if (rc == MMPATH_OK) memcpy(buf, t.data, t.len + 1);
+  mm_strbuf_free(&t);
+  return rc;
+}
 size_t mmpath_option_refractory_drug_count(const mmpath_option *o) {
   return o->n_refractory_drugs;
 }
@@ -270,6 +289,21 @@ const mmpath_value *mmpath_supportive_observed_value(const mmpath_supportive *s,
 size_t mmpath_supportive_missing_count(const mmpath_supportive *s) { return s->n_missing; }
 const char *mmpath_supportive_missing(const mmpath_supportive *s, size_t i) {
   return i < s->n_missing ? s->missing[i] : NULL;
+}
+size_t mmpath_supportive_condition_count(const mmpath_supportive *s) {
+  return s->conditional ? s->n_conditions : 0;
+}
+const char *mmpath_supportive_condition_fact(const mmpath_supportive *s, size_t i) {
+  return i < mmpath_supportive_condition_count(s) ? s->conditions[i]->fact : NULL;
+}
+const char *mmpath_supportive_condition_text(const mmpath_supportive *s, size_t i,
+                                             mmpath_lang lang) {
+  return i < mmpath_supportive_condition_count(s)
+             ? mm_text_get(s->conditions[i]->text, lang_code(lang))
+             : NULL;
+}
+const char *mmpath_supportive_window(const mmpath_supportive *s, mmpath_lang lang) {
+  return mm_text_get(s->item->window.text, lang_code(lang));
 }
 
 /* ---- facts ---- */

@@ -72,7 +72,8 @@ int mm_lib_options(mmpath_options *o, const mmpath_options *opts) {
   static const mmpath_options defaults = MMPATH_OPTIONS_INIT;
   *o = opts ? *opts : defaults;
   if (o->version != MMPATH_OPTIONS_VERSION || !lang_ok(o->lang) || !format_ok(o->format) ||
-      (o->jurisdiction != MMPATH_JURISDICTION_EU && o->jurisdiction != MMPATH_JURISDICTION_US))
+      (o->jurisdiction != MMPATH_JURISDICTION_EU && o->jurisdiction != MMPATH_JURISDICTION_US &&
+       o->jurisdiction != MMPATH_JURISDICTION_IT))
     return MMPATH_ERROR;
   return 0;
 }

@@ -72,6 +72,8 @@ typedef struct mm_patient {
   int *comorbidities;             /* indices into kb->comorbidities */
   size_t n_comorbidities;
   mm_value transplant_eligible;   /* bool, unknown when null/absent */
+  bool diagnosis_given;           /* a `diagnosis` object, even empty: the
+                                     record states a myeloma diagnosis */
   mm_date diagnosis_date;
   mm_value iss;                   /* number 1..3 */
   mm_value beta2m_mg_l, albumin_g_dl;

@@ -518,6 +518,7 @@ const char *const mm_fish_keys[MM_FISH_N] = {"del17p", "t4_14", "t14_16", "gain1
 /* Returns the diagnosis date's JSON value, for the check against birth_date. */
 static const mm_json *read_diagnosis(reader *rd, const mm_json *d, mm_patient *p) {
   if (!want(rd, d, MM_JSON_OBJECT, "diagnosis", "an object")) return NULL;
+  p->diagnosis_given = true;
   const mm_json *f[MM_DIAG_N];
   bind(rd, d, "diagnosis", mm_diagnosis_keys, MM_DIAG_N, f);
   p->diagnosis_date = read_date(rd, f[MM_DIAG_DATE], "diagnosis", "date");

@@ -542,6 +542,7 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_TRANSPLANT_ELIGIBLE: return truth(sc, &p->transplant_eligible);
   case MM_REC_DIAGNOSIS:
     if (null(sc)) return true;
+    p->diagnosis_given = true;
     return members(sc, mm_diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
   case MM_REC_FEATURES:
     if (null(sc)) return true;

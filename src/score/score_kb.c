@@ -344,6 +344,7 @@ static void load_provenance(loader *ld, sk_entry *e, const mm_yaml *n) {
   }
   mm_yaml_read_date(r, n, "updated", true);
   mm_yaml_read_date(r, n, "reviewed", true);
+  mm_yaml_read_date(r, n, "searched", false); /* checked here, listed by `mmpath kb check` */
   e->unverified = mm_yaml_read_enum(r, n, "verification", verification_names, 0) == 2;
 }
 
@@ -360,7 +361,7 @@ static const mm_yaml *part(loader *ld, const sk_entry *e, const mm_yaml *n, cons
 static void load_entry(loader *ld, const mm_yaml *n) {
   mm_yaml_reader *r = ld->r;
   static const char *const keys[] = {"id", "name", "sources", "updated", "reviewed",
-                                     "verification", "notes", "inputs", "tests",
+                                     "verification", "searched", "notes", "inputs", "tests",
                                      "thresholds", "items", "groups", "domains",
                                      "high_risk_ca", "confirmations", NULL};
   if (!mm_yaml_is_map(r, n, "a score entry")) return;

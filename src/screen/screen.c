@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "evaluate/evaluate.h"
+#include "evaluate/reimbursement.h"
 #include "facts/facts.h"
+#include "kb/fact_names.h"
 #include "json/json.h"
 #include "patient/patient.h"
 #include "screen/pipeline.h"
@@ -50,6 +52,10 @@ typedef struct screen {
   mm_strbuf *item_json;        /* per item: "\"id\"" */
   struct crit_name *crit_json; /* open addressing by criterion address */
   size_t crit_cap;
+  /* Each note in English as a JSON string, per jurisdiction and disease state
+   * (the arguments a note may name; [MM_DS_COUNT]: none): screening output is
+   * a machine format, and formatting a note per record showed in profiles. */
+  const char *note_json[MM_NOTE_COUNT][3][MM_DS_COUNT + 1];
 } screen;
 
 typedef struct crit_name {
@@ -221,12 +227,36 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
     first = false;
     json_crit_id(s, b, r->criteria[i].crit);
   }
-  char note[MM_NOTE_MAX]; /* screening output is a machine format: English */
-  if (first && mm_note_text(r->note, MM_LANG_EN, note)) mm_strbuf_json_string(b, note);
+  if (first && r->note.code > MM_NOTE_NONE && r->note.code < MM_NOTE_COUNT &&
+      (unsigned)r->note.jurisdiction < 3) {
+    int ds = MM_DS_COUNT;
+    for (int k = 0; r->note.state && k < MM_DS_COUNT; k++)
+      if (mm_disease_state_values[k] == r->note.state) ds = k;
+    const char *note = s->note_json[r->note.code][r->note.jurisdiction][ds];
+    if (note) mm_strbuf_puts(b, note);
+  }
   mm_strbuf_putc(b, ']');
 }
 
 static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
+
+/* Jurisdiction it: the AIFA finding of each eligible therapy, by id
+ * ("reimbursed", "c_nn", "not_found", "not_recorded"...). */
+static void json_reimbursement(const screen *s, mm_strbuf *b, const mm_option_result **by) {
+  mm_strbuf_puts(b, ",\"reimbursement_it\":{");
+  bool first = true;
+  for (size_t i = 0; i < s->n_items; i++) {
+    const mm_option_result *r = by[i];
+    if (!r || r->status != MM_TRUE || !mm_reimbursement_shown(r)) continue;
+    if (!first) mm_strbuf_putc(b, ',');
+    first = false;
+    mm_strbuf_add(b, s->item_json[i].data, s->item_json[i].len);
+    mm_strbuf_putc(b, ':');
+    mm_strbuf_json_string(b, r->reimbursement ? mm_reimb_status_code(r->reimbursement->status)
+                                              : "not_recorded");
+  }
+  mm_strbuf_putc(b, '}');
+}
 
 static void render_options(const screen *s, mm_screen_sink *k, const char *id,
                            const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
@@ -296,6 +326,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id,
     }
     mm_strbuf_putc(b, o == 0 ? ']' : '}');
   }
+  if (s->o->jurisdiction == MM_JURIS_IT) json_reimbursement(s, b, by);
   mm_strbuf_puts(b, "}\n");
 }
 
@@ -454,6 +485,19 @@ static int names_setup(screen *s) {
     mm_strbuf_json_string(&s->item_json[i], s->item_ids[i]);
     if (s->item_json[i].failed) return -1;
   }
+  for (int code = MM_NOTE_NONE + 1; code < MM_NOTE_COUNT; code++)
+    for (int j = 0; j < 3; j++)
+      for (int ds = 0; ds <= MM_DS_COUNT; ds++) {
+        char text[MM_NOTE_MAX];
+        mm_note note = {(mm_note_code)code, (mm_jurisdiction)j,
+                        ds < MM_DS_COUNT ? mm_disease_state_values[ds] : NULL};
+        if (!mm_note_text(note, MM_LANG_EN, text)) continue;
+        mm_strbuf t;
+        mm_strbuf_init(&t, 0);
+        mm_strbuf_json_string(&t, text);
+        s->note_json[code][j][ds] = t.failed ? NULL : mm_arena_strndup(&s->names, t.data, t.len);
+        mm_strbuf_free(&t);
+      }
   if (s->crit) return 0;
   size_t n = 0;
   for (size_t i = 0; i < kb->n_options; i++) {

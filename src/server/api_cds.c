@@ -11,6 +11,7 @@
 
 #include "auth/token_store.h"
 #include "cds/cds.h"
+#include "kb/kb_reimbursement.h"
 #include "server/api.h"
 
 /* Problems of src/cds (paths relative to the body) as a problem+json. */
@@ -39,9 +40,10 @@ void mm_ep_cds_options(mm_call *c) {
   if (!lang) return;
   const char *juris = mm_request_query(c->req, "jurisdiction");
   if (!juris || !*juris) juris = "eu";
-  if (strcmp(juris, "eu") != 0 && strcmp(juris, "us") != 0) {
+  mm_jurisdiction j;
+  if (!mm_jurisdiction_parse(juris, &j)) {
     mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.jurisdiction",
-                "use eu or us");
+                "use eu, us or it");
     return;
   }
   mm_json *body = mm_api_json_body(c);
@@ -60,8 +62,7 @@ void mm_ep_cds_options(mm_call *c) {
   }
   mm_cds_env env = {c->api->kb, c->api->fhir, c->api->limits.max_body * 2};
   mm_cds_patient pt;
-  int rc = mm_cds_evaluate(&pt, &env, &rq, strcmp(juris, "us") == 0 ? MMPATH_JURISDICTION_US : MMPATH_JURISDICTION_EU,
-                           c->req->arena);
+  int rc = mm_cds_evaluate(&pt, &env, &rq, (mmpath_jurisdiction)j, c->req->arena);
   switch (rc) {
   case 0:
     mm_cds_cards(&c->out->body, &rq, pt.ev, &pt.fhir_notes,

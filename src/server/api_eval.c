@@ -1,5 +1,5 @@
 /* api_eval.c: the evaluation endpoints, which need no stored data:
- *   POST /api/v1/evaluate?lang=&jurisdiction=&format=json|html|text
+ *   POST /api/v1/evaluate?lang=&jurisdiction=eu|us|it&format=json|html|text
  *   POST /api/v1/facts?lang=
  *   GET  /api/v1/scores, POST /api/v1/scores/{name}
  * A record goes to the public API (mmpath_evaluation_new) as sent and the
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kb/kb_reimbursement.h"
 #include "lib/lib.h"
 #include "mmpath.h"
 #include "score/score.h"
@@ -49,16 +50,17 @@ static void run(mm_call *c, bool options) {
   if (!fmt) return;
   const char *juris = mm_request_query(c->req, "jurisdiction");
   if (!juris || !*juris) juris = "eu";
-  if (strcmp(juris, "eu") != 0 && strcmp(juris, "us") != 0) {
+  mm_jurisdiction j;
+  if (!mm_jurisdiction_parse(juris, &j)) {
     mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.jurisdiction",
-                mm_arena_printf(c->req->arena, "'%s' is not a jurisdiction: use eu or us",
+                mm_arena_printf(c->req->arena, "'%s' is not a jurisdiction: use eu, us or it",
                                 juris));
     return;
   }
   if (!body_text(c) || !have_kb(c)) return;
   mmpath_options o = MMPATH_OPTIONS_INIT;
   o.lang = strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
-  o.jurisdiction = strcmp(juris, "us") == 0 ? MMPATH_JURISDICTION_US : MMPATH_JURISDICTION_EU;
+  o.jurisdiction = (mmpath_jurisdiction)j; /* the same values (lib/evaluation.c) */
   o.format = strcmp(fmt, "html") == 0   ? MMPATH_FORMAT_HTML
              : strcmp(fmt, "text") == 0 ? MMPATH_FORMAT_TEXT
                                         : MMPATH_FORMAT_JSON;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "screen/screen.h"
+#include "kb/kb_reimbursement.h"
 #include "server/api.h"
 
 struct mm_jobs {
@@ -100,9 +101,10 @@ void mm_ep_screen(mm_call *c) {
   const char *fmt = mm_api_format(c, formats);
   if (!fmt) return;
   const char *juris = mm_request_query(c->req, "jurisdiction");
-  if (juris && *juris && strcmp(juris, "eu") != 0 && strcmp(juris, "us") != 0) {
+  mm_jurisdiction j = MM_JURIS_EU;
+  if (juris && *juris && !mm_jurisdiction_parse(juris, &j)) {
     mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.jurisdiction",
-                mm_arena_printf(c->req->arena, "'%s' is not a jurisdiction: use eu or us",
+                mm_arena_printf(c->req->arena, "'%s' is not a jurisdiction: use eu, us or it",
                                 juris));
     return;
   }
@@ -167,7 +169,7 @@ void mm_ep_screen(mm_call *c) {
       .criteria = NULL,
       .only = jb->only,
       .format = strcmp(fmt, "csv") == 0 ? MM_SCREEN_CSV : MM_SCREEN_JSONL,
-      .jurisdiction = juris && strcmp(juris, "us") == 0 ? MM_JURIS_US : MM_JURIS_EU,
+      .jurisdiction = j,
       .threads = 1, /* one request must not take every core */
       .block_size = 0,
       .max_line = 0,

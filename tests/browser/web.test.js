@@ -128,8 +128,12 @@ async function main() {
     const antiCd38 = page.locator('#result [data-option="NCT05083169"] li.excl[data-excluded="true"]').first();
     ok(/: presente ✗/.test(await antiCd38.textContent()), 'a present exclusion reads "…: presente ✗"',
       await antiCd38.textContent());
-    ok(/350/.test(await page.locator('#result [data-supportive="ivig"]').textContent()),
-      'IVIG is indicated because IgG 350 mg/dL < 400');
+    // Raje 2023 (Blood Cancer J 13:116): IVIG while IgG < 400 mg/dL; the patient is
+    // only eligible for a CAR-T, so IVIG is conditional, never «indicato» (issue #12)
+    const ivig = page.locator('#result [data-supportive="ivig"]');
+    ok(/350/.test(await ivig.textContent()) && /se si procede con le CAR-T/.test(await ivig.textContent()) &&
+      await ivig.getAttribute('data-status') === 'conditional',
+      'IVIG (IgG 350 mg/dL < 400) is conditional: if CAR-T goes ahead');
     ok(await page.locator('#result .missing').count() > 0, 'missing inputs are named');
     // lenalidomide and pomalidomide refractory (IMWG, 60 days): a regimen holding
     // them carries the caution
@@ -151,9 +155,20 @@ async function main() {
     await page.locator('#result .opt p.src', { hasText: 'nessuna indicazione USA' }).first().waitFor();
     ok(!/indication is encoded|= (yes|unknown)\b|\((true|false)\)/.test(await page.locator('#result').textContent()),
       'US labels: the notes are in Italian too');
+    // Italy: the EU verdicts, with the AIFA reimbursement under each therapy
+    // (Carvykti: Det. 650/2024, class C(nn), GU SG n. 264 of 2024-11-11)
+    await page.selectOption('#jurisdiction', 'it');
+    await page.click('#evaluate');
+    await page.locator('#result .head p.src', { hasText: 'UE + AIFA' }).waitFor();
+    const cilta = await page.locator('#result [data-option="cilta-cel"] .reimbursement').textContent();
+    ok(/Rimborsabilità AIFA: classe C\(nn\).*Det\. 650\/2024, GU n\.264 del 11\/11\/2024/.test(cilta),
+      'jurisdiction it: cilta-cel shows its AIFA class, determination and Gazzetta');
+    ok(await page.locator('#result [data-option="belantamab"] [data-reimbursement="not_found"]').count() === 1,
+      'jurisdiction it: a finding not found says so');
     await page.selectOption('#jurisdiction', 'eu');
     await page.click('#evaluate');
-    await page.locator('#result .head p.src', { hasText: 'UE' }).waitFor();
+    await page.locator('#result .head p.src', { hasText: /· UE ·/ }).waitFor();
+    ok(await page.locator('#result .reimbursement').count() === 0, 'jurisdiction eu: no reimbursement line');
 
     // ---- English ----
     await page.selectOption('#lang', 'en');
@@ -206,6 +221,14 @@ async function main() {
     await page.locator('#result h2', { hasText: 'rrmm-002' }).waitFor();
     ok(/Karnofsky/.test(await page.locator('#fhir-note').textContent()),
       'an uploaded FHIR Bundle is evaluated, and what was not read is shown');
+
+    // ---- a record with no myeloma diagnosis: said once, nothing listed (issue #12) ----
+    await page.fill('#record-json', '{"id":"X-1"}');
+    await page.click('#evaluate');
+    await page.locator('#result h2', { hasText: 'X-1' }).waitFor();
+    ok(await page.locator('#result [data-note="no_myeloma_diagnosis"]').count() === 1 &&
+       await page.locator('#result [data-supportive], #result [data-option]').count() === 0,
+      'a record without a myeloma diagnosis says so once and lists no option or supportive care');
     await page.check('input[name=mode][value=form]');
 
     // ---- access: the hub token ----

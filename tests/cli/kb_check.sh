@@ -165,6 +165,117 @@ echo "ok   two broken files: the second error is reported too"
 check "no kb there: exit non-zero, names the missing manifest" 1 "manifest.yaml" \
   -- "$MMPATH" kb check --kb "$TMP/no-such-kb"
 
+# --- sources: primary and addressable (docs/kb-format.md "Sources"; issue #12)
+# The real kb cites no file outside the product: no 'shared/' anywhere in kb/,
+# and kb check reports no source problem.
+grep -rn "shared/" "$KB" >"$TMP/shared" && fail "kb/ names a file outside the product: $(head -3 "$TMP/shared")"
+echo "ok   kb/ names no file under shared/"
+check "real kb: no source outside the product" 0 "is valid" -- "$MMPATH" kb check --kb "$KB"
+grep -Fq "outside the product" "$TMP/err" && fail "real kb: a source names a file outside the product"
+grep -Fq "not a primary, addressable reference" "$TMP/err" && fail "real kb: a source is not addressable"
+echo "ok   real kb: 0 entries cite a file outside the product or an unaddressable source"
+
+# source_at NAME FILE TEXT: a fresh kb copy $TMP/NAME whose FILE has TEXT as
+# its first top-level source; prints the line TEXT is now on.
+source_at() {
+  local k
+  k=$(fresh "$1")
+  python3 -c '
+import json, sys
+p, text = sys.argv[1], sys.argv[2]
+lines = open(p).read().split("\n")
+i = lines.index("sources:") + 1
+lines[i] = "  - " + json.dumps(text, ensure_ascii=False)
+open(p, "w").write("\n".join(lines))
+print(i + 1)' "$k/$2" "$3"
+}
+F=therapies/teclistamab.yaml
+LINE=$(source_at shared "$F" "shared/clinical/therapy.md section 4.2") || fail "could not write the shared copy"
+K=$TMP/shared
+check "a shared/clinical source fails with its file:line" 1 "$K/$F:$LINE:5: source names a file outside the product" \
+  -- "$MMPATH" kb check --kb "$K"
+check "a shared/clinical source: one error counted" 1 "mmpath kb: 1 error in $K" -- "$MMPATH" kb check --kb "$K"
+check "a shared/clinical source does not stop evaluate (a check, not a load error)" 0 '"id"' \
+  -- "$MMPATH" evaluate "$SRC/tests/data/evaluate/two_lines_tce.json" --kb "$K" --format json
+
+# Not addressable: no identifier in the text, or a file outside the product.
+for bad in "GSK UK HCP site (gskpro.com, Blenrep DREAMM-7 page) quoting the SmPC indication" \
+           "Myeloma Patients Europe 2025-07-25; Targeted Oncology 2025-07-24 (EC decision)" \
+           "Kumar S et al. Lancet Oncol 2016;17:e328" "GU Serie Generale 2022-12-03" \
+           "see ../notes/labels.md, https://example.org" "file:///tmp/label.pdf" \
+           "label copy at /work/labels/blenrep.pdf"; do
+  LINE=$(source_at bad "$F" "$bad") || fail "could not write the bad copy"
+  check "rejected source: $bad" 1 "$TMP/bad/$F:$LINE:5: source " -- "$MMPATH" kb check --kb "$TMP/bad"
+done
+# Addressable: each kind of identifier the rule accepts.
+for good in "EMA EPAR Tecvayli, https://www.ema.europa.eu/en/medicines/human/EPAR/tecvayli" \
+            "Kumar S et al. Lancet Oncol 2016;17:e328, doi:10.1016/S1470-2045(16)30206-6" \
+            "Gandhi UH et al. Leukemia 2019, PMID 30858549" "MajesTEC-3, NCT05083169" \
+            "EU CTR 2020-004742-11 (DK)" "CTIS 2023-503691-38-00" "ISRCTN12220131" \
+            "Determina AIFA n. 75/2024, GU Serie Generale n. 131 del 6 giugno 2024" \
+            "GU n. 181 del 3-8-2024" "Carvykti, EU/1/22/1648" "Drugs@FDA BLA 761440" \
+            "Revlimid NDA 021880" "mmpath referral model, docs/referral.md"; do
+  source_at good "$F" "$good" >/dev/null || fail "could not write the good copy"
+  check "accepted source: $good" 0 "is valid" -- "$MMPATH" kb check --kb "$TMP/good"
+done
+
+# An entry that is not verified says when its primary source was last searched.
+K=$(fresh nosearched)
+F=$K/trials/NCT05083169.yaml
+sed -i '/^searched: /d' "$F"
+POS=$(at "$F" "verification: secondary" "secondary")
+check "secondary without searched: $F:$POS" 1 \
+  "$F:$POS: NCT05083169: 'verification: secondary' needs 'searched: YYYY-MM-DD'" -- "$MMPATH" kb check --kb "$K"
+K=$(fresh badsearched)
+F=$K/trials/NCT05083169.yaml
+sed -i 's/^searched: 2026-12-07$/searched: 2026-13-07/' "$F"
+check "searched must be a date" 1 "'searched' must be a date YYYY-MM-DD, got '2026-13-07'" \
+  -- "$MMPATH" kb check --kb "$K"
+
+# kb check lists what is not verified, one line each, with the date last searched.
+check "kb check lists the entries not verified" 0 "not verified against a primary source" \
+  -- "$MMPATH" kb check --kb "$KB"
+grep -Eq '^  unverified +2026-12-07 +trials/NCT05519085\.yaml:[0-9]+ +NCT05519085$' "$TMP/out" \
+  || fail "kb check: no line for the unverified SUCCESSOR-1 NCT with its searched date"
+grep -Eq '^  secondary +2026-12-07 +therapies/belantamab\.yaml:[0-9]+ +eu_bvd$' "$TMP/out" \
+  || fail "kb check: no line for belantamab eu_bvd (EC day secondary)"
+grep -Eq '^  [a-z]+ +- ' "$TMP/out" && fail "kb check: an entry not verified has no searched date"
+echo "ok   kb check: the unverified and secondary entries, each with its searched date"
+
+# --- the watch list (kb/watchlist.yaml): dated, reported once its date passes
+check "watch list before any date: nothing to re-check" 0 "0 to re-check as of 2026-08-01" \
+  -- "$MMPATH" kb check --kb "$KB" --as-of 2026-08-01
+grep -Fq "watch list '" "$TMP/err" && fail "watch list: an item reported before its date"
+echo "ok   watch list: nothing reported as of 2026-08-01"
+IBER="watch list 'iberdomide-fda' (iberdomide with daratumumab and dexamethasone (IberDd), fda): decision date 2026-08-17 passed: re-check"
+check "watch list: iberdomide PDUFA 2026-08-17 passed on 2026-08-31" 0 "$IBER" \
+  -- "$MMPATH" kb check --kb "$KB" --as-of 2026-08-31
+grep -Fq "tec-dara-ec" "$TMP/err" && fail "watch list: tec-dara-ec (expected 2026-08-31) reported on its own date"
+echo "ok   watch list: tec-dara-ec not reported on its expected date"
+check "watch list: the EC Tec-Dara decision (CHMP + 67 days) passed on 2026-09-01" 0 \
+  "watch list 'tec-dara-ec' (teclistamab (Tecvayli) with daratumumab SC (Darzalex), ec): decision date 2026-08-31 passed: re-check" \
+  -- "$MMPATH" kb check --kb "$KB" --as-of 2026-09-01
+LINE=$(awk '/- id: iberdomide-fda$/ { print NR; exit }' "$KB/watchlist.yaml")
+grep -Fq "$KB/watchlist.yaml:$LINE:5: warning: $IBER" "$TMP/err" || fail "watch list: the warning is not at the item's line $LINE"
+echo "ok   watch list: warnings point at the item"
+check "watch list: undated items come due at their re-check date" 0 \
+  "watch list 'anito-cel-fda' (anitocabtagene autoleucel (anito-cel), fda): re-check date 2027-03-07 passed: search again" \
+  -- "$MMPATH" kb check --kb "$KB" --as-of 2027-04-01
+grep -Fq "teclistamab-mono-ema" "$TMP/err" || fail "watch list: MajesTEC-9 (EMA) not reported as of 2027-04-01"
+grep -Fq "talquetamab-monumental3" "$TMP/err" || fail "watch list: MonumenTAL-3 not reported as of 2027-04-01"
+echo "ok   watch list: MajesTEC-9 and MonumenTAL-3 due as of 2027-04-01"
+check "kb check --as-of must be a date" 2 "--as-of must be a date YYYY-MM-DD, got '2026-02-30'" \
+  -- "$MMPATH" kb check --kb "$KB" --as-of 2026-02-30
+K=$(fresh nodate)
+F=$K/watchlist.yaml
+sed -i '/^    recheck: /d' "$F"
+check "a watch-list item without expected or recheck is an error" 1 \
+  "watch-list item needs 'expected' or 'recheck'" -- "$MMPATH" kb check --kb "$K"
+K=$(fresh nowatch)
+rm "$K/watchlist.yaml"
+check "the watch list is a required kb file" 1 "watchlist.yaml: missing knowledge-base file" \
+  -- "$MMPATH" kb check --kb "$K"
+
 # --- kb list
 check "kb list: drugs" 0 "drugs:" -- "$MMPATH" kb list --kb "$KB"
 for s in "regimens:" "options:" "trials:" "teclistamab" "Dara-VTd" "NCT05083169  MajesTEC-3" "lenalidomide"; do

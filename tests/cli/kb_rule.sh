@@ -59,10 +59,10 @@ check "a unique end of an ID names its rule" 0 "rule    supportive_care:ivig" \
 check "an end shared by several IDs lists them (exit 2)" 2 "  definitions:triple_class_refractory  ($F:$L)" \
   -- "$MMPATH" kb rule triple_class_refractory --kb "$KB"
 F=$KB/supportive_care.yaml
-L=$(line "$F" "- id: ivig" "when:")
+L=$(line "$F" "- id: ivig" "trigger:")
 check "supportive_care:ivig at $F:$L, --dump" 0 "where   $F:$L" \
   -- "$MMPATH" kb rule supportive_care:ivig --dump --kb "$KB"
-grep -Fq "LTN    r4 igg, 400" "$TMP/out" || fail "supportive_care:ivig --dump: no 'igg < 400' instruction"
+grep -Fq "LTN    r0 igg, 400" "$TMP/out" || fail "supportive_care:ivig --dump: no 'igg < 400' instruction"
 echo "ok   supportive_care:ivig --dump: igg < 400 compiled"
 F=$KB/algorithm.yaml
 L=$(line "$F" "- regimen: PVd" "when:")

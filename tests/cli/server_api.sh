@@ -146,9 +146,10 @@ expect "evaluate: an mmpath/evaluation@1 answer" 200 "d['schema'] == 'mmpath/eva
 # Tecvayli SmPC 4.1: at least three prior therapies; this patient has two.
 expect "evaluate: teclistamab not eligible after 2 prior lines (EU label: >= 3)" 200 \
   "[(o['status'], [c['result'] for c in o['criteria'] if c['id'] == 'prior_lines_ge_3']) for o in d['options'] if o['id'] == 'teclistamab'] == [('not_eligible', [False])]"
-# deck and Raje 2023: IVIG while IgG < 400 mg/dL
-expect "evaluate: IVIG indicated with IgG 350 mg/dL" 200 \
-  "[s['status'] for s in d['supportive_care'] if s['id'] == 'ivig'] == ['indicated']"
+# Raje 2023 (Blood Cancer J 13:116, Table 4): IVIG while IgG < 400 mg/dL; this
+# patient is only eligible for a CAR-T, not given one: conditional (issue #12)
+expect "evaluate: IVIG conditional (if CAR-T goes ahead) with IgG 350 mg/dL" 200 \
+  "[(s['status'], s['conditional'][0]['fact']) for s in d['supportive_care'] if s['id'] == 'ivig'] == [('unknown', 'candidate_car_t')]"
 req POST "/api/v1/evaluate?lang=it&format=html" "$SPOKE" "${JSON[@]}" --data-binary @"$tmp/record.json"
 [[ $status == 200 && $ctype == text/html* ]] && grep -qi '<html' "$tmp/body" && ok "evaluate format=html is a page" ||
   bad "evaluate html: $status $ctype"
@@ -350,6 +351,9 @@ expect "CDS service: cards with uuid, summary < 140, indicator, source" 200 \
   "len(d['cards']) >= 2 and all(len(c['summary']) < 140 and c['indicator'] in ('info','warning','critical') and c['source']['label'] and len(c['uuid']) == 36 for c in d['cards'])"
 expect "CDS service: the supportive-care card names IVIG (IgG 350 mg/dL)" 200 \
   "any('ivig' in c['detail'] for c in d['cards'])"
+# issue #12: IVIG rests on the CAR-T candidacy: a card of its own, not among the indicated
+expect "CDS service: IVIG in the conditional supportive-care card, not the indicated one" 200 \
+  "any(c['source']['topic']['code'] == 'supportive_conditional' and 'ivig' in c['detail'] and 'if CAR-T goes ahead' in c['detail'] for c in d['cards']) and not any(c['source']['topic']['code'] == 'supportive' and 'ivig' in c['detail'] for c in d['cards'])"
 cp "$tmp/body" "$tmp/cards1"
 req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cds.json"
 cmp -s "$tmp/body" "$tmp/cards1" && ok "CDS service: the same call gives the same cards" || bad "CDS cards differ between calls"
@@ -373,6 +377,12 @@ req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binar
 # docs/fhir.md: Karnofsky is not converted to ECOG, and says so
 expect "CDS service with FHIR prefetch: cards, and a card for what was not read" 200 \
   "any(c['source']['topic']['code'] == 'fhir-import' and 'Karnofsky' in c['detail'] for c in d['cards']) and any(c['source']['topic']['code'] == 'eligible' for c in d['cards'])"
+# issue #12: a breast-cancer patient (no myeloma Condition) gets one card that
+# says there is no myeloma diagnosis, never "5 misure indicate"
+fhir_cds "$MMPATH_TESTDATA/fhir/breast-cancer.json" >"$tmp/cdsf.json"
+req POST "/cds-services/mmpath-options?lang=it" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+expect "CDS service, FHIR breast-cancer patient: the no-diagnosis card, no supportive care" 200 \
+  "[c['source']['topic']['code'] for c in d['cards'] if c['source']['topic']['code'] != 'fhir-import'] == ['no-diagnosis'] and d['cards'][0]['summary'].startswith('Nessuna diagnosi di mieloma multiplo')"
 req GET /cds-services ""
 expect "CDS discovery asks for the FHIR prefetch it reads" 200 \
   "d['services'][0]['prefetch']['patient'] == 'Patient/{{context.patientId}}'"

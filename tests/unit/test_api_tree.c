@@ -179,20 +179,27 @@ static void second_relapse_car_t_and_bispecifics(void **state) {
   assert_true(n_trials > 0);
   assert_null(mmpath_evaluation_trial(ev, n_trials));
 
-  /* Supportive care: IVIG while IgG < 400 mg/dL for a CAR-T or bispecific
-   * candidate (kb/supportive_care.yaml, seed deck and Raje 2023): IgG 350. */
+  /* Supportive care: IVIG while IgG < 400 mg/dL (Raje 2023, Blood Cancer J
+   * 13:116, Table 4): IgG 350, but this patient has had no CAR-T or
+   * bispecific, only eligibility for one, which is not the decision to give
+   * it: the item is conditional, never MET (issue #12). */
   const mmpath_supportive *ivig = NULL;
   for (size_t k = 0; k < mmpath_evaluation_supportive_count(ev); k++)
     if (strcmp(mmpath_supportive_id(mmpath_evaluation_supportive(ev, k)), "ivig") == 0)
       ivig = mmpath_evaluation_supportive(ev, k);
   assert_non_null(ivig);
-  assert_int_equal(mmpath_supportive_verdict(ivig), MMPATH_MET);
+  assert_int_equal(mmpath_supportive_verdict(ivig), MMPATH_UNKNOWN);
+  assert_true(mmpath_supportive_condition_count(ivig) >= 1);
+  assert_string_equal(mmpath_supportive_condition_fact(ivig, 0), "candidate_car_t");
+  assert_string_equal(mmpath_supportive_condition_text(ivig, 0, MMPATH_LANG_EN),
+                      "if CAR-T goes ahead");
+  assert_null(mmpath_supportive_condition_fact(ivig, mmpath_supportive_condition_count(ivig)));
   bool igg = false;
   for (size_t k = 0; k < mmpath_supportive_observed_count(ivig); k++)
     if (strcmp(mmpath_supportive_observed_fact(ivig, k), "igg") == 0)
       igg = mmpath_value_number(mmpath_supportive_observed_value(ivig, k)) == 350;
   assert_true(igg);
-  assert_non_null(strstr(mmpath_supportive_source(ivig), "Seed deck"));
+  assert_non_null(strstr(mmpath_supportive_source(ivig), "Raje NS"));
   assert_null(mmpath_evaluation_supportive(ev, mmpath_evaluation_supportive_count(ev)));
   mmpath_evaluation_free(ev);
 

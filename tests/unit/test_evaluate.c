@@ -1,8 +1,7 @@
 /* test_evaluate.c: treatment options with reasons, on records written to hit
- * each branch of the deck's algorithm (kb/algorithm.yaml, rules R1-R5 of
- * shared/clinical/therapy.md section 3.4, seed README section 2) and each
- * approved therapy's EU label (kb/therapies/<id>.yaml, SmPC 4.1 wording as
- * recorded in therapy.md section 4) at its boundaries: prior lines 1 vs 2
+ * each branch of the deck's algorithm (kb/algorithm.yaml, rules R1-R5, with
+ * their sources there) and each approved therapy's EU label
+ * (kb/therapies/<id>.yaml, SmPC 4.1 wording with its EPAR source there) at its boundaries: prior lines 1 vs 2
  * and 2 vs 3, progression on the last therapy vs more than 60 days after it,
  * lenalidomide refractoriness, ASCT-to-progression 35 vs 36 months,
  * penta-refractoriness, lenalidomide exposure, prior anti-BCMA therapy, the
@@ -200,7 +199,7 @@ static void expect_all_guideline(run *r, const char *group, mm_tv want) {
 static void test_evaluate__newly_diagnosed_transplant_eligible(void **s) {
   (void)s;
   run r;
-  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"diagnosis\":{\"date\":\"2026-11-02\"},\"lines\":[]}", MM_JURIS_EU);
   expect_guideline_list(&r, "Dara-VTd/algorithm VRd/algorithm Dara-VRd/algorithm VTd/algorithm VCd/algorithm "
                             "lenalidomide-maintenance/algorithm Isa-VRd/overlay");
   expect_all_guideline(&r, "algorithm", MM_TRUE);
@@ -217,14 +216,14 @@ static void test_evaluate__newly_diagnosed_transplant_eligible(void **s) {
 static void test_evaluate__newly_diagnosed_transplant_ineligible(void **s) {
   (void)s;
   run r;
-  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":76,\"lines\":[]}", MM_JURIS_EU);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":76,\"diagnosis\":{\"date\":\"2026-11-02\"},\"lines\":[]}", MM_JURIS_EU);
   expect_guideline_list(&r, "Dara-Rd/algorithm Dara-VMP/algorithm Isa-VRd/algorithm Dara-VRd/algorithm "
                             "Rd/algorithm VMP/algorithm");
   expect_all_guideline(&r, "algorithm", MM_TRUE);
   assert_string_equal(opt(&r, "Dara-Rd")->opt->rule_tag, "R2");
   done(&r);
   /* A disqualifying comorbidity at 60 gives the same setting (kb/definitions.yaml). */
-  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[\"heart_failure\"],\"lines\":[]}", MM_JURIS_EU);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[\"heart_failure\"],\"diagnosis\":{\"date\":\"2026-11-02\"},\"lines\":[]}", MM_JURIS_EU);
   test_expect_status(opt(&r, "VMP"), MM_TRUE);
   done(&r);
 }
@@ -556,9 +555,12 @@ static void test_evaluate__selinexor_bortezomib_one_prior_line(void **s) {
   eu(&r, L_VRD_ASCT_LEN);
   test_expect_status(opt(&r, "selinexor-bortezomib"), MM_TRUE);
   done(&r);
-  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"lines\":[]}", MM_JURIS_EU);
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":60,\"comorbidities\":[],\"diagnosis\":{\"date\":\"2026-11-02\"},\"lines\":[]}", MM_JURIS_EU);
   test_expect_fails(opt(&r, "selinexor-bortezomib"), "prior_lines_ge_1");
-  test_expect_fails(opt(&r, "belantamab"), "prior_lines_ge_1");
+  /* The EU Blenrep indication is for "relapsed or refractory multiple myeloma"
+   * (EMA EPAR blenrep-0, CHMP opinion 2025-05-22): without a line there is no
+   * relapse either. */
+  test_expect_fails(opt(&r, "belantamab"), "relapsed_or_refractory prior_lines_ge_1");
   done(&r);
 }
 
@@ -710,11 +712,13 @@ static void test_evaluate__missing_data_gives_unknown_with_the_input(void **s) {
   done(&r);
 }
 
-/* A record with only an id: no option is not_eligible (unknown everywhere). */
+/* A record with only an id and a diagnosis (its details unknown): no option
+ * is not_eligible (unknown everywhere). With no diagnosis at all, see
+ * test_state.c: nothing is evaluated. */
 static void test_evaluate__only_an_id_is_never_not_eligible(void **s) {
   (void)s;
   run r;
-  evaluate_json(&r, "{\"id\":\"ONLY-ID\",\"as_of\":\"2026-11-25\"}", MM_JURIS_EU);
+  evaluate_json(&r, "{\"id\":\"ONLY-ID\",\"as_of\":\"2026-11-25\",\"diagnosis\":{}}", MM_JURIS_EU);
   assert_true(r.ev->n_options > 0);
   for (size_t i = 0; i < r.ev->n_options; i++) test_expect_status(&r.ev->options[i], MM_UNKNOWN);
   for (size_t i = 0; i < r.ev->n_trials; i++) test_expect_status(&r.ev->trials[i], MM_UNKNOWN);

@@ -1,9 +1,9 @@
 /* test_fhir.c: the FHIR importer (src/fhir, kb/fhir.yaml, docs/fhir.md) on
  * hand-written myeloma bundles (tests/data/fhir/), checked field by field as
  * a clinician would read the record, then read back by the patient reader and
- * evaluated. Codes checked come from kb/fhir.yaml, whose sources are
- * shared/clinical/landscape.md section 4.3 (LOINC, SNOMED CT, RxNorm, ICD-10)
- * and kb/vocabulary/drugs.yaml (ATC). Unit factors are those of
+ * evaluated. Codes checked come from kb/fhir.yaml, whose sources are the
+ * code systems' own pages (LOINC, SNOMED CT, RxNorm, ICD-10, mCODE value
+ * sets) and kb/vocabulary/drugs.yaml (ATC). Unit factors are those of
  * kb/vocabulary/labs.yaml (IgG 1 g/L = 100 mg/dL; FLC 1 mg/dL = 10 mg/L). */
 #include <dirent.h>
 #include <stdio.h>
@@ -309,6 +309,13 @@ static void malformed(void **state) {
   "\"http://www.nlm.nih.gov/research/umls/rxnorm\", \"code\": \"" rx "\"}]}, "                    \
   "\"effectivePeriod\": {\"start\": \"" start "\", \"end\": \"" end "\"}}}"
 
+/* The myeloma diagnosis (SNOMED CT 109989006, kb/fhir.yaml): without it the
+ * medications are not read as lines of myeloma therapy. */
+#define DX                                                                                  \
+  "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"mm\", \"code\": {\"coding\": "  \
+  "[{\"system\": \"http://snomed.info/sct\", \"code\": \"109989006\"}]}, \"onsetDateTime\": "  \
+  "\"2019-06-01\"}}"
+
 static void import_entries(result *r, const char *entries) {
   char buf[8192];
   int n = snprintf(buf, sizeof buf, "{\"resourceType\": \"Bundle\", \"entry\": [%s]}", entries);
@@ -323,7 +330,7 @@ static void line_heuristic(void **state) {
   (void)state;
   assert_int_equal(F.map->gap_days, 30);
   result r;
-  import_entries(&r, PAT "," MED("a", "358258", "2020-01-01", "2020-01-01") ","
+  import_entries(&r, PAT "," DX "," MED("a", "358258", "2020-01-01", "2020-01-01") ","
                      MED("b", "358258", "2020-01-15", "2020-01-15") ","
                      MED("c", "358258", "2020-03-15", "2020-03-15") ","
                      MED("d", "342369", "2027-01-01", "2027-02-01") ","
@@ -339,6 +346,31 @@ static void line_heuristic(void **state) {
   assert_non_null(diag_at(&r, "MedicationStatement/d.effectivePeriod.start", "after as_of"));
   assert_non_null(diag_at(&r, "MedicationStatement/e.effectivePeriod.end", "ongoing"));
   read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* Without a multiple myeloma Condition the record has no diagnosis, and the
+ * medications (dexamethasone is also an antiemetic, cyclophosphamide a
+ * breast-cancer drug) are not read as lines of myeloma therapy: lines stay
+ * absent, and the evaluation says "no myeloma diagnosis" (issue #12). */
+static void no_myeloma_condition_no_lines(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT "," MED("a", "358258", "2020-01-01", "2020-03-01"));
+  assert_int_equal(r.rc, 0);
+  assert_null(at(r.root, "diagnosis"));
+  assert_null(at(r.root, "lines"));
+  assert_non_null(diag_at(&r, "lines", "not read as lines of myeloma therapy"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+  /* A myeloma Condition dated after as_of: no diagnosis yet at as_of. */
+  import_entries(&r, PAT ","
+      "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"mm\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://snomed.info/sct\", \"code\": \"109989006\"}]}, \"onsetDateTime\": "
+      "\"2027-01-10\"}}");
+  assert_int_equal(r.rc, 0);
+  assert_null(at(r.root, "diagnosis"));
+  assert_non_null(diag_at(&r, "Condition", "dated after as_of"));
   mm_strbuf_free(&r.out);
 }
 
@@ -366,7 +398,9 @@ static void left_out(void **state) {
       "\"http://loinc.org\", \"code\": \"89247-1\"}]}, \"effectiveDateTime\": \"2026-01-01\", "
       "\"valueInteger\": 1}}");
   assert_int_equal(r.rc, 0);
-  assert_null(at(r.root, "diagnosis"));
+  /* The myeloma Condition is the diagnosis, even without its (partial) date. */
+  assert_non_null(at(r.root, "diagnosis"));
+  assert_null(at(at(r.root, "diagnosis"), "date"));
   assert_null(at(r.root, "labs"));
   assert_null(at(r.root, "ecog"));
   assert_non_null(diag_at(&r, "Condition/dx.onsetDateTime", "partial date"));
@@ -474,7 +508,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(newly_diagnosed), cmocka_unit_test(relapsed),
       cmocka_unit_test(malformed),       cmocka_unit_test(line_heuristic),
-      cmocka_unit_test(left_out),        cmocka_unit_test(map_errors),
+      cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
+      cmocka_unit_test(map_errors),
       cmocka_unit_test(shared_fixtures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -66,6 +66,7 @@ static void same_patient(const mm_patient *a, const mm_patient *b) {
   for (size_t i = 0; i < a->n_comorbidities; i++)
     SAME(a->comorbidities[i] != b->comorbidities[i], "comorbidity");
   same_value(a->transplant_eligible, b->transplant_eligible, "transplant_eligible");
+  SAME(a->diagnosis_given != b->diagnosis_given, "diagnosis");
   SAME(a->diagnosis_date != b->diagnosis_date, "diagnosis.date");
   same_value(a->iss, b->iss, "iss");
   same_value(a->beta2m_mg_l, b->beta2m_mg_l, "beta2m");

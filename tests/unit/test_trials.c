@@ -58,7 +58,8 @@ static void evaluate_patient(run *r, int age, int ecog, double m_protein, const 
              "\"value\":%.2f,\"unit\":\"g/dL\"}],", m_protein);
   int n = snprintf(json, sizeof json,
                    "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":%d,\"comorbidities\":[],%s%s"
-                   "\"lines\":[%s]}", age, ecog_s, labs, lines);
+                   "\"diagnosis\":{\"date\":\"2019-01-15\"},\"lines\":[%s]}", age, ecog_s, labs,
+                   lines);
   assert_true(n > 0 && (size_t)n < sizeof json);
   evaluate_json(r, json);
 }
@@ -170,7 +171,7 @@ static void test_trials__cartitude6(void **s) {
   test_expect_status(trial(&r, "NCT05257083"), MM_TRUE);
   done(&r);
   /* Transplant eligibility not derivable (comorbidities not recorded): unknown. */
-  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":58,\"lines\":[],"
+  evaluate_json(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"age\":58,\"diagnosis\":{},\"lines\":[],"
                     "\"labs\":[{\"date\":\"2026-11-20\",\"test\":\"serum_m_protein\",\"value\":2.0,\"unit\":\"g/dL\"}]}");
   expect_unknown_missing(trial(&r, "NCT05257083"), "newly_diagnosed_transplant_eligible", "comorbidities");
   done(&r);

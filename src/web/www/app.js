@@ -56,17 +56,12 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» conta solo gli invii del proprio centro.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
-    caution: 'Attenzione', excl_absent: 'assente', excl_present: 'presente', excl_not_known: 'non noto',
-    exclusion: 'esclusione', kind1_guideline_regimen: 'linea guida', kind1_overlay: 'opzione più recente in indicazione',
-    kind1_approved_therapy: 'terapia approvata',
-    tier_recommended: 'Indicato, raccomandato dalla linea guida', tier_allowed: 'Indicato secondo la scheda tecnica',
-    tier_caution: 'Indicato, con avvertenza di refrattarietà', tier_unknown: 'Non determinabile: mancano dati',
-    tier_not_eligible: 'Non indicato',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
     only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato',
     not_enrolling: 'lo studio non arruola (stato nel registro)',
-    enrolling_unknown: 'non è noto se lo studio arruoli (stato nel registro)', juris_eu: 'UE', juris_us: 'USA'
+    enrolling_unknown: 'non è noto se lo studio arruoli (stato nel registro)', juris_eu: 'UE', juris_us: 'USA',
+    juris_it: 'UE + AIFA'
   },
   en: {
     skip: 'Skip to content', tagline: 'multiple-myeloma decision support',
@@ -114,17 +109,12 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token counts only its own centre\'s referrals.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
-    caution: 'Caution', excl_absent: 'absent', excl_present: 'present', excl_not_known: 'not known',
-    exclusion: 'exclusion', kind1_guideline_regimen: 'guideline', kind1_overlay: 'newer on-label option',
-    kind1_approved_therapy: 'approved therapy',
-    tier_recommended: 'Eligible, recommended by the guideline', tier_allowed: 'Eligible on the label',
-    tier_caution: 'Eligible, with a refractoriness caution', tier_unknown: 'Cannot be decided: data missing',
-    tier_not_eligible: 'Not eligible',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
     only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created',
     not_enrolling: 'the trial is not enrolling (registry status)',
-    enrolling_unknown: 'whether the trial is enrolling is not known (registry status)', juris_eu: 'EU', juris_us: 'US'
+    enrolling_unknown: 'whether the trial is enrolling is not known (registry status)', juris_eu: 'EU', juris_us: 'US',
+    juris_it: 'EU + AIFA'
   }
 };
 
@@ -436,39 +426,26 @@ function statusBadge(s) {
   return h('span', { class: 'badge st-' + (s || 'unknown') }, t('st_' + (s || 'unknown')));
 }
 
-/* A trial exclusion as the record has it (the JSON's `excluded`, the
- * exclusion's own rule): "prior BCMA therapy: absent ✓". */
-function exclusionWord(c) {
-  return t(c.excluded === false ? 'excl_absent' : c.excluded === true ? 'excl_present' : 'excl_not_known');
-}
 function renderCriteria(list) {
   return h('ul', { class: 'crit' }, (list || []).map(c => {
     const missing = Array.isArray(c.missing) && c.missing.length
       ? h('div', { class: 'missing' }, t('missing') + ': ', c.missing.join(', ')) : null;
     const value = c.value !== undefined ? h('span', { class: 'src' }, ' (' + fmtValue(c.value) + ')') : null;
     const review = c.review ? h('div', { class: 'src' }, String(c.review)) : null;
-    // an exclusion reads as one: its mark after what the record says, never
-    // beside the exclusion's own text alone
-    if (c.exclusion)
-      return h('li', { class: 'criterion excl', 'data-excluded': String(c.excluded) }, h('span', null),
-        h('div', null, t('exclusion') + ': ' + (c.text || c.id) + ': ', h('strong', null, exclusionWord(c)), ' ',
-          mark(c.result), value, missing, review));
+    if (c.exclusion) return renderExclusion(c, value, missing, review); // options.js
     return h('li', { class: 'criterion' }, mark(c.result),
       h('div', null, c.text || c.id, value, missing, review));
   }));
 }
 
-/* The refractoriness caution beside a label option: the disease is
- * refractory to what it relies on, and no criterion of it says so already. */
-function refractoryCaution(o) {
-  const f = o.refractoriness;
-  if (!f || f.status !== 'refractory' || (o.criteria || []).some(c => c.principle)) return null;
-  return h('p', { class: 'missing', 'data-refractory': (f.drugs || []).map(d => d.drug || d.class).join(',') },
-    t('caution') + ': ' + f.text);
-}
-function kindLabel(o) {
-  if (o.kind === 'guideline_regimen' && o.group === 'overlay') return t('kind1_overlay');
-  return o.kind === 'trial' ? null : t('kind1_' + o.kind);
+/* Jurisdiction it: the AIFA finding beside the verdict, in the words the
+ * server wrote (the language asked), with its note and first source. */
+function reimbursement(o) {
+  const r = o.reimbursement;
+  if (!r || !r.text) return null;
+  return h('p', { class: 'src reimbursement', 'data-reimbursement': r.status || '' }, r.text,
+    r.note ? h('span', null, ' — ' + r.note) : null,
+    Array.isArray(r.sources) && r.sources.length ? h('span', { class: 'src' }, ' (' + r.sources[0] + ')') : null);
 }
 
 function renderOption(o) {
@@ -478,10 +455,11 @@ function renderOption(o) {
       .filter(Boolean).join(' · ')));
   return h('article', { class: 'opt st-' + (o.status || 'unknown'), 'data-option': o.id },
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
-      kindLabel(o) ? h('span', { class: 'src' }, kindLabel(o)) : null,
+      kindLabel(o), // options.js
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
     optionNote(o) ? h('p', { class: 'src' }, optionNote(o)) : null,
-    refractoryCaution(o),
+    refractoryCaution(o), // options.js
+    reimbursement(o),
     renderCriteria(o.criteria),
     src ? h('p', { class: 'src' }, t('source') + ': ' + src) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
@@ -501,35 +479,24 @@ function renderResult(r) {
     out.append(h('div', { class: 'errors warn', id: 'fhir-note' },
       h('strong', null, t('fhir_imported', { n: state.fhirWarnings.length })),
       h('ul', null, state.fhirWarnings.map(w => h('li', null, h('code', null, w.path || ''), ' ', w.message)))));
+  /* Notes on the whole evaluation, in the language asked (e.g. no myeloma
+   * diagnosis in the record: nothing was evaluated). */
+  for (const n of Array.isArray(r.notes) ? r.notes : [])
+    out.append(h('div', { class: 'errors warn', 'data-note': n.id || '' }, h('strong', null, n.text || n.id)));
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
-  // The options come in the order a clinician reads them (the server sorts
-  // them by tier, docs/kb-options.md): one section per tier, in that order.
-  const tiers = [];
-  for (const o of r.options || []) {
-    const last = tiers[tiers.length - 1];
-    if (last && last.tier === o.tier) last.options.push(o);
-    else tiers.push({ tier: o.tier, options: [o] });
-  }
-  for (const g of tiers)
-    out.append(h('section', { class: 'group', 'data-tier': g.tier || 'unknown' },
-      h('h3', null, t('tier_' + (g.tier || 'unknown')) + ' (' + g.options.length + ')'), g.options.map(renderOption)));
+  for (const section of renderTiers(r.options || [])) out.append(section); // options.js
   if ((r.trials || []).length)
     out.append(h('section', { class: 'group', 'data-kind': 'trial' }, h('h3', null, t('kind_trial')), r.trials.map(renderOption)));
-  if ((r.supportive_care || []).length)
-    out.append(h('section', { class: 'group' }, h('h3', null, t('supportive')),
-      h('ul', null, r.supportive_care.map(s => h('li', { 'data-supportive': s.id },
-        statusBadge(s.status === 'indicated' ? 'eligible' : 'unknown'), ' ', s.text || s.id,
-        s.because ? h('span', { class: 'src' }, ' — ' + s.because) : null,
-        Array.isArray(s.missing) && s.missing.length ? h('div', { class: 'missing' }, t('missing') + ': ' + s.missing.join(', ')) : null)))));
+  if ((r.supportive_care || []).length) out.append(renderSupportive(r.supportive_care)); // supportive.js
   out.append(renderFacts(r.facts || {}));
   out.focus();
   out.scrollIntoView({ block: 'start' });
 }
 
 /* The facts a clinician checks first, then all of them (collapsed). */
-const KEY_FACTS = ['age', 'setting', 'prior_lines', 'transplant_eligible', 'frailty', 'ecog', 'iss',
+const KEY_FACTS = ['age', 'setting', 'disease_state', 'prior_lines', 'transplant_eligible', 'frailty', 'ecog', 'iss',
   'r_iss', 'r2_iss', 'progression_on_last', 'lenalidomide_refractory', 'triple_class_exposed',
   'triple_class_refractory', 'penta_exposed', 'penta_refractory', 'anti_bcma_exposed',
   'asct_to_progression_months'];

@@ -1,0 +1,120 @@
+/* supportive.c: the supportive-care plan of one patient (kb/supportive_care.yaml).
+ * Each item's rule (trigger and window) is evaluated on the facts. An item
+ * that rests on a decision not taken yet is never «indicated»: eligibility
+ * for a CAR-T or a bispecific label (candidate_car_t, candidate_bispecific)
+ * is not the decision to give it, so an item listed with those facts in its
+ * conditional_on is evaluated twice more, with them false and with them true:
+ *   holds without them                      -> as evaluated (indicated)
+ *   fails without them, or is unknown
+ *   without them and holds with them        -> conditional ("if CAR-T goes
+ *                                              ahead: ..."), result unknown
+ *   otherwise                               -> as evaluated
+ * Anything else unknown is unknown with the missing inputs named. */
+#include <string.h>
+
+#include "evaluate/evaluate_internal.h"
+#include "kb/fact_names.h"
+
+/* One candidacy: true when an option of the group is eligible, unknown when
+ * none is but one is undecided, else false; the options named in words. */
+static mm_tv candidacy(mm_evaluation *ev, mm_arena *arena, const char *group, int slot) {
+  mm_tv t = MM_FALSE;
+  mm_strbuf yes, undecided;
+  bool explain = ev->facts->info != NULL;
+  if (explain) {
+    mm_strbuf_init(&yes, 0);
+    mm_strbuf_init(&undecided, 0);
+  }
+  for (size_t i = 0; i < ev->n_options; i++) {
+    const mm_option_result *r = &ev->options[i];
+    if (r->opt->kind != MM_OPT_THERAPY || !r->opt->group || strcmp(r->opt->group, group) != 0)
+      continue;
+    t = mm_tv_or(t, r->status);
+    if (!explain || r->status == MM_FALSE) continue;
+    mm_strbuf *b = r->status == MM_TRUE ? &yes : &undecided;
+    mm_strbuf_printf(b, "%s%s", b->len ? ", " : "", r->opt->id);
+  }
+  /* With a filter, options left out may have been candidates: unknown. */
+  if (ev->opts.only) t = mm_tv_or(t, MM_UNKNOWN);
+  ev->facts->values[slot] = mm_value_tv(t);
+  if (!explain) return t;
+  mm_fact_info *info = &ev->facts->info[slot];
+  if (yes.len) {
+    info->because = mm_arena_printf(arena, "eligible on label: %s", yes.data);
+    info->because_it = mm_arena_printf(arena, "eleggibile da scheda tecnica: %s", yes.data);
+  } else if (undecided.len) {
+    info->because = mm_arena_printf(arena, "cannot be decided: %s", undecided.data);
+    info->because_it = mm_arena_printf(arena, "non determinabile: %s", undecided.data);
+  }
+  mm_strbuf_free(&yes);
+  mm_strbuf_free(&undecided);
+  return t;
+}
+
+void mm_eval_set_candidates(mm_evaluation *ev, mm_arena *arena) {
+  candidacy(ev, arena, "car_t", MM_F_CANDIDATE_CAR_T);
+  candidacy(ev, arena, "bispecific", MM_F_CANDIDATE_BISPECIFIC);
+}
+
+/* The decisions an item rests on that are not known to be off. */
+static size_t open_conditions(const mm_evaluation *ev, const mm_supportive *it,
+                              const mm_supportive_condition **out) {
+  size_t n = 0;
+  for (size_t k = 0; k < it->n_conditions; k++) {
+    mm_value v = ev->facts->values[it->conditions[k]->slot];
+    if (!v.known || v.b) out[n++] = it->conditions[k];
+  }
+  return n;
+}
+
+static mm_tv eval_assuming(mm_value *scratch, const mm_supportive *it,
+                           const mm_supportive_condition *const *open, size_t n, bool value,
+                           mm_rule_trace *trace) {
+  for (size_t k = 0; k < n; k++) scratch[open[k]->slot] = mm_value_bool(value);
+  return mm_rule_eval(it->rule, scratch, trace);
+}
+
+static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
+                     mm_supportive_result *s) {
+  const mm_supportive *it = s->item;
+  const mm_value *values = ev->facts->values;
+  s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
+  s->result = mm_rule_eval(it->rule, values, s->trace);
+  const mm_supportive_condition **open =
+      it->n_conditions ? mm_arena_alloc(arena, it->n_conditions * sizeof *open) : NULL;
+  size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open) : 0;
+  if (n_open) {
+    size_t n_facts = ev->kb->n_facts;
+    if (!*scratch && (*scratch = mm_arena_alloc(arena, n_facts * sizeof **scratch)))
+      memcpy(*scratch, values, n_facts * sizeof **scratch);
+    if (*scratch) {
+      mm_rule_trace with_trace;
+      mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
+      mm_tv with = eval_assuming(*scratch, it, open, n_open, true, &with_trace);
+      for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
+      if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
+        s->conditional = true;
+        s->result = MM_UNKNOWN;
+        s->conditions = open;
+        s->n_conditions = n_open;
+        if (s->trace && with == MM_UNKNOWN)
+          mm_eval_find_missing(ev, arena, &with_trace, &s->missing, &s->n_missing);
+        return;
+      }
+    }
+  }
+  if (s->trace && s->result == MM_UNKNOWN)
+    mm_eval_find_missing(ev, arena, s->trace, &s->missing, &s->n_missing);
+}
+
+void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
+  const mm_kb *kb = ev->kb;
+  ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
+  mm_value *scratch = NULL; /* the facts, with decisions assumed: made once */
+  for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
+    mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
+    s->ev = ev;
+    s->item = &kb->supportive[i];
+    run_item(ev, arena, &scratch, s);
+  }
+}
