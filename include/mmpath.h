@@ -195,8 +195,11 @@ typedef enum mmpath_kind {
   MMPATH_KIND_TRIAL = 2      /* a clinical trial */
 } mmpath_kind;
 
-/* The options: guideline regimens of the patient's setting (algorithm order),
- * then the approved therapies. Trials are listed apart. */
+/* The options: guideline regimens of the patient's setting and the approved
+ * therapies, in the order a clinician reads them (docs/kb-options.md "Order
+ * of the options"): recommended by the guideline, eligible on the label,
+ * eligible with a refractoriness caution, unknown, not eligible; kb order
+ * within each. Trials are listed apart, in kb order. */
 size_t mmpath_evaluation_option_count(const mmpath_evaluation *ev);
 const mmpath_option *mmpath_evaluation_option(const mmpath_evaluation *ev, size_t i);
 size_t mmpath_evaluation_trial_count(const mmpath_evaluation *ev);

@@ -1,6 +1,8 @@
 /* cds_cards.c: the cards of a CDS Hooks answer, built from the evaluation
- * tree through the public accessors (include/mmpath.h): eligible options,
- * options that missing data leaves undecided (with what is missing),
+ * tree through the public accessors (include/mmpath.h) and, for its order
+ * and refractoriness finding, the tree itself (evaluate/evaluate.h):
+ * eligible options (recommended first), label options with a refractoriness
+ * caution, options that missing data leaves undecided (with what is missing),
  * indicated supportive care (with the facts that triggered it), trials, and
  * what a FHIR import left out; for a record without a myeloma diagnosis,
  * one card that says so instead. A card's detail is markdown. */
@@ -51,20 +53,30 @@ static void card(cards *cs, const char *kind, const char *indicator, const char 
   mm_strbuf_puts(b, "}}}");
 }
 
-/* The options of `list` with that verdict as markdown lines ("- **name**
- * (source): missing `x`, `y`"); *n counts them. */
+/* The options with that verdict (and, for treatment options, in tiers
+ * [tier_lo, tier_hi]: the tree's order, docs/kb-options.md) as markdown
+ * lines ("- **name** (source): missing `x`, `y`"); *n counts them. A label
+ * option the disease is refractory to says so beside it; an undecided
+ * trial lists what is not known, an exclusion as one ("prior BCMA therapy:
+ * not known ?"). */
 static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
-                       mmpath_verdict verdict, size_t *n, bool with_missing, mmpath_lang lang) {
+                       mmpath_verdict verdict, mm_tier tier_lo, mm_tier tier_hi, size_t *n,
+                       bool with_missing, mmpath_lang lang) {
   size_t count = trials ? mmpath_evaluation_trial_count(ev) : mmpath_evaluation_option_count(ev);
   for (size_t i = 0; i < count; i++) {
     const mmpath_option *o = trials ? mmpath_evaluation_trial(ev, i)
                                     : mmpath_evaluation_option(ev, i);
     if (mmpath_option_verdict(o) != verdict) continue;
+    if (!trials && (o->tier < tier_lo || o->tier > tier_hi)) continue;
     (*n)++;
     const char *name = mmpath_option_name(o, lang);
     mm_strbuf_printf(md, "- **%s**", name ? name : mmpath_option_id(o));
     const char *src = mmpath_option_source(o);
     if (src) mm_strbuf_printf(md, " (%s)", src);
+    if (!trials && mm_refractory_caution(o)) {
+      mm_strbuf_printf(md, ": %s, ", mm_msg_get(MM_MSG_CAUTION, (mm_lang)lang));
+      mm_render_refractoriness(md, mmpath_evaluation_kb(ev), o->refractoriness, (mm_lang)lang);
+    }
     char reimb[512]; /* jurisdiction it: the AIFA finding beside the verdict */
     if (mmpath_option_reimbursement_text(reimb, sizeof reimb, o, lang) == MMPATH_OK)
       mm_strbuf_printf(md, "; %s", reimb);
@@ -79,6 +91,15 @@ static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
       }
     }
     mm_strbuf_putc(md, '\n');
+    for (size_t k = 0; trials && verdict == MMPATH_UNKNOWN && k < mmpath_option_criterion_count(o);
+         k++) {
+      const mmpath_criterion *c = mmpath_option_criterion(o, k);
+      if (mmpath_criterion_verdict(c) != MMPATH_UNKNOWN) continue;
+      mm_strbuf_printf(md, "  - %s", mmpath_criterion_text(c, lang));
+      if (c->exclusion)
+        mm_strbuf_printf(md, ": %s", mm_exclusion_word(c->rule_value, (mm_lang)lang));
+      mm_strbuf_puts(md, " ?\n");
+    }
   }
 }
 
@@ -164,8 +185,9 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
          note);
   }
 
+  /* eligible: recommended by the guideline first, then on the label */
   mm_strbuf_init(&md, 0);
-  options_md(&md, ev, false, MMPATH_MET, &n, false, lang);
+  options_md(&md, ev, false, MMPATH_MET, MM_TIER_RECOMMENDED, MM_TIER_ALLOWED, &n, false, lang);
   if (n)
     card(&cs, "eligible", "info",
          mm_arena_printf(arena,
@@ -175,9 +197,22 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
          md.data);
   mm_strbuf_free(&md);
 
+  /* eligible on the label, but refractory to a drug of it: a warning apart */
   n = 0;
   mm_strbuf_init(&md, 0);
-  options_md(&md, ev, false, MMPATH_UNKNOWN, &n, true, lang);
+  options_md(&md, ev, false, MMPATH_MET, MM_TIER_CAUTION, MM_TIER_CAUTION, &n, false, lang);
+  if (n)
+    card(&cs, "refractory-caution", "warning",
+         mm_arena_printf(arena,
+                         it ? "%zu opzioni in scheda tecnica con farmaci a cui la malattia è refrattaria"
+                            : "%zu on-label options with a drug the disease is refractory to",
+                         n),
+         md.data);
+  mm_strbuf_free(&md);
+
+  n = 0;
+  mm_strbuf_init(&md, 0);
+  options_md(&md, ev, false, MMPATH_UNKNOWN, MM_TIER_UNKNOWN, MM_TIER_UNKNOWN, &n, true, lang);
   if (n)
     card(&cs, "undecided", "warning",
          mm_arena_printf(arena,
@@ -209,9 +244,9 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
 
   n = 0;
   mm_strbuf_init(&md, 0);
-  options_md(&md, ev, true, MMPATH_MET, &n, false, lang);
+  options_md(&md, ev, true, MMPATH_MET, 0, 0, &n, false, lang);
   size_t n_unknown = 0;
-  options_md(&md, ev, true, MMPATH_UNKNOWN, &n_unknown, true, lang);
+  options_md(&md, ev, true, MMPATH_UNKNOWN, 0, 0, &n_unknown, true, lang);
   if (n + n_unknown)
     card(&cs, "trials", "info",
          mm_arena_printf(arena,

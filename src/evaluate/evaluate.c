@@ -15,6 +15,7 @@
 
 #include "evaluate/evaluate.h"
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/order.h"
 #include "evaluate/reimbursement.h"
 #include "kb/fact_names.h"
 
@@ -63,9 +64,12 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   /* Traces are big (two arrays of slots): only when explaining. */
   out->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *out->trace) : NULL;
   out->exclusion = exclusion;
+  /* A principle's criterion rests on the principle's own verification. */
+  if (c->principle && c->principle->prov.verification == MM_UNVERIFIED) unverified = true;
   out->unverified = unverified;
   out->missing = NULL;
   out->n_missing = 0;
+  out->refractoriness = NULL;
   out->rule_value = mm_rule_eval(c->rule, ev->facts->values, out->trace);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
@@ -156,8 +160,8 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
 /* The drugs of an option the patient is already refractory to: shown beside
  * it so that a listed regimen is not read as a recommendation to repeat them. */
 static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
-  const int *drugs = r->opt->regimen ? r->opt->regimen->drugs : r->opt->drugs;
-  size_t n = r->opt->regimen ? r->opt->regimen->n_drugs : r->opt->n_drugs;
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(r, arena, &n);
   int *out = NULL;
   for (size_t i = 0; i < n; i++) {
     mm_value v = ev->facts->values[ev->kb->drugs[drugs[i]].slot_refractory];
@@ -243,8 +247,15 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
                                &r->criteria, &r->n_criteria);
     }
     if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
+    /* The finding words the principle's criterion and decides an eligible
+     * option's tier; a fast screening needs it for eligible options only. */
+    if (ev->opts.explain || r->status == MM_TRUE)
+      r->refractoriness = mm_eval_refractoriness(ev, arena, r);
+    for (size_t k = 0; k < r->n_criteria; k++)
+      if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
   }
   mm_eval_set_candidates(ev, arena);
+  if (mm_eval_order(ev, arena) != 0) return -1;
   if (ev->opts.supportive && !ev->opts.only) mm_eval_supportive(ev, arena);
   if (arena->failed) return -1;
   *out = ev;

@@ -25,6 +25,30 @@ typedef struct mm_eval_options {
 
 struct mm_evaluation;
 
+/* Refractoriness to what an option relies on, under the kb's principle
+ * (kb/algorithm.yaml `principles`, kb->refractoriness): a guideline regimen
+ * of a relapse setting has it as a criterion; every option carries it as a
+ * finding beside its verdict (a caution for a label option, never its
+ * verdict). One drug named in a finding: */
+typedef struct mm_refractory_hit {
+  int drug; /* kb->drugs index; -1 when only the class is known */
+  int cls;  /* the cross-refractory class it counts through, or -1 */
+} mm_refractory_hit;
+
+typedef struct mm_refractoriness {
+  /* MM_TRUE: refractory to a drug the option relies on or to its
+   * cross-refractory class; MM_UNKNOWN: not known for some and true for
+   * none; MM_FALSE: not refractory (or nothing checked: n_checked 0). */
+  mm_tv refractory;
+  /* true: the drugs the disease is refractory to (a class's members it is
+   * refractory to, each with the class); unknown: those not known; false:
+   * empty. */
+  const mm_refractory_hit *hits;
+  size_t n_hits;
+  const mm_refractory_hit *checked; /* what was checked: the option's drugs */
+  size_t n_checked;
+} mm_refractoriness;
+
 /* Each result points back to its evaluation (ev) so that the public
  * accessors (include/mmpath.h) can name its facts from the result alone. */
 typedef struct mm_criterion_result {
@@ -43,7 +67,22 @@ typedef struct mm_criterion_result {
    * unknown (a false under review counts as unknown with nothing missing). */
   const char *const *missing;
   size_t n_missing;
+  /* A principle's criterion (crit->principle): the option's refractoriness,
+   * which words it ("refractory to daratumumab (anti-CD38) and carfilzomib");
+   * else NULL. */
+  const mm_refractoriness *refractoriness;
 } mm_criterion_result;
+
+/* Where an option stands in the order a clinician reads them
+ * (docs/kb-options.md "Order of the options"); options are sorted by tier,
+ * kb order within a tier. */
+typedef enum mm_tier {
+  MM_TIER_RECOMMENDED = 1, /* a regimen of the guideline algorithm, eligible, not refractory */
+  MM_TIER_ALLOWED = 2,     /* eligible on its label (or an overlay entry), no refractoriness */
+  MM_TIER_CAUTION = 3,     /* eligible, but refractory to a drug it relies on */
+  MM_TIER_UNKNOWN = 4,     /* missing data decide it */
+  MM_TIER_NOT_ELIGIBLE = 5
+} mm_tier;
 
 typedef struct mm_option_result {
   const struct mm_evaluation *ev;
@@ -57,7 +96,11 @@ typedef struct mm_option_result {
                                       MM_NOTE_NO_INDICATION_GRANTED; MM_NOTE_NONE if none */
   mm_tv enrolling;                 /* trials: enrolling today per the registry status */
   const int *refractory_drugs;     /* drugs of the regimen or product the patient is */
-  size_t n_refractory_drugs;       /* refractory to (a caution, not a verdict) */
+  size_t n_refractory_drugs;       /* refractory to (every drug, kept for the API) */
+  /* Under the kb's principle; NULL when nothing is checked (no principle,
+   * or only not-counted drugs). */
+  const mm_refractoriness *refractoriness;
+  mm_tier tier;                    /* options only (not trials) */
   /* Jurisdiction MM_JURIS_IT, a therapy with a deciding EU indication: its
    * AIFA finding (kb/kb_reimbursement.h), NULL when the kb records none;
    * NULL in the other jurisdictions. Beside the verdict, never part of it. */
@@ -91,7 +134,11 @@ typedef struct mm_evaluation {
    * has no myeloma diagnosis, and then nothing below was evaluated (no
    * option, trial or supportive-care item); else MM_NOTE_NONE. */
   mm_note note;
-  mm_option_result *options; /* guideline regimens first (algorithm order), then therapies */
+  /* In the order a clinician reads them (mm_tier): recommended guideline
+   * regimens, label options, label options with a refractoriness caution,
+   * unknown, not eligible; kb order (algorithm, overlay, therapies) within
+   * each. */
+  mm_option_result *options;
   size_t n_options;
   mm_option_result *trials;
   size_t n_trials;

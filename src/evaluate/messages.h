@@ -107,7 +107,24 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(INDICATION, "indication", "indicazione")                                                  \
   X(UNVERIFIED_ENTRY, "this entry is not verified against its source: a clinician decides",   \
     "voce non verificata sulla fonte: decide il clinico")                                     \
-  X(ALREADY_REFRACTORY, "caution, already refractory to", "attenzione, già refrattario a")    \
+  /* refractoriness under the kb's principle (render_common.c) */                              \
+  X(REFRACTORY_TO, "refractory to", "refrattario a")                                          \
+  X(NOT_REFRACTORY_TO, "not refractory to", "non refrattario a")                              \
+  X(REFRACTORY_UNKNOWN, "not known whether refractory to", "non noto se refrattario a")       \
+  /* the last two items of a list ("{a}": all but the last, "{b}": the last) */               \
+  X(LIST_AND, "{a} and {b}", "{a} e {b}")                                                     \
+  X(LIST_OR, "{a} or {b}", "{a} o {b}")                                                       \
+  X(CAUTION, "caution", "attenzione")                                                         \
+  /* a trial exclusion as the record has it: "prior BCMA therapy: absent" */                  \
+  X(EXCL_ABSENT, "absent", "assente")                                                         \
+  X(EXCL_PRESENT, "present", "presente")                                                      \
+  X(EXCL_NOT_KNOWN, "not known", "non noto")                                                  \
+  /* the headings of the options, in the order a clinician reads them (mm_tier) */            \
+  X(TIER_RECOMMENDED, "ELIGIBLE, RECOMMENDED BY THE GUIDELINE",                               \
+    "ELEGGIBILE, RACCOMANDATO DALLA LINEA GUIDA")                                             \
+  X(TIER_ALLOWED, "ELIGIBLE ON THE LABEL", "ELEGGIBILE SECONDO LA SCHEDA TECNICA")            \
+  X(TIER_CAUTION, "ELIGIBLE, WITH A REFRACTORINESS CAUTION",                                  \
+    "ELEGGIBILE, CON AVVERTENZA DI REFRATTARIETÀ")                                            \
   X(JURIS_EU, "EU", "UE")                                                                     \
   X(JURIS_US, "US", "USA")                                                                    \
   X(JURIS_IT, "EU + AIFA", "UE + AIFA")                                                       \

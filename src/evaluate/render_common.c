@@ -74,6 +74,81 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang) {
   return info->because;
 }
 
+/* "X (anti-CD38)": a drug with the cross-refractory class it counts through. */
+static void hit_name(mm_strbuf *b, const mm_kb *kb, mm_refractory_hit h, mm_lang lang) {
+  if (h.drug >= 0) mm_strbuf_puts(b, mm_text_in(kb->drugs[h.drug].name, lang));
+  if (h.cls >= 0)
+    mm_strbuf_printf(b, h.drug >= 0 ? " (%s)" : "%s",
+                     mm_text_in(kb->classes[h.cls].cross_label, lang));
+}
+
+void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractoriness *f,
+                              mm_lang lang) {
+  bool met = f->refractory == MM_FALSE;
+  const mm_refractory_hit *list = met ? f->checked : f->hits;
+  size_t n = met ? f->n_checked : f->n_hits;
+  mm_msg head = f->refractory == MM_TRUE ? MM_MSG_REFRACTORY_TO
+                : met                    ? MM_MSG_NOT_REFRACTORY_TO
+                                         : MM_MSG_REFRACTORY_UNKNOWN;
+  mm_strbuf_printf(b, "%s ", mm_msg_get(head, lang));
+  if (!n) return;
+  /* "a, b and c": refractory to all of them; "a, b or c": not refractory
+   * to, or not known whether refractory to, any of them. The table words
+   * the last pair ("{a} and {b}"). */
+  const char *pair =
+      mm_msg_get(f->refractory == MM_TRUE ? MM_MSG_LIST_AND : MM_MSG_LIST_OR, lang);
+  const char *a = n > 1 ? strstr(pair, "{a}") : NULL, *bb = n > 1 ? strstr(pair, "{b}") : NULL;
+  for (size_t i = 0; i + 1 < n; i++) {
+    if (i) mm_strbuf_puts(b, ", ");
+    hit_name(b, kb, list[i], lang);
+  }
+  if (a && bb && a < bb) mm_strbuf_add(b, a + 3, (size_t)(bb - a - 3));
+  hit_name(b, kb, list[n - 1], lang);
+}
+
+bool mm_refractory_caution(const mm_option_result *r) {
+  if (!r->refractoriness || r->refractoriness->refractory != MM_TRUE) return false;
+  for (size_t i = 0; i < r->n_criteria; i++)
+    if (r->criteria[i].crit->principle) return false;
+  return true;
+}
+
+void mm_render_criterion_text(mm_strbuf *b, const mm_criterion_result *c, mm_lang lang) {
+  if (c->crit->principle && c->refractoriness)
+    mm_render_refractoriness(b, c->ev->kb, c->refractoriness, lang);
+  else
+    mm_strbuf_puts(b, mm_text_in(c->crit->text, lang));
+}
+
+const char *mm_exclusion_word(mm_tv rule_value, mm_lang lang) {
+  return mm_msg_get(rule_value == MM_FALSE  ? MM_MSG_EXCL_ABSENT
+                    : rule_value == MM_TRUE ? MM_MSG_EXCL_PRESENT
+                                            : MM_MSG_EXCL_NOT_KNOWN,
+                    lang);
+}
+
+const char *mm_tier_code(mm_tier t) {
+  switch (t) {
+  case MM_TIER_RECOMMENDED: return "recommended";
+  case MM_TIER_ALLOWED: return "allowed";
+  case MM_TIER_CAUTION: return "caution";
+  case MM_TIER_UNKNOWN: return "unknown";
+  case MM_TIER_NOT_ELIGIBLE: return "not_eligible";
+  }
+  return "unknown";
+}
+
+const char *mm_tier_heading(mm_tier t, mm_lang lang) {
+  switch (t) {
+  case MM_TIER_RECOMMENDED: return mm_msg_get(MM_MSG_TIER_RECOMMENDED, lang);
+  case MM_TIER_ALLOWED: return mm_msg_get(MM_MSG_TIER_ALLOWED, lang);
+  case MM_TIER_CAUTION: return mm_msg_get(MM_MSG_TIER_CAUTION, lang);
+  case MM_TIER_UNKNOWN: return mm_msg_get(MM_MSG_UNKNOWN, lang);
+  case MM_TIER_NOT_ELIGIBLE: return mm_msg_get(MM_MSG_NOT_ELIGIBLE, lang);
+  }
+  return "";
+}
+
 void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang) {
   for (size_t k = 0; s->conditional && k < s->n_conditions; k++) {
     if (k) mm_strbuf_printf(b, " %s ", mm_msg_get(MM_MSG_OR, lang));

@@ -22,6 +22,26 @@ const char *mm_status_word(mm_tv t); /* eligible | not_eligible | unknown (codes
 const char *mm_status_heading(mm_tv t, mm_lang lang);
 /* What kind of option it is, for people: "guideline", "approved therapy" ... */
 const char *mm_option_kind_label(const mm_option *o, mm_lang lang);
+/* A refractoriness finding in words, from the table and the kb's names:
+ * "refractory to daratumumab (anti-CD38) and carfilzomib", "not refractory
+ * to elotuzumab or pomalidomide", "not known whether refractory to
+ * carfilzomib". */
+void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractoriness *f,
+                              mm_lang lang);
+/* Is the option's refractoriness shown as a caution line beside it? When
+ * the disease is refractory to what it relies on and no criterion of the
+ * option already says so (a label option, a regimen of another setting). */
+bool mm_refractory_caution(const mm_option_result *r);
+/* A criterion's text: a principle's in the words of its finding, else the
+ * kb's text. */
+void mm_render_criterion_text(mm_strbuf *b, const mm_criterion_result *c, mm_lang lang);
+/* A trial exclusion as the record has it (the exclusion's own rule): absent
+ * (MM_FALSE), present (MM_TRUE), not known. */
+const char *mm_exclusion_word(mm_tv rule_value, mm_lang lang);
+/* The tier of an option: a stable code for machines ("recommended",
+ * "allowed", "caution", "unknown", "not_eligible") and a heading for people. */
+const char *mm_tier_code(mm_tier t);
+const char *mm_tier_heading(mm_tier t, mm_lang lang);
 /* Why a fact has its value, in the language asked (NULL if nothing to say). */
 const char *mm_fact_why(const mm_fact_info *info, mm_lang lang);
 /* The decisions a conditional supportive item rests on, in words: "if CAR-T

@@ -14,6 +14,9 @@ static const char *css =
     ".option h3{font-size:1rem;margin:0 0 .3rem}.kind{font-weight:normal;color:#555;font-size:.85rem}"
     "ul.criteria{list-style:none;padding-left:.2rem;margin:.2rem 0}ul.criteria li::before{display:inline-block;width:1.4rem}"
     "li.true::before{content:'\\2714';color:#1a7f37}li.false::before{content:'\\2718';color:#b42318}li.null::before{content:'?';color:#9a6700;font-weight:bold}"
+    /* an exclusion: its mark after what the record says ("...: absent \u2714") */
+    "li.excl::before{content:''}.mark.true{color:#1a7f37}.mark.false{color:#b42318}.mark.null{color:#9a6700;font-weight:bold}"
+    "h2.caution{background:#fdebd3}"
     "li.cond::before{content:'\\2192';color:#0969da;font-weight:bold}"
     ".missing{color:#9a6700}.review{color:#8250df}.src{font-size:.85rem;color:#444}.facts td{padding:.1rem .6rem .1rem 0;vertical-align:top}"
     "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
@@ -21,12 +24,24 @@ static const char *css =
 static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
                       mm_lang lang) {
   const char *cls = c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null";
-  mm_strbuf_printf(b, "<li class=\"%s\">", cls);
+  mm_strbuf_printf(b, "<li class=\"%s%s\">", c->exclusion ? "excl " : "", cls);
   if (c->exclusion) {
+    /* "exclusion: prior BCMA therapy: absent \u2714": the mark after what
+     * the record says, never beside the exclusion's own text alone */
     mm_strbuf_html(b, mm_msg_get(MM_MSG_EXCLUSION, lang));
     mm_strbuf_puts(b, ": ");
+    mm_strbuf_html(b, mm_text_in(c->crit->text, lang));
+    mm_strbuf_puts(b, ": ");
+    mm_strbuf_html(b, mm_exclusion_word(c->rule_value, lang));
+    mm_strbuf_printf(b, " <span class=\"mark %s\">%s</span>", cls,
+                     c->result == MM_TRUE ? "&#10004;" : c->result == MM_FALSE ? "&#10008;" : "?");
+  } else {
+    mm_strbuf t;
+    mm_strbuf_init(&t, 0);
+    mm_render_criterion_text(&t, c, lang);
+    mm_strbuf_html(b, t.data ? t.data : "");
+    mm_strbuf_free(&t);
   }
-  mm_strbuf_html(b, mm_text_in(c->crit->text, lang));
   if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " <span class=\"meta\">(");
     for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
@@ -106,13 +121,15 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
     criterion(b, ev, &r->criteria[i], lang);
   }
   mm_strbuf_puts(b, "</ul>");
-  if (r->n_refractory_drugs) {
-    mm_strbuf_printf(b, "<div class=\"missing\">%s:", mm_msg_get(MM_MSG_ALREADY_REFRACTORY, lang));
-    for (size_t i = 0; i < r->n_refractory_drugs; i++) {
-      mm_strbuf_puts(b, i ? ", " : " ");
-      mm_strbuf_html(b, mm_text_in(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
-    }
+  if (mm_refractory_caution(r)) {
+    mm_strbuf t;
+    mm_strbuf_init(&t, 0);
+    mm_strbuf_printf(&t, "%s: ", mm_msg_get(MM_MSG_CAUTION, lang));
+    mm_render_refractoriness(&t, ev->kb, r->refractoriness, lang);
+    mm_strbuf_puts(b, "<div class=\"missing refractory\">");
+    mm_strbuf_html(b, t.data);
     mm_strbuf_puts(b, "</div>");
+    mm_strbuf_free(&t);
   }
   if (o->note.en) {
     mm_strbuf_puts(b, "<div class=\"meta\">");
@@ -147,14 +164,18 @@ static void option(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result
   mm_strbuf_puts(b, "</div></div>");
 }
 
-static void group(mm_strbuf *b, const mm_evaluation *ev, mm_tv status, mm_lang lang) {
-  size_t n = 0;
-  for (size_t i = 0; i < ev->n_options; i++) n += ev->options[i].status == status;
-  if (!n) return;
-  mm_strbuf_printf(b, "<h2 class=\"%s\">%s (%zu)</h2>", mm_status_word(status),
-                   mm_status_heading(status, lang), n);
-  for (size_t i = 0; i < ev->n_options; i++)
-    if (ev->options[i].status == status) option(b, ev, &ev->options[i], lang);
+/* The options are in tier order (evaluate.c): one heading per tier, its
+ * class the status colour (a caution its own). */
+static void groups(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  for (size_t i = 0; i < ev->n_options;) {
+    const mm_option_result *r = &ev->options[i];
+    size_t end = i;
+    while (end < ev->n_options && ev->options[end].tier == r->tier) end++;
+    mm_strbuf_printf(b, "<h2 class=\"%s\" data-tier=\"%s\">%s (%zu)</h2>",
+                     r->tier == MM_TIER_CAUTION ? "caution" : mm_status_word(r->status),
+                     mm_tier_code(r->tier), mm_tier_heading(r->tier, lang), end - i);
+    for (; i < end; i++) option(b, ev, &ev->options[i], lang);
+  }
 }
 
 /* Supportive care, by phase: each item with its class (true: indicated,
@@ -306,9 +327,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_free(&t);
   }
   mm_strbuf_puts(b, "</table>");
-  group(b, ev, MM_TRUE, lang);
-  group(b, ev, MM_UNKNOWN, lang);
-  group(b, ev, MM_FALSE, lang);
+  groups(b, ev, lang);
   if (ev->n_trials) {
     mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2>", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) option(b, ev, &ev->trials[i], lang);

@@ -82,7 +82,15 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     mm_strbuf_json_string(b, j.data);
     mm_strbuf_free(&j);
   } else {
-    mm_strbuf_json_string(b, mm_text_in(c->crit->text, lang));
+    mm_strbuf t;
+    mm_strbuf_init(&t, 0);
+    mm_render_criterion_text(&t, c, lang);
+    mm_strbuf_json_string(b, t.data ? t.data : "");
+    mm_strbuf_free(&t);
+  }
+  if (c->crit->principle) {
+    key(b, &first, "principle");
+    mm_strbuf_json_string(b, c->crit->principle->id);
   }
   key(b, &first, "result");
   mm_strbuf_puts(b, c->result == MM_TRUE ? "true" : c->result == MM_FALSE ? "false" : "null");
@@ -144,6 +152,46 @@ static void provenance_json(mm_strbuf *b, bool *first, const mm_provenance *p) {
                            : p->verification == MM_SECONDARY ? "secondary" : "unverified");
 }
 
+/* "refractoriness": {"status", "drugs": [{"drug", "class"}], "text"}: what
+ * the option relies on that the disease is refractory to (status
+ * "refractory"), or is not known for ("unknown"; drugs: those not known), or
+ * "not_refractory" (drugs: what was checked). */
+static void refractoriness_json(mm_strbuf *b, bool *first, const mm_evaluation *ev,
+                                const mm_refractoriness *f, mm_lang lang) {
+  key(b, first, "refractoriness");
+  bool f2 = true;
+  mm_strbuf_putc(b, '{');
+  key(b, &f2, "status");
+  mm_strbuf_json_string(b, f->refractory == MM_TRUE    ? "refractory"
+                           : f->refractory == MM_FALSE ? "not_refractory"
+                                                       : "unknown");
+  key(b, &f2, "drugs");
+  mm_strbuf_putc(b, '[');
+  bool met = f->refractory == MM_FALSE;
+  const mm_refractory_hit *list = met ? f->checked : f->hits;
+  size_t n = met ? f->n_checked : f->n_hits;
+  for (size_t i = 0; i < n; i++) {
+    bool f3 = true;
+    if (i) mm_strbuf_putc(b, ',');
+    mm_strbuf_putc(b, '{');
+    key(b, &f3, "drug");
+    mm_strbuf_json_string(b, list[i].drug >= 0 ? ev->kb->drugs[list[i].drug].id : NULL);
+    if (list[i].cls >= 0) {
+      key(b, &f3, "class");
+      mm_strbuf_json_string(b, ev->kb->classes[list[i].cls].id);
+    }
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_putc(b, ']');
+  key(b, &f2, "text");
+  mm_strbuf t;
+  mm_strbuf_init(&t, 0);
+  mm_render_refractoriness(&t, ev->kb, f, lang);
+  mm_strbuf_json_string(b, t.data ? t.data : "");
+  mm_strbuf_free(&t);
+  mm_strbuf_putc(b, '}');
+}
+
 static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
                         mm_lang lang) {
   const mm_option *o = r->opt;
@@ -162,6 +210,14 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   }
   key(b, &first, "status");
   mm_strbuf_json_string(b, mm_status_word(r->status));
+  if (o->kind != MM_OPT_TRIAL) {
+    /* the order a clinician reads them (docs/kb-options.md): the options
+     * array is sorted by tier, rank is the 1-based position in it */
+    key(b, &first, "tier");
+    mm_strbuf_json_string(b, mm_tier_code(r->tier));
+    key(b, &first, "rank");
+    mm_strbuf_printf(b, "%zu", (size_t)(r - ev->options) + 1);
+  }
   if (o->kind == MM_OPT_GUIDELINE) {
     key(b, &first, "setting");
     mm_strbuf_json_string(b, o->setting);
@@ -236,6 +292,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
     }
     mm_strbuf_putc(b, ']');
   }
+  if (r->refractoriness) refractoriness_json(b, &first, ev, r->refractoriness, lang);
   key(b, &first, "criteria");
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < r->n_criteria; i++) {

@@ -44,9 +44,16 @@ void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
 static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
                            mm_lang lang) {
   const char *mark = c->result == MM_TRUE ? "[x]" : c->result == MM_FALSE ? "[ ]" : "[?]";
-  mm_strbuf_printf(b, "      %s %s%s", mark, c->exclusion ? mm_msg_get(MM_MSG_EXCLUSION, lang) : "",
-                   c->exclusion ? ": " : "");
-  mm_strbuf_puts(b, mm_text_in(c->crit->text, lang));
+  /* An exclusion reads as one: "exclusion: prior BCMA therapy: absent [x]",
+   * the mark after what the record says, never beside the exclusion's own
+   * text alone. */
+  if (c->exclusion)
+    mm_strbuf_printf(b, "      %s: %s: %s %s", mm_msg_get(MM_MSG_EXCLUSION, lang),
+                     mm_text_in(c->crit->text, lang), mm_exclusion_word(c->rule_value, lang), mark);
+  else {
+    mm_strbuf_printf(b, "      %s ", mark);
+    mm_render_criterion_text(b, c, lang);
+  }
   if (c->trace && c->trace->n_used) {
     mm_strbuf_puts(b, " (");
     for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
@@ -103,11 +110,9 @@ static void option_block(mm_strbuf *b, const mm_evaluation *ev, const mm_option_
     if (r->status == MM_TRUE || c->result != MM_TRUE || c->crit->has_review)
       criterion_line(b, ev, c, lang);
   }
-  if (r->n_refractory_drugs) {
-    mm_strbuf_printf(b, "    %s:", mm_msg_get(MM_MSG_ALREADY_REFRACTORY, lang));
-    for (size_t i = 0; i < r->n_refractory_drugs; i++)
-      mm_strbuf_printf(b, "%s %s", i ? "," : "",
-                       mm_text_in(ev->kb->drugs[r->refractory_drugs[i]].name, lang));
+  if (mm_refractory_caution(r)) {
+    mm_strbuf_printf(b, "    %s: ", mm_msg_get(MM_MSG_CAUTION, lang));
+    mm_render_refractoriness(b, ev->kb, r->refractoriness, lang);
     mm_strbuf_putc(b, '\n');
   }
   if (o->kind == MM_OPT_GUIDELINE && o->note.en)
@@ -144,14 +149,15 @@ static const char *match_word(mm_tv t, mm_lang lang) {
                     lang);
 }
 
-static void group(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *rs, size_t n,
-                  mm_tv status, mm_lang lang) {
-  size_t count = 0;
-  for (size_t i = 0; i < n; i++) count += rs[i].status == status;
-  if (!count) return;
-  mm_strbuf_printf(b, "\n%s (%zu)\n", mm_status_heading(status, lang), count);
-  for (size_t i = 0; i < n; i++)
-    if (rs[i].status == status) option_block(b, ev, &rs[i], lang);
+/* The options are in tier order (evaluate.c): one heading per tier. */
+static void groups(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  for (size_t i = 0; i < ev->n_options;) {
+    mm_tier t = ev->options[i].tier;
+    size_t end = i;
+    while (end < ev->n_options && ev->options[end].tier == t) end++;
+    mm_strbuf_printf(b, "\n%s (%zu)\n", mm_tier_heading(t, lang), end - i);
+    for (; i < end; i++) option_block(b, ev, &ev->options[i], lang);
+  }
 }
 
 /* Supportive care, by phase: [x] indicated, [if] conditional on a decision
@@ -234,9 +240,7 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_putc(b, ';');
   }
   mm_strbuf_putc(b, '\n');
-  group(b, ev, ev->options, ev->n_options, MM_TRUE, lang);
-  group(b, ev, ev->options, ev->n_options, MM_UNKNOWN, lang);
-  group(b, ev, ev->options, ev->n_options, MM_FALSE, lang);
+  groups(b, ev, lang);
   if (ev->n_trials) {
     mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_TRIALS, lang));
     for (size_t i = 0; i < ev->n_trials; i++) {

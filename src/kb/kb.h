@@ -55,6 +55,13 @@ typedef struct mm_class {
       slot_refractory_count;
   size_t n_members; /* drugs of the class */
   mm_provenance prov;
+  /* Cross-refractory (classes.yaml `cross_refractory`): refractory to one
+   * member counts as refractory to every member when a relapse regimen is
+   * chosen (kb/algorithm.yaml principles). cross_label names the class
+   * beside a drug ("daratumumab (anti-CD38)"). */
+  bool cross_refractory;
+  mm_text cross_label;
+  mm_provenance cross_prov;
 } mm_class;
 
 typedef struct mm_drug {
@@ -116,6 +123,8 @@ typedef struct mm_comorbidity {
   mm_provenance prov;
 } mm_comorbidity;
 
+struct mm_principle;
+
 typedef struct mm_criterion {
   const char *id;
   mm_text text;
@@ -123,6 +132,9 @@ typedef struct mm_criterion {
   mm_text review;  /* why it needs clinician review */
   const char *when;
   mm_rule *rule;
+  /* The principle that added it to a guideline regimen (its `when` is
+   * generated from the regimen's drugs), or NULL for a written criterion. */
+  const struct mm_principle *principle;
 } mm_criterion;
 
 /* A fact defined in the rule language (kb/definitions.yaml). */
@@ -149,6 +161,11 @@ typedef struct mm_indication {
   mm_criterion *criteria;
   size_t n_criteria;
   mm_provenance prov;
+  /* Drugs the indication gives with the product, beyond its own `drugs`
+   * (teclistamab with daratumumab, belantamab with bortezomib): what the
+   * refractoriness finding checks besides the product (kb->drugs indices). */
+  int *drugs;
+  size_t n_drugs;
 } mm_indication;
 
 typedef struct mm_evidence {
@@ -207,6 +224,35 @@ typedef struct mm_option {
   mm_provenance prov;
 } mm_option;
 
+/* A principle of kb/algorithm.yaml: a published rule the engine applies to
+ * every guideline regimen of its settings, as one more criterion. The only
+ * kind today is refractoriness: at relapse a regimen is not an option when
+ * the disease is refractory to a drug it relies on, or to a cross-refractory
+ * class of one (docs/kb-options.md "Principles"). */
+typedef enum { MM_PRINCIPLE_REFRACTORINESS = 0 } mm_principle_kind;
+
+typedef struct mm_principle {
+  const char *id;
+  mm_principle_kind kind;
+  mm_text text;                /* the principle as mmpath applies it */
+  mm_text criterion;           /* the criterion's text when no finding words it */
+  const char **settings;       /* canonical setting strings it applies to */
+  size_t n_settings;
+  int *not_counted;            /* classes whose refractoriness is not counted */
+  size_t n_not_counted;
+  mm_text not_counted_why;
+  mm_date searched;            /* when its primary wording was last searched */
+  mm_provenance prov;
+} mm_principle;
+
+/* One refractoriness check on a drug an option relies on: the fact that
+ * decides it (the class's refractory slot for a drug of a cross-refractory
+ * class, else the drug's). */
+typedef struct mm_refractory_check {
+  int drug;  /* kb->drugs index */
+  int cls;   /* the cross-refractory class it is checked through, or -1 */
+  int slot;  /* the refractory fact slot */
+} mm_refractory_check;
 /* A pending regulatory decision (kb/watchlist.yaml): what the kb does NOT
  * yet encode, and when to look again. Read by `mmpath kb check`, which warns
  * once the expected date has passed; never read while evaluating. */
@@ -334,6 +380,11 @@ typedef struct mm_kb {
   size_t n_supportive_conditions;
   mm_provenance supportive_prov;
   mm_provenance algorithm_prov;
+  /* kb/algorithm.yaml principles; refractoriness is the one of that kind
+   * (NULL when the kb states none). */
+  mm_principle *principles;
+  size_t n_principles;
+  const mm_principle *refractoriness;
   /* kb/watchlist.yaml */
   mm_watch_item *watch;
   size_t n_watch;
@@ -390,6 +441,14 @@ const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
 const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb);
 const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* The checks for drugs[0..n) under the refractoriness principle p: one per
+ * drug (skipping drugs of p's not-counted classes), through each
+ * cross-refractory class of the drug, else on the drug; distinct slots, in
+ * the drugs' order. At most cap are written into out
+ * (n * (1 + classes per drug) is always enough); returns how many. With p NULL nothing is checked. */
+size_t mm_kb_refractory_checks(const mm_kb *kb, const mm_principle *p, const int *drugs,
+                               size_t n, mm_refractory_check *out, size_t cap);
 
 /* Does this rule read a score fact (frailty, ISS, R-ISS, R2-ISS, response)?
  * Scores are skipped in fast derivations unless some rule reads them. */

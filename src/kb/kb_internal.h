@@ -41,6 +41,14 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
  * names therapies and their indications, so it is read after them. */
 int mm_kb_load_reimbursement(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
 
+/* kb_principles.c: a class's `cross_refractory` (classes.yaml); the
+ * `principles` of kb/algorithm.yaml, read before its settings; and, once
+ * the guideline regimens are read, each principle's criterion added to the
+ * regimens of its settings. */
+int mm_kb_read_cross_refractory(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *entry, mm_class *c);
+int mm_kb_load_principles(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root);
+void mm_kb_apply_principles(mm_kb *kb, mm_yaml_reader *r);
+
 /* Compiles a rule written at node (a YAML scalar); NULL on error. */
 mm_rule *mm_kb_compile_rule(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *node);
 

@@ -182,16 +182,18 @@ static void read_setting_group(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *list
 
 int mm_kb_load_algorithm(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
-  static const char *const keys[] = {"id", "name", "settings", "overlay",
+  static const char *const keys[] = {"id", "name", "principles", "settings", "overlay",
                                      MM_KB_PROVENANCE_KEYS, NULL};
   mm_yaml_check_keys(r, root, keys);
   mm_yaml_read_string(r, root, "id", true);
   mm_kb_read_text(r, root, "name", true);
   mm_kb_read_provenance(r, root, &kb->algorithm_prov);
+  mm_kb_load_principles(kb, r, root);
   const mm_yaml *settings = mm_yaml_read_seq(r, root, "settings", true);
   if (settings) read_setting_group(kb, r, settings, "algorithm");
   const mm_yaml *overlay = mm_yaml_read_seq(r, root, "overlay", false);
   if (overlay) read_setting_group(kb, r, overlay, "overlay");
+  mm_kb_apply_principles(kb, r);
   return 0;
 }
 
@@ -200,6 +202,22 @@ static void check_unique_option(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *at,
     if (kb->options[i].kind != MM_OPT_GUIDELINE && strcmp(kb->options[i].id, id) == 0)
       mm_yaml_report(r, at, MM_E_DUPLICATE, "duplicate option id '%s' (also in %s)", id,
                    kb->options[i].prov.file ? kb->options[i].prov.file : "?");
+}
+
+/* The drug list under `drugs` (kb->drugs indices; *n of them). */
+static int *read_drugs(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e, bool required, size_t *n) {
+  size_t nd = 0;
+  *n = 0;
+  const char **drugs = mm_yaml_read_strings(r, e, "drugs", &nd, required);
+  if (!drugs) return NULL;
+  int *out = mm_arena_alloc(&kb->arena, (nd + 1) * sizeof *out);
+  for (size_t i = 0; i < nd && out; i++) {
+    const mm_drug *d = mm_kb_find_drug(kb, drugs[i]);
+    if (!d) mm_yaml_report(r, mm_yaml_get(e, "drugs"), MM_E_UNKNOWN_NAME,
+                           "unknown drug '%s'", drugs[i]);
+    else out[(*n)++] = (int)(d - kb->drugs);
+  }
+  return out;
 }
 
 int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
@@ -216,21 +234,14 @@ int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
   o->kind = MM_OPT_THERAPY;
   o->group = mm_yaml_read_string(r, e, "group", true);
   o->name = mm_kb_read_text(r, e, "name", true);
-  size_t nd = 0;
-  const char **drugs = mm_yaml_read_strings(r, e, "drugs", &nd, true);
-  o->drugs = mm_arena_alloc(&kb->arena, (nd + 1) * sizeof *o->drugs);
-  for (size_t i = 0; i < nd && o->drugs; i++) {
-    const mm_drug *d = mm_kb_find_drug(kb, drugs[i]);
-    if (!d) mm_yaml_report(r, mm_yaml_get(e, "drugs"), MM_E_UNKNOWN_NAME,
-                           "unknown drug '%s'", drugs[i]);
-    else o->drugs[o->n_drugs++] = (int)(d - kb->drugs);
-  }
+  o->drugs = read_drugs(kb, r, e, true, &o->n_drugs);
   mm_kb_read_provenance(r, e, &o->prov);
   const mm_yaml *inds = mm_yaml_read_seq(r, e, "indications", true);
   if (inds) {
     o->indications = mm_arena_alloc(&kb->arena, (inds->n + 1) * sizeof *o->indications);
-    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "approved", "withdrawn",
-                                        "label", "criteria", MM_KB_PROVENANCE_KEYS, NULL};
+    static const char *const ikeys[] = {"id", "jurisdiction", "regimen", "drugs", "approved",
+                                        "withdrawn", "label", "criteria", MM_KB_PROVENANCE_KEYS,
+                                        NULL};
     for (size_t i = 0; i < inds->n && o->indications; i++) {
       const mm_yaml *x = inds->items[i];
       if (!mm_yaml_is_map(r, x, "an indication")) continue;
@@ -243,6 +254,7 @@ int mm_kb_load_therapy(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e) {
       else if (j) mm_yaml_report(r, mm_yaml_get(x, "jurisdiction"), MM_E_INVALID,
                                  "'jurisdiction' must be eu or us");
       ind->regimen = mm_kb_read_text(r, x, "regimen", true);
+      ind->drugs = read_drugs(kb, r, x, false, &ind->n_drugs);
       ind->approved = mm_yaml_read_date(r, x, "approved", true);
       ind->withdrawn = mm_yaml_read_date(r, x, "withdrawn", false);
       if (ind->withdrawn != MM_DATE_NONE && ind->approved != MM_DATE_NONE &&

@@ -32,7 +32,8 @@ int mm_kb_load_classes(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!list) return -1;
   kb->classes = mm_arena_alloc(&kb->arena, (list->n + 1) * sizeof *kb->classes);
   if (!kb->classes) return -1;
-  static const char *const keys[] = {"id", "name", "synonyms", MM_KB_PROVENANCE_KEYS, NULL};
+  static const char *const keys[] = {"id", "name", "synonyms", "cross_refractory",
+                                     MM_KB_PROVENANCE_KEYS, NULL};
   for (size_t i = 0; i < list->n; i++) {
     const mm_yaml *e = list->items[i];
     if (!mm_yaml_is_map(r, e, "a class")) continue;
@@ -42,6 +43,7 @@ int mm_kb_load_classes(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
     c->name = mm_kb_read_text(r, e, "name", true);
     c->synonyms = mm_yaml_read_strings(r, e, "synonyms", &c->n_synonyms, false);
     mm_kb_read_provenance(r, e, &c->prov);
+    mm_kb_read_cross_refractory(kb, r, e, c);
     if (!c->id) continue;
     int idx = (int)kb->n_classes++;
     add_name(kb, r, MM_NAME_CLASS, c->id, idx, e, "class");

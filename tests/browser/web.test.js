@@ -105,8 +105,29 @@ async function main() {
     // Abecma (EU): at least two prior therapies incl. an IMiD, a PI and an anti-CD38
     const idecel = page.locator('#result [data-option="ide-cel"] .badge').first();
     ok((await idecel.textContent()).trim() === 'indicato', 'ide-cel: indicato');
-    ok(await page.locator('#result [data-kind="guideline_regimen"] .opt.st-eligible').count() > 0,
+    ok(await page.locator('#result [data-tier="recommended"] .opt.st-eligible').count() > 0,
       'guideline regimens for the setting are shown');
+    // the order a clinician reads them (docs/kb-options.md): recommended,
+    // label, label with a refractoriness caution, unknown, not eligible
+    const tierOrder = ['recommended', 'allowed', 'caution', 'unknown', 'not_eligible'];
+    const shownTiers = await page.locator('#result section[data-tier]').evaluateAll(ss => ss.map(x => x.dataset.tier));
+    ok(shownTiers.length >= 3 && shownTiers[0] === 'recommended' &&
+       shownTiers.every((x, i) => i === 0 || tierOrder.indexOf(x) > tierOrder.indexOf(shownTiers[i - 1])),
+      'options grouped by tier, recommended first, in order', shownTiers.join(','));
+    // progression on daratumumab-pomalidomide (IMWG): Dara-Pd and Isa-Pd (anti-CD38
+    // cross-refractoriness) are not options (kb/algorithm.yaml principles)
+    const daraPd = page.locator('#result [data-tier="not_eligible"] [data-option="Dara-Pd"]');
+    ok(await daraPd.count() === 1 && /refrattario a daratumumab \(anti-CD38\)/.test(await daraPd.textContent()),
+      'Dara-Pd is not eligible: refrattario a daratumumab (anti-CD38)');
+    ok(await page.locator('#result [data-tier="not_eligible"] [data-option="Isa-Pd"]').count() === 1,
+      'Isa-Pd is not eligible either (anti-CD38 cross-refractoriness)');
+    // an exclusion reads as one (issue #12): what the record says, then the mark
+    const noBcma = page.locator('#result [data-option="NCT05020236"] li.excl[data-excluded="false"]').first();
+    ok(/precedente terapia diretta contro BCMA: assente ✓/.test(await noBcma.textContent()),
+      'an absent exclusion reads "…: assente ✓"', await noBcma.textContent());
+    const antiCd38 = page.locator('#result [data-option="NCT05083169"] li.excl[data-excluded="true"]').first();
+    ok(/: presente ✗/.test(await antiCd38.textContent()), 'a present exclusion reads "…: presente ✗"',
+      await antiCd38.textContent());
     // Raje 2023 (Blood Cancer J 13:116): IVIG while IgG < 400 mg/dL; the patient is
     // only eligible for a CAR-T, so IVIG is conditional, never «indicato» (issue #12)
     const ivig = page.locator('#result [data-supportive="ivig"]');
@@ -156,6 +177,10 @@ async function main() {
     ok((await page.locator('#tab-eval').textContent()).trim() === 'Evaluation', 'the switch turns the page to English');
     const enText = await page.locator('#result').textContent();
     ok(/\(yes\)/.test(enText) && !/\((true|false)\)/.test(enText), 'the evaluation is shown again in English, values as (yes) / (no)');
+    ok(/prior BCMA-directed therapy: absent ✓/.test(await page.locator('#result [data-option="NCT05020236"]').textContent()),
+      'in English an absent exclusion reads "…: absent ✓"');
+    ok(/: present ✗/.test(await page.locator('#result [data-option="NCT05083169"] li.excl[data-excluded="true"]').first().textContent()),
+      'in English a present exclusion reads "…: present ✗"');
 
     // ---- print: the form is not printed, the evaluation is ----
     await page.emulateMedia({ media: 'print' });

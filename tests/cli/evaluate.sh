@@ -37,6 +37,7 @@ d=json.load(open(sys.argv[1]))
 OPT=lambda i: [o for o in d['options'] if o['id'] == i][0]
 FAILING=lambda o: [c['id'] for c in o['criteria'] if c['result'] is False]
 CRIT=lambda o, i: [c for c in o['criteria'] if c['id'] == i][0]
+TIERS=['recommended', 'allowed', 'caution', 'unknown', 'not_eligible']
 a = sys.argv[2:]
 for name, expr in zip(a[0::2], a[1::2]):
     try:
@@ -78,8 +79,14 @@ pycheck \
   'd["patient"] == "EV-2L-TCE" and d["as_of"] == "2026-11-25" and d["jurisdiction"] == "eu"' \
   "JSON: setting second_relapse_or_later, prior_lines 2 (facts carry value)" \
   'd["facts"]["setting"]["value"] == "second_relapse_or_later" and d["facts"]["prior_lines"]["value"] == 2' \
-  "JSON: guideline regimens first, in the algorithm's order (R5: Dara-Kd, Isa-Kd, Dara-Pd ...)" \
-  '[o["id"] for o in d["options"][:3]] == ["Dara-Kd", "Isa-Kd", "Dara-Pd"] and d["options"][0]["kind"] == "guideline_regimen"' \
+  "JSON: options in the order a clinician reads them (docs/kb-options.md): tiers in order, rank = position" \
+  '[TIERS.index(o["tier"]) for o in d["options"]] == sorted(TIERS.index(o["tier"]) for o in d["options"]) and [o["rank"] for o in d["options"]] == list(range(1, len(d["options"]) + 1))' \
+  "JSON: recommended first, in the algorithm's order (R5 after Dara-Kd: Elo-Pd, SVd, Sd, BVd, BPd)" \
+  '[o["id"] for o in d["options"] if o["tier"] == "recommended"] == ["Elo-Pd", "SVd", "Sd", "BVd", "BPd"] and d["options"][0]["kind"] == "guideline_regimen"' \
+  "JSON: Dara-Kd not eligible, refractory to daratumumab (anti-CD38) and carfilzomib" \
+  'OPT("Dara-Kd")["status"] == "not_eligible" and FAILING(OPT("Dara-Kd")) == ["not_refractory_to_regimen"] and CRIT(OPT("Dara-Kd"), "not_refractory_to_regimen")["text"] == "refractory to daratumumab (anti-CD38) and carfilzomib"' \
+  "JSON: Rd on its label, with the refractoriness caution beside it" \
+  'OPT("lenalidomide-dex")["status"] == "eligible" and OPT("lenalidomide-dex")["tier"] == "caution" and OPT("lenalidomide-dex")["refractoriness"] == {"status": "refractory", "drugs": [{"drug": "lenalidomide"}], "text": "refractory to lenalidomide"}' \
   "teclistamab EU with 2 prior lines: not_eligible on prior_lines_ge_3 (value 2)" \
   'OPT("teclistamab")["status"] == "not_eligible" and FAILING(OPT("teclistamab")) == ["prior_lines_ge_3"] and CRIT(OPT("teclistamab"), "prior_lines_ge_3")["value"] == 2' \
   "teclistamab carries its source and evidence (MajesTEC-1)" \

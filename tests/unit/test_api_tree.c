@@ -141,10 +141,15 @@ static void second_relapse_car_t_and_bispecifics(void **state) {
   assert_int_equal(mmpath_criterion_verdict(criterion(tec, "adult")), MMPATH_MET);
 
   /* Tec-Dara (kb/algorithm.yaml overlay): on-label in the US only, no EC
-   * decision found by as_of: unknown for review, not for missing data. */
+   * decision found by as_of: that criterion unknown for review, not for
+   * missing data. The regimen relies on daratumumab, and the disease
+   * progressed on it: not an option at relapse (kb/algorithm.yaml
+   * principles, not_refractory_to_regimen). */
   const mmpath_option *tec_dara = option(ev, "Tec-Dara");
   assert_int_equal(mmpath_option_kind(tec_dara), MMPATH_KIND_GUIDELINE);
-  assert_int_equal(mmpath_option_verdict(tec_dara), MMPATH_UNKNOWN);
+  assert_int_equal(mmpath_option_verdict(tec_dara), MMPATH_NOT_MET);
+  assert_int_equal(mmpath_criterion_verdict(criterion(tec_dara, "not_refractory_to_regimen")),
+                   MMPATH_NOT_MET);
   const mmpath_criterion *pending = criterion(tec_dara, "eu_decision_pending");
   assert_int_equal(mmpath_criterion_verdict(pending), MMPATH_UNKNOWN);
   assert_non_null(strstr(mmpath_criterion_review(pending, MMPATH_LANG_EN), "EU"));

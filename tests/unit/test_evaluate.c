@@ -137,15 +137,19 @@ static mm_tv indication_value(run *r, const char *opt_id, const char *ind_id, co
   return MM_UNKNOWN;
 }
 
-/* The guideline regimens of the evaluation, in order, as "id/group ...". */
+/* The guideline regimens of the evaluation, in the kb's order (algorithm,
+ * then overlay; the evaluation sorts them by tier, test_refractory.c), as
+ * "id/group ...". */
 static void expect_guideline_list(run *r, const char *want) {
   char got[1024] = "";
   size_t len = 0;
-  for (size_t i = 0; i < r->ev->n_options; i++) {
-    const mm_option_result *o = &r->ev->options[i];
-    if (o->opt->kind != MM_OPT_GUIDELINE) continue;
-    len += (size_t)snprintf(got + len, sizeof got - len, "%s%s/%s", len ? " " : "", o->opt->id, o->opt->group);
-  }
+  for (size_t k = 0; k < kb->n_options; k++)
+    for (size_t i = 0; i < r->ev->n_options; i++) {
+      const mm_option_result *o = &r->ev->options[i];
+      if (o->opt != &kb->options[k] || o->opt->kind != MM_OPT_GUIDELINE) continue;
+      len += (size_t)snprintf(got + len, sizeof got - len, "%s%s/%s", len ? " " : "", o->opt->id,
+                              o->opt->group);
+    }
   if (strcmp(got, want) != 0) fail_msg("guideline list\n  got:      %s\n  expected: %s", got, want);
 }
 
@@ -245,7 +249,9 @@ static void test_evaluate__first_relapse_lenalidomide_refractory(void **s) {
   const char *r4[] = {"Dara-Rd", "KRd", "Elo-Rd", "IRd"};
   for (size_t i = 0; i < 4; i++) {
     const mm_option_result *o = opt_g(&r, r4[i], "algorithm");
-    test_expect_fails(o, "not_lenalidomide_refractory");
+    /* R4's own condition, and the relapse principle (kb/algorithm.yaml
+     * principles): a regimen relying on lenalidomide is not an option */
+    test_expect_fails(o, "not_lenalidomide_refractory not_refractory_to_regimen");
     assert_string_equal(mm_rule_source(test_crit(o, "not_lenalidomide_refractory")->crit->rule),
                         "not refractory(lenalidomide)");
     assert_int_equal(test_crit(o, "setting")->result, MM_TRUE);
@@ -337,9 +343,18 @@ static void test_evaluate__second_relapse_or_later(void **s) {
   expect_guideline_list(&r, "Dara-Kd/algorithm Isa-Kd/algorithm Dara-Pd/algorithm Isa-Pd/algorithm "
                             "Elo-Pd/algorithm SVd/algorithm Sd/algorithm BVd/algorithm BPd/algorithm "
                             "Tec-Dara/overlay");
-  expect_all_guideline(&r, "algorithm", MM_TRUE);
+  /* Progression on Dara-Kd: the regimens relying on daratumumab, on
+   * another anti-CD38 antibody (a cross-refractory class) or on carfilzomib
+   * are not options (kb/algorithm.yaml principles); the others are. */
+  const char *refractory[] = {"Dara-Kd", "Isa-Kd", "Dara-Pd", "Isa-Pd"};
+  for (size_t i = 0; i < 4; i++)
+    test_expect_fails(opt_g(&r, refractory[i], "algorithm"), "not_refractory_to_regimen");
+  const char *others[] = {"Elo-Pd", "SVd", "Sd", "BVd", "BPd"};
+  for (size_t i = 0; i < 5; i++) test_expect_status(opt_g(&r, others[i], "algorithm"), MM_TRUE);
   assert_string_equal(opt(&r, "Sd")->opt->rule_tag, "R5");
-  expect_unknown_on(opt_g(&r, "Tec-Dara", "overlay"), "eu_decision_pending");
+  const mm_option_result *tec_dara = opt_g(&r, "Tec-Dara", "overlay");
+  test_expect_fails(tec_dara, "not_refractory_to_regimen");
+  assert_int_equal(test_crit(tec_dara, "eu_decision_pending")->result, MM_UNKNOWN);
   done(&r);
 }
 
@@ -364,7 +379,10 @@ static void test_evaluate__unknown_setting_names_the_missing_input(void **s) {
   expect_unknown_on(o, "setting");
   assert_true(missing_has(test_crit(o, "setting"), "lines[2].progression"));
   expect_unknown_on(opt_g(&r, "Sd", "algorithm"), "setting");
-  test_expect_fails(opt(&r, "KRd"), "not_lenalidomide_refractory");
+  /* lenalidomide-refractory: KRd's R4 condition fails, and so does the
+   * principle that a relapse regimen is not one relying on a drug the disease
+   * is refractory to (kb/algorithm.yaml principles) */
+  test_expect_fails(opt(&r, "KRd"), "not_lenalidomide_refractory not_refractory_to_regimen");
   done(&r);
 }
 

@@ -44,8 +44,8 @@ const WORDS = {
     options: 'Opzioni terapeutiche', trials: 'Studi clinici', supportive: 'Terapia di supporto',
     warnings: 'Avvertenze', criteria: 'Criteri', source: 'Fonte', evidence: 'Evidenze',
     missing: 'Dato mancante che deciderebbe', st_eligible: 'indicato', st_not_eligible: 'non indicato',
-    st_unknown: 'non determinabile', st_indicated: 'indicato', kind_guideline_regimen: 'Schemi da linee guida',
-    kind_approved_therapy: 'Terapie approvate (scheda tecnica)', kind_trial: 'Studi clinici',
+    st_unknown: 'non determinabile', st_indicated: 'indicato',
+    kind_trial: 'Studi clinici',
     errors_title: 'Il record ha errori:', no_token: 'Serve un token: vedi «Accesso».',
     saved: 'Token salvato.', forgotten: 'Token dimenticato.', who: 'Centro {c}, ruolo {r}.',
     anonymous: 'Nessun token: solo valutazione (se il server lo consente).',
@@ -56,7 +56,6 @@ const WORDS = {
     chart_alt: 'Grafico del funnel degli invii', analyst_board: 'Un token «analyst» vede solo il funnel.',
     spoke_funnel: 'Un token «spoke» conta solo gli invii del proprio centro.', error: 'Errore', value_col: 'Valore',
     fact: 'Fatto', derived: 'derivato', because: 'perché', deck_outdated: 'La presentazione è superata',
-    already_refractory: 'Attenzione, già refrattario a',
     all_facts: 'Tutti i fatti derivati ({n})', history: 'Storia ({n} eventi)',
     fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
     only_nonempty: 'solo stati con invii', changes: 'Modifiche (chi e quando)', created_by: 'creato',
@@ -98,8 +97,8 @@ const WORDS = {
     trials: 'Clinical trials', supportive: 'Supportive care', warnings: 'Warnings',
     criteria: 'Criteria', source: 'Source', evidence: 'Evidence', missing: 'Missing input that would decide',
     st_eligible: 'eligible', st_not_eligible: 'not eligible', st_unknown: 'cannot be decided',
-    st_indicated: 'indicated', kind_guideline_regimen: 'Guideline regimens',
-    kind_approved_therapy: 'Approved therapies (label)', kind_trial: 'Clinical trials',
+    st_indicated: 'indicated',
+    kind_trial: 'Clinical trials',
     errors_title: 'The record has errors:', no_token: 'A token is needed: see "Access".',
     saved: 'Token saved.', forgotten: 'Token forgotten.', who: 'Centre {c}, role {r}.',
     anonymous: 'No token: evaluation only (if the server allows it).', move_title: 'Move {id}',
@@ -110,7 +109,6 @@ const WORDS = {
     chart_alt: 'Referral funnel chart', analyst_board: 'An "analyst" token sees the funnel only.',
     spoke_funnel: 'A "spoke" token counts only its own centre\'s referrals.', error: 'Error', value_col: 'Value',
     fact: 'Fact', derived: 'derived', because: 'because', deck_outdated: 'The slide deck is out of date',
-    already_refractory: 'Caution, already refractory to',
     all_facts: 'All derived facts ({n})', history: 'History ({n} events)',
     fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
     only_nonempty: 'only states with referrals', changes: 'Changes (who and when)', created_by: 'created',
@@ -433,8 +431,10 @@ function renderCriteria(list) {
     const missing = Array.isArray(c.missing) && c.missing.length
       ? h('div', { class: 'missing' }, t('missing') + ': ', c.missing.join(', ')) : null;
     const value = c.value !== undefined ? h('span', { class: 'src' }, ' (' + fmtValue(c.value) + ')') : null;
+    const review = c.review ? h('div', { class: 'src' }, String(c.review)) : null;
+    if (c.exclusion) return renderExclusion(c, value, missing, review); // options.js
     return h('li', { class: 'criterion' }, mark(c.result),
-      h('div', null, c.text || c.id, value, missing, c.review ? h('div', { class: 'src' }, String(c.review)) : null));
+      h('div', null, c.text || c.id, value, missing, review));
   }));
 }
 
@@ -455,12 +455,11 @@ function renderOption(o) {
       .filter(Boolean).join(' · ')));
   return h('article', { class: 'opt st-' + (o.status || 'unknown'), 'data-option': o.id },
     h('h4', null, h('span', { class: 'name' }, o.name || o.id), statusBadge(o.status),
+      kindLabel(o), // options.js
       o.rule ? h('span', { class: 'src' }, o.rule) : null),
     optionNote(o) ? h('p', { class: 'src' }, optionNote(o)) : null,
+    refractoryCaution(o), // options.js
     reimbursement(o),
-    Array.isArray(o.refractory_drugs) && o.refractory_drugs.length
-      ? h('p', { class: 'missing', 'data-refractory': o.refractory_drugs.join(',') },
-          t('already_refractory') + ': ' + o.refractory_drugs.join(', ')) : null,
     renderCriteria(o.criteria),
     src ? h('p', { class: 'src' }, t('source') + ': ' + src) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
@@ -487,12 +486,7 @@ function renderResult(r) {
   if (Array.isArray(r.warnings) && r.warnings.length)
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, typeof w === 'string' ? w : (w.message || JSON.stringify(w)))))));
-  const groups = {};
-  for (const o of r.options || []) (groups[o.kind] = groups[o.kind] || []).push(o);
-  for (const kind of ['guideline_regimen', 'approved_therapy']) {
-    if (!groups[kind]) continue;
-    out.append(h('section', { class: 'group', 'data-kind': kind }, h('h3', null, t('kind_' + kind)), groups[kind].map(renderOption)));
-  }
+  for (const section of renderTiers(r.options || [])) out.append(section); // options.js
   if ((r.trials || []).length)
     out.append(h('section', { class: 'group', 'data-kind': 'trial' }, h('h3', null, t('kind_trial')), r.trials.map(renderOption)));
   if ((r.supportive_care || []).length) out.append(renderSupportive(r.supportive_care)); // supportive.js
