@@ -279,6 +279,14 @@ static bool check_conditional(const subject *s, const mm_json *want, text *found
   return n > 0;
 }
 
+/* Whether the evaluation lists the option or trial at all (a record without
+ * a myeloma diagnosis lists nothing; a guideline regimen of another setting
+ * is left out). Unlike not_verdict, its value matters when it is absent. */
+static bool check_listed(const subject *s, const mm_json *want, text *found) {
+  if (s->present) put(found, "listed");
+  return s->present == (want->type == MM_JSON_TRUE);
+}
+
 /* The option's note beside its verdict, by its stable id (mmpath_option_note:
  * "not_relapsed", "trial_not_enrolling", ...); null: no note. */
 static bool check_note_id(const subject *s, const mm_json *want, text *found) {
@@ -354,6 +362,7 @@ static const struct check {
     {"rank_before", S_OPTION, F_STRING, false, check_rank_before},
     {"enrolling", S_TRIAL, F_TRIBOOL, false, check_enrolling},
     {"conditional", S_SUPPORTIVE, F_BOOL | F_STRINGS, true, check_conditional},
+    {"listed", S_OPTION | S_TRIAL, F_BOOL, true, check_listed},
     {"note_id", S_OPTION | S_TRIAL, F_STRING | F_NULL, false, check_note_id},
     {"reimbursement", S_OPTION, F_STRING | F_NULL, false, check_reimbursement},
     {"reimbursement_text_includes", S_OPTION, F_STRINGS, false, check_reimbursement_text},
