@@ -279,6 +279,59 @@ static bool check_conditional(const subject *s, const mm_json *want, text *found
   return n > 0;
 }
 
+/* Whether the evaluation lists the option or trial at all (a record without
+ * a myeloma diagnosis lists nothing; a guideline regimen of another setting
+ * is left out). Unlike not_verdict, its value matters when it is absent. */
+static bool check_listed(const subject *s, const mm_json *want, text *found) {
+  if (s->present) put(found, "listed");
+  return s->present == (want->type == MM_JSON_TRUE);
+}
+
+/* The option's note beside its verdict, by its stable id (mmpath_option_note:
+ * "not_relapsed", "trial_not_enrolling", ...); null: no note. */
+static bool check_note_id(const subject *s, const mm_json *want, text *found) {
+  const char *got = mmpath_option_note(s->option);
+  char words[256];
+  put(found, "note %s", got ? got : "null");
+  if (got && mmpath_option_note_text(words, sizeof words, s->option, MMPATH_LANG_EN) == MMPATH_OK)
+    put(found, " (%s)", words);
+  if (want->type == MM_JSON_NULL) return got == NULL;
+  return got && strcmp(got, want->str) == 0;
+}
+
+/* Jurisdiction it: the AIFA reimbursement finding beside an approved
+ * therapy's verdict, by its status code (mmpath_option_reimbursement:
+ * "reimbursed", "c_nn", "not_found", ...); null: none is shown (another
+ * jurisdiction, a guideline regimen, no deciding indication). */
+static bool check_reimbursement(const subject *s, const mm_json *want, text *found) {
+  const char *got = mmpath_option_reimbursement(s->option);
+  char line[512];
+  put(found, "reimbursement %s", got ? got : "null");
+  if (mmpath_option_reimbursement_text(line, sizeof line, s->option, MMPATH_LANG_EN) == MMPATH_OK)
+    put(found, " (%s)", line);
+  if (want->type == MM_JSON_NULL) return got == NULL;
+  return got && strcmp(got, want->str) == 0;
+}
+
+/* The words of that finding (class, determination, Gazzetta, "searched",
+ * "published after the evaluation date", "[secondary source]"): each wanted
+ * piece is in the line as shown in English or in Italian. */
+static bool check_reimbursement_text(const subject *s, const mm_json *want, text *found) {
+  char en[512], it[512];
+  if (mmpath_option_reimbursement_text(en, sizeof en, s->option, MMPATH_LANG_EN) != MMPATH_OK ||
+      mmpath_option_reimbursement_text(it, sizeof it, s->option, MMPATH_LANG_IT) != MMPATH_OK) {
+    put(found, "no reimbursement finding");
+    return false;
+  }
+  put(found, "\"%s\" / \"%s\"", en, it);
+  size_t n = want->type == MM_JSON_ARRAY ? want->len : 1;
+  for (size_t w = 0; w < n; w++) {
+    const char *piece = want->type == MM_JSON_ARRAY ? want->items[w]->str : want->str;
+    if (!strstr(en, piece) && !strstr(it, piece)) return false;
+  }
+  return true;
+}
+
 /* The forms a wanted value may take. */
 enum {
   F_VERDICT = 1,  /* "met" | "not_met" | "unknown" */
@@ -309,6 +362,10 @@ static const struct check {
     {"rank_before", S_OPTION, F_STRING, false, check_rank_before},
     {"enrolling", S_TRIAL, F_TRIBOOL, false, check_enrolling},
     {"conditional", S_SUPPORTIVE, F_BOOL | F_STRINGS, true, check_conditional},
+    {"listed", S_OPTION | S_TRIAL, F_BOOL, true, check_listed},
+    {"note_id", S_OPTION | S_TRIAL, F_STRING | F_NULL, false, check_note_id},
+    {"reimbursement", S_OPTION, F_STRING | F_NULL, false, check_reimbursement},
+    {"reimbursement_text_includes", S_OPTION, F_STRINGS, false, check_reimbursement_text},
 };
 #define N_CHECKS (sizeof CHECKS / sizeof CHECKS[0])
 
@@ -490,8 +547,9 @@ static int check_form(const vcase *vc, const mm_json *root) {
     if (!v || v->type != MM_JSON_STRING || !v->len) PROBLEM("\"%s\": a non-empty string", strings[i]);
   }
   const mm_json *j = mm_json_get(root, "jurisdiction");
-  if (!j || j->type != MM_JSON_STRING || (strcmp(j->str, "eu") && strcmp(j->str, "us")))
-    PROBLEM("\"jurisdiction\": \"eu\" or \"us\"");
+  if (!j || j->type != MM_JSON_STRING ||
+      (strcmp(j->str, "eu") && strcmp(j->str, "us") && strcmp(j->str, "it")))
+    PROBLEM("\"jurisdiction\": \"eu\", \"us\" or \"it\"");
   const mm_json *rec = mm_json_get(root, "record");
   if (!rec || rec->type != MM_JSON_OBJECT) PROBLEM("\"record\": a patient record (object)");
   const mm_json *issue = mm_json_get(root, "issue");
@@ -637,8 +695,10 @@ static int run_vignette(const vcase *vc, size_t *total) {
   size_t start = offset_of(textbuf, len, rec->line, rec->col);
   size_t end = end_of_value(textbuf, len, start);
   mmpath_options opts = MMPATH_OPTIONS_INIT;
-  opts.jurisdiction = strcmp(mm_json_get(root, "jurisdiction")->str, "us") == 0
-                          ? MMPATH_JURISDICTION_US : MMPATH_JURISDICTION_EU;
+  const char *juris = mm_json_get(root, "jurisdiction")->str;
+  opts.jurisdiction = !strcmp(juris, "us")   ? MMPATH_JURISDICTION_US
+                      : !strcmp(juris, "it") ? MMPATH_JURISDICTION_IT
+                                             : MMPATH_JURISDICTION_EU;
   mmpath_evaluation *ev = NULL;
   mmpath_problems *problems = NULL;
   int rc = mmpath_evaluation_new(&ev, &problems, vc->suite->kb, textbuf + start, end - start, &opts);

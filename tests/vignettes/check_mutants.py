@@ -43,6 +43,14 @@ def mutants(key, val):
         if isinstance(val, bool):
             return [not val]
         return ["no_such_decision", False]
+    if key == "listed":
+        return [not val]
+    if key in ("note_id", "reimbursement"):
+        if val is None:
+            return ["not_relapsed" if key == "note_id" else "not_recorded"]
+        return [val + "x", None]
+    if key == "reimbursement_text_includes":
+        return ["no such words"]
     return []  # rank_before and kinds added later: add a mutation above
 
 
