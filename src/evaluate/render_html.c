@@ -222,7 +222,7 @@ static void warnings_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
       mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
     mm_strbuf_puts(b, "<li>");
-    mm_strbuf_html(b, x->text);
+    mm_strbuf_html(b, mm_facts_warning_text(ev->facts, x, lang));
     mm_strbuf_puts(b, "</li>");
   }
   if (any) mm_strbuf_puts(b, "</ul>");

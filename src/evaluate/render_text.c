@@ -191,7 +191,7 @@ static void warnings_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
     if (x->level != MM_DIAG_WARNING) continue;
     if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
-    mm_strbuf_printf(b, "  - %s\n", x->text);
+    mm_strbuf_printf(b, "  - %s\n", mm_facts_warning_text(ev->facts, x, lang));
   }
 }
 

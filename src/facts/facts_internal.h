@@ -31,6 +31,10 @@ void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *
       mm_fact_because_lang((d), (slot), MM_LANG_IT, it, __VA_ARGS__); \
     }                                                               \
   } while (0)
+/* A warning (nothing when the caller gave no diags): the diagnostic in
+ * English at `path`, the Italian kept beside it. a1, a2 fill {1}, {2}. */
+void mm_fact_warn(mm_deriving *d, mm_fact_warning_code code, const char *path, const char *a1,
+                  const char *a2);
 void mm_fact_from(mm_deriving *d, int slot, const char *input);
 void mm_fact_missing(mm_deriving *d, int slot, const char *input);
 void mm_fact_derived(mm_deriving *d, int slot);
