@@ -34,7 +34,7 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
       mm_strbuf t;
       mm_strbuf_init(&t, 256);
       mm_strbuf_printf(&t, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
-      mm_render_value_text(&t, ev->facts->values[slot], lang);
+      mm_render_fact_value_text(&t, ev->facts, slot, lang);
       mm_strbuf_html(b, t.data);
       mm_strbuf_free(&t);
     }
@@ -287,7 +287,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     if (slot < 0) continue;
     mm_strbuf t;
     mm_strbuf_init(&t, 1024);
-    mm_render_value_text(&t, ev->facts->values[slot], lang);
+    mm_render_fact_value_text(&t, ev->facts, slot, lang);
     mm_strbuf_printf(b, "<tr><td>%s</td><td>", *k);
     mm_strbuf_html(b, t.data);
     const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;
