@@ -432,7 +432,10 @@ static void points_eval(mm_score_result *out, const sk_entry *e, item_in *ii,
       sk_put(why, " ");
       sk_value(why, ii[i].shown, ii[i].unit);
       if (ilo == ihi) sk_put(why, ": %.6g", ilo);
-      else sk_say(why, ": %.6g to %.6g", ": da %.6g a %.6g", ilo, ihi);
+      else {
+        sk_put(why, ": ");
+        sk_span(why, ilo, ihi, false);
+      }
     }
     if (ilo != ihi)
       for (const char *const *m = ii[i].miss; m && *m; m++) sk_add_missing(out, a, *m);
@@ -444,16 +447,20 @@ static void points_eval(mm_score_result *out, const sk_entry *e, item_in *ii,
   }
   if (lo == hi) {
     out->points = mm_value_number(lo);
-    sk_say(why, "; total %.6g", "; totale %.6g", lo);
+    sk_say(why, "; total ", "; totale ");
+    sk_put(why, "%.6g", lo);
   } else {
-    sk_say(why, "; total %.6g to %.6g", "; totale da %.6g a %.6g", lo, hi);
+    sk_say(why, "; total ", "; totale ");
+    sk_span(why, lo, hi, false);
   }
   if (glo && glo == ghi) {
     out->value = mm_value_string(glo->value);
     out->n_missing = 0;
     sk_put(why, " => ");
     sk_value(why, mm_value_string(glo->value), NULL);
-    sk_say(why, " (%.6g to %.6g)", " (da %.6g a %.6g)", glo->min, glo->max);
+    sk_put(why, " (");
+    sk_span(why, glo->min, glo->max, false);
+    sk_put(why, ")");
   } else if (glo && ghi) {
     sk_put(why, " => ");
     sk_between(why, glo->value, ghi->value);
@@ -602,10 +609,12 @@ static void domains_eval(const sk_entry *e, const mm_value *vals, const char *co
     if (i) sk_put(why, "; ");
     if (v.known) {
       band_text(why, it->input, sk_input_it(it->input), item_band(it, v), v, s->unit);
-      sk_say(why, ": grade %.6g", ": grado %.6g", dlo[i]);
+      sk_say(why, ": grade ", ": grado ");
+      sk_put(why, "%.6g", dlo[i]);
     } else {
       missing(why, it->input);
-      sk_say(why, ": grade %.6g to %.6g", ": grado da %.6g a %.6g", dlo[i], dhi[i]);
+      sk_say(why, ": grade ", ": grado ");
+      sk_span(why, dlo[i], dhi[i], false);
     }
   }
   /* an unknown domain matters when it could raise the grade above the rest */
@@ -650,7 +659,8 @@ int mm_score_crs(mm_score_result *out, const mm_scores *kb, const mm_crs_in *in,
       sk_say(&why, " => grade %.0f (the more severe of hypotension and hypoxia)",
              " => grado %.0f (il più grave tra ipotensione e ipossia)", lo);
     } else {
-      sk_say(&why, " => grade %.0f to %.0f", " => grado da %.0f a %.0f", lo, hi);
+      sk_say(&why, " => grade ", " => grado ");
+      sk_span(&why, lo, hi, true);
     }
   } else {
     if (fever == MM_UNKNOWN) sk_add_missing(out, arena, "fever");
@@ -690,7 +700,9 @@ int mm_score_ice(mm_score_result *out, const mm_scores *kb, const mm_ice_in *in,
       lo += s->min;
       hi += s->max;
       missing(&why, names[i]);
-      sk_say(&why, " (%.0f to %.0f)", " (da %.0f a %.0f)", s->min, s->max);
+      sk_put(&why, " (");
+      sk_span(&why, s->min, s->max, true);
+      sk_put(&why, ")");
       sk_add_missing(out, arena, names[i]);
     }
   }
@@ -698,7 +710,8 @@ int mm_score_ice(mm_score_result *out, const mm_scores *kb, const mm_ice_in *in,
     out->value = mm_value_number(lo);
     sk_put(&why, " = %.0f", lo);
   } else {
-    sk_say(&why, " = %.0f to %.0f", " = da %.0f a %.0f", lo, hi);
+    sk_put(&why, " = ");
+    sk_span(&why, lo, hi, true);
   }
   return sk_why_finish(&why, out, arena);
 }
@@ -728,7 +741,8 @@ int mm_score_icans(mm_score_result *out, const mm_scores *kb, const mm_icans_in 
       sk_say(&why, " => grade %.0f (the most severe domain)",
              " => grado %.0f (il dominio più grave)", lo);
   } else {
-    sk_say(&why, " => grade %.0f to %.0f", " => grado da %.0f a %.0f", lo, hi);
+    sk_say(&why, " => grade ", " => grado ");
+    sk_span(&why, lo, hi, true);
   }
   return sk_why_finish(&why, out, arena);
 }

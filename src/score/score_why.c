@@ -114,35 +114,33 @@ void sk_why_free(sk_why *w) {
   mm_strbuf_free(&w->b[MM_LANG_IT]);
 }
 
-static void vput(mm_strbuf *b, const char *fmt, va_list ap) {
+/* Formats once, into each of the n_b buffers b[]. */
+static void vput(mm_strbuf *b, size_t n_b, const char *fmt, va_list ap) {
   if (!fmt) return;
-  char small[256];
+  char small[256], *big = NULL;
+  const char *text = small;
   va_list aq;
   va_copy(aq, ap);
   int n = vsnprintf(small, sizeof small, fmt, ap);
-  if (n < 0) {
-    b->failed = true;
-  } else if ((size_t)n < sizeof small) {
-    mm_strbuf_add(b, small, (size_t)n);
-  } else {
-    char *big = malloc((size_t)n + 1);
-    if (big) {
-      vsnprintf(big, (size_t)n + 1, fmt, aq);
-      mm_strbuf_add(b, big, (size_t)n);
-      free(big);
-    } else {
-      b->failed = true;
-    }
+  if (n >= 0 && (size_t)n >= sizeof small) {
+    big = malloc((size_t)n + 1);
+    if (big) vsnprintf(big, (size_t)n + 1, fmt, aq);
+    text = big;
   }
   va_end(aq);
+  for (size_t i = 0; i < n_b; i++) {
+    if (n < 0 || !text) b[i].failed = true;
+    else mm_strbuf_add(&b[i], text, (size_t)n);
+  }
+  free(big);
 }
 
 void sk_say(sk_why *w, const char *en, const char *it, ...) {
   va_list ap, aq;
   va_start(ap, it);
   va_copy(aq, ap);
-  vput(&w->b[MM_LANG_EN], en, ap);
-  vput(&w->b[MM_LANG_IT], it, aq);
+  vput(&w->b[MM_LANG_EN], 1, en, ap);
+  vput(&w->b[MM_LANG_IT], 1, it, aq);
   va_end(aq);
   va_end(ap);
 }
@@ -153,24 +151,23 @@ void sk_text(sk_why *w, const char *en, const char *it) {
 }
 
 void sk_put(sk_why *w, const char *fmt, ...) {
-  va_list ap, aq;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(aq, ap);
-  vput(&w->b[MM_LANG_EN], fmt, ap);
-  vput(&w->b[MM_LANG_IT], fmt, aq);
-  va_end(aq);
+  vput(w->b, 2, fmt, ap);
   va_end(ap);
 }
 
-static void put_num(mm_strbuf *b, double x, const char *unit) {
-  if (x == 0) x = 0;
-  mm_strbuf_printf(b, "%.6g", x);
-  if (unit && *unit) mm_strbuf_printf(b, unit[0] == '%' ? "%s" : " %s", unit);
+static void put_unit(mm_strbuf *b, const char *unit) {
+  if (!unit || !*unit) return;
+  if (unit[0] != '%') mm_strbuf_putc(b, ' ');
+  mm_strbuf_puts(b, unit);
 }
 
 void sk_num(sk_why *w, double x, const char *unit) {
-  put_num(&w->b[MM_LANG_EN], x, unit);
-  put_num(&w->b[MM_LANG_IT], x, LOOKUP(unit_words, unit));
+  if (x == 0) x = 0;
+  sk_put(w, "%.6g", x);
+  put_unit(&w->b[MM_LANG_EN], unit);
+  put_unit(&w->b[MM_LANG_IT], LOOKUP(unit_words, unit));
 }
 
 void sk_name(sk_why *w, const char *input) { sk_text(w, input, sk_input_it(input)); }
@@ -180,6 +177,21 @@ void sk_value(sk_why *w, mm_value v, const char *unit) {
   else if (v.type == MM_TYPE_BOOL) sk_text(w, v.b ? "true" : "false", v.b ? "sì" : "no");
   else if (v.type == MM_TYPE_STRING) sk_text(w, v.str, LOOKUP(value_words, v.str));
   else sk_num(w, v.num, unit);
+}
+
+void sk_span(sk_why *w, double lo, double hi, bool whole) {
+  char a[32], b[32];
+  if (whole) {
+    snprintf(a, sizeof a, "%.0f", lo);
+    snprintf(b, sizeof b, "%.0f", hi);
+  } else {
+    snprintf(a, sizeof a, "%.6g", lo);
+    snprintf(b, sizeof b, "%.6g", hi);
+  }
+  sk_text(w, a, "da ");
+  sk_text(w, " to ", a);
+  sk_text(w, b, " a ");
+  sk_text(w, NULL, b);
 }
 
 void sk_between(sk_why *w, const char *lo, const char *hi) {

@@ -40,6 +40,9 @@ void sk_name(sk_why *w, const char *input);
 /* A value as the calculator saw it: a number with its unit, true / false
  * (sì / no), a categorical value, or "missing" (mancante). */
 void sk_value(sk_why *w, mm_value v, const char *unit);
+/* Two numbers as a span: "0 to 1.5" / "da 0 a 1.5"; as %.0f when whole,
+ * else %.6g (each number formatted once, for both languages). */
+void sk_span(sk_why *w, double lo, double hi, bool whole);
 /* A categorical value: "fit to frail" / "da idoneo a fragile". */
 void sk_between(sk_why *w, const char *lo, const char *hi);
 /* yes / no / unknown (sì / no / non noto). */
