@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include "kb/fact_names.h"
+#include "score/score.h"
+
 static const char *const msgs[MM_MSG_COUNT][2] = {
 #define MM_MSG_ROW_(code, en, it) [MM_MSG_##code] = {en, it},
     MM_MSG_LIST(MM_MSG_ROW_)
@@ -112,4 +115,40 @@ const char *mm_supportive_phase_label(mm_supportive_phase phase, mm_lang lang) {
   case MM_PHASE_ANY: break;
   }
   return mm_msg_get(MM_MSG_PHASE_ANY, lang);
+}
+
+const char *mm_fact_value_label(int slot, const char *value, mm_lang lang) {
+  static const struct {
+    const char *code;
+    mm_msg msg;
+  } sexes[] = {
+      {"male", MM_MSG_SEX_MALE}, {"female", MM_MSG_SEX_FEMALE}, {"other", MM_MSG_SEX_OTHER}};
+  /* English shows the codes, as the rules write them. */
+  if (lang == MM_LANG_EN || !value) return value;
+  switch (slot) {
+  case MM_F_SETTING: return mm_setting_label(value, lang);
+  case MM_F_DISEASE_STATE: return mm_disease_state_label(value, lang);
+  case MM_F_FRAILTY: return mm_score_value_label(value, lang);
+  case MM_F_SEX:
+    for (size_t i = 0; i < sizeof sexes / sizeof *sexes; i++)
+      if (strcmp(sexes[i].code, value) == 0) return mm_msg_get(sexes[i].msg, lang);
+    return value;
+  default: return value;
+  }
+}
+
+const char *mm_fact_unit_label(const char *unit, double value, mm_lang lang) {
+  static const struct {
+    const char *unit;
+    mm_msg many, one;
+  } units[] = {
+      {"years", MM_MSG_UNIT_YEARS, MM_MSG_UNIT_YEARS_ONE},
+      {"months", MM_MSG_UNIT_MONTHS, MM_MSG_UNIT_MONTHS_ONE},
+      {"lines", MM_MSG_UNIT_LINES, MM_MSG_UNIT_LINES_ONE},
+      {"points", MM_MSG_UNIT_POINTS, MM_MSG_UNIT_POINTS_ONE},
+  };
+  for (size_t i = 0; unit && i < sizeof units / sizeof *units; i++)
+    if (strcmp(units[i].unit, unit) == 0)
+      return mm_msg_get(value == 1 ? units[i].one : units[i].many, lang);
+  return unit;
 }

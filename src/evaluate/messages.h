@@ -174,6 +174,19 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
     "refrattaria (nessuna risposta all'ultima linea)")                                        \
   X(DS_RELAPSED_PROGRESSING, "relapsed or progressing", "in recidiva o in progressione")      \
   X(LABEL_TEXT, "label", "scheda tecnica")                                                    \
+  /* a fact's string values (mm_fact_value_label): English shows the code */                 \
+  X(SEX_MALE, "male", "maschio")                                                              \
+  X(SEX_FEMALE, "female", "femmina")                                                          \
+  X(SEX_OTHER, "other", "altro")                                                              \
+  /* units of the engine's facts (mm_fact_unit_label): English always the plural */           \
+  X(UNIT_YEARS, "years", "anni")                                                              \
+  X(UNIT_YEARS_ONE, "years", "anno")                                                          \
+  X(UNIT_MONTHS, "months", "mesi")                                                            \
+  X(UNIT_MONTHS_ONE, "months", "mese")                                                        \
+  X(UNIT_LINES, "lines", "linee")                                                             \
+  X(UNIT_LINES_ONE, "lines", "linea")                                                         \
+  X(UNIT_POINTS, "points", "punti")                                                           \
+  X(UNIT_POINTS_ONE, "points", "punto")                                                       \
   /* ClinicalTrials.gov overall status (mm_trial_status_label): English shows the code */     \
   X(REG_RECRUITING, "recruiting", "in arruolamento")                                          \
   X(REG_NOT_YET_RECRUITING, "not_yet_recruiting", "arruolamento non ancora aperto")           \
@@ -216,6 +229,14 @@ const char *mm_disease_state_label(const char *state, mm_lang lang);
 /* A trial's registry status for people; a status not in the table is
  * returned as it is. */
 const char *mm_trial_status_label(const char *status, mm_lang lang);
+/* A string fact's value for people, in text and HTML (JSON keeps the code):
+ * Italian words for the setting, disease state, sex and frailty; English,
+ * and any other value (ISS stages, IMWG response categories), as the code
+ * itself. slot is the fact's slot in the kb's schema. */
+const char *mm_fact_value_label(int slot, const char *value, mm_lang lang);
+/* The unit of a fact for people ("years" / "anni", "anno" for 1); a unit
+ * not in the table (mg/dL) as it is. */
+const char *mm_fact_unit_label(const char *unit, double value, mm_lang lang);
 /* A jurisdiction's short name ("EU", "UE"). */
 const char *mm_jurisdiction_label(mm_jurisdiction j, mm_lang lang);
 /* The phase of a supportive-care item, for people ("after a CAR-T infusion"). */

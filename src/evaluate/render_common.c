@@ -41,6 +41,12 @@ void mm_render_value_text(mm_strbuf *b, mm_value v, mm_lang lang) {
   }
 }
 
+void mm_render_fact_value_text(mm_strbuf *b, const mm_facts *f, int slot, mm_lang lang) {
+  mm_value v = f->values[slot];
+  if (v.known && v.type == MM_TYPE_STRING) mm_strbuf_puts(b, mm_fact_value_label(slot, v.str, lang));
+  else mm_render_value_text(b, v, lang);
+}
+
 void mm_render_source(mm_strbuf *b, const mm_provenance *p) {
   if (!p->n_sources) return;
   mm_strbuf_puts(b, p->sources[0]);

@@ -15,6 +15,10 @@ static inline const char *mm_text_in(mm_text t, mm_lang lang) {
 void mm_render_value_json(mm_strbuf *b, mm_value v);
 /* A value for people: "2", "yes" / "sì", "unknown" / "non noto", "first_relapse". */
 void mm_render_value_text(mm_strbuf *b, mm_value v, mm_lang lang);
+/* A fact's value for people: as mm_render_value_text, string codes through
+ * mm_fact_value_label ("second_relapse_or_later" / "seconda recidiva o
+ * successive"). */
+void mm_render_fact_value_text(mm_strbuf *b, const mm_facts *f, int slot, mm_lang lang);
 /* "label, section ... (updated YYYY-MM-DD)" for an entry's first source. */
 void mm_render_source(mm_strbuf *b, const mm_provenance *p);
 const char *mm_status_word(mm_tv t); /* eligible | not_eligible | unknown (codes) */

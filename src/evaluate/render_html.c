@@ -49,7 +49,7 @@ static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_
       mm_strbuf t;
       mm_strbuf_init(&t, 256);
       mm_strbuf_printf(&t, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
-      mm_render_value_text(&t, ev->facts->values[slot], lang);
+      mm_render_fact_value_text(&t, ev->facts, slot, lang);
       mm_strbuf_html(b, t.data);
       mm_strbuf_free(&t);
     }
@@ -243,7 +243,7 @@ static void warnings_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
       mm_strbuf_printf(b, "<h2 class=\"neutral\">%s</h2><ul>", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
     mm_strbuf_puts(b, "<li>");
-    mm_strbuf_html(b, x->text);
+    mm_strbuf_html(b, mm_facts_warning_text(ev->facts, x, lang));
     mm_strbuf_puts(b, "</li>");
   }
   if (any) mm_strbuf_puts(b, "</ul>");
@@ -308,7 +308,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     if (slot < 0) continue;
     mm_strbuf t;
     mm_strbuf_init(&t, 1024);
-    mm_render_value_text(&t, ev->facts->values[slot], lang);
+    mm_render_fact_value_text(&t, ev->facts, slot, lang);
     mm_strbuf_printf(b, "<tr><td>%s</td><td>", *k);
     mm_strbuf_html(b, t.data);
     const mm_fact_info *info = ev->facts->info ? &ev->facts->info[slot] : NULL;

@@ -491,7 +491,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     if (x->level != MM_DIAG_WARNING) continue;
     if (!fw) mm_strbuf_putc(b, ',');
     fw = false;
-    mm_strbuf_json_string(b, x->text);
+    mm_strbuf_json_string(b, mm_facts_warning_text(ev->facts, x, lang));
   }
   mm_strbuf_putc(b, ']');
   key(b, &first, "notes");

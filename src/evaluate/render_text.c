@@ -10,9 +10,10 @@
 static void fact_line(mm_strbuf *b, const mm_facts *f, int slot, mm_lang lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
   mm_strbuf_printf(b, "  %-30s ", f->kb->facts[slot].name);
-  mm_render_value_text(b, f->values[slot], lang);
-  if (f->kb->facts[slot].unit && f->values[slot].known)
-    mm_strbuf_printf(b, " %s", f->kb->facts[slot].unit);
+  mm_render_fact_value_text(b, f, slot, lang);
+  const char *unit = f->kb->facts[slot].unit;
+  if (unit && f->values[slot].known)
+    mm_strbuf_printf(b, " %s", mm_fact_unit_label(unit, f->values[slot].num, lang));
   if (info && info->derived) mm_strbuf_printf(b, " (%s)", mm_msg_get(MM_MSG_DERIVED, lang));
   if (mm_fact_why(info, lang)) mm_strbuf_printf(b, "  [%s]", mm_fact_why(info, lang));
   if (info && !f->values[slot].known && info->n_missing) {
@@ -59,7 +60,7 @@ static void criterion_line(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     for (size_t i = 0; i < c->trace->n_used && i < 4; i++) {
       int slot = c->trace->used[i];
       mm_strbuf_printf(b, "%s%s = ", i ? ", " : "", ev->kb->facts[slot].name);
-      mm_render_value_text(b, ev->facts->values[slot], lang);
+      mm_render_fact_value_text(b, ev->facts, slot, lang);
     }
     mm_strbuf_puts(b, c->trace->n_used > 4 ? ", ...)" : ")");
   }
@@ -197,7 +198,7 @@ static void warnings_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
     if (x->level != MM_DIAG_WARNING) continue;
     if (!any) mm_strbuf_printf(b, "\n%s\n", mm_msg_get(MM_MSG_WARNINGS, lang));
     any = true;
-    mm_strbuf_printf(b, "  - %s\n", x->text);
+    mm_strbuf_printf(b, "  - %s\n", mm_facts_warning_text(ev->facts, x, lang));
   }
 }
 
@@ -236,7 +237,7 @@ void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     int slot = mm_kb_fact_slot(ev->kb, *k);
     if (slot < 0) continue;
     mm_strbuf_printf(b, " %s ", *k);
-    mm_render_value_text(b, f->values[slot], lang);
+    mm_render_fact_value_text(b, f, slot, lang);
     mm_strbuf_putc(b, ';');
   }
   mm_strbuf_putc(b, '\n');

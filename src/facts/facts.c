@@ -13,15 +13,26 @@ static mm_fact_info *info(mm_deriving *d, int slot) {
   return d->explain && slot >= 0 ? &d->f->info[slot] : NULL;
 }
 
-void mm_fact_because_lang(mm_deriving *d, int slot, int it, const char *fmt, ...) {
+void mm_fact_because_lang(mm_deriving *d, int slot, mm_lang lang, const char *fmt, ...) {
   mm_fact_info *i = info(d, slot);
   if (!i) return;
   char text[512];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
+  int n = vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
-  if (it) i->because_it = mm_arena_strdup(d->arena, text);
+  /* A cut reason must still be UTF-8: drop a character cut in half. */
+  if (n >= (int)sizeof text) {
+    size_t end = sizeof text - 1;
+    size_t k = end;
+    while (k > 0 && ((unsigned char)text[k - 1] & 0xC0) == 0x80) k--;
+    if (k > 0 && ((unsigned char)text[k - 1] & 0x80)) {
+      unsigned char lead = (unsigned char)text[k - 1];
+      size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+      if (k - 1 + len > end) text[k - 1] = '\0';
+    }
+  }
+  if (lang == MM_LANG_IT) i->because_it = mm_arena_strdup(d->arena, text);
   else i->because = mm_arena_strdup(d->arena, text);
 }
 

@@ -11,6 +11,7 @@
 #include "patient/patient.h"
 #include "util/arena.h"
 #include "util/diag.h"
+#include "util/lang.h"
 
 typedef struct mm_fact_info {
   const char *because;   /* one line a clinician can check, or NULL */
@@ -23,13 +24,56 @@ typedef struct mm_fact_info {
   bool review;           /* rests on an unverified definition */
 } mm_fact_info;
 
+/* ---- warnings: what the record leaves for the clinician to settle ----
+ * X(CODE, id, english, italian). The id is stable; "{1}" and "{2}" in a text
+ * stand for the warning's arguments (field paths, a count). The English is
+ * what the diagnostic in mm_facts.warnings says. */
+#define MM_FACT_WARNING_LIST(X)                                                            \
+  X(LINE_AFTER_TRANSPLANT_LINE, "line_after_transplant_line",                              \
+    "{1} follows a transplant line that ended without progression or stop_reason: if it "  \
+    "is the planned maintenance or consolidation, record it as {2}.maintenance (IMWG: one " \
+    "line), or give {2}.stop_reason",                                                      \
+    "{1} segue una linea con trapianto conclusa senza progressione né stop_reason: se è "  \
+    "il mantenimento o il consolidamento programmato, registrarla come {2}.maintenance "   \
+    "(IMWG: una sola linea), oppure indicare {2}.stop_reason")                             \
+  X(SEVERAL_TRANSPLANTS, "several_transplants",                                            \
+    "{1} transplants: time to progression is counted from the latest ({2}); the "         \
+    "melflufen label does not say which transplant counts (clinician review)",             \
+    "{1} trapianti autologhi: il tempo alla progressione è contato dall'ultimo ({2}); la " \
+    "scheda di melflufen non dice quale trapianto conta (revisione clinica)")
+
+typedef enum mm_fact_warning_code {
+  MM_FW_NONE = 0,
+#define MM_FW_ENUM_(code, id, en, it) MM_FW_##code,
+  MM_FACT_WARNING_LIST(MM_FW_ENUM_)
+#undef MM_FW_ENUM_
+  MM_FW_COUNT
+} mm_fact_warning_code;
+
+/* One warning of the fact engine: its diagnostic (in English, in
+ * mm_facts.warnings) and the same text in Italian. */
+typedef struct mm_fact_warning {
+  mm_fact_warning_code code;
+  const mm_diag *diag;
+  const char *text_it;
+} mm_fact_warning;
+
 typedef struct mm_facts {
   const mm_kb *kb;
   const mm_patient *patient;
   mm_value *values;      /* kb->n_facts slots */
   mm_fact_info *info;    /* NULL unless explaining */
   mm_diags *warnings;    /* may be NULL */
+  mm_fact_warning *warns;/* the warnings this derivation added to `warnings` */
+  size_t n_warns;
 } mm_facts;
+
+/* The stable id of a warning code ("several_transplants"); NULL for
+ * MM_FW_NONE or a code out of range. */
+const char *mm_fact_warning_id(mm_fact_warning_code code);
+/* A warning of f->warnings in the language asked: the Italian of the fact
+ * engine's own warnings, any other diagnostic's text as it is. */
+const char *mm_facts_warning_text(const mm_facts *f, const mm_diag *x, mm_lang lang);
 
 /* Derives every fact. explain=false skips the explanations (screening), and
  * the scores when no rule of the kb reads them (kb->scores_read).

@@ -17,8 +17,9 @@ typedef struct mm_deriving {
 static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
   if (slot >= 0) d->f->values[slot] = v;
 }
-/* The explanation helpers do nothing unless explaining. */
-void mm_fact_because_lang(mm_deriving *d, int slot, int it, const char *fmt, ...)
+/* The explanation helpers do nothing unless explaining. One language's
+ * reason (at most 511 bytes: longer ones are cut, on a character boundary). */
+void mm_fact_because_lang(mm_deriving *d, int slot, mm_lang lang, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Why, in English and in Italian, as fixed texts. */
 void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *it);
@@ -26,10 +27,14 @@ void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *
 #define mm_fact_because(d, slot, en, it, ...)                       \
   do {                                                              \
     if ((d)->explain) {                                             \
-      mm_fact_because_lang((d), (slot), 0, en, __VA_ARGS__);        \
-      mm_fact_because_lang((d), (slot), 1, it, __VA_ARGS__);        \
+      mm_fact_because_lang((d), (slot), MM_LANG_EN, en, __VA_ARGS__); \
+      mm_fact_because_lang((d), (slot), MM_LANG_IT, it, __VA_ARGS__); \
     }                                                               \
   } while (0)
+/* A warning (nothing when the caller gave no diags): the diagnostic in
+ * English at `path`, the Italian kept beside it. a1, a2 fill {1}, {2}. */
+void mm_fact_warn(mm_deriving *d, mm_fact_warning_code code, const char *path, const char *a1,
+                  const char *a2);
 void mm_fact_from(mm_deriving *d, int slot, const char *input);
 void mm_fact_missing(mm_deriving *d, int slot, const char *input);
 void mm_fact_derived(mm_deriving *d, int slot);

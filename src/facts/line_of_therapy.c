@@ -35,11 +35,7 @@ static void warn_split_lines(mm_deriving *d) {
     if (prev->has_progression || prev->stop_reason != MM_STOP_NONE || prev->has_maintenance)
       continue;
     if (!prev->has_asct || prev->end == MM_DATE_NONE) continue;
-    mm_diag_warn(d->f->warnings, NULL, 0, 0, l->path,
-                 "%s follows a transplant line that ended without progression or stop_reason: "
-                 "if it is the planned maintenance or consolidation, record it as %s.maintenance "
-                 "(IMWG: one line), or give %s.stop_reason",
-                 l->path, prev->path, prev->path);
+    mm_fact_warn(d, MM_FW_LINE_AFTER_TRANSPLANT_LINE, l->path, l->path, prev->path);
   }
 }
 

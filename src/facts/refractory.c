@@ -343,9 +343,9 @@ void mm_derive_exposure(mm_deriving *d) {
       if (!d->explain) continue;
       if (st[i].exposed == MM_TRUE) mm_fact_from(d, cl->slot_exposed, drug->id);
       if (st[i].refractory == MM_TRUE) {
-        mm_fact_because_lang(d, cl->slot_refractory, 0, "%s: %s", drug->id,
+        mm_fact_because_lang(d, cl->slot_refractory, MM_LANG_EN, "%s: %s", drug->id,
                              st[i].ref.because ? st[i].ref.because : "refractory");
-        mm_fact_because_lang(d, cl->slot_refractory, 1, "%s: %s", drug->id,
+        mm_fact_because_lang(d, cl->slot_refractory, MM_LANG_IT, "%s: %s", drug->id,
                              st[i].ref.because_it ? st[i].ref.because_it : "refrattario");
       }
       if (st[i].refractory == MM_UNKNOWN) {
@@ -354,10 +354,11 @@ void mm_derive_exposure(mm_deriving *d) {
       }
       if (st[i].progressed == MM_TRUE) {
         mm_fact_from(d, cl->slot_progressed_on, drug->id);
-        mm_fact_because_lang(d, cl->slot_progressed_on, 0, "%s: %s", drug->id,
+        mm_fact_because_lang(d, cl->slot_progressed_on, MM_LANG_EN, "%s: %s", drug->id,
                              st[i].prog.because ? st[i].prog.because : "progressed on it");
-        mm_fact_because_lang(d, cl->slot_progressed_on, 1, "%s: %s", drug->id,
-                             st[i].prog.because_it ? st[i].prog.because_it : "progressione durante");
+        mm_fact_because_lang(
+            d, cl->slot_progressed_on, MM_LANG_IT, "%s: %s", drug->id,
+            st[i].prog.because_it ? st[i].prog.because_it : "progressione durante");
       }
       if (st[i].progressed == MM_UNKNOWN)
         mm_fact_missing(d, cl->slot_progressed_on, st[i].prog.missing);

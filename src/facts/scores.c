@@ -22,10 +22,17 @@ static const char *record_path(const char *input) {
   return input; /* lab tests: their names are the record's test names */
 }
 
+/* The score's explanation, in both languages, as the fact's reason. */
+static void because(mm_deriving *d, int slot, const mm_score_result *r) {
+  if (!d->explain || !r->because) return;
+  mm_fact_because_lang(d, slot, MM_LANG_EN, "%s", r->because);
+  mm_fact_because_lang(d, slot, MM_LANG_IT, "%s", mm_score_because(r, MM_LANG_IT));
+}
+
 static void put(mm_deriving *d, int slot, const mm_score_result *r) {
   mm_fact_set(d, slot, r->value);
   if (!d->explain) return;
-  if (r->because) mm_fact_because(d, slot, "%s", "%s", r->because);
+  because(d, slot, r);
   for (size_t i = 0; i < r->n_inputs; i++)
     if (r->inputs[i].value.known) mm_fact_from(d, slot, record_path(r->inputs[i].name));
   for (size_t i = 0; i < r->n_missing; i++) mm_fact_missing(d, slot, record_path(r->missing[i]));
@@ -70,7 +77,7 @@ void mm_derive_scores(mm_deriving *d) {
   if (mm_score_frailty(&r, kb, &fin, d->arena) == 0) {
     put(d, MM_F_FRAILTY, &r);
     mm_fact_set(d, MM_F_FRAILTY_SCORE, r.points);
-    if (r.points.known) mm_fact_because(d, MM_F_FRAILTY_SCORE, "%s", "%s", r.because);
+    if (r.points.known) because(d, MM_F_FRAILTY_SCORE, &r);
   }
   /* The record's diagnosis.iss is a number 1..3; the scores take the same. */
   if (p->iss.known) {

@@ -36,11 +36,14 @@ void mm_derive_setting(mm_deriving *d) {
     bool derived = d->explain && d->f->info[MM_F_TRANSPLANT_ELIGIBLE].derived;
     const char *en = derived ? " (derived)" : "", *it = derived ? " (derivato)" : "";
     if (te.b) {
-      mm_fact_because_lang(d, s, 0, "no line of therapy yet; transplant eligible%s", en);
-      mm_fact_because_lang(d, s, 1, "nessuna linea di terapia; eleggibile al trapianto%s", it);
+      mm_fact_because_lang(d, s, MM_LANG_EN, "no line of therapy yet; transplant eligible%s", en);
+      mm_fact_because_lang(d, s, MM_LANG_IT,
+                           "nessuna linea di terapia; eleggibile al trapianto%s", it);
     } else {
-      mm_fact_because_lang(d, s, 0, "no line of therapy yet; transplant ineligible%s", en);
-      mm_fact_because_lang(d, s, 1, "nessuna linea di terapia; non eleggibile al trapianto%s", it);
+      mm_fact_because_lang(d, s, MM_LANG_EN, "no line of therapy yet; transplant ineligible%s",
+                           en);
+      mm_fact_because_lang(d, s, MM_LANG_IT,
+                           "nessuna linea di terapia; non eleggibile al trapianto%s", it);
     }
     return;
   }

@@ -40,11 +40,11 @@ void mm_derive_asct(mm_deriving *d) {
                     "%s.asct è registrato senza data", latest->path);
     return;
   }
-  if (n > 1 && d->f->warnings)
-    mm_diag_warn(d->f->warnings, NULL, 0, 0, asct_path,
-                 "%d transplants: time to progression is counted from the latest (%s); the "
-                 "melflufen label does not say which transplant counts (clinician review)",
-                 n, asct_path);
+  if (n > 1 && d->f->warnings) {
+    char n_text[16];
+    snprintf(n_text, sizeof n_text, "%d", n);
+    mm_fact_warn(d, MM_FW_SEVERAL_TRANSPLANTS, asct_path, n_text, asct_path);
+  }
   /* The first progression on or after the transplant. */
   for (size_t k = latest_k; k < p->n_lines; k++) {
     const mm_line *l = &p->lines[k];

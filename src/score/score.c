@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "score/score_kb.h"
+#include "score/score_why.h"
 
 #define EPS 1e-9
 
@@ -29,32 +29,6 @@ bool sk_cmp(sk_op op, double x, double v) {
 const char *sk_op_text(sk_op op) {
   static const char *const t[] = {"<", "<=", ">", ">=", "=="};
   return t[op];
-}
-
-static sk_op negate(sk_op op) {
-  switch (op) {
-  case SK_LT: return SK_GE;
-  case SK_LE: return SK_GT;
-  case SK_GT: return SK_LE;
-  case SK_GE: return SK_LT;
-  case SK_EQ: return SK_EQ;
-  }
-  return op;
-}
-
-static void put_num(mm_strbuf *b, double x, const char *unit) {
-  if (x == 0) x = 0;
-  mm_strbuf_printf(b, "%.6g", x);
-  if (unit && *unit) mm_strbuf_printf(b, unit[0] == '%' ? "%s" : " %s", unit);
-}
-
-void sk_th_explain(mm_strbuf *b, const sk_threshold *t, const char *label, double x,
-                   const char *unit) {
-  bool holds = sk_cmp(t->op, x, t->value);
-  mm_strbuf_printf(b, "%s ", label);
-  put_num(b, x, unit);
-  mm_strbuf_printf(b, " %s ", sk_op_text(holds ? t->op : negate(t->op)));
-  put_num(b, t->value, t->unit);
 }
 
 void sk_result_init(mm_score_result *out, const sk_entry *e, const char *score) {
@@ -131,15 +105,6 @@ static int take_inputs(mm_score_result *out, const sk_entry *e, const mm_value *
   return 0;
 }
 
-static int finish(mm_score_result *out, mm_arena *a, mm_strbuf *why) {
-  int rc = 0;
-  if (why->failed) rc = -1;
-  out->because = mm_arena_strdup(a, why->data ? why->data : "");
-  mm_strbuf_free(why);
-  if (a->failed || !out->because) return -1;
-  return rc;
-}
-
 /* ---- ISS: III / I / II, first match, Kleene ---- */
 
 enum { ST_I = 1, ST_II = 2, ST_III = 4 };
@@ -150,16 +115,22 @@ static mm_tv cond(const sk_threshold *t, mm_value v) {
   return sk_cmp(t->op, v.num, t->value) ? MM_TRUE : MM_FALSE;
 }
 
-static void cond_text(mm_strbuf *b, const sk_threshold *t, mm_value v, const char *unit) {
-  if (!v.known) mm_strbuf_printf(b, "%s missing", t->input);
-  else sk_th_explain(b, t, t->input, v.num, unit);
+static void missing(sk_why *w, const char *input) {
+  sk_name(w, input);
+  sk_say(w, " missing", " mancante");
 }
 
-static void mask_text(mm_strbuf *b, unsigned mask) {
+static void cond_text(sk_why *w, const sk_threshold *t, mm_value v, const char *unit) {
+  if (!v.known) missing(w, t->input);
+  else sk_th_say(w, t, t->input, sk_input_it(t->input), v.num, unit);
+}
+
+static void mask_text(sk_why *w, unsigned mask) {
   bool first = true;
   for (int i = 0; i < 3; i++)
     if (mask & (1u << i)) {
-      mm_strbuf_printf(b, "%s%s", first ? "" : " or ", stage_name[i]);
+      if (!first) sk_say(w, " or ", " o ");
+      sk_put(w, "%s", stage_name[i]);
       first = false;
     }
 }
@@ -170,7 +141,7 @@ static int mask_stage(unsigned m) {
 
 /* Possible ISS stages from the two labs; the reason into why; the unknown
  * labs that matter into out->missing. */
-static unsigned iss_core(const sk_entry *e, mm_value b2m, mm_value alb, mm_strbuf *why,
+static unsigned iss_core(const sk_entry *e, mm_value b2m, mm_value alb, sk_why *why,
                          mm_score_result *out, mm_arena *a) {
   const sk_threshold *t3 = sk_th(e, "stage3_beta2m"), *t1b = sk_th(e, "stage1_beta2m"),
                      *t1a = sk_th(e, "stage1_albumin");
@@ -187,35 +158,32 @@ static unsigned iss_core(const sk_entry *e, mm_value b2m, mm_value alb, mm_strbu
     if (c1a == MM_UNKNOWN) sk_add_missing(out, a, t1a->input);
   }
   if (mask == ST_III) {
-    mm_strbuf_puts(why, "ISS III: ");
+    sk_put(why, "ISS III: ");
     cond_text(why, t3, b2m, ub);
   } else if (mask == ST_I) {
-    mm_strbuf_puts(why, "ISS I: ");
+    sk_put(why, "ISS I: ");
     cond_text(why, t1b, b2m, ub);
-    mm_strbuf_puts(why, " and ");
+    sk_say(why, " and ", " e ");
     cond_text(why, t1a, alb, ua);
   } else if (mask == ST_II) {
-    mm_strbuf_puts(why, "ISS II: not III (");
+    sk_say(why, "ISS II: not III (", "ISS II: non III (");
     cond_text(why, t3, b2m, ub);
-    mm_strbuf_puts(why, "), not I (");
+    sk_say(why, "), not I (", "), non I (");
     if (c1b == MM_FALSE) cond_text(why, t1b, b2m, ub);
     else cond_text(why, t1a, alb, ua);
-    mm_strbuf_puts(why, ")");
+    sk_put(why, ")");
   } else {
-    mm_strbuf_puts(why, "ISS ");
+    sk_put(why, "ISS ");
     mask_text(why, mask);
-    mm_strbuf_puts(why, ": ");
+    sk_put(why, ": ");
     if (c3 == MM_UNKNOWN || c1 == MM_UNKNOWN) {
-      bool first = true;
-      if (!b2m.known) {
-        mm_strbuf_puts(why, "beta2m_mg_l missing");
-        first = false;
-      } else {
-        cond_text(why, c3 == MM_TRUE ? t3 : t1b, b2m, ub);
-        first = false;
+      /* the beta2m part always comes first: the albumin one follows it */
+      if (!b2m.known) missing(why, "beta2m_mg_l");
+      else cond_text(why, c3 == MM_TRUE ? t3 : t1b, b2m, ub);
+      if (!alb.known && c1b != MM_FALSE) {
+        sk_put(why, ", ");
+        missing(why, "albumin_g_dl");
       }
-      if (!alb.known && c1b != MM_FALSE)
-        mm_strbuf_printf(why, "%salbumin_g_dl missing", first ? "" : ", ");
     }
   }
   return mask;
@@ -228,27 +196,27 @@ int mm_score_iss(mm_score_result *out, const mm_scores *kb, const mm_iss_in *in,
   static const char *const names[] = {"beta2m_mg_l", "albumin_g_dl"};
   mm_value vals[] = {in->beta2m_mg_l, in->albumin_g_dl};
   if (take_inputs(out, e, vals, names, 2, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 4096);
+  sk_why why;
+  sk_why_init(&why, 4096);
   unsigned mask = iss_core(e, in->beta2m_mg_l, in->albumin_g_dl, &why, out, arena);
   int st = mask_stage(mask);
   if (st) {
     out->value = mm_value_string(stage_name[st - 1]);
     out->n_missing = 0;
   }
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 /* ISS from the recorded stage, else from the labs. */
 static int iss_mask(const sk_entry *iss_e, mm_value iss, mm_value b2m, mm_value alb,
-                    mm_strbuf *why, mm_score_result *out, mm_arena *a, unsigned *mask) {
+                    sk_why *why, mm_score_result *out, mm_arena *a, unsigned *mask) {
   if (iss.known) {
     if (iss.num != floor(iss.num)) {
       out->because = "iss: must be 1, 2 or 3";
       return -1;
     }
     *mask = 1u << ((int)iss.num - 1);
-    mm_strbuf_printf(why, "ISS %s (recorded)", stage_name[(int)iss.num - 1]);
+    sk_say(why, "ISS %s (recorded)", "ISS %s (registrato)", stage_name[(int)iss.num - 1]);
     return 0;
   }
   mm_score_result tmp;
@@ -264,10 +232,6 @@ static mm_tv bit_tv(unsigned mask, unsigned bit) {
   return mask == bit ? MM_TRUE : (mask & bit) ? MM_UNKNOWN : MM_FALSE;
 }
 
-static const char *tv_text(mm_tv t) {
-  return t == MM_TRUE ? "yes" : t == MM_FALSE ? "no" : "unknown";
-}
-
 /* ---- R-ISS ---- */
 
 int mm_score_r_iss(mm_score_result *out, const mm_scores *kb, const mm_r_iss_in *in,
@@ -279,15 +243,15 @@ int mm_score_r_iss(mm_score_result *out, const mm_scores *kb, const mm_r_iss_in 
   mm_value vals[] = {in->iss,   in->beta2m_mg_l, in->albumin_g_dl, in->del17p,
                      in->t4_14, in->t14_16,      in->ldh_above_uln};
   if (take_inputs(out, e, vals, names, 7, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 8192);
+  sk_why why;
+  sk_why_init(&why, 8192);
   unsigned mask;
   mm_score_result issm;
   sk_result_init(&issm, NULL, "iss");
   if (iss_mask(kb->e[SK_ISS], in->iss, in->beta2m_mg_l, in->albumin_g_dl, &why, &issm,
                arena, &mask) < 0) {
     out->because = issm.because;
-    mm_strbuf_free(&why);
+    sk_why_free(&why);
     return -1;
   }
   out->review = out->review || issm.review;
@@ -305,18 +269,29 @@ int mm_score_r_iss(mm_score_result *out, const mm_scores *kb, const mm_r_iss_in 
   if (r1 != MM_FALSE) res |= ST_I;
   if (r1 != MM_TRUE && r3 != MM_FALSE) res |= ST_III;
   if (r1 != MM_TRUE && r3 != MM_TRUE) res |= ST_II;
-  mm_strbuf_printf(&why, "; high-risk CA (");
-  for (size_t i = 0; i < e->n_hr; i++) mm_strbuf_printf(&why, "%s%s", i ? "/" : "", e->high_risk_ca[i]);
-  mm_strbuf_printf(&why, "): %s; LDH above ULN: %s", tv_text(hr), tv_text(ldh));
+  sk_say(&why, "; high-risk CA (", "; alto rischio citogenetico (");
+  for (size_t i = 0; i < e->n_hr; i++) {
+    if (i) sk_put(&why, "/");
+    sk_name(&why, e->high_risk_ca[i]);
+  }
+  sk_put(&why, "): ");
+  sk_tv(&why, hr);
+  sk_say(&why, "; LDH above ULN: ", "; LDH sopra il limite superiore: ");
+  sk_tv(&why, ldh);
   int st = mask_stage(res);
   if (st) {
     out->value = mm_value_string(stage_name[st - 1]);
-    mm_strbuf_printf(&why, " => R-ISS %s", stage_name[st - 1]);
-    if (st == 1) mm_strbuf_puts(&why, " (ISS I, no high-risk CA, normal LDH)");
-    else if (st == 3) mm_strbuf_puts(&why, " (ISS III and high-risk CA or high LDH)");
-    else mm_strbuf_puts(&why, " (neither R-ISS I nor III)");
+    sk_put(&why, " => R-ISS %s", stage_name[st - 1]);
+    if (st == 1)
+      sk_say(&why, " (ISS I, no high-risk CA, normal LDH)",
+             " (ISS I, senza alto rischio citogenetico, LDH normale)");
+    else if (st == 3)
+      sk_say(&why, " (ISS III and high-risk CA or high LDH)",
+             " (ISS III e alto rischio citogenetico o LDH elevato)");
+    else
+      sk_say(&why, " (neither R-ISS I nor III)", " (né R-ISS I né III)");
   } else {
-    mm_strbuf_puts(&why, " => R-ISS ");
+    sk_put(&why, " => R-ISS ");
     mask_text(&why, res);
     /* the unknown parts of the rules that are still open */
     bool iss_open = (r1 == MM_UNKNOWN && is1 == MM_UNKNOWN) ||
@@ -338,7 +313,7 @@ int mm_score_r_iss(mm_score_result *out, const mm_scores *kb, const mm_r_iss_in 
                     (r3 == MM_UNKNOWN && risk == MM_UNKNOWN && ldh == MM_UNKNOWN);
     if (ldh_open) sk_add_missing(out, arena, "ldh_above_uln");
   }
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 /* ---- candidates: the values of an input that a table distinguishes ---- */
@@ -404,42 +379,37 @@ static double item_out(const sk_item *it, mm_value v) {
   return b ? b->out : 0;
 }
 
-static void value_text(mm_strbuf *b, mm_value v, const char *unit) {
-  if (!v.known) mm_strbuf_puts(b, "missing");
-  else if (v.type == MM_TYPE_BOOL) mm_strbuf_puts(b, v.b ? "true" : "false");
-  else if (v.type == MM_TYPE_STRING) mm_strbuf_puts(b, v.str);
-  else put_num(b, v.num, unit);
-}
-
 /* "age 82 years > 80 years" / "del17p true" */
-static void band_text(mm_strbuf *b, const char *label, const sk_band *band, mm_value v,
-                      const char *unit) {
-  mm_strbuf_printf(b, "%s ", label);
-  value_text(b, v, unit);
+static void band_text(sk_why *w, const char *label_en, const char *label_it, const sk_band *band,
+                      mm_value v, const char *unit) {
+  sk_text(w, label_en, label_it);
+  sk_put(w, " ");
+  sk_value(w, v, unit);
   if (!band || v.type != MM_TYPE_NUMBER) return;
   if (band->is_range) {
-    mm_strbuf_puts(b, " in ");
-    put_num(b, band->num, NULL);
-    mm_strbuf_puts(b, "..");
-    put_num(b, band->max, unit);
+    sk_put(w, " in ");
+    sk_num(w, band->num, NULL);
+    sk_put(w, "..");
+    sk_num(w, band->max, unit);
   } else if (band->op != SK_EQ) {
-    mm_strbuf_printf(b, " %s ", sk_op_text(band->op));
-    put_num(b, band->num, unit);
+    sk_put(w, " %s ", sk_op_text(band->op));
+    sk_num(w, band->num, unit);
   }
 }
 
 /* Additive score over e->items: c[i] the candidates of item i, label[i] its
- * display name, unit[i] its unit, miss[i] the names to report when item i
- * is undecided (NULL-terminated), shown[i] its displayed value. */
+ * display name (English, Italian), unit[i] its unit, miss[i] the names to
+ * report when item i is undecided (NULL-terminated), shown[i] its displayed
+ * value. */
 typedef struct item_in {
   cands c;
-  const char *label, *unit;
+  const char *label, *label_it, *unit;
   const char *const *miss;
   mm_value shown;
 } item_in;
 
 static void points_eval(mm_score_result *out, const sk_entry *e, item_in *ii,
-                        mm_strbuf *why, mm_arena *a) {
+                        sk_why *why, mm_arena *a) {
   double lo = 0, hi = 0;
   for (size_t i = 0; i < e->n_items; i++) {
     const sk_item *it = &e->items[i];
@@ -452,15 +422,20 @@ static void points_eval(mm_score_result *out, const sk_entry *e, item_in *ii,
     if (ii[i].c.n == 0) ilo = ihi = 0;
     lo += ilo;
     hi += ihi;
-    if (i) mm_strbuf_puts(why, "; ");
+    if (i) sk_put(why, "; ");
     if (ii[i].c.n == 1) {
-      band_text(why, ii[i].label, item_band(it, ii[i].c.v[0]), ii[i].c.v[0], ii[i].unit);
-      mm_strbuf_printf(why, ": %.6g", ilo);
+      band_text(why, ii[i].label, ii[i].label_it, item_band(it, ii[i].c.v[0]), ii[i].c.v[0],
+                ii[i].unit);
+      sk_put(why, ": %.6g", ilo);
     } else {
-      mm_strbuf_printf(why, "%s ", ii[i].label);
-      value_text(why, ii[i].shown, ii[i].unit);
-      if (ilo == ihi) mm_strbuf_printf(why, ": %.6g", ilo);
-      else mm_strbuf_printf(why, ": %.6g to %.6g", ilo, ihi);
+      sk_text(why, ii[i].label, ii[i].label_it);
+      sk_put(why, " ");
+      sk_value(why, ii[i].shown, ii[i].unit);
+      if (ilo == ihi) sk_put(why, ": %.6g", ilo);
+      else {
+        sk_put(why, ": ");
+        sk_span(why, ilo, ihi, false);
+      }
     }
     if (ilo != ihi)
       for (const char *const *m = ii[i].miss; m && *m; m++) sk_add_missing(out, a, *m);
@@ -472,18 +447,26 @@ static void points_eval(mm_score_result *out, const sk_entry *e, item_in *ii,
   }
   if (lo == hi) {
     out->points = mm_value_number(lo);
-    mm_strbuf_printf(why, "; total %.6g", lo);
+    sk_say(why, "; total ", "; totale ");
+    sk_put(why, "%.6g", lo);
   } else {
-    mm_strbuf_printf(why, "; total %.6g to %.6g", lo, hi);
+    sk_say(why, "; total ", "; totale ");
+    sk_span(why, lo, hi, false);
   }
   if (glo && glo == ghi) {
     out->value = mm_value_string(glo->value);
     out->n_missing = 0;
-    mm_strbuf_printf(why, " => %s (%.6g to %.6g)", glo->value, glo->min, glo->max);
+    sk_put(why, " => ");
+    sk_value(why, mm_value_string(glo->value), NULL);
+    sk_put(why, " (");
+    sk_span(why, glo->min, glo->max, false);
+    sk_put(why, ")");
   } else if (glo && ghi) {
-    mm_strbuf_printf(why, " => %s to %s", glo->value, ghi->value);
+    sk_put(why, " => ");
+    sk_between(why, glo->value, ghi->value);
   } else {
-    mm_strbuf_puts(why, " => no group of the table holds this total");
+    sk_say(why, " => no group of the table holds this total",
+           " => nessun gruppo della tabella comprende questo totale");
     out->n_missing = 0;
   }
 }
@@ -499,22 +482,22 @@ int mm_score_r2_iss(mm_score_result *out, const mm_scores *kb, const mm_r2_iss_i
   mm_value vals[] = {in->iss,   in->beta2m_mg_l,   in->albumin_g_dl, in->del17p,
                      in->t4_14, in->ldh_above_uln, in->gain1q,       in->amp1q};
   if (take_inputs(out, e, vals, names, 8, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 8192);
+  sk_why why;
+  sk_why_init(&why, 8192);
   unsigned mask;
   mm_score_result issm;
   sk_result_init(&issm, NULL, "iss");
   if (iss_mask(kb->e[SK_ISS], in->iss, in->beta2m_mg_l, in->albumin_g_dl, &why, &issm,
                arena, &mask) < 0) {
     out->because = issm.because;
-    mm_strbuf_free(&why);
+    sk_why_free(&why);
     return -1;
   }
   out->review = out->review || issm.review;
-  mm_strbuf_puts(&why, "; points: ");
+  sk_say(&why, "; points: ", "; punti: ");
   item_in *ii = mm_arena_alloc(arena, (e->n_items ? e->n_items : 1) * sizeof *ii);
   if (!ii) {
-    mm_strbuf_free(&why);
+    sk_why_free(&why);
     return -1;
   }
   mm_tv q = mm_tv_or(mm_value_truth(in->gain1q), mm_value_truth(in->amp1q));
@@ -522,6 +505,7 @@ int mm_score_r2_iss(mm_score_result *out, const mm_scores *kb, const mm_r2_iss_i
     const sk_item *it = &e->items[i];
     item_in *x = &ii[i];
     x->label = it->input;
+    x->label_it = sk_input_it(it->input);
     if (strcmp(it->input, "iss") == 0) {
       for (int s = 0; s < 3; s++)
         if (mask & (1u << s)) cand_add(&x->c, arena, mm_value_number(s + 1));
@@ -533,6 +517,7 @@ int mm_score_r2_iss(mm_score_result *out, const mm_scores *kb, const mm_r2_iss_i
       x->miss = m;
     } else if (strcmp(it->input, "one_q_plus") == 0) {
       x->label = "1q+ (gain1q or amp1q)";
+      x->label_it = "1q+ (guadagno o amplificazione 1q)";
       x->shown = mm_value_tv(q);
       if (q != MM_UNKNOWN) cand_add(&x->c, arena, mm_value_tv(q));
       else {
@@ -560,7 +545,7 @@ int mm_score_r2_iss(mm_score_result *out, const mm_scores *kb, const mm_r2_iss_i
     }
   }
   if (!arena->failed) points_eval(out, e, ii, &why, arena);
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 /* ---- IMWG frailty ---- */
@@ -572,8 +557,8 @@ int mm_score_frailty(mm_score_result *out, const mm_scores *kb, const mm_frailty
   static const char *const names[] = {"age", "charlson", "adl", "iadl"};
   mm_value vals[] = {in->age, in->charlson, in->adl, in->iadl};
   if (take_inputs(out, e, vals, names, 4, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 8192);
+  sk_why why;
+  sk_why_init(&why, 8192);
   item_in *ii = mm_arena_alloc(arena, (e->n_items ? e->n_items : 1) * sizeof *ii);
   for (size_t i = 0; ii && i < e->n_items; i++) {
     const sk_item *it = &e->items[i];
@@ -583,6 +568,7 @@ int mm_score_frailty(mm_score_result *out, const mm_scores *kb, const mm_frailty
       if (strcmp(names[k], it->input) == 0) v = vals[k];
     ii[i].c = cands_of(s, it, v, arena);
     ii[i].label = it->input;
+    ii[i].label_it = sk_input_it(it->input);
     ii[i].unit = s->unit;
     ii[i].shown = v;
     const char **m = mm_arena_alloc(arena, 2 * sizeof *m);
@@ -591,13 +577,13 @@ int mm_score_frailty(mm_score_result *out, const mm_scores *kb, const mm_frailty
   }
   if (!arena->failed) points_eval(out, e, ii, &why, arena);
   if (out->review) out->note = "kb entry unverified: needs clinician review";
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 /* ---- grade scores: the highest grade among domains ---- */
 
 static void domains_eval(const sk_entry *e, const mm_value *vals, const char *const *names,
-                         size_t n, double *lo_out, double *hi_out, mm_strbuf *why,
+                         size_t n, double *lo_out, double *hi_out, sk_why *why,
                          mm_score_result *out, mm_arena *a) {
   double lo = 0, hi = 0;
   double *dlo = mm_arena_alloc(a, (e->n_items + 1) * sizeof *dlo);
@@ -620,12 +606,15 @@ static void domains_eval(const sk_entry *e, const mm_value *vals, const char *co
     if (!c.n) dlo[i] = dhi[i] = 0;
     lo = fmax(lo, dlo[i]);
     hi = fmax(hi, dhi[i]);
-    if (i) mm_strbuf_puts(why, "; ");
+    if (i) sk_put(why, "; ");
     if (v.known) {
-      band_text(why, it->input, item_band(it, v), v, s->unit);
-      mm_strbuf_printf(why, ": grade %.6g", dlo[i]);
+      band_text(why, it->input, sk_input_it(it->input), item_band(it, v), v, s->unit);
+      sk_say(why, ": grade ", ": grado ");
+      sk_put(why, "%.6g", dlo[i]);
     } else {
-      mm_strbuf_printf(why, "%s missing: grade %.6g to %.6g", it->input, dlo[i], dhi[i]);
+      missing(why, it->input);
+      sk_say(why, ": grade ", ": grado ");
+      sk_span(why, dlo[i], dhi[i], false);
     }
   }
   /* an unknown domain matters when it could raise the grade above the rest */
@@ -644,34 +633,42 @@ int mm_score_crs(mm_score_result *out, const mm_scores *kb, const mm_crs_in *in,
   static const char *const names[] = {"fever", "fever_masked", "hypotension", "hypoxia"};
   mm_value vals[] = {in->fever, in->fever_masked, in->hypotension, in->hypoxia};
   if (take_inputs(out, e, vals, names, 4, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 8192);
+  sk_why why;
+  sk_why_init(&why, 8192);
   mm_tv fever = mm_value_truth(in->fever), masked = mm_value_truth(in->fever_masked);
   mm_tv crs = mm_tv_or(fever, masked);
   if (crs == MM_FALSE) {
     out->value = mm_value_string("0");
-    mm_strbuf_puts(&why, "no fever >= 38 C and no antipyretic or anti-cytokine therapy: "
-                         "not CRS by the ASTCT definition");
-    return finish(out, arena, &why);
+    sk_say(&why, "no fever >= 38 C and no antipyretic or anti-cytokine therapy: "
+                 "not CRS by the ASTCT definition",
+           "nessuna febbre >= 38 C e nessuna terapia antipiretica o anti-citochine: "
+           "non è CRS secondo la definizione ASTCT");
+    return sk_why_finish(&why, out, arena);
   }
   double lo = 0, hi = 0;
   domains_eval(e, vals, names, 4, &lo, &hi, &why, out, arena);
   if (crs == MM_TRUE) {
-    mm_strbuf_printf(&why, fever == MM_TRUE ? "; fever" : "; fever not required (antipyretic "
-                                                          "or anti-cytokine therapy given)");
+    if (fever == MM_TRUE)
+      sk_say(&why, "; fever", "; febbre");
+    else
+      sk_say(&why, "; fever not required (antipyretic or anti-cytokine therapy given)",
+             "; febbre non richiesta (terapia antipiretica o anti-citochine somministrata)");
     if (lo == hi) {
       out->value = mm_value_string(grade_str(arena, lo));
       out->n_missing = 0;
-      mm_strbuf_printf(&why, " => grade %.0f (the more severe of hypotension and hypoxia)", lo);
+      sk_say(&why, " => grade %.0f (the more severe of hypotension and hypoxia)",
+             " => grado %.0f (il più grave tra ipotensione e ipossia)", lo);
     } else {
-      mm_strbuf_printf(&why, " => grade %.0f to %.0f", lo, hi);
+      sk_say(&why, " => grade ", " => grado ");
+      sk_span(&why, lo, hi, true);
     }
   } else {
     if (fever == MM_UNKNOWN) sk_add_missing(out, arena, "fever");
     if (masked == MM_UNKNOWN) sk_add_missing(out, arena, "fever_masked");
-    mm_strbuf_printf(&why, "; fever unknown => no CRS or grade %.0f to %.0f", lo, hi);
+    sk_say(&why, "; fever unknown => no CRS or grade %.0f to %.0f",
+           "; febbre non nota => nessuna CRS o grado da %.0f a %.0f", lo, hi);
   }
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 int mm_score_ice(mm_score_result *out, const mm_scores *kb, const mm_ice_in *in,
@@ -683,35 +680,40 @@ int mm_score_ice(mm_score_result *out, const mm_scores *kb, const mm_ice_in *in,
                                       "attention"};
   mm_value vals[] = {in->orientation, in->naming, in->commands, in->writing, in->attention};
   if (take_inputs(out, e, vals, names, 5, arena) < 0) return -1;
-  mm_strbuf why;
-  mm_strbuf_init(&why, 4096);
+  sk_why why;
+  sk_why_init(&why, 4096);
   double lo = 0, hi = 0;
   for (size_t i = 0; i < 5; i++) {
     const mm_score_input_spec *s = sk_input(e, names[i]);
     if (vals[i].known && vals[i].num != floor(vals[i].num)) {
       out->because = mm_arena_printf(arena, "%s: must be a whole number of points", names[i]);
-      mm_strbuf_free(&why);
+      sk_why_free(&why);
       return -1;
     }
-    if (i) mm_strbuf_puts(&why, " + ");
+    if (i) sk_put(&why, " + ");
     if (vals[i].known) {
       lo += vals[i].num;
       hi += vals[i].num;
-      mm_strbuf_printf(&why, "%s %.0f/%.0f", names[i], vals[i].num, s->max);
+      sk_name(&why, names[i]);
+      sk_put(&why, " %.0f/%.0f", vals[i].num, s->max);
     } else {
       lo += s->min;
       hi += s->max;
-      mm_strbuf_printf(&why, "%s missing (%.0f to %.0f)", names[i], s->min, s->max);
+      missing(&why, names[i]);
+      sk_put(&why, " (");
+      sk_span(&why, s->min, s->max, true);
+      sk_put(&why, ")");
       sk_add_missing(out, arena, names[i]);
     }
   }
   if (lo == hi) {
     out->value = mm_value_number(lo);
-    mm_strbuf_printf(&why, " = %.0f", lo);
+    sk_put(&why, " = %.0f", lo);
   } else {
-    mm_strbuf_printf(&why, " = %.0f to %.0f", lo, hi);
+    sk_put(&why, " = ");
+    sk_span(&why, lo, hi, true);
   }
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }
 
 int mm_score_icans(mm_score_result *out, const mm_scores *kb, const mm_icans_in *in,
@@ -727,17 +729,20 @@ int mm_score_icans(mm_score_result *out, const mm_scores *kb, const mm_icans_in 
     out->because = "ice_score: must be a whole number 0..10";
     return -1;
   }
-  mm_strbuf why;
-  mm_strbuf_init(&why, 8192);
+  sk_why why;
+  sk_why_init(&why, 8192);
   double lo = 0, hi = 0;
   domains_eval(e, vals, names, 5, &lo, &hi, &why, out, arena);
   if (lo == hi) {
     out->value = mm_value_string(grade_str(arena, lo));
     out->n_missing = 0;
-    if (lo == 0) mm_strbuf_puts(&why, " => no ICANS (grade 0)");
-    else mm_strbuf_printf(&why, " => grade %.0f (the most severe domain)", lo);
+    if (lo == 0) sk_say(&why, " => no ICANS (grade 0)", " => nessuna ICANS (grado 0)");
+    else
+      sk_say(&why, " => grade %.0f (the most severe domain)",
+             " => grado %.0f (il dominio più grave)", lo);
   } else {
-    mm_strbuf_printf(&why, " => grade %.0f to %.0f", lo, hi);
+    sk_say(&why, " => grade ", " => grado ");
+    sk_span(&why, lo, hi, true);
   }
-  return finish(out, arena, &why);
+  return sk_why_finish(&why, out, arena);
 }

@@ -27,6 +27,7 @@
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "util/lang.h"
 #include "yaml/yaml_read.h"
 
 typedef struct mm_scores mm_scores;
@@ -58,7 +59,9 @@ typedef struct mm_score_result {
   mm_value points;        /* point total where the score has one (R2-ISS,
                              frailty); known=false when unknown or none */
   const char *because;    /* the rule that decided, with values and cut-offs;
-                             when unknown, what the possible answers are */
+                             when unknown, what the possible answers are
+                             (English; on -1, what was wrong with the input) */
+  const char *because_it; /* the same in Italian; NULL on -1 */
   const char *note;       /* extra remark or NULL (e.g. "unconfirmed") */
   mm_score_input *inputs; /* every input, known or not, in table order */
   size_t n_inputs;
@@ -70,6 +73,15 @@ typedef struct mm_score_result {
   bool confirmed;         /* response only: met on two consecutive
                              assessments (false: "unconfirmed") */
 } mm_score_result;
+
+/* The explanation in the language asked (English when there is no
+ * Italian). */
+const char *mm_score_because(const mm_score_result *r, mm_lang lang);
+/* A categorical value of a score or of one of its inputs for people:
+ * "frail" -> "fragile", "one_pressor" -> "un vasopressore". English, and a
+ * value the table does not have, read as the value itself. Static string
+ * or `value`. */
+const char *mm_score_value_label(const char *value, mm_lang lang);
 
 /* ---- inputs of each score (field names are the input keys) ---- */
 

@@ -75,10 +75,7 @@ const mm_score_input_spec *sk_input(const sk_entry *e, const char *name);
 /* Comparison of a number against a threshold. */
 bool sk_cmp(sk_op op, double x, double v);
 const char *sk_op_text(sk_op op);
-/* "beta2m_mg_l 6.1 mg/L >= 5.5 mg/L" (with the outcome-neutral op if held,
- * or the negated op when it does not). */
-void sk_th_explain(mm_strbuf *b, const sk_threshold *t, const char *label,
-                   double x, const char *unit);
+/* (The explanation of a cut-off, sk_th_say, is in score_why.h.) */
 
 /* Result helpers (score.c). */
 void sk_result_init(mm_score_result *out, const sk_entry *e, const char *score);

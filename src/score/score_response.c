@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "score/score_kb.h"
+#include "score/score_why.h"
 
 enum { T_S, T_U, T_K, T_L, T_BM, T_SIFE, T_UIFE, T_CLON, T_MRD, T_N };
 static const char *const tests[T_N] = {"serum_m_protein", "urine_m_protein", "flc_kappa",
@@ -35,7 +35,7 @@ typedef struct ctx {
   const sk_entry *e;
   mm_score_result *out;
   mm_arena *a;
-  mm_strbuf *why;
+  sk_why *why;
 } ctx;
 
 static const sk_threshold *th(ctx *c, const char *name) {
@@ -49,8 +49,9 @@ static bool holds(ctx *c, const char *name, double x) {
   return sk_cmp(t->op, x, t->value);
 }
 
-static void explain(ctx *c, const char *name, const char *label, double x, const char *unit) {
-  sk_th_explain(c->why, th(c, name), label, x, unit);
+static void explain(ctx *c, const char *name, const char *label, const char *label_it, double x,
+                    const char *unit) {
+  sk_th_say(c->why, th(c, name), label, label_it, x, unit);
 }
 
 static int cmp_obs(const void *pa, const void *pb) {
@@ -89,7 +90,7 @@ static bool is_neg(mm_value v) { return v.known && strcmp(v.str, "negative") == 
 /* The category at one assessment; `why` gets its reason; `note` the tests that
  * kept a deeper category from being documented. */
 static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state *base,
-                    const state *now, const state *nadir, mm_strbuf *note) {
+                    const state *now, const state *nadir, sk_why *note) {
   const mm_value *b = base->v, *v = now->v, *n = nadir->v;
   /* PD first */
   if (track == TRACK_M) {
@@ -99,10 +100,11 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
       const char *abs = holds(c, "pd_serum_high_nadir", n[T_S].num) ? "pd_serum_increase_high_nadir"
                                                                       : "pd_serum_increase";
       if (rel && holds(c, abs, inc)) {
-        mm_strbuf_puts(c->why, "PD: serum M-protein increase from lowest ");
-        mm_strbuf_printf(c->why, "%.6g g/dL: ", n[T_S].num);
-        explain(c, abs, "increase", inc, "g/dL");
-        mm_strbuf_printf(c->why, " and >= %.6g%%", th(c, "pd_relative_increase")->value);
+        sk_say(c->why, "PD: serum M-protein increase from lowest ",
+               "PD: aumento della componente M sierica dal valore più basso ");
+        sk_put(c->why, "%.6g g/dL: ", n[T_S].num);
+        explain(c, abs, "increase", "aumento", inc, "g/dL");
+        sk_say(c->why, " and >= %.6g%%", " e >= %.6g%%", th(c, "pd_relative_increase")->value);
         return MM_RESP_PD;
       }
     }
@@ -110,9 +112,10 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
       double inc = v[T_U].num - n[T_U].num;
       bool rel = n[T_U].num > 0 ? holds(c, "pd_relative_increase", inc / n[T_U].num * 100) : inc > 0;
       if (rel && holds(c, "pd_urine_increase", inc)) {
-        mm_strbuf_printf(c->why, "PD: urine M-protein increase from lowest %.6g mg/24h: ",
-                         n[T_U].num);
-        explain(c, "pd_urine_increase", "increase", inc, "mg/24h");
+        sk_say(c->why, "PD: urine M-protein increase from lowest %.6g mg/24h: ",
+               "PD: aumento della componente M urinaria dal valore più basso %.6g mg/24h: ",
+               n[T_U].num);
+        explain(c, "pd_urine_increase", "increase", "aumento", inc, "mg/24h");
         return MM_RESP_PD;
       }
     }
@@ -121,26 +124,35 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
     double inc = d - dn;
     bool rel = dn > 0 ? holds(c, "pd_relative_increase", inc / dn * 100) : inc > 0;
     if (rel && holds(c, "pd_dflc_increase", inc)) {
-      mm_strbuf_printf(c->why, "PD: dFLC increase from lowest %.6g mg/L: ", dn);
-      explain(c, "pd_dflc_increase", "increase", inc, "mg/L");
+      sk_say(c->why, "PD: dFLC increase from lowest %.6g mg/L: ",
+             "PD: aumento della dFLC dal valore più basso %.6g mg/L: ", dn);
+      explain(c, "pd_dflc_increase", "increase", "aumento", inc, "mg/L");
       return MM_RESP_PD;
     }
   } else {
     double inc = v[T_BM].num - n[T_BM].num;
     if (holds(c, "pd_bm_increase", inc)) {
-      mm_strbuf_printf(c->why, "PD: bone-marrow plasma cells from lowest %.6g%%: ", n[T_BM].num);
-      explain(c, "pd_bm_increase", "increase", inc, "%");
+      sk_say(c->why, "PD: bone-marrow plasma cells from lowest %.6g%%: ",
+             "PD: plasmacellule midollari dal valore più basso %.6g%%: ", n[T_BM].num);
+      explain(c, "pd_bm_increase", "increase", "aumento", inc, "%");
       return MM_RESP_PD;
     }
   }
   /* CR / sCR */
   bool cr = false;
   if (!v[T_SIFE].known || !v[T_UIFE].known || !v[T_BM].known) {
-    mm_strbuf_puts(note, "CR not assessable:");
-    for (int t = T_SIFE; t <= T_UIFE; t++)
-      if (!v[t].known) mm_strbuf_printf(note, " %s", tests[t]);
-    if (!v[T_BM].known) mm_strbuf_printf(note, " %s", tests[T_BM]);
-    mm_strbuf_puts(note, " missing");
+    sk_say(note, "CR not assessable:", "CR non valutabile, mancano:");
+    static const int cr_tests[] = {T_SIFE, T_UIFE, T_BM};
+    bool first = true;
+    for (size_t i = 0; i < 3; i++) {
+      int t = cr_tests[i];
+      if (v[t].known) continue;
+      if (!first) sk_text(note, NULL, ",");
+      sk_put(note, " ");
+      sk_name(note, tests[t]);
+      first = false;
+    }
+    sk_say(note, " missing", NULL);
   } else if (is_neg(v[T_SIFE]) && is_neg(v[T_UIFE]) && holds(c, "cr_bm_plasma_cells", v[T_BM].num)) {
     cr = true;
   }
@@ -149,21 +161,30 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
     bool have_flc = v[T_K].known && v[T_L].known;
     bool ratio_ok = have_flc && !flc_abnormal(c, v[T_K].num, v[T_L].num, &k_inv);
     if (ratio_ok && is_neg(v[T_CLON])) {
-      mm_strbuf_printf(c->why, "sCR: serum and urine immunofixation negative, ");
-      explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", v[T_BM].num, "%");
-      mm_strbuf_printf(c->why, ", normal FLC ratio %.3g, no clonal plasma cells in the marrow",
-                       v[T_K].num / v[T_L].num);
+      sk_say(c->why, "sCR: serum and urine immunofixation negative, ",
+             "sCR: immunofissazione sierica e urinaria negativa, ");
+      explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", "plasmacellule midollari",
+              v[T_BM].num, "%");
+      sk_say(c->why, ", normal FLC ratio %.3g, no clonal plasma cells in the marrow",
+             ", rapporto FLC normale %.3g, nessuna plasmacellula clonale nel midollo",
+             v[T_K].num / v[T_L].num);
       return MM_RESP_SCR;
     }
-    mm_strbuf_printf(c->why, "CR: serum and urine immunofixation negative, ");
-    explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", v[T_BM].num, "%");
+    sk_say(c->why, "CR: serum and urine immunofixation negative, ",
+           "CR: immunofissazione sierica e urinaria negativa, ");
+    explain(c, "cr_bm_plasma_cells", "bone-marrow plasma cells", "plasmacellule midollari",
+            v[T_BM].num, "%");
     if (!have_flc || !v[T_CLON].known) {
-      mm_strbuf_puts(note, "sCR not assessable:");
-      if (!have_flc) mm_strbuf_puts(note, " flc_kappa/flc_lambda");
-      if (!v[T_CLON].known) mm_strbuf_puts(note, " bm_clonal_pc");
-      mm_strbuf_puts(note, " missing");
+      sk_say(note, "sCR not assessable:", "sCR non valutabile, mancano:");
+      if (!have_flc) sk_say(note, " flc_kappa/flc_lambda", " FLC kappa/lambda");
+      if (!have_flc && !v[T_CLON].known) sk_say(note, NULL, ",");
+      if (!v[T_CLON].known) {
+        sk_put(note, " ");
+        sk_name(note, "bm_clonal_pc");
+      }
+      sk_say(note, " missing", NULL);
     }
-    if (is_neg(v[T_MRD])) mm_strbuf_puts(c->why, "; MRD negative");
+    if (is_neg(v[T_MRD])) sk_say(c->why, "; MRD negative", "; MRD negativa");
     return MM_RESP_CR;
   }
   if (track == TRACK_M) {
@@ -172,86 +193,81 @@ static int category(ctx *c, int track, bool ms, bool mu, bool kappa, const state
     /* VGPR: serum part, and urine < 100 mg/24h (a urine value is needed) */
     bool vs = !ms || v[T_S].num == 0 || holds(c, "vgpr_serum_reduction", rs);
     if (vs && !v[T_U].known) {
-      if (note->len) mm_strbuf_puts(note, "; ");
-      mm_strbuf_puts(note, "VGPR not assessable: urine_m_protein missing");
+      if (note->b[MM_LANG_EN].len) sk_put(note, "; ");
+      sk_say(note, "VGPR not assessable: urine_m_protein missing",
+             "VGPR non valutabile: componente M urinaria mancante");
     } else if (vs && holds(c, "vgpr_urine", v[T_U].num)) {
-      mm_strbuf_puts(c->why, "VGPR: ");
+      sk_put(c->why, "VGPR: ");
       if (ms) {
-        if (v[T_S].num == 0) mm_strbuf_puts(c->why, "serum M-protein not detectable on electrophoresis");
-        else explain(c, "vgpr_serum_reduction", "serum reduction", rs, "%");
-        mm_strbuf_puts(c->why, ", ");
+        if (v[T_S].num == 0)
+          sk_say(c->why, "serum M-protein not detectable on electrophoresis",
+                 "componente M sierica non rilevabile all'elettroforesi");
+        else
+          explain(c, "vgpr_serum_reduction", "serum reduction", "riduzione sierica", rs, "%");
+        sk_put(c->why, ", ");
       }
-      explain(c, "vgpr_urine", "urine M-protein", v[T_U].num, "mg/24h");
+      explain(c, "vgpr_urine", "urine M-protein", "componente M urinaria", v[T_U].num, "mg/24h");
       return MM_RESP_VGPR;
     }
     bool ps = !ms || holds(c, "pr_serum_reduction", rs);
     bool pu = !mu || holds(c, "pr_urine_reduction", ru) || holds(c, "pr_urine", v[T_U].num);
     if (ps && pu) {
-      mm_strbuf_puts(c->why, "PR: ");
-      if (ms) explain(c, "pr_serum_reduction", "serum reduction", rs, "%");
-      if (ms && mu) mm_strbuf_puts(c->why, ", ");
+      sk_put(c->why, "PR: ");
+      if (ms) explain(c, "pr_serum_reduction", "serum reduction", "riduzione sierica", rs, "%");
+      if (ms && mu) sk_put(c->why, ", ");
       if (mu) {
-        if (holds(c, "pr_urine_reduction", ru)) explain(c, "pr_urine_reduction", "urine reduction", ru, "%");
-        else explain(c, "pr_urine", "urine M-protein", v[T_U].num, "mg/24h");
+        if (holds(c, "pr_urine_reduction", ru))
+          explain(c, "pr_urine_reduction", "urine reduction", "riduzione urinaria", ru, "%");
+        else
+          explain(c, "pr_urine", "urine M-protein", "componente M urinaria", v[T_U].num, "mg/24h");
       }
       return MM_RESP_PR;
     }
     bool mrs = !ms || holds(c, "mr_serum_reduction", rs);
     bool mru = !mu || holds(c, "mr_urine_reduction", ru);
-    if (mrs && mru) {
-      mm_strbuf_puts(c->why, "MR: ");
-      if (ms) explain(c, "mr_serum_reduction", "serum reduction", rs, "%");
-      if (ms && mu) mm_strbuf_puts(c->why, ", ");
-      if (mu) explain(c, "mr_urine_reduction", "urine reduction", ru, "%");
-      return MM_RESP_MR;
-    }
-    mm_strbuf_puts(c->why, "SD: ");
-    if (ms) explain(c, "mr_serum_reduction", "serum reduction", rs, "%");
-    if (ms && mu) mm_strbuf_puts(c->why, ", ");
-    if (mu) explain(c, "mr_urine_reduction", "urine reduction", ru, "%");
-    return MM_RESP_SD;
+    int cat = mrs && mru ? MM_RESP_MR : MM_RESP_SD;
+    sk_put(c->why, "%s: ", mm_response_cat_names[cat]);
+    if (ms) explain(c, "mr_serum_reduction", "serum reduction", "riduzione sierica", rs, "%");
+    if (ms && mu) sk_put(c->why, ", ");
+    if (mu) explain(c, "mr_urine_reduction", "urine reduction", "riduzione urinaria", ru, "%");
+    return cat;
   }
   if (track == TRACK_FLC) {
     double r = reduction(dflc(b[T_K].num, b[T_L].num, kappa), dflc(v[T_K].num, v[T_L].num, kappa));
-    mm_strbuf_puts(c->why, holds(c, "pr_dflc_reduction", r) ? "PR: " : "SD: ");
-    explain(c, "pr_dflc_reduction", "dFLC reduction", r, "%");
+    sk_put(c->why, holds(c, "pr_dflc_reduction", r) ? "PR: " : "SD: ");
+    explain(c, "pr_dflc_reduction", "dFLC reduction", "riduzione dFLC", r, "%");
     return holds(c, "pr_dflc_reduction", r) ? MM_RESP_PR : MM_RESP_SD;
   }
   double r = reduction(b[T_BM].num, v[T_BM].num);
-  mm_strbuf_puts(c->why, holds(c, "pr_bm_reduction", r) ? "PR: " : "SD: ");
-  explain(c, "pr_bm_reduction", "bone-marrow plasma-cell reduction", r, "%");
+  sk_put(c->why, holds(c, "pr_bm_reduction", r) ? "PR: " : "SD: ");
+  explain(c, "pr_bm_reduction", "bone-marrow plasma-cell reduction",
+          "riduzione delle plasmacellule midollari", r, "%");
   return holds(c, "pr_bm_reduction", r) ? MM_RESP_PR : MM_RESP_SD;
 }
 
-static int not_evaluable(ctx *c, const char *text, const char *const *miss) {
+static int not_evaluable(ctx *c, const char *en, const char *it, const char *const *miss) {
   for (; miss && *miss; miss++) sk_add_missing(c->out, c->a, *miss);
-  mm_strbuf_printf(c->why, "not evaluable: %s", text);
+  sk_say(c->why, "not evaluable: ", "non valutabile: ");
+  sk_text(c->why, en, it);
   return 0;
-}
-
-static int fin(ctx *c) {
-  c->out->because = mm_arena_strdup(c->a, c->why->data ? c->why->data : "");
-  bool failed = c->why->failed;
-  mm_strbuf_free(c->why);
-  return failed || c->a->failed || !c->out->because ? -1 : 0;
 }
 
 int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_response_in *in,
                       mm_arena *arena) {
   const sk_entry *e = kb->e[SK_RESPONSE];
   sk_result_init(out, e, "response");
-  mm_strbuf why;
-  mm_strbuf_init(&why, 1 << 16);
+  sk_why why;
+  sk_why_init(&why, 1 << 16);
   ctx c = {e, out, arena, &why};
   if (in->baseline == MM_DATE_NONE) {
     out->because = "baseline: a date is required (start of the current line)";
-    mm_strbuf_free(&why);
+    sk_why_free(&why);
     return -1;
   }
   /* validate and sort */
   const mm_lab_obs **obs = mm_arena_alloc(arena, (in->n_labs + 1) * sizeof *obs);
   if (!obs) {
-    mm_strbuf_free(&why);
+    sk_why_free(&why);
     return -1;
   }
   for (size_t i = 0; i < in->n_labs; i++) {
@@ -262,12 +278,12 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
                                      "(serum_m_protein urine_m_protein flc_kappa flc_lambda "
                                      "bm_plasma_cells serum_ife urine_ife bm_clonal_pc mrd)",
                                      i, o->test ? o->test : "");
-      mm_strbuf_free(&why);
+      sk_why_free(&why);
       return -1;
     }
     if (o->date == MM_DATE_NONE) {
       out->because = mm_arena_printf(arena, "labs[%zu].date: required", i);
-      mm_strbuf_free(&why);
+      sk_why_free(&why);
       return -1;
     }
     mm_score_result tmp;
@@ -275,7 +291,7 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
     if (!o->value.known || sk_check(&tmp, arena, sk_input(e, tests[t]), o->value) < 0) {
       out->because = mm_arena_printf(arena, "labs[%zu].value: %s", i,
                                      o->value.known ? tmp.because : "required");
-      mm_strbuf_free(&why);
+      sk_why_free(&why);
       return -1;
     }
     obs[i] = o;
@@ -301,43 +317,60 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
   char date_s[11];
   mm_date_format(in->baseline, date_s);
   if (ms || mu) {
-    mm_strbuf_printf(&why, "baseline %s: ", date_s);
-    if (ms) explain(&c, "measurable_serum", "serum M-protein", b[T_S].num, "g/dL");
-    if (ms && mu) mm_strbuf_puts(&why, ", ");
-    if (mu) explain(&c, "measurable_urine", "urine M-protein", b[T_U].num, "mg/24h");
-    mm_strbuf_puts(&why, " (measurable)");
+    sk_say(&why, "baseline %s: ", "basale %s: ", date_s);
+    if (ms)
+      explain(&c, "measurable_serum", "serum M-protein", "componente M sierica", b[T_S].num, "g/dL");
+    if (ms && mu) sk_put(&why, ", ");
+    if (mu)
+      explain(&c, "measurable_urine", "urine M-protein", "componente M urinaria", b[T_U].num,
+              "mg/24h");
+    sk_say(&why, " (measurable)", " (misurabile)");
   } else if (!b[T_S].known || !b[T_U].known) {
     static const char *const s_[] = {"serum_m_protein", NULL}, *const u_[] = {"urine_m_protein", NULL},
                              *const su[] = {"serum_m_protein", "urine_m_protein", NULL};
     const char *const *m = !b[T_S].known && !b[T_U].known ? su : !b[T_S].known ? s_ : u_;
-    not_evaluable(&c, !b[T_S].known && !b[T_U].known
-                          ? "baseline serum_m_protein and urine_m_protein missing"
-                      : !b[T_S].known ? "baseline serum_m_protein missing"
-                                      : "baseline urine_m_protein missing",
-                  m);
-    return fin(&c);
+    if (!b[T_S].known && !b[T_U].known)
+      not_evaluable(&c, "baseline serum_m_protein and urine_m_protein missing",
+                    "componente M sierica e urinaria al basale mancanti", m);
+    else if (!b[T_S].known)
+      not_evaluable(&c, "baseline serum_m_protein missing",
+                    "componente M sierica al basale mancante", m);
+    else
+      not_evaluable(&c, "baseline urine_m_protein missing",
+                    "componente M urinaria al basale mancante", m);
+    return sk_why_finish(&why, out, arena);
   } else if (!b[T_K].known || !b[T_L].known) {
     static const char *const m[] = {"flc_kappa", "flc_lambda", NULL};
-    not_evaluable(&c, "serum and urine M-protein not measurable; baseline flc_kappa/flc_lambda missing", m);
-    return fin(&c);
+    not_evaluable(&c, "serum and urine M-protein not measurable; baseline flc_kappa/flc_lambda missing",
+                  "componente M sierica e urinaria non misurabili; FLC kappa/lambda al basale "
+                  "mancanti", m);
+    return sk_why_finish(&why, out, arena);
   } else if (flc_abnormal(&c, b[T_K].num, b[T_L].num, &kappa) &&
              holds(&c, "measurable_iflc", kappa ? b[T_K].num : b[T_L].num)) {
     track = TRACK_FLC;
-    mm_strbuf_printf(&why, "baseline %s: serum and urine M-protein not measurable; ", date_s);
+    sk_say(&why, "baseline %s: serum and urine M-protein not measurable; ",
+           "basale %s: componente M sierica e urinaria non misurabili; ", date_s);
     explain(&c, "measurable_iflc", kappa ? "involved FLC kappa" : "involved FLC lambda",
-            kappa ? b[T_K].num : b[T_L].num, "mg/L");
-    mm_strbuf_printf(&why, ", ratio %.3g abnormal: dFLC followed", b[T_K].num / b[T_L].num);
+            kappa ? "FLC kappa coinvolta" : "FLC lambda coinvolta", kappa ? b[T_K].num : b[T_L].num,
+            "mg/L");
+    sk_say(&why, ", ratio %.3g abnormal: dFLC followed",
+           ", rapporto %.3g anomalo: si segue la dFLC", b[T_K].num / b[T_L].num);
   } else if (!b[T_BM].known) {
     static const char *const m[] = {"bm_plasma_cells", NULL};
-    not_evaluable(&c, "serum, urine and FLC not measurable; baseline bm_plasma_cells missing", m);
-    return fin(&c);
+    not_evaluable(&c, "serum, urine and FLC not measurable; baseline bm_plasma_cells missing",
+                  "componente M sierica, urinaria e FLC non misurabili; plasmacellule midollari "
+                  "al basale mancanti", m);
+    return sk_why_finish(&why, out, arena);
   } else if (holds(&c, "pr_bm_baseline", b[T_BM].num)) {
     track = TRACK_BM;
-    mm_strbuf_printf(&why, "baseline %s: serum, urine and FLC not measurable; ", date_s);
-    explain(&c, "pr_bm_baseline", "bone-marrow plasma cells", b[T_BM].num, "%");
+    sk_say(&why, "baseline %s: serum, urine and FLC not measurable; ",
+           "basale %s: componente M sierica, urinaria e FLC non misurabili; ", date_s);
+    explain(&c, "pr_bm_baseline", "bone-marrow plasma cells", "plasmacellule midollari",
+            b[T_BM].num, "%");
   } else {
-    not_evaluable(&c, "no measurable disease at baseline", NULL);
-    return fin(&c);
+    not_evaluable(&c, "no measurable disease at baseline", "nessuna malattia misurabile al basale",
+                  NULL);
+    return sk_why_finish(&why, out, arena);
   }
 
   /* assessments */
@@ -347,9 +380,9 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
   }
   int cats[2] = {-1, -1};
   mm_date dates[2] = {MM_DATE_NONE, MM_DATE_NONE};
-  const char *last_why = NULL;
-  mm_strbuf note;
-  mm_strbuf_init(&note, 4096);
+  sk_why last, note; /* the last assessment's reason; what kept it from deeper */
+  sk_why_init(&last, 1 << 16);
+  sk_why_init(&note, 4096);
   size_t i = 0;
   while (i < in->n_labs && obs[i]->date <= in->baseline) i++;
   size_t n_assess = 0;
@@ -369,18 +402,23 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
                     : track == TRACK_FLC ? now.v[T_K].known && now.v[T_L].known
                                          : now.v[T_BM].known;
     if (!complete) continue;
-    mm_strbuf w;
-    mm_strbuf_init(&w, 4096);
-    mm_strbuf_clear(&note);
+    sk_why w;
+    sk_why_init(&w, 4096);
+    sk_why_clear(&note);
     ctx cc = c;
     cc.why = &w;
     int cat = category(&cc, track, ms, mu, kappa, &base, &now, &nadir, &note);
     char ds[11];
     mm_date_format(d, ds);
-    last_why = mm_arena_printf(arena, "%s: %s%s%s", ds, w.data ? w.data : "",
-                               note.len ? " (" : "", note.len ? note.data : "");
-    if (note.len) last_why = mm_arena_printf(arena, "%s)", last_why);
-    mm_strbuf_free(&w);
+    sk_why_clear(&last);
+    sk_put(&last, "%s: ", ds);
+    sk_append(&last, &w);
+    if (note.b[MM_LANG_EN].len) {
+      sk_put(&last, " (");
+      sk_append(&last, &note);
+      sk_put(&last, ")");
+    }
+    sk_why_free(&w);
     cats[0] = cats[1];
     dates[0] = dates[1];
     cats[1] = cat;
@@ -399,7 +437,7 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
       }
     }
   }
-  mm_strbuf_free(&note);
+  sk_why_free(&note);
   for (int t = 0; t <= T_BM; t++)
     sk_add_input(out, arena, tests[t], now.v[t], sk_input(e, tests[t])->unit);
   for (int t = T_SIFE; t < T_N; t++) sk_add_input(out, arena, tests[t], now.v[t], NULL);
@@ -407,11 +445,13 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
     static const char *const sm[] = {"serum_m_protein", NULL}, *const um[] = {"urine_m_protein", NULL},
                              *const fm[] = {"flc_kappa", "flc_lambda", NULL},
                              *const bm[] = {"bm_plasma_cells", NULL};
-    mm_strbuf_puts(&why, "; ");
+    sk_why_free(&last);
+    sk_put(&why, "; ");
     not_evaluable(&c, "no complete assessment after baseline",
+                  "nessuna valutazione completa dopo il basale",
                   track == TRACK_FLC ? fm : track == TRACK_BM ? bm : ms ? sm : um);
     if (track == TRACK_M && ms && mu) sk_add_missing(out, arena, "urine_m_protein");
-    return fin(&c);
+    return sk_why_finish(&why, out, arena);
   }
   int cat = cats[1];
   out->value = mm_value_string(mm_response_cat_names[cat]);
@@ -422,16 +462,19 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
     else confirmed = cats[0] != MM_RESP_PD && cats[0] <= cat;
   }
   out->confirmed = confirmed;
-  mm_strbuf_printf(&why, "; last assessment %s", last_why);
+  sk_say(&why, "; last assessment ", "; ultima valutazione ");
+  sk_append(&why, &last);
+  sk_why_free(&last);
   if (cats[0] >= 0) {
     char ds[11];
     mm_date_format(dates[0], ds);
-    mm_strbuf_printf(&why, "; previous assessment %s: %s", ds, mm_response_cat_names[cats[0]]);
+    sk_say(&why, "; previous assessment %s: %s", "; valutazione precedente %s: %s", ds,
+           mm_response_cat_names[cats[0]]);
   }
   if (confirmed) {
-    mm_strbuf_printf(&why, " => %s, confirmed", mm_response_cat_names[cat]);
+    sk_say(&why, " => %s, confirmed", " => %s, confermata", mm_response_cat_names[cat]);
   } else {
-    mm_strbuf_printf(&why, " => %s, unconfirmed", mm_response_cat_names[cat]);
+    sk_say(&why, " => %s, unconfirmed", " => %s, non confermata", mm_response_cat_names[cat]);
     if (cats[0] >= 0 && cats[0] != MM_RESP_PD && cat != MM_RESP_PD)
       out->note = mm_arena_printf(arena, "unconfirmed: %s met at one assessment only; "
                                   "confirmed category %s", mm_response_cat_names[cat],
@@ -440,5 +483,5 @@ int mm_score_response(mm_score_result *out, const mm_scores *kb, const mm_respon
       out->note = mm_arena_printf(arena, "unconfirmed: %s needs %d consecutive assessments",
                                   mm_response_cat_names[cat], need);
   }
-  return fin(&c);
+  return sk_why_finish(&why, out, arena);
 }

@@ -4,8 +4,10 @@
 # `bash evaluate.sh PATH-TO-MMPATH`; prints each check and exits 1 at the
 # first failure. Checks: a malformed record exits 1 and names the field path
 # (text and JSON); a valid one exits 0 with the evaluation@1 schema; HTML and
-# Italian renderings; a threshold edited in a COPY of the kb changes the
-# answer without recompiling; `facts --json` is JSON with the spec's names.
+# Italian renderings (evaluate and facts: no English word of the engine, the
+# score explanations and the warnings in Italian, English unchanged); a
+# threshold edited in a COPY of the kb changes the answer without
+# recompiling; `facts --json` is JSON with the spec's names.
 set -u
 MMPATH=${1:?usage: evaluate.sh PATH-TO-MMPATH}
 SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -120,52 +122,121 @@ check "json --lang it: Italian texts" 0 '"lang":"it"' \
 pycheck "json --lang it: teclistamab criterion text in Italian" \
   'CRIT(OPT("teclistamab"), "prior_lines_ge_3")["text"].startswith("almeno 3 terapie")'
 
-# --- --lang it says nothing in English: on every demo patient, EU and US, the
-# text, HTML and JSON renderings hold none of the English words of the
-# translation table (src/evaluate/messages.h) whose Italian differs. What the
-# kb has only in English (sources, labels, evidence) and explanations that
-# are the same in both languages are left out first: they are not the
-# table's words. Text and HTML (tags stripped): whole words anywhere; JSON:
-# the values meant for people (its keys and codes are the same in every
-# language).
+# --- --lang it says nothing in English: on every demo patient, `evaluate`
+# (EU and US; text, HTML, JSON) and `facts` (text, JSON) in Italian hold none
+# of the English words the engine writes whose Italian differs: those of the
+# translation tables (src/evaluate/messages.h; the fact engine's warnings,
+# src/facts/facts.h; the scores' values and units, src/score/score_why.c)
+# and the phrases of the score explanations (the English of every
+# sk_say(w, "english", "italian", ...) in src/score/). What the kb has only
+# in English (sources, labels, evidence), explanations that are the same in
+# both languages (rule expressions) and record field paths (lines[1].end,
+# the fields a value misses) are left out first: they are not the engine's words. Text and HTML (tags
+# stripped): whole words anywhere; JSON: the values meant for people (its
+# keys and codes are the same in every language).
 for p in "$SRC"/demo/patients/*.json; do
+  b=$(basename "$p" .json)
   for j in eu us; do
     for f in text html json; do
       "$MMPATH" evaluate "$p" --format $f --lang it --jurisdiction $j --kb "$KB" \
-        >"$TMP/it.$(basename "$p" .json).$j.$f" 2>&1 || fail "evaluate --lang it $p $j $f"
+        >"$TMP/it.$b.$j.$f" 2>&1 || fail "evaluate --lang it $p $j $f"
     done
     "$MMPATH" evaluate "$p" --format json --lang en --jurisdiction $j --kb "$KB" \
-      >"$TMP/en.$(basename "$p" .json).$j.json" 2>&1 || fail "evaluate --lang en $p $j json"
+      >"$TMP/en.$b.$j.json" 2>&1 || fail "evaluate --lang en $p $j json"
   done
+  for f in text json; do
+    "$MMPATH" facts "$p" --format $f --lang it --kb "$KB" >"$TMP/it.$b.facts.$f" 2>&1 \
+      || fail "facts --lang it $p $f"
+  done
+  "$MMPATH" facts "$p" --format json --lang en --kb "$KB" >"$TMP/en.$b.facts.json" 2>&1 \
+    || fail "facts --lang en $p json"
 done
-python3 - "$SRC/src/evaluate/messages.h" "$TMP" <<'PY' || exit 1
+python3 - "$SRC/src" "$TMP" <<'PY' || exit 1
 import glob, html, json, re, sys
 
-def table(path):
-    """(en, it) of every X(CODE, ["id",] "en", "it") in the header."""
+SRC = sys.argv[1]
+
+def clean(path):
     src = re.sub(r'\\\n', ' ', open(path, encoding='utf-8').read())
-    src = re.sub(r'/\*.*?\*/', ' ', src, flags=re.S)
-    rows = []
-    for m in re.finditer(r'\bX\(\s*\w+\s*,', src):
-        i, strs = m.end(), []
+    return re.sub(r'/\*.*?\*/', ' ', src, flags=re.S)
+
+STR = r'"(?:[^"\\]|\\.)*"'
+
+def literal(src, i):
+    """The C string (adjacent literals joined) or NULL at src[i:]; (text, end)."""
+    while src[i].isspace(): i += 1
+    if src.startswith('NULL', i): return None, i + 4
+    parts = []
+    while True:
+        while src[i].isspace(): i += 1
+        m = re.compile(STR).match(src, i)
+        if not m: break
+        parts.append(m.group(0)[1:-1])
+        i = m.end()
+    if not parts: return False, i
+    return ''.join(parts).encode().decode('unicode_escape').encode('latin-1').decode('utf-8'), i
+
+def table(path):
+    """(en, it) of every X(CODE-or-"code", [...,] "en", "it") in a file."""
+    src, rows = clean(path), []
+    for m in re.finditer(r'\bX\(', src):
+        i, strs, joined = m.end(), [], False
         while src[i] != ')':
             if src[i] == '"':
-                j = src.index('"', i + 1)
-                strs.append(src[i + 1:j])
-                i = j
-            elif not (src[i].isspace() or src[i] == ','):
-                sys.exit('FAIL messages.h: cannot read ' + src[m.start():m.start() + 60])
-            i += 1
-        rows.append((strs[-2], strs[-1]))
+                j = re.compile(STR).match(src, i).end()
+                if joined: strs[-1] += src[i + 1:j - 1]  # "adjacent" "literals"
+                else: strs.append(src[i + 1:j - 1])
+                i, joined = j, True
+            elif src[i].isspace():
+                i += 1
+            elif src[i] == ',' or (not strs and (src[i].isalnum() or src[i] == '_')):
+                i, joined = i + 1, False
+            else:
+                sys.exit('FAIL %s: cannot read %s' % (path, src[m.start():m.start() + 60]))
+        if len(strs) >= 2: rows.append((strs[-2], strs[-1]))
     return rows
 
-rows = table(sys.argv[1])
+def phrases(path):
+    """(en, it) of every sk_say(w, "en", "it", ...) in a file."""
+    src, rows = clean(path), []
+    for m in re.finditer(r'\bsk_say\(', src):
+        i = src.index(',', m.end()) + 1
+        if 'sk_why' in src[m.end():i]: continue  # its declaration, not a call
+        en, i = literal(src, i)
+        i = src.index(',', i) + 1
+        it, i = literal(src, i)
+        if en is False or it is False: sys.exit('FAIL %s: cannot read %s' % (path, src[m.start():m.start() + 80]))
+        rows.append((en or '', it or ''))
+    return rows
+
+SPEC = re.compile(r'%[-+ #0]*\d*(?:\.\d+)?[a-z%]')
+def words(en, it):
+    """The English fragments (around the printf arguments) the Italian does not have."""
+    it_parts = {f.strip(' ;:,()=>/.') for f in SPEC.split(it)}
+    for f in SPEC.split(en):
+        f = f.strip(' ;:,()=>/.')
+        if len(f) >= 4 and re.search('[a-z]{3}', f) and f not in it_parts: yield f
+
+rows = table(SRC + '/evaluate/messages.h')
 if len(rows) < 40: sys.exit('FAIL messages.h: only %d entries read' % len(rows))
+warn_rows = table(SRC + '/facts/facts.h')
+score_rows = [r for r in table(SRC + '/score/score_why.c') if r[0] in
+              re.findall(r'X\("(\w+)"', clean(SRC + '/score/score_why.c').split('SK_VALUE_WORDS(X)')[1]) + ['years']]
+say_rows = [r for f in sorted(glob.glob(SRC + '/score/*.c')) for r in phrases(f)]
+if len(warn_rows) < 2 or len(score_rows) < 3 or len(say_rows) < 40:
+    sys.exit('FAIL tables: read %d warnings, %d score words, %d score phrases'
+             % (len(warn_rows), len(score_rows), len(say_rows)))
 english = set()
-for en, it in rows:
+for en, it in rows + score_rows:
     for juris in ('EU', 'US'):
         if en.replace('{j}', juris) != it.replace('{j}', juris): english.add(en.replace('{j}', juris))
-words = [(e, re.compile(r'(?<!\w)' + re.escape(e) + r'(?!\w)')) for e in sorted(english)]
+for en, it in warn_rows + say_rows:
+    english.update(words(re.sub(r'\{\d\}', '%s', en), re.sub(r'\{\d\}', '%s', it)))
+words_re = [(e, re.compile(r'(?<!\w)' + re.escape(e) + r'(?!\w)')) for e in sorted(english)]
+# record field paths: lines[1], lines[0].progression, diagnosis.fish.amp1q
+# and the lists of missing fields: "mancano: lines frailty.adl"
+MISSING = re.compile(r'mancano:[^\n\[\]]*')
+PATH = re.compile(r'\b[a-z_][a-z0-9_]*(?:\[\d+\])+(?:\.[a-z0-9_]+)*|\b[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+')
 
 PEOPLE = {'text', 'note', 'because', 'review', 'name', 'title', 'deck_says', 'now'}
 KB_ENGLISH = {'source', 'sources', 'label', 'trial', 'ref', 'n', 'orr', 'mpfs', 'mdor'}
@@ -185,7 +256,10 @@ for it_json in sorted(glob.glob(sys.argv[2] + '/it.*.json')):
     foreign = {s for p, k, s in it if k in KB_ENGLISH or (k in PEOPLE and en.get(p) == s)}
     foreign = sorted((s for s in foreign if len(s) > 1), key=len, reverse=True)
     for fmt in ('text', 'html', 'json'):
-        raw = open(base + '.' + fmt, encoding='utf-8').read()
+        try:
+            raw = open(base + '.' + fmt, encoding='utf-8').read()
+        except FileNotFoundError:
+            continue  # facts: text and JSON only
         if fmt == 'json':
             body = '\n'.join(s for p, k, s in it if k in PEOPLE or k == 'warnings')
         elif fmt == 'html':
@@ -193,16 +267,50 @@ for it_json in sorted(glob.glob(sys.argv[2] + '/it.*.json')):
         else:
             body = raw
         for s in foreign: body = body.replace(s, '\0')
+        body = PATH.sub('\0', MISSING.sub('\0', body))
         n += 1
-        for e, r in words:
+        for e, r in words_re:
             m = r.search(body)
             if m:
                 line = body[body.rfind('\n', 0, m.start()) + 1:body.find('\n', m.end())]
                 sys.exit('FAIL %s.%s: English "%s" in the Italian output:\n  %s'
                          % (base.rsplit('/', 1)[-1], fmt, e, line[:300]))
-print('ok   --lang it: none of the %d English words of the translation table in %d renderings of the demo patients'
-      % (len(words), n))
+print('ok   --lang it: none of the %d English words and phrases of the engine in %d renderings '
+      'of the demo patients (evaluate EU/US, facts)' % (len(words_re), n))
 PY
+
+# --- the score explanations and the warnings in both languages. Patient 02:
+# beta2m 4.1 mg/L is ISS II (Greipp 2005: not III as < 5.5 mg/L, not I as
+# >= 3.5 mg/L); the English is the text the scores always gave.
+grep -qF 'iss                            II  [ISS II: non III (β2-microglobulina 4.1 mg/L < 5.5 mg/L), non I (β2-microglobulina 4.1 mg/L >= 3.5 mg/L)]' \
+  "$TMP/it.02-newly-diagnosed.facts.text" || fail "facts --lang it: the ISS explanation is not in Italian"
+grep -qF 'r2_iss                         non noto  [ISS II: non III' "$TMP/it.02-newly-diagnosed.facts.text" \
+  || fail "facts --lang it: the R2-ISS explanation is not in Italian"
+grep -qF 'setting                        nuova diagnosi, eleggibile al trapianto' "$TMP/it.02-newly-diagnosed.facts.text" \
+  || fail "facts --lang it: the setting is shown as its code"
+check "facts --lang en: the ISS explanation as it always was" 0 \
+  'iss +II  \[ISS II: not III \(beta2m_mg_l 4\.1 mg/L < 5\.5 mg/L\), not I \(beta2m_mg_l 4\.1 mg/L >= 3\.5 mg/L\)\]' \
+  -- "$MMPATH" facts "$SRC/demo/patients/02-newly-diagnosed.json" --lang en --kb "$KB"
+grep -qE '^  setting +newly_diagnosed_transplant_eligible  ' "$TMP/out" || fail "facts --lang en: setting not shown as its code"
+echo "ok   facts: score explanations and the setting in Italian with --lang it, unchanged in English"
+# A transplant line followed by a line without progression (maybe its
+# maintenance) and two transplants: the fact engine's two warnings.
+printf '%s\n' '{"id":"W","as_of":"2026-11-25","birth_date":"1960-01-01","lines":[
+ {"regimen":"VRd","start":"2019-01-01","end":"2019-05-01","asct":"2019-06-01","best_response":"CR"},
+ {"drugs":["lenalidomide"],"start":"2019-09-01","end":"2021-01-01","progression":"2021-01-01"},
+ {"regimen":"KRd","start":"2021-02-01","end":"2021-06-01","asct":"2021-07-01","progression":"2023-01-01"}]}' \
+  >"$TMP/warn.json"
+check "evaluate --lang it: the warnings in Italian" 0 '^  - lines\[1\] segue una linea con trapianto' \
+  -- "$MMPATH" evaluate "$TMP/warn.json" --lang it --kb "$KB"
+grep -q '^  - 2 trapianti autologhi: il tempo alla progressione' "$TMP/out" || fail "evaluate --lang it: several transplants not in Italian"
+grep -q '^Avvertenze$' "$TMP/out" || fail "evaluate --lang it: no 'Avvertenze' heading"
+check "evaluate --lang it --format json: the warnings in Italian" 0 '"warnings":\["lines\[1\] segue una linea' \
+  -- "$MMPATH" evaluate "$TMP/warn.json" --lang it --format json --kb "$KB"
+check "evaluate --lang en: the warnings as they always were" 0 \
+  '^  - lines\[1\] follows a transplant line that ended without progression or stop_reason' \
+  -- "$MMPATH" evaluate "$TMP/warn.json" --lang en --kb "$KB"
+grep -q '^  - 2 transplants: time to progression is counted from the latest (lines\[2\]\.asct)' "$TMP/out" \
+  || fail "evaluate --lang en: the several-transplants warning changed"
 
 # --- editing a threshold in a COPY of the kb changes the answer, no recompiling (docs/kb-format.md)
 cp -r "$KB" "$TMP/kb"

@@ -603,6 +603,13 @@ static void test_facts__maintenance_recorded_as_a_line_is_flagged(void **s) {
   assert_int_equal(r.rc, 0);
   assert_int_equal((int)r.diags.warnings, 1);
   assert_non_null(strstr(r.diags.head->text, "maintenance"));
+  /* the same warning in Italian, for the renderings in --lang it */
+  assert_int_equal((int)r.f->n_warns, 1);
+  assert_int_equal(r.f->warns[0].code, MM_FW_LINE_AFTER_TRANSPLANT_LINE);
+  assert_string_equal(mm_fact_warning_id(r.f->warns[0].code), "line_after_transplant_line");
+  assert_string_equal(mm_facts_warning_text(r.f, r.diags.head, MM_LANG_EN), r.diags.head->text);
+  assert_non_null(strstr(mm_facts_warning_text(r.f, r.diags.head, MM_LANG_IT),
+                         "lines[1] segue una linea con trapianto"));
   done(&r);
 }
 

@@ -181,6 +181,46 @@ static void test_r_iss_partial(void **state) {
   assert_string_equal(riss(f, riss_in(UN, UN, N(3.0), F, F, F, F), &r), "II");
 }
 
+/* ---- the explanation, in English and Italian from one construction ----
+ * One input, b2m 3.0 mg/L, albumin 3.0 g/dL, del(17p) present, normal LDH:
+ * ISS II (Greipp 2005 Table 3: not III as b2m < 5.5 mg/L; not I as albumin
+ * < 3.5 g/dL), so R-ISS II (Palumbo 2015 Table 2: R-ISS I needs ISS I, R-ISS
+ * III needs ISS III; del(17p) is high-risk CA). The English is the text the
+ * scores always gave; the Italian says the same. */
+
+static void test_explanation_languages(void **state) {
+  fixture *f = *state;
+  mm_score_result r;
+  assert_string_equal(iss(f, N(3.0), N(3.0), &r), "II");
+  const char *iss_en = "ISS II: not III (beta2m_mg_l 3 mg/L < 5.5 mg/L), "
+                       "not I (albumin_g_dl 3 g/dL < 3.5 g/dL)";
+  const char *iss_it = "ISS II: non III (β2-microglobulina 3 mg/L < 5.5 mg/L), "
+                       "non I (albumina 3 g/dL < 3.5 g/dL)";
+  assert_string_equal(r.because, iss_en);
+  assert_string_equal(r.because_it, iss_it);
+  assert_string_equal(mm_score_because(&r, MM_LANG_EN), iss_en);
+  assert_string_equal(mm_score_because(&r, MM_LANG_IT), iss_it);
+
+  mm_r_iss_in in = riss_in(UN, N(3.0), N(3.0), B(true), B(false), B(false), B(false));
+  assert_string_equal(riss(f, in, &r), "II");
+  char want[512];
+  snprintf(want, sizeof want, "%s; high-risk CA (del17p/t4_14/t14_16): yes; LDH above ULN: no"
+           " => R-ISS II (neither R-ISS I nor III)", iss_en);
+  assert_string_equal(mm_score_because(&r, MM_LANG_EN), want);
+  snprintf(want, sizeof want, "%s; alto rischio citogenetico (del(17p)/t(4;14)/t(14;16)): sì; "
+           "LDH sopra il limite superiore: no => R-ISS II (né R-ISS I né III)", iss_it);
+  assert_string_equal(mm_score_because(&r, MM_LANG_IT), want);
+
+  /* a stage the clinician recorded, and the words of the values */
+  riss(f, riss_in(N(3), UN, UN, B(false), UB, B(false), B(true)), &r);
+  assert_string_equal(r.because_it, "ISS III (registrato); alto rischio citogenetico "
+                      "(del(17p)/t(4;14)/t(14;16)): non noto; LDH sopra il limite superiore: sì"
+                      " => R-ISS III (ISS III e alto rischio citogenetico o LDH elevato)");
+  assert_string_equal(mm_score_value_label("frail", MM_LANG_IT), "fragile");
+  assert_string_equal(mm_score_value_label("frail", MM_LANG_EN), "frail");
+  assert_string_equal(mm_score_value_label("III", MM_LANG_IT), "III");
+}
+
 /* ---- R2-ISS: D'Agostino 2022. Points ISS II 1, ISS III 1.5, del(17p) 1,
  * high LDH 1, t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5-1, III 1.5-2.5,
  * IV 3-5. Every combination. ---- */
@@ -628,6 +668,7 @@ int main(void) {
       cmocka_unit_test(test_r_iss_table),
       cmocka_unit_test(test_r_iss_every_combination),
       cmocka_unit_test(test_r_iss_partial),
+      cmocka_unit_test(test_explanation_languages),
       cmocka_unit_test(test_r2_iss_every_combination),
       cmocka_unit_test(test_r2_iss_partial),
       cmocka_unit_test(test_frailty_points),
