@@ -206,7 +206,7 @@ async function main() {
     await page.click('#evaluate');
     await page.locator('#result h2', { hasText: 'FE-0102' }).waitFor();
     const settingText = await page.locator('#result [data-fact="setting"]').first().textContent();
-    ok(/newly_diagnosed/.test(settingText),
+    ok(/newly diagnosed/.test(settingText) && !/newly_diagnosed/.test(settingText),
       'and is evaluated as newly diagnosed', settingText);
     // Greipp 2005: beta2m 3.5-5.5 mg/L is ISS II
     ok(/\bII\b/.test(await page.locator('#result [data-fact="iss"]').first().textContent()),

@@ -413,7 +413,7 @@ function fmtValue(v) {
   if (v === null || v === undefined) return t('unknown');
   if (typeof v === 'boolean') return t(v ? 'yes' : 'no');
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return (WORDS[state.lang] || {})['val_' + v] || String(v); // values.js
 }
 /* A trial's enrolling (the registry's answer, a code in the JSON) in the
  * page's words; other options carry the server's note, already in the
