@@ -9,6 +9,8 @@
 # wall clock because the 2-core machine is shared with other work.
 #   bench/screen_ratio.sh /work/baseline/build/mmpath build/mmpath 1000000
 #   ROUNDS=7 THREADS=1 bench/screen_ratio.sh OLD NEW
+#   KB=DIR: one knowledge base for both (default this checkout's kb/); a
+#   build older than the kb's format needs its own: KB=/old/checkout/kb.
 # Needs GNU time (apt-get install time) and python3 for the generator.
 set -euo pipefail
 BEFORE=${1:?usage: screen_ratio.sh BEFORE AFTER [RECORDS]}
@@ -28,8 +30,11 @@ cat "$f" > /dev/null
 # Both builds must give the same answers before their speed means anything.
 for mode in criteria full; do
   args=(); [ "$mode" = criteria ] && args=(--criteria "$ROOT/bench/reference-task.yaml")
-  a=$("$BEFORE" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum)
-  b=$("$AFTER" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum)
+  # A run that fails (e.g. a kb this build cannot read) is said as such.
+  a=$("$BEFORE" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum) ||
+    { echo "screen_ratio: $BEFORE failed on $KB" >&2; exit 1; }
+  b=$("$AFTER" screen --threads "$THREADS" --kb "$KB" "${args[@]}" "$f" 2>/dev/null | sha256sum) ||
+    { echo "screen_ratio: $AFTER failed on $KB" >&2; exit 1; }
   if [ "$a" != "$b" ]; then
     echo "screen_ratio: the two builds' $mode outputs differ: no ratio" >&2
     exit 1
