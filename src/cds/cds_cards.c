@@ -193,7 +193,7 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
          mm_arena_printf(arena,
                          it ? "%zu opzioni terapeutiche indicate (%s)"
                             : "%zu treatment options the patient is eligible for (%s)",
-                         n, setting ? setting : "?"),
+                         n, mm_setting_label(setting, (mm_lang)lang)),
          md.data);
   mm_strbuf_free(&md);
 
