@@ -1,6 +1,7 @@
 /* cmd_serve.c: `mmpath serve`: the web page and the HTTP API (docs/web.md,
  * docs/http-api.md) on one port. Loads the knowledge base once, opens (or
- * creates, with demo data) the SQLite file, prints where to open the page
+ * creates, with demo data and tokens only when --demo asks: a service's
+ * standard output goes to the journal) the SQLite file, prints where to open the page
  * and serves until SIGINT or SIGTERM. */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -17,15 +18,15 @@
 
 static const char usage_text[] =
     "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
-    "                    [--open-evaluate] [--no-demo] [--max-body BYTES]\n"
+    "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
-    "  A new database gets the demo referrals and one demo token per role (printed\n"
-    "  once) unless --no-demo. --open-evaluate lets evaluate/facts/scores/screen/kb\n"
-    "  be used without a token. Other tokens: mmpath token new.\n"
+    "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
+    "  demo referrals and one demo token per role, printed once. --open-evaluate lets\n"
+    "  evaluate/facts/scores/screen/kb be used without a token. Tokens: mmpath token new.\n"
     "  --config FILE reads the same settings as 'key = value' lines (the options\n"
-    "  without '--'; demo = no for --no-demo); the command line overrides it.\n";
+    "  without '--'; demo = yes for --demo); the command line overrides it.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
@@ -148,7 +149,7 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 }
 
 int mm_cmd_serve(int argc, char **argv) {
-  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, true, MM_SERVER_LIMITS_INIT};
+  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -170,8 +171,9 @@ int mm_cmd_serve(int argc, char **argv) {
     } else if (strcmp(a, "--open-evaluate") == 0) {
       o.open_eval = true;
       continue;
-    } else if (strcmp(a, "--no-demo") == 0) {
-      o.demo = false;
+    } else if (strcmp(a, "--demo") == 0 || strcmp(a, "--no-demo") == 0) {
+      /* --no-demo: the default since the demo is asked for; still accepted */
+      o.demo = strcmp(a, "--demo") == 0;
       continue;
     }
     if (!v || strncmp(a, "--", 2) != 0) {
