@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-exec build/mmpath serve --port "${PORT:-8080}" --db "${MMPATH_DB:-mmpath.db}" --open-evaluate "$@"
+exec build/mmpath serve --port "${PORT:-8080}" --db "${MMPATH_DB:-mmpath.db}" --open-evaluate --demo "$@"

@@ -82,6 +82,11 @@ typedef enum mmpath_jurisdiction {
 typedef struct mm_kb mmpath_kb;
 
 /* Loads the knowledge base in directory `dir` (kb/ of the source tree).
+ * A NULL `dir` opens the default one: $MMPATH_KB when set and not empty,
+ * else the one installed with the library (PREFIX/share/mmpath/kb, found
+ * next to libmmpath.so or the program that linked libmmpath.a, so an
+ * installed tree may be moved), else the one of the configured install
+ * prefix (CMAKE_INSTALL_FULL_DATADIR/mmpath/kb).
  * On failure returns MMPATH_ENOTFOUND when the first problem is a missing
  * directory or file, MMPATH_ENOMEM when memory ran out, MMPATH_ESYNTAX
  * otherwise (a file or rule that does not parse or check); *out is then

@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 # tests drive (sqlite3 CLI, python3 for the bench peers' agreement check).
 # The HTTP tests use curl; the browser test drives Debian's chromium with
 # playwright-core from npm (tests/browser), so it needs Node.js and npm.
+# The install test (tests/cli/install.sh) renders the man pages with man-db
+# (which brings groff-base); it checks the systemd unit only where
+# systemd-analyze exists (systemd is not added for that alone).
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
-libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium"
+libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

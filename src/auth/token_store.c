@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "auth/sha256.h"
+#include "util/file.h"
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS server_schema(version INTEGER NOT NULL)",
@@ -40,6 +41,8 @@ static void now_iso(char out[32]) {
 int mm_store_open(sqlite3 **out, const char *path, char *err, size_t err_len) {
   *out = NULL;
   sqlite3 *db = NULL;
+  /* tokens and the audit log: a new file is readable by its owner only */
+  mm_file_create_private(path);
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                      SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
     snprintf(err, err_len, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");

@@ -33,8 +33,11 @@ int mm_cmd_token(int argc, char **argv);
 int mm_cmd_demo(int argc, char **argv);
 int mm_cmd_fhir(int argc, char **argv);
 
-/* The knowledge-base directory: --kb DIR, else $MMPATH_KB, else the kb/ of
- * the source tree this binary was built from, else /usr/share/mmpath/kb. */
+/* The knowledge-base directory: --kb DIR, else $MMPATH_KB, else the kb
+ * installed next to this binary (main() puts it in $MMPATH_KB: see
+ * lib/kb_dir.h), else the kb/ of the source tree this binary was built
+ * from, else the configured install prefix's (MMPATH_KB_INSTALLED,
+ * CMAKE_INSTALL_FULL_DATADIR/mmpath/kb). */
 const char *mm_cli_kb_dir(const char *flag_value);
 
 /* Reads a whole file ("-" is standard input) into a malloc'd buffer. */

@@ -19,7 +19,7 @@ static const char *demo_dir(const char *flag) {
   if (flag) return flag;
   struct stat st;
   if (stat(MMPATH_SOURCE_DIR "/demo/patients", &st) == 0) return MMPATH_SOURCE_DIR "/demo/patients";
-  return "/usr/share/mmpath/demo/patients";
+  return MMPATH_DEMO_INSTALLED;
 }
 
 int mm_cmd_demo(int argc, char **argv) {

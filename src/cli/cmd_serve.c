@@ -1,6 +1,7 @@
 /* cmd_serve.c: `mmpath serve`: the web page and the HTTP API (docs/web.md,
  * docs/http-api.md) on one port. Loads the knowledge base once, opens (or
- * creates, with demo data) the SQLite file, prints where to open the page
+ * creates, with demo data and tokens only when --demo asks: a service's
+ * standard output goes to the journal) the SQLite file, prints where to open the page
  * and serves until SIGINT or SIGTERM. */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -16,77 +17,189 @@
 #include "server/server.h"
 
 static const char usage_text[] =
-    "usage: mmpath serve [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
-    "                    [--open-evaluate] [--no-demo] [--max-body BYTES]\n"
+    "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
+    "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
-    "  A new database gets the demo referrals and one demo token per role (printed\n"
-    "  once) unless --no-demo. --open-evaluate lets evaluate/facts/scores/screen/kb\n"
-    "  be used without a token. Other tokens: mmpath token new.\n";
+    "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
+    "  demo referrals and one demo token per role, printed once. --open-evaluate lets\n"
+    "  evaluate/facts/scores/screen/kb be used without a token. Tokens: mmpath token new.\n"
+    "  --config FILE reads the same settings as 'key = value' lines (the options\n"
+    "  without '--'; demo = yes for --demo); the command line overrides it.\n";
 
-static bool parse_uint(const char *flag, const char *s, unsigned long long max,
-                       unsigned long long *out) {
+/* The settings, from --config FILE then the command line (which wins). */
+typedef struct serve_opts {
+  const char *kb, *db, *bind;
+  unsigned long long port;
+  bool open_eval, demo;
+  mm_server_limits limits;
+} serve_opts;
+
+static int serve(const serve_opts *o);
+
+/* `where` prefixes every message: "" for the command line, "FILE:LINE: "
+ * for the configuration file, whose keys are the options without "--". */
+static bool parse_uint(const char *where, const char *name, const char *s,
+                       unsigned long long max, unsigned long long *out) {
   char *end;
   unsigned long long v = strtoull(s, &end, 10);
   if (!*s || *end || s[0] == '-' || v > max) {
-    fprintf(stderr, "mmpath serve: %s: '%s' is not a number from 0 to %llu\n", flag, s, max);
+    fprintf(stderr, "%smmpath serve: %s%s: '%s' is not a number from 0 to %llu\n", where,
+            *where ? "" : "--", name, s, max);
     return false;
   }
   *out = v;
   return true;
 }
 
+static bool parse_bool(const char *where, const char *name, const char *s, bool *out) {
+  if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 || strcmp(s, "1") == 0) {
+    *out = true;
+  } else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 || strcmp(s, "0") == 0) {
+    *out = false;
+  } else {
+    fprintf(stderr, "%smmpath serve: %s: '%s' is not yes or no\n", where, name, s);
+    return false;
+  }
+  return true;
+}
+
+/* Sets option `name` (without "--") to `v`. Returns 0, 1 for an unknown
+ * name (the caller says it), -1 for a wrong value (said here). Strings are
+ * borrowed: `v` must outlive o. */
+static int set_option(serve_opts *o, const char *where, const char *name, const char *v) {
+  unsigned long long n;
+  if (strcmp(name, "port") == 0) return parse_uint(where, name, v, 65535, &o->port) ? 0 : -1;
+  if (strcmp(name, "bind") == 0) return o->bind = v, 0;
+  if (strcmp(name, "db") == 0) return o->db = v, 0;
+  if (strcmp(name, "kb") == 0) return o->kb = v, 0;
+  if (strcmp(name, "open-evaluate") == 0) return parse_bool(where, name, v, &o->open_eval) ? 0 : -1;
+  if (strcmp(name, "demo") == 0) return parse_bool(where, name, v, &o->demo) ? 0 : -1;
+  if (strcmp(name, "max-body") == 0) {
+    if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n) || n == 0) return -1;
+    o->limits.max_body = (size_t)n;
+  } else if (strcmp(name, "max-connections") == 0) {
+    if (!parse_uint(where, name, v, 4096, &n) || n == 0) return -1;
+    o->limits.max_connections = (unsigned)n;
+  } else if (strcmp(name, "max-per-client") == 0) {
+    if (!parse_uint(where, name, v, 4096, &n) || n == 0) return -1;
+    o->limits.max_per_client = (unsigned)n;
+  } else if (strcmp(name, "idle-timeout") == 0) {
+    if (!parse_uint(where, name, v, 3600, &n) || n == 0) return -1;
+    o->limits.idle_timeout = (unsigned)n;
+  } else {
+    return 1;
+  }
+  return 0;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+  *e = '\0';
+  return s;
+}
+
+/* Reads `key = value` lines of `path` (`#` starts a comment) into o. The
+ * file's text is kept in *text_out (malloc'd: the values point into it).
+ * Returns an exit code. */
+static int read_config(serve_opts *o, const char *path, char **text_out) {
+  size_t len;
+  char *text = mm_cli_read_file(path, &len);
+  *text_out = text;
+  if (!text) {
+    fprintf(stderr, "mmpath serve: --config: cannot read %s\n", path);
+    return MM_EXIT_SETUP;
+  }
+  if (strlen(text) != len) {
+    fprintf(stderr, "%s: mmpath serve: a NUL byte in the configuration file\n", path);
+    return MM_EXIT_USAGE;
+  }
+  int lineno = 0;
+  for (char *line = text, *next; line; line = next) {
+    lineno++;
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    char *l = trim(line);
+    if (!*l) continue;
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d: ", path, lineno);
+    char *eq = strchr(l, '=');
+    if (!eq) {
+      fprintf(stderr, "%smmpath serve: expected 'key = value', not '%s'\n", where, l);
+      return MM_EXIT_USAGE;
+    }
+    *eq = '\0';
+    char *key = trim(l), *val = trim(eq + 1);
+    if (!*val) {
+      fprintf(stderr, "%smmpath serve: '%s' has no value\n", where, key);
+      return MM_EXIT_USAGE;
+    }
+    int rc = set_option(o, where, key, val);
+    if (rc > 0)
+      fprintf(stderr, "%smmpath serve: unknown key '%s' (the keys: serve's long options "
+                      "without '--', and demo)\n", where, key);
+    if (rc != 0) return MM_EXIT_USAGE;
+  }
+  return MM_EXIT_OK;
+}
+
 int mm_cmd_serve(int argc, char **argv) {
-  const char *kb_flag = NULL, *db = "mmpath.db", *bind = "127.0.0.1";
-  unsigned long long port = 8080;
-  bool open_eval = false, demo = true;
-  mm_server_limits limits = MM_SERVER_LIMITS_INIT;
+  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT};
+  /* the configuration file first, so that the command line overrides it */
+  char *config_text = NULL;
+  for (int i = 1; i + 1 < argc; i++)
+    if (strcmp(argv[i], "--config") == 0) {
+      free(config_text);
+      int rc = read_config(&o, argv[i + 1], &config_text);
+      if (rc != MM_EXIT_OK) {
+        free(config_text);
+        return rc;
+      }
+    }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    unsigned long long n;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage_text, stdout);
+      free(config_text);
       return MM_EXIT_OK;
     } else if (strcmp(a, "--open-evaluate") == 0) {
-      open_eval = true;
+      o.open_eval = true;
       continue;
-    } else if (strcmp(a, "--no-demo") == 0) {
-      demo = false;
+    } else if (strcmp(a, "--demo") == 0 || strcmp(a, "--no-demo") == 0) {
+      /* --no-demo: the default since the demo is asked for; still accepted */
+      o.demo = strcmp(a, "--demo") == 0;
       continue;
     }
     if (!v || strncmp(a, "--", 2) != 0) {
       fprintf(stderr, "mmpath serve: %s '%s'\n%s", v ? "unexpected argument" : "missing value after", a,
               usage_text);
+      free(config_text);
       return MM_EXIT_USAGE;
     }
     i++;
-    if (strcmp(a, "--port") == 0) {
-      if (!parse_uint(a, v, 65535, &port)) return MM_EXIT_USAGE;
-    } else if (strcmp(a, "--bind") == 0) {
-      bind = v;
-    } else if (strcmp(a, "--db") == 0) {
-      db = v;
-    } else if (strcmp(a, "--kb") == 0) {
-      kb_flag = v;
-    } else if (strcmp(a, "--max-body") == 0) {
-      if (!parse_uint(a, v, (unsigned long long)1 << 30, &n) || n == 0) return MM_EXIT_USAGE;
-      limits.max_body = (size_t)n;
-    } else if (strcmp(a, "--max-connections") == 0) {
-      if (!parse_uint(a, v, 4096, &n) || n == 0) return MM_EXIT_USAGE;
-      limits.max_connections = (unsigned)n;
-    } else if (strcmp(a, "--max-per-client") == 0) {
-      if (!parse_uint(a, v, 4096, &n) || n == 0) return MM_EXIT_USAGE;
-      limits.max_per_client = (unsigned)n;
-    } else if (strcmp(a, "--idle-timeout") == 0) {
-      if (!parse_uint(a, v, 3600, &n) || n == 0) return MM_EXIT_USAGE;
-      limits.idle_timeout = (unsigned)n;
-    } else {
-      fprintf(stderr, "mmpath serve: unknown option '%s'\n%s", a, usage_text);
+    int rc = strcmp(a, "--config") == 0 ? 0 : set_option(&o, "", a + 2, v);
+    if (rc > 0) fprintf(stderr, "mmpath serve: unknown option '%s'\n%s", a, usage_text);
+    if (rc != 0) {
+      free(config_text);
       return MM_EXIT_USAGE;
     }
   }
+  int rc = serve(&o);
+  free(config_text);
+  return rc;
+}
+
+static int serve(const serve_opts *o) {
+  const char *kb_flag = o->kb, *db = o->db, *bind = o->bind;
+  unsigned long long port = o->port;
+  bool open_eval = o->open_eval, demo = o->demo;
+  mm_server_limits limits = o->limits;
 
   /* an address we cannot listen on is a usage error: say so before the
    * database is created */

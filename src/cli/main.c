@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "lib/kb_dir.h"
 #include "mmpath_version.h"
 
 static const mm_command commands[] = {
@@ -36,7 +37,7 @@ const char *mm_cli_kb_dir(const char *flag_value) {
   if (env && *env) return env;
   struct stat st;
   if (stat(MMPATH_SOURCE_DIR "/kb/manifest.yaml", &st) == 0) return MMPATH_SOURCE_DIR "/kb";
-  return "/usr/share/mmpath/kb";
+  return MMPATH_KB_INSTALLED;
 }
 
 char *mm_cli_read_file(const char *path, size_t *len_out) {
@@ -68,6 +69,14 @@ char *mm_cli_read_file(const char *path, size_t *len_out) {
 }
 
 int main(int argc, char **argv) {
+  /* An installed mmpath reads the kb installed with it (PREFIX/share/mmpath/kb,
+   * wherever PREFIX was moved), before the source tree it was built from. It
+   * is said once, here, in the process's environment, so every command and
+   * mm_cli_kb_dir see it, as if the user had set it. */
+  const char *env = getenv("MMPATH_KB");
+  char installed[4096];
+  if ((!env || !*env) && mm_lib_kb_relocated(installed, sizeof installed) == 0)
+    setenv("MMPATH_KB", installed, 1);
   if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
       strcmp(argv[1], "-h") == 0) {
     usage(argc < 2 ? stderr : stdout);

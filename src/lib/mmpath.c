@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/kb_dir.h"
 #include "lib/lib_internal.h"
 #include "util/lang.h"
 
@@ -38,6 +39,11 @@ int mmpath_kb_open(mmpath_kb **out, const char *dir, char **errors_out) {
   mm_arena_init(&arena, 0);
   mm_diags diags;
   mm_diags_init(&diags, &arena);
+  char installed[4096];
+  if (!dir) {
+    mm_lib_kb_default(installed, sizeof installed);
+    dir = installed;
+  }
   int rc = mm_kb_load(out, dir, &diags);
   if (rc != 0 && errors_out) {
     mm_strbuf b;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "referral/store.h"
+#include "util/file.h"
 
 /* Migration i takes user_version i to i+1. Append; never edit a shipped one. */
 static const char *const migrations[] = {
@@ -395,6 +396,8 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   if (!b) return MM_REF_ENOMEM;
   b->base = (mm_ref_backend){MM_REF_BACKEND_VERSION, begin_write, commit, rollback, get,
                              insert_referral, append_event, foreach, check, errmsg, sfree};
+  /* patients' referrals: a new file is readable by its owner only */
+  mm_file_create_private(path);
   int rc = sqlite3_open_v2(path, &b->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            NULL);

@@ -33,7 +33,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --open-evaluate >"$tmp/out" 2>"$tmp/err" &
+"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --open-evaluate --demo >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
 for _ in $(seq 1 100); do
