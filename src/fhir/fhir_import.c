@@ -115,7 +115,7 @@ mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const 
 const char *mm_fhir_kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
                                   "a fish finding", "an observation kind", "a disease status",
-                                  "an ISS stage", "a stop reason"};
+                                  "an ISS stage", "a stop reason", "a test result"};
   return w[k];
 }
 

@@ -60,7 +60,9 @@ typedef struct mm_fhir_imp {
   bool has_mm;   /* a multiple myeloma Condition made on or before as_of */
   bool mm_later; /* one dated after as_of only */
   mm_date dx;
-  bool fish[8];
+  signed char fish[8];        /* per mm_fhir_fish_names: 1 present, -1 absent, 0 unknown */
+  bool fish_conflict[8];      /* present here, absent there: written as unknown */
+  const char *fish_where[8];  /* the observation that set fish[i] */
   int iss;
   mm_date iss_date;
   const char *iss_where;

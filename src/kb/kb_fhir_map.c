@@ -19,8 +19,11 @@ static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "
                                         "iscn", "iss_stage", NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
+static const char *const result_names[] = {"present", "absent", "indeterminate",
+                                           NULL}; /* ORDER: mm_fhir_result */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
-                                         "observation", "status", "iss", "stop_reason", NULL};
+                                         "observation", "status", "iss", "stop_reason", "result",
+                                         NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -136,7 +139,7 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
   if (kind < 0) {
     mm_yaml_report(l->r, t->keys[0], MM_E_UNKNOWN_KEY,
                    "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-                   "observation, status, iss, stop_reason)", what, t->keys[0]->str);
+                   "observation, status, iss, stop_reason, result)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -208,6 +211,11 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
       mm_yaml_report(l->r, v, MM_E_INVALID,
                      "%s: stop_reason must be progression, toxicity, completed, patient_choice "
                      "or other", what);
+    break;
+  case MM_FHIR_RESULT:
+    if ((mp->ref = index_of(result_names, s)) < 0)
+      mm_yaml_report(l->r, v, MM_E_INVALID,
+                     "%s: result must be present, absent or indeterminate", what);
     break;
   }
 }

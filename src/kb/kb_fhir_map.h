@@ -21,7 +21,8 @@ typedef enum {
   MM_FHIR_OBSERVATION,   /* what an Observation.code is (ecog, karnofsky, ...) */
   MM_FHIR_STATUS,        /* a cancer disease status value */
   MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
-  MM_FHIR_STOP           /* a treatment termination reason: ref into mm_fhir_stop_names */
+  MM_FHIR_STOP,          /* a treatment termination reason: ref into mm_fhir_stop_names */
+  MM_FHIR_RESULT         /* a test result: present / absent / indeterminate (mm_fhir_result) */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -41,6 +42,14 @@ typedef enum {
   MM_FHIR_ST_STABLE,
   MM_FHIR_ST_UNDETERMINED
 } mm_fhir_status;
+
+/* MM_FHIR_RESULT values: a genomic variant's value (LOINC answer list
+ * LL1971-2) or interpretation (HL7 v3 ObservationInterpretation). */
+typedef enum {
+  MM_FHIR_RES_PRESENT,
+  MM_FHIR_RES_ABSENT,
+  MM_FHIR_RES_INDETERMINATE
+} mm_fhir_result;
 
 typedef struct mm_fhir_unit {
   const char *ucum;   /* Quantity.code */

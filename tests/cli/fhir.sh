@@ -97,5 +97,15 @@ else
   echo "skip shared fixtures ($SHARED absent)"
 fi
 
+# issue #13. mCODE STU4 GenomicVariant: the result is value[x] (LOINC LL1971-2
+# LA9633-4 Present / LA9634-2 Absent / LA11884-6 Indeterminate) and the
+# interpretation (HL7 v3 POS/NEG/IND), https://hl7.org/fhir/us/mcode/STU4/
+# StructureDefinition-mcode-genomic-variant.html. Tested Absent is false, never
+# a present; Indeterminate is unknown and said. Diagnosis in ICD-9-CM 203.00
+# only (CMS ICD-9-CM v32).
+check "genomic: absent is false, present true" 0 '"fish": \{"del17p": false, "t4_14": false, "gain1q": true\}' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+check "genomic: indeterminate said" 0 't\(14;16\).*left unknown' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+check "genomic: ICD-9-CM 203.00 diagnosis" 0 '"diagnosis": \{"date": "2025-03-05"' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

@@ -427,6 +427,66 @@ static void left_out(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* mCODE STU4 GenomicVariant (tests/data/fhir/mcode-genomic.json): the
+ * result is Observation.value[x], bound to LOINC answer list LL1971-2
+ * (LA9633-4 Present, LA9634-2 Absent, LA11884-6 Indeterminate), with the
+ * interpretation (HL7 v3 ObservationInterpretation POS/NEG/IND); the ISCN
+ * component names the variant. Sources: https://hl7.org/fhir/us/mcode/STU4/
+ * StructureDefinition-mcode-genomic-variant.html, https://loinc.org/LL1971-2.
+ * del(17p) and t(4;14) tested Absent are false (not the present they were
+ * read as before issue #13), 1q gain Present is true, t(14;16) Indeterminate
+ * stays unknown with a report. The diagnosis is coded in ICD-9-CM 203.00
+ * only (CMS ICD-9-CM v32). */
+static void genomic_variant_by_value(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/mcode-genomic.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *dx = at(r.root, "diagnosis");
+  assert_str(at(dx, "date"), "2025-03-05");
+  const mm_json *fish = at(dx, "fish");
+  assert_int_equal(at(fish, "del17p")->type, MM_JSON_FALSE);
+  assert_int_equal(at(fish, "t4_14")->type, MM_JSON_FALSE);
+  assert_int_equal(at(fish, "gain1q")->type, MM_JSON_TRUE);
+  assert_null(at(fish, "t14_16"));
+  assert_non_null(diag_at(&r,
+                          "Observation/mcode-017-t1416.component[0].valueCodeableConcept."
+                          "coding[0].code",
+                          "left unknown"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+#define GV(ID, ISCN, VALUE, INTERP)                                                             \
+  "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"" ID "\", \"status\": "         \
+  "\"final\", \"code\": {\"coding\": [{\"system\": \"http://loinc.org\", \"code\": "          \
+  "\"69548-6\"}]}, \"effectiveDateTime\": \"2020-01-10\", \"valueCodeableConcept\": "          \
+  "{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"" VALUE "\"}]}, "               \
+  "\"interpretation\": [{\"coding\": [{\"system\": "                                            \
+  "\"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation\", \"code\": \"" INTERP \
+  "\"}]}], \"component\": [{\"code\": {\"coding\": [{\"system\": \"http://loinc.org\", "       \
+  "\"code\": \"81291-7\"}]}, \"valueString\": \"" ISCN "\"}]}}"
+
+/* Never a guessed present: a value that contradicts its interpretation, or
+ * two reports that disagree, leave the finding unknown, each reported. */
+static void genomic_variant_conflicts(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT "," DX "," GV("a", "del(17p)", "LA9633-4", "NEG") ","
+                     GV("b", "t(4;14)", "LA9633-4", "POS") ","
+                     GV("c", "t(4;14)", "LA9634-2", "NEG") ","
+                     GV("d", "1q gain", "LA9634-2", "NEG"));
+  assert_int_equal(r.rc, 0);
+  const mm_json *fish = at(at(r.root, "diagnosis"), "fish");
+  assert_null(at(fish, "del17p"));
+  assert_null(at(fish, "t4_14"));
+  assert_int_equal(at(fish, "gain1q")->type, MM_JSON_FALSE);
+  assert_non_null(diag_at(&r, "Observation/a.interpretation[0]", "contradicts"));
+  assert_non_null(diag_at(&r, "Observation/c.component[0].valueString", "Observation/b"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
@@ -511,6 +571,7 @@ int main(void) {
       cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
       cmocka_unit_test(map_errors),
       cmocka_unit_test(shared_fixtures),
+      cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
