@@ -56,6 +56,15 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   const mm_fhir_unit *u = NULL;
   for (size_t i = 0; i < m->n_units; i++)
     if (strcmp(m->units[i].ucum, code) == 0) u = &m->units[i];
+  /* UCUM is case-sensitive and the map lists one spelling: a listed case
+   * variant (g/l) is read as its code (g/L), and said. */
+  const char *ucum = u ? NULL : mm_fhir_ucum_case(im->map, code);
+  for (size_t i = 0; ucum && i < m->n_units; i++)
+    if (strcmp(m->units[i].ucum, ucum) == 0) u = &m->units[i];
+  if (u && ucum)
+    mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
+                 "unit '%s' read as UCUM '%s' (a case variant listed in kb/fhir.yaml "
+                 "ucum_case_variants)", code, ucum);
   if (!u) {
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
                  "UCUM unit '%s' for %s not in kb/fhir.yaml: left out", code, lab->id);

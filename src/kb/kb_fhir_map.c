@@ -271,6 +271,56 @@ static void load_grouping(loader *l, const mm_yaml *root) {
   else l->map->gap_days = (int)n;
 }
 
+/* ucum_case_variants: [{variant, ucum, sources...}]; each variant equals its
+ * UCUM code but for case, and the code is a unit of some lab mapping. */
+static void load_case_variants(loader *l, const mm_yaml *root) {
+  mm_fhir_map *m = l->map;
+  const mm_yaml *seq = mm_yaml_read_seq(l->r, root, "ucum_case_variants", false);
+  if (!seq || seq->n == 0) return;
+  m->case_variant = mm_arena_alloc(&l->kb->arena, seq->n * sizeof *m->case_variant);
+  m->case_ucum = mm_arena_alloc(&l->kb->arena, seq->n * sizeof *m->case_ucum);
+  if (!m->case_variant || !m->case_ucum) return;
+  static const char *const keys[] = {"variant", "ucum", MM_KB_PROVENANCE_KEYS, NULL};
+  for (size_t i = 0; i < seq->n; i++) {
+    const mm_yaml *e = seq->items[i];
+    char what[48];
+    snprintf(what, sizeof what, "ucum_case_variants[%zu]", i);
+    if (!mm_yaml_is_map(l->r, e, what)) continue;
+    mm_yaml_check_keys(l->r, e, keys);
+    mm_kb_check_provenance(l->r, e, what);
+    const char *var = mm_yaml_read_string(l->r, e, "variant", true);
+    const char *ucum = mm_yaml_read_string(l->r, e, "ucum", true);
+    if (!var || !ucum) continue;
+    if (strcasecmp(var, ucum) != 0 || strcmp(var, ucum) == 0) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "variant"), MM_E_INVALID,
+                     "%s: '%s' is not a case variant of '%s'", what, var, ucum);
+      continue;
+    }
+    bool known = false;
+    for (size_t k = 0; k < m->n_maps && !known; k++)
+      for (size_t u = 0; u < m->maps[k].n_units && !known; u++)
+        known = strcmp(m->maps[k].units[u].ucum, ucum) == 0;
+    if (!known) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "ucum"), MM_E_UNKNOWN_NAME,
+                     "%s: '%s' is not a UCUM unit of any lab mapping", what, ucum);
+      continue;
+    }
+    if (mm_fhir_ucum_case(m, var)) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "variant"), MM_E_DUPLICATE, "%s: '%s' listed twice",
+                     what, var);
+      continue;
+    }
+    m->case_variant[m->n_case] = var;
+    m->case_ucum[m->n_case++] = ucum;
+  }
+}
+
+const char *mm_fhir_ucum_case(const mm_fhir_map *map, const char *unit) {
+  for (size_t i = 0; unit && i < map->n_case; i++)
+    if (strcmp(map->case_variant[i], unit) == 0) return map->case_ucum[i];
+  return NULL;
+}
+
 const mm_fhir_mapping *mm_fhir_map_find(const mm_fhir_map *map, const char *system,
                                         const char *code) {
   if (!system || !code) return NULL;
@@ -289,7 +339,7 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
   loader l = {m, kb, r};
   static const char *const keys[] = {"schema_version", "systems", "line_grouping", "mappings",
-                                     NULL};
+                                     "ucum_case_variants", NULL};
   mm_yaml_check_keys(r, root, keys);
   const char *sv = mm_yaml_read_string(r, root, "schema_version", true);
   if (sv && strcmp(sv, "1") != 0)
@@ -298,5 +348,6 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   load_systems(&l, root);
   load_grouping(&l, root);
   load_mappings(&l, root);
+  load_case_variants(&l, root);
   return 0;
 }

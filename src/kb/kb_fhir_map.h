@@ -76,6 +76,11 @@ typedef struct mm_fhir_map {
   const char **sys_uri, **sys_id, **sys_label; /* code systems, parallel */
   size_t n_sys;
   int gap_days;        /* line grouping: same-drug periods this close merge */
+  /* Unit spellings that differ from a UCUM code only in case ("g/l" for
+   * "g/L"): UCUM is case-sensitive, many exports are not. Parallel arrays;
+   * each ucum is a unit code of some lab mapping. */
+  const char **case_variant, **case_ucum;
+  size_t n_case;
 } mm_fhir_map;
 
 /* The fish findings of diagnosis.fish, in record order. */
@@ -86,6 +91,9 @@ extern const char *const mm_fhir_stop_names[];
 /* The mapping of (system URI, code), or NULL. */
 const mm_fhir_mapping *mm_fhir_map_find(const mm_fhir_map *map, const char *system,
                                         const char *code);
+/* The UCUM code of which unit is a listed case variant ("g/l" -> "g/L"),
+ * or NULL. */
+const char *mm_fhir_ucum_case(const mm_fhir_map *map, const char *unit);
 /* Short name of a system URI ("LOINC", "SNOMED CT"...) for messages. */
 const char *mm_fhir_system_label(const mm_fhir_map *map, const char *system);
 

@@ -107,5 +107,9 @@ check "genomic: absent is false, present true" 0 '"fish": \{"del17p": false, "t4
 check "genomic: indeterminate said" 0 't\(14;16\).*left unknown' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
 check "genomic: ICD-9-CM 203.00 diagnosis" 0 '"diagnosis": \{"date": "2025-03-05"' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
 
+# UCUM case variants (https://ucum.org/ucum): g/l is read as the map's g/L, and said.
+check "units: g/l read as g/L" 0 '"test": "albumin", "value": 34.1, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
+check "units: the variant is reported" 0 "unit 'g/l' read as UCUM 'g/L'" -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

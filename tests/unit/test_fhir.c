@@ -487,6 +487,30 @@ static void genomic_variant_conflicts(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* UCUM case variants (tests/data/fhir/it-lis-units.json, a laboratory
+ * system's export): UCUM codes are case-sensitive, the litre is both l and
+ * L, the c/i form is upper case (https://ucum.org/ucum, sections 2 and 4).
+ * g/l, G/L, mg/dl, u/l, mg/l are read as the map's g/L, mg/dL, U/L, mg/L,
+ * each said; mgr/dl is listed nowhere and is refused. */
+static void ucum_case_variants(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/it-lis-units.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *labs = at(r.root, "labs");
+  assert_int_equal(labs->len, 6);
+  labs_equal(item(labs, 0), "2025-02-10", "albumin", 34.1, "g/L");
+  labs_equal(item(labs, 1), "2025-02-10", "hemoglobin", 98, "g/L");
+  labs_equal(item(labs, 2), "2025-02-10", "igg", 4120, "mg/dL");
+  labs_equal(item(labs, 3), "2025-02-10", "ldh", 231, "U/L");
+  assert_non_null(diag_at(&r, "Observation/lab-alb.valueQuantity.code", "read as UCUM 'g/L'"));
+  assert_non_null(diag_at(&r, "Observation/lab-lam.valueQuantity.code", "not in kb/fhir.yaml"));
+  assert_non_null(mm_fhir_ucum_case(F.map, "g/l"));
+  assert_null(mm_fhir_ucum_case(F.map, "mgr/dl"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
@@ -572,6 +596,7 @@ int main(void) {
       cmocka_unit_test(map_errors),
       cmocka_unit_test(shared_fixtures),
       cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
+      cmocka_unit_test(ucum_case_variants),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
