@@ -232,6 +232,23 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
   }
 }
 
+/* A Patient without a logical id (a transaction or batch entry POSTed with
+ * fullUrl urn:uuid:...): the record id is derived from the fullUrl by a hash
+ * (FNV-1a 64), never from an identifier (MRN, SSN), and the report says so.
+ * NULL when the entry has no fullUrl. */
+static const char *derived_id(mm_fhir_imp *im, mm_fhir_res *r) {
+  if (!r->full_url || !*r->full_url) return NULL;
+  unsigned long long h = 14695981039346656037ull;
+  for (const unsigned char *c = (const unsigned char *)r->full_url; *c; c++)
+    h = (h ^ *c) * 1099511628211ull;
+  const char *id = mm_arena_printf(im->a, "fhir-%016llx", h);
+  mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+               "the Patient has no logical id: the record id '%s' is derived from its fullUrl "
+               "'%s' (a hash, pseudonymous; identifiers are never used)",
+               id ? id : "", r->full_url);
+  return id;
+}
+
 int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, const char *json,
                    size_t len, const mm_fhir_options *opts, mm_diags *diags) {
   mm_arena arena;
@@ -268,11 +285,11 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   }
   /* the patient: one per input */
   for (size_t i = 0; i < im.n_res; i++) {
-    const mm_fhir_res *r = &im.res[i];
+    mm_fhir_res *r = &im.res[i];
     if (strcmp(r->type, "Patient") != 0) continue;
-    if (!r->id) {
+    if (!r->id && !(r->id = derived_id(&im, r))) {
       mm_fhir_bad(&im, MM_E_MISSING, r->r, mm_fhir_sub(&im, r->name, "id"),
-                  "a Patient needs a logical id (the record's id)");
+                  "a Patient needs a logical id or an entry fullUrl (the record's id)");
       continue;
     }
     if (im.patient && strcmp(im.patient->id, r->id) != 0) {

@@ -111,5 +111,10 @@ check "genomic: ICD-9-CM 203.00 diagnosis" 0 '"diagnosis": \{"date": "2025-03-05
 check "units: g/l read as g/L" 0 '"test": "albumin", "value": 34.1, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
 check "units: the variant is reported" 0 "unit 'g/l' read as UCUM 'g/L'" -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
 
+# A transaction bundle: entries without id, references by urn:uuid (FHIR R4
+# bundle.html#references); the record id is a hash of the Patient's fullUrl, said.
+check "transaction: imported" 0 '"id": "fhir-a2ca436c21bb624c"' -- "${IMPORT[@]}" "$DATA/transaction.json"
+check "transaction: derived id reported" 0 'no logical id: the record id .* is derived from its fullUrl' -- "${IMPORT[@]}" "$DATA/transaction.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

@@ -511,6 +511,31 @@ static void ucum_case_variants(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* A transaction bundle (tests/data/fhir/transaction.json): POSTed entries
+ * carry no id, only fullUrl urn:uuid:... (FHIR R4 http.html#transaction;
+ * bundle.html#references: a urn:uuid reference resolves to the entry with
+ * that fullUrl). References by urn:uuid are resolved (subject, and
+ * medicationReference to a Medication entry); the Patient's record id is a
+ * hash of its fullUrl, said in the report, never its identifier (a fiscal
+ * code here); a urn:uuid naming no entry of this patient is left out. */
+static void transaction_urn_uuid(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/transaction.json");
+  assert_int_equal(r.rc, 0);
+  assert_str(at(r.root, "id"), "fhir-a2ca436c21bb624c");
+  assert_null(strstr(r.out.data, "RSSMRA51C12H501X"));
+  assert_int_equal(at(r.root, "ecog")->integer, 1);
+  const mm_json *l0 = item(at(r.root, "lines"), 0);
+  assert_str(item(at(l0, "drugs"), 0), "bortezomib");
+  assert_str(item(at(l0, "drugs"), 1), "lenalidomide");
+  assert_non_null(diag_at(&r, "Bundle.entry[0].resource(Patient)", "derived from its fullUrl"));
+  assert_non_null(
+      diag_at(&r, "Bundle.entry[6].resource(Observation).subject.reference", "not this record"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
@@ -596,7 +621,7 @@ int main(void) {
       cmocka_unit_test(map_errors),
       cmocka_unit_test(shared_fixtures),
       cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
-      cmocka_unit_test(ucum_case_variants),
+      cmocka_unit_test(ucum_case_variants), cmocka_unit_test(transaction_urn_uuid),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
