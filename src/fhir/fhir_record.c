@@ -108,6 +108,10 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
         mm_strbuf_puts(b, ", \"end\": ");
         put_date(b, l->end);
       }
+      if (im->line_asct && im->line_asct[k] != MM_DATE_NONE) {
+        mm_strbuf_puts(b, ", \"asct\": ");
+        put_date(b, im->line_asct[k]);
+      }
       if (l->progression != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"progression\": ");
         put_date(b, l->progression);

@@ -23,7 +23,7 @@ static const char *const result_names[] = {"present", "absent", "indeterminate",
                                            NULL}; /* ORDER: mm_fhir_result */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
                                          "observation", "status", "iss", "stop_reason", "result",
-                                         NULL};
+                                         "procedure", NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -139,7 +139,7 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
   if (kind < 0) {
     mm_yaml_report(l->r, t->keys[0], MM_E_UNKNOWN_KEY,
                    "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-                   "observation, status, iss, stop_reason, result)", what, t->keys[0]->str);
+                   "observation, status, iss, stop_reason, result, procedure)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -216,6 +216,10 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
     if ((mp->ref = index_of(result_names, s)) < 0)
       mm_yaml_report(l->r, v, MM_E_INVALID,
                      "%s: result must be present, absent or indeterminate", what);
+    break;
+  case MM_FHIR_PROCEDURE:
+    if (strcmp(s, "asct") == 0) mp->ref = 0;
+    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: procedure must be asct", what);
     break;
   }
 }

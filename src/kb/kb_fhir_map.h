@@ -22,7 +22,8 @@ typedef enum {
   MM_FHIR_STATUS,        /* a cancer disease status value */
   MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
   MM_FHIR_STOP,          /* a treatment termination reason: ref into mm_fhir_stop_names */
-  MM_FHIR_RESULT         /* a test result: present / absent / indeterminate (mm_fhir_result) */
+  MM_FHIR_RESULT,        /* a test result: present / absent / indeterminate (mm_fhir_result) */
+  MM_FHIR_PROCEDURE      /* a Procedure the record knows: ref 0 = asct */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */

@@ -116,5 +116,12 @@ check "units: the variant is reported" 0 "unit 'g/l' read as UCUM 'g/L'" -- "${I
 check "transaction: imported" 0 '"id": "fhir-a2ca436c21bb624c"' -- "${IMPORT[@]}" "$DATA/transaction.json"
 check "transaction: derived id reported" 0 'no logical id: the record id .* is derived from its fullUrl' -- "${IMPORT[@]}" "$DATA/transaction.json"
 
+# ASCT from a Procedure (CPT 38241) marks its line; a paged searchset is said
+# (FHIR R4 http.html#paging). No line is ever written "asct": false.
+check "asct: procedure marks its line" 0 '"asct": "2024-06-12"' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+check "paging: next page reported" 0 'Bundle.link\[1\]: one page of a paged search' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+"${IMPORT[@]}" "$DATA/epic-searchset-asct.json" >"$TMP/asct.json" 2>/dev/null
+refute "asct: never written false" '"asct": false' "$TMP/asct.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

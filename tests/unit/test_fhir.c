@@ -536,6 +536,30 @@ static void transaction_urn_uuid(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* An Epic-style searchset page (tests/data/fhir/epic-searchset-asct.json).
+ * ASCT from Procedure: CPT 38241 "HPC; autologous transplantation" (AMA CPT,
+ * CMS fee schedule) marks the line containing its date with that date
+ * (shared/spec/patient-record.md: line `asct`, date or true); a not-done
+ * Procedure and one between lines are reported and left out; the line
+ * without a transplant gets no `asct` at all (absent, never false). The page
+ * has link[next] (FHIR R4 http.html#paging): reported with its path. */
+static void asct_procedure_and_paging(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/epic-searchset-asct.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *lines = at(r.root, "lines");
+  assert_int_equal(lines->len, 2);
+  assert_null(at(item(lines, 0), "asct"));
+  assert_str(at(item(lines, 1), "asct"), "2024-06-12");
+  assert_null(strstr(r.out.data, "\"asct\": false"));
+  assert_non_null(diag_at(&r, "Procedure/eProc2.status", "not completed"));
+  assert_non_null(diag_at(&r, "Procedure/eProc3", "within no line"));
+  assert_non_null(diag_at(&r, "Bundle.link[1]", "paged search"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
@@ -622,6 +646,7 @@ int main(void) {
       cmocka_unit_test(shared_fixtures),
       cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
       cmocka_unit_test(ucum_case_variants), cmocka_unit_test(transaction_urn_uuid),
+      cmocka_unit_test(asct_procedure_and_paging),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
