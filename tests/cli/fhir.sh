@@ -123,5 +123,8 @@ check "paging: next page reported" 0 'Bundle.link\[1\]: one page of a paged sear
 "${IMPORT[@]}" "$DATA/epic-searchset-asct.json" >"$TMP/asct.json" 2>/dev/null
 refute "asct: never written false" '"asct": false' "$TMP/asct.json"
 
+# Italian product names (AIFA denomination NAME*PACK): VELCADE*1FL 3,5MG is bortezomib.
+check "aic: VTd from pharmacy names" 0 '"drugs": \["bortezomib", "thalidomide"\]' -- "${IMPORT[@]}" "$DATA/it-pharmacy-aic.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))
