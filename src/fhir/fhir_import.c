@@ -115,7 +115,8 @@ mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const 
 const char *mm_fhir_kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
                                   "a fish finding", "an observation kind", "a disease status",
-                                  "an ISS stage", "a stop reason"};
+                                  "an ISS stage", "a stop reason", "a test result",
+                                  "a procedure"};
   return w[k];
 }
 
@@ -211,6 +212,20 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     if (im->res) add_resource(im, root, "$", NULL);
     return;
   }
+  /* A searchset page with a next link holds part of the result only
+   * (FHIR R4 http.html#paging): said, since what is missing reads as absent. */
+  const mm_json *links = mm_fhir_get(im, root, "link", MM_JSON_ARRAY, "Bundle");
+  for (size_t i = 0; links && i < links->len; i++) {
+    const mm_json *l = links->items[i];
+    const char *lp = mm_fhir_idx(im, "Bundle.link", i);
+    const char *rel = l->type == MM_JSON_OBJECT ? mm_fhir_get_str(im, l, "relation", lp) : NULL;
+    if (!rel || strcmp(rel, "next") != 0) continue;
+    const char *url = mm_fhir_get_str(im, l, "url", lp);
+    mm_fhir_warn(im, MM_E_LIMIT, l, lp,
+                 "one page of a paged search: further pages (next: %s) are not read; what they "
+                 "hold is missing from the record (fetch every page, or _count large enough)",
+                 url ? url : "?");
+  }
   const mm_json *entries = mm_fhir_get(im, root, "entry", MM_JSON_ARRAY, "Bundle");
   size_t n = entries ? entries->len : 0;
   im->res = mm_arena_alloc(im->a, (n + 1) * sizeof *im->res);
@@ -230,6 +245,23 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     }
     add_resource(im, r, mm_fhir_sub(im, p, "resource"), mm_fhir_get_str(im, e, "fullUrl", p));
   }
+}
+
+/* A Patient without a logical id (a transaction or batch entry POSTed with
+ * fullUrl urn:uuid:...): the record id is derived from the fullUrl by a hash
+ * (FNV-1a 64), never from an identifier (MRN, SSN), and the report says so.
+ * NULL when the entry has no fullUrl. */
+static const char *derived_id(mm_fhir_imp *im, mm_fhir_res *r) {
+  if (!r->full_url || !*r->full_url) return NULL;
+  unsigned long long h = 14695981039346656037ull;
+  for (const unsigned char *c = (const unsigned char *)r->full_url; *c; c++)
+    h = (h ^ *c) * 1099511628211ull;
+  const char *id = mm_arena_printf(im->a, "fhir-%016llx", h);
+  mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+               "the Patient has no logical id: the record id '%s' is derived from its fullUrl "
+               "'%s' (a hash, pseudonymous; identifiers are never used)",
+               id ? id : "", r->full_url);
+  return id;
 }
 
 int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, const char *json,
@@ -268,11 +300,11 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   }
   /* the patient: one per input */
   for (size_t i = 0; i < im.n_res; i++) {
-    const mm_fhir_res *r = &im.res[i];
+    mm_fhir_res *r = &im.res[i];
     if (strcmp(r->type, "Patient") != 0) continue;
-    if (!r->id) {
+    if (!r->id && !(r->id = derived_id(&im, r))) {
       mm_fhir_bad(&im, MM_E_MISSING, r->r, mm_fhir_sub(&im, r->name, "id"),
-                  "a Patient needs a logical id (the record's id)");
+                  "a Patient needs a logical id or an entry fullUrl (the record's id)");
       continue;
     }
     if (im.patient && strcmp(im.patient->id, r->id) != 0) {
@@ -292,15 +324,17 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     const char *t = r->type;
     if (strcmp(t, "Patient") == 0 || strcmp(t, "Medication") == 0) continue;
     bool cond = strcmp(t, "Condition") == 0, obs = strcmp(t, "Observation") == 0;
+    bool proc = strcmp(t, "Procedure") == 0;
     bool med = strcmp(t, "MedicationStatement") == 0 ||
                strcmp(t, "MedicationAdministration") == 0 || strcmp(t, "MedicationRequest") == 0;
-    if (!cond && !obs && !med) {
+    if (!cond && !obs && !med && !proc) {
       mm_fhir_warn(&im, MM_E_INVALID, r->r, r->name, "%s resources are not imported: left out", t);
       continue;
     }
     if (!mm_fhir_about_patient(&im, r)) continue;
     if (cond) mm_fhir_read_condition(&im, r);
     else if (obs) mm_fhir_read_observation(&im, r);
+    else if (proc) mm_fhir_read_procedure(&im, r);
     else mm_fhir_read_medication(&im, r);
   }
   if (arena.failed) {
@@ -336,6 +370,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                    "progression without any line of therapy to attach it to: left out");
   } else if (nl) {
     mm_fhir_assign_progressions(&im, lines, nl);
+    mm_fhir_assign_asct(&im, lines, nl);
     mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
                  "%zu line(s) of therapy were grouped from the medication periods "
                  "by a heuristic (periods that overlap form one line; docs/fhir.md): a clinician "

@@ -60,7 +60,9 @@ typedef struct mm_fhir_imp {
   bool has_mm;   /* a multiple myeloma Condition made on or before as_of */
   bool mm_later; /* one dated after as_of only */
   mm_date dx;
-  bool fish[8];
+  signed char fish[8];        /* per mm_fhir_fish_names: 1 present, -1 absent, 0 unknown */
+  bool fish_conflict[8];      /* present here, absent there: written as unknown */
+  const char *fish_where[8];  /* the observation that set fish[i] */
   int iss;
   mm_date iss_date;
   const char *iss_where;
@@ -70,6 +72,9 @@ typedef struct mm_fhir_imp {
   size_t n_per, cap_per;
   mm_fhir_prog *progs;
   size_t n_progs, cap_progs;
+  mm_fhir_prog *ascts; /* ASCT Procedures: date, resource */
+  size_t n_ascts, cap_ascts;
+  mm_date *line_asct;  /* per line (mm_fhir_assign_asct): the ASCT date, or MM_DATE_NONE */
 } mm_fhir_imp;
 
 /* ---- fhir_import.c: helpers of every reader ---- */
@@ -112,6 +117,12 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r);
 void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r);
 /* fhir_observation.c: labs, ECOG, disease status, cytogenetics, ISS. */
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r);
+
+/* fhir_procedure.c: a Procedure (ASCT by the codes of kb/fhir.yaml). */
+void mm_fhir_read_procedure(mm_fhir_imp *im, const mm_fhir_res *r);
+/* Each ASCT goes to the line whose dates contain it (im->line_asct); one in
+ * no line is reported and left out. Absent stays absent, never "no". */
+void mm_fhir_assign_asct(mm_fhir_imp *im, const mm_grouped_line *lines, size_t nl);
 
 /* ---- fhir_lines.c: drug periods into lines of therapy ---- */
 

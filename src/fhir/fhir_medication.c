@@ -45,6 +45,16 @@ static const mm_fhir_res *find_resource(mm_fhir_imp *im, const mm_fhir_res *from
 static const mm_drug *drug_by_text(mm_fhir_imp *im, const char *text) {
   const mm_drug *d = mm_kb_find_drug(im->kb, text);
   if (d) return d;
+  /* Italian pharmacy systems write the product denomination as AIFA lists
+   * it, name then '*' then the pack ("VELCADE*1FL 3,5MG", "REVLIMID*21CPS
+   * 10MG"): the name is the part before '*', matched as a brand of drugs.yaml. */
+  const char *star = strchr(text, '*');
+  if (star && star > text) {
+    size_t n = (size_t)(star - text);
+    while (n && text[n - 1] == ' ') n--;
+    char *name = mm_arena_strndup(im->a, text, n);
+    if (name && (d = drug_by_text(im, name))) return d;
+  }
   size_t ends[16], n = 0, i = 0, len = strlen(text);
   while (i < len && n < 16) {
     while (i < len && text[i] == ' ') i++;

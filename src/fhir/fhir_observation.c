@@ -56,6 +56,15 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   const mm_fhir_unit *u = NULL;
   for (size_t i = 0; i < m->n_units; i++)
     if (strcmp(m->units[i].ucum, code) == 0) u = &m->units[i];
+  /* UCUM is case-sensitive and the map lists one spelling: a listed case
+   * variant (g/l) is read as its code (g/L), and said. */
+  const char *ucum = u ? NULL : mm_fhir_ucum_case(im->map, code);
+  for (size_t i = 0; ucum && i < m->n_units; i++)
+    if (strcmp(m->units[i].ucum, ucum) == 0) u = &m->units[i];
+  if (u && ucum)
+    mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
+                 "unit '%s' read as UCUM '%s' (a case variant listed in kb/fhir.yaml "
+                 "ucum_case_variants)", code, ucum);
   if (!u) {
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
                  "UCUM unit '%s' for %s not in kb/fhir.yaml: left out", code, lab->id);
@@ -143,7 +152,13 @@ static bool iscn_frame(const char *s, size_t n) {
   return n > 0;
 }
 
-static void read_iscn(mm_fhir_imp *im, const char *iscn, const mm_json *at, const char *path) {
+/* What a cytogenetics observation says of the abnormalities its ISCN names:
+ * not stated (no value, no interpretation), present, absent, or unknown
+ * (indeterminate, unmapped or conflicting: reported, nothing set). */
+typedef enum { POL_NONE, POL_PRESENT, POL_ABSENT, POL_UNKNOWN } polarity;
+
+static void read_iscn(mm_fhir_imp *im, const mm_fhir_res *r, polarity pol, const char *iscn,
+                      const mm_json *at, const char *path) {
   const char *s = iscn;
   while (*s) {
     size_t n = strcspn(s, ",");
@@ -159,18 +174,75 @@ static void read_iscn(mm_fhir_imp *im, const char *iscn, const mm_json *at, cons
             (cl == len || s[cl] == '('))
           hit = m;
       }
-      if (hit) im->fish[hit->ref] = true;
-      else
+      if (!hit) {
         mm_fhir_warn(im, MM_E_UNKNOWN_NAME, at, path, "ISCN '%.*s' not in kb/fhir.yaml: left out",
                      (int)len, s);
+      } else if (pol == POL_UNKNOWN) {
+        mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
+                     "%.*s: the result is not present or absent: %s left unknown", (int)len, s,
+                     mm_fhir_fish_names[hit->ref]);
+      } else {
+        int f = hit->ref;
+        signed char v = pol == POL_ABSENT ? -1 : 1;
+        if (im->fish[f] && im->fish[f] != v && !im->fish_conflict[f]) {
+          im->fish_conflict[f] = true;
+          mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
+                       "%s %s here, %s in %s: left unknown (check the reports)",
+                       mm_fhir_fish_names[f], v > 0 ? "present" : "absent",
+                       v > 0 ? "absent" : "present", im->fish_where[f]);
+        }
+        if (!im->fish[f]) im->fish_where[f] = r->name;
+        im->fish[f] = v;
+      }
     }
     s += n;
     if (*s == ',') s++;
   }
 }
 
+/* The result stated by one CodeableConcept (a value or an interpretation):
+ * POL_NONE when cc is absent, POL_UNKNOWN (reported) when it maps to no result. */
+static polarity concept_result(mm_fhir_imp *im, const mm_json *cc, const char *path) {
+  if (!cc) return POL_NONE;
+  const char *hit;
+  const mm_fhir_mapping *m = mm_fhir_concept(im, cc, path, &hit, true);
+  if (!m) return POL_UNKNOWN;
+  if (m->kind != MM_FHIR_RESULT) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a test result (present/absent)",
+                 mm_fhir_system_label(im->map, m->system), m->code);
+    return POL_UNKNOWN;
+  }
+  return m->ref == MM_FHIR_RES_PRESENT  ? POL_PRESENT
+         : m->ref == MM_FHIR_RES_ABSENT ? POL_ABSENT
+                                        : POL_UNKNOWN;
+}
+
+/* mCODE GenomicVariant: valueCodeableConcept (LOINC LL1971-2 Present/Absent/
+ * Indeterminate) and interpretation (POS/NEG/IND) say whether the variant
+ * named by the ISCN component was found. Both read; they must agree. */
+static polarity variant_result(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
+  polarity pol = concept_result(
+      im, mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name), vp);
+  const char *ip = mm_fhir_sub(im, r->name, "interpretation");
+  const mm_json *interp = mm_fhir_get(im, r->r, "interpretation", MM_JSON_ARRAY, r->name);
+  for (size_t i = 0; interp && i < interp->len; i++) {
+    polarity p = concept_result(im, interp->items[i], mm_fhir_idx(im, ip, i));
+    if (p == POL_NONE || p == pol) continue;
+    if (pol == POL_NONE) {
+      pol = p;
+    } else if (pol != POL_UNKNOWN) {
+      mm_fhir_warn(im, MM_E_AMBIGUOUS, interp->items[i], mm_fhir_idx(im, ip, i),
+                   "the interpretation contradicts the value: the result is unknown");
+      pol = POL_UNKNOWN;
+    }
+  }
+  return pol;
+}
+
 static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (obs_date(im, r) == MM_DATE_NONE) return;
+  polarity pol = variant_result(im, r);
   const mm_json *comps = mm_fhir_get(im, r->r, "component", MM_JSON_ARRAY, r->name);
   bool any = false;
   for (size_t i = 0; comps && i < comps->len; i++) {
@@ -186,7 +258,7 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!m || m->kind != MM_FHIR_OBSERVATION || m->ref != MM_FHIR_OBS_ISCN) continue;
     const mm_json *v;
     if ((v = mm_fhir_get(im, c, "valueString", MM_JSON_STRING, p))) {
-      read_iscn(im, v->str, v, mm_fhir_sub(im, p, "valueString"));
+      read_iscn(im, r, pol, v->str, v, mm_fhir_sub(im, p, "valueString"));
       any = true;
     } else if ((v = mm_fhir_get(im, c, "valueCodeableConcept", MM_JSON_OBJECT, p))) {
       const char *vp = mm_fhir_sub(im, p, "valueCodeableConcept");
@@ -194,16 +266,17 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
       for (size_t k = 0; codings && k < codings->len; k++) {
         const char *kp = mm_fhir_idx(im, mm_fhir_sub(im, vp, "coding"), k);
         const char *code = mm_fhir_get_str(im, codings->items[k], "code", kp);
-        if (code) read_iscn(im, code, codings->items[k], mm_fhir_sub(im, kp, "code")), any = true;
+        if (code)
+          read_iscn(im, r, pol, code, codings->items[k], mm_fhir_sub(im, kp, "code")), any = true;
       }
       const char *text = mm_fhir_get_str(im, v, "text", vp);
-      if (!any && text) read_iscn(im, text, v, mm_fhir_sub(im, vp, "text")), any = true;
+      if (!any && text) read_iscn(im, r, pol, text, v, mm_fhir_sub(im, vp, "text")), any = true;
     }
   }
   if (!any)
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                 "cytogenetics without an ISCN component (kb/fhir.yaml 'iscn'): "
-                 "left out");
+                 "cytogenetics without an ISCN component (kb/fhir.yaml 'iscn'): the variant "
+                 "tested is not named: left out");
 }
 
 /* mCODE MyelomaISSStage: the ISS at diagnosis, so the earliest stage wins;

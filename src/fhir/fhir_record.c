@@ -38,7 +38,7 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
     mm_strbuf_putc(b, ']');
   }
   bool any_fish = false;
-  for (int i = 0; mm_fhir_fish_names[i]; i++) any_fish |= im->fish[i];
+  for (int i = 0; mm_fhir_fish_names[i]; i++) any_fish |= im->fish[i] && !im->fish_conflict[i];
   /* A myeloma Condition without a date still is the diagnosis: an empty
    * object says so (docs/facts.md, disease_state). */
   if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm) {
@@ -57,8 +57,9 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
       mm_strbuf_printf(b, "%s\"fish\": {", sep);
       const char *fs = "";
       for (int i = 0; mm_fhir_fish_names[i]; i++)
-        if (im->fish[i]) {
-          mm_strbuf_printf(b, "%s\"%s\": true", fs, mm_fhir_fish_names[i]);
+        if (im->fish[i] && !im->fish_conflict[i]) {
+          mm_strbuf_printf(b, "%s\"%s\": %s", fs, mm_fhir_fish_names[i],
+                           im->fish[i] > 0 ? "true" : "false");
           fs = ", ";
         }
       mm_strbuf_putc(b, '}');
@@ -106,6 +107,10 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
       if (l->end != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"end\": ");
         put_date(b, l->end);
+      }
+      if (im->line_asct && im->line_asct[k] != MM_DATE_NONE) {
+        mm_strbuf_puts(b, ", \"asct\": ");
+        put_date(b, im->line_asct[k]);
       }
       if (l->progression != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"progression\": ");

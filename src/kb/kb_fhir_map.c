@@ -19,8 +19,11 @@ static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "
                                         "iscn", "iss_stage", NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
+static const char *const result_names[] = {"present", "absent", "indeterminate",
+                                           NULL}; /* ORDER: mm_fhir_result */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
-                                         "observation", "status", "iss", "stop_reason", NULL};
+                                         "observation", "status", "iss", "stop_reason", "result",
+                                         "procedure", NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -136,7 +139,7 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
   if (kind < 0) {
     mm_yaml_report(l->r, t->keys[0], MM_E_UNKNOWN_KEY,
                    "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-                   "observation, status, iss, stop_reason)", what, t->keys[0]->str);
+                   "observation, status, iss, stop_reason, result, procedure)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -209,6 +212,15 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
                      "%s: stop_reason must be progression, toxicity, completed, patient_choice "
                      "or other", what);
     break;
+  case MM_FHIR_RESULT:
+    if ((mp->ref = index_of(result_names, s)) < 0)
+      mm_yaml_report(l->r, v, MM_E_INVALID,
+                     "%s: result must be present, absent or indeterminate", what);
+    break;
+  case MM_FHIR_PROCEDURE:
+    if (strcmp(s, "asct") == 0) mp->ref = 0;
+    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: procedure must be asct", what);
+    break;
   }
 }
 
@@ -263,6 +275,56 @@ static void load_grouping(loader *l, const mm_yaml *root) {
   else l->map->gap_days = (int)n;
 }
 
+/* ucum_case_variants: [{variant, ucum, sources...}]; each variant equals its
+ * UCUM code but for case, and the code is a unit of some lab mapping. */
+static void load_case_variants(loader *l, const mm_yaml *root) {
+  mm_fhir_map *m = l->map;
+  const mm_yaml *seq = mm_yaml_read_seq(l->r, root, "ucum_case_variants", false);
+  if (!seq || seq->n == 0) return;
+  m->case_variant = mm_arena_alloc(&l->kb->arena, seq->n * sizeof *m->case_variant);
+  m->case_ucum = mm_arena_alloc(&l->kb->arena, seq->n * sizeof *m->case_ucum);
+  if (!m->case_variant || !m->case_ucum) return;
+  static const char *const keys[] = {"variant", "ucum", MM_KB_PROVENANCE_KEYS, NULL};
+  for (size_t i = 0; i < seq->n; i++) {
+    const mm_yaml *e = seq->items[i];
+    char what[48];
+    snprintf(what, sizeof what, "ucum_case_variants[%zu]", i);
+    if (!mm_yaml_is_map(l->r, e, what)) continue;
+    mm_yaml_check_keys(l->r, e, keys);
+    mm_kb_check_provenance(l->r, e, what);
+    const char *var = mm_yaml_read_string(l->r, e, "variant", true);
+    const char *ucum = mm_yaml_read_string(l->r, e, "ucum", true);
+    if (!var || !ucum) continue;
+    if (strcasecmp(var, ucum) != 0 || strcmp(var, ucum) == 0) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "variant"), MM_E_INVALID,
+                     "%s: '%s' is not a case variant of '%s'", what, var, ucum);
+      continue;
+    }
+    bool known = false;
+    for (size_t k = 0; k < m->n_maps && !known; k++)
+      for (size_t u = 0; u < m->maps[k].n_units && !known; u++)
+        known = strcmp(m->maps[k].units[u].ucum, ucum) == 0;
+    if (!known) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "ucum"), MM_E_UNKNOWN_NAME,
+                     "%s: '%s' is not a UCUM unit of any lab mapping", what, ucum);
+      continue;
+    }
+    if (mm_fhir_ucum_case(m, var)) {
+      mm_yaml_report(l->r, mm_yaml_get(e, "variant"), MM_E_DUPLICATE, "%s: '%s' listed twice",
+                     what, var);
+      continue;
+    }
+    m->case_variant[m->n_case] = var;
+    m->case_ucum[m->n_case++] = ucum;
+  }
+}
+
+const char *mm_fhir_ucum_case(const mm_fhir_map *map, const char *unit) {
+  for (size_t i = 0; unit && i < map->n_case; i++)
+    if (strcmp(map->case_variant[i], unit) == 0) return map->case_ucum[i];
+  return NULL;
+}
+
 const mm_fhir_mapping *mm_fhir_map_find(const mm_fhir_map *map, const char *system,
                                         const char *code) {
   if (!system || !code) return NULL;
@@ -281,7 +343,7 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
   loader l = {m, kb, r};
   static const char *const keys[] = {"schema_version", "systems", "line_grouping", "mappings",
-                                     NULL};
+                                     "ucum_case_variants", NULL};
   mm_yaml_check_keys(r, root, keys);
   const char *sv = mm_yaml_read_string(r, root, "schema_version", true);
   if (sv && strcmp(sv, "1") != 0)
@@ -290,5 +352,6 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   load_systems(&l, root);
   load_grouping(&l, root);
   load_mappings(&l, root);
+  load_case_variants(&l, root);
   return 0;
 }

@@ -21,7 +21,9 @@ typedef enum {
   MM_FHIR_OBSERVATION,   /* what an Observation.code is (ecog, karnofsky, ...) */
   MM_FHIR_STATUS,        /* a cancer disease status value */
   MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
-  MM_FHIR_STOP           /* a treatment termination reason: ref into mm_fhir_stop_names */
+  MM_FHIR_STOP,          /* a treatment termination reason: ref into mm_fhir_stop_names */
+  MM_FHIR_RESULT,        /* a test result: present / absent / indeterminate (mm_fhir_result) */
+  MM_FHIR_PROCEDURE      /* a Procedure the record knows: ref 0 = asct */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -41,6 +43,14 @@ typedef enum {
   MM_FHIR_ST_STABLE,
   MM_FHIR_ST_UNDETERMINED
 } mm_fhir_status;
+
+/* MM_FHIR_RESULT values: a genomic variant's value (LOINC answer list
+ * LL1971-2) or interpretation (HL7 v3 ObservationInterpretation). */
+typedef enum {
+  MM_FHIR_RES_PRESENT,
+  MM_FHIR_RES_ABSENT,
+  MM_FHIR_RES_INDETERMINATE
+} mm_fhir_result;
 
 typedef struct mm_fhir_unit {
   const char *ucum;   /* Quantity.code */
@@ -67,6 +77,11 @@ typedef struct mm_fhir_map {
   const char **sys_uri, **sys_id, **sys_label; /* code systems, parallel */
   size_t n_sys;
   int gap_days;        /* line grouping: same-drug periods this close merge */
+  /* Unit spellings that differ from a UCUM code only in case ("g/l" for
+   * "g/L"): UCUM is case-sensitive, many exports are not. Parallel arrays;
+   * each ucum is a unit code of some lab mapping. */
+  const char **case_variant, **case_ucum;
+  size_t n_case;
 } mm_fhir_map;
 
 /* The fish findings of diagnosis.fish, in record order. */
@@ -77,6 +92,9 @@ extern const char *const mm_fhir_stop_names[];
 /* The mapping of (system URI, code), or NULL. */
 const mm_fhir_mapping *mm_fhir_map_find(const mm_fhir_map *map, const char *system,
                                         const char *code);
+/* The UCUM code of which unit is a listed case variant ("g/l" -> "g/L"),
+ * or NULL. */
+const char *mm_fhir_ucum_case(const mm_fhir_map *map, const char *unit);
 /* Short name of a system URI ("LOINC", "SNOMED CT"...) for messages. */
 const char *mm_fhir_system_label(const mm_fhir_map *map, const char *system);
 

@@ -97,5 +97,34 @@ else
   echo "skip shared fixtures ($SHARED absent)"
 fi
 
+# issue #13. mCODE STU4 GenomicVariant: the result is value[x] (LOINC LL1971-2
+# LA9633-4 Present / LA9634-2 Absent / LA11884-6 Indeterminate) and the
+# interpretation (HL7 v3 POS/NEG/IND), https://hl7.org/fhir/us/mcode/STU4/
+# StructureDefinition-mcode-genomic-variant.html. Tested Absent is false, never
+# a present; Indeterminate is unknown and said. Diagnosis in ICD-9-CM 203.00
+# only (CMS ICD-9-CM v32).
+check "genomic: absent is false, present true" 0 '"fish": \{"del17p": false, "t4_14": false, "gain1q": true\}' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+check "genomic: indeterminate said" 0 't\(14;16\).*left unknown' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+check "genomic: ICD-9-CM 203.00 diagnosis" 0 '"diagnosis": \{"date": "2025-03-05"' -- "${IMPORT[@]}" "$DATA/mcode-genomic.json"
+
+# UCUM case variants (https://ucum.org/ucum): g/l is read as the map's g/L, and said.
+check "units: g/l read as g/L" 0 '"test": "albumin", "value": 34.1, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
+check "units: the variant is reported" 0 "unit 'g/l' read as UCUM 'g/L'" -- "${IMPORT[@]}" "$DATA/it-lis-units.json"
+
+# A transaction bundle: entries without id, references by urn:uuid (FHIR R4
+# bundle.html#references); the record id is a hash of the Patient's fullUrl, said.
+check "transaction: imported" 0 '"id": "fhir-a2ca436c21bb624c"' -- "${IMPORT[@]}" "$DATA/transaction.json"
+check "transaction: derived id reported" 0 'no logical id: the record id .* is derived from its fullUrl' -- "${IMPORT[@]}" "$DATA/transaction.json"
+
+# ASCT from a Procedure (CPT 38241) marks its line; a paged searchset is said
+# (FHIR R4 http.html#paging). No line is ever written "asct": false.
+check "asct: procedure marks its line" 0 '"asct": "2024-06-12"' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+check "paging: next page reported" 0 'Bundle.link\[1\]: one page of a paged search' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+"${IMPORT[@]}" "$DATA/epic-searchset-asct.json" >"$TMP/asct.json" 2>/dev/null
+refute "asct: never written false" '"asct": false' "$TMP/asct.json"
+
+# Italian product names (AIFA denomination NAME*PACK): VELCADE*1FL 3,5MG is bortezomib.
+check "aic: VTd from pharmacy names" 0 '"drugs": \["bortezomib", "thalidomide"\]' -- "${IMPORT[@]}" "$DATA/it-pharmacy-aic.json"
+
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

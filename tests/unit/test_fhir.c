@@ -427,6 +427,160 @@ static void left_out(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* mCODE STU4 GenomicVariant (tests/data/fhir/mcode-genomic.json): the
+ * result is Observation.value[x], bound to LOINC answer list LL1971-2
+ * (LA9633-4 Present, LA9634-2 Absent, LA11884-6 Indeterminate), with the
+ * interpretation (HL7 v3 ObservationInterpretation POS/NEG/IND); the ISCN
+ * component names the variant. Sources: https://hl7.org/fhir/us/mcode/STU4/
+ * StructureDefinition-mcode-genomic-variant.html, https://loinc.org/LL1971-2.
+ * del(17p) and t(4;14) tested Absent are false (not the present they were
+ * read as before issue #13), 1q gain Present is true, t(14;16) Indeterminate
+ * stays unknown with a report. The diagnosis is coded in ICD-9-CM 203.00
+ * only (CMS ICD-9-CM v32). */
+static void genomic_variant_by_value(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/mcode-genomic.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *dx = at(r.root, "diagnosis");
+  assert_str(at(dx, "date"), "2025-03-05");
+  const mm_json *fish = at(dx, "fish");
+  assert_int_equal(at(fish, "del17p")->type, MM_JSON_FALSE);
+  assert_int_equal(at(fish, "t4_14")->type, MM_JSON_FALSE);
+  assert_int_equal(at(fish, "gain1q")->type, MM_JSON_TRUE);
+  assert_null(at(fish, "t14_16"));
+  assert_non_null(diag_at(&r,
+                          "Observation/mcode-017-t1416.component[0].valueCodeableConcept."
+                          "coding[0].code",
+                          "left unknown"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+#define GV(ID, ISCN, VALUE, INTERP)                                                             \
+  "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"" ID "\", \"status\": "         \
+  "\"final\", \"code\": {\"coding\": [{\"system\": \"http://loinc.org\", \"code\": "          \
+  "\"69548-6\"}]}, \"effectiveDateTime\": \"2020-01-10\", \"valueCodeableConcept\": "          \
+  "{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"" VALUE "\"}]}, "               \
+  "\"interpretation\": [{\"coding\": [{\"system\": "                                            \
+  "\"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation\", \"code\": \"" INTERP \
+  "\"}]}], \"component\": [{\"code\": {\"coding\": [{\"system\": \"http://loinc.org\", "       \
+  "\"code\": \"81291-7\"}]}, \"valueString\": \"" ISCN "\"}]}}"
+
+/* Never a guessed present: a value that contradicts its interpretation, or
+ * two reports that disagree, leave the finding unknown, each reported. */
+static void genomic_variant_conflicts(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT "," DX "," GV("a", "del(17p)", "LA9633-4", "NEG") ","
+                     GV("b", "t(4;14)", "LA9633-4", "POS") ","
+                     GV("c", "t(4;14)", "LA9634-2", "NEG") ","
+                     GV("d", "1q gain", "LA9634-2", "NEG"));
+  assert_int_equal(r.rc, 0);
+  const mm_json *fish = at(at(r.root, "diagnosis"), "fish");
+  assert_null(at(fish, "del17p"));
+  assert_null(at(fish, "t4_14"));
+  assert_int_equal(at(fish, "gain1q")->type, MM_JSON_FALSE);
+  assert_non_null(diag_at(&r, "Observation/a.interpretation[0]", "contradicts"));
+  assert_non_null(diag_at(&r, "Observation/c.component[0].valueString", "Observation/b"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* UCUM case variants (tests/data/fhir/it-lis-units.json, a laboratory
+ * system's export): UCUM codes are case-sensitive, the litre is both l and
+ * L, the c/i form is upper case (https://ucum.org/ucum, sections 2 and 4).
+ * g/l, G/L, mg/dl, u/l, mg/l are read as the map's g/L, mg/dL, U/L, mg/L,
+ * each said; mgr/dl is listed nowhere and is refused. */
+static void ucum_case_variants(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/it-lis-units.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *labs = at(r.root, "labs");
+  assert_int_equal(labs->len, 6);
+  labs_equal(item(labs, 0), "2025-02-10", "albumin", 34.1, "g/L");
+  labs_equal(item(labs, 1), "2025-02-10", "hemoglobin", 98, "g/L");
+  labs_equal(item(labs, 2), "2025-02-10", "igg", 4120, "mg/dL");
+  labs_equal(item(labs, 3), "2025-02-10", "ldh", 231, "U/L");
+  assert_non_null(diag_at(&r, "Observation/lab-alb.valueQuantity.code", "read as UCUM 'g/L'"));
+  assert_non_null(diag_at(&r, "Observation/lab-lam.valueQuantity.code", "not in kb/fhir.yaml"));
+  assert_non_null(mm_fhir_ucum_case(F.map, "g/l"));
+  assert_null(mm_fhir_ucum_case(F.map, "mgr/dl"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* A transaction bundle (tests/data/fhir/transaction.json): POSTed entries
+ * carry no id, only fullUrl urn:uuid:... (FHIR R4 http.html#transaction;
+ * bundle.html#references: a urn:uuid reference resolves to the entry with
+ * that fullUrl). References by urn:uuid are resolved (subject, and
+ * medicationReference to a Medication entry); the Patient's record id is a
+ * hash of its fullUrl, said in the report, never its identifier (a fiscal
+ * code here); a urn:uuid naming no entry of this patient is left out. */
+static void transaction_urn_uuid(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/transaction.json");
+  assert_int_equal(r.rc, 0);
+  assert_str(at(r.root, "id"), "fhir-a2ca436c21bb624c");
+  assert_null(strstr(r.out.data, "RSSMRA51C12H501X"));
+  assert_int_equal(at(r.root, "ecog")->integer, 1);
+  const mm_json *l0 = item(at(r.root, "lines"), 0);
+  assert_str(item(at(l0, "drugs"), 0), "bortezomib");
+  assert_str(item(at(l0, "drugs"), 1), "lenalidomide");
+  assert_non_null(diag_at(&r, "Bundle.entry[0].resource(Patient)", "derived from its fullUrl"));
+  assert_non_null(
+      diag_at(&r, "Bundle.entry[6].resource(Observation).subject.reference", "not this record"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* An Epic-style searchset page (tests/data/fhir/epic-searchset-asct.json).
+ * ASCT from Procedure: CPT 38241 "HPC; autologous transplantation" (AMA CPT,
+ * CMS fee schedule) marks the line containing its date with that date
+ * (shared/spec/patient-record.md: line `asct`, date or true); a not-done
+ * Procedure and one between lines are reported and left out; the line
+ * without a transplant gets no `asct` at all (absent, never false). The page
+ * has link[next] (FHIR R4 http.html#paging): reported with its path. */
+static void asct_procedure_and_paging(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/epic-searchset-asct.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *lines = at(r.root, "lines");
+  assert_int_equal(lines->len, 2);
+  assert_null(at(item(lines, 0), "asct"));
+  assert_str(at(item(lines, 1), "asct"), "2024-06-12");
+  assert_null(strstr(r.out.data, "\"asct\": false"));
+  assert_non_null(diag_at(&r, "Procedure/eProc2.status", "not completed"));
+  assert_non_null(diag_at(&r, "Procedure/eProc3", "within no line"));
+  assert_non_null(diag_at(&r, "Bundle.link[1]", "paged search"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
+/* Italian pharmacy product names (tests/data/fhir/it-pharmacy-aic.json): the
+ * AIFA denomination is the name, '*', then the pack; the name is a brand of
+ * kb/vocabulary/drugs.yaml (Velcade, Revlimid, Thalidomide Celgene: EMA
+ * EPARs cited there). VELCADE*1FL 3,5MG with TALIDOMIDE CELGENE*28CPS 50MG
+ * is VTd's bortezomib + thalidomide (issue #13: it read as thalidomide
+ * alone); an unknown name before '*' is still reported, never guessed. */
+static void italian_product_names(void **state) {
+  (void)state;
+  result r;
+  import_file(&r, "fhir/it-pharmacy-aic.json");
+  assert_int_equal(r.rc, 0);
+  const mm_json *lines = at(r.root, "lines");
+  assert_int_equal(lines->len, 2);
+  assert_str(item(at(item(lines, 0), "drugs"), 0), "bortezomib");
+  assert_str(item(at(item(lines, 0), "drugs"), 1), "thalidomide");
+  assert_str(item(at(item(lines, 1), "drugs"), 0), "lenalidomide");
+  assert_non_null(diag_at(&r, "MedicationAdministration/ma-4", "not recognised"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+}
+
 /* kb/fhir.yaml is checked against the vocabularies, with file:line:col. */
 static void map_errors(void **state) {
   (void)state;
@@ -511,6 +665,9 @@ int main(void) {
       cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
       cmocka_unit_test(map_errors),
       cmocka_unit_test(shared_fixtures),
+      cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
+      cmocka_unit_test(ucum_case_variants), cmocka_unit_test(transaction_urn_uuid),
+      cmocka_unit_test(asct_procedure_and_paging), cmocka_unit_test(italian_product_names),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
