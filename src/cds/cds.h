@@ -43,7 +43,9 @@ enum {
   MM_CDS_EFHIR = -3,      /* the FHIR resources cannot be imported: problems (422) */
   MM_CDS_ERECORD = -4,    /* the patient record is invalid: mm_cds_patient.problems (422) */
   MM_CDS_ENOMEM = -5,     /* out of memory, or over max_bundle, importing FHIR */
-  MM_CDS_EEVAL = -6       /* the evaluation failed (out of memory) */
+  MM_CDS_EEVAL = -6,      /* the evaluation failed (out of memory) */
+  MM_CDS_EMISMATCH = -7,  /* the prefetched patient is not context.patientId's (400) */
+  MM_CDS_ENOPATIENTID = -8 /* the prefetch has no Patient id to check (422) */
 };
 
 /* The discovery document (GET /cds-services): JSON ending with a newline,
@@ -55,6 +57,10 @@ const char *mm_cds_discovery(void);
 void mm_cds_operation_outcome(mm_strbuf *b, const char *code, const char *text);
 /* The diagnostics of MM_CDS_ENOPATIENT's OperationOutcome (code "required"). */
 extern const char mm_cds_no_patient_text[];
+/* The messages of MM_CDS_EMISMATCH and MM_CDS_ENOPATIENTID. Neither names
+ * the prefetched id: it may be another patient's. */
+extern const char mm_cds_mismatch_text[];
+extern const char mm_cds_no_patient_id_text[];
 
 /* A hook request, as read. Strings and values point into the parsed body. */
 typedef struct mm_cds_request {
@@ -82,13 +88,23 @@ typedef struct mm_cds_patient {
   mm_diags fhir_notes;       /* FHIR: what was left out (warnings); with
                                 MM_CDS_EFHIR the errors. Paths are the importer's,
                                 relative to the prefetch ("Bundle.entry[1]") */
+  const char *id_path;       /* MM_CDS_EMISMATCH, MM_CDS_ENOPATIENTID: the path
+                                (relative to the body) the problem names */
 } mm_cds_patient;
 
 /* Finds the request's patient (an mmpath record first, else the FHIR
- * resources of the prefetch) and evaluates it in that jurisdiction. 0 with
+ * resources of the prefetch), checks it is the patient of
+ * context.patientId, and evaluates it in that jurisdiction. The check (CDS
+ * Hooks 2.0, https://cds-hooks.hl7.org/2.0/, "context": patientId is the
+ * FHIR id of the patient in context; "Prefetch": the template
+ * Patient/{{context.patientId}}) compares patientId with the record's `id`,
+ * or with the id of every FHIR Patient in the prefetch: a different one is
+ * MM_CDS_EMISMATCH, a FHIR prefetch with no Patient id MM_CDS_ENOPATIENTID
+ * (never guessed; a record without `id` is an invalid record). 0 with
  * out->ev; MM_CDS_ENOPATIENT; MM_CDS_EFHIR (errors in out->fhir_notes);
  * MM_CDS_ERECORD (out->problems, paths relative to out->record_path);
- * MM_CDS_ENOMEM; MM_CDS_EEVAL. Always release with mm_cds_patient_free.
+ * MM_CDS_EMISMATCH, MM_CDS_ENOPATIENTID (out->id_path); MM_CDS_ENOMEM;
+ * MM_CDS_EEVAL. Always release with mm_cds_patient_free.
  * The request's body must outlive out (the record is read in place). */
 int mm_cds_evaluate(mm_cds_patient *out, const mm_cds_env *env, const mm_cds_request *req,
                     mmpath_jurisdiction jurisdiction, mm_arena *arena);

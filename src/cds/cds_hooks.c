@@ -28,6 +28,12 @@ const char mm_cds_no_patient_text[] =
     "no patient in the prefetch: send the FHIR resources of the discovery's prefetch "
     "templates, or an mmpath/patient@1 record in prefetch.mmpathPatient";
 
+const char mm_cds_mismatch_text[] =
+    "the prefetched patient is not the patient of context.patientId";
+const char mm_cds_no_patient_id_text[] =
+    "the prefetch has no Patient with an id, so it cannot be checked against "
+    "context.patientId: send Patient/{{context.patientId}} as the discovery's prefetch asks";
+
 void mm_cds_operation_outcome(mm_strbuf *b, const char *code, const char *text) {
   mm_strbuf_puts(b, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                     "\"code\":");
@@ -140,6 +146,34 @@ static int from_fhir(mm_strbuf *out, const mm_cds_env *env, const mm_json *prefe
   return rc;
 }
 
+/* Whether every FHIR Patient of the prefetch (a resource, or an entry of a
+ * search Bundle) is the patient of context.patientId (cds.h): 0 yes;
+ * MM_CDS_EMISMATCH one is another; MM_CDS_ENOPATIENTID none, or one
+ * without an id (it could be anyone); 1 no FHIR resource at all (that is
+ * MM_CDS_ENOPATIENT, said by from_fhir). Checked before the import, which
+ * would take an entry's fullUrl for a missing id. */
+static int fhir_patient_check(const mm_json *prefetch, const char *patient_id) {
+  if (!patient_id) patient_id = ""; /* mm_cds_request_read's requests have one */
+  size_t same = 0, unknown = 0, resources = 0;
+  for (size_t i = 0; prefetch && prefetch->type == MM_JSON_OBJECT && i < prefetch->len; i++) {
+    const mm_json *v = prefetch->members[i].value;
+    const char *type = str_of(v, "resourceType");
+    const mm_json *entries = type && strcmp(type, "Bundle") == 0 ? mm_json_get(v, "entry") : NULL;
+    size_t n = entries && entries->type == MM_JSON_ARRAY ? entries->len : 1;
+    for (size_t k = 0; type && k < n; k++) {
+      const mm_json *r = entries ? mm_json_get(entries->items[k], "resource") : v;
+      const char *rt = str_of(r, "resourceType");
+      resources += rt != NULL;
+      if (!rt || strcmp(rt, "Patient") != 0) continue;
+      const char *id = str_of(r, "id");
+      if (!id || !*id) unknown++;
+      else if (strcmp(id, patient_id) != 0) return MM_CDS_EMISMATCH;
+      else same++;
+    }
+  }
+  return !resources ? 1 : same && !unknown ? 0 : MM_CDS_ENOPATIENTID;
+}
+
 /* An mmpath_status of the evaluation as this module's. */
 static int evaluated(int rc) {
   if (rc == MMPATH_OK) return 0;
@@ -161,12 +195,24 @@ int mm_cds_evaluate(mm_cds_patient *out, const mm_cds_env *env, const mm_cds_req
     rec = mm_json_get(req->context, "mmpathPatient");
     out->record_path = "context.mmpathPatient";
   }
-  if (mm_json_present(rec)) /* read where it is: no text in between */
+  if (mm_json_present(rec)) { /* read where it is: no text in between */
+    /* an id that is not a string is left to the record's reader (422) */
+    const char *id = str_of(rec, "id");
+    if (id && (!req->patient_id || strcmp(id, req->patient_id) != 0)) {
+      out->id_path = "context.patientId";
+      return MM_CDS_EMISMATCH;
+    }
     return evaluated(mm_lib_evaluation_from_json(&out->ev, &out->problems, env->kb, rec, &o));
+  }
   out->record_path = "prefetch";
+  int rc = env->fhir ? fhir_patient_check(prefetch, req->patient_id) : 1;
+  if (rc < 0) { /* no import, no cards */
+    out->id_path = rc == MM_CDS_EMISMATCH ? "context.patientId" : "prefetch";
+    return rc;
+  }
   mm_strbuf text;
   mm_strbuf_init(&text, env->max_bundle);
-  int rc = from_fhir(&text, env, prefetch, &out->fhir_notes);
+  rc = from_fhir(&text, env, prefetch, &out->fhir_notes);
   if (rc == 1) rc = MM_CDS_ENOPATIENT;
   else if (rc == 0 && text.failed) rc = MM_CDS_EEVAL;
   else if (rc == 0) /* the importer's record, read as any record is */

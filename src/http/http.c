@@ -192,6 +192,12 @@ static enum MHD_Result send_response(struct MHD_Connection *c, mm_response *out,
   add_header(r, "WWW-Authenticate", out->www_authenticate);
   add_header(r, "Retry-After", out->retry_after);
   add_header(r, "Location", out->location);
+  if (out->cors) {
+    add_header(r, "Access-Control-Allow-Origin", out->cors->allow_origin);
+    add_header(r, "Access-Control-Allow-Methods", out->cors->allow_methods);
+    add_header(r, "Access-Control-Allow-Headers", out->cors->allow_headers);
+    add_header(r, "Access-Control-Max-Age", out->cors->max_age);
+  }
   if (close_conn) add_header(r, "Connection", "close");
   enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
   MHD_destroy_response(r);

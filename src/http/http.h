@@ -60,6 +60,15 @@ typedef struct mm_request {
                                 body_len is its size. Owned by http.c */
 } mm_request;
 
+/* Cross-origin headers of a response (the Fetch standard's CORS protocol).
+ * NULL members are not sent; a preflight's answer fills them all. */
+typedef struct mm_cors {
+  const char *allow_origin;  /* Access-Control-Allow-Origin ("*") */
+  const char *allow_methods; /* preflight: Access-Control-Allow-Methods */
+  const char *allow_headers; /* preflight: Access-Control-Allow-Headers */
+  const char *max_age;       /* preflight: Access-Control-Max-Age, seconds */
+} mm_cors;
+
 typedef struct mm_response {
   int status;
   const char *content_type;       /* static string */
@@ -74,6 +83,7 @@ typedef struct mm_response {
   const char *location;           /* 201 */
   const char *csp;                /* Content-Security-Policy, or NULL */
   const char *cache_control;      /* NULL: no-store */
+  const mm_cors *cors;            /* NULL: no CORS headers; static */
 } mm_response;
 
 /* A 200 with an empty body capped at `max` bytes (0: no cap). */

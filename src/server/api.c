@@ -277,9 +277,25 @@ static void serve_asset(mm_call *c) {
   c->out->cache_control = "no-cache";
 }
 
+/* CORS on the CDS Hooks service only: the CDS Hooks 2.0 spec
+ * (https://cds-hooks.hl7.org/2.0/, "Cross-Origin Resource Sharing") asks a
+ * service to accept browser-based CDS clients from any origin. Every answer
+ * there carries Allow-Origin (errors too, so a client can read them); an
+ * OPTIONS preflight is answered 204 with the methods and headers. The API
+ * under /api/v1 stays same-origin (its page is served by this server). */
+static const mm_cors cds_cors = {"*", NULL, NULL, NULL};
+static const mm_cors cds_preflight = {"*", "GET, POST, OPTIONS", "Content-Type, Authorization",
+                                      "86400"};
+
+static bool cds_path(const char *path) {
+  return strncmp(path, "/cds-services", 13) == 0 && (path[13] == '\0' || path[13] == '/');
+}
+
 void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
   mm_call c = {api, req, out, {0, NULL, MM_ROLE_NONE}, NULL};
   bool path_known = false;
+  bool cds = cds_path(req->path);
+  if (cds) out->cors = &cds_cors;
   mm_strbuf allow;
   mm_strbuf_init(&allow, 256);
   for (size_t i = 0; routes[i].method; i++) {
@@ -295,6 +311,12 @@ void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
     mm_strbuf_free(&allow);
     c.arg = arg;
     if (authorize(&c, routes[i].access)) routes[i].fn(&c);
+    return;
+  }
+  if (path_known && cds && strcmp(req->method, "OPTIONS") == 0) {
+    mm_strbuf_free(&allow);
+    out->status = 204;
+    out->cors = &cds_preflight;
     return;
   }
   if (path_known) {

@@ -79,6 +79,14 @@ void mm_ep_cds_options(mm_call *c) {
     problems(c, 422, "invalid-record", "FHIR resources cannot be imported", "body.prefetch",
              &pt.fhir_notes, NULL);
     break;
+  case MM_CDS_EMISMATCH: /* no cards: they would be another patient's */
+    mm_problem1(c->out, 400, "patient-mismatch", "Prefetched patient is not the patient in context",
+                mm_arena_printf(c->req->arena, "body.%s", pt.id_path), mm_cds_mismatch_text);
+    break;
+  case MM_CDS_ENOPATIENTID:
+    mm_problem1(c->out, 422, "patient-id-missing", "Prefetched patient cannot be checked",
+                mm_arena_printf(c->req->arena, "body.%s", pt.id_path), mm_cds_no_patient_id_text);
+    break;
   case MM_CDS_ERECORD:
     mm_api_invalid_record(c, pt.problems, "Invalid patient record in the CDS request",
                           mm_arena_printf(c->req->arena, "body.%s", pt.record_path));

@@ -368,9 +368,10 @@ req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
   -d '{"hook":"patient-view","hookInstance":"x-3","context":{"patientId":"P-1","mmpathPatient":{"id":"P-1","ecog":7}}}'
 problem "CDS service: an invalid record names the field inside the request" 422 body.context.mmpathPatient.ecog
 # FHIR R4 prefetch (mCODE): imported by src/fhir; what it leaves out becomes a card
-fhir_cds() { # BUNDLE-FILE
-  printf '{"hook":"patient-view","hookInstance":"f-1","context":{"patientId":"rrmm-002"},"prefetch":{"bundle":%s}}' \
-    "$(cat "$1")"
+fhir_cds() { # BUNDLE-FILE [PATIENT-ID]: context.patientId is the bundle's Patient.id unless given
+  local pid=${2:-$("$PY" -c "import json,sys; print(next((e['resource'].get('id','') for e in json.load(open(sys.argv[1])).get('entry',[]) if isinstance(e.get('resource'),dict) and e['resource'].get('resourceType')=='Patient'),''))" "$1" 2>/dev/null)}
+  printf '{"hook":"patient-view","hookInstance":"f-1","context":{"patientId":"%s"},"prefetch":{"bundle":%s}}' \
+    "$pid" "$(cat "$1")"
 }
 fhir_cds "$MMPATH_TESTDATA/fhir/rrmm.json" >"$tmp/cdsf.json"
 req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
@@ -390,6 +391,47 @@ fhir_cds "$MMPATH_TESTDATA/fhir/malformed.json" >"$tmp/cdsf.json"
 req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
 expect "CDS service with invalid FHIR: 422 with the FHIR path" 422 \
   "any('resourceType' in e['path'] or 'resourceType' in e['message'] for e in d['errors'])"
+# CDS Hooks 2.0 (https://cds-hooks.hl7.org/2.0/, "context": patientId is the
+# FHIR id of the patient in context; "Prefetch": Patient/{{context.patientId}}):
+# another patient's prefetch gets no cards, and its id is not echoed back
+fhir_cds "$MMPATH_TESTDATA/fhir/rrmm.json" SOMEONE-ELSE >"$tmp/cdsf.json"
+req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+problem "CDS service, FHIR Patient.id is not context.patientId: 400 patient-mismatch" 400 body.context.patientId
+expect "CDS patient mismatch: no cards, slug patient-mismatch, the other id not named" 400 \
+  "'cards' not in d and d['type'] == 'urn:mmpath:problem:patient-mismatch' and 'rrmm-002' not in open('$tmp/body').read()"
+sed 's/"patientId":"BO-0017"/"patientId":"SOMEONE-ELSE"/' "$tmp/cds.json" >"$tmp/cdsx.json"
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsx.json"
+problem "CDS service, mmpathPatient.id is not context.patientId: 400 patient-mismatch" 400 body.context.patientId
+expect "CDS record mismatch: no cards, the record's id not named" 400 \
+  "'cards' not in d and 'BO-0017' not in open('$tmp/body').read()"
+"$PY" -c "import json,sys
+d = json.load(open(sys.argv[1]))
+for e in d['entry']:
+    if e['resource']['resourceType'] == 'Patient': del e['resource']['id']
+json.dump(d, open(sys.argv[2], 'w'))" "$MMPATH_TESTDATA/fhir/rrmm.json" "$tmp/noid.json"
+fhir_cds "$tmp/noid.json" rrmm-002 >"$tmp/cdsf.json"
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" --data-binary @"$tmp/cdsf.json"
+problem "CDS service, a FHIR Patient without id cannot be checked: 422, not guessed" 422 body.prefetch
+expect "CDS unverifiable patient: no cards" 422 "'cards' not in d and d['type'] == 'urn:mmpath:problem:patient-id-missing'"
+# CORS (CDS Hooks 2.0, "Cross-Origin Resource Sharing"): any origin, preflight answered
+hdrs() { curl -sS -o /dev/null -D - -w '%{http_code}' "$@" | tr -d '\r'; }
+h=$(hdrs -X OPTIONS -H 'Origin: https://ehr.example.org' -H 'Access-Control-Request-Method: POST' \
+  -H 'Access-Control-Request-Headers: content-type, authorization' "$base/cds-services/mmpath-options")
+if [[ ${h: -3} =~ ^20[04]$ ]] && grep -qix 'access-control-allow-origin: \*' <<<"$h" &&
+  grep -qix 'access-control-allow-methods: GET, POST, OPTIONS' <<<"$h" &&
+  grep -qix 'access-control-allow-headers: Content-Type, Authorization' <<<"$h" &&
+  grep -qi '^access-control-max-age: [0-9]' <<<"$h"; then
+  ok "CDS CORS: OPTIONS preflight is answered with the allowed origin, methods, headers, max-age"
+else bad "CDS CORS preflight: $h"; fi
+h=$(hdrs -H 'Origin: https://ehr.example.org' "$base/cds-services")
+[[ ${h: -3} == 200 ]] && grep -qix 'access-control-allow-origin: \*' <<<"$h" &&
+  ok "CDS CORS: discovery carries Access-Control-Allow-Origin: *" || bad "CDS CORS discovery: $h"
+h=$(hdrs -H 'Origin: https://ehr.example.org' -H 'Content-Type: application/json' -d '{}' "$base/cds-services/mmpath-options")
+grep -qix 'access-control-allow-origin: \*' <<<"$h" &&
+  ok "CDS CORS: an error on the service carries it too" || bad "CDS CORS on errors: $h"
+h=$(hdrs -X OPTIONS -H 'Origin: https://ehr.example.org' "$base/api/v1/evaluate")
+[[ ${h: -3} == 405 ]] && ! grep -qi '^access-control-' <<<"$h" &&
+  ok "CORS only on /cds-services: /api/v1 stays same-origin (OPTIONS 405)" || bad "CORS on /api/v1: $h"
 uuid=$("$PY" -c "import json; print(json.load(open('$tmp/cards1'))['cards'][0]['uuid'])")
 req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
   -d "{\"feedback\":[{\"card\":\"$uuid\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"patient choice\"},\"outcomeTimestamp\":\"2026-11-25T10:00:00Z\"}]}"

@@ -438,6 +438,68 @@ static void router_never_breaks(void **state) {
   }
 }
 
+/* CDS Hooks 2.0 (https://cds-hooks.hl7.org/2.0/): "context" names the
+ * patient in the chart (patientId, the FHIR id) and "Prefetch" fetches
+ * Patient/{{context.patientId}}, so a prefetched patient with another id is
+ * another patient's data: 400 patient-mismatch, no cards, its id not echoed.
+ * And "Cross-Origin Resource Sharing": the service answers any origin and a
+ * preflight, on /cds-services only. */
+static void cds_identity_and_cors(void **state) {
+  fixture *f = *state;
+  call c;
+  const char *other = "{\"hook\":\"patient-view\",\"hookInstance\":\"i-1\","
+                      "\"context\":{\"patientId\":\"SOMEONE-ELSE\"},"
+                      "\"prefetch\":{\"mmpathPatient\":{\"schema\":\"mmpath/patient@1\","
+                      "\"id\":\"P-1\",\"ecog\":1}}}";
+  run(&c, &f->api, "POST", "/cds-services/mmpath-options", f->hub, other, NULL, 0);
+  assert_problem(&c, 400, "body.context.patientId");
+  assert_string_equal(jstr(c.json, "type"), "urn:mmpath:problem:patient-mismatch");
+  assert_null(strstr(c.out.body.data, "P-1"));
+  assert_null(mm_json_get(c.json, "cards"));
+  assert_non_null(c.out.cors);
+  assert_string_equal(c.out.cors->allow_origin, "*");
+  done(&c);
+  /* the same patient passes the check and reaches the record's reader */
+  const char *same = "{\"hook\":\"patient-view\",\"hookInstance\":\"i-2\","
+                     "\"context\":{\"patientId\":\"P-1\"},"
+                     "\"prefetch\":{\"mmpathPatient\":{\"schema\":\"mmpath/patient@1\","
+                     "\"id\":\"P-1\",\"ecog\":7}}}";
+  run(&c, &f->api, "POST", "/cds-services/mmpath-options", f->hub, same, NULL, 0);
+  assert_problem(&c, 422, "body.prefetch.mmpathPatient.ecog");
+  done(&c);
+  /* preflight: 204 with methods, headers, max-age; no token needed */
+  run(&c, &f->api, "OPTIONS", "/cds-services/mmpath-options", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 204);
+  assert_int_equal(c.out.body.len, 0);
+  assert_non_null(c.out.cors);
+  assert_string_equal(c.out.cors->allow_origin, "*");
+  assert_string_equal(c.out.cors->allow_methods, "GET, POST, OPTIONS");
+  assert_string_equal(c.out.cors->allow_headers, "Content-Type, Authorization");
+  assert_non_null(c.out.cors->max_age);
+  done(&c);
+  run(&c, &f->api, "OPTIONS", "/cds-services", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 204);
+  done(&c);
+  /* every answer there carries Allow-Origin, a 401 too */
+  run(&c, &f->api, "GET", "/cds-services", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_string_equal(c.out.cors->allow_origin, "*");
+  assert_null(c.out.cors->allow_methods);
+  done(&c);
+  run(&c, &f->api, "POST", "/cds-services/mmpath-options", NULL, other, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_string_equal(c.out.cors->allow_origin, "*");
+  done(&c);
+  /* not on /api/v1, nor on a path that only starts like it */
+  run(&c, &f->api, "OPTIONS", "/api/v1/evaluate", f->hub, NULL, NULL, 0);
+  assert_problem(&c, 405, "method");
+  assert_null(c.out.cors);
+  done(&c);
+  run(&c, &f->api, "GET", "/cds-servicesX", NULL, NULL, NULL, 0);
+  assert_null(c.out.cors);
+  done(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_vectors),
@@ -447,6 +509,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
       cmocka_unit_test_setup_teardown(routes_said_once, setup, teardown),
       cmocka_unit_test_setup_teardown(router_never_breaks, setup, teardown),
+      cmocka_unit_test_setup_teardown(cds_identity_and_cors, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
