@@ -8,19 +8,7 @@
 mm_kb *kb;
 
 void evaluate_json(run *r, const char *json, mm_jurisdiction j) {
-  mm_arena_init(&r->arena, 0);
-  mm_diags_init(&r->diags, &r->arena);
-  r->f = NULL;
-  r->ev = NULL;
-  r->rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
-  if (r->rc == 0) r->rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
-  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
-  o.jurisdiction = j;
-  if (r->rc == 0) r->rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
-  if (r->rc != 0)
-    for (const mm_diag *x = r->diags.head; x; x = x->next)
-      fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
-  assert_int_equal(r->rc, 0);
+  test_run_evaluate(r, kb, json, j);
 }
 
 /* A record: adult (65 at as_of), no comorbidity, ECOG 1, with these lines. */
@@ -35,7 +23,7 @@ void evaluate_lines(run *r, const char *as_of, const char *lines, mm_jurisdictio
 
 void eu(run *r, const char *lines) { evaluate_lines(r, "2026-11-25", lines, MM_JURIS_EU); }
 
-void done(run *r) { mm_arena_free(&r->arena); }
+void done(run *r) { test_run_done(r); }
 
 /* ---- finding things in the result tree ---- */
 

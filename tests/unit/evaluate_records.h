@@ -14,15 +14,8 @@
 /* The knowledge base, loaded by each test file's group setup. */
 extern mm_kb *kb;
 
-/* One record read, its facts derived and evaluated, all in arena. */
-typedef struct run {
-  mm_arena arena;
-  mm_diags diags;
-  mm_patient *p;
-  mm_facts *f;
-  mm_evaluation *ev;
-  int rc;
-} run;
+/* One record read, its facts derived and evaluated (helpers.h). */
+typedef test_run run;
 
 /* Evaluates the record json in jurisdiction j into *r; fails the test (with
  * the diagnostics) when it cannot. Release with done(). */

@@ -158,3 +158,21 @@ void test_expect_fails(const mm_option_result *o, const char *failing) {
       len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", len ? " " : "", o->criteria[i].crit->id);
   if (strcmp(got, failing) != 0) fail_msg("%s fails on '%s', expected '%s'", o->opt->id, got, failing);
 }
+
+void test_run_evaluate(test_run *r, const mm_kb *kb, const char *json, mm_jurisdiction j) {
+  mm_arena_init(&r->arena, 0);
+  mm_diags_init(&r->diags, &r->arena);
+  r->f = NULL;
+  r->ev = NULL;
+  r->rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
+  if (r->rc == 0) r->rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
+  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
+  o.jurisdiction = j;
+  if (r->rc == 0) r->rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
+  if (r->rc != 0)
+    for (const mm_diag *x = r->diags.head; x; x = x->next)
+      fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
+  assert_int_equal(r->rc, 0);
+}
+
+void test_run_done(test_run *r) { mm_arena_free(&r->arena); }

@@ -25,6 +25,24 @@ void test_kb_copy(char dir[64], const char *file, const char *from, const char *
 /* Removes such a copy and everything in it. */
 void test_kb_remove(const char *dir);
 
+/* One record read, its facts derived and evaluated, all in one arena. */
+#include "evaluate/evaluate.h"
+#include "facts/facts.h"
+#include "patient/patient.h"
+typedef struct test_run {
+  mm_arena arena;
+  mm_diags diags;
+  mm_patient *p;
+  mm_facts *f;
+  mm_evaluation *ev;
+  int rc;
+} test_run;
+/* Evaluates the record json with the knowledge base kb in jurisdiction j;
+ * fails the test (printing the diagnostics) when it cannot. Release with
+ * test_run_done(). */
+void test_run_evaluate(test_run *r, const struct mm_kb *kb, const char *json, mm_jurisdiction j);
+void test_run_done(test_run *r);
+
 /* Checks on an evaluation's result tree (src/evaluate/evaluate.h). */
 struct mm_option_result;
 struct mm_criterion_result;

@@ -46,25 +46,9 @@ static int teardown(void **state) {
   return 0;
 }
 
-typedef struct run {
-  mm_arena arena;
-  mm_diags diags;
-  mm_patient *p;
-  mm_facts *f;
-  mm_evaluation *ev;
-} run;
+typedef test_run run;
 
-static void evaluate_text(run *r, const char *json) {
-  mm_arena_init(&r->arena, 0);
-  mm_diags_init(&r->diags, &r->arena);
-  int rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
-  if (rc == 0) rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
-  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
-  if (rc == 0) rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
-  for (const mm_diag *x = rc ? r->diags.head : NULL; x; x = x->next)
-    fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
-  assert_int_equal(rc, 0);
-}
+static void evaluate_text(run *r, const char *json) { test_run_evaluate(r, kb, json, MM_JURIS_EU); }
 
 static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -80,7 +64,7 @@ static void evaluate_file(run *r, const char *name) {
   evaluate_text(r, slurp(test_data_path(name)));
 }
 
-static void done(run *r) { mm_arena_free(&r->arena); }
+static void done(run *r) { test_run_done(r); }
 
 /* An option by id and group (algorithm | overlay | car_t ...; NULL: any). */
 static const mm_option_result *opt_g(run *r, const char *id, const char *group) {

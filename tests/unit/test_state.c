@@ -41,26 +41,10 @@ static int teardown(void **state) {
   return 0;
 }
 
-typedef struct run {
-  mm_arena arena;
-  mm_diags diags;
-  mm_patient *p;
-  mm_facts *f;
-  mm_evaluation *ev;
-} run;
+typedef test_run run;
 
 static void evaluate_json(run *r, const char *json, mm_jurisdiction j) {
-  mm_arena_init(&r->arena, 0);
-  mm_diags_init(&r->diags, &r->arena);
-  int rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
-  if (rc == 0) rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
-  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
-  o.jurisdiction = j;
-  if (rc == 0) rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
-  if (rc != 0)
-    for (const mm_diag *x = r->diags.head; x; x = x->next)
-      fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
-  assert_int_equal(rc, 0);
+  test_run_evaluate(r, kb, json, j);
 }
 
 /* A record of as_of 2026-12-01 with a diagnosis and these lines. */
@@ -74,7 +58,7 @@ static void with_lines(run *r, const char *lines, mm_jurisdiction j) {
   evaluate_json(r, json, j);
 }
 
-static void done(run *r) { mm_arena_free(&r->arena); }
+static void done(run *r) { test_run_done(r); }
 
 static const char *state_of(const run *r) {
   mm_value v = r->f->values[MM_F_DISEASE_STATE];

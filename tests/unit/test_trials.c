@@ -27,26 +27,9 @@ static int teardown(void **state) {
   return 0;
 }
 
-typedef struct run {
-  mm_arena arena;
-  mm_diags diags;
-  mm_patient *p;
-  mm_facts *f;
-  mm_evaluation *ev;
-} run;
+typedef test_run run;
 
-static void evaluate_json(run *r, const char *json) {
-  mm_arena_init(&r->arena, 0);
-  mm_diags_init(&r->diags, &r->arena);
-  int rc = mm_patient_read(&r->p, &r->arena, kb, json, strlen(json), "test", &r->diags);
-  if (rc == 0) rc = mm_facts_derive(&r->f, &r->arena, kb, r->p, true, &r->diags);
-  mm_eval_options o = MM_EVAL_OPTIONS_INIT;
-  if (rc == 0) rc = mm_evaluate(&r->ev, &r->arena, kb, r->f, &o);
-  if (rc != 0)
-    for (const mm_diag *x = r->diags.head; x; x = x->next)
-      fprintf(stderr, "  %s: %s\n", x->path ? x->path : "", x->text);
-  assert_int_equal(rc, 0);
-}
+static void evaluate_json(run *r, const char *json) { test_run_evaluate(r, kb, json, MM_JURIS_EU); }
 
 /* Age, ECOG, comorbidities and serum M-protein (g/dL) at as_of 2026-11-25,
  * with these lines. An ECOG or M-protein below 0 is left out of the record. */
@@ -64,7 +47,7 @@ static void evaluate_patient(run *r, int age, int ecog, double m_protein, const 
   evaluate_json(r, json);
 }
 
-static void done(run *r) { mm_arena_free(&r->arena); }
+static void done(run *r) { test_run_done(r); }
 
 static const mm_option_result *trial(run *r, const char *id) {
   for (size_t i = 0; i < r->ev->n_trials; i++)
