@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kb/kb_internal.h"
+#include "score/score.h"
 
 static void read_composite(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *e, mm_composite *c) {
   static const char *const keys[] = {"id", "text", "when", MM_KB_PROVENANCE_KEYS, NULL};
@@ -74,6 +75,16 @@ int mm_kb_load_definitions(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
       kb->refractory_window_days = (int)days;
     }
     kb->nonresponse = mm_yaml_read_strings(r, refr, "nonresponse", &kb->n_nonresponse, true);
+    /* A misspelt category would never match a line's best response. */
+    for (size_t i = 0; kb->nonresponse && i < kb->n_nonresponse; i++) {
+      bool known = false;
+      for (const char *const *c = mm_response_cat_names; *c && !known; c++)
+        known = strcmp(*c, kb->nonresponse[i]) == 0;
+      if (!known)
+        mm_yaml_report(r, mm_yaml_get(refr, "nonresponse"), MM_E_UNKNOWN_NAME,
+                       "'%s' is not an IMWG response category (sCR, CR, VGPR, PR, MR, SD, PD)",
+                       kb->nonresponse[i]);
+    }
     mm_kb_read_provenance(r, refr, &kb->refractory_prov);
   }
   const mm_yaml *te = mm_yaml_get(root, "transplant_eligibility");

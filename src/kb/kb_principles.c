@@ -144,13 +144,13 @@ static void add_criterion(mm_kb *kb, mm_yaml_reader *r, const mm_principle *p, m
   size_t n = mm_kb_refractory_checks(kb, p, o->regimen->drugs, o->regimen->n_drugs, checks, cap);
   if (!n) return;
   mm_strbuf when;
-  mm_strbuf_init(&when, 128);
+  mm_strbuf_init(&when, 0); /* no cap: a cut rule would drop a refractoriness check */
   for (size_t i = 0; i < n; i++)
     mm_strbuf_printf(&when, "%snot refractory(%s)", i ? " and " : "",
                      checks[i].cls >= 0 ? kb->classes[checks[i].cls].id
                                         : kb->drugs[checks[i].drug].key);
   mm_criterion *all = mm_arena_alloc(&kb->arena, (o->n_criteria + 2) * sizeof *all);
-  if (!all || !when.data) {
+  if (!all || !when.data || when.failed) {
     mm_strbuf_free(&when);
     return;
   }

@@ -52,6 +52,15 @@ check "misspelled fact: one error counted" 1 "mmpath kb: 1 error in $K" -- "$MMP
 check "misspelled fact: evaluate refuses the kb (exit 3)" 3 "unknown name 'prior_line'" \
   -- "$MMPATH" evaluate "$SRC/tests/data/evaluate/two_lines_tce.json" --kb "$K"
 
+# A non-response category that IMWG does not have (Kumar et al., Lancet Oncol
+# 2016, doi:10.1016/S1470-2045(16)30206-6: sCR, CR, VGPR, PR, MR, SD, PD)
+# would never match a line's best response: refused at load.
+K=$(fresh nonresponse)
+sed -i 's/nonresponse: \[SD, PD\]/nonresponse: [SD, Pd]/' "$K/definitions.yaml"
+grep -q 'nonresponse: \[SD, Pd\]' "$K/definitions.yaml" || fail "could not break definitions.yaml"
+check "misspelt non-response category: exit 1 with its name" 1 \
+  "'Pd' is not an IMWG response category" -- "$MMPATH" kb check --kb "$K"
+
 # The same in a double-quoted scalar (how kb/therapies writes criteria).
 K=$(fresh quoted)
 F=$K/therapies/teclistamab.yaml
