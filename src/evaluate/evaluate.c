@@ -210,7 +210,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     *out = ev;
     return 0;
   }
-  int not_relapsed = mm_kb_fact_slot(kb, "not_relapsed");
+  int not_relapsed = kb->not_relapsed_slot;
   mm_value setting = facts->values[MM_F_SETTING];
   for (size_t i = 0; i < kb->n_options; i++) {
     const mm_option *o = &kb->options[i];

@@ -1,7 +1,6 @@
 /* messages.c: see messages.h. */
 #include "evaluate/messages.h"
 
-#include "kb/fact_names.h"
 
 #include <string.h>
 

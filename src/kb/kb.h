@@ -404,6 +404,8 @@ typedef struct mm_kb {
   mm_fhir_map *fhir_map;    /* kb/fhir.yaml */
   mm_reimb_kb *reimbursement; /* kb/reimbursement/it.yaml */
   bool scores_read;         /* some rule of the kb reads a score fact */
+  int not_relapsed_slot;    /* the composite `not_relapsed` of definitions.yaml, read by
+                               every evaluation (its note on labels); -1 if absent */
   /* The kinds of fact (1u << mm_fact_source) read by the transplant rule,
    * always derived, and by the composites: a caller with rules of its own
    * (screening criteria) derives only what they and these read. */

@@ -172,6 +172,8 @@ int mm_kb_load(mm_kb **out, const char *dir, mm_diags *diags) {
     mm_kb_load_reimbursement(kb, &r, load_yaml(kb, &r, dir, "reimbursement/it.yaml", true));
 
   /* Scores cost time to compute: note whether any rule reads one. */
+  /* Found once here, not by name in every evaluation of a registry. */
+  kb->not_relapsed_slot = mm_kb_fact_slot(kb, "not_relapsed");
   for (size_t i = 0; i < kb->n_options && !kb->scores_read; i++) {
     const mm_option *o = &kb->options[i];
     for (size_t k = 0; k < o->n_criteria; k++) kb->scores_read |= mm_kb_rule_reads_scores(kb, o->criteria[k].rule);

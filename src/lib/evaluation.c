@@ -367,7 +367,7 @@ const char *mmpath_evaluation_warning(const mmpath_evaluation *ev, size_t i) {
 /* ---- values ---- */
 
 int mmpath_value_known(const mmpath_value *v) { return v && v->known; }
-mmpath_type mmpath_value_type(const mmpath_value *v) { return (mmpath_type)v->type; }
+mmpath_type mmpath_value_type(const mmpath_value *v) { return v ? (mmpath_type)v->type : MMPATH_TYPE_BOOL; }
 int mmpath_value_bool(const mmpath_value *v) {
   return mmpath_value_known(v) && v->type == MM_TYPE_BOOL && v->b;
 }
