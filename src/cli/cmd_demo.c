@@ -29,8 +29,7 @@ int mm_cmd_demo(int argc, char **argv) {
   opts.lang = MMPATH_LANG_IT;
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    /* as before the language was an enum: anything but "it" is English */
-    if (strcmp(argv[i], "--lang") == 0 && v)
+    if (strcmp(argv[i], "--lang") == 0 && v && (strcmp(v, "it") == 0 || strcmp(v, "en") == 0))
       opts.lang = strcmp(argv[++i], "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
     else if (strcmp(argv[i], "--kb") == 0 && v) kbdir = argv[++i];
     else if (strcmp(argv[i], "--patients") == 0 && v) dir = argv[++i];

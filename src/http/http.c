@@ -164,7 +164,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, mm_response *out,
     mm_strbuf_free(&out->body);
   } else if (out->body.failed) {
     mm_strbuf_free(&out->body);
+    const mm_cors *cors = out->cors; /* a browser client must still read the 500 */
     mm_response_init(out, 0);
+    out->cors = cors;
     mm_problem(out, 500, "internal", "Internal error",
                "the response could not be built (out of memory or over the "
                "response cap)", NULL, 0);

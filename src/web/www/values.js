@@ -39,5 +39,11 @@ Object.assign(WORDS.en, {
   val_response_after_bispecific: 'in response after a bispecific antibody (stopped)',
   val_response_after_therapy: 'in response, off therapy',
   val_refractory_nonresponsive: 'refractory (no response to the last line)',
-  val_relapsed_progressing: 'relapsed or progressing'
+  val_relapsed_progressing: 'relapsed or progressing',
+  val_fit: 'fit',
+  val_intermediate: 'intermediate',
+  val_frail: 'frail',
+  val_male: 'male',
+  val_female: 'female',
+  val_other: 'other'
 });
