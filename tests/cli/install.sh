@@ -13,6 +13,9 @@
 # - the example configuration file is accepted by `mmpath serve --config`;
 # - LICENSE is installed and every artefact states Apache-2.0.
 set -euo pipefail
+# Checks read whole outputs (`grep >/dev/null`, never `grep -q`): with
+# pipefail, grep -q closing the pipe early makes the writer die of SIGPIPE
+# and fails a check at random.
 MMPATH=${1:?usage: install.sh MMPATH}
 build=${MMPATH_BUILD_DIR:-$(dirname "$MMPATH")}
 src=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -39,7 +42,7 @@ done
 for f in libmmpath.a libmmpath.so libmmpath.so.0; do
   [ -e "$libdir/$f" ] || fail "$f is not installed"
 done
-objdump -p "$libdir/libmmpath.so" | grep -q 'SONAME *libmmpath\.so\.0$' || fail "no SONAME libmmpath.so.0"
+objdump -p "$libdir/libmmpath.so" | grep 'SONAME *libmmpath\.so\.0$' >/dev/null || fail "no SONAME libmmpath.so.0"
 # only the public API is exported
 if nm -D --defined-only "$libdir/libmmpath.so" | awk '$2 ~ /^[TDB]$/ && $3 !~ /^mmpath_/' | grep .; then
   fail "libmmpath.so exports names outside the public API"
@@ -65,8 +68,8 @@ env -u MMPATH_KB "$p/bin/mmpath" evaluate patient.json --format json >"$tmp/eval
 grep -q '"knowledge_base":{"version":"[^"]*-installed"' "$tmp/eval.json" ||
   fail "the evaluation did not use the installed kb"
 # --kb and MMPATH_KB still come first
-MMPATH_KB=$src/kb "$p/bin/mmpath" kb list summary | grep -q " $src/kb\$" || fail "MMPATH_KB ignored"
-env -u MMPATH_KB "$p/bin/mmpath" kb list summary --kb "$src/kb" | grep -q " $src/kb\$" ||
+MMPATH_KB=$src/kb "$p/bin/mmpath" kb list summary | grep " $src/kb\$" >/dev/null || fail "MMPATH_KB ignored"
+env -u MMPATH_KB "$p/bin/mmpath" kb list summary --kb "$src/kb" | grep " $src/kb\$" >/dev/null ||
   fail "--kb ignored"
 
 # a C program against the installed library, through pkg-config
@@ -121,7 +124,7 @@ reqs=$(pc --print-requires-private | awk '{print $1}')
 cc -std=c17 -Wall -Werror $san -o "$p/bin/prog-static" "$tmp/prog.c" $(pc --cflags) \
   "$libdir/libmmpath.a" $(pkg-config --libs $reqs) -lpthread -lm ||
   fail "the C program does not build against libmmpath.a and mmpath.pc's Requires.private"
-ldd "$tmp/prog" | grep -q "libmmpath.so.0 => $(cd "$libdir" && pwd)" || fail "prog does not use the installed libmmpath.so.0"
+ldd "$tmp/prog" | grep "libmmpath.so.0 => $(cd "$libdir" && pwd)" >/dev/null || fail "prog does not use the installed libmmpath.so.0"
 # Expected: cilta-cel is eligible on its EU label for this patient
 # (one prior line with an IMiD and a PI, lenalidomide-refractory:
 # Carvykti SmPC 4.1; the CLI's own evaluation of the same record says so).
@@ -139,11 +142,11 @@ case $out in *"-installed:"*) fail "mmpath_kb_open(NULL) ignored MMPATH_KB: $out
 
 # the man pages
 if command -v man >/dev/null; then
-  man -l "$p/share/man/man1/mmpath.1" 2>/dev/null | grep -q 'EXIT STATUS' || fail "man -l mmpath.1"
+  man -l "$p/share/man/man1/mmpath.1" 2>/dev/null | grep 'EXIT STATUS' >/dev/null || fail "man -l mmpath.1"
   for c in evaluate facts 'kb check' screen referral funnel score serve token fhir demo trials; do
-    man -l "$p/share/man/man1/mmpath.1" 2>/dev/null | grep -q "^ *$c" || fail "mmpath.1 lacks '$c'"
+    man -l "$p/share/man/man1/mmpath.1" 2>/dev/null | grep "^ *$c" >/dev/null || fail "mmpath.1 lacks '$c'"
   done
-  man -l "$p/share/man/man3/mmpath.3" 2>/dev/null | grep -q 'mmpath_kb_open' || fail "man -l mmpath.3"
+  man -l "$p/share/man/man3/mmpath.3" 2>/dev/null | grep 'mmpath_kb_open' >/dev/null || fail "man -l mmpath.3"
 else
   echo "install: man is not installed: the man-page rendering check is skipped"
 fi

@@ -324,10 +324,14 @@ static void loader_checks(void **state) {
     test_kb_remove(dir);
   }
   /* the rule evaluated is the trigger and the window */
+  bool seen = false;
   for (size_t i = 0; i < kb->n_supportive; i++)
-    if (strcmp(kb->supportive[i].id, "antiviral_after_car_t") == 0)
+    if (strcmp(kb->supportive[i].id, "antiviral_after_car_t") == 0) {
+      seen = true;
       assert_string_equal(kb->supportive[i].when, "(exposed(car_t)) and months_since_car_t >= 0 "
                                                   "and months_since_car_t < 12");
+    }
+  assert_true(seen);
 }
 
 int main(void) {
