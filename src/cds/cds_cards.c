@@ -80,6 +80,11 @@ static void options_md(mm_strbuf *md, const mmpath_evaluation *ev, bool trials,
     char reimb[512]; /* jurisdiction it: the AIFA finding beside the verdict */
     if (mmpath_option_reimbursement_text(reimb, sizeof reimb, o, lang) == MMPATH_OK)
       mm_strbuf_printf(md, "; %s", reimb);
+    /* A trial that matches but does not enrol (or may not) says so: the
+     * registry's answer stands beside the match, as in every rendering. */
+    char note[256];
+    if (trials && mmpath_option_note_text(note, sizeof note, o, lang) == MMPATH_OK)
+      mm_strbuf_printf(md, "; %s", note);
     if (with_missing) {
       bool first = true;
       for (size_t k = 0; k < mmpath_option_criterion_count(o); k++) {

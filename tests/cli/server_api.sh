@@ -354,6 +354,10 @@ expect "CDS service: the supportive-care card names IVIG (IgG 350 mg/dL)" 200 \
 # issue #12: IVIG rests on the CAR-T candidacy: a card of its own, not among the indicated
 expect "CDS service: IVIG in the conditional supportive-care card, not the indicated one" 200 \
   "any(c['source']['topic']['code'] == 'supportive_conditional' and 'ivig' in c['detail'] and 'if CAR-T goes ahead' in c['detail'] for c in d['cards']) and not any(c['source']['topic']['code'] == 'supportive' and 'ivig' in c['detail'] for c in d['cards'])"
+# a matching trial whose registry status says it may not enrol says so beside
+# the match (kb/trials: each trial's overall status, ClinicalTrials.gov)
+expect "CDS service: a trial's registry status stands beside its match" 200 \
+  "any(c['source']['topic']['code'] == 'trials' and ('not enrolling' in c['detail'] or 'enrolling is not known' in c['detail']) for c in d['cards'])"
 cp "$tmp/body" "$tmp/cards1"
 req POST "/cds-services/mmpath-options?lang=en" "$HUB" "${JSON[@]}" --data-binary @"$tmp/cds.json"
 cmp -s "$tmp/body" "$tmp/cards1" && ok "CDS service: the same call gives the same cards" || bad "CDS cards differ between calls"
