@@ -192,7 +192,7 @@ static int cmd_new(ctx *c, const opts *o) {
     fprintf(stderr, "mmpath referral new: %s is required\n", missing);
     return MM_EXIT_USAGE;
   }
-  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note, cli_actor(c, o)};
+  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note, cli_actor(c, o), NULL, NULL};
   if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
   if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
   mm_referral r = {o->id, o->patient, o->from, o->to, o->target, 1, &ev};
@@ -206,7 +206,7 @@ static int cmd_move(ctx *c, const opts *o) {
     fprintf(stderr, "usage: mmpath referral move ID STATE [--date D] [--reason R] [--note T]\n");
     return MM_EXIT_USAGE;
   }
-  mm_ref_event ev = {0, MM_RS_REFERRED, o->reason, o->note, cli_actor(c, o)};
+  mm_ref_event ev = {0, MM_RS_REFERRED, o->reason, o->note, cli_actor(c, o), NULL, NULL};
   if (!mm_ref_state_parse(o->pos[1], &ev.state)) {
     fprintf(stderr, "mmpath referral move: unknown state '%s'; states:", o->pos[1]);
     for (int s = 0; s < MM_RS_COUNT; s++) fprintf(stderr, " %s", mm_ref_state_name(s));

@@ -33,6 +33,12 @@ typedef struct mm_ref_event {
   const char *note;   /* free text, or NULL (never a patient name) */
   const char *actor;  /* who recorded it (e.g. "BO-SER hub token 3"), or NULL;
                          stored with the event, not part of what happened */
+  /* What kind of event: NULL for a move of the pathway (the spec's event);
+   * other kinds (a correction, a record added after infusion...) are named
+   * by the pathway layer and carry their content in `data`, a JSON object
+   * as text that the store keeps verbatim (it never interprets it). */
+  const char *kind;
+  const char *data;
 } mm_ref_event;
 
 typedef struct mm_referral {

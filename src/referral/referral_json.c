@@ -87,7 +87,7 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
         continue;
       }
       unknown_keys(e, ekeys, d, src, ep);
-      mm_ref_event x = {MM_DATE_NONE, MM_RS_REFERRED, NULL, NULL, NULL};
+      mm_ref_event x = {.date = MM_DATE_NONE, .state = MM_RS_REFERRED};
       const char *date = str_field(e, "date", true, d, src, ep);
       const char *state = str_field(e, "state", true, d, src, ep);
       x.reason = str_field(e, "reason", false, d, src, ep);
@@ -226,6 +226,14 @@ void mm_referral_to_json(mm_strbuf *b, const mm_referral *r, int indent) {
     if (e->actor) {
       mm_strbuf_printf(b, "%s\"actor\"%s", comma, sep);
       mm_strbuf_json_string(b, e->actor);
+    }
+    if (e->kind) {
+      mm_strbuf_printf(b, "%s\"kind\"%s", comma, sep);
+      mm_strbuf_json_string(b, e->kind);
+    }
+    if (e->data) { /* stored verbatim, checked as a JSON object on the way in */
+      mm_strbuf_printf(b, "%s\"data\"%s", comma, sep);
+      mm_strbuf_puts(b, e->data);
     }
     mm_strbuf_putc(b, '}');
     if (i + 1 < r->n_events) mm_strbuf_putc(b, ',');

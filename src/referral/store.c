@@ -142,7 +142,8 @@ static bool same_str(const char *a, const char *b) {
 
 static bool same_event(const mm_ref_event *a, const mm_ref_event *b) {
   return a->date == b->date && a->state == b->state && same_str(a->reason, b->reason) &&
-         same_str(a->note, b->note);
+         same_str(a->note, b->note) && same_str(a->kind, b->kind) &&
+         same_str(a->data, b->data);
 }
 
 int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *d,

@@ -48,6 +48,10 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'referrals are never deleted'); END;\n",
     /* 1 -> 2: who recorded each event, written in the same transaction. */
     "ALTER TABLE events ADD COLUMN actor TEXT;\n",
+    /* 2 -> 3: events other than moves (corrections, records after infusion):
+     * their kind and their content, a JSON object kept verbatim. */
+    "ALTER TABLE events ADD COLUMN kind TEXT;\n"
+    "ALTER TABLE events ADD COLUMN data TEXT CHECK (data IS NULL OR json_valid(data));\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
@@ -95,7 +99,8 @@ static const char *col_dup(mm_arena *a, sqlite3_stmt *st, int i) {
   return t ? mm_arena_strdup(a, (const char *)t) : NULL;
 }
 
-/* Reads an event row (date, state, reason, note, actor at columns c..c+4). */
+/* Reads an event row (date, state, reason, note, actor, kind, data at
+ * columns c..c+6). */
 static int read_event(sqlite_backend *b, mm_arena *a, sqlite3_stmt *st, int c,
                       const char *id, mm_ref_event *e) {
   const char *date = (const char *)sqlite3_column_text(st, c);
@@ -109,6 +114,8 @@ static int read_event(sqlite_backend *b, mm_arena *a, sqlite3_stmt *st, int c,
   e->reason = col_dup(a, st, c + 2);
   e->note = col_dup(a, st, c + 3);
   e->actor = col_dup(a, st, c + 4);
+  e->kind = col_dup(a, st, c + 5);
+  e->data = col_dup(a, st, c + 6);
   return MM_REF_OK;
 }
 
@@ -204,6 +211,8 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
   bind_text(st, 5, e->reason);
   bind_text(st, 6, e->note);
   bind_text(st, 7, e->actor);
+  bind_text(st, 8, e->kind);
+  bind_text(st, 9, e->data);
   return step_done(b, st, "storing an event");
 }
 
@@ -211,7 +220,7 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   sqlite_backend *b = (sqlite_backend *)be;
   static const char sql[] =
       "SELECT r.id, r.patient, r.from_center, r.to_center, r.target,"
-      " e.date, e.state, e.reason, e.note, e.actor"
+      " e.date, e.state, e.reason, e.note, e.actor, e.kind, e.data"
       " FROM referrals r JOIN events e ON e.referral = r.id"
       " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)"
       " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)"
@@ -415,13 +424,14 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   struct { sqlite3_stmt **st; const char *sql; } prep[] = {
       {&b->get_ref, "SELECT id, patient, from_center, to_center, target FROM referrals"
                     " WHERE id = ?1"},
-      {&b->get_events, "SELECT date, state, reason, note, actor FROM events WHERE referral = ?1"
+      {&b->get_events, "SELECT date, state, reason, note, actor, kind, data FROM events"
+                       " WHERE referral = ?1"
                        " ORDER BY seq"},
       {&b->ins_center, "INSERT OR IGNORE INTO centers(id) VALUES (?1)"},
       {&b->ins_ref, "INSERT INTO referrals(id, patient, from_center, to_center, target,"
                     " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor,"
+                      " kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
   };
   for (size_t i = 0; !rc && i < sizeof prep / sizeof *prep; i++)
     if (sqlite3_prepare_v3(b->db, prep[i].sql, -1, SQLITE_PREPARE_PERSISTENT, prep[i].st,

@@ -301,7 +301,7 @@ void mm_ep_referral_event(mm_call *c) {
   if (!body) return;
   mm_kv errs[8];
   size_t n = 0;
-  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL, NULL};
+  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL, NULL, NULL, NULL};
   e.actor = actor(c);
   if (body->type != MM_JSON_OBJECT) {
     mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body",

@@ -100,12 +100,12 @@ if command -v sqlite3 >/dev/null; then
     ok "referrals table has no name column"; else bad "columns: $cols"; fi
   if sqlite3 "$DB" "UPDATE events SET state='eligible'" 2>/dev/null; then bad "events updatable"
   else ok "events are append-only in the database itself"; fi
-  [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 2 ] && ok "schema version 2" || bad "user_version"
+  [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 3 ] && ok "schema version 3" || bad "user_version"
   [ "$(sqlite3 "$DB" "PRAGMA journal_mode")" = wal ] && ok "WAL journal" || bad "journal_mode"
   cp "$DB" "$T/future.db"
   sqlite3 "$T/future.db" "PRAGMA user_version = 99"
   expect 3 "a registry from a newer mmpath is refused" -- "$M" referral list --db "$T/future.db"
-  has "registry schema version 99 is newer than this mmpath (it knows up to 2)"
+  has "registry schema version 99 is newer than this mmpath (it knows up to 3)"
 fi
 expect 2 "usage" -- "$M" referral
 expect 3 "unreadable kb" -- "$M" referral list --db "$DB" --kb "$T/nokb"

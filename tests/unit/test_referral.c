@@ -180,7 +180,7 @@ static void test_every_move(void **state) {
       size_t nh = 0;
       for (; nh < 8 && path_to[from][nh]; nh++) {
         hist[nh] = (mm_ref_event){mm_date_from_ymd(2024, 1, 1) + (int)nh,
-                                  st(path_to[from][nh]), NULL, NULL, NULL};
+                                  st(path_to[from][nh]), NULL, NULL, NULL, NULL, NULL};
         if (spec_needs_reason(path_to[from][nh])) hist[nh].reason = "other";
       }
       assert_string_equal(mm_ref_state_name(hist[nh - 1].state), spec_table[from].state);
@@ -192,7 +192,7 @@ static void test_every_move(void **state) {
         assert_int_equal(mm_ref_store_create(e->store, &r, &e->diags), MM_REF_OK);
         const char *fs = spec_table[from].state, *ts = spec_table[to].state;
         mm_ref_event ev = {mm_date_from_ymd(2024, 2, 1), st(ts),
-                           spec_needs_reason(ts) ? "progression" : NULL, NULL, NULL};
+                           spec_needs_reason(ts) ? "progression" : NULL, NULL, NULL, NULL, NULL};
         bool expect = spec_allows(fs, ts, b == 1);
         assert_int_equal(mm_ref_move_allowed(st(fs), st(ts), b == 1), expect);
         int rc = mm_ref_store_move(e->store, id, &ev, &e->diags);
@@ -220,7 +220,7 @@ static void test_every_move(void **state) {
 
 static void test_refusals(void **state) {
   env *e = *state;
-  mm_ref_event ev0 = {mm_date_from_ymd(2024, 3, 2), MM_RS_REFERRED, NULL, NULL, NULL};
+  mm_ref_event ev0 = {mm_date_from_ymd(2024, 3, 2), MM_RS_REFERRED, NULL, NULL, NULL, NULL, NULL};
   mm_referral r = {"R-1", "BO-0017", "FE-ONC", "BO-SER", "ide-cel", 1, &ev0};
   assert_int_equal(mm_ref_store_create(e->store, &r, &e->diags), MM_REF_OK);
   clear_diags(e);
@@ -228,23 +228,23 @@ static void test_refusals(void **state) {
 
   /* The spec's example: move from 'referred' to 'apheresis' not allowed. */
   clear_diags(e);
-  mm_ref_event aph = {mm_date_from_ymd(2024, 3, 9), MM_RS_APHERESIS, NULL, NULL, NULL};
+  mm_ref_event aph = {mm_date_from_ymd(2024, 3, 9), MM_RS_APHERESIS, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(mm_ref_store_move(e->store, "R-1", &aph, &e->diags), MM_REF_EINVALID);
   assert_string_equal(e->diags.head->path, "R-1.events[1].state");
   assert_string_equal(e->diags.head->text, "move from 'referred' to 'apheresis' not allowed");
 
   /* A date earlier than the last event. */
   clear_diags(e);
-  mm_ref_event early = {mm_date_from_ymd(2024, 3, 1), MM_RS_SCREENING, NULL, NULL, NULL};
+  mm_ref_event early = {mm_date_from_ymd(2024, 3, 1), MM_RS_SCREENING, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(mm_ref_store_move(e->store, "R-1", &early, &e->diags), MM_REF_EINVALID);
   assert_string_equal(e->diags.head->path, "R-1.events[1].date");
   /* The same day is fine. */
-  mm_ref_event same = {mm_date_from_ymd(2024, 3, 2), MM_RS_SCREENING, NULL, NULL, NULL};
+  mm_ref_event same = {mm_date_from_ymd(2024, 3, 2), MM_RS_SCREENING, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(mm_ref_store_move(e->store, "R-1", &same, &e->diags), MM_REF_OK);
 
   /* not_eligible without a reason, then with an unknown one. */
   clear_diags(e);
-  mm_ref_event ne = {mm_date_from_ymd(2024, 3, 27), MM_RS_NOT_ELIGIBLE, NULL, NULL, NULL};
+  mm_ref_event ne = {mm_date_from_ymd(2024, 3, 27), MM_RS_NOT_ELIGIBLE, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(mm_ref_store_move(e->store, "R-1", &ne, &e->diags), MM_REF_EINVALID);
   assert_string_equal(e->diags.head->text, "state 'not_eligible' requires a reason");
   clear_diags(e);
