@@ -29,7 +29,8 @@ Object.assign(WORDS.it, {
   fp_header: 'intestazione', fp_query: 'parametro', fp_body: 'record', fp_path: 'indirizzo',
   'fp_header.Authorization': 'token di accesso', 'fp_header.Content-Type': 'formato inviato',
   fp_line: 'linea {n}', fp_lab: 'esame {n}', fp_maintenance: 'mantenimento', fp_events: 'evento {n}',
-  fp_drugs: 'farmaci', fp_comorbidities: 'comorbidità'
+  fp_drugs: 'farmaci', fp_comorbidities: 'comorbidità', fp_reason: 'motivo', fp_state: 'stato', fp_date: 'data', fp_note: 'nota',
+  fp_id: 'id', fp_patient: 'pseudonimo', fp_from_center: 'da centro', fp_to_center: 'a centro', fp_target: 'prodotto'
 });
 Object.assign(WORDS.en, {
   p_default: 'Request refused', 'p_bad-parameter': 'Invalid parameter', 'p_invalid-json': 'Invalid JSON',
@@ -50,7 +51,8 @@ Object.assign(WORDS.en, {
   fp_header: 'header', fp_query: 'parameter', fp_body: 'record', fp_path: 'address',
   'fp_header.Authorization': 'access token', 'fp_header.Content-Type': 'format sent',
   fp_line: 'line {n}', fp_lab: 'lab {n}', fp_maintenance: 'maintenance', fp_events: 'event {n}',
-  fp_drugs: 'drugs', fp_comorbidities: 'comorbidities'
+  fp_drugs: 'drugs', fp_comorbidities: 'comorbidities', fp_reason: 'reason', fp_state: 'state', fp_date: 'date', fp_note: 'note',
+  fp_id: 'id', fp_patient: 'pseudonym', fp_from_center: 'from centre', fp_to_center: 'to centre', fp_target: 'product'
 });
 
 function problemSlug(res) {
@@ -71,7 +73,8 @@ function problemTitle(res) {
  * with what the English message quotes: numbers, codes, a suggestion. */
 function errorText(e, slug) {
   const msg = String(e.message || '');
-  const code = e.code || (slug === 'unauthorized' || slug === 'forbidden' ? null : 'invalid');
+  const code = e.code || (slug === 'unauthorized' || slug === 'forbidden' ? null
+    : /\brequire[sd]?\b|\bmissing\b|\bneeds\b/.test(msg) ? 'missing' : /\bis (before|after)\b/.test(msg) ? 'order' : 'invalid');
   const parts = [];
   parts.push(code && WORDS.en['c_' + code] !== undefined ? t('c_' + code) : problemTitleBySlug(slug));
   let m;
@@ -80,7 +83,7 @@ function errorText(e, slug) {
   if ((m = /did you mean '([^']+)'/.exec(msg))) parts.push(t('q_mean', { s: m[1] }));
   if ((m = /is not one of: ([^()]+?)(?: \(line|$)/.exec(msg))) parts.push(t('q_one_of', { v: m[1].trim() }));
   if ((m = /\(accepted: ([^)]+)\)/.exec(msg))) parts.push(t('q_accepted', { v: m[1] }));
-  else if ((m = /^'([^']{1,60})'/.exec(msg)) || (m = / '([^']{1,60})'/.exec(msg))) parts.push(t('q_value', { v: m[1] }));
+  else if (code !== 'missing' && ((m = /^'([^']{1,60})'/.exec(msg)) || (m = / '([^']{1,60})'/.exec(msg)))) parts.push(t('q_value', { v: m[1] }));
   return parts.join(' — ');
 }
 function problemTitleBySlug(slug) { return t(WORDS.en['p_' + slug] !== undefined ? 'p_' + slug : 'p_default'); }
@@ -91,6 +94,7 @@ function fieldLabel(path) {
   const p = String(path || '').replace(/^body\.?/, '');
   if (!p) return t('fp_body');
   if (WORDS.en['fp_' + path] !== undefined) return t('fp_' + path);
+  if (WORDS.en['fp_' + p] !== undefined) return t('fp_' + p);
   const el = fieldFor(p);
   const lab = el && (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('aria-label'));
   const row = /^(lines|labs)\[(\d+)\]/.exec(p);
@@ -139,8 +143,8 @@ function problemBox(box, res, title) {
   const p = res && res.data && typeof res.data === 'object' ? res.data : {};
   const errs = Array.isArray(p.errors) ? p.errors : [];
   const slug = problemSlug(res);
-  box.append(h('strong', null, title || problemTitle(res)),
-    errs.length > 1 ? h('span', null, ' (' + t('n_problems', { n: errs.length }) + ')') : null);
+  box.append(h('strong', null, title || problemTitle(res)));
+  if (errs.length > 1) box.append(h('span', null, ' (' + t('n_problems', { n: errs.length }) + ')'));
   if (errs.length) box.append(h('ul', null, errs.map(e => h('li', { 'data-path': e.path || '' },
     h('span', { class: 'fpath' }, fieldLabel(e.path)), ': ', errorText(e, slug)))));
 }

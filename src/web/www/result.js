@@ -83,13 +83,14 @@ function reimbursement(o) {
   if (!r || !r.text) return null;
   return h('p', { class: 'src reimbursement', 'data-reimbursement': r.status || '' }, clinText(r.text),
     r.note ? h('span', null, ' — ' + clinText(r.note)) : null,
-    Array.isArray(r.sources) && r.sources.length ? h('span', { class: 'src' }, ' (' + r.sources[0] + ')') : null);
+    Array.isArray(r.sources) && r.sources.length ? h('span', { class: 'src', lang: 'en' }, ' (' + r.sources[0] + ')') : null);
 }
 
 function renderOption(o) {
   const src = o.source || (o.indication && o.indication.label) || '';
-  const ev = (o.evidence || []).map(e => h('li', null, [e.trial, e.ref].filter(Boolean).join(' · '),
-    h('div', { class: 'src' }, t('evidence_line', { n: e.n || '—', orr: e.orr || '—', mpfs: e.mpfs || '—', mdor: e.mdor || '—' })),
+  /* sources, references and trial figures are quoted as the kb holds them (English): marked lang="en" */
+  const ev = (o.evidence || []).map(e => h('li', null, h('span', { lang: 'en' }, [e.trial, e.ref].filter(Boolean).join(' · ')),
+    h('div', { class: 'src', lang: 'en' }, t('evidence_line', { n: e.n || '—', orr: e.orr || '—', mpfs: e.mpfs || '—', mdor: e.mdor || '—' })),
     e.note ? h('div', { class: 'src' }, clinText(e.note)) : null));
   return h('article', { class: 'opt st-' + (o.status || 'unknown'), 'data-option': o.id },
     h('h4', null, h('span', { class: 'name' }, optionTitle(o)), statusBadge(o.status), kindLabel(o), // options.js
@@ -98,7 +99,7 @@ function renderOption(o) {
     refractoryCaution(o), // options.js
     reimbursement(o),
     renderCriteria(o.criteria),
-    src ? h('p', { class: 'src' }, t('source') + ': ' + src) : null,
+    src ? h('p', { class: 'src' }, t('source') + ': ', h('span', { lang: 'en' }, src)) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
     Array.isArray(o.deck_outdated) && o.deck_outdated.length
       ? h('p', { class: 'missing' }, t('deck_outdated') + ': ' + o.deck_outdated.map(d => clinText(d.now || d.deck_says)).join('; ')) : null);
