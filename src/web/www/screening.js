@@ -18,7 +18,7 @@ Object.assign(WORDS.it, {
   by_center: 'Per centro', by_criterion: 'Criteri che escludono o mancano', center: 'Centro', records: 'Record',
   malformed: 'Con errori', eligible_n: '{o}: idonei', unknown_n: '{o}: da decidere', criterion: 'Criterio', product: 'Prodotto',
   not_met: 'Non soddisfatto', not_known: 'Non noto', no_center: '(senza centro)', csv: 'Scarica CSV',
-  chart_screen: 'Pazienti idonei per centro e prodotto', choose_file: 'Scegli il file', none_selected: 'Scegliere almeno un prodotto.'
+  chart_screen: 'Pazienti idonei per centro e prodotto', choose_file: 'Scegli il file', cell_head: '{o}', cell_hint: 'In ogni cella: pazienti idonei (tra parentesi: non determinabili, mancano dati).', none_selected: 'Scegliere almeno un prodotto.'
 });
 Object.assign(WORDS.en, {
   screen_title: 'Registry screening', screen_file: 'Registry file (JSON Lines, one mmpath/patient@1 record a line)',
@@ -29,7 +29,7 @@ Object.assign(WORDS.en, {
   by_center: 'By centre', by_criterion: 'Criteria that exclude or are missing', center: 'Centre', records: 'Records',
   malformed: 'With errors', eligible_n: '{o}: eligible', unknown_n: '{o}: to be decided', criterion: 'Criterion', product: 'Product',
   not_met: 'Not met', not_known: 'Not known', no_center: '(no centre)', csv: 'Download CSV',
-  chart_screen: 'Eligible patients by centre and product', choose_file: 'Choose the file', none_selected: 'Choose at least one product.'
+  chart_screen: 'Eligible patients by centre and product', choose_file: 'Choose the file', cell_head: '{o}', cell_hint: 'Each cell: eligible patients (in brackets: cannot be decided, data missing).', none_selected: 'Choose at least one product.'
 });
 
 const scr = { therapies: null, crit: null, abort: null };
@@ -153,14 +153,25 @@ function productName(id) { const x = (scr.therapies || []).find(y => y.id === id
 
 function renderScreening(agg, crit, only) {
   const centers = Array.from(agg.keys()).sort();
+  /* one column per product: eligible, then (to be decided); the CSV has both apart */
   const head = [t('center'), t('records'), t('malformed')];
-  for (const o of only) head.push(t('eligible_n', { o: productName(o) }), t('unknown_n', { o: productName(o) }));
-  const rows = centers.map(c => {
+  const csvHead = head.slice();
+  for (const o of only) {
+    head.push(t('cell_head', { o: productName(o) }));
+    csvHead.push(t('eligible_n', { o: productName(o) }), t('unknown_n', { o: productName(o) }));
+  }
+  const rows = [], csvRows = [];
+  for (const c of centers) {
     const a = agg.get(c);
-    const row = [c || t('no_center'), a.records, a.malformed];
-    for (const o of only) row.push((a[o] || {}).eligible || 0, (a[o] || {}).unknown || 0);
-    return row;
-  });
+    const row = [c || t('no_center'), a.records, a.malformed], csvRow = row.slice();
+    for (const o of only) {
+      const x = a[o] || {};
+      row.push((x.eligible || 0) + ' (' + (x.unknown || 0) + ')');
+      csvRow.push(x.eligible || 0, x.unknown || 0);
+    }
+    rows.push(row);
+    csvRows.push(csvRow);
+  }
   const critRows = Array.from(crit.entries()).map(([k, v]) => {
     const [o, c] = k.split('|');
     return [scr.crit.get(c) || c, productName(o), v.not_met, v.not_known];
@@ -168,16 +179,16 @@ function renderScreening(agg, crit, only) {
   const critHead = [t('criterion'), t('product'), t('not_met'), t('not_known')];
   const table = (id, hd, rs) => h('table', { class: 'facts', id },
     h('thead', null, h('tr', null, hd.map(x => h('th', { scope: 'col' }, x)))),
-    h('tbody', null, rs.map(r => h('tr', null, r.map((x, i) => i ? h('td', { class: typeof x === 'number' ? 'num' : null }, String(x)) : h('th', { scope: 'row' }, String(x)))))));
-  const csv = [head, ...rows, [], critHead, ...critRows].map(r => r.map(x => {
+    h('tbody', null, rs.map(r => h('tr', null, r.map((x, i) => i ? h('td', { class: i > 0 ? 'num' : null }, String(x)) : h('th', { scope: 'row' }, String(x)))))));
+  const csv = [csvHead, ...csvRows, [], critHead, ...critRows].map(r => r.map(x => {
     const s = String(x);
     return /[",\n;]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }).join(',')).join('\r\n') + '\r\n';
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   $('#screen-out').replaceChildren(
-    h('h3', null, t('by_center')), table('screen-centers', head, rows),
+    h('h3', null, t('by_center')), h('p', { class: 'src' }, t('cell_hint')), h('div', { class: 'scroll' }, table('screen-centers', head, rows)),
     screenChart(centers, agg, only),
-    h('h3', null, t('by_criterion')), table('screen-criteria', critHead, critRows),
+    h('h3', null, t('by_criterion')), h('div', { class: 'scroll' }, table('screen-criteria', critHead, critRows)),
     h('p', null, h('a', { href: url, download: 'mmpath-screening.csv', class: 'button', id: 'screen-csv' }, t('csv'))));
 }
 
