@@ -43,7 +43,7 @@ Object.assign(WORDS.en, {
   f_alb: 'and albumin (g/dL)', f_charlson: 'Charlson index', f_adl: 'ADL (0-6)', f_iadl: 'IADL (0-8)',
   f_ecog: 'ECOG (0-4)', clinical: 'Current clinical state', features: 'Disease features', f_emd: 'Extramedullary',
   f_pcl: 'Plasma cell leukaemia', f_cns: 'CNS involvement', f_comorb: 'Comorbidities', labs: 'Recent labs',
-  test: 'Test', value: 'Value', unit: 'Unit', remove: 'Remove', add_lab: '+ lab', lines: 'Lines of therapy (first first)',
+  test: 'Test', value: 'Value', unit: 'Unit', remove: 'Remove', add_lab: '+ lab', lines: 'Lines of therapy (earliest first)',
   add_line: '+ line', line: 'Line', regimen: 'Regimen (e.g. VRd, Dara-Rd)', drugs: 'Drugs', start: 'Start', end: 'End',
   asct: 'ASCT (date)', best_response: 'Best response', progression: 'Progression (date)',
   maintenance: 'Maintenance drugs', maint_start: 'Maintenance start', maint_end: 'Maintenance end',
