@@ -68,6 +68,12 @@ async function main() {
     ok((await page.locator('#tab-eval').textContent()).trim() === 'Valutazione', 'tab label in Italian');
     await page.locator('#comorb-picker input').first().waitFor();
     await english('empty form');
+    for (const tab of ['#tab-board', '#tab-funnel', '#tab-screen', '#tab-access']) {
+      await page.click(tab);
+      await page.waitForTimeout(200);
+      await english('view ' + tab + ' without a token');
+    }
+    await page.click('#tab-eval');
     const noLabel = await unlabelled(page);
     ok(noLabel.length === 0, 'every visible form control has a label', noLabel.join(', '));
     ok(await page.locator('#comorb-picker label', { hasText: 'diabete mellito' }).count() === 1,
@@ -223,6 +229,8 @@ async function main() {
 
     // ---- a refused record after a result: the old result is gone ----
     await page.fill('#f-ecog', '9');
+    ok(await page.locator('#stale-note').isVisible() && /risultato sotto è del record precedente/.test(await page.locator('#stale-note').textContent()),
+      'a result whose record was edited since says so, above it');
     await page.click('#evaluate');
     await page.waitForSelector('#form-errors:not([hidden])');
     ok(await page.locator('#result #summary, #result .opt').count() === 0 &&

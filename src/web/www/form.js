@@ -28,7 +28,8 @@ Object.assign(WORDS.it, {
   result_hint: 'Compila il modulo o importa un record e premi «Valuta»: in cima la sintesi, sotto i criteri, le fonti e i dati mancanti.',
   evaluating: 'Valutazione in corso…', running_note: 'Valutazione in corso: il risultato comparirà qui.',
   refused_note: 'Nessun risultato per questo record: correggere gli errori indicati nel modulo.',
-  imported: 'Record importato nel modulo: controllare i campi.', bad_json: 'Il testo non è JSON valido.',
+  imported: 'Record importato nel modulo: controllare i campi.',
+  stale: 'Il modulo è cambiato dopo questa valutazione: il risultato sotto è del record precedente. Premere «Valuta».', bad_json: 'Il testo non è JSON valido.',
   fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
   juris_eu: 'UE', juris_us: 'USA', juris_it: 'UE + AIFA', juris_eu_long: 'UE (EMA)', juris_us_long: 'USA (FDA)',
   juris_it_long: 'Italia (UE + AIFA)'
@@ -53,7 +54,8 @@ Object.assign(WORDS.en, {
   result_hint: 'Fill in the form or import a record and press "Evaluate": the summary on top, then criteria, sources and missing inputs.',
   evaluating: 'Evaluating…', running_note: 'Evaluating: the result will appear here.',
   refused_note: 'No result for this record: correct the errors shown in the form.',
-  imported: 'Record imported into the form: check the fields.', bad_json: 'The text is not valid JSON.',
+  imported: 'Record imported into the form: check the fields.',
+  stale: 'The form has changed since this evaluation: the result below is of the previous record. Press "Evaluate".', bad_json: 'The text is not valid JSON.',
   fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
   juris_eu: 'EU', juris_us: 'US', juris_it: 'EU + AIFA', juris_eu_long: 'EU (EMA)', juris_us_long: 'US (FDA)',
   juris_it_long: 'Italy (EU + AIFA)'
@@ -253,6 +255,13 @@ function refused() {
   $('#result').replaceChildren(h('p', { class: 'errors', 'data-state': 'refused' }, t('refused_note')));
 }
 
+/* A result on screen whose record has since been edited says so, above it. */
+function markStale(e) {
+  if (!state.lastResult || $('#stale-note') || (e && e.target && e.target.closest('#example'))) return;
+  $('#result').classList.add('stale');
+  $('#result').prepend(h('div', { class: 'errors warn', id: 'stale-note', role: 'status' }, h('strong', null, t('stale'))));
+}
+
 function switchMode() {
   const json = $('input[name=mode]:checked').value === 'json';
   $('#json-input').hidden = !json;
@@ -261,6 +270,8 @@ function switchMode() {
 
 function setupForm() {
   $('#patient-form').addEventListener('submit', evaluate);
+  $('#patient-form').addEventListener('input', markStale);
+  $('#patient-form').addEventListener('change', markStale);
   $('#add-lab').addEventListener('click', () => addLab());
   $('#add-line').addEventListener('click', () => addLine());
   $('#load-example').addEventListener('click', () => {
@@ -269,6 +280,7 @@ function setupForm() {
     state.fhirWarnings = null;
     fillForm(ex);
     $('#record-json').value = JSON.stringify(ex, null, 2);
+    markStale();
   });
   $('#show-json').addEventListener('click', () => {
     $('#record-json').value = JSON.stringify(recordFromForm(), null, 2);
@@ -286,6 +298,7 @@ function setupForm() {
     state.importedText = JSON.stringify(rec, null, 2);
     $('#record-json').value = state.importedText;
     fillForm(rec);
+    markStale();
     say(t('imported'));
   });
   $('#result').tabIndex = -1;
