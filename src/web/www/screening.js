@@ -1,7 +1,9 @@
 /* screening.js: registry screening for analysts (POST /api/v1/screen,
- * docs/screen.md). The file goes to the server as a stream (the browser
- * never holds it whole); the answer is read line by line as the server
- * writes it, so the progress shows while it runs. The page reads the
+ * docs/screen.md). The file goes to the server in pieces of 16 MiB cut at
+ * line ends (the server caps a body at 64 MiB; a registry is larger), one
+ * request after the other, the browser never holding the file whole; each
+ * answer is read line by line as the server writes it, so the progress
+ * shows while it runs. The page reads the
  * file's records' `center` once, alongside, to count by centre (a result
  * line's own `center` wins when the server sends one). Then: the summary by
  * centre and by criterion as tables and an SVG chart, and a CSV of them.
@@ -75,6 +77,25 @@ async function fileCenters(file) {
   return { names, at: i => names[out[i]], n };
 }
 
+/* Pieces of at most `size` bytes ending at a line end (a record is at most
+ * 1 MiB: docs/screen.md), as Blobs: nothing is read but the few bytes
+ * around each cut. */
+const SCREEN_PIECE = 16 * 1024 * 1024;
+async function* filePieces(file, size) {
+  let start = 0;
+  while (start < file.size) {
+    let end = Math.min(start + size, file.size);
+    while (end < file.size) {
+      const win = new Uint8Array(await file.slice(end, Math.min(end + (1 << 20) + 2, file.size)).arrayBuffer());
+      const nl = win.indexOf(10);
+      if (nl >= 0) { end += nl + 1; break; }
+      end = Math.min(end + win.length, file.size);
+    }
+    yield file.slice(start, end);
+    start = end;
+  }
+}
+
 async function runScreening(e) {
   e.preventDefault();
   const file = $('#screen-file').files[0];
@@ -95,20 +116,12 @@ async function runScreening(e) {
   try {
     const headers = { 'Content-Type': 'application/x-ndjson', Accept: 'application/x-ndjson' };
     if (state.token) headers.Authorization = 'Bearer ' + state.token;
-    const res = await fetch('/api/v1/screen' + q, { method: 'POST', headers, body: file, signal: scr.abort.signal });
-    if (!res.ok) {
-      const data = await res.json().catch(() => null);
-      msg.textContent = problemText({ ok: false, status: res.status, data });
-      return;
-    }
     const c = await centers;
-    const reader = res.body.getReader();
-    const dec = new TextDecoder();
-    let rest = '';
+    let rest = '', records = 0, malformed = 0;
     const take = line => {
       if (!line.trim()) return;
       const r = JSON.parse(line);
-      if (r.summary) { summary = r.summary; return; }
+      if (r.summary) { records += r.summary.records || 0; malformed += r.summary.malformed || 0; summary = true; return; }
       const center = r.center || c.at(n) || '';
       n++;
       let a = agg.get(center);
@@ -124,18 +137,33 @@ async function runScreening(e) {
         for (const k of list) (crit.get(id + '|' + k) || crit.set(id + '|' + k, { not_met: 0, not_known: 0 }).get(id + '|' + k)).not_met++;
     };
     let last = 0;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const parts = (rest + dec.decode(value, { stream: true })).split('\n');
-      rest = parts.pop();
-      for (const p of parts) take(p);
-      if (Date.now() - last > 200) {
-        last = Date.now();
-        msg.textContent = t('screen_running', { n, p: total ? ' / ' + total + ' (' + Math.floor(100 * n / total) + '%)' : '' });
+    /* the file in pieces under the server's body cap (docs/screen.md), cut
+     * at line ends, sent one after the other; results come in file order */
+    for await (const piece of filePieces(file, Number($('#screen-form').dataset.piece) || SCREEN_PIECE)) {
+      const res = await fetch('/api/v1/screen' + q, { method: 'POST', headers, body: piece, signal: scr.abort.signal });
+      if (!res.ok) {
+        const data = await res.json().catch(() => null);
+        msg.textContent = problemText({ ok: false, status: res.status, data });
+        if (agg.size) renderScreening(agg, crit, only);
+        return;
       }
+      const reader = res.body.getReader();
+      const dec = new TextDecoder();
+      rest = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const parts = (rest + dec.decode(value, { stream: true })).split('\n');
+        rest = parts.pop();
+        for (const p of parts) take(p);
+        if (Date.now() - last > 200) {
+          last = Date.now();
+          msg.textContent = t('screen_running', { n, p: total ? ' / ' + total + ' (' + Math.floor(100 * n / total) + '%)' : '' });
+        }
+      }
+      take(rest);
     }
-    take(rest);
+    summary = summary ? { records, malformed } : null;
     msg.textContent = t('screen_done', { n: summary ? summary.records : n, e: summary ? summary.malformed : errors });
     renderScreening(agg, crit, only);
   } catch (err) {
