@@ -273,6 +273,8 @@ function setupForm() {
   $('#patient-form').addEventListener('input', markStale);
   $('#patient-form').addEventListener('change', markStale);
   $('#add-lab').addEventListener('click', () => addLab());
+  /* "none" and a ticked comorbidity cannot both hold */
+  $('#no-comorb').addEventListener('change', () => { if ($('#no-comorb').checked) setComorbCodes([]); });
   $('#add-line').addEventListener('click', () => addLine());
   $('#load-example').addEventListener('click', () => {
     const ex = state.examples[$('#example').value];
