@@ -20,6 +20,7 @@ Object.assign(WORDS.it, {
   fact_penta_exposed: 'Penta-esposto', fact_penta_refractory: 'Penta-refrattario', fact_relapsed_or_refractory: 'Recidivato o refrattario',
   fact_not_relapsed: 'Non in recidiva', fact_high_risk_cytogenetics: 'Citogenetica ad alto rischio', fact_del17p: 'del(17p)',
   fact_t4_14: 't(4;14)', fact_t14_16: 't(14;16)', fact_gain1q: 'gain(1q)', fact_amp1q: 'amp(1q)', fact_flc_ratio: 'Rapporto FLC κ/λ',
+  fact_candidate_car_t: 'candidato a CAR-T (indicato da scheda tecnica)', fact_candidate_bispecific: 'candidato a un bispecifico (indicato da scheda tecnica)',
   fx_exposed: 'esposto a {x}', fx_refractory: 'refrattario a {x}', fx_progressed_on: 'progressione durante {x}', fx_current: 'in corso: {x}',
   fx_exposed_count: 'farmaci ricevuti: {x}', fx_refractory_count: 'farmaci refrattari: {x}', fx_comorbidity: 'comorbidità: {x}',
   u_years: 'anni', u_months: 'mesi', u_lines: 'linee', u_points: 'punti', u_drugs: 'farmaci'
@@ -39,6 +40,7 @@ Object.assign(WORDS.en, {
   fact_penta_exposed: 'Penta-exposed', fact_penta_refractory: 'Penta-refractory', fact_relapsed_or_refractory: 'Relapsed or refractory',
   fact_not_relapsed: 'Not relapsed', fact_high_risk_cytogenetics: 'High-risk cytogenetics', fact_del17p: 'del(17p)',
   fact_t4_14: 't(4;14)', fact_t14_16: 't(14;16)', fact_gain1q: 'gain(1q)', fact_amp1q: 'amp(1q)', fact_flc_ratio: 'FLC κ/λ ratio',
+  fact_candidate_car_t: 'CAR-T candidate (eligible on a label)', fact_candidate_bispecific: 'bispecific candidate (eligible on a label)',
   fx_exposed: 'exposed to {x}', fx_refractory: 'refractory to {x}', fx_progressed_on: 'progressed on {x}', fx_current: 'current: {x}',
   fx_exposed_count: 'drugs received: {x}', fx_refractory_count: 'drugs refractory: {x}', fx_comorbidity: 'comorbidity: {x}',
   u_years: 'years', u_months: 'months', u_lines: 'lines', u_points: 'points', u_drugs: 'drugs'

@@ -104,6 +104,7 @@ async function runScreening(e) {
   if (!file) { msg.textContent = t('screen_nofile'); $('#screen-file').focus(); return; }
   if (!only.length) { msg.textContent = t('none_selected'); return; }
   $('#screen-out').replaceChildren();
+  msg.textContent = t('screen_running', { n: 0, p: '' }); /* no earlier run's words stay */
   scr.abort = new AbortController();
   $('#screen-stop').hidden = false;
   $('#screen-start').disabled = true;
