@@ -199,8 +199,15 @@ async function main() {
     ok(/stato nel registro/.test(itText), 'a trial says in Italian whether it is enrolling');
 
     // ---- the print for the chart: header, summary, at most 4 A4 pages ----
-    await page.locator('#detail > summary').click(); // fold it again: the print is the summary
+    // the demo patient at second relapse (demo/patients/01-second-relapse.json)
+    await page.selectOption('#example', '01-second-relapse');
+    await page.click('#load-example');
+    await page.click('#evaluate');
+    await page.waitForSelector('#summary');
     await page.emulateMedia({ media: 'print' });
+    ok(await page.locator('#print-reasons [data-print-option="cilta-cel"] .criterion').count() >= 6 &&
+       await page.locator('#print-reasons [data-print-option="SVd"]').isVisible(),
+      'print: the recommended options and the eligible CAR-T with their criteria');
     ok(!(await page.locator('#patient-form').isVisible()) && await page.locator('#summary').isVisible() &&
        !(await page.locator('#detail').isVisible()), 'print: the header and summary, not the form nor the detail');
     const head = await page.locator('#result-head').textContent();
@@ -208,7 +215,7 @@ async function main() {
        /non sostituisce il giudizio clinico/.test(head), 'print header: pseudonym, date, kb version, jurisdiction, disclaimer', head);
     const pdf = await page.pdf({ format: 'A4' });
     const pages = pdfPages(pdf);
-    ok(pages >= 1 && pages <= 4, 'the summary print of a patient at second relapse fits in 4 A4 pages (issue #16)', String(pages));
+    ok(pages >= 1 && pages <= 4, 'the summary print of the demo patient at second relapse fits in 4 A4 pages (issue #16): ' + pages, String(pages));
     // page 1 of A4 at 12 mm margins holds 273 mm = 1032 CSS px of a 186 mm = 703 px wide layout
     await page.setViewportSize({ width: 703, height: 1032 });
     const carTop = await page.locator('#summary [data-summary=car_t]').evaluate(el => el.getBoundingClientRect().bottom + window.scrollY);

@@ -99,10 +99,10 @@ function renderOption(o) {
     refractoryCaution(o), // options.js
     reimbursement(o),
     renderCriteria(o.criteria),
-    src ? h('p', { class: 'src' }, t('source') + ': ', h('span', { lang: 'en' }, src)) : null,
+    src ? h('p', { class: 'src source' }, t('source') + ': ', h('span', { lang: 'en' }, src)) : null,
     ev.length ? h('details', null, h('summary', null, t('evidence')), h('ul', null, ev)) : null,
     Array.isArray(o.deck_outdated) && o.deck_outdated.length
-      ? h('p', { class: 'missing' }, t('deck_outdated') + ': ' + o.deck_outdated.map(d => clinText(d.now || d.deck_says)).join('; ')) : null);
+      ? h('p', { class: 'missing deck' }, t('deck_outdated') + ': ' + o.deck_outdated.map(d => clinText(d.now || d.deck_says)).join('; ')) : null);
 }
 
 function renderResult(r) {
@@ -130,6 +130,8 @@ function renderResult(r) {
     out.append(h('div', { class: 'errors warn' }, h('strong', null, t('warnings')),
       h('ul', null, r.warnings.map(w => h('li', null, clinText(typeof w === 'string' ? w : (w.text || w.message || w.id))))))); 
   out.append(renderSummary(r)); // summary.js
+  const reasons = renderPrintReasons(r); // summary.js
+  if (reasons) out.append(reasons);
   const detail = h('details', { id: 'detail', class: 'detail' }, h('summary', null, t('detail')));
   for (const section of renderTiers(r.options || [])) detail.append(section); // options.js
   if ((r.trials || []).length)

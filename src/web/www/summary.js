@@ -10,7 +10,8 @@
 'use strict';
 
 Object.assign(WORDS.it, {
-  summary: 'Sintesi', st_caution: 'indicato, con cautela', s_state: 'Malattia', s_lines: 'Linee precedenti: {n}', s_lines_unknown: 'linee precedenti non note',
+  summary: 'Sintesi', st_caution: 'indicato, con cautela',
+  print_reasons: 'Opzioni raccomandate e CAR-T o bispecifici indicati: i criteri', s_state: 'Malattia', s_lines: 'Linee precedenti: {n}', s_lines_unknown: 'linee precedenti non note',
   s_refractory: 'refrattario a: {x}', s_not_refractory: 'nessuna refrattarietà registrata', s_triple_exp: 'tripla esposizione (PI, IMiD, anti-CD38): {v}',
   s_triple_ref: 'tripla refrattarietà: {v}', s_bcma: 'già esposto ad anti-BCMA: {v}', s_asct: 'autotrapianto: {v}',
   g_car_t: 'CAR-T', g_bispecific: 'Anticorpi bispecifici', g_other: 'Altre terapie approvate', g_guideline: 'Regimi delle linee guida',
@@ -18,7 +19,8 @@ Object.assign(WORDS.it, {
   r_missing: 'manca: {x}', r_excluded: 'esclusione presente: {x}', none_listed: 'nessuna voce', s_more: 'e altri {n} non indicati: {x}'
 });
 Object.assign(WORDS.en, {
-  summary: 'Summary', st_caution: 'eligible, with caution', s_state: 'Disease', s_lines: 'Prior lines: {n}', s_lines_unknown: 'prior lines not known',
+  summary: 'Summary', st_caution: 'eligible, with caution',
+  print_reasons: 'Recommended options and eligible CAR-T or bispecifics: the criteria', s_state: 'Disease', s_lines: 'Prior lines: {n}', s_lines_unknown: 'prior lines not known',
   s_refractory: 'refractory to: {x}', s_not_refractory: 'no refractoriness recorded', s_triple_exp: 'triple-class exposed (PI, IMiD, anti-CD38): {v}',
   s_triple_ref: 'triple-class refractory: {v}', s_bcma: 'prior anti-BCMA: {v}', s_asct: 'ASCT: {v}',
   g_car_t: 'CAR-T', g_bispecific: 'Bispecific antibodies', g_other: 'Other approved therapies', g_guideline: 'Guideline regimens',
@@ -121,6 +123,24 @@ function renderSummary(r) {
     summaryGroup('guideline', opts.filter(o => o.kind === 'guideline_regimen'), 3),
     summaryGroup('trial', r.trials || [], 0));
   return box;
+}
+
+/* For the print of the summary: the recommended options and the eligible
+ * CAR-T and bispecifics with their criteria (on screen they are in the
+ * detail, which this print leaves out). */
+function renderPrintReasons(r) {
+  const pick = (r.options || []).filter(o => o.tier === 'recommended' ||
+    (o.status === 'eligible' && (o.group === 'car_t' || o.group === 'bispecific')));
+  if (!pick.length) return null;
+  return h('section', { class: 'print-only print-reasons', id: 'print-reasons' }, h('h3', null, t('print_reasons')),
+    pick.map(o => {
+      const el = renderOption(o); // result.js
+      el.removeAttribute('data-option');
+      el.dataset.printOption = o.id;
+      /* evidence, sources and the slide-deck notes stay in the full print */
+      for (const d of $$('details, .source, .deck', el)) d.remove();
+      return el;
+    }));
 }
 
 /* Print: the summary by default; the full detail on request (details
