@@ -208,7 +208,29 @@ const char *mm_note_text(mm_note note, mm_lang lang, char *buf);
   X(OR, "or", "o")                                                                            \
   X(CONDITIONAL, "conditional", "condizionale")                                               \
   X(SUPPORTIVE_CONDITIONAL, "Supportive care, if CAR-T or a bispecific goes ahead",           \
-    "Terapia di supporto, se si procede con CAR-T o bispecifico")
+    "Terapia di supporto, se si procede con CAR-T o bispecifico") \
+  /* the summary at the top of an evaluation (render_html.c; the web page's summary.js) */   \
+  X(SUMMARY, "Summary", "Sintesi")                                                            \
+  X(SUM_CAR_T, "CAR-T", "CAR-T")                                                              \
+  X(SUM_BISPECIFIC, "Bispecific antibodies", "Anticorpi bispecifici")                         \
+  X(SUM_OTHER, "Other approved therapies", "Altre terapie approvate")                         \
+  X(SUM_GUIDELINE, "Guideline regimens", "Regimi delle linee guida")                          \
+  X(SUM_ELIGIBLE, "eligible", "indicato")                                                     \
+  X(SUM_CAUTION, "eligible, with caution", "indicato, con cautela")                           \
+  X(SUM_UNKNOWN, "cannot be decided", "non determinabile")                                    \
+  X(SUM_NOT_ELIGIBLE, "not eligible", "non indicato")                                         \
+  X(SUM_ALL_MET, "every criterion met", "tutti i criteri soddisfatti")                        \
+  X(SUM_RECOMMENDED, "recommended by the guideline", "raccomandato dalla linea guida")        \
+  X(SUM_ENROLLING, "the trial is enrolling (registry status)",                                \
+    "lo studio arruola (stato nel registro)")                                                 \
+  X(SUM_NOT_ENROLLING, "the trial is not enrolling (registry status)",                        \
+    "lo studio non arruola (stato nel registro)")                                             \
+  X(SUM_ENROLLING_UNKNOWN, "whether the trial is enrolling is not known (registry status)",   \
+    "non è noto se lo studio arruoli (stato nel registro)")                                   \
+  X(DISCLAIMER, "Decision support: it does not replace clinical judgement. Check the label, " \
+    "reimbursement and trial criteria before any decision.",                                 \
+    "Supporto alla decisione: non sostituisce il giudizio clinico. Verificare scheda "        \
+    "tecnica, rimborsabilità e criteri dello studio prima di ogni decisione.")
 
 typedef enum mm_msg {
 #define MM_MSG_ENUM_(code, en, it) MM_MSG_##code,

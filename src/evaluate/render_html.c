@@ -19,6 +19,12 @@ static const char *css =
     "h2.caution{background:#fdebd3}"
     "li.cond::before{content:'\\2192';color:#0969da;font-weight:bold}"
     ".missing{color:#9a6700}.review{color:#8250df}.src{font-size:.85rem;color:#444}.facts td{padding:.1rem .6rem .1rem 0;vertical-align:top}"
+    ".summary{border:2px solid #0b5cad;border-radius:6px;padding:.3rem .8rem;margin:.8rem 0}"
+    ".summary h2{background:none;padding:0;margin:.6rem 0 .2rem;font-size:1rem}.summary ul{list-style:none;padding:0;margin:0}"
+    ".summary li{padding:.1rem 0 .1rem .4rem;border-left:4px solid #ccc;margin:.1rem 0;break-inside:avoid}"
+    ".summary li.eligible{border-color:#1a7f37}.summary li.not_eligible{border-color:#b42318}"
+    ".summary li.unknown,.summary li.caution{border-color:#9a6700}.verdict{font-weight:600}"
+    ".disclaimer{border-left:4px solid #0b5cad;padding-left:.5rem;font-size:.9rem}"
     "@media print{body{margin:0;max-width:none}.option{border-color:#999}}";
 
 static void criterion(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
@@ -249,6 +255,123 @@ static void warnings_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   if (any) mm_strbuf_puts(b, "</ul>");
 }
 
+/* ---- the summary: the answer first ----
+ * One line per option, grouped as the web page groups them (summary.js):
+ * CAR-T, bispecifics, other approved therapies (by the option's kb group),
+ * guideline regimens, trials; each with its verdict and the one reason
+ * that decides it. The full detail follows. */
+static void summary_reason(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
+                           mm_lang lang) {
+  const mm_criterion_result *pick = NULL;
+  if (r->status == MM_FALSE) {
+    for (size_t i = 0; i < r->n_criteria && !pick; i++)
+      if (!r->criteria[i].exclusion && r->criteria[i].result == MM_FALSE) pick = &r->criteria[i];
+    for (size_t i = 0; i < r->n_criteria && !pick; i++)
+      if (r->criteria[i].result == MM_FALSE) pick = &r->criteria[i];
+  } else if (r->status == MM_UNKNOWN) {
+    for (size_t i = 0; i < r->n_criteria && !pick; i++)
+      if (r->criteria[i].result == MM_UNKNOWN) pick = &r->criteria[i];
+  }
+  if (pick) {
+    if (r->implicit_setting && pick == &r->criteria[0]) {
+      mm_strbuf_printf(b, "%s: ", mm_msg_get(MM_MSG_SETTING, lang));
+      mm_strbuf_html(b, mm_setting_label(r->opt->setting, lang));
+    } else {
+      if (pick->exclusion) mm_strbuf_printf(b, "%s: ", mm_msg_get(MM_MSG_EXCLUSION, lang));
+      mm_strbuf_html(b, mm_text_in(pick->crit->text, lang));
+    }
+    if (pick->n_missing) {
+      mm_strbuf_printf(b, " <span class=\"missing\">(%s:", mm_msg_get(MM_MSG_MISSING, lang));
+      for (size_t m = 0; m < pick->n_missing; m++) {
+        mm_strbuf_puts(b, " ");
+        mm_strbuf_html(b, pick->missing[m]);
+      }
+      mm_strbuf_puts(b, ")</span>");
+    }
+    return;
+  }
+  char note[MM_NOTE_MAX];
+  if (r->status != MM_TRUE) {
+    if (mm_note_text(r->note, lang, note)) mm_strbuf_html(b, note);
+    return;
+  }
+  if (r->opt->kind == MM_OPT_TRIAL) {
+    mm_strbuf_puts(b, mm_msg_get(r->enrolling == MM_TRUE    ? MM_MSG_SUM_ENROLLING
+                                 : r->enrolling == MM_FALSE ? MM_MSG_SUM_NOT_ENROLLING
+                                                            : MM_MSG_SUM_ENROLLING_UNKNOWN,
+                                 lang));
+  } else if (mm_refractory_caution(r)) {
+    mm_strbuf t;
+    mm_strbuf_init(&t, 0);
+    mm_strbuf_printf(&t, "%s: ", mm_msg_get(MM_MSG_CAUTION, lang));
+    mm_render_refractoriness(&t, ev->kb, r->refractoriness, lang);
+    mm_strbuf_html(b, t.data);
+    mm_strbuf_free(&t);
+  } else if (r->tier == MM_TIER_RECOMMENDED) {
+    mm_strbuf_puts(b, mm_msg_get(MM_MSG_SUM_RECOMMENDED, lang));
+  } else {
+    mm_strbuf_printf(b, "%s (%zu)", mm_msg_get(MM_MSG_SUM_ALL_MET, lang), r->n_criteria);
+  }
+}
+
+static void summary_line(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
+                         mm_lang lang) {
+  bool caution = r->status == MM_TRUE && r->opt->kind != MM_OPT_TRIAL && mm_refractory_caution(r);
+  mm_msg word = caution ? MM_MSG_SUM_CAUTION
+                : r->status == MM_TRUE  ? MM_MSG_SUM_ELIGIBLE
+                : r->status == MM_FALSE ? MM_MSG_SUM_NOT_ELIGIBLE
+                                        : MM_MSG_SUM_UNKNOWN;
+  mm_strbuf_printf(b, "<li class=\"%s\" data-id=\"", caution ? "caution" : mm_status_word(r->status));
+  mm_strbuf_html(b, r->opt->id);
+  mm_strbuf_printf(b, "\"><span class=\"verdict\">%s</span> &middot; <strong>", mm_msg_get(word, lang));
+  if (r->opt->kind == MM_OPT_GUIDELINE) {
+    /* the regimen as clinicians name it (Dara-Kd), its drugs beside */
+    mm_strbuf_html(b, r->opt->id);
+    mm_strbuf_puts(b, "</strong> (");
+    mm_strbuf_html(b, mm_text_in(r->opt->name, lang));
+    mm_strbuf_puts(b, ")");
+  } else {
+    mm_strbuf_html(b, mm_text_in(r->opt->name, lang));
+    if (r->opt->kind == MM_OPT_TRIAL) {
+      mm_strbuf_puts(b, " &middot; ");
+      mm_strbuf_html(b, r->opt->id);
+    }
+    mm_strbuf_puts(b, "</strong>");
+  }
+  mm_strbuf_puts(b, " &mdash; ");
+  summary_reason(b, ev, r, lang);
+  mm_strbuf_puts(b, "</li>");
+}
+
+/* which: 0 CAR-T, 1 bispecific, 2 other therapies, 3 guideline regimens */
+static bool summary_in(const mm_option *o, int which) {
+  bool car_t = o->group && strcmp(o->group, "car_t") == 0;
+  bool bisp = o->group && strcmp(o->group, "bispecific") == 0;
+  if (which == 3) return o->kind == MM_OPT_GUIDELINE;
+  if (o->kind == MM_OPT_GUIDELINE) return false;
+  return which == 0 ? car_t : which == 1 ? bisp : !car_t && !bisp;
+}
+
+static void summary_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
+  static const mm_msg heads[] = {MM_MSG_SUM_CAR_T, MM_MSG_SUM_BISPECIFIC, MM_MSG_SUM_OTHER,
+                                 MM_MSG_SUM_GUIDELINE, MM_MSG_TRIALS};
+  static const char *const keys[] = {"car_t", "bispecific", "other", "guideline", "trial"};
+  static const mm_tv order[] = {MM_TRUE, MM_UNKNOWN, MM_FALSE};
+  mm_strbuf_printf(b, "<section class=\"summary\" id=\"summary\"><h2>%s</h2>",
+                   mm_msg_get(MM_MSG_SUMMARY, lang));
+  for (int g = 0; g < 5; g++) {
+    mm_strbuf_printf(b, "<h2 data-summary=\"%s\">%s</h2><ul>", keys[g], mm_msg_get(heads[g], lang));
+    const mm_option_result *list = g == 4 ? ev->trials : ev->options;
+    size_t n = g == 4 ? ev->n_trials : ev->n_options;
+    for (int k = 0; k < 3; k++) /* eligible first, then undecided, then not eligible */
+      for (size_t i = 0; i < n; i++)
+        if (list[i].status == order[k] && (g == 4 || summary_in(list[i].opt, g)))
+          summary_line(b, ev, &list[i], lang);
+    mm_strbuf_puts(b, "</ul>");
+  }
+  mm_strbuf_puts(b, "</section>");
+}
+
 void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   char d[11];
   mm_date_format(ev->patient->as_of, d);
@@ -267,6 +390,7 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_html(b, ev->kb->version);
   mm_strbuf_printf(b, " &middot; %s %s</div>", mm_msg_get(MM_MSG_JURISDICTION, lang),
                    mm_jurisdiction_label(ev->opts.jurisdiction, lang));
+  mm_strbuf_printf(b, "<p class=\"disclaimer\">%s</p>", mm_msg_get(MM_MSG_DISCLAIMER, lang));
   char note[MM_NOTE_MAX];
   if (mm_note_text(ev->note, lang, note)) {
     /* Nothing was evaluated: say so once, and why. */
@@ -295,7 +419,9 @@ void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
     mm_strbuf_html(b, why);
     mm_strbuf_puts(b, ")</span>");
   }
-  mm_strbuf_printf(b, "</p><table class=\"facts\"><caption>%s</caption>",
+  mm_strbuf_puts(b, "</p>");
+  summary_html(b, ev, lang);
+  mm_strbuf_printf(b, "<table class=\"facts\"><caption>%s</caption>",
                    mm_msg_get(MM_MSG_KEY_FACTS, lang));
   static const char *const key_facts[] = {"age", "prior_lines", "transplant_eligible",
                                           "triple_class_exposed", "triple_class_refractory",

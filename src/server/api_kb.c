@@ -1,6 +1,7 @@
 /* api_kb.c: the knowledge base as JSON, read-only (GET /api/v1/kb and
- * /api/v1/kb/{drugs,regimens,therapies,guidelines,trials}): what the web
- * page lists and what a reviewer checks, with each entry's sources. */
+ * /api/v1/kb/{drugs,regimens,therapies,guidelines,trials,comorbidities,labs}):
+ * what the web page lists (its pickers store these codes and show these
+ * names) and what a reviewer checks, with each entry's sources. */
 #include <string.h>
 
 #include "server/api.h"
@@ -187,6 +188,46 @@ static void options(mm_strbuf *b, const mm_kb *kb, mm_option_kind kind, const ch
   mm_strbuf_puts(b, "]}\n");
 }
 
+/* The comorbidity codes a record may list, with their names. */
+static void comorbidities(mm_strbuf *b, const mm_kb *kb, const char *lang) {
+  mm_strbuf_puts(b, "{\"comorbidities\":[");
+  for (size_t i = 0; i < kb->n_comorbidities; i++) {
+    const mm_comorbidity *x = &kb->comorbidities[i];
+    mm_strbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    mm_strbuf_json_string(b, x->id);
+    text(b, "name", x->name, lang);
+    mm_strbuf_printf(b, ",\"transplant_disqualifying\":%s",
+                     x->transplant_disqualifying ? "true" : "false");
+    prov(b, &x->prov);
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_puts(b, "]}\n");
+}
+
+/* The lab tests a record may carry: canonical unit first, then every unit
+ * accepted (a form offers exactly these), or the values of a categorical
+ * test. */
+static void lab_tests(mm_strbuf *b, const mm_kb *kb, const char *lang) {
+  mm_strbuf_puts(b, "{\"labs\":[");
+  for (size_t i = 0; i < kb->n_labs; i++) {
+    const mm_lab *x = &kb->labs[i];
+    mm_strbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    mm_strbuf_json_string(b, x->id);
+    text(b, "name", x->name, lang);
+    str(b, "unit", x->unit);
+    mm_strbuf_puts(b, ",\"units\":[");
+    for (size_t k = 0; k < x->n_units; k++) {
+      if (k) mm_strbuf_putc(b, ',');
+      mm_strbuf_json_string(b, x->units[k].unit);
+    }
+    mm_strbuf_putc(b, ']');
+    strs(b, "values", x->values, x->values ? x->n_values : 0);
+    prov(b, &x->prov);
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_puts(b, "]}\n");
+}
+
 static bool have_kb(mm_call *c) {
   if (c->api->kb) return true;
   mm_problem(c->out, 503, "kb-unavailable", "Knowledge base not loaded",
@@ -212,21 +253,22 @@ void mm_ep_kb(mm_call *c) {
                    kb->n_drugs, kb->n_classes, kb->n_regimens, n[0], n[1], n[2]);
   mm_strbuf_puts(b, ",\"links\":{\"drugs\":\"/api/v1/kb/drugs\",\"regimens\":"
                     "\"/api/v1/kb/regimens\",\"guidelines\":\"/api/v1/kb/guidelines\","
-                    "\"therapies\":\"/api/v1/kb/therapies\",\"trials\":\"/api/v1/kb/trials\"}}\n");
+                    "\"therapies\":\"/api/v1/kb/therapies\",\"trials\":\"/api/v1/kb/trials\","
+                    "\"comorbidities\":\"/api/v1/kb/comorbidities\",\"labs\":\"/api/v1/kb/labs\"}}\n");
   mm_api_json_ok(c, 200);
 }
 
 void mm_ep_kb_section(mm_call *c) {
-  static const char *const sections[] = {"drugs", "regimens", "guidelines", "therapies",
-                                         "trials"};
+  static const char *const sections[] = {"drugs",  "regimens",      "guidelines", "therapies",
+                                         "trials", "comorbidities", "labs"};
   int which = -1;
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < 7; i++)
     if (strcmp(c->arg, sections[i]) == 0) which = i;
   if (which < 0) {
     mm_problem1(c->out, 404, "not-found", "Not found", "path",
                 mm_arena_printf(c->req->arena,
                                 "no kb section '%s': use drugs, regimens, guidelines, "
-                                "therapies or trials",
+                                "therapies, trials, comorbidities or labs",
                                 c->arg));
     return;
   }
@@ -239,7 +281,9 @@ void mm_ep_kb_section(mm_call *c) {
   case 1: regimens(b, kb, lang); break;
   case 2: options(b, kb, MM_OPT_GUIDELINE, "guidelines", lang); break;
   case 3: options(b, kb, MM_OPT_THERAPY, "therapies", lang); break;
-  default: options(b, kb, MM_OPT_TRIAL, "trials", lang); break;
+  case 4: options(b, kb, MM_OPT_TRIAL, "trials", lang); break;
+  case 5: comorbidities(b, kb, lang); break;
+  default: lab_tests(b, kb, lang); break;
   }
   mm_api_json_ok(c, 200);
 }

@@ -1,6 +1,7 @@
 // shot.js URL EXAMPLE OUT.png [lang]: loads the page, picks a demo patient,
 // evaluates it and saves a full-page screenshot plus the page's text
-// (OUT.txt), so a person can look at what the clinician sees.
+// (OUT.txt), so a person can look at what the clinician sees (the summary
+// on top). web.test.js keeps more screenshots with MMPATH_SHOTS=DIR.
 'use strict';
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -20,7 +21,7 @@ const [BASE, EXAMPLE, OUT, LANG] = process.argv.slice(2);
   await page.selectOption('#example', EXAMPLE);
   await page.click('#load-example');
   await page.click('#evaluate');
-  await page.waitForTimeout(1500);
+  await page.waitForSelector('#summary, #result [data-state=refused]');
   await page.screenshot({ path: OUT, fullPage: false });
   fs.writeFileSync(OUT.replace(/\.png$/, '.txt'), await page.locator('body').innerText());
   await ctx.close();

@@ -33,10 +33,10 @@ function renderSupportive(items) {
     return h('li', { 'data-supportive': s.id, 'data-status': st },
       statusBadge(st), ' ',
       cond ? h('em', null, s.conditional.map(c => c.text).join(' ' + t('or') + ' ') + ': ') : null,
-      s.text || s.id,
-      s.window && s.window.text ? h('div', { class: 'src' }, t('window') + ': ' + s.window.text) : null,
-      s.because ? h('span', { class: 'src' }, ' — ' + s.because) : null,
-      Array.isArray(s.missing) && s.missing.length ? h('div', { class: 'missing' }, t('missing') + ': ' + s.missing.join(', ')) : null);
+      clinText(s.text || s.id),
+      s.window && s.window.text ? h('div', { class: 'src' }, t('window') + ': ' + clinText(s.window.text)) : null,
+      s.because ? h('span', { class: 'src' }, ' — ' + clinText(s.because)) : null, // facts.js
+      Array.isArray(s.missing) && s.missing.length ? h('div', { class: 'missing' }, t('missing') + ': ' + missingMapped(s.missing)) : null);
   };
   return h('section', { class: 'group', 'data-kind': 'supportive' }, h('h3', null, t('supportive')),
     phases.map(g => h('div', { 'data-phase': g.phase }, h('h4', null, t('phase_' + g.phase)),
