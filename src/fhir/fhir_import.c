@@ -205,6 +205,85 @@ static void add_resource(mm_fhir_imp *im, const mm_json *r, const char *where,
   x->full_url = full_url;
 }
 
+/* A history bundle (FHIR R4 http.html#history) holds every version of each
+ * resource: only the latest (highest meta.versionId, else the first listed:
+ * history is sorted newest first) is read, and a resource whose latest
+ * entry is a DELETE is not read at all. Both said. */
+static const char *entry_key(mm_fhir_imp *im, const mm_json *e, long *version, bool *deleted) {
+  const mm_json *r = mm_json_get(e, "resource");
+  const mm_json *req = mm_json_get(e, "request");
+  const mm_json *method = mm_json_get(req, "method"), *url = mm_json_get(req, "url");
+  *deleted = method && method->type == MM_JSON_STRING && strcmp(method->str, "DELETE") == 0;
+  *version = -1;
+  const mm_json *vid = mm_json_get(mm_json_get(r, "meta"), "versionId");
+  if (vid && vid->type == MM_JSON_STRING) {
+    char *end;
+    long v = strtol(vid->str, &end, 10);
+    if (!*end && end != vid->str) *version = v;
+  }
+  if (*version < 0 && url && url->type == MM_JSON_STRING) { /* DELETE Type/id/_history/N */
+    const char *h = strstr(url->str, "/_history/");
+    char *end;
+    long v = h ? strtol(h + 10, &end, 10) : -1;
+    if (h && !*end && end != h + 10) *version = v;
+  }
+  const mm_json *t = mm_json_get(r, "resourceType"), *id = mm_json_get(r, "id");
+  if (t && t->type == MM_JSON_STRING && id && id->type == MM_JSON_STRING)
+    return mm_arena_printf(im->a, "%s/%s", t->str, id->str);
+  if (url && url->type == MM_JSON_STRING) {
+    /* "Observation/123/_history/2" -> "Observation/123" */
+    const char *h = strstr(url->str, "/_history");
+    return h ? mm_arena_strndup(im->a, url->str, (size_t)(h - url->str)) : url->str;
+  }
+  return NULL;
+}
+
+static bool latest_version(mm_fhir_imp *im, const mm_json *entries, size_t i, const char *path) {
+  long v;
+  bool del;
+  const char *key = entry_key(im, entries->items[i], &v, &del);
+  if (!key) return true;
+  for (size_t j = 0; j < entries->len; j++) {
+    if (j == i || entries->items[j]->type != MM_JSON_OBJECT) continue;
+    long w;
+    bool dj;
+    const char *kj = entry_key(im, entries->items[j], &w, &dj);
+    if (!kj || strcmp(kj, key) != 0) continue;
+    if (w > v || (w == v && j < i)) {
+      mm_fhir_warn(im, MM_E_DUPLICATE, entries->items[i], path,
+                   "%s: an older version in this history bundle (Bundle.entry[%zu] is newer): "
+                   "left out",
+                   key, j);
+      return false;
+    }
+  }
+  if (del) {
+    mm_fhir_warn(im, MM_E_STATE, entries->items[i], path,
+                 "%s was deleted (request.method DELETE, the latest version): not read", key);
+    return false;
+  }
+  return true;
+}
+
+static void report_outcome(mm_fhir_imp *im, const mm_json *oo, const char *path) {
+  const mm_json *issues = mm_json_get(oo, "issue");
+  size_t n = issues && issues->type == MM_JSON_ARRAY ? issues->len : 0;
+  for (size_t i = 0; i < n; i++) {
+    const mm_json *is = issues->items[i];
+    const mm_json *sev = mm_json_get(is, "severity"), *diag = mm_json_get(is, "diagnostics");
+    const mm_json *text = mm_json_get(mm_json_get(is, "details"), "text");
+    const char *what = diag && diag->type == MM_JSON_STRING   ? diag->str
+                       : text && text->type == MM_JSON_STRING ? text->str
+                                                              : "(no text)";
+    mm_fhir_warn(im, MM_E_INVALID, is, mm_fhir_idx(im, mm_fhir_sub(im, path, "issue"), i),
+                 "the server's OperationOutcome (%s): %s; what it withheld is missing from the "
+                 "record",
+                 sev && sev->type == MM_JSON_STRING ? sev->str : "?", what);
+  }
+  if (!n)
+    mm_fhir_warn(im, MM_E_INVALID, oo, path, "an OperationOutcome without issues: left out");
+}
+
 static void collect(mm_fhir_imp *im, const mm_json *root) {
   const mm_json *t = mm_json_get(root, "resourceType");
   if (!t || t->type != MM_JSON_STRING || strcmp(t->str, "Bundle") != 0) {
@@ -230,12 +309,22 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
   size_t n = entries ? entries->len : 0;
   im->res = mm_arena_alloc(im->a, (n + 1) * sizeof *im->res);
   if (!im->res) return;
+  const char *btype = mm_fhir_get_str(im, root, "type", "Bundle");
+  bool history = btype && strcmp(btype, "history") == 0;
   for (size_t i = 0; i < n; i++) {
     const mm_json *e = entries->items[i];
     const char *p = mm_fhir_idx(im, "Bundle.entry", i);
     if (e->type != MM_JSON_OBJECT) {
       mm_fhir_bad(im, MM_E_TYPE, e, p, "expected an entry object, got %s",
                   mm_json_type_name(e->type));
+      continue;
+    }
+    if (history && !latest_version(im, entries, i, p)) continue;
+    /* a searchset's OperationOutcome (search.mode outcome): what the server
+     * says of the search (results withheld, errors), reported, not data */
+    const mm_json *rt = mm_json_get(mm_json_get(e, "resource"), "resourceType");
+    if (rt && rt->type == MM_JSON_STRING && strcmp(rt->str, "OperationOutcome") == 0) {
+      report_outcome(im, mm_json_get(e, "resource"), mm_fhir_sub(im, p, "resource"));
       continue;
     }
     const mm_json *r = mm_json_get(e, "resource");
@@ -356,7 +445,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
-  if (nl && !im.has_mm) {
+  if ((nl || im.n_per) && !im.has_mm) {
     /* Without a myeloma diagnosis the medications may treat another disease
      * (dexamethasone as an antiemetic, cyclophosphamide for breast cancer):
      * they are not read as lines of myeloma therapy. */
@@ -369,13 +458,24 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
       mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
                    "progression without any line of therapy to attach it to: left out");
   } else if (nl) {
-    mm_fhir_assign_progressions(&im, lines, nl);
-    mm_fhir_assign_asct(&im, lines, nl);
+    bool any_proc = false;
+    for (size_t i = 0; i < im.n_res && !any_proc; i++) any_proc = !strcmp(im.res[i].type, "Procedure");
+    if (!any_proc)
+      mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
+                   "no Procedure resource in the input: no line carries an ASCT, which the record "
+                   "reads as none; if the patient was transplanted the export lacks it (check)");
     mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
-                 "%zu line(s) of therapy were grouped from the medication periods "
-                 "by a heuristic (periods that overlap form one line; docs/fhir.md): a clinician "
-                 "must check them (maintenance after induction shows as a separate line)",
-                 nl);
+                 "%zu line(s) of therapy grouped from the medication records by the IMWG "
+                 "definition (induction, ASCT, consolidation and maintenance one line; a new "
+                 "line at progression or a change of regimen; docs/fhir.md)%s",
+                 nl, im.provisional ? ": some are provisional (above), so the number of prior "
+                                      "lines is unknown until a clinician checks them"
+                                    : ": a clinician confirms them");
+  } else if (im.n_per) {
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
+                 "only corticosteroids among the medications: a steroid alone never makes a "
+                 "line here (IMWG lines are anti-myeloma regimens); lines left absent (unknown, "
+                 "not 'none'): check whether it was myeloma therapy");
   } else {
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no myeloma medication in the input: lines left absent (unknown, not 'none'); a "

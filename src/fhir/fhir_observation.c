@@ -181,6 +181,13 @@ static void read_iscn(mm_fhir_imp *im, const mm_fhir_res *r, polarity pol, const
         mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
                      "%.*s: the result is not present or absent: %s left unknown", (int)len, s,
                      mm_fhir_fish_names[hit->ref]);
+      } else if (hit->ref >= MM_FHIR_FISH_IN_RECORD) {
+        /* the record spec's diagnosis.fish has no field for it: said, not dropped silently */
+        mm_fhir_warn(im, MM_E_UNKNOWN_KEY, at, path,
+                     "%.*s %s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, gain1q, "
+                     "amp1q) has no field for it: left out of the record (it bears on venetoclax: "
+                     "read it in the report)",
+                     (int)len, s, pol == POL_ABSENT ? "absent" : "present");
       } else {
         int f = hit->ref;
         signed char v = pol == POL_ABSENT ? -1 : 1;
@@ -313,6 +320,45 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   }
 }
 
+/* mCODE STU4 Comorbidities (code SNOMED 398192003): each condition in an
+ * extension, mcode-related-condition (present: a CodeableConcept, or a
+ * reference to a Condition, which is read as a Condition of its own) or
+ * mcode-related-condition-absent. The record lists the present ones. */
+static bool url_ends(const char *url, const char *tail) {
+  size_t n = strlen(url), k = strlen(tail);
+  return n >= k && strcmp(url + n - k, tail) == 0;
+}
+
+static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const mm_json *ext = mm_fhir_get(im, r->r, "extension", MM_JSON_ARRAY, r->name);
+  size_t read = 0;
+  for (size_t i = 0; ext && i < ext->len; i++) {
+    const char *ep = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "extension"), i);
+    const char *url = mm_fhir_get_str(im, ext->items[i], "url", ep);
+    if (!url) continue;
+    bool present = url_ends(url, "/mcode-related-condition");
+    if (!present && !url_ends(url, "/mcode-related-condition-absent")) continue;
+    read++;
+    const mm_json *cc =
+        mm_fhir_get(im, ext->items[i], "valueCodeableConcept", MM_JSON_OBJECT, ep);
+    if (!cc) continue; /* a valueReference: that Condition is read on its own */
+    const char *hit;
+    const mm_fhir_mapping *m =
+        mm_fhir_concept(im, cc, mm_fhir_sub(im, ep, "valueCodeableConcept"), &hit, true);
+    if (!m) continue;
+    if (m->kind != MM_FHIR_COMORBIDITY) {
+      mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a comorbidity: left out",
+                   mm_fhir_system_label(im->map, m->system), m->code);
+    } else if (present && !im->has_comorb[m->ref]) {
+      im->has_comorb[m->ref] = true;
+      im->comorbs[im->n_comorbs++] = m->ref;
+    }
+  }
+  if (!read)
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "Comorbidities without mcode-related-condition extensions: nothing read");
+}
+
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
@@ -347,6 +393,7 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
                    "an ISCN result outside a cytogenetics observation: left out");
       break;
     case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
+    case MM_FHIR_OBS_COMORBIDITIES: read_comorbidities(im, r); break;
     }
   } else {
     mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",
