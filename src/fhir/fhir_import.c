@@ -116,7 +116,7 @@ const char *mm_fhir_kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
                                   "a fish finding", "an observation kind", "a disease status",
                                   "an ISS stage", "a stop reason", "a test result",
-                                  "a procedure"};
+                                  "a procedure", "an R-ISS stage"};
   return w[k];
 }
 
@@ -358,7 +358,8 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   mm_arena arena;
   mm_arena_init(&arena, 0);
   mm_fhir_imp im = {.a = &arena, .kb = kb, .map = map, .d = diags, .birth = MM_DATE_NONE,
-                    .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE};
+                    .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE,
+                    .riss_date = MM_DATE_NONE};
   im.src = opts && opts->source ? opts->source : "<input>";
   im.as_of = opts && opts->as_of != MM_DATE_NONE ? opts->as_of : mm_date_today();
   size_t errors0 = diags->errors;
@@ -443,6 +444,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
+  mm_fhir_apply_riss(&im);
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
   if ((nl || im.n_per) && !im.has_mm) {

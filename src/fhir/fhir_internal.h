@@ -66,6 +66,10 @@ typedef struct mm_fhir_imp {
   int iss;
   mm_date iss_date;
   const char *iss_where;
+  int riss;             /* an R-ISS stage observation (the earliest), its date */
+  mm_date riss_date;
+  const char *riss_where;
+  signed char ldh_above; /* diagnosis.ldh_above_uln: -1 false (from R-ISS I), 0 unknown */
   mm_fhir_lab_out *labs;
   size_t n_labs, cap_labs;
   mm_drug_period *per; /* drug: index into kb->drugs; stop: into mm_fhir_stop_names */
@@ -121,8 +125,14 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r);
 /* fhir_medication.c: a MedicationStatement, -Administration or -Request
  * becomes a drug period. */
 void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r);
-/* fhir_observation.c: labs, ECOG, disease status, cytogenetics, ISS. */
+/* fhir_observation.c: labs, ECOG, disease status, cytogenetics, ISS, R-ISS,
+ * comorbidities. */
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r);
+/* What an R-ISS stage says by its definition (Palumbo, JCO 2015): R-ISS I
+ * is ISS I, normal LDH and none of del(17p), t(4;14), t(14;16); R-ISS III is
+ * ISS III. Written where the input says nothing else, reported; a
+ * contradiction is reported and the stated value kept. */
+void mm_fhir_apply_riss(mm_fhir_imp *im);
 
 /* fhir_procedure.c: a Procedure: an ASCT or a CAR-T leukapheresis (codes
  * of kb/fhir.yaml), dated events for the line grouping. */

@@ -359,6 +359,74 @@ static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
                  "Comorbidities without mcode-related-condition extensions: nothing read");
 }
 
+/* mCODE MyelomaRISSStage (code NCIt C141392, values C141394-6): at
+ * diagnosis, so the earliest stage wins. */
+static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *hit;
+  const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
+  const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
+  if (!cc) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "R-ISS stage without valueCodeableConcept: left out");
+    return;
+  }
+  const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
+  if (!m) return;
+  if (m->kind != MM_FHIR_RISS) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an R-ISS stage: left out",
+                 mm_fhir_system_label(im->map, m->system), m->code);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->riss_date != MM_DATE_NONE && im->riss != m->ref)
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
+                 "R-ISS %d here, R-ISS %d in %s: the earliest (at diagnosis) is kept", m->ref,
+                 im->riss, im->riss_where);
+  if (im->riss_date == MM_DATE_NONE || d < im->riss_date) {
+    im->riss = m->ref;
+    im->riss_date = d;
+    im->riss_where = r->name;
+  }
+}
+
+void mm_fhir_apply_riss(mm_fhir_imp *im) {
+  if (im->riss_date == MM_DATE_NONE || im->riss == 2) return; /* II: neither I nor III */
+  int iss = im->riss == 1 ? 1 : 3;
+  if (im->iss_date == MM_DATE_NONE) {
+    im->iss = iss;
+    im->iss_date = im->riss_date;
+    im->iss_where = im->riss_where;
+    mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
+                 "R-ISS %d: diagnosis.iss %d written (R-ISS %s requires ISS %s; Palumbo A et al., "
+                 "J Clin Oncol 2015;33(26):2863-2869)", im->riss, iss, im->riss == 1 ? "I" : "III",
+                 im->riss == 1 ? "I" : "III");
+  } else if (im->iss != iss) {
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
+                 "R-ISS %d contradicts ISS %d of %s: the ISS is kept (check)", im->riss, im->iss,
+                 im->iss_where);
+  }
+  if (im->riss != 1) return;
+  /* R-ISS I: normal LDH and standard-risk FISH (no del(17p), t(4;14), t(14;16)) */
+  im->ldh_above = -1;
+  static const char *const high[] = {"del17p", "t4_14", "t14_16"};
+  for (int k = 0; k < 3; k++) {
+    int f = 0;
+    while (mm_fhir_fish_names[f] && strcmp(mm_fhir_fish_names[f], high[k]) != 0) f++;
+    if (im->fish[f] > 0 && !im->fish_conflict[f]) {
+      im->fish_conflict[f] = true;
+      mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
+                   "R-ISS I excludes %s, found present in %s: left unknown (check)", high[k],
+                   im->fish_where[f]);
+    } else if (!im->fish[f]) {
+      im->fish[f] = -1;
+      im->fish_where[f] = im->riss_where;
+    }
+  }
+  mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
+               "R-ISS 1: ldh_above_uln false and del17p, t4_14, t14_16 false where not stated "
+               "(R-ISS I: normal LDH, standard-risk FISH; Palumbo A et al., J Clin Oncol 2015)");
+}
+
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
@@ -394,6 +462,7 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
       break;
     case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
     case MM_FHIR_OBS_COMORBIDITIES: read_comorbidities(im, r); break;
+    case MM_FHIR_OBS_RISS_STAGE: read_riss(im, r); break;
     }
   } else {
     mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",

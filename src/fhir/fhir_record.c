@@ -68,7 +68,8 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
   for (int i = 0; i < MM_FHIR_FISH_IN_RECORD; i++) any_fish |= im->fish[i] && !im->fish_conflict[i];
   /* A myeloma Condition without a date still is the diagnosis: an empty
    * object says so (docs/facts.md, disease_state). */
-  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm) {
+  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm ||
+      im->ldh_above) {
     mm_strbuf_puts(b, ",\n  \"diagnosis\": {");
     const char *sep = "";
     if (im->dx != MM_DATE_NONE) {
@@ -78,6 +79,10 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
     }
     if (im->iss_date != MM_DATE_NONE) {
       mm_strbuf_printf(b, "%s\"iss\": %d", sep, im->iss);
+      sep = ", ";
+    }
+    if (im->ldh_above) {
+      mm_strbuf_printf(b, "%s\"ldh_above_uln\": %s", sep, im->ldh_above > 0 ? "true" : "false");
       sep = ", ";
     }
     if (any_fish) {

@@ -17,7 +17,7 @@ const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q",
 const char *const mm_fhir_stop_names[] = {"progression", "toxicity", "completed", "patient_choice",
                                           "other", NULL};
 static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "cytogenetics",
-                                        "iscn", "iss_stage", "comorbidities",
+                                        "iscn", "iss_stage", "comorbidities", "riss_stage",
                                         NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
@@ -25,7 +25,7 @@ static const char *const result_names[] = {"present", "absent", "indeterminate",
                                            NULL}; /* ORDER: mm_fhir_result */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
                                          "observation", "status", "iss", "stop_reason", "result",
-                                         "procedure", NULL};
+                                         "procedure", "riss", NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -141,7 +141,7 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
   if (kind < 0) {
     mm_yaml_report(l->r, t->keys[0], MM_E_UNKNOWN_KEY,
                    "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-                   "observation, status, iss, stop_reason, result, procedure)", what, t->keys[0]->str);
+                   "observation, status, iss, stop_reason, result, procedure, riss)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -205,8 +205,9 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
                      "%s: status must be progression, improved, stable or undetermined", what);
     break;
   case MM_FHIR_ISS:
+  case MM_FHIR_RISS:
     if (strlen(s) == 1 && s[0] >= '1' && s[0] <= '3') mp->ref = s[0] - '0';
-    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: iss must be 1, 2 or 3", what);
+    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: %s must be 1, 2 or 3", what, t->keys[0]->str);
     break;
   case MM_FHIR_STOP:
     if ((mp->ref = index_of(mm_fhir_stop_names, s)) < 0)

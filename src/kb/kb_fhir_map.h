@@ -23,7 +23,8 @@ typedef enum {
   MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
   MM_FHIR_STOP,          /* a treatment termination reason: ref into mm_fhir_stop_names */
   MM_FHIR_RESULT,        /* a test result: present / absent / indeterminate (mm_fhir_result) */
-  MM_FHIR_PROCEDURE      /* a Procedure the record knows: ref 0 = asct */
+  MM_FHIR_PROCEDURE,     /* a Procedure the record knows: mm_fhir_proc */
+  MM_FHIR_RISS           /* an R-ISS stage value: ref 1..3 */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -34,7 +35,8 @@ typedef enum {
   MM_FHIR_OBS_CYTOGENETICS,
   MM_FHIR_OBS_ISCN,
   MM_FHIR_OBS_ISS_STAGE,
-  MM_FHIR_OBS_COMORBIDITIES /* mCODE Comorbidities: present/absent conditions in extensions */
+  MM_FHIR_OBS_COMORBIDITIES, /* mCODE Comorbidities: present/absent conditions in extensions */
+  MM_FHIR_OBS_RISS_STAGE     /* mCODE MyelomaRISSStage */
 } mm_fhir_obs;
 
 /* MM_FHIR_STATUS values */

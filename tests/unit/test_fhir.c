@@ -667,12 +667,46 @@ static void shared_fixtures(void **state) {
   assert_true(n > 0);
 }
 
+/* mCODE STU4 MyelomaRISSStage (code NCIt C141392): R-ISS I is, by its
+ * definition (Palumbo A et al., J Clin Oncol 2015;33(26):2863-2869), ISS I,
+ * normal LDH and none of del(17p), t(4;14), t(14;16): written where the
+ * input says nothing else, and said; a stated t(4;14) present contradicts it
+ * and is left unknown. */
+#define RISS(value)                                                                          \
+  "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"riss\", \"status\": "        \
+  "\"final\", \"code\": {\"coding\": [{\"system\": "                                           \
+  "\"http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl\", \"code\": \"C141392\"}]}, "         \
+  "\"effectiveDateTime\": \"2019-06-10\", \"valueCodeableConcept\": {\"coding\": [{\"system\": " \
+  "\"http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl\", \"code\": \"" value "\"}]}}}"
+static void riss_stage(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT "," DX "," RISS("C141394"));
+  assert_int_equal(r.rc, 0);
+  const mm_json *dx = at(r.root, "diagnosis");
+  assert_int_equal(at(dx, "iss")->integer, 1);
+  assert_int_equal(at(dx, "ldh_above_uln")->type, MM_JSON_FALSE);
+  assert_int_equal(at(at(dx, "fish"), "del17p")->type, MM_JSON_FALSE);
+  assert_int_equal(at(at(dx, "fish"), "t4_14")->type, MM_JSON_FALSE);
+  assert_null(at(at(dx, "fish"), "gain1q")); /* not part of R-ISS */
+  assert_non_null(diag_at(&r, "Observation/riss", "Palumbo"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+  /* R-ISS II says neither: nothing written */
+  import_entries(&r, PAT "," DX "," RISS("C141395"));
+  assert_int_equal(r.rc, 0);
+  assert_null(at(at(r.root, "diagnosis"), "iss"));
+  assert_null(at(at(r.root, "diagnosis"), "ldh_above_uln"));
+  mm_strbuf_free(&r.out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(newly_diagnosed), cmocka_unit_test(relapsed),
       cmocka_unit_test(malformed),       cmocka_unit_test(line_heuristic),
       cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
       cmocka_unit_test(map_errors),
+      cmocka_unit_test(riss_stage),
       cmocka_unit_test(shared_fixtures),
       cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
       cmocka_unit_test(ucum_case_variants), cmocka_unit_test(transaction_urn_uuid),

@@ -297,6 +297,11 @@ def mcode():
     res.append(cytogenetics("mcode-gv-2", pref, "t(4;14)", True, "2020-04-20"))
     res.append(cytogenetics("mcode-gv-3", pref, "t(11;14)(q13;q32)", True, "2020-04-20"))
     res.append(cytogenetics("mcode-gv-4", pref, "1q gain", True, "2020-04-20"))
+    NCIT = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
+    res.append({"resourceType": "Observation", "id": "mcode-riss-1", "meta": {"profile": [MC + "mcode-myeloma-riss-stage"]},
+                "status": "final", "code": {"coding": [{"system": NCIT, "code": "C141392", "display": "Revised International Staging System Stage"}]},
+                "subject": subj(pref), "effectiveDateTime": "2020-04-22",
+                "valueCodeableConcept": {"coding": [{"system": NCIT, "code": "C141396", "display": "RISS Stage III Plasma Cell Myeloma"}]}})
     res.append(ecog("mcode-ecog-1", pref, 1, "2026-11-10", profile=True))
     res.append({"resourceType": "Observation", "id": "mcode-kps-1", "meta": {"profile": [MC + "mcode-karnofsky-performance-status"]},
                 "status": "final", "code": {"coding": [{"system": LOINC, "code": "89243-0", "display": "Karnofsky Performance Status score"}]},
@@ -314,9 +319,11 @@ def mcode():
                       "maintenance": ["lenalidomide"], "progression": "2023-05-10"},
                      {"drugs": ["dexamethasone", "isatuximab", "pomalidomide"]}],
            "facts": {"prior_lines": 2, "asct_prior": True, "lenalidomide_refractory": True, "triple_class_exposed": True,
-                     "del17p": False, "t4_14": True, "gain1q": True, "ecog": 1, "comorbidity_diabetes": True},
+                     "del17p": False, "t4_14": True, "gain1q": True, "ecog": 1, "comorbidity_diabetes": True,
+                     "iss": "III", "r_iss": "III"},
            "options": {"teclistamab": "not_eligible"},
-           "report": ["t\\(11;14\\)\\(q13;q32\\) present: the patient record .* has no field for it", "Karnofsky performance status is not converted"]}
+           "report": ["t\\(11;14\\)\\(q13;q32\\) present: the patient record .* has no field for it", "Karnofsky performance status is not converted",
+                      "R-ISS 3: diagnosis.iss 3 written"]}
     write("mcode-stu4", bundle, exp)
 
 
