@@ -206,18 +206,22 @@ static void place(grouping *g, const mm_drug_period *ex, size_t i, const int *br
     add_main(g, w, e);
     return;
   }
-  /* after this line's transplant: consolidation and maintenance */
+  long running = run_end(l);
+  bool on = (long)e->start <= running + in->gap_days; /* the line is still running */
+  /* after this line's transplant: consolidation and maintenance when it
+   * starts within maintenance_days of the ASCT or while they run; after the
+   * post-transplant therapy had stopped, it is "after a pause" (below) */
   mm_date asct = l->asct;
   if (asct == MM_DATE_NONE) asct = first_in(g->ascts, in->n_ascts, (long)l->start - 1, e->start - 1);
-  if (asct != MM_DATE_NONE && !l->car_t) {
+  bool window = asct != MM_DATE_NONE && (long)e->start <= (long)asct + in->maintenance_days;
+  if (asct != MM_DATE_NONE && !l->car_t && (window || !l->n_maint || on)) {
+    bool first = !l->n_maint; /* the first therapy after the transplant */
     l->asct = asct;
     add_maint(g, w, e);
-    if ((long)e->start > (long)asct + in->maintenance_days)
+    if (first && (long)e->start > (long)asct + in->maintenance_days)
       set_why(l, MM_LG_LATE_MAINT, e->drug, e->start);
     return;
   }
-  long running = run_end(l);
-  bool on = (long)e->start <= running + in->gap_days; /* the line is still running */
   /* a drug of the line resumed while the line runs (a dose held): the same line */
   for (size_t k = 0; k < l->n_drugs && on; k++)
     if (l->drugs[k].drug == e->drug && l->drugs[k].role == e->role && !l->car_t) {

@@ -5,8 +5,11 @@
  * gender; never names, addresses or other identifiers), Condition (the
  * myeloma diagnosis date; comorbidities), MedicationStatement /
  * MedicationAdministration / MedicationRequest (drug periods, grouped into
- * lines by a heuristic the clinician must check), Observation (labs with
- * UCUM units, ECOG, disease progression, ISCN cytogenetics). Whatever cannot
+ * lines by the IMWG definition, provisional where the records cannot
+ * decide), Procedure (ASCT, CAR-T leukapheresis), Observation (labs with
+ * UCUM units, ECOG, disease progression, cytogenetics, ISS, R-ISS,
+ * comorbidities). Bundles of every type; a history at its latest versions.
+ * Whatever cannot
  * be mapped is reported as a warning naming the resource and JSON path, and
  * left out; malformed input is an error with its path. The record written is
  * read back with the patient reader before it is returned, so what leaves

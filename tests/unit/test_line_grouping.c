@@ -234,6 +234,17 @@ static void test_late_maintenance_and_steroid_alone(void **state) {
   assert_int_equal(nl, 1);
   assert_int_equal(l[0].why, MM_LG_LATE_MAINT);
 
+  /* maintenance stopped for progression (a stop reason, no progression
+   * Observation), a new regimen after a pause: a new line, sure */
+  mm_drug_period m[] = {P(BORT, "2020-01-01", "2020-05-01", -1, A),
+                        P(LEN, "2020-08-01", "2022-01-10", PROGRESSION, A),
+                        P(CARF, "2022-04-01", NULL, -1, A)};
+  l = group(&a, m, 3, &ev, &nl);
+  assert_int_equal(nl, 2);
+  assert_int_equal(l[0].n_maint, 1);
+  assert_int_equal(l[0].why, MM_LG_SURE);
+  assert_int_equal(l[1].why, MM_LG_SURE);
+
   mm_drug_period q[] = {P(BORT, "2020-01-01", "2020-05-01", PROGRESSION, A),
                         P(DEX, "2020-06-01", "2020-06-20", -1, S),
                         P(CARF, "2020-08-01", NULL, -1, A)};
