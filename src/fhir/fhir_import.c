@@ -241,31 +241,58 @@ static const char *entry_key(mm_fhir_imp *im, const mm_json *e, long *version, b
   return NULL;
 }
 
-static bool latest_version(mm_fhir_imp *im, const mm_json *entries, size_t i, const char *path) {
-  long v;
-  bool del;
-  const char *key = entry_key(im, entries->items[i], &v, &del);
-  if (!key) return true;
-  for (size_t j = 0; j < entries->len; j++) {
-    if (j == i || entries->items[j]->type != MM_JSON_OBJECT) continue;
-    long w;
-    bool dj;
-    const char *kj = entry_key(im, entries->items[j], &w, &dj);
-    if (!kj || strcmp(kj, key) != 0) continue;
-    if (w > v || (w == v && j < i)) {
-      mm_fhir_warn(im, MM_E_DUPLICATE, entries->items[i], path,
+/* One entry of a history bundle: its resource's key, version, position. */
+typedef struct hist_entry {
+  const char *key;
+  long version;
+  size_t pos;
+  bool deleted;
+} hist_entry;
+
+/* By key, then the latest first: highest version, then the first listed. */
+static int hist_cmp(const void *x, const void *y) {
+  const hist_entry *a = x, *b = y;
+  int c = strcmp(a->key, b->key);
+  if (c) return c;
+  if (a->version != b->version) return a->version > b->version ? -1 : 1;
+  return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Which entries of a history bundle are read (keep[i]); the others are
+ * reported. Sorting keeps it O(n log n) for long histories. */
+static bool *history_keep(mm_fhir_imp *im, const mm_json *entries) {
+  size_t n = entries->len;
+  bool *keep = mm_arena_alloc(im->a, (n + 1) * sizeof *keep);
+  hist_entry *h = mm_arena_alloc(im->a, (n + 1) * sizeof *h);
+  if (!keep || !h) return NULL;
+  size_t nh = 0;
+  for (size_t i = 0; i < n; i++) {
+    keep[i] = true;
+    if (entries->items[i]->type != MM_JSON_OBJECT) continue;
+    hist_entry e = {.pos = i};
+    e.key = entry_key(im, entries->items[i], &e.version, &e.deleted);
+    if (e.key) h[nh++] = e;
+  }
+  if (nh) qsort(h, nh, sizeof *h, hist_cmp);
+  for (size_t k = 0; k < nh; k++) {
+    const char *path = mm_fhir_idx(im, "Bundle.entry", h[k].pos);
+    const mm_json *at = entries->items[h[k].pos];
+    if (k > 0 && strcmp(h[k].key, h[k - 1].key) == 0) {
+      size_t w = k - 1;
+      while (w > 0 && strcmp(h[w - 1].key, h[k].key) == 0) w--;
+      keep[h[k].pos] = false;
+      mm_fhir_warn(im, MM_E_DUPLICATE, at, path,
                    "%s: an older version in this history bundle (Bundle.entry[%zu] is newer): "
                    "left out",
-                   key, j);
-      return false;
+                   h[k].key, h[w].pos);
+    } else if (h[k].deleted) {
+      keep[h[k].pos] = false;
+      mm_fhir_warn(im, MM_E_STATE, at, path,
+                   "%s was deleted (request.method DELETE, the latest version): not read",
+                   h[k].key);
     }
   }
-  if (del) {
-    mm_fhir_warn(im, MM_E_STATE, entries->items[i], path,
-                 "%s was deleted (request.method DELETE, the latest version): not read", key);
-    return false;
-  }
-  return true;
+  return keep;
 }
 
 static void report_outcome(mm_fhir_imp *im, const mm_json *oo, const char *path) {
@@ -313,7 +340,7 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
   im->res = mm_arena_alloc(im->a, (n + 1) * sizeof *im->res);
   if (!im->res) return;
   const char *btype = mm_fhir_get_str(im, root, "type", "Bundle");
-  bool history = btype && strcmp(btype, "history") == 0;
+  bool *keep = btype && strcmp(btype, "history") == 0 ? history_keep(im, entries) : NULL;
   for (size_t i = 0; i < n; i++) {
     const mm_json *e = entries->items[i];
     const char *p = mm_fhir_idx(im, "Bundle.entry", i);
@@ -322,7 +349,7 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
                   mm_json_type_name(e->type));
       continue;
     }
-    if (history && !latest_version(im, entries, i, p)) continue;
+    if (keep && !keep[i]) continue;
     /* a searchset's OperationOutcome (search.mode outcome): what the server
      * says of the search (results withheld, errors), reported, not data */
     const mm_json *rt = mm_json_get(mm_json_get(e, "resource"), "resourceType");
