@@ -482,9 +482,9 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
      * (dexamethasone as an antiemetic, cyclophosphamide for breast cancer):
      * they are not read as lines of myeloma therapy. */
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
-                 "no multiple myeloma Condition: the medication periods (%zu line(s) if grouped) "
-                 "may treat another disease and are not read as lines of myeloma therapy; lines "
-                 "left absent", nl);
+                 "no multiple myeloma Condition: the %zu medication period(s) may treat another "
+                 "disease and are not read as lines of myeloma therapy; lines left absent",
+                 im.n_per);
     nl = 0;
     for (size_t i = 0; i < im.n_progs; i++)
       mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,

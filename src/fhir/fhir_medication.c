@@ -141,12 +141,13 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   return NULL;
 }
 
-/* What the drug is to the line grouping: a corticosteroid (never a bound of
- * a line), a CAR-T product (classes of kb/definitions.yaml car_t_classes),
- * or an anti-myeloma drug. */
-static int drug_role(const mm_kb *kb, const mm_drug *d) {
+/* What the drug is to the line grouping: a steroid (kb/fhir.yaml
+ * line_grouping.steroid_classes: never a bound of a line), a CAR-T product
+ * (kb/definitions.yaml car_t_classes), or an anti-myeloma drug. */
+static int drug_role(const mm_kb *kb, const mm_fhir_map *map, const mm_drug *d) {
   for (size_t i = 0; i < d->n_classes; i++) {
-    if (strcmp(kb->classes[d->classes[i]].id, "corticosteroid") == 0) return MM_LG_STEROID;
+    for (size_t k = 0; k < map->n_steroid_classes; k++)
+      if (d->classes[i] == map->steroid_classes[k]) return MM_LG_STEROID;
     for (size_t k = 0; k < kb->n_car_t_classes; k++)
       if (d->classes[i] == kb->car_t_classes[k]) return MM_LG_CELL;
   }
@@ -163,7 +164,7 @@ static void add_period(mm_fhir_imp *im, int drug, mm_date start, mm_date end, in
     im->cap_per = cap;
   }
   im->per[im->n_per] = (mm_drug_period){drug, start, end, im->n_per, stop,
-                                        drug_role(im->kb, &im->kb->drugs[drug]), order_only};
+                                        drug_role(im->kb, im->map, &im->kb->drugs[drug]), order_only};
   im->n_per++;
 }
 

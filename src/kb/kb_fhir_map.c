@@ -271,7 +271,7 @@ static void load_grouping(loader *l, const mm_yaml *root) {
   const mm_yaml *g = mm_yaml_read_map(l->r, root, "line_grouping", true);
   if (!g) return;
   static const char *const keys[] = {"gap_days", "regimen_days", "maintenance_days",
-                                     "conditioning_days", "bridging_days",
+                                     "conditioning_days", "bridging_days", "steroid_classes",
                                      MM_KB_PROVENANCE_KEYS, NULL};
   mm_yaml_check_keys(l->r, g, keys);
   mm_kb_check_provenance(l->r, g, "line_grouping");
@@ -286,6 +286,18 @@ static void load_grouping(loader *l, const mm_yaml *root) {
       mm_yaml_report(l->r, mm_yaml_get(g, window_keys[i]), MM_E_RANGE,
                      "line_grouping: %s must be a whole number 0..365", window_keys[i]);
     else *out[i] = (int)n;
+  }
+  /* the drug classes that never bound a line (corticosteroids) */
+  size_t ns = 0;
+  const char **ids = mm_yaml_read_strings(l->r, g, "steroid_classes", &ns, true);
+  l->map->steroid_classes = ids ? mm_arena_alloc(&l->kb->arena, (ns + 1) * sizeof(int)) : NULL;
+  const mm_yaml *list = mm_yaml_get(g, "steroid_classes");
+  for (size_t i = 0; l->map->steroid_classes && i < ns; i++) {
+    const mm_class *c = mm_kb_find_class(l->kb, ids[i]);
+    if (!c)
+      mm_yaml_report(l->r, list && i < list->n ? list->items[i] : g, MM_E_UNKNOWN_NAME,
+                     "line_grouping: unknown drug class '%s' (kb/vocabulary/classes.yaml)", ids[i]);
+    else l->map->steroid_classes[l->map->n_steroid_classes++] = (int)(c - l->kb->classes);
   }
 }
 

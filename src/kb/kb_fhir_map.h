@@ -81,6 +81,8 @@ typedef struct mm_fhir_map {
   size_t n_sys;
   /* line grouping windows (src/facts/line_grouping.h, mm_lines_input), days */
   int gap_days, regimen_days, maintenance_days, conditioning_days, bridging_days;
+  int *steroid_classes;  /* indices into kb->classes: never a bound of a line */
+  size_t n_steroid_classes;
   struct mm_fhir_supportive *supportive; /* not myeloma therapy: never in a line */
   size_t n_supportive;
   /* Unit spellings that differ from a UCUM code only in case ("g/l" for

@@ -598,7 +598,8 @@ static void map_errors(void **state) {
                "systems:\n"
                "  - {id: loinc, uri: \"http://loinc.org\", label: LOINC}\n"
                "line_grouping: {gap_days: 30, regimen_days: 28, maintenance_days: 180, conditioning_days: 7,\n"
-               "  bridging_days: 90, sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+               "  bridging_days: 90, steroid_classes: [corticosteroid], sources: [x],\n"
+               "  updated: 2026-01-01, reviewed: 2026-01-01}\n"
                "mappings:\n"
                "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
                "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
@@ -616,7 +617,7 @@ static void map_errors(void **state) {
   assert_int_equal(mm_kb_load(&kb, dir, &d), -1);
   assert_null(kb);
   const char *want[] = {"'aspirin' is not a drug id", "unit 'kg' is not accepted for lab 'igg'",
-                        "unknown key 'colour'", "already mapped at line 9",
+                        "unknown key 'colour'", "already mapped at line 10",
                         "unknown system 'snomed'", "'sources' must be a non-empty list",
                         "'reviewed' must be YYYY-MM-DD", "supportive"};
   for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
