@@ -50,6 +50,19 @@ void mm_derive_lines(mm_deriving *d) {
     mm_fact_missing(d, poa, "lines");
     return;
   }
+  /* Lines grouped from medication records where the records could not
+   * decide (an importer's `provisional`): the count is unknown, never a
+   * guess; the reason names what to check. */
+  bool provisional = false;
+  for (size_t k = 0; k < p->n_lines && !provisional; k++) {
+    const mm_line *l = &p->lines[k];
+    if (!(provisional = l->provisional != NULL)) continue;
+    mm_fact_missing(d, n, d->explain ? mm_arena_printf(d->arena, "%s.provisional", l->path)
+                                     : "lines");
+    mm_fact_because(d, n, "%s is provisional: %s", "%s è provvisoria: %s", l->path,
+                    l->provisional);
+  }
+  if (provisional) goto after_count;
   mm_fact_set(d, n, mm_value_number((double)p->n_lines));
   mm_fact_from(d, n, "lines");
   if (p->n_lines == 1)
@@ -64,6 +77,7 @@ void mm_derive_lines(mm_deriving *d) {
                     "maintenance count as one line)",
                     "%zu linee registrate (IMWG: induzione, trapianto, consolidamento e "
                     "mantenimento contano come una linea)", p->n_lines);
+after_count:
   warn_split_lines(d);
   if (p->n_lines == 0) {
     mm_fact_set(d, on, mm_value_bool(false));

@@ -66,6 +66,12 @@ void mm_derive_setting(mm_deriving *d) {
                                                        p->lines[p->n_lines - 1].path) : NULL);
     return;
   }
+  if (!v[MM_F_PRIOR_LINES].known) { /* provisional lines: first or later relapse unknown */
+    mm_fact_missing_from_slots(d, s, (const int[]){MM_F_PRIOR_LINES}, 1);
+    mm_fact_because_text(d, s, "relapse after treatment; how many lines is not sure",
+                         "recidiva dopo terapia; il numero di linee non è certo");
+    return;
+  }
   set(d, p->n_lines == 1 ? "first_relapse" : "second_relapse_or_later");
   if (p->n_lines == 1)
     mm_fact_because_text(d, s, "1 prior line, progression after it",

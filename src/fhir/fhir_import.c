@@ -5,8 +5,11 @@
  * gender; never names, addresses or other identifiers), Condition (the
  * myeloma diagnosis date; comorbidities), MedicationStatement /
  * MedicationAdministration / MedicationRequest (drug periods, grouped into
- * lines by a heuristic the clinician must check), Observation (labs with
- * UCUM units, ECOG, disease progression, ISCN cytogenetics). Whatever cannot
+ * lines by the IMWG definition, provisional where the records cannot
+ * decide), Procedure (ASCT, CAR-T leukapheresis), Observation (labs with
+ * UCUM units, ECOG, disease progression, cytogenetics, ISS, R-ISS,
+ * comorbidities). Bundles of every type; a history at its latest versions.
+ * Whatever cannot
  * be mapped is reported as a warning naming the resource and JSON path, and
  * left out; malformed input is an error with its path. The record written is
  * read back with the patient reader before it is returned, so what leaves
@@ -116,7 +119,7 @@ const char *mm_fhir_kind_word(mm_fhir_kind k) {
   static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
                                   "a fish finding", "an observation kind", "a disease status",
                                   "an ISS stage", "a stop reason", "a test result",
-                                  "a procedure"};
+                                  "a procedure", "an R-ISS stage"};
   return w[k];
 }
 
@@ -205,6 +208,112 @@ static void add_resource(mm_fhir_imp *im, const mm_json *r, const char *where,
   x->full_url = full_url;
 }
 
+/* A history bundle (FHIR R4 http.html#history) holds every version of each
+ * resource: only the latest (highest meta.versionId, else the first listed:
+ * history is sorted newest first) is read, and a resource whose latest
+ * entry is a DELETE is not read at all. Both said. */
+static const char *entry_key(mm_fhir_imp *im, const mm_json *e, long *version, bool *deleted) {
+  const mm_json *r = mm_json_get(e, "resource");
+  const mm_json *req = mm_json_get(e, "request");
+  const mm_json *method = mm_json_get(req, "method"), *url = mm_json_get(req, "url");
+  *deleted = method && method->type == MM_JSON_STRING && strcmp(method->str, "DELETE") == 0;
+  *version = -1;
+  const mm_json *vid = mm_json_get(mm_json_get(r, "meta"), "versionId");
+  if (vid && vid->type == MM_JSON_STRING) {
+    char *end;
+    long v = strtol(vid->str, &end, 10);
+    if (!*end && end != vid->str) *version = v;
+  }
+  if (*version < 0 && url && url->type == MM_JSON_STRING) { /* DELETE Type/id/_history/N */
+    const char *h = strstr(url->str, "/_history/");
+    char *end;
+    long v = h ? strtol(h + 10, &end, 10) : -1;
+    if (h && !*end && end != h + 10) *version = v;
+  }
+  const mm_json *t = mm_json_get(r, "resourceType"), *id = mm_json_get(r, "id");
+  if (t && t->type == MM_JSON_STRING && id && id->type == MM_JSON_STRING)
+    return mm_arena_printf(im->a, "%s/%s", t->str, id->str);
+  if (url && url->type == MM_JSON_STRING) {
+    /* "Observation/123/_history/2" -> "Observation/123" */
+    const char *h = strstr(url->str, "/_history");
+    return h ? mm_arena_strndup(im->a, url->str, (size_t)(h - url->str)) : url->str;
+  }
+  return NULL;
+}
+
+/* One entry of a history bundle: its resource's key, version, position. */
+typedef struct hist_entry {
+  const char *key;
+  long version;
+  size_t pos;
+  bool deleted;
+} hist_entry;
+
+/* By key, then the latest first: highest version, then the first listed. */
+static int hist_cmp(const void *x, const void *y) {
+  const hist_entry *a = x, *b = y;
+  int c = strcmp(a->key, b->key);
+  if (c) return c;
+  if (a->version != b->version) return a->version > b->version ? -1 : 1;
+  return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Which entries of a history bundle are read (keep[i]); the others are
+ * reported. Sorting keeps it O(n log n) for long histories. */
+static bool *history_keep(mm_fhir_imp *im, const mm_json *entries) {
+  size_t n = entries->len;
+  bool *keep = mm_arena_alloc(im->a, (n + 1) * sizeof *keep);
+  hist_entry *h = mm_arena_alloc(im->a, (n + 1) * sizeof *h);
+  if (!keep || !h) return NULL;
+  size_t nh = 0;
+  for (size_t i = 0; i < n; i++) {
+    keep[i] = true;
+    if (entries->items[i]->type != MM_JSON_OBJECT) continue;
+    hist_entry e = {.pos = i};
+    e.key = entry_key(im, entries->items[i], &e.version, &e.deleted);
+    if (e.key) h[nh++] = e;
+  }
+  if (nh) qsort(h, nh, sizeof *h, hist_cmp);
+  for (size_t k = 0; k < nh; k++) {
+    const char *path = mm_fhir_idx(im, "Bundle.entry", h[k].pos);
+    const mm_json *at = entries->items[h[k].pos];
+    if (k > 0 && strcmp(h[k].key, h[k - 1].key) == 0) {
+      size_t w = k - 1;
+      while (w > 0 && strcmp(h[w - 1].key, h[k].key) == 0) w--;
+      keep[h[k].pos] = false;
+      mm_fhir_warn(im, MM_E_DUPLICATE, at, path,
+                   "%s: an older version in this history bundle (Bundle.entry[%zu] is newer): "
+                   "left out",
+                   h[k].key, h[w].pos);
+    } else if (h[k].deleted) {
+      keep[h[k].pos] = false;
+      mm_fhir_warn(im, MM_E_STATE, at, path,
+                   "%s was deleted (request.method DELETE, the latest version): not read",
+                   h[k].key);
+    }
+  }
+  return keep;
+}
+
+static void report_outcome(mm_fhir_imp *im, const mm_json *oo, const char *path) {
+  const mm_json *issues = mm_json_get(oo, "issue");
+  size_t n = issues && issues->type == MM_JSON_ARRAY ? issues->len : 0;
+  for (size_t i = 0; i < n; i++) {
+    const mm_json *is = issues->items[i];
+    const mm_json *sev = mm_json_get(is, "severity"), *diag = mm_json_get(is, "diagnostics");
+    const mm_json *text = mm_json_get(mm_json_get(is, "details"), "text");
+    const char *what = diag && diag->type == MM_JSON_STRING   ? diag->str
+                       : text && text->type == MM_JSON_STRING ? text->str
+                                                              : "(no text)";
+    mm_fhir_warn(im, MM_E_INVALID, is, mm_fhir_idx(im, mm_fhir_sub(im, path, "issue"), i),
+                 "the server's OperationOutcome (%s): %s; what it withheld is missing from the "
+                 "record",
+                 sev && sev->type == MM_JSON_STRING ? sev->str : "?", what);
+  }
+  if (!n)
+    mm_fhir_warn(im, MM_E_INVALID, oo, path, "an OperationOutcome without issues: left out");
+}
+
 static void collect(mm_fhir_imp *im, const mm_json *root) {
   const mm_json *t = mm_json_get(root, "resourceType");
   if (!t || t->type != MM_JSON_STRING || strcmp(t->str, "Bundle") != 0) {
@@ -230,12 +339,22 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
   size_t n = entries ? entries->len : 0;
   im->res = mm_arena_alloc(im->a, (n + 1) * sizeof *im->res);
   if (!im->res) return;
+  const char *btype = mm_fhir_get_str(im, root, "type", "Bundle");
+  bool *keep = btype && strcmp(btype, "history") == 0 ? history_keep(im, entries) : NULL;
   for (size_t i = 0; i < n; i++) {
     const mm_json *e = entries->items[i];
     const char *p = mm_fhir_idx(im, "Bundle.entry", i);
     if (e->type != MM_JSON_OBJECT) {
       mm_fhir_bad(im, MM_E_TYPE, e, p, "expected an entry object, got %s",
                   mm_json_type_name(e->type));
+      continue;
+    }
+    if (keep && !keep[i]) continue;
+    /* a searchset's OperationOutcome (search.mode outcome): what the server
+     * says of the search (results withheld, errors), reported, not data */
+    const mm_json *rt = mm_json_get(mm_json_get(e, "resource"), "resourceType");
+    if (rt && rt->type == MM_JSON_STRING && strcmp(rt->str, "OperationOutcome") == 0) {
+      report_outcome(im, mm_json_get(e, "resource"), mm_fhir_sub(im, p, "resource"));
       continue;
     }
     const mm_json *r = mm_json_get(e, "resource");
@@ -269,7 +388,8 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   mm_arena arena;
   mm_arena_init(&arena, 0);
   mm_fhir_imp im = {.a = &arena, .kb = kb, .map = map, .d = diags, .birth = MM_DATE_NONE,
-                    .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE};
+                    .dx = MM_DATE_NONE, .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE,
+                    .riss_date = MM_DATE_NONE};
   im.src = opts && opts->source ? opts->source : "<input>";
   im.as_of = opts && opts->as_of != MM_DATE_NONE ? opts->as_of : mm_date_today();
   size_t errors0 = diags->errors;
@@ -354,28 +474,40 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
                  "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
+  mm_fhir_apply_riss(&im);
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
-  if (nl && !im.has_mm) {
+  if ((nl || im.n_per) && !im.has_mm) {
     /* Without a myeloma diagnosis the medications may treat another disease
      * (dexamethasone as an antiemetic, cyclophosphamide for breast cancer):
      * they are not read as lines of myeloma therapy. */
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
-                 "no multiple myeloma Condition: the medication periods (%zu line(s) if grouped) "
-                 "may treat another disease and are not read as lines of myeloma therapy; lines "
-                 "left absent", nl);
+                 "no multiple myeloma Condition: the %zu medication period(s) may treat another "
+                 "disease and are not read as lines of myeloma therapy; lines left absent",
+                 im.n_per);
     nl = 0;
     for (size_t i = 0; i < im.n_progs; i++)
       mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
                    "progression without any line of therapy to attach it to: left out");
   } else if (nl) {
-    mm_fhir_assign_progressions(&im, lines, nl);
-    mm_fhir_assign_asct(&im, lines, nl);
+    bool any_proc = false;
+    for (size_t i = 0; i < im.n_res && !any_proc; i++) any_proc = !strcmp(im.res[i].type, "Procedure");
+    if (!any_proc)
+      mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
+                   "no Procedure resource in the input: no line carries an ASCT, which the record "
+                   "reads as none; if the patient was transplanted the export lacks it (check)");
     mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
-                 "%zu line(s) of therapy were grouped from the medication periods "
-                 "by a heuristic (periods that overlap form one line; docs/fhir.md): a clinician "
-                 "must check them (maintenance after induction shows as a separate line)",
-                 nl);
+                 "%zu line(s) of therapy grouped from the medication records by the IMWG "
+                 "definition (induction, ASCT, consolidation and maintenance one line; a new "
+                 "line at progression or a change of regimen; docs/fhir.md)%s",
+                 nl, im.provisional ? ": some are provisional (above), so the number of prior "
+                                      "lines is unknown until a clinician checks them"
+                                    : ": a clinician confirms them");
+  } else if (im.n_per) {
+    mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
+                 "only corticosteroids among the medications: a steroid alone never makes a "
+                 "line here (IMWG lines are anti-myeloma regimens); lines left absent (unknown, "
+                 "not 'none'): check whether it was myeloma therapy");
   } else {
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no myeloma medication in the input: lines left absent (unknown, not 'none'); a "

@@ -66,6 +66,10 @@ typedef struct mm_fhir_imp {
   int iss;
   mm_date iss_date;
   const char *iss_where;
+  int riss;             /* an R-ISS stage observation (the earliest), its date */
+  mm_date riss_date;
+  const char *riss_where;
+  signed char ldh_above; /* diagnosis.ldh_above_uln: -1 false (from R-ISS I), 0 unknown */
   mm_fhir_lab_out *labs;
   size_t n_labs, cap_labs;
   mm_drug_period *per; /* drug: index into kb->drugs; stop: into mm_fhir_stop_names */
@@ -74,8 +78,14 @@ typedef struct mm_fhir_imp {
   size_t n_progs, cap_progs;
   mm_fhir_prog *ascts; /* ASCT Procedures: date, resource */
   size_t n_ascts, cap_ascts;
-  mm_date *line_asct;  /* per line (mm_fhir_assign_asct): the ASCT date, or MM_DATE_NONE */
+  mm_fhir_prog *aphs;  /* CAR-T leukapheresis Procedures: date, resource */
+  size_t n_aphs, cap_aphs;
+  bool provisional;    /* some line is provisional: the count of lines is unknown */
 } mm_fhir_imp;
+
+/* Appends an event (a progression, ASCT, leukapheresis) to a growing list. */
+void mm_fhir_add_event(mm_fhir_imp *im, mm_fhir_prog **list, size_t *n, size_t *cap, mm_date d,
+                       const char *where, const mm_json *at);
 
 /* ---- fhir_import.c: helpers of every reader ---- */
 
@@ -115,23 +125,29 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r);
 /* fhir_medication.c: a MedicationStatement, -Administration or -Request
  * becomes a drug period. */
 void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r);
-/* fhir_observation.c: labs, ECOG, disease status, cytogenetics, ISS. */
+/* fhir_observation.c: labs, ECOG, disease status, cytogenetics, ISS, R-ISS,
+ * comorbidities. */
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r);
+/* What an R-ISS stage says by its definition (Palumbo, JCO 2015): R-ISS I
+ * is ISS I, normal LDH and none of del(17p), t(4;14), t(14;16); R-ISS III is
+ * ISS III. Written where the input says nothing else, reported; a
+ * contradiction is reported and the stated value kept. */
+void mm_fhir_apply_riss(mm_fhir_imp *im);
 
-/* fhir_procedure.c: a Procedure (ASCT by the codes of kb/fhir.yaml). */
+/* fhir_procedure.c: a Procedure: an ASCT or a CAR-T leukapheresis (codes
+ * of kb/fhir.yaml), dated events for the line grouping. */
 void mm_fhir_read_procedure(mm_fhir_imp *im, const mm_fhir_res *r);
-/* Each ASCT goes to the line whose dates contain it (im->line_asct); one in
- * no line is reported and left out. Absent stays absent, never "no". */
-void mm_fhir_assign_asct(mm_fhir_imp *im, const mm_grouped_line *lines, size_t nl);
 
 /* ---- fhir_lines.c: drug periods into lines of therapy ---- */
 
-/* Groups im->per (reordered) into lines by src/facts/line_grouping.c with
- * kb/fhir.yaml's gap_days, reporting what it could not decide; *n_out lines
- * (NULL when none or out of memory), in the import's arena. */
+/* Groups im->per (reordered) with the progressions, transplants and
+ * leukaphereses into lines by the IMWG definition (src/facts/
+ * line_grouping.c, windows from kb/fhir.yaml), attaches the progressions,
+ * and reports what it could not decide (a provisional line names what to
+ * check). *n_out lines (NULL when none or out of memory), in the arena. */
 mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out);
-/* Each progression ends the latest line that started before it. */
-void mm_fhir_assign_progressions(mm_fhir_imp *im, mm_grouped_line *lines, size_t nl);
+/* The reason a line is provisional, in words (NULL when it is sure). */
+const char *mm_fhir_provisional_text(mm_fhir_imp *im, const mm_grouped_line *l);
 
 /* ---- fhir_record.c ---- */
 

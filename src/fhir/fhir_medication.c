@@ -80,7 +80,9 @@ static const char *atc_uri(const mm_fhir_map *map) {
 /* The kb drug of a medication CodeableConcept: a mapped code (RxNorm), an ATC
  * code of kb/vocabulary/drugs.yaml, or a kb drug name in the text or a
  * display. NULL (reported) when none. */
-static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const char *path) {
+static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const char *path,
+                                      bool *supportive) {
+  *supportive = false;
   const char *hit;
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, path, &hit, false);
   if (m && m->kind == MM_FHIR_DRUG) return &im->kb->drugs[m->ref];
@@ -109,6 +111,28 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
     if (disp && disp->type == MM_JSON_STRING) d = drug_by_text(im, disp->str);
   }
   if (d) return d;
+  /* a supportive drug (kb/fhir.yaml supportive): named, never a line's */
+  const mm_fhir_supportive *sup = NULL;
+  for (size_t i = 0; !sup && codings && codings->type == MM_JSON_ARRAY && i < codings->len; i++) {
+    const mm_json *c = codings->items[i];
+    const mm_json *sys = mm_json_get(c, "system"), *code = mm_json_get(c, "code"),
+                  *disp = mm_json_get(c, "display");
+    if (atc && sys && sys->type == MM_JSON_STRING && strcmp(sys->str, atc) == 0 && code &&
+        code->type == MM_JSON_STRING)
+      sup = mm_fhir_supportive_find(im->map, code->str, NULL);
+    if (!sup && disp && disp->type == MM_JSON_STRING)
+      sup = mm_fhir_supportive_find(im->map, NULL, disp->str);
+  }
+  if (!sup && text && text->type == MM_JSON_STRING)
+    sup = mm_fhir_supportive_find(im->map, NULL, text->str);
+  if (sup) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, path,
+                 "supportive drug (%s, ATC %s in kb/fhir.yaml supportive): not myeloma therapy, "
+                 "never part of a line of therapy: left out",
+                 sup->id, sup->atc);
+    *supportive = true;
+    return NULL;
+  }
   mm_fhir_concept(im, cc, path, NULL, true); /* reports every coding */
   if (text && text->type == MM_JSON_STRING && codings && codings->type == MM_JSON_ARRAY &&
       codings->len)
@@ -117,7 +141,21 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   return NULL;
 }
 
-static void add_period(mm_fhir_imp *im, int drug, mm_date start, mm_date end, int stop) {
+/* What the drug is to the line grouping: a steroid (kb/fhir.yaml
+ * line_grouping.steroid_classes: never a bound of a line), a CAR-T product
+ * (kb/definitions.yaml car_t_classes), or an anti-myeloma drug. */
+static int drug_role(const mm_kb *kb, const mm_fhir_map *map, const mm_drug *d) {
+  for (size_t i = 0; i < d->n_classes; i++) {
+    for (size_t k = 0; k < map->n_steroid_classes; k++)
+      if (d->classes[i] == map->steroid_classes[k]) return MM_LG_STEROID;
+    for (size_t k = 0; k < kb->n_car_t_classes; k++)
+      if (d->classes[i] == kb->car_t_classes[k]) return MM_LG_CELL;
+  }
+  return MM_LG_ACTIVE;
+}
+
+static void add_period(mm_fhir_imp *im, int drug, mm_date start, mm_date end, int stop,
+                       bool order_only) {
   if (im->n_per == im->cap_per) {
     size_t cap = im->cap_per ? im->cap_per * 2 : 16;
     mm_drug_period *p = mm_arena_grow(im->a, im->per, im->n_per, cap, sizeof *p);
@@ -125,7 +163,8 @@ static void add_period(mm_fhir_imp *im, int drug, mm_date start, mm_date end, in
     im->per = p;
     im->cap_per = cap;
   }
-  im->per[im->n_per] = (mm_drug_period){drug, start, end, im->n_per, stop};
+  im->per[im->n_per] = (mm_drug_period){drug, start, end, im->n_per, stop,
+                                        drug_role(im->kb, im->map, &im->kb->drugs[drug]), order_only};
   im->n_per++;
 }
 
@@ -226,7 +265,9 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       return;
     }
   }
-  const mm_drug *drug = medication_drug(im, cc, cpath);
+  bool supportive;
+  const mm_drug *drug = medication_drug(im, cc, cpath, &supportive);
+  if (!drug && supportive) return;
   if (!drug) {
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, r->r, r->name,
                  "medication not recognised: left out of the lines of therapy");
@@ -249,10 +290,31 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       if (per) ppath = mm_fhir_sub(im, p, "timing.repeat.boundsPeriod");
     }
     if (!per) {
-      mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                   "%s: no dosageInstruction[].timing.repeat.boundsPeriod (authoredOn "
-                   "is the order date, not a treatment period): left out",
-                   drug->id);
+      /* An order known only by its date: a completed or active order of a
+       * myeloma drug says the patient was exposed; when is known only to the
+       * day of the order. It is placed by that date and written without
+       * dates of its own (the line's stand for it), and said. */
+      const mm_json *au = mm_fhir_get(im, r->r, "authoredOn", MM_JSON_STRING, r->name);
+      bool given = status && (strcmp(status, "completed") == 0 || strcmp(status, "active") == 0 ||
+                              strcmp(status, "stopped") == 0);
+      if (!au || !given) {
+        mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                     "%s: no dosageInstruction[].timing.repeat.boundsPeriod%s: left out",
+                     drug->id, au ? " and status not completed, active or stopped" :
+                                    " and no authoredOn");
+        return;
+      }
+      start = mm_fhir_date(im, au, mm_fhir_sub(im, r->name, "authoredOn"), "order date");
+      if (start == MM_DATE_NONE) return;
+      mm_fhir_warn(im, MM_E_MISSING, au, mm_fhir_sub(im, r->name, "authoredOn"),
+                   "%s: only the order date (authoredOn %.10s) is known, no treatment period: "
+                   "read as exposure in the line running then, without dates of its own (check "
+                   "the administrations)",
+                   drug->id, au->str);
+      int stop = stop_reason(im, r);
+      bool on = strcmp(status, "active") == 0;
+      add_period(im, (int)(drug - im->kb->drugs), start, on ? MM_DATE_NONE : start, on ? -1 : stop,
+                 true);
       return;
     }
   } else {
@@ -308,6 +370,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       return;
     }
   }
+  bool order_only = false;
   int stop = stop_reason(im, r);
   if (stop >= 0 && end == MM_DATE_NONE) {
     mm_fhir_warn(im, MM_E_INVALID, r->r, r->name,
@@ -315,5 +378,5 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
                  mm_fhir_stop_names[stop]);
     stop = -1;
   }
-  add_period(im, (int)(drug - im->kb->drugs), start, end, stop);
+  add_period(im, (int)(drug - im->kb->drugs), start, end, stop, order_only);
 }

@@ -181,6 +181,13 @@ static void read_iscn(mm_fhir_imp *im, const mm_fhir_res *r, polarity pol, const
         mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
                      "%.*s: the result is not present or absent: %s left unknown", (int)len, s,
                      mm_fhir_fish_names[hit->ref]);
+      } else if (hit->ref >= MM_FHIR_FISH_IN_RECORD) {
+        /* the record spec's diagnosis.fish has no field for it: said, not dropped silently */
+        mm_fhir_warn(im, MM_E_UNKNOWN_KEY, at, path,
+                     "%.*s %s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, gain1q, "
+                     "amp1q) has no field for it: left out of the record (it bears on venetoclax: "
+                     "read it in the report)",
+                     (int)len, s, pol == POL_ABSENT ? "absent" : "present");
       } else {
         int f = hit->ref;
         signed char v = pol == POL_ABSENT ? -1 : 1;
@@ -313,6 +320,113 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   }
 }
 
+/* mCODE STU4 Comorbidities (code SNOMED 398192003): each condition in an
+ * extension, mcode-related-condition (present: a CodeableConcept, or a
+ * reference to a Condition, which is read as a Condition of its own) or
+ * mcode-related-condition-absent. The record lists the present ones. */
+static bool url_ends(const char *url, const char *tail) {
+  size_t n = strlen(url), k = strlen(tail);
+  return n >= k && strcmp(url + n - k, tail) == 0;
+}
+
+static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const mm_json *ext = mm_fhir_get(im, r->r, "extension", MM_JSON_ARRAY, r->name);
+  size_t read = 0;
+  for (size_t i = 0; ext && i < ext->len; i++) {
+    const char *ep = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "extension"), i);
+    const char *url = mm_fhir_get_str(im, ext->items[i], "url", ep);
+    if (!url) continue;
+    bool present = url_ends(url, "/mcode-related-condition");
+    if (!present && !url_ends(url, "/mcode-related-condition-absent")) continue;
+    read++;
+    const mm_json *cc =
+        mm_fhir_get(im, ext->items[i], "valueCodeableConcept", MM_JSON_OBJECT, ep);
+    if (!cc) continue; /* a valueReference: that Condition is read on its own */
+    const char *hit;
+    const mm_fhir_mapping *m =
+        mm_fhir_concept(im, cc, mm_fhir_sub(im, ep, "valueCodeableConcept"), &hit, true);
+    if (!m) continue;
+    if (m->kind != MM_FHIR_COMORBIDITY) {
+      mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a comorbidity: left out",
+                   mm_fhir_system_label(im->map, m->system), m->code);
+    } else if (present && !im->has_comorb[m->ref]) {
+      im->has_comorb[m->ref] = true;
+      im->comorbs[im->n_comorbs++] = m->ref;
+    }
+  }
+  if (!read)
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "Comorbidities without mcode-related-condition extensions: nothing read");
+}
+
+/* mCODE MyelomaRISSStage (code NCIt C141392, values C141394-6): at
+ * diagnosis, so the earliest stage wins. */
+static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
+  const char *hit;
+  const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
+  const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
+  if (!cc) {
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "R-ISS stage without valueCodeableConcept: left out");
+    return;
+  }
+  const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
+  if (!m) return;
+  if (m->kind != MM_FHIR_RISS) {
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an R-ISS stage: left out",
+                 mm_fhir_system_label(im->map, m->system), m->code);
+    return;
+  }
+  mm_date d = obs_date(im, r);
+  if (d == MM_DATE_NONE) return;
+  if (im->riss_date != MM_DATE_NONE && im->riss != m->ref)
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
+                 "R-ISS %d here, R-ISS %d in %s: the earliest (at diagnosis) is kept", m->ref,
+                 im->riss, im->riss_where);
+  if (im->riss_date == MM_DATE_NONE || d < im->riss_date) {
+    im->riss = m->ref;
+    im->riss_date = d;
+    im->riss_where = r->name;
+  }
+}
+
+void mm_fhir_apply_riss(mm_fhir_imp *im) {
+  if (im->riss_date == MM_DATE_NONE || im->riss == 2) return; /* II: neither I nor III */
+  int iss = im->riss == 1 ? 1 : 3;
+  if (im->iss_date == MM_DATE_NONE) {
+    im->iss = iss;
+    im->iss_date = im->riss_date;
+    im->iss_where = im->riss_where;
+    mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
+                 "R-ISS %d: diagnosis.iss %d written (R-ISS %s requires ISS %s; Palumbo A et al., "
+                 "J Clin Oncol 2015;33(26):2863-2869)", im->riss, iss, im->riss == 1 ? "I" : "III",
+                 im->riss == 1 ? "I" : "III");
+  } else if (im->iss != iss) {
+    mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
+                 "R-ISS %d contradicts ISS %d of %s: the ISS is kept (check)", im->riss, im->iss,
+                 im->iss_where);
+  }
+  if (im->riss != 1) return;
+  /* R-ISS I: normal LDH and standard-risk FISH (no del(17p), t(4;14), t(14;16)) */
+  im->ldh_above = -1;
+  static const char *const high[] = {"del17p", "t4_14", "t14_16"};
+  for (int k = 0; k < 3; k++) {
+    int f = 0;
+    while (mm_fhir_fish_names[f] && strcmp(mm_fhir_fish_names[f], high[k]) != 0) f++;
+    if (im->fish[f] > 0 && !im->fish_conflict[f]) {
+      im->fish_conflict[f] = true;
+      mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
+                   "R-ISS I excludes %s, found present in %s: left unknown (check)", high[k],
+                   im->fish_where[f]);
+    } else if (!im->fish[f]) {
+      im->fish[f] = -1;
+      im->fish_where[f] = im->riss_where;
+    }
+  }
+  mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
+               "R-ISS 1: ldh_above_uln false and del17p, t4_14, t14_16 false where not stated "
+               "(R-ISS I: normal LDH, standard-risk FISH; Palumbo A et al., J Clin Oncol 2015)");
+}
+
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
@@ -347,6 +461,8 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
                    "an ISCN result outside a cytogenetics observation: left out");
       break;
     case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
+    case MM_FHIR_OBS_COMORBIDITIES: read_comorbidities(im, r); break;
+    case MM_FHIR_OBS_RISS_STAGE: read_riss(im, r); break;
     }
   } else {
     mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",

@@ -18,6 +18,33 @@ static void put_date(mm_strbuf *b, mm_date d) {
   mm_strbuf_printf(b, "\"%s\"", buf);
 }
 
+/* A phase's drugs: a name when the drug spans the phase (or only its order
+ * date is known), else {name, start, end} (own dates: only in the main
+ * phase, the record's maintenance lists names). */
+static void put_drugs(mm_fhir_imp *im, mm_strbuf *b, const mm_drug_period *d, size_t n,
+                      mm_date start, mm_date end, bool own_dates) {
+  mm_strbuf_putc(b, '[');
+  for (size_t i = 0; i < n; i++) {
+    const mm_drug_period *p = &d[i];
+    const char *name = im->kb->drugs[p->drug].id;
+    if (i) mm_strbuf_puts(b, ", ");
+    if (!own_dates || p->order_only || (p->start == start && p->end == end)) {
+      mm_strbuf_json_string(b, name);
+      continue;
+    }
+    mm_strbuf_puts(b, "{\"name\": ");
+    mm_strbuf_json_string(b, name);
+    mm_strbuf_puts(b, ", \"start\": ");
+    put_date(b, p->start);
+    if (p->end != MM_DATE_NONE) {
+      mm_strbuf_puts(b, ", \"end\": ");
+      put_date(b, p->end);
+    }
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_putc(b, ']');
+}
+
 void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines, size_t nl) {
   mm_strbuf_puts(b, "{\n  \"schema\": \"mmpath/patient@1\",\n  \"id\": ");
   mm_strbuf_json_string(b, im->pid);
@@ -38,10 +65,11 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
     mm_strbuf_putc(b, ']');
   }
   bool any_fish = false;
-  for (int i = 0; mm_fhir_fish_names[i]; i++) any_fish |= im->fish[i] && !im->fish_conflict[i];
+  for (int i = 0; i < MM_FHIR_FISH_IN_RECORD; i++) any_fish |= im->fish[i] && !im->fish_conflict[i];
   /* A myeloma Condition without a date still is the diagnosis: an empty
    * object says so (docs/facts.md, disease_state). */
-  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm) {
+  if (im->dx != MM_DATE_NONE || any_fish || im->iss_date != MM_DATE_NONE || im->has_mm ||
+      im->ldh_above) {
     mm_strbuf_puts(b, ",\n  \"diagnosis\": {");
     const char *sep = "";
     if (im->dx != MM_DATE_NONE) {
@@ -53,10 +81,14 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
       mm_strbuf_printf(b, "%s\"iss\": %d", sep, im->iss);
       sep = ", ";
     }
+    if (im->ldh_above) {
+      mm_strbuf_printf(b, "%s\"ldh_above_uln\": %s", sep, im->ldh_above > 0 ? "true" : "false");
+      sep = ", ";
+    }
     if (any_fish) {
       mm_strbuf_printf(b, "%s\"fish\": {", sep);
       const char *fs = "";
-      for (int i = 0; mm_fhir_fish_names[i]; i++)
+      for (int i = 0; i < MM_FHIR_FISH_IN_RECORD; i++)
         if (im->fish[i] && !im->fish_conflict[i]) {
           mm_strbuf_printf(b, "%s\"%s\": %s", fs, mm_fhir_fish_names[i],
                            im->fish[i] > 0 ? "true" : "false");
@@ -83,40 +115,39 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
     mm_strbuf_puts(b, ",\n  \"lines\": [");
     for (size_t k = 0; k < nl; k++) {
       const mm_grouped_line *l = &lines[k];
-      mm_strbuf_puts(b, k ? ",\n    {\"drugs\": [" : "\n    {\"drugs\": [");
-      for (size_t i = 0; i < l->n_drugs; i++) {
-        const mm_drug_period *p = &l->drugs[i];
-        const char *name = im->kb->drugs[p->drug].id;
-        if (i) mm_strbuf_puts(b, ", ");
-        if (p->start == l->start && p->end == l->end) {
-          mm_strbuf_json_string(b, name);
-          continue;
-        }
-        mm_strbuf_puts(b, "{\"name\": ");
-        mm_strbuf_json_string(b, name);
-        mm_strbuf_puts(b, ", \"start\": ");
-        put_date(b, p->start);
-        if (p->end != MM_DATE_NONE) {
-          mm_strbuf_puts(b, ", \"end\": ");
-          put_date(b, p->end);
-        }
-        mm_strbuf_putc(b, '}');
-      }
-      mm_strbuf_puts(b, "], \"start\": ");
+      mm_strbuf_puts(b, k ? ",\n    {\"drugs\": " : "\n    {\"drugs\": ");
+      put_drugs(im, b, l->drugs, l->n_drugs, l->start, l->end, true);
+      mm_strbuf_puts(b, ", \"start\": ");
       put_date(b, l->start);
       if (l->end != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"end\": ");
         put_date(b, l->end);
       }
-      if (im->line_asct && im->line_asct[k] != MM_DATE_NONE) {
+      if (l->asct != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"asct\": ");
-        put_date(b, im->line_asct[k]);
+        put_date(b, l->asct);
+      }
+      if (l->n_maint) {
+        mm_strbuf_puts(b, ", \"maintenance\": {\"drugs\": ");
+        put_drugs(im, b, l->maint, l->n_maint, l->maint_start, l->maint_end, false);
+        mm_strbuf_puts(b, ", \"start\": ");
+        put_date(b, l->maint_start);
+        if (l->maint_end != MM_DATE_NONE) {
+          mm_strbuf_puts(b, ", \"end\": ");
+          put_date(b, l->maint_end);
+        }
+        mm_strbuf_putc(b, '}');
       }
       if (l->progression != MM_DATE_NONE) {
         mm_strbuf_puts(b, ", \"progression\": ");
         put_date(b, l->progression);
       }
       if (l->stop >= 0) mm_strbuf_printf(b, ", \"stop_reason\": \"%s\"", mm_fhir_stop_names[l->stop]);
+      const char *why = mm_fhir_provisional_text(im, l);
+      if (why) {
+        mm_strbuf_puts(b, ", \"provisional\": ");
+        mm_strbuf_json_string(b, why);
+      }
       mm_strbuf_putc(b, '}');
     }
     mm_strbuf_puts(b, "\n  ]");

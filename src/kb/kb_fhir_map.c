@@ -12,18 +12,20 @@
 
 #include "kb/kb_internal.h"
 
-const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q", NULL};
+const char *const mm_fhir_fish_names[] = {"del17p", "t4_14", "t14_16", "gain1q", "amp1q",
+                                          "t11_14", NULL};
 const char *const mm_fhir_stop_names[] = {"progression", "toxicity", "completed", "patient_choice",
                                           "other", NULL};
 static const char *const obs_names[] = {"ecog", "karnofsky", "disease_status", "cytogenetics",
-                                        "iscn", "iss_stage", NULL}; /* ORDER: mm_fhir_obs */
+                                        "iscn", "iss_stage", "comorbidities", "riss_stage",
+                                        NULL}; /* ORDER: mm_fhir_obs */
 static const char *const status_names[] = {"progression", "improved", "stable", "undetermined",
                                            NULL}; /* ORDER: mm_fhir_status */
 static const char *const result_names[] = {"present", "absent", "indeterminate",
                                            NULL}; /* ORDER: mm_fhir_result */
 static const char *const kind_names[] = {"diagnosis", "drug", "lab", "comorbidity", "fish",
                                          "observation", "status", "iss", "stop_reason", "result",
-                                         "procedure", NULL};
+                                         "procedure", "riss", NULL};
 /* ORDER: kind_names is mm_fhir_kind */
 
 typedef struct loader {
@@ -139,7 +141,7 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
   if (kind < 0) {
     mm_yaml_report(l->r, t->keys[0], MM_E_UNKNOWN_KEY,
                    "%s: unknown target kind '%s' (diagnosis, drug, lab, comorbidity, fish, "
-                   "observation, status, iss, stop_reason, result, procedure)", what, t->keys[0]->str);
+                   "observation, status, iss, stop_reason, result, procedure, riss)", what, t->keys[0]->str);
     return;
   }
   mp->kind = (mm_fhir_kind)kind;
@@ -203,8 +205,9 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
                      "%s: status must be progression, improved, stable or undetermined", what);
     break;
   case MM_FHIR_ISS:
+  case MM_FHIR_RISS:
     if (strlen(s) == 1 && s[0] >= '1' && s[0] <= '3') mp->ref = s[0] - '0';
-    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: iss must be 1, 2 or 3", what);
+    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: %s must be 1, 2 or 3", what, t->keys[0]->str);
     break;
   case MM_FHIR_STOP:
     if ((mp->ref = index_of(mm_fhir_stop_names, s)) < 0)
@@ -218,8 +221,9 @@ static void load_target(loader *l, const mm_yaml *e, mm_fhir_mapping *mp, const 
                      "%s: result must be present, absent or indeterminate", what);
     break;
   case MM_FHIR_PROCEDURE:
-    if (strcmp(s, "asct") == 0) mp->ref = 0;
-    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: procedure must be asct", what);
+    if (strcmp(s, "asct") == 0) mp->ref = MM_FHIR_PROC_ASCT;
+    else if (strcmp(s, "car_t_apheresis") == 0) mp->ref = MM_FHIR_PROC_APHERESIS;
+    else mm_yaml_report(l->r, v, MM_E_INVALID, "%s: procedure must be asct or car_t_apheresis", what);
     break;
   }
 }
@@ -259,20 +263,100 @@ static void load_mappings(loader *l, const mm_yaml *root) {
   }
 }
 
+/* line_grouping: the windows of src/facts/line_grouping.c, whole days. */
+static const char *const window_keys[] = {"gap_days", "regimen_days", "maintenance_days",
+                                          "conditioning_days", "bridging_days", NULL};
+
 static void load_grouping(loader *l, const mm_yaml *root) {
   const mm_yaml *g = mm_yaml_read_map(l->r, root, "line_grouping", true);
   if (!g) return;
-  static const char *const keys[] = {"gap_days", MM_KB_PROVENANCE_KEYS, NULL};
+  static const char *const keys[] = {"gap_days", "regimen_days", "maintenance_days",
+                                     "conditioning_days", "bridging_days", "steroid_classes",
+                                     MM_KB_PROVENANCE_KEYS, NULL};
   mm_yaml_check_keys(l->r, g, keys);
   mm_kb_check_provenance(l->r, g, "line_grouping");
-  const char *v = mm_yaml_read_string(l->r, g, "gap_days", true);
-  if (!v) return;
-  char *end;
-  long n = strtol(v, &end, 10);
-  if (*end || end == v || n < 0 || n > 365)
-    mm_yaml_report(l->r, mm_yaml_get(g, "gap_days"), MM_E_RANGE,
-                   "line_grouping: gap_days must be a whole number 0..365");
-  else l->map->gap_days = (int)n;
+  int *out[] = {&l->map->gap_days, &l->map->regimen_days, &l->map->maintenance_days,
+                &l->map->conditioning_days, &l->map->bridging_days};
+  for (int i = 0; window_keys[i]; i++) {
+    const char *v = mm_yaml_read_string(l->r, g, window_keys[i], true);
+    if (!v) continue;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || end == v || n < 0 || n > 365)
+      mm_yaml_report(l->r, mm_yaml_get(g, window_keys[i]), MM_E_RANGE,
+                     "line_grouping: %s must be a whole number 0..365", window_keys[i]);
+    else *out[i] = (int)n;
+  }
+  /* the drug classes that never bound a line (corticosteroids) */
+  size_t ns = 0;
+  const char **ids = mm_yaml_read_strings(l->r, g, "steroid_classes", &ns, true);
+  l->map->steroid_classes = ids ? mm_arena_alloc(&l->kb->arena, (ns + 1) * sizeof(int)) : NULL;
+  const mm_yaml *list = mm_yaml_get(g, "steroid_classes");
+  for (size_t i = 0; l->map->steroid_classes && i < ns; i++) {
+    const mm_class *c = mm_kb_find_class(l->kb, ids[i]);
+    if (!c)
+      mm_yaml_report(l->r, list && i < list->n ? list->items[i] : g, MM_E_UNKNOWN_NAME,
+                     "line_grouping: unknown drug class '%s' (kb/vocabulary/classes.yaml)", ids[i]);
+    else l->map->steroid_classes[l->map->n_steroid_classes++] = (int)(c - l->kb->classes);
+  }
+}
+
+/* supportive: [{id, atc, names, sources...}]: drugs that are not myeloma
+ * therapy (bone, infection, growth factors...): never part of a line. */
+static void load_supportive(loader *l, const mm_yaml *root) {
+  mm_fhir_map *m = l->map;
+  const mm_yaml *seq = mm_yaml_read_seq(l->r, root, "supportive", true);
+  if (!seq || seq->n == 0) return;
+  m->supportive = mm_arena_alloc(&l->kb->arena, seq->n * sizeof *m->supportive);
+  if (!m->supportive) return;
+  static const char *const keys[] = {"id", "atc", "names", MM_KB_PROVENANCE_KEYS, NULL};
+  for (size_t i = 0; i < seq->n; i++) {
+    const mm_yaml *e = seq->items[i];
+    char what[48];
+    snprintf(what, sizeof what, "supportive[%zu]", i);
+    if (!mm_yaml_is_map(l->r, e, what)) continue;
+    mm_yaml_check_keys(l->r, e, keys);
+    mm_kb_check_provenance(l->r, e, what);
+    mm_fhir_supportive s = {0};
+    s.id = mm_yaml_read_string(l->r, e, "id", true);
+    s.atc = mm_yaml_read_string(l->r, e, "atc", true);
+    const mm_yaml *names = mm_yaml_read_seq(l->r, e, "names", true);
+    if (!s.id || !s.atc || !names) continue;
+    s.names = mm_arena_alloc(&l->kb->arena, (names->n + 1) * sizeof *s.names);
+    if (!s.names) return;
+    for (size_t k = 0; k < names->n; k++) {
+      const mm_yaml *nm = names->items[k];
+      if (nm->kind != MM_YAML_SCALAR) {
+        mm_yaml_report(l->r, nm, MM_E_TYPE, "%s.names[%zu]: must be a string", what, k);
+        continue;
+      }
+      if (mm_kb_find_drug(l->kb, nm->str))
+        mm_yaml_report(l->r, nm, MM_E_DUPLICATE, "%s: '%s' is a myeloma drug of drugs.yaml", what,
+                       nm->str);
+      s.names[s.n_names++] = nm->str;
+    }
+    m->supportive[m->n_supportive++] = s;
+  }
+}
+
+/* Whether text begins with name (case-insensitive) followed by its end, a
+ * space, '*' (an AIFA pack: "ZOMETA*IV 1FL") or a digit. */
+static bool names_product(const char *text, const char *name) {
+  size_t n = strlen(name);
+  if (strncasecmp(text, name, n) != 0) return false;
+  char c = text[n];
+  return c == 0 || c == ' ' || c == '*' || (c >= '0' && c <= '9');
+}
+
+const mm_fhir_supportive *mm_fhir_supportive_find(const mm_fhir_map *map, const char *atc,
+                                                  const char *text) {
+  for (size_t i = 0; i < map->n_supportive; i++) {
+    const mm_fhir_supportive *s = &map->supportive[i];
+    if (atc && strcmp(atc, s->atc) == 0) return s;
+    for (size_t k = 0; text && k < s->n_names; k++)
+      if (names_product(text, s->names[k])) return s;
+  }
+  return NULL;
 }
 
 /* ucum_case_variants: [{variant, ucum, sources...}]; each variant equals its
@@ -343,7 +427,7 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   if (!mm_yaml_is_map(r, root, "the file")) return -1;
   loader l = {m, kb, r};
   static const char *const keys[] = {"schema_version", "systems", "line_grouping", "mappings",
-                                     "ucum_case_variants", NULL};
+                                     "ucum_case_variants", "supportive", NULL};
   mm_yaml_check_keys(r, root, keys);
   const char *sv = mm_yaml_read_string(r, root, "schema_version", true);
   if (sv && strcmp(sv, "1") != 0)
@@ -353,5 +437,6 @@ int mm_kb_load_fhir_map(mm_kb *kb, mm_yaml_reader *r, const mm_yaml *root) {
   load_grouping(&l, root);
   load_mappings(&l, root);
   load_case_variants(&l, root);
+  load_supportive(&l, root);
   return 0;
 }

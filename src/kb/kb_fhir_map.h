@@ -23,7 +23,8 @@ typedef enum {
   MM_FHIR_ISS,           /* an ISS stage value: ref 1..3 */
   MM_FHIR_STOP,          /* a treatment termination reason: ref into mm_fhir_stop_names */
   MM_FHIR_RESULT,        /* a test result: present / absent / indeterminate (mm_fhir_result) */
-  MM_FHIR_PROCEDURE      /* a Procedure the record knows: ref 0 = asct */
+  MM_FHIR_PROCEDURE,     /* a Procedure the record knows: mm_fhir_proc */
+  MM_FHIR_RISS           /* an R-ISS stage value: ref 1..3 */
 } mm_fhir_kind;
 
 /* MM_FHIR_OBSERVATION values */
@@ -33,7 +34,9 @@ typedef enum {
   MM_FHIR_OBS_DISEASE_STATUS,
   MM_FHIR_OBS_CYTOGENETICS,
   MM_FHIR_OBS_ISCN,
-  MM_FHIR_OBS_ISS_STAGE
+  MM_FHIR_OBS_ISS_STAGE,
+  MM_FHIR_OBS_COMORBIDITIES, /* mCODE Comorbidities: present/absent conditions in extensions */
+  MM_FHIR_OBS_RISS_STAGE     /* mCODE MyelomaRISSStage */
 } mm_fhir_obs;
 
 /* MM_FHIR_STATUS values */
@@ -76,7 +79,12 @@ typedef struct mm_fhir_map {
   size_t n_maps;
   const char **sys_uri, **sys_id, **sys_label; /* code systems, parallel */
   size_t n_sys;
-  int gap_days;        /* line grouping: same-drug periods this close merge */
+  /* line grouping windows (src/facts/line_grouping.h, mm_lines_input), days */
+  int gap_days, regimen_days, maintenance_days, conditioning_days, bridging_days;
+  int *steroid_classes;  /* indices into kb->classes: never a bound of a line */
+  size_t n_steroid_classes;
+  struct mm_fhir_supportive *supportive; /* not myeloma therapy: never in a line */
+  size_t n_supportive;
   /* Unit spellings that differ from a UCUM code only in case ("g/l" for
    * "g/L"): UCUM is case-sensitive, many exports are not. Parallel arrays;
    * each ucum is a unit code of some lab mapping. */
@@ -84,8 +92,27 @@ typedef struct mm_fhir_map {
   size_t n_case;
 } mm_fhir_map;
 
-/* The fish findings of diagnosis.fish, in record order. */
+/* MM_FHIR_PROCEDURE values */
+typedef enum { MM_FHIR_PROC_ASCT, MM_FHIR_PROC_APHERESIS } mm_fhir_proc;
+
+/* A supportive drug (kb/fhir.yaml supportive): an ATC code and the names
+ * products are written with. */
+typedef struct mm_fhir_supportive {
+  const char *id, *atc;
+  const char **names;
+  size_t n_names;
+} mm_fhir_supportive;
+
+/* The supportive drug of an ATC code, or of a product text that begins
+ * with one of its names (case-insensitive); NULL. Either may be NULL. */
+const mm_fhir_supportive *mm_fhir_supportive_find(const mm_fhir_map *map, const char *atc,
+                                                  const char *text);
+
+/* The fish findings a map may name: those of the record's diagnosis.fish,
+ * in record order (the first MM_FHIR_FISH_IN_RECORD), then those the record
+ * has no field for (t11_14), which an import reports and leaves out. */
 extern const char *const mm_fhir_fish_names[];
+enum { MM_FHIR_FISH_IN_RECORD = 5 };
 /* The stop_reason values of a record's line. */
 extern const char *const mm_fhir_stop_names[];
 

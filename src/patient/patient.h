@@ -49,6 +49,8 @@ typedef struct mm_line {
   mm_stop_reason stop_reason;
   int *refractory_to;        /* drug indices declared by the clinician */
   size_t n_refractory_to;
+  const char *provisional;   /* why the line's bounds are not sure (lines grouped from
+                              * medication records, docs/fhir.md), NULL when they are */
 } mm_line;
 
 typedef struct mm_observation {

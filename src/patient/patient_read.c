@@ -345,7 +345,7 @@ static void read_maintenance(reader *rd, const mm_json *m, const char *path, mm_
 
 const char *const mm_line_keys[MM_LINE_N] = {"regimen", "drugs", "start", "end", "asct",
                                            "maintenance", "best_response", "progression",
-                                           "stop_reason", "refractory_to"};
+                                           "stop_reason", "refractory_to", "provisional"};
 
 /* f: the line's fields, bound by the caller (the next line's checks use its start). */
 static void read_line(reader *rd, const mm_json *v, const mm_json **f, const char *path, mm_line *l) {
@@ -404,6 +404,11 @@ static void read_line(reader *rd, const mm_json *v, const mm_json **f, const cha
     err(rd, MM_E_ORDER, f[MM_LINE_PROGRESSION], child(rd, path, "progression"),
         "before the line's start");
   l->stop_reason = (mm_stop_reason)read_enum(rd, f[MM_LINE_STOP_REASON], path, "stop_reason", mm_stop_names);
+  /* an importer's note that the line's bounds are not sure: the count of
+   * lines becomes unknown (facts/line_of_therapy.c) */
+  if (f[MM_LINE_PROVISIONAL] &&
+      want(rd, f[MM_LINE_PROVISIONAL], MM_JSON_STRING, child(rd, path, "provisional"), "a string"))
+    l->provisional = f[MM_LINE_PROVISIONAL]->str;
   if (f[MM_LINE_REFRACTORY_TO]) {
     size_t n;
     mm_drug_use *list =

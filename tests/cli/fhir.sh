@@ -49,7 +49,7 @@ check "rrmm: line 3 ongoing carfilzomib" 0 '\{"drugs": \["carfilzomib", "dexamet
 check "rrmm: IgG in g/L kept with its unit" 0 '"test": "igg", "value": 3.5, "unit": "g/L"' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 check "rrmm: heart failure" 0 '"comorbidities": \["heart_failure"\]' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 check "rrmm: unknown LOINC reported with its path" 0 'rrmm.json:[0-9]+:[0-9]+: warning: Observation/creat\.code\.coding\[0\]: LOINC 2160-0 .*not in kb/fhir.yaml' -- "${IMPORT[@]}" "$DATA/rrmm.json"
-check "rrmm: heuristic note on stderr" 0 'warning: lines: 3 line\(s\) of therapy .*heuristic' -- "${IMPORT[@]}" "$DATA/rrmm.json"
+check "rrmm: IMWG grouping note on stderr" 0 'warning: lines: 3 line\(s\) of therapy grouped .* by the IMWG definition' -- "${IMPORT[@]}" "$DATA/rrmm.json"
 "${IMPORT[@]}" "$DATA/rrmm.json" >"$TMP/rrmm.rec" 2>/dev/null
 refute "rrmm: no name or MRN copied" 'Rossi|Giovanni|MRN-123456|Modena' "$TMP/rrmm.rec"
 check "rrmm: evaluate - sees 3 prior lines, triple-class exposed" 0 'prior_lines 3; .*triple_class_exposed yes' -- bash -c "\"$MMPATH\" evaluate --kb \"$KB\" - < \"$TMP/rrmm.rec\""
@@ -116,15 +116,97 @@ check "units: the variant is reported" 0 "unit 'g/l' read as UCUM 'g/L'" -- "${I
 check "transaction: imported" 0 '"id": "fhir-a2ca436c21bb624c"' -- "${IMPORT[@]}" "$DATA/transaction.json"
 check "transaction: derived id reported" 0 'no logical id: the record id .* is derived from its fullUrl' -- "${IMPORT[@]}" "$DATA/transaction.json"
 
-# ASCT from a Procedure (CPT 38241) marks its line; a paged searchset is said
-# (FHIR R4 http.html#paging). No line is ever written "asct": false.
-check "asct: procedure marks its line" 0 '"asct": "2024-06-12"' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+# ASCT from a Procedure (CPT 38241, ICD-10-PCS 30243Y0) goes to the line
+# running at its date: induction, high-dose melphalan and ASCT are one line
+# (IMWG, Rajkumar 2015); the second completed ASCT is reported; a paged
+# searchset is said (FHIR R4 http.html#paging). Never "asct": false.
+check "asct: one line, the first ASCT" 0 '^    \{"drugs": .*"melphalan".*"asct": "2024-05-15"\}$' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
+check "asct: the second is reported" 0 'Procedure/eProc1: a second ASCT \(2024-06-12\)' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
 check "paging: next page reported" 0 'Bundle.link\[1\]: one page of a paged search' -- "${IMPORT[@]}" "$DATA/epic-searchset-asct.json"
 "${IMPORT[@]}" "$DATA/epic-searchset-asct.json" >"$TMP/asct.json" 2>/dev/null
 refute "asct: never written false" '"asct": false' "$TMP/asct.json"
 
 # Italian product names (AIFA denomination NAME*PACK): VELCADE*1FL 3,5MG is bortezomib.
 check "aic: VTd from pharmacy names" 0 '"drugs": \["bortezomib", "thalidomide"\]' -- "${IMPORT[@]}" "$DATA/it-pharmacy-aic.json"
+
+# Issue #13 item 5: bundles shaped as real exports, each with its expected
+# IMWG reading in NAME.expected.json (lines, ASCT, maintenance, progression,
+# provisional; facts and options of `mmpath evaluate` on the import; what the
+# report must say; identifiers never copied). Lines by Rajkumar SV et al.,
+# Blood 2015;126(7):921-922 (doi:10.1182/blood-2015-05-647636); labels as
+# kb/therapies cites them (teclistamab, elranatamab, talquetamab: >= 3 prior
+# therapies; ide-cel EU: >= 2; cilta-cel EU: >= 1, lenalidomide-refractory).
+# The first-relapse patient (D-VRd + ASCT + R maintenance = 1 line) is not
+# eligible for the bispecifics nor ide-cel; the 4-line triple-class-refractory
+# patient is. tests/data/fhir/make_imwg_bundles.py writes both files.
+IMWG=(it-hub-collection epic-searchset mcode-stu4 it-fse-document transaction-first-relapse
+      history-bundle tcr-4-lines car-t-bridging provisional-addition)
+python3 - "$MMPATH" "$KB" "$DATA" "${IMWG[@]}" >"$TMP/imwg.out" 2>&1 <<'PY'
+import json, re, subprocess, sys
+mmpath, kb, data = sys.argv[1:4]
+fails = 0
+def bad(name, msg):
+    global fails
+    fails += 1
+    print(f"FAIL imwg {name}: {msg}")
+def names(ds):
+    return sorted(x if isinstance(x, str) else x["name"] for x in ds)
+for name in sys.argv[4:]:
+    exp = json.load(open(f"{data}/{name}.expected.json"))
+    imp = subprocess.run([mmpath, "fhir", "import", "--kb", kb, "--as-of", "2026-11-25",
+                          f"{data}/{name}.json"], capture_output=True, text=True)
+    if imp.returncode != 0:
+        bad(name, f"import exit {imp.returncode}: {imp.stderr[-500:]}")
+        continue
+    rec = json.loads(imp.stdout)
+    n0 = fails
+    lines = rec.get("lines", [])
+    if len(lines) != len(exp["lines"]):
+        bad(name, f"{len(lines)} lines, expected {len(exp['lines'])}: {json.dumps(lines)[:600]}")
+    for k, (got, want) in enumerate(zip(lines, exp["lines"])):
+        if names(got["drugs"]) != want["drugs"]:
+            bad(name, f"lines[{k}].drugs {names(got['drugs'])}, expected {want['drugs']}")
+        for key in ("asct", "progression"):
+            if got.get(key) != want.get(key):
+                bad(name, f"lines[{k}].{key} {got.get(key)}, expected {want.get(key)}")
+        gm = names(got["maintenance"]["drugs"]) if "maintenance" in got else None
+        if gm != want.get("maintenance"):
+            bad(name, f"lines[{k}].maintenance {gm}, expected {want.get('maintenance')}")
+        if ("provisional" in got) != bool(want.get("provisional")):
+            bad(name, f"lines[{k}].provisional {'provisional' in got}, expected {bool(want.get('provisional'))}")
+        if got.get("asct") is False:
+            bad(name, f"lines[{k}].asct written false (a guessed 'no')")
+    for pat in exp.get("report", []):
+        if not re.search(pat, imp.stderr):
+            bad(name, f"the import report does not say /{pat}/")
+    for pii in exp.get("absent_from_record", []):
+        if pii in imp.stdout:
+            bad(name, f"'{pii}' copied into the record")
+    ev = subprocess.run([mmpath, "evaluate", "--kb", kb, "--format", "json", "--lang", "en", "-"],
+                        input=imp.stdout, capture_output=True, text=True)
+    if ev.returncode != 0:
+        bad(name, f"evaluate exit {ev.returncode}: {ev.stdout[-300:]}")
+        continue
+    out = json.loads(ev.stdout)
+    for fact, want in exp.get("facts", {}).items():
+        got = out["facts"].get(fact, {}).get("value", "ABSENT")
+        if got != want:
+            bad(name, f"fact {fact} = {got!r}, expected {want!r} ({out['facts'].get(fact)})")
+    opts = {o["id"]: o["status"] for o in out["options"]}
+    for opt, want in exp.get("options", {}).items():
+        if opts.get(opt) != want:
+            bad(name, f"option {opt} is {opts.get(opt)}, expected {want}")
+    if fails == n0:
+        print(f"ok   imwg {name}: {len(lines)} line(s), {len(exp.get('facts', {}))} fact(s), "
+              f"{len(exp.get('options', {}))} option(s) as expected")
+sys.exit(1 if fails else 0)
+PY
+rc=$?
+cat "$TMP/imwg.out"
+if [ "$rc" -ne 0 ]; then fails=$((fails+1)); fi
+if [ "$(grep -c '^ok   imwg' "$TMP/imwg.out")" -ne "${#IMWG[@]}" ]; then
+  echo "FAIL imwg: not every bundle was checked"; fails=$((fails+1))
+fi
 
 [ "$fails" -eq 0 ] && echo "all fhir checks passed" || echo "$fails check(s) failed"
 exit $((fails > 0))

@@ -256,8 +256,8 @@ static void relapsed(void **state) {
   assert_int_equal(u->level, MM_DIAG_WARNING);
   assert_non_null(strstr(u->text, "not in kb/fhir.yaml"));
   assert_int_equal(u->code, MM_E_UNKNOWN_NAME);
-  /* the heuristic is said */
-  assert_non_null(diag_at(&r, "lines", "heuristic"));
+  /* the grouping is said, with its rule */
+  assert_non_null(diag_at(&r, "lines", "by the IMWG definition"));
   for (const char *pii = "Rossi\0Giovanni\0MRN-123456\0Modena\0"; *pii; pii += strlen(pii) + 1)
     assert_null(strstr(r.out.data, pii));
   mm_patient *p = read_back(&r);
@@ -322,10 +322,13 @@ static void import_entries(result *r, const char *entries) {
   import_text(r, buf, (size_t)n, "2026-11-25");
 }
 
-/* The line heuristic (kb/fhir.yaml line_grouping, gap_days 30): same-drug
- * periods 14 days apart are one exposure; 60 days apart with nothing in
- * between are two lines; a period after as_of is left out; an end after
- * as_of reads as ongoing. */
+/* Lines from medication periods (kb/fhir.yaml line_grouping, gap_days 30):
+ * same-drug periods 14 days apart are one exposure (its cycles); bortezomib
+ * again 60 days later, with no progression recorded, starts a line that is
+ * provisional (IMWG, Rajkumar 2015: therapy after a period off treatment is a
+ * new line, planned continuation is not; the records do not say which), and
+ * the record says why; a period after as_of is left out; an end after as_of
+ * reads as ongoing. */
 static void line_heuristic(void **state) {
   (void)state;
   assert_int_equal(F.map->gap_days, 30);
@@ -340,9 +343,12 @@ static void line_heuristic(void **state) {
   assert_int_equal(lines->len, 3);
   assert_str(at(item(lines, 0), "start"), "2020-01-01");
   assert_str(at(item(lines, 0), "end"), "2020-01-15");
+  assert_null(at(item(lines, 0), "provisional"));
   assert_str(at(item(lines, 1), "start"), "2020-03-15");
+  assert_non_null(strstr(at(item(lines, 1), "provisional")->str, "after a pause"));
   assert_str(at(item(lines, 2), "start"), "2026-10-01");
   assert_null(at(item(lines, 2), "end"));
+  assert_non_null(diag_at(&r, "lines[1]", "the number of prior lines is unknown"));
   assert_non_null(diag_at(&r, "MedicationStatement/d.effectivePeriod.start", "after as_of"));
   assert_non_null(diag_at(&r, "MedicationStatement/e.effectivePeriod.end", "ongoing"));
   read_back(&r);
@@ -538,23 +544,25 @@ static void transaction_urn_uuid(void **state) {
 
 /* An Epic-style searchset page (tests/data/fhir/epic-searchset-asct.json).
  * ASCT from Procedure: CPT 38241 "HPC; autologous transplantation" (AMA CPT,
- * CMS fee schedule) marks the line containing its date with that date
- * (shared/spec/patient-record.md: line `asct`, date or true); a not-done
- * Procedure and one between lines are reported and left out; the line
- * without a transplant gets no `asct` at all (absent, never false). The page
- * has link[next] (FHIR R4 http.html#paging): reported with its path. */
+ * CMS fee schedule) goes to the line running at its date (the record's line
+ * `asct`, date or true); a not-done Procedure is reported and left out; no
+ * line is ever written `asct: false`. The page has link[next] (FHIR R4
+ * http.html#paging): reported with its path. */
 static void asct_procedure_and_paging(void **state) {
   (void)state;
   result r;
   import_file(&r, "fhir/epic-searchset-asct.json");
   assert_int_equal(r.rc, 0);
+  /* IMWG (Rajkumar 2015): induction, high-dose melphalan and the ASCT are
+   * one line (the grouping before issue #13 made the melphalan a line). */
   const mm_json *lines = at(r.root, "lines");
-  assert_int_equal(lines->len, 2);
-  assert_null(at(item(lines, 0), "asct"));
-  assert_str(at(item(lines, 1), "asct"), "2024-06-12");
+  assert_int_equal(lines->len, 1);
+  assert_str(at(item(lines, 0), "asct"), "2024-05-15");
   assert_null(strstr(r.out.data, "\"asct\": false"));
   assert_non_null(diag_at(&r, "Procedure/eProc2.status", "not completed"));
-  assert_non_null(diag_at(&r, "Procedure/eProc3", "within no line"));
+  /* two completed ASCTs in one line four weeks apart: the first is written
+   * and the second reported (tandem or salvage: the clinician's reading) */
+  assert_non_null(diag_at(&r, "Procedure/eProc1", "a second ASCT"));
   assert_non_null(diag_at(&r, "Bundle.link[1]", "paged search"));
   read_back(&r);
   mm_strbuf_free(&r.out);
@@ -589,7 +597,9 @@ static void map_errors(void **state) {
                "schema_version: 1\n"
                "systems:\n"
                "  - {id: loinc, uri: \"http://loinc.org\", label: LOINC}\n"
-               "line_grouping: {gap_days: 30, sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
+               "line_grouping: {gap_days: 30, regimen_days: 28, maintenance_days: 180, conditioning_days: 7,\n"
+               "  bridging_days: 90, steroid_classes: [corticosteroid], sources: [x],\n"
+               "  updated: 2026-01-01, reviewed: 2026-01-01}\n"
                "mappings:\n"
                "  - {system: loinc, code: \"1-1\", display: d, target: {drug: aspirin},\n"
                "     sources: [x], updated: 2026-01-01, reviewed: 2026-01-01}\n"
@@ -607,9 +617,9 @@ static void map_errors(void **state) {
   assert_int_equal(mm_kb_load(&kb, dir, &d), -1);
   assert_null(kb);
   const char *want[] = {"'aspirin' is not a drug id", "unit 'kg' is not accepted for lab 'igg'",
-                        "unknown key 'colour'", "already mapped at line 8",
+                        "unknown key 'colour'", "already mapped at line 10",
                         "unknown system 'snomed'", "'sources' must be a non-empty list",
-                        "'reviewed' must be YYYY-MM-DD"};
+                        "'reviewed' must be YYYY-MM-DD", "supportive"};
   for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
     const mm_diag *hit = NULL;
     for (const mm_diag *x = d.head; x && !hit; x = x->next)
@@ -658,12 +668,46 @@ static void shared_fixtures(void **state) {
   assert_true(n > 0);
 }
 
+/* mCODE STU4 MyelomaRISSStage (code NCIt C141392): R-ISS I is, by its
+ * definition (Palumbo A et al., J Clin Oncol 2015;33(26):2863-2869), ISS I,
+ * normal LDH and none of del(17p), t(4;14), t(14;16): written where the
+ * input says nothing else, and said; a stated t(4;14) present contradicts it
+ * and is left unknown. */
+#define RISS(value)                                                                          \
+  "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"riss\", \"status\": "        \
+  "\"final\", \"code\": {\"coding\": [{\"system\": "                                           \
+  "\"http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl\", \"code\": \"C141392\"}]}, "         \
+  "\"effectiveDateTime\": \"2019-06-10\", \"valueCodeableConcept\": {\"coding\": [{\"system\": " \
+  "\"http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl\", \"code\": \"" value "\"}]}}}"
+static void riss_stage(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT "," DX "," RISS("C141394"));
+  assert_int_equal(r.rc, 0);
+  const mm_json *dx = at(r.root, "diagnosis");
+  assert_int_equal(at(dx, "iss")->integer, 1);
+  assert_int_equal(at(dx, "ldh_above_uln")->type, MM_JSON_FALSE);
+  assert_int_equal(at(at(dx, "fish"), "del17p")->type, MM_JSON_FALSE);
+  assert_int_equal(at(at(dx, "fish"), "t4_14")->type, MM_JSON_FALSE);
+  assert_null(at(at(dx, "fish"), "gain1q")); /* not part of R-ISS */
+  assert_non_null(diag_at(&r, "Observation/riss", "Palumbo"));
+  read_back(&r);
+  mm_strbuf_free(&r.out);
+  /* R-ISS II says neither: nothing written */
+  import_entries(&r, PAT "," DX "," RISS("C141395"));
+  assert_int_equal(r.rc, 0);
+  assert_null(at(at(r.root, "diagnosis"), "iss"));
+  assert_null(at(at(r.root, "diagnosis"), "ldh_above_uln"));
+  mm_strbuf_free(&r.out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(newly_diagnosed), cmocka_unit_test(relapsed),
       cmocka_unit_test(malformed),       cmocka_unit_test(line_heuristic),
       cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
       cmocka_unit_test(map_errors),
+      cmocka_unit_test(riss_stage),
       cmocka_unit_test(shared_fixtures),
       cmocka_unit_test(genomic_variant_by_value), cmocka_unit_test(genomic_variant_conflicts),
       cmocka_unit_test(ucum_case_variants), cmocka_unit_test(transaction_urn_uuid),
