@@ -3,6 +3,7 @@
  * self-contained HTML page. Every word comes from the kb (labels, state and
  * reason names) in the language asked for. */
 #include "referral/funnel.h"
+#include "referral/pathway.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,28 @@ int mm_funnel_add(void *p, const mm_referral *r) {
   }
   f->excluded += now->state == MM_RS_EXCLUDED;
   int rc = MM_REF_OK;
+  if (seen[MM_RS_INFUSED]) {
+    mm_referral cut = *r;
+    cut.n_events = n;
+    mm_arena a;
+    mm_arena_init(&a, 4096);
+    mm_ref_outcome o;
+    if (mm_ref_outcome_of(&cut, &a, &o) == 0) {
+      f->inf_n++;
+      f->inf_crs3 += o.crs_grade >= 3;
+      f->inf_crs_unknown += o.crs < 0 || (o.crs > 0 && o.crs_grade_unknown && o.crs_grade < 3);
+      f->inf_icans += o.icans > 0;
+      f->inf_icans_unknown += o.icans < 0;
+      if (o.day100_response) {
+        f->inf_d100++;
+        f->inf_d100_pr_or_better += strcmp(o.day100_response, "sCR") == 0 ||
+                                    strcmp(o.day100_response, "CR") == 0 ||
+                                    strcmp(o.day100_response, "VGPR") == 0 ||
+                                    strcmp(o.day100_response, "PR") == 0;
+      }
+    }
+    mm_arena_free(&a);
+  }
   if (first_aph != MM_DATE_NONE)
     rc = push(&f->days_ref_aph, &f->n_ref_aph, &f->cap_ref_aph, first_aph - referred);
   if (!rc && aph_inf >= 0) rc = push(&f->days_aph_inf, &f->n_aph_inf, &f->cap_aph_inf, aph_inf);
@@ -217,6 +240,20 @@ void mm_funnel_json(mm_strbuf *b, const mm_funnel *f) {
     mm_strbuf_puts(b, s ? ",\n    " : "\n    ");
     jcount(b, mm_ref_state_name(s), f->reached[s], t);
   }
+  mm_strbuf_printf(b, "},\n  \"after_infusion\": {\"base\": %zu, ", f->inf_n);
+  jcount(b, "infused", f->inf_n, t);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "crs_grade3plus", f->inf_crs3, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "crs_not_known", f->inf_crs_unknown, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "icans", f->inf_icans, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "icans_not_known", f->inf_icans_unknown, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "day100_response", f->inf_d100, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "day100_pr_or_better", f->inf_d100_pr_or_better, f->inf_n);
   mm_strbuf_printf(b, "},\n  \"by_reason_pct_of_excluded\": {\"base\": %zu", f->excluded);
   for (size_t i = 0; i < f->kb->n_reasons; i++) {
     mm_strbuf_puts(b, ",\n    ");
