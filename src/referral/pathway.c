@@ -387,7 +387,10 @@ int mm_ref_event_check(const mm_kb *kb, const mm_referral *r, mm_ref_event *e,
     mm_diag_errorc(d, MM_E_MISSING, NULL, 0, 0, P(a, path, "date"), "date is required");
     return -1;
   }
-  if (!date_ok(e->date, today, first, a, d, P(a, path, "date"), "the referral")) return -1;
+  /* a move's order against the previous move is the state machine's */
+  if (!date_ok(e->date, today, e->kind ? first : MM_DATE_NONE, a, d, P(a, path, "date"),
+               "the referral"))
+    return -1;
   if (!e->kind) {
     if (who == MM_REF_BY_SPOKE) {
       mm_diag_errorc(d, MM_E_STATE, NULL, 0, 0, P(a, path, "state"),
@@ -432,7 +435,7 @@ int mm_ref_event_check(const mm_kb *kb, const mm_referral *r, mm_ref_event *e,
   return check_record(kb, r, &v, e, (mm_ref_kind)k, today, a, d, path);
 }
 
-int mm_ref_records_validate(const mm_kb *kb, const mm_referral *r, mm_date today, mm_arena *a,
+int mm_ref_records_validate(const mm_kb *kb, mm_referral *r, mm_date today, mm_arena *a,
                             mm_diags *d, const char *path) {
   size_t before = d->errors;
   for (size_t i = 0; i < r->n_events; i++) {
@@ -442,11 +445,12 @@ int mm_ref_records_validate(const mm_kb *kb, const mm_referral *r, mm_date today
     mm_ref_event e = r->events[i];
     const char *ep = mm_arena_printf(a, "%s%sevents[%zu]", path ? path : "",
                                      path && *path ? "." : "", i);
-    if (mm_ref_event_check(kb, &head, &e, MM_REF_BY_HUB, today, a, d, ep) == 0 &&
-        e.state != r->events[i].state)
+    if (mm_ref_event_check(kb, &head, &e, MM_REF_BY_HUB, today, a, d, ep) < 0) continue;
+    if (e.state != r->events[i].state)
       mm_diag_errorc(d, MM_E_STATE, NULL, 0, 0, mm_arena_printf(a, "%s.state", ep),
                      "a record keeps the state ('%s'), got '%s'", mm_ref_state_name(e.state),
                      mm_ref_state_name(r->events[i].state));
+    r->events[i].data = e.data; /* canonical, with what mmpath computes */
   }
   return d->errors > before ? -1 : 0;
 }

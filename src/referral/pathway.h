@@ -86,8 +86,10 @@ int mm_ref_pathway_append(mm_ref_store *s, const mm_kb *kb, const char *id, mm_r
                           mm_ref_writer who, mm_date today, mm_arena *a, mm_diags *d);
 
 /* Checks every record of a whole referral (import): kinds, schemas,
- * corrections. Moves are checked by mm_referral_validate. */
-int mm_ref_records_validate(const mm_kb *kb, const mm_referral *r, mm_date today,
+ * corrections, each against the history before it; replaces each record's
+ * data by its canonical form (what mmpath computes recomputed), so an
+ * export imported again is identical. Moves: mm_referral_validate. */
+int mm_ref_records_validate(const mm_kb *kb, mm_referral *r, mm_date today,
                             mm_arena *a, mm_diags *d, const char *path);
 
 /* What may come next: the moves the pathway allows from the current state
