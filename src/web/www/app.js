@@ -600,7 +600,8 @@ function renderBoard() {
             return h('li', null, e.date + ' — ' + stateLabel(e.state) +
               (why ? ' (' + why.label + ')' : '') + (e.note ? ': ' + e.note : ''));
           }))),
-        canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null));
+        canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null,
+        typeof mmPathwayCard === 'function' ? mmPathwayCard(r) : null));
     }
     board.append(col);
   }
@@ -640,6 +641,7 @@ function openMove(r) {
   updateReason();
   dlg.showModal();
   sel.focus();
+  if (typeof mmPathwayMove === 'function') mmPathwayMove(r); /* pathway.js: the server's choices */
 }
 function updateReason() {
   const id = $('#move-state').value;
@@ -676,14 +678,14 @@ async function openNew() {
 async function submitNew(e) {
   e.preventDefault();
   const body = {
-    schema: 'mmpath/referral@1', id: $('#n-id').value.trim(), patient: $('#n-patient').value.trim(),
+    schema: 'mmpath/referral@1', id: $('#n-id').value.trim() || undefined, patient: $('#n-patient').value.trim(),
     from_center: $('#n-from').value.trim(), to_center: $('#n-to').value.trim(), target: $('#n-target').value,
     events: [{ date: $('#n-date').value, state: 'referred' }]
   };
   const res = await api('POST', '/api/v1/referrals', body);
   if (!res.ok) { problemBox($('#new-errors'), res); return; }
   $('#new-dialog').close();
-  say(t('created', { id: body.id }));
+  say(t('created', { id: (res.data && res.data.id) || body.id }));
   loadBoard();
 }
 
@@ -697,6 +699,7 @@ function setupBoard() {
   $('#new-referral').addEventListener('click', openNew);
   $('#new-form').addEventListener('submit', submitNew);
   $('#new-cancel').addEventListener('click', () => $('#new-dialog').close());
+  if (typeof mmPathwaySetup === 'function') mmPathwaySetup();
 }
 
 /* ---------- funnel ---------- */
