@@ -185,6 +185,12 @@ int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *pref
     if (yes) lo = mid;
     else hi = mid;
   }
+  /* an id of that form made by hand (import, a hub's own) may leave a
+   * gap: step past any that exists */
+  for (yes = true; !rc && yes;) {
+    rc = issued_exists(s, &a, prefix, lo + 1, &yes);
+    if (yes) lo++;
+  }
   if (!rc) {
     r->id = mm_arena_printf(arena, "%s-%04ld", prefix, lo + 1);
     rc = s->be->insert_referral(s->be, r);
