@@ -151,7 +151,12 @@ int mm_referral_validate(const mm_ref_kb *kb, const mm_referral *r, mm_diags *d,
   /* The moves, as the corrections say they are (pathway.h); records keep
    * the state and are checked by their kind's schema (pathway.c). */
   mm_ref_view v;
-  if (mm_ref_view_make(&v, r, d->arena) < 0) return -1;
+  mm_arena tmp; /* the view lives only for this check */
+  mm_arena_init(&tmp, 4096);
+  if (mm_ref_view_make(&v, r, &tmp) < 0) {
+    mm_arena_free(&tmp);
+    return -1;
+  }
   const mm_ref_event *prev = NULL;
   for (size_t i = 0; i < v.r.n_events; i++) {
     const mm_ref_event *ev = &v.r.events[i];
@@ -173,5 +178,6 @@ int mm_referral_validate(const mm_ref_kb *kb, const mm_referral *r, mm_diags *d,
                      "%s", why);
     prev = ev;
   }
+  mm_arena_free(&tmp);
   return d->errors > before ? -1 : 0;
 }
