@@ -182,12 +182,12 @@ int mm_ref_letter_html(mm_strbuf *b, const mm_kb *kb, const mm_referral *r, mm_l
     if (it->phase != want && it->phase != MM_PHASE_ANY) continue;
     mm_strbuf_puts(b, "<tr><td>");
     mm_strbuf_html(b, mm_ref_text_in(&it->text, lang));
-    if (it->phase == MM_PHASE_ANY) {
-      mm_strbuf_printf(b, " <i>(%s: ", T("applies when", "si applica quando"));
-      mm_strbuf_html(b, it->trigger);
-      if (f.has_igg && strstr(it->trigger, "igg")) mm_strbuf_printf(b, "; IgG %g mg/dL", f.igg);
-      mm_strbuf_puts(b, ")</i>");
-    }
+    /* a laboratory item: its window says when; the last value recorded
+     * is given, the rule is not re-evaluated here */
+    if (it->phase == MM_PHASE_ANY && f.has_igg && strstr(it->trigger, "igg"))
+      mm_strbuf_printf(b, " <i>(%s IgG %g mg/dL)</i>", T("last recorded", "ultimo valore"), f.igg);
+    if (it->phase == MM_PHASE_ANY && f.has_anc && strstr(it->trigger, "anc"))
+      mm_strbuf_printf(b, " <i>(%s ANC %g x10^9/L)</i>", T("last recorded", "ultimo valore"), f.anc);
     mm_strbuf_puts(b, "</td><td>");
     /* CAR-T windows count from the infusion; a bispecific's from its last
      * dose, which this record does not hold: given in words */
