@@ -2,10 +2,13 @@
 // page (issue 14, src/web/www/pathway.js), in Debian's chromium driven by
 // playwright-core, like web.test.js. Run by tests/cli/pathway_browser.sh
 // with MMPATH_URL (a server on a new database with the demo referrals) and
-// MMPATH_HUB. Demo referral D-2026-001 (cilta-cel) was infused on
-// 2026-08-18: the hub records its product, a CRS episode, the day-100
-// visit, corrects a record, meets a refused future date and a refused bad
-// record, then reads the letter. Any request to another host fails.
+// MMPATH_HUB. The hub opens a referral dated 200 days ago (the server
+// issues its id), moves it to follow-up through the move dialog, records the
+// product and the day-100 visit and reads its letter; on demo referral
+// D-2026-001 (cilta-cel, infused on 2026-08-18) it records a CRS episode and
+// visits, corrects a record, meets a refused future date and refused bad
+// records, reads the letter and downloads the registry CSV. Any request to
+// another host fails.
 'use strict';
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -89,6 +92,57 @@ async function main() {
     ok(await page.locator('#move-dialog').evaluate(d => d.open), 'and nothing was sent: the dialog stays open');
     await page.click('#move-cancel');
 
+    // ---- a new referral, through the page, from referred to follow-up ----
+    // dated in the past (the page allows any date up to today) so that the
+    // day-100 visit is not in the future
+    const T0 = plus(max, -200);
+    await page.click('#new-referral');
+    await page.waitForSelector('#new-dialog[open]');
+    await page.fill('#n-patient', 'PW-0042');
+    await page.fill('#n-from', 'FE-ONC');
+    await page.selectOption('#n-target', 'ide-cel');
+    await page.fill('#n-date', T0);
+    await page.click('#new-form button[type=submit]');
+    await page.waitForSelector('#new-dialog', { state: 'hidden' });
+    const NEW = await page.evaluate(async () =>
+      (await api('GET', '/api/v1/referrals?patient=PW-0042')).data.referrals[0].id);
+    ok(/^FE-ONC-\d{4}-0001$/.test(NEW), 'the server issued the new referral\'s id', NEW);
+    const steps = [['waitlisted', 2], ['screening', 10], ['eligible', 20], ['apheresis', 30],
+      ['manufacturing', 31], ['awaiting_infusion', 80], ['infused', 90], ['follow_up', 91]];
+    for (const [s, d] of steps) {
+      await page.waitForSelector('[data-referral="' + NEW + '"] button');
+      await page.click('[data-referral="' + NEW + '"] button');
+      await page.waitForSelector('#move-dialog[open]');
+      await page.waitForFunction(want => Array.from(document.querySelectorAll('#move-state option')).some(o => o.value === want), s);
+      await page.selectOption('#move-state', s);
+      await page.fill('#move-date', plus(T0, d));
+      await page.click('#move-ok');
+      await page.waitForSelector('#move-dialog', { state: 'hidden' });
+    }
+    const moved = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, NEW);
+    ok(moved.state === 'follow_up' && moved.events.length === 9, 'the page moved it from referred to follow-up', moved.state);
+    const recordOn = async (kind, date, data) => {
+      await page.click('[data-pathway="' + NEW + '"]');
+      await page.waitForSelector('#pw-dialog[open]');
+      await page.selectOption('#pw-kind', kind);
+      await page.fill('#pw-date', date);
+      await page.fill('#pw-data', JSON.stringify(data));
+      await page.click('#pw-ok');
+      await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    };
+    await recordOn('product', plus(T0, 90), { product: 'ide-cel', lot: 'IC-5512' });
+    await recordOn('visit', plus(T0, 190), { visit: 'd100', status: 'alive', toxicity_reviewed: true, igg_mg_dl: 410 });
+    const done100 = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, NEW);
+    ok(done100.events.some(e => e.kind === 'visit' && e.data.visit === 'd100'), 'and recorded its day-100 visit');
+    await page.click('[data-pathway="' + NEW + '"]');
+    await page.waitForSelector('#pw-dialog[open]');
+    await page.click('#pw-letter-en');
+    await page.waitForSelector('#pw-letter .letter');
+    const l2 = await page.locator('#pw-letter .letter').textContent();
+    ok(/IC-5512/.test(l2) && /Day 100/.test(l2) && /none \(toxicities reviewed/.test(l2),
+      'its English letter: lot, schedule, no CRS (reviewed at a visit from day 28)');
+    await page.click('#pw-cancel');
+
     // records after the infusion of D-2026-001
     await record(page, 'product', INFUSED, { product: 'cilta-cel', lot: 'CB-7781' });
     await page.waitForSelector('#pw-dialog', { state: 'hidden' });
@@ -140,8 +194,9 @@ async function main() {
     // the registry export, as CSV: the infused demo referrals, D-2026-001 with its lot
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#pw-registry')]);
     const csv = fs.readFileSync(await dl.path(), 'utf8');
-    ok(/^referral,patient_id,/.test(csv) && /\nD-2026-001,PD-0101,.*CB-7781/.test(csv),
-      'the registry export downloads as CSV with the row of D-2026-001');
+    ok(/^referral,patient_id,/.test(csv) && /\nD-2026-001,PD-0101,.*CB-7781/.test(csv) &&
+      new RegExp('\\n' + NEW + ',PW-0042,.*IC-5512').test(csv),
+      'the registry export downloads as CSV with the rows of D-2026-001 and the new referral');
     ok(external.length === 0, 'no request left 127.0.0.1', external.join(' '));
     // the refusals asked for above (422) are logged by the browser; nothing else may be
     const unexpected = consoleErrors.filter(m => !/status of 422/.test(m));
