@@ -9,6 +9,7 @@
 #include "cli/cmd_kb_rule.h"
 #include "kb/kb.h"
 #include "kb/kb_check.h"
+#include "referral/pathway.h"
 
 static void print_diags(const mm_diags *d) {
   for (const mm_diag *x = d->head; x; x = x->next) {
@@ -90,6 +91,13 @@ static int check_sources(const mm_kb *kb, mm_date as_of, mm_arena *arena) {
   mm_diags diags;
   mm_diags_init(&diags, arena);
   size_t errors = mm_kb_check(kb, as_of, &diags);
+  /* kb/pathway.yaml's schema is the referral layer's (src/referral/pathway_kb.c) */
+  if (kb->pathway) {
+    mm_path_kb pk;
+    size_t before = diags.errors;
+    mm_path_kb_read(&pk, kb, arena, &diags);
+    errors += diags.errors - before;
+  }
   print_diags(&diags);
   if (errors)
     fprintf(stderr, "mmpath kb: %zu error%s in %s (docs/kb-format.md, \"Sources\")\n", errors,

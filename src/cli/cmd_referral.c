@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "referral/pathway.h"
 #include "referral/referral.h"
 #include "referral/store.h"
 
@@ -27,14 +28,25 @@ static const char usage_text[] =
     "                                            all or nothing\n"
     "  export [--out FILE] [list filters]        mmpath/referral@1 JSON array\n"
     "  check                                     storage integrity + every history re-checked\n"
-    "--date defaults to today (UTC). --actor NAME records who made a change (new, move;\n"
-    "default: cli:$USER). Patient ids are pseudonyms: the registry holds no names.\n";
+    "  record ID KIND --data JSON|@FILE [--date D]  a record: note, bridging, lymphodepletion,\n"
+    "                                            product, visit, crs, icans (docs/referral.md)\n"
+    "  correct ID SEQ --why TEXT [--date D] [--reason R] [--note T] [--void]\n"
+    "                                            corrects event SEQ (0-based) with a new event\n"
+    "  next ID [--format text|json]              the moves and records allowed now\n"
+    "  letter ID [--lang it|en] [--out FILE]     the letter to the referring centre (HTML)\n"
+    "  registry [--format json|csv] [--out FILE] [--to C] [--from C]\n"
+    "                                            EBMT / CIBMTR rows of infused patients\n"
+    "Without --id, new issues the id FROM-YEAR-NNNN. --date defaults to today in the centre's\n"
+    "time zone (MMPATH_TIME_ZONE, default Europe/Rome); no event may be dated after it.\n"
+    "--actor NAME records who made a change (default: cli:$USER). Patient ids are pseudonyms:\n"
+    "the registry holds no names.\n";
 
 /* ---- options ---- */
 
 typedef struct opts {
   const char *db, *kb, *id, *patient, *from, *to, *target, *date, *note, *reason, *format,
-      *out, *state, *since, *until, *actor;
+      *out, *state, *since, *until, *actor, *data, *why, *lang;
+  bool void_;
   const char *pos[3];
   int npos;
 } opts;
@@ -46,9 +58,14 @@ static int parse_opts(int argc, char **argv, opts *o) {
       {"target", &o->target}, {"date", &o->date},     {"note", &o->note},
       {"reason", &o->reason}, {"format", &o->format}, {"out", &o->out},
       {"state", &o->state},   {"since", &o->since},   {"until", &o->until},
-      {"actor", &o->actor}};
+      {"actor", &o->actor},   {"data", &o->data},     {"why", &o->why},
+      {"lang", &o->lang}};
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
+    if (strcmp(a, "--void") == 0) {
+      o->void_ = true;
+      continue;
+    }
     if (strncmp(a, "--", 2) != 0 || strcmp(a, "-") == 0) {
       if (o->npos == 3) {
         fprintf(stderr, "mmpath referral: unexpected argument '%s'\n", a);
@@ -186,7 +203,7 @@ static const char *cli_actor(ctx *c, const opts *o) {
 }
 
 static int cmd_new(ctx *c, const opts *o) {
-  const char *missing = !o->id ? "--id" : !o->patient ? "--patient" : !o->from ? "--from"
+  const char *missing = !o->patient ? "--patient" : !o->from ? "--from"
                         : !o->to ? "--to" : !o->target ? "--target" : NULL;
   if (missing) {
     fprintf(stderr, "mmpath referral new: %s is required\n", missing);
@@ -194,10 +211,20 @@ static int cmd_new(ctx *c, const opts *o) {
   }
   mm_ref_event ev = {0, MM_RS_REFERRED, NULL, o->note, cli_actor(c, o), NULL, NULL};
   if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
-  if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
+  mm_date today = mm_ref_today();
+  if (ev.date == MM_DATE_NONE) ev.date = today;
+  if (ev.date > today) {
+    fprintf(stderr, "error: date: %s is after today (the centre's time zone)\n", o->date);
+    return MM_EXIT_INVALID;
+  }
   mm_referral r = {o->id, o->patient, o->from, o->to, o->target, 1, &ev};
-  int rc = mm_ref_store_create(c->store, &r, &c->diags);
-  if (rc == MM_REF_OK) printf("%s: referred\n", o->id);
+  int y, m, d;
+  mm_date_to_ymd(today, &y, &m, &d);
+  int rc = o->id ? mm_ref_store_create(c->store, &r, &c->diags)
+                 : mm_ref_store_create_issued(c->store, &r,
+                                              mm_arena_printf(&c->arena, "%s-%d", o->from, y),
+                                              &c->arena, &c->diags);
+  if (rc == MM_REF_OK) printf("%s: referred\n", r.id);
   return report(c, rc);
 }
 
@@ -214,10 +241,182 @@ static int cmd_move(ctx *c, const opts *o) {
     return MM_EXIT_USAGE;
   }
   if (!parse_date("date", o->date, &ev.date)) return MM_EXIT_USAGE;
-  if (ev.date == MM_DATE_NONE) ev.date = mm_date_today();
-  int rc = mm_ref_store_move(c->store, o->pos[0], &ev, &c->diags);
+  if (ev.date == MM_DATE_NONE) ev.date = mm_ref_today();
+  int rc = mm_ref_pathway_append(c->store, c->kbase, o->pos[0], &ev, MM_REF_BY_HUB,
+                                 mm_ref_today(), &c->arena, &c->diags);
   if (rc == MM_REF_OK) printf("%s: %s\n", o->pos[0], o->pos[1]);
   return report(c, rc);
+}
+
+/* ---- the pathway beyond moves (src/referral/pathway.h) ---- */
+
+/* --data JSON, or @FILE */
+static char *data_text(ctx *c, const char *arg) {
+  if (!arg) return NULL;
+  if (arg[0] != '@') return mm_arena_strdup(&c->arena, arg);
+  size_t len;
+  char *t = mm_cli_read_file(arg + 1, &len);
+  if (!t) {
+    perror(arg + 1);
+    return NULL;
+  }
+  char *out = mm_arena_strdup(&c->arena, t);
+  free(t);
+  return out;
+}
+
+static int append_record(ctx *c, const opts *o, const char *id, mm_ref_event *ev) {
+  if (!parse_date("date", o->date, &ev->date)) return MM_EXIT_USAGE;
+  if (ev->date == MM_DATE_NONE) ev->date = mm_ref_today();
+  int rc = mm_ref_pathway_append(c->store, c->kbase, id, ev, MM_REF_BY_HUB, mm_ref_today(),
+                                 &c->arena, &c->diags);
+  if (rc == MM_REF_OK) printf("%s: %s recorded\n", id, ev->kind);
+  return report(c, rc);
+}
+
+static int cmd_record(ctx *c, const opts *o) {
+  if (o->npos != 2 || !o->data) {
+    fprintf(stderr, "usage: mmpath referral record ID KIND --data JSON|@FILE [--date D]\n");
+    return MM_EXIT_USAGE;
+  }
+  if (mm_ref_kind_parse(o->pos[1]) < 0 || strcmp(o->pos[1], "correction") == 0) {
+    fprintf(stderr, "mmpath referral record: unknown kind '%s'; kinds:", o->pos[1]);
+    for (int k = 0; k < MM_RK_COUNT; k++)
+      if (k != MM_RK_CORRECTION) fprintf(stderr, " %s", mm_ref_kind_name(k));
+    fprintf(stderr, " (a correction: mmpath referral correct)\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, NULL, cli_actor(c, o), o->pos[1], NULL};
+  if (!(ev.data = data_text(c, o->data))) return MM_EXIT_INVALID;
+  return append_record(c, o, o->pos[0], &ev);
+}
+
+static int cmd_correct(ctx *c, const opts *o) {
+  char *end = NULL;
+  long seq = o->npos == 2 ? strtol(o->pos[1], &end, 10) : -1;
+  if (o->npos != 2 || !end || *end || seq < 0 || !o->why) {
+    fprintf(stderr, "usage: mmpath referral correct ID SEQ --why TEXT [--date D] [--reason R] "
+                    "[--note T] [--void]\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_strbuf b;
+  mm_strbuf_init(&b, 0);
+  mm_strbuf_printf(&b, "{\"corrects\":%ld,\"why\":", seq);
+  mm_strbuf_json_string(&b, o->why);
+  /* --date is the corrected date; the correction itself is dated today */
+  if (o->date) mm_strbuf_printf(&b, ",\"date\":\"%s\"", o->date);
+  if (o->reason) {
+    mm_strbuf_puts(&b, ",\"reason\":");
+    mm_strbuf_json_string(&b, o->reason);
+  }
+  if (o->note) {
+    mm_strbuf_puts(&b, ",\"note\":");
+    mm_strbuf_json_string(&b, o->note);
+  }
+  if (o->void_) mm_strbuf_puts(&b, ",\"void\":true");
+  const char *who = cli_actor(c, o);
+  mm_strbuf_puts(&b, ",\"who\":");
+  mm_strbuf_json_string(&b, who);
+  mm_strbuf_putc(&b, '}');
+  mm_ref_event ev = {0, MM_RS_REFERRED, NULL, NULL, who, "correction",
+                     mm_arena_strdup(&c->arena, b.data ? b.data : "{}")};
+  mm_strbuf_free(&b);
+  opts today = *o;
+  today.date = NULL;
+  return append_record(c, &today, o->pos[0], &ev);
+}
+
+static int get_one(ctx *c, const char *id, const char *cmd, mm_referral **r) {
+  int rc = mm_ref_store_get(c->store, &c->arena, id, r);
+  if (rc == MM_REF_ENOTFOUND) {
+    fprintf(stderr, "mmpath referral %s: no referral '%s'\n", cmd, id);
+    return MM_EXIT_INVALID;
+  }
+  return rc ? report(c, rc) : MM_EXIT_OK;
+}
+
+static int cmd_next(ctx *c, const opts *o) {
+  if (o->npos != 1) {
+    fprintf(stderr, "usage: mmpath referral next ID [--format text|json]\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_referral *r;
+  int ex = get_one(c, o->pos[0], "next", &r);
+  if (ex) return ex;
+  mm_ref_next n;
+  mm_ref_next_of(c->kbase, r, MM_REF_BY_HUB, mm_ref_today(), &c->arena, &n);
+  mm_strbuf b;
+  mm_strbuf_init(&b, MAX_OUT);
+  if (o->format && strcmp(o->format, "json") == 0) {
+    mm_ref_next_json(&b, c->kbase, &n, MM_LANG_EN);
+    mm_strbuf_putc(&b, '\n');
+  } else {
+    char lo[11] = "-", hi[11];
+    if (n.min_date != MM_DATE_NONE) mm_date_format(n.min_date, lo);
+    mm_date_format(n.max_date, hi);
+    mm_strbuf_printf(&b, "state %s; dates %s .. %s\nmoves:", mm_ref_state_name(n.state), lo, hi);
+    for (size_t i = 0; i < n.n_next; i++)
+      mm_strbuf_printf(&b, " %s%s", mm_ref_state_name(n.next[i]),
+                       mm_ref_state_needs_reason(n.next[i]) ? "(reason)" : "");
+    mm_strbuf_puts(&b, "\nrecords:");
+    for (size_t i = 0; i < n.n_kinds; i++) mm_strbuf_printf(&b, " %s", mm_ref_kind_name(n.kinds[i]));
+    mm_strbuf_putc(&b, '\n');
+  }
+  ex = write_out(NULL, &b);
+  mm_strbuf_free(&b);
+  return ex;
+}
+
+static int cmd_letter(ctx *c, const opts *o) {
+  if (o->npos != 1) {
+    fprintf(stderr, "usage: mmpath referral letter ID [--lang it|en] [--out FILE]\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_lang lang = MM_LANG_IT;
+  if (o->lang && strcmp(o->lang, "en") == 0) lang = MM_LANG_EN;
+  else if (o->lang && strcmp(o->lang, "it") != 0) {
+    fprintf(stderr, "mmpath referral letter: --lang is it or en\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_referral *r;
+  int ex = get_one(c, o->pos[0], "letter", &r);
+  if (ex) return ex;
+  mm_strbuf b;
+  mm_strbuf_init(&b, MAX_OUT);
+  int rc = mm_ref_letter_html(&b, c->kbase, r, lang, mm_ref_today(), &c->arena, &c->diags);
+  ex = rc ? report(c, rc) : write_out(o->out, &b);
+  mm_strbuf_free(&b);
+  return ex;
+}
+
+typedef struct export_cli {
+  mm_ref_export *x;
+} export_cli;
+
+static int export_one(void *p, const mm_referral *r) {
+  return mm_ref_export_add(((export_cli *)p)->x, r);
+}
+
+static int cmd_registry(ctx *c, const opts *o) {
+  bool csv = o->format && strcmp(o->format, "csv") == 0;
+  if (o->format && !csv && strcmp(o->format, "json") != 0) {
+    fprintf(stderr, "mmpath referral registry: --format is json or csv\n");
+    return MM_EXIT_USAGE;
+  }
+  mm_ref_export *x;
+  int rc = mm_ref_export_new(&x, c->kbase, &c->arena, &c->diags);
+  if (rc) return report(c, rc);
+  mm_ref_filter f = {NULL, NULL, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  export_cli e = {x};
+  rc = mm_ref_store_foreach(c->store, &f, export_one, &e);
+  if (rc) return report(c, rc);
+  mm_strbuf b;
+  mm_strbuf_init(&b, MAX_OUT);
+  if (csv) mm_ref_export_csv(&b, x);
+  else mm_ref_export_json(&b, x);
+  int ex = write_out(o->out, &b);
+  mm_strbuf_free(&b);
+  return ex;
 }
 
 static void show_text(mm_strbuf *b, const mm_ref_kb *kb, const mm_referral *r) {
@@ -231,6 +430,9 @@ static void show_text(mm_strbuf *b, const mm_ref_kb *kb, const mm_referral *r) {
                      kb->states[r->events[i].state].en);
     if (r->events[i].reason) mm_strbuf_printf(b, "  reason: %s", r->events[i].reason);
     if (r->events[i].note) mm_strbuf_printf(b, "  note: %s", r->events[i].note);
+    if (r->events[i].kind)
+      mm_strbuf_printf(b, "  [%zu] %s %s", i, r->events[i].kind,
+                       r->events[i].data ? r->events[i].data : "");
     mm_strbuf_putc(b, '\n');
   }
 }
@@ -338,6 +540,10 @@ static int cmd_import(ctx *c, const opts *o) {
   size_t n;
   int rc = mm_referrals_parse(&rs, &n, &c->arena, text, len, c->kb, &c->diags, src);
   mm_ref_import_stats st = {0};
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (mm_ref_records_validate(c->kbase, &rs[i], mm_ref_today(), &c->arena, &c->diags,
+                                mm_arena_printf(&c->arena, "[%zu]", i)) < 0)
+      rc = -1;
   if (rc == 0) rc = mm_ref_store_import(c->store, rs, n, &c->diags, src, &st);
   else rc = c->arena.failed ? MM_REF_ENOMEM : MM_REF_EINVALID;
   free(text);
@@ -349,10 +555,35 @@ static int cmd_import(ctx *c, const opts *o) {
   return report(c, rc);
 }
 
+typedef struct records_check {
+  ctx *c;
+  size_t bad;
+} records_check;
+
+/* Every stored record re-checked by its kind's schema (a copy: the check
+ * rewrites data to its canonical form). */
+static int check_records(void *p, const mm_referral *r) {
+  records_check *rc = p;
+  mm_referral copy = *r;
+  copy.events = mm_arena_alloc(&rc->c->arena, (r->n_events + 1) * sizeof *copy.events);
+  if (!copy.events) return MM_REF_ENOMEM;
+  memcpy(copy.events, r->events, r->n_events * sizeof *copy.events);
+  if (mm_ref_records_validate(rc->c->kbase, &copy, mm_ref_today(), &rc->c->arena, &rc->c->diags,
+                              r->id) < 0)
+    rc->bad++;
+  return 0;
+}
+
 static int cmd_check(ctx *c) {
   size_t n = 0;
   int rc = mm_ref_store_check(c->store, &c->diags, &n);
-  if (rc == MM_REF_OK) printf("registry ok: %zu referrals, every history allowed by the pathway\n", n);
+  if (rc == MM_REF_OK) {
+    records_check k = {c, 0};
+    rc = mm_ref_store_foreach(c->store, NULL, check_records, &k);
+    if (!rc && k.bad) rc = MM_REF_EINVALID;
+  }
+  if (rc == MM_REF_OK) printf("registry ok: %zu referrals, every history allowed by the pathway, every record "
+                              "valid\n", n);
   if (rc == MM_REF_EBACKEND) {
     print_diags(&c->diags);
     return MM_EXIT_INVALID;
@@ -367,10 +598,10 @@ int mm_cmd_referral(int argc, char **argv) {
     return argc < 2 ? MM_EXIT_USAGE : MM_EXIT_OK;
   }
   const char *sub = argv[1];
-  static const char *const subs[] = {"new", "move", "show", "list", "import", "export",
-                                     "check"};
+  static const char *const subs[] = {"new",  "move",    "show", "list",   "import",  "export",
+                                     "check", "record", "correct", "next", "letter", "registry"};
   int which = -1;
-  for (int i = 0; i < 7; i++)
+  for (int i = 0; i < 12; i++)
     if (strcmp(sub, subs[i]) == 0) which = i;
   if (which < 0) {
     fprintf(stderr, "mmpath referral: unknown command '%s'\n%s", sub, usage_text);
@@ -382,12 +613,13 @@ int mm_cmd_referral(int argc, char **argv) {
   static const char *const allowed[] = {
       "db kb id patient from to target date note", "db kb date reason note", "db kb format",
       "db kb to from patient since until state format", "db kb",
-      "db kb to from patient since until state out", "db kb"};
+      "db kb to from patient since until state out", "db kb", "db kb date data",
+      "db kb date why reason note", "db kb format", "db kb lang out", "db kb format out to from"};
   struct { const char *name, *val; } given[] = {
       {"id", o.id},         {"patient", o.patient}, {"from", o.from},     {"to", o.to},
       {"target", o.target}, {"date", o.date},       {"note", o.note},     {"reason", o.reason},
       {"format", o.format}, {"out", o.out},         {"state", o.state},   {"since", o.since},
-      {"until", o.until}};
+      {"until", o.until},   {"data", o.data},       {"why", o.why},       {"lang", o.lang}};
   for (size_t k = 0; k < sizeof given / sizeof *given; k++) {
     if (!given[k].val) continue;
     const char *p = strstr(allowed[which], given[k].name);
@@ -398,7 +630,11 @@ int mm_cmd_referral(int argc, char **argv) {
       return MM_EXIT_USAGE;
     }
   }
-  if (which != 1 && which != 2 && which != 4 && o.npos) {
+  if (o.void_ && which != 8) {
+    fprintf(stderr, "mmpath referral %s: --void does not apply\n", sub);
+    return MM_EXIT_USAGE;
+  }
+  if (which != 1 && which != 2 && which != 4 && which < 7 && o.npos) {
     fprintf(stderr, "mmpath referral %s: unexpected argument '%s'\n", sub, o.pos[0]);
     return MM_EXIT_USAGE;
   }
@@ -412,7 +648,12 @@ int mm_cmd_referral(int argc, char **argv) {
     case 3: ex = cmd_list(&c, &o, false); break;
     case 4: ex = cmd_import(&c, &o); break;
     case 5: ex = cmd_list(&c, &o, true); break;
-    default: ex = cmd_check(&c); break;
+    case 6: ex = cmd_check(&c); break;
+    case 7: ex = cmd_record(&c, &o); break;
+    case 8: ex = cmd_correct(&c, &o); break;
+    case 9: ex = cmd_next(&c, &o); break;
+    case 10: ex = cmd_letter(&c, &o); break;
+    default: ex = cmd_registry(&c, &o); break;
     }
   }
   ctx_close(&c);

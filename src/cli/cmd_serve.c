@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -20,17 +21,20 @@ static const char usage_text[] =
     "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
     "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
+    "                    [--time-zone ZONE]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
     "  demo referrals and one demo token per role, printed once. --open-evaluate lets\n"
     "  evaluate/facts/scores/screen/kb be used without a token. Tokens: mmpath token new.\n"
     "  --config FILE reads the same settings as 'key = value' lines (the options\n"
-    "  without '--'; demo = yes for --demo); the command line overrides it.\n";
+    "  without '--'; demo = yes for --demo); the command line overrides it.\n"
+    "  --time-zone: the centre's IANA zone, whose date is 'today' for the referral\n"
+    "  pathway (no event after it); default MMPATH_TIME_ZONE, else Europe/Rome.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
-  const char *kb, *db, *bind;
+  const char *kb, *db, *bind, *tz;
   unsigned long long port;
   bool open_eval, demo;
   mm_server_limits limits;
@@ -74,6 +78,18 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   if (strcmp(name, "bind") == 0) return o->bind = v, 0;
   if (strcmp(name, "db") == 0) return o->db = v, 0;
   if (strcmp(name, "kb") == 0) return o->kb = v, 0;
+  if (strcmp(name, "time-zone") == 0) {
+    /* an unknown zone would silently be UTC: refuse it */
+    char zpath[512];
+    struct stat zst;
+    snprintf(zpath, sizeof zpath, "/usr/share/zoneinfo/%s", v);
+    if (!*v || strstr(v, "..") || stat(zpath, &zst) != 0 || !S_ISREG(zst.st_mode)) {
+      fprintf(stderr, "%smmpath serve: %stime-zone: '%s' is not a time zone (e.g. Europe/Rome)\n",
+              where, *where ? "" : "--", v);
+      return -1;
+    }
+    return o->tz = v, 0;
+  }
   if (strcmp(name, "open-evaluate") == 0) return parse_bool(where, name, v, &o->open_eval) ? 0 : -1;
   if (strcmp(name, "demo") == 0) return parse_bool(where, name, v, &o->demo) ? 0 : -1;
   if (strcmp(name, "max-body") == 0) {
@@ -149,7 +165,7 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 }
 
 int mm_cmd_serve(int argc, char **argv) {
-  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT};
+  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", NULL, 8080, false, false, MM_SERVER_LIMITS_INIT};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -196,6 +212,10 @@ int mm_cmd_serve(int argc, char **argv) {
 }
 
 static int serve(const serve_opts *o) {
+  if (o->tz) { /* before any thread: "today" of the referral pathway */
+    setenv("TZ", o->tz, 1);
+    tzset();
+  }
   const char *kb_flag = o->kb, *db = o->db, *bind = o->bind;
   unsigned long long port = o->port;
   bool open_eval = o->open_eval, demo = o->demo;

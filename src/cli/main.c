@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -77,6 +78,12 @@ int main(int argc, char **argv) {
   char installed[4096];
   if ((!env || !*env) && mm_lib_kb_relocated(installed, sizeof installed) == 0)
     setenv("MMPATH_KB", installed, 1);
+  /* "Today" for the pathway (no event dated after it) is the centre's date:
+   * MMPATH_TIME_ZONE (an IANA zone), default Europe/Rome, set once here
+   * before any thread starts (docs/referral.md). */
+  const char *tz = getenv("MMPATH_TIME_ZONE");
+  setenv("TZ", tz && *tz ? tz : "Europe/Rome", 1);
+  tzset();
   if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
       strcmp(argv[1], "-h") == 0) {
     usage(argc < 2 ? stderr : stdout);

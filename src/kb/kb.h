@@ -403,6 +403,10 @@ typedef struct mm_kb {
   mm_ref_kb *referral;      /* kb/referral.yaml */
   mm_fhir_map *fhir_map;    /* kb/fhir.yaml */
   mm_reimb_kb *reimbursement; /* kb/reimbursement/it.yaml */
+  /* kb/pathway.yaml as parsed (NULL when absent): read by src/referral
+   * (pathway_kb.c), which checks its schema; its sources are checked with
+   * every other file (kb_check). */
+  const struct mm_yaml *pathway;
   bool scores_read;         /* some rule of the kb reads a score fact */
   int not_relapsed_slot;    /* the composite `not_relapsed` of definitions.yaml, read by
                                every evaluation (its note on labels); -1 if absent */

@@ -196,6 +196,7 @@ parts:;
    * when the rest failed, so that one check shows every problem. */
   const mm_yaml *referral = load_yaml(kb, &r, dir, "referral.yaml", true);
   if (referral) mm_kb_load_referral(kb, &r, referral);
+  kb->pathway = load_yaml(kb, &r, dir, "pathway.yaml", false);
   /* The FHIR code map names drugs, labs and comorbidities: only over a
    * vocabulary (and the rest) without problems. */
   if (diags->errors == errors_before) {

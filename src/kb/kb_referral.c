@@ -54,7 +54,8 @@ static const char *const required_labels[] = {
     "own", "other", "section_funnel", "section_state", "section_reason", "of_total",
     "of_excluded", "of_taken_into_care", "of_screened", "median_referral_to_apheresis",
     "median_apheresis_to_infusion", "to_center", "from_center", "all_centers", "window",
-    "count", "state", "reason", "none"};
+    "count", "state", "reason", "none", "section_after_infusion", "of_infused",
+    "crs_grade3plus", "icans_any", "day100_response", "day100_pr_or_better", "not_known"};
 
 /* reasons: or targets: */
 static void load_list(mm_kb *kb, mm_ref_kb *rk, mm_yaml_reader *r, const mm_yaml *root,

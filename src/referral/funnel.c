@@ -3,6 +3,7 @@
  * self-contained HTML page. Every word comes from the kb (labels, state and
  * reason names) in the language asked for. */
 #include "referral/funnel.h"
+#include "referral/pathway.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,20 +63,48 @@ static size_t reason_index(const mm_ref_kb *kb, const char *id) {
   return kb->n_reasons; /* cannot happen for checked data; counted nowhere */
 }
 
+static int add_moves(mm_funnel *f, const mm_referral *r, mm_arena *a);
+
+/* The moves of a referral as the corrections say they are (pathway.h):
+ * records (notes, visits...) keep the state and are not steps of the
+ * funnel. In arena a. */
+static size_t moves_of(const mm_referral *r, mm_arena *a, const mm_ref_event **out) {
+  mm_ref_view v;
+  *out = NULL;
+  if (mm_ref_view_make(&v, r, a) < 0) return 0;
+  mm_ref_event *mv = mm_arena_alloc(a, (v.r.n_events + 1) * sizeof *mv);
+  if (!mv) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < v.r.n_events; i++)
+    if (!v.r.events[i].kind) mv[n++] = v.r.events[i];
+  *out = mv;
+  return n;
+}
+
 int mm_funnel_add(void *p, const mm_referral *r) {
   mm_funnel *f = p;
   if (r->n_events == 0) return MM_REF_OK;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  int rc = add_moves(f, r, &a);
+  mm_arena_free(&a);
+  return rc;
+}
+
+static int add_moves(mm_funnel *f, const mm_referral *r, mm_arena *a) {
+  const mm_ref_event *ev;
+  size_t n = moves_of(r, a, &ev);
+  if (!ev) return MM_REF_ENOMEM;
   /* The history as it stood at `until`. */
-  size_t n = r->n_events;
   if (f->until != MM_DATE_NONE)
-    while (n > 0 && r->events[n - 1].date > f->until) n--;
+    while (n > 0 && ev[n - 1].date > f->until) n--;
   if (n == 0) return MM_REF_OK; /* referred after the window */
   bool own = r->from_center && r->to_center && strcmp(r->from_center, r->to_center) == 0;
   bool seen[MM_RS_COUNT] = {0};
-  mm_date referred = r->events[0].date, first_aph = MM_DATE_NONE, last_aph = MM_DATE_NONE;
+  mm_date referred = ev[0].date, first_aph = MM_DATE_NONE, last_aph = MM_DATE_NONE;
   int aph_inf = -1;
   for (size_t i = 0; i < n; i++) {
-    const mm_ref_event *e = &r->events[i];
+    const mm_ref_event *e = &ev[i];
     seen[e->state] = true;
     if (e->state == MM_RS_APHERESIS) {
       if (first_aph == MM_DATE_NONE) first_aph = e->date;
@@ -85,7 +114,7 @@ int mm_funnel_add(void *p, const mm_referral *r) {
     if (e->state == MM_RS_INFUSED && aph_inf < 0 && last_aph != MM_DATE_NONE)
       aph_inf = e->date - last_aph;
   }
-  const mm_ref_event *now = &r->events[n - 1];
+  const mm_ref_event *now = &ev[n - 1];
   f->total++;
   f->by_state[now->state]++;
   for (int s = 0; s < MM_RS_COUNT; s++) f->reached[s] += seen[s];
@@ -111,6 +140,32 @@ int mm_funnel_add(void *p, const mm_referral *r) {
   }
   f->excluded += now->state == MM_RS_EXCLUDED;
   int rc = MM_REF_OK;
+  if (seen[MM_RS_INFUSED]) {
+    /* the records dated up to `until` */
+    mm_referral cut = *r;
+    mm_ref_event *kept = mm_arena_alloc(a, (r->n_events + 1) * sizeof *kept);
+    if (!kept) return MM_REF_ENOMEM;
+    cut.events = kept;
+    cut.n_events = 0;
+    for (size_t i = 0; i < r->n_events; i++)
+      if (f->until == MM_DATE_NONE || r->events[i].date <= f->until)
+        kept[cut.n_events++] = r->events[i];
+    mm_ref_outcome o;
+    if (mm_ref_outcome_of(&cut, a, &o) == 0) {
+      f->inf_n++;
+      f->inf_crs3 += o.crs_grade >= 3;
+      f->inf_crs_unknown += o.crs < 0 || (o.crs > 0 && o.crs_grade_unknown && o.crs_grade < 3);
+      f->inf_icans += o.icans > 0;
+      f->inf_icans_unknown += o.icans < 0;
+      if (o.day100_response) {
+        f->inf_d100++;
+        f->inf_d100_pr_or_better += strcmp(o.day100_response, "sCR") == 0 ||
+                                    strcmp(o.day100_response, "CR") == 0 ||
+                                    strcmp(o.day100_response, "VGPR") == 0 ||
+                                    strcmp(o.day100_response, "PR") == 0;
+      }
+    }
+  }
   if (first_aph != MM_DATE_NONE)
     rc = push(&f->days_ref_aph, &f->n_ref_aph, &f->cap_ref_aph, first_aph - referred);
   if (!rc && aph_inf >= 0) rc = push(&f->days_aph_inf, &f->n_aph_inf, &f->cap_aph_inf, aph_inf);
@@ -217,6 +272,20 @@ void mm_funnel_json(mm_strbuf *b, const mm_funnel *f) {
     mm_strbuf_puts(b, s ? ",\n    " : "\n    ");
     jcount(b, mm_ref_state_name(s), f->reached[s], t);
   }
+  mm_strbuf_printf(b, "},\n  \"after_infusion\": {\"base\": %zu, ", f->inf_n);
+  jcount(b, "infused", f->inf_n, t);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "crs_grade3plus", f->inf_crs3, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "crs_not_known", f->inf_crs_unknown, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "icans", f->inf_icans, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "icans_not_known", f->inf_icans_unknown, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "day100_response", f->inf_d100, f->inf_n);
+  mm_strbuf_puts(b, ", ");
+  jcount(b, "day100_pr_or_better", f->inf_d100_pr_or_better, f->inf_n);
   mm_strbuf_printf(b, "},\n  \"by_reason_pct_of_excluded\": {\"base\": %zu", f->excluded);
   for (size_t i = 0; i < f->kb->n_reasons; i++) {
     mm_strbuf_puts(b, ",\n    ");
@@ -363,6 +432,25 @@ void mm_funnel_text(mm_strbuf *b, const mm_funnel *f, mm_lang lang) {
                                f->n_ref_aph, lang, &a),
                    median_text(f, "median_apheresis_to_infusion", f->median_aph_inf,
                                f->n_aph_inf, lang, &a));
+  /* After infusion (records, pathway.h): percent of the infused. */
+  if (f->inf_n) {
+    struct { const char *label; size_t n, unknown; } rs[] = {
+        {"crs_grade3plus", f->inf_crs3, f->inf_crs_unknown},
+        {"icans_any", f->inf_icans, f->inf_icans_unknown},
+        {"day100_response", f->inf_d100, 0},
+        {"day100_pr_or_better", f->inf_d100_pr_or_better, 0}};
+    mm_strbuf_printf(b, "\n%s (%s; %s = %zu)\n", L(f, "section_after_infusion", lang),
+                     L(f, "of_infused", lang), L(f, "count", lang), f->inf_n);
+    for (size_t i = 0; i < sizeof rs / sizeof *rs; i++) {
+      const char *lb = L(f, rs[i].label, lang);
+      mm_strbuf_printf(b, "  %s", lb);
+      for (size_t k = u8len(lb); k < w; k++) mm_strbuf_putc(b, ' ');
+      mm_strbuf_printf(b, " %6zu %4d%%", rs[i].n, mm_pct(rs[i].n, f->inf_n));
+      if (rs[i].unknown)
+        mm_strbuf_printf(b, "   %s: %zu", L(f, "not_known", lang), rs[i].unknown);
+      mm_strbuf_putc(b, '\n');
+    }
+  }
   mm_arena_free(&a);
 }
 

@@ -31,6 +31,11 @@ typedef struct mm_funnel {
   int *days_ref_aph, *days_aph_inf;    /* one per referral that got there */
   size_t n_ref_aph, n_aph_inf, cap_ref_aph, cap_aph_inf;
   int median_ref_aph, median_aph_inf;  /* -1 when no referral got there */
+  /* After infusion (records, pathway.h), of the referrals infused by
+   * `until`: CRS of ASTCT grade >= 3, any ICANS, a response recorded at the
+   * day-100 visit (and how many of those are PR or deeper). */
+  size_t inf_n, inf_crs3, inf_crs_unknown, inf_icans, inf_icans_unknown, inf_d100,
+      inf_d100_pr_or_better;
 } mm_funnel;
 
 /* filter: to_center, from_center, since, until are used (may be NULL). */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "referral/referral.h"
+#include "referral/pathway.h"
 
 #define B(s) (1u << (s))
 
@@ -148,15 +148,36 @@ int mm_referral_validate(const mm_ref_kb *kb, const mm_referral *r, mm_diags *d,
   if (r->n_events == 0)
     mm_diag_errorc(d, MM_E_MISSING, src, 0, 0, mm_arena_printf(d->arena, "%s%sevents", p, dot),
                    "a referral needs at least its 'referred' event");
-  for (size_t i = 0; i < r->n_events; i++) {
+  /* The moves, as the corrections say they are (pathway.h); records keep
+   * the state and are checked by their kind's schema (pathway.c). */
+  mm_ref_view v;
+  mm_arena tmp; /* the view lives only for this check */
+  mm_arena_init(&tmp, 4096);
+  if (mm_ref_view_make(&v, r, &tmp) < 0) {
+    mm_arena_free(&tmp);
+    return -1;
+  }
+  const mm_ref_event *prev = NULL;
+  for (size_t i = 0; i < v.r.n_events; i++) {
+    const mm_ref_event *ev = &v.r.events[i];
+    size_t at = v.index[i];
+    if (ev->kind) {
+      if (!prev || ev->state != prev->state)
+        mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
+                       mm_arena_printf(d->arena, "%s%sevents[%zu].state", p, dot, at),
+                       "a '%s' record keeps the referral's state ('%s')", ev->kind,
+                       prev ? mm_ref_state_name(prev->state) : "none");
+      continue;
+    }
     const char *field;
     mm_diag_code code;
     char why[200];
-    if (mm_referral_check_move(kb, r->target, i ? &r->events[i - 1] : NULL,
-                               &r->events[i], &field, &code, why, sizeof why) < 0)
+    if (mm_referral_check_move(kb, r->target, prev, ev, &field, &code, why, sizeof why) < 0)
       mm_diag_errorc(d, code, src, 0, 0,
-                     mm_arena_printf(d->arena, "%s%sevents[%zu].%s", p, dot, i, field),
+                     mm_arena_printf(d->arena, "%s%sevents[%zu].%s", p, dot, at, field),
                      "%s", why);
+    prev = ev;
   }
+  mm_arena_free(&tmp);
   return d->errors > before ? -1 : 0;
 }

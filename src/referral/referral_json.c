@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "referral/referral.h"
+#include "referral/pathway.h"
 
 static const char *str_field(const mm_json *obj, const char *key, bool required,
                              mm_diags *d, const char *src, const char *path) {
@@ -77,7 +77,8 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   } else {
     out->events = mm_arena_alloc(a, (ev->len + 1) * sizeof *out->events);
     if (!out->events) return -1;
-    static const char *const ekeys[] = {"date", "state", "reason", "note", "actor", NULL};
+    static const char *const ekeys[] = {"date", "state", "reason", "note", "actor", "kind", "data",
+                                        NULL};
     for (size_t i = 0; i < ev->len; i++) {
       const mm_json *e = ev->items[i];
       const char *ep = mm_arena_printf(d->arena, "%s[%zu]", evpath, i);
@@ -93,6 +94,21 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
       x.reason = str_field(e, "reason", false, d, src, ep);
       x.note = str_field(e, "note", false, d, src, ep);
       x.actor = str_field(e, "actor", false, d, src, ep);
+      /* a record (pathway.h): its kind and its data object, kept as text */
+      x.kind = str_field(e, "kind", false, d, src, ep);
+      const mm_json *datav = mm_json_get(e, "data");
+      if (mm_json_present(datav)) {
+        if (datav->type != MM_JSON_OBJECT) {
+          mm_diag_errorc(d, MM_E_TYPE, src, datav->line, datav->col,
+                         mm_arena_printf(d->arena, "%s.data", ep), "'data' must be an object");
+        } else {
+          mm_strbuf db;
+          mm_strbuf_init(&db, 0);
+          mm_ref_json_write(&db, datav);
+          x.data = mm_arena_strdup(a, db.data ? db.data : "{}");
+          mm_strbuf_free(&db);
+        }
+      }
       if (date && !mm_date_parse(date, strlen(date), &x.date)) {
         const mm_json *dv = mm_json_get(e, "date");
         mm_diag_errorc(d, MM_E_INVALID, src, dv->line, dv->col,

@@ -136,6 +136,70 @@ int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm
   return finish(s, rc);
 }
 
+int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref_check_fn check,
+                        void *ctx, mm_diags *d) {
+  int rc = begin(s);
+  if (rc) return rc;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  mm_referral *r;
+  rc = s->be->get(s->be, &a, id, &r);
+  if (rc == MM_REF_ENOTFOUND)
+    mm_diag_errorc(d, MM_E_NOT_FOUND, NULL, 0, 0, id, "no referral '%s'", id);
+  else if (rc == MM_REF_OK)
+    rc = check(ctx, r, e, d) < 0 ? MM_REF_EINVALID
+                                 : s->be->append_event(s->be, id, r->n_events, e);
+  mm_arena_free(&a);
+  return finish(s, rc);
+}
+
+/* Whether "<prefix>-<n>" exists (n formatted as issued). */
+static int issued_exists(mm_ref_store *s, mm_arena *a, const char *prefix, long n, bool *yes) {
+  mm_referral *r;
+  int rc = s->be->get(s->be, a, mm_arena_printf(a, "%s-%04ld", prefix, n), &r);
+  *yes = rc == MM_REF_OK;
+  return rc == MM_REF_ENOTFOUND ? MM_REF_OK : rc;
+}
+
+int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
+                               mm_arena *arena, mm_diags *d) {
+  r->id = mm_arena_printf(arena, "%s-0001", prefix);
+  if (mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
+  int rc = begin(s);
+  if (rc) return rc;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  /* Issued ids are dense (1, 2, ... n): gallop, then bisect for n. */
+  long lo = 0, hi = 1;
+  bool yes = true;
+  while (!rc && yes) {
+    rc = issued_exists(s, &a, prefix, hi, &yes);
+    if (yes) {
+      lo = hi;
+      hi *= 2;
+    }
+  }
+  while (!rc && hi - lo > 1) {
+    long mid = lo + (hi - lo) / 2;
+    rc = issued_exists(s, &a, prefix, mid, &yes);
+    if (yes) lo = mid;
+    else hi = mid;
+  }
+  /* an id of that form made by hand (import, a hub's own) may leave a
+   * gap: step past any that exists */
+  for (yes = true; !rc && yes;) {
+    rc = issued_exists(s, &a, prefix, lo + 1, &yes);
+    if (yes) lo++;
+  }
+  if (!rc) {
+    r->id = mm_arena_printf(arena, "%s-%04ld", prefix, lo + 1);
+    rc = s->be->insert_referral(s->be, r);
+    if (!rc) rc = write_events(s, r, 0, NULL);
+  }
+  mm_arena_free(&a);
+  return finish(s, rc);
+}
+
 static bool same_str(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }

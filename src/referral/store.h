@@ -98,6 +98,20 @@ int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e,
  * anything else is an error at "[i].field". */
 int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *diags,
                         const char *source, mm_ref_import_stats *stats);
+/* Appends one event after `check` (called inside the write transaction
+ * with the stored referral; it may rewrite e, and returns 0 or -1 with
+ * diagnostics): the pathway's checks (src/referral/pathway.h) without
+ * this layer knowing them. */
+typedef int (*mm_ref_check_fn)(void *ctx, const mm_referral *stored, mm_ref_event *e,
+                               mm_diags *diags);
+int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref_check_fn check,
+                        void *ctx, mm_diags *diags);
+/* A new referral whose id the store issues: "<prefix>-<n>" with n (4
+ * digits at least) one more than the highest issued with that prefix,
+ * found inside the write transaction, so two writers never get the same
+ * id. r->id is set (in arena) on success. */
+int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
+                               mm_arena *arena, mm_diags *diags);
 int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out);
 int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit visit,
                          void *ctx);

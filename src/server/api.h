@@ -74,6 +74,16 @@ void mm_ep_referrals(mm_call *c);     /* GET /api/v1/referrals */
 void mm_ep_referral_new(mm_call *c);  /* POST /api/v1/referrals */
 void mm_ep_referral(mm_call *c);      /* GET /api/v1/referrals/{id} */
 void mm_ep_referral_event(mm_call *c);/* POST /api/v1/referrals/{id}/events */
+void mm_ep_referral_next(mm_call *c);  /* GET /api/v1/referrals/{id}/next (api_pathway.c) */
+void mm_ep_referral_letter(mm_call *c);/* GET /api/v1/referrals/{id}/letter */
+void mm_ep_registry_export(mm_call *c);/* GET /api/v1/registry-export */
+/* The write of POST /api/v1/referrals/{id}/events (api_pathway.c): e holds
+ * date/state/reason/note/actor read from body; reads kind and data, checks
+ * the caller's rights, appends through the pathway check. 0 with *detail
+ * (the event as JSON, for the audit), or -1 after answering. */
+int mm_api_pathway_event(mm_call *c, const mm_json *body, struct mm_ref_event *e, char **detail);
+/* body with an "id" member the store will replace (server-issued ids). */
+mm_json *mm_api_with_placeholder_id(mm_call *c, mm_json *body);
 void mm_ep_referral_vocab(mm_call *c);/* GET /api/v1/referral-vocabulary */
 void mm_ep_funnel(mm_call *c);        /* GET /api/v1/funnel */
 void mm_ep_cds_discovery(mm_call *c); /* GET /cds-services */

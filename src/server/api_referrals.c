@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "referral/funnel.h"
+#include "referral/pathway.h"
 #include "referral/store.h"
 #include "server/api.h"
 #include "auth/token_store.h"
@@ -89,8 +90,8 @@ static void referral_json_ex(mm_strbuf *b, const mm_referral *r, mm_call *with_a
     const mm_ref_event *last = &r->events[r->n_events - 1];
     char date[11];
     mm_date_format(last->date, date);
-    mm_strbuf_printf(b, ",\"state\":\"%s\",\"updated\":\"%s\"", mm_ref_state_name(last->state),
-                     date);
+    mm_strbuf_printf(b, ",\"state\":\"%s\",\"updated\":\"%s\"",
+                     mm_ref_state_name(mm_ref_current_state(r)), date);
   }
   if (with_audit) audit_json(b, with_audit, r->id);
   mm_strbuf_putc(b, '}');
@@ -124,8 +125,9 @@ static void audit_json(mm_strbuf *b, mm_call *c, const char *id) {
       mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 4));
       const char *detail = (const char *)sqlite3_column_text(st, 5);
       /* the detail of a move is its event as JSON */
-      if (detail && detail[0] == '{' && strcmp((const char *)sqlite3_column_text(st, 4),
-                                               "referral.move") == 0) {
+      if (detail && detail[0] == '{' && strncmp((const char *)sqlite3_column_text(st, 4),
+                                                "referral.", 9) == 0 &&
+          strcmp((const char *)sqlite3_column_text(st, 4), "referral.create") != 0) {
         mm_strbuf_puts(b, ",\"event\":");
         mm_strbuf_puts(b, detail);
       }
@@ -254,6 +256,16 @@ void mm_ep_referral_new(mm_call *c) {
   mm_diags_init(&d, c->req->arena);
   mm_referral r;
   memset(&r, 0, sizeof r);
+  /* Ids are issued by the server (mm_ref_store_create_issued): a spoke never
+   * chooses one, and a hub's own id that cannot be used gets the same answer
+   * whatever the reason, so nothing about other referrals leaks. */
+  bool issued = body->type == MM_JSON_OBJECT && !mm_json_get(body, "id");
+  if (!issued && c->who.role != MM_ROLE_HUB) {
+    mm_problem1(c->out, 422, "invalid-referral", "Invalid referral", "body.id",
+                "referral ids are issued by the server: leave 'id' out");
+    return;
+  }
+  if (issued) body = mm_api_with_placeholder_id(c, body);
   if (mm_referral_from_json(&r, c->req->arena, body, &d, NULL, "") != 0 ||
       d.errors) {
     diags_problem(c, &d, "body", "Invalid referral");
@@ -267,15 +279,47 @@ void mm_ep_referral_new(mm_call *c) {
                                 c->who.center, c->who.center));
     return;
   }
-  for (size_t i = 0; i < r.n_events; i++)
+  /* a spoke opens a referral: one 'referred' event; the hub moves it */
+  if (c->who.role != MM_ROLE_HUB && (r.n_events != 1 || r.events[0].kind)) {
+    mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "body.events",
+                "a spoke opens a referral with its one 'referred' event; the hub moves it");
+    return;
+  }
+  mm_date today = mm_ref_today();
+  for (size_t i = 0; i < r.n_events; i++) {
     if (!r.events[i].actor) r.events[i].actor = actor(c);
+    if (r.events[i].date > today) {
+      char x[11];
+      mm_date_format(r.events[i].date, x);
+      mm_problem1(c->out, 422, "invalid-referral", "Referral refused",
+                  mm_arena_printf(c->req->arena, "body.events[%zu].date", i),
+                  mm_arena_printf(c->req->arena,
+                                  "date %s is after today (the centre's time zone)", x));
+      return;
+    }
+    if (r.events[i].kind) {
+      mm_problem1(c->out, 422, "invalid-referral", "Referral refused",
+                  mm_arena_printf(c->req->arena, "body.events[%zu].kind", i),
+                  "records are added with POST /api/v1/referrals/{id}/events");
+      return;
+    }
+  }
   mm_ref_store *s = open_store(c);
   if (!s) return;
-  int rc = mm_ref_store_create(s, &r, &d);
+  int rc;
+  if (issued) {
+    int y, m, dd;
+    mm_date_to_ymd(today, &y, &m, &dd);
+    rc = mm_ref_store_create_issued(s, &r,
+                                    mm_arena_printf(c->req->arena, "%s-%d", r.from_center, y),
+                                    c->req->arena, &d);
+  } else {
+    rc = mm_ref_store_create(s, &r, &d);
+  }
   if (rc == MM_REF_EEXISTS) {
-    /* a spoke must not learn about another centre's referral ids */
-    mm_problem1(c->out, 409, "conflict", "Referral exists", "body.id",
-                mm_arena_printf(c->req->arena, "a referral '%s' exists already", r.id));
+    /* the same answer as any id that cannot be used */
+    mm_problem1(c->out, 422, "invalid-referral", "Invalid referral", "body.id",
+                "this id cannot be used: leave 'id' out and the server issues one");
   } else if (rc == MM_REF_EINVALID) {
     diags_problem(c, &d, "body", "Referral refused");
   } else if (rc) {
@@ -301,7 +345,7 @@ void mm_ep_referral_event(mm_call *c) {
   if (!body) return;
   mm_kv errs[8];
   size_t n = 0;
-  mm_ref_event e = {mm_date_today(), MM_RS_COUNT, NULL, NULL, NULL, NULL, NULL};
+  mm_ref_event e = {MM_DATE_NONE, MM_RS_COUNT, NULL, NULL, NULL, NULL, NULL};
   e.actor = actor(c);
   if (body->type != MM_JSON_OBJECT) {
     mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body",
@@ -327,44 +371,23 @@ void mm_ep_referral_event(mm_call *c) {
       if (v->type == MM_JSON_NULL) continue;
       if (!is_str || v->len > 500) errs[n++] = (mm_kv){path, "a text of at most 500 bytes"};
       else e.note = v->str;
-    } else {
-      errs[n++] = (mm_kv){path, "unknown key: an event has date, state, reason and note"};
+    } else if (strcmp(k, "kind") != 0 && strcmp(k, "data") != 0) {
+      errs[n++] = (mm_kv){path, "unknown key: an event has date, state, reason, note, kind "
+                                "and data"};
     }
   }
-  if (e.state == MM_RS_COUNT && n < 8 && !mm_json_get(body, "state"))
-    errs[n++] = (mm_kv){"body.state", "required"};
+  e.date = e.date == MM_DATE_NONE ? mm_ref_today() : e.date;
   if (n) {
     mm_problem(c->out, 422, "invalid-referral", "Invalid event",
                n == 1 ? errs[0].value : "several problems in the event", errs, n);
     return;
   }
-  mm_ref_store *s = open_store(c);
-  if (!s) return;
-  mm_diags d;
-  mm_diags_init(&d, c->req->arena);
-  int rc = mm_ref_store_move(s, c->arg, &e, &d);
-  if (rc == MM_REF_ENOTFOUND) {
-    not_found(c);
-  } else if (rc == MM_REF_EINVALID) {
-    /* the store names "<id>.events[n].<field>": report the body's field */
-    mm_kv *es = mm_arena_alloc(c->req->arena, (d.errors ? d.errors : 1) * sizeof *es);
-    size_t k = 0;
-    for (const mm_diag *x = d.head; x && es; x = x->next) {
-      const char *dot = x->path ? strrchr(x->path, '.') : NULL;
-      es[k].key = dot ? mm_arena_printf(c->req->arena, "body%s", dot) : "body";
-      es[k].value = x->text;
-      k++;
-    }
-    mm_problem(c->out, 422, "move-refused", "Move refused", k ? es[0].value : NULL, es, k);
-  } else if (rc) {
-    store_error(c, s, rc);
-  } else {
-    char date[11];
-    mm_date_format(e.date, date);
-    audit(c, "referral.move", c->arg,
-          mm_arena_printf(c->req->arena, "{\"date\":\"%s\",\"state\":\"%s\",\"reason\":%s%s%s}",
-                          date, mm_ref_state_name(e.state), e.reason ? "\"" : "",
-                          e.reason ? e.reason : "null", e.reason ? "\"" : ""));
+  /* the write: moves and records through the pathway check (api_pathway.c) */
+  char *detail = NULL;
+  if (mm_api_pathway_event(c, body, &e, &detail) == 0) {
+    audit(c, e.kind ? "referral.record" : "referral.move", c->arg, detail);
+    mm_ref_store *s = open_store(c);
+    if (!s) return;
     mm_referral *r = NULL;
     if (mm_ref_store_get(s, c->req->arena, c->arg, &r) == MM_REF_OK) {
       referral_json(&c->out->body, r);
@@ -374,8 +397,8 @@ void mm_ep_referral_event(mm_call *c) {
     } else {
       mm_api_internal(c, "the referral was moved but cannot be read back");
     }
+    mm_ref_store_free(s);
   }
-  mm_ref_store_free(s);
 }
 
 /* ---- GET /api/v1/funnel ---- */

@@ -69,5 +69,23 @@ events=$(grep -o '"state"' "$T/all.json" | wc -l)
 want=$((3 + W * PER * 4 + bulk_events))
 [ "$events" = "$want" ] && ok "$events events, none lost" || bad "$events events, want $want"
 out=$("$M" referral check --db "$DB" 2>&1) && ok "check: $out" || bad "check: $out"
+
+# Server-issued ids (issue 14): writers creating at once never get the same
+# id; the ids are 1..N with no gap (the number is found inside the write
+# transaction).
+ipids=()
+for w in $(seq 1 $W); do
+  ( for k in 1 2 3; do
+      "$M" referral new --db "$DB" --patient "IS-$w$k" --from IS-ONC --to BO-SER --target ide-cel \
+        --date 2024-03-01 >>"$T/issued$w.out" 2>&1 || exit 1
+    done ) &
+  ipids+=($!)
+done
+for p in "${ipids[@]}"; do wait "$p" || bad "an issuing writer failed (pid $p)"; done
+Y=$(TZ=${MMPATH_TIME_ZONE:-Europe/Rome} date +%Y)
+got=$(cat "$T"/issued*.out | sed -n 's/^\(IS-ONC-[0-9]*-[0-9]*\): referred$/\1/p' | sort | tr '\n' ' ')
+want=$(for i in $(seq 1 $((W * 3))); do printf 'IS-ONC-%s-%04d ' "$Y" "$i"; done)
+[ "$got" = "$want" ] && ok "$((W * 3)) ids issued by $W concurrent writers: distinct, 1..$((W * 3))" ||
+  bad "issued ids: $got"
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -252,28 +252,34 @@ ref() { # ID FROM TO PATIENT
   printf '{"schema":"mmpath/referral@1","id":"%s","patient":"%s","from_center":"%s","to_center":"%s","target":"cilta-cel","events":[{"date":"2026-11-02","state":"referred"}]}' \
     "$1" "$4" "$2" "$3"
 }
-req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(ref R-FE-1 FE-ONC BO-SER PX-0001)"
-expect "spoke FE-ONC creates its referral" 201 "d['id'] == 'R-FE-1' and d['state'] == 'referred'"
-req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(ref R-FE-2 PR-ONC BO-SER PX-0002)"
+refn() { # FROM TO PATIENT: without an id, as a spoke sends it
+  printf '{"schema":"mmpath/referral@1","patient":"%s","from_center":"%s","to_center":"%s","target":"cilta-cel","events":[{"date":"2026-11-02","state":"referred"}]}' \
+    "$3" "$1" "$2"
+}
+# ids are issued by the server (docs/referral.md): FE-ONC-<year>-0001
+RFE="FE-ONC-$(TZ=Europe/Rome date +%Y)-0001"
+req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(refn FE-ONC BO-SER PX-0001)"
+expect "spoke FE-ONC creates its referral" 201 "d['id'] == '$RFE' and d['state'] == 'referred'"
+req POST /api/v1/referrals "$SPOKE" "${JSON[@]}" -d "$(refn PR-ONC BO-SER PX-0002)"
 problem "spoke FE-ONC cannot refer from PR-ONC" 403 body.from_center
 req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d "$(ref R-PR-1 PR-ONC BO-SER PX-0003)"
 expect "hub creates a referral from PR-ONC" 201 "d['from_center'] == 'PR-ONC'"
 req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d "$(ref R-PR-1 PR-ONC BO-SER PX-0003)"
-problem "the same id again is 409" 409 body.id
+problem "the same id again is refused like any unusable id" 422 body.id
 req POST /api/v1/referrals "$HUB" "${JSON[@]}" -d '{"schema":"mmpath/referral@1","id":"R-X","from_center":"PR-ONC","to_center":"BO-SER","target":"cilta-cel","events":[{"date":"2026-11-02","state":"referred"}]}'
 problem "a referral without patient is 422" 422 body.patient
 req POST /api/v1/referrals "$ANALYST" "${JSON[@]}" -d "$(ref R-AN-1 BO-SER BO-SER PX-0004)"
 problem "an analyst cannot create referrals" 403 header.Authorization
 
 req GET /api/v1/referrals "$SPOKE"
-expect "spoke FE-ONC lists only its own referrals" 200 "[r['id'] for r in d['referrals']] == ['R-FE-1'] and d['count'] == 1"
+expect "spoke FE-ONC lists only its own referrals" 200 "[r['id'] for r in d['referrals']] == ['$RFE'] and d['count'] == 1"
 req GET /api/v1/referrals "$HUB"
-expect "hub lists every referral" 200 "sorted(r['id'] for r in d['referrals']) == ['R-FE-1', 'R-PR-1']"
+expect "hub lists every referral" 200 "sorted(r['id'] for r in d['referrals']) == ['$RFE', 'R-PR-1']"
 req GET "/api/v1/referrals?from_center=PR-ONC" "$SPOKE"
 problem "spoke FE-ONC cannot list PR-ONC's referrals" 403 query.from_center
 req GET "/api/v1/referrals?state=limbo" "$HUB"
 problem "unknown state filter is 400" 400 query.state
-req GET /api/v1/referrals/R-FE-1 "$SPOKE2"
+req GET /api/v1/referrals/$RFE "$SPOKE2"
 problem "spoke PR-ONC reading FE-ONC's referral gets 404" 404 path
 grep -q 'PX-0001' "$tmp/body" && bad "the refusal leaks the patient id" || ok "the refusal leaks nothing of the referral"
 cp "$tmp/body" "$tmp/refused"
@@ -281,44 +287,44 @@ req GET /api/v1/referrals/R-NONE "$SPOKE2"
 if [ "$(json "d['title']")" = "$("$PY" -c "import json; print(json.load(open('$tmp/refused'))['title'])")" ]; then
   ok "another centre's referral looks exactly like a missing one"
 else bad "refused and missing referrals answer differently"; fi
-req GET /api/v1/referrals/R-FE-1 "$SPOKE"
+req GET /api/v1/referrals/$RFE "$SPOKE"
 expect "spoke FE-ONC reads its referral" 200 "d['patient'] == 'PX-0001' and len(d['events']) == 1"
 req GET /api/v1/referrals "$ANALYST"
 problem "an analyst cannot list referrals" 403 header.Authorization
 
 # moves (hub only; the state machine decides)
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-05","state":"waitlisted"}'
-expect "hub moves R-FE-1 to waitlisted" 201 "d['state'] == 'waitlisted' and len(d['events']) == 2"
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"apheresis"}'
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-05","state":"waitlisted"}'
+expect "hub moves $RFE to waitlisted" 201 "d['state'] == 'waitlisted' and len(d['events']) == 2"
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"apheresis"}'
 problem "waitlisted -> apheresis is refused" 422 body.state
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-01","state":"screening"}'
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-01","state":"screening"}'
 problem "an event dated before the previous one is refused" 422 body.date
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"excluded"}'
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"excluded"}'
 problem "excluded without a reason is refused" 422 body.reason
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening","by":"me"}'
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening","by":"me"}'
 problem "an unknown key in an event is 422" 422 body.by
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06"}'
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06"}'
 problem "an event without state is 422" 422 body.state
-req POST /api/v1/referrals/R-FE-1/events "$SPOKE" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening"}'
-problem "a spoke cannot move referrals" 403 header.Authorization
+req POST /api/v1/referrals/$RFE/events "$SPOKE" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening"}'
+problem "a spoke cannot move referrals" 403 body.state
 req POST /api/v1/referrals/R-NONE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-06","state":"screening"}'
 problem "moving a missing referral is 404" 404 path
-req POST /api/v1/referrals/R-FE-1/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-09","state":"screening","note":"PET booked"}'
-expect "hub moves R-FE-1 to screening with a note" 201 "d['state'] == 'screening' and d['events'][-1]['note'] == 'PET booked'"
-req GET /api/v1/referrals/R-FE-1 "$SPOKE"
+req POST /api/v1/referrals/$RFE/events "$HUB" "${JSON[@]}" -d '{"date":"2026-11-09","state":"screening","note":"PET booked"}'
+expect "hub moves $RFE to screening with a note" 201 "d['state'] == 'screening' and d['events'][-1]['note'] == 'PET booked'"
+req GET /api/v1/referrals/$RFE "$SPOKE"
 expect "nothing of the refused moves was stored" 200 "[e['state'] for e in d['events']] == ['referred', 'waitlisted', 'screening']"
 expect "a referral shows who changed it" 200 \
   "[(a['action'], a['center'], a['role']) for a in d['audit']] == [('referral.create', 'FE-ONC', 'spoke'), ('referral.move', 'BO-SER', 'hub'), ('referral.move', 'BO-SER', 'hub')] and d['audit'][2]['event']['state'] == 'screening'"
 hub_id=$(sqlite3 "$db" "SELECT min(id) FROM api_tokens")
-if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='R-FE-1' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='$RFE' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
   [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then
   ok "every change is in the audit log with its actor"
 else bad "audit log: $(sqlite3 "$db" 'SELECT * FROM api_audit')"; fi
 # ... and each event carries its actor in the same transaction as the event.
-if [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='R-FE-1' AND actor='BO-SER hub token $hub_id'")" = 2 ] &&
-  [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='R-FE-1' AND actor LIKE 'FE-ONC spoke token %'")" = 1 ]; then
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor='BO-SER hub token $hub_id'")" = 2 ] &&
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor LIKE 'FE-ONC spoke token %'")" = 1 ]; then
   ok "each stored event names who recorded it"
-else bad "event actors: $(sqlite3 "$db" "SELECT seq, state, actor FROM events WHERE referral='R-FE-1'")"; fi
+else bad "event actors: $(sqlite3 "$db" "SELECT seq, state, actor FROM events WHERE referral='$RFE'")"; fi
 
 # ---- funnel ----
 req GET "/api/v1/funnel?to_center=BO-SER" "$ANALYST"

@@ -3,9 +3,9 @@
  * or undecided CAR-T or bispecific option of an evaluation: the referral
  * opens with the patient's pseudonym, the product and the evaluation (date,
  * kb version, jurisdiction, verdict) in its first event's note; it is sent
- * with the spoke's token. The referral id: the server's answer is what the
- * page shows; the page proposes one (the API asks for it today) and sends
- * none when the field is left empty. Loaded after app.js, problems.js. */
+ * with the spoke's token. The referral id is issued by the server and the
+ * page shows its answer (a hub may still type an unused id). Loaded after
+ * app.js, problems.js. */
 'use strict';
 
 Object.assign(WORDS.it, {
@@ -86,7 +86,8 @@ function renderBoard() {
             return h('li', null, fmtDate(e.date) + ' — ' + stateLabel(e.state) +
               (why ? ' (' + why.label + ')' : '') + (e.note ? ': ' + e.note : ''));
           }))),
-        canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null));
+        canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null,
+        typeof mmPathwayCard === 'function' ? mmPathwayCard(r) : null));
     }
     board.append(col);
   }
@@ -124,6 +125,7 @@ function openMove(r) {
   updateReason();
   $('#move-dialog').showModal();
   $('#move-state').focus();
+  if (typeof mmPathwayMove === 'function') mmPathwayMove(r); /* pathway.js: the server's choices */
 }
 function updateReason() {
   const s = state.vocab && state.vocab.states.find(x => x.id === $('#move-state').value);
@@ -144,11 +146,6 @@ async function submitMove(e) {
 }
 
 /* ---------- a new referral, blank or from an evaluation ---------- */
-function proposeId(patient) {
-  const d = today().replace(/-/g, '');
-  return 'R-' + d + '-' + String(patient || 'X').replace(/[^A-Za-z0-9-]/g, '').slice(0, 24) + '-' +
-    Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0').toUpperCase();
-}
 async function openNew(prefill) {
   if (!state.vocab) await loadVocab();
   if (!state.vocab) return;
@@ -157,7 +154,7 @@ async function openNew(prefill) {
   if (prefill.target) $('#n-target').value = prefill.target;
   $('#n-date').value = today();
   $('#n-patient').value = prefill.patient || $('#n-patient').value;
-  $('#n-id').value = proposeId($('#n-patient').value);
+  $('#n-id').value = ''; /* the server issues the id (FE-ONC-2026-0007) */
   if (state.me && state.me.center) {
     if (state.me.role === 'spoke') $('#n-from').value = state.me.center;
     else if (!$('#n-from').value) $('#n-from').value = state.me.center;
@@ -226,6 +223,7 @@ function setupBoard() {
   $('#new-referral').addEventListener('click', () => openNew());
   $('#new-form').addEventListener('submit', submitNew);
   $('#new-cancel').addEventListener('click', () => $('#new-dialog').close());
+  if (typeof mmPathwaySetup === 'function') mmPathwaySetup();
   /* which products the pathway takes (for the send button) */
   api('GET', '/api/v1/referral-vocabulary?lang=' + state.lang).then(res => {
     if (res.ok) state.vocabTargets = res.data.targets.map(x => x.id);

@@ -1,0 +1,181 @@
+/* pathway.js: the referral board's pathway after the spec's moves (issue 14,
+ * docs/referral.md): the move dialog offers only what the server allows now
+ * (GET /api/v1/referrals/{id}/next: next states, date window), and each
+ * card opens a records dialog: notes (a spoke may add them), corrections,
+ * bridging, lymphodepletion, product and lot, visits, CRS and ICANS
+ * episodes, with the server's refusals shown by field; the letter to the
+ * referring centre and the registry export (CSV). Loaded after app.js, whose
+ * state, h(), t(), api(), problemBox() and WORDS it uses; app.js calls
+ * mmPathwayCard, mmPathwayMove and mmPathwaySetup when they exist. */
+'use strict';
+
+Object.assign(WORDS.it, {
+  pw_records: 'Dati e lettera', pw_title: 'Invio {id}: dati del percorso', pw_kind: 'Tipo',
+  pw_data: 'Dati (JSON)', pw_add: 'Registra', pw_letter_it: 'Lettera (IT)', pw_letter_en: 'Lettera (EN)',
+  pw_download: 'Scarica la lettera (HTML, stampabile)', pw_registry: 'Export registro (CSV)',
+  pw_recorded: '{id}: registrato "{k}".', pw_none: 'Nessun dato registrabile ora.',
+  pw_kind_note: 'nota', pw_kind_correction: 'correzione', pw_kind_bridging: 'terapia ponte',
+  pw_kind_lymphodepletion: 'linfodeplezione', pw_kind_product: 'prodotto e lotto', pw_kind_visit: 'visita',
+  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_dates: 'date consentite: {a} – {b}'
+});
+Object.assign(WORDS.en, {
+  pw_records: 'Records and letter', pw_title: 'Referral {id}: pathway records', pw_kind: 'Kind',
+  pw_data: 'Data (JSON)', pw_add: 'Record', pw_letter_it: 'Letter (IT)', pw_letter_en: 'Letter (EN)',
+  pw_download: 'Download the letter (HTML, printable)', pw_registry: 'Registry export (CSV)',
+  pw_recorded: '{id}: "{k}" recorded.', pw_none: 'Nothing can be recorded now.',
+  pw_kind_note: 'note', pw_kind_correction: 'correction', pw_kind_bridging: 'bridging therapy',
+  pw_kind_lymphodepletion: 'lymphodepletion', pw_kind_product: 'product and lot', pw_kind_visit: 'visit',
+  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_dates: 'dates allowed: {a} – {b}'
+});
+
+/* A starting point for each kind's data (docs/referral.md lists every key). */
+const PW_TEMPLATES = {
+  note: { text: '' },
+  correction: { corrects: 0, why: '', date: '' },
+  bridging: { drugs: ['carfilzomib', 'dexamethasone'], end: '' },
+  lymphodepletion: { drugs: ['fludarabine', 'cyclophosphamide'], end: '' },
+  product: { product: '', lot: '' },
+  visit: { visit: 'd7', status: 'alive', anc: null, platelets: null, igg_mg_dl: null, toxicity_reviewed: false, labs: [] },
+  crs: { resolution: '', signs: [{ date: '', fever: true, hypotension: 'none', hypoxia: 'none' }], tocilizumab_doses: 0, corticosteroids: false },
+  icans: { resolution: '', signs: [{ date: '', ice_score: 10, consciousness: 'alert', seizure: 'none', motor: 'none', cerebral_edema: 'none' }], corticosteroids: false }
+};
+
+async function pwNext(id) {
+  const res = await api('GET', '/api/v1/referrals/' + encodeURIComponent(id) + '/next?lang=' + state.lang);
+  return res.ok ? res.data : null;
+}
+
+/* The move dialog: only the server's next states and dates. */
+async function mmPathwayMove(r) {
+  const n = await pwNext(r.id);
+  if (!n) return;
+  const sel = $('#move-state');
+  const cur = sel.value; /* a choice already made stays */
+  const have = Array.from(sel.options).map(o => o.value).join(',');
+  if (have !== n.next.map(x => x.state).join(',')) {
+    sel.replaceChildren(...n.next.map(x => h('option', { value: x.state }, x.label)));
+    if (n.next.some(x => x.state === cur)) sel.value = cur;
+  }
+  $('#move-ok').disabled = !n.next.length;
+  const date = $('#move-date');
+  if (n.dates.min) date.min = n.dates.min; else date.removeAttribute('min');
+  date.max = n.dates.max;
+  if (date.value > n.dates.max) date.value = n.dates.max;
+  updateReason();
+}
+
+function mmPathwayCard(r) {
+  if (!state.me || (state.me.role !== 'hub' && state.me.role !== 'spoke')) return null;
+  /* a link, so that the card's one button stays its move button */
+  return h('a', { href: '#', class: 'small pw-open', 'data-pathway': r.id,
+    onclick: e => { e.preventDefault(); pwOpen(r); } }, t('pw_records'));
+}
+
+function pwDialog() {
+  let dlg = $('#pw-dialog');
+  if (dlg) return dlg;
+  dlg = h('dialog', { id: 'pw-dialog', 'aria-labelledby': 'pw-title' },
+    h('form', { method: 'dialog', id: 'pw-form' },
+      h('h3', { id: 'pw-title' }),
+      h('p', { id: 'pw-hint', class: 'hint' }),
+      h('label', { for: 'pw-kind' }, t('pw_kind')), h('select', { id: 'pw-kind' }),
+      h('label', { for: 'pw-date' }, t('date')), h('input', { id: 'pw-date', type: 'date', required: true }),
+      h('label', { for: 'pw-data' }, t('pw_data')),
+      h('textarea', { id: 'pw-data', rows: '8', spellcheck: 'false', class: 'mono' }),
+      h('div', { id: 'pw-errors', class: 'errors', role: 'alert', hidden: true }),
+      h('div', { class: 'buttons' },
+        h('button', { type: 'submit', class: 'primary', id: 'pw-ok' }, t('pw_add')),
+        h('button', { type: 'button', id: 'pw-letter-it' }, t('pw_letter_it')),
+        h('button', { type: 'button', id: 'pw-letter-en' }, t('pw_letter_en')),
+        h('button', { type: 'button', id: 'pw-cancel' }, t('cancel'))),
+      h('div', { id: 'pw-letter', class: 'pw-letter' })));
+  document.body.append(dlg);
+  $('#pw-kind').addEventListener('change', () => {
+    $('#pw-data').value = JSON.stringify(PW_TEMPLATES[$('#pw-kind').value] || {}, null, 1);
+  });
+  $('#pw-cancel').addEventListener('click', () => dlg.close());
+  $('#pw-form').addEventListener('submit', pwSubmit);
+  $('#pw-letter-it').addEventListener('click', () => pwLetter('it'));
+  $('#pw-letter-en').addEventListener('click', () => pwLetter('en'));
+  return dlg;
+}
+
+let pwCurrent = null;
+async function pwOpen(r) {
+  pwCurrent = r;
+  const dlg = pwDialog();
+  $('#pw-title').textContent = t('pw_title', { id: r.id });
+  $('#pw-errors').hidden = true;
+  $('#pw-letter').replaceChildren();
+  const n = await pwNext(r.id);
+  const kinds = n ? n.records : [];
+  $('#pw-kind').replaceChildren(...kinds.map(k => h('option', { value: k }, t('pw_kind_' + k))));
+  $('#pw-ok').disabled = !kinds.length;
+  const date = $('#pw-date');
+  date.max = n ? n.dates.max : today();
+  date.removeAttribute('min');
+  date.value = date.max;
+  $('#pw-hint').textContent = kinds.length ? t('pw_dates', { a: r.events[0].date, b: date.max }) : t('pw_none');
+  $('#pw-data').value = JSON.stringify(PW_TEMPLATES[kinds[0]] || {}, null, 1);
+  dlg.showModal();
+  $('#pw-kind').focus();
+}
+
+async function pwSubmit(e) {
+  e.preventDefault();
+  let data;
+  try { data = JSON.parse($('#pw-data').value || '{}'); } catch (err) {
+    problemBox($('#pw-errors'), { data: { title: t('error'), detail: String(err.message) } });
+    return;
+  }
+  /* empty template slots are left out, not sent as "" or null */
+  const prune = o => {
+    if (Array.isArray(o)) return o.map(prune);
+    if (o && typeof o === 'object') {
+      const out = {};
+      for (const [k, v] of Object.entries(o)) if (v !== '' && v !== null) out[k] = prune(v);
+      return out;
+    }
+    return o;
+  };
+  const kind = $('#pw-kind').value;
+  const body = { date: $('#pw-date').value, kind, data: prune(data) };
+  const res = await api('POST', '/api/v1/referrals/' + encodeURIComponent(pwCurrent.id) + '/events', body);
+  if (!res.ok) { problemBox($('#pw-errors'), res); return; }
+  $('#pw-dialog').close();
+  say(t('pw_recorded', { id: pwCurrent.id, k: t('pw_kind_' + kind) }));
+  await loadBoard();
+}
+
+/* The letter: shown here (its text, without its print styles, which the
+ * page's policy does not run) and offered as a download, which opens as the
+ * printable page the server wrote. */
+async function pwLetter(lang) {
+  const box = $('#pw-letter');
+  const res = await api('GET', '/api/v1/referrals/' + encodeURIComponent(pwCurrent.id) + '/letter?lang=' + lang);
+  box.replaceChildren();
+  if (!res.ok) { problemBox($('#pw-errors'), res); return; }
+  $('#pw-errors').hidden = true;
+  /* its <style> left out: the page's policy would refuse (and report) it */
+  const doc = new DOMParser().parseFromString(res.data.replace(/<style[\s\S]*?<\/style>/g, ''), 'text/html');
+  const url = URL.createObjectURL(new Blob([res.data], { type: 'text/html' }));
+  box.append(h('a', { href: url, download: pwCurrent.id + '-' + lang + '.html', id: 'pw-download' }, t('pw_download')));
+  const body = h('div', { class: 'letter', lang });
+  for (const n of Array.from(doc.body.childNodes)) body.append(document.importNode(n, true));
+  box.append(body);
+}
+
+async function pwRegistry() {
+  const res = await api('GET', '/api/v1/registry-export?format=csv');
+  if (!res.ok) { say((res.data && res.data.detail) || String(res.status)); return; }
+  const a = h('a', { href: URL.createObjectURL(new Blob([res.data], { type: 'text/csv' })), download: 'registry-export.csv' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function mmPathwaySetup() {
+  const bar = $('#new-referral');
+  if (bar && !$('#pw-registry'))
+    bar.after(h('button', { type: 'button', id: 'pw-registry', onclick: pwRegistry }, t('pw_registry')));
+}

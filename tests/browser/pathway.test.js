@@ -1,0 +1,213 @@
+// pathway.test.js: the referral pathway after the spec's moves on the web
+// page (issue 14, src/web/www/pathway.js), in Debian's chromium driven by
+// playwright-core, like web.test.js. Run by tests/cli/pathway_browser.sh
+// with MMPATH_URL (a server on a new database with the demo referrals) and
+// MMPATH_HUB. The hub opens a referral dated 200 days ago (the server
+// issues its id), moves it to follow-up through the move dialog, records the
+// product and the day-100 visit and reads its letter; on demo referral
+// D-2026-001 (cilta-cel, infused on 2026-08-18) it records a CRS episode and
+// visits, corrects a record, meets a refused future date and refused bad
+// records, reads the letter and downloads the registry CSV. Any request to
+// another host fails.
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const BASE = process.env.MMPATH_URL;
+const HUB = process.env.MMPATH_HUB;
+if (!BASE || !HUB) {
+  console.error('pathway.test.js: set MMPATH_URL and MMPATH_HUB');
+  process.exit(2);
+}
+const origin = new URL(BASE).origin;
+let checks = 0, fails = 0;
+function ok(cond, name, detail) {
+  checks++;
+  if (cond) console.log('ok   ' + name);
+  else { fails++; console.error('FAIL ' + name + (detail ? ': ' + detail : '')); }
+}
+const iso = d => d.toISOString().slice(0, 10);
+const plus = (s, n) => { const d = new Date(s + 'T12:00:00Z'); d.setUTCDate(d.getUTCDate() + n); return iso(d); };
+const INFUSED = '2026-08-18';
+
+async function record(page, kind, date, data) {
+  await page.click('[data-pathway="D-2026-001"]');
+  await page.waitForSelector('#pw-dialog[open]');
+  await page.selectOption('#pw-kind', kind);
+  await page.fill('#pw-date', date);
+  await page.fill('#pw-data', JSON.stringify(data));
+  await page.click('#pw-ok');
+}
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mmpath-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    timeout: 30000
+  });
+  const external = [];
+  await context.route('**/*', route => {
+    const u = route.request().url();
+    if (u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+    external.push(u);
+    return route.abort();
+  });
+  const page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(10000);
+  const consoleErrors = [];
+  page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', e => consoleErrors.push(String(e)));
+  try {
+    await page.goto(BASE + '/');
+    await page.click('#tab-access');
+    await page.fill('#token', HUB);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForFunction(() => /hub/.test(document.querySelector('#whoami').textContent));
+    await page.click('#tab-board');
+    await page.waitForSelector('[data-pathway="D-2026-001"]');
+
+    // the move dialog: only the server's next states and dates up to today
+    await page.click('[data-referral="D-2026-004"] button');
+    await page.waitForSelector('#move-dialog[open]');
+    await page.waitForFunction(() => document.querySelector('#move-date').max !== '');
+    const max = await page.locator('#move-date').getAttribute('max');
+    const todayLocal = await page.evaluate(() => document.querySelector('#move-date').max);
+    const options = await page.locator('#move-state option').evaluateAll(os => os.map(o => o.value));
+    ok(options.join(',') === 'manufacturing_failed,awaiting_infusion,not_infused,died',
+      'the move dialog offers the moves the server allows from manufacturing', options.join(','));
+    ok(/^\d{4}-\d{2}-\d{2}$/.test(max) && (await page.locator('#move-date').getAttribute('min')) === '2026-10-02',
+      'the move date is bounded by the last move (2026-10-02) and today (' + todayLocal + ')');
+    // a date after today is refused (the browser blocks it; the server would too)
+    await page.selectOption('#move-state', 'awaiting_infusion');
+    await page.fill('#move-date', plus(max, 10));
+    await page.click('#move-ok');
+    ok(await page.locator('#move-date').evaluate(i => !i.validity.valid && i.validity.rangeOverflow),
+      'a move dated after today is refused');
+    ok(await page.locator('#move-dialog').evaluate(d => d.open), 'and nothing was sent: the dialog stays open');
+    await page.click('#move-cancel');
+
+    // ---- a new referral, through the page, from referred to follow-up ----
+    // dated in the past (the page allows any date up to today) so that the
+    // day-100 visit is not in the future
+    const T0 = plus(max, -200);
+    await page.click('#new-referral');
+    await page.waitForSelector('#new-dialog[open]');
+    await page.fill('#n-patient', 'PW-0042');
+    await page.fill('#n-from', 'FE-ONC');
+    await page.selectOption('#n-target', 'ide-cel');
+    await page.fill('#n-date', T0);
+    await page.click('#new-form button[type=submit]');
+    await page.waitForSelector('#new-dialog', { state: 'hidden' });
+    const NEW = await page.evaluate(async () =>
+      (await api('GET', '/api/v1/referrals?patient=PW-0042')).data.referrals[0].id);
+    ok(/^FE-ONC-\d{4}-0001$/.test(NEW), 'the server issued the new referral\'s id', NEW);
+    const steps = [['waitlisted', 2], ['screening', 10], ['eligible', 20], ['apheresis', 30],
+      ['manufacturing', 31], ['awaiting_infusion', 80], ['infused', 90], ['follow_up', 91]];
+    for (const [s, d] of steps) {
+      await page.waitForSelector('[data-referral="' + NEW + '"] button');
+      await page.click('[data-referral="' + NEW + '"] button');
+      await page.waitForSelector('#move-dialog[open]');
+      await page.waitForFunction(want => Array.from(document.querySelectorAll('#move-state option')).some(o => o.value === want), s);
+      await page.selectOption('#move-state', s);
+      await page.fill('#move-date', plus(T0, d));
+      await page.click('#move-ok');
+      await page.waitForSelector('#move-dialog', { state: 'hidden' });
+    }
+    const moved = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, NEW);
+    ok(moved.state === 'follow_up' && moved.events.length === 9, 'the page moved it from referred to follow-up', moved.state);
+    const recordOn = async (kind, date, data) => {
+      await page.click('[data-pathway="' + NEW + '"]');
+      await page.waitForSelector('#pw-dialog[open]');
+      await page.selectOption('#pw-kind', kind);
+      await page.fill('#pw-date', date);
+      await page.fill('#pw-data', JSON.stringify(data));
+      await page.click('#pw-ok');
+      await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    };
+    await recordOn('product', plus(T0, 90), { product: 'ide-cel', lot: 'IC-5512' });
+    await recordOn('visit', plus(T0, 190), { visit: 'd100', status: 'alive', toxicity_reviewed: true, igg_mg_dl: 410 });
+    const done100 = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, NEW);
+    ok(done100.events.some(e => e.kind === 'visit' && e.data.visit === 'd100'), 'and recorded its day-100 visit');
+    await page.click('[data-pathway="' + NEW + '"]');
+    await page.waitForSelector('#pw-dialog[open]');
+    await page.click('#pw-letter-en');
+    await page.waitForSelector('#pw-letter .letter');
+    const l2 = await page.locator('#pw-letter .letter').textContent();
+    ok(/IC-5512/.test(l2) && /Day 100/.test(l2) && /none \(toxicities reviewed/.test(l2),
+      'its English letter: lot, schedule, no CRS (reviewed at a visit from day 28)');
+    await page.click('#pw-cancel');
+
+    // records after the infusion of D-2026-001
+    await record(page, 'product', INFUSED, { product: 'cilta-cel', lot: 'CB-7781' });
+    await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    ok(/registrato/.test(await page.locator('#status').textContent()), 'product and lot recorded');
+    // an unknown product: refused naming the field, nothing stored
+    await record(page, 'product', INFUSED, { product: 'cilta-cel-x', lot: 'CB-1' });
+    await page.waitForSelector('#pw-errors:not([hidden])');
+    ok(await page.locator('#pw-errors [data-path="body.data.product"]').count() === 1,
+      'an unknown product is refused, naming body.data.product');
+    await page.click('#pw-cancel');
+    // a CRS grade outside ASTCT
+    await record(page, 'crs', plus(INFUSED, 2), { signs: [{ date: plus(INFUSED, 2), fever: true, hypotension: 'none', hypoxia: 'low_flow' }], grade: 7 });
+    await page.waitForSelector('#pw-errors:not([hidden])');
+    ok(await page.locator('#pw-errors [data-path="body.data.grade"]').count() === 1, 'a CRS grade outside ASTCT is refused');
+    await page.click('#pw-cancel');
+    await record(page, 'crs', plus(INFUSED, 2), { resolution: plus(INFUSED, 5), signs: [{ date: plus(INFUSED, 2), fever: true, hypotension: 'none', hypoxia: 'low_flow' }], tocilizumab_doses: 1 });
+    await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    // a visit before the infusion
+    await record(page, 'visit', plus(INFUSED, -3), { visit: 'd7', status: 'alive' });
+    await page.waitForSelector('#pw-errors:not([hidden])');
+    ok(await page.locator('#pw-errors [data-path="body.date"]').count() === 1, 'a visit before the infusion is refused');
+    await page.click('#pw-cancel');
+    await record(page, 'visit', plus(INFUSED, 28), { visit: 'd28', status: 'alive', toxicity_reviewed: true, igg_mg_dl: 320 });
+    await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    await record(page, 'visit', plus(INFUSED, 100), { visit: 'd100', status: 'alive', igg_mg_dl: 360 });
+    await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    // a correction: the day-28 visit was on day 27
+    const res = await page.evaluate(async () => (await api('GET', '/api/v1/referrals/D-2026-001')).data);
+    const seq = res.events.findIndex(e => e.kind === 'visit' && e.data.visit === 'd28');
+    await record(page, 'correction', plus(INFUSED, 101), { corrects: seq, date: plus(INFUSED, 27), why: 'visit was the day before' });
+    await page.waitForSelector('#pw-dialog', { state: 'hidden' });
+    const after = await page.evaluate(async () => (await api('GET', '/api/v1/referrals/D-2026-001')).data);
+    const c = after.events[after.events.length - 1];
+    ok(c.kind === 'correction' && c.data.corrects === seq && /BO-SER hub/.test(c.data.who),
+      'the correction names the event, why and who');
+
+    // the letter, in Italian
+    await page.click('[data-pathway="D-2026-001"]');
+    await page.waitForSelector('#pw-dialog[open]');
+    await page.click('#pw-letter-it');
+    await page.waitForSelector('#pw-letter .letter');
+    const letter = await page.locator('#pw-letter .letter').textContent();
+    ok(/Giorno 100/.test(letter) && /CB-7781/.test(letter) && /grado ASTCT massimo 2/.test(letter),
+      'the letter shows the schedule, the lot and the CRS grade computed (ASTCT 2: low-flow oxygen)');
+    ok(/4\.7/.test(letter) && /Fino al/.test(letter), 'and the SmPC condition with its end date');
+    ok(await page.locator('#pw-download').getAttribute('download') === 'D-2026-001-it.html',
+      'the printable letter can be downloaded');
+    await page.click('#pw-cancel');
+    // the registry export, as CSV: the infused demo referrals, D-2026-001 with its lot
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#pw-registry')]);
+    const csv = fs.readFileSync(await dl.path(), 'utf8');
+    ok(/^referral,patient_id,/.test(csv) && /\nD-2026-001,PD-0101,.*CB-7781/.test(csv) &&
+      new RegExp('\\n' + NEW + ',PW-0042,.*IC-5512').test(csv),
+      'the registry export downloads as CSV with the rows of D-2026-001 and the new referral');
+    ok(external.length === 0, 'no request left 127.0.0.1', external.join(' '));
+    // the refusals asked for above (422) are logged by the browser; nothing else may be
+    const unexpected = consoleErrors.filter(m => !/status of 422/.test(m));
+    ok(unexpected.length === 0, 'no other error in the browser console', unexpected.join(' | '));
+  } catch (e) {
+    ok(false, 'the test ran to the end', String(e && e.stack || e));
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`${checks - fails}/${checks} checks passed`);
+  process.exit(fails ? 1 : 0);
+}
+main();
