@@ -84,14 +84,14 @@ static const char *summary_cut(mm_arena *a, const char *s) {
   return mm_arena_printf(a, "%.*s…", (int)cut, s);
 }
 
-/* detail cut after MM_CDS_DETAIL_LINES lines (and about 1,500 bytes), the
+/* detail cut after MM_CDS_DETAIL_LINES lines (and 1,000 bytes), the
  * rest counted in a last line: the whole is one click away. */
 static const char *detail_cut(mm_arena *a, const char *d, bool it) {
   size_t lines = 0, keep = 0, total = 0;
   for (const char *p = d; *p; p++)
     if (*p == '\n' || !p[1]) {
       total++;
-      if (total <= MM_CDS_DETAIL_LINES && (size_t)(p + 1 - d) <= 1500) keep = (size_t)(p + 1 - d), lines = total;
+      if (total <= MM_CDS_DETAIL_LINES && (size_t)(p + 1 - d) <= 1000) keep = (size_t)(p + 1 - d), lines = total;
     }
   if (total <= lines) return d;
   return mm_arena_printf(a, "%.*s%s %zu %s\n", (int)keep, d, it ? "- ... altre" : "- ... and",
