@@ -160,11 +160,12 @@ typedef struct mm_cds_order {
 /* Reads context.draftOrders (for order-select only the entries named in
  * context.selections) into out: each MedicationRequest's drug through the
  * FHIR importer's map (kb/fhir.yaml: RxNorm, ATC, Italian AIC names, kb
- * names), then the kb regimen of that drug set. 0 (out->n_drugs may be 0:
- * nothing recognised, said in notes), MM_CDS_EINVALID (problems: no
- * MedicationRequest selected), MM_CDS_ENOMEM. */
+ * names), then the kb regimen of that drug set. 0 (out->n_drugs is 0 when
+ * no MedicationRequest is selected or none is a kb drug: nothing for
+ * mmpath, no cards; what was not recognised is in out->notes), or
+ * MM_CDS_ENOMEM. */
 int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
-                      mm_diags *problems, mm_arena *arena);
+                      mm_arena *arena);
 
 /* The cards of an order ({"cards":[...]} and a newline) for the evaluated
  * patient: whether the disease is refractory to a drug of the order (or of
@@ -203,11 +204,12 @@ typedef struct mm_cds_cardset {
   mm_arena *arena;
   const char *instance, *source_label;
   const mm_cds_links *links;
+  mmpath_lang lang;
   size_t n;
 } mm_cds_cardset;
 void mm_cds_cardset_init(mm_cds_cardset *cs, mm_strbuf *b, const mm_cds_request *req,
                          const mmpath_evaluation *ev, const mm_cds_links *links,
-                         mm_arena *arena);
+                         mmpath_lang lang, mm_arena *arena);
 /* Opens a card: uuid, summary (cut under 140 characters on a character
  * boundary), detail (cut after MM_CDS_DETAIL_LINES lines, saying how many
  * more), indicator, source (label; url, an absolute URL found in

@@ -28,7 +28,7 @@ const char *mm_cds_uuid(mm_arena *a, const char *instance, const char *kind) {
 
 void mm_cds_cardset_init(mm_cds_cardset *cs, mm_strbuf *b, const mm_cds_request *req,
                          const mmpath_evaluation *ev, const mm_cds_links *links,
-                         mm_arena *arena) {
+                         mmpath_lang lang, mm_arena *arena) {
   mmpath_jurisdiction j = mmpath_evaluation_jurisdiction(ev);
   *cs = (mm_cds_cardset){b, arena, req->instance,
                          mm_arena_printf(arena, "mmpath %s, knowledge base %s (%s)",
@@ -37,7 +37,7 @@ void mm_cds_cardset_init(mm_cds_cardset *cs, mm_strbuf *b, const mm_cds_request 
                                          j == MMPATH_JURISDICTION_US   ? "US"
                                          : j == MMPATH_JURISDICTION_IT ? "EU + AIFA"
                                                                        : "EU"),
-                         links, 0};
+                         links, lang, 0};
 }
 
 /* The first absolute URL a kb source names: an https:// address, a DOI
@@ -125,7 +125,9 @@ void mm_cds_card_begin(mm_cds_cardset *cs, const char *kind, const char *indicat
   if (l && (l->evaluation_url || l->smart_url)) {
     mm_strbuf_puts(b, ",\"links\":[");
     if (l->evaluation_url) {
-      mm_strbuf_puts(b, "{\"label\":\"mmpath: full evaluation / valutazione completa\",\"url\":");
+      mm_strbuf_puts(b, cs->lang == MMPATH_LANG_IT
+                            ? "{\"label\":\"mmpath: valutazione completa\",\"url\":"
+                            : "{\"label\":\"mmpath: full evaluation\",\"url\":");
       mm_strbuf_json_string(b, l->evaluation_url);
       mm_strbuf_puts(b, ",\"type\":\"absolute\"}");
     }
@@ -308,7 +310,7 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
                             ? mmpath_value_string(mmpath_evaluation_fact_value(ev, i_setting))
                             : NULL;
   mm_cds_cardset cs;
-  mm_cds_cardset_init(&cs, out, req, ev, links, arena);
+  mm_cds_cardset_init(&cs, out, req, ev, links, lang, arena);
   mm_strbuf_puts(out, "{\"cards\":[");
   if (mm_cds_no_diagnosis_card(&cs, ev, lang)) {
     mm_strbuf_puts(out, "]}\n");

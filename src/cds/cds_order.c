@@ -34,10 +34,9 @@ static int record_drug(const mm_kb *kb, const mm_json *v) {
 }
 
 int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
-                      mm_diags *problems, mm_arena *arena) {
+                      mm_arena *arena) {
   memset(out, 0, sizeof *out);
   mm_diags_init(&out->notes, arena);
-  (void)problems;
   const mm_json *entries = mm_json_get(req->draft_orders, "entry");
   size_t n = entries && entries->type == MM_JSON_ARRAY ? entries->len : 0;
   out->resource_ids = mm_arena_alloc(arena, (n ? n : 1) * sizeof *out->resource_ids);
@@ -256,7 +255,8 @@ static mm_tv refractory_card(mm_cds_cardset *cs, const mmpath_evaluation *ev,
   const mm_kb *kb = mmpath_evaluation_kb(ev);
   const mm_principle *p = refractoriness_principle(kb);
   bool it = lang == MMPATH_LANG_IT;
-  size_t cap = ord->n_drugs * (1 + 8);
+  size_t cap = 0; /* one check per drug and per class of it: always enough */
+  for (size_t i = 0; i < ord->n_drugs; i++) cap += 1 + kb->drugs[ord->drugs[i]].n_classes;
   mm_refractory_check *ch = mm_arena_alloc(cs->arena, (cap ? cap : 1) * sizeof *ch);
   size_t n = ch ? mm_kb_refractory_checks(kb, p, ord->drugs, ord->n_drugs, ch, cap) : 0;
   mm_strbuf md, names;
@@ -375,7 +375,7 @@ void mm_cds_order_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_
                         const mm_cds_order *order, const mm_diags *fhir_notes, mmpath_lang lang,
                         const mm_cds_links *links, mm_arena *arena) {
   mm_cds_cardset cs;
-  mm_cds_cardset_init(&cs, out, req, ev, links, arena);
+  mm_cds_cardset_init(&cs, out, req, ev, links, lang, arena);
   mm_strbuf_puts(out, "{\"cards\":[");
   /* nothing mmpath knows is being ordered: no cards at all */
   if (order->n_drugs && !mm_cds_no_diagnosis_card(&cs, ev, lang)) {

@@ -120,7 +120,7 @@ void mm_ep_cds_options(mm_call *c) {
   mm_cds_order order;
   memset(&order, 0, sizeof order);
   if (rq.kind != MM_CDS_PATIENT_VIEW) {
-    int r = mm_cds_order_read(&order, &env, &rq, &bad, c->req->arena);
+    int r = mm_cds_order_read(&order, &env, &rq, c->req->arena);
     if (r == MM_CDS_ENOMEM) {
       mm_api_internal(c, "out of memory reading the draft orders");
       return;
