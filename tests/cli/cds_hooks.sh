@@ -226,6 +226,26 @@ expect "order-sign: the regimen card gives the label/algorithm verdict of Dara-K
 req POST "/cds-services/mmpath-options?lang=it" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/select.json"
 expect "order-select (selection mr-1, daratumumab): the same critical card, in Italian" 200 \
   "any(c['indicator'] == 'critical' and 'refrattaria a daratumumab' in c['summary'] for c in d['cards'])"
+# the same from a FHIR prefetch (tests/data/fhir/rrmm.json: daratumumab line
+# with progression on it), the order also in a paged MedicationRequest
+# searchset as "active": it is not history, and the paging is said
+"$PY" - "$MMPATH_TESTDATA/fhir/rrmm.json" >"$tmp/fhir-order.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+pid = next(e["resource"]["id"] for e in b["entry"] if e["resource"]["resourceType"] == "Patient")
+mr = {"resourceType": "MedicationRequest", "id": "draft-1", "status": "active", "intent": "order",
+      "subject": {"reference": "Patient/" + pid},
+      "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1721947"}]},
+      "dosageInstruction": [{"timing": {"repeat": {"boundsPeriod": {"start": "2026-11-01"}}}}]}
+print(json.dumps({"hook": "order-sign", "hookInstance": "f-2",
+                  "context": {"patientId": pid, "userId": "Practitioner/1",
+                              "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": mr}]}},
+                  "prefetch": {"bundle": b, "medicationRequests": {"resourceType": "Bundle", "type": "searchset",
+                               "entry": [{"resource": mr}], "link": [{"relation": "next", "url": "https://ehr.example.org/fhir?page=2"}]}}}))
+PY
+req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/fhir-order.json"
+expect "order-sign from a FHIR prefetch: refractory to daratumumab, and the paged searchset said" 200 \
+  "any(c['indicator'] == 'critical' and 'refractory to daratumumab' in c['summary'] for c in d['cards']) and any(c['source']['topic']['code'] == 'fhir-import' and 'paged searchset' in c['detail'] for c in d['cards'])"
 req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/other.json"
 expect "an order of a drug mmpath does not know (paracetamol): no cards" 200 "d['cards'] == []"
 
