@@ -1,7 +1,6 @@
 /* jwt.c: verifying a CDS client's JWT (jwt.h): base64url, the JWK Set's
  * public keys as OpenSSL EVP keys, the JWS signature (ES384's raw r||s
  * turned into the DER that EVP verifies), the claims, the jti cache. */
-#define _POSIX_C_SOURCE 200809L
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -158,6 +157,8 @@ static EVP_PKEY *jwk_key(const mm_json *k, int *alg, const char **why) {
   unsigned char *a = NULL, *b = NULL;
   BIGNUM *n = NULL, *e = NULL;
   size_t alen = 0, blen = 0;
+  /* the builder keeps a pointer to the point until OSSL_PARAM_BLD_to_param */
+  unsigned char pub[97];
   *why = "out of memory";
   if (!bld) return NULL;
   if (kty && strcmp(kty, "EC") == 0) {
@@ -168,7 +169,6 @@ static EVP_PKEY *jwk_key(const mm_json *k, int *alg, const char **why) {
     b = jwk_bytes(k, "y", &blen);
     *why = "x and y must be 48-byte base64url coordinates";
     if (!a || !b || alen != 48 || blen != 48) goto done;
-    unsigned char pub[97];
     pub[0] = 0x04; /* uncompressed point */
     memcpy(pub + 1, a, 48);
     memcpy(pub + 49, b, 48);
