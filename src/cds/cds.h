@@ -150,20 +150,22 @@ void mm_cds_cards(mm_strbuf *out, const mm_cds_request *req, const mmpath_evalua
 typedef struct mm_cds_order {
   int *drugs;              /* kb->drugs indices, distinct, kb order */
   size_t n_drugs;
-  const char **resource_ids; /* "MedicationRequest/x" of each order read */
+  const char **resource_ids; /* "MedicationRequest/x" of each order of a kb
+                                drug (NULL: the order has no id) */
   size_t n_resources;
   const mm_regimen *regimen; /* the kb regimen of exactly these drugs, or NULL */
   mm_diags notes;          /* orders not read (a drug not recognised, ...):
                               warnings, paths relative to the body */
 } mm_cds_order;
 
-/* Reads context.draftOrders (for order-select only the entries named in
- * context.selections) into out: each MedicationRequest's drug through the
- * FHIR importer's map (kb/fhir.yaml: RxNorm, ATC, Italian AIC names, kb
- * names), then the kb regimen of that drug set. 0 (out->n_drugs is 0 when
- * no MedicationRequest is selected or none is a kb drug: nothing for
- * mmpath, no cards; what was not recognised is in out->notes), or
- * MM_CDS_ENOMEM. */
+/* Reads context.draftOrders into out: each MedicationRequest's drug through
+ * the FHIR importer's map (kb/fhir.yaml: RxNorm, ATC, Italian product
+ * names, kb names), each order read alone; the drugs of all of them are the
+ * regimen being ordered (order-select: the session's orders, answered when
+ * one in context.selections is a kb drug), matched to the kb regimen of
+ * exactly those drugs. 0 (out->n_drugs is 0 when nothing mmpath knows is
+ * ordered or selected: no cards; what was not recognised is in
+ * out->notes), or MM_CDS_ENOMEM. */
 int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
                       mm_arena *arena);
 

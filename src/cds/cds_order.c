@@ -33,35 +33,30 @@ static int record_drug(const mm_kb *kb, const mm_json *v) {
   return d ? (int)(d - kb->drugs) : -1;
 }
 
-int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
-                      mm_arena *arena) {
-  memset(out, 0, sizeof *out);
-  mm_diags_init(&out->notes, arena);
-  const mm_json *entries = mm_json_get(req->draft_orders, "entry");
-  size_t n = entries && entries->type == MM_JSON_ARRAY ? entries->len : 0;
-  out->resource_ids = mm_arena_alloc(arena, (n ? n : 1) * sizeof *out->resource_ids);
-  size_t *where = mm_arena_alloc(arena, (n ? n : 1) * sizeof *where);
-  if (!out->resource_ids || !where) return MM_CDS_ENOMEM;
-  /* The orders as a Bundle the importer reads: each selected
-   * MedicationRequest as an active order of this patient (a draft is left
-   * out by the importer, rightly, as history), its medication as written;
-   * Medication resources of the Bundle for medicationReference. */
+/* One draft MedicationRequest (entries->items[i]) read by the importer,
+ * alone with the Bundle's Medications: a Bundle of this patient, a myeloma
+ * diagnosis (the importer reads medications as myeloma lines only beside
+ * one: kb/fhir.yaml's first diagnosis code; only the drugs are read back),
+ * and the order as an active one (a draft is rightly left out as history),
+ * its medication as written. Sets has[] for its kb drugs; returns how many,
+ * or -1 out of memory. What the importer said about it goes to out->notes
+ * at the order's path. */
+static int order_drugs(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
+                       const mm_json *entries, size_t i, bool *has, mm_arena *arena) {
   const char *pid = req->patient_id ? req->patient_id : "patient";
+  const char *subject = mm_arena_printf(arena, "Patient/%s", pid);
   mm_strbuf b;
   mm_strbuf_init(&b, env->max_bundle);
   mm_strbuf_puts(&b, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
                      "{\"resource\":{\"resourceType\":\"Patient\",\"id\":");
   mm_strbuf_json_string(&b, pid);
   mm_strbuf_puts(&b, "}}");
-  /* the importer reads medications as myeloma lines only beside a myeloma
-   * diagnosis: one, coded as kb/fhir.yaml's first diagnosis code (only the
-   * drugs are read back, never this) */
-  for (size_t i = 0; env->fhir && i < env->fhir->n_maps; i++) {
-    const mm_fhir_mapping *m = &env->fhir->maps[i];
+  for (size_t k = 0; k < env->fhir->n_maps; k++) {
+    const mm_fhir_mapping *m = &env->fhir->maps[k];
     if (m->kind != MM_FHIR_DIAGNOSIS) continue;
     mm_strbuf_puts(&b, ",{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"dx\","
                        "\"onsetDateTime\":\"2000-01-01\",\"subject\":{\"reference\":");
-    mm_strbuf_json_string(&b, mm_arena_printf(arena, "Patient/%s", pid));
+    mm_strbuf_json_string(&b, subject);
     mm_strbuf_puts(&b, "},\"code\":{\"coding\":[{\"system\":");
     mm_strbuf_json_string(&b, m->system);
     mm_strbuf_puts(&b, ",\"code\":");
@@ -69,90 +64,96 @@ int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_req
     mm_strbuf_puts(&b, "}]}}}");
     break;
   }
-  for (size_t i = 0; i < n; i++) {
-    const mm_json *e = entries->items[i];
-    const mm_json *r = mm_json_get(e, "resource");
-    const char *type = str_of(r, "resourceType"), *id = str_of(r, "id");
-    if (type && strcmp(type, "Medication") == 0) {
-      mm_strbuf_puts(&b, ",");
-      mm_cds_json_write(&b, e);
-      continue;
-    }
-    if (!type || strcmp(type, "MedicationRequest") != 0) continue;
-    const char *ref = mm_arena_printf(arena, "MedicationRequest/%s", id ? id : "");
-    if (!selected(req, ref)) continue;
-    size_t k = out->n_resources++;
-    out->resource_ids[k] = id ? ref : NULL;
-    where[k] = i;
-    mm_strbuf_printf(&b, ",{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"o%zu\","
-                         "\"status\":\"active\",\"intent\":\"order\",\"subject\":{\"reference\":",
-                     k);
-    mm_strbuf_json_string(&b, mm_arena_printf(arena, "Patient/%s", pid));
-    mm_strbuf_putc(&b, '}');
-    static const char *const keep[] = {"medicationCodeableConcept", "medicationReference",
-                                       "contained"};
-    for (size_t m = 0; m < 3; m++) {
-      const mm_json *v = mm_json_get(r, keep[m]);
-      if (!v) continue;
-      mm_strbuf_printf(&b, ",\"%s\":", keep[m]);
-      mm_cds_json_write(&b, v);
-    }
-    /* a period the importer accepts; only the drug is read back */
-    mm_strbuf_puts(&b, ",\"dosageInstruction\":[{\"timing\":{\"repeat\":{\"boundsPeriod\":"
-                       "{\"start\":\"2000-01-01\"}}}}]}}");
+  for (size_t k = 0; k < entries->len; k++) { /* for medicationReference */
+    const char *t = str_of(mm_json_get(entries->items[k], "resource"), "resourceType");
+    if (!t || strcmp(t, "Medication") != 0) continue;
+    mm_strbuf_putc(&b, ',');
+    mm_cds_json_write(&b, entries->items[k]);
   }
-  mm_strbuf_puts(&b, "]}");
-  if (b.failed) {
-    mm_strbuf_free(&b);
-    return MM_CDS_ENOMEM;
+  const mm_json *r = mm_json_get(entries->items[i], "resource");
+  mm_strbuf_puts(&b, ",{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"order\","
+                     "\"status\":\"active\",\"intent\":\"order\",\"subject\":{\"reference\":");
+  mm_strbuf_json_string(&b, subject);
+  mm_strbuf_putc(&b, '}');
+  static const char *const keep[] = {"medicationCodeableConcept", "medicationReference",
+                                     "contained"};
+  for (size_t m = 0; m < 3; m++) {
+    const mm_json *v = mm_json_get(r, keep[m]);
+    if (!v) continue;
+    mm_strbuf_printf(&b, ",\"%s\":", keep[m]);
+    mm_cds_json_write(&b, v);
   }
-  if (out->n_resources == 0) { /* nothing mmpath reads: no cards */
-    mm_strbuf_free(&b);
-    return 0;
-  }
+  /* a period the importer accepts; only the drug is read back */
+  mm_strbuf_puts(&b, ",\"dosageInstruction\":[{\"timing\":{\"repeat\":{\"boundsPeriod\":"
+                     "{\"start\":\"2000-01-01\"}}}}]}}]}");
   mm_diags d;
   mm_diags_init(&d, arena);
   mm_strbuf rec;
   mm_strbuf_init(&rec, env->max_bundle);
   mm_fhir_options o = {MM_DATE_NONE, "draftOrders"};
-  int r = env->fhir ? mm_fhir_import(&rec, env->kb, env->fhir, b.data, b.len, &o, &d) : -1;
+  int rc = b.failed ? -2 : mm_fhir_import(&rec, env->kb, env->fhir, b.data, b.len, &o, &d);
   mm_strbuf_free(&b);
-  /* what the importer said about an order, at the order's path */
   for (const mm_diag *x = d.head; x; x = x->next) {
-    size_t k;
-    int used = 0;
-    if (!x->path || sscanf(x->path, "MedicationRequest/o%zu%n", &k, &used) != 1 ||
-        k >= out->n_resources)
-      continue;
+    static const char me[] = "MedicationRequest/order";
+    if (!x->path || strncmp(x->path, me, sizeof me - 1) != 0) continue;
     mm_diag_warnc(&out->notes, x->code, NULL, 0, 0,
-                  mm_arena_printf(arena, "context.draftOrders.entry[%zu].resource%s", where[k],
-                                  x->path + used),
+                  mm_arena_printf(arena, "context.draftOrders.entry[%zu].resource%s", i,
+                                  x->path + sizeof me - 1),
                   "%s", x->text);
   }
-  if (r != 0 || rec.failed) {
-    mm_strbuf_free(&rec);
-    return r == -2 || rec.failed ? MM_CDS_ENOMEM : 0;
-  }
+  int n = 0;
+  const mm_json *root = NULL;
   mm_json_error je;
-  const mm_json *root = mm_json_parse(arena, rec.data, rec.len, &je);
+  if (rc == 0 && !rec.failed) root = mm_json_parse(arena, rec.data, rec.len, &je);
   mm_strbuf_free(&rec);
+  if (rc == -2 || (rc == 0 && !root)) return -1;
   const mm_json *lines = root ? mm_json_get(root, "lines") : NULL;
-  bool *has = mm_arena_alloc(arena, env->kb->n_drugs * sizeof *has);
-  out->drugs = mm_arena_alloc(arena, env->kb->n_drugs * sizeof *out->drugs);
-  if (!has || !out->drugs) return MM_CDS_ENOMEM;
-  memset(has, 0, env->kb->n_drugs * sizeof *has);
-  /* every drug of every line: how the importer groups them does not matter */
-  for (size_t i = 0; lines && lines->type == MM_JSON_ARRAY && i < lines->len; i++) {
-    const mm_json *ds = mm_json_get(lines->items[i], "drugs");
+  for (size_t l = 0; lines && lines->type == MM_JSON_ARRAY && l < lines->len; l++) {
+    const mm_json *ds = mm_json_get(lines->items[l], "drugs");
     for (size_t k = 0; ds && ds->type == MM_JSON_ARRAY && k < ds->len; k++) {
       int di = record_drug(env->kb, ds->items[k]);
-      if (di >= 0) has[di] = true;
+      if (di >= 0) has[di] = true, n++;
     }
   }
-  for (size_t i = 0; i < env->kb->n_drugs; i++)
+  return n;
+}
+
+int mm_cds_order_read(mm_cds_order *out, const mm_cds_env *env, const mm_cds_request *req,
+                      mm_arena *arena) {
+  memset(out, 0, sizeof *out);
+  mm_diags_init(&out->notes, arena);
+  const mm_json *entries = mm_json_get(req->draft_orders, "entry");
+  size_t n = entries && entries->type == MM_JSON_ARRAY ? entries->len : 0;
+  const mm_kb *kb = env->kb;
+  out->resource_ids = mm_arena_alloc(arena, (n ? n : 1) * sizeof *out->resource_ids);
+  out->drugs = mm_arena_alloc(arena, (kb->n_drugs ? kb->n_drugs : 1) * sizeof *out->drugs);
+  bool *has = mm_arena_alloc(arena, (kb->n_drugs ? kb->n_drugs : 1) * sizeof *has);
+  if (!out->resource_ids || !out->drugs || !has) return MM_CDS_ENOMEM;
+  memset(has, 0, kb->n_drugs * sizeof *has);
+  if (!env->fhir) return 0;
+  /* Every MedicationRequest of the session is the regimen being ordered
+   * (order-select: draftOrders holds the session's orders, selections the
+   * new ones); an order-select answers only when a selected one is a drug
+   * mmpath knows. Each is read alone, so that only those orders are
+   * offered for removal. */
+  bool any_selected = false;
+  for (size_t i = 0; i < n; i++) {
+    const mm_json *r = mm_json_get(entries->items[i], "resource");
+    const char *type = str_of(r, "resourceType"), *id = str_of(r, "id");
+    if (!type || strcmp(type, "MedicationRequest") != 0) continue;
+    int got = order_drugs(out, env, req, entries, i, has, arena);
+    if (got < 0) return MM_CDS_ENOMEM;
+    if (!got) continue;
+    const char *ref = id ? mm_arena_printf(arena, "MedicationRequest/%s", id) : NULL;
+    any_selected |= ref && selected(req, ref);
+    out->resource_ids[out->n_resources++] = ref;
+  }
+  if (!any_selected && !(req->kind == MM_CDS_ORDER_SIGN && out->n_resources))
+    return 0; /* nothing mmpath knows is being ordered: no cards */
+  for (size_t i = 0; i < kb->n_drugs; i++)
     if (has[i]) out->drugs[out->n_drugs++] = (int)i;
-  for (size_t i = 0; out->n_drugs && i < env->kb->n_regimens && !out->regimen; i++) {
-    const mm_regimen *rg = &env->kb->regimens[i];
+  for (size_t i = 0; out->n_drugs && i < kb->n_regimens && !out->regimen; i++) {
+    const mm_regimen *rg = &kb->regimens[i];
     size_t same = 0;
     for (size_t k = 0; k < rg->n_drugs; k++) same += has[rg->drugs[k]];
     if (same == rg->n_drugs && rg->n_drugs == out->n_drugs) out->regimen = rg;

@@ -165,12 +165,14 @@ def mr(i, cc):
 if orders == "dara-kd":
     entries = [mr(1, {"coding": [{"system": rx, "code": "1721947", "display": "daratumumab"}]}),
                mr(2, {"coding": [{"system": rx, "code": "1302966"}]}),
-               mr(3, {"coding": [{"system": "http://www.whocc.no/atc", "code": "H02AB02"}], "text": "Dexamethasone 40 mg"})]
+               mr(3, {"coding": [{"system": "http://www.whocc.no/atc", "code": "H02AB02"}], "text": "Dexamethasone 40 mg"}),
+               mr(4, {"text": "Paracetamol 1 g"})]  # in the session, not a myeloma drug
 else:
     entries = [mr(1, {"text": "Paracetamol 1 g"})]
 ctx = {"userId": "Practitioner/1", "patientId": "BO-0017",
        "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": entries}}
 if hook == "order-select": ctx["selections"] = ["MedicationRequest/mr-1"]
+if hook == "order-select-other": hook, ctx["selections"] = "order-select", ["MedicationRequest/mr-4"]
 body = {"hook": hook, "hookInstance": "0f4c1a2e-1111-4a4a-9b9b-%012d" % len(hook), "context": ctx,
         "prefetch": {"mmpathPatient": rec}}
 if hook == "patient-view": del ctx["draftOrders"]
@@ -181,6 +183,7 @@ request patient-view >"$tmp/pv.json"
 request order-sign >"$tmp/sign.json"
 request order-select >"$tmp/select.json"
 request order-sign other >"$tmp/other.json"
+request order-select-other >"$tmp/select-other.json"
 
 # ---- client authentication (CDS Hooks 2.0, "Trusting CDS Clients") ----
 T=$(jwt ES384 "$tmp/ec.pem" ehr-key-1)
@@ -218,14 +221,16 @@ req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-k
 cp "$tmp/body" "$tmp/sign-cards.json"
 expect "order-sign Dara-Kd, daratumumab-refractory: a critical card that says so" 200 \
   "any(c['indicator'] == 'critical' and 'refractory to daratumumab' in c['summary'] and 'Dara-Kd' in c['summary'] and 'progression 2024-01-10' in c['detail'] for c in d['cards'])"
-expect "order-sign: the refractoriness card suggests the recommended options and removing the 3 orders" 200 \
+expect "order-sign: the refractoriness card suggests the recommended options and removing the 3 Dara-Kd orders (not the paracetamol)" 200 \
   "[c for c in d['cards'] if c['indicator'] == 'critical'][0]['selectionBehavior'] == 'at-most-one' and sorted(a['resourceId'] for s in [c for c in d['cards'] if c['indicator'] == 'critical'][0]['suggestions'] for a in s.get('actions', [])) == ['MedicationRequest/mr-1', 'MedicationRequest/mr-2', 'MedicationRequest/mr-3'] and any(s.get('isRecommended') for s in [c for c in d['cards'] if c['indicator'] == 'critical'][0]['suggestions'])"
 expect "order-sign: the regimen card gives the label/algorithm verdict of Dara-Kd" 200 \
   "any(c['source']['topic']['code'] == 'order-regimen' and c['indicator'] != 'info' and 'Dara-Kd' in c['detail'] for c in d['cards'])"
 "${VALIDATE[@]}" "$CDS/response.schema.json" "$tmp/sign-cards.json" && ok "order-sign answer validates (response schema)" || bad "order-sign answer invalid"
 req POST "/cds-services/mmpath-options?lang=it" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/select.json"
-expect "order-select (selection mr-1, daratumumab): the same critical card, in Italian" 200 \
-  "any(c['indicator'] == 'critical' and 'refrattaria a daratumumab' in c['summary'] for c in d['cards'])"
+expect "order-select (daratumumab selected; the session's orders are Dara-Kd): the critical card, in Italian" 200 \
+  "any(c['indicator'] == 'critical' and 'refrattaria a daratumumab' in c['summary'] and 'Dara-Kd' in c['summary'] for c in d['cards'])"
+req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/select-other.json"
+expect "order-select of the paracetamol in a Dara-Kd session: no cards (nothing mmpath knows selected)" 200 "d['cards'] == []"
 # the same from a FHIR prefetch (tests/data/fhir/rrmm.json: daratumumab line
 # with progression on it), the order also in a paged MedicationRequest
 # searchset as "active": it is not history, and the paging is said
