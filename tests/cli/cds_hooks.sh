@@ -184,6 +184,8 @@ request order-sign >"$tmp/sign.json"
 request order-select >"$tmp/select.json"
 request order-sign other >"$tmp/other.json"
 request order-select-other >"$tmp/select-other.json"
+"${VALIDATE[@]}" "$CDS/request.schema.json" "$tmp/pv.json" "$tmp/sign.json" "$tmp/select.json" &&
+  ok "the test's hook requests are valid CDS Hooks requests (request schema)" || bad "test requests invalid"
 
 # ---- client authentication (CDS Hooks 2.0, "Trusting CDS Clients") ----
 T=$(jwt ES384 "$tmp/ec.pem" ehr-key-1)
