@@ -15,7 +15,7 @@ set(MMPATH_SYSUSERS_DIR lib/sysusers.d CACHE STRING
 # and Libs.private (pkg-config --static); libmicrohttpd only when linked.
 set(MM_PC_REQUIRES_PRIVATE "yaml-0.1 sqlite3")
 if(MHD_FOUND)
-  string(APPEND MM_PC_REQUIRES_PRIVATE " libmicrohttpd")
+  string(APPEND MM_PC_REQUIRES_PRIVATE " libmicrohttpd libcrypto")
 endif()
 foreach(f mmpath.pc mmpath.service mmpath.conf mmpath.1 mmpath.3)
   configure_file(${MM_DIST}/${f}.in ${MM_DIST_OUT}/${f} @ONLY)

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # (which brings groff-base); it checks the systemd unit only where
 # systemd-analyze exists (systemd is not added for that alone).
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
-libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db"
+libmicrohttpd-dev libssl-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -14,7 +14,9 @@
 #include "cli/cli.h"
 #include "kb/kb.h"
 #include "referral/referral.h"
+#include "auth/jwt.h"
 #include "auth/token_store.h"
+#include "cds/cds.h"
 #include "server/server.h"
 
 static const char usage_text[] =
@@ -22,6 +24,8 @@ static const char usage_text[] =
     "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "                    [--time-zone ZONE]\n"
+    "                    [--public-url URL] [--cds-jwt-issuer 'ISS JWKS-FILE']...\n"
+    "                    [--cds-max-body BYTES] [--cds-smart-url URL]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
@@ -30,7 +34,10 @@ static const char usage_text[] =
     "  --config FILE reads the same settings as 'key = value' lines (the options\n"
     "  without '--'; demo = yes for --demo); the command line overrides it.\n"
     "  --time-zone: the centre's IANA zone, whose date is 'today' for the referral\n"
-    "  pathway (no event after it); default MMPATH_TIME_ZONE, else Europe/Rome.\n";
+    "  pathway (no event after it); default MMPATH_TIME_ZONE, else Europe/Rome.\n"
+    "  CDS Hooks (docs/cds-hooks.md): --public-url is the server's address as clients\n"
+    "  see it (JWT aud, the cards' links); each --cds-jwt-issuer trusts the JWTs of\n"
+    "  one CDS client, checked with the public keys of its JWK Set file.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
@@ -38,6 +45,10 @@ typedef struct serve_opts {
   unsigned long long port;
   bool open_eval, demo;
   mm_server_limits limits;
+  const char *public_url, *smart_url;
+  size_t cds_max_body;
+  const char *issuers[16]; /* "ISS JWKS-FILE" */
+  size_t n_issuers;
 } serve_opts;
 
 static int serve(const serve_opts *o);
@@ -92,6 +103,30 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   }
   if (strcmp(name, "open-evaluate") == 0) return parse_bool(where, name, v, &o->open_eval) ? 0 : -1;
   if (strcmp(name, "demo") == 0) return parse_bool(where, name, v, &o->demo) ? 0 : -1;
+  if (strcmp(name, "public-url") == 0) {
+    if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
+        v[strlen(v) - 1] == '/') {
+      fprintf(stderr, "%smmpath serve: public-url: '%s' is not an http(s) URL without a "
+                      "trailing '/'\n", where, v);
+      return -1;
+    }
+    return o->public_url = v, 0;
+  }
+  if (strcmp(name, "cds-smart-url") == 0) return o->smart_url = v, 0;
+  if (strcmp(name, "cds-jwt-issuer") == 0) {
+    if (!strchr(v, ' ') || o->n_issuers == sizeof o->issuers / sizeof *o->issuers) {
+      fprintf(stderr, "%smmpath serve: cds-jwt-issuer: '%s': expected 'ISS JWKS-FILE' "
+                      "(at most 16 issuers)\n", where, v);
+      return -1;
+    }
+    o->issuers[o->n_issuers++] = v;
+    return 0;
+  }
+  if (strcmp(name, "cds-max-body") == 0) {
+    if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n) || n == 0) return -1;
+    o->cds_max_body = (size_t)n;
+    return 0;
+  }
   if (strcmp(name, "max-body") == 0) {
     if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n) || n == 0) return -1;
     o->limits.max_body = (size_t)n;
@@ -165,7 +200,8 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 }
 
 int mm_cmd_serve(int argc, char **argv) {
-  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", NULL, 8080, false, false, MM_SERVER_LIMITS_INIT};
+  serve_opts o = {.db = "mmpath.db", .bind = "127.0.0.1", .port = 8080,
+                  .limits = MM_SERVER_LIMITS_INIT, .cds_max_body = MM_CDS_MAX_BODY};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -209,6 +245,45 @@ int mm_cmd_serve(int argc, char **argv) {
   int rc = serve(&o);
   free(config_text);
   return rc;
+}
+
+/* CDS Hooks: the trusted clients' JWK Sets, read once, and the store of
+ * the evaluations the cards link to (only with a public URL to link from).
+ * An exit code; what is wrong is said here. */
+static int cds_setup(const serve_opts *o, mm_jwt_verifier **jwt, mm_cds_store **store) {
+  if (o->n_issuers && !o->public_url) {
+    fprintf(stderr, "mmpath serve: cds-jwt-issuer needs public-url (a JWT's aud is the URL "
+                    "of the service called)\n");
+    return MM_EXIT_USAGE;
+  }
+  /* 5 minutes: the lifetime CDS Hooks 2.0 suggests for a client's JWT;
+   * 60 s of clock skew; 65,536 live jti values (2 MiB) */
+  if (o->n_issuers && mm_jwt_verifier_new(jwt, 60, 300, 65536) != 0) {
+    fprintf(stderr, "mmpath serve: out of memory\n");
+    return MM_EXIT_INTERNAL;
+  }
+  for (size_t i = 0; i < o->n_issuers; i++) {
+    const char *v = o->issuers[i], *sp = strrchr(v, ' ');
+    char iss[1024];
+    snprintf(iss, sizeof iss, "%.*s", (int)(sp - v), v);
+    while (*++sp == ' ') {}
+    size_t len;
+    char *text = mm_cli_read_file(sp, &len);
+    char err[512];
+    int rc = text ? mm_jwt_verifier_add_issuer(*jwt, iss, text, len, err, sizeof err) : -1;
+    if (!text) snprintf(err, sizeof err, "cannot read the file");
+    free(text);
+    if (rc != 0) {
+      fprintf(stderr, "mmpath serve: cds-jwt-issuer %s: %s: %s\n", iss, sp, err);
+      return MM_EXIT_USAGE;
+    }
+  }
+  /* 15 minutes, 512 pages: a link outlives the card's reading, not the day */
+  if (o->public_url && mm_cds_store_new(store, 512, 900) != 0) {
+    fprintf(stderr, "mmpath serve: out of memory\n");
+    return MM_EXIT_INTERNAL;
+  }
+  return MM_EXIT_OK;
 }
 
 static int serve(const serve_opts *o) {
@@ -255,6 +330,8 @@ static int serve(const serve_opts *o) {
   sqlite3 *sdb = NULL;
   int rc = MM_EXIT_OK;
   mm_jobs *jobs = NULL;
+  mm_jwt_verifier *jwt = NULL;
+  mm_cds_store *store = NULL;
   if (mm_store_open(&sdb, db, err, sizeof err) != 0) {
     fprintf(stderr, "mmpath serve: %s\n", err);
     rc = MM_EXIT_SETUP;
@@ -292,7 +369,15 @@ static int serve(const serve_opts *o) {
     rc = MM_EXIT_INTERNAL;
     goto done;
   }
-  mm_api api = {kb, mm_kb_scores(kb), ref_kb, db, open_eval, limits, jobs, mm_kb_fhir_map(kb)};
+  if (cds_setup(o, &jwt, &store) != MM_EXIT_OK) {
+    rc = MM_EXIT_USAGE;
+    goto done;
+  }
+  mm_api api = {.kb = kb, .scores = mm_kb_scores(kb), .ref_kb = ref_kb, .db_path = db,
+                .open_evaluate = open_eval, .limits = limits, .jobs = jobs,
+                .fhir = mm_kb_fhir_map(kb), .cds_jwt = jwt, .public_url = o->public_url,
+                .cds_max_body = o->cds_max_body, .cds_store = store,
+                .cds_smart_url = o->smart_url};
   mm_server_config cfg = {bind, (unsigned)port, limits};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
@@ -332,6 +417,8 @@ static int serve(const serve_opts *o) {
 
 done:
   mm_jobs_free(jobs);
+  mm_jwt_verifier_free(jwt);
+  mm_cds_store_free(store);
   mm_kb_free(kb);
   return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "json/json.h"
 #include "kb/kb.h"
 #include "kb/kb_fhir_map.h"
 #include "util/arena.h"
@@ -29,5 +30,16 @@ typedef struct mm_fhir_options {
  * invalid (nothing written), -2 when out of memory. */
 int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, const char *json,
                    size_t len, const mm_fhir_options *opts, mm_diags *diags);
+
+/* The kb drug a FHIR medication concept names (a CodeableConcept such as
+ * MedicationRequest.medicationCodeableConcept or Medication.code), by the
+ * import's own rules: the kb map's codes, ATC, kb names and Italian product
+ * names. Returns the index into kb->drugs, or -1 when it names no kb drug
+ * (a supportive drug, an unknown code): why is reported in diags as a
+ * warning at `path`, from `source`. Diagnostics live in diags' arena;
+ * `arena` holds the paths built while reading. */
+int mm_fhir_medication_drug(const mm_kb *kb, const mm_fhir_map *map, const mm_json *concept,
+                            mm_arena *arena, mm_diags *diags, const char *source,
+                            const char *path);
 
 #endif

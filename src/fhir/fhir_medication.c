@@ -141,6 +141,18 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   return NULL;
 }
 
+int mm_fhir_medication_drug(const mm_kb *kb, const mm_fhir_map *map, const mm_json *concept,
+                            mm_arena *arena, mm_diags *diags, const char *source,
+                            const char *path) {
+  mm_fhir_imp im = {.a = arena, .kb = kb, .map = map, .d = diags, .src = source,
+                    .birth = MM_DATE_NONE, .as_of = MM_DATE_NONE, .dx = MM_DATE_NONE,
+                    .ecog_date = MM_DATE_NONE, .iss_date = MM_DATE_NONE,
+                    .riss_date = MM_DATE_NONE};
+  bool supportive;
+  const mm_drug *d = concept ? medication_drug(&im, concept, path, &supportive) : NULL;
+  return d ? (int)(d - kb->drugs) : -1;
+}
+
 /* What the drug is to the line grouping: a steroid (kb/fhir.yaml
  * line_grouping.steroid_classes: never a bound of a line), a CAR-T product
  * (kb/definitions.yaml car_t_classes), or an anti-myeloma drug. */

@@ -12,7 +12,9 @@
  * the referrals its centre made). */
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "auth/jwt.h"
 #include "auth/token_store.h"
 #include "server/api.h"
 #include "web/assets.h"
@@ -73,9 +75,12 @@ static const mm_route routes[] = {
      "to_center=&since=&until=&from_center=&format=json|svg&lang=", "the funnel report"},
     {"GET", "/cds-services", A_PUBLIC, mm_ep_cds_discovery, NULL, NULL, "CDS Hooks discovery"},
     {"POST", "/cds-services/mmpath-options", A_OPEN_EVAL | A_ANY, mm_ep_cds_options, NULL,
-     NULL, "CDS Hooks patient-view service"},
+     "lang=it|en&jurisdiction=eu|us|it",
+     "CDS Hooks service: patient-view, order-select, order-sign"},
     {"POST", "/cds-services/mmpath-options/feedback", A_OPEN_EVAL | A_ANY, mm_ep_cds_feedback,
      NULL, NULL, "CDS Hooks card feedback"},
+    {"GET", "/cds-services/evaluations/{}", A_PUBLIC, mm_ep_cds_evaluation, "id", NULL,
+     "the evaluation page a CDS card links to (kept a few minutes)"},
     {NULL, NULL, 0, NULL, NULL, NULL, NULL}};
 
 const mm_route *mm_api_routes(void) { return routes; }
@@ -83,6 +88,8 @@ const mm_route *mm_api_routes(void) { return routes; }
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path) {
   if (strcmp(method, "POST") == 0 && strcmp(path, "/api/v1/screen") == 0)
     return api->limits.max_screen_body;
+  if (api->cds_max_body && strcmp(method, "POST") == 0 && strncmp(path, "/cds-services/", 14) == 0)
+    return api->cds_max_body;
   return api->limits.max_body;
 }
 
@@ -220,6 +227,35 @@ static const char *bearer(const char *h) {
   return *h ? h : NULL;
 }
 
+/* A CDS client's JWT (CDS Hooks 2.0, "Trusting CDS Clients"; auth/jwt.h)
+ * on a CDS service: the caller is the issuer, with no role of mmpath's
+ * (the services need none). Refusals are 401 with the JWT check's code. */
+static bool authorize_jwt(mm_call *c, const char *token) {
+  char why[256];
+  mm_jwt_claims cl;
+  const char *aud = mm_arena_printf(c->req->arena, "%s%s", c->api->public_url, c->req->path);
+  int rc = aud ? mm_jwt_verify(c->api->cds_jwt, token, aud, time(NULL), &cl, why, sizeof why)
+               : MM_JWT_ENOMEM;
+  if (rc == 0) {
+    c->who.center = mm_arena_strdup(c->req->arena, cl.iss);
+    return true;
+  }
+  if (rc == MM_JWT_ENOMEM) {
+    mm_api_internal(c, "out of memory checking the token");
+    return false;
+  }
+  const char *code = mm_jwt_code(rc);
+  mm_kv err = {"header.Authorization", why};
+  if (rc == MM_JWT_EBUSY) {
+    c->out->retry_after = "1";
+    mm_problem_coded(c->out, 503, "busy", "Server busy", why, &err, &code, 1);
+    return false;
+  }
+  c->out->www_authenticate = "Bearer realm=\"mmpath\", error=\"invalid_token\"";
+  mm_problem_coded(c->out, 401, "unauthorized", "Invalid CDS client token", why, &err, &code, 1);
+  return false;
+}
+
 /* Fills c->who; answers 401/403 and returns false when refused. */
 static bool authorize(mm_call *c, unsigned access) {
   c->who.token_id = 0;
@@ -236,6 +272,11 @@ static bool authorize(mm_call *c, unsigned access) {
                                         "(mmpath token new --center C --role R)");
     return false;
   }
+  /* mmpath's own tokens start mmp_: anything else on a CDS service is a
+   * client's JWT when clients are trusted */
+  if (c->api->cds_jwt && c->api->public_url && strncmp(token, "mmp_", 4) != 0 &&
+      strncmp(c->req->path, "/cds-services/", 14) == 0)
+    return authorize_jwt(c, token);
   /* one read-only handle per connection: a keep-alive client pays the
    * open once; each check is still its own read, so a revocation counts
    * from the next request */

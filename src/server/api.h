@@ -89,6 +89,7 @@ void mm_ep_funnel(mm_call *c);        /* GET /api/v1/funnel */
 void mm_ep_cds_discovery(mm_call *c); /* GET /cds-services */
 void mm_ep_cds_options(mm_call *c);   /* POST /cds-services/mmpath-options */
 void mm_ep_cds_feedback(mm_call *c);  /* POST /cds-services/mmpath-options/feedback */
+void mm_ep_cds_evaluation(mm_call *c);/* GET /cds-services/evaluations/{id} */
 void mm_ep_fhir_import(mm_call *c);   /* POST /api/v1/fhir/import */
 void mm_ep_examples(mm_call *c);      /* GET /api/v1/examples */
 

@@ -1,13 +1,20 @@
-/* api_cds.c: the HTTP side of CDS Hooks (the service itself is src/cds):
+/* api_cds.c: the HTTP side of CDS Hooks 2.0 (the service itself is src/cds;
+ * docs/cds-hooks.md):
  *   GET  /cds-services                          discovery
- *   POST /cds-services/mmpath-options           the patient-view service
+ *   POST /cds-services/mmpath-options           patient-view, order-select,
+ *                                               order-sign (by body.hook)
  *   POST /cds-services/mmpath-options/feedback  accepted / overridden cards,
  *                                               kept in the audit log
+ *   GET  /cds-services/evaluations/{id}         the evaluation a card links
+ *                                               to (a random id, minutes)
  * and POST /api/v1/fhir/import, the FHIR importer for the web page (a
  * pasted or uploaded Bundle becomes a record, with what was left out).
  * Here: query parameters, status codes, problem+json; src/cds answers with
  * results or problems whose paths are relative to the body. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "auth/token_store.h"
 #include "cds/cds.h"
@@ -31,8 +38,54 @@ static void problems(mm_call *c, int status, const char *slug, const char *title
 }
 
 void mm_ep_cds_discovery(mm_call *c) {
-  mm_strbuf_puts(&c->out->body, mm_cds_discovery());
+  mm_cds_discovery(&c->out->body, c->api->fhir);
   mm_api_json_ok(c, 200);
+}
+
+/* The body as JSON: a prefetch over the API's max_body was spooled to a
+ * file by the transport (the CDS cap is its own, cds_max_body). */
+static mm_json *cds_body(mm_call *c) {
+  if (c->req->body_fd < 0) return mm_api_json_body(c);
+  size_t len = c->req->body_len;
+  char *text = mm_arena_alloc(c->req->arena, len + 1);
+  size_t got = 0;
+  while (text && got < len) {
+    ssize_t r = pread(c->req->body_fd, text + got, len - got, (off_t)got);
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  if (!text || got != len) {
+    mm_api_internal(c, "the request body cannot be read back");
+    return NULL;
+  }
+  text[len] = '\0';
+  mm_request copy = *c->req; /* the same request, its body in memory */
+  copy.body = text;
+  copy.body_fd = -1;
+  mm_call cc = *c;
+  cc.req = &copy;
+  return mm_api_json_body(&cc);
+}
+
+/* The evaluation page behind the cards' links: rendered once, kept in the
+ * store under a random id. links->* stay NULL when the server has no
+ * public URL or store, or the page cannot be made (the cards still go). */
+static void make_links(mm_call *c, mm_cds_links *links, const mmpath_evaluation *ev,
+                       mmpath_lang lang) {
+  memset(links, 0, sizeof *links);
+  if (!c->api->public_url || !c->api->cds_store) return;
+  char *page = NULL;
+  char id[MM_CDS_STORE_ID_LEN + 1];
+  if (mmpath_render(&page, ev, MMPATH_FORMAT_HTML, lang) == MMPATH_OK &&
+      mm_cds_store_put(c->api->cds_store, page, strlen(page), time(NULL), id) == 0) {
+    links->evaluation_url =
+        mm_arena_printf(c->req->arena, "%s/cds-services/evaluations/%s", c->api->public_url, id);
+    if (c->api->cds_smart_url) {
+      links->smart_url = c->api->cds_smart_url;
+      links->app_context = mm_arena_printf(c->req->arena, "evaluation=%s", id);
+    }
+  }
+  free(page);
 }
 
 void mm_ep_cds_options(mm_call *c) {
@@ -46,7 +99,7 @@ void mm_ep_cds_options(mm_call *c) {
                 "use eu, us or it");
     return;
   }
-  mm_json *body = mm_api_json_body(c);
+  mm_json *body = cds_body(c);
   if (!body) return;
   mm_diags bad;
   mm_diags_init(&bad, c->req->arena);
@@ -60,15 +113,38 @@ void mm_ep_cds_options(mm_call *c) {
     mm_problem(c->out, 503, "kb-unavailable", "Knowledge base not loaded", NULL, NULL, 0);
     return;
   }
-  mm_cds_env env = {c->api->kb, c->api->fhir, c->api->limits.max_body * 2};
+  size_t cap = c->api->cds_max_body > c->api->limits.max_body ? c->api->cds_max_body
+                                                              : c->api->limits.max_body;
+  mm_cds_env env = {c->api->kb, c->api->fhir, cap * 2};
+  mmpath_lang ml = strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
+  mm_cds_order order;
+  memset(&order, 0, sizeof order);
+  if (rq.kind != MM_CDS_PATIENT_VIEW) {
+    int r = mm_cds_order_read(&order, &env, &rq, c->req->arena);
+    if (r == MM_CDS_ENOMEM) {
+      mm_api_internal(c, "out of memory reading the draft orders");
+      return;
+    }
+    if (order.n_drugs == 0) { /* nothing mmpath knows is ordered: no cards */
+      mm_strbuf_puts(&c->out->body, "{\"cards\":[]}\n");
+      mm_api_json_ok(c, 200);
+      return;
+    }
+  }
   mm_cds_patient pt;
   int rc = mm_cds_evaluate(&pt, &env, &rq, (mmpath_jurisdiction)j, c->req->arena);
   switch (rc) {
-  case 0:
-    mm_cds_cards(&c->out->body, &rq, pt.ev, &pt.fhir_notes,
-                 strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN, c->req->arena);
+  case 0: {
+    mm_cds_links links;
+    make_links(c, &links, pt.ev, ml);
+    if (rq.kind == MM_CDS_PATIENT_VIEW)
+      mm_cds_cards(&c->out->body, &rq, pt.ev, &pt.fhir_notes, ml, &links, c->req->arena);
+    else
+      mm_cds_order_cards(&c->out->body, &rq, pt.ev, &order, &pt.fhir_notes, ml, &links,
+                         c->req->arena);
     mm_api_json_ok(c, 200);
     break;
+  }
   case MM_CDS_ENOPATIENT:
     mm_strbuf_clear(&c->out->body);
     mm_cds_operation_outcome(&c->out->body, "required", mm_cds_no_patient_text);
@@ -101,13 +177,36 @@ void mm_ep_cds_options(mm_call *c) {
   mm_cds_patient_free(&pt);
 }
 
+/* GET /cds-services/evaluations/{id}: the page a card links to, while it is
+ * kept. The id is the key (128 random bits, never derived from the
+ * patient), so no token is asked: a CDS client opens it in a browser. */
+void mm_ep_cds_evaluation(mm_call *c) {
+  int rc = c->api->cds_store ? mm_cds_store_get(c->api->cds_store, c->arg, time(NULL),
+                                                &c->out->body)
+                             : 1;
+  if (rc != 0) {
+    mm_strbuf_clear(&c->out->body);
+    if (rc < 0) mm_api_internal(c, "out of memory");
+    else
+      mm_problem1(c->out, 404, "not-found", "Evaluation not found", "path",
+                  "no such evaluation, or it has expired: open the card again from the record");
+    return;
+  }
+  c->out->status = 200;
+  c->out->content_type = "text/html; charset=utf-8";
+  /* the page is self-contained, as /api/v1/evaluate?format=html */
+  c->out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+  c->out->cors = NULL; /* a page for a browser tab, not for scripts elsewhere */
+}
+
 void mm_ep_cds_feedback(mm_call *c) {
-  mm_json *body = mm_api_json_body(c);
+  mm_json *body = cds_body(c);
   if (!body) return;
   mm_diags bad;
   mm_diags_init(&bad, c->req->arena);
   if (mm_cds_feedback_check(body, &bad) != 0) {
-    problems(c, 400, "invalid-cds-request", "Invalid CDS Hooks feedback", "body", &bad, NULL);
+    problems(c, 400, "invalid-cds-request", "Invalid CDS Hooks feedback", "body", &bad,
+             "several problems in the feedback");
     return;
   }
   sqlite3 *db = mm_api_db(c);

@@ -28,6 +28,8 @@
 /* What the endpoints share: read-only while the server runs. */
 struct mm_scores;
 struct mm_fhir_map;
+struct mm_jwt_verifier;
+struct mm_cds_store;
 
 /* Background jobs of the API (streamed screening): counted so that the
  * server's owner can wait for them before freeing the knowledge base. */
@@ -46,10 +48,23 @@ typedef struct mm_api {
   mm_jobs *jobs;            /* NULL: endpoints that stream answer 503 */
   const struct mm_fhir_map *fhir; /* kb/fhir.yaml: CDS Hooks FHIR prefetch;
                                      NULL: only mmpath/patient@1 is read */
+  /* CDS Hooks (docs/cds-hooks.md). Each NULL/0 when not configured. */
+  struct mm_jwt_verifier *cds_jwt; /* trusted CDS clients' keys (auth/jwt.h):
+                                      their JWTs are accepted on the services
+                                      beside mmpath's tokens; thread-safe */
+  const char *public_url;   /* the server's public base URL, no trailing '/':
+                               a JWT's aud is it + the path called; the cards'
+                               links start with it */
+  size_t cds_max_body;      /* body cap of POST /cds-services/...: prefetch
+                               can be large (0: limits.max_body) */
+  struct mm_cds_store *cds_store; /* the evaluations the cards link to
+                                     (cds/cds.h); NULL: no links */
+  const char *cds_smart_url; /* a SMART app launch URL for a `smart` link */
 } mm_api;
 
 /* The body cap of a request (before its body is read): max_screen_body for
- * POST /api/v1/screen, max_body otherwise. A cap over max_body means the
+ * POST /api/v1/screen, cds_max_body (when set) for POST /cds-services/...,
+ * max_body otherwise. A cap over max_body means the
  * body is spooled to a temporary file instead of memory (req->body_fd). */
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path);
 /* Routes and answers one request. Never fails: errors become problems.

@@ -372,8 +372,12 @@ req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
 expect "CDS service without the record: 412 OperationOutcome" 412 \
   "d['resourceType'] == 'OperationOutcome' and d['issue'][0]['code'] == 'required'"
 req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
+  -d '{"hook":"encounter-start","hookInstance":"x-2","context":{"patientId":"BO-0017"}}'
+problem "CDS service: a hook it does not answer is 400" 400 body.hook
+# order-sign (CDS Hooks library, order-sign: context.draftOrders is required)
+req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
   -d '{"hook":"order-sign","hookInstance":"x-2","context":{"patientId":"BO-0017"}}'
-problem "CDS service: another hook is 400" 400 body.hook
+problem "CDS order-sign without draftOrders is 400" 400 body.context.draftOrders
 req POST /cds-services/mmpath-options "$HUB" "${JSON[@]}" \
   -d '{"hook":"patient-view","hookInstance":"x-3","context":{"patientId":"P-1","mmpathPatient":{"id":"P-1","ecog":7}}}'
 problem "CDS service: an invalid record names the field inside the request" 422 body.context.mmpathPatient.ecog
@@ -448,8 +452,8 @@ req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
 expect "CDS feedback is accepted" 200
 [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='cds.feedback' AND object='$uuid'")" = 1 ] &&
   ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log"
-req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" -d '{"feedback":[{"card":"x","outcome":"maybe"}]}'
-problem "CDS feedback with an unknown outcome is 400" 400 "body.feedback[0]"
+req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" -d '{"feedback":[{"card":"x","outcome":"maybe","outcomeTimestamp":"2026-11-25T10:00:00Z"}]}'
+problem "CDS feedback with an unknown outcome is 400" 400 "body.feedback[0].outcome"
 
 # ---- limits ----
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"

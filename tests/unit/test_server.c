@@ -57,7 +57,7 @@ static int setup(void **state) {
   /* the kb's own tests say what is wrong with it */
   if (mm_kb_load(&f->kb, test_kb_dir(), &d) != 0) return -1;
   mm_server_limits lim = MM_SERVER_LIMITS_INIT;
-  f->api = (mm_api){f->kb, NULL, mm_kb_referral(f->kb), f->db, false, lim, NULL, NULL};
+  f->api = (mm_api){.kb = f->kb, .ref_kb = mm_kb_referral(f->kb), .db_path = f->db, .limits = lim};
   sqlite3 *db;
   char err[256];
   if (mm_store_open(&db, f->db, err, sizeof err) != 0) {
