@@ -20,13 +20,20 @@ static const char usage_text[] =
     "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
     "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
+    "                    [--header-timeout S] [--min-body-rate BYTES_PER_S]\n"
+    "                    [--auth-failures N] [--workers N] [--log-format logfmt|json|none]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
     "  demo referrals and one demo token per role, printed once. --open-evaluate lets\n"
     "  evaluate/facts/scores/screen/kb be used without a token. Tokens: mmpath token new.\n"
     "  --config FILE reads the same settings as 'key = value' lines (the options\n"
-    "  without '--'; demo = yes for --demo); the command line overrides it.\n";
+    "  without '--'; demo = yes for --demo); the command line overrides it.\n"
+    "  Limits (docs/deploy.md#limits): --header-timeout S (10) to send a request's\n"
+    "  line and headers, --min-body-rate (1024 bytes/s) for a body after that,\n"
+    "  --auth-failures N refused tokens a minute from one address before 429 (10),\n"
+    "  --workers N threads (0: one per core). Each request is logged on standard\n"
+    "  error as one logfmt (default) or JSON line: no token, no patient data.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
@@ -34,6 +41,8 @@ typedef struct serve_opts {
   unsigned long long port;
   bool open_eval, demo;
   mm_server_limits limits;
+  unsigned workers;
+  mm_log_format log_format;
 } serve_opts;
 
 static int serve(const serve_opts *o);
@@ -88,6 +97,27 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   } else if (strcmp(name, "idle-timeout") == 0) {
     if (!parse_uint(where, name, v, 3600, &n) || n == 0) return -1;
     o->limits.idle_timeout = (unsigned)n;
+  } else if (strcmp(name, "header-timeout") == 0) {
+    if (!parse_uint(where, name, v, 3600, &n) || n == 0) return -1;
+    o->limits.header_timeout = (unsigned)n;
+  } else if (strcmp(name, "min-body-rate") == 0) { /* 0: no minimum */
+    if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n)) return -1;
+    o->limits.min_body_rate = (unsigned)n;
+  } else if (strcmp(name, "auth-failures") == 0) { /* 0: no throttling */
+    if (!parse_uint(where, name, v, 100000, &n)) return -1;
+    o->limits.auth_failures = (unsigned)n;
+  } else if (strcmp(name, "workers") == 0) { /* 0: one per core */
+    if (!parse_uint(where, name, v, 64, &n)) return -1;
+    o->workers = (unsigned)n;
+  } else if (strcmp(name, "log-format") == 0) {
+    if (strcmp(v, "logfmt") == 0) o->log_format = MM_LOG_LOGFMT;
+    else if (strcmp(v, "json") == 0) o->log_format = MM_LOG_JSON;
+    else if (strcmp(v, "none") == 0) o->log_format = MM_LOG_NONE;
+    else {
+      fprintf(stderr, "%smmpath serve: %s%s: '%s' is not logfmt, json or none\n", where,
+              *where ? "" : "--", name, v);
+      return -1;
+    }
   } else {
     return 1;
   }
@@ -149,7 +179,8 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 }
 
 int mm_cmd_serve(int argc, char **argv) {
-  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT};
+  serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT,
+                  0, MM_LOG_LOGFMT};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -273,7 +304,8 @@ static int serve(const serve_opts *o) {
     goto done;
   }
   mm_api api = {kb, mm_kb_scores(kb), ref_kb, db, open_eval, limits, jobs, mm_kb_fhir_map(kb)};
-  mm_server_config cfg = {bind, (unsigned)port, limits};
+  mm_server_config cfg = {bind,      (unsigned)port,   limits, o->workers,
+                          "/api/v1/health", o->log_format};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
    * its threads so they inherit the mask; a closed client must not kill us. */

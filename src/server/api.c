@@ -153,11 +153,17 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
              mm_arena_printf(c->req->arena, "%s is not in this build yet", what), NULL, 0);
 }
 
+void mm_api_storage_unavailable(mm_call *c, const char *detail) {
+  mm_problem(c->out, 503, "storage-unavailable", "Storage unavailable", detail, NULL, 0);
+  c->out->retry_after = "30";
+}
+
 struct sqlite3 *mm_api_db(mm_call *c) {
   sqlite3 *db = NULL;
   char err[256];
   if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
-    mm_api_internal(c, "the database cannot be opened");
+    mm_api_storage_unavailable(c, "the database cannot be opened for writing (full disk, "
+                                  "read-only file or directory?)");
     return NULL;
   }
   return db;
@@ -235,22 +241,24 @@ static bool authorize(mm_call *c, unsigned access) {
    * from the next request */
   sqlite3 *db = c->req->conn_data ? *c->req->conn_data : NULL;
   if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
-    mm_api_internal(c, "the token store cannot be opened");
+    mm_api_storage_unavailable(c, "the token store cannot be opened");
     return false;
   }
   int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
   if (c->req->conn_data) *c->req->conn_data = db;
   else mm_store_close(db);
   if (rc < 0) {
-    mm_api_internal(c, "the token store cannot be read");
+    mm_api_storage_unavailable(c, "the token store cannot be read");
     return false;
   }
   if (rc > 0) {
+    c->out->auth_failed = true; /* counted per address by the transport (429) */
     c->out->www_authenticate = "Bearer realm=\"mmpath\", error=\"invalid_token\"";
     mm_problem1(c->out, 401, "unauthorized", "Invalid token", "header.Authorization",
                 "unknown or revoked token");
     return false;
   }
+  c->out->token_id = c->who.token_id; /* the request log names it */
   unsigned need = c->who.role == MM_ROLE_HUB     ? A_HUB
                   : c->who.role == MM_ROLE_SPOKE ? A_SPOKE
                                                  : A_ANALYST;
@@ -291,26 +299,75 @@ static bool cds_path(const char *path) {
   return strncmp(path, "/cds-services", 13) == 0 && (path[13] == '\0' || path[13] == '/');
 }
 
-void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
-  mm_call c = {api, req, out, {0, NULL, MM_ROLE_NONE}, NULL};
-  bool path_known = false;
-  bool cds = cds_path(req->path);
-  if (cds) out->cors = &cds_cors;
-  mm_strbuf allow;
-  mm_strbuf_init(&allow, 256);
+/* The route of a request and the caller, decided from its headers
+ * (mm_api_admit) and used by mm_api_handle once the body is in. */
+typedef struct api_admitted {
+  const mm_route *route;
+  const char *arg;
+  mm_principal who;
+} api_admitted;
+
+/* The route of (method, path), or NULL; *path_known and the Allow list as
+ * routing finds them. */
+static const mm_route *find_route(const mm_request *req, const char **arg, bool *path_known,
+                                  mm_strbuf *allow) {
+  *path_known = false;
   for (size_t i = 0; routes[i].method; i++) {
-    const char *arg = NULL;
-    if (!mm_api_route_match(routes[i].pattern, req->path, req->arena, &arg)) continue;
-    path_known = true;
+    const char *a = NULL;
+    if (!mm_api_route_match(routes[i].pattern, req->path, req->arena, &a)) continue;
+    *path_known = true;
     if (strcmp(routes[i].method, req->method) != 0 &&
         !(strcmp(req->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-      if (allow.len) mm_strbuf_puts(&allow, ", ");
-      mm_strbuf_puts(&allow, routes[i].method);
+      if (allow) {
+        if (allow->len) mm_strbuf_puts(allow, ", ");
+        mm_strbuf_puts(allow, routes[i].method);
+      }
       continue;
     }
+    *arg = a;
+    return &routes[i];
+  }
+  return NULL;
+}
+
+bool mm_api_admit(const mm_api *api, const mm_request *head, mm_response *out,
+                  void **admitted_out) {
+  *admitted_out = NULL;
+  const char *arg = NULL;
+  bool path_known;
+  const mm_route *r = find_route(head, &arg, &path_known, NULL);
+  if (!r) return false; /* 404, 405, a page, a preflight: handle() answers */
+  mm_call c = {api, head, out, {0, NULL, MM_ROLE_NONE}, arg};
+  if (cds_path(head->path)) out->cors = &cds_cors;
+  if (!authorize(&c, r->access)) return true;
+  api_admitted *ad = mm_arena_alloc(head->arena, sizeof *ad);
+  if (!ad) return false; /* handle() routes again */
+  ad->route = r;
+  ad->arg = arg;
+  ad->who = c.who;
+  *admitted_out = ad;
+  return false;
+}
+
+void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
+  mm_call c = {api, req, out, {0, NULL, MM_ROLE_NONE}, NULL};
+  bool cds = cds_path(req->path);
+  if (cds) out->cors = &cds_cors;
+  const api_admitted *ad = req->admitted;
+  if (ad) { /* routed and authorised from the headers (mm_api_admit) */
+    c.arg = ad->arg;
+    c.who = ad->who;
+    out->token_id = ad->who.token_id;
+    ad->route->fn(&c);
+    return;
+  }
+  mm_strbuf allow;
+  mm_strbuf_init(&allow, 256);
+  bool path_known;
+  const mm_route *r = find_route(req, &c.arg, &path_known, &allow);
+  if (r) {
     mm_strbuf_free(&allow);
-    c.arg = arg;
-    if (authorize(&c, routes[i].access)) routes[i].fn(&c);
+    if (authorize(&c, r->access)) r->fn(&c);
     return;
   }
   if (path_known && cds && strcmp(req->method, "OPTIONS") == 0) {
@@ -349,6 +406,11 @@ static size_t handler_body_limit(const void *ctx, const char *method, const char
   return mm_api_body_limit(ctx, method, path);
 }
 
+static bool handler_admit(const void *ctx, const mm_request *head, mm_response *out,
+                          void **admitted) {
+  return mm_api_admit(ctx, head, out, admitted);
+}
+
 static void handler_handle(const void *ctx, const mm_request *req, mm_response *out) {
   mm_api_handle(ctx, req, out);
 }
@@ -363,6 +425,7 @@ void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {
   out->version = MM_HTTP_HANDLER_VERSION;
   out->ctx = api;
   out->body_limit = handler_body_limit;
+  out->admit = handler_admit;
   out->handle = handler_handle;
   out->conn_close = handler_conn_close;
 }

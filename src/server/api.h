@@ -51,7 +51,11 @@ void mm_api_json_ok(mm_call *c, int status);
 void mm_api_internal(mm_call *c, const char *detail);
 /* 501 for an endpoint whose module is not in this build. */
 void mm_api_not_implemented(mm_call *c, const char *what);
-/* Opens the database, answering 500 itself on failure (NULL). */
+/* 503 storage-unavailable with Retry-After: the database cannot be opened,
+ * read or written for a reason of the machine's (full disk, read-only
+ * file), not of the request. detail says which, never a patient's data. */
+void mm_api_storage_unavailable(mm_call *c, const char *detail);
+/* Opens the database, answering 503 itself on failure (NULL). */
 struct sqlite3 *mm_api_db(mm_call *c);
 /* The problems of an invalid record (the library's list) as a 422 problem:
  * each path put under `prefix` ("body", "body.prefetch.mmpathPatient"),

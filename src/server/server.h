@@ -52,13 +52,20 @@ typedef struct mm_api {
  * POST /api/v1/screen, max_body otherwise. A cap over max_body means the
  * body is spooled to a temporary file instead of memory (req->body_fd). */
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path);
-/* Routes and answers one request. Never fails: errors become problems.
+/* From the request line and headers alone (head has no body): routes the
+ * request and checks its token and role. true after answering a refusal
+ * (401, 403, 503 when the token store cannot be read) into out; false
+ * otherwise, with *admitted (in head->arena) telling mm_api_handle the
+ * route and the caller, or NULL when handle must route (404, 405, pages). */
+bool mm_api_admit(const mm_api *api, const mm_request *head, mm_response *out,
+                  void **admitted);
+/* Routes and answers one request (req->admitted: as mm_api_admit decided). Never fails: errors become problems.
  * req->conn_data, when not NULL, keeps a read-only database handle for
  * the connection's token checks (released by the handler's conn_close). */
 void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out);
 
-/* Fills *out so that mm_server_start answers with this API: body_limit and
- * handle above, conn_close closing the per-connection database handle.
+/* Fills *out so that mm_server_start answers with this API: body_limit,
+ * admit and handle above, conn_close closing the per-connection database handle.
  * api must outlive the server. */
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api);
 

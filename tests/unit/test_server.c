@@ -102,7 +102,7 @@ static void run(call *c, const mm_api *api, const char *method, const char *path
   char *auth = NULL;
   if (token) auth = mm_arena_printf(&c->arena, "Bearer %s", token);
   mm_request req = {method, path, query, n_query, auth, body ? "application/json" : NULL,
-                    NULL, body, body ? strlen(body) : 0, &c->arena, NULL, -1};
+                    NULL, body, body ? strlen(body) : 0, &c->arena, NULL, -1, "127.0.0.1", NULL};
   mm_response_init(&c->out, 0);
   mm_api_handle(api, &req, &c->out);
   c->json = NULL;
