@@ -567,12 +567,14 @@ int mm_server_start(mm_server **out, const mm_http_handler *handler,
   size_t pool = l->max_header * 2 > ((size_t)128 << 10) ? l->max_header * 2 : (size_t)128 << 10;
   s->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-      (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+      (uint16_t)cfg->port, NULL, NULL, on_request, s,
+      /* first, so that MHD's own messages are log lines like ours */
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_SOCK_ADDR,
       (const struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)workers,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)hard_total,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)hard_client,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)l->idle_timeout,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_NOTIFY_COMPLETED,
       on_completed, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512, MHD_OPTION_END);
   if (!s->daemon) {
