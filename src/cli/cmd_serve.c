@@ -22,6 +22,7 @@ static const char usage_text[] =
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "                    [--header-timeout S] [--min-body-rate BYTES_PER_S]\n"
     "                    [--auth-failures N] [--workers N] [--log-format logfmt|json|none]\n"
+    "                    [--trusted-proxy ADDR]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
@@ -32,7 +33,8 @@ static const char usage_text[] =
     "  Limits (docs/deploy.md#limits): --header-timeout S (10) to send a request's\n"
     "  line and headers, --min-body-rate (1024 bytes/s) for a body after that,\n"
     "  --auth-failures N refused tokens a minute from one address before 429 (10),\n"
-    "  --workers N threads (0: one per core). Each request is logged on standard\n"
+    "  --workers N threads (0: one per core). --trusted-proxy ADDR: the reverse\n"
+    "  proxy whose X-Real-IP names the client. Each request is logged on standard\n"
     "  error as one logfmt (default) or JSON line: no token, no patient data.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
@@ -43,6 +45,7 @@ typedef struct serve_opts {
   mm_server_limits limits;
   unsigned workers;
   mm_log_format log_format;
+  const char *trusted_proxy;
 } serve_opts;
 
 static int serve(const serve_opts *o);
@@ -82,6 +85,15 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   if (strcmp(name, "port") == 0) return parse_uint(where, name, v, 65535, &o->port) ? 0 : -1;
   if (strcmp(name, "bind") == 0) return o->bind = v, 0;
   if (strcmp(name, "db") == 0) return o->db = v, 0;
+  if (strcmp(name, "trusted-proxy") == 0) {
+    struct in_addr a;
+    if (inet_pton(AF_INET, v, &a) != 1) {
+      fprintf(stderr, "%smmpath serve: %s%s: '%s' is not an IPv4 address\n", where,
+              *where ? "" : "--", name, v);
+      return -1;
+    }
+    return o->trusted_proxy = v, 0;
+  }
   if (strcmp(name, "kb") == 0) return o->kb = v, 0;
   if (strcmp(name, "open-evaluate") == 0) return parse_bool(where, name, v, &o->open_eval) ? 0 : -1;
   if (strcmp(name, "demo") == 0) return parse_bool(where, name, v, &o->demo) ? 0 : -1;
@@ -180,7 +192,7 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 
 int mm_cmd_serve(int argc, char **argv) {
   serve_opts o = {NULL, "mmpath.db", "127.0.0.1", 8080, false, false, MM_SERVER_LIMITS_INIT,
-                  0, MM_LOG_LOGFMT};
+                  0, MM_LOG_LOGFMT, NULL};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -305,7 +317,7 @@ static int serve(const serve_opts *o) {
   }
   mm_api api = {kb, mm_kb_scores(kb), ref_kb, db, open_eval, limits, jobs, mm_kb_fhir_map(kb)};
   mm_server_config cfg = {bind,      (unsigned)port,   limits, o->workers,
-                          "/api/v1/health", o->log_format};
+                          "/api/v1/health", o->log_format, o->trusted_proxy};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
    * its threads so they inherit the mask; a closed client must not kill us. */

@@ -73,6 +73,8 @@ typedef struct req_state {
   mm_kv *query;
   size_t n_query;
   void *admitted;
+  const char *client; /* the connection's address, or X-Real-IP from the
+                         trusted proxy; NULL before the headers */
 } req_state;
 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n) {
@@ -154,7 +156,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_ctx,
     mm_log_int(&l, "status", rs->status);
     mm_log_ms(&l, "duration_ms", (double)(now_us() - rs->start) / 1000.0);
     if (rs->token_id) mm_log_int(&l, "token", rs->token_id);
-    mm_log_str(&l, "addr", cs ? cs->addr : NULL);
+    mm_log_str(&l, "addr", rs->client ? rs->client : cs ? cs->addr : NULL);
     mm_log_str(&l, "error", termination_name(toe));
     if (cs && cs->cut) mm_log_str(&l, "cut", cs->cut);
     mm_log_end(&l);
@@ -298,6 +300,15 @@ static enum MHD_Result on_head(mm_server *s, struct MHD_Connection *c, req_state
   const mm_server_limits *lim = &s->cfg.limits;
   mm_conn *cs = conn_of(c);
   if (cs) mm_guard_phase(&s->guard, cs, MM_CONN_BODY);
+  rs->client = cs ? cs->addr : "?";
+  if (cs && s->cfg.trusted_proxy && strcmp(cs->addr, s->cfg.trusted_proxy) == 0) {
+    /* behind nginx every connection is the proxy's: its X-Real-IP names
+     * the client, for the throttling of refused tokens and the log */
+    const char *xr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (xr && (inet_pton(AF_INET, xr, bin) == 1 || inet_pton(AF_INET6, xr, bin) == 1))
+      rs->client = mm_arena_strdup(&rs->arena, xr);
+  }
   char detail[200];
   if (cs && cs->over_client) {
     snprintf(detail, sizeof detail, "too many open connections from this client (limit is %u)",
@@ -339,8 +350,8 @@ static enum MHD_Result on_head(mm_server *s, struct MHD_Connection *c, req_state
                         detail, NULL);
   }
   const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-  if (authz && cs) {
-    unsigned wait = mm_guard_throttled(&s->guard, cs->addr);
+  if (authz) {
+    unsigned wait = mm_guard_throttled(&s->guard, rs->client);
     if (wait) {
       char retry[16];
       snprintf(retry, sizeof retry, "%u", wait);
@@ -368,12 +379,12 @@ static enum MHD_Result on_head(mm_server *s, struct MHD_Connection *c, req_state
         .arena = &rs->arena,
         .conn_data = cs ? &cs->data : NULL,
         .body_fd = -1,
-        .client = cs ? cs->addr : "?",
+        .client = rs->client,
     };
     mm_response out;
     mm_response_init(&out, s->cfg.limits.max_response);
     if (h->admit(h->ctx, &head, &out, &rs->admitted)) {
-      if (out.auth_failed && cs) mm_guard_auth_failed(&s->guard, cs->addr);
+      if (out.auth_failed) mm_guard_auth_failed(&s->guard, rs->client);
       return send_response(c, rs, &out, true);
     }
     mm_response_free(&out);
@@ -490,13 +501,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       .arena = &rs->arena,
       .conn_data = cs ? &cs->data : NULL,
       .body_fd = body_fd,
-      .client = cs ? cs->addr : "?",
+      .client = rs->client,
       .admitted = rs->admitted,
   };
   mm_response out;
   mm_response_init(&out, s->cfg.limits.max_response);
   h->handle(h->ctx, &req, &out);
-  if (out.auth_failed && cs) mm_guard_auth_failed(&s->guard, cs->addr);
+  if (out.auth_failed) mm_guard_auth_failed(&s->guard, rs->client);
   return send_response(c, rs, &out, false);
 }
 

@@ -71,7 +71,8 @@ typedef struct mm_request {
   int body_fd;               /* >= 0: the body was spooled to this file (big
                                 bodies: screening) and `body` is NULL;
                                 body_len is its size. Owned by http.c */
-  const char *client;        /* the peer's address ("127.0.0.1"), or "?" */
+  const char *client;        /* the peer's address ("127.0.0.1"; X-Real-IP
+                                from the trusted proxy), or "?" */
   void *admitted;            /* what the handler's admit() left for handle()
                                 (in req->arena), or NULL */
 } mm_request;
@@ -173,6 +174,9 @@ typedef struct mm_server_config {
   const char *reserved_path; /* answered (GET) even over max_connections:
                                 the health check; NULL: none */
   mm_log_format log_format;
+  const char *trusted_proxy; /* the reverse proxy's address: its X-Real-IP
+                                header names the client (throttling, log);
+                                NULL: none */
 } mm_server_config;
 
 typedef struct mm_server mm_server;

@@ -250,8 +250,17 @@ grep -Eq "^time=20[0-9-]+T[0-9:.]+Z method=GET path=/api/v1/me status=200 durati
   ok "the log has no token and no query" || bad "a token or query in the log"
 kill -TERM "$spid"; wait "$spid" || true
 
-start_server json --log-format json --open-evaluate
+start_server json --log-format json --open-evaluate --trusted-proxy 127.0.0.1 --auth-failures 3
 base=http://127.0.0.1:$port
+# behind a proxy (--trusted-proxy): its X-Real-IP names the client
+wrong() { curl -sS -o /dev/null -w '%{http_code} ' --interface "$1" -H "X-Real-IP: $2" -H 'Authorization: Bearer mmp_x' "$base/api/v1/me"; }
+c1=$(for _ in 1 2 3 4; do wrong 127.0.0.1 10.0.0.1; done)
+c2=$(wrong 127.0.0.1 10.0.0.2)
+[ "$c1" = "401 401 401 429 " ] && [ "$c2" = "401 " ] &&
+  ok "--trusted-proxy: refused tokens are counted per X-Real-IP (10.0.0.1 throttled, 10.0.0.2 not)" ||
+  bad "trusted proxy: '$c1' '$c2'"
+c3=$(for _ in 1 2 3 4; do wrong 127.0.0.7 10.0.0.$RANDOM; done)
+[ "$c3" = "401 401 401 429 " ] && ok "X-Real-IP from another address is not believed" || bad "untrusted X-Real-IP: '$c3'"
 src=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 curl -sS -o /dev/null -H 'Content-Type: application/json' \
   --data-binary @"$src/demo/patients/01-second-relapse.json" "$base/api/v1/evaluate"
@@ -262,6 +271,7 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 reqs = [l for l in lines if l.get("path") == "/api/v1/evaluate"]
 assert reqs and reqs[0]["method"] == "POST" and reqs[0]["status"] == 200, lines
 assert all(l.get("event") != "libmicrohttpd" for l in lines), lines
+assert any(l.get("event") == "auth-throttled" and l.get("addr") == "10.0.0.1" for l in lines), lines
 assert "BO-0017" not in open(sys.argv[1]).read()
 PYEOF
 then ok "--log-format json: one JSON object a line, no patient data"; else bad "json log"; fi
