@@ -48,6 +48,13 @@
 #include "http/http.h"
 #include "http/log.h"
 
+/* The handler's slot of one worker thread (req->worker_data). */
+typedef struct worker_slot {
+  pthread_t thread;
+  void *data;
+} worker_slot;
+#define MAX_WORKER_SLOTS 128
+
 struct mm_server {
   mm_http_handler handler;
   mm_server_config cfg;
@@ -55,7 +62,26 @@ struct mm_server {
   unsigned port;
   mm_guard guard;
   bool guard_ok;
+  pthread_mutex_t slots_lock; /* guards n_slots; a slot is its thread's */
+  worker_slot slots[MAX_WORKER_SLOTS];
+  size_t n_slots;
 };
+
+/* The calling worker's slot (stable address), or NULL when all are taken. */
+static void **worker_data(mm_server *s) {
+  pthread_t me = pthread_self();
+  void **out = NULL;
+  pthread_mutex_lock(&s->slots_lock);
+  for (size_t i = 0; i < s->n_slots && !out; i++)
+    if (pthread_equal(s->slots[i].thread, me)) out = &s->slots[i].data;
+  if (!out && s->n_slots < MAX_WORKER_SLOTS) {
+    s->slots[s->n_slots].thread = me;
+    s->slots[s->n_slots].data = NULL;
+    out = &s->slots[s->n_slots++].data;
+  }
+  pthread_mutex_unlock(&s->slots_lock);
+  return out;
+}
 
 /* Per request. */
 typedef struct req_state {
@@ -378,6 +404,7 @@ static enum MHD_Result on_head(mm_server *s, struct MHD_Connection *c, req_state
         .accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"),
         .arena = &rs->arena,
         .conn_data = cs ? &cs->data : NULL,
+        .worker_data = worker_data(s),
         .body_fd = -1,
         .client = rs->client,
     };
@@ -500,6 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       .body_len = rs->len,
       .arena = &rs->arena,
       .conn_data = cs ? &cs->data : NULL,
+      .worker_data = worker_data(s),
       .body_fd = body_fd,
       .client = rs->client,
       .admitted = rs->admitted,
@@ -540,11 +568,12 @@ int mm_server_start(mm_server **out, const mm_http_handler *handler,
     return -1;
   }
   s->handler = *handler;
-  if (handler->version < 2) s->handler.admit = NULL;
+  if (handler->version < 2) s->handler.admit = NULL, s->handler.worker_close = NULL;
   s->cfg = *cfg;
+  pthread_mutex_init(&s->slots_lock, NULL);
   if (mm_guard_init(&s->guard, &cfg->limits, cfg->log_format) != 0) {
     snprintf(err, err_len, "cannot start the connection watchman thread");
-    free(s);
+    mm_server_stop(s);
     return -1;
   }
   s->guard_ok = true;
@@ -604,7 +633,11 @@ unsigned mm_server_port(const mm_server *s) { return s ? s->port : 0; }
 
 void mm_server_stop(mm_server *s) {
   if (!s) return;
-  if (s->daemon) MHD_stop_daemon(s->daemon);
+  if (s->daemon) MHD_stop_daemon(s->daemon); /* every worker has ended */
+  for (size_t i = 0; i < s->n_slots; i++)
+    if (s->slots[i].data && s->handler.worker_close)
+      s->handler.worker_close(s->handler.ctx, s->slots[i].data);
   if (s->guard_ok) mm_guard_fini(&s->guard);
+  pthread_mutex_destroy(&s->slots_lock);
   free(s);
 }

@@ -71,6 +71,12 @@ typedef struct mm_request {
   int body_fd;               /* >= 0: the body was spooled to this file (big
                                 bodies: screening) and `body` is NULL;
                                 body_len is its size. Owned by http.c */
+  void **worker_data;        /* the handler's slot for the life of the worker
+                                thread answering (the API keeps its open
+                                database handles there: one per worker, not
+                                per request), NULL until it fills it; released
+                                by the handler's worker_close at stop. NULL:
+                                no worker to keep it on */
   const char *client;        /* the peer's address ("127.0.0.1"; X-Real-IP
                                 from the trusted proxy), or "?" */
   void *admitted;            /* what the handler's admit() left for handle()
@@ -155,6 +161,10 @@ typedef struct mm_http_handler {
    * called once when the connection closes, only if the slot is not NULL.
    * NULL: the handler never fills the slot. */
   void (*conn_close)(const void *ctx, void *conn_data);
+  /* Version 2. Releases what handle() left in a worker's slot
+   * (req->worker_data); called once per filled slot when the server stops,
+   * after every worker has ended. NULL: the handler never fills it. */
+  void (*worker_close)(const void *ctx, void *worker_data);
 } mm_http_handler;
 
 /* ---- the running server (http.c) ---- */

@@ -13,7 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdlib.h>
+
 #include "auth/token_store.h"
+#include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
 
@@ -153,6 +156,50 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
              mm_arena_printf(c->req->arena, "%s is not in this build yet", what), NULL, 0);
 }
 
+/* What one worker thread keeps open between requests (req->worker_data):
+ * the read-only handle of the token checks and the referral store with its
+ * prepared statements. Used only by its thread; closed at stop
+ * (handler_worker_close). */
+typedef struct api_worker {
+  sqlite3 *token_db;
+  mm_ref_store *refs;
+} api_worker;
+
+static api_worker *worker_of(mm_call *c) {
+  void **slot = c->req->worker_data;
+  if (!slot) return NULL;
+  if (!*slot) *slot = calloc(1, sizeof(api_worker));
+  return *slot;
+}
+
+mm_ref_store *mm_api_ref_store(mm_call *c) {
+  if (!c->api->ref_kb) {
+    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
+    return NULL;
+  }
+  api_worker *w = worker_of(c);
+  if (w && w->refs) return w->refs;
+  mm_ref_store *s = NULL;
+  char err[256];
+  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
+    mm_api_storage_unavailable(c, "the referral registry cannot be opened");
+    return NULL;
+  }
+  if (w) w->refs = s;
+  return s;
+}
+
+void mm_api_ref_store_release(mm_call *c, mm_ref_store *s) {
+  api_worker *w = c->req->worker_data ? *c->req->worker_data : NULL;
+  if (w && w->refs == s) {
+    /* kept for the worker's next request, unless it failed: then the next
+     * request opens it anew */
+    if (c->out->status < 500) return;
+    w->refs = NULL;
+  }
+  mm_ref_store_free(s);
+}
+
 void mm_api_storage_unavailable(mm_call *c, const char *detail) {
   mm_problem(c->out, 503, "storage-unavailable", "Storage unavailable", detail, NULL, 0);
   c->out->retry_after = "30";
@@ -236,17 +283,22 @@ static bool authorize(mm_call *c, unsigned access) {
                                         "(mmpath token new --center C --role R)");
     return false;
   }
-  /* one read-only handle per connection: a keep-alive client pays the
-   * open once; each check is still its own read, so a revocation counts
+  /* one read-only handle per worker thread (else per connection): the open
+   * is paid once; each check is still its own read, so a revocation counts
    * from the next request */
-  sqlite3 *db = c->req->conn_data ? *c->req->conn_data : NULL;
+  api_worker *w = worker_of(c);
+  sqlite3 **keep = w ? &w->token_db : c->req->conn_data ? (sqlite3 **)c->req->conn_data : NULL;
+  sqlite3 *db = keep ? *keep : NULL;
   if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
     mm_api_storage_unavailable(c, "the token store cannot be opened");
     return false;
   }
   int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  if (c->req->conn_data) *c->req->conn_data = db;
-  else mm_store_close(db);
+  if (keep && rc >= 0) *keep = db;
+  else {
+    mm_store_close(db); /* a failing handle is not kept */
+    if (keep) *keep = NULL;
+  }
   if (rc < 0) {
     mm_api_storage_unavailable(c, "the token store cannot be read");
     return false;
@@ -421,6 +473,15 @@ static void handler_conn_close(const void *ctx, void *conn_data) {
   mm_store_close(conn_data);
 }
 
+/* a worker's handles (api_worker), when the server stops */
+static void handler_worker_close(const void *ctx, void *worker_data) {
+  (void)ctx;
+  api_worker *w = worker_data;
+  mm_store_close(w->token_db);
+  mm_ref_store_free(w->refs);
+  free(w);
+}
+
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {
   out->version = MM_HTTP_HANDLER_VERSION;
   out->ctx = api;
@@ -428,4 +489,5 @@ void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {
   out->admit = handler_admit;
   out->handle = handler_handle;
   out->conn_close = handler_conn_close;
+  out->worker_close = handler_worker_close;
 }

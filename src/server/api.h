@@ -55,6 +55,13 @@ void mm_api_not_implemented(mm_call *c, const char *what);
  * read or written for a reason of the machine's (full disk, read-only
  * file), not of the request. detail says which, never a patient's data. */
 void mm_api_storage_unavailable(mm_call *c, const char *detail);
+/* The referral store, kept open for the worker thread's next requests (its
+ * statements prepared once); answers 501/503 itself and returns NULL when
+ * it cannot. Give it back with mm_api_ref_store_release, never free it. */
+struct mm_ref_store *mm_api_ref_store(mm_call *c);
+/* Ends this request's use of the store: kept for the worker unless the
+ * answer is a 5xx (then closed, and the next request opens it anew). */
+void mm_api_ref_store_release(mm_call *c, struct mm_ref_store *s);
 /* Opens the database, answering 503 itself on failure (NULL). */
 struct sqlite3 *mm_api_db(mm_call *c);
 /* The problems of an invalid record (the library's list) as a 422 problem:

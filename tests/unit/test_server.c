@@ -101,8 +101,10 @@ static void run(call *c, const mm_api *api, const char *method, const char *path
   mm_arena_init(&c->arena, 16384);
   char *auth = NULL;
   if (token) auth = mm_arena_printf(&c->arena, "Bearer %s", token);
-  mm_request req = {method, path, query, n_query, auth, body ? "application/json" : NULL,
-                    NULL, body, body ? strlen(body) : 0, &c->arena, NULL, -1, "127.0.0.1", NULL};
+  mm_request req = {.method = method, .path = path, .query = query, .n_query = n_query,
+                    .authorization = auth, .content_type = body ? "application/json" : NULL,
+                    .body = body, .body_len = body ? strlen(body) : 0, .arena = &c->arena,
+                    .body_fd = -1, .client = "127.0.0.1"};
   mm_response_init(&c->out, 0);
   mm_api_handle(api, &req, &c->out);
   c->json = NULL;
