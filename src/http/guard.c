@@ -185,6 +185,13 @@ void mm_guard_body(mm_guard *g, mm_conn *c, size_t n) {
   pthread_mutex_unlock(&g->lock);
 }
 
+const char *mm_guard_cut(mm_guard *g, const mm_conn *c) {
+  pthread_mutex_lock(&g->lock);
+  const char *cut = c->cut;
+  pthread_mutex_unlock(&g->lock);
+  return cut;
+}
+
 /* The address's bucket, refilled to now; NULL when it has none. */
 static mm_auth_fail *bucket(mm_guard *g, const char *addr, long long now) {
   for (size_t i = 0; i < g->n_fails; i++) {

@@ -69,6 +69,9 @@ void mm_guard_phase(mm_guard *g, mm_conn *c, mm_conn_phase phase);
 /* n more body bytes arrived. */
 void mm_guard_body(mm_guard *g, mm_conn *c, size_t n);
 
+/* Why the watchman cut c, or NULL. */
+const char *mm_guard_cut(mm_guard *g, const mm_conn *c);
+
 /* 0 when addr may try a token; else the seconds until it may (429). */
 unsigned mm_guard_throttled(mm_guard *g, const char *addr);
 /* A token presented from addr was refused (logged when it starts the

@@ -184,7 +184,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_ctx,
     if (rs->token_id) mm_log_int(&l, "token", rs->token_id);
     mm_log_str(&l, "addr", rs->client ? rs->client : cs ? cs->addr : NULL);
     mm_log_str(&l, "error", termination_name(toe));
-    if (cs && cs->cut) mm_log_str(&l, "cut", cs->cut);
+    if (cs) mm_log_str(&l, "cut", mm_guard_cut(&s->guard, cs));
     mm_log_end(&l);
   }
   mm_arena_free(&rs->arena);
