@@ -72,7 +72,7 @@ start() { # NAME BINARY
 names=(new)
 start new "$MMPATH"
 if [ -n "$OLD" ]; then start old "$OLD"; names=(old new); fi
-echo "mmpath $("$MMPATH" --version | awk '{print $2}') vs ${OLD:+$OLD_REV}${OLD:-nothing}; $(nproc) CPUs," \
+echo "mmpath $("$MMPATH" --version | awk '{print $2}') vs ${OLD:+$OLD_REV}${OLD:+ }(${OLD:-no old build}); $(nproc) CPUs," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); response $(wc -c <"$tmp/answer") bytes; wrk -t2, ${SECS}s a run"
 
 ms() { # wrk latency (12.3us, 4.5ms, 1.2s) in ms
