@@ -13,7 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "auth/token_store.h"
 #include "referral/store.h"
@@ -163,6 +165,9 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
 typedef struct api_worker {
   sqlite3 *token_db;
   mm_ref_store *refs;
+  long long probe_at;   /* ms (monotonic) of the last write probe, 0: none */
+  int probe_rc;
+  char probe_msg[160];
 } api_worker;
 
 static api_worker *worker_of(mm_call *c) {
@@ -198,6 +203,74 @@ void mm_api_ref_store_release(mm_call *c, mm_ref_store *s) {
     w->refs = NULL;
   }
   mm_ref_store_free(s);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int mm_api_db_writable(mm_call *c, char *msg, size_t msg_len) {
+  api_worker *w = worker_of(c);
+  long long now = now_ms();
+  if (w && w->probe_at && now - w->probe_at < 10000) {
+    snprintf(msg, msg_len, "%s", w->probe_msg);
+    return w->probe_rc;
+  }
+  int rc = 0;
+  msg[0] = '\0';
+  sqlite3 *db = NULL;
+  char err[256];
+  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
+    rc = -1;
+    snprintf(msg, msg_len, "%s", err);
+  } else {
+    /* a real commit: a full disk or a read-only file fails here, where a
+     * read or an empty transaction would not */
+    sqlite3_busy_timeout(db, 250);
+    char *e = NULL;
+    int src = sqlite3_exec(db,
+                           "CREATE TABLE IF NOT EXISTS server_health (id INTEGER PRIMARY KEY "
+                           "CHECK (id = 1), at TEXT NOT NULL);"
+                           "INSERT OR REPLACE INTO server_health (id, at) VALUES "
+                           "(1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                           NULL, NULL, &e);
+    /* busy: another writer holds the lock, so the database takes writes */
+    if (src != SQLITE_OK && src != SQLITE_BUSY && src != SQLITE_LOCKED) {
+      rc = -1;
+      snprintf(msg, msg_len, "%s", e ? e : sqlite3_errstr(src));
+    }
+    sqlite3_free(e);
+    mm_store_close(db);
+  }
+  if (w) {
+    w->probe_at = now;
+    w->probe_rc = rc;
+    snprintf(w->probe_msg, sizeof w->probe_msg, "%s", msg);
+  }
+  return rc;
+}
+
+bool mm_api_storage_failure(mm_call *c, const char *msg) {
+  static const struct {
+    const char *sqlite, *says;
+  } known[] = {
+      /* sqlite3_errstr() of SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR,
+       * SQLITE_CANTOPEN (https://www.sqlite.org/rescode.html) */
+      {"database or disk is full", "the disk of the database is full"},
+      {"readonly database", "the database is read-only (file or directory permissions, "
+                            "a read-only file system)"},
+      {"disk I/O error", "the disk of the database fails to read or write"},
+      {"unable to open database file", "the database file cannot be opened"},
+  };
+  if (!msg) return false;
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    if (strstr(msg, known[i].sqlite)) {
+      mm_api_storage_unavailable(c, known[i].says);
+      return true;
+    }
+  return false;
 }
 
 void mm_api_storage_unavailable(mm_call *c, const char *detail) {

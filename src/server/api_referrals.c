@@ -26,6 +26,7 @@ static void store_error(mm_call *c, mm_ref_store *s, int rc) {
   if (rc == MM_REF_ENOMEM) mm_api_internal(c, "out of memory");
   else {
     const char *msg = mm_ref_store_errmsg(s);
+    if (mm_api_storage_failure(c, msg)) return; /* full disk, read-only: 503 */
     if (msg && (strstr(msg, "locked") || strstr(msg, "busy"))) {
       c->out->retry_after = "1";
       mm_problem(c->out, 503, "busy", "Registry busy", msg, NULL, 0);

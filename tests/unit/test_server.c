@@ -256,6 +256,51 @@ static void admit_before_body(void **state) {
   done(&c);
 }
 
+/* Health answers whether the database takes a write (issue 18 item 5:
+ * "/api/v1/health checks that the database answers writes"), and a failed
+ * write is a 503 naming the machine's problem. The failure is injected with
+ * a trigger raising SQLite's own message for a full disk (SQLITE_FULL,
+ * https://www.sqlite.org/rescode.html#full): the tests run as root, for
+ * whom no file is read-only. */
+static void health_checks_writes(void **state) {
+  fixture *f = *state;
+  call c;
+  run(&c, &f->api, "GET", "/api/v1/health", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_string_equal(jstr(c.json, "database"), "writable");
+  done(&c);
+  sqlite3 *db;
+  char err[256];
+  assert_int_equal(mm_store_open(&db, f->db, err, sizeof err), 0);
+  assert_int_equal(sqlite3_exec(db,
+                                "CREATE TRIGGER full BEFORE INSERT ON server_health BEGIN "
+                                "SELECT RAISE(ABORT, 'database or disk is full'); END",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  mm_store_close(db);
+  run(&c, &f->api, "GET", "/api/v1/health", NULL, NULL, NULL, 0);
+  assert_problem(&c, 503, "database");
+  assert_string_equal(jstr(c.json, "type"), "urn:mmpath:problem:storage-unavailable");
+  assert_non_null(strstr(jstr(c.json, "detail") ? jstr(c.json, "detail") : c.out.body.data,
+                         "full"));
+  assert_string_equal(c.out.retry_after, "30");
+  done(&c);
+  /* a store error with that message is the same 503, not a 500 */
+  mm_arena_init(&c.arena, 4096);
+  mm_request req = {.method = "POST", .path = "/api/v1/referrals", .arena = &c.arena,
+                    .body_fd = -1};
+  mm_response_init(&c.out, 0);
+  mm_call call_ = {&f->api, &req, &c.out, {0, NULL, MM_ROLE_NONE}, NULL};
+  assert_true(mm_api_storage_failure(&call_, "attempt to write a readonly database"));
+  assert_int_equal(c.out.status, 503);
+  assert_non_null(strstr(c.out.body.data, "read-only"));
+  mm_response_free(&c.out);
+  mm_response_init(&c.out, 0);
+  assert_false(mm_api_storage_failure(&call_, "UNIQUE constraint failed"));
+  assert_int_equal(c.out.status, 200); /* untouched: the caller answers */
+  done(&c);
+}
+
 static void access_control(void **state) {
   fixture *f = *state;
   call c;
@@ -573,6 +618,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(tokens_hashed_and_revocable, setup, teardown),
       cmocka_unit_test_setup_teardown(access_control, setup, teardown),
       cmocka_unit_test_setup_teardown(admit_before_body, setup, teardown),
+      cmocka_unit_test_setup_teardown(health_checks_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(routing_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
       cmocka_unit_test_setup_teardown(routes_said_once, setup, teardown),
