@@ -101,7 +101,41 @@ typedef struct req_state {
   void *admitted;
   const char *client; /* the connection's address, or X-Real-IP from the
                          trusted proxy; NULL before the headers */
+  bool started;       /* the handler's first call happened */
+  size_t dropped_args; /* query arguments over the limit, dropped unparsed */
 } req_state;
+
+static long long now_us(void);
+
+static req_state *req_new(void) {
+  req_state *rs = calloc(1, sizeof *rs);
+  if (!rs) return NULL;
+  mm_arena_init(&rs->arena, 16384);
+  rs->start = now_us();
+  return rs;
+}
+
+/* Called by MHD with the request line's URI before it parses the query
+ * (MHD_OPTION_URI_LOG_CALLBACK): the request's state starts here. A query
+ * of more arguments than max_query_args is cut before MHD parses it: each
+ * argument takes a record of MHD's per-connection memory, and a few
+ * thousand exhaust it, after which MHD cannot even send its own error (the
+ * client got no answer at all). on_head then answers 400. The URI is MHD's
+ * own buffer, which it modifies itself right after this call. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+  (void)c;
+  const mm_server *s = cls;
+  req_state *rs = req_new();
+  char *q = strchr(uri, '?');
+  if (!rs || !q) return rs;
+  size_t n = 1;
+  for (const char *p = q + 1; *p; p++) n += *p == '&';
+  if (n > s->cfg.limits.max_query_args) {
+    rs->dropped_args = n;
+    q[1] = '\0';
+  }
+  return rs;
+}
 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n) {
   snprintf(out, n, "?");
@@ -368,9 +402,10 @@ static enum MHD_Result on_head(mm_server *s, struct MHD_Connection *c, req_state
                                      : "Content-Length together with Transfer-Encoding",
                         NULL);
   }
-  int n_args = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL);
-  if (n_args > (int)lim->max_query_args) {
-    snprintf(detail, sizeof detail, "%d query arguments are over the limit (limit is %u)",
+  size_t n_args = rs->dropped_args;
+  if (!n_args) n_args = (size_t)MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+  if (n_args > lim->max_query_args) {
+    snprintf(detail, sizeof detail, "%zu query arguments are over the limit (limit is %u)",
              n_args, lim->max_query_args);
     return send_problem(c, rs, 400, "bad-parameter", "Invalid query parameter", "query",
                         detail, NULL);
@@ -446,12 +481,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   const mm_http_handler *h = &s->handler;
   req_state *rs = *req_ctx;
 
-  if (!rs) { /* first call: headers are in, the body is not */
-    rs = calloc(1, sizeof *rs);
-    if (!rs) return MHD_NO;
-    mm_arena_init(&rs->arena, 16384);
+  if (!rs || !rs->started) { /* first call: headers are in, the body is not */
+    if (!rs && !(rs = req_new())) return MHD_NO;
     *req_ctx = rs;
-    rs->start = now_us();
+    rs->started = true;
     rs->method = mm_arena_strdup(&rs->arena, method);
     rs->path = mm_arena_strdup(&rs->arena, url);
     return on_head(s, c, rs, url, method);
@@ -609,7 +642,8 @@ int mm_server_start(mm_server **out, const mm_http_handler *handler,
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
       (uint16_t)cfg->port, NULL, NULL, on_request, s,
       /* first, so that MHD's own messages are log lines like ours */
-      MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_SOCK_ADDR,
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+      MHD_OPTION_SOCK_ADDR,
       (const struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)workers,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)hard_total,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)hard_client,
