@@ -24,8 +24,8 @@
  *     (request smuggling), or over max_query_args query arguments: 400;
  *   - more than max_per_client open connections from one address: 429,
  *     more than max_connections in all: 503 except for the reserved path
- *     (health), answered from the 16 connections above the cap (hard caps
- *     a little above the soft ones make MHD refuse the connection outright);
+ *     (health), answered on the connections above the cap (a quarter more,
+ *     at least 16; beyond that hard cap MHD refuses the connection);
  *   - a connection silent for idle_timeout seconds is closed.
  * Every request is logged on completion (log.h): no body, no query, no
  * token, only its id. Each request owns an arena and a body buffer, freed
@@ -623,9 +623,12 @@ int mm_server_start(mm_server **out, const mm_http_handler *handler,
     return -1;
   }
   const mm_server_limits *l = &cfg->limits;
-  /* hard caps above the soft ones, so the soft ones can answer 429/503 and
-   * the reserved path (health) still has room over max_connections */
-  unsigned hard_total = l->max_connections + 16;
+  /* hard caps above the soft ones, so that a client over them hears a 429
+   * or 503 with Retry-After rather than a reset, and the reserved path
+   * (health) has room over max_connections. The per-address one stays
+   * close (8): connections over it still count in all until their headers
+   * are in, so a few addresses must not reach max_connections with them */
+  unsigned hard_total = l->max_connections + (l->max_connections / 4 > 16 ? l->max_connections / 4 : 16);
   unsigned hard_client = l->max_per_client + 8;
   unsigned workers = cfg->workers;
   if (!workers) {
