@@ -1,17 +1,22 @@
 /* http.h: the HTTP transport of `mmpath serve` and the request/response
  * model it shares with whoever answers the requests.
  *
- * The transport (http.c, the only file that knows libmicrohttpd) accepts
- * connections, enforces the limits (body, header, connections per client,
- * idle time), turns each request into an mm_request and sends the
- * mm_response back. What a request means is not its business: it calls
+ * The transport (http.c, the only file that knows libmicrohttpd; guard.c
+ * and log.c beside it) accepts connections on a pool of worker threads,
+ * enforces the limits (mm_server_limits: sizes, deadlines against slow
+ * clients, connections per address, refused tokens per address), turns
+ * each request into an mm_request and sends the mm_response back, and logs
+ * one line per request. What a request means is not its business: it calls
  * an mm_http_handler given to mm_server_start (the API router of
- * src/server is one), so this layer includes nothing above src/util.
+ * src/server is one), first from the headers alone (admit: a refusal is
+ * sent before any body byte is read) then with the body (handle), so this
+ * layer includes nothing above src/util.
  *
  * Ownership: everything a request allocates lives in its arena
  * (req->arena) or in the response's strbuf, released by http.c when the
- * request is completed. The only mutable shared state (connection
- * counters) lives in the mm_server object and is guarded by its mutex. */
+ * request is completed. The mutable shared state (connection table, refused
+ * tokens per address, the workers' slots) lives in the mm_server object,
+ * each part guarded by its mutex. */
 #ifndef MM_HTTP_H
 #define MM_HTTP_H
 #include <stdbool.h>
