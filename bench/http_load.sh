@@ -10,7 +10,9 @@
 # alternates wrk runs old/new at 16 and 64 connections, ROUNDS times
 # (default 2), each SECONDS long (default 10), with a bearer token (one
 # token check a request). The record is the spec's example; the answer is
-# the full explained evaluation. Prints per run req/s, p50/p99, errors
+# the full explained evaluation. Then GET /api/v1/referrals (the 13 demo
+# referrals, a hub token) at 16 connections: the database opened per
+# request before, kept per worker now. Prints per run req/s, p50/p99, errors
 # (socket errors + non-2xx), then the ratios new/old (min-max over the
 # rounds) and each server's RSS (VmRSS now, VmHWM peak) after the load.
 # Goals (issue 17): p99 < 5 ms at 16 connections, < 20 ms at 64, no error,
@@ -48,12 +50,12 @@ open(sys.argv[2], "w").write(
     'wrk.body = ' + json.dumps(body) + '\n')
 PY
 
-declare -A port pid token
+declare -A port pid token hub
 start() { # NAME BINARY
   local name=$1 bin=$2 db=$tmp/$1.db
-  token[$name]=$("$bin" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
-  # the new build logs every request (a write(2) each), as in service
-  "$bin" serve --port 0 --db "$db" --no-demo --max-connections 128 --max-per-client 100 \
+  # a new database with --demo: the 13 demo referrals and a hub token
+  # (printed once); the new build logs every request, as in service
+  "$bin" serve --port 0 --db "$db" --demo --max-connections 128 --max-per-client 100 \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pid[$name]=$!
   spids+=($!)
@@ -63,6 +65,8 @@ start() { # NAME BINARY
     sleep 0.05
   done
   [ -n "${port[$name]}" ] || { cat "$tmp/$name.err" >&2; exit 1; }
+  hub[$name]=$(awk '$1 == "hub" {print $3}' "$tmp/$name.out")
+  token[$name]=$("$bin" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
   local code
   code=$(curl -sS -o "$tmp/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
     -H "Authorization: Bearer ${token[$name]}" --data-binary @"$tmp/record.json" \
@@ -96,6 +100,20 @@ for conns in 16 64; do
         "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs"
       echo "$name $conns $round $rps $p99 $errs" >>"$results"
     done
+  done
+done
+cat >"$tmp/get.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+LUA
+for round in $(seq 1 "$ROUNDS"); do
+  for name in "${names[@]}"; do
+    TOKEN=${hub[$name]} wrk -t2 -c16 -d"${SECS}s" --latency -s "$tmp/get.lua" \
+      "http://127.0.0.1:${port[$name]}/api/v1/referrals" >"$tmp/wrk.txt" 2>&1 || true
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
+    p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk.txt")")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk.txt")
+    printf '%-4s referrals c=16 #%s %9s req/s   p99 %8s ms   non-2xx %s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}"
+    echo "$name list $round $rps $p99 ${non2xx:-0}" >>"$results"
   done
 done
 echo
