@@ -1,32 +1,37 @@
 #!/usr/bin/env bash
-# http_load.sh [MMPATH] [SECONDS] [CONNECTIONS] [THREADS]: load test of
-# POST /api/v1/evaluate with wrk (apt-get install wrk) on 127.0.0.1.
-# Starts `mmpath serve --port 0` on a new database, evaluates the spec's
-# example record (shared spec patient-record.md) over and over, and prints
-# requests per second and latency percentiles (p50, p90, p99): once with
-# --open-evaluate (no token) and once with a bearer token (one SQLite token
-# lookup per request). Defaults: build/mmpath, 10 s, 16 connections, 2
-# threads. Figures are measured here, never in the timed tests.
+# http_load.sh [MMPATH] [SECONDS]: load test of POST /api/v1/evaluate with
+# wrk (Debian's package; scripts/setup.sh installs it) on 127.0.0.1, this
+# build against a previous one in the same run (issue 17 item 2).
 #
-# Measured 2026-11-25 (RelWithDebInfo, 2 vCPUs shared by mmpath, wrk and
-# other builds; answer 144 KB, the full evaluation with its explanations):
-#   wrk -t2 -c16 -d15s:  open 2,565-2,816 req/s, p99 21-27 ms;
-#                        token 2,390-2,761 req/s, p99 16-27 ms
-# Under heavier load from other processes (load average 5-11): 1,600-2,400
-# req/s, p99 26-54 ms. A token check alone costs about 15 us (GET
-# /api/v1/me: 62k req/s without a token, 33k with one).
+# Builds OLD_REV (default c245bb7, the server before the worker pool;
+# OLD_REV=none: this build only) with build_rev.sh, starts both servers on
+# their own new databases (same limits: --max-connections 128
+# --max-per-client 100, so neither sheds load by configuration), then
+# alternates wrk runs old/new at 16 and 64 connections, ROUNDS times
+# (default 2), each SECONDS long (default 10), with a bearer token (one
+# token check a request). The record is the spec's example; the answer is
+# the full explained evaluation. Then GET /api/v1/referrals (the 13 demo
+# referrals, a hub token) at 16 connections: the database opened per
+# request before, kept per worker now. Prints per run req/s, p50/p99, errors
+# (socket errors + non-2xx), then the ratios new/old (min-max over the
+# rounds) and each server's RSS (VmRSS now, VmHWM peak) after the load.
+# Goals (issue 17): p99 < 5 ms at 16 connections, < 20 ms at 64, no error,
+# RSS < 64 MiB. Figures are measured here, never in the timed tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MMPATH=${1:-build/mmpath}
 SECS=${2:-10}
-CONNS=${3:-16}
-THREADS=${4:-2}
+ROUNDS=${ROUNDS:-2}
+OLD_REV=${OLD_REV:-c245bb7}
 command -v wrk >/dev/null || { echo "http_load: wrk is required (apt-get install wrk)" >&2; exit 1; }
 [ -x "$MMPATH" ] || { echo "http_load: no $MMPATH (build first)" >&2; exit 1; }
+MMPATH=$(cd "$(dirname "$MMPATH")" && pwd)/$(basename "$MMPATH")
+OLD=
+[ "$OLD_REV" != none ] && OLD=$(bench/build_rev.sh "$OLD_REV")
 tmp=$(mktemp -d)
-pid=
+spids=()
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  for p in "${spids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -35,49 +40,93 @@ trap cleanup EXIT
 cat >"$tmp/record.json" <<'JSON'
 {"schema":"mmpath/patient@1","id":"BO-0017","as_of":"2026-11-25","birth_date":"1958-04-12","sex":"male","ecog":1,"frailty":{"charlson":1,"adl":6,"iadl":8},"diagnosis":{"date":"2019-06-01","iss":2,"ldh_above_uln":false,"fish":{"del17p":false,"t4_14":true,"t14_16":false,"gain1q":true,"amp1q":false}},"labs":[{"date":"2026-11-20","test":"igg","value":350,"unit":"mg/dL"},{"date":"2026-11-20","test":"serum_m_protein","value":1.4,"unit":"g/dL"}],"lines":[{"regimen":"VRd","start":"2019-07-01","end":"2019-11-15","asct":"2019-12-10","maintenance":{"drugs":["lenalidomide"],"start":"2020-02-01","end":"2022-03-01"},"best_response":"VGPR","progression":"2022-03-01"},{"drugs":["daratumumab","pomalidomide","dexamethasone"],"start":"2022-03-15","end":"2024-01-10","best_response":"PR","progression":"2024-01-10"}]}
 JSON
-token=$("$MMPATH" token new --center BO-SER --role analyst --db "$tmp/mmpath.db" 2>/dev/null)
-# wrk's script: the body, and a token when TOKEN is set
 python3 - "$tmp/record.json" "$tmp/post.lua" <<'PY'
 import json, sys
 body = open(sys.argv[1]).read().strip()
 open(sys.argv[2], "w").write(
     'wrk.method = "POST"\n'
     'wrk.headers["Content-Type"] = "application/json"\n'
-    'local t = os.getenv("TOKEN")\n'
-    'if t and t ~= "" then wrk.headers["Authorization"] = "Bearer " .. t end\n'
+    'wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")\n'
     'wrk.body = ' + json.dumps(body) + '\n')
 PY
 
-"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --no-demo --open-evaluate \
-  --max-connections $((CONNS + 16)) --max-per-client $((CONNS + 8)) >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-[ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
-url="http://127.0.0.1:$port/api/v1/evaluate?lang=en&jurisdiction=eu"
-# one request first: the answer must be an evaluation, not an error
-code=$(curl -sS -o "$tmp/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
-  --data-binary @"$tmp/record.json" "$url")
-[ "$code" = 200 ] || { echo "http_load: evaluate answered $code" >&2; head -c 300 "$tmp/answer" >&2; exit 1; }
-echo "mmpath $("$MMPATH" --version | awk '{print $2}'), $(nproc) CPUs, response $(wc -c <"$tmp/answer") bytes;" \
-  "wrk -t$THREADS -c$CONNS -d${SECS}s"
-
-run() { # LABEL TOKEN
-  TOKEN=$2 wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/post.lua" "$url" >"$tmp/wrk.txt"
-  local rps p50 p90 p99 errs
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk.txt")
-  p90=$(awk '$1 == "90%" {print $2}' "$tmp/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk.txt")
-  errs=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk.txt")
-  printf '%-22s %10s req/s   p50 %8s   p90 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p90" "$p99" "${errs:-0}"
+declare -A port pid token hub
+start() { # NAME BINARY
+  local name=$1 bin=$2 db=$tmp/$1.db
+  # a new database with --demo: the 13 demo referrals and a hub token
+  # (printed once); the new build logs every request, as in service
+  "$bin" serve --port 0 --db "$db" --demo --max-connections 128 --max-per-client 100 \
+    >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pid[$name]=$!
+  spids+=($!)
+  for _ in $(seq 1 200); do
+    port[$name]=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/$name.out" 2>/dev/null || true)
+    [ -n "${port[$name]}" ] && break
+    sleep 0.05
+  done
+  [ -n "${port[$name]}" ] || { cat "$tmp/$name.err" >&2; exit 1; }
+  hub[$name]=$(awk '$1 == "hub" {print $3}' "$tmp/$name.out")
+  token[$name]=$("$bin" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
+  local code
+  code=$(curl -sS -o "$tmp/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer ${token[$name]}" --data-binary @"$tmp/record.json" \
+    "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu")
+  [ "$code" = 200 ] || { echo "http_load: $name evaluate answered $code" >&2; exit 1; }
 }
-# alternate the two, so a change of load on the machine shows as spread
-for round in 1 2; do
-  run "evaluate (open) #$round" ""
-  run "evaluate (token) #$round" "$token"
+names=(new)
+start new "$MMPATH"
+if [ -n "$OLD" ]; then start old "$OLD"; names=(old new); fi
+echo "mmpath $("$MMPATH" --version | awk '{print $2}') vs ${OLD:+$OLD_REV}${OLD:+ }(${OLD:-no old build}); $(nproc) CPUs," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg); response $(wc -c <"$tmp/answer") bytes; wrk -t2, ${SECS}s a run"
+
+ms() { # wrk latency (12.3us, 4.5ms, 1.2s) in ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+    else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+results=$tmp/results
+: >"$results"
+for conns in 16 64; do
+  for round in $(seq 1 "$ROUNDS"); do
+    for name in "${names[@]}"; do
+      TOKEN=${token[$name]} wrk -t2 -c"$conns" -d"${SECS}s" --latency -s "$tmp/post.lua" \
+        "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu" >"$tmp/wrk.txt" 2>&1 || true
+      rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
+      p50=$(ms "$(awk '$1 == "50%" {print $2}' "$tmp/wrk.txt")")
+      p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk.txt")")
+      sock=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$tmp/wrk.txt")
+      non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk.txt")
+      errs=$(( ${sock:-0} + ${non2xx:-0} ))
+      printf '%-4s c=%-3s #%s %9s req/s   p50 %8s ms   p99 %8s ms   errors %s\n' \
+        "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs"
+      echo "$name $conns $round $rps $p99 $errs" >>"$results"
+    done
+  done
 done
+cat >"$tmp/get.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+LUA
+for round in $(seq 1 "$ROUNDS"); do
+  for name in "${names[@]}"; do
+    TOKEN=${hub[$name]} wrk -t2 -c16 -d"${SECS}s" --latency -s "$tmp/get.lua" \
+      "http://127.0.0.1:${port[$name]}/api/v1/referrals" >"$tmp/wrk.txt" 2>&1 || true
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
+    p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk.txt")")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk.txt")
+    printf '%-4s referrals c=16 #%s %9s req/s   p99 %8s ms   non-2xx %s\n' "$name" "$round" "$rps" "$p99" "${non2xx:-0}"
+    echo "$name list $round $rps $p99 ${non2xx:-0}" >>"$results"
+  done
+done
+echo
+for name in "${names[@]}"; do
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/${pid[$name]}/status")
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/${pid[$name]}/status")
+  awk -v n="$name" -v r="$rss" -v h="$hwm" 'BEGIN { printf "%-4s server RSS %5.1f MiB now, %5.1f MiB peak\n", n, r / 1024, h / 1024 }'
+done
+if [ -n "$OLD" ]; then
+  # ratios new/old of each round's pair (< 1: the new build is faster for p99)
+  awk '{ v[$1, $2, $3, "rps"] = $4; v[$1, $2, $3, "p99"] = $5; c[$2]; r[$3] }
+    END { for (k in c) { pmin = rmin = 1e9; pmax = rmax = 0
+        for (j in r) { p = v["new", k, j, "p99"] / v["old", k, j, "p99"]; q = v["new", k, j, "rps"] / v["old", k, j, "rps"]
+          if (p < pmin) pmin = p; if (p > pmax) pmax = p; if (q < rmin) rmin = q; if (q > rmax) rmax = q }
+        printf "c=%-3s new/old: p99 x%.2f-%.2f   req/s x%.2f-%.2f\n", k, pmin, pmax, rmin, rmax } }' "$results" | sort
+fi

@@ -26,6 +26,9 @@ static const char usage_text[] =
     "                    [--time-zone ZONE]\n"
     "                    [--public-url URL] [--cds-jwt-issuer 'ISS JWKS-FILE']...\n"
     "                    [--cds-max-body BYTES] [--cds-smart-url URL]\n"
+    "                    [--header-timeout S] [--min-body-rate BYTES_PER_S]\n"
+    "                    [--auth-failures N] [--workers N] [--log-format logfmt|json|none]\n"
+    "                    [--trusted-proxy ADDR]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
@@ -37,7 +40,13 @@ static const char usage_text[] =
     "  pathway (no event after it); default MMPATH_TIME_ZONE, else Europe/Rome.\n"
     "  CDS Hooks (docs/cds-hooks.md): --public-url is the server's address as clients\n"
     "  see it (JWT aud, the cards' links); each --cds-jwt-issuer trusts the JWTs of\n"
-    "  one CDS client, checked with the public keys of its JWK Set file.\n";
+    "  one CDS client, checked with the public keys of its JWK Set file.\n"
+    "  Limits (docs/deploy.md#limits): --header-timeout S (10) to send a request's\n"
+    "  line and headers, --min-body-rate (1024 bytes/s) for a body after that,\n"
+    "  --auth-failures N refused tokens a minute from one address before 429 (10),\n"
+    "  --workers N threads (0: one per core). --trusted-proxy ADDR: the reverse\n"
+    "  proxy whose X-Real-IP names the client. Each request is logged on standard\n"
+    "  error as one logfmt (default) or JSON line: no token, no patient data.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
@@ -49,6 +58,9 @@ typedef struct serve_opts {
   size_t cds_max_body;
   const char *issuers[16]; /* "ISS JWKS-FILE" */
   size_t n_issuers;
+  unsigned workers;
+  mm_log_format log_format;
+  const char *trusted_proxy;
 } serve_opts;
 
 static int serve(const serve_opts *o);
@@ -88,6 +100,15 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   if (strcmp(name, "port") == 0) return parse_uint(where, name, v, 65535, &o->port) ? 0 : -1;
   if (strcmp(name, "bind") == 0) return o->bind = v, 0;
   if (strcmp(name, "db") == 0) return o->db = v, 0;
+  if (strcmp(name, "trusted-proxy") == 0) {
+    struct in_addr a;
+    if (inet_pton(AF_INET, v, &a) != 1) {
+      fprintf(stderr, "%smmpath serve: %s%s: '%s' is not an IPv4 address\n", where,
+              *where ? "" : "--", name, v);
+      return -1;
+    }
+    return o->trusted_proxy = v, 0;
+  }
   if (strcmp(name, "kb") == 0) return o->kb = v, 0;
   if (strcmp(name, "time-zone") == 0) {
     /* an unknown zone would silently be UTC: refuse it */
@@ -139,6 +160,27 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   } else if (strcmp(name, "idle-timeout") == 0) {
     if (!parse_uint(where, name, v, 3600, &n) || n == 0) return -1;
     o->limits.idle_timeout = (unsigned)n;
+  } else if (strcmp(name, "header-timeout") == 0) {
+    if (!parse_uint(where, name, v, 3600, &n) || n == 0) return -1;
+    o->limits.header_timeout = (unsigned)n;
+  } else if (strcmp(name, "min-body-rate") == 0) { /* 0: no minimum */
+    if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n)) return -1;
+    o->limits.min_body_rate = (unsigned)n;
+  } else if (strcmp(name, "auth-failures") == 0) { /* 0: no throttling */
+    if (!parse_uint(where, name, v, 100000, &n)) return -1;
+    o->limits.auth_failures = (unsigned)n;
+  } else if (strcmp(name, "workers") == 0) { /* 0: one per core */
+    if (!parse_uint(where, name, v, 64, &n)) return -1;
+    o->workers = (unsigned)n;
+  } else if (strcmp(name, "log-format") == 0) {
+    if (strcmp(v, "logfmt") == 0) o->log_format = MM_LOG_LOGFMT;
+    else if (strcmp(v, "json") == 0) o->log_format = MM_LOG_JSON;
+    else if (strcmp(v, "none") == 0) o->log_format = MM_LOG_NONE;
+    else {
+      fprintf(stderr, "%smmpath serve: %s%s: '%s' is not logfmt, json or none\n", where,
+              *where ? "" : "--", name, v);
+      return -1;
+    }
   } else {
     return 1;
   }
@@ -201,7 +243,8 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 
 int mm_cmd_serve(int argc, char **argv) {
   serve_opts o = {.db = "mmpath.db", .bind = "127.0.0.1", .port = 8080,
-                  .limits = MM_SERVER_LIMITS_INIT, .cds_max_body = MM_CDS_MAX_BODY};
+                  .limits = MM_SERVER_LIMITS_INIT, .cds_max_body = MM_CDS_MAX_BODY,
+                  .log_format = MM_LOG_LOGFMT};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -378,7 +421,8 @@ static int serve(const serve_opts *o) {
                 .fhir = mm_kb_fhir_map(kb), .cds_jwt = jwt, .public_url = o->public_url,
                 .cds_max_body = o->cds_max_body, .cds_store = store,
                 .cds_smart_url = o->smart_url};
-  mm_server_config cfg = {bind, (unsigned)port, limits};
+  mm_server_config cfg = {bind,      (unsigned)port,   limits, o->workers,
+                          "/api/v1/health", o->log_format, o->trusted_proxy};
 
   /* SIGINT/SIGTERM are taken by sigwait below: block them before MHD starts
    * its threads so they inherit the mask; a closed client must not kill us. */

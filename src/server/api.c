@@ -10,12 +10,15 @@
  * --open-evaluate; referrals take hub or spoke tokens (a spoke sees only
  * its own centre's); the funnel takes any token (a spoke's counts only
  * the referrals its centre made). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "auth/jwt.h"
 #include "auth/token_store.h"
+#include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
 
@@ -166,11 +169,132 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
              mm_arena_printf(c->req->arena, "%s is not in this build yet", what), NULL, 0);
 }
 
+/* What one worker thread keeps open between requests (req->worker_data):
+ * the read-only handle of the token checks and the referral store with its
+ * prepared statements. Used only by its thread; closed at stop
+ * (handler_worker_close). */
+typedef struct api_worker {
+  sqlite3 *token_db;
+  mm_ref_store *refs;
+  long long probe_at;   /* ms (monotonic) of the last write probe, 0: none */
+  int probe_rc;
+  char probe_msg[160];
+} api_worker;
+
+static api_worker *worker_of(mm_call *c) {
+  void **slot = c->req->worker_data;
+  if (!slot) return NULL;
+  if (!*slot) *slot = calloc(1, sizeof(api_worker));
+  return *slot;
+}
+
+mm_ref_store *mm_api_ref_store(mm_call *c) {
+  if (!c->api->ref_kb) {
+    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
+    return NULL;
+  }
+  api_worker *w = worker_of(c);
+  if (w && w->refs) return w->refs;
+  mm_ref_store *s = NULL;
+  char err[256];
+  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
+    mm_api_storage_unavailable(c, "the referral registry cannot be opened");
+    return NULL;
+  }
+  if (w) w->refs = s;
+  return s;
+}
+
+void mm_api_ref_store_release(mm_call *c, mm_ref_store *s) {
+  api_worker *w = c->req->worker_data ? *c->req->worker_data : NULL;
+  if (w && w->refs == s) {
+    /* kept for the worker's next request, unless it failed: then the next
+     * request opens it anew */
+    if (c->out->status < 500) return;
+    w->refs = NULL;
+  }
+  mm_ref_store_free(s);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int mm_api_db_writable(mm_call *c, char *msg, size_t msg_len) {
+  api_worker *w = worker_of(c);
+  long long now = now_ms();
+  if (w && w->probe_at && now - w->probe_at < 10000) {
+    snprintf(msg, msg_len, "%s", w->probe_msg);
+    return w->probe_rc;
+  }
+  int rc = 0;
+  msg[0] = '\0';
+  sqlite3 *db = NULL;
+  char err[256];
+  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
+    rc = -1;
+    snprintf(msg, msg_len, "%s", err);
+  } else {
+    /* a real commit: a full disk or a read-only file fails here, where a
+     * read or an empty transaction would not */
+    sqlite3_busy_timeout(db, 250);
+    char *e = NULL;
+    int src = sqlite3_exec(db,
+                           "CREATE TABLE IF NOT EXISTS server_health (id INTEGER PRIMARY KEY "
+                           "CHECK (id = 1), at TEXT NOT NULL);"
+                           "INSERT OR REPLACE INTO server_health (id, at) VALUES "
+                           "(1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                           NULL, NULL, &e);
+    /* busy: another writer holds the lock, so the database takes writes */
+    if (src != SQLITE_OK && src != SQLITE_BUSY && src != SQLITE_LOCKED) {
+      rc = -1;
+      snprintf(msg, msg_len, "%s", e ? e : sqlite3_errstr(src));
+    }
+    sqlite3_free(e);
+    mm_store_close(db);
+  }
+  if (w) {
+    w->probe_at = now;
+    w->probe_rc = rc;
+    snprintf(w->probe_msg, sizeof w->probe_msg, "%s", msg);
+  }
+  return rc;
+}
+
+bool mm_api_storage_failure(mm_call *c, const char *msg) {
+  static const struct {
+    const char *sqlite, *says;
+  } known[] = {
+      /* sqlite3_errstr() of SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR,
+       * SQLITE_CANTOPEN (https://www.sqlite.org/rescode.html) */
+      {"database or disk is full", "the disk of the database is full"},
+      {"readonly database", "the database is read-only (file or directory permissions, "
+                            "a read-only file system)"},
+      {"disk I/O error", "the disk of the database fails to read or write"},
+      {"unable to open database file", "the database file cannot be opened"},
+  };
+  if (!msg) return false;
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    if (strstr(msg, known[i].sqlite)) {
+      mm_api_storage_unavailable(c, known[i].says);
+      return true;
+    }
+  return false;
+}
+
+void mm_api_storage_unavailable(mm_call *c, const char *detail) {
+  mm_problem(c->out, 503, "storage-unavailable", "Storage unavailable", detail, NULL, 0);
+  c->out->retry_after = "30";
+}
+
 struct sqlite3 *mm_api_db(mm_call *c) {
   sqlite3 *db = NULL;
   char err[256];
   if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
-    mm_api_internal(c, "the database cannot be opened");
+    mm_api_storage_unavailable(c, "the database cannot be opened for writing (full disk, "
+                                  "read-only file or directory?)");
     return NULL;
   }
   return db;
@@ -277,27 +401,34 @@ static bool authorize(mm_call *c, unsigned access) {
   if (c->api->cds_jwt && c->api->public_url && strncmp(token, "mmp_", 4) != 0 &&
       strncmp(c->req->path, "/cds-services/", 14) == 0)
     return authorize_jwt(c, token);
-  /* one read-only handle per connection: a keep-alive client pays the
-   * open once; each check is still its own read, so a revocation counts
+  /* one read-only handle per worker thread (else per connection): the open
+   * is paid once; each check is still its own read, so a revocation counts
    * from the next request */
-  sqlite3 *db = c->req->conn_data ? *c->req->conn_data : NULL;
+  api_worker *w = worker_of(c);
+  sqlite3 **keep = w ? &w->token_db : c->req->conn_data ? (sqlite3 **)c->req->conn_data : NULL;
+  sqlite3 *db = keep ? *keep : NULL;
   if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
-    mm_api_internal(c, "the token store cannot be opened");
+    mm_api_storage_unavailable(c, "the token store cannot be opened");
     return false;
   }
   int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  if (c->req->conn_data) *c->req->conn_data = db;
-  else mm_store_close(db);
+  if (keep && rc >= 0) *keep = db;
+  else {
+    mm_store_close(db); /* a failing handle is not kept */
+    if (keep) *keep = NULL;
+  }
   if (rc < 0) {
-    mm_api_internal(c, "the token store cannot be read");
+    mm_api_storage_unavailable(c, "the token store cannot be read");
     return false;
   }
   if (rc > 0) {
+    c->out->auth_failed = true; /* counted per address by the transport (429) */
     c->out->www_authenticate = "Bearer realm=\"mmpath\", error=\"invalid_token\"";
     mm_problem1(c->out, 401, "unauthorized", "Invalid token", "header.Authorization",
                 "unknown or revoked token");
     return false;
   }
+  c->out->token_id = c->who.token_id; /* the request log names it */
   unsigned need = c->who.role == MM_ROLE_HUB     ? A_HUB
                   : c->who.role == MM_ROLE_SPOKE ? A_SPOKE
                                                  : A_ANALYST;
@@ -338,26 +469,75 @@ static bool cds_path(const char *path) {
   return strncmp(path, "/cds-services", 13) == 0 && (path[13] == '\0' || path[13] == '/');
 }
 
-void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
-  mm_call c = {api, req, out, {0, NULL, MM_ROLE_NONE}, NULL};
-  bool path_known = false;
-  bool cds = cds_path(req->path);
-  if (cds) out->cors = &cds_cors;
-  mm_strbuf allow;
-  mm_strbuf_init(&allow, 256);
+/* The route of a request and the caller, decided from its headers
+ * (mm_api_admit) and used by mm_api_handle once the body is in. */
+typedef struct api_admitted {
+  const mm_route *route;
+  const char *arg;
+  mm_principal who;
+} api_admitted;
+
+/* The route of (method, path), or NULL; *path_known and the Allow list as
+ * routing finds them. */
+static const mm_route *find_route(const mm_request *req, const char **arg, bool *path_known,
+                                  mm_strbuf *allow) {
+  *path_known = false;
   for (size_t i = 0; routes[i].method; i++) {
-    const char *arg = NULL;
-    if (!mm_api_route_match(routes[i].pattern, req->path, req->arena, &arg)) continue;
-    path_known = true;
+    const char *a = NULL;
+    if (!mm_api_route_match(routes[i].pattern, req->path, req->arena, &a)) continue;
+    *path_known = true;
     if (strcmp(routes[i].method, req->method) != 0 &&
         !(strcmp(req->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-      if (allow.len) mm_strbuf_puts(&allow, ", ");
-      mm_strbuf_puts(&allow, routes[i].method);
+      if (allow) {
+        if (allow->len) mm_strbuf_puts(allow, ", ");
+        mm_strbuf_puts(allow, routes[i].method);
+      }
       continue;
     }
+    *arg = a;
+    return &routes[i];
+  }
+  return NULL;
+}
+
+bool mm_api_admit(const mm_api *api, const mm_request *head, mm_response *out,
+                  void **admitted_out) {
+  *admitted_out = NULL;
+  const char *arg = NULL;
+  bool path_known;
+  const mm_route *r = find_route(head, &arg, &path_known, NULL);
+  if (!r) return false; /* 404, 405, a page, a preflight: handle() answers */
+  mm_call c = {api, head, out, {0, NULL, MM_ROLE_NONE}, arg};
+  if (cds_path(head->path)) out->cors = &cds_cors;
+  if (!authorize(&c, r->access)) return true;
+  api_admitted *ad = mm_arena_alloc(head->arena, sizeof *ad);
+  if (!ad) return false; /* handle() routes again */
+  ad->route = r;
+  ad->arg = arg;
+  ad->who = c.who;
+  *admitted_out = ad;
+  return false;
+}
+
+void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out) {
+  mm_call c = {api, req, out, {0, NULL, MM_ROLE_NONE}, NULL};
+  bool cds = cds_path(req->path);
+  if (cds) out->cors = &cds_cors;
+  const api_admitted *ad = req->admitted;
+  if (ad) { /* routed and authorised from the headers (mm_api_admit) */
+    c.arg = ad->arg;
+    c.who = ad->who;
+    out->token_id = ad->who.token_id;
+    ad->route->fn(&c);
+    return;
+  }
+  mm_strbuf allow;
+  mm_strbuf_init(&allow, 256);
+  bool path_known;
+  const mm_route *r = find_route(req, &c.arg, &path_known, &allow);
+  if (r) {
     mm_strbuf_free(&allow);
-    c.arg = arg;
-    if (authorize(&c, routes[i].access)) routes[i].fn(&c);
+    if (authorize(&c, r->access)) r->fn(&c);
     return;
   }
   if (path_known && cds && strcmp(req->method, "OPTIONS") == 0) {
@@ -396,6 +576,11 @@ static size_t handler_body_limit(const void *ctx, const char *method, const char
   return mm_api_body_limit(ctx, method, path);
 }
 
+static bool handler_admit(const void *ctx, const mm_request *head, mm_response *out,
+                          void **admitted) {
+  return mm_api_admit(ctx, head, out, admitted);
+}
+
 static void handler_handle(const void *ctx, const mm_request *req, mm_response *out) {
   mm_api_handle(ctx, req, out);
 }
@@ -406,10 +591,21 @@ static void handler_conn_close(const void *ctx, void *conn_data) {
   mm_store_close(conn_data);
 }
 
+/* a worker's handles (api_worker), when the server stops */
+static void handler_worker_close(const void *ctx, void *worker_data) {
+  (void)ctx;
+  api_worker *w = worker_data;
+  mm_store_close(w->token_db);
+  mm_ref_store_free(w->refs);
+  free(w);
+}
+
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {
   out->version = MM_HTTP_HANDLER_VERSION;
   out->ctx = api;
   out->body_limit = handler_body_limit;
+  out->admit = handler_admit;
   out->handle = handler_handle;
   out->conn_close = handler_conn_close;
+  out->worker_close = handler_worker_close;
 }

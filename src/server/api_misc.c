@@ -41,9 +41,21 @@ void mm_ep_index(mm_call *c) {
   mm_api_json_ok(c, 200);
 }
 
+/* Health: the server answers (on a reserved path, even over the
+ * connection limit) and its database takes writes (a committed probe row,
+ * at most every 10 s per worker): else 503 storage-unavailable naming why,
+ * so a monitor sees the writes failing before the users do. */
 void mm_ep_health(mm_call *c) {
+  char why[160];
+  if (mm_api_db_writable(c, why, sizeof why) != 0) {
+    mm_problem1(c->out, 503, "storage-unavailable", "Storage unavailable", "database",
+                mm_arena_printf(c->req->arena, "the database cannot be written: %s", why));
+    c->out->retry_after = "30";
+    return;
+  }
   mm_strbuf *b = &c->out->body;
-  mm_strbuf_puts(b, "{\"status\":\"ok\",\"version\":\"" MMPATH_VERSION "\",\"kb\":");
+  mm_strbuf_puts(b, "{\"status\":\"ok\",\"database\":\"writable\",\"version\":\"" MMPATH_VERSION
+                    "\",\"kb\":");
   mm_strbuf_json_string(b, c->api->kb ? c->api->kb->version : NULL);
   mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n", c->api->open_evaluate ? "true" : "false");
   mm_api_json_ok(c, 200);

@@ -17,19 +17,9 @@
 #include "referral/store.h"
 #include "server/api.h"
 
-static mm_ref_store *open_store(mm_call *c) {
-  if (!c->api->ref_kb || !c->api->kb) {
-    mm_api_not_implemented(c, "the referral registry (kb not loaded)");
-    return NULL;
-  }
-  mm_ref_store *s = NULL;
-  char err[256];
-  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
-    mm_api_internal(c, "the referral registry cannot be opened");
-    return NULL;
-  }
-  return s;
-}
+/* The registry, kept open per worker thread (api.c); answers itself on
+ * failure. Given back with mm_api_ref_store_release, never freed here. */
+static mm_ref_store *open_store(mm_call *c) { return mm_api_ref_store(c); }
 
 static bool visible(const mm_call *c, const mm_referral *r) {
   if (c->who.role == MM_ROLE_HUB) return true;
@@ -75,7 +65,7 @@ void mm_ep_referral_next(mm_call *c) {
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 200);
   }
-  mm_ref_store_free(s);
+  mm_api_ref_store_release(c, s);
 }
 
 static void diags_422(mm_call *c, const mm_diags *d, const char *slug, const char *title) {
@@ -113,7 +103,7 @@ void mm_ep_referral_letter(mm_call *c) {
       c->out->status = 200;
     }
   }
-  mm_ref_store_free(s);
+  mm_api_ref_store_release(c, s);
 }
 
 typedef struct export_ctx {
@@ -167,7 +157,7 @@ void mm_ep_registry_export(mm_call *c) {
       mm_api_json_ok(c, 200);
     }
   }
-  mm_ref_store_free(s);
+  mm_api_ref_store_release(c, s);
 }
 
 /* ---- the event write (POST /api/v1/referrals/{id}/events) ---- */
@@ -218,7 +208,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     int g = mm_ref_store_get(s, c->req->arena, c->arg, &r);
     if (g == MM_REF_ENOTFOUND || (g == MM_REF_OK && !visible(c, r))) {
       not_found(c);
-      mm_ref_store_free(s);
+      mm_api_ref_store_release(c, s);
       return -1;
     }
   }
@@ -228,7 +218,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     if (mm_json_get(dv, "who")) {
       mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body.data.who",
                   "who corrects is the caller's token, set by the server");
-      mm_ref_store_free(s);
+      mm_api_ref_store_release(c, s);
       return -1;
     }
     mm_strbuf w;
@@ -281,7 +271,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     *detail = mm_arena_strdup(c->req->arena, b.data ? b.data : "{}");
     mm_strbuf_free(&b);
   }
-  mm_ref_store_free(s);
+  mm_api_ref_store_release(c, s);
   return rc ? -1 : 0;
 }
 

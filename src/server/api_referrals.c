@@ -17,25 +17,17 @@
 #include "server/api.h"
 #include "auth/token_store.h"
 
-/* Opens the registry; answers 500 itself on failure. */
-static mm_ref_store *open_store(mm_call *c) {
-  if (!c->api->ref_kb) {
-    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
-    return NULL;
-  }
-  mm_ref_store *s = NULL;
-  char err[256];
-  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
-    mm_api_internal(c, "the referral registry cannot be opened");
-    return NULL;
-  }
-  return s;
-}
+/* The registry, kept open per worker thread (api.c); answers itself on
+ * failure. Given back with release_store, never freed here. */
+static mm_ref_store *open_store(mm_call *c) { return mm_api_ref_store(c); }
+
+static void release_store(mm_call *c, mm_ref_store *s) { mm_api_ref_store_release(c, s); }
 
 static void store_error(mm_call *c, mm_ref_store *s, int rc) {
   if (rc == MM_REF_ENOMEM) mm_api_internal(c, "out of memory");
   else {
     const char *msg = mm_ref_store_errmsg(s);
+    if (mm_api_storage_failure(c, msg)) return; /* full disk, read-only: 503 */
     if (msg && (strstr(msg, "locked") || strstr(msg, "busy"))) {
       c->out->retry_after = "1";
       mm_problem(c->out, 503, "busy", "Registry busy", msg, NULL, 0);
@@ -218,7 +210,7 @@ void mm_ep_referrals(mm_call *c) {
     mm_strbuf_printf(l.b, "],\"count\":%zu}\n", l.n);
     mm_api_json_ok(c, 200);
   }
-  mm_ref_store_free(s);
+  release_store(c, s);
 }
 
 /* ---- GET /api/v1/referrals/{id} ---- */
@@ -240,7 +232,7 @@ void mm_ep_referral(mm_call *c) {
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 200);
   }
-  mm_ref_store_free(s);
+  release_store(c, s);
 }
 
 /* ---- POST /api/v1/referrals ---- */
@@ -335,7 +327,7 @@ void mm_ep_referral_new(mm_call *c) {
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 201);
   }
-  mm_ref_store_free(s);
+  release_store(c, s);
 }
 
 /* ---- POST /api/v1/referrals/{id}/events ---- */
@@ -397,7 +389,7 @@ void mm_ep_referral_event(mm_call *c) {
     } else {
       mm_api_internal(c, "the referral was moved but cannot be read back");
     }
-    mm_ref_store_free(s);
+    release_store(c, s);
   }
 }
 
@@ -463,5 +455,5 @@ void mm_ep_funnel(mm_call *c) {
     }
   }
   mm_funnel_free(fn);
-  mm_ref_store_free(s);
+  release_store(c, s);
 }

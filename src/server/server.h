@@ -67,14 +67,23 @@ typedef struct mm_api {
  * max_body otherwise. A cap over max_body means the
  * body is spooled to a temporary file instead of memory (req->body_fd). */
 size_t mm_api_body_limit(const mm_api *api, const char *method, const char *path);
-/* Routes and answers one request. Never fails: errors become problems.
- * req->conn_data, when not NULL, keeps a read-only database handle for
- * the connection's token checks (released by the handler's conn_close). */
+/* From the request line and headers alone (head has no body): routes the
+ * request and checks its token and role. true after answering a refusal
+ * (401, 403, 503 when the token store cannot be read) into out; false
+ * otherwise, with *admitted (in head->arena) telling mm_api_handle the
+ * route and the caller, or NULL when handle must route (404, 405, pages). */
+bool mm_api_admit(const mm_api *api, const mm_request *head, mm_response *out,
+                  void **admitted);
+/* Routes and answers one request (req->admitted: as mm_api_admit decided).
+ * Never fails: errors become problems. req->worker_data, when not NULL,
+ * keeps the worker thread's database handles (token checks, the referral
+ * store) between requests, released by the handler's worker_close; else
+ * req->conn_data keeps the token-check handle for the connection. */
 void mm_api_handle(const mm_api *api, const mm_request *req, mm_response *out);
 
-/* Fills *out so that mm_server_start answers with this API: body_limit and
- * handle above, conn_close closing the per-connection database handle.
- * api must outlive the server. */
+/* Fills *out so that mm_server_start answers with this API: body_limit,
+ * admit and handle above, conn_close and worker_close closing the database
+ * handles kept per connection and per worker. api must outlive the server. */
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api);
 
 /* ---- first start (demo.c) ---- */

@@ -490,8 +490,12 @@ problem "a 4th connection from one client is 429" 429 connection
 grep -qi 'Retry-After' <(curl -sS -D - -o /dev/null "$base/api/v1/health") && ok "429 says Retry-After" ||
   bad "429 without Retry-After"
 hold 3 127.0.0.2 8
-curl -sS -o "$tmp/body" -w '%{http_code}' --interface 127.0.0.3 "$base/api/v1/health" >"$tmp/st" || true
+curl -sS -o "$tmp/body" -w '%{http_code}' --interface 127.0.0.3 "$base/api/v1" >"$tmp/st" || true
 [ "$(cat "$tmp/st")" = 503 ] && ok "over --max-connections in all is 503" || bad "7th connection: $(cat "$tmp/st")"
+# the health check keeps a reserved path over the cap: a monitor still sees the server alive
+curl -sS -o /dev/null -w '%{http_code}' --interface 127.0.0.3 "$base/api/v1/health" >"$tmp/st" || true
+[ "$(cat "$tmp/st")" = 200 ] && ok "over --max-connections, GET /api/v1/health is still answered" ||
+  bad "health over the cap: $(cat "$tmp/st")"
 # --idle-timeout 3: the held connections are closed, the server serves again
 for _ in $(seq 1 70); do
   s=$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/v1/health" || true)

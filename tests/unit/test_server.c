@@ -101,8 +101,10 @@ static void run(call *c, const mm_api *api, const char *method, const char *path
   mm_arena_init(&c->arena, 16384);
   char *auth = NULL;
   if (token) auth = mm_arena_printf(&c->arena, "Bearer %s", token);
-  mm_request req = {method, path, query, n_query, auth, body ? "application/json" : NULL,
-                    NULL, body, body ? strlen(body) : 0, &c->arena, NULL, -1};
+  mm_request req = {.method = method, .path = path, .query = query, .n_query = n_query,
+                    .authorization = auth, .content_type = body ? "application/json" : NULL,
+                    .body = body, .body_len = body ? strlen(body) : 0, .arena = &c->arena,
+                    .body_fd = -1, .client = "127.0.0.1"};
   mm_response_init(&c->out, 0);
   mm_api_handle(api, &req, &c->out);
   c->json = NULL;
@@ -187,6 +189,116 @@ static void tokens_hashed_and_revocable(void **state) {
   sqlite3_finalize(st);
   mm_arena_free(&a);
   mm_store_close(db);
+}
+
+/* mm_api_admit decides from the request line and headers alone (issue 18
+ * item 2: "the token and the role's right to the endpoint checked from the
+ * headers, before any body is read"): a refusal here is sent before the
+ * transport reads one byte of the body. */
+static void admit_head(call *c, const mm_api *api, const char *method, const char *path,
+                       const char *token, bool *answered, void **admitted) {
+  mm_arena_init(&c->arena, 16384);
+  const char *auth = token ? mm_arena_printf(&c->arena, "Bearer %s", token) : NULL;
+  mm_request head = {.method = method, .path = path, .authorization = auth,
+                     .arena = &c->arena, .body_fd = -1, .client = "127.0.0.1"};
+  mm_response_init(&c->out, 0);
+  *answered = mm_api_admit(api, &head, &c->out, admitted);
+  c->json = NULL;
+  if (*answered && c->out.body.data) {
+    mm_json_error err;
+    c->json = mm_json_parse(&c->arena, c->out.body.data, c->out.body.len, &err);
+  }
+}
+
+static void admit_before_body(void **state) {
+  fixture *f = *state;
+  call c;
+  bool answered;
+  void *ad;
+  /* an anonymous screening upload: 401 from the headers, not a failed
+   * authentication (no token was presented) */
+  admit_head(&c, &f->api, "POST", "/api/v1/screen", NULL, &answered, &ad);
+  assert_true(answered);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_false(c.out.auth_failed);
+  done(&c);
+  /* a wrong token: 401 and counted against the address */
+  admit_head(&c, &f->api, "POST", "/api/v1/screen", "mmp_0000", &answered, &ad);
+  assert_true(answered);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_true(c.out.auth_failed);
+  done(&c);
+  /* a role without the right: 403, its token id named for the log */
+  admit_head(&c, &f->api, "POST", "/api/v1/referrals", f->analyst, &answered, &ad);
+  assert_true(answered);
+  assert_problem(&c, 403, "header.Authorization");
+  assert_true(c.out.token_id > 0);
+  done(&c);
+  /* admitted: handle() answers with the route and caller decided here */
+  admit_head(&c, &f->api, "GET", "/api/v1/me", f->spoke, &answered, &ad);
+  assert_false(answered);
+  assert_non_null(ad);
+  mm_response_free(&c.out);
+  mm_request req = {.method = "GET", .path = "/api/v1/me", .arena = &c.arena, .body_fd = -1,
+                    .client = "127.0.0.1", .admitted = ad};
+  mm_response_init(&c.out, 0);
+  mm_api_handle(&f->api, &req, &c.out);
+  assert_int_equal(c.out.status, 200);
+  assert_true(c.out.token_id > 0);
+  mm_json_error err;
+  c.json = mm_json_parse(&c.arena, c.out.body.data, c.out.body.len, &err);
+  assert_string_equal(jstr(c.json, "center"), "FE-ONC");
+  done(&c);
+  /* no route: left to handle() (404, 405, pages) */
+  admit_head(&c, &f->api, "POST", "/api/v1/nothing", NULL, &answered, &ad);
+  assert_false(answered);
+  assert_null(ad);
+  done(&c);
+}
+
+/* Health answers whether the database takes a write (issue 18 item 5:
+ * "/api/v1/health checks that the database answers writes"), and a failed
+ * write is a 503 naming the machine's problem. The failure is injected with
+ * a trigger raising SQLite's own message for a full disk (SQLITE_FULL,
+ * https://www.sqlite.org/rescode.html#full): the tests run as root, for
+ * whom no file is read-only. */
+static void health_checks_writes(void **state) {
+  fixture *f = *state;
+  call c;
+  run(&c, &f->api, "GET", "/api/v1/health", NULL, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  assert_string_equal(jstr(c.json, "database"), "writable");
+  done(&c);
+  sqlite3 *db;
+  char err[256];
+  assert_int_equal(mm_store_open(&db, f->db, err, sizeof err), 0);
+  assert_int_equal(sqlite3_exec(db,
+                                "CREATE TRIGGER full BEFORE INSERT ON server_health BEGIN "
+                                "SELECT RAISE(ABORT, 'database or disk is full'); END",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  mm_store_close(db);
+  run(&c, &f->api, "GET", "/api/v1/health", NULL, NULL, NULL, 0);
+  assert_problem(&c, 503, "database");
+  assert_string_equal(jstr(c.json, "type"), "urn:mmpath:problem:storage-unavailable");
+  assert_non_null(strstr(jstr(c.json, "detail") ? jstr(c.json, "detail") : c.out.body.data,
+                         "full"));
+  assert_string_equal(c.out.retry_after, "30");
+  done(&c);
+  /* a store error with that message is the same 503, not a 500 */
+  mm_arena_init(&c.arena, 4096);
+  mm_request req = {.method = "POST", .path = "/api/v1/referrals", .arena = &c.arena,
+                    .body_fd = -1};
+  mm_response_init(&c.out, 0);
+  mm_call call_ = {&f->api, &req, &c.out, {0, NULL, MM_ROLE_NONE}, NULL};
+  assert_true(mm_api_storage_failure(&call_, "attempt to write a readonly database"));
+  assert_int_equal(c.out.status, 503);
+  assert_non_null(strstr(c.out.body.data, "read-only"));
+  mm_response_free(&c.out);
+  mm_response_init(&c.out, 0);
+  assert_false(mm_api_storage_failure(&call_, "UNIQUE constraint failed"));
+  assert_int_equal(c.out.status, 200); /* untouched: the caller answers */
+  done(&c);
 }
 
 static void access_control(void **state) {
@@ -507,6 +619,8 @@ int main(void) {
       cmocka_unit_test(sha256_vectors),
       cmocka_unit_test_setup_teardown(tokens_hashed_and_revocable, setup, teardown),
       cmocka_unit_test_setup_teardown(access_control, setup, teardown),
+      cmocka_unit_test_setup_teardown(admit_before_body, setup, teardown),
+      cmocka_unit_test_setup_teardown(health_checks_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(routing_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(kb_endpoints, setup, teardown),
       cmocka_unit_test_setup_teardown(routes_said_once, setup, teardown),
