@@ -56,5 +56,5 @@ for f in edge_cases.jsonl data/r10000.jsonl; do
   echo "-- $f"
   python3 "$ROOT/bench/agreement.py" "$f" out/agree-mm.jsonl "$ref" out/agree-imwg.jsonl
 done
-EXTRA="mmpath|$MMPATH screen ${KB:+--kb $KB }--criteria $ROOT/bench/reference-task.yaml FILE" \
+EXTRA="mmpath|$MMPATH screen --allow-malformed ${KB:+--kb $KB }--criteria $ROOT/bench/reference-task.yaml FILE" \
   ONLY=${ONLY:-node duckdb-2threads python3 mmpath} ./run.sh "$@"

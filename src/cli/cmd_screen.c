@@ -22,7 +22,8 @@ static void usage(FILE *f) {
           "\n"
           "Screens JSON Lines of patient records (mmpath/patient@1): one result line per\n"
           "record, in input order, then a summary. A bad record gets an error line with\n"
-          "its line number and field paths and is skipped; the run goes on.\n"
+          "its line number and field paths and is skipped; the run goes on, and the exit\n"
+          "code is then 1 (0 when every record was read).\n"
           "\n"
           "  --criteria FILE     the analyst's own criteria (YAML, docs/screen.md) instead\n"
           "                      of the knowledge base's options\n"
@@ -33,7 +34,9 @@ static void usage(FILE *f) {
           "                      with the AIFA reimbursement of each eligible therapy\n"
           "  --kb DIR            knowledge base directory\n"
           "  --batch BYTES       input bytes per batch (default 2097152)\n"
-          "  --progress          draw the progress line even when stderr is not a terminal\n");
+          "  --progress          draw the progress line even when stderr is not a terminal\n"
+          "  --allow-malformed   exit 0 even when some records were malformed (a registry\n"
+          "                      known to hold bad lines; they are still reported)\n");
 }
 
 static void print_diags(const mm_diags *d) {
@@ -77,7 +80,7 @@ int mm_cmd_screen(int argc, char **argv) {
   const char *path = NULL, *kb_flag = NULL, *criteria_path = NULL, *only = NULL;
   mm_screen_options o = {.format = MM_SCREEN_JSONL, .jurisdiction = MM_JURIS_EU,
                          .progress_fd = -1};
-  bool force_progress = false;
+  bool force_progress = false, allow_malformed = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -124,6 +127,9 @@ int mm_cmd_screen(int argc, char **argv) {
       o.block_size = (size_t)n;
     } else if (strcmp(a, "--progress") == 0) {
       force_progress = true;
+      continue;
+    } else if (strcmp(a, "--allow-malformed") == 0) {
+      allow_malformed = true;
       continue;
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "mmpath screen: unknown option '%s'\n", a);
@@ -202,6 +208,9 @@ int mm_cmd_screen(int argc, char **argv) {
   fflush(stdout);
   mm_screen_totals t;
   if (mm_screen_run(&t, in_fd, 1, 2, &o) != 0) rc = MM_EXIT_INTERNAL;
+  /* the rest of the registry is screened, but a batch with bad records is
+   * not a success: each has its error line, and the exit code says so */
+  else if (t.malformed && !allow_malformed) rc = MM_EXIT_INVALID;
 
 done:
   if (in_fd > 0) close(in_fd);

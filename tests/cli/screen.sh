@@ -36,7 +36,7 @@ awk 'BEGIN {
 CRIT="$DATA/criteria.yaml"
 "$MMPATH" screen --criteria "$CRIT" --threads 2 "$T/reg.jsonl" > "$T/out2" 2> "$T/err2"
 rc=$?
-check "exit 0 when the run completes, bad records included" test $rc -eq 0
+check "exit 1 when records were malformed (issue 18: a batch with bad records is not a success), the rest screened" test $rc -eq 1
 check "nothing on stderr when it is not a terminal" test ! -s "$T/err2"
 check "one line per record and a summary" test "$(wc -l < "$T/out2")" -eq 30000
 check "invalid date reported at line 10000 with its path" \
