@@ -16,6 +16,8 @@
  * answer is valid JSON, every problem+json has a type, a title and its
  * status, a 401 names its challenge, a 405 its Allow list. */
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +46,7 @@ static void cleanup(void) {
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   const mm_kb *kb = fuzz_kb();
+  signal(SIGPIPE, SIG_IGN); /* as `mmpath serve` does */
   snprintf(S.dir, sizeof S.dir, "/tmp/mmpath-fuzz-http-XXXXXX");
   if (!mkdtemp(S.dir)) abort();
   snprintf(S.db, sizeof S.db, "%s/fuzz.db", S.dir);
@@ -224,7 +227,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mm_strbuf s;
     mm_strbuf_init(&s, 0);
     char buf[4096];
-    for (ssize_t n; (n = read(out.pipe_fd, buf, sizeof buf)) > 0;) mm_strbuf_add(&s, buf, (size_t)n);
+    for (ssize_t n; (n = read(out.pipe_fd, buf, sizeof buf)) != 0;) {
+      if (n < 0 && errno == EINTR) continue; /* libFuzzer's timer */
+      if (n < 0) fuzz_fail("http: reading the streamed answer: %s", strerror(errno));
+      mm_strbuf_add(&s, buf, (size_t)n);
+    }
     check_response(&out, &a, s.data, s.len);
     mm_strbuf_free(&s);
   } else if (out.static_body) {
