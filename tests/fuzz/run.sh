@@ -10,6 +10,7 @@
 #   tests/fuzz/run.sh --smoke SECONDS [BUILD]   every target SECONDS each,
 #       the tree's corpora only read (CTest's fuzz_libfuzzer).
 #   tests/fuzz/run.sh --build [BUILD]   only builds.
+#   tests/fuzz/run.sh --merge TARGET    only merges what the runs found.
 #   tests/fuzz/run.sh --list            the targets.
 #
 # BUILD is the clang build directory: $MMPATH_FUZZ_BUILD, else build-fuzz
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 TARGETS="json patient scan scan_diff yaml rule fhir http"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Longest input per target: room for the seeds, no more (short inputs
 # run faster and keep the corpus small).
@@ -28,6 +29,12 @@ max_len() {
   case $1 in
     scan_diff) echo 1024 ;; rule) echo 2048 ;; json) echo 8192 ;;
     fhir | yaml) echo 24576 ;; *) echo 12288 ;;
+  esac
+}
+# Largest input merged into the tree's corpus.
+merge_len() {
+  case $1 in
+    scan_diff | rule) echo 512 ;; fhir | yaml) echo 3072 ;; *) echo 2048 ;;
   esac
 }
 dict() {
@@ -90,9 +97,31 @@ run() {
   fi
 }
 
+# merge TARGET DIR: the inputs of DIR that reach code the tree's corpus
+# does not, into it; only small ones (merge_len), so that the corpora stay
+# small (the bigger ones stay in DIR for the next run).
+merge() {
+  local t=$1 work=$2 small before after rc=0
+  before=$(ls "$here/corpus/$t" | wc -l)
+  small=$(mktemp -d)
+  find "$work" -type f -size -"$(merge_len "$t")"c -exec cp {} "$small/" \;
+  MMPATH_KB=${MMPATH_KB:-$root/kb} "$dir/tests/fuzz/fuzz_$t" -merge=1 \
+    -max_len="$(max_len "$t")" "$here/corpus/$t" "$small" >"$dir/artifacts/$t.merge.log" 2>&1 ||
+    { echo "run.sh: merge failed, see $dir/artifacts/$t.merge.log" >&2; rc=1; }
+  rm -rf "$small"
+  after=$(ls "$here/corpus/$t" | wc -l)
+  echo "$t: corpus $before -> $after files ($(du -sb "$here/corpus/$t" | cut -f1) bytes)"
+  return $rc
+}
+
 mode=${1:-}
 case $mode in
   --list) echo $TARGETS ;;
+  --merge)
+    t=${2:-}
+    [ -n "$t" ] || usage
+    dir=${MMPATH_FUZZ_BUILD:-$root/build-fuzz}
+    merge "$t" "$dir/corpus/$t" ;;
   --build)
     dir=${2:-${MMPATH_FUZZ_BUILD:-$root/build-fuzz}}
     have_libfuzzer || exit 77
@@ -122,12 +151,6 @@ case $mode in
     work=$dir/corpus/$t # what this and earlier runs found, kept between runs
     rc=0
     run "$t" "$secs" "$work" || rc=1
-    # the inputs that reach code the tree's corpus does not, into it
-    before=$(ls "$here/corpus/$t" | wc -l)
-    MMPATH_KB=${MMPATH_KB:-$root/kb} "$dir/tests/fuzz/fuzz_$t" -merge=1 \
-      -max_len="$(max_len "$t")" "$here/corpus/$t" "$work" >"$dir/artifacts/$t.merge.log" 2>&1 ||
-      { echo "run.sh: merge failed, see $dir/artifacts/$t.merge.log" >&2; rc=1; }
-    after=$(ls "$here/corpus/$t" | wc -l)
-    echo "$t: corpus $before -> $after files ($(du -sb "$here/corpus/$t" | cut -f1) bytes)"
+    merge "$t" "$work" || rc=1
     exit $rc ;;
 esac
