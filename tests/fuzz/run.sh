@@ -14,14 +14,15 @@
 #   tests/fuzz/run.sh --list            the targets.
 #
 # BUILD is the clang build directory: $MMPATH_FUZZ_BUILD, else build-fuzz
-# at the top of the tree. Exit 77 when clang or its libFuzzer runtime is
-# missing (Debian: clang, libclang-rt-14-dev; scripts/setup.sh installs them).
+# at the top of the tree; the compiler is $MMPATH_FUZZ_CC, else clang.
+# Exit 77 when clang or its libFuzzer runtime is missing (Debian: clang,
+# libclang-rt-14-dev; scripts/setup.sh installs them).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 TARGETS="json patient scan scan_diff yaml rule fhir http"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Longest input per target: room for the seeds, no more (short inputs
 # run faster and keep the corpus small).
@@ -45,12 +46,12 @@ dict() {
 }
 
 have_libfuzzer() {
-  command -v "${CC:-clang}" >/dev/null || { echo "run.sh: no ${CC:-clang}: skipped" >&2; return 1; }
+  command -v "${MMPATH_FUZZ_CC:-clang}" >/dev/null || { echo "run.sh: no ${MMPATH_FUZZ_CC:-clang}: skipped" >&2; return 1; }
   local t
   t=$(mktemp -d)
   printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$t/x.c"
-  if ! "${CC:-clang}" -fsanitize=fuzzer,address,undefined "$t/x.c" -o "$t/x" 2>"$t/err"; then
-    echo "run.sh: ${CC:-clang} cannot link libFuzzer (Debian: libclang-rt-14-dev): skipped" >&2
+  if ! "${MMPATH_FUZZ_CC:-clang}" -fsanitize=fuzzer,address,undefined "$t/x.c" -o "$t/x" 2>"$t/err"; then
+    echo "run.sh: ${MMPATH_FUZZ_CC:-clang} cannot link libFuzzer (Debian: libclang-rt-14-dev): skipped" >&2
     sed 's/^/  /' "$t/err" | head -5 >&2
     rm -rf "$t"
     return 1
@@ -61,7 +62,7 @@ have_libfuzzer() {
 build() {
   local dir=$1
   if [ ! -f "$dir/build.ninja" ]; then
-    CC=${CC:-clang} cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    CC=${MMPATH_FUZZ_CC:-clang} cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DMMPATH_SANITIZE=ON -DMMPATH_FUZZ=ON -DMMPATH_WERROR=OFF \
       -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" >/dev/null
   fi
