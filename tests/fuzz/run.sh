@@ -8,7 +8,8 @@
 #       tests/fuzz/corpus/TARGET (commit them). A crash is left in
 #       BUILD/artifacts/TARGET/ and the exit status is non-zero.
 #   tests/fuzz/run.sh --smoke SECONDS [BUILD]   every target SECONDS each,
-#       the tree's corpora only read (CTest's fuzz_libfuzzer).
+#       the tree's corpora only read, seed $MMPATH_FUZZ_SEED or 1 (CTest's
+#       fuzz_libfuzzer).
 #   tests/fuzz/run.sh --build [BUILD]   only builds.
 #   tests/fuzz/run.sh --merge TARGET    only merges what the runs found.
 #   tests/fuzz/run.sh --list            the targets.
@@ -22,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 TARGETS="json patient scan scan_diff yaml rule fhir http"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Longest input per target: room for the seeds, no more (short inputs
 # run faster and keep the corpus small).
@@ -80,6 +81,7 @@ run() {
   local args=(-max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=20 -rss_limit_mb=2560
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t/")
   [ -n "$d" ] && args+=(-dict="$here/dict/$d.dict")
+  [ -n "${seed:-}" ] && args+=(-seed="$seed")
   local rc=0
   MMPATH_KB=${MMPATH_KB:-$root/kb} ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
@@ -130,6 +132,8 @@ case $mode in
   --smoke)
     secs=${2:-8}
     dir=${3:-${MMPATH_FUZZ_BUILD:-$root/build-fuzz}}
+    # a fixed seed: the suite's runs are the same each time (up to speed)
+    seed=${MMPATH_FUZZ_SEED:-1}
     have_libfuzzer || exit 77
     build "$dir"
     fail=0
