@@ -11,9 +11,12 @@ cd "$(dirname "$0")/.."
 # The install test (tests/cli/install.sh) renders the man pages with man-db
 # (which brings groff-base); it checks the systemd unit only where
 # systemd-analyze exists (systemd is not added for that alone). wrk drives
-# bench/http_load.sh.
+# bench/http_load.sh. The fuzz targets (tests/fuzz) build with clang and its
+# libFuzzer and sanitizer runtimes (libclang-rt-14-dev, only recommended by
+# clang).
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
-libmicrohttpd-dev libssl-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db wrk"
+libmicrohttpd-dev libssl-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db wrk
+clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -117,25 +117,42 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (m->kind == MM_FHIR_DIAGNOSIS) {
     mm_date d = MM_DATE_NONE;
     const mm_json *v, *dv = NULL;
-    if ((v = mm_fhir_get(im, r->r, "onsetDateTime", MM_JSON_STRING, r->name)))
-      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, "onsetDateTime"), "diagnosis date");
-    else if ((v = mm_fhir_get(im, r->r, "onsetPeriod", MM_JSON_OBJECT, r->name)))
+    const char *dv_key = NULL; /* where the date was read */
+    if ((v = mm_fhir_get(im, r->r, "onsetDateTime", MM_JSON_STRING, r->name))) {
+      dv_key = "onsetDateTime";
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+    } else if ((v = mm_fhir_get(im, r->r, "onsetPeriod", MM_JSON_OBJECT, r->name))) {
+      dv_key = "onsetPeriod.start";
       d = mm_fhir_date(im,
                        dv = mm_fhir_get(im, v, "start", MM_JSON_STRING,
                                         mm_fhir_sub(im, r->name, "onsetPeriod")),
-                       mm_fhir_sub(im, r->name, "onsetPeriod.start"), "diagnosis date");
-    else if ((v = mm_fhir_get(im, r->r, "recordedDate", MM_JSON_STRING, r->name)))
-      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, "recordedDate"), "diagnosis date");
-    else
+                       mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+    } else if ((v = mm_fhir_get(im, r->r, "recordedDate", MM_JSON_STRING, r->name))) {
+      dv_key = "recordedDate";
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+    } else {
       mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "myeloma condition without onsetDateTime, onsetPeriod.start or "
                    "recordedDate: diagnosis.date left out");
+    }
     /* A diagnosis made after as_of is not one at as_of (its date was just
      * reported as left out); a dateless or partially dated one still is. */
     mm_date later;
     if (d == MM_DATE_NONE && dv && dv->type == MM_JSON_STRING && dv->len >= 10 &&
         mm_date_parse(dv->str, 10, &later) && later > im->as_of) {
       im->mm_later = true;
+      return;
+    }
+    /* Before birth: the two dates contradict each other and which is wrong
+     * cannot be told, so the input is refused, both named. (The Patient is
+     * read before any Condition.) */
+    if (d != MM_DATE_NONE && im->birth != MM_DATE_NONE && d < im->birth) {
+      char dd[11], bd[11];
+      mm_date_format(d, dd);
+      mm_date_format(im->birth, bd);
+      mm_fhir_bad(im, MM_E_ORDER, dv, mm_fhir_sub(im, r->name, dv_key),
+                  "diagnosis date %s is before the Patient's birthDate %s: one of them is wrong",
+                  dd, bd);
       return;
     }
     im->has_mm = true;

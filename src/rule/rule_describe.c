@@ -9,6 +9,7 @@
  * (or 1, and 2, not 3, comparison 4, atom 5), plus, for 'is known' and
  * 'in', the text its negation reads as ('is unknown', 'not in'). This is
  * for messages, not the evaluation path: it allocates (and frees) freely. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,22 @@ static void frag_init(frag *f) {
 static void frag_free(frag *f) {
   mm_strbuf_free(&f->text);
   mm_strbuf_free(&f->neg);
+}
+
+/* A constant as the language reads it back to the same double: a plain
+ * decimal (no exponent: docs/rule-language.md), the shortest that is exact.
+ * A compiled constant was written in at most 63 characters, so this is too. */
+static void put_num(mm_strbuf *b, double x) {
+  char buf[400];
+  for (int p = 1; p <= 17; p++) {
+    snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+    if (strtod(buf, NULL) != x && p < 17) continue;
+    int exp10 = atoi(strchr(buf, 'e') + 1); /* x = d.ddd * 10^exp10 */
+    int decimals = p - 1 - exp10;
+    snprintf(buf, sizeof buf, "%.*f", decimals > 0 ? (decimals < 340 ? decimals : 340) : 0, x);
+    mm_strbuf_puts(b, buf);
+    return;
+  }
 }
 
 static void put_str_lit(mm_strbuf *b, const char *s) {
@@ -144,7 +161,7 @@ static void leaf(describer *d, const mm_rule_ins *in) {
     mm_strbuf_putc(&items, '[');
     for (uint32_t i = 0; i < l.n; i++) {
       if (i) mm_strbuf_puts(&items, ", ");
-      if (in->op == MM_OP_INN) mm_strbuf_printf(&items, "%g", r->nums[l.start + i]);
+      if (in->op == MM_OP_INN) put_num(&items, r->nums[l.start + i]);
       else put_str_lit(&items, r->strs[l.start + i]);
     }
     mm_strbuf_putc(&items, ']');
@@ -174,7 +191,7 @@ static void leaf(describer *d, const mm_rule_ins *in) {
     if (in->op >= MM_OP_LTN && in->op <= MM_OP_NEN) {
       put_ref(d, t, in->a);
       mm_strbuf_puts(t, rel_text[in->op - MM_OP_LTN]);
-      mm_strbuf_printf(t, "%g", r->nums[in->k]);
+      put_num(t, r->nums[in->k]);
     } else if (in->op >= MM_OP_LTR && in->op <= MM_OP_NER) {
       put_ref(d, t, in->a);
       mm_strbuf_puts(t, rel_text[in->op - MM_OP_LTR]);

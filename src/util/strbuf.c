@@ -62,11 +62,26 @@ void mm_strbuf_printf(mm_strbuf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-/* Bytes that JSON strings must escape: control characters, '"' and '\\'. */
+/* Bytes that JSON strings must escape: control characters, '"' and '\\';
+ * and the non-ASCII ones, looked at to check they are UTF-8. */
 static const unsigned char escape_table[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['"'] = 1, ['\\'] = 1};
-static bool needs_escape(unsigned char c) { return escape_table[c]; }
+static bool needs_escape(unsigned char c) { return c >= 0x80 || escape_table[c]; }
+
+/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong form,
+ * no surrogate, at most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
+  unsigned char c = p[0];
+  size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (!n || (size_t)(end - p) < n) return 0;
+  unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xbf) return 0;
+  return n;
+}
 
 void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
   if (!s) {
@@ -82,7 +97,8 @@ void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
   const char *p = s;
   /* Four bytes a step while none needs escaping (most text). */
   while (end - p >= 4 && !(escape_table[(unsigned char)p[0]] | escape_table[(unsigned char)p[1]] |
-                           escape_table[(unsigned char)p[2]] | escape_table[(unsigned char)p[3]]))
+                           escape_table[(unsigned char)p[2]] | escape_table[(unsigned char)p[3]] |
+                           ((p[0] | p[1] | p[2] | p[3]) & 0x80)))
     p += 4;
   while (p < end && !needs_escape((unsigned char)*p)) p++;
   memcpy(out, s, (size_t)(p - s));
@@ -97,6 +113,19 @@ void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
   for (; p < end; p++) {
     unsigned char c = (unsigned char)*p;
     if (!needs_escape(c)) continue;
+    if (c >= 0x80) {
+      /* UTF-8 as it is; a byte that is not (a query or path echoed in an
+       * error) as U+FFFD, so that the text stays JSON (RFC 8259 8.1) */
+      size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+      if (n) {
+        p += n - 1;
+        continue;
+      }
+      mm_strbuf_add(b, run, (size_t)(p - run));
+      mm_strbuf_puts(b, "\xef\xbf\xbd");
+      run = p + 1;
+      continue;
+    }
     mm_strbuf_add(b, run, (size_t)(p - run));
     switch (c) {
     case '"': mm_strbuf_puts(b, "\\\""); break;

@@ -380,6 +380,27 @@ static void no_myeloma_condition_no_lines(void **state) {
   mm_strbuf_free(&r.out);
 }
 
+/* A myeloma diagnosis dated before the Patient's birthDate: the two
+ * contradict each other and the importer cannot tell which is wrong, so the
+ * input is refused with both named (exit 1), not written as a record the
+ * reader refuses ("internal error"). Found by tests/fuzz/fhir.c. */
+static void diagnosis_before_birth(void **state) {
+  (void)state;
+  result r;
+  import_entries(&r, PAT ","
+      "{\"resource\": {\"resourceType\": \"Condition\", \"id\": \"mm\", \"code\": {\"coding\": "
+      "[{\"system\": \"http://snomed.info/sct\", \"code\": \"109989006\"}]}, \"onsetDateTime\": "
+      "\"1949-06-01\"}}");
+  assert_int_equal(r.rc, -1);
+  assert_int_equal(r.out.len, 0);
+  const mm_diag *d = diag_at(&r, "Condition/mm.onsetDateTime", "before the Patient's birthDate");
+  assert_non_null(d);
+  assert_int_equal(d->level, MM_DIAG_ERROR);
+  assert_int_equal(d->code, MM_E_ORDER);
+  assert_non_null(strstr(d->text, "1950-01-01"));
+  mm_strbuf_free(&r.out);
+}
+
 /* Never guessed: a partial date, a censored value, an unknown UCUM unit, an
  * implausible value, a resource about another patient, a second patient. */
 static void left_out(void **state) {
@@ -706,6 +727,7 @@ int main(void) {
       cmocka_unit_test(newly_diagnosed), cmocka_unit_test(relapsed),
       cmocka_unit_test(malformed),       cmocka_unit_test(line_heuristic),
       cmocka_unit_test(left_out),        cmocka_unit_test(no_myeloma_condition_no_lines),
+      cmocka_unit_test(diagnosis_before_birth),
       cmocka_unit_test(map_errors),
       cmocka_unit_test(riss_stage),
       cmocka_unit_test(shared_fixtures),

@@ -136,6 +136,39 @@ static void test_json__written_strings_read_back(void **s) {
   }
 }
 
+/* Bytes that are not UTF-8 (a percent-decoded query or path echoed in an
+ * error) are written as U+FFFD, one per bad byte: JSON text is UTF-8
+ * (RFC 8259 section 8.1), so the answer stays JSON. Found by
+ * tests/fuzz/http.c. */
+static void test_json__written_strings_not_utf8(void **s) {
+  (void)s;
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"\xff", "\xef\xbf\xbd"},                       /* never in UTF-8 */
+      {"a\xc3", "a\xef\xbf\xbd"},                     /* cut short at the end */
+      {"\xc3(", "\xef\xbf\xbd("},                     /* cut short */
+      {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},    /* overlong '/' */
+      {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* a surrogate */
+      {"\xf4\x90\x80\x80x", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx"}, /* > U+10FFFF */
+      {"caff\xc3\xa8 \xff\xf0\x9f\x98\x80", "caff\xc3\xa8 \xef\xbf\xbd\xf0\x9f\x98\x80"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    mm_strbuf b;
+    mm_strbuf_init(&b, 0);
+    mm_strbuf_json_string(&b, cases[i].in);
+    mm_arena a;
+    mm_arena_init(&a, 0);
+    mm_json_error err;
+    mm_json *v = mm_json_parse(&a, b.data, b.len, &err);
+    if (!v) fail_msg("case %zu: %s does not parse: %s", i, b.data, err.text);
+    assert_int_equal(v->type, MM_JSON_STRING);
+    assert_string_equal(v->str, cases[i].out);
+    mm_arena_free(&a);
+    mm_strbuf_free(&b);
+  }
+}
+
 /* Numbers read exactly as strtod reads them (the reader computes common
  * ones itself): lab values, long fractions, leading zeros, exponents,
  * 2^53 and beyond, and a deterministic sweep of decimals. */
@@ -176,6 +209,7 @@ int main(void) {
       cmocka_unit_test(test_json__values_and_positions),
       cmocka_unit_test(test_json__depth_limit),
       cmocka_unit_test(test_json__written_strings_read_back),
+      cmocka_unit_test(test_json__written_strings_not_utf8),
       cmocka_unit_test(test_json__numbers_as_strtod),
   };
   return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -53,6 +53,20 @@ static void test_canonical_text(void **state) {
         "count_refractory(PI) >= 2 and refractory(Revlimid)");
 }
 
+/* Constants are written as the language reads them (plain decimals: no
+ * exponent, docs/rule-language.md) and exactly, so that the text compiles
+ * again to the same rule (rule.h). "%g" wrote 1777777777777 as 1.77778e+12,
+ * which does not compile; found by tests/fuzz/rule.c. */
+static void test_constants_exact(void **state) {
+  (void)state;
+  check("prior_lines >= 1777777777777", NULL, "prior_lines >= 1777777777777");
+  check("x < 0.1234567", NULL, "x < 0.1234567");
+  check("x > 0.000000015", NULL, "x > 0.000000015");
+  check("x in [123456789.25, -1000000000000000000000]", NULL,
+        "x in [123456789.25, -1000000000000000000000]");
+  check("x = -0.5", NULL, "x = -0.5");
+}
+
 static void test_with_values(void **state) {
   (void)state;
   mm_value facts[256];
@@ -69,6 +83,7 @@ static void test_with_values(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_canonical_text),
+      cmocka_unit_test(test_constants_exact),
       cmocka_unit_test(test_with_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -374,6 +374,16 @@ static void routing_errors(void **state) {
   run(&c, &f->api, "POST", "/index.html", NULL, "{}", NULL, 0);
   assert_problem(&c, 405, "method");
   done(&c);
+  /* A query or path that is not UTF-8 once percent-decoded (libmicrohttpd
+   * decodes %ff to the byte): the problem that echoes it is still JSON
+   * (run() parses it). Found by tests/fuzz/http.c. */
+  mm_kv bad[] = {{"lang", "\xff\xc3("}};
+  run(&c, &f->api, "GET", "/api/v1/kb/drugs", f->hub, NULL, bad, 1);
+  assert_problem(&c, 400, "query.lang");
+  done(&c);
+  run(&c, &f->api, "GET", "/api/v1/kb/\xed\xa0\x80", f->hub, NULL, NULL, 0);
+  assert_problem(&c, 404, "path");
+  done(&c);
 }
 
 /* kb/vocabulary/drugs.yaml lists lenalidomide as an IMiD. */
