@@ -35,7 +35,7 @@ trap cleanup EXIT
 cat >"$tmp/record.json" <<'JSON'
 {"schema":"mmpath/patient@1","id":"BO-0017","as_of":"2026-11-25","birth_date":"1958-04-12","sex":"male","ecog":1,"frailty":{"charlson":1,"adl":6,"iadl":8},"diagnosis":{"date":"2019-06-01","iss":2,"ldh_above_uln":false,"fish":{"del17p":false,"t4_14":true,"t14_16":false,"gain1q":true,"amp1q":false}},"labs":[{"date":"2026-11-20","test":"igg","value":350,"unit":"mg/dL"},{"date":"2026-11-20","test":"serum_m_protein","value":1.4,"unit":"g/dL"}],"lines":[{"regimen":"VRd","start":"2019-07-01","end":"2019-11-15","asct":"2019-12-10","maintenance":{"drugs":["lenalidomide"],"start":"2020-02-01","end":"2022-03-01"},"best_response":"VGPR","progression":"2022-03-01"},{"drugs":["daratumumab","pomalidomide","dexamethasone"],"start":"2022-03-15","end":"2024-01-10","best_response":"PR","progression":"2024-01-10"}]}
 JSON
-token=$("$MMPATH" token new --center BO-SER --role analyst --db "$tmp/mmpath.db" 2>/dev/null)
+token=$("$MMPATH" token new --center BO-SER --add-center --role analyst --db "$tmp/mmpath.db" 2>/dev/null)
 # wrk's script: the body, and a token when TOKEN is set
 python3 - "$tmp/record.json" "$tmp/post.lua" <<'PY'
 import json, sys

@@ -10,9 +10,12 @@ cd "$(dirname "$0")/.."
 # playwright-core from npm (tests/browser), so it needs Node.js and npm.
 # The install test (tests/cli/install.sh) renders the man pages with man-db
 # (which brings groff-base); it checks the systemd unit only where
-# systemd-analyze exists (systemd is not added for that alone).
+# systemd-analyze exists (systemd is not added for that alone). libpq-dev
+# builds the PostgreSQL backend; postgresql's server runs the private cluster
+# of the tests (tests/pg/cluster.sh).
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
-libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db"
+libmicrohttpd-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db
+libpq-dev postgresql"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "auth/token_store.h"
+#include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
 
@@ -153,16 +154,6 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
              mm_arena_printf(c->req->arena, "%s is not in this build yet", what), NULL, 0);
 }
 
-struct sqlite3 *mm_api_db(mm_call *c) {
-  sqlite3 *db = NULL;
-  char err[256];
-  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
-    mm_api_internal(c, "the database cannot be opened");
-    return NULL;
-  }
-  return db;
-}
-
 void mm_api_invalid_record(mm_call *c, const mmpath_problems *problems, const char *title,
                            const char *prefix) {
   size_t n = mmpath_problems_count(problems);
@@ -214,7 +205,31 @@ static const char *bearer(const char *h) {
   return *h ? h : NULL;
 }
 
-/* Fills c->who; answers 401/403 and returns false when refused. */
+/* A refused request's audit row (401, 403): the token when it is known,
+ * what was asked. Written in its own transaction; a failure to write it does
+ * not change the refusal. */
+static void audit_refusal(mm_call *c, int status, const char *why) {
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) {
+    c->out->retry_after = NULL; /* the refusal replaces the store's answer */
+    return;
+  }
+  mm_strbuf d;
+  mm_strbuf_init(&d, 4096);
+  mm_strbuf_puts(&d, "{\"method\":");
+  mm_strbuf_json_string(&d, c->req->method);
+  mm_strbuf_puts(&d, ",\"path\":");
+  mm_strbuf_json_string(&d, c->req->path);
+  mm_strbuf_puts(&d, ",\"why\":");
+  mm_strbuf_json_string(&d, why);
+  mm_strbuf_putc(&d, '}');
+  mm_api_audit(c, s, status == 401 ? "auth.unauthorized" : "auth.forbidden", NULL, status,
+               d.failed ? NULL : d.data);
+  mm_strbuf_free(&d);
+  mm_api_store_done(c, s);
+}
+
+/* Fills c->who; answers 401/403 (audited) and returns false when refused. */
 static bool authorize(mm_call *c, unsigned access) {
   c->who.token_id = 0;
   c->who.center = NULL;
@@ -223,6 +238,7 @@ static bool authorize(mm_call *c, unsigned access) {
   const char *token = bearer(c->req->authorization);
   if (!token) {
     if ((access & A_OPEN_EVAL) && c->api->open_evaluate) return true;
+    audit_refusal(c, 401, c->req->authorization ? "not a bearer token" : "no token");
     c->out->www_authenticate = "Bearer realm=\"mmpath\"";
     mm_problem1(c->out, 401, "unauthorized", "Token required", "header.Authorization",
                 c->req->authorization ? "use 'Authorization: Bearer <token>'"
@@ -230,34 +246,42 @@ static bool authorize(mm_call *c, unsigned access) {
                                         "(mmpath token new --center C --role R)");
     return false;
   }
-  /* one read-only handle per connection: a keep-alive client pays the
-   * open once; each check is still its own read, so a revocation counts
-   * from the next request */
-  sqlite3 *db = c->req->conn_data ? *c->req->conn_data : NULL;
-  if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
-    mm_api_internal(c, "the token store cannot be opened");
+  /* the connection's store: a keep-alive client pays the open once; each
+   * check is still its own read, so a revocation counts from the next
+   * request */
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) return false;
+  mm_token_state ts;
+  int rc = mm_token_check(&c->who, &ts, s, token, c->req->arena);
+  if (rc) {
+    mm_api_store_error(c, s, rc);
+    mm_api_store_done(c, s);
     return false;
   }
-  int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  if (c->req->conn_data) *c->req->conn_data = db;
-  else mm_store_close(db);
-  if (rc < 0) {
-    mm_api_internal(c, "the token store cannot be read");
-    return false;
-  }
-  if (rc > 0) {
+  mm_api_store_done(c, s);
+  if (ts != MM_TOKEN_OK) {
+    const char *why = ts == MM_TOKEN_EXPIRED   ? "expired token"
+                      : ts == MM_TOKEN_REVOKED ? "revoked token"
+                                               : "unknown token";
+    audit_refusal(c, 401, why);
+    c->who.token_id = 0;
+    c->who.center = NULL;
+    c->who.role = MM_ROLE_NONE;
     c->out->www_authenticate = "Bearer realm=\"mmpath\", error=\"invalid_token\"";
     mm_problem1(c->out, 401, "unauthorized", "Invalid token", "header.Authorization",
-                "unknown or revoked token");
+                ts == MM_TOKEN_EXPIRED ? "expired token: ask for a new one (mmpath token new)"
+                                       : "unknown or revoked token");
     return false;
   }
   unsigned need = c->who.role == MM_ROLE_HUB     ? A_HUB
                   : c->who.role == MM_ROLE_SPOKE ? A_SPOKE
                                                  : A_ANALYST;
   if (!(access & need)) {
+    const char *why = mm_arena_printf(c->req->arena, "a %s token cannot use %s %s",
+                                      mm_role_name(c->who.role), c->req->method, c->req->path);
+    audit_refusal(c, 403, why);
     mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "header.Authorization",
-                mm_arena_printf(c->req->arena, "a %s token cannot use %s %s",
-                                mm_role_name(c->who.role), c->req->method, c->req->path));
+                why);
     return false;
   }
   return true;
@@ -353,10 +377,10 @@ static void handler_handle(const void *ctx, const mm_request *req, mm_response *
   mm_api_handle(ctx, req, out);
 }
 
-/* the read-only handle authorize() kept for the connection's token checks */
+/* the store mm_api_store kept for the connection's requests */
 static void handler_conn_close(const void *ctx, void *conn_data) {
   (void)ctx;
-  mm_store_close(conn_data);
+  mm_ref_store_free(conn_data);
 }
 
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {

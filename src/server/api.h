@@ -51,8 +51,19 @@ void mm_api_json_ok(mm_call *c, int status);
 void mm_api_internal(mm_call *c, const char *detail);
 /* 501 for an endpoint whose module is not in this build. */
 void mm_api_not_implemented(mm_call *c, const char *what);
-/* Opens the database, answering 500 itself on failure (NULL). */
-struct sqlite3 *mm_api_db(mm_call *c);
+/* The database (referral/store.h) for this call: the connection's own
+ * store when the transport keeps one (req->conn_data), else a new one; NULL
+ * after answering (500, or 503 for a full, read-only or busy database).
+ * Give it back with mm_api_store_done. (api_referrals.c) */
+struct mm_ref_store *mm_api_store(mm_call *c);
+void mm_api_store_done(mm_call *c, struct mm_ref_store *s);
+/* Answers a store's error code: 503 busy (Retry-After), storage-full,
+ * storage-read-only (each its own problem code), else 500. s may be NULL. */
+void mm_api_store_error(mm_call *c, struct mm_ref_store *s, int rc);
+/* One audit row by the caller's token, in its own transaction: 0 or the
+ * store's error code. */
+int mm_api_audit(mm_call *c, struct mm_ref_store *s, const char *action, const char *object,
+                 int status, const char *detail);
 /* The problems of an invalid record (the library's list) as a 422 problem:
  * each path put under `prefix` ("body", "body.prefetch.mmpathPatient"),
  * its position after the message, its code's name as `code`. */

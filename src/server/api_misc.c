@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mmpath.h"
+#include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
 
@@ -42,10 +43,19 @@ void mm_ep_index(mm_call *c) {
 }
 
 void mm_ep_health(mm_call *c) {
+  /* ok only when the database takes writes (a committed heartbeat row): a
+   * full disk or a read-only database is 503 with its own problem code */
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) return;
+  int rc = mm_ref_store_ping(s);
+  if (rc) mm_api_store_error(c, s, rc);
+  mm_api_store_done(c, s);
+  if (rc) return;
   mm_strbuf *b = &c->out->body;
   mm_strbuf_puts(b, "{\"status\":\"ok\",\"version\":\"" MMPATH_VERSION "\",\"kb\":");
   mm_strbuf_json_string(b, c->api->kb ? c->api->kb->version : NULL);
-  mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n", c->api->open_evaluate ? "true" : "false");
+  mm_strbuf_printf(b, ",\"open_evaluate\":%s,\"database\":\"writable\"}\n",
+                   c->api->open_evaluate ? "true" : "false");
   mm_api_json_ok(c, 200);
 }
 

@@ -114,6 +114,23 @@ static void reopen(env *e) {
   if (rc) fail_msg("%s", err);
 }
 
+/* MMPATH_TEST_DB=pg (tests/CMakeLists.txt): the same tests on a new
+ * database of the private PostgreSQL cluster (tests/pg/cluster.sh newdb). */
+static bool pg_new_db(char *out, size_t n) {
+  const char *kind = getenv("MMPATH_TEST_DB"), *state = getenv("MMPATH_PG_STATE"),
+             *script = getenv("MMPATH_PG_CLUSTER");
+  if (!kind || strcmp(kind, "pg") != 0) return false;
+  static int count; /* one database per test; the test is one process */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "bash '%s' newdb '%s' test_referral_%ld_%d", script, state,
+           (long)getpid(), count++);
+  FILE *p = popen(cmd, "r");
+  if (!p || !fgets(out, (int)n, p)) fail_msg("cannot make a PostgreSQL database: %s", cmd);
+  pclose(p);
+  out[strcspn(out, "\n")] = '\0';
+  return true;
+}
+
 static int setup(void **state) {
   env *e = calloc(1, sizeof *e);
   if (!e) return -1;
@@ -124,8 +141,10 @@ static int setup(void **state) {
     return -1;
   }
   e->kb = mm_kb_referral(e->kbase);
-  snprintf(e->db, sizeof e->db, "test_referral_%ld.db", (long)getpid());
-  remove(e->db);
+  if (!pg_new_db(e->db, sizeof e->db)) {
+    snprintf(e->db, sizeof e->db, "test_referral_%ld.db", (long)getpid());
+    remove(e->db);
+  }
   reopen(e);
   *state = e;
   return 0;
@@ -568,6 +587,19 @@ static void test_kb_errors(void **state) {
 }
 
 int main(void) {
+  const char *kind = getenv("MMPATH_TEST_DB");
+  if (kind && strcmp(kind, "pg") == 0) {
+    /* skipped (77) when the cluster could not be started, saying why */
+    char path[512], line[512] = "";
+    snprintf(path, sizeof path, "%s/state", getenv("MMPATH_PG_STATE") ? getenv("MMPATH_PG_STATE") : ".");
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(line, sizeof line, f) || strncmp(line, "unavailable=", 12) == 0) {
+      fprintf(stderr, "SKIP: PostgreSQL tests: %s", f ? line + 12 : "no cluster state\n");
+      if (f) fclose(f);
+      return 77;
+    }
+    fclose(f);
+  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_every_move, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
