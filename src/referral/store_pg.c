@@ -379,7 +379,13 @@ static void pfree(mm_ref_backend *be) {
 /* ---- the migrator (store_migrate.h) ---- */
 static int m_version(void *ctx, int *v) {
   pg_backend *b = ctx;
-  PGresult *r = PQexec(b->conn, "SELECT to_regclass('schema_version') IS NOT NULL");
+  /* pg_class read by a query (the statement's snapshot), not to_regclass():
+   * that one may answer from a catalog cache taken before the migration
+   * lock was granted, and miss the table the other process just made */
+  PGresult *r = PQexec(b->conn,
+                       "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN"
+                       " pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                       " WHERE c.relname = 'schema_version' AND n.nspname = current_schema())");
   if (PQresultStatus(r) != PGRES_TUPLES_OK) return mm_pg_fail(b, r, "reading the schema version");
   bool table = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
   PQclear(r);
