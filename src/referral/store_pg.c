@@ -123,7 +123,7 @@ int mm_pg_fail(pg_backend *b, PGresult *r, const char *what) {
   const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(b->conn);
   if (!m || !*m) m = PQerrorMessage(b->conn);
   snprintf(b->msg, sizeof b->msg, "%s: %.*s%s", what, (int)strcspn(m, "\n"), m,
-           code == MM_REF_EFULL       ? " (the disk is full)"
+           code == MM_REF_EFULL       ? " (no space left for the database)"
            : code == MM_REF_EREADONLY ? " (the database cannot be written)"
                                       : "");
   PQclear(r);

@@ -7,6 +7,9 @@
  * centres and the audit are in store_sqlite_server.c. One connection per
  * backend object: use one per thread. */
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,12 +91,36 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
     "CREATE TRIGGER api_audit_append_only_d BEFORE DELETE ON api_audit\n"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
-    "CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL) STRICT;\n"
-    "INSERT INTO heartbeat VALUES (1, '');\n"
+    "CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL,\n"
+    "  pad BLOB) STRICT;\n"
+    "INSERT INTO heartbeat VALUES (1, '', NULL);\n"
     "DROP TABLE IF EXISTS server_schema;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
+
+/* Whether a write error with no errno kept (SQLite loses it on some paths,
+ * e.g. the WAL's writes at COMMIT) is for want of space: the filesystem has
+ * less than 1 MiB left, or the database or its WAL is at the process's file
+ * size limit. */
+static bool no_space(sqlite3 *db) {
+  const char *path = sqlite3_db_filename(db, "main");
+  if (!path || !*path) return false;
+  struct statvfs fs;
+  if (statvfs(path, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < (1u << 20))
+    return true;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return false;
+  char wal[4096];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  const char *files[] = {path, wal};
+  for (int i = 0; i < 2; i++) {
+    struct stat st;
+    if (stat(files[i], &st) == 0 && (unsigned long long)st.st_size + 65536 > rl.rlim_cur)
+      return true;
+  }
+  return false;
+}
 
 int mm_sqlite_code(sqlite3 *db) {
   switch (sqlite3_errcode(db) & 0xff) {
@@ -104,10 +131,15 @@ int mm_sqlite_code(sqlite3 *db) {
   case SQLITE_LOCKED: return MM_REF_EBUSY;
   case SQLITE_IOERR:
   case SQLITE_CANTOPEN:
-    /* the system's reason, when SQLite kept it */
-    if (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT)
+    /* the system's reason, when SQLite kept it: no space (the disk, the
+     * user's quota, the process's file size limit) */
+    if (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT ||
+        sqlite3_system_errno(db) == EFBIG)
       return MM_REF_EFULL;
     if (sqlite3_system_errno(db) == EROFS) return MM_REF_EREADONLY;
+    if (sqlite3_extended_errcode(db) == SQLITE_IOERR_WRITE && sqlite3_system_errno(db) == 0 &&
+        no_space(db))
+      return MM_REF_EFULL;
     return MM_REF_EBACKEND;
   default: return MM_REF_EBACKEND;
   }
@@ -116,7 +148,7 @@ int mm_sqlite_code(sqlite3 *db) {
 int mm_sqlite_fail(sqlite_backend *b, const char *what) {
   int code = mm_sqlite_code(b->db);
   snprintf(b->msg, sizeof b->msg, "%s: %s%s", what, sqlite3_errmsg(b->db),
-           code == MM_REF_EFULL       ? " (the disk is full)"
+           code == MM_REF_EFULL       ? " (no space left for the database)"
            : code == MM_REF_EREADONLY ? " (the database cannot be written)"
                                       : "");
   return code;
@@ -127,7 +159,7 @@ int mm_sqlite_exec(sqlite_backend *b, const char *sql) {
   if (sqlite3_exec(b->db, sql, NULL, NULL, &e) != SQLITE_OK) {
     int code = mm_sqlite_code(b->db);
     snprintf(b->msg, sizeof b->msg, "%s%s", e ? e : sqlite3_errmsg(b->db),
-             code == MM_REF_EFULL       ? " (the disk is full)"
+             code == MM_REF_EFULL       ? " (no space left for the database)"
              : code == MM_REF_EREADONLY ? " (the database cannot be written)"
                                         : "");
     sqlite3_free(e);

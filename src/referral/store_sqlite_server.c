@@ -201,7 +201,10 @@ static int audit_foreach(mm_ref_backend *be, const mm_ref_audit_filter *f,
 static int heartbeat(mm_ref_backend *be, const char *at) {
   sqlite_backend *b = (sqlite_backend *)be;
   sqlite3_stmt *st;
-  int rc = prepare(b, &st, "UPDATE heartbeat SET at = ?1 WHERE id = 1", "writing the heartbeat");
+  /* 32 KiB, rewritten: a write as big as a large request must fit, not just
+   * one page in the space a failed transaction left in the WAL */
+  int rc = prepare(b, &st, "UPDATE heartbeat SET at = ?1, pad = zeroblob(32768) WHERE id = 1",
+                   "writing the heartbeat");
   if (rc) return rc;
   bind_text(st, 1, at);
   rc = sqlite3_step(st) == SQLITE_DONE ? MM_REF_OK : fail(b, "writing the heartbeat");

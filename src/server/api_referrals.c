@@ -10,6 +10,7 @@
  * transaction by the store; every read of a referral or a list is audited
  * before it is answered; GET /api/v1/referrals/{id} shows the changes'
  * audit rows as "audit". */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,12 @@ void mm_api_store_error(mm_call *c, mm_ref_store *s, int rc) {
                "the database cannot be written (read-only file, mount or server): nothing "
                "was stored", NULL, 0);
     return;
-  default: mm_api_internal(c, "the database failed"); return;
+  default:
+    /* the operator's log says what failed; the client gets no SQL */
+    fprintf(stderr, "mmpath serve: %s %s: the database failed: %s (%s)\n", c->req->method,
+            c->req->path, msg ? msg : "", mm_ref_strerror(rc));
+    mm_api_internal(c, "the database failed");
+    return;
   }
 }
 
