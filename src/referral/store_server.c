@@ -44,14 +44,7 @@ static int token_add_once(mm_ref_store *s, void *p) {
              t.expires ? "\"" : "");
     rc = mm_ref_store_audit_in(s, "token.create", object, 0, detail);
   }
-  if (rc == MM_REF_ENOTFOUND) {
-    char keep[sizeof s->msg];
-    memcpy(keep, s->msg, sizeof keep);
-    rc = mm_ref_store_finish(s, rc);
-    memcpy(s->msg, keep, sizeof keep);
-    return rc;
-  }
-  return mm_ref_store_finish(s, rc);
+  return mm_ref_store_finish(s, rc); /* keeps s->msg for ENOTFOUND */
 }
 
 int mm_ref_store_token_add(mm_ref_store *s, const mm_ref_token *t, bool add_center,
