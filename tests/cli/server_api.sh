@@ -472,7 +472,7 @@ req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
   -d "{\"feedback\":[{\"card\":\"$uuid\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"patient choice\"},\"outcomeTimestamp\":\"2026-11-25T10:00:00Z\"}]}"
 expect "CDS feedback is accepted" 200
 [ "$(sql "$db" "SELECT count(*) FROM api_audit WHERE action='cds.feedback' AND object='$uuid'")" = 1 ] &&
-  ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log"
+  ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log: $(sql "$db" "SELECT id, action, object, status FROM api_audit WHERE action LIKE 'cds%'")"
 req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" -d '{"feedback":[{"card":"x","outcome":"maybe"}]}'
 problem "CDS feedback with an unknown outcome is 400" 400 "body.feedback[0]"
 

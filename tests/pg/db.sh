@@ -34,6 +34,6 @@ sql() { # DB QUERY
   if [ "$(db_kind)" = pg ]; then
     PGOPTIONS="-c client_min_messages=warning" "$_PG_BIN/psql" -X -A -t -q -d "$1" -c "$2"
   else
-    sqlite3 "$1" "$2"
+    sqlite3 -cmd ".timeout 10000" "$1" "$2"
   fi
 }
