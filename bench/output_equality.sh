@@ -301,12 +301,12 @@ for p in sys.argv[1:]:
   # New referrals and moves, allowed and refused, on a registry of their own.
   db=moves.db
   run referral__import__moves-base referral import tests/data/referral/deck_idecel_6months.json --db $db
-  run referral__new__N-1 referral new --id N-1 --patient PN-1 --from FE-ONC --to BO-SER --target ide-cel --date 2024-01-10 --actor tester --note "first visit" --db $db
+  run referral__new__N-1 referral new --id N-1 --patient PN-1 --from FE-ONC --to BO-SER --target ide-cel --date 2024-01-10 --note "first visit" --db $db
   run referral__new__N-2-date-today referral new --id N-2 --patient PN-2 --from MO-EMA --to BO-SER --target cilta-cel --db $db
   run referral__new__N-1-again referral new --id N-1 --patient PN-1 --from FE-ONC --to BO-SER --target ide-cel --date 2024-01-10 --db $db
   run referral__new__bad-target referral new --id N-3 --patient PN-3 --from FE-ONC --to BO-SER --target x --date 2024-01-10 --db $db
   run referral__new__missing-patient referral new --id N-4 --from FE-ONC --to BO-SER --target ide-cel --date 2024-01-10 --db $db
-  run referral__move__N-1-waitlisted referral move N-1 waitlisted --date 2024-01-12 --actor tester --db $db
+  run referral__move__N-1-waitlisted referral move N-1 waitlisted --date 2024-01-12 --db $db
   run referral__move__N-1-apheresis-refused referral move N-1 apheresis --date 2024-01-13 --db $db
   run referral__move__N-1-earlier-refused referral move N-1 screening --date 2024-01-01 --db $db
   run referral__move__N-1-screening referral move N-1 screening --date 2024-01-20 --db $db

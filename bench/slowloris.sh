@@ -32,7 +32,10 @@ record=demo/patients/01-second-relapse.json
 one() { # LABEL BINARY
   local label=$1 bin=$2 db=$tmp/$1.db port=
   local token
-  token=$("$bin" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
+  # --add-center: a build with the network's centres (issue 18); the old
+  # build has no such option and takes any centre
+  token=$("$bin" token new --center BO-SER --add-center --role analyst --db "$db" 2>/dev/null ||
+    "$bin" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
   "$bin" serve --port 0 --db "$db" --no-demo >"$tmp/$label.out" 2>"$tmp/$label.err" &
   spid=$!
   for _ in $(seq 1 200); do

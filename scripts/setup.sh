@@ -13,10 +13,11 @@ cd "$(dirname "$0")/.."
 # systemd-analyze exists (systemd is not added for that alone). wrk drives
 # bench/http_load.sh. The fuzz targets (tests/fuzz) build with clang and its
 # libFuzzer and sanitizer runtimes (libclang-rt-14-dev, only recommended by
-# clang).
+# clang). libpq-dev builds the PostgreSQL backend; postgresql's server runs
+# the private cluster of the tests (tests/pg/cluster.sh).
 PACKAGES="gcc libc6-dev cmake ninja-build pkg-config libyaml-dev libsqlite3-dev
 libmicrohttpd-dev libssl-dev libcmocka-dev python3 sqlite3 procps curl chromium man-db wrk
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev libpq-dev postgresql"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -5,6 +5,7 @@
  *   4 internal error (out of memory, I/O). */
 #ifndef MM_CLI_H
 #define MM_CLI_H
+#include <stddef.h>
 
 enum {
   MM_EXIT_OK = 0,
@@ -30,6 +31,10 @@ int mm_cmd_referral(int argc, char **argv);
 int mm_cmd_funnel(int argc, char **argv);
 int mm_cmd_serve(int argc, char **argv);
 int mm_cmd_token(int argc, char **argv);
+int mm_cmd_audit(int argc, char **argv);
+/* The operating-system user running the command (the effective uid's name,
+ * never $USER), for the audit; "uid:N" when it has no name. Returns buf. */
+const char *mm_cli_os_user(char *buf, size_t len);
 int mm_cmd_demo(int argc, char **argv);
 int mm_cmd_fhir(int argc, char **argv);
 

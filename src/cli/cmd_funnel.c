@@ -92,7 +92,7 @@ int mm_cmd_funnel(int argc, char **argv) {
   if (mm_kb_load(&kb, mm_cli_kb_dir(kbdir), &diags) < 0) {
     print_diags(&diags);
     ex = MM_EXIT_SETUP;
-  } else if (access(db, F_OK) != 0) {
+  } else if (!mm_ref_location_is_pg(db) && access(db, F_OK) != 0) {
     /* A report never creates a registry: a typo in --db is an error. */
     fprintf(stderr, "mmpath funnel: %s: no such registry\n", db);
     ex = MM_EXIT_SETUP;

@@ -38,8 +38,9 @@ static const char usage_text[] =
     "                                            EBMT / CIBMTR rows of infused patients\n"
     "Without --id, new issues the id FROM-YEAR-NNNN. --date defaults to today in the centre's\n"
     "time zone (MMPATH_TIME_ZONE, default Europe/Rome); no event may be dated after it.\n"
-    "--actor NAME records who made a change (default: cli:$USER). Patient ids are pseudonyms:\n"
-    "the registry holds no names.\n";
+    "Every change records who made it: the operating-system user (cli:USER, with the event\n"
+    "and in the audit log, same transaction). PATH may be postgresql://... Patient ids are\n"
+    "pseudonyms: the registry holds no names.\n";
 
 /* ---- options ---- */
 
@@ -47,6 +48,7 @@ typedef struct opts {
   const char *db, *kb, *id, *patient, *from, *to, *target, *date, *note, *reason, *format,
       *out, *state, *since, *until, *actor, *data, *why, *lang;
   bool void_;
+  char user[64]; /* the operating-system user */
   const char *pos[3];
   int npos;
 } opts;
@@ -124,12 +126,19 @@ typedef struct ctx {
   mm_kb *kbase;        /* the knowledge base, loaded whole */
   const mm_ref_kb *kb; /* its referral vocabulary */
   mm_ref_store *store;
+  mm_ref_who who; /* the OS user, for the audit */
   mm_arena arena;
   mm_diags diags;
 } ctx;
 
 static int ctx_open(ctx *c, const opts *o) {
   memset(c, 0, sizeof *c);
+  if (o->actor) {
+    /* free text named nobody for sure: the audit needs the real user */
+    fprintf(stderr, "mmpath referral: --actor is no longer taken: the operating-system user "
+                    "(%s) is recorded\n", o->user);
+    return MM_EXIT_USAGE;
+  }
   mm_arena_init(&c->arena, 65536);
   mm_diags_init(&c->diags, &c->arena);
   if (mm_kb_load(&c->kbase, mm_cli_kb_dir(o->kb), &c->diags) < 0) {
@@ -142,6 +151,8 @@ static int ctx_open(ctx *c, const opts *o) {
     fprintf(stderr, "mmpath referral: %s\n", err);
     return MM_EXIT_SETUP;
   }
+  c->who = (mm_ref_who){0, NULL, NULL, o->user};
+  mm_ref_store_set_who(c->store, &c->who);
   return MM_EXIT_OK;
 }
 
@@ -195,11 +206,9 @@ static int write_out(const char *path, const mm_strbuf *b) {
 
 /* ---- subcommands ---- */
 
-/* Who records a change from the command line: --actor, else cli:$USER. */
+/* Who records a change from the command line: the OS user. */
 static const char *cli_actor(ctx *c, const opts *o) {
-  if (o->actor) return o->actor;
-  const char *user = getenv("USER");
-  return mm_arena_printf(&c->arena, "cli:%s", user && *user ? user : "unknown");
+  return mm_arena_printf(&c->arena, "cli:%s", o->user);
 }
 
 static int cmd_new(ctx *c, const opts *o) {
@@ -609,6 +618,7 @@ int mm_cmd_referral(int argc, char **argv) {
   }
   opts o = {0};
   if (parse_opts(argc - 2, argv + 2, &o) < 0) return MM_EXIT_USAGE;
+  mm_cli_os_user(o.user, sizeof o.user);
   /* A flag another subcommand takes is an error here, not silently ignored. */
   static const char *const allowed[] = {
       "db kb id patient from to target date note", "db kb date reason note", "db kb format",

@@ -1,8 +1,10 @@
 /* cmd_serve.c: `mmpath serve`: the web page and the HTTP API (docs/web.md,
  * docs/http-api.md) on one port. Loads the knowledge base once, opens (or
  * creates, with demo data and tokens only when --demo asks: a service's
- * standard output goes to the journal) the SQLite file, prints where to open the page
- * and serves until SIGINT or SIGTERM. */
+ * standard output goes to the journal) the database (an SQLite file or a
+ * PostgreSQL URL), migrating its schema, refuses to start when it cannot be
+ * written, prints where to open the page and serves until SIGINT or
+ * SIGTERM. */
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,10 +19,11 @@
 #include "auth/jwt.h"
 #include "auth/token_store.h"
 #include "cds/cds.h"
+#include "referral/store.h"
 #include "server/server.h"
 
 static const char usage_text[] =
-    "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db mmpath.db] [--kb DIR]\n"
+    "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db LOCATION] [--kb DIR]\n"
     "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
     "                    [--time-zone ZONE]\n"
@@ -46,11 +49,16 @@ static const char usage_text[] =
     "  --auth-failures N refused tokens a minute from one address before 429 (10),\n"
     "  --workers N threads (0: one per core). --trusted-proxy ADDR: the reverse\n"
     "  proxy whose X-Real-IP names the client. Each request is logged on standard\n"
-    "  error as one logfmt (default) or JSON line: no token, no patient data.\n";
+    "  error as one logfmt (default) or JSON line: no token, no patient data.\n"
+    "  --db: an SQLite file (default ./mmpath.db) or postgresql://USER@HOST/DB (several\n"
+    "  servers may share one); the schema is migrated at start; a database that\n"
+    "  cannot be written is refused. --token-expires (90d, never): the demo tokens'\n"
+    "  lifetime, and `mmpath token new --config`'s default.\n";
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
   const char *kb, *db, *bind, *tz;
+  const char *token_expires; /* lifetime of new tokens ("90d", "never") */
   unsigned long long port;
   bool open_eval, demo;
   mm_server_limits limits;
@@ -148,6 +156,15 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
     o->cds_max_body = (size_t)n;
     return 0;
   }
+  if (strcmp(name, "token-expires") == 0) {
+    long long secs;
+    if (!mm_token_parse_lifetime(v, &secs)) {
+      fprintf(stderr, "%smmpath serve: %s%s: '%s' is not a lifetime (30m, 12h, 90d, 2w, never)\n",
+              where, *where ? "" : "--", name, v);
+      return -1;
+    }
+    return o->token_expires = v, 0;
+  }
   if (strcmp(name, "max-body") == 0) {
     if (!parse_uint(where, name, v, (unsigned long long)1 << 30, &n) || n == 0) return -1;
     o->limits.max_body = (size_t)n;
@@ -243,8 +260,8 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 
 int mm_cmd_serve(int argc, char **argv) {
   serve_opts o = {.db = "mmpath.db", .bind = "127.0.0.1", .port = 8080,
-                  .limits = MM_SERVER_LIMITS_INIT, .cds_max_body = MM_CDS_MAX_BODY,
-                  .log_format = MM_LOG_LOGFMT};
+                  .token_expires = "90d", .limits = MM_SERVER_LIMITS_INIT,
+                  .cds_max_body = MM_CDS_MAX_BODY, .log_format = MM_LOG_LOGFMT};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -329,6 +346,83 @@ static int cds_setup(const serve_opts *o, mm_jwt_verifier **jwt, mm_cds_store **
   return MM_EXIT_OK;
 }
 
+static int count_one(void *ctx, const void *row) {
+  (void)row;
+  ++*(size_t *)ctx;
+  return 1; /* one is enough */
+}
+static int count_ref(void *ctx, const mm_referral *r) { return count_one(ctx, r); }
+static int count_token(void *ctx, const mm_ref_token *t) { return count_one(ctx, t); }
+
+/* Opens the database (migrating it), checks that it takes writes, and fills
+ * an empty one with the demo when asked (printing the demo tokens once).
+ * -1 after saying why on stderr. */
+static int open_database(const char *db, const mm_ref_kb *ref_kb, bool demo,
+                         const char *lifetime, bool *fresh) {
+  char err[512];
+  mm_ref_store *s = NULL;
+  int rc = mm_ref_store_open(&s, db, ref_kb, err, sizeof err);
+  if (rc != MM_REF_OK) {
+    fprintf(stderr, "mmpath serve: %s\n", err);
+    return -1;
+  }
+  char user[64];
+  mm_ref_who who = {0, NULL, NULL, mm_cli_os_user(user, sizeof user)};
+  mm_ref_store_set_who(s, &who);
+  /* a server that cannot store what it is told must not start */
+  rc = mm_ref_store_ping(s);
+  if (rc != MM_REF_OK) {
+    fprintf(stderr, "mmpath serve: %s: %s (%s)\n", db,
+            rc == MM_REF_EREADONLY ? "the database cannot be written"
+            : rc == MM_REF_EFULL   ? "the disk is full"
+                                   : "the database does not take writes",
+            mm_ref_store_errmsg(s));
+    mm_ref_store_free(s);
+    return -1;
+  }
+  size_t n_refs = 0, n_tokens = 0;
+  if ((rc = mm_ref_store_foreach(s, NULL, count_ref, &n_refs)) < 0 ||
+      (rc = mm_ref_store_token_foreach(s, count_token, &n_tokens)) < 0) {
+    fprintf(stderr, "mmpath serve: %s: %s\n", db, mm_ref_store_errmsg(s));
+    mm_ref_store_free(s);
+    return -1;
+  }
+  *fresh = n_refs == 0 && n_tokens == 0;
+  if (!*fresh || !demo) {
+    mm_ref_store_free(s);
+    return 0;
+  }
+  size_t n = 0;
+  if (mm_server_load_demo(db, ref_kb, &n, err, sizeof err) != 0) {
+    fprintf(stderr, "mmpath serve: %s\n", err);
+    mm_ref_store_free(s);
+    return -1;
+  }
+  long long secs = 0;
+  char expires[32];
+  mm_token_parse_lifetime(lifetime, &secs);
+  if (secs) mm_ref_now(expires, secs);
+  printf("new database %s with %zu demo referrals; demo tokens (shown once):\n", db, n);
+  static const struct { const char *center; mm_role role; } demo_tokens[] = {
+      {"BO-SER", MM_ROLE_HUB}, {"FE-ONC", MM_ROLE_SPOKE}, {"BO-SER", MM_ROLE_ANALYST}};
+  for (size_t i = 0; i < sizeof demo_tokens / sizeof *demo_tokens; i++) {
+    char token[MM_TOKEN_LEN + 1];
+    long long id;
+    if (mm_token_new(token, &id, s, demo_tokens[i].center, demo_tokens[i].role,
+                     secs ? expires : NULL, true, "mmpath serve (demo)") != 0) {
+      fprintf(stderr, "mmpath serve: cannot create the demo tokens: %s\n",
+              mm_ref_store_errmsg(s));
+      mm_ref_store_free(s);
+      return -1;
+    }
+    printf("  %-8s %-7s %s\n", mm_role_name(demo_tokens[i].role), demo_tokens[i].center,
+           token);
+  }
+  printf("(the demo tokens %s%s)\n", secs ? "expire " : "never expire", secs ? expires : "");
+  mm_ref_store_free(s);
+  return 0;
+}
+
 static int serve(const serve_opts *o) {
   if (o->tz) { /* before any thread: "today" of the referral pathway */
     setenv("TZ", o->tz, 1);
@@ -366,46 +460,18 @@ static int serve(const serve_opts *o) {
   mm_arena_free(&darena);
   const mm_ref_kb *ref_kb = mm_kb_referral(kb);
 
-  /* the database: create the server's tables; a new file gets the demo */
-  struct stat st;
-  bool fresh = stat(db, &st) != 0;
+  /* the database: open (migrating its schema), prove it takes writes; an
+   * empty one gets the demo when asked */
   char err[512];
-  sqlite3 *sdb = NULL;
   int rc = MM_EXIT_OK;
   mm_jobs *jobs = NULL;
   mm_jwt_verifier *jwt = NULL;
   mm_cds_store *store = NULL;
-  if (mm_store_open(&sdb, db, err, sizeof err) != 0) {
-    fprintf(stderr, "mmpath serve: %s\n", err);
+  bool fresh = false;
+  if (open_database(db, ref_kb, demo, o->token_expires, &fresh) != 0) {
     rc = MM_EXIT_SETUP;
     goto done;
   }
-  if (fresh && demo) {
-    size_t n = 0;
-    if (mm_server_load_demo(db, ref_kb, &n, err, sizeof err) != 0) {
-      fprintf(stderr, "mmpath serve: %s\n", err);
-      mm_store_close(sdb);
-      rc = MM_EXIT_SETUP;
-      goto done;
-    }
-    printf("new database %s with %zu demo referrals; demo tokens (shown once):\n", db, n);
-    static const struct { const char *center; mm_role role; } demo_tokens[] = {
-        {"BO-SER", MM_ROLE_HUB}, {"FE-ONC", MM_ROLE_SPOKE}, {"BO-SER", MM_ROLE_ANALYST}};
-    for (size_t i = 0; i < sizeof demo_tokens / sizeof *demo_tokens; i++) {
-      char token[MM_TOKEN_LEN + 1];
-      long long id;
-      if (mm_store_token_new(token, &id, sdb, demo_tokens[i].center, demo_tokens[i].role,
-                             "mmpath serve (demo)") != 0) {
-        fprintf(stderr, "mmpath serve: cannot create the demo tokens\n");
-        mm_store_close(sdb);
-        rc = MM_EXIT_SETUP;
-        goto done;
-      }
-      printf("  %-8s %-7s %s\n", mm_role_name(demo_tokens[i].role), demo_tokens[i].center,
-             token);
-    }
-  }
-  mm_store_close(sdb);
 
   if (mm_jobs_new(&jobs) != 0) {
     fprintf(stderr, "mmpath serve: out of memory\n");

@@ -21,6 +21,7 @@ static const mm_command commands[] = {
     {"score", mm_cmd_score, "a standard score (ISS, R-ISS, R2-ISS, frailty, response, CRS, ICE, ICANS)"},
     {"serve", mm_cmd_serve, "the web page and HTTP API (docs/web.md, docs/http-api.md)"},
     {"token", mm_cmd_token, "API tokens of the server: new, list, revoke"},
+    {"audit", mm_cmd_audit, "the audit log: who changed or read what, and refused requests"},
     {"fhir", mm_cmd_fhir, "import a FHIR R4 Bundle (mCODE) as a patient record"},
     /* ORDER: as shown by `mmpath help` */
 };

@@ -1,18 +1,45 @@
 /* store.c: the registry operations callers use, written once over the
  * backend vtable (store.h). Every write is one transaction: read the stored
- * history, check with the state machine (moves.c), write, commit; on any
- * refusal or error, roll back so nothing is stored. */
+ * history, check with the state machine (moves.c), write, append the audit
+ * row, commit; on any refusal or error, roll back so nothing is stored. A
+ * transaction the backend could not serialise (MM_REF_ERETRY) is run again
+ * from the start, a bounded number of times. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "referral/store.h"
+#include "referral/store_internal.h"
 
-struct mm_ref_store {
-  mm_ref_backend *be;
-  const mm_ref_kb *kb;
-  char msg[256];
-};
+const char *mm_ref_strerror(int rc) {
+  switch (rc) {
+  case MM_REF_OK: return "MM_REF_OK";
+  case MM_REF_EINVALID: return "MM_REF_EINVALID";
+  case MM_REF_ENOTFOUND: return "MM_REF_ENOTFOUND";
+  case MM_REF_EEXISTS: return "MM_REF_EEXISTS";
+  case MM_REF_EBACKEND: return "MM_REF_EBACKEND";
+  case MM_REF_ENOMEM: return "MM_REF_ENOMEM";
+  case MM_REF_EBUSY: return "MM_REF_EBUSY";
+  case MM_REF_EFULL: return "MM_REF_EFULL";
+  case MM_REF_EREADONLY: return "MM_REF_EREADONLY";
+  case MM_REF_ERETRY: return "MM_REF_ERETRY";
+  }
+  return "MM_REF_E?";
+}
+
+void mm_ref_now(char out[32], long long add_seconds) {
+  time_t t = time(NULL) + (time_t)add_seconds;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool mm_ref_location_is_pg(const char *location) {
+  return strncmp(location, "postgres://", 11) == 0 ||
+         strncmp(location, "postgresql://", 13) == 0;
+}
 
 int mm_ref_store_wrap(mm_ref_store **out, mm_ref_backend *be, const mm_ref_kb *kb,
                       char *err, size_t err_len) {
@@ -38,12 +65,10 @@ int mm_ref_store_wrap(mm_ref_store **out, mm_ref_backend *be, const mm_ref_kb *k
 int mm_ref_store_open(mm_ref_store **out, const char *location, const mm_ref_kb *kb,
                       char *err, size_t err_len) {
   *out = NULL;
-  if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0) {
-    snprintf(err, err_len, "%s: the PostgreSQL backend is not built in this mmpath", location);
-    return MM_REF_EBACKEND;
-  }
   mm_ref_backend *be;
-  int rc = mm_ref_backend_sqlite_open(&be, location, err, err_len);
+  int rc = mm_ref_location_is_pg(location)
+               ? mm_ref_backend_pg_open(&be, location, err, err_len)
+               : mm_ref_backend_sqlite_open(&be, location, err, err_len);
   if (rc) return rc;
   return mm_ref_store_wrap(out, be, kb, err, err_len);
 }
@@ -58,8 +83,12 @@ const char *mm_ref_store_errmsg(mm_ref_store *s) {
   return s->msg[0] ? s->msg : s->be->errmsg(s->be);
 }
 
+void mm_ref_store_set_who(mm_ref_store *s, const mm_ref_who *who) {
+  s->who = who ? *who : (mm_ref_who){0, NULL, NULL, NULL};
+}
+
 /* Ends a write: commit on success, else roll back and keep the error. */
-static int finish(mm_ref_store *s, int rc) {
+int mm_ref_store_finish(mm_ref_store *s, int rc) {
   if (rc == MM_REF_OK) {
     rc = s->be->commit(s->be);
     if (rc) {
@@ -68,16 +97,53 @@ static int finish(mm_ref_store *s, int rc) {
     }
     return rc;
   }
-  if (rc == MM_REF_EBACKEND) snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+  if (rc <= MM_REF_EBACKEND && rc != MM_REF_ENOMEM)
+    snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
   s->be->rollback(s->be);
   return rc;
 }
 
-static int begin(mm_ref_store *s) {
+int mm_ref_store_begin(mm_ref_store *s) {
   s->msg[0] = '\0';
   int rc = s->be->begin_write(s->be);
-  if (rc) snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+  if (rc) {
+    snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
+    s->be->rollback(s->be);
+  }
   return rc;
+}
+
+int mm_ref_store_audit_in(mm_ref_store *s, const char *action, const char *object,
+                          int status, const char *detail) {
+  char now[32];
+  mm_ref_now(now, 0);
+  mm_ref_audit a = {0, now, s->who, action, object, status, detail};
+  return s->be->audit_append(s->be, &a);
+}
+
+/* Runs op (one whole transaction) again while the backend asks for it; the
+ * diagnostics an abandoned attempt added are dropped. */
+int mm_ref_store_run(mm_ref_store *s, int (*op)(mm_ref_store *, void *), void *arg,
+                     mm_diags *d) {
+  mm_diags saved = d ? *d : (mm_diags){0};
+  for (int attempt = 0;; attempt++) {
+    int rc = op(s, arg);
+    if (rc != MM_REF_ERETRY) return rc;
+    if (attempt == MM_REF_RETRIES) {
+      snprintf(s->msg, sizeof s->msg,
+               "the database could not serialise this write after %d attempts "
+               "(other writers): try again", MM_REF_RETRIES + 1);
+      return MM_REF_EBUSY;
+    }
+    if (d) {
+      if (saved.tail) saved.tail->next = NULL;
+      *d = saved;
+    }
+    /* 1, 2, 4 ... ms plus a little jitter, so racing writers spread out */
+    long ms = (1L << (attempt < 6 ? attempt : 6)) + (long)(getpid() % 7);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+  }
 }
 
 static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size_t *count) {
@@ -89,28 +155,99 @@ static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size
   return MM_REF_OK;
 }
 
-int mm_ref_store_create(mm_ref_store *s, const mm_referral *r, mm_diags *d) {
-  if (mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
-  int rc = begin(s);
+/* The audit detail of a new referral: who and where, never notes. */
+static char *create_detail(const mm_referral *r, size_t from) {
+  mm_strbuf b;
+  mm_strbuf_init(&b, 0);
+  mm_strbuf_puts(&b, "{\"patient\":");
+  mm_strbuf_json_string(&b, r->patient);
+  mm_strbuf_puts(&b, ",\"from_center\":");
+  mm_strbuf_json_string(&b, r->from_center);
+  mm_strbuf_puts(&b, ",\"to_center\":");
+  mm_strbuf_json_string(&b, r->to_center);
+  mm_strbuf_puts(&b, ",\"target\":");
+  mm_strbuf_json_string(&b, r->target);
+  mm_strbuf_printf(&b, ",\"events\":%zu}", r->n_events - from);
+  if (b.failed) {
+    mm_strbuf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* The audit detail of a move: the event, without its note. */
+static char *move_detail(size_t seq, const mm_ref_event *e) {
+  mm_strbuf b;
+  mm_strbuf_init(&b, 0);
+  char date[11];
+  mm_date_format(e->date, date);
+  mm_strbuf_printf(&b, "{\"seq\":%zu,\"date\":\"%s\",\"state\":\"%s\",\"reason\":", seq, date,
+                   mm_ref_state_name(e->state));
+  mm_strbuf_json_string(&b, e->reason);
+  if (e->kind) {
+    mm_strbuf_puts(&b, ",\"kind\":");
+    mm_strbuf_json_string(&b, e->kind);
+  }
+  mm_strbuf_putc(&b, '}');
+  if (b.failed) {
+    mm_strbuf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+static int audit_owned(mm_ref_store *s, const char *action, const char *object, char *detail) {
+  if (!detail) return MM_REF_ENOMEM;
+  int rc = mm_ref_store_audit_in(s, action, object, 0, detail);
+  free(detail);
+  return rc;
+}
+
+typedef struct create_args {
+  const mm_referral *r;
+  mm_diags *d;
+} create_args;
+
+static int create_once(mm_ref_store *s, void *p) {
+  create_args *x = p;
+  const mm_referral *r = x->r;
+  int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 4096);
   mm_referral *old;
   rc = s->be->get(s->be, &a, r->id, &old);
   if (rc == MM_REF_OK) {
-    mm_diag_errorc(d, MM_E_DUPLICATE, NULL, 0, 0, mm_arena_printf(d->arena, "%s.id", r->id),
+    mm_diag_errorc(x->d, MM_E_DUPLICATE, NULL, 0, 0,
+                   mm_arena_printf(x->d->arena, "%s.id", r->id),
                    "referral '%s' already exists", r->id);
     rc = MM_REF_EEXISTS;
   } else if (rc == MM_REF_ENOTFOUND) {
     rc = s->be->insert_referral(s->be, r);
     if (!rc) rc = write_events(s, r, 0, NULL);
+    if (!rc) rc = audit_owned(s, "referral.create", r->id, create_detail(r, 0));
   }
   mm_arena_free(&a);
-  return finish(s, rc);
+  return mm_ref_store_finish(s, rc);
 }
 
-int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm_diags *d) {
-  int rc = begin(s);
+int mm_ref_store_create(mm_ref_store *s, const mm_referral *r, mm_diags *d) {
+  if (!s->kb || mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
+  create_args x = {r, d};
+  return mm_ref_store_run(s, create_once, &x, d);
+}
+
+typedef struct move_args {
+  const char *id;
+  const mm_ref_event *e;
+  mm_diags *d;
+} move_args;
+
+static int move_once(mm_ref_store *s, void *p) {
+  move_args *x = p;
+  const char *id = x->id;
+  mm_diags *d = x->d;
+  int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 4096);
@@ -123,34 +260,66 @@ int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm
     mm_diag_code code;
     char why[200];
     const mm_ref_event *prev = r->n_events ? &r->events[r->n_events - 1] : NULL;
-    if (mm_referral_check_move(s->kb, r->target, prev, e, &field, &code, why, sizeof why) < 0) {
+    if (mm_referral_check_move(s->kb, r->target, prev, x->e, &field, &code, why, sizeof why) <
+        0) {
       mm_diag_errorc(d, code, NULL, 0, 0,
                      mm_arena_printf(d->arena, "%s.events[%zu].%s", id, r->n_events, field),
                      "%s", why);
       rc = MM_REF_EINVALID;
     } else {
-      rc = s->be->append_event(s->be, id, r->n_events, e);
+      rc = s->be->append_event(s->be, id, r->n_events, x->e);
+      /* the kind (visit, crs, correction...) is in the detail */
+      const char *action = x->e->kind ? "referral.record" : "referral.move";
+      if (!rc) rc = audit_owned(s, action, id, move_detail(r->n_events, x->e));
     }
   }
   mm_arena_free(&a);
-  return finish(s, rc);
+  return mm_ref_store_finish(s, rc);
 }
 
-int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref_check_fn check,
-                        void *ctx, mm_diags *d) {
-  int rc = begin(s);
+int mm_ref_store_move(mm_ref_store *s, const char *id, const mm_ref_event *e, mm_diags *d) {
+  if (!s->kb) return MM_REF_EINVALID;
+  move_args x = {id, e, d};
+  return mm_ref_store_run(s, move_once, &x, d);
+}
+
+typedef struct append_args {
+  const char *id;
+  mm_ref_event *e;
+  mm_ref_check_fn check;
+  void *ctx;
+  mm_diags *d;
+} append_args;
+
+/* One event checked by the caller's rule (the pathway's: moves, records,
+ * corrections) against the history read inside the transaction, written
+ * with its audit row. */
+static int append_once(mm_ref_store *s, void *p) {
+  append_args *x = p;
+  int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 4096);
   mm_referral *r;
-  rc = s->be->get(s->be, &a, id, &r);
-  if (rc == MM_REF_ENOTFOUND)
-    mm_diag_errorc(d, MM_E_NOT_FOUND, NULL, 0, 0, id, "no referral '%s'", id);
-  else if (rc == MM_REF_OK)
-    rc = check(ctx, r, e, d) < 0 ? MM_REF_EINVALID
-                                 : s->be->append_event(s->be, id, r->n_events, e);
+  rc = s->be->get(s->be, &a, x->id, &r);
+  if (rc == MM_REF_ENOTFOUND) {
+    mm_diag_errorc(x->d, MM_E_NOT_FOUND, NULL, 0, 0, x->id, "no referral '%s'", x->id);
+  } else if (rc == MM_REF_OK) {
+    rc = x->check(x->ctx, r, x->e, x->d) < 0
+             ? MM_REF_EINVALID
+             : s->be->append_event(s->be, x->id, r->n_events, x->e);
+    /* the kind (visit, crs, correction...) is in the detail */
+    const char *action = x->e->kind ? "referral.record" : "referral.move";
+    if (!rc) rc = audit_owned(s, action, x->id, move_detail(r->n_events, x->e));
+  }
   mm_arena_free(&a);
-  return finish(s, rc);
+  return mm_ref_store_finish(s, rc);
+}
+
+int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref_check_fn check,
+                        void *ctx, mm_diags *d) {
+  append_args x = {id, e, check, ctx, d};
+  return mm_ref_store_run(s, append_once, &x, d);
 }
 
 /* Whether "<prefix>-<n>" exists (n formatted as issued). */
@@ -161,11 +330,18 @@ static int issued_exists(mm_ref_store *s, mm_arena *a, const char *prefix, long 
   return rc == MM_REF_ENOTFOUND ? MM_REF_OK : rc;
 }
 
-int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
-                               mm_arena *arena, mm_diags *d) {
-  r->id = mm_arena_printf(arena, "%s-0001", prefix);
-  if (mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
-  int rc = begin(s);
+typedef struct issued_args {
+  mm_referral *r;
+  const char *prefix;
+  mm_arena *arena;
+} issued_args;
+
+/* The next free "<prefix>-NNNN" found and taken inside one write
+ * transaction; two servers racing for it make one of them run again
+ * (MM_REF_ERETRY on the unique key) and take the next. */
+static int issued_once(mm_ref_store *s, void *p) {
+  issued_args *x = p;
+  int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 4096);
@@ -173,7 +349,7 @@ int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *pref
   long lo = 0, hi = 1;
   bool yes = true;
   while (!rc && yes) {
-    rc = issued_exists(s, &a, prefix, hi, &yes);
+    rc = issued_exists(s, &a, x->prefix, hi, &yes);
     if (yes) {
       lo = hi;
       hi *= 2;
@@ -181,23 +357,32 @@ int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *pref
   }
   while (!rc && hi - lo > 1) {
     long mid = lo + (hi - lo) / 2;
-    rc = issued_exists(s, &a, prefix, mid, &yes);
+    rc = issued_exists(s, &a, x->prefix, mid, &yes);
     if (yes) lo = mid;
     else hi = mid;
   }
   /* an id of that form made by hand (import, a hub's own) may leave a
    * gap: step past any that exists */
   for (yes = true; !rc && yes;) {
-    rc = issued_exists(s, &a, prefix, lo + 1, &yes);
+    rc = issued_exists(s, &a, x->prefix, lo + 1, &yes);
     if (yes) lo++;
   }
   if (!rc) {
-    r->id = mm_arena_printf(arena, "%s-%04ld", prefix, lo + 1);
-    rc = s->be->insert_referral(s->be, r);
-    if (!rc) rc = write_events(s, r, 0, NULL);
+    x->r->id = mm_arena_printf(x->arena, "%s-%04ld", x->prefix, lo + 1);
+    rc = x->r->id ? s->be->insert_referral(s->be, x->r) : MM_REF_ENOMEM;
+    if (!rc) rc = write_events(s, x->r, 0, NULL);
+    if (!rc) rc = audit_owned(s, "referral.create", x->r->id, create_detail(x->r, 0));
   }
   mm_arena_free(&a);
-  return finish(s, rc);
+  return mm_ref_store_finish(s, rc);
+}
+
+int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
+                               mm_arena *arena, mm_diags *d) {
+  r->id = mm_arena_printf(arena, "%s-0001", prefix); /* validated with a well-formed id */
+  if (!s->kb || mm_referral_validate(s->kb, r, d, NULL, NULL) < 0) return MM_REF_EINVALID;
+  issued_args x = {r, prefix, arena};
+  return mm_ref_store_run(s, issued_once, &x, d);
 }
 
 static bool same_str(const char *a, const char *b) {
@@ -210,20 +395,27 @@ static bool same_event(const mm_ref_event *a, const mm_ref_event *b) {
          same_str(a->data, b->data);
 }
 
-int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *d,
-                        const char *src, mm_ref_import_stats *st) {
-  mm_ref_import_stats local = {0};
-  if (!st) st = &local;
+typedef struct import_args {
+  const mm_referral *rs;
+  size_t n;
+  mm_diags *d;
+  const char *src;
+  mm_ref_import_stats *st;
+} import_args;
+
+static int import_once(mm_ref_store *s, void *p) {
+  import_args *x = p;
+  const mm_referral *rs = x->rs;
+  mm_diags *d = x->d;
+  const char *src = x->src;
+  mm_ref_import_stats *st = x->st;
   memset(st, 0, sizeof *st);
-  size_t before = d->errors;
-  for (size_t i = 0; i < n; i++)
-    mm_referral_validate(s->kb, &rs[i], d, src, mm_arena_printf(d->arena, "[%zu]", i));
-  if (d->errors > before) return MM_REF_EINVALID;
-  int rc = begin(s);
+  int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 16384);
-  for (size_t i = 0; i < n && rc != MM_REF_EBACKEND && rc != MM_REF_ENOMEM; i++) {
+  for (size_t i = 0; i < x->n && rc != MM_REF_EBACKEND && rc != MM_REF_ENOMEM && rc > MM_REF_EBUSY;
+       i++) {
     const mm_referral *r = &rs[i];
     mm_referral *old;
     mm_arena_reset(&a);
@@ -231,6 +423,7 @@ int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_dia
     if (g == MM_REF_ENOTFOUND) {
       g = s->be->insert_referral(s->be, r);
       if (!g) g = write_events(s, r, 0, &st->events);
+      if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, 0));
       if (g) rc = g;
       else st->created++;
       continue;
@@ -271,12 +464,27 @@ int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_dia
       continue;
     }
     g = write_events(s, r, old->n_events, &st->events);
+    if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, old->n_events));
     if (g) rc = g;
     else st->extended++;
   }
   if (a.failed && !rc) rc = MM_REF_ENOMEM;
   mm_arena_free(&a);
-  return finish(s, rc);
+  return mm_ref_store_finish(s, rc);
+}
+
+int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *d,
+                        const char *src, mm_ref_import_stats *st) {
+  mm_ref_import_stats local = {0};
+  if (!st) st = &local;
+  memset(st, 0, sizeof *st);
+  if (!s->kb) return MM_REF_EINVALID;
+  size_t before = d->errors;
+  for (size_t i = 0; i < n; i++)
+    mm_referral_validate(s->kb, &rs[i], d, src, mm_arena_printf(d->arena, "[%zu]", i));
+  if (d->errors > before) return MM_REF_EINVALID;
+  import_args x = {rs, n, d, src, st};
+  return mm_ref_store_run(s, import_once, &x, d);
 }
 
 int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out) {

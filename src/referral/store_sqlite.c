@@ -1,19 +1,27 @@
-/* store_sqlite.c: the embedded default registry backend (store.h), one
- * SQLite file. WAL journal, a busy timeout so concurrent writers queue
- * instead of failing, foreign keys on, synchronous=FULL (a committed event
- * survives power loss, not only kill -9). The schema is versioned with
- * PRAGMA user_version and migrated forward in one transaction; triggers make
- * events append-only in the database itself, whatever program writes it.
- * One connection per backend object: use one per thread. */
+/* store_sqlite.c: the embedded default backend (store.h), one SQLite file.
+ * WAL journal, a busy timeout so concurrent writers queue instead of
+ * failing, foreign keys on, synchronous=FULL (a committed event survives
+ * power loss, not only kill -9). The schema is migrated by store_migrate.h
+ * (BEGIN IMMEDIATE is the lock); triggers make events and the audit log
+ * append-only in the database itself, whatever program writes it. Tokens,
+ * centres and the audit are in store_sqlite_server.c. One connection per
+ * backend object: use one per thread. */
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "referral/store.h"
+#include "referral/store_migrate.h"
+#include "referral/store_sqlite.h"
 #include "util/file.h"
 
-/* Migration i takes user_version i to i+1. Append; never edit a shipped one. */
+/* Step i takes the schema from version i to i+1 (store_migrate.h). Versions
+ * 1-3 were counted in PRAGMA user_version alone; from 4 on also in the
+ * schema_version table. Append; never edit a shipped one. */
 static const char *const migrations[] = {
     /* 0 -> 1: centres, referrals, append-only events (spec mmpath/referral@1). */
     "CREATE TABLE centers (\n"
@@ -52,32 +60,115 @@ static const char *const migrations[] = {
      * their kind and their content, a JSON object kept verbatim. */
     "ALTER TABLE events ADD COLUMN kind TEXT;\n"
     "ALTER TABLE events ADD COLUMN data TEXT CHECK (data IS NULL OR json_valid(data));\n",
+    /* 3 -> 4: API tokens with an expiry and the audit log move from the
+     * server's own tables (server_schema 1, created by older versions, or
+     * not yet there) into the versioned schema; the audit gains the OS user
+     * of a command line and the answer's status, and becomes append-only;
+     * a heartbeat row proves that the database takes writes. */
+    "CREATE TABLE IF NOT EXISTS api_tokens("
+    " id INTEGER PRIMARY KEY,"
+    " hash TEXT NOT NULL UNIQUE,"
+    " center TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK(role IN ('hub','spoke','analyst')),"
+    " created TEXT NOT NULL,"
+    " created_by TEXT NOT NULL,"
+    " revoked TEXT);\n"
+    "ALTER TABLE api_tokens ADD COLUMN expires TEXT;\n"
+    "CREATE TABLE IF NOT EXISTS api_audit("
+    " id INTEGER PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " token_id INTEGER,"
+    " center TEXT,"
+    " role TEXT,"
+    " action TEXT NOT NULL,"
+    " object TEXT,"
+    " detail TEXT);\n"
+    "ALTER TABLE api_audit ADD COLUMN os_user TEXT;\n"
+    "ALTER TABLE api_audit ADD COLUMN status INTEGER;\n"
+    "CREATE INDEX api_audit_object ON api_audit(object, id);\n"
+    "CREATE INDEX api_audit_at ON api_audit(at);\n"
+    "CREATE TRIGGER api_audit_append_only_u BEFORE UPDATE ON api_audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+    "CREATE TRIGGER api_audit_append_only_d BEFORE DELETE ON api_audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+    "CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL,\n"
+    "  pad BLOB) STRICT;\n"
+    "INSERT INTO heartbeat VALUES (1, '', NULL);\n"
+    "DROP TABLE IF EXISTS server_schema;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
 
-typedef struct sqlite_backend {
-  mm_ref_backend base;
-  sqlite3 *db;
-  sqlite3_stmt *get_ref, *get_events, *ins_center, *ins_ref, *ins_event;
-  char msg[300];
-} sqlite_backend;
-
-static int fail(sqlite_backend *b, const char *what) {
-  snprintf(b->msg, sizeof b->msg, "%s: %s", what, sqlite3_errmsg(b->db));
-  int code = sqlite3_errcode(b->db);
-  return code == SQLITE_NOMEM ? MM_REF_ENOMEM : MM_REF_EBACKEND;
+/* Whether a write error with no errno kept (SQLite loses it on some paths,
+ * e.g. the WAL's writes at COMMIT) is for want of space: the filesystem has
+ * less than 1 MiB left, or the database or its WAL is at the process's file
+ * size limit. */
+static bool no_space(sqlite3 *db) {
+  const char *path = sqlite3_db_filename(db, "main");
+  if (!path || !*path) return false;
+  struct statvfs fs;
+  if (statvfs(path, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < (1u << 20))
+    return true;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return false;
+  char wal[4096];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  const char *files[] = {path, wal};
+  for (int i = 0; i < 2; i++) {
+    struct stat st;
+    if (stat(files[i], &st) == 0 && (unsigned long long)st.st_size + 65536 > rl.rlim_cur)
+      return true;
+  }
+  return false;
 }
 
-static int exec(sqlite_backend *b, const char *sql) {
+int mm_sqlite_code(sqlite3 *db) {
+  switch (sqlite3_errcode(db) & 0xff) {
+  case SQLITE_NOMEM: return MM_REF_ENOMEM;
+  case SQLITE_FULL: return MM_REF_EFULL;
+  case SQLITE_READONLY: return MM_REF_EREADONLY;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: return MM_REF_EBUSY;
+  case SQLITE_IOERR:
+  case SQLITE_CANTOPEN:
+    /* the system's reason, when SQLite kept it: no space (the disk, the
+     * user's quota, the process's file size limit) */
+    if (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT ||
+        sqlite3_system_errno(db) == EFBIG)
+      return MM_REF_EFULL;
+    if (sqlite3_system_errno(db) == EROFS) return MM_REF_EREADONLY;
+    if (sqlite3_extended_errcode(db) == SQLITE_IOERR_WRITE && sqlite3_system_errno(db) == 0 &&
+        no_space(db))
+      return MM_REF_EFULL;
+    return MM_REF_EBACKEND;
+  default: return MM_REF_EBACKEND;
+  }
+}
+
+int mm_sqlite_fail(sqlite_backend *b, const char *what) {
+  int code = mm_sqlite_code(b->db);
+  snprintf(b->msg, sizeof b->msg, "%s: %s%s", what, sqlite3_errmsg(b->db),
+           code == MM_REF_EFULL       ? " (no space left for the database)"
+           : code == MM_REF_EREADONLY ? " (the database cannot be written)"
+                                      : "");
+  return code;
+}
+
+int mm_sqlite_exec(sqlite_backend *b, const char *sql) {
   char *e = NULL;
   if (sqlite3_exec(b->db, sql, NULL, NULL, &e) != SQLITE_OK) {
-    snprintf(b->msg, sizeof b->msg, "%s", e ? e : sqlite3_errmsg(b->db));
+    int code = mm_sqlite_code(b->db);
+    snprintf(b->msg, sizeof b->msg, "%s%s", e ? e : sqlite3_errmsg(b->db),
+             code == MM_REF_EFULL       ? " (no space left for the database)"
+             : code == MM_REF_EREADONLY ? " (the database cannot be written)"
+                                        : "");
     sqlite3_free(e);
-    return MM_REF_EBACKEND;
+    return code;
   }
   return MM_REF_OK;
 }
+#define fail mm_sqlite_fail
+#define exec mm_sqlite_exec
 
 static int begin_write(mm_ref_backend *be) {
   return exec((sqlite_backend *)be, "BEGIN IMMEDIATE");
@@ -89,15 +180,17 @@ static int rollback(mm_ref_backend *be) {
   return exec(b, "ROLLBACK");
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+void mm_sqlite_bind(sqlite3_stmt *st, int i, const char *s) {
   if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, i);
 }
+#define bind_text mm_sqlite_bind
 
-static const char *col_dup(mm_arena *a, sqlite3_stmt *st, int i) {
+const char *mm_sqlite_col(mm_arena *a, sqlite3_stmt *st, int i) {
   const unsigned char *t = sqlite3_column_text(st, i);
   return t ? mm_arena_strdup(a, (const char *)t) : NULL;
 }
+#define col_dup mm_sqlite_col
 
 /* Reads an event row (date, state, reason, note, actor, kind, data at
  * columns c..c+6). */
@@ -171,7 +264,7 @@ static int get(mm_ref_backend *be, mm_arena *a, const char *id, mm_referral **ou
   return ret;
 }
 
-static int step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what) {
+int mm_sqlite_step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what) {
   int rc = sqlite3_step(st);
   int ret = rc == SQLITE_DONE ? MM_REF_OK : fail(b, what);
   sqlite3_reset(st);
@@ -184,7 +277,7 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   const char *centers[] = {r->from_center, r->to_center};
   for (int i = 0; i < 2; i++) {
     bind_text(b->ins_center, 1, centers[i]);
-    int rc = step_done(b, b->ins_center, "registering a centre");
+    int rc = mm_sqlite_step_done(b, b->ins_center, "registering a centre");
     if (rc) return rc;
   }
   char date[11];
@@ -196,7 +289,7 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   bind_text(st, 4, r->to_center);
   bind_text(st, 5, r->target);
   bind_text(st, 6, date);
-  return step_done(b, st, "storing a referral");
+  return mm_sqlite_step_done(b, st, "storing a referral");
 }
 
 static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm_ref_event *e) {
@@ -213,7 +306,7 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
   bind_text(st, 7, e->actor);
   bind_text(st, 8, e->kind);
   bind_text(st, 9, e->data);
-  return step_done(b, st, "storing an event");
+  return mm_sqlite_step_done(b, st, "storing an event");
 }
 
 static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visit, void *ctx) {
@@ -322,45 +415,67 @@ static const char *errmsg(mm_ref_backend *be) { return ((sqlite_backend *)be)->m
 static void sfree(mm_ref_backend *be) {
   sqlite_backend *b = (sqlite_backend *)be;
   if (!b) return;
-  sqlite3_stmt *sts[] = {b->get_ref, b->get_events, b->ins_center, b->ins_ref, b->ins_event};
+  sqlite3_stmt *sts[] = {b->get_ref, b->get_events, b->ins_center, b->ins_ref, b->ins_event,
+                         b->ins_audit, b->find_token};
   for (size_t i = 0; i < sizeof sts / sizeof *sts; i++) sqlite3_finalize(sts[i]);
   sqlite3_close(b->db);
   free(b);
 }
 
-static int user_version(sqlite_backend *b, int *v) {
+/* The migrator's side (store_migrate.h): the version is schema_version's
+ * highest row, or PRAGMA user_version in a database from before it. */
+static int m_version(void *ctx, int *v) {
+  sqlite_backend *b = ctx;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(b->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+  const char *sql =
+      "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_version')";
+  *v = -1;
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(b, "reading the schema version");
+  bool table = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+  sqlite3_finalize(st);
+  sql = table ? "SELECT coalesce(max(version), 0) FROM schema_version" : "PRAGMA user_version";
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
     return fail(b, "reading the schema version");
   int rc = sqlite3_step(st);
-  *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  if (rc == SQLITE_ROW) *v = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? MM_REF_OK : fail(b, "reading the schema version");
 }
 
-static int migrate(sqlite_backend *b) {
-  int v;
-  int rc = user_version(b, &v);
-  if (rc) return rc;
-  if (v == N_MIGRATIONS) return MM_REF_OK;
-  if (v > N_MIGRATIONS) {
-    snprintf(b->msg, sizeof b->msg,
-             "registry schema version %d is newer than this mmpath (it knows up to %d)", v,
-             N_MIGRATIONS);
-    return MM_REF_EBACKEND;
+static int m_lock(void *ctx) { return exec(ctx, "BEGIN IMMEDIATE"); }
+
+static int m_apply(void *ctx, const char *sql, int v) {
+  sqlite_backend *b = ctx;
+  char rec[300];
+  /* user_version too, so that an mmpath older than schema_version refuses
+   * a database it does not know */
+  snprintf(rec, sizeof rec,
+           "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+           " applied_at TEXT NOT NULL);"
+           "INSERT INTO schema_version VALUES (%d, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'));"
+           "PRAGMA user_version = %d;",
+           v, v);
+  int rc = exec(b, sql);
+  if (!rc) rc = exec(b, rec);
+  if (rc) {
+    char keep[sizeof b->msg];
+    snprintf(keep, sizeof keep, "%s", b->msg);
+    snprintf(b->msg, sizeof b->msg, "migrating the schema to version %d: %.250s", v, keep);
   }
-  if ((rc = exec(b, "BEGIN IMMEDIATE"))) return rc;
-  /* Another process may have migrated while we waited for the lock. */
-  if ((rc = user_version(b, &v))) goto out;
-  for (; v < N_MIGRATIONS; v++) {
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-    if ((rc = exec(b, migrations[v])) || (rc = exec(b, pragma))) goto out;
-  }
-  rc = exec(b, "COMMIT");
-out:
-  if (rc && !sqlite3_get_autocommit(b->db)) sqlite3_exec(b->db, "ROLLBACK", 0, 0, 0);
   return rc;
+}
+
+static int m_commit(void *ctx) { return exec(ctx, "COMMIT"); }
+
+static void m_rollback(void *ctx) {
+  sqlite_backend *b = ctx;
+  if (!sqlite3_get_autocommit(b->db)) sqlite3_exec(b->db, "ROLLBACK", 0, 0, 0);
+}
+
+static int migrate(sqlite_backend *b) {
+  mm_ref_migrator m = {b, m_version, m_lock, m_apply, m_commit, m_rollback};
+  return mm_ref_migrate(&m, migrations, N_MIGRATIONS, b->msg, sizeof b->msg);
 }
 
 /* Switches to WAL. Changing the journal mode may answer SQLITE_BUSY without
@@ -403,8 +518,18 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   *out = NULL;
   sqlite_backend *b = calloc(1, sizeof *b);
   if (!b) return MM_REF_ENOMEM;
-  b->base = (mm_ref_backend){MM_REF_BACKEND_VERSION, begin_write, commit, rollback, get,
-                             insert_referral, append_event, foreach, check, errmsg, sfree};
+  b->base.version = MM_REF_BACKEND_VERSION;
+  b->base.begin_write = begin_write;
+  b->base.commit = commit;
+  b->base.rollback = rollback;
+  b->base.get = get;
+  b->base.insert_referral = insert_referral;
+  b->base.append_event = append_event;
+  b->base.foreach = foreach;
+  b->base.check = check;
+  b->base.errmsg = errmsg;
+  b->base.free = sfree;
+  mm_sqlite_server_init(b);
   /* patients' referrals: a new file is readable by its owner only */
   mm_file_create_private(path);
   int rc = sqlite3_open_v2(path, &b->db,
@@ -432,6 +557,10 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
                     " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor,"
                       " kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&b->ins_audit, "INSERT INTO api_audit(at, token_id, center, role, os_user, action,"
+                      " object, status, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&b->find_token, "SELECT id, hash, center, role, created, created_by, expires, revoked"
+                       " FROM api_tokens WHERE hash = ?1"},
   };
   for (size_t i = 0; !rc && i < sizeof prep / sizeof *prep; i++)
     if (sqlite3_prepare_v3(b->db, prep[i].sql, -1, SQLITE_PREPARE_PERSISTENT, prep[i].st,

@@ -170,15 +170,11 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
 }
 
 /* What one worker thread keeps open between requests (req->worker_data):
- * the read-only handle of the token checks and the referral store with its
- * prepared statements. Used only by its thread; closed at stop
+ * the store (referral/store.h: referrals, tokens, audit) with its prepared
+ * statements. Used only by its thread; closed at stop
  * (handler_worker_close). */
 typedef struct api_worker {
-  sqlite3 *token_db;
-  mm_ref_store *refs;
-  long long probe_at;   /* ms (monotonic) of the last write probe, 0: none */
-  int probe_rc;
-  char probe_msg[160];
+  mm_ref_store *store;
 } api_worker;
 
 static api_worker *worker_of(mm_call *c) {
@@ -188,116 +184,50 @@ static api_worker *worker_of(mm_call *c) {
   return *slot;
 }
 
-mm_ref_store *mm_api_ref_store(mm_call *c) {
-  if (!c->api->ref_kb) {
-    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
-    return NULL;
-  }
+/* Where this call may keep its store for the next requests: the worker's
+ * slot under the thread pool, else the connection's; NULL: nowhere. */
+static mm_ref_store **kept_store(mm_call *c) {
   api_worker *w = worker_of(c);
-  if (w && w->refs) return w->refs;
+  if (w) return &w->store;
+  return c->req->conn_data ? (mm_ref_store **)c->req->conn_data : NULL;
+}
+
+mm_ref_store *mm_api_store(mm_call *c) {
+  mm_ref_store **keep = kept_store(c);
+  if (keep && *keep) {
+    mm_ref_store_set_who(*keep, NULL);
+    return *keep;
+  }
   mm_ref_store *s = NULL;
   char err[256];
-  if (mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err) != MM_REF_OK) {
-    mm_api_storage_unavailable(c, "the referral registry cannot be opened");
+  int rc = mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err);
+  if (rc != MM_REF_OK) {
+    if (rc == MM_REF_EBUSY || rc == MM_REF_EFULL || rc == MM_REF_EREADONLY)
+      mm_api_store_error(c, NULL, rc);
+    else
+      mm_api_storage_unavailable(c, "the database cannot be opened");
     return NULL;
   }
-  if (w) w->refs = s;
+  if (keep) *keep = s;
   return s;
 }
 
-void mm_api_ref_store_release(mm_call *c, mm_ref_store *s) {
-  api_worker *w = c->req->worker_data ? *c->req->worker_data : NULL;
-  if (w && w->refs == s) {
-    /* kept for the worker's next request, unless it failed: then the next
+void mm_api_store_done(mm_call *c, mm_ref_store *s) {
+  if (!s) return;
+  mm_ref_store **keep = kept_store(c);
+  if (keep && *keep == s) {
+    /* kept for the next request, unless this one failed: then the next
      * request opens it anew */
+    mm_ref_store_set_who(s, NULL);
     if (c->out->status < 500) return;
-    w->refs = NULL;
+    *keep = NULL;
   }
   mm_ref_store_free(s);
-}
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int mm_api_db_writable(mm_call *c, char *msg, size_t msg_len) {
-  api_worker *w = worker_of(c);
-  long long now = now_ms();
-  if (w && w->probe_at && now - w->probe_at < 10000) {
-    snprintf(msg, msg_len, "%s", w->probe_msg);
-    return w->probe_rc;
-  }
-  int rc = 0;
-  msg[0] = '\0';
-  sqlite3 *db = NULL;
-  char err[256];
-  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
-    rc = -1;
-    snprintf(msg, msg_len, "%s", err);
-  } else {
-    /* a real commit: a full disk or a read-only file fails here, where a
-     * read or an empty transaction would not */
-    sqlite3_busy_timeout(db, 250);
-    char *e = NULL;
-    int src = sqlite3_exec(db,
-                           "CREATE TABLE IF NOT EXISTS server_health (id INTEGER PRIMARY KEY "
-                           "CHECK (id = 1), at TEXT NOT NULL);"
-                           "INSERT OR REPLACE INTO server_health (id, at) VALUES "
-                           "(1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                           NULL, NULL, &e);
-    /* busy: another writer holds the lock, so the database takes writes */
-    if (src != SQLITE_OK && src != SQLITE_BUSY && src != SQLITE_LOCKED) {
-      rc = -1;
-      snprintf(msg, msg_len, "%s", e ? e : sqlite3_errstr(src));
-    }
-    sqlite3_free(e);
-    mm_store_close(db);
-  }
-  if (w) {
-    w->probe_at = now;
-    w->probe_rc = rc;
-    snprintf(w->probe_msg, sizeof w->probe_msg, "%s", msg);
-  }
-  return rc;
-}
-
-bool mm_api_storage_failure(mm_call *c, const char *msg) {
-  static const struct {
-    const char *sqlite, *says;
-  } known[] = {
-      /* sqlite3_errstr() of SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR,
-       * SQLITE_CANTOPEN (https://www.sqlite.org/rescode.html) */
-      {"database or disk is full", "the disk of the database is full"},
-      {"readonly database", "the database is read-only (file or directory permissions, "
-                            "a read-only file system)"},
-      {"disk I/O error", "the disk of the database fails to read or write"},
-      {"unable to open database file", "the database file cannot be opened"},
-  };
-  if (!msg) return false;
-  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-    if (strstr(msg, known[i].sqlite)) {
-      mm_api_storage_unavailable(c, known[i].says);
-      return true;
-    }
-  return false;
 }
 
 void mm_api_storage_unavailable(mm_call *c, const char *detail) {
   mm_problem(c->out, 503, "storage-unavailable", "Storage unavailable", detail, NULL, 0);
   c->out->retry_after = "30";
-}
-
-struct sqlite3 *mm_api_db(mm_call *c) {
-  sqlite3 *db = NULL;
-  char err[256];
-  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) {
-    mm_api_storage_unavailable(c, "the database cannot be opened for writing (full disk, "
-                                  "read-only file or directory?)");
-    return NULL;
-  }
-  return db;
 }
 
 void mm_api_invalid_record(mm_call *c, const mmpath_problems *problems, const char *title,
@@ -380,7 +310,31 @@ static bool authorize_jwt(mm_call *c, const char *token) {
   return false;
 }
 
-/* Fills c->who; answers 401/403 and returns false when refused. */
+/* A refused request's audit row (401, 403): the token when it is known,
+ * what was asked. Written in its own transaction; a failure to write it does
+ * not change the refusal. */
+static void audit_refusal(mm_call *c, int status, const char *why) {
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) {
+    c->out->retry_after = NULL; /* the refusal replaces the store's answer */
+    return;
+  }
+  mm_strbuf d;
+  mm_strbuf_init(&d, 4096);
+  mm_strbuf_puts(&d, "{\"method\":");
+  mm_strbuf_json_string(&d, c->req->method);
+  mm_strbuf_puts(&d, ",\"path\":");
+  mm_strbuf_json_string(&d, c->req->path);
+  mm_strbuf_puts(&d, ",\"why\":");
+  mm_strbuf_json_string(&d, why);
+  mm_strbuf_putc(&d, '}');
+  mm_api_audit(c, s, status == 401 ? "auth.unauthorized" : "auth.forbidden", NULL, status,
+               d.failed ? NULL : d.data);
+  mm_strbuf_free(&d);
+  mm_api_store_done(c, s);
+}
+
+/* Fills c->who; answers 401/403 (audited) and returns false when refused. */
 static bool authorize(mm_call *c, unsigned access) {
   c->who.token_id = 0;
   c->who.center = NULL;
@@ -389,6 +343,7 @@ static bool authorize(mm_call *c, unsigned access) {
   const char *token = bearer(c->req->authorization);
   if (!token) {
     if ((access & A_OPEN_EVAL) && c->api->open_evaluate) return true;
+    audit_refusal(c, 401, c->req->authorization ? "not a bearer token" : "no token");
     c->out->www_authenticate = "Bearer realm=\"mmpath\"";
     mm_problem1(c->out, 401, "unauthorized", "Token required", "header.Authorization",
                 c->req->authorization ? "use 'Authorization: Bearer <token>'"
@@ -401,31 +356,32 @@ static bool authorize(mm_call *c, unsigned access) {
   if (c->api->cds_jwt && c->api->public_url && strncmp(token, "mmp_", 4) != 0 &&
       strncmp(c->req->path, "/cds-services/", 14) == 0)
     return authorize_jwt(c, token);
-  /* one read-only handle per worker thread (else per connection): the open
-   * is paid once; each check is still its own read, so a revocation counts
-   * from the next request */
-  api_worker *w = worker_of(c);
-  sqlite3 **keep = w ? &w->token_db : c->req->conn_data ? (sqlite3 **)c->req->conn_data : NULL;
-  sqlite3 *db = keep ? *keep : NULL;
-  if (!db && mm_store_open_ro(&db, c->api->db_path) != 0) {
-    mm_api_storage_unavailable(c, "the token store cannot be opened");
+  /* the worker's (or connection's) store: the open is paid once; each
+   * check is still its own read, so a revocation counts from the next
+   * request */
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) return false;
+  mm_token_state ts;
+  int rc = mm_token_check(&c->who, &ts, s, token, c->req->arena);
+  if (rc) {
+    mm_api_store_error(c, s, rc);
+    mm_api_store_done(c, s);
     return false;
   }
-  int rc = mm_store_token_check(&c->who, db, token, c->req->arena);
-  if (keep && rc >= 0) *keep = db;
-  else {
-    mm_store_close(db); /* a failing handle is not kept */
-    if (keep) *keep = NULL;
-  }
-  if (rc < 0) {
-    mm_api_storage_unavailable(c, "the token store cannot be read");
-    return false;
-  }
-  if (rc > 0) {
+  mm_api_store_done(c, s);
+  if (ts != MM_TOKEN_OK) {
+    const char *why = ts == MM_TOKEN_EXPIRED   ? "expired token"
+                      : ts == MM_TOKEN_REVOKED ? "revoked token"
+                                               : "unknown token";
     c->out->auth_failed = true; /* counted per address by the transport (429) */
+    audit_refusal(c, 401, why);
+    c->who.token_id = 0;
+    c->who.center = NULL;
+    c->who.role = MM_ROLE_NONE;
     c->out->www_authenticate = "Bearer realm=\"mmpath\", error=\"invalid_token\"";
     mm_problem1(c->out, 401, "unauthorized", "Invalid token", "header.Authorization",
-                "unknown or revoked token");
+                ts == MM_TOKEN_EXPIRED ? "expired token: ask for a new one (mmpath token new)"
+                                       : "unknown or revoked token");
     return false;
   }
   c->out->token_id = c->who.token_id; /* the request log names it */
@@ -433,9 +389,11 @@ static bool authorize(mm_call *c, unsigned access) {
                   : c->who.role == MM_ROLE_SPOKE ? A_SPOKE
                                                  : A_ANALYST;
   if (!(access & need)) {
+    const char *why = mm_arena_printf(c->req->arena, "a %s token cannot use %s %s",
+                                      mm_role_name(c->who.role), c->req->method, c->req->path);
+    audit_refusal(c, 403, why);
     mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "header.Authorization",
-                mm_arena_printf(c->req->arena, "a %s token cannot use %s %s",
-                                mm_role_name(c->who.role), c->req->method, c->req->path));
+                why);
     return false;
   }
   return true;
@@ -585,18 +543,17 @@ static void handler_handle(const void *ctx, const mm_request *req, mm_response *
   mm_api_handle(ctx, req, out);
 }
 
-/* the read-only handle authorize() kept for the connection's token checks */
+/* the store mm_api_store kept for the connection's requests */
 static void handler_conn_close(const void *ctx, void *conn_data) {
   (void)ctx;
-  mm_store_close(conn_data);
+  mm_ref_store_free(conn_data);
 }
 
 /* a worker's handles (api_worker), when the server stops */
 static void handler_worker_close(const void *ctx, void *worker_data) {
   (void)ctx;
   api_worker *w = worker_data;
-  mm_store_close(w->token_db);
-  mm_ref_store_free(w->refs);
+  mm_ref_store_free(w->store);
   free(w);
 }
 

@@ -51,28 +51,26 @@ void mm_api_json_ok(mm_call *c, int status);
 void mm_api_internal(mm_call *c, const char *detail);
 /* 501 for an endpoint whose module is not in this build. */
 void mm_api_not_implemented(mm_call *c, const char *what);
-/* 503 storage-unavailable with Retry-After: the database cannot be opened,
- * read or written for a reason of the machine's (full disk, read-only
- * file), not of the request. detail says which, never a patient's data. */
+/* 503 storage-unavailable with Retry-After: the database cannot be opened
+ * for a reason of the machine's, not of the request. detail says which,
+ * never a patient's data. */
 void mm_api_storage_unavailable(mm_call *c, const char *detail);
-/* The referral store, kept open for the worker thread's next requests (its
- * statements prepared once); answers 501/503 itself and returns NULL when
- * it cannot. Give it back with mm_api_ref_store_release, never free it. */
-struct mm_ref_store *mm_api_ref_store(mm_call *c);
-/* Ends this request's use of the store: kept for the worker unless the
- * answer is a 5xx (then closed, and the next request opens it anew). */
-void mm_api_ref_store_release(mm_call *c, struct mm_ref_store *s);
-/* When a storage error's message (the backend's errmsg) says the machine
- * is at fault (full disk, read-only database, I/O error, cannot open):
- * answers 503 storage-unavailable naming it and returns true; else false.
- * A store with codes of its own for these should map them here. */
-bool mm_api_storage_failure(mm_call *c, const char *msg);
-/* Whether the database takes a write, by committing one row of the
- * server_health table (at most every 10 s per worker thread; the result is
- * kept meanwhile): 0, or -1 with SQLite's reason in msg. */
-int mm_api_db_writable(mm_call *c, char *msg, size_t msg_len);
-/* Opens the database, answering 503 itself on failure (NULL). */
-struct sqlite3 *mm_api_db(mm_call *c);
+/* The database (referral/store.h: referrals, tokens, audit) for this call:
+ * the worker thread's store under the thread pool (its statements prepared
+ * once), else the connection's, else a new one; NULL after answering (503
+ * for a database that cannot be opened, is full, read-only or busy). Give
+ * it back with mm_api_store_done, never free it: it is kept for the next
+ * request unless the answer is a 5xx. (api.c) */
+struct mm_ref_store *mm_api_store(mm_call *c);
+void mm_api_store_done(mm_call *c, struct mm_ref_store *s);
+/* Answers a store's error code: 503 busy (Retry-After), storage-full,
+ * storage-read-only (each its own problem code), else 500. s may be NULL.
+ * (api_referrals.c) */
+void mm_api_store_error(mm_call *c, struct mm_ref_store *s, int rc);
+/* One audit row by the caller's token, in its own transaction: 0 or the
+ * store's error code. */
+int mm_api_audit(mm_call *c, struct mm_ref_store *s, const char *action, const char *object,
+                 int status, const char *detail);
 /* The problems of an invalid record (the library's list) as a 422 problem:
  * each path put under `prefix` ("body", "body.prefetch.mmpathPatient"),
  * its position after the message, its code's name as `code`. */

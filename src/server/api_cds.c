@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/token_store.h"
+#include "referral/store.h"
 #include "cds/cds.h"
 #include "kb/kb_reimbursement.h"
 #include "server/api.h"
@@ -209,20 +209,25 @@ void mm_ep_cds_feedback(mm_call *c) {
              "several problems in the feedback");
     return;
   }
-  sqlite3 *db = mm_api_db(c);
-  if (!db) return;
+  mm_ref_store *s = mm_api_store(c);
+  if (!s) return;
   const mm_json *fb = mm_json_get(body, "feedback");
-  for (size_t i = 0; i < fb->len; i++) {
+  int rc = 0;
+  for (size_t i = 0; i < fb->len && !rc; i++) {
     mm_strbuf d;
     mm_strbuf_init(&d, 1 << 16);
     mm_cds_json_write(&d, fb->items[i]);
     const mm_json *card = mm_json_get(fb->items[i], "card");
-    mm_store_audit(db, &c->who, "cds.feedback", card->str, d.data);
+    rc = mm_api_audit(c, s, "cds.feedback", card->str, 200, d.data);
     mm_strbuf_free(&d);
   }
-  mm_store_close(db);
-  mm_strbuf_puts(&c->out->body, "{}\n");
-  mm_api_json_ok(c, 200);
+  if (rc) {
+    mm_api_store_error(c, s, rc); /* feedback not recorded is not a 200 */
+  } else {
+    mm_strbuf_puts(&c->out->body, "{}\n");
+    mm_api_json_ok(c, 200);
+  }
+  mm_api_store_done(c, s);
 }
 
 /* POST /api/v1/fhir/import?as_of=: {"record": {...}, "warnings": [{path,

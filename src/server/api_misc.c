@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mmpath.h"
+#include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
 
@@ -42,22 +43,27 @@ void mm_ep_index(mm_call *c) {
 }
 
 /* Health: the server answers (on a reserved path, even over the
- * connection limit) and its database takes writes (a committed probe row,
- * at most every 10 s per worker): else 503 storage-unavailable naming why,
- * so a monitor sees the writes failing before the users do. */
+ * connection limit) and its database takes writes: else 503 with the
+ * problem's own code (storage-full, storage-read-only, busy), so a monitor
+ * sees the writes failing before the users do. */
 void mm_ep_health(mm_call *c) {
-  char why[160];
-  if (mm_api_db_writable(c, why, sizeof why) != 0) {
-    mm_problem1(c->out, 503, "storage-unavailable", "Storage unavailable", "database",
-                mm_arena_printf(c->req->arena, "the database cannot be written: %s", why));
-    c->out->retry_after = "30";
-    return;
-  }
+  /* A connection of its own, not the worker's kept one: a new session sees
+   * the database as a new request would (PostgreSQL's read-only setting is
+   * read at connect), and the committed 32 KiB heartbeat must find space
+   * on the disk, not in WAL frames the kept connection may reuse. */
+  mm_ref_store *s = NULL;
+  char err[256];
+  int rc = mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err);
+  if (rc == MM_REF_OK) rc = mm_ref_store_ping(s);
+  if (rc) mm_api_store_error(c, s, rc);
+  mm_ref_store_free(s);
+  if (rc) return;
   mm_strbuf *b = &c->out->body;
   mm_strbuf_puts(b, "{\"status\":\"ok\",\"database\":\"writable\",\"version\":\"" MMPATH_VERSION
                     "\",\"kb\":");
   mm_strbuf_json_string(b, c->api->kb ? c->api->kb->version : NULL);
-  mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n", c->api->open_evaluate ? "true" : "false");
+  mm_strbuf_printf(b, ",\"open_evaluate\":%s}\n",
+                   c->api->open_evaluate ? "true" : "false");
   mm_api_json_ok(c, 200);
 }
 

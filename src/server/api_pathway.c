@@ -18,8 +18,14 @@
 #include "server/api.h"
 
 /* The registry, kept open per worker thread (api.c); answers itself on
- * failure. Given back with mm_api_ref_store_release, never freed here. */
-static mm_ref_store *open_store(mm_call *c) { return mm_api_ref_store(c); }
+ * failure. Given back with mm_api_store_done, never freed here. */
+static mm_ref_store *open_store(mm_call *c) {
+  if (!c->api->ref_kb || !c->api->kb) {
+    mm_api_not_implemented(c, "the referral registry (kb not loaded)");
+    return NULL;
+  }
+  return mm_api_store(c);
+}
 
 static bool visible(const mm_call *c, const mm_referral *r) {
   if (c->who.role == MM_ROLE_HUB) return true;
@@ -65,7 +71,7 @@ void mm_ep_referral_next(mm_call *c) {
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 200);
   }
-  mm_api_ref_store_release(c, s);
+  mm_api_store_done(c, s);
 }
 
 static void diags_422(mm_call *c, const mm_diags *d, const char *slug, const char *title) {
@@ -103,7 +109,7 @@ void mm_ep_referral_letter(mm_call *c) {
       c->out->status = 200;
     }
   }
-  mm_api_ref_store_release(c, s);
+  mm_api_store_done(c, s);
 }
 
 typedef struct export_ctx {
@@ -157,7 +163,7 @@ void mm_ep_registry_export(mm_call *c) {
       mm_api_json_ok(c, 200);
     }
   }
-  mm_api_ref_store_release(c, s);
+  mm_api_store_done(c, s);
 }
 
 /* ---- the event write (POST /api/v1/referrals/{id}/events) ---- */
@@ -208,7 +214,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     int g = mm_ref_store_get(s, c->req->arena, c->arg, &r);
     if (g == MM_REF_ENOTFOUND || (g == MM_REF_OK && !visible(c, r))) {
       not_found(c);
-      mm_api_ref_store_release(c, s);
+      mm_api_store_done(c, s);
       return -1;
     }
   }
@@ -218,7 +224,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     if (mm_json_get(dv, "who")) {
       mm_problem1(c->out, 422, "invalid-referral", "Invalid event", "body.data.who",
                   "who corrects is the caller's token, set by the server");
-      mm_api_ref_store_release(c, s);
+      mm_api_store_done(c, s);
       return -1;
     }
     mm_strbuf w;
@@ -233,6 +239,9 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
   }
   mm_diags d;
   mm_diags_init(&d, c->req->arena);
+  /* the audit row is written in the event's own transaction, by this token */
+  mm_ref_who who = mm_principal_who(&c->who);
+  mm_ref_store_set_who(s, &who);
   int rc = mm_ref_pathway_append(s, c->api->kb, c->arg, e, writer(c), mm_ref_today(),
                                  c->req->arena, &d);
   if (rc == MM_REF_ENOTFOUND) {
@@ -251,7 +260,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     mm_problem(c->out, 422, e->kind ? "record-refused" : "move-refused",
                e->kind ? "Record refused" : "Move refused", n ? es[0].value : NULL, es, n);
   } else if (rc) {
-    mm_api_internal(c, "the referral registry failed");
+    mm_api_store_error(c, s, rc);
   } else {
     char date[11];
     mm_date_format(e->date, date);
@@ -271,7 +280,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     *detail = mm_arena_strdup(c->req->arena, b.data ? b.data : "{}");
     mm_strbuf_free(&b);
   }
-  mm_api_ref_store_release(c, s);
+  mm_api_store_done(c, s);
   return rc ? -1 : 0;
 }
 

@@ -6,36 +6,70 @@
  * answers 404 exactly as a missing one does, so nothing leaks, not even its
  * existence; an analyst token only the funnel (aggregates), which a spoke
  * gets too but counting only its own centre's referrals. Moves are for
- * hub tokens. Every change is written to the audit log (api_audit) with the
- * token that made it, since referral events carry no actor of their own;
- * GET /api/v1/referrals/{id} shows that log as "audit". */
+ * hub tokens. Every change is audited (token id, centre, role) in its own
+ * transaction by the store; every read of a referral or a list is audited
+ * before it is answered; GET /api/v1/referrals/{id} shows the changes'
+ * audit rows as "audit". */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "auth/token_store.h"
 #include "referral/funnel.h"
 #include "referral/pathway.h"
 #include "referral/store.h"
 #include "server/api.h"
-#include "auth/token_store.h"
+
+void mm_api_store_error(mm_call *c, mm_ref_store *s, int rc) {
+  const char *msg = s ? mm_ref_store_errmsg(s) : NULL;
+  switch (rc) {
+  case MM_REF_ENOMEM: mm_api_internal(c, "out of memory"); return;
+  case MM_REF_EBUSY:
+    c->out->retry_after = "1";
+    mm_problem(c->out, 503, "busy", "Database busy",
+               msg && *msg ? msg : "other writers hold the database: try again", NULL, 0);
+    return;
+  case MM_REF_EFULL:
+    mm_problem(c->out, 503, "storage-full", "Storage full",
+               "the database's disk is full: nothing was stored; the operator must free "
+               "space", NULL, 0);
+    return;
+  case MM_REF_EREADONLY:
+    mm_problem(c->out, 503, "storage-read-only", "Storage read-only",
+               "the database cannot be written (read-only file, mount or server): nothing "
+               "was stored", NULL, 0);
+    return;
+  default:
+    /* the operator's log says what failed; the client gets no SQL */
+    fprintf(stderr, "mmpath serve: %s %s: the database failed: %s (%s)\n", c->req->method,
+            c->req->path, msg ? msg : "", mm_ref_strerror(rc));
+    mm_api_internal(c, "the database failed");
+    return;
+  }
+}
+
+int mm_api_audit(mm_call *c, mm_ref_store *s, const char *action, const char *object,
+                 int status, const char *detail) {
+  mm_ref_who who = mm_principal_who(&c->who);
+  mm_ref_store_set_who(s, &who);
+  int rc = mm_ref_store_audit(s, action, object, status, detail);
+  mm_ref_store_set_who(s, NULL);
+  return rc;
+}
 
 /* The registry, kept open per worker thread (api.c); answers itself on
  * failure. Given back with release_store, never freed here. */
-static mm_ref_store *open_store(mm_call *c) { return mm_api_ref_store(c); }
-
-static void release_store(mm_call *c, mm_ref_store *s) { mm_api_ref_store_release(c, s); }
-
-static void store_error(mm_call *c, mm_ref_store *s, int rc) {
-  if (rc == MM_REF_ENOMEM) mm_api_internal(c, "out of memory");
-  else {
-    const char *msg = mm_ref_store_errmsg(s);
-    if (mm_api_storage_failure(c, msg)) return; /* full disk, read-only: 503 */
-    if (msg && (strstr(msg, "locked") || strstr(msg, "busy"))) {
-      c->out->retry_after = "1";
-      mm_problem(c->out, 503, "busy", "Registry busy", msg, NULL, 0);
-    } else {
-      mm_api_internal(c, "the referral registry failed");
-    }
+static mm_ref_store *open_store(mm_call *c) {
+  if (!c->api->ref_kb) {
+    mm_api_not_implemented(c, "the referral registry (kb/referral.yaml not loaded)");
+    return NULL;
   }
+  return mm_api_store(c);
 }
+
+static void release_store(mm_call *c, mm_ref_store *s) { mm_api_store_done(c, s); }
+
+static void store_error(mm_call *c, mm_ref_store *s, int rc) { mm_api_store_error(c, s, rc); }
 
 /* The diagnostics as a 422 problem, each path prefixed by `prefix`. */
 static void diags_problem(mm_call *c, const mm_diags *d, const char *prefix,
@@ -91,43 +125,51 @@ static void referral_json_ex(mm_strbuf *b, const mm_referral *r, mm_call *with_a
 
 static void referral_json(mm_strbuf *b, const mm_referral *r) { referral_json_ex(b, r, NULL); }
 
-/* "audit": the changes made through the API, oldest first: when, which
- * token (id, centre, role), what. Changes made with the command line or
- * before the server are not there. */
+typedef struct audit_ctx {
+  mm_strbuf *b;
+  size_t n;
+} audit_ctx;
+
+static int audit_row(void *p, const mm_ref_audit *a) {
+  audit_ctx *x = p;
+  mm_strbuf *b = x->b;
+  if (strcmp(a->action, "referral.read") == 0) return 0; /* changes only */
+  mm_strbuf_puts(b, x->n++ ? ",{\"at\":" : "{\"at\":");
+  mm_strbuf_json_string(b, a->at);
+  if (!a->who.token_id) mm_strbuf_puts(b, ",\"token\":null");
+  else mm_strbuf_printf(b, ",\"token\":%lld", a->who.token_id);
+  mm_strbuf_puts(b, ",\"center\":");
+  mm_strbuf_json_string(b, a->who.center);
+  mm_strbuf_puts(b, ",\"role\":");
+  mm_strbuf_json_string(b, a->who.role);
+  mm_strbuf_puts(b, ",\"user\":");
+  mm_strbuf_json_string(b, a->who.user);
+  mm_strbuf_puts(b, ",\"action\":");
+  mm_strbuf_json_string(b, a->action);
+  /* the detail of a move is its event as JSON */
+  if (a->detail && a->detail[0] == '{' && strncmp(a->action, "referral.", 9) == 0 &&
+      strcmp(a->action, "referral.create") != 0 && strcmp(a->action, "referral.import") != 0) {
+    mm_strbuf_puts(b, ",\"event\":");
+    mm_strbuf_puts(b, a->detail);
+  }
+  mm_strbuf_putc(b, '}');
+  return b->failed ? MM_REF_ENOMEM : 0;
+}
+
+/* "audit": the changes of this referral, oldest first: when, which token
+ * (id, centre, role) or which user of the command line, what. Reads are
+ * audited too but not listed here. */
 static void audit_json(mm_strbuf *b, mm_call *c, const char *id) {
   mm_strbuf_puts(b, ",\"audit\":[");
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  if (mm_store_open_ro(&db, c->api->db_path) == 0 &&
-      sqlite3_prepare_v2(db,
-                         "SELECT at, token_id, center, role, action, detail FROM api_audit"
-                         " WHERE object = ? AND action LIKE 'referral.%' ORDER BY id",
-                         -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    for (int n = 0; sqlite3_step(st) == SQLITE_ROW; n++) {
-      mm_strbuf_puts(b, n ? ",{\"at\":" : "{\"at\":");
-      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 0));
-      if (sqlite3_column_type(st, 1) == SQLITE_NULL) mm_strbuf_puts(b, ",\"token\":null");
-      else mm_strbuf_printf(b, ",\"token\":%lld", sqlite3_column_int64(st, 1));
-      mm_strbuf_puts(b, ",\"center\":");
-      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 2));
-      mm_strbuf_puts(b, ",\"role\":");
-      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 3));
-      mm_strbuf_puts(b, ",\"action\":");
-      mm_strbuf_json_string(b, (const char *)sqlite3_column_text(st, 4));
-      const char *detail = (const char *)sqlite3_column_text(st, 5);
-      /* the detail of a move is its event as JSON */
-      if (detail && detail[0] == '{' && strncmp((const char *)sqlite3_column_text(st, 4),
-                                                "referral.", 9) == 0 &&
-          strcmp((const char *)sqlite3_column_text(st, 4), "referral.create") != 0) {
-        mm_strbuf_puts(b, ",\"event\":");
-        mm_strbuf_puts(b, detail);
-      }
-      mm_strbuf_putc(b, '}');
-    }
+  mm_ref_store *s = mm_api_store(c);
+  if (s) {
+    mm_ref_audit_filter f = {0};
+    f.action = "referral.";
+    f.object = id;
+    audit_ctx x = {b, 0};
+    mm_ref_store_audit_foreach(s, &f, audit_row, &x);
+    mm_api_store_done(c, s);
   }
-  sqlite3_finalize(st);
-  mm_store_close(db);
   mm_strbuf_putc(b, ']');
 }
 
@@ -138,12 +180,10 @@ static const char *actor(mm_call *c) {
                          mm_role_name(c->who.role), c->who.token_id);
 }
 
-static void audit(mm_call *c, const char *action, const char *object, const char *detail) {
-  sqlite3 *db = NULL;
-  char err[256];
-  if (mm_store_open(&db, c->api->db_path, err, sizeof err) != 0) return;
-  mm_store_audit(db, &c->who, action, object, detail);
-  mm_store_close(db);
+/* The writes that follow are audited with the caller's token. */
+static void set_who(mm_call *c, mm_ref_store *s, mm_ref_who *who) {
+  *who = mm_principal_who(&c->who);
+  mm_ref_store_set_who(s, who);
 }
 
 /* ---- GET /api/v1/referrals ---- */
@@ -205,8 +245,27 @@ void mm_ep_referrals(mm_call *c) {
   if (!s) return;
   mm_strbuf_puts(l.b, "{\"referrals\":[");
   int rc = mm_ref_store_foreach(s, &f, list_visit, &l);
-  if (rc) store_error(c, s, rc);
-  else {
+  /* a list shows pseudonyms: audited like a read, answered only once its
+   * audit row is written */
+  if (!rc) {
+    mm_strbuf q;
+    mm_strbuf_init(&q, 0);
+    mm_strbuf_printf(&q, "{\"count\":%zu", l.n);
+    const char *keys[] = {"to_center", "from_center", "patient", "state", "since", "until"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+      const char *v = mm_request_query(c->req, keys[k]);
+      if (!v || !*v) continue;
+      mm_strbuf_printf(&q, ",\"%s\":", keys[k]);
+      mm_strbuf_json_string(&q, v);
+    }
+    mm_strbuf_putc(&q, '}');
+    rc = q.failed ? MM_REF_ENOMEM : mm_api_audit(c, s, "referral.list", NULL, 200, q.data);
+    mm_strbuf_free(&q);
+  }
+  if (rc) {
+    mm_strbuf_clear(l.b);
+    store_error(c, s, rc);
+  } else {
     mm_strbuf_printf(l.b, "],\"count\":%zu}\n", l.n);
     mm_api_json_ok(c, 200);
   }
@@ -225,9 +284,15 @@ void mm_ep_referral(mm_call *c) {
   if (!s) return;
   mm_referral *r = NULL;
   int rc = mm_ref_store_get(s, c->req->arena, c->arg, &r);
-  if (rc == MM_REF_ENOTFOUND || (rc == MM_REF_OK && !visible(c, r))) not_found(c);
-  else if (rc) store_error(c, s, rc);
-  else {
+  if (rc == MM_REF_ENOTFOUND || (rc == MM_REF_OK && !visible(c, r))) {
+    /* a try at another centre's referral is worth knowing about */
+    mm_api_audit(c, s, "referral.read", c->arg, 404, NULL);
+    not_found(c);
+  } else if (rc) {
+    store_error(c, s, rc);
+  } else if ((rc = mm_api_audit(c, s, "referral.read", c->arg, 200, NULL)) != 0) {
+    store_error(c, s, rc); /* no unaudited read */
+  } else {
     referral_json_ex(&c->out->body, r, c);
     mm_strbuf_putc(&c->out->body, '\n');
     mm_api_json_ok(c, 200);
@@ -298,6 +363,8 @@ void mm_ep_referral_new(mm_call *c) {
   }
   mm_ref_store *s = open_store(c);
   if (!s) return;
+  mm_ref_who who;
+  set_who(c, s, &who); /* the audit row, in the create's transaction */
   int rc;
   if (issued) {
     int y, m, dd;
@@ -317,11 +384,6 @@ void mm_ep_referral_new(mm_call *c) {
   } else if (rc) {
     store_error(c, s, rc);
   } else {
-    mm_strbuf detail;
-    mm_strbuf_init(&detail, 0);
-    mm_referral_to_json(&detail, &r, -1);
-    audit(c, "referral.create", r.id, detail.data);
-    mm_strbuf_free(&detail);
     c->out->location = mm_arena_printf(c->req->arena, "/api/v1/referrals/%s", r.id);
     referral_json(&c->out->body, &r);
     mm_strbuf_putc(&c->out->body, '\n');
@@ -377,7 +439,7 @@ void mm_ep_referral_event(mm_call *c) {
   /* the write: moves and records through the pathway check (api_pathway.c) */
   char *detail = NULL;
   if (mm_api_pathway_event(c, body, &e, &detail) == 0) {
-    audit(c, e.kind ? "referral.record" : "referral.move", c->arg, detail);
+    /* its audit row was written in the event's transaction (store.c) */
     mm_ref_store *s = open_store(c);
     if (!s) return;
     mm_referral *r = NULL;

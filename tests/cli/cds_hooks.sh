@@ -101,7 +101,7 @@ jwt() { # ALG PEM KID [ISS [AUD [EXP [JTI]]]]: a fresh jti unless given
 
 # ---- the server: no open evaluation; two trusted clients; CDS body cap ----
 db=$tmp/mmpath.db
-HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
+HUB=$("$MMPATH" token new --center BO-SER --add-center --role hub --db "$db" 2>/dev/null)
 cat >"$tmp/mmpath.conf" <<EOF
 public-url = $PUB
 cds-jwt-issuer = https://ehr.example.org/ $tmp/ehr.jwks

@@ -45,7 +45,7 @@ has "2024-03-27  not_eligible"
 if [ "$(grep -c '^  20' "$T/out")" = 4 ]; then ok "4 events stored, refused ones not"; else bad "event count"; cat "$T/out"; fi
 expect 0 "show json is the spec's example" -- "$M" referral show R-1 --db "$DB" --format json
 has '{"date": "2024-03-27", "state": "not_eligible", "reason": "aggressive_disease", "note": "plasma cell leukaemia", "actor": "cli:'
-# (every change records who made it: --actor, else cli:$USER)
+# (every change records who made it: the operating-system user, cli:USER)
 
 for name in "Mario Rossi" "ROSSI" "Rossi,Mario"; do
   expect 1 "patient '$name' refused (not a pseudonym)" -- "$M" referral new --db "$DB" --id R-2 \
@@ -100,12 +100,36 @@ if command -v sqlite3 >/dev/null; then
     ok "referrals table has no name column"; else bad "columns: $cols"; fi
   if sqlite3 "$DB" "UPDATE events SET state='eligible'" 2>/dev/null; then bad "events updatable"
   else ok "events are append-only in the database itself"; fi
-  [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 3 ] && ok "schema version 3" || bad "user_version"
+  # the schema's versions, one row each (store_migrate.h), and user_version
+  # kept equal so that an mmpath from before schema_version refuses it
+  [ "$(sqlite3 "$DB" "SELECT group_concat(version) FROM schema_version")" = 1,2,3,4 ] &&
+    [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 4 ] && ok "schema version 4" || bad "schema version"
   [ "$(sqlite3 "$DB" "PRAGMA journal_mode")" = wal ] && ok "WAL journal" || bad "journal_mode"
   cp "$DB" "$T/future.db"
-  sqlite3 "$T/future.db" "PRAGMA user_version = 99"
+  sqlite3 "$T/future.db" "INSERT INTO schema_version VALUES (99, 'x')"
   expect 3 "a registry from a newer mmpath is refused" -- "$M" referral list --db "$T/future.db"
-  has "registry schema version 99 is newer than this mmpath (it knows up to 3)"
+  has "the database schema is version 99, newer than this mmpath (it knows up to 4)"
+  # a registry of the version before (user_version 3, the server's tables
+  # beside it) is migrated: its token still opens, its audit rows stay
+  sqlite3 "$T/old.db" "PRAGMA user_version = 3;
+    CREATE TABLE centers (id TEXT PRIMARY KEY, name TEXT) STRICT;
+    CREATE TABLE referrals (id TEXT PRIMARY KEY, patient TEXT NOT NULL, from_center TEXT NOT NULL,
+      to_center TEXT NOT NULL, target TEXT NOT NULL, referred_on TEXT NOT NULL,
+      recorded_at TEXT NOT NULL DEFAULT 'x') STRICT;
+    CREATE TABLE events (referral TEXT NOT NULL, seq INTEGER NOT NULL, date TEXT NOT NULL,
+      state TEXT NOT NULL, reason TEXT, note TEXT, recorded_at TEXT NOT NULL DEFAULT 'x',
+      actor TEXT, kind TEXT, data TEXT, PRIMARY KEY (referral, seq)) STRICT, WITHOUT ROWID;
+    CREATE TABLE server_schema(version INTEGER NOT NULL); INSERT INTO server_schema VALUES (1);
+    CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, center TEXT NOT NULL,
+      role TEXT NOT NULL, created TEXT NOT NULL, created_by TEXT NOT NULL, revoked TEXT);
+    INSERT INTO api_tokens VALUES (1, 'abc', 'BO-SER', 'hub', '2025-01-01T00:00:00Z', 'x', NULL);
+    CREATE TABLE api_audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL, token_id INTEGER,
+      center TEXT, role TEXT, action TEXT NOT NULL, object TEXT, detail TEXT);
+    INSERT INTO api_audit VALUES (1, '2025-01-01T00:00:00Z', 1, 'BO-SER', 'hub', 'referral.create', 'R-9', NULL);"
+  expect 0 "a version-3 registry is migrated" -- "$M" token list --db "$T/old.db"
+  has "1    BO-SER       hub      2025-01-01T00:00:00Z  never"
+  [ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM api_audit; SELECT max(version) FROM schema_version")" = "1
+4" ] && ok "its audit row kept, schema 4" || bad "old registry after migration"
 fi
 expect 2 "usage" -- "$M" referral
 expect 3 "unreadable kb" -- "$M" referral list --db "$DB" --kb "$T/nokb"

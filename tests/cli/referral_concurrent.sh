@@ -4,13 +4,17 @@
 # each create 6 referrals and move each three times while a fifth imports
 # 2,000 referrals; all of them also race to move one shared referral from
 # 'screening' to 'eligible': exactly one may win, the others must be refused
-# by the pathway (the check runs inside the write transaction).
+# by the pathway (the check runs inside the write transaction). With
+# MMPATH_TEST_DB=pg the same on PostgreSQL (tests/pg/db.sh).
 set -uo pipefail
 M=${1:?usage: referral_concurrent.sh PATH-TO-MMPATH}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-DB="$T/c.db"
+source "$HERE/../pg/db.sh"
+echo "database: $(db_kind)"
+DB=$(test_db c "$T") || exit $?
+FRESH=$(test_db fresh "$T") || exit $?
 W=4
 PER=6
 fails=0
@@ -19,11 +23,11 @@ bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
 
 # Six processes create the same new registry at once (schema migration races).
 for w in 1 2 3 4 5 6; do
-  "$M" referral new --db "$T/fresh.db" --id F-$w --patient PF-$w --from FE-ONC --to BO-SER \
+  "$M" referral new --db "$FRESH" --id F-$w --patient PF-$w --from FE-ONC --to BO-SER \
     --target ide-cel --date 2024-01-01 >"$T/fresh$w.out" 2>&1 &
 done
 wait
-n=$("$M" referral list --db "$T/fresh.db" --format count)
+n=$("$M" referral list --db "$FRESH" --format count)
 [ "$n" = 6 ] && ok "six processes creating one new registry: 6 referrals" ||
   { bad "fresh registry: $n"; cat "$T"/fresh*.out; }
 

@@ -6,16 +6,91 @@
 # then kill it. Afterwards the registry must hold none of the file, pass
 # `referral check`, and take the same import in full. The same for an import
 # of histories with records after infusion, and for single record writes.
+#
+# Then a server killed during writes (issue 18): `mmpath serve` takes
+# referrals from 4 parallel clients and is killed with -9 after a random
+# moment, MMPATH_KILLS times (default 20; bench/kill9_bench.sh runs 200):
+# every referral it acknowledged (201) is stored, every stored referral has
+# its audit row (written in the same transaction), and the registry passes
+# `referral check`. With MMPATH_TEST_DB=pg the server part runs on
+# PostgreSQL (the import part is SQLite's: it watches the WAL file).
 set -uo pipefail
 M=${1:?usage: referral_kill9.sh PATH-TO-MMPATH}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+spid=
+trap '[ -n "$spid" ] && kill -9 $spid 2>/dev/null; rm -rf "$T"' EXIT
 N=6000
+KILLS=${MMPATH_KILLS:-20}
 fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
 count() { "$M" referral list --db "$1" --format count 2>&1; }
+source "$HERE/../pg/db.sh"
+echo "database: $(db_kind)"
+
+# ---- a server killed during writes ----
+SDB=$(test_db served "$T") || exit $?
+# a hub token: it may still choose an unused id (a spoke's ids are issued)
+TOKEN=$("$M" token new --center BO-SER --add-center --role hub --db "$SDB" 2>/dev/null)
+client() { # ROUND CLIENT PORT: posts referrals until the server is gone
+  local i=0 code
+  while :; do
+    i=$((i + 1))
+    local id="K$1-$2-$i"
+    code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST \
+      -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      "http://127.0.0.1:$3/api/v1/referrals" \
+      -d "{\"schema\":\"mmpath/referral@1\",\"id\":\"$id\",\"patient\":\"P$id\",\"from_center\":\"FE-ONC\",\"to_center\":\"BO-SER\",\"target\":\"ide-cel\",\"events\":[{\"date\":\"2026-11-02\",\"state\":\"referred\"}]}" \
+      2>/dev/null) || break
+    [ "$code" = 201 ] && echo "$id" >>"$T/acked" || { [ "$code" = 000 ] && break; }
+  done
+}
+: >"$T/acked"
+for round in $(seq 1 "$KILLS"); do
+  "$M" serve --port 0 --db "$SDB" >"$T/serve.out" 2>"$T/serve.err" &
+  spid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$T/serve.out")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  [ -n "$port" ] || { bad "round $round: the server did not start: $(cat "$T/serve.err")"; break; }
+  cpids=()
+  for c in 1 2 3 4; do client "$round" "$c" "$port" & cpids+=($!); done
+  sleep "0.$((RANDOM % 5 + 2))"
+  kill -9 "$spid"
+  wait "$spid" 2>/dev/null
+  spid=
+  for p in "${cpids[@]}"; do wait "$p"; done
+done
+acked=$(sort -u "$T/acked" | wc -l)
+"$M" referral list --db "$SDB" --format json >"$T/stored.json" 2>"$T/list.err"
+"$M" audit --db "$SDB" --action referral.create --format json >"$T/audit.json" 2>>"$T/list.err"
+/usr/bin/python3 - "$T/acked" "$T/stored.json" "$T/audit.json" >"$T/verdict" <<'PY'
+import json, sys
+acked = set(open(sys.argv[1]).read().split())
+stored = {r["id"] for r in json.load(open(sys.argv[2]))}
+audited = [json.loads(l)["object"] for l in open(sys.argv[3])]
+lost = acked - stored
+unaudited = stored - set(audited)
+print(len(acked), len(stored), len(lost), len(unaudited), len(audited) - len(set(audited)))
+PY
+read -r n_acked n_stored n_lost n_unaudited n_dup <"$T/verdict"
+echo "server killed $KILLS times: $n_acked referrals acknowledged, $n_stored stored"
+[ "$n_acked" -gt 0 ] && [ "$n_lost" = 0 ] && ok "every acknowledged referral is stored ($n_acked)" ||
+  bad "$n_lost of $n_acked acknowledged referrals lost $(cat "$T/list.err")"
+[ "$n_unaudited" = 0 ] && [ "$n_dup" = 0 ] && ok "every stored referral has exactly one audit row ($n_stored)" ||
+  bad "$n_unaudited stored referrals without their audit row, $n_dup audited twice"
+out=$("$M" referral check --db "$SDB" 2>&1) && ok "after the kills: $out" || bad "check: $out"
+if [ "$(db_kind)" = pg ]; then
+  echo "$fails failure(s)"
+  [ "$fails" = 0 ]
+  exit
+fi
+
+# ---- an import killed inside its transaction (SQLite's WAL) ----
 
 bash "$HERE/../data/referral/gen_bulk.sh" "$N" K >"$T/bulk.json"
 killed_mid=0

@@ -20,9 +20,9 @@ bad() { fails=$((fails + 1)); echo "FAIL $1" >&2; }
 export MMPATH_TIME_ZONE=Europe/Rome
 day() { TZ=Europe/Rome "$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"; }
 db=$tmp/mmpath.db
-HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
-SPOKE=$("$MMPATH" token new --center FE-ONC --role spoke --db "$db" 2>/dev/null)
-SPOKE2=$("$MMPATH" token new --center PR-ONC --role spoke --db "$db" 2>/dev/null)
+HUB=$("$MMPATH" token new --center BO-SER --add-center --role hub --db "$db" 2>/dev/null)
+SPOKE=$("$MMPATH" token new --center FE-ONC --add-center --role spoke --db "$db" 2>/dev/null)
+SPOKE2=$("$MMPATH" token new --center PR-ONC --add-center --role spoke --db "$db" 2>/dev/null)
 "$MMPATH" serve --port 0 --db "$db" --no-demo >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=

@@ -55,7 +55,7 @@ expect 0 "CRS episode" -- "$M" referral record "$ID" crs --db "$DB" --date "$(da
 expect 0 "day-100 visit" -- "$M" referral record "$ID" visit --db "$DB" --date "$(day -10)" \
   --data '{"visit":"d100","status":"alive","toxicity_reviewed":true,"igg_mg_dl":310}'
 expect 0 "a correction of the apheresis date" -- "$M" referral correct "$ID" 4 --db "$DB" \
-  --date "$(day -131)" --why "collected the day before" --actor "BO-SER coordinator"
+  --date "$(day -131)" --why "collected the day before"
 expect 2 "a correction without why is a usage error" -- "$M" referral correct "$ID" 4 --db "$DB" --date "$(day -131)"
 "$M" referral show "$ID" --db "$DB" --format json >"$T/show.json"
 "$PY" - "$T/show.json" <<'PY' && ok "the correction names the event, why and who; the CRS grade is ASTCT 2" || bad "show: $(head -c 400 "$T/show.json")"
@@ -63,7 +63,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 c = d['events'][-1]
 crs = [e for e in d['events'] if e.get('kind') == 'crs'][0]
-assert c['kind'] == 'correction' and c['data']['corrects'] == 4 and c['data']['who'] == 'BO-SER coordinator', c
+# who corrects: the operating-system user (issue 18: not a free-text --actor)
+import pwd, os
+assert c['kind'] == 'correction' and c['data']['corrects'] == 4 and c['data']['who'] == 'cli:' + pwd.getpwuid(os.geteuid()).pw_name, c
 assert crs['data']['astct_max_grade'] == 2, crs
 PY
 expect 0 "the letter (Italian)" -- "$M" referral letter "$ID" --db "$DB" --out "$T/letter.html"

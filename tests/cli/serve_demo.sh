@@ -58,7 +58,7 @@ start "$tmp/conf.db" --config "$tmp/demo.conf"
 grep -q 'demo tokens' "$tmp/out" || fail "demo = yes printed no demo tokens"
 
 # the other commands that create a database
-"$MMPATH" token new --center BO-SER --role hub --db "$tmp/tokens.db" >/dev/null
+"$MMPATH" token new --center BO-SER --add-center --role hub --db "$tmp/tokens.db" >/dev/null
 [ "$(mode "$tmp/tokens.db")" = 600 ] || fail "token new: mode $(mode "$tmp/tokens.db")"
 "$MMPATH" referral list --db "$tmp/ref.db" >/dev/null
 [ "$(mode "$tmp/ref.db")" = 600 ] || fail "referral list: mode $(mode "$tmp/ref.db")"

@@ -25,16 +25,25 @@ checks=0
 ok() { checks=$((checks + 1)); echo "ok   $1"; }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $1" >&2; }
 
-db=$tmp/mmpath.db
-HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
-SPOKE=$("$MMPATH" token new --center FE-ONC --role spoke --db "$db" 2>/dev/null)
-SPOKE2=$("$MMPATH" token new --center PR-ONC --role spoke --db "$db" 2>/dev/null)
+# MMPATH_TEST_DB=pg: the same checks on PostgreSQL (tests/pg/db.sh)
+source "$(dirname "$0")/../pg/db.sh"
+db=$(test_db mmpath "$tmp")
+echo "database: $(db_kind)"
+# a token is only for one of the network's centres: the first of each adds it
+"$MMPATH" token new --center BO-SER --role hub --db "$db" >/dev/null 2>"$tmp/nocenter" &&
+  bad "token new for a centre the network does not know" ||
+  { grep -q "'BO-SER' is not one of the network's centres" "$tmp/nocenter" &&
+    ok "token new refuses a centre the network does not know"; }
+HUB=$("$MMPATH" token new --center BO-SER --add-center --role hub --db "$db" 2>/dev/null)
+SPOKE=$("$MMPATH" token new --center FE-ONC --add-center --role spoke --db "$db" 2>/dev/null)
+SPOKE2=$("$MMPATH" token new --center PR-ONC --add-center --role spoke --db "$db" 2>/dev/null)
 ANALYST=$("$MMPATH" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
+EXPIRED=$("$MMPATH" token new --center BO-SER --role hub --expires 1s --db "$db" 2>/dev/null)
 [[ $HUB == mmp_* && ${#HUB} == 68 ]] && ok "token new prints a token once" || bad "token new: '$HUB'"
 "$MMPATH" token new --center BO-SER --role boss --db "$db" >/dev/null 2>&1 && bad "token new accepts role boss" ||
   ok "token new refuses an unknown role"
-if sqlite3 "$db" "SELECT count(*) FROM api_tokens WHERE hash = '$HUB'" | grep -qx 0 &&
-  sqlite3 "$db" "SELECT count(*) FROM api_tokens" | grep -qx 4; then
+if sql "$db" "SELECT count(*) FROM api_tokens WHERE hash = '$HUB'" | grep -qx 0 &&
+  sql "$db" "SELECT count(*) FROM api_tokens" | grep -qx 5; then
   ok "tokens are stored hashed"
 else bad "tokens stored in clear or missing"; fi
 
@@ -315,16 +324,38 @@ req GET /api/v1/referrals/$RFE "$SPOKE"
 expect "nothing of the refused moves was stored" 200 "[e['state'] for e in d['events']] == ['referred', 'waitlisted', 'screening']"
 expect "a referral shows who changed it" 200 \
   "[(a['action'], a['center'], a['role']) for a in d['audit']] == [('referral.create', 'FE-ONC', 'spoke'), ('referral.move', 'BO-SER', 'hub'), ('referral.move', 'BO-SER', 'hub')] and d['audit'][2]['event']['state'] == 'screening'"
-hub_id=$(sqlite3 "$db" "SELECT min(id) FROM api_tokens")
-if [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='$RFE' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
-  [ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then
+hub_id=$(sql "$db" "SELECT min(id) FROM api_tokens")
+if [ "$(sql "$db" "SELECT count(*) FROM api_audit WHERE action='referral.move' AND object='$RFE' AND token_id=$hub_id AND center='BO-SER' AND role='hub'")" = 2 ] &&
+  [ "$(sql "$db" "SELECT count(*) FROM api_audit WHERE action='referral.create'")" = 2 ]; then
   ok "every change is in the audit log with its actor"
-else bad "audit log: $(sqlite3 "$db" 'SELECT * FROM api_audit')"; fi
+else bad "audit log: $(sql "$db" 'SELECT * FROM api_audit')"; fi
 # ... and each event carries its actor in the same transaction as the event.
-if [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor='BO-SER hub token $hub_id'")" = 2 ] &&
-  [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor LIKE 'FE-ONC spoke token %'")" = 1 ]; then
+if [ "$(sql "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor='BO-SER hub token $hub_id'")" = 2 ] &&
+  [ "$(sql "$db" "SELECT count(*) FROM events WHERE referral='$RFE' AND actor LIKE 'FE-ONC spoke token %'")" = 1 ]; then
   ok "each stored event names who recorded it"
-else bad "event actors: $(sqlite3 "$db" "SELECT seq, state, actor FROM events WHERE referral='$RFE'")"; fi
+else bad "event actors: $(sql "$db" "SELECT seq, state, actor FROM events WHERE referral='$RFE'")"; fi
+# issue 18 item 3: reads of a referral, 401s and 403s are audited too, with
+# the token; `mmpath audit` reads the log; nothing of a note gets into it
+spoke_id=$(sql "$db" "SELECT id FROM api_tokens WHERE center='FE-ONC'")
+"$MMPATH" audit --db "$db" --action referral.read --object "$RFE" --format json >"$tmp/audit" &&
+  "$PY" -c "
+import json, sys
+rows = [json.loads(l) for l in open('$tmp/audit')]
+assert any(r['token'] == $spoke_id and r['center'] == 'FE-ONC' and r['role'] == 'spoke' and r['status'] == 200 for r in rows), rows
+# the other spoke's try at it: answered 404, recorded as such
+assert any(r['center'] == 'PR-ONC' and r['status'] == 404 for r in rows), rows
+" && ok "mmpath audit: every read of $RFE with its token" || bad "read audit: $(cat "$tmp/audit")"
+"$MMPATH" audit --db "$db" --action auth. --format json >"$tmp/audit" &&
+  grep -q '"action":"auth.unauthorized".*"status":401' "$tmp/audit" &&
+  grep -q '"action":"auth.forbidden".*"status":403' "$tmp/audit" &&
+  ok "401s and 403s are in the audit log" || bad "refusals audit: $(cat "$tmp/audit")"
+! "$MMPATH" audit --db "$db" | grep -q "PET booked" && ok "no note in the audit log" ||
+  bad "a note was copied into the audit log"
+req GET /api/v1/me "$EXPIRED"
+problem "an expired token is 401" 401 header.Authorization
+grep -q "expired token" "$tmp/body" && ok "401 says the token expired" || bad "expired: $(cat "$tmp/body")"
+req GET /api/v1/health ""
+expect "health: the database takes writes" 200 "d['database'] == 'writable'"
 
 # ---- funnel ----
 req GET "/api/v1/funnel?to_center=BO-SER" "$ANALYST"
@@ -450,8 +481,8 @@ uuid=$("$PY" -c "import json; print(json.load(open('$tmp/cards1'))['cards'][0]['
 req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" \
   -d "{\"feedback\":[{\"card\":\"$uuid\",\"outcome\":\"overridden\",\"overrideReason\":{\"userComment\":\"patient choice\"},\"outcomeTimestamp\":\"2026-11-25T10:00:00Z\"}]}"
 expect "CDS feedback is accepted" 200
-[ "$(sqlite3 "$db" "SELECT count(*) FROM api_audit WHERE action='cds.feedback' AND object='$uuid'")" = 1 ] &&
-  ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log"
+[ "$(sql "$db" "SELECT count(*) FROM api_audit WHERE action='cds.feedback' AND object='$uuid'")" = 1 ] &&
+  ok "CDS feedback is recorded with its actor" || bad "CDS feedback not in the audit log: $(sql "$db" "SELECT id, action, object, status FROM api_audit WHERE action LIKE 'cds%'")"
 req POST /cds-services/mmpath-options/feedback "$HUB" "${JSON[@]}" -d '{"feedback":[{"card":"x","outcome":"maybe","outcomeTimestamp":"2026-11-25T10:00:00Z"}]}'
 problem "CDS feedback with an unknown outcome is 400" 400 "body.feedback[0].outcome"
 

@@ -20,11 +20,11 @@ cleanup() {
 trap cleanup EXIT
 db=$tmp/mmpath.db
 export HUB SPOKE ANALYST BASE
-HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
-SPOKE=$("$MMPATH" token new --center FE-ONC --role spoke --db "$db" 2>/dev/null)
+HUB=$("$MMPATH" token new --center BO-SER --add-center --role hub --db "$db" 2>/dev/null)
+SPOKE=$("$MMPATH" token new --center FE-ONC --add-center --role spoke --db "$db" 2>/dev/null)
 ANALYST=$("$MMPATH" token new --center BO-SER --role analyst --db "$db" 2>/dev/null)
 mkdir "$tmp/work"
-"$MMPATH" token new --center PR-ONC --role spoke --db "$db" >"$tmp/work/other-spoke.token" 2>/dev/null
+"$MMPATH" token new --center PR-ONC --add-center --role spoke --db "$db" >"$tmp/work/other-spoke.token" 2>/dev/null
 cat >"$tmp/work/record.json" <<'JSON'
 {"schema":"mmpath/patient@1","id":"BO-0017","as_of":"2026-11-25","birth_date":"1958-04-12","sex":"male","ecog":1,
  "frailty":{"charlson":1,"adl":6,"iadl":8},

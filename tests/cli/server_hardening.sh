@@ -37,7 +37,7 @@ ok() { checks=$((checks + 1)); echo "ok   $1"; }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $1" >&2; }
 
 db=$tmp/mmpath.db
-HUB=$("$MMPATH" token new --center BO-SER --role hub --db "$db" 2>/dev/null)
+HUB=$("$MMPATH" token new --center BO-SER --add-center --role hub --db "$db" 2>/dev/null)
 start_server() { # NAME ARGS...
   local name=$1 log=$tmp/$1.out
   shift

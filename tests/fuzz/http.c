@@ -55,18 +55,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   }
   snprintf(S.db, sizeof S.db, "%s/fuzz.db", S.dir);
   atexit(cleanup);
-  sqlite3 *db;
+  mm_ref_store *db;
   char err[256];
-  if (mm_store_open(&db, S.db, err, sizeof err) != 0) {
+  if (mm_ref_store_open(&db, S.db, NULL, err, sizeof err) != 0) {
     fprintf(stderr, "fuzz: %s\n", err);
     abort();
   }
   long long id;
-  if (mm_store_token_new(S.tokens[0], &id, db, "BO-SER", MM_ROLE_HUB, "fuzz") ||
-      mm_store_token_new(S.tokens[1], &id, db, "FE-ONC", MM_ROLE_SPOKE, "fuzz") ||
-      mm_store_token_new(S.tokens[2], &id, db, "BO-SER", MM_ROLE_ANALYST, "fuzz"))
+  /* no expiry; the centres are registered with their tokens */
+  if (mm_token_new(S.tokens[0], &id, db, "BO-SER", MM_ROLE_HUB, NULL, true, "fuzz") ||
+      mm_token_new(S.tokens[1], &id, db, "FE-ONC", MM_ROLE_SPOKE, NULL, true, "fuzz") ||
+      mm_token_new(S.tokens[2], &id, db, "BO-SER", MM_ROLE_ANALYST, NULL, true, "fuzz"))
     abort();
-  mm_store_close(db);
+  mm_ref_store_free(db);
   size_t n;
   if (mm_server_load_demo(S.db, mm_kb_referral(kb), &n, err, sizeof err) != 0) {
     fprintf(stderr, "fuzz: %s\n", err);

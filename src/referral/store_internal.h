@@ -1,0 +1,28 @@
+/* store_internal.h: what store.c and store_server.c share: the store object
+ * and the transaction helpers. Not for callers (store.h). */
+#ifndef MM_REFERRAL_STORE_INTERNAL_H
+#define MM_REFERRAL_STORE_INTERNAL_H
+#include "referral/store.h"
+
+struct mm_ref_store {
+  mm_ref_backend *be;
+  const mm_ref_kb *kb; /* NULL: tokens and audit only */
+  mm_ref_who who;      /* who the writes are made by (mm_ref_store_set_who) */
+  char msg[320];
+};
+
+/* Starts a write transaction (rolled back again when it fails). */
+int mm_ref_store_begin(mm_ref_store *s);
+/* Ends it: commit when rc is 0 (returning the commit's code), else roll
+ * back and return rc; the backend's message is kept for errmsg. */
+int mm_ref_store_finish(mm_ref_store *s, int rc);
+/* Appends an audit row by s->who, inside the current transaction. */
+int mm_ref_store_audit_in(mm_ref_store *s, const char *action, const char *object,
+                          int status, const char *detail);
+/* Runs op, one whole transaction, again after MM_REF_ERETRY (at most
+ * MM_REF_RETRIES times, then MM_REF_EBUSY); diagnostics of abandoned
+ * attempts are dropped (d may be NULL). */
+int mm_ref_store_run(mm_ref_store *s, int (*op)(mm_ref_store *, void *), void *arg,
+                     mm_diags *d);
+
+#endif

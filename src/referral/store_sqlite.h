@@ -1,0 +1,32 @@
+/* store_sqlite.h: what the two files of the SQLite backend share
+ * (store_sqlite.c: connection, schema, referrals; store_sqlite_server.c:
+ * tokens, centres, audit, heartbeat). Not for callers (store.h). */
+#ifndef MM_REFERRAL_STORE_SQLITE_H
+#define MM_REFERRAL_STORE_SQLITE_H
+#include <sqlite3.h>
+
+#include "referral/store.h"
+
+typedef struct sqlite_backend {
+  mm_ref_backend base;
+  sqlite3 *db;
+  sqlite3_stmt *get_ref, *get_events, *ins_center, *ins_ref, *ins_event, *ins_audit,
+      *find_token;
+  char msg[300];
+} sqlite_backend;
+
+/* The MM_REF_E* code of the connection's last error (full disk, read-only,
+ * busy as themselves). */
+int mm_sqlite_code(sqlite3 *db);
+/* Keeps "what: SQLite's message" and returns mm_sqlite_code. */
+int mm_sqlite_fail(sqlite_backend *b, const char *what);
+int mm_sqlite_exec(sqlite_backend *b, const char *sql);
+int mm_sqlite_step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what);
+/* Binds text, or NULL for a NULL string. */
+void mm_sqlite_bind(sqlite3_stmt *st, int i, const char *s);
+/* Column i as a string in arena, NULL for SQL NULL. */
+const char *mm_sqlite_col(mm_arena *a, sqlite3_stmt *st, int i);
+/* Fills the version-2 members of b->base (store_sqlite_server.c). */
+void mm_sqlite_server_init(sqlite_backend *b);
+
+#endif
