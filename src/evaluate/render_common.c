@@ -83,9 +83,12 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang) {
 /* "X (anti-CD38)": a drug with the cross-refractory class it counts through. */
 static void hit_name(mm_strbuf *b, const mm_kb *kb, mm_refractory_hit h, mm_lang lang) {
   if (h.drug >= 0) mm_strbuf_puts(b, mm_text_in(kb->drugs[h.drug].name, lang));
-  if (h.cls >= 0)
-    mm_strbuf_printf(b, h.drug >= 0 ? " (%s)" : "%s",
-                     mm_text_in(kb->classes[h.cls].cross_label, lang));
+  if (h.cls >= 0) {
+    const char *label = mm_text_in(kb->classes[h.cls].cross_label, lang);
+    if (h.drug >= 0) mm_strbuf_add(b, " (", 2);
+    mm_strbuf_puts(b, label ? label : "(null)"); /* as printf's %s had it */
+    if (h.drug >= 0) mm_strbuf_putc(b, ')');
+  }
 }
 
 void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractoriness *f,
@@ -96,7 +99,8 @@ void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractori
   mm_msg head = f->refractory == MM_TRUE ? MM_MSG_REFRACTORY_TO
                 : met                    ? MM_MSG_NOT_REFRACTORY_TO
                                          : MM_MSG_REFRACTORY_UNKNOWN;
-  mm_strbuf_printf(b, "%s ", mm_msg_get(head, lang));
+  mm_strbuf_puts(b, mm_msg_get(head, lang));
+  mm_strbuf_putc(b, ' ');
   if (!n) return;
   /* "a, b and c": refractory to all of them; "a, b or c": not refractory
    * to, or not known whether refractory to, any of them. The table words
