@@ -175,6 +175,17 @@ typedef struct mm_criterion_result mmpath_criterion;
 typedef struct mm_supportive_result mmpath_supportive;
 typedef struct mm_value mmpath_value;
 
+/* The limits of one record, whatever the caller (library, command line,
+ * server): a record over either is refused at once with a problem of code
+ * MMPATH_PROBLEM_LIMIT that names the limit, before anything is built from
+ * it, so that evaluating any record takes bounded memory (under 64 MiB with
+ * the knowledge base, bench/memory_peak.sh). A patient's record is a few KB.
+ * Values: every JSON object, array, string, number, true, false and null.
+ * At most MMPATH_PROBLEMS_MAX problems are listed (then one that says so). */
+#define MMPATH_RECORD_MAX_BYTES ((size_t)4 << 20) /* 4 MiB */
+#define MMPATH_RECORD_MAX_VALUES ((size_t)200000)
+#define MMPATH_PROBLEMS_MAX ((size_t)1000)
+
 /* Evaluates one patient record (JSON text of `len` bytes). opts may be NULL
  * (EU labels); its format and lang are not used here.
  * Returns MMPATH_OK with *out the evaluation (free with

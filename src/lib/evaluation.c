@@ -53,6 +53,34 @@ static int give_problems(mmpath_evaluation *e, mmpath_problems **problems_out) {
   return 0;
 }
 
+_Static_assert(MMPATH_RECORD_MAX_BYTES == MM_RECORD_MAX_BYTES &&
+                   MMPATH_RECORD_MAX_VALUES == MM_RECORD_MAX_VALUES,
+               "the public limits are json.h's");
+
+/* The record's JSON tree, within the limits of mmpath.h (a record over
+ * them is refused before its tree is built), or NULL with the problem in
+ * e->diags: as mm_patient_read reports it, for a record within them. */
+static const mm_json *parse_record(mmpath_evaluation *e, const char *text, size_t len) {
+  if (len > MMPATH_RECORD_MAX_BYTES) {
+    mm_diag_errorc(&e->diags, MM_E_LIMIT, NULL, 0, 0, NULL,
+                   "the record is larger than the limit of %zu bytes (4 MiB)",
+                   MMPATH_RECORD_MAX_BYTES);
+    return NULL;
+  }
+  mm_json_error jerr;
+  const mm_json *root =
+      mm_json_parse_ex(&e->arena, text, len, false, MMPATH_RECORD_MAX_VALUES, &jerr);
+  if (root) return root;
+  if (jerr.limit)
+    mm_diag_errorc(&e->diags, MM_E_LIMIT, NULL, jerr.line, jerr.col, NULL,
+                   "the record has more than %zu JSON values: that is the limit",
+                   MMPATH_RECORD_MAX_VALUES);
+  else
+    mm_diag_errorc(&e->diags, MM_E_SYNTAX, NULL, jerr.line, jerr.col, NULL, "invalid JSON: %s",
+                   jerr.text);
+  return NULL;
+}
+
 /* Reads, derives and evaluates into e, whose arena is ready (new or reset).
  * One of text (len bytes) or root is the record. On failure e's arena holds
  * the problems (MMPATH_EINVALID) or whatever was done (MMPATH_ENOMEM). */
@@ -63,10 +91,12 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
   e->fact_slots = NULL;
   e->n_facts = 0;
   mm_diags_init(&e->diags, &e->arena);
+  e->diags.keep = MMPATH_PROBLEMS_MAX;
+  if (!root && !(root = parse_record(e, text, len)))
+    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
   mm_patient *p = NULL;
-  int read = root ? mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags)
-                  : mm_patient_read(&p, &e->arena, kb, text, len, NULL, &e->diags);
-  if (read != 0) return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
+  if (mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags) != 0)
+    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
   mm_facts *facts = NULL;
   mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
   eo.jurisdiction = (mm_jurisdiction)o->jurisdiction;

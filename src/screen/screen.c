@@ -391,10 +391,16 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   const char *id = scanned ? pat->id : NULL;
   if (!scanned) {
     mm_json_error jerr;
-    mm_json *root = mm_json_parse_in_situ(a, text, len, &jerr);
+    /* The value cap bounds the tree of a line (up to --batch bytes) to
+     * about 16 MiB per worker, as for one record (include/mmpath.h). */
+    mm_json *root = mm_json_parse_ex(a, text, len, true, MM_RECORD_MAX_VALUES, &jerr);
     if (!root) {
       char msg[200];
-      snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
+      if (jerr.limit)
+        snprintf(msg, sizeof msg, "the record has more than %zu JSON values: that is the limit",
+                 MM_RECORD_MAX_VALUES);
+      else
+        snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
       one_error(s, k, NULL, NULL, a->failed ? "out of memory" : msg);
       return;
     }

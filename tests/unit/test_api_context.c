@@ -202,12 +202,73 @@ static void compact_problems_are_json(void **state) {
   mmpath_context_free(ctx);
 }
 
+/* The limits of one record (mmpath.h): over them, refused at once with one
+ * problem of code MMPATH_PROBLEM_LIMIT that names the limit; problems
+ * listed up to MMPATH_PROBLEMS_MAX, then one that says the rest are not. */
+static void records_over_the_limits_are_refused(void **state) {
+  (void)state;
+  mmpath_evaluation *ev = NULL;
+  mmpath_problems *problems = NULL;
+  /* bytes: refused before parsing (it is not even JSON) */
+  size_t n = MMPATH_RECORD_MAX_BYTES + 1;
+  char *big = malloc(n + 1);
+  assert_non_null(big);
+  memset(big, ' ', n);
+  big[n] = '\0';
+  assert_int_equal(mmpath_evaluation_new(&ev, &problems, kb, big, n, NULL), MMPATH_EINVALID);
+  assert_int_equal(mmpath_problems_count(problems), 1);
+  const mmpath_problem *p = mmpath_problems_get(problems, 0);
+  assert_int_equal(mmpath_problem_error_code(p), MMPATH_PROBLEM_LIMIT);
+  assert_non_null(strstr(mmpath_problem_message(p), "4194304 bytes"));
+  mmpath_problems_free(problems);
+  /* values: an array of MMPATH_RECORD_MAX_VALUES numbers in an object */
+  size_t k = 0;
+  big[k++] = '{';
+  memcpy(big + k, "\"x\":[", 5);
+  k += 5;
+  for (size_t i = 0; i < MMPATH_RECORD_MAX_VALUES; i++) {
+    big[k++] = '0';
+    big[k++] = ',';
+  }
+  big[k - 1] = ']';
+  big[k++] = '}';
+  assert_int_equal(mmpath_evaluation_new(&ev, &problems, kb, big, k, NULL), MMPATH_EINVALID);
+  assert_int_equal(mmpath_problems_count(problems), 1);
+  p = mmpath_problems_get(problems, 0);
+  assert_int_equal(mmpath_problem_error_code(p), MMPATH_PROBLEM_LIMIT);
+  assert_non_null(strstr(mmpath_problem_message(p), "200000 JSON values"));
+  mmpath_problems_free(problems);
+  /* problems: a lab test the kb does not have, 1500 times */
+  size_t len;
+  char *demo = slurp("demo/patients", "01-second-relapse.json", &len);
+  char *labs = strstr(demo, "\"labs\"");
+  assert_non_null(labs);
+  k = (size_t)(labs - demo);
+  memcpy(big, demo, k);
+  k += (size_t)sprintf(big + k, "\"labs\": [");
+  for (int i = 0; i < 1500; i++)
+    k += (size_t)sprintf(big + k, "%s{\"date\": \"2026-11-20\", \"test\": \"no_such_test\", "
+                                  "\"value\": 1}", i ? ", " : "");
+  k += (size_t)sprintf(big + k, "]%s", strchr(labs, ']') + 1); /* the rest of the record */
+  assert_int_equal(mmpath_evaluation_new(&ev, &problems, kb, big, k, NULL), MMPATH_EINVALID);
+  assert_int_equal(mmpath_problems_count(problems), MMPATH_PROBLEMS_MAX + 1);
+  p = mmpath_problems_get(problems, 0);
+  assert_string_equal(mmpath_problem_path(p), "labs[0].test");
+  p = mmpath_problems_get(problems, MMPATH_PROBLEMS_MAX);
+  assert_int_equal(mmpath_problem_error_code(p), MMPATH_PROBLEM_LIMIT);
+  assert_non_null(strstr(mmpath_problem_message(p), "only the first 1000"));
+  mmpath_problems_free(problems);
+  free(demo);
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(context_gives_what_evaluate_gives),
       cmocka_unit_test(compact_is_the_trees_verdicts),
       cmocka_unit_test(compact_names_what_decided),
       cmocka_unit_test(compact_problems_are_json),
+      cmocka_unit_test(records_over_the_limits_are_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
