@@ -82,13 +82,20 @@ char *mm_arena_strdup(mm_arena *a, const char *s) {
 }
 
 char *mm_arena_printf(mm_arena *a, const char *fmt, ...) {
+  /* Formatted once into the stack (explanations are short), copied; a
+   * second time only when longer. */
+  char tmp[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
   if (n < 0) return NULL;
-  char *p = mm_arena_alloc(a, (size_t)n + 1);
+  char *p = mm_arena_alloc_raw(a, (size_t)n + 1);
   if (!p) return NULL;
+  if ((size_t)n < sizeof tmp) {
+    memcpy(p, tmp, (size_t)n + 1);
+    return p;
+  }
   va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   va_end(ap);
