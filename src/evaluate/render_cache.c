@@ -18,10 +18,16 @@ typedef struct entry {
   size_t len;
 } entry;
 
+typedef struct fact_key {
+  const char *bytes; /* "name": (NULL: not made yet) */
+  size_t len;
+} fact_key;
+
 struct mm_render_cache {
   mm_arena arena; /* the pieces' bytes */
   entry *slots;
   size_t cap, n;  /* cap a power of two, n < cap / 2 */
+  fact_key *keys; /* by fact slot, kb->n_facts of them (NULL: not made yet) */
 };
 
 mm_render_cache *mm_render_cache_new(void) {
@@ -35,6 +41,7 @@ void mm_render_cache_free(mm_render_cache *c) {
   if (!c) return;
   mm_arena_free(&c->arena);
   free(c->slots);
+  free(c->keys);
   free(c);
 }
 
@@ -87,4 +94,22 @@ void mm_render_cache_put(mm_render_cache *c, const void *key, unsigned tag, mm_l
   memcpy(copy, bytes, len);
   *e = (entry){key, tag, lang, copy, len};
   c->n++;
+}
+
+void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot) {
+  if (c && !c->keys) c->keys = calloc(kb->n_facts + 1, sizeof *c->keys);
+  fact_key *k = c && c->keys ? &c->keys[slot] : NULL;
+  if (k && k->bytes) {
+    mm_strbuf_add(b, k->bytes, k->len);
+    return;
+  }
+  size_t start = b->len;
+  mm_strbuf_json_string(b, kb->facts[slot].name);
+  mm_strbuf_putc(b, ':');
+  if (!k || b->failed) return;
+  char *copy = mm_arena_alloc_raw(&c->arena, b->len - start);
+  if (!copy) return;
+  memcpy(copy, b->data + start, b->len - start);
+  k->bytes = copy;
+  k->len = b->len - start;
 }

@@ -122,15 +122,21 @@ static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, mm_lang lang
   mm_strbuf_putc(b, '}');
 }
 
-void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
+static void facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang, mm_render_cache *cache) {
   bool first = true;
   mm_strbuf_putc(b, '{');
   for (size_t i = 0; i < f->kb->n_facts; i++) {
     if (f->kb->facts[i].source == MM_FACT_EVALUATION) continue;
-    key(b, &first, f->kb->facts[i].name);
+    if (!first) mm_strbuf_putc(b, ',');
+    first = false;
+    mm_render_fact_key(cache, b, f->kb, (int)i);
     fact_json(b, f, i, lang);
   }
   mm_strbuf_putc(b, '}');
+}
+
+void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
+  facts_json(b, f, lang, NULL);
 }
 
 static void criterion_head_json(mm_strbuf *b, const mm_criterion_result *c, mm_lang lang,
@@ -186,7 +192,9 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
     bool f2 = true;
     mm_strbuf_putc(b, '{');
     for (size_t i = 0; i < t->n_used; i++) {
-      key(b, &f2, ev->kb->facts[t->used[i]].name);
+      if (!f2) mm_strbuf_putc(b, ',');
+      f2 = false;
+      mm_render_fact_key(ev->cache, b, ev->kb, t->used[i]);
       mm_render_value_json(b, ev->facts->values[t->used[i]]);
     }
     mm_strbuf_putc(b, '}');
@@ -583,7 +591,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   KEYL(b, &first, "lang");
   mm_strbuf_json_string(b, mm_lang_code(lang));
   KEYL(b, &first, "facts");
-  mm_render_facts_json(b, ev->facts, lang);
+  facts_json(b, ev->facts, lang, ev->cache);
   /* Added keys (the spec allows them): the disease state as a code, and the
    * notes on the whole evaluation (e.g. nothing evaluated: no diagnosis). */
   KEYL(b, &first, "disease_state");
