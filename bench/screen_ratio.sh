@@ -3,9 +3,10 @@
 # builds as a ratio measured in one run, so that the machine's drift (about
 # 10% here between runs) touches both alike. The two binaries alternate,
 # ROUNDS times each, on the same generated registry already in the page
-# cache; each mode (the reference task, full screening) reports the best
+# cache; each mode (the reference task, full screening) reports the min-max
 # and the median CPU time (user + system) of each binary and the ratio
-# AFTER/BEFORE of the medians (< 1: AFTER is faster). CPU time rather than
+# AFTER/BEFORE of the medians (< 1: AFTER is faster), and the CPU time of
+# a record (before->after, of the medians). CPU time rather than
 # wall clock because the 2-core machine is shared with other work.
 #   bench/screen_ratio.sh /work/baseline/build/mmpath build/mmpath 1000000
 #   ROUNDS=7 THREADS=1 bench/screen_ratio.sh OLD NEW
@@ -49,7 +50,8 @@ cpu_of() { # BIN ARGS... -> CPU seconds of one run
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-printf '%-9s %8s %12s %12s %12s %12s %8s\n' mode records before_best before_med after_best after_med ratio
+printf '%-9s %8s %16s %12s %16s %12s %8s %10s\n' mode records before_min-max before_med \
+  after_min-max after_med ratio us/record
 for mode in criteria full; do
   args=(); [ "$mode" = criteria ] && args=(--criteria "$ROOT/bench/reference-task.yaml")
   : > "$WORK/ratio_a.txt"; : > "$WORK/ratio_b.txt"
@@ -57,8 +59,10 @@ for mode in criteria full; do
     cpu_of "$BEFORE" "${args[@]}" >> "$WORK/ratio_a.txt"
     cpu_of "$AFTER" "${args[@]}" >> "$WORK/ratio_b.txt"
   done
-  ab=$(sort -n "$WORK/ratio_a.txt" | head -1); am=$(median < "$WORK/ratio_a.txt")
-  bb=$(sort -n "$WORK/ratio_b.txt" | head -1); bm=$(median < "$WORK/ratio_b.txt")
-  printf '%-9s %8s %12s %12s %12s %12s %8.3f\n' "$mode" "$N" "$ab" "$am" "$bb" "$bm" \
-    "$(echo "$bm / $am" | bc -l)"
+  ab=$(sort -n "$WORK/ratio_a.txt" | head -1)-$(sort -n "$WORK/ratio_a.txt" | tail -1)
+  am=$(median < "$WORK/ratio_a.txt")
+  bb=$(sort -n "$WORK/ratio_b.txt" | head -1)-$(sort -n "$WORK/ratio_b.txt" | tail -1)
+  bm=$(median < "$WORK/ratio_b.txt")
+  printf '%-9s %8s %16s %12s %16s %12s %8.3f %10s\n' "$mode" "$N" "$ab" "$am" "$bb" "$bm" \
+    "$(echo "$bm / $am" | bc -l)" "$(echo "$am * 1000000 / $N" | bc -l | xargs printf '%.2f')->$(echo "$bm * 1000000 / $N" | bc -l | xargs printf '%.2f')"
 done

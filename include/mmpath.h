@@ -102,7 +102,13 @@ const char *mmpath_kb_version(const mmpath_kb *kb);
 typedef enum mmpath_format {
   MMPATH_FORMAT_JSON = 0, /* mmpath/evaluation@1 */
   MMPATH_FORMAT_TEXT = 1, /* for a terminal */
-  MMPATH_FORMAT_HTML = 2  /* one self-contained printable page */
+  MMPATH_FORMAT_HTML = 2, /* one self-contained printable page */
+  /* mmpath/verdicts@1 (docs/api.md "The compact answer"): JSON, codes only,
+   * the same in every language: each option's and trial's verdict and the
+   * criteria that decided it (for "unknown", with the facts that would
+   * decide them), the supportive-care items that hold. For callers that
+   * show no explanation. Facts and problems in this format are JSON. */
+  MMPATH_FORMAT_COMPACT = 3
 } mmpath_format;
 
 typedef struct mmpath_options {
@@ -168,6 +174,17 @@ typedef struct mm_option_result mmpath_option;
 typedef struct mm_criterion_result mmpath_criterion;
 typedef struct mm_supportive_result mmpath_supportive;
 typedef struct mm_value mmpath_value;
+
+/* The limits of one record, whatever the caller (library, command line,
+ * server): a record over either is refused at once with a problem of code
+ * MMPATH_PROBLEM_LIMIT that names the limit, before anything is built from
+ * it, so that evaluating any record takes bounded memory (under 64 MiB with
+ * the knowledge base, bench/memory_peak.sh). A patient's record is a few KB.
+ * Values: every JSON object, array, string, number, true, false and null.
+ * At most MMPATH_PROBLEMS_MAX problems are listed (then one that says so). */
+#define MMPATH_RECORD_MAX_BYTES ((size_t)4 << 20) /* 4 MiB */
+#define MMPATH_RECORD_MAX_VALUES ((size_t)200000)
+#define MMPATH_PROBLEMS_MAX ((size_t)1000)
 
 /* Evaluates one patient record (JSON text of `len` bytes). opts may be NULL
  * (EU labels); its format and lang are not used here.
@@ -361,6 +378,27 @@ int mmpath_render_facts(char **out, const mmpath_evaluation *ev, mmpath_format f
  * lang says. */
 int mmpath_render_problems(char **out, const mmpath_problems *problems, mmpath_format fmt,
                            mmpath_lang lang);
+
+/* ## Many evaluations in one thread
+
+ * A context keeps its memory between calls: the record, facts and tree of
+ * one evaluation live in an arena that is emptied, not freed, for the next,
+ * and the answer is rendered into a buffer the context reuses. A server
+ * worker or a batch keeps one per thread (a context is not shared between
+ * threads; the kb is). What it keeps is bounded: a few MiB of arena, and an
+ * answer buffer over 1 MiB is released after the call. */
+typedef struct mmpath_context mmpath_context;
+
+/* 0, or MMPATH_ENOMEM (*out NULL). The kb must outlive the context. */
+int mmpath_context_new(mmpath_context **out, const mmpath_kb *kb);
+void mmpath_context_free(mmpath_context *ctx);
+
+/* As mmpath_evaluate, with the context's kb, into the context: *out (and
+ * *out_len, its length without the final NUL) is borrowed, valid until the
+ * next call with ctx or mmpath_context_free. MMPATH_FORMAT_COMPACT evaluates
+ * without explanations (the fastest). The same bytes as mmpath_evaluate. */
+int mmpath_context_evaluate(mmpath_context *ctx, const char **out, size_t *out_len,
+                            const char *record, size_t len, const mmpath_options *opts);
 
 /* ## In one call */
 

@@ -47,5 +47,8 @@ const char *mm_cli_kb_dir(const char *flag_value);
 
 /* Reads a whole file ("-" is standard input) into a malloc'd buffer. */
 char *mm_cli_read_file(const char *path, size_t *len_out);
+/* The same, reading no more than max + 1 bytes: a longer file gives its
+ * first max + 1, for the caller to refuse without reading the rest. */
+char *mm_cli_read_file_max(const char *path, size_t max, size_t *len_out);
 
 #endif

@@ -55,7 +55,9 @@ static int run(int argc, char **argv, bool evaluate) {
   }
   if (!file) return usage(cmd, MM_EXIT_USAGE);
   size_t len;
-  char *text = mm_cli_read_file(file, &len);
+  /* A record over the library's limit is refused by it, naming the limit:
+   * its first bytes past the limit are enough to know. */
+  char *text = mm_cli_read_file_max(file, MMPATH_RECORD_MAX_BYTES, &len);
   if (!text) {
     fprintf(stderr, "mmpath %s: cannot read %s\n", cmd, file);
     return MM_EXIT_USAGE;

@@ -1,4 +1,5 @@
 /* main.c: `mmpath COMMAND ...`: dispatch to one cmd_*.c per command. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +44,18 @@ const char *mm_cli_kb_dir(const char *flag_value) {
 }
 
 char *mm_cli_read_file(const char *path, size_t *len_out) {
+  return mm_cli_read_file_max(path, SIZE_MAX - 1, len_out);
+}
+
+char *mm_cli_read_file_max(const char *path, size_t max, size_t *len_out) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) return NULL;
   size_t len = 0, cap = 65536;
   char *buf = malloc(cap);
-  while (buf) {
-    size_t n = fread(buf + len, 1, cap - len - 1, f);
+  while (buf && len <= max) {
+    size_t want = cap - len - 1;
+    if (want > max + 1 - len) want = max + 1 - len;
+    size_t n = fread(buf + len, 1, want, f);
     len += n;
     if (n == 0) break;
     if (cap - len - 1 == 0) {

@@ -53,6 +53,31 @@ __attribute__((noinline)) void mm_eval_find_missing(const mm_evaluation *ev, mm_
   *n_out = n;
 }
 
+const mm_trace *mm_eval_keep_trace(mm_arena *arena, const mm_rule_trace *trace) {
+  mm_trace *t = mm_arena_alloc_raw(arena, sizeof *t + (trace->n_used + trace->n_unknown) * sizeof(int));
+  if (!t) return NULL;
+  int *slots = (int *)(t + 1);
+  memcpy(slots, trace->used, trace->n_used * sizeof *slots);
+  memcpy(slots + trace->n_used, trace->unknown, trace->n_unknown * sizeof *slots);
+  *t = (mm_trace){slots, trace->n_used, slots + trace->n_used, trace->n_unknown};
+  return t;
+}
+
+/* An explained criterion: the rule evaluated with a trace on the stack,
+ * kept trimmed; the inputs that would decide it when unknown. Out of line:
+ * screening never explains, and run_criterion must stay small. */
+__attribute__((noinline)) static void run_explained(const mm_evaluation *ev, mm_arena *arena,
+                                                   const mm_criterion *c,
+                                                   mm_criterion_result *out) {
+  mm_rule_trace tr;
+  out->rule_value = mm_rule_eval(c->rule, ev->facts->values, &tr);
+  out->trace = mm_eval_keep_trace(arena, &tr);
+  mm_tv t = out->exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
+  if ((c->has_review || out->unverified) && t == MM_FALSE) t = MM_UNKNOWN;
+  if (out->trace && t == MM_UNKNOWN)
+    mm_eval_find_missing(ev, arena, &tr, &out->missing, &out->n_missing);
+}
+
 /* unverified: the entry rests on a fact nobody checked against its source,
  * so, like a criterion marked `review`, it can never exclude a patient. */
 /* Inlined into run_criteria: screening calls it for every criterion of every
@@ -61,8 +86,7 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
                            bool exclusion, bool unverified, mm_criterion_result *out) {
   out->ev = ev;
   out->crit = c;
-  /* Traces are big (two arrays of slots): only when explaining. */
-  out->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *out->trace) : NULL;
+  out->trace = NULL;
   out->exclusion = exclusion;
   /* A principle's criterion rests on the principle's own verification. */
   if (c->principle && c->principle->prov.verification == MM_UNVERIFIED) unverified = true;
@@ -70,12 +94,12 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   out->missing = NULL;
   out->n_missing = 0;
   out->refractoriness = NULL;
-  out->rule_value = mm_rule_eval(c->rule, ev->facts->values, out->trace);
+  /* Traces only when explaining. */
+  if (ev->opts.explain) run_explained(ev, arena, c, out);
+  else out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
-  if (out->trace && t == MM_UNKNOWN)
-    mm_eval_find_missing(ev, arena, out->trace, &out->missing, &out->n_missing);
   return t;
 }
 

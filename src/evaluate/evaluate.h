@@ -24,6 +24,7 @@ typedef struct mm_eval_options {
 #define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL}
 
 struct mm_evaluation;
+typedef struct mm_render_cache mm_render_cache;
 
 /* Refractoriness to what an option relies on, under the kb's principle
  * (kb/algorithm.yaml `principles`, kb->refractoriness): a guideline regimen
@@ -49,6 +50,16 @@ typedef struct mm_refractoriness {
   size_t n_checked;
 } mm_refractoriness;
 
+/* What a rule read, kept for the explanation: the slots it used and those
+ * it found unknown, in order (mm_rule_trace, trimmed to what it holds: the
+ * full one is 528 bytes for every criterion of every option). */
+typedef struct mm_trace {
+  const int *used;
+  size_t n_used;
+  const int *unknown;
+  size_t n_unknown;
+} mm_trace;
+
 /* Each result points back to its evaluation (ev) so that the public
  * accessors (include/mmpath.h) can name its facts from the result alone. */
 typedef struct mm_criterion_result {
@@ -58,7 +69,7 @@ typedef struct mm_criterion_result {
   bool unverified;    /* its entry is unverified: false counts as unknown */
   mm_tv rule_value;   /* the rule's own value */
   mm_tv result;       /* as it counts: exclusion negated; review false->unknown */
-  mm_rule_trace *trace;/* what the rule read; NULL unless explaining */
+  const mm_trace *trace; /* what the rule read; NULL unless explaining */
   /* The inputs that would decide it: set when explaining and the result is
    * unknown, else NULL and 0. Each is a record path ("labs[test=igg]",
    * "diagnosis.ldh_above_uln") or, for a fact that has no input of its own,
@@ -117,7 +128,7 @@ typedef struct mm_supportive_result {
   const struct mm_evaluation *ev;
   const mm_supportive *item;
   mm_tv result;
-  mm_rule_trace *trace; /* NULL unless explaining */
+  const mm_trace *trace; /* NULL unless explaining */
   const char *const *missing; /* as in mm_criterion_result */
   size_t n_missing;
   bool conditional;
@@ -145,6 +156,10 @@ typedef struct mm_evaluation {
   mm_supportive_result *supportive;
   size_t n_supportive;
   mm_diags *warnings;
+  /* Set by a caller that renders evaluation after evaluation with one kb
+   * (mmpath_context): what depends only on the kb is rendered once
+   * (render_cache.c). NULL (mm_evaluate's default): rendered every time. */
+  mm_render_cache *cache;
 } mm_evaluation;
 
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,
@@ -155,6 +170,10 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,
 void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
 void mm_render_evaluation_text(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
 void mm_render_evaluation_html(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang);
+/* The compact answer, mmpath/verdicts@1: verdicts and the criteria that
+ * decided them, codes only (the same in every language); made from the tree
+ * alone, the same whether it was evaluated with explanations or not. */
+void mm_render_evaluation_compact(mm_strbuf *b, const mm_evaluation *ev);
 void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang);
 void mm_render_facts_text(mm_strbuf *b, const mm_facts *f, mm_lang lang);
 /* Errors of an invalid record: {"errors":[{"path","line","column","message"}]} */

@@ -9,6 +9,8 @@
  * there are none. */
 void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule_trace *trace,
                           const char *const **out, size_t *n_out);
+/* A copy of trace in arena, trimmed (NULL when out of memory). */
+const mm_trace *mm_eval_keep_trace(mm_arena *arena, const mm_rule_trace *trace);
 
 /* candidate_car_t, candidate_bispecific from the options just evaluated;
  * their explanations, when explaining, in arena. */

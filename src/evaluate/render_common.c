@@ -4,6 +4,35 @@
 #include <math.h>
 #include <string.h>
 
+/* A number of at most 6 decimals and 10 significant digits, 1e-4 <= |x| <
+ * 1e9, not whole (lab values: 1.4, 0.81, 57.5), as printf's "%.10g" writes
+ * it, without printf: x scaled by 10^k is within half an ulp of a whole N,
+ * so x is within 1e-16 of N / 10^k, which has at most 10 significant
+ * digits: "%.10g" rounds x to exactly that, and strips the trailing zeros.
+ * false (nothing written) for any other number. */
+static bool put_decimal(mm_strbuf *b, double x) {
+  double a = fabs(x);
+  if (!(a >= 1e-4 && a < 1e9)) return false;
+  static const double scale[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+  for (int k = 0; k < 6; k++) {
+    double m = a * scale[k];
+    if (m >= 1e10) return false;
+    if (m != floor(m)) continue;
+    unsigned long long n = (unsigned long long)m;
+    int decimals = k + 1;
+    while (decimals > 0 && n % 10 == 0) n /= 10, decimals--; /* never with a whole x */
+    char digits[32];
+    size_t i = sizeof digits;
+    for (int d = 0; d < decimals; d++, n /= 10) digits[--i] = (char)('0' + n % 10);
+    if (decimals) digits[--i] = '.';
+    do digits[--i] = (char)('0' + n % 10); while ((n /= 10));
+    if (x < 0) digits[--i] = '-';
+    mm_strbuf_add(b, digits + i, sizeof digits - i);
+    return true;
+  }
+  return false;
+}
+
 void mm_render_value_json(mm_strbuf *b, mm_value v) {
   if (!v.known) {
     mm_strbuf_puts(b, "null");
@@ -21,7 +50,7 @@ void mm_render_value_json(mm_strbuf *b, mm_value v) {
       do digits[--n] = (char)('0' + u % 10); while ((u /= 10) && n > 1);
       if (x < 0) digits[--n] = '-';
       mm_strbuf_add(b, digits + n, sizeof digits - n);
-    } else {
+    } else if (!put_decimal(b, v.num)) {
       mm_strbuf_printf(b, "%.10g", v.num);
     }
     break;
@@ -83,9 +112,12 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang) {
 /* "X (anti-CD38)": a drug with the cross-refractory class it counts through. */
 static void hit_name(mm_strbuf *b, const mm_kb *kb, mm_refractory_hit h, mm_lang lang) {
   if (h.drug >= 0) mm_strbuf_puts(b, mm_text_in(kb->drugs[h.drug].name, lang));
-  if (h.cls >= 0)
-    mm_strbuf_printf(b, h.drug >= 0 ? " (%s)" : "%s",
-                     mm_text_in(kb->classes[h.cls].cross_label, lang));
+  if (h.cls >= 0) {
+    const char *label = mm_text_in(kb->classes[h.cls].cross_label, lang);
+    if (h.drug >= 0) mm_strbuf_add(b, " (", 2);
+    mm_strbuf_puts(b, label ? label : "(null)"); /* as printf's %s had it */
+    if (h.drug >= 0) mm_strbuf_putc(b, ')');
+  }
 }
 
 void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractoriness *f,
@@ -96,7 +128,8 @@ void mm_render_refractoriness(mm_strbuf *b, const mm_kb *kb, const mm_refractori
   mm_msg head = f->refractory == MM_TRUE ? MM_MSG_REFRACTORY_TO
                 : met                    ? MM_MSG_NOT_REFRACTORY_TO
                                          : MM_MSG_REFRACTORY_UNKNOWN;
-  mm_strbuf_printf(b, "%s ", mm_msg_get(head, lang));
+  mm_strbuf_puts(b, mm_msg_get(head, lang));
+  mm_strbuf_putc(b, ' ');
   if (!n) return;
   /* "a, b and c": refractory to all of them; "a, b or c": not refractory
    * to, or not known whether refractory to, any of them. The table words

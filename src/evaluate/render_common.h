@@ -52,4 +52,19 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang);
  * goes ahead or if a bispecific antibody goes ahead" (nothing if none). */
 void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang);
 
+/* Pieces of a rendering that depend only on the kb and the language, kept
+ * between evaluations (render_cache.c; mm_evaluation.cache). */
+mm_render_cache *mm_render_cache_new(void);
+void mm_render_cache_free(mm_render_cache *c);
+/* Appends the piece kept for (key, tag, lang): true, or false if none. */
+bool mm_render_cache_emit(const mm_render_cache *c, mm_strbuf *b, const void *key, unsigned tag,
+                          mm_lang lang);
+/* A fact's name as a JSON key and its colon ("prior_lines":), kept by slot
+ * in c when c is not NULL. */
+void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot);
+/* Keeps a copy of the piece (nothing when out of memory: it is rendered
+ * again next time). */
+void mm_render_cache_put(mm_render_cache *c, const void *key, unsigned tag, mm_lang lang,
+                         const char *bytes, size_t len);
+
 #endif

@@ -78,8 +78,9 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
                      mm_supportive_result *s) {
   const mm_supportive *it = s->item;
   const mm_value *values = ev->facts->values;
-  s->trace = ev->opts.explain ? mm_arena_alloc(arena, sizeof *s->trace) : NULL;
-  s->result = mm_rule_eval(it->rule, values, s->trace);
+  mm_rule_trace tr;
+  s->result = mm_rule_eval(it->rule, values, ev->opts.explain ? &tr : NULL);
+  s->trace = ev->opts.explain ? mm_eval_keep_trace(arena, &tr) : NULL;
   const mm_supportive_condition **open =
       it->n_conditions ? mm_arena_alloc(arena, it->n_conditions * sizeof *open) : NULL;
   size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open) : 0;
@@ -104,7 +105,7 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
     }
   }
   if (s->trace && s->result == MM_UNKNOWN)
-    mm_eval_find_missing(ev, arena, s->trace, &s->missing, &s->n_missing);
+    mm_eval_find_missing(ev, arena, &tr, &s->missing, &s->n_missing);
 }
 
 void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {

@@ -105,6 +105,32 @@ int mm_facts_derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_p
 
 int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
                        unsigned flags, size_t spare, mm_diags *warnings) {
+  return mm_facts_derive_for(out, arena, kb, p, flags, spare, NULL, warnings);
+}
+
+void mm_facts_refractory_reads(const mm_kb *kb, const mm_rule *rule, bool *need) {
+  const int *slots;
+  size_t n = rule ? mm_rule_slots(rule, &slots) : 0;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < kb->n_drugs; k++) {
+      const mm_drug *dr = &kb->drugs[k];
+      if (slots[i] == dr->slot_refractory || slots[i] == dr->slot_progressed_on) need[k] = true;
+    }
+    for (size_t c = 0; c < kb->n_classes; c++) {
+      const mm_class *cl = &kb->classes[c];
+      if (slots[i] != cl->slot_refractory && slots[i] != cl->slot_progressed_on &&
+          slots[i] != cl->slot_refractory_count)
+        continue;
+      for (size_t k = 0; k < kb->n_drugs; k++)
+        for (size_t j = 0; j < kb->drugs[k].n_classes; j++)
+          if (kb->drugs[k].classes[j] == (int)c) need[k] = true;
+    }
+  }
+}
+
+int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                        unsigned flags, size_t spare, const bool *refractory_for,
+                        mm_diags *warnings) {
   bool explain = flags & MM_FACTS_EXPLAIN;
   *out = NULL;
   mm_facts *f = mm_arena_alloc(arena, sizeof *f);
@@ -123,7 +149,8 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb, const m
   /* Explanations show every fact; otherwise a caller may skip what it
    * does not read. */
   if (explain) flags &= ~(unsigned)(MM_FACTS_NO_LABS | MM_FACTS_NO_COMPOSITES);
-  mm_deriving d = {f, arena, kb, p, explain, !(flags & MM_FACTS_NO_LABS)};
+  mm_deriving d = {f, arena, kb, p, explain, !(flags & MM_FACTS_NO_LABS),
+                   explain ? NULL : refractory_for};
   mm_derive_patient(&d);
   mm_derive_lines(&d);
   mm_derive_exposure(&d);

@@ -96,5 +96,20 @@ int mm_facts_derive_ex(mm_facts **out, mm_arena *arena, const mm_kb *kb,
                        const mm_patient *p, unsigned flags, size_t spare,
                        mm_diags *warnings);
 
+/* The same, deriving refractoriness (each drug's refractory and
+ * progressed_on, each class's refractory, progressed_on and
+ * refractory_count) only for the drugs marked in refractory_for
+ * (kb->n_drugs flags; NULL: every drug): the others' are left "not
+ * refractory", true or not, so a caller marks every drug whose
+ * refractoriness its rules read (mm_facts_refractory_reads). Exposure and
+ * current use are derived for every drug. For screening with criteria
+ * that name a few drugs or classes; never when explaining (ignored then). */
+int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb,
+                        const mm_patient *p, unsigned flags, size_t spare,
+                        const bool *refractory_for, mm_diags *warnings);
+/* Marks in need (kb->n_drugs flags) the drugs whose refractoriness the
+ * rule reads, directly or through one of their classes. */
+void mm_facts_refractory_reads(const mm_kb *kb, const mm_rule *rule, bool *need);
+
 
 #endif

@@ -12,6 +12,7 @@ typedef struct mm_deriving {
   const mm_patient *p;
   bool explain;
   bool labs; /* derive the lab facts (not when the caller reads none) */
+  const bool *refractory_for; /* mm_facts_derive_for; NULL: every drug */
 } mm_deriving;
 
 static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {

@@ -265,6 +265,8 @@ void mm_derive_exposure(mm_deriving *d) {
         /* The same drug in both phases is handled once, at phase 0. */
         if (phase == 1 && u.induction) continue;
         if (s->refractory == MM_TRUE && s->progressed == MM_TRUE) continue;
+        /* Refractoriness nobody reads is not derived (mm_facts_derive_for). */
+        if (d->refractory_for && !d->refractory_for[s->drug]) continue;
         drug_in_line(d, l, s, u);
       }
     }

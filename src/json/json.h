@@ -45,9 +45,16 @@ struct mm_json {
 typedef struct mm_json_error {
   int line, col;
   char text[160];
+  bool limit; /* the text is valid so far but has more values than allowed */
 } mm_json_error;
 
 #define MM_JSON_MAX_DEPTH 256
+
+/* The limits of one patient record (include/mmpath.h mirrors them as
+ * MMPATH_RECORD_MAX_BYTES, MMPATH_RECORD_MAX_VALUES): what the library and
+ * registry screening refuse before building anything from it. */
+#define MM_RECORD_MAX_BYTES ((size_t)4 << 20)
+#define MM_RECORD_MAX_VALUES ((size_t)200000)
 
 /* Parses exactly one JSON text (surrounding white space allowed). Returns the
  * root, owned by arena, or NULL with *err filled (arena->failed on OOM). */
@@ -59,6 +66,14 @@ mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
  * text must stay alive (and unchanged) as long as the tree; the input is
  * no longer valid JSON afterwards. For registry screening. */
 mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_error *err);
+
+/* The same with a cap on the number of values (every object, array,
+ * string, number, true, false and null counts one; 0: no cap): at the
+ * value past the cap parsing stops, with err->limit set, so that the tree's
+ * memory is bounded whatever the text (a 2-byte value takes about 80 bytes
+ * of tree). in_situ: as mm_json_parse_in_situ (text is then written). */
+mm_json *mm_json_parse_ex(mm_arena *arena, const char *text, size_t len, bool in_situ,
+                          size_t max_values, mm_json_error *err);
 
 /* Borrowed lookups; NULL when absent. A member whose value is null is
  * returned as is: callers treat JSON null as absent via mm_json_present. */

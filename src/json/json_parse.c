@@ -20,6 +20,8 @@ typedef struct parser {
   bool failed;
   bool escaped; /* the last string read had escapes */
   bool in_situ; /* strings are unescaped inside the input (text is writable) */
+  size_t values_left; /* the cap on values (SIZE_MAX: none) */
+  size_t max_values;
 } parser;
 
 static int col_of(const parser *ps, const char *at) {
@@ -62,6 +64,14 @@ static inline void skip_ws(parser *ps) {
 }
 
 static mm_json *new_value(parser *ps, mm_json_type t, const char *at) {
+  if (__builtin_expect(ps->values_left == 0, 0)) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "too many values (the limit is %zu)", ps->max_values);
+    if (ps->err && !ps->failed) ps->err->limit = true;
+    fail_at(ps, at, msg);
+    return NULL;
+  }
+  ps->values_left--;
   mm_json *v = mm_arena_alloc_raw(ps->arena, sizeof *v);
   if (!v) {
     fail_at(ps, at, "out of memory");
@@ -514,9 +524,11 @@ static mm_json *parse_value(parser *ps) {
 }
 
 static mm_json *parse_text(mm_arena *arena, const char *text, size_t len, mm_json_error *err,
-                           bool in_situ) {
+                           bool in_situ, size_t max_values) {
   parser ps = {.p = text, .end = text + len, .line_start = text, .line = 1,
-               .arena = arena, .err = err, .in_situ = in_situ};
+               .arena = arena, .err = err, .in_situ = in_situ,
+               .values_left = max_values ? max_values : SIZE_MAX, .max_values = max_values};
+  if (err) err->limit = false;
   /* A UTF-8 byte order mark is tolerated (RFC 8259 §8.1 allows ignoring it). */
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) ps.p += 3, ps.line_start = ps.p;
   mm_json *root = parse_value(&ps);
@@ -530,11 +542,16 @@ static mm_json *parse_text(mm_arena *arena, const char *text, size_t len, mm_jso
 }
 
 mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len, mm_json_error *err) {
-  return parse_text(arena, text, len, err, false);
+  return parse_text(arena, text, len, err, false, 0);
 }
 
 mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_error *err) {
-  return parse_text(arena, text, len, err, true);
+  return parse_text(arena, text, len, err, true, 0);
+}
+
+mm_json *mm_json_parse_ex(mm_arena *arena, const char *text, size_t len, bool in_situ,
+                          size_t max_values, mm_json_error *err) {
+  return parse_text(arena, text, len, err, in_situ, max_values);
 }
 
 mm_json *mm_json_get(const mm_json *obj, const char *key) {

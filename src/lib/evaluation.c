@@ -53,10 +53,70 @@ static int give_problems(mmpath_evaluation *e, mmpath_problems **problems_out) {
   return 0;
 }
 
+_Static_assert(MMPATH_RECORD_MAX_BYTES == MM_RECORD_MAX_BYTES &&
+                   MMPATH_RECORD_MAX_VALUES == MM_RECORD_MAX_VALUES,
+               "the public limits are json.h's");
+
+/* The record's JSON tree, within the limits of mmpath.h (a record over
+ * them is refused before its tree is built), or NULL with the problem in
+ * e->diags: as mm_patient_read reports it, for a record within them. */
+static const mm_json *parse_record(mmpath_evaluation *e, const char *text, size_t len) {
+  if (len > MMPATH_RECORD_MAX_BYTES) {
+    mm_diag_errorc(&e->diags, MM_E_LIMIT, NULL, 0, 0, NULL,
+                   "the record is larger than the limit of %zu bytes (4 MiB)",
+                   MMPATH_RECORD_MAX_BYTES);
+    return NULL;
+  }
+  mm_json_error jerr;
+  const mm_json *root =
+      mm_json_parse_ex(&e->arena, text, len, false, MMPATH_RECORD_MAX_VALUES, &jerr);
+  if (root) return root;
+  if (jerr.limit)
+    mm_diag_errorc(&e->diags, MM_E_LIMIT, NULL, jerr.line, jerr.col, NULL,
+                   "the record has more than %zu JSON values: that is the limit",
+                   MMPATH_RECORD_MAX_VALUES);
+  else
+    mm_diag_errorc(&e->diags, MM_E_SYNTAX, NULL, jerr.line, jerr.col, NULL, "invalid JSON: %s",
+                   jerr.text);
+  return NULL;
+}
+
+/* Reads, derives and evaluates into e, whose arena is ready (new or reset).
+ * One of text (len bytes) or root is the record. On failure e's arena holds
+ * the problems (MMPATH_EINVALID) or whatever was done (MMPATH_ENOMEM). */
+int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char *text,
+                           size_t len, const mm_json *root, const mmpath_options *o,
+                           const char *const *only, bool explain) {
+  e->tree = NULL;
+  e->fact_slots = NULL;
+  e->n_facts = 0;
+  mm_diags_init(&e->diags, &e->arena);
+  e->diags.keep = MMPATH_PROBLEMS_MAX;
+  if (!root && !(root = parse_record(e, text, len)))
+    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
+  mm_patient *p = NULL;
+  if (mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags) != 0)
+    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
+  mm_facts *facts = NULL;
+  mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
+  eo.jurisdiction = (mm_jurisdiction)o->jurisdiction;
+  eo.only = only;
+  eo.explain = explain;
+  int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
+  if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
+      mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)
+    return MMPATH_ENOMEM;
+  for (size_t i = 0; i < kb->n_facts; i++)
+    if (kb->facts[i].source != MM_FACT_EVALUATION) slots[e->n_facts++] = (int)i;
+  e->fact_slots = slots;
+  mm_date_format(p->as_of, e->as_of);
+  return MMPATH_OK;
+}
+
 /* One of text (len bytes) or root is the record. */
 static int build(mmpath_evaluation **out, mmpath_problems **problems_out, const mmpath_kb *kb,
                  const char *text, size_t len, const mm_json *root, const mmpath_options *opts,
-                 const char *const *only) {
+                 const char *const *only, bool explain) {
   *out = NULL;
   if (problems_out) *problems_out = NULL;
   mmpath_options o;
@@ -64,36 +124,18 @@ static int build(mmpath_evaluation **out, mmpath_problems **problems_out, const 
   mmpath_evaluation *e = calloc(1, sizeof *e);
   if (!e) return MMPATH_ENOMEM;
   mm_arena_init(&e->arena, 1 << 16);
-  mm_diags_init(&e->diags, &e->arena);
-  mm_patient *p = NULL;
-  int read = root ? mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags)
-                  : mm_patient_read(&p, &e->arena, kb, text, len, NULL, &e->diags);
-  if (read != 0) {
-    int rc = e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
-    if (rc == MMPATH_EINVALID && problems_out) {
-      if (give_problems(e, problems_out) != 0) rc = MMPATH_ENOMEM;
-    } else {
-      mm_arena_free(&e->arena);
-    }
-    free(e);
+  int rc = mm_lib_evaluation_fill(e, kb, text, len, root, &o, only, explain);
+  if (rc == MMPATH_OK) {
+    *out = e;
     return rc;
   }
-  mm_facts *facts = NULL;
-  mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
-  eo.jurisdiction = (mm_jurisdiction)o.jurisdiction;
-  eo.only = only;
-  int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
-  if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, true, &e->diags) != 0 ||
-      mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0) {
-    mmpath_evaluation_free(e);
-    return MMPATH_ENOMEM;
+  if (rc == MMPATH_EINVALID && problems_out) {
+    if (give_problems(e, problems_out) != 0) rc = MMPATH_ENOMEM;
+  } else {
+    mm_arena_free(&e->arena);
   }
-  for (size_t i = 0; i < kb->n_facts; i++)
-    if (kb->facts[i].source != MM_FACT_EVALUATION) slots[e->n_facts++] = (int)i;
-  e->fact_slots = slots;
-  mm_date_format(p->as_of, e->as_of);
-  *out = e;
-  return MMPATH_OK;
+  free(e);
+  return rc;
 }
 
 int mmpath_evaluation_new(mmpath_evaluation **out, mmpath_problems **problems_out,
@@ -104,13 +146,13 @@ int mmpath_evaluation_new(mmpath_evaluation **out, mmpath_problems **problems_ou
     if (problems_out) *problems_out = NULL;
     return MMPATH_ERROR;
   }
-  return build(out, problems_out, kb, record, len, NULL, opts, NULL);
+  return build(out, problems_out, kb, record, len, NULL, opts, NULL, true);
 }
 
 int mm_lib_evaluation_from_json(mmpath_evaluation **out, mmpath_problems **problems_out,
                                 const mmpath_kb *kb, const mm_json *record,
                                 const mmpath_options *opts) {
-  return build(out, problems_out, kb, NULL, 0, record, opts, NULL);
+  return build(out, problems_out, kb, NULL, 0, record, opts, NULL, true);
 }
 
 /* `only` naming no option evaluates none: the tree is empty, the facts
@@ -119,7 +161,18 @@ int mm_lib_facts_new(mmpath_evaluation **out, mmpath_problems **problems_out,
                      const mmpath_kb *kb, const char *record, size_t len,
                      const mmpath_options *opts) {
   static const char *const none[] = {NULL};
-  return build(out, problems_out, kb, record, len, NULL, opts, none);
+  return build(out, problems_out, kb, record, len, NULL, opts, none, true);
+}
+
+int mm_lib_evaluation_new_ex(mmpath_evaluation **out, mmpath_problems **problems_out,
+                             const mmpath_kb *kb, const char *record, size_t len,
+                             const mmpath_options *opts, bool explain) {
+  if (!record) {
+    *out = NULL;
+    if (problems_out) *problems_out = NULL;
+    return MMPATH_ERROR;
+  }
+  return build(out, problems_out, kb, record, len, NULL, opts, NULL, explain);
 }
 
 void mmpath_evaluation_free(mmpath_evaluation *ev) {
@@ -223,11 +276,11 @@ const mmpath_criterion *mmpath_option_criterion(const mmpath_option *o, size_t i
 
 /* ---- criteria and supportive care: what the rule read, what is missing ---- */
 
-static size_t observed_count(const mm_rule_trace *t) { return t ? t->n_used : 0; }
-static const char *observed_fact(const mm_evaluation *ev, const mm_rule_trace *t, size_t i) {
+static size_t observed_count(const mm_trace *t) { return t ? t->n_used : 0; }
+static const char *observed_fact(const mm_evaluation *ev, const mm_trace *t, size_t i) {
   return t && i < t->n_used ? ev->kb->facts[t->used[i]].name : NULL;
 }
-static const mmpath_value *observed_value(const mm_evaluation *ev, const mm_rule_trace *t,
+static const mmpath_value *observed_value(const mm_evaluation *ev, const mm_trace *t,
                                           size_t i) {
   return t && i < t->n_used ? &ev->facts->values[t->used[i]] : NULL;
 }

@@ -30,4 +30,18 @@ struct mmpath_problems {
  * (another version, or a value out of range). */
 int mm_lib_options(mmpath_options *o, const mmpath_options *opts);
 
+struct mm_json;
+/* Reads, derives and evaluates a record into e, whose arena is ready (new or
+ * reset): one of text (len bytes) or root is the record; o checked; only as
+ * mm_eval_options.only; explain false makes no explanation (no traces, no
+ * reasons of facts: the compact answer reads none). MMPATH_OK;
+ * MMPATH_EINVALID with the problems in e->diags; MMPATH_ENOMEM. */
+int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char *text,
+                           size_t len, const struct mm_json *root, const mmpath_options *o,
+                           const char *const *only, bool explain);
+/* mmpath_evaluation_new, explained or not (see above). */
+int mm_lib_evaluation_new_ex(mmpath_evaluation **out, mmpath_problems **problems_out,
+                             const mmpath_kb *kb, const char *record, size_t len,
+                             const mmpath_options *opts, bool explain);
+
 #endif

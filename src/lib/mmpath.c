@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evaluate/render_common.h"
 #include "lib/kb_dir.h"
 #include "lib/lib_internal.h"
 #include "util/lang.h"
@@ -71,7 +72,8 @@ const char *mmpath_kb_version(const mmpath_kb *kb) { return kb->version; }
 
 static bool lang_ok(mmpath_lang l) { return l == MMPATH_LANG_EN || l == MMPATH_LANG_IT; }
 static bool format_ok(mmpath_format f) {
-  return f == MMPATH_FORMAT_JSON || f == MMPATH_FORMAT_TEXT || f == MMPATH_FORMAT_HTML;
+  return f == MMPATH_FORMAT_JSON || f == MMPATH_FORMAT_TEXT || f == MMPATH_FORMAT_HTML ||
+         f == MMPATH_FORMAT_COMPACT;
 }
 
 int mm_lib_options(mmpath_options *o, const mmpath_options *opts) {
@@ -121,17 +123,43 @@ static int finish(char **out, mm_strbuf *b) {
   return *out ? MMPATH_OK : MMPATH_ENOMEM;
 }
 
+/* Appends the evaluation in fmt and its final newline to b. */
+static void render_into(mm_strbuf *b, const mmpath_evaluation *ev, mmpath_format fmt,
+                        mmpath_lang lang) {
+  mm_lang l = (mm_lang)lang;
+  if (fmt == MMPATH_FORMAT_JSON) mm_render_evaluation_json(b, ev->tree, l);
+  else if (fmt == MMPATH_FORMAT_HTML) mm_render_evaluation_html(b, ev->tree, l);
+  else if (fmt == MMPATH_FORMAT_COMPACT) mm_render_evaluation_compact(b, ev->tree);
+  else mm_render_evaluation_text(b, ev->tree, l);
+  mm_strbuf_putc(b, '\n');
+}
+
+static void render_problems_into(mm_strbuf *b, const mmpath_problems *problems,
+                                 mmpath_format fmt) {
+  if (fmt == MMPATH_FORMAT_JSON || fmt == MMPATH_FORMAT_COMPACT)
+    mm_render_diags_json(b, &problems->diags);
+  else mm_render_diags_text(b, &problems->diags);
+  mm_strbuf_putc(b, '\n');
+}
+
+/* Hands a rendered document over. */
+static int hand_over(char **out, mm_strbuf *b) {
+  if (b->failed) {
+    mm_strbuf_free(b);
+    return MMPATH_ENOMEM;
+  }
+  *out = mm_strbuf_steal(b);
+  return *out ? MMPATH_OK : MMPATH_ENOMEM;
+}
+
 int mmpath_render(char **out, const mmpath_evaluation *ev, mmpath_format fmt,
                   mmpath_lang lang) {
   *out = NULL;
   if (!ev || !format_ok(fmt) || !lang_ok(lang)) return MMPATH_ERROR;
-  mm_lang l = (mm_lang)lang;
   mm_strbuf b;
   mm_strbuf_init(&b, RENDER_CAP);
-  if (fmt == MMPATH_FORMAT_JSON) mm_render_evaluation_json(&b, ev->tree, l);
-  else if (fmt == MMPATH_FORMAT_HTML) mm_render_evaluation_html(&b, ev->tree, l);
-  else mm_render_evaluation_text(&b, ev->tree, l);
-  return finish(out, &b);
+  render_into(&b, ev, fmt, lang);
+  return hand_over(out, &b);
 }
 
 int mmpath_render_facts(char **out, const mmpath_evaluation *ev, mmpath_format fmt,
@@ -141,7 +169,8 @@ int mmpath_render_facts(char **out, const mmpath_evaluation *ev, mmpath_format f
   mm_lang l = (mm_lang)lang;
   mm_strbuf b;
   mm_strbuf_init(&b, RENDER_CAP);
-  if (fmt == MMPATH_FORMAT_JSON) mm_render_facts_json(&b, ev->tree->facts, l);
+  if (fmt == MMPATH_FORMAT_JSON || fmt == MMPATH_FORMAT_COMPACT)
+    mm_render_facts_json(&b, ev->tree->facts, l);
   else mm_render_facts_text(&b, ev->tree->facts, l);
   return finish(out, &b);
 }
@@ -152,9 +181,69 @@ int mmpath_render_problems(char **out, const mmpath_problems *problems, mmpath_f
   if (!problems || !format_ok(fmt) || !lang_ok(lang)) return MMPATH_ERROR;
   mm_strbuf b;
   mm_strbuf_init(&b, RENDER_CAP);
-  if (fmt == MMPATH_FORMAT_JSON) mm_render_diags_json(&b, &problems->diags);
-  else mm_render_diags_text(&b, &problems->diags);
-  return finish(out, &b);
+  render_problems_into(&b, problems, fmt);
+  return hand_over(out, &b);
+}
+
+/* ---- a context kept between calls ---- */
+
+/* The answer buffer a context keeps after a call: above this it is released
+ * (a one-off big record must not hold its memory). */
+#define CONTEXT_KEEP ((size_t)1 << 20)
+
+struct mmpath_context {
+  const mm_kb *kb;
+  mmpath_evaluation ev; /* its arena is reset, not freed, between calls */
+  mm_strbuf out;
+  mm_render_cache *cache; /* what depends only on the kb, rendered once; may be NULL */
+};
+
+int mmpath_context_new(mmpath_context **out, const mmpath_kb *kb) {
+  *out = NULL;
+  if (!kb) return MMPATH_ERROR;
+  mmpath_context *c = calloc(1, sizeof *c);
+  if (!c) return MMPATH_ENOMEM;
+  c->kb = kb;
+  c->cache = mm_render_cache_new(); /* NULL: every piece is rendered every time */
+  mm_arena_init(&c->ev.arena, 1 << 16);
+  mm_strbuf_init(&c->out, RENDER_CAP);
+  *out = c;
+  return MMPATH_OK;
+}
+
+void mmpath_context_free(mmpath_context *ctx) {
+  if (!ctx) return;
+  mm_arena_free(&ctx->ev.arena);
+  mm_strbuf_free(&ctx->out);
+  mm_render_cache_free(ctx->cache);
+  free(ctx);
+}
+
+int mmpath_context_evaluate(mmpath_context *ctx, const char **out, size_t *out_len,
+                            const char *record, size_t len, const mmpath_options *opts) {
+  *out = NULL;
+  if (out_len) *out_len = 0;
+  mmpath_options o;
+  if (!ctx || !record || mm_lib_options(&o, opts) != 0) return MMPATH_ERROR;
+  if (ctx->out.cap > CONTEXT_KEEP) mm_strbuf_free(&ctx->out);
+  mm_strbuf_clear(&ctx->out);
+  mm_arena_reset(&ctx->ev.arena);
+  /* The compact answer reads no explanation: none is made. */
+  int rc = mm_lib_evaluation_fill(&ctx->ev, ctx->kb, record, len, NULL, &o, NULL,
+                                  o.format != MMPATH_FORMAT_COMPACT);
+  if (rc == MMPATH_OK) {
+    ctx->ev.tree->cache = ctx->cache;
+    render_into(&ctx->out, &ctx->ev, o.format, o.lang);
+  } else if (rc == MMPATH_EINVALID) {
+    mmpath_problems p = {.diags = ctx->ev.diags};
+    render_problems_into(&ctx->out, &p, o.format);
+  }
+  /* Nothing of the record is kept past the call but the answer. */
+  if (rc != MMPATH_OK && rc != MMPATH_EINVALID) return rc;
+  if (ctx->out.failed) return MMPATH_ENOMEM;
+  *out = ctx->out.data;
+  if (out_len) *out_len = ctx->out.len;
+  return rc;
 }
 
 /* ---- in one call ---- */
@@ -166,7 +255,8 @@ static int run(char **out, const mmpath_kb *kb, const char *record, size_t len,
   if (mm_lib_options(&o, opts) != 0) return MMPATH_ERROR;
   mmpath_evaluation *ev = NULL;
   mmpath_problems *problems = NULL;
-  int rc = options ? mmpath_evaluation_new(&ev, &problems, kb, record, len, &o)
+  int rc = options ? mm_lib_evaluation_new_ex(&ev, &problems, kb, record, len, &o,
+                                              o.format != MMPATH_FORMAT_COMPACT)
                    : mm_lib_facts_new(&ev, &problems, kb, record, len, &o);
   if (rc == MMPATH_OK) {
     rc = options ? mmpath_render(out, ev, o.format, o.lang)

@@ -44,6 +44,8 @@ typedef struct screen {
   size_t n_items;
   int *item_of_option;         /* kb option index -> item, or -1 */
   bool *crit_reported;         /* per criterion */
+  bool *refractory_for;        /* drugs whose refractoriness the criteria read
+                                  (mm_facts_derive_for); NULL: every drug */
   const char **item_ids;
   const char *const *eval_only;/* for mm_evaluate */
   size_t n_counters;
@@ -391,10 +393,16 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   const char *id = scanned ? pat->id : NULL;
   if (!scanned) {
     mm_json_error jerr;
-    mm_json *root = mm_json_parse_in_situ(a, text, len, &jerr);
+    /* The value cap bounds the tree of a line (up to --batch bytes) to
+     * about 16 MiB per worker, as for one record (include/mmpath.h). */
+    mm_json *root = mm_json_parse_ex(a, text, len, true, MM_RECORD_MAX_VALUES, &jerr);
     if (!root) {
       char msg[200];
-      snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
+      if (jerr.limit)
+        snprintf(msg, sizeof msg, "the record has more than %zu JSON values: that is the limit",
+                 MM_RECORD_MAX_VALUES);
+      else
+        snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.col, jerr.text);
       one_error(s, k, NULL, NULL, a->failed ? "out of memory" : msg);
       return;
     }
@@ -415,7 +423,8 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   mm_facts *f = NULL;
   unsigned flags = s->derive_flags; /* no explanations; see derive_flags() */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
-  if (mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL) != 0 || !f) {
+  if (mm_facts_derive_for(&f, a, s->kb, pat, flags, spare, s->refractory_for, NULL) != 0 ||
+      !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
   }
@@ -545,6 +554,16 @@ static int setup(screen *s, const mm_screen_options *o) {
   while (s->settings && s->settings[s->n_settings]) s->n_settings++;
   s->k_items = K_SETTINGS + s->n_settings + 1;
   if (s->crit) {
+    /* Refractoriness only for the drugs the criteria (and the transplant
+     * rule, derived for the setting) read; every drug's when the
+     * composites, which may read any, are derived. */
+    if (s->derive_flags & MM_FACTS_NO_COMPOSITES) {
+      s->refractory_for = calloc(kb->n_drugs + 1, sizeof *s->refractory_for);
+      if (!s->refractory_for) return -1;
+      mm_facts_refractory_reads(kb, kb->transplant_rule.rule, s->refractory_for);
+      for (size_t i = 0; i < s->crit->n; i++)
+        mm_facts_refractory_reads(kb, s->crit->items[i].rule, s->refractory_for);
+    }
     s->crit_reported = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->crit_reported);
     s->item_ids = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->item_ids);
     if (!s->crit_reported || !s->item_ids) return -1;
@@ -649,6 +668,7 @@ done:
   free(r.counters);
   free(s.item_of_option);
   free(s.crit_reported);
+  free(s.refractory_for);
   free((void *)s.item_ids);
   for (size_t i = 0; s.item_json && i < s.n_items; i++) mm_strbuf_free(&s.item_json[i]);
   free(s.item_json);

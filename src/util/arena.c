@@ -19,6 +19,8 @@ void mm_arena_init(mm_arena *a, size_t block_size) {
   a->block_size = block_size ? block_size : 16384;
   a->failed = false;
   a->next = a->limit = NULL;
+  a->spare = NULL;
+  a->n_spare = 0;
 }
 
 void *mm_arena_alloc(mm_arena *a, size_t n) {
@@ -35,7 +37,14 @@ void *mm_arena_alloc_block(mm_arena *a, size_t n) {
 #else
   size_t size = n;
 #endif
-  mm_arena_block *nb = malloc(sizeof *nb + size);
+  mm_arena_block *nb;
+  if (size == a->block_size && a->spare) {
+    nb = a->spare;
+    a->spare = nb->next;
+    a->n_spare--;
+  } else {
+    nb = malloc(sizeof *nb + size);
+  }
   if (!nb) {
     a->failed = true;
     return NULL;
@@ -73,13 +82,20 @@ char *mm_arena_strdup(mm_arena *a, const char *s) {
 }
 
 char *mm_arena_printf(mm_arena *a, const char *fmt, ...) {
+  /* Formatted once into the stack (explanations are short), copied; a
+   * second time only when longer. */
+  char tmp[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
   if (n < 0) return NULL;
-  char *p = mm_arena_alloc(a, (size_t)n + 1);
+  char *p = mm_arena_alloc_raw(a, (size_t)n + 1);
   if (!p) return NULL;
+  if ((size_t)n < sizeof tmp) {
+    memcpy(p, tmp, (size_t)n + 1);
+    return p;
+  }
   va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   va_end(ap);
@@ -98,32 +114,36 @@ void *mm_arena_grow(mm_arena *a, void *old, size_t old_n, size_t new_n,
 }
 
 void mm_arena_reset(mm_arena *a) {
-  mm_arena_block *b = a->head;
-  if (!b) return;
-  mm_arena_block *keep = b->size == a->block_size ? b : NULL;
-  mm_arena_block *next = b->next;
-  if (!keep) free(b);
-  for (b = next; b; b = next) {
-    next = b->next;
-    free(b);
-  }
-  a->head = keep;
-  a->next = a->limit = NULL;
-  if (keep) {
-    keep->next = NULL;
-    a->next = (char *)keep->data;
-    a->limit = (char *)keep->data + keep->size;
-  }
-  a->failed = false;
-}
-
-void mm_arena_free(mm_arena *a) {
   mm_arena_block *b = a->head, *next;
   for (; b; b = next) {
     next = b->next;
+#ifndef MM_DEBUG_ARENA
+    if (b->size == a->block_size && (a->n_spare + 1) * a->block_size <= MM_ARENA_KEEP) {
+      b->next = a->spare;
+      a->spare = b;
+      a->n_spare++;
+      continue;
+    }
+#endif
     free(b);
   }
   a->head = NULL;
+  a->next = a->limit = NULL;
+  a->failed = false;
+}
+
+static void free_list(mm_arena_block *b) {
+  for (mm_arena_block *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+}
+
+void mm_arena_free(mm_arena *a) {
+  free_list(a->head);
+  free_list(a->spare);
+  a->head = a->spare = NULL;
+  a->n_spare = 0;
   a->failed = false;
   a->next = a->limit = NULL;
 }

@@ -13,6 +13,11 @@ typedef struct mm_arena {
   size_t block_size;
   bool failed;
   char *next, *limit; /* the head block's free room, for the inline fast path */
+  /* Blocks of block_size kept by mm_arena_reset for the next allocations, so
+   * an arena reused for one record after another does not go back to malloc
+   * (and glibc does not hand the memory to the kernel and fault it back in). */
+  mm_arena_block *spare;
+  size_t n_spare;
 } mm_arena;
 
 void mm_arena_init(mm_arena *a, size_t block_size);
@@ -38,7 +43,9 @@ char *mm_arena_printf(mm_arena *a, const char *fmt, ...)
 /* Grow an array owned by the arena: copies old contents (old is not freed). */
 void *mm_arena_grow(mm_arena *a, void *old, size_t old_n, size_t new_n,
                     size_t elem);
-/* Forget everything allocated but keep the first block for reuse. */
+/* Forget everything allocated but keep the blocks of block_size, up to
+ * MM_ARENA_KEEP bytes, for reuse (oversized blocks and the rest are freed). */
+#define MM_ARENA_KEEP ((size_t)4 << 20)
 void mm_arena_reset(mm_arena *a);
 void mm_arena_free(mm_arena *a);
 

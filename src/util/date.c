@@ -43,7 +43,21 @@ bool mm_date_parse(const char *s, size_t n, mm_date *out) {
   if (v[0] == 0) return false;
   int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
   int m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
+  if (m < 1 || m > 12 || d < 1) return false;
+  /* The years of every record (1901-2099: a leap year every four) by table:
+   * registry screening reads millions of dates. */
+  if (y > 1900 && y < 2100) {
+    static const int first_day[2][13] = {
+        {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+        {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+    const int *t = first_day[(y & 3) == 0];
+    if (d > t[m] - t[m - 1]) return false;
+    /* Jan 1st of y: 365 a year and a leap day every four from 1972 (>> is
+     * floor division, before 1970 too) */
+    *out = 365 * (y - 1970) + ((y - 1969) >> 2) + t[m - 1] + d - 1;
+    return true;
+  }
+  if (d > days_in_month(y, m)) return false;
   *out = mm_date_from_ymd(y, m, d);
   return true;
 }

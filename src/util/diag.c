@@ -15,16 +15,27 @@ void mm_diags_init(mm_diags *d, mm_arena *arena) {
   d->arena = arena;
   d->head = d->tail = NULL;
   d->errors = d->warnings = 0;
+  d->keep = d->kept = 0;
 }
 
 void mm_diag_vadd(mm_diags *d, mm_diag_level level, mm_diag_code code, const char *source,
                   int line, int col, const char *path, const char *fmt, va_list ap) {
   if (level == MM_DIAG_ERROR) d->errors++;
   else d->warnings++;
+  bool over = d->keep && d->kept >= d->keep;
+  if (over && d->kept > d->keep) return; /* the one that says so is there */
+  d->kept++;
   mm_diag *x = mm_arena_alloc(d->arena, sizeof *x);
   if (!x) return; /* counted all the same: the caller still sees failure */
   char text[512];
-  vsnprintf(text, sizeof text, fmt, ap);
+  if (over) {
+    snprintf(text, sizeof text, "too many problems: only the first %zu are listed", d->keep);
+    code = MM_E_LIMIT;
+    line = col = 0;
+    path = NULL;
+  } else {
+    vsnprintf(text, sizeof text, fmt, ap);
+  }
   x->level = level;
   x->code = code;
   x->source = source ? mm_arena_strdup(d->arena, source) : NULL; /* may outlive its owner */

@@ -52,7 +52,11 @@ struct mm_diag {
 typedef struct mm_diags {
   mm_arena *arena;    /* owns every diagnostic */
   mm_diag *head, *tail;
-  size_t errors, warnings;
+  size_t errors, warnings; /* every one added, kept or not */
+  /* 0 (mm_diags_init): every diagnostic is kept. Else at most `keep` are,
+   * then one more that says so (MM_E_LIMIT), so that a record with a
+   * million bad entries takes bounded memory; the counts go on. */
+  size_t keep, kept;
 } mm_diags;
 
 void mm_diags_init(mm_diags *d, mm_arena *arena);

@@ -12,9 +12,29 @@ typedef struct mm_strbuf {
 } mm_strbuf;
 
 void mm_strbuf_init(mm_strbuf *b, size_t max);
-void mm_strbuf_add(mm_strbuf *b, const char *s, size_t n);
-void mm_strbuf_puts(mm_strbuf *b, const char *s);
-void mm_strbuf_putc(mm_strbuf *b, char c);
+/* The slow path of mm_strbuf_add: grows the buffer (or fails). */
+void mm_strbuf_add_grow(mm_strbuf *b, const char *s, size_t n);
+/* Inline: renderers add hundreds of thousands of small pieces a second. */
+static inline void mm_strbuf_add(mm_strbuf *b, const char *s, size_t n) {
+  if (!b->failed && b->cap - b->len > n) { /* room for the bytes and the NUL */
+    __builtin_memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+  } else {
+    mm_strbuf_add_grow(b, s, n);
+  }
+}
+static inline void mm_strbuf_puts(mm_strbuf *b, const char *s) {
+  mm_strbuf_add(b, s, __builtin_strlen(s));
+}
+static inline void mm_strbuf_putc(mm_strbuf *b, char c) {
+  if (!b->failed && b->cap - b->len > 1) {
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+  } else {
+    mm_strbuf_add_grow(b, &c, 1);
+  }
+}
 void mm_strbuf_printf(mm_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* JSON string literal with quotes and RFC 8259 escapes. NULL gives null. */

@@ -352,6 +352,48 @@ static void test_facts__progressed_on_and_declared_refractoriness(void **s) {
   done(&r);
 }
 
+/* Screening derives refractoriness only for the drugs its criteria read
+ * (mm_facts_derive_for): the facts those rules read are the full
+ * derivation's, on a record where the patient is refractory to lenalidomide
+ * (progression within 60 days of its last dose, IMWG) and exposed to
+ * daratumumab and bortezomib. */
+static void test_facts__refractoriness_only_where_read(void **s) {
+  (void)s;
+  run r;
+  derive(&r, "{\"id\":\"T\",\"as_of\":\"2026-11-25\",\"lines\":["
+             "{\"regimen\":\"VRd\",\"start\":\"2021-01-10\",\"end\":\"2021-09-01\","
+             "\"best_response\":\"VGPR\"},"
+             "{\"regimen\":\"Rd\",\"start\":\"2023-01-10\",\"end\":\"2024-01-01\","
+             "\"best_response\":\"PR\",\"progression\":\"2024-02-20\"},"
+             "{\"drugs\":[\"daratumumab\",\"dexamethasone\"],\"start\":\"2024-03-01\"}]}");
+  assert_int_equal(r.rc, 0);
+  mm_rule_names names;
+  mm_kb_rule_names(kb, &names);
+  static const char *const rules[] = {
+      "progressed_on(lenalidomide)", "refractory(IMiD) and exposed(PI)",
+      "count_refractory(anti-CD38) = 0 and exposed(anti-CD38)"};
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    mm_rule *rule = NULL;
+    assert_int_equal(mm_rule_compile(&rule, &r.arena, rules[i], &names, NULL, &r.diags), 0);
+    bool *need = mm_arena_alloc(&r.arena, kb->n_drugs + 1);
+    mm_facts_refractory_reads(kb, rule, need);
+    mm_facts *lazy = NULL;
+    assert_int_equal(mm_facts_derive_for(&lazy, &r.arena, kb, r.p, 0, 0, need, NULL), 0);
+    mm_tv want = mm_rule_eval(rule, r.f->values, NULL);
+    assert_int_equal(mm_rule_eval(rule, lazy->values, NULL), want);
+    if (i == 0) assert_int_equal(want, MM_TRUE); /* 50 days after the last dose */
+    const int *slots;
+    size_t n = mm_rule_slots(rule, &slots);
+    for (size_t k = 0; k < n; k++) {
+      mm_value a = r.f->values[slots[k]], b = lazy->values[slots[k]];
+      assert_int_equal(a.known, b.known);
+      assert_true(a.type != MM_TYPE_NUMBER || a.num == b.num);
+      assert_true(a.type != MM_TYPE_BOOL || a.b == b.b);
+    }
+  }
+  done(&r);
+}
+
 /* The rule language reads the fact as progressed_on(x), names resolved as
  * for refractory(x): brand names, any case, classes. */
 static void test_facts__progressed_on_in_the_rule_language(void **s) {
@@ -632,6 +674,7 @@ static void test_facts__triple_class_and_penta_refractory(void **s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_facts__refractoriness_only_where_read),
       cmocka_unit_test(test_facts__progression_60_days_after_last_dose_is_refractory),
       cmocka_unit_test(test_facts__progression_61_days_after_last_dose_is_not_refractory),
       cmocka_unit_test(test_facts__progression_during_maintenance_only),

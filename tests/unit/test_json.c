@@ -113,6 +113,27 @@ static void test_json__depth_limit(void **s) {
   mm_arena_free(&a);
 }
 
+/* The cap on values (mm_json_parse_ex): every value counts, the text is
+ * refused at the first one past the cap, with limit set and the position
+ * of that value; at the cap it parses, and 0 means no cap. */
+static void test_json__value_limit(void **s) {
+  (void)s;
+  const char *text = "{\"a\": [1, true, null], \"b\": \"x\"}"; /* 6 values */
+  mm_arena a;
+  mm_arena_init(&a, 0);
+  mm_json_error err;
+  assert_null(mm_json_parse_ex(&a, text, strlen(text), false, 5, &err));
+  assert_true(err.limit);
+  assert_int_equal(err.col, 29); /* the string "x" */
+  assert_non_null(strstr(err.text, "limit is 5"));
+  assert_non_null(mm_json_parse_ex(&a, text, strlen(text), false, 6, &err));
+  assert_non_null(mm_json_parse_ex(&a, text, strlen(text), false, 0, &err));
+  /* a syntax error is not a limit */
+  assert_null(mm_json_parse_ex(&a, "[1,", 3, false, 5, &err));
+  assert_false(err.limit);
+  mm_arena_free(&a);
+}
+
 /* What the renderers write reads back as the same text (quotes, backslashes,
  * control characters, UTF-8). */
 static void test_json__written_strings_read_back(void **s) {
@@ -208,6 +229,7 @@ int main(void) {
       cmocka_unit_test(test_json__rfc8259_rejections),
       cmocka_unit_test(test_json__values_and_positions),
       cmocka_unit_test(test_json__depth_limit),
+      cmocka_unit_test(test_json__value_limit),
       cmocka_unit_test(test_json__written_strings_read_back),
       cmocka_unit_test(test_json__written_strings_not_utf8),
       cmocka_unit_test(test_json__numbers_as_strtod),

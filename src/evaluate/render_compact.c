@@ -1,0 +1,145 @@
+/* render_compact.c: the compact answer, mmpath/verdicts@1 (docs/api.md,
+ * "The compact answer"): every verdict and what decided it, as codes, for
+ * callers that show no explanation (a summary, a card, a screening). It is
+ * made from the result tree alone and reads no trace, so an evaluation made
+ * without explanations (the fast path of mmpath_evaluate) and an explained
+ * one give the same bytes. The words are left to the full answer. */
+#include "evaluate/render_common.h"
+#include "evaluate/reimbursement.h"
+#include "kb/fact_names.h"
+
+/* A literal key and its colon (NEXT: after a comma): no strlen, no
+ * escaping (keys are ASCII). */
+#define KEY(b, lit) mm_strbuf_add((b), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
+#define NEXT(b, lit) mm_strbuf_add((b), ",\"" lit "\":", sizeof(",\"" lit "\":") - 1)
+
+static void tv_json(mm_strbuf *b, mm_tv t) {
+  if (t == MM_TRUE) mm_strbuf_add(b, "true", 4);
+  else if (t == MM_FALSE) mm_strbuf_add(b, "false", 5);
+  else mm_strbuf_add(b, "null", 4);
+}
+
+/* The facts a rule left unknown, by name, distinct, in the order it read
+ * them: evaluated again with a trace (on the stack), as only the criteria
+ * shown as unknown need it. */
+static void unknown_facts(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion *c) {
+  mm_rule_trace t;
+  t.n_used = t.n_unknown = 0;
+  mm_rule_eval(c->rule, ev->facts->values, &t);
+  mm_strbuf_putc(b, '[');
+  size_t shown = 0;
+  for (size_t i = 0; i < t.n_unknown; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) seen = t.unknown[j] == t.unknown[i];
+    if (seen) continue;
+    if (shown++) mm_strbuf_putc(b, ',');
+    mm_strbuf_json_string(b, ev->kb->facts[t.unknown[i]].name);
+  }
+  mm_strbuf_putc(b, ']');
+}
+
+/* The criteria that decided a verdict that is not "eligible": those false
+ * for not eligible, those unknown (with the facts that would decide them)
+ * for unknown. Nothing for an eligible option: every criterion holds. */
+static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
+  if (r->status == MM_TRUE) return;
+  NEXT(b, "deciding");
+  mm_strbuf_putc(b, '[');
+  bool first = true;
+  for (size_t i = 0; i < r->n_criteria; i++) {
+    const mm_criterion_result *c = &r->criteria[i];
+    if (c->result != r->status) continue;
+    mm_strbuf_add(b, first ? "{" : ",{", first ? 1 : 2);
+    first = false;
+    KEY(b, "id");
+    mm_strbuf_json_string(b, c->crit->id);
+    if (c->exclusion) mm_strbuf_add(b, ",\"exclusion\":true", 17);
+    /* a criterion resting on an interpretation or an unverified entry: its
+     * "false" counts as unknown, with nothing missing */
+    if (c->crit->has_review || c->unverified) mm_strbuf_add(b, ",\"review\":true", 14);
+    if (c->result == MM_UNKNOWN) {
+      NEXT(b, "missing");
+      unknown_facts(b, ev, c->crit);
+    }
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_putc(b, ']');
+}
+
+static void option_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
+  const mm_option *o = r->opt;
+  mm_strbuf_putc(b, '{');
+  KEY(b, "id");
+  mm_strbuf_json_string(b, o->id);
+  NEXT(b, "status");
+  mm_strbuf_json_string(b, mm_status_word(r->status));
+  if (o->kind == MM_OPT_TRIAL) {
+    NEXT(b, "enrolling");
+    tv_json(b, r->enrolling);
+  } else {
+    NEXT(b, "kind");
+    mm_strbuf_json_string(b, o->kind == MM_OPT_GUIDELINE ? "guideline_regimen" : "approved_therapy");
+    NEXT(b, "tier");
+    mm_strbuf_json_string(b, mm_tier_code(r->tier));
+  }
+  if (r->indication) {
+    NEXT(b, "indication");
+    mm_strbuf_json_string(b, r->indication->id);
+  }
+  if (r->note.code != MM_NOTE_NONE) {
+    NEXT(b, "note");
+    mm_strbuf_json_string(b, mm_note_id(r->note.code));
+  }
+  deciding(b, ev, r);
+  mm_strbuf_putc(b, '}');
+}
+
+static void options_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
+                            size_t n) {
+  mm_strbuf_putc(b, '[');
+  for (size_t i = 0; i < n; i++) {
+    if (i) mm_strbuf_putc(b, ',');
+    option_compact(b, ev, &r[i]);
+  }
+  mm_strbuf_putc(b, ']');
+}
+
+void mm_render_evaluation_compact(mm_strbuf *b, const mm_evaluation *ev) {
+  char d[11];
+  mm_strbuf_puts(b, "{\"schema\":\"mmpath/verdicts@1\"");
+  NEXT(b, "patient");
+  mm_strbuf_json_string(b, ev->patient->id);
+  mm_date_format(ev->patient->as_of, d);
+  NEXT(b, "as_of");
+  mm_strbuf_json_string(b, d);
+  NEXT(b, "knowledge_base");
+  mm_strbuf_json_string(b, ev->kb->version);
+  NEXT(b, "jurisdiction");
+  mm_strbuf_json_string(b, mm_jurisdiction_code(ev->opts.jurisdiction));
+  NEXT(b, "disease_state");
+  mm_render_value_json(b, ev->facts->values[MM_F_DISEASE_STATE]);
+  NEXT(b, "options");
+  options_compact(b, ev, ev->options, ev->n_options);
+  NEXT(b, "trials");
+  options_compact(b, ev, ev->trials, ev->n_trials);
+  NEXT(b, "supportive_care");
+  mm_strbuf_putc(b, '[');
+  bool first = true;
+  for (size_t i = 0; i < ev->n_supportive; i++) {
+    const mm_supportive_result *s = &ev->supportive[i];
+    if (s->result == MM_FALSE) continue;
+    mm_strbuf_add(b, first ? "{" : ",{", first ? 1 : 2);
+    first = false;
+    KEY(b, "id");
+    mm_strbuf_json_string(b, s->item->id);
+    NEXT(b, "status");
+    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
+    if (s->conditional) mm_strbuf_add(b, ",\"conditional\":true", 19);
+    mm_strbuf_putc(b, '}');
+  }
+  mm_strbuf_putc(b, ']');
+  NEXT(b, "notes");
+  mm_strbuf_putc(b, '[');
+  if (ev->note.code != MM_NOTE_NONE) mm_strbuf_json_string(b, mm_note_id(ev->note.code));
+  mm_strbuf_add(b, "]}", 2);
+}
