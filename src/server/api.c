@@ -389,7 +389,8 @@ static bool authorize(mm_call *c, unsigned access) {
                   : c->who.role == MM_ROLE_SPOKE ? A_SPOKE
                                                  : A_ANALYST;
   if (!(access & need)) {
-    const char *why = mm_arena_printf(c->req->arena, "a %s token cannot use %s %s",
+    const char *why = mm_arena_printf(c->req->arena, "%s %s token cannot use %s %s",
+                                      c->who.role == MM_ROLE_ANALYST ? "an" : "a",
                                       mm_role_name(c->who.role), c->req->method, c->req->path);
     audit_refusal(c, 403, why);
     mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "header.Authorization",
