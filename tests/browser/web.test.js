@@ -417,6 +417,20 @@ async function main() {
     const feOnc = await apiFunnel('to_center=BO-SER&from_center=FE-ONC');
     ok(await total() === feOnc && feOnc < 14, 'the referring-centre filter works: the figures are the API\'s for FE-ONC', String(await total()));
     ok(!page.url().includes('?'), 'the filter form does not reload the page', page.url());
+    // the after-infusion stages (issue 14, What to build 5): the API's figures, in Italian
+    const apiAfter = (await (await fetch(BASE + '/api/v1/funnel?format=json&to_center=BO-SER&from_center=FE-ONC',
+      { headers: { Authorization: 'Bearer ' + HUB } })).json()).after_infusion;
+    const tileText = async k => (await page.locator('[data-stage=after_infusion] [data-figure=' + k + '] b').textContent()).trim();
+    const want = x => x.n + ' (' + x.pct + '%)';
+    ok(await tileText('crs_grade3plus') === want(apiAfter.crs_grade3plus) + (apiAfter.crs_not_known.n ? ' · ' + apiAfter.crs_not_known.n + ' non noti' : '') &&
+       (await tileText('icans')).startsWith(want(apiAfter.icans)) &&
+       await tileText('day100_response') === want(apiAfter.day100_response) &&
+       await tileText('infused') === String(apiAfter.infused.n),
+      'the funnel shows the after-infusion stages (CRS >= 3, ICANS, day-100 response) with the API\'s figures',
+      JSON.stringify(apiAfter));
+    ok(/Dopo l'infusione/.test(await page.locator('#funnel-summary').innerText()), 'the after-infusion stages are titled in Italian');
+    await english('funnel with after-infusion stages');
+    if (SHOTS) await shot(page, 'funnel-it', shots, { fullPage: true });
     await page.fill('#fu-since', '2026-12-31');
     await page.fill('#fu-until', '2026-01-01');
     await page.click('#funnel-form button[type=submit]');
