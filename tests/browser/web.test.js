@@ -449,6 +449,8 @@ async function main() {
       .map(f => JSON.parse(fs.readFileSync(path.join(demoDir, f), 'utf8')));
     const reg = path.join(shots, 'registry.jsonl');
     fs.writeFileSync(reg, recs.map(r => JSON.stringify(r)).join('\n') + '\n{"id":"BAD-1","ecog":9}\n');
+    // the same registry in the server's screening folder (serve --screen-dir)
+    if (process.env.MMPATH_SCREEN_DIR) fs.copyFileSync(reg, path.join(process.env.MMPATH_SCREEN_DIR, 'registro-demo.jsonl'));
     await page.click('#tab-screen');
     await page.locator('#screen-products input').first().waitFor();
     await page.setInputFiles('#screen-file', reg);
@@ -485,6 +487,27 @@ async function main() {
     const rows2 = await page.locator('#screen-centers tbody tr').evaluateAll(trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent)));
     ok(screens.length > 2 && JSON.stringify(rows2) === firstRows,
       'a file sent in pieces (' + screens.length + ' requests) gives the same table', JSON.stringify(rows2));
+    // the same registry as a file on the server, by name: one request, no body,
+    // and the centres are the server's (each result line's `center`)
+    if (process.env.MMPATH_SCREEN_DIR) {
+      ok(await page.locator('#screen-server-box').isVisible() &&
+         (await page.locator('#screen-server option').allTextContents()).some(x => /^registro-demo\.jsonl \(/.test(x)),
+        'the hub sees the registry files of the server\'s screening folder');
+      await page.selectOption('#screen-server', 'registro-demo.jsonl');
+      const sreq = [];
+      const onS = r => { if (r.url().includes('/api/v1/screen?')) sreq.push(r); };
+      page.on('request', onS);
+      await page.click('#screen-start');
+      await page.locator('#screen-msg', { hasText: 'Completato' }).waitFor();
+      page.off('request', onS);
+      const rows3 = await page.locator('#screen-centers tbody tr').evaluateAll(trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent)));
+      ok(sreq.length === 1 && /[?&]file=registro-demo\.jsonl/.test(sreq[0].url()) && !sreq[0].postData(),
+        'a file on the server is screened by name, in one request without a body', sreq.map(r => r.url()).join(' '));
+      ok(JSON.stringify(rows3) === firstRows, 'and gives the same table by centre (the server\'s centres)', JSON.stringify(rows3));
+      await english('screening of a server file');
+      const bad = await (await fetch(BASE + '/api/v1/screen?file=..%2Fmmpath.db', { method: 'POST', headers: { Authorization: 'Bearer ' + HUB } })).json();
+      ok(bad.status === 400 && bad.errors[0].path === 'query.file', 'a path outside the screening folder is refused (400, query.file)');
+    }
     await shot(page, 'screening-it', shots, { fullPage: true });
 
     // ---- tablet width: still usable, nothing wider than the screen ----
