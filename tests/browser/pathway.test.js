@@ -108,8 +108,8 @@ async function main() {
     await page.selectOption('#move-state', 'awaiting_infusion');
     await page.fill('#move-date', plus(max, 10));
     await page.click('#move-ok');
-    ok(await page.locator('#move-date').evaluate(i => !i.validity.valid && i.validity.rangeOverflow),
-      'a move dated after today is refused');
+    ok(await page.locator('#move-date').evaluate(i => !i.validity.valid && /^Non dopo il \d\d\/\d\d\/\d{4}$/.test(i.validationMessage)),
+      'a move dated after today is refused, «Non dopo il gg/mm/aaaa»', await page.locator('#move-date').evaluate(i => i.validationMessage));
     ok(await page.locator('#move-dialog').evaluate(d => d.open), 'and nothing was sent: the dialog stays open');
     await english('board with the move dialog');
     await page.click('#move-cancel');
@@ -191,7 +191,7 @@ async function main() {
     // the CRS episode through its form: one day of signs, fever with low-flow
     // oxygen and no hypotension = ASTCT grade 2 (Lee 2019, Table 4)
     await recordForm(page, 'D-2026-001', 'crs', plus(INFUSED, 2), async p => {
-      ok(await p.locator('#pw-fields [data-rows=signs] [data-k=date]').first().inputValue() === plus(INFUSED, 2),
+      ok(await p.locator('#pw-fields [data-rows=signs] [data-k=date]').first().evaluate(i => i.value) === plus(INFUSED, 2),
         'the first day of signs is the onset date');
       const row = p.locator('#pw-fields [data-rows=signs] .rf-row').first();
       await row.locator('[data-k=fever]').selectOption('true');
@@ -200,6 +200,10 @@ async function main() {
       await p.fill(F('data.resolution'), plus(INFUSED, 5));
       await p.fill(F('data.tocilizumab_doses'), '1');
       await p.selectOption(F('data.corticosteroids'), 'false');
+      const shown = await p.locator('#pw-date').evaluate(i => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get.call(i));
+      const [y, m, d] = plus(INFUSED, 2).split('-');
+      ok(shown === d + '/' + m + '/' + y && await p.locator('#pw-date').evaluate(i => i.value) === plus(INFUSED, 2),
+        'the date reads gg/mm/aaaa on the Italian page, the page\'s value ISO', shown);
       await english('the CRS form');
       if (SHOTS) await shot(p.locator('#pw-dialog'), 'record-crs-it', SHOTS);
     });

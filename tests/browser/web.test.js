@@ -82,8 +82,15 @@ async function main() {
     // ---- fill the form for a patient (shared spec patient-record.md example) ----
     await page.fill('#f-id', 'BO-0017');
     await page.fill('#f-as_of', '2026-11-25');
-    await page.fill('#f-birth_date', '1958-04-12');
+    await page.fill('#f-birth_date', '12/04/1958'); /* typed as an Italian clinician writes it */
     await page.selectOption('#f-sex', 'male');
+    const shownBirth = await page.locator('#f-birth_date').evaluate(i => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get.call(i));
+    ok(shownBirth === '12/04/1958' && await page.locator('#f-birth_date').getAttribute('placeholder') === 'gg/mm/aaaa' &&
+       await page.locator('#f-birth_date').evaluate(i => i.value) === '1958-04-12',
+      'a date field takes and shows gg/mm/aaaa (placeholder «gg/mm/aaaa»), its value ISO for the record', shownBirth);
+    await page.fill('#f-dx-date', '31/02/2019');
+    ok(await page.locator('#f-dx-date').evaluate(i => !i.validity.valid && /gg\/mm\/aaaa/.test(i.validationMessage)),
+      'an impossible date (31/02) is refused in the field, in Italian');
     await page.fill('#f-ecog', '1');
     await page.fill('#f-charlson', '1');
     await page.fill('#f-adl', '6');
@@ -422,7 +429,7 @@ async function main() {
       { headers: { Authorization: 'Bearer ' + HUB } })).json()).after_infusion;
     const tileText = async k => (await page.locator('[data-stage=after_infusion] [data-figure=' + k + '] b').textContent()).trim();
     const want = x => x.n + ' (' + x.pct + '%)';
-    ok(await tileText('crs_grade3plus') === want(apiAfter.crs_grade3plus) + (apiAfter.crs_not_known.n ? ' · ' + apiAfter.crs_not_known.n + ' non noti' : '') &&
+    ok(await tileText('crs_grade3plus') === want(apiAfter.crs_grade3plus) + (apiAfter.crs_not_known.n ? ' · non noti: ' + apiAfter.crs_not_known.n : '') &&
        (await tileText('icans')).startsWith(want(apiAfter.icans)) &&
        await tileText('day100_response') === want(apiAfter.day100_response) &&
        await tileText('infused') === String(apiAfter.infused.n),

@@ -10,7 +10,7 @@ Object.assign(WORDS.it, {
   chart_alt: 'Grafico del funnel degli invii', spoke_funnel: 'Un token «spoke» conta solo gli invii del proprio centro.',
   filters_shown: 'Filtri: {f}', no_filters: 'nessun filtro', after_inf: 'Dopo l\'infusione (su {n} infusi)',
   fu_infused: 'Infusi', fu_crs3: 'CRS di grado ≥ 3 (ASTCT)', fu_icans: 'ICANS (qualsiasi grado)', fu_d100: 'Risposta al giorno 100 registrata',
-  fu_d100_pr: 'Giorno 100: risposta parziale o migliore', fu_not_known: '{n} non noti'
+  fu_d100_pr: 'Giorno 100: risposta parziale o migliore', fu_not_known: 'non noti: {n}'
 });
 Object.assign(WORDS.en, {
   funnel: 'Referral funnel', since: 'Since', until: 'Until', total: 'Total', positive: 'Evaluated eligible',
@@ -18,7 +18,7 @@ Object.assign(WORDS.en, {
   chart_alt: 'Referral funnel chart', spoke_funnel: 'A "spoke" token counts only its own centre\'s referrals.',
   filters_shown: 'Filters: {f}', no_filters: 'none', after_inf: 'After infusion (of {n} infused)',
   fu_infused: 'Infused', fu_crs3: 'CRS grade ≥ 3 (ASTCT)', fu_icans: 'ICANS (any grade)', fu_d100: 'Day-100 response recorded',
-  fu_d100_pr: 'Day 100: partial response or better', fu_not_known: '{n} not known'
+  fu_d100_pr: 'Day 100: partial response or better', fu_not_known: 'not known: {n}'
 });
 
 const FUNNEL_FILTERS = [['#fu-to', 'to_center', 'to_center'], ['#fu-from', 'from_center', 'from_center'],
