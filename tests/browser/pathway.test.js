@@ -213,6 +213,11 @@ async function main() {
     const crs = (await page.evaluate(async () => (await api('GET', '/api/v1/referrals/D-2026-001')).data)).events.filter(e => e.kind === 'crs').pop();
     ok(crs.data.corticosteroids === false && crs.data.signs[0].fever === true && !('fever_masked' in crs.data.signs[0]) && !('anakinra' in crs.data),
       'a sign or drug left at «non rilevato» is not sent (absent is not "no")', JSON.stringify(crs.data));
+    await page.locator('[data-referral="D-2026-001"] details.history summary').click();
+    const hist = await page.locator('[data-referral="D-2026-001"] details.history li').allTextContents();
+    ok(hist.some(x => /episodio CRS · grado ASTCT 2/.test(x)) && hist.some(x => /prodotto e lotto · cilta-cel · CB-7781/.test(x)) &&
+       !hist.some(x => /undefined/.test(x)),
+      'the card\'s history names each record in words (the CRS episode with its ASTCT grade, the lot)', hist.join(' | '));
     // a visit before the infusion: refused, the date field marked in Italian
     await recordForm(page, 'D-2026-001', 'visit', plus(INFUSED, -3), async p => { await p.selectOption(F('data.visit'), 'd7'); });
     await page.waitForSelector('#pw-errors:not([hidden])');

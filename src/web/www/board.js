@@ -83,7 +83,8 @@ function renderBoard() {
           h('summary', null, t('history', { n: r.events.length })),
           h('ol', null, r.events.map(e => {
             const why = e.reason && state.vocab.reasons.find(x => x.id === e.reason);
-            return h('li', null, fmtDate(e.date) + ' — ' + stateLabel(e.state) +
+            /* a record (kind) in words with what it says; a move by its state */
+            return h('li', null, fmtDate(e.date) + ' — ' + (e.kind && typeof pwEventText === 'function' ? pwEventText(e, r) : stateLabel(e.state)) +
               (why ? ' (' + why.label + ')' : '') + (e.note ? ': ' + e.note : ''));
           }))),
         canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null,

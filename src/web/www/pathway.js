@@ -16,7 +16,8 @@ Object.assign(WORDS.it, {
   pw_recorded: '{id}: registrato «{k}».', pw_none: 'Nessun dato registrabile ora.',
   pw_kind_note: 'nota', pw_kind_correction: 'correzione', pw_kind_bridging: 'terapia ponte',
   pw_kind_lymphodepletion: 'linfodeplezione', pw_kind_product: 'prodotto e lotto', pw_kind_visit: 'visita',
-  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_dates: 'date consentite: {a} – {b}'
+  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_dates: 'date consentite: {a} – {b}',
+  pw_grade: 'grado ASTCT {g}', pw_grade_unknown: 'grado ASTCT non calcolabile', pw_corrects: 'corregge l\'evento n. {n}'
 });
 Object.assign(WORDS.en, {
   pw_records: 'Records and letter', pw_title: 'Referral {id}: pathway records', pw_kind: 'Kind',
@@ -25,8 +26,26 @@ Object.assign(WORDS.en, {
   pw_recorded: '{id}: "{k}" recorded.', pw_none: 'Nothing can be recorded now.',
   pw_kind_note: 'note', pw_kind_correction: 'correction', pw_kind_bridging: 'bridging therapy',
   pw_kind_lymphodepletion: 'lymphodepletion', pw_kind_product: 'product and lot', pw_kind_visit: 'visit',
-  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_dates: 'dates allowed: {a} – {b}'
+  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_dates: 'dates allowed: {a} – {b}',
+  pw_grade: 'ASTCT grade {g}', pw_grade_unknown: 'ASTCT grade cannot be computed', pw_corrects: 'corrects event no. {n}'
 });
+
+/* A record of the history in words: its kind and what decides it. */
+function pwEventText(e) {
+  const d = e.data || {};
+  const parts = [t('pw_kind_' + e.kind)];
+  if (e.kind === 'crs' || e.kind === 'icans')
+    parts.push(typeof d.astct_max_grade === 'number' ? t('pw_grade', { g: d.astct_max_grade }) : t('pw_grade_unknown'));
+  else if (e.kind === 'visit') {
+    const v = state.vocab && (state.vocab.visits || []).find(x => x.id === d.visit);
+    parts.push(v ? v.label : d.visit === 'unscheduled' ? t('rf_unscheduled') : d.visit);
+    if (d.status) parts.push(t('v_' + d.status));
+  } else if (e.kind === 'product') parts.push([d.product, d.lot].filter(Boolean).join(' · '));
+  else if (e.kind === 'bridging' || e.kind === 'lymphodepletion') parts.push((d.drugs || []).map(drugName).join(', '));
+  else if (e.kind === 'correction') parts.push(t('pw_corrects', { n: d.corrects }) + (d.why ? ': ' + d.why : ''));
+  else if (e.kind === 'note' && d.text) parts.push(d.text);
+  return parts.filter(Boolean).join(' · ');
+}
 
 async function pwNext(id) {
   const res = await api('GET', '/api/v1/referrals/' + encodeURIComponent(id) + '/next?lang=' + state.lang);
