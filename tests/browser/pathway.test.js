@@ -89,14 +89,16 @@ async function main() {
     await page.click('#tab-access');
     await page.fill('#token', HUB);
     await page.click('#token-form button[type=submit]');
-    await page.waitForFunction(() => /hub/.test(document.querySelector('#whoami').textContent));
+    // locator waits, not waitForFunction: its polling evaluates a string in the
+    // page, which the page's CSP (no 'unsafe-eval') refuses on a slow machine
+    await page.locator('#whoami', { hasText: 'hub' }).waitFor();
     await page.click('#tab-board');
     await page.waitForSelector('[data-pathway="D-2026-001"]');
 
     // the move dialog: only the server's next states and dates up to today
     await page.click('[data-referral="D-2026-004"] button');
     await page.waitForSelector('#move-dialog[open]');
-    await page.waitForFunction(() => document.querySelector('#move-date').max !== '');
+    await page.locator('#move-date[max]:not([max=""])').waitFor({ state: 'attached' });
     const max = await page.locator('#move-date').getAttribute('max');
     const todayLocal = await page.evaluate(() => document.querySelector('#move-date').max);
     const options = await page.locator('#move-state option').evaluateAll(os => os.map(o => o.value));
@@ -135,7 +137,7 @@ async function main() {
       await page.waitForSelector('[data-referral="' + NEW + '"] button');
       await page.click('[data-referral="' + NEW + '"] button');
       await page.waitForSelector('#move-dialog[open]');
-      await page.waitForFunction(want => Array.from(document.querySelectorAll('#move-state option')).some(o => o.value === want), s);
+      await page.locator('#move-state option[value="' + s + '"]').waitFor({ state: 'attached' });
       await page.selectOption('#move-state', s);
       await page.fill('#move-date', plus(T0, d));
       await page.click('#move-ok');
