@@ -348,8 +348,9 @@ async function main() {
     await page.click('#summary [data-send="cilta-cel"]');
     await page.waitForSelector('#new-dialog[open]');
     ok(await page.inputValue('#n-patient') === 'BO-0017' && await page.inputValue('#n-target') === 'cilta-cel' &&
-       /Valutazione mmpath del 25\/11\/2026 \(base di conoscenza 2026\.\d+, UE\)/.test(await page.inputValue('#n-note')),
-      'the referral opens with pseudonym, product and the evaluation attached', await page.inputValue('#n-note'));
+       /Valutazione mmpath del 25\/11\/2026 \(base di conoscenza 2026\.\d+, UE\)/.test(await page.locator('#n-eval').textContent()) &&
+       await page.inputValue('#n-note') === '',
+      'the referral opens with pseudonym, product and the evaluation attached (the note left free)', await page.locator('#n-eval').textContent());
     await page.fill('#n-from', 'FE-ONC');
     await page.fill('#n-patient', 'Mario Rossi');
     await page.click('#new-form button[type=submit]');
@@ -361,6 +362,12 @@ async function main() {
     await page.locator('#status', { hasText: 'creato' }).waitFor();
     const made = /Invio (\S+) creato/.exec(await page.locator('#status').textContent());
     ok(made && /^FE-ONC-\d{4}-\d{4}$/.test(made[1]), 'the referral is created and the id the server issued is shown', made && made[1]);
+    // the evaluation is stored as the referral's "evaluation" record (the create request's `evaluation` key)
+    const sent = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, made && made[1]);
+    const evRec = sent && sent.events.find(e => e.kind === 'evaluation');
+    ok(evRec && evRec.data.option === 'cilta-cel' && evRec.data.verdict === 'eligible' && evRec.data.date === '2026-11-25' &&
+       evRec.data.jurisdiction === 'eu' && /^2026\./.test(evRec.data.kb_version) && sent.state === 'referred' && !sent.events[0].note,
+      'the evaluation is stored as a record of kind "evaluation", not in the note', JSON.stringify(sent && sent.events));
 
     // ---- board: the new referral, then move one, from the keyboard ----
     await page.click('#tab-access');
@@ -372,6 +379,9 @@ async function main() {
     await page.waitForSelector('[data-state="referred"] [data-referral="D-2026-011"]');
     ok(made && await page.locator('[data-state="referred"] [data-referral="' + made[1] + '"]').count() === 1,
       'the referral sent from the card is on the board, state «Richiesta ricevuta»');
+    ok(made && /^Valutazione del 25\/11\/2026 \(base 2026\.\d+, UE\): indicato$/.test(
+      (await page.locator('[data-referral="' + made[1] + '"] .eval').textContent()).trim()),
+      'its card shows the evaluation it was sent with', made && await page.locator('[data-referral="' + made[1] + '"] .eval').textContent());
     const shown = await page.locator('#board .col').count();
     await page.uncheck('#board-nonempty');
     ok(shown < 15 && await page.locator('#board .col').count() === 15,

@@ -16,7 +16,7 @@ Object.assign(WORDS.it, {
   pw_recorded: '{id}: registrato «{k}».', pw_none: 'Nessun dato registrabile ora.',
   pw_kind_note: 'nota', pw_kind_correction: 'correzione', pw_kind_bridging: 'terapia ponte',
   pw_kind_lymphodepletion: 'linfodeplezione', pw_kind_product: 'prodotto e lotto', pw_kind_visit: 'visita',
-  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_dates: 'date consentite: {a} – {b}',
+  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_kind_evaluation: 'valutazione mmpath', pw_dates: 'date consentite: {a} – {b}',
   pw_grade: 'grado ASTCT {g}', pw_grade_unknown: 'grado ASTCT non calcolabile', pw_corrects: 'corregge l\'evento n. {n}'
 });
 Object.assign(WORDS.en, {
@@ -26,7 +26,7 @@ Object.assign(WORDS.en, {
   pw_recorded: '{id}: "{k}" recorded.', pw_none: 'Nothing can be recorded now.',
   pw_kind_note: 'note', pw_kind_correction: 'correction', pw_kind_bridging: 'bridging therapy',
   pw_kind_lymphodepletion: 'lymphodepletion', pw_kind_product: 'product and lot', pw_kind_visit: 'visit',
-  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_dates: 'dates allowed: {a} – {b}',
+  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_kind_evaluation: 'mmpath evaluation', pw_dates: 'dates allowed: {a} – {b}',
   pw_grade: 'ASTCT grade {g}', pw_grade_unknown: 'ASTCT grade cannot be computed', pw_corrects: 'corrects event no. {n}'
 });
 
@@ -44,6 +44,7 @@ function pwEventText(e) {
   else if (e.kind === 'bridging' || e.kind === 'lymphodepletion') parts.push((d.drugs || []).map(drugName).join(', '));
   else if (e.kind === 'correction') parts.push(t('pw_corrects', { n: d.corrects }) + (d.why ? ': ' + d.why : ''));
   else if (e.kind === 'note' && d.text) parts.push(d.text);
+  else if (e.kind === 'evaluation') parts.push(d.option + ' ' + t('st_' + d.verdict) + ' (' + fmtDate(d.date) + ', ' + d.kb_version + ')');
   return parts.filter(Boolean).join(' · ');
 }
 
