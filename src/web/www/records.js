@@ -100,7 +100,8 @@ function rfField(path, label, control, wide) {
   return h('div', { class: 'rf-field' + (wide ? ' wide' : '') }, h('label', { for: control.id }, label), control);
 }
 function rfSelect(codes, prefix, blank) {
-  return h('select', null, blank !== false ? h('option', { value: '' }, blank || '') : null,
+  /* empty: not recorded (left out of the record) */
+  return h('select', null, blank !== false ? h('option', { value: '' }, blank || t('rf_tri_unknown')) : null,
     codes.map(c => h('option', { value: c }, t(prefix + c))));
 }
 function rfTri() {
