@@ -26,7 +26,7 @@ static const char usage_text[] =
     "usage: mmpath serve [--config FILE] [--port 8080] [--bind 127.0.0.1] [--db LOCATION] [--kb DIR]\n"
     "                    [--open-evaluate] [--demo] [--max-body BYTES]\n"
     "                    [--max-connections N] [--max-per-client N] [--idle-timeout S]\n"
-    "                    [--time-zone ZONE]\n"
+    "                    [--time-zone ZONE] [--screen-dir DIR]\n"
     "                    [--public-url URL] [--cds-jwt-issuer 'ISS JWKS-FILE']...\n"
     "                    [--cds-max-body BYTES] [--cds-smart-url URL]\n"
     "                    [--header-timeout S] [--min-body-rate BYTES_PER_S]\n"
@@ -41,6 +41,8 @@ static const char usage_text[] =
     "  without '--'; demo = yes for --demo); the command line overrides it.\n"
     "  --time-zone: the centre's IANA zone, whose date is 'today' for the referral\n"
     "  pathway (no event after it); default MMPATH_TIME_ZONE, else Europe/Rome.\n"
+    "  --screen-dir DIR: registry files (JSON Lines) that hub and analyst tokens\n"
+    "  screen by file name from the page (POST /api/v1/screen?file=NAME).\n"
     "  CDS Hooks (docs/cds-hooks.md): --public-url is the server's address as clients\n"
     "  see it (JWT aud, the cards' links); each --cds-jwt-issuer trusts the JWTs of\n"
     "  one CDS client, checked with the public keys of its JWK Set file.\n"
@@ -57,7 +59,7 @@ static const char usage_text[] =
 
 /* The settings, from --config FILE then the command line (which wins). */
 typedef struct serve_opts {
-  const char *kb, *db, *bind, *tz;
+  const char *kb, *db, *bind, *tz, *screen_dir;
   const char *token_expires; /* lifetime of new tokens ("90d", "never") */
   unsigned long long port;
   bool open_eval, demo;
@@ -118,6 +120,15 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
     return o->trusted_proxy = v, 0;
   }
   if (strcmp(name, "kb") == 0) return o->kb = v, 0;
+  if (strcmp(name, "screen-dir") == 0) {
+    struct stat dst;
+    if (!*v || stat(v, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+      fprintf(stderr, "%smmpath serve: %sscreen-dir: '%s' is not a directory\n", where,
+              *where ? "" : "--", v);
+      return -1;
+    }
+    return o->screen_dir = v, 0;
+  }
   if (strcmp(name, "time-zone") == 0) {
     /* an unknown zone would silently be UTC: refuse it */
     char zpath[512];
@@ -486,7 +497,7 @@ static int serve(const serve_opts *o) {
                 .open_evaluate = open_eval, .limits = limits, .jobs = jobs,
                 .fhir = mm_kb_fhir_map(kb), .cds_jwt = jwt, .public_url = o->public_url,
                 .cds_max_body = o->cds_max_body, .cds_store = store,
-                .cds_smart_url = o->smart_url};
+                .cds_smart_url = o->smart_url, .screen_dir = o->screen_dir};
   mm_server_config cfg = {bind,      (unsigned)port,   limits, o->workers,
                           "/api/v1/health", o->log_format, o->trusted_proxy};
 

@@ -10,7 +10,8 @@
 #include "referral/records.h"
 
 static const char *const kind_names[MM_RK_COUNT] = {
-    "note", "correction", "bridging", "lymphodepletion", "product", "visit", "crs", "icans"};
+    "note", "correction", "bridging", "lymphodepletion", "product", "visit", "crs", "icans",
+    "evaluation"};
 
 const char *mm_ref_kind_name(mm_ref_kind k) {
   return (unsigned)k < MM_RK_COUNT ? kind_names[k] : "?";
@@ -421,9 +422,9 @@ int mm_ref_event_check(const mm_kb *kb, const mm_referral *r, mm_ref_event *e,
     mm_strbuf_free(&l);
     return -1;
   }
-  if (who == MM_REF_BY_SPOKE && k != MM_RK_NOTE) {
+  if (who == MM_REF_BY_SPOKE && k != MM_RK_NOTE && k != MM_RK_EVALUATION) {
     mm_diag_errorc(d, MM_E_STATE, NULL, 0, 0, P(a, path, "kind"),
-                   "a spoke adds notes; '%s' records are the hub's", e->kind);
+                   "a spoke adds notes and evaluations; '%s' records are the hub's", e->kind);
     return -1;
   }
   if (e->reason) {

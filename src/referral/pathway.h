@@ -39,6 +39,8 @@ typedef enum {
   MM_RK_VISIT,           /* a follow-up visit after infusion (hub) */
   MM_RK_CRS,             /* a cytokine release syndrome episode (hub) */
   MM_RK_ICANS,           /* an ICANS episode (hub) */
+  MM_RK_EVALUATION,      /* the mmpath evaluation the referral was sent with
+                            (the create request's `evaluation`; a spoke may add one) */
   MM_RK_COUNT
 } mm_ref_kind;
 

@@ -91,11 +91,24 @@ static const field episode_f[] = {
     {"anakinra", F_BOOL, false, 0, 0, NULL, NULL},
 };
 
+/* The evaluation a referral is sent with: what the page showed, by kb
+ * version; `option` a kb option id, `verdict` its status then. */
+static const char *const jurisdictions[] = {"eu", "us", "it", NULL};
+static const char *const verdicts[] = {"eligible", "unknown", "not_eligible", NULL};
+static const field evaluation_f[] = {
+    {"date", F_DATE, true, 0, 0, NULL, NULL},
+    {"kb_version", F_STR, true, 0, 0, NULL, NULL},
+    {"jurisdiction", F_ENUM, true, 0, 0, jurisdictions, NULL},
+    {"option", F_STR, true, 0, 0, NULL, NULL},
+    {"verdict", F_ENUM, true, 0, 0, verdicts, NULL},
+};
+
 static const schema schemas[MM_RK_COUNT] = {
     [MM_RK_NOTE] = SCHEMA(note_f),       [MM_RK_CORRECTION] = SCHEMA(correction_f),
     [MM_RK_BRIDGING] = SCHEMA(therapy_f), [MM_RK_LYMPHODEPLETION] = SCHEMA(therapy_f),
     [MM_RK_PRODUCT] = SCHEMA(product_f), [MM_RK_VISIT] = SCHEMA(visit_f),
     [MM_RK_CRS] = SCHEMA(episode_f),     [MM_RK_ICANS] = SCHEMA(episode_f),
+    [MM_RK_EVALUATION] = SCHEMA(evaluation_f),
 };
 
 typedef struct vctx {
@@ -357,6 +370,12 @@ int mm_ref_record_canon(const mm_kb *kb, mm_ref_kind kind, const mm_json *data, 
       mm_strbuf_printf(&b, ",\"astct_max_grade\":%d", c.max_grade);
     mm_strbuf_putc(&b, '}');
     info->grade = c.grade_unknown ? -1 : c.max_grade;
+  }
+  if (kind == MM_RK_EVALUATION && d->errors == before) {
+    const mm_json *o = mm_json_get(data, "option");
+    if (!mm_kb_find_option(kb, o->str))
+      mm_diag_errorc(d, MM_E_UNKNOWN_NAME, NULL, 0, 0, sub(a, path, "option"),
+                     "'%s' is not an option of the knowledge base", o->str);
   }
   if (b.failed) mm_diag_errorc(d, MM_E_NOMEM, NULL, 0, 0, path, "record too large");
   info->data = d->errors == before ? mm_arena_strdup(a, b.data ? b.data : "{}") : NULL;

@@ -260,7 +260,7 @@ static void json_reimbursement(const screen *s, mm_strbuf *b, const mm_option_re
   mm_strbuf_putc(b, '}');
 }
 
-static void render_options(const screen *s, mm_screen_sink *k, const char *id,
+static void render_options(const screen *s, mm_screen_sink *k, const char *id, const char *center,
                            const mm_value *setting, const mm_evaluation *ev, mm_arena *a) {
   mm_strbuf *b = &k->out;
   /* One result per option id: an id listed more than once (a guideline
@@ -309,6 +309,10 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id,
   }
   mm_strbuf_puts(b, "{\"id\":");
   mm_strbuf_json_string(b, id);
+  if (center) { /* added key: the record's centre, when it has one */
+    mm_strbuf_puts(b, ",\"center\":");
+    mm_strbuf_json_string(b, center);
+  }
   mm_strbuf_puts(b, ",\"setting\":");
   mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
   static const mm_tv order[3] = {MM_TRUE, MM_UNKNOWN, MM_FALSE};
@@ -332,7 +336,7 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id,
   mm_strbuf_puts(b, "}\n");
 }
 
-static void render_criteria(const screen *s, mm_screen_sink *k, const char *id,
+static void render_criteria(const screen *s, mm_screen_sink *k, const char *id, const char *center,
                             const mm_value *setting, const mm_tv *res) {
   mm_strbuf *b = &k->out;
   const mm_screen_criteria *c = s->crit;
@@ -344,6 +348,10 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const char *id,
   } else {
     mm_strbuf_puts(b, "{\"id\":");
     mm_strbuf_json_string(b, id);
+    if (center) {
+      mm_strbuf_puts(b, ",\"center\":");
+      mm_strbuf_json_string(b, center);
+    }
     mm_strbuf_puts(b, ",\"setting\":");
     mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
     mm_strbuf_puts(b, ",\"criteria\":{");
@@ -444,7 +452,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
       res[i] = mm_rule_eval(c->items[i].rule, vals, NULL);
       vals[nf + i] = mm_value_tv(res[i]);
     }
-    render_criteria(s, k, id, setting, res);
+    render_criteria(s, k, id, pat->center, setting, res);
     return;
   }
   mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
@@ -458,7 +466,7 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "evaluation failed");
     return;
   }
-  render_options(s, k, id, setting, ev, a);
+  render_options(s, k, id, pat->center, setting, ev, a);
 }
 
 /* --- set-up, header, summary ---------------------------------------- */

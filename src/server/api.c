@@ -50,6 +50,8 @@ static const mm_route routes[] = {
      "a FHIR R4 Bundle (mCODE) as an mmpath/patient@1 record"},
     {"POST", "/api/v1/screen", A_OPEN_EVAL | A_ANY, mm_ep_screen, NULL, "jurisdiction=eu|us|it",
      "screen a JSON Lines body, one record a line"},
+    {"GET", "/api/v1/screen-files", A_HUB | A_ANALYST, mm_ep_screen_files, NULL, NULL,
+     "registry files of serve --screen-dir"},
     {"GET", "/api/v1/scores", A_OPEN_EVAL | A_ANY, mm_ep_scores, NULL, NULL,
      "the scores and their inputs"},
     {"POST", "/api/v1/scores/{}", A_OPEN_EVAL | A_ANY, mm_ep_score, "name", NULL,

@@ -86,6 +86,7 @@ void mm_ep_kb_section(mm_call *c);    /* GET /api/v1/kb/{drugs|regimens|therapie
 void mm_ep_evaluate(mm_call *c);      /* POST /api/v1/evaluate */
 void mm_ep_facts(mm_call *c);         /* POST /api/v1/facts */
 void mm_ep_screen(mm_call *c);        /* POST /api/v1/screen */
+void mm_ep_screen_files(mm_call *c);  /* GET /api/v1/screen-files */
 void mm_ep_scores(mm_call *c);        /* GET /api/v1/scores */
 void mm_ep_score(mm_call *c);         /* POST /api/v1/scores/{name} */
 void mm_ep_referrals(mm_call *c);     /* GET /api/v1/referrals */

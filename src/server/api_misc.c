@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mmpath.h"
+#include "referral/pathway.h"
 #include "referral/store.h"
 #include "server/api.h"
 #include "web/assets.h"
@@ -125,6 +126,20 @@ void mm_ep_referral_vocab(mm_call *c) {
     mm_strbuf_json_string(b, mm_ref_text_in(&rk->targets[i].name, l));
     mm_strbuf_printf(b, ",\"bispecific\":%s}", rk->targets[i].bispecific ? "true" : "false");
   }
+  /* added key: the follow-up visits of kb/pathway.yaml, for the page's
+   * visit form (a visit record names one of these ids or "unscheduled") */
+  mm_strbuf_puts(b, "],\"visits\":[");
+  mm_path_kb pk;
+  mm_diags d;
+  mm_diags_init(&d, c->req->arena);
+  if (mm_path_kb_read(&pk, c->api->kb, c->req->arena, &d) == 0)
+    for (size_t i = 0; i < pk.n_visits; i++) {
+      mm_strbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+      mm_strbuf_json_string(b, pk.visits[i].id);
+      mm_strbuf_printf(b, ",\"day\":%d,\"label\":", pk.visits[i].day);
+      mm_strbuf_json_string(b, mm_ref_text_in(&pk.visits[i].name, l));
+      mm_strbuf_putc(b, '}');
+    }
   mm_strbuf_puts(b, "]}\n");
   mm_api_json_ok(c, 200);
 }

@@ -17,6 +17,7 @@
 #include "auth/token_store.h"
 #include "referral/funnel.h"
 #include "referral/pathway.h"
+#include "referral/records.h"
 #include "referral/store.h"
 #include "server/api.h"
 
@@ -302,6 +303,28 @@ void mm_ep_referral(mm_call *c) {
 
 /* ---- POST /api/v1/referrals ---- */
 
+/* Added key `evaluation` (docs/http-api.md): taken out of the body before
+ * the referral is read (mmpath/referral@1 has no such key) and checked by
+ * its record schema; stored as the referral's first record, kind
+ * "evaluation", in the same write. 0, or -1 after answering. */
+static int take_evaluation(mm_call *c, mm_json *body, mm_diags *d, const char **data) {
+  *data = NULL;
+  const mm_json *ev = body->type == MM_JSON_OBJECT ? mm_json_get(body, "evaluation") : NULL;
+  if (!ev) return 0;
+  size_t k = 0;
+  for (size_t i = 0; i < body->len; i++)
+    if (strcmp(body->members[i].key, "evaluation") != 0) body->members[k++] = body->members[i];
+  body->len = k;
+  mm_ref_record_info info;
+  if (mm_ref_record_canon(c->api->kb, MM_RK_EVALUATION, ev, c->req->arena, d, "evaluation",
+                          &info) != 0) {
+    diags_problem(c, d, "body", "Invalid referral");
+    return -1;
+  }
+  *data = info.data;
+  return 0;
+}
+
 void mm_ep_referral_new(mm_call *c) {
   mm_json *body = mm_api_json_body(c);
   if (!body) return;
@@ -322,6 +345,8 @@ void mm_ep_referral_new(mm_call *c) {
                 "referral ids are issued by the server: leave 'id' out");
     return;
   }
+  const char *evaluation = NULL;
+  if (take_evaluation(c, body, &d, &evaluation) < 0) return;
   if (issued) body = mm_api_with_placeholder_id(c, body);
   if (mm_referral_from_json(&r, c->req->arena, body, &d, NULL, "") != 0 ||
       d.errors) {
@@ -360,6 +385,19 @@ void mm_ep_referral_new(mm_call *c) {
                   "records are added with POST /api/v1/referrals/{id}/events");
       return;
     }
+  }
+  if (evaluation) { /* right after the 'referred' event, keeping its state and date */
+    mm_ref_event *evs = mm_arena_alloc(c->req->arena, (r.n_events + 1) * sizeof *evs);
+    if (!evs) {
+      mm_api_internal(c, "out of memory");
+      return;
+    }
+    evs[0] = r.events[0];
+    evs[1] = (mm_ref_event){.date = r.events[0].date, .state = r.events[0].state,
+                            .actor = r.events[0].actor, .kind = "evaluation", .data = evaluation};
+    for (size_t i = 1; i < r.n_events; i++) evs[i + 1] = r.events[i];
+    r.events = evs;
+    r.n_events++;
   }
   mm_ref_store *s = open_store(c);
   if (!s) return;

@@ -9,13 +9,23 @@
  * registry in memory), a detached thread runs mm_screen_run from it into a pipe, and
  * http.c streams the pipe's other end. The thread is counted in api->jobs so
  * the server's owner waits for it before freeing the knowledge base; if the
- * client goes away the pipe breaks and the thread stops. */
+ * client goes away the pipe breaks and the thread stops.
+ *
+ * A registry already on the server (serve --screen-dir DIR) is screened by
+ * name instead of a body: POST /api/v1/screen?file=NAME, a hub or analyst
+ * token, NAME a plain file name inside DIR (no '/', no leading '.': nothing
+ * outside DIR, no symbolic link), read from disk as a body would be;
+ * GET /api/v1/screen-files lists them. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "screen/screen.h"
@@ -96,6 +106,82 @@ static int body_fd(const mm_request *req) {
   return fd;
 }
 
+/* A name that can only be a file directly inside the screening directory. */
+static bool plain_name(const char *n) {
+  size_t len = strlen(n);
+  if (len == 0 || len > 200 || n[0] == '.') return false;
+  for (const char *p = n; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '.' || *p == '_' || *p == '-'))
+      return false;
+  return true;
+}
+
+/* The registry file `name` of --screen-dir, opened for reading (no link
+ * followed), or -1 after answering. *size gets its size. */
+static int screen_file(mm_call *c, const char *name, size_t *size) {
+  if (c->who.role != MM_ROLE_HUB && c->who.role != MM_ROLE_ANALYST) {
+    mm_problem1(c->out, 403, "forbidden", "Not allowed for this role", "header.Authorization",
+                "a registry file on the server is screened with a hub or analyst token");
+    return -1;
+  }
+  if (!c->api->screen_dir) {
+    mm_problem1(c->out, 404, "not-found", "No screening directory", "query.file",
+                "this server has no --screen-dir: send the registry as the body");
+    return -1;
+  }
+  if (c->req->body_len > 0) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.file",
+                "name a file or send a body, not both");
+    return -1;
+  }
+  if (!plain_name(name)) {
+    mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.file",
+                mm_arena_printf(c->req->arena,
+                                "'%.60s' is not a file name (letters, digits, '.', '_', '-'; "
+                                "not starting with '.')", name));
+    return -1;
+  }
+  int dir = open(c->api->screen_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir >= 0) close(dir);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0) {
+    mm_problem1(c->out, 404, "not-found", "Not found", "query.file",
+                mm_arena_printf(c->req->arena, "no registry file '%s' on this server", name));
+    return -1;
+  }
+  *size = (size_t)st.st_size;
+  return fd;
+}
+
+void mm_ep_screen_files(mm_call *c) {
+  mm_strbuf *b = &c->out->body;
+  mm_strbuf_puts(b, "{\"files\":[");
+  DIR *d = c->api->screen_dir ? opendir(c->api->screen_dir) : NULL;
+  int dfd = d ? dirfd(d) : -1;
+  size_t n = 0;
+  for (struct dirent *e; d && (e = readdir(d));) {
+    struct stat st;
+    if (!plain_name(e->d_name) || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode))
+      continue;
+    char when[32] = "";
+    struct tm tm;
+    if (gmtime_r(&st.st_mtime, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    mm_strbuf_puts(b, n++ ? ",{\"name\":" : "{\"name\":");
+    mm_strbuf_json_string(b, e->d_name);
+    mm_strbuf_printf(b, ",\"bytes\":%lld,\"modified\":\"%s\"}", (long long)st.st_size, when);
+  }
+  if (d) closedir(d);
+  mm_strbuf_printf(b, "],\"configured\":%s}\n", c->api->screen_dir ? "true" : "false");
+  mm_api_json_ok(c, 200);
+}
+
 void mm_ep_screen(mm_call *c) {
   static const char *const formats[] = {"jsonl", "csv", NULL};
   const char *fmt = mm_api_format(c, formats);
@@ -108,8 +194,10 @@ void mm_ep_screen(mm_call *c) {
                                 juris));
     return;
   }
+  const char *file = mm_request_query(c->req, "file");
+  if (file && !*file) file = NULL;
   const char *ct = c->req->content_type;
-  if (ct && strncasecmp(ct, "application/x-ndjson", 20) != 0 &&
+  if (!file && ct && strncasecmp(ct, "application/x-ndjson", 20) != 0 &&
       strncasecmp(ct, "application/jsonl", 17) != 0 &&
       strncasecmp(ct, "application/json", 16) != 0 && strncasecmp(ct, "text/plain", 10) != 0) {
     mm_problem1(c->out, 415, "unsupported-media-type", "Unsupported media type",
@@ -127,10 +215,14 @@ void mm_ep_screen(mm_call *c) {
                "this server runs without background jobs", NULL, 0);
     return;
   }
+  size_t file_size = 0;
+  int file_fd = file ? screen_file(c, file, &file_size) : -1;
+  if (file && file_fd < 0) return;
   /* ?only=id,id: option ids to report; each must be a kb option */
   const char *only = mm_request_query(c->req, "only");
   job *jb = calloc(1, sizeof *jb);
   if (!jb) {
+    if (file_fd >= 0) close(file_fd);
     mm_api_internal(c, "out of memory");
     return;
   }
@@ -144,6 +236,7 @@ void mm_ep_screen(mm_call *c) {
       free(jb->only_buf);
       free(jb->only);
       free(jb);
+      if (file_fd >= 0) close(file_fd);
       mm_api_internal(c, "out of memory");
       return;
     }
@@ -159,6 +252,7 @@ void mm_ep_screen(mm_call *c) {
         free(jb->only_buf);
         free(jb->only);
         free(jb);
+        if (file_fd >= 0) close(file_fd);
         return;
       }
       jb->only[k++] = p;
@@ -174,12 +268,12 @@ void mm_ep_screen(mm_call *c) {
       .block_size = 0,
       .max_line = 0,
       .progress_fd = -1,
-      .total_bytes = c->req->body_len,
+      .total_bytes = file ? file_size : c->req->body_len,
   };
   jb->opts = o;
   jb->jobs = c->api->jobs;
   int p[2] = {-1, -1};
-  jb->in_fd = body_fd(c->req);
+  jb->in_fd = file ? file_fd : body_fd(c->req);
   if (jb->in_fd < 0 || pipe(p) != 0) {
     if (jb->in_fd >= 0) close(jb->in_fd);
     free(jb->only_buf);

@@ -60,6 +60,9 @@ typedef struct mm_api {
   struct mm_cds_store *cds_store; /* the evaluations the cards link to
                                      (cds/cds.h); NULL: no links */
   const char *cds_smart_url; /* a SMART app launch URL for a `smart` link */
+  const char *screen_dir;   /* serve --screen-dir: registry files on the server
+                               that hub and analyst tokens screen by name
+                               (POST /api/v1/screen?file=NAME); NULL: none */
 } mm_api;
 
 /* The body cap of a request (before its body is read): max_screen_body for

@@ -20,7 +20,15 @@ const ENGLISH = ['Evaluate', 'Evaluation', 'Print', 'Summary', 'Error', 'Patient
   'second relapse', 'first relapse', 'newly diagnosed', 'relapsed', 'progressing', 'refractory to', 'exposed to',
   'Skip to content', 'Language', 'Access', 'Refresh', 'Cancel', 'Send to the hub', 'Registry', 'Records',
   'Download', 'Centre', 'Criterion', 'Running', 'Done', 'Stopped', 'yes', 'heart_failure', 'second_relapse_or_later',
-  'relapsed_progressing', 'first_relapse', 'patient_choice', 'Server busy', 'Internal error', 'Unsupported media type'];
+  'relapsed_progressing', 'first_relapse', 'patient_choice', 'Server busy', 'Internal error', 'Unsupported media type',
+  // the board's pathway dialogs, record forms, letter UI and funnel stages (pathway.js, records.js, funnel.js)
+  'Records and letter', 'Kind', 'Letter', 'bridging therapy', 'lymphodepletion', 'product and lot', 'visit',
+  'CRS episode', 'ICANS episode', 'dates allowed', 'Nothing can be recorded now', 'alive', 'dead', 'lost to follow-up',
+  'not recorded', 'Fever', 'Hypotension', 'Hypoxia', 'Consciousness', 'Seizures', 'Resolution', 'Day', 'Add', 'Remove',
+  'Corticosteroids', 'Tocilizumab doses', 'Patient status', 'Infections', 'Labs for the IMWG response', 'Advanced',
+  'After infusion', 'Infused', 'not known', 'Day-100 response', 'partial response or better', 'Filters', 'Total',
+  'Or a file already on the server', 'Choose the file', 'none', 'low-flow', 'unscheduled', 'bacterial', 'viral',
+  'Not before', 'Not after', 'yyyy-mm-dd', 'mm/dd/yyyy'];
 
 async function englishOnPage(page) {
   /* quotations marked lang="en" (kb sources, label wording, references) are not the page's own words */

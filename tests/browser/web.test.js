@@ -82,8 +82,15 @@ async function main() {
     // ---- fill the form for a patient (shared spec patient-record.md example) ----
     await page.fill('#f-id', 'BO-0017');
     await page.fill('#f-as_of', '2026-11-25');
-    await page.fill('#f-birth_date', '1958-04-12');
+    await page.fill('#f-birth_date', '12/04/1958'); /* typed as an Italian clinician writes it */
     await page.selectOption('#f-sex', 'male');
+    const shownBirth = await page.locator('#f-birth_date').evaluate(i => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get.call(i));
+    ok(shownBirth === '12/04/1958' && await page.locator('#f-birth_date').getAttribute('placeholder') === 'gg/mm/aaaa' &&
+       await page.locator('#f-birth_date').evaluate(i => i.value) === '1958-04-12',
+      'a date field takes and shows gg/mm/aaaa (placeholder «gg/mm/aaaa»), its value ISO for the record', shownBirth);
+    await page.fill('#f-dx-date', '31/02/2019');
+    ok(await page.locator('#f-dx-date').evaluate(i => !i.validity.valid && /gg\/mm\/aaaa/.test(i.validationMessage)),
+      'an impossible date (31/02) is refused in the field, in Italian');
     await page.fill('#f-ecog', '1');
     await page.fill('#f-charlson', '1');
     await page.fill('#f-adl', '6');
@@ -341,8 +348,9 @@ async function main() {
     await page.click('#summary [data-send="cilta-cel"]');
     await page.waitForSelector('#new-dialog[open]');
     ok(await page.inputValue('#n-patient') === 'BO-0017' && await page.inputValue('#n-target') === 'cilta-cel' &&
-       /Valutazione mmpath del 25\/11\/2026 \(base di conoscenza 2026\.\d+, UE\)/.test(await page.inputValue('#n-note')),
-      'the referral opens with pseudonym, product and the evaluation attached', await page.inputValue('#n-note'));
+       /Valutazione mmpath del 25\/11\/2026 \(base di conoscenza 2026\.\d+, UE\)/.test(await page.locator('#n-eval').textContent()) &&
+       await page.inputValue('#n-note') === '',
+      'the referral opens with pseudonym, product and the evaluation attached (the note left free)', await page.locator('#n-eval').textContent());
     await page.fill('#n-from', 'FE-ONC');
     await page.fill('#n-patient', 'Mario Rossi');
     await page.click('#new-form button[type=submit]');
@@ -354,6 +362,12 @@ async function main() {
     await page.locator('#status', { hasText: 'creato' }).waitFor();
     const made = /Invio (\S+) creato/.exec(await page.locator('#status').textContent());
     ok(made && /^FE-ONC-\d{4}-\d{4}$/.test(made[1]), 'the referral is created and the id the server issued is shown', made && made[1]);
+    // the evaluation is stored as the referral's "evaluation" record (the create request's `evaluation` key)
+    const sent = await page.evaluate(async id => (await api('GET', '/api/v1/referrals/' + id)).data, made && made[1]);
+    const evRec = sent && sent.events.find(e => e.kind === 'evaluation');
+    ok(evRec && evRec.data.option === 'cilta-cel' && evRec.data.verdict === 'eligible' && evRec.data.date === '2026-11-25' &&
+       evRec.data.jurisdiction === 'eu' && /^2026\./.test(evRec.data.kb_version) && sent.state === 'referred' && !sent.events[0].note,
+      'the evaluation is stored as a record of kind "evaluation", not in the note', JSON.stringify(sent && sent.events));
 
     // ---- board: the new referral, then move one, from the keyboard ----
     await page.click('#tab-access');
@@ -365,6 +379,9 @@ async function main() {
     await page.waitForSelector('[data-state="referred"] [data-referral="D-2026-011"]');
     ok(made && await page.locator('[data-state="referred"] [data-referral="' + made[1] + '"]').count() === 1,
       'the referral sent from the card is on the board, state «Richiesta ricevuta»');
+    ok(made && /^Valutazione del 25\/11\/2026 \(base 2026\.\d+, UE\): indicato$/.test(
+      (await page.locator('[data-referral="' + made[1] + '"] .eval').textContent()).trim()),
+      'its card shows the evaluation it was sent with', made && await page.locator('[data-referral="' + made[1] + '"] .eval').textContent());
     const shown = await page.locator('#board .col').count();
     await page.uncheck('#board-nonempty');
     ok(shown < 15 && await page.locator('#board .col').count() === 15,
@@ -417,6 +434,20 @@ async function main() {
     const feOnc = await apiFunnel('to_center=BO-SER&from_center=FE-ONC');
     ok(await total() === feOnc && feOnc < 14, 'the referring-centre filter works: the figures are the API\'s for FE-ONC', String(await total()));
     ok(!page.url().includes('?'), 'the filter form does not reload the page', page.url());
+    // the after-infusion stages (issue 14, What to build 5): the API's figures, in Italian
+    const apiAfter = (await (await fetch(BASE + '/api/v1/funnel?format=json&to_center=BO-SER&from_center=FE-ONC',
+      { headers: { Authorization: 'Bearer ' + HUB } })).json()).after_infusion;
+    const tileText = async k => (await page.locator('[data-stage=after_infusion] [data-figure=' + k + '] b').textContent()).trim();
+    const want = x => x.n + ' (' + x.pct + '%)';
+    ok(await tileText('crs_grade3plus') === want(apiAfter.crs_grade3plus) + (apiAfter.crs_not_known.n ? ' · non noti: ' + apiAfter.crs_not_known.n : '') &&
+       (await tileText('icans')).startsWith(want(apiAfter.icans)) &&
+       await tileText('day100_response') === want(apiAfter.day100_response) &&
+       await tileText('infused') === String(apiAfter.infused.n),
+      'the funnel shows the after-infusion stages (CRS >= 3, ICANS, day-100 response) with the API\'s figures',
+      JSON.stringify(apiAfter));
+    ok(/Dopo l'infusione/.test(await page.locator('#funnel-summary').innerText()), 'the after-infusion stages are titled in Italian');
+    await english('funnel with after-infusion stages');
+    if (SHOTS) await shot(page, 'funnel-it', shots, { fullPage: true });
     await page.fill('#fu-since', '2026-12-31');
     await page.fill('#fu-until', '2026-01-01');
     await page.click('#funnel-form button[type=submit]');
@@ -435,6 +466,8 @@ async function main() {
       .map(f => JSON.parse(fs.readFileSync(path.join(demoDir, f), 'utf8')));
     const reg = path.join(shots, 'registry.jsonl');
     fs.writeFileSync(reg, recs.map(r => JSON.stringify(r)).join('\n') + '\n{"id":"BAD-1","ecog":9}\n');
+    // the same registry in the server's screening folder (serve --screen-dir)
+    if (process.env.MMPATH_SCREEN_DIR) fs.copyFileSync(reg, path.join(process.env.MMPATH_SCREEN_DIR, 'registro-demo.jsonl'));
     await page.click('#tab-screen');
     await page.locator('#screen-products input').first().waitFor();
     await page.setInputFiles('#screen-file', reg);
@@ -471,6 +504,27 @@ async function main() {
     const rows2 = await page.locator('#screen-centers tbody tr').evaluateAll(trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent)));
     ok(screens.length > 2 && JSON.stringify(rows2) === firstRows,
       'a file sent in pieces (' + screens.length + ' requests) gives the same table', JSON.stringify(rows2));
+    // the same registry as a file on the server, by name: one request, no body,
+    // and the centres are the server's (each result line's `center`)
+    if (process.env.MMPATH_SCREEN_DIR) {
+      ok(await page.locator('#screen-server-box').isVisible() &&
+         (await page.locator('#screen-server option').allTextContents()).some(x => /^registro-demo\.jsonl \(/.test(x)),
+        'the hub sees the registry files of the server\'s screening folder');
+      await page.selectOption('#screen-server', 'registro-demo.jsonl');
+      const sreq = [];
+      const onS = r => { if (r.url().includes('/api/v1/screen?')) sreq.push(r); };
+      page.on('request', onS);
+      await page.click('#screen-start');
+      await page.locator('#screen-msg', { hasText: 'Completato' }).waitFor();
+      page.off('request', onS);
+      const rows3 = await page.locator('#screen-centers tbody tr').evaluateAll(trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent)));
+      ok(sreq.length === 1 && /[?&]file=registro-demo\.jsonl/.test(sreq[0].url()) && !sreq[0].postData(),
+        'a file on the server is screened by name, in one request without a body', sreq.map(r => r.url()).join(' '));
+      ok(JSON.stringify(rows3) === firstRows, 'and gives the same table by centre (the server\'s centres)', JSON.stringify(rows3));
+      await english('screening of a server file');
+      const bad = await (await fetch(BASE + '/api/v1/screen?file=..%2Fmmpath.db', { method: 'POST', headers: { Authorization: 'Bearer ' + HUB } })).json();
+      ok(bad.status === 400 && bad.errors[0].path === 'query.file', 'a path outside the screening folder is refused (400, query.file)');
+    }
     await shot(page, 'screening-it', shots, { fullPage: true });
 
     // ---- tablet width: still usable, nothing wider than the screen ----

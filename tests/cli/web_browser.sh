@@ -33,7 +33,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --open-evaluate --demo >"$tmp/out" 2>"$tmp/err" &
+# the screening folder (serve --screen-dir): the test puts a registry file in it
+mkdir "$tmp/screen"
+"$MMPATH" serve --port 0 --db "$tmp/mmpath.db" --open-evaluate --demo --screen-dir "$tmp/screen" \
+  >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
 for _ in $(seq 1 100); do
@@ -43,7 +46,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
 hub=$(awk '$1 == "hub" { print $3 }' "$tmp/out")
-MMPATH_URL=http://127.0.0.1:$port MMPATH_HUB=$hub timeout 120 node "$here/web.test.js"
+MMPATH_SCREEN_DIR=$tmp/screen MMPATH_URL=http://127.0.0.1:$port MMPATH_HUB=$hub timeout 120 node "$here/web.test.js"
 # the server ends cleanly (under the sanitizers: without a report)
 kill -TERM "$pid"
 if ! wait "$pid" || grep -Eq 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$tmp/err"; then

@@ -5,7 +5,8 @@
  * live in their modules, loaded after this file (index.html): form.js and
  * pickers.js (the patient), result.js, summary.js, options.js,
  * supportive.js, values.js (the evaluation), problems.js (server errors in
- * the page's language), board.js (referrals), funnel.js, screening.js.
+ * the page's language), board.js (referrals), funnel.js, screening.js,
+ * dates.js (date fields in the user's format), records.js and pathway.js.
  * Italian by default, English on the switch; every element is a real
  * button, link or form control, so the page works from the keyboard.
  * Nothing of a patient is stored in the browser: only the language and the
@@ -67,6 +68,8 @@ function h(tag, attrs, ...children) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
+  /* a date field shows the user's format, its value stays ISO (dates.js) */
+  if (tag === 'input' && attrs && attrs.type === 'date' && typeof mmDateField === 'function') mmDateField(el);
   return el;
 }
 function today() {
@@ -116,6 +119,7 @@ function applyLang() {
   for (const el of $$('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   for (const el of $$('[data-i18n-ph]')) el.setAttribute('placeholder', t(el.dataset.i18nPh));
   fillTriSelects();
+  if (typeof mmDatesRelabel === 'function') mmDatesRelabel();
   for (const o of $$('#example option')) o.textContent = t('example_n', { n: o.dataset.i18nExample, id: (state.examples[o.value] || {}).id || '?' });
 }
 

@@ -17,6 +17,7 @@ Object.assign(WORDS.it, {
   created: 'Invio {id} creato.', no_moves: 'Nessuna mossa possibile da questo stato.', history: 'Storia ({n} eventi)',
   changes: 'Modifiche (chi e quando)', created_by: 'creato', send_hub: "Invia all'hub", send_title: "Invio all'hub: {x}",
   attached: 'Valutazione allegata', eval_note: 'Valutazione mmpath del {d} (base di conoscenza {v}, {j}): {o} {s}.',
+  eval_card: 'Valutazione del {d} (base {v}, {j}): {s}',
   spoke_only: "Per inviare serve il token del centro (ruolo spoke o hub): vedi «Accesso».", referral_id_hint: "Se vuoto, lo assegna il server (quando lo consente)."
 });
 Object.assign(WORDS.en, {
@@ -28,6 +29,7 @@ Object.assign(WORDS.en, {
   created: 'Referral {id} created.', no_moves: 'No move is possible from this state.', history: 'History ({n} events)',
   changes: 'Changes (who and when)', created_by: 'created', send_hub: 'Send to the hub', send_title: 'Referral to the hub: {x}',
   attached: 'Evaluation attached', eval_note: 'mmpath evaluation of {d} (knowledge base {v}, {j}): {o} {s}.',
+  eval_card: 'Evaluation of {d} (kb {v}, {j}): {s}',
   spoke_only: 'Sending needs the centre token (spoke or hub role): see "Access".', referral_id_hint: 'If empty, the server assigns it (when it allows).'
 });
 
@@ -79,11 +81,13 @@ function renderBoard() {
         h('div', { class: 'meta' }, (target ? target.label : r.target) + ' · ' + fmtDate(r.updated || '')),
         reason ? h('div', { class: 'meta' }, t('reason') + ': ' + reason.label) : null,
         last.note ? h('div', { class: 'meta' }, last.note) : null,
+        evalLine(r),
         h('details', { class: 'history', ontoggle: ev => loadAudit(ev.target, r.id) },
           h('summary', null, t('history', { n: r.events.length })),
           h('ol', null, r.events.map(e => {
             const why = e.reason && state.vocab.reasons.find(x => x.id === e.reason);
-            return h('li', null, fmtDate(e.date) + ' — ' + stateLabel(e.state) +
+            /* a record (kind) in words with what it says; a move by its state */
+            return h('li', null, fmtDate(e.date) + ' — ' + (e.kind && typeof pwEventText === 'function' ? pwEventText(e, r) : stateLabel(e.state)) +
               (why ? ' (' + why.label + ')' : '') + (e.note ? ': ' + e.note : ''));
           }))),
         canMove ? h('button', { type: 'button', class: 'small', onclick: () => openMove(r) }, t('move') + ' ' + r.id) : null,
@@ -91,6 +95,15 @@ function renderBoard() {
     }
     board.append(col);
   }
+}
+
+/* The evaluation the referral was sent with (its "evaluation" record). */
+function evalLine(r) {
+  const e = (r.events || []).find(x => x.kind === 'evaluation');
+  const d = e && e.data;
+  if (!d) return null;
+  return h('div', { class: 'meta eval', 'data-evaluation': d.option },
+    t('eval_card', { d: fmtDate(d.date), v: d.kb_version, j: t('juris_' + d.jurisdiction), s: t('st_' + d.verdict) }));
 }
 
 /* Who made each change through the API (the server's audit log). */
@@ -146,6 +159,7 @@ async function submitMove(e) {
 }
 
 /* ---------- a new referral, blank or from an evaluation ---------- */
+let newEvaluation = null;
 async function openNew(prefill) {
   if (!state.vocab) await loadVocab();
   if (!state.vocab) return;
@@ -160,8 +174,12 @@ async function openNew(prefill) {
     else if (!$('#n-from').value) $('#n-from').value = state.me.center;
   }
   $('#new-title').textContent = prefill.title || t('new_referral');
-  $('#n-note').value = prefill.note || '';
-  $('#n-attached').hidden = !prefill.note;
+  /* the evaluation goes as the request's `evaluation` (stored as the
+   * referral's first record), shown here in words; the note stays free */
+  $('#n-note').value = '';
+  newEvaluation = prefill.evaluation || null;
+  $('#n-eval').textContent = prefill.evalText || '';
+  $('#n-attached').hidden = !newEvaluation;
   $('#new-errors').hidden = true;
   $('#new-dialog').showModal();
   $('#n-patient').focus();
@@ -175,6 +193,7 @@ async function submitNew(e) {
     from_center: $('#n-from').value.trim(), to_center: $('#n-to').value.trim(), target: $('#n-target').value, events: [ev]
   };
   if ($('#n-id').value.trim()) body.id = $('#n-id').value.trim();
+  if (newEvaluation) body.evaluation = newEvaluation;
   const res = await api('POST', '/api/v1/referrals', body);
   if (!res.ok) { problemBox($('#new-errors'), res); markDialogErrors(res); return; }
   $('#new-dialog').close();
@@ -208,9 +227,11 @@ function sendButton(o) {
 async function sendToHub(o) {
   const r = state.lastResult;
   if (!state.token || !(state.me && (state.me.role === 'spoke' || state.me.role === 'hub'))) { say(t('spoke_only')); return; }
-  const note = r ? t('eval_note', { d: fmtDate(r.as_of), v: (r.knowledge_base || {}).version || '?',
+  const evalText = r ? t('eval_note', { d: fmtDate(r.as_of), v: (r.knowledge_base || {}).version || '?',
     j: t('juris_' + r.jurisdiction), o: optionTitle(o), s: t('st_' + o.status) }) : '';
-  await openNew({ patient: r ? r.patient : '', target: o.id, note, title: t('send_title', { x: optionTitle(o) }) });
+  const evaluation = r ? { date: r.as_of, kb_version: (r.knowledge_base || {}).version, jurisdiction: r.jurisdiction,
+    option: o.id, verdict: o.status } : null;
+  await openNew({ patient: r ? r.patient : '', target: o.id, evaluation, evalText, title: t('send_title', { x: optionTitle(o) }) });
 }
 
 function setupBoard() {

@@ -13,10 +13,11 @@ Object.assign(WORDS.it, {
   pw_records: 'Dati e lettera', pw_title: 'Invio {id}: dati del percorso', pw_kind: 'Tipo',
   pw_data: 'Dati (JSON)', pw_add: 'Registra', pw_letter_it: 'Lettera (IT)', pw_letter_en: 'Lettera (EN)',
   pw_download: 'Scarica la lettera (HTML, stampabile)', pw_registry: 'Export registro (CSV)',
-  pw_recorded: '{id}: registrato "{k}".', pw_none: 'Nessun dato registrabile ora.',
+  pw_recorded: '{id}: registrato «{k}».', pw_none: 'Nessun dato registrabile ora.',
   pw_kind_note: 'nota', pw_kind_correction: 'correzione', pw_kind_bridging: 'terapia ponte',
   pw_kind_lymphodepletion: 'linfodeplezione', pw_kind_product: 'prodotto e lotto', pw_kind_visit: 'visita',
-  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_dates: 'date consentite: {a} – {b}'
+  pw_kind_crs: 'episodio CRS', pw_kind_icans: 'episodio ICANS', pw_kind_evaluation: 'valutazione mmpath', pw_dates: 'date consentite: {a} – {b}',
+  pw_grade: 'grado ASTCT {g}', pw_grade_unknown: 'grado ASTCT non calcolabile', pw_corrects: 'corregge l\'evento n. {n}'
 });
 Object.assign(WORDS.en, {
   pw_records: 'Records and letter', pw_title: 'Referral {id}: pathway records', pw_kind: 'Kind',
@@ -25,20 +26,27 @@ Object.assign(WORDS.en, {
   pw_recorded: '{id}: "{k}" recorded.', pw_none: 'Nothing can be recorded now.',
   pw_kind_note: 'note', pw_kind_correction: 'correction', pw_kind_bridging: 'bridging therapy',
   pw_kind_lymphodepletion: 'lymphodepletion', pw_kind_product: 'product and lot', pw_kind_visit: 'visit',
-  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_dates: 'dates allowed: {a} – {b}'
+  pw_kind_crs: 'CRS episode', pw_kind_icans: 'ICANS episode', pw_kind_evaluation: 'mmpath evaluation', pw_dates: 'dates allowed: {a} – {b}',
+  pw_grade: 'ASTCT grade {g}', pw_grade_unknown: 'ASTCT grade cannot be computed', pw_corrects: 'corrects event no. {n}'
 });
 
-/* A starting point for each kind's data (docs/referral.md lists every key). */
-const PW_TEMPLATES = {
-  note: { text: '' },
-  correction: { corrects: 0, why: '', date: '' },
-  bridging: { drugs: ['carfilzomib', 'dexamethasone'], end: '' },
-  lymphodepletion: { drugs: ['fludarabine', 'cyclophosphamide'], end: '' },
-  product: { product: '', lot: '' },
-  visit: { visit: 'd7', status: 'alive', anc: null, platelets: null, igg_mg_dl: null, toxicity_reviewed: false, labs: [] },
-  crs: { resolution: '', signs: [{ date: '', fever: true, hypotension: 'none', hypoxia: 'none' }], tocilizumab_doses: 0, corticosteroids: false },
-  icans: { resolution: '', signs: [{ date: '', ice_score: 10, consciousness: 'alert', seizure: 'none', motor: 'none', cerebral_edema: 'none' }], corticosteroids: false }
-};
+/* A record of the history in words: its kind and what decides it. */
+function pwEventText(e) {
+  const d = e.data || {};
+  const parts = [t('pw_kind_' + e.kind)];
+  if (e.kind === 'crs' || e.kind === 'icans')
+    parts.push(typeof d.astct_max_grade === 'number' ? t('pw_grade', { g: d.astct_max_grade }) : t('pw_grade_unknown'));
+  else if (e.kind === 'visit') {
+    const v = state.vocab && (state.vocab.visits || []).find(x => x.id === d.visit);
+    parts.push(v ? v.label : d.visit === 'unscheduled' ? t('rf_unscheduled') : d.visit);
+    if (d.status) parts.push(t('v_' + d.status));
+  } else if (e.kind === 'product') parts.push([d.product, d.lot].filter(Boolean).join(' · '));
+  else if (e.kind === 'bridging' || e.kind === 'lymphodepletion') parts.push((d.drugs || []).map(drugName).join(', '));
+  else if (e.kind === 'correction') parts.push(t('pw_corrects', { n: d.corrects }) + (d.why ? ': ' + d.why : ''));
+  else if (e.kind === 'note' && d.text) parts.push(d.text);
+  else if (e.kind === 'evaluation') parts.push(d.option + ' ' + t('st_' + d.verdict) + ' (' + fmtDate(d.date) + ', ' + d.kb_version + ')');
+  return parts.filter(Boolean).join(' · ');
+}
 
 async function pwNext(id) {
   const res = await api('GET', '/api/v1/referrals/' + encodeURIComponent(id) + '/next?lang=' + state.lang);
@@ -79,9 +87,11 @@ function pwDialog() {
       h('h3', { id: 'pw-title' }),
       h('p', { id: 'pw-hint', class: 'hint' }),
       h('label', { for: 'pw-kind' }, t('pw_kind')), h('select', { id: 'pw-kind' }),
-      h('label', { for: 'pw-date' }, t('date')), h('input', { id: 'pw-date', type: 'date', required: true }),
-      h('label', { for: 'pw-data' }, t('pw_data')),
-      h('textarea', { id: 'pw-data', rows: '8', spellcheck: 'false', class: 'mono' }),
+      h('label', { for: 'pw-date' }, t('date')), h('input', { id: 'pw-date', type: 'date', required: true, 'data-path': 'date' }),
+      h('div', { id: 'pw-fields', class: 'rf-grid' }),
+      h('details', { id: 'pw-advanced' }, h('summary', null, t('rf_advanced')),
+        h('label', { for: 'pw-data' }, t('pw_data')),
+        h('textarea', { id: 'pw-data', rows: '8', spellcheck: 'false', class: 'mono' })),
       h('div', { id: 'pw-errors', class: 'errors', role: 'alert', hidden: true }),
       h('div', { class: 'buttons' },
         h('button', { type: 'submit', class: 'primary', id: 'pw-ok' }, t('pw_add')),
@@ -90,8 +100,18 @@ function pwDialog() {
         h('button', { type: 'button', id: 'pw-cancel' }, t('cancel'))),
       h('div', { id: 'pw-letter', class: 'pw-letter' })));
   document.body.append(dlg);
-  $('#pw-kind').addEventListener('change', () => {
-    $('#pw-data').value = JSON.stringify(PW_TEMPLATES[$('#pw-kind').value] || {}, null, 1);
+  $('#pw-kind').addEventListener('change', pwFields);
+  /* the fields dated by the record's date (a first sign day, a lab) follow it */
+  let was = '';
+  $('#pw-date').addEventListener('focus', () => { was = $('#pw-date').value; });
+  $('#pw-date').addEventListener('change', () => {
+    for (const x of $$('#pw-fields [data-follow]')) if (!x.value || x.value === was) x.value = $('#pw-date').value;
+    was = $('#pw-date').value;
+    rfVisitNear($('#pw-fields'), pwCurrent, was);
+  });
+  /* opened, the JSON view starts from what the fields hold */
+  $('#pw-advanced > summary').addEventListener('click', () => {
+    if (!$('#pw-advanced').open) $('#pw-data').value = JSON.stringify(rfRead($('#pw-fields')), null, 1);
   });
   $('#pw-cancel').addEventListener('click', () => dlg.close());
   $('#pw-form').addEventListener('submit', pwSubmit);
@@ -101,6 +121,12 @@ function pwDialog() {
 }
 
 let pwCurrent = null;
+function pwFields() {
+  markInvalid([]);
+  $('#pw-errors').hidden = true;
+  rfBuild($('#pw-kind').value, $('#pw-fields'), pwCurrent, $('#pw-date').value);
+}
+
 async function pwOpen(r) {
   pwCurrent = r;
   const dlg = pwDialog();
@@ -115,8 +141,10 @@ async function pwOpen(r) {
   date.max = n ? n.dates.max : today();
   date.removeAttribute('min');
   date.value = date.max;
-  $('#pw-hint').textContent = kinds.length ? t('pw_dates', { a: r.events[0].date, b: date.max }) : t('pw_none');
-  $('#pw-data').value = JSON.stringify(PW_TEMPLATES[kinds[0]] || {}, null, 1);
+  $('#pw-hint').textContent = kinds.length ? t('pw_dates', { a: fmtDate(r.events[0].date), b: fmtDate(date.max) }) : t('pw_none');
+  $('#pw-advanced').open = false;
+  if (!state.kb && typeof loadKbVocab === 'function') await loadKbVocab();
+  pwFields();
   dlg.showModal();
   $('#pw-kind').focus();
 }
@@ -124,27 +152,42 @@ async function pwOpen(r) {
 async function pwSubmit(e) {
   e.preventDefault();
   let data;
-  try { data = JSON.parse($('#pw-data').value || '{}'); } catch (err) {
-    problemBox($('#pw-errors'), { data: { title: t('error'), detail: String(err.message) } });
+  if ($('#pw-advanced').open) {
+    try { data = JSON.parse($('#pw-data').value || '{}'); } catch (err) {
+      problemBox($('#pw-errors'), { data: { code: 'invalid-json' } });
+      return;
+    }
+  } else {
+    data = rfRead($('#pw-fields'));
+  }
+  const kind = $('#pw-kind').value;
+  const body = { date: $('#pw-date').value, kind, data };
+  const res = await api('POST', '/api/v1/referrals/' + encodeURIComponent(pwCurrent.id) + '/events', body);
+  if (!res.ok) {
+    problemBox($('#pw-errors'), res);
+    const first = markInvalid((res.data && res.data.errors) || [], problemSlug(res));
+    if (first) first.focus();
     return;
   }
-  /* empty template slots are left out, not sent as "" or null */
-  const prune = o => {
-    if (Array.isArray(o)) return o.map(prune);
-    if (o && typeof o === 'object') {
-      const out = {};
-      for (const [k, v] of Object.entries(o)) if (v !== '' && v !== null) out[k] = prune(v);
-      return out;
-    }
-    return o;
-  };
-  const kind = $('#pw-kind').value;
-  const body = { date: $('#pw-date').value, kind, data: prune(data) };
-  const res = await api('POST', '/api/v1/referrals/' + encodeURIComponent(pwCurrent.id) + '/events', body);
-  if (!res.ok) { problemBox($('#pw-errors'), res); return; }
+  markInvalid([]);
   $('#pw-dialog').close();
-  say(t('pw_recorded', { id: pwCurrent.id, k: t('pw_kind_' + kind) }));
+  /* what the server computed from the record: the episode's ASTCT grade,
+   * the visit's IMWG response */
+  const evs = (res.data && res.data.events) || [];
+  const last = evs.length ? evs[evs.length - 1] : null;
+  const d = (last && last.kind === kind && last.data) || {};
+  let msg = t('pw_recorded', { id: pwCurrent.id, k: t('pw_kind_' + kind) });
+  if (kind === 'crs' || kind === 'icans') {
+    const miss = (d.signs || []).flatMap(x => x.missing || []);
+    msg = typeof d.astct_max_grade === 'number' ? t('rf_grade_saved', { id: pwCurrent.id, g: d.astct_max_grade })
+      : t('rf_grade_unknown', { id: pwCurrent.id, m: Array.from(new Set(miss)).map(x => t('rf_' + ({ ice_score: 'ice', cerebral_edema: 'edema' }[x] || x))).join(', ') });
+  } else if (kind === 'visit' && d.imwg_response) {
+    msg = t('rf_response_saved', { id: pwCurrent.id, r: d.imwg_response });
+  }
+  say(msg);
   await loadBoard();
+  const card = $('[data-referral="' + CSS.escape(pwCurrent.id) + '"]');
+  if (card) card.dataset.lastRecord = msg;
 }
 
 /* The letter: shown here (its text, without its print styles, which the
@@ -162,6 +205,11 @@ async function pwLetter(lang) {
   box.append(h('a', { href: url, download: pwCurrent.id + '-' + lang + '.html', id: 'pw-download' }, t('pw_download')));
   const body = h('div', { class: 'letter', lang });
   for (const n of Array.from(doc.body.childNodes)) body.append(document.importNode(n, true));
+  /* the server writes ISO dates: shown in the reader's format (the download keeps the server's page) */
+  if (lang === 'it') {
+    const w = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) n.nodeValue = n.nodeValue.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
+  }
   box.append(body);
 }
 

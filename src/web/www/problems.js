@@ -113,6 +113,17 @@ function fieldLabel(path) {
 function fieldFor(path) {
   path = String(path || '').replace(/^body\.?/, '');
   if (!path) return null;
+  /* the pathway dialog's record form (records.js): its controls carry the
+   * path; a path deeper than any control names its nearest parent */
+  const dlg = $('#pw-dialog[open]');
+  if (dlg && /^(date|data)\b/.test(path)) {
+    for (let p = path; p; p = p.replace(/(\.[^.\[]*|\[\d+\])$/, '')) {
+      const hit = $('[data-path="' + CSS.escape(p) + '"]', dlg);
+      if (hit) return hit.dataset.picker ? $('input', hit) || hit : hit;
+      if (!/[.[]/.test(p)) break;
+    }
+    return null;
+  }
   let el = $('#form-input [name="' + path + '"]');
   if (el) return el;
   if (/^comorbidities/.test(path)) return $('#comorb-picker');

@@ -8,7 +8,11 @@
  * line's own `center` wins when the server sends one). Then: the summary by
  * centre and by criterion as tables and an SVG chart, and a CSV of them.
  * Products offered: the kb's therapies of the CAR-T and bispecific groups
- * (GET /api/v1/kb/therapies). Loaded after app.js, problems.js. */
+ * (GET /api/v1/kb/therapies). A hub or analyst token may instead pick a
+ * registry file already on the server (serve --screen-dir; GET
+ * /api/v1/screen-files), screened by name in one request; the centres are
+ * then the server's (each result line's `center`). Loaded after app.js,
+ * problems.js. */
 'use strict';
 
 Object.assign(WORDS.it, {
@@ -20,6 +24,7 @@ Object.assign(WORDS.it, {
   by_center: 'Per centro', by_criterion: 'Criteri che escludono o mancano', center: 'Centro', records: 'Record',
   malformed: 'Con errori', eligible_n: '{o}: idonei', unknown_n: '{o}: da decidere', criterion: 'Criterio', product: 'Prodotto',
   not_met: 'Non soddisfatto', not_known: 'Non noto', no_center: '(senza centro)', csv: 'Scarica CSV',
+  screen_server: 'Oppure un file già sul server (cartella di screening)', screen_server_file: '{n} ({k} kB, {d})',
   chart_screen: 'Pazienti idonei per centro e prodotto', choose_file: 'Scegli il file', cell_head: '{o}', cell_hint: 'In ogni cella: pazienti idonei (tra parentesi: non determinabili, mancano dati).', none_selected: 'Scegliere almeno un prodotto.'
 });
 Object.assign(WORDS.en, {
@@ -31,12 +36,14 @@ Object.assign(WORDS.en, {
   by_center: 'By centre', by_criterion: 'Criteria that exclude or are missing', center: 'Centre', records: 'Records',
   malformed: 'With errors', eligible_n: '{o}: eligible', unknown_n: '{o}: to be decided', criterion: 'Criterion', product: 'Product',
   not_met: 'Not met', not_known: 'Not known', no_center: '(no centre)', csv: 'Download CSV',
+  screen_server: 'Or a file already on the server (screening folder)', screen_server_file: '{n} ({k} kB, {d})',
   chart_screen: 'Eligible patients by centre and product', choose_file: 'Choose the file', cell_head: '{o}', cell_hint: 'Each cell: eligible patients (in brackets: cannot be decided, data missing).', none_selected: 'Choose at least one product.'
 });
 
 const scr = { therapies: null, crit: null, abort: null };
 
 async function showScreening() {
+  await loadServerFiles();
   if (scr.lang === state.lang && scr.therapies) return;
   const res = await api('GET', '/api/v1/kb/therapies?lang=' + state.lang);
   scr.lang = state.lang;
@@ -49,6 +56,20 @@ async function showScreening() {
   box.replaceChildren(...scr.therapies.filter(x => x.group === 'car_t' || x.group === 'bispecific').map(x =>
     h('label', { class: 'inline' }, h('input', { type: 'checkbox', 'data-option': x.id,
       checked: !was.size || was.has(x.id) ? true : null }), ' ', x.name)));
+}
+
+/* The registry files of the server's screening folder, for a hub or
+ * analyst token (the list is hidden otherwise, or when it is empty). */
+async function loadServerFiles() {
+  const box = $('#screen-server-box'), sel = $('#screen-server');
+  const role = state.me && state.me.role;
+  const res = role === 'hub' || role === 'analyst' ? await api('GET', '/api/v1/screen-files') : null;
+  const files = res && res.ok ? res.data.files : [];
+  const was = sel.value;
+  sel.replaceChildren(h('option', { value: '' }, ''), ...files.map(f => h('option', { value: f.name },
+    t('screen_server_file', { n: f.name, k: Math.ceil(f.bytes / 1024), d: fmtDate(f.modified) }))));
+  if (files.some(f => f.name === was)) sel.value = was;
+  box.hidden = !files.length;
 }
 
 /* The `center` of each record of the file, in order (empty lines are not
@@ -98,17 +119,19 @@ async function* filePieces(file, size) {
 
 async function runScreening(e) {
   e.preventDefault();
-  const file = $('#screen-file').files[0];
+  const server = $('#screen-server').value;
+  const file = server ? null : $('#screen-file').files[0];
   const msg = $('#screen-msg');
   const only = $$('#screen-products input[data-option]:checked').map(x => x.dataset.option);
-  if (!file) { msg.textContent = t('screen_nofile'); $('#screen-file').focus(); return; }
+  if (!file && !server) { msg.textContent = t('screen_nofile'); $('#screen-file').focus(); return; }
   if (!only.length) { msg.textContent = t('none_selected'); return; }
   $('#screen-out').replaceChildren();
   msg.textContent = t('screen_running', { n: 0, p: '' }); /* no earlier run's words stay */
   scr.abort = new AbortController();
   $('#screen-stop').hidden = false;
   $('#screen-start').disabled = true;
-  const centers = fileCenters(file);
+  /* a server file: its centres are the server's (each line's `center`) */
+  const centers = server ? Promise.resolve({ names: [], at: () => '', n: null }) : fileCenters(file);
   const agg = new Map(); /* centre -> {records, malformed, [option]: {eligible, unknown}} */
   const crit = new Map(); /* option|criterion -> {not_met, not_known} */
   let n = 0, errors = 0, summary = null, total = null;
@@ -140,8 +163,10 @@ async function runScreening(e) {
     let last = 0;
     /* the file in pieces under the server's body cap (docs/screen.md), cut
      * at line ends, sent one after the other; results come in file order */
-    for await (const piece of filePieces(file, Number($('#screen-form').dataset.piece) || SCREEN_PIECE)) {
-      const res = await fetch('/api/v1/screen' + q, { method: 'POST', headers, body: piece, signal: scr.abort.signal });
+    const pieces = server ? [null] : filePieces(file, Number($('#screen-form').dataset.piece) || SCREEN_PIECE);
+    for await (const piece of pieces) {
+      const res = await fetch('/api/v1/screen' + q + (server ? '&file=' + encodeURIComponent(server) : ''),
+        { method: 'POST', headers, body: piece === null ? undefined : piece, signal: scr.abort.signal });
       if (!res.ok) {
         const data = await res.json().catch(() => null);
         msg.textContent = problemText({ ok: false, status: res.status, data });
@@ -261,5 +286,9 @@ function setupScreening() {
   $('#screen-file').addEventListener('change', e => {
     const f = e.target.files[0];
     $('#screen-fname').textContent = f ? f.name + ' (' + Math.ceil(f.size / 1024) + ' kB)' : '';
+    if (f) $('#screen-server').value = ''; /* one source: the last chosen */
+  });
+  $('#screen-server').addEventListener('change', () => {
+    if ($('#screen-server').value) { $('#screen-file').value = ''; $('#screen-fname').textContent = ''; }
   });
 }
