@@ -16,16 +16,7 @@ for need in node /usr/bin/chromium; do
     exit 1
   }
 done
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-  # playwright-core comes from the npm registry. When the registry cannot be
-  # reached (no network, or a proxy certificate this machine does not trust)
-  # the test is reported as skipped (77), never as passed.
-  if ! (cd "$here" && npm ci --no-audit --no-fund --ignore-scripts >"$here/npm-ci.log" 2>&1); then
-    echo "pathway_browser: SKIPPED: npm could not install playwright-core:" >&2
-    tail -3 "$here/npm-ci.log" >&2
-    exit 77
-  fi
-fi
+. "$here/ensure_playwright.sh" pathway_browser
 tmp=$(mktemp -d)
 pid=
 cleanup() {
