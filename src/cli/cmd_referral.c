@@ -415,7 +415,7 @@ static int cmd_registry(ctx *c, const opts *o) {
   mm_ref_export *x;
   int rc = mm_ref_export_new(&x, c->kbase, &c->arena, &c->diags);
   if (rc) return report(c, rc);
-  mm_ref_filter f = {NULL, NULL, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  mm_ref_filter f = {NULL, NULL, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0};
   export_cli e = {x};
   rc = mm_ref_store_foreach(c->store, &f, export_one, &e);
   if (rc) return report(c, rc);
@@ -499,7 +499,7 @@ static int list_one(void *p, const mm_referral *r) {
 }
 
 static int cmd_list(ctx *c, const opts *o, bool export) {
-  mm_ref_filter f = {NULL, o->patient, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  mm_ref_filter f = {NULL, o->patient, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0};
   if (!parse_date("since", o->since, &f.since) || !parse_date("until", o->until, &f.until))
     return MM_EXIT_USAGE;
   list_ctx l = {NULL, export ? 1 : 0, false, MM_RS_REFERRED, 0};

@@ -498,6 +498,12 @@ int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit v
   return s->be->foreach(s->be, f ? f : &MM_REF_FILTER_ALL, visit, ctx);
 }
 
+int mm_ref_store_count(mm_ref_store *s, const mm_ref_filter *f, size_t *n) {
+  s->msg[0] = '\0';
+  *n = 0;
+  return s->be->count(s->be, f ? f : &MM_REF_FILTER_ALL, n);
+}
+
 typedef struct check_ctx {
   mm_ref_store *s;
   mm_diags *d;

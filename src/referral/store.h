@@ -49,14 +49,21 @@ enum {
 /* A short name of a return code ("MM_REF_EFULL"), for messages and tests. */
 const char *mm_ref_strerror(int rc);
 
-/* Which referrals a foreach visits; NULL / MM_DATE_NONE fields match all.
- * since/until compare the referral date (its first event's date). */
+/* Which referrals a foreach visits; NULL / MM_DATE_NONE / 0 fields match
+ * all. since/until compare the referral date (its first event's date);
+ * state the current state (the last event's, a state name). A page: the
+ * referrals with an id after `after`, at most `limit` of them (0: all),
+ * in id order; mm_ref_store_count ignores both. Each filter is served by
+ * an index (schema version 5). */
 typedef struct mm_ref_filter {
   const char *id, *patient, *to_center, *from_center;
   mm_date since, until;
+  const char *state;
+  const char *after;
+  size_t limit;
 } mm_ref_filter;
 #define MM_REF_FILTER_ALL \
-  ((mm_ref_filter){NULL, NULL, NULL, NULL, MM_DATE_NONE, MM_DATE_NONE})
+  ((mm_ref_filter){NULL, NULL, NULL, NULL, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0})
 
 /* The referral passed to a visitor lives until the visitor returns. A
  * non-zero return stops the walk and is returned by foreach. */
@@ -106,7 +113,7 @@ typedef int (*mm_ref_audit_visit)(void *ctx, const mm_ref_audit *a);
 typedef int (*mm_ref_token_visit)(void *ctx, const mm_ref_token *t);
 
 /* ---- the backend interface (implement this for a new database) ---- */
-#define MM_REF_BACKEND_VERSION 2
+#define MM_REF_BACKEND_VERSION 3
 typedef struct mm_ref_backend mm_ref_backend;
 struct mm_ref_backend {
   unsigned int version; /* MM_REF_BACKEND_VERSION: first, always */
@@ -150,6 +157,9 @@ struct mm_ref_backend {
   /* Inside a write transaction: rewrites the one heartbeat row, so that a
    * commit after it proves the database takes writes. */
   int (*heartbeat)(mm_ref_backend *b, const char *at);
+  /* ---- version 3: counts ---- */
+  /* How many referrals match f (its after and limit ignored). */
+  int (*count)(mm_ref_backend *b, const mm_ref_filter *f, size_t *n);
 };
 
 /* Opens (creating and migrating as needed) an SQLite registry file. */
@@ -219,6 +229,9 @@ int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *pref
 int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out);
 int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit visit,
                          void *ctx);
+/* How many referrals match f (NULL: all), f->after and f->limit ignored:
+ * the `total` beside a page. */
+int mm_ref_store_count(mm_ref_store *s, const mm_ref_filter *f, size_t *n);
 /* Storage check plus every stored history re-checked by the state machine. */
 int mm_ref_store_check(mm_ref_store *s, mm_diags *diags, size_t *n_referrals);
 

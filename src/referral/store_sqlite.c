@@ -95,6 +95,17 @@ static const char *const migrations[] = {
     "  pad BLOB) STRICT;\n"
     "INSERT INTO heartbeat VALUES (1, '', NULL);\n"
     "DROP TABLE IF EXISTS server_schema;\n",
+    /* 4 -> 5: the current state (the last event's) kept on the referral by a
+     * trigger on every appended event, and indexes for the list's filters
+     * and its cursor (id order), so a filtered page reads only its rows. */
+    "ALTER TABLE referrals ADD COLUMN state TEXT;\n"
+    "UPDATE referrals SET state = (SELECT e.state FROM events e WHERE e.referral = referrals.id\n"
+    "  ORDER BY e.seq DESC LIMIT 1);\n"
+    "CREATE TRIGGER events_current_state AFTER INSERT ON events\n"
+    "  BEGIN UPDATE referrals SET state = NEW.state WHERE id = NEW.referral; END;\n"
+    "CREATE INDEX referrals_state ON referrals(state, id);\n"
+    "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
+    "CREATE INDEX referrals_on ON referrals(referred_on);\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
@@ -309,20 +320,17 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
   return mm_sqlite_step_done(b, st, "storing an event");
 }
 
-static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visit, void *ctx) {
-  sqlite_backend *b = (sqlite_backend *)be;
-  static const char sql[] =
-      "SELECT r.id, r.patient, r.from_center, r.to_center, r.target,"
-      " e.date, e.state, e.reason, e.note, e.actor, e.kind, e.data"
-      " FROM referrals r JOIN events e ON e.referral = r.id"
-      " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)"
-      " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)"
-      " AND (?5 IS NULL OR r.referred_on >= ?5) AND (?6 IS NULL OR r.referred_on <= ?6)"
-      " ORDER BY r.id, e.seq";
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return fail(b, "listing referrals");
-  char since[11], until[11];
+/* The filter's WHERE over referrals r: ?1..?8 (see bind_filter). */
+#define FILTER_WHERE \
+  " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)" \
+  " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)" \
+  " AND (?5 IS NULL OR r.referred_on >= ?5) AND (?6 IS NULL OR r.referred_on <= ?6)" \
+  " AND (?7 IS NULL OR r.state = ?7) AND (?8 IS NULL OR r.id > ?8)"
+
+/* since/until are formatted into the caller's buffers (they must outlive
+ * the statement's steps: bound without a copy). */
+static void bind_filter(sqlite3_stmt *st, const mm_ref_filter *f, char since[11],
+                        char until[11]) {
   bind_text(st, 1, f->id);
   bind_text(st, 2, f->patient);
   bind_text(st, 3, f->to_center);
@@ -335,6 +343,42 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
     mm_date_format(f->until, until);
     bind_text(st, 6, until);
   }
+  bind_text(st, 7, f->state);
+  bind_text(st, 8, f->after);
+}
+
+static int count(mm_ref_backend *be, const mm_ref_filter *f, size_t *n) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(b->db, "SELECT count(*) FROM referrals r" FILTER_WHERE, -1, &st,
+                         NULL) != SQLITE_OK)
+    return fail(b, "counting referrals");
+  char since[11], until[11];
+  mm_ref_filter g = *f;
+  g.after = NULL;
+  bind_filter(st, &g, since, until);
+  int ret = MM_REF_OK;
+  if (sqlite3_step(st) == SQLITE_ROW) *n = (size_t)sqlite3_column_int64(st, 0);
+  else ret = fail(b, "counting referrals");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visit, void *ctx) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  /* the page is chosen on referrals alone (indexes), then joined */
+  static const char sql[] =
+      "SELECT r.id, r.patient, r.from_center, r.to_center, r.target,"
+      " e.date, e.state, e.reason, e.note, e.actor, e.kind, e.data"
+      " FROM (SELECT * FROM referrals r" FILTER_WHERE " ORDER BY r.id LIMIT ?9) r"
+      " JOIN events e ON e.referral = r.id"
+      " ORDER BY r.id, e.seq";
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(b, "listing referrals");
+  char since[11], until[11];
+  bind_filter(st, f, since, until);
+  sqlite3_bind_int64(st, 9, f->limit ? (sqlite3_int64)f->limit : -1);
   /* A read transaction, so the walk sees one consistent snapshot. */
   int ret = exec(b, "BEGIN");
   mm_arena a;
@@ -526,6 +570,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   b->base.insert_referral = insert_referral;
   b->base.append_event = append_event;
   b->base.foreach = foreach;
+  b->base.count = count;
   b->base.check = check;
   b->base.errmsg = errmsg;
   b->base.free = sfree;
