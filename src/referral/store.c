@@ -146,13 +146,23 @@ int mm_ref_store_run(mm_ref_store *s, int (*op)(mm_ref_store *, void *), void *a
   }
 }
 
+/* Event seq of referral id, then the referral's current state (schema 5:
+ * the list's state filter reads it through an index). */
+static int append_one(mm_ref_store *s, const char *id, size_t seq, const mm_ref_event *e) {
+  int rc = s->be->append_event(s->be, id, seq, e);
+  return rc ? rc : s->be->set_state(s->be, id, mm_ref_state_name(e->state));
+}
+
+/* Events from..n-1, then the current state once (not once an event: an
+ * import writes a million referrals). */
 static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size_t *count) {
   for (size_t i = from; i < r->n_events; i++) {
     int rc = s->be->append_event(s->be, r->id, i, &r->events[i]);
     if (rc) return rc;
     if (count) (*count)++;
   }
-  return MM_REF_OK;
+  if (from >= r->n_events) return MM_REF_OK;
+  return s->be->set_state(s->be, r->id, mm_ref_state_name(r->events[r->n_events - 1].state));
 }
 
 /* The audit detail of a new referral: who and where, never notes. */
@@ -267,7 +277,7 @@ static int move_once(mm_ref_store *s, void *p) {
                      "%s", why);
       rc = MM_REF_EINVALID;
     } else {
-      rc = s->be->append_event(s->be, id, r->n_events, x->e);
+      rc = append_one(s, id, r->n_events, x->e);
       /* the kind (visit, crs, correction...) is in the detail */
       const char *action = x->e->kind ? "referral.record" : "referral.move";
       if (!rc) rc = audit_owned(s, action, id, move_detail(r->n_events, x->e));
@@ -307,7 +317,7 @@ static int append_once(mm_ref_store *s, void *p) {
   } else if (rc == MM_REF_OK) {
     rc = x->check(x->ctx, r, x->e, x->d) < 0
              ? MM_REF_EINVALID
-             : s->be->append_event(s->be, x->id, r->n_events, x->e);
+             : append_one(s, x->id, r->n_events, x->e);
     /* the kind (visit, crs, correction...) is in the detail */
     const char *action = x->e->kind ? "referral.record" : "referral.move";
     if (!rc) rc = audit_owned(s, action, x->id, move_detail(r->n_events, x->e));

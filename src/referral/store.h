@@ -157,9 +157,12 @@ struct mm_ref_backend {
   /* Inside a write transaction: rewrites the one heartbeat row, so that a
    * commit after it proves the database takes writes. */
   int (*heartbeat)(mm_ref_backend *b, const char *at);
-  /* ---- version 3: counts ---- */
+  /* ---- version 3: counts, the current state ---- */
   /* How many referrals match f (its after and limit ignored). */
   int (*count)(mm_ref_backend *b, const mm_ref_filter *f, size_t *n);
+  /* Inside a write transaction, after events are appended: referral id's
+   * current state (its last event's), kept for the state filter. */
+  int (*set_state)(mm_ref_backend *b, const char *id, const char *state);
 };
 
 /* Opens (creating and migrating as needed) an SQLite registry file. */

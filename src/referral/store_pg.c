@@ -100,17 +100,13 @@ static const char *const migrations[] = {
     "  EXECUTE FUNCTION mmpath_refuse('the audit log is append-only');\n"
     "CREATE TABLE heartbeat (id integer PRIMARY KEY CHECK (id = 1), at timestamptz);\n"
     "INSERT INTO heartbeat VALUES (1, NULL);\n",
-    /* 4 -> 5: as SQLite's: the current state kept on the referral by a
-     * trigger on every appended event; indexes for the list's filters and
-     * its cursor (id order). */
+    /* 4 -> 5: as SQLite's: the current state kept on the referral by the
+     * store after a write's events; indexes for the list's filters and its
+     * cursor (id order). */
     "ALTER TABLE referrals ADD COLUMN state text;\n"
     "UPDATE referrals r SET state = (SELECT e.state FROM events e WHERE e.referral = r.id\n"
     "  ORDER BY e.seq DESC LIMIT 1);\n"
-    "CREATE FUNCTION mmpath_current_state() RETURNS trigger LANGUAGE plpgsql AS\n"
-    "  $$ BEGIN UPDATE referrals SET state = NEW.state WHERE id = NEW.referral;\n"
-    "  RETURN NULL; END $$;\n"
-    "CREATE TRIGGER events_current_state AFTER INSERT ON events FOR EACH ROW\n"
-    "  EXECUTE FUNCTION mmpath_current_state();\n"
+
     "CREATE INDEX referrals_state ON referrals(state, id);\n"
     "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
     "CREATE INDEX referrals_on ON referrals(referred_on);\n",
@@ -292,6 +288,12 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
                        "INSERT INTO events(referral, seq, date, state, reason, note, actor,"
                        " kind, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                        9, v, "storing an event");
+}
+
+static int set_state(mm_ref_backend *be, const char *id, const char *state) {
+  const char *v[] = {id, state};
+  return mm_pg_command((pg_backend *)be, "UPDATE referrals SET state = $2 WHERE id = $1", 2, v,
+                       "storing the current state");
 }
 
 /* The filter's WHERE over referrals r: $1..$8 (see filter_values). */
@@ -483,6 +485,7 @@ int mm_ref_backend_pg_open(mm_ref_backend **out, const char *url, char *err, siz
   b->base.append_event = append_event;
   b->base.foreach = foreach;
   b->base.count = count;
+  b->base.set_state = set_state;
   b->base.check = check;
   b->base.errmsg = errmsg;
   b->base.free = pfree;
