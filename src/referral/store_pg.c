@@ -338,13 +338,15 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   filter_values(f, v, since, until, limit);
   /* one statement, one snapshot; rows streamed one at a time; the page is
    * chosen on referrals alone (indexes), then joined */
-  if (!PQsendQueryParams(b->conn,
-                         "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
-                         EVENT_COLS " FROM (SELECT * FROM referrals r" FILTER_WHERE
-                         " ORDER BY r.id LIMIT $9::bigint) r"
-                         " JOIN events e ON e.referral = r.id"
-                         " ORDER BY r.id, e.seq",
-                         9, NULL, v, NULL, NULL, 0) ||
+  static const char page[] = "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
+      EVENT_COLS " FROM (SELECT * FROM referrals r" FILTER_WHERE
+      " ORDER BY r.id LIMIT $9::bigint) r JOIN events e ON e.referral = r.id"
+      " ORDER BY r.id, e.seq";
+  static const char all[] = "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
+      EVENT_COLS " FROM referrals r JOIN events e ON e.referral = r.id" FILTER_WHERE
+      " ORDER BY r.id, e.seq";
+  if (!PQsendQueryParams(b->conn, f->limit ? page : all, f->limit ? 9 : 8, NULL, v, NULL,
+                         NULL, 0) ||
       !PQsetSingleRowMode(b->conn))
     return mm_pg_fail(b, NULL, "listing referrals");
   mm_arena a;
