@@ -233,6 +233,31 @@ int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *a, const char
   return 0;
 }
 
+/* Moves every position of a tree parsed from a piece of a file to where the
+ * piece starts in the file (line0:col0). */
+static void shift_positions(mm_json *v, int line0, int col0) {
+  if (v->line == 1) v->col += col0 - 1;
+  v->line += line0 - 1;
+  if (v->type == MM_JSON_ARRAY)
+    for (size_t i = 0; i < v->len; i++) shift_positions(v->items[i], line0, col0);
+  else if (v->type == MM_JSON_OBJECT)
+    for (size_t i = 0; i < v->len; i++) shift_positions(v->members[i].value, line0, col0);
+}
+
+int mm_referral_parse_one(mm_referral *out, mm_arena *a, const char *text, size_t len,
+                          int line0, int col0, const char *path, const mm_ref_kb *kb,
+                          mm_diags *d, const char *src) {
+  mm_json_error jerr;
+  memset(out, 0, sizeof *out);
+  mm_json *v = mm_json_parse(a, text, len, &jerr);
+  if (!v) return a->failed ? -2 : -3; /* the caller reads the whole file again */
+  shift_positions(v, line0, col0);
+  size_t before = d->errors;
+  if (mm_referral_from_json(out, a, v, d, src, path) == 0 && kb)
+    validate_with_positions(kb, out, v, d, src, path);
+  return d->errors > before ? -1 : 0;
+}
+
 static void indent_to(mm_strbuf *b, int indent, int level) {
   if (indent < 0) return;
   mm_strbuf_putc(b, '\n');

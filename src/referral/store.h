@@ -229,6 +229,22 @@ int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref
  * id. r->id is set (in arena) on success. */
 int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
                                mm_arena *arena, mm_diags *diags);
+/* Referrals for mm_ref_store_import_each, read one at a time: next gives
+ * 1 with *r (in arena, which the store resets between calls) and *index its
+ * place in the file, 2 when that referral has problems (diagnostics added:
+ * the import fails, the rest is still read for theirs), 0 at the end, or a
+ * negative MM_REF_ code; rewind starts again (a transaction that meets a
+ * busy database is run again). */
+typedef struct mm_ref_source {
+  int (*next)(void *ctx, mm_arena *arena, mm_referral **r, size_t *index, mm_diags *diags);
+  int (*rewind)(void *ctx);
+  void *ctx;
+} mm_ref_source;
+/* mm_ref_store_import in bounded memory: one referral held at a time, all
+ * written in one transaction or none (the caller has checked the file's ids
+ * are unique). *n: how many were read. */
+int mm_ref_store_import_each(mm_ref_store *s, const mm_ref_source *in, mm_diags *diags,
+                             const char *source, mm_ref_import_stats *stats, size_t *n);
 int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out);
 int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit visit,
                          void *ctx);
