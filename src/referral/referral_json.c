@@ -71,8 +71,11 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   out->from_center = str_field(v, "from_center", true, d, src, path);
   out->to_center = str_field(v, "to_center", true, d, src, path);
   out->target = str_field(v, "target", true, d, src, path);
+  /* paths of every referral and event in the referral's arena, not the
+   * diagnostics' (a diagnostic copies its path): a streamed import of a
+   * million referrals would keep them all */
   const mm_json *ev = mm_json_get(v, "events");
-  const char *evpath = mm_arena_printf(d->arena, "%s%sevents", path, *path ? "." : "");
+  const char *evpath = mm_arena_printf(a, "%s%sevents", path, *path ? "." : "");
   if (!mm_json_present(ev) || ev->type != MM_JSON_ARRAY) {
     mm_diag_errorc(d, !mm_json_present(ev) ? MM_E_MISSING : MM_E_TYPE, src, ev ? ev->line : v->line,
                    ev ? ev->col : v->col, evpath, "'events' must be an array of events");
@@ -83,7 +86,7 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
                                         NULL};
     for (size_t i = 0; i < ev->len; i++) {
       const mm_json *e = ev->items[i];
-      const char *ep = mm_arena_printf(d->arena, "%s[%zu]", evpath, i);
+      const char *ep = mm_arena_printf(a, "%s[%zu]", evpath, i);
       if (e->type != MM_JSON_OBJECT) {
         mm_diag_errorc(d, MM_E_TYPE, src, e->line, e->col, ep, "an event must be an object, got %s",
                        mm_json_type_name(e->type));
