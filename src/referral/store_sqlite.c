@@ -327,12 +327,22 @@ static int set_state(mm_ref_backend *be, const char *id, const char *state) {
   return mm_sqlite_step_done(b, b->set_state, "storing the current state");
 }
 
-/* The filter's WHERE over referrals r: ?1..?8 (see bind_filter). */
-#define FILTER_WHERE \
-  " WHERE (?1 IS NULL OR r.id = ?1) AND (?2 IS NULL OR r.patient = ?2)" \
-  " AND (?3 IS NULL OR r.to_center = ?3) AND (?4 IS NULL OR r.from_center = ?4)" \
-  " AND (?5 IS NULL OR r.referred_on >= ?5) AND (?6 IS NULL OR r.referred_on <= ?6)" \
-  " AND (?7 IS NULL OR r.state = ?7) AND (?8 IS NULL OR r.id > ?8)"
+/* The filter's WHERE over referrals r with only the conditions given
+ * (?1..?8, see bind_filter): "?7 IS NULL OR r.state = ?7" would keep SQLite
+ * from using any index, as it plans before the values are bound. */
+static void filter_where(char *w, size_t n, const mm_ref_filter *f, bool with_after) {
+  static const char *const cond[] = {"r.id = ?1",          "r.patient = ?2",
+                                     "r.to_center = ?3",   "r.from_center = ?4",
+                                     "r.referred_on >= ?5", "r.referred_on <= ?6",
+                                     "r.state = ?7",       "r.id > ?8"};
+  bool on[] = {f->id, f->patient, f->to_center, f->from_center, f->since != MM_DATE_NONE,
+               f->until != MM_DATE_NONE, f->state, with_after && f->after};
+  size_t len = 0;
+  w[0] = '\0';
+  for (size_t i = 0; i < sizeof on / sizeof *on; i++)
+    if (on[i])
+      len += (size_t)snprintf(w + len, n - len, "%s%s", len ? " AND " : " WHERE ", cond[i]);
+}
 
 /* since/until are formatted into the caller's buffers (they must outlive
  * the statement's steps: bound without a copy). */
@@ -357,13 +367,13 @@ static void bind_filter(sqlite3_stmt *st, const mm_ref_filter *f, char since[11]
 static int count(mm_ref_backend *be, const mm_ref_filter *f, size_t *n) {
   sqlite_backend *b = (sqlite_backend *)be;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(b->db, "SELECT count(*) FROM referrals r" FILTER_WHERE, -1, &st,
-                         NULL) != SQLITE_OK)
+  char w[400], sql[512];
+  filter_where(w, sizeof w, f, false);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM referrals r%s", w);
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
     return fail(b, "counting referrals");
   char since[11], until[11];
-  mm_ref_filter g = *f;
-  g.after = NULL;
-  bind_filter(st, &g, since, until);
+  bind_filter(st, f, since, until);
   int ret = MM_REF_OK;
   if (sqlite3_step(st) == SQLITE_ROW) *n = (size_t)sqlite3_column_int64(st, 0);
   else ret = fail(b, "counting referrals");
@@ -379,13 +389,20 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
 #define LIST_COLS                                                 \
   "SELECT r.id, r.patient, r.from_center, r.to_center, r.target," \
   " e.date, e.state, e.reason, e.note, e.actor, e.kind, e.data"
-  static const char page[] = LIST_COLS
-      " FROM (SELECT * FROM referrals r" FILTER_WHERE " ORDER BY r.id LIMIT ?9) r"
-      " JOIN events e ON e.referral = r.id ORDER BY r.id, e.seq";
-  static const char all[] = LIST_COLS " FROM referrals r JOIN events e ON e.referral = r.id"
-      FILTER_WHERE " ORDER BY r.id, e.seq";
+  char w[400], sql[1024];
+  filter_where(w, sizeof w, f, true);
+  if (f->limit)
+    snprintf(sql, sizeof sql,
+             LIST_COLS " FROM (SELECT * FROM referrals r%s ORDER BY r.id LIMIT ?9) r"
+                       " JOIN events e ON e.referral = r.id ORDER BY r.id, e.seq",
+             w);
+  else
+    snprintf(sql, sizeof sql,
+             LIST_COLS " FROM referrals r JOIN events e ON e.referral = r.id%s"
+                       " ORDER BY r.id, e.seq",
+             w);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(b->db, f->limit ? page : all, -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
     return fail(b, "listing referrals");
   char since[11], until[11];
   bind_filter(st, f, since, until);
