@@ -330,18 +330,24 @@ static int set_state(mm_ref_backend *be, const char *id, const char *state) {
 /* The filter's WHERE over referrals r with only the conditions given
  * (?1..?8, see bind_filter): "?7 IS NULL OR r.state = ?7" would keep SQLite
  * from using any index, as it plans before the values are bound. */
-static void filter_where(char *w, size_t n, const mm_ref_filter *f, bool with_after) {
+static void filter_where(char *w, size_t n, const mm_ref_filter *f, bool with_after,
+                         bool by_id) {
   static const char *const cond[] = {"r.id = ?1",          "r.patient = ?2",
                                      "r.to_center = ?3",   "r.from_center = ?4",
                                      "r.referred_on >= ?5", "r.referred_on <= ?6",
                                      "r.state = ?7",       "r.id > ?8"};
+  /* by_id: a whole walk reads referrals in id order and filters as it goes
+   * ("+" keeps a term off the indexes): through an index it would sort
+   * every event afterwards, 4x slower for the funnel */
+  const char *plus = by_id ? "+" : "";
   bool on[] = {f->id, f->patient, f->to_center, f->from_center, f->since != MM_DATE_NONE,
                f->until != MM_DATE_NONE, f->state, with_after && f->after};
   size_t len = 0;
   w[0] = '\0';
   for (size_t i = 0; i < sizeof on / sizeof *on; i++)
     if (on[i])
-      len += (size_t)snprintf(w + len, n - len, "%s%s", len ? " AND " : " WHERE ", cond[i]);
+      len += (size_t)snprintf(w + len, n - len, "%s%s%s", len ? " AND " : " WHERE ",
+                              i == 0 ? "" : plus, cond[i]);
 }
 
 /* since/until are formatted into the caller's buffers (they must outlive
@@ -368,7 +374,7 @@ static int count(mm_ref_backend *be, const mm_ref_filter *f, size_t *n) {
   sqlite_backend *b = (sqlite_backend *)be;
   sqlite3_stmt *st;
   char w[400], sql[512];
-  filter_where(w, sizeof w, f, false);
+  filter_where(w, sizeof w, f, false, false);
   snprintf(sql, sizeof sql, "SELECT count(*) FROM referrals r%s", w);
   if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
     return fail(b, "counting referrals");
@@ -390,7 +396,7 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   "SELECT r.id, r.patient, r.from_center, r.to_center, r.target," \
   " e.date, e.state, e.reason, e.note, e.actor, e.kind, e.data"
   char w[400], sql[1024];
-  filter_where(w, sizeof w, f, true);
+  filter_where(w, sizeof w, f, true, !f->limit);
   if (f->limit)
     snprintf(sql, sizeof sql,
              LIST_COLS " FROM (SELECT * FROM referrals r%s ORDER BY r.id LIMIT ?9) r"
