@@ -54,7 +54,7 @@ int mm_cmd_funnel(int argc, char **argv) {
       return MM_EXIT_USAGE;
     }
   }
-  mm_ref_filter f = {NULL, NULL, to, from, MM_DATE_NONE, MM_DATE_NONE};
+  mm_ref_filter f = {NULL, NULL, to, from, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0};
   if ((since && !mm_date_parse(since, strlen(since), &f.since)) ||
       (until && !mm_date_parse(until, strlen(until), &f.until))) {
     fprintf(stderr, "mmpath funnel: --since/--until must be dates YYYY-MM-DD\n");

@@ -415,7 +415,7 @@ static int cmd_registry(ctx *c, const opts *o) {
   mm_ref_export *x;
   int rc = mm_ref_export_new(&x, c->kbase, &c->arena, &c->diags);
   if (rc) return report(c, rc);
-  mm_ref_filter f = {NULL, NULL, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  mm_ref_filter f = {NULL, NULL, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0};
   export_cli e = {x};
   rc = mm_ref_store_foreach(c->store, &f, export_one, &e);
   if (rc) return report(c, rc);
@@ -499,7 +499,7 @@ static int list_one(void *p, const mm_referral *r) {
 }
 
 static int cmd_list(ctx *c, const opts *o, bool export) {
-  mm_ref_filter f = {NULL, o->patient, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE};
+  mm_ref_filter f = {NULL, o->patient, o->to, o->from, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0};
   if (!parse_date("since", o->since, &f.since) || !parse_date("until", o->until, &f.until))
     return MM_EXIT_USAGE;
   list_ctx l = {NULL, export ? 1 : 0, false, MM_RS_REFERRED, 0};
@@ -533,12 +533,70 @@ static int cmd_list(ctx *c, const opts *o, bool export) {
   return ex;
 }
 
+/* A file read a referral at a time (referral_stream.c): each one's records
+ * checked as in the whole-file path before the store writes it. */
+typedef struct stream_src {
+  ctx *c;
+  mm_ref_reader *r;
+  const char *src;
+  mm_referral x;
+} stream_src;
+
+static int stream_next(void *p, mm_arena *a, mm_referral **out, size_t *index, mm_diags *d) {
+  stream_src *s = p;
+  int g = mm_ref_reader_referral(s->r, a, &s->x, index, NULL, d, s->src);
+  if (g == 0) return 0;
+  if (g < 0) return g == -2 ? MM_REF_ENOMEM : MM_REF_EINVALID;
+  *out = &s->x;
+  if (g == 2 || mm_ref_records_validate(s->c->kbase, &s->x, mm_ref_today(), a, d,
+                                        mm_arena_printf(a, "[%zu]", *index)) < 0)
+    return 2;
+  return 1;
+}
+
+static int stream_rewind(void *p) {
+  return mm_ref_reader_rewind(((stream_src *)p)->r);
+}
+
+/* Import from a named file in bounded memory: a first pass checks every
+ * referral and the ids, a second writes them in one transaction. 1 when
+ * the file is not an array of objects or not JSON: the caller reads it
+ * whole, for the exact error. */
+static int import_stream(ctx *c, const char *path, int *ex) {
+  mm_ref_reader r;
+  if (mm_ref_reader_open(&r, path)) return 1;
+  size_t n = 0;
+  mm_diags saved = c->diags;
+  int g = mm_ref_reader_check(&r, c->kb, &c->diags, path, &n);
+  if (g == -3) { /* what the first pass said is said again by the whole parse */
+    if (saved.tail) saved.tail->next = NULL;
+    c->diags = saved;
+    mm_ref_reader_close(&r);
+    return 1;
+  }
+  int rc = g == 0 ? MM_REF_OK : g == -2 ? MM_REF_ENOMEM : MM_REF_EINVALID;
+  mm_ref_import_stats st = {0};
+  stream_src s = {c, &r, path, {0}};
+  mm_ref_source in = {stream_next, stream_rewind, &s};
+  if (rc == MM_REF_OK) rc = mm_ref_store_import_each(c->store, &in, &c->diags, path, &st, &n);
+  mm_ref_reader_close(&r);
+  if (rc == MM_REF_OK)
+    printf("%s: %zu referrals: %zu created, %zu extended, %zu unchanged; %zu events written\n",
+           path, n, st.created, st.extended, st.unchanged, st.events);
+  else if (rc == MM_REF_EINVALID)
+    fprintf(stderr, "%s: nothing imported (%zu errors)\n", path, c->diags.errors);
+  *ex = report(c, rc);
+  return 0;
+}
+
 static int cmd_import(ctx *c, const opts *o) {
   if (o->npos != 1) {
     fprintf(stderr, "usage: mmpath referral import FILE|-\n");
     return MM_EXIT_USAGE;
   }
   const char *src = strcmp(o->pos[0], "-") == 0 ? "<stdin>" : o->pos[0];
+  int ex;
+  if (strcmp(o->pos[0], "-") != 0 && import_stream(c, o->pos[0], &ex) == 0) return ex;
   size_t len;
   char *text = mm_cli_read_file(o->pos[0], &len);
   if (!text) {

@@ -15,6 +15,7 @@
 #define MM_REFERRAL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "json/json.h"
 #include "kb/kb_referral.h"
@@ -85,6 +86,49 @@ int mm_referral_from_json(mm_referral *out, mm_arena *arena, const mm_json *v,
 int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *arena,
                        const char *text, size_t len, const mm_ref_kb *kb,
                        mm_diags *diags, const char *source);
+/* One referral from a piece of a file (an element of its array) that starts
+ * at line0:col0: positions are the file's, paths start with `path` ("[3]").
+ * 0; -1 with diagnostics; -2 out of memory; -3 when the piece is not JSON
+ * (no diagnostic: the caller parses the whole file for the exact error). */
+int mm_referral_parse_one(mm_referral *out, mm_arena *arena, const char *text, size_t len,
+                          int line0, int col0, const char *path, const mm_ref_kb *kb,
+                          mm_diags *diags, const char *source);
 void mm_referral_to_json(mm_strbuf *b, const mm_referral *r, int indent);
+
+/* ---- a file of referrals read a referral at a time (referral_stream.c) ----
+ * For imports of any size in bounded memory: the array's elements are cut
+ * out of the file as they come (strings and nesting followed) and handed
+ * out one by one; mm_referral_parse_one reads each. */
+typedef struct mm_ref_reader {
+  FILE *f;
+  char *buf; /* the current element's text (owned) */
+  size_t len, cap;
+  int line, col;  /* the position of the next byte in the file */
+  int line0, col0; /* where the current element starts */
+  int state;      /* 0 start, 1 inside an array, 2 single object given, 3 end */
+  size_t index;   /* the element's index in the array */
+  bool array;
+} mm_ref_reader;
+/* 0, or -1 with errno (the file cannot be opened). */
+int mm_ref_reader_open(mm_ref_reader *r, const char *path);
+/* Back to the first element (a second pass). 0 or -1. */
+int mm_ref_reader_rewind(mm_ref_reader *r);
+/* The next element: 1 with r->buf/len its text starting at *line:*col; 0
+ * at the end; -1 when the file is not an array of objects or one object
+ * (the caller parses the whole file for the exact error); -2 out of memory. */
+int mm_ref_reader_next(mm_ref_reader *r, int *line, int *col);
+void mm_ref_reader_close(mm_ref_reader *r);
+/* The next referral (mm_referral_parse_one, its path "[i]" in an array),
+ * *index its place: 1; 2 when it has problems (diagnostics added); 0 at
+ * the end; -1 not an array of objects or not JSON (parse the whole file);
+ * -2 out of memory. */
+int mm_ref_reader_referral(mm_ref_reader *r, mm_arena *arena, mm_referral *out, size_t *index,
+                           const mm_ref_kb *kb, mm_diags *diags, const char *source);
+/* A first pass over the whole file: every referral read and checked (with
+ * kb), ids unique (MM_E_DUPLICATE, as mm_referrals_parse), in memory
+ * bounded by the ids. *n: how many. 0; -1 problems (diagnostics); -2 out
+ * of memory; -3 not an array of objects or not JSON (parse the whole file). */
+int mm_ref_reader_check(mm_ref_reader *r, const mm_ref_kb *kb, mm_diags *diags,
+                        const char *source, size_t *n);
 
 #endif

@@ -2,7 +2,9 @@
  * (unknown keys, wrong types and a wrong schema are errors, each reported
  * with its field path and line:col) and then runs the state machine check
  * over the events, so a file that parses is a file the store would accept. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "referral/pathway.h"
@@ -69,8 +71,11 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
   out->from_center = str_field(v, "from_center", true, d, src, path);
   out->to_center = str_field(v, "to_center", true, d, src, path);
   out->target = str_field(v, "target", true, d, src, path);
+  /* paths of every referral and event in the referral's arena, not the
+   * diagnostics' (a diagnostic copies its path): a streamed import of a
+   * million referrals would keep them all */
   const mm_json *ev = mm_json_get(v, "events");
-  const char *evpath = mm_arena_printf(d->arena, "%s%sevents", path, *path ? "." : "");
+  const char *evpath = mm_arena_printf(a, "%s%sevents", path, *path ? "." : "");
   if (!mm_json_present(ev) || ev->type != MM_JSON_ARRAY) {
     mm_diag_errorc(d, !mm_json_present(ev) ? MM_E_MISSING : MM_E_TYPE, src, ev ? ev->line : v->line,
                    ev ? ev->col : v->col, evpath, "'events' must be an array of events");
@@ -81,7 +86,7 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
                                         NULL};
     for (size_t i = 0; i < ev->len; i++) {
       const mm_json *e = ev->items[i];
-      const char *ep = mm_arena_printf(d->arena, "%s[%zu]", evpath, i);
+      const char *ep = mm_arena_printf(a, "%s[%zu]", evpath, i);
       if (e->type != MM_JSON_OBJECT) {
         mm_diag_errorc(d, MM_E_TYPE, src, e->line, e->col, ep, "an event must be an object, got %s",
                        mm_json_type_name(e->type));
@@ -160,6 +165,32 @@ static void validate_with_positions(const mm_ref_kb *kb, const mm_referral *r,
   }
 }
 
+/* Ids seen so far in one file: open addressing over indices into rs (slot
+ * holds index + 1, 0 = empty), so the duplicate check is O(1) a referral
+ * rather than a scan of every earlier one (issue 17: quadratic at 100k). */
+typedef struct id_set {
+  size_t *slot;
+  size_t cap; /* a power of two, at least twice the referrals */
+} id_set;
+
+static size_t id_hash(const char *s) {
+  size_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* The index of an earlier referral with rs[i]'s id, else adds i: SIZE_MAX. */
+static size_t id_set_add(id_set *t, const mm_referral *rs, size_t i) {
+  size_t m = t->cap - 1;
+  for (size_t k = id_hash(rs[i].id) & m;; k = (k + 1) & m) {
+    if (!t->slot[k]) {
+      t->slot[k] = i + 1;
+      return SIZE_MAX;
+    }
+    if (strcmp(rs[t->slot[k] - 1].id, rs[i].id) == 0) return t->slot[k] - 1;
+  }
+}
+
 /* With a kb, each referral is also checked against the state machine. */
 int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *a, const char *text,
                        size_t len, const mm_ref_kb *kb, mm_diags *d, const char *src) {
@@ -177,25 +208,57 @@ int mm_referrals_parse(mm_referral **out, size_t *n_out, mm_arena *a, const char
   size_t n = array ? root->len : 1;
   mm_referral *rs = mm_arena_alloc(a, (n + 1) * sizeof *rs);
   if (!rs) return -1;
+  id_set ids = {NULL, 16};
+  while (ids.cap < 2 * n) ids.cap *= 2;
+  ids.slot = calloc(ids.cap, sizeof *ids.slot);
+  if (!ids.slot) {
+    mm_diag_errorc(d, MM_E_NOMEM, src, 0, 0, NULL, "out of memory");
+    return -1;
+  }
   for (size_t i = 0; i < n; i++) {
     const mm_json *v = array ? root->items[i] : root;
     const char *path = array ? mm_arena_printf(d->arena, "[%zu]", i) : "";
     if (mm_referral_from_json(&rs[i], a, v, d, src, path) == 0 && kb)
       validate_with_positions(kb, &rs[i], v, d, src, path);
     /* Two records with one id in one file: the second would overwrite. */
-    for (size_t j = 0; rs[i].id && j < i; j++)
-      if (rs[j].id && strcmp(rs[j].id, rs[i].id) == 0) {
-        const mm_json *idv = mm_json_get(v, "id");
-        mm_diag_errorc(d, MM_E_DUPLICATE, src, idv->line, idv->col,
-                       mm_arena_printf(d->arena, "%s.id", path),
-                       "duplicate referral id '%s' (also at [%zu])", rs[i].id, j);
-        break;
-      }
+    size_t j = rs[i].id ? id_set_add(&ids, rs, i) : SIZE_MAX;
+    if (j != SIZE_MAX) {
+      const mm_json *idv = mm_json_get(v, "id");
+      mm_diag_errorc(d, MM_E_DUPLICATE, src, idv->line, idv->col,
+                     mm_arena_printf(d->arena, "%s.id", path),
+                     "duplicate referral id '%s' (also at [%zu])", rs[i].id, j);
+    }
   }
+  free(ids.slot);
   if (d->errors > before) return -1;
   *out = rs;
   *n_out = n;
   return 0;
+}
+
+/* Moves every position of a tree parsed from a piece of a file to where the
+ * piece starts in the file (line0:col0). */
+static void shift_positions(mm_json *v, int line0, int col0) {
+  if (v->line == 1) v->col += col0 - 1;
+  v->line += line0 - 1;
+  if (v->type == MM_JSON_ARRAY)
+    for (size_t i = 0; i < v->len; i++) shift_positions(v->items[i], line0, col0);
+  else if (v->type == MM_JSON_OBJECT)
+    for (size_t i = 0; i < v->len; i++) shift_positions(v->members[i].value, line0, col0);
+}
+
+int mm_referral_parse_one(mm_referral *out, mm_arena *a, const char *text, size_t len,
+                          int line0, int col0, const char *path, const mm_ref_kb *kb,
+                          mm_diags *d, const char *src) {
+  mm_json_error jerr;
+  memset(out, 0, sizeof *out);
+  mm_json *v = mm_json_parse(a, text, len, &jerr);
+  if (!v) return a->failed ? -2 : -3; /* the caller reads the whole file again */
+  shift_positions(v, line0, col0);
+  size_t before = d->errors;
+  if (mm_referral_from_json(out, a, v, d, src, path) == 0 && kb)
+    validate_with_positions(kb, out, v, d, src, path);
+  return d->errors > before ? -1 : 0;
 }
 
 static void indent_to(mm_strbuf *b, int indent, int level) {

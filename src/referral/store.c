@@ -146,13 +146,23 @@ int mm_ref_store_run(mm_ref_store *s, int (*op)(mm_ref_store *, void *), void *a
   }
 }
 
+/* Event seq of referral id, then the referral's current state (schema 5:
+ * the list's state filter reads it through an index). */
+static int append_one(mm_ref_store *s, const char *id, size_t seq, const mm_ref_event *e) {
+  int rc = s->be->append_event(s->be, id, seq, e);
+  return rc ? rc : s->be->set_state(s->be, id, mm_ref_state_name(e->state));
+}
+
+/* Events from..n-1, then the current state once (not once an event: an
+ * import writes a million referrals). */
 static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size_t *count) {
   for (size_t i = from; i < r->n_events; i++) {
     int rc = s->be->append_event(s->be, r->id, i, &r->events[i]);
     if (rc) return rc;
     if (count) (*count)++;
   }
-  return MM_REF_OK;
+  if (from >= r->n_events) return MM_REF_OK;
+  return s->be->set_state(s->be, r->id, mm_ref_state_name(r->events[r->n_events - 1].state));
 }
 
 /* The audit detail of a new referral: who and where, never notes. */
@@ -267,7 +277,7 @@ static int move_once(mm_ref_store *s, void *p) {
                      "%s", why);
       rc = MM_REF_EINVALID;
     } else {
-      rc = s->be->append_event(s->be, id, r->n_events, x->e);
+      rc = append_one(s, id, r->n_events, x->e);
       /* the kind (visit, crs, correction...) is in the detail */
       const char *action = x->e->kind ? "referral.record" : "referral.move";
       if (!rc) rc = audit_owned(s, action, id, move_detail(r->n_events, x->e));
@@ -307,7 +317,7 @@ static int append_once(mm_ref_store *s, void *p) {
   } else if (rc == MM_REF_OK) {
     rc = x->check(x->ctx, r, x->e, x->d) < 0
              ? MM_REF_EINVALID
-             : s->be->append_event(s->be, x->id, r->n_events, x->e);
+             : append_one(s, x->id, r->n_events, x->e);
     /* the kind (visit, crs, correction...) is in the detail */
     const char *action = x->e->kind ? "referral.record" : "referral.move";
     if (!rc) rc = audit_owned(s, action, x->id, move_detail(r->n_events, x->e));
@@ -403,74 +413,133 @@ typedef struct import_args {
   mm_ref_import_stats *st;
 } import_args;
 
+/* One referral of an import, inside its transaction: created, or checked
+ * against the stored one and extended. 0, MM_REF_EINVALID (diagnostics) or
+ * the backend's code. */
+static int import_one(mm_ref_store *s, const mm_referral *r, size_t i, mm_diags *d,
+                      const char *src, mm_ref_import_stats *st, mm_arena *a) {
+  mm_referral *old;
+  int g = s->be->get(s->be, a, r->id, &old);
+  if (g == MM_REF_ENOTFOUND) {
+    g = s->be->insert_referral(s->be, r);
+    if (!g) g = write_events(s, r, 0, &st->events);
+    if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, 0));
+    if (!g) st->created++;
+    return g;
+  }
+  if (g) return g;
+  /* Known id: the file may only add events after the stored ones. */
+  const char *fields[] = {"patient", "from_center", "to_center", "target"};
+  const char *mine[] = {r->patient, r->from_center, r->to_center, r->target};
+  const char *theirs[] = {old->patient, old->from_center, old->to_center, old->target};
+  bool ok = true;
+  for (int k = 0; k < 4; k++)
+    if (!same_str(mine[k], theirs[k])) {
+      mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
+                     mm_arena_printf(d->arena, "[%zu].%s", i, fields[k]),
+                     "referral '%s' is stored with %s '%s', the file says '%s'", r->id,
+                     fields[k], theirs[k], mine[k]);
+      ok = false;
+    }
+  size_t k = 0;
+  for (; ok && k < old->n_events; k++)
+    if (k >= r->n_events || !same_event(&old->events[k], &r->events[k])) {
+      mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
+                     mm_arena_printf(d->arena, "[%zu].events[%zu]", i, k),
+                     "referral '%s' has %zu stored events and this one %s; events are "
+                     "append-only (a correction is a new event)",
+                     r->id, old->n_events, k >= r->n_events ? "is missing" : "differs");
+      ok = false;
+    }
+  if (!ok) return MM_REF_EINVALID;
+  if (r->n_events == old->n_events) {
+    st->unchanged++;
+    return MM_REF_OK;
+  }
+  g = write_events(s, r, old->n_events, &st->events);
+  if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, old->n_events));
+  if (!g) st->extended++;
+  return g;
+}
+
+/* Whether an import goes on after rc: past a referral's own problem, to
+ * report every one; not past the database's. */
+static bool import_goes_on(int rc) {
+  return rc != MM_REF_EBACKEND && rc != MM_REF_ENOMEM && rc > MM_REF_EBUSY;
+}
+
 static int import_once(mm_ref_store *s, void *p) {
   import_args *x = p;
-  const mm_referral *rs = x->rs;
-  mm_diags *d = x->d;
-  const char *src = x->src;
-  mm_ref_import_stats *st = x->st;
-  memset(st, 0, sizeof *st);
+  memset(x->st, 0, sizeof *x->st);
   int rc = mm_ref_store_begin(s);
   if (rc) return rc;
   mm_arena a;
   mm_arena_init(&a, 16384);
-  for (size_t i = 0; i < x->n && rc != MM_REF_EBACKEND && rc != MM_REF_ENOMEM && rc > MM_REF_EBUSY;
-       i++) {
-    const mm_referral *r = &rs[i];
-    mm_referral *old;
+  for (size_t i = 0; i < x->n && import_goes_on(rc); i++) {
     mm_arena_reset(&a);
-    int g = s->be->get(s->be, &a, r->id, &old);
-    if (g == MM_REF_ENOTFOUND) {
-      g = s->be->insert_referral(s->be, r);
-      if (!g) g = write_events(s, r, 0, &st->events);
-      if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, 0));
-      if (g) rc = g;
-      else st->created++;
-      continue;
-    }
-    if (g) {
-      rc = g;
-      break;
-    }
-    /* Known id: the file may only add events after the stored ones. */
-    const char *fields[] = {"patient", "from_center", "to_center", "target"};
-    const char *mine[] = {r->patient, r->from_center, r->to_center, r->target};
-    const char *theirs[] = {old->patient, old->from_center, old->to_center, old->target};
-    bool ok = true;
-    for (int k = 0; k < 4; k++)
-      if (!same_str(mine[k], theirs[k])) {
-        mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
-                       mm_arena_printf(d->arena, "[%zu].%s", i, fields[k]),
-                       "referral '%s' is stored with %s '%s', the file says '%s'", r->id,
-                       fields[k], theirs[k], mine[k]);
-        ok = false;
-      }
-    size_t k = 0;
-    for (; ok && k < old->n_events; k++)
-      if (k >= r->n_events || !same_event(&old->events[k], &r->events[k])) {
-        mm_diag_errorc(d, MM_E_STATE, src, 0, 0,
-                       mm_arena_printf(d->arena, "[%zu].events[%zu]", i, k),
-                       "referral '%s' has %zu stored events and this one %s; events are "
-                       "append-only (a correction is a new event)",
-                       r->id, old->n_events, k >= r->n_events ? "is missing" : "differs");
-        ok = false;
-      }
-    if (!ok) {
-      rc = MM_REF_EINVALID;
-      continue;
-    }
-    if (r->n_events == old->n_events) {
-      st->unchanged++;
-      continue;
-    }
-    g = write_events(s, r, old->n_events, &st->events);
-    if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, old->n_events));
+    int g = import_one(s, &x->rs[i], i, x->d, x->src, x->st, &a);
     if (g) rc = g;
-    else st->extended++;
   }
   if (a.failed && !rc) rc = MM_REF_ENOMEM;
   mm_arena_free(&a);
   return mm_ref_store_finish(s, rc);
+}
+
+typedef struct import_each_args {
+  const mm_ref_source *in;
+  mm_diags *d;
+  const char *src;
+  mm_ref_import_stats *st;
+  size_t n;
+} import_each_args;
+
+static int import_each_once(mm_ref_store *s, void *p) {
+  import_each_args *x = p;
+  memset(x->st, 0, sizeof *x->st);
+  x->n = 0;
+  if (x->in->rewind(x->in->ctx)) return MM_REF_EBACKEND;
+  int rc = mm_ref_store_begin(s);
+  if (rc) return rc;
+  mm_arena ra, a; /* the referral read; the stored one */
+  mm_arena_init(&ra, 16384);
+  mm_arena_init(&a, 16384);
+  while (import_goes_on(rc)) {
+    mm_arena_reset(&ra);
+    mm_arena_reset(&a);
+    mm_referral *r;
+    size_t i;
+    int g = x->in->next(x->in->ctx, &ra, &r, &i, x->d);
+    if (g == 0) break;
+    if (g < 0) {
+      rc = g;
+      break;
+    }
+    x->n++;
+    if (g == 2 ||
+        mm_referral_validate(s->kb, r, x->d, x->src, mm_arena_printf(&ra, "[%zu]", i)) < 0) {
+      rc = MM_REF_EINVALID; /* the rest still read, for their problems */
+      continue;
+    }
+    if (rc) continue; /* nothing more written once one failed */
+    g = import_one(s, r, i, x->d, x->src, x->st, &a);
+    if (g) rc = g;
+  }
+  if ((a.failed || ra.failed) && !rc) rc = MM_REF_ENOMEM;
+  mm_arena_free(&a);
+  mm_arena_free(&ra);
+  return mm_ref_store_finish(s, rc);
+}
+
+int mm_ref_store_import_each(mm_ref_store *s, const mm_ref_source *in, mm_diags *d,
+                             const char *src, mm_ref_import_stats *st, size_t *n) {
+  mm_ref_import_stats local = {0};
+  if (!st) st = &local;
+  memset(st, 0, sizeof *st);
+  if (!s->kb) return MM_REF_EINVALID;
+  import_each_args x = {in, d, src, st, 0};
+  int rc = mm_ref_store_run(s, import_each_once, &x, d);
+  if (n) *n = x.n;
+  return rc;
 }
 
 int mm_ref_store_import(mm_ref_store *s, const mm_referral *rs, size_t n, mm_diags *d,
@@ -496,6 +565,12 @@ int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit v
                          void *ctx) {
   s->msg[0] = '\0';
   return s->be->foreach(s->be, f ? f : &MM_REF_FILTER_ALL, visit, ctx);
+}
+
+int mm_ref_store_count(mm_ref_store *s, const mm_ref_filter *f, size_t *n) {
+  s->msg[0] = '\0';
+  *n = 0;
+  return s->be->count(s->be, f ? f : &MM_REF_FILTER_ALL, n);
 }
 
 typedef struct check_ctx {

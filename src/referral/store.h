@@ -49,14 +49,21 @@ enum {
 /* A short name of a return code ("MM_REF_EFULL"), for messages and tests. */
 const char *mm_ref_strerror(int rc);
 
-/* Which referrals a foreach visits; NULL / MM_DATE_NONE fields match all.
- * since/until compare the referral date (its first event's date). */
+/* Which referrals a foreach visits; NULL / MM_DATE_NONE / 0 fields match
+ * all. since/until compare the referral date (its first event's date);
+ * state the current state (the last event's, a state name). A page: the
+ * referrals with an id after `after`, at most `limit` of them (0: all),
+ * in id order; mm_ref_store_count ignores both. Each filter is served by
+ * an index (schema version 5). */
 typedef struct mm_ref_filter {
   const char *id, *patient, *to_center, *from_center;
   mm_date since, until;
+  const char *state;
+  const char *after;
+  size_t limit;
 } mm_ref_filter;
 #define MM_REF_FILTER_ALL \
-  ((mm_ref_filter){NULL, NULL, NULL, NULL, MM_DATE_NONE, MM_DATE_NONE})
+  ((mm_ref_filter){NULL, NULL, NULL, NULL, MM_DATE_NONE, MM_DATE_NONE, NULL, NULL, 0})
 
 /* The referral passed to a visitor lives until the visitor returns. A
  * non-zero return stops the walk and is returned by foreach. */
@@ -106,7 +113,7 @@ typedef int (*mm_ref_audit_visit)(void *ctx, const mm_ref_audit *a);
 typedef int (*mm_ref_token_visit)(void *ctx, const mm_ref_token *t);
 
 /* ---- the backend interface (implement this for a new database) ---- */
-#define MM_REF_BACKEND_VERSION 2
+#define MM_REF_BACKEND_VERSION 3
 typedef struct mm_ref_backend mm_ref_backend;
 struct mm_ref_backend {
   unsigned int version; /* MM_REF_BACKEND_VERSION: first, always */
@@ -150,6 +157,12 @@ struct mm_ref_backend {
   /* Inside a write transaction: rewrites the one heartbeat row, so that a
    * commit after it proves the database takes writes. */
   int (*heartbeat)(mm_ref_backend *b, const char *at);
+  /* ---- version 3: counts, the current state ---- */
+  /* How many referrals match f (its after and limit ignored). */
+  int (*count)(mm_ref_backend *b, const mm_ref_filter *f, size_t *n);
+  /* Inside a write transaction, after events are appended: referral id's
+   * current state (its last event's), kept for the state filter. */
+  int (*set_state)(mm_ref_backend *b, const char *id, const char *state);
 };
 
 /* Opens (creating and migrating as needed) an SQLite registry file. */
@@ -216,9 +229,28 @@ int mm_ref_store_append(mm_ref_store *s, const char *id, mm_ref_event *e, mm_ref
  * id. r->id is set (in arena) on success. */
 int mm_ref_store_create_issued(mm_ref_store *s, mm_referral *r, const char *prefix,
                                mm_arena *arena, mm_diags *diags);
+/* Referrals for mm_ref_store_import_each, read one at a time: next gives
+ * 1 with *r (in arena, which the store resets between calls) and *index its
+ * place in the file, 2 when that referral has problems (diagnostics added:
+ * the import fails, the rest is still read for theirs), 0 at the end, or a
+ * negative MM_REF_ code; rewind starts again (a transaction that meets a
+ * busy database is run again). */
+typedef struct mm_ref_source {
+  int (*next)(void *ctx, mm_arena *arena, mm_referral **r, size_t *index, mm_diags *diags);
+  int (*rewind)(void *ctx);
+  void *ctx;
+} mm_ref_source;
+/* mm_ref_store_import in bounded memory: one referral held at a time, all
+ * written in one transaction or none (the caller has checked the file's ids
+ * are unique). *n: how many were read. */
+int mm_ref_store_import_each(mm_ref_store *s, const mm_ref_source *in, mm_diags *diags,
+                             const char *source, mm_ref_import_stats *stats, size_t *n);
 int mm_ref_store_get(mm_ref_store *s, mm_arena *arena, const char *id, mm_referral **out);
 int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit visit,
                          void *ctx);
+/* How many referrals match f (NULL: all), f->after and f->limit ignored:
+ * the `total` beside a page. */
+int mm_ref_store_count(mm_ref_store *s, const mm_ref_filter *f, size_t *n);
 /* Storage check plus every stored history re-checked by the state machine. */
 int mm_ref_store_check(mm_ref_store *s, mm_diags *diags, size_t *n_referrals);
 

@@ -100,6 +100,16 @@ static const char *const migrations[] = {
     "  EXECUTE FUNCTION mmpath_refuse('the audit log is append-only');\n"
     "CREATE TABLE heartbeat (id integer PRIMARY KEY CHECK (id = 1), at timestamptz);\n"
     "INSERT INTO heartbeat VALUES (1, NULL);\n",
+    /* 4 -> 5: as SQLite's: the current state kept on the referral by the
+     * store after a write's events; indexes for the list's filters and its
+     * cursor (id order). */
+    "ALTER TABLE referrals ADD COLUMN state text;\n"
+    "UPDATE referrals r SET state = (SELECT e.state FROM events e WHERE e.referral = r.id\n"
+    "  ORDER BY e.seq DESC LIMIT 1);\n"
+
+    "CREATE INDEX referrals_state ON referrals(state, id);\n"
+    "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
+    "CREATE INDEX referrals_on ON referrals(referred_on);\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 /* any number, the same in every mmpath: the migration lock's key */
@@ -280,27 +290,63 @@ static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm
                        9, v, "storing an event");
 }
 
+static int set_state(mm_ref_backend *be, const char *id, const char *state) {
+  const char *v[] = {id, state};
+  return mm_pg_command((pg_backend *)be, "UPDATE referrals SET state = $2 WHERE id = $1", 2, v,
+                       "storing the current state");
+}
+
+/* The filter's WHERE over referrals r: $1..$8 (see filter_values). */
+#define FILTER_WHERE \
+  " WHERE ($1::text IS NULL OR r.id = $1) AND ($2::text IS NULL OR r.patient = $2)" \
+  " AND ($3::text IS NULL OR r.to_center = $3) AND ($4::text IS NULL OR r.from_center = $4)" \
+  " AND ($5::date IS NULL OR r.referred_on >= $5) AND ($6::date IS NULL OR r.referred_on <= $6)" \
+  " AND ($7::text IS NULL OR r.state = $7) AND ($8::text IS NULL OR r.id > $8)"
+
+static void filter_values(const mm_ref_filter *f, const char *v[9], char since[11],
+                          char until[11], char limit[24]) {
+  if (f->since != MM_DATE_NONE) mm_date_format(f->since, since);
+  if (f->until != MM_DATE_NONE) mm_date_format(f->until, until);
+  snprintf(limit, 24, "%zu", f->limit);
+  const char *x[9] = {f->id, f->patient, f->to_center, f->from_center,
+                      f->since != MM_DATE_NONE ? since : NULL,
+                      f->until != MM_DATE_NONE ? until : NULL, f->state, f->after,
+                      f->limit ? limit : NULL}; /* LIMIT NULL: all */
+  memcpy(v, x, sizeof x);
+}
+
+static int count(mm_ref_backend *be, const mm_ref_filter *f, size_t *n) {
+  pg_backend *b = (pg_backend *)be;
+  alive(b);
+  const char *v[9];
+  char since[11], until[11], limit[24];
+  filter_values(f, v, since, until, limit);
+  v[7] = NULL; /* after */
+  PGresult *r = mm_pg_query(b, "SELECT count(*) FROM referrals r" FILTER_WHERE, 8, v);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+    return mm_pg_fail(b, r, "counting referrals");
+  *n = (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  return MM_REF_OK;
+}
+
 static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visit, void *ctx) {
   pg_backend *b = (pg_backend *)be;
   alive(b);
-  char since[11], until[11];
-  if (f->since != MM_DATE_NONE) mm_date_format(f->since, since);
-  if (f->until != MM_DATE_NONE) mm_date_format(f->until, until);
-  const char *v[] = {f->id, f->patient, f->to_center, f->from_center,
-                     f->since != MM_DATE_NONE ? since : NULL,
-                     f->until != MM_DATE_NONE ? until : NULL};
-  /* one statement, one snapshot; rows streamed one at a time */
-  if (!PQsendQueryParams(b->conn,
-                         "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
-                         EVENT_COLS " FROM referrals r JOIN events e ON e.referral = r.id"
-                         " WHERE ($1::text IS NULL OR r.id = $1)"
-                         " AND ($2::text IS NULL OR r.patient = $2)"
-                         " AND ($3::text IS NULL OR r.to_center = $3)"
-                         " AND ($4::text IS NULL OR r.from_center = $4)"
-                         " AND ($5::date IS NULL OR r.referred_on >= $5)"
-                         " AND ($6::date IS NULL OR r.referred_on <= $6)"
-                         " ORDER BY r.id, e.seq",
-                         6, NULL, v, NULL, NULL, 0) ||
+  const char *v[9];
+  char since[11], until[11], limit[24];
+  filter_values(f, v, since, until, limit);
+  /* one statement, one snapshot; rows streamed one at a time; the page is
+   * chosen on referrals alone (indexes), then joined */
+  static const char page[] = "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
+      EVENT_COLS " FROM (SELECT * FROM referrals r" FILTER_WHERE
+      " ORDER BY r.id LIMIT $9::bigint) r JOIN events e ON e.referral = r.id"
+      " ORDER BY r.id, e.seq";
+  static const char all[] = "SELECT r.id, r.patient, r.from_center, r.to_center, r.target, "
+      EVENT_COLS " FROM referrals r JOIN events e ON e.referral = r.id" FILTER_WHERE
+      " ORDER BY r.id, e.seq";
+  if (!PQsendQueryParams(b->conn, f->limit ? page : all, f->limit ? 9 : 8, NULL, v, NULL,
+                         NULL, 0) ||
       !PQsetSingleRowMode(b->conn))
     return mm_pg_fail(b, NULL, "listing referrals");
   mm_arena a;
@@ -440,6 +486,8 @@ int mm_ref_backend_pg_open(mm_ref_backend **out, const char *url, char *err, siz
   b->base.insert_referral = insert_referral;
   b->base.append_event = append_event;
   b->base.foreach = foreach;
+  b->base.count = count;
+  b->base.set_state = set_state;
   b->base.check = check;
   b->base.errmsg = errmsg;
   b->base.free = pfree;

@@ -11,7 +11,7 @@ typedef struct sqlite_backend {
   mm_ref_backend base;
   sqlite3 *db;
   sqlite3_stmt *get_ref, *get_events, *ins_center, *ins_ref, *ins_event, *ins_audit,
-      *find_token;
+      *find_token, *set_state;
   char msg[300];
 } sqlite_backend;
 

@@ -189,16 +189,25 @@ static void set_who(mm_call *c, mm_ref_store *s, mm_ref_who *who) {
 
 /* ---- GET /api/v1/referrals ---- */
 
+/* A page: at most LIST_LIMIT_MAX referrals, LIST_LIMIT when unsaid. */
+#define LIST_LIMIT 100
+#define LIST_LIMIT_MAX 1000
+#define LIST_MORE 1 /* list_visit's stop: the page is full and one more exists */
+
 typedef struct list_ctx {
   mm_call *c;
   mm_strbuf *b;
   int state; /* -1: any */
   size_t n;
+  size_t limit;
+  const char *last; /* the page's last id (in the request's arena) */
 } list_ctx;
 
 static int list_visit(void *ctx, const mm_referral *r) {
   list_ctx *l = ctx;
   if (!visible(l->c, r)) return 0;
+  if (l->n == l->limit) return LIST_MORE; /* fetched one past the page */
+  l->last = mm_arena_strdup(l->c->req->arena, r->id);
   if (l->state >= 0 && (!r->n_events || (int)r->events[r->n_events - 1].state != l->state))
     return 0;
   if (l->n++) mm_strbuf_putc(l->b, ',');
@@ -231,7 +240,7 @@ void mm_ep_referrals(mm_call *c) {
     }
     f.from_center = c->who.center;
   }
-  list_ctx l = {c, &c->out->body, -1, 0};
+  list_ctx l = {c, &c->out->body, -1, 0, LIST_LIMIT, NULL};
   const char *st = mm_request_query(c->req, "state");
   if (st && *st) {
     mm_ref_state s;
@@ -241,18 +250,39 @@ void mm_ep_referrals(mm_call *c) {
       return;
     }
     l.state = (int)s;
+    f.state = mm_ref_state_name(s);
   }
+  const char *lim = mm_request_query(c->req, "limit");
+  if (lim && *lim) {
+    char *end;
+    unsigned long v = strtoul(lim, &end, 10);
+    if (*end || lim[0] == '-' || lim[0] == '+' || v < 1 || v > LIST_LIMIT_MAX) {
+      mm_problem1(c->out, 400, "bad-parameter", "Invalid query parameter", "query.limit",
+                  mm_arena_printf(c->req->arena, "'%s': limit is a whole number from 1 to %d",
+                                  lim, LIST_LIMIT_MAX));
+      return;
+    }
+    l.limit = v;
+  }
+  const char *after = mm_request_query(c->req, "after");
+  if (after && *after) f.after = after;
+  f.limit = l.limit + 1; /* one more tells whether there is a next page */
   mm_ref_store *s = open_store(c);
   if (!s) return;
+  size_t total = 0;
+  int rc = mm_ref_store_count(s, &f, &total);
   mm_strbuf_puts(l.b, "{\"referrals\":[");
-  int rc = mm_ref_store_foreach(s, &f, list_visit, &l);
+  if (!rc) rc = mm_ref_store_foreach(s, &f, list_visit, &l);
+  bool more = rc == LIST_MORE;
+  if (more) rc = 0;
   /* a list shows pseudonyms: audited like a read, answered only once its
    * audit row is written */
   if (!rc) {
     mm_strbuf q;
     mm_strbuf_init(&q, 0);
     mm_strbuf_printf(&q, "{\"count\":%zu", l.n);
-    const char *keys[] = {"to_center", "from_center", "patient", "state", "since", "until"};
+    const char *keys[] = {"to_center", "from_center", "patient", "state",
+                          "since",     "until",       "after",   "limit"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
       const char *v = mm_request_query(c->req, keys[k]);
       if (!v || !*v) continue;
@@ -267,7 +297,10 @@ void mm_ep_referrals(mm_call *c) {
     mm_strbuf_clear(l.b);
     store_error(c, s, rc);
   } else {
-    mm_strbuf_printf(l.b, "],\"count\":%zu}\n", l.n);
+    mm_strbuf_printf(l.b, "],\"count\":%zu,\"total\":%zu,\"next\":", l.n, total);
+    if (more) mm_strbuf_json_string(l.b, l.last);
+    else mm_strbuf_puts(l.b, "null");
+    mm_strbuf_puts(l.b, "}\n");
     mm_api_json_ok(c, 200);
   }
   release_store(c, s);

@@ -284,6 +284,23 @@ req GET /api/v1/referrals "$SPOKE"
 expect "spoke FE-ONC lists only its own referrals" 200 "[r['id'] for r in d['referrals']] == ['$RFE'] and d['count'] == 1"
 req GET /api/v1/referrals "$HUB"
 expect "hub lists every referral" 200 "sorted(r['id'] for r in d['referrals']) == ['$RFE', 'R-PR-1']"
+# a page (docs/http-api.md, "Referrals"): in id order, `count` for the page,
+# `total` for the filter, `next` the cursor to pass as `after`
+req GET "/api/v1/referrals?limit=1" "$HUB"
+expect "a page of one: the first id, total 2, next is its id" 200 \
+  "[r['id'] for r in d['referrals']] == ['$RFE'] and d['count'] == 1 and d['total'] == 2 and d['next'] == '$RFE'"
+req GET "/api/v1/referrals?limit=1&after=$RFE" "$HUB"
+expect "the page after it: the other one, no next" 200 \
+  "[r['id'] for r in d['referrals']] == ['R-PR-1'] and d['total'] == 2 and d['next'] is None"
+req GET "/api/v1/referrals?state=screening" "$HUB"
+expect "state filter through the stored current state: none screening" 200 \
+  "d['count'] == 0 and d['total'] == 0 and d['referrals'] == []"
+req GET "/api/v1/referrals?state=referred&to_center=BO-SER" "$HUB"
+expect "state filter: both referred" 200 "d['count'] == 2 and d['total'] == 2"
+req GET "/api/v1/referrals?limit=0" "$HUB"
+problem "limit 0 is 400" 400 query.limit
+req GET "/api/v1/referrals?limit=1001" "$HUB"
+problem "limit over 1000 is 400" 400 query.limit
 req GET "/api/v1/referrals?from_center=PR-ONC" "$SPOKE"
 problem "spoke FE-ONC cannot list PR-ONC's referrals" 403 query.from_center
 req GET "/api/v1/referrals?state=limbo" "$HUB"

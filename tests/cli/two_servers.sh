@@ -47,7 +47,7 @@ stop() { # NAME
   kill "$p" && wait "$p" 2>/dev/null
 }
 count() { # NAME TOKEN
-  curl -sS -H "Authorization: Bearer $2" "http://127.0.0.1:${port[$1]}/api/v1/referrals" |
+  curl -sS -H "Authorization: Bearer $2" "http://127.0.0.1:${port[$1]}/api/v1/referrals?limit=1000" |
     /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(d['count'], len({r['id'] for r in d['referrals']}))"
 }
 
@@ -90,7 +90,7 @@ sb=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $LATE" "h
   bad "late token: $sa $sb"
 
 # the pathway's order under concurrency: the same move sent to both at once
-mapfile -t IDS < <(curl -sS -H "Authorization: Bearer $HUB" "http://127.0.0.1:${port[a]}/api/v1/referrals" |
+mapfile -t IDS < <(curl -sS -H "Authorization: Bearer $HUB" "http://127.0.0.1:${port[a]}/api/v1/referrals?limit=1000" |
   /usr/bin/python3 -c "import json,sys; print('\n'.join(sorted(r['id'] for r in json.load(sys.stdin)['referrals'])[:10]))")
 wins=0
 for i in $(seq 1 10); do

@@ -49,14 +49,22 @@ async function loadBoard() {
   if (!state.token) { msg.textContent = t('no_token'); $('#board').replaceChildren(); return; }
   await loadVocab();
   const from = $('#board-filter').value.trim();
-  const res = await api('GET', '/api/v1/referrals' + (from ? '?from_center=' + encodeURIComponent(from) : ''));
-  if (!res.ok) {
-    $('#board').replaceChildren();
-    msg.textContent = res.status === 403 && state.me && state.me.role === 'analyst' ? t('analyst_board') : problemText(res);
-    return;
-  }
-  state.referrals = res.data.referrals || [];
-  msg.textContent = t('n_referrals', { n: res.data.count });
+  // the list is paged (docs/http-api.md): the board shows every referral, so
+  // it follows `next` a page of 1000 at a time
+  const base = '/api/v1/referrals?limit=1000' + (from ? '&from_center=' + encodeURIComponent(from) : '');
+  let refs = [], after = null, res;
+  do {
+    res = await api('GET', base + (after ? '&after=' + encodeURIComponent(after) : ''));
+    if (!res.ok) {
+      $('#board').replaceChildren();
+      msg.textContent = res.status === 403 && state.me && state.me.role === 'analyst' ? t('analyst_board') : problemText(res);
+      return;
+    }
+    refs = refs.concat(res.data.referrals || []);
+    after = res.data.next;
+  } while (after);
+  state.referrals = refs;
+  msg.textContent = t('n_referrals', { n: refs.length });
   renderBoard();
 }
 
