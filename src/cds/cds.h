@@ -238,8 +238,5 @@ const char *mm_cds_uuid(mm_arena *a, const char *instance, const char *kind);
  * with every problem, each with its path ("feedback[0].outcomeTimestamp"). */
 int mm_cds_feedback_check(const mm_json *body, mm_diags *problems);
 
-/* A JSON value back to compact JSON text: the FHIR resources handed to the
- * importer, a feedback entry kept in the audit log. */
-void mm_cds_json_write(mm_strbuf *b, const mm_json *v);
 
 #endif

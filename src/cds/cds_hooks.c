@@ -86,36 +86,6 @@ void mm_cds_operation_outcome(mm_strbuf *b, const char *code, const char *text) 
   mm_strbuf_puts(b, "}]}\n");
 }
 
-void mm_cds_json_write(mm_strbuf *b, const mm_json *v) {
-  switch (v->type) {
-  case MM_JSON_NULL: mm_strbuf_puts(b, "null"); break;
-  case MM_JSON_FALSE: mm_strbuf_puts(b, "false"); break;
-  case MM_JSON_TRUE: mm_strbuf_puts(b, "true"); break;
-  case MM_JSON_NUMBER:
-    if (v->is_integer) mm_strbuf_printf(b, "%lld", (long long)v->integer);
-    else mm_strbuf_printf(b, "%.17g", v->number);
-    break;
-  case MM_JSON_STRING: mm_strbuf_json_string(b, v->str); break;
-  case MM_JSON_ARRAY:
-    mm_strbuf_putc(b, '[');
-    for (size_t i = 0; i < v->len; i++) {
-      if (i) mm_strbuf_putc(b, ',');
-      mm_cds_json_write(b, v->items[i]);
-    }
-    mm_strbuf_putc(b, ']');
-    break;
-  case MM_JSON_OBJECT:
-    mm_strbuf_putc(b, '{');
-    for (size_t i = 0; i < v->len; i++) {
-      if (i) mm_strbuf_putc(b, ',');
-      mm_strbuf_json_string(b, v->members[i].key);
-      mm_strbuf_putc(b, ':');
-      mm_cds_json_write(b, v->members[i].value);
-    }
-    mm_strbuf_putc(b, '}');
-    break;
-  }
-}
 
 static const char *str_of(const mm_json *o, const char *k) {
   const mm_json *v = o ? mm_json_get(o, k) : NULL;
@@ -219,12 +189,12 @@ static int from_fhir(mm_strbuf *out, const mm_cds_env *env, const mm_cds_request
         const mm_json *r = mm_json_get(entries->items[k], "resource");
         if (!r || r->type != MM_JSON_OBJECT || is_draft(req->draft_orders, r)) continue;
         mm_strbuf_puts(&bundle, n++ ? ",{\"resource\":" : "{\"resource\":");
-        mm_cds_json_write(&bundle, r);
+        mm_json_write(&bundle, r);
         mm_strbuf_putc(&bundle, '}');
       }
     } else {
       mm_strbuf_puts(&bundle, n++ ? ",{\"resource\":" : "{\"resource\":");
-      mm_cds_json_write(&bundle, v);
+      mm_json_write(&bundle, v);
       mm_strbuf_putc(&bundle, '}');
     }
   }

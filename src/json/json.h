@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/strbuf.h"
 
 typedef enum {
   MM_JSON_NULL,
@@ -66,6 +67,11 @@ mm_json *mm_json_parse(mm_arena *arena, const char *text, size_t len,
  * text must stay alive (and unchanged) as long as the tree; the input is
  * no longer valid JSON afterwards. For registry screening. */
 mm_json *mm_json_parse_in_situ(mm_arena *arena, char *text, size_t len, mm_json_error *err);
+
+/* Writes a parsed value back as compact JSON text (keys in their order,
+ * numbers so that they read back the same): a record's data kept by the
+ * referral store, FHIR resources handed on, a CDS feedback entry. */
+void mm_json_write(mm_strbuf *b, const mm_json *v);
 
 /* The same with a cap on the number of values (every object, array,
  * string, number, true, false and null counts one; 0: no cap): at the

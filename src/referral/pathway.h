@@ -124,9 +124,6 @@ typedef struct mm_ref_outcome {
 } mm_ref_outcome;
 int mm_ref_outcome_of(const mm_referral *r, mm_arena *a, mm_ref_outcome *out);
 
-/* Writes a parsed JSON value back as compact JSON (a record's data given
- * as an object in a request). */
-void mm_ref_json_write(mm_strbuf *b, const mm_json *v);
 
 /* ---- pathway_kb.c: kb/pathway.yaml ---- */
 typedef struct mm_path_visit { const char *id; int day; mm_text name; } mm_path_visit;

@@ -109,7 +109,7 @@ int mm_referral_from_json(mm_referral *out, mm_arena *a, const mm_json *v, mm_di
         } else {
           mm_strbuf db;
           mm_strbuf_init(&db, 0);
-          mm_ref_json_write(&db, datav);
+          mm_json_write(&db, datav);
           x.data = mm_arena_strdup(a, db.data ? db.data : "{}");
           mm_strbuf_free(&db);
         }

@@ -216,7 +216,7 @@ void mm_ep_cds_feedback(mm_call *c) {
   for (size_t i = 0; i < fb->len && !rc; i++) {
     mm_strbuf d;
     mm_strbuf_init(&d, 1 << 16);
-    mm_cds_json_write(&d, fb->items[i]);
+    mm_json_write(&d, fb->items[i]);
     const mm_json *card = mm_json_get(fb->items[i], "card");
     rc = mm_api_audit(c, s, "cds.feedback", card->str, 200, d.data);
     mm_strbuf_free(&d);

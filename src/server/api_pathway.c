@@ -187,7 +187,7 @@ int mm_api_pathway_event(mm_call *c, const mm_json *body, mm_ref_event *e, char 
     }
     mm_strbuf b;
     mm_strbuf_init(&b, 0);
-    mm_ref_json_write(&b, dv);
+    mm_json_write(&b, dv);
     e->data = mm_arena_strdup(c->req->arena, b.data ? b.data : "{}");
     mm_strbuf_free(&b);
   }

@@ -1,7 +1,8 @@
 /* scan_compare.h: registry screening's fast scanner (src/patient/
- * patient_scan.c) against the full reader (patient_read.c), as
- * tests/unit/test_patient_scan.c compares them, for the fuzz targets scan.c
- * and scan_diff.c. */
+ * patient_scan.c) against the full reader (patient_read.c): one comparison
+ * for the fuzz targets scan.c and scan_diff.c and for
+ * tests/unit/test_patient_scan.c, which links this file and supplies its own
+ * fuzz_kb() and fuzz_fail() (a cmocka failure). */
 #ifndef MM_FUZZ_SCAN_COMPARE_H
 #define MM_FUZZ_SCAN_COMPARE_H
 #include <stdbool.h>
