@@ -38,7 +38,13 @@ int mm_token_new(char token_out[MM_TOKEN_LEN + 1], long long *id_out, mm_ref_sto
 
 int mm_token_check(mm_principal *out, mm_token_state *state, mm_ref_store *s,
                    const char *token, mm_arena *arena) {
+  return mm_token_check_ex(out, state, NULL, s, token, arena);
+}
+
+int mm_token_check_ex(mm_principal *out, mm_token_state *state, const char **expires,
+                      mm_ref_store *s, const char *token, mm_arena *arena) {
   *state = MM_TOKEN_UNKNOWN;
+  if (expires) *expires = NULL;
   size_t len = strlen(token);
   if (len != MM_TOKEN_LEN || strncmp(token, "mmp_", 4) != 0) return MM_REF_OK;
   char hash[65];
@@ -49,6 +55,7 @@ int mm_token_check(mm_principal *out, mm_token_state *state, mm_ref_store *s,
   if (rc) return rc;
   out->token_id = t.id;
   out->center = t.center;
+  if (expires) *expires = t.expires;
   if (!mm_role_parse(t.role, &out->role)) return MM_REF_OK;
   char now[32];
   mm_ref_now(now, 0);

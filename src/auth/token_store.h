@@ -37,6 +37,10 @@ int mm_token_new(char token_out[MM_TOKEN_LEN + 1], long long *id_out, mm_ref_sto
  * an MM_REF_E* code when the store fails. */
 int mm_token_check(mm_principal *out, mm_token_state *state, mm_ref_store *s,
                    const char *token, mm_arena *arena);
+/* mm_token_check that also gives the token's expiry (*expires: UTC
+ * "YYYY-MM-DDTHH:MM:SSZ" in arena, or NULL: never) when it is known. */
+int mm_token_check_ex(mm_principal *out, mm_token_state *state, const char **expires,
+                      mm_ref_store *s, const char *token, mm_arena *arena);
 /* "90d", "12h", "30m", "3600s", "2w": seconds; "never" or "0": 0. false
  * when s is none of these. */
 bool mm_token_parse_lifetime(const char *s, long long *seconds);

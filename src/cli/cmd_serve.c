@@ -31,7 +31,7 @@ static const char usage_text[] =
     "                    [--cds-max-body BYTES] [--cds-smart-url URL]\n"
     "                    [--header-timeout S] [--min-body-rate BYTES_PER_S]\n"
     "                    [--auth-failures N] [--workers N] [--log-format logfmt|json|none]\n"
-    "                    [--trusted-proxy ADDR]\n"
+    "                    [--trusted-proxy ADDR] [--token-cache S]\n"
     "  Serves the web page and the HTTP API (docs/http-api.md). --port 0 picks a free\n"
     "  port; when ready it prints a line 'listening on http://ADDR:PORT/'.\n"
     "  A new database is created empty (mode 0600); with --demo (./run.sh) it gets the\n"
@@ -50,7 +50,9 @@ static const char usage_text[] =
     "  line and headers, --min-body-rate (1024 bytes/s) for a body after that,\n"
     "  --auth-failures N refused tokens a minute from one address before 429 (10),\n"
     "  --workers N threads (0: one per core). --trusted-proxy ADDR: the reverse\n"
-    "  proxy whose X-Real-IP names the client. Each request is logged on standard\n"
+    "  proxy whose X-Real-IP names the client. --token-cache S (1): seconds a worker\n"
+    "  trusts a token it accepted before reading it again (a revocation counts at\n"
+    "  most that late; 0: read at every request). Each request is logged on standard\n"
     "  error as one logfmt (default) or JSON line: no token, no patient data.\n"
     "  --db: an SQLite file (default ./mmpath.db) or postgresql://USER@HOST/DB (several\n"
     "  servers may share one); the schema is migrated at start; a database that\n"
@@ -69,6 +71,7 @@ typedef struct serve_opts {
   const char *issuers[16]; /* "ISS JWKS-FILE" */
   size_t n_issuers;
   unsigned workers;
+  unsigned token_cache; /* seconds (mm_api.token_ttl) */
   mm_log_format log_format;
   const char *trusted_proxy;
 } serve_opts;
@@ -200,6 +203,9 @@ static int set_option(serve_opts *o, const char *where, const char *name, const 
   } else if (strcmp(name, "workers") == 0) { /* 0: one per core */
     if (!parse_uint(where, name, v, 64, &n)) return -1;
     o->workers = (unsigned)n;
+  } else if (strcmp(name, "token-cache") == 0) { /* 0: every request reads the store */
+    if (!parse_uint(where, name, v, 60, &n)) return -1;
+    o->token_cache = (unsigned)n;
   } else if (strcmp(name, "log-format") == 0) {
     if (strcmp(v, "logfmt") == 0) o->log_format = MM_LOG_LOGFMT;
     else if (strcmp(v, "json") == 0) o->log_format = MM_LOG_JSON;
@@ -272,7 +278,8 @@ static int read_config(serve_opts *o, const char *path, char **text_out) {
 int mm_cmd_serve(int argc, char **argv) {
   serve_opts o = {.db = "mmpath.db", .bind = "127.0.0.1", .port = 8080,
                   .token_expires = "90d", .limits = MM_SERVER_LIMITS_INIT,
-                  .cds_max_body = MM_CDS_MAX_BODY, .log_format = MM_LOG_LOGFMT};
+                  .cds_max_body = MM_CDS_MAX_BODY, .log_format = MM_LOG_LOGFMT,
+                  .token_cache = 1};
   /* the configuration file first, so that the command line overrides it */
   char *config_text = NULL;
   for (int i = 1; i + 1 < argc; i++)
@@ -494,7 +501,8 @@ static int serve(const serve_opts *o) {
     goto done;
   }
   mm_api api = {.kb = kb, .scores = mm_kb_scores(kb), .ref_kb = ref_kb, .db_path = db,
-                .open_evaluate = open_eval, .limits = limits, .jobs = jobs,
+                .open_evaluate = open_eval, .token_ttl = o->token_cache, .limits = limits,
+                .jobs = jobs,
                 .fhir = mm_kb_fhir_map(kb), .cds_jwt = jwt, .public_url = o->public_url,
                 .cds_max_body = o->cds_max_body, .cds_store = store,
                 .cds_smart_url = o->smart_url, .screen_dir = o->screen_dir};

@@ -245,7 +245,18 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_state *rs,
     r = MHD_create_response_from_pipe(out->pipe_fd); /* MHD closes it */
     if (!r) close(out->pipe_fd);
     out->pipe_fd = -1;
+    mm_response_free(out);
+  } else if (out->ext_body) {
+    /* the handler's buffer, not copied: MHD gives it back (ext_release)
+     * once the last byte is sent or the connection is gone */
     mm_strbuf_free(&out->body);
+    r = out->ext_release
+            ? MHD_create_response_from_buffer_with_free_callback_cls(
+                  out->ext_len, (void *)out->ext_body, out->ext_release, out->ext_cls)
+            : MHD_create_response_from_buffer(out->ext_len, (void *)out->ext_body,
+                                              MHD_RESPMEM_PERSISTENT);
+    if (r) out->ext_body = NULL; /* MHD's now */
+    else mm_response_free(out);
   } else if (out->static_body) {
     r = MHD_create_response_from_buffer(out->static_len, (void *)out->static_body,
                                         MHD_RESPMEM_PERSISTENT);

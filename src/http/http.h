@@ -103,6 +103,15 @@ typedef struct mm_response {
   mm_strbuf body;                 /* owned; sent then freed */
   const unsigned char *static_body; /* when set, sent instead of body */
   size_t static_len;
+  /* A body the handler keeps (a buffer of its own pool), sent instead of
+   * `body` without a copy: ext_release(ext_cls) is called exactly once,
+   * when the transport is done with it (sent, or the connection gone; on
+   * the worker thread that answered, or at stop), or by mm_response_free
+   * and mm_problem when it is not sent. Set with mm_response_ext. */
+  const char *ext_body;
+  size_t ext_len;
+  void (*ext_release)(void *ext_cls);
+  void *ext_cls;
   int pipe_fd;                    /* >= 0: the body is streamed from this
                                      pipe until EOF (http.c closes it) */
   const char *allow;              /* 405: the methods allowed */
@@ -120,8 +129,13 @@ typedef struct mm_response {
 
 /* A 200 with an empty body capped at `max` bytes (0: no cap). */
 void mm_response_init(mm_response *r, size_t max);
-/* Frees the body and closes pipe_fd. */
+/* Frees the body, releases ext_body and closes pipe_fd. */
 void mm_response_free(mm_response *r);
+/* Sends data[0..len) as the body (released by release(cls), see
+ * mm_response_ext's fields above), replacing and freeing any other body.
+ * release may be NULL (static data). */
+void mm_response_ext(mm_response *r, const char *data, size_t len, void (*release)(void *cls),
+                     void *cls);
 
 /* RFC 9457 problem details (application/problem+json) with an `errors`
  * array of {path, message}: replaces whatever body r had. `slug` names the

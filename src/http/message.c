@@ -14,10 +14,31 @@ void mm_response_init(mm_response *r, size_t max) {
   mm_strbuf_init(&r->body, max);
 }
 
+static void ext_release(mm_response *r) {
+  if (r->ext_body && r->ext_release) r->ext_release(r->ext_cls);
+  r->ext_body = NULL;
+  r->ext_len = 0;
+  r->ext_release = NULL;
+  r->ext_cls = NULL;
+}
+
 void mm_response_free(mm_response *r) {
   mm_strbuf_free(&r->body);
+  ext_release(r);
   if (r->pipe_fd >= 0) close(r->pipe_fd);
   r->pipe_fd = -1;
+}
+
+void mm_response_ext(mm_response *r, const char *data, size_t len, void (*release)(void *cls),
+                     void *cls) {
+  ext_release(r);
+  mm_strbuf_free(&r->body);
+  r->body.failed = false;
+  r->static_body = NULL;
+  r->ext_body = data;
+  r->ext_len = len;
+  r->ext_release = release;
+  r->ext_cls = cls;
 }
 
 void mm_problem(mm_response *r, int status, const char *slug, const char *title,
@@ -34,6 +55,7 @@ void mm_problem_coded(mm_response *r, int status, const char *slug, const char *
   r->status = status;
   r->content_type = "application/problem+json";
   r->static_body = NULL;
+  ext_release(r);
   mm_strbuf_puts(b, "{\"type\":");
   char type[96];
   snprintf(type, sizeof type, "urn:mmpath:problem:%s", slug);

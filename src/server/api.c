@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "auth/jwt.h"
+#include "auth/token_cache.h"
 #include "auth/token_store.h"
 #include "referral/store.h"
 #include "server/api.h"
@@ -172,62 +173,6 @@ void mm_api_not_implemented(mm_call *c, const char *what) {
              mm_arena_printf(c->req->arena, "%s is not in this build yet", what), NULL, 0);
 }
 
-/* What one worker thread keeps open between requests (req->worker_data):
- * the store (referral/store.h: referrals, tokens, audit) with its prepared
- * statements. Used only by its thread; closed at stop
- * (handler_worker_close). */
-typedef struct api_worker {
-  mm_ref_store *store;
-} api_worker;
-
-static api_worker *worker_of(mm_call *c) {
-  void **slot = c->req->worker_data;
-  if (!slot) return NULL;
-  if (!*slot) *slot = calloc(1, sizeof(api_worker));
-  return *slot;
-}
-
-/* Where this call may keep its store for the next requests: the worker's
- * slot under the thread pool, else the connection's; NULL: nowhere. */
-static mm_ref_store **kept_store(mm_call *c) {
-  api_worker *w = worker_of(c);
-  if (w) return &w->store;
-  return c->req->conn_data ? (mm_ref_store **)c->req->conn_data : NULL;
-}
-
-mm_ref_store *mm_api_store(mm_call *c) {
-  mm_ref_store **keep = kept_store(c);
-  if (keep && *keep) {
-    mm_ref_store_set_who(*keep, NULL);
-    return *keep;
-  }
-  mm_ref_store *s = NULL;
-  char err[256];
-  int rc = mm_ref_store_open(&s, c->api->db_path, c->api->ref_kb, err, sizeof err);
-  if (rc != MM_REF_OK) {
-    if (rc == MM_REF_EBUSY || rc == MM_REF_EFULL || rc == MM_REF_EREADONLY)
-      mm_api_store_error(c, NULL, rc);
-    else
-      mm_api_storage_unavailable(c, "the database cannot be opened");
-    return NULL;
-  }
-  if (keep) *keep = s;
-  return s;
-}
-
-void mm_api_store_done(mm_call *c, mm_ref_store *s) {
-  if (!s) return;
-  mm_ref_store **keep = kept_store(c);
-  if (keep && *keep == s) {
-    /* kept for the next request, unless this one failed: then the next
-     * request opens it anew */
-    mm_ref_store_set_who(s, NULL);
-    if (c->out->status < 500) return;
-    *keep = NULL;
-  }
-  mm_ref_store_free(s);
-}
-
 void mm_api_storage_unavailable(mm_call *c, const char *detail) {
   mm_problem(c->out, 503, "storage-unavailable", "Storage unavailable", detail, NULL, 0);
   c->out->retry_after = "30";
@@ -359,19 +304,22 @@ static bool authorize(mm_call *c, unsigned access) {
   if (c->api->cds_jwt && c->api->public_url && strncmp(token, "mmp_", 4) != 0 &&
       strncmp(c->req->path, "/cds-services/", 14) == 0)
     return authorize_jwt(c, token);
-  /* the worker's (or connection's) store: the open is paid once; each
-   * check is still its own read, so a revocation counts from the next
-   * request */
-  mm_ref_store *s = mm_api_store(c);
-  if (!s) return false;
-  mm_token_state ts;
-  int rc = mm_token_check(&c->who, &ts, s, token, c->req->arena);
-  if (rc) {
-    mm_api_store_error(c, s, rc);
+  /* a token this worker accepted less than token_ttl seconds ago is not
+   * read again (auth/token_cache.h: a revocation counts at most that late);
+   * else the worker's (or connection's) store reads it, the open paid once */
+  mm_token_cache *cache = mm_api_token_cache(c);
+  mm_token_state ts = MM_TOKEN_OK;
+  if (!mm_token_cache_get(cache, token, &c->who, c->req->arena)) {
+    mm_ref_store *s = mm_api_store(c);
+    if (!s) return false;
+    int rc = mm_token_cache_check(cache, &c->who, &ts, s, token, c->req->arena);
+    if (rc) {
+      mm_api_store_error(c, s, rc);
+      mm_api_store_done(c, s);
+      return false;
+    }
     mm_api_store_done(c, s);
-    return false;
   }
-  mm_api_store_done(c, s);
   if (ts != MM_TOKEN_OK) {
     const char *why = ts == MM_TOKEN_EXPIRED   ? "expired token"
                       : ts == MM_TOKEN_REVOKED ? "revoked token"
@@ -553,12 +501,10 @@ static void handler_conn_close(const void *ctx, void *conn_data) {
   mm_ref_store_free(conn_data);
 }
 
-/* a worker's handles (api_worker), when the server stops */
+/* a worker's handles (api_worker.c), when the server stops */
 static void handler_worker_close(const void *ctx, void *worker_data) {
   (void)ctx;
-  api_worker *w = worker_data;
-  mm_ref_store_free(w->store);
-  free(w);
+  mm_api_worker_close(worker_data);
 }
 
 void mm_api_http_handler(mm_http_handler *out, const mm_api *api) {

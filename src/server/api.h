@@ -55,6 +55,29 @@ void mm_api_not_implemented(mm_call *c, const char *what);
  * for a reason of the machine's, not of the request. detail says which,
  * never a patient's data. */
 void mm_api_storage_unavailable(mm_call *c, const char *detail);
+/* ---- what a worker thread keeps between requests (api_worker.c) ---- */
+struct mm_token_cache;
+/* An evaluation context lent to this call (mmpath.h "Many evaluations"):
+ * one of the worker's, warm, or a new one (without a worker, or when all
+ * are lent). NULL: out of memory or no kb. Give it back with
+ * mm_api_lease_give, or hand it to the transport with its answer
+ * (mm_api_send_lease). */
+typedef struct mm_api_lease mm_api_lease;
+mm_api_lease *mm_api_lease_take(mm_call *c);
+mmpath_context *mm_api_lease_context(const mm_api_lease *l);
+/* Gives l back unused. NULL is fine. */
+void mm_api_lease_give(mm_api_lease *l);
+/* The answer's body is text[0..len), in l's context (as its last call
+ * returned): sent without a copy, l given back once it is sent. -1 when
+ * over the response cap (l given back; the transport then answers 500). */
+int mm_api_send_lease(mm_call *c, mm_api_lease *l, const char *text, size_t len);
+/* The worker's cache of accepted tokens (auth/token_cache.h), or NULL when
+ * api->token_ttl is 0 or the call has no worker. Borrowed. */
+struct mm_token_cache *mm_api_token_cache(mm_call *c);
+/* Frees what mm_api_* kept in a worker's slot (req->worker_data), when no
+ * response it lent is still being sent (after mm_server_stop). */
+void mm_api_worker_close(void *worker_data);
+
 /* The database (referral/store.h: referrals, tokens, audit) for this call:
  * the worker thread's store under the thread pool (its statements prepared
  * once), else the connection's, else a new one; NULL after answering (503

@@ -2,9 +2,10 @@
  *   POST /api/v1/evaluate?lang=&jurisdiction=eu|us|it&format=json|html|text
  *   POST /api/v1/facts?lang=
  *   GET  /api/v1/scores, POST /api/v1/scores/{name}
- * A record goes to the public API (mmpath_evaluation_new) as sent and the
- * tree is rendered; an invalid one is answered 422 with every problem's
- * field path and code, from the same call. */
+ * A record goes to the public API as sent: evaluate through the worker's
+ * warm context (mmpath_context_evaluate), facts through a tree of their own
+ * (mm_lib_facts_new); an invalid one is answered 422 with every problem's
+ * field path and code. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,25 @@ static bool have_kb(mm_call *c) {
   return false;
 }
 
+/* The facts as the body, handed over (*facts NULL after). */
+static bool send_facts(mm_call *c, char **facts, size_t len) {
+  if (c->out->body.max && len > c->out->body.max) {
+    c->out->body.failed = true; /* as the strbuf would: 500, over the cap */
+    return false;
+  }
+  mm_response_ext(c->out, *facts, len, free, *facts);
+  *facts = NULL;
+  return true;
+}
+
+/* The context's answer as the body: the lease is the transport's now
+ * (*lease NULL after, sent or not). */
+static bool send_lease(mm_call *c, mm_api_lease **lease, const char *text, size_t len) {
+  mm_api_lease *l = *lease;
+  *lease = NULL;
+  return mm_api_send_lease(c, l, text, len) == 0;
+}
+
 /* One evaluation answers both ways: the document, or the record's problems
  * as a 422 (whatever the format asked: problem details are JSON). */
 static void run(mm_call *c, bool options) {
@@ -64,22 +84,45 @@ static void run(mm_call *c, bool options) {
   o.format = strcmp(fmt, "html") == 0   ? MMPATH_FORMAT_HTML
              : strcmp(fmt, "text") == 0 ? MMPATH_FORMAT_TEXT
                                         : MMPATH_FORMAT_JSON;
-  mmpath_evaluation *ev = NULL;
+  const char *text = NULL;
+  size_t len = 0;
+  char *facts = NULL;
+  mm_api_lease *lease = NULL;
   mmpath_problems *problems = NULL;
-  int rc = options
-               ? mmpath_evaluation_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o)
-               : mm_lib_facts_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o);
-  char *out = NULL;
-  if (rc == MMPATH_OK)
-    rc = options ? mmpath_render(&out, ev, o.format, o.lang)
-                 : mmpath_render_facts(&out, ev, o.format, o.lang);
-  if (rc == MMPATH_EINVALID) {
+  int rc;
+  if (options) {
+    /* a warm context of the worker's: its arena and answer buffer are
+     * reused, the kb's own pieces rendered once (mmpath.h "Many
+     * evaluations"); the answer is sent from its buffer */
+    if (!(lease = mm_api_lease_take(c))) {
+      mm_api_internal(c, "out of memory");
+      return;
+    }
+    rc = mmpath_context_evaluate(mm_api_lease_context(lease), &text, &len, c->req->body,
+                                 c->req->body_len, &o);
+  } else {
+    mmpath_evaluation *ev = NULL;
+    rc = mm_lib_facts_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o);
+    if (rc == MMPATH_OK) rc = mmpath_render_facts(&facts, ev, o.format, o.lang);
+    mmpath_evaluation_free(ev);
+    text = facts;
+    len = facts ? strlen(facts) : 0;
+  }
+  if (rc == MMPATH_EINVALID && !problems) {
+    /* the context rendered the problems as a document: the problem+json of
+     * the API wants them as a list, from the same check (rare: read again) */
+    mmpath_evaluation *ev = NULL;
+    if (mmpath_evaluation_new(&ev, &problems, c->api->kb, c->req->body, c->req->body_len, &o) !=
+        MMPATH_EINVALID)
+      rc = MMPATH_ERROR;
+    mmpath_evaluation_free(ev);
+  }
+  if (rc == MMPATH_EINVALID && problems) {
     mm_api_invalid_record(c, problems, "Invalid patient record", "body");
   } else if (rc != MMPATH_OK) {
     mm_api_internal(c, rc == MMPATH_ENOMEM ? "out of memory (or over the output cap)"
                                            : "the evaluation failed");
-  } else {
-    mm_strbuf_puts(&c->out->body, out);
+  } else if (lease ? send_lease(c, &lease, text, len) : send_facts(c, &facts, len)) {
     c->out->status = 200;
     if (o.format == MMPATH_FORMAT_HTML) {
       c->out->content_type = "text/html; charset=utf-8";
@@ -91,9 +134,9 @@ static void run(mm_call *c, bool options) {
       c->out->content_type = "application/json";
     }
   }
-  free(out);
-  mmpath_evaluation_free(ev);
+  free(facts);
   mmpath_problems_free(problems);
+  mm_api_lease_give(lease);
 }
 
 void mm_ep_evaluate(mm_call *c) { run(c, true); }

@@ -44,6 +44,10 @@ typedef struct mm_api {
   const mm_ref_kb *ref_kb;  /* referral vocabulary; NULL if not loaded */
   const char *db_path;      /* the SQLite file (referrals, tokens, audit) */
   bool open_evaluate;       /* evaluate/facts/scores/kb without a token */
+  unsigned token_ttl;       /* seconds a worker answers a token it accepted
+                               from memory (auth/token_cache.h): a revocation
+                               counts at most this late; 0: every request
+                               reads the store */
   mm_server_limits limits;
   mm_jobs *jobs;            /* NULL: endpoints that stream answer 503 */
   const struct mm_fhir_map *fhir; /* kb/fhir.yaml: CDS Hooks FHIR prefetch;

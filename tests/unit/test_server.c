@@ -96,24 +96,41 @@ typedef struct call {
   mm_json *json;
 } call;
 
-/* Routes one request; parses a JSON answer into c->json. */
-static void run(call *c, const mm_api *api, const char *method, const char *path,
-                const char *token, const char *body, const mm_kv *query, size_t n_query) {
+/* The answer's body, wherever the API put it (its buffer, or one it lent
+ * the transport: mm_response_ext). */
+static const char *body_of(const call *c, size_t *len) {
+  *len = c->out.ext_body ? c->out.ext_len : c->out.body.len;
+  return c->out.ext_body ? c->out.ext_body : c->out.body.data;
+}
+
+/* Routes one request on a worker (worker: its req->worker_data slot, as
+ * http.c's thread pool gives; NULL: none); parses a JSON answer into
+ * c->json. */
+static void run_on(call *c, const mm_api *api, void **worker, const char *method,
+                   const char *path, const char *token, const char *body, const mm_kv *query,
+                   size_t n_query) {
   mm_arena_init(&c->arena, 16384);
   char *auth = NULL;
   if (token) auth = mm_arena_printf(&c->arena, "Bearer %s", token);
   mm_request req = {.method = method, .path = path, .query = query, .n_query = n_query,
                     .authorization = auth, .content_type = body ? "application/json" : NULL,
                     .body = body, .body_len = body ? strlen(body) : 0, .arena = &c->arena,
-                    .body_fd = -1, .client = "127.0.0.1"};
+                    .body_fd = -1, .client = "127.0.0.1", .worker_data = worker};
   mm_response_init(&c->out, 0);
   mm_api_handle(api, &req, &c->out);
   c->json = NULL;
-  if (c->out.content_type && strstr(c->out.content_type, "json") && c->out.body.data) {
+  size_t len;
+  const char *data = body_of(c, &len);
+  if (c->out.content_type && strstr(c->out.content_type, "json") && data) {
     mm_json_error err;
-    c->json = mm_json_parse(&c->arena, c->out.body.data, c->out.body.len, &err);
+    c->json = mm_json_parse(&c->arena, data, len, &err);
     assert_non_null(c->json); /* every JSON answer is valid JSON */
   }
+}
+
+static void run(call *c, const mm_api *api, const char *method, const char *path,
+                const char *token, const char *body, const mm_kv *query, size_t n_query) {
+  run_on(c, api, NULL, method, path, token, body, query, n_query);
 }
 
 static void done(call *c) {
@@ -217,6 +234,98 @@ static void tokens_hashed_and_revocable(void **state) {
   sqlite3_close(h);
   mm_arena_free(&a);
   mm_ref_store_free(db);
+}
+
+/* A worker's token cache (auth/token_cache.h, docs/deploy.md "Tokens with
+ * an expiry"): a revoked token stops working once the cache's ttl is over,
+ * at once without a cache, and a cached token's expiry still counts at
+ * every request. */
+static void token_cache_bounded(void **state) {
+  fixture *f = *state;
+  mm_ref_store *db;
+  char err[256], revoked[MM_TOKEN_LEN + 1], expiring[MM_TOKEN_LEN + 1], soon[32];
+  long long id, id2;
+  assert_int_equal(mm_ref_store_open(&db, f->db, NULL, err, sizeof err), 0);
+  mm_ref_now(soon, 2);
+  assert_int_equal(mm_token_new(revoked, &id, db, "PR-ONC", MM_ROLE_SPOKE, NULL, true, "t"), 0);
+  assert_int_equal(mm_token_new(expiring, &id2, db, "PR-ONC", MM_ROLE_SPOKE, soon, false, "t"),
+                   0);
+  mm_api one_s = f->api, one_min = f->api;
+  one_s.token_ttl = 1;
+  one_min.token_ttl = 60;
+  void *w1 = NULL, *w60 = NULL;
+  call c;
+  run_on(&c, &one_s, &w1, "GET", "/api/v1/me", revoked, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  done(&c);
+  run_on(&c, &one_min, &w60, "GET", "/api/v1/me", expiring, NULL, NULL, 0);
+  assert_int_equal(c.out.status, 200);
+  done(&c);
+  assert_int_equal(mm_ref_store_token_revoke(db, id), 0);
+  /* no cache (token_ttl 0): refused from the next request */
+  run(&c, &f->api, "GET", "/api/v1/me", revoked, NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  done(&c);
+  /* past the ttl, and past the expiry, whatever the cache holds */
+  usleep(2100 * 1000);
+  run_on(&c, &one_s, &w1, "GET", "/api/v1/me", revoked, NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_true(c.out.auth_failed);
+  done(&c);
+  run_on(&c, &one_min, &w60, "GET", "/api/v1/me", expiring, NULL, NULL, 0);
+  assert_problem(&c, 401, "header.Authorization");
+  assert_non_null(strstr(jstr(c.json, "detail"), "expired"));
+  done(&c);
+  mm_api_worker_close(w1);
+  mm_api_worker_close(w60);
+  mm_ref_store_free(db);
+}
+
+/* POST /api/v1/evaluate on a worker answers from the worker's contexts,
+ * sent without a copy: each answer is byte for byte mmpath_evaluate's
+ * (docs/api.md), however many are in flight at once (each keeps its own
+ * context until the transport is done with it) and whatever came before. */
+static void evaluate_on_worker(void **state) {
+  fixture *f = *state;
+  static const char *const files[] = {"01-second-relapse.json", "04-penta-refractory.json",
+                                      "02-newly-diagnosed.json"};
+  static const char *const langs[] = {"en", "it"};
+  void *worker = NULL;
+  call calls[6];
+  char *want[6];
+  for (int round = 0; round < 2; round++) {
+    for (int i = 0; i < 6; i++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/demo/patients/%s", MMPATH_SOURCE_DIR, files[i % 3]);
+      FILE *in = fopen(path, "rb");
+      assert_non_null(in);
+      static char record[65536];
+      size_t n = fread(record, 1, sizeof record - 1, in);
+      fclose(in);
+      record[n] = '\0';
+      mm_kv q[1] = {{"lang", langs[(i + round) % 2]}};
+      run_on(&calls[i], &f->api, &worker, "POST", "/api/v1/evaluate", f->spoke, record, q, 1);
+      assert_int_equal(calls[i].out.status, 200);
+      mmpath_options o = MMPATH_OPTIONS_INIT;
+      o.lang = (i + round) % 2 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
+      assert_int_equal(mmpath_evaluate(&want[i], f->kb, record, n, &o), MMPATH_OK);
+    }
+    for (int i = 0; i < 6; i++) { /* all six still lent: none was overwritten */
+      size_t len;
+      const char *got = body_of(&calls[i], &len);
+      assert_int_equal(len, strlen(want[i]));
+      assert_memory_equal(got, want[i], len);
+      free(want[i]);
+      done(&calls[i]); /* gives the context back */
+    }
+  }
+  /* an invalid record: 422 with the field's path, from the same check */
+  call c;
+  run_on(&c, &f->api, &worker, "POST", "/api/v1/evaluate", f->spoke,
+         "{\"schema\":\"mmpath/patient@1\",\"id\":\"X\",\"sex\":\"x\"}", NULL, 0);
+  assert_problem(&c, 422, NULL);
+  done(&c);
+  mm_api_worker_close(worker);
 }
 
 static int lifetimes(void) {
@@ -639,6 +748,8 @@ int main(void) {
       cmocka_unit_test(sha256_vectors),
       cmocka_unit_test(token_lifetimes),
       cmocka_unit_test_setup_teardown(tokens_hashed_and_revocable, setup, teardown),
+      cmocka_unit_test_setup_teardown(token_cache_bounded, setup, teardown),
+      cmocka_unit_test_setup_teardown(evaluate_on_worker, setup, teardown),
       cmocka_unit_test_setup_teardown(access_control, setup, teardown),
       cmocka_unit_test_setup_teardown(admit_before_body, setup, teardown),
       cmocka_unit_test_setup_teardown(health_checks_writes, setup, teardown),
