@@ -43,7 +43,7 @@ static const mm_route routes[] = {
     {"GET", "/api/v1/examples", A_OPEN_EVAL | A_ANY, mm_ep_examples, NULL, NULL,
      "the demo patients (mmpath/patient@1)"},
     {"POST", "/api/v1/evaluate", A_OPEN_EVAL | A_ANY, mm_ep_evaluate, NULL,
-     "lang=it|en&jurisdiction=eu|us|it&format=json|html",
+     "lang=it|en&jurisdiction=eu|us|it&format=json|html|text|compact",
      "evaluate one patient record (mmpath/patient@1)"},
     {"POST", "/api/v1/facts", A_OPEN_EVAL | A_ANY, mm_ep_facts, NULL, "lang=it|en",
      "derived facts of one record"},

@@ -1,5 +1,5 @@
 /* api_eval.c: the evaluation endpoints, which need no stored data:
- *   POST /api/v1/evaluate?lang=&jurisdiction=eu|us|it&format=json|html|text
+ *   POST /api/v1/evaluate?lang=&jurisdiction=eu|us|it&format=json|html|text|compact
  *   POST /api/v1/facts?lang=
  *   GET  /api/v1/scores, POST /api/v1/scores/{name}
  * A record goes to the public API as sent: evaluate through the worker's
@@ -62,7 +62,7 @@ static bool send_lease(mm_call *c, mm_api_lease **lease, const char *text, size_
 /* One evaluation answers both ways: the document, or the record's problems
  * as a 422 (whatever the format asked: problem details are JSON). */
 static void run(mm_call *c, bool options) {
-  static const char *const formats[] = {"json", "html", "text", NULL};
+  static const char *const formats[] = {"json", "html", "text", "compact", NULL};
   static const char *const facts_formats[] = {"json", "text", NULL};
   const char *lang = mm_api_lang(c);
   if (!lang) return;
@@ -81,9 +81,10 @@ static void run(mm_call *c, bool options) {
   mmpath_options o = MMPATH_OPTIONS_INIT;
   o.lang = strcmp(lang, "it") == 0 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
   o.jurisdiction = (mmpath_jurisdiction)j; /* the same values (lib/evaluation.c) */
-  o.format = strcmp(fmt, "html") == 0   ? MMPATH_FORMAT_HTML
-             : strcmp(fmt, "text") == 0 ? MMPATH_FORMAT_TEXT
-                                        : MMPATH_FORMAT_JSON;
+  o.format = strcmp(fmt, "html") == 0      ? MMPATH_FORMAT_HTML
+             : strcmp(fmt, "text") == 0    ? MMPATH_FORMAT_TEXT
+             : strcmp(fmt, "compact") == 0 ? MMPATH_FORMAT_COMPACT /* verdicts only */
+                                           : MMPATH_FORMAT_JSON;
   const char *text = NULL;
   size_t len = 0;
   char *facts = NULL;

@@ -283,8 +283,9 @@ static void token_cache_bounded(void **state) {
 
 /* POST /api/v1/evaluate on a worker answers from the worker's contexts,
  * sent without a copy: each answer is byte for byte mmpath_evaluate's
- * (docs/api.md), however many are in flight at once (each keeps its own
- * context until the transport is done with it) and whatever came before. */
+ * (docs/api.md), the full one and the compact one (format=compact),
+ * however many are in flight at once (each keeps its own context until
+ * the transport is done with it) and whatever came before. */
 static void evaluate_on_worker(void **state) {
   fixture *f = *state;
   static const char *const files[] = {"01-second-relapse.json", "04-penta-refractory.json",
@@ -303,11 +304,14 @@ static void evaluate_on_worker(void **state) {
       size_t n = fread(record, 1, sizeof record - 1, in);
       fclose(in);
       record[n] = '\0';
-      mm_kv q[1] = {{"lang", langs[(i + round) % 2]}};
-      run_on(&calls[i], &f->api, &worker, "POST", "/api/v1/evaluate", f->spoke, record, q, 1);
+      /* the last one of a round: the compact answer (format=compact) */
+      mm_kv q[2] = {{"lang", langs[(i + round) % 2]}, {"format", i == 5 ? "compact" : "json"}};
+      run_on(&calls[i], &f->api, &worker, "POST", "/api/v1/evaluate", f->spoke, record, q, 2);
       assert_int_equal(calls[i].out.status, 200);
+      assert_string_equal(calls[i].out.content_type, "application/json");
       mmpath_options o = MMPATH_OPTIONS_INIT;
       o.lang = (i + round) % 2 ? MMPATH_LANG_IT : MMPATH_LANG_EN;
+      if (i == 5) o.format = MMPATH_FORMAT_COMPACT;
       assert_int_equal(mmpath_evaluate(&want[i], f->kb, record, n, &o), MMPATH_OK);
     }
     for (int i = 0; i < 6; i++) { /* all six still lent: none was overwritten */
