@@ -3,18 +3,21 @@
 # wrk (Debian's package; scripts/setup.sh installs it) on 127.0.0.1, this
 # build against a previous one in the same run (issue 17 item 2).
 #
-# Builds OLD_REV (default c245bb7, the server before the worker pool;
-# OLD_REV=none: this build only) with build_rev.sh, starts both servers on
-# their own new databases (same limits: --max-connections 128
+# Builds OLD_REV (default a7463ba, the server before its warm per-worker
+# contexts; OLD_REV=none: this build only) with build_rev.sh, starts both
+# servers on their own new databases (same limits: --max-connections 128
 # --max-per-client 100, so neither sheds load by configuration), then
-# alternates wrk runs old/new at 16 and 64 connections, ROUNDS times
-# (default 2), each SECONDS long (default 10), with a bearer token (one
-# token check a request). The record is the spec's example; the answer is
-# the full explained evaluation. Then GET /api/v1/referrals (the 13 demo
-# referrals, a hub token) at 16 connections: the database opened per
-# request before, kept per worker now. Prints per run req/s, p50/p99, errors
-# (socket errors + non-2xx), then the ratios new/old (min-max over the
-# rounds) and each server's RSS (VmRSS now, VmHWM peak) after the load.
+# alternates wrk runs old/new at 1, 16 and 64 connections, ROUNDS times
+# (default 2), each SECONDS long (default 10), with a bearer token. The
+# record is the spec's example; the answer is the full explained evaluation
+# (183 KB). Then GET /api/v1/referrals (the 13 demo referrals, a hub token)
+# at 16 connections. Prints per run req/s, p50/p99, errors (socket errors +
+# non-2xx), the CPU time a request took in the server (utime+stime of the
+# process over the run / requests) and in wrk (its own user+sys / requests),
+# and `floor`: the mean latency the CPUs alone impose when client and server
+# share them, (server + wrk CPU a request) x connections / CPUs (Little's
+# law with every CPU busy): no p99 can be below it. Then the ratios new/old
+# (min-max over the rounds) and each server's RSS (VmRSS now, VmHWM peak).
 # Goals (issue 17): p99 < 5 ms at 16 connections, < 20 ms at 64, no error,
 # RSS < 64 MiB. Figures are measured here, never in the timed tests.
 set -euo pipefail
@@ -22,7 +25,7 @@ cd "$(dirname "$0")/.."
 MMPATH=${1:-build/mmpath}
 SECS=${2:-10}
 ROUNDS=${ROUNDS:-2}
-OLD_REV=${OLD_REV:-c245bb7}
+OLD_REV=${OLD_REV:-a7463ba}
 command -v wrk >/dev/null || { echo "http_load: wrk is required (apt-get install wrk)" >&2; exit 1; }
 [ -x "$MMPATH" ] || { echo "http_load: no $MMPATH (build first)" >&2; exit 1; }
 MMPATH=$(cd "$(dirname "$MMPATH")" && pwd)/$(basename "$MMPATH")
@@ -85,20 +88,34 @@ ms() { # wrk latency (12.3us, 4.5ms, 1.2s) in ms
 }
 results=$tmp/results
 : >"$results"
-for conns in 16 64; do
+cpus=$(nproc)
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime
+for conns in 1 16 64; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
-      TOKEN=${token[$name]} wrk -t2 -c"$conns" -d"${SECS}s" --latency -s "$tmp/post.lua" \
-        "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu" >"$tmp/wrk.txt" 2>&1 || true
+      threads=2
+      [ "$conns" -lt 2 ] && threads=1
+      c0=$(cpu_ticks "${pid[$name]}")
+      TIMEFORMAT='%U %S'
+      { time TOKEN=${token[$name]} wrk -t"$threads" -c"$conns" -d"${SECS}s" --latency -s "$tmp/post.lua" \
+        "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu" >"$tmp/wrk.txt" 2>&1 || true; } 2>"$tmp/wrk.time"
+      c1=$(cpu_ticks "${pid[$name]}")
       rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
+      n=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
       p50=$(ms "$(awk '$1 == "50%" {print $2}' "$tmp/wrk.txt")")
       p99=$(ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk.txt")")
       sock=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$tmp/wrk.txt")
       non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk.txt")
       errs=$(( ${sock:-0} + ${non2xx:-0} ))
-      printf '%-4s c=%-3s #%s %9s req/s   p50 %8s ms   p99 %8s ms   errors %s\n' \
-        "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs"
-      echo "$name $conns $round $rps $p99 $errs" >>"$results"
+      # CPU a request, ms: the server's, wrk's; the CPU-bound mean latency
+      read -r srv cli floor < <(awk -v d=$((c1 - c0)) -v t="$ticks" -v n="${n:-0}" -v c="$conns" \
+        -v p="$cpus" -v w="$(cat "$tmp/wrk.time")" 'BEGIN { split(w, u, " ")
+          s = n ? d / t * 1000 / n : 0; k = n ? (u[1] + u[2]) * 1000 / n : 0
+          printf "%.3f %.3f %.2f\n", s, k, (s + k) * c / p }')
+      printf '%-4s c=%-3s #%s %9s req/s   p50 %7s ms   p99 %8s ms   errors %s   CPU/req server %s ms, wrk %s ms, floor %s ms\n' \
+        "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs" "$srv" "$cli" "$floor"
+      echo "$name $conns $round $rps $p99 $errs $srv" >>"$results"
     done
   done
 done
@@ -128,5 +145,10 @@ if [ -n "$OLD" ]; then
     END { for (k in c) { pmin = rmin = 1e9; pmax = rmax = 0
         for (j in r) { p = v["new", k, j, "p99"] / v["old", k, j, "p99"]; q = v["new", k, j, "rps"] / v["old", k, j, "rps"]
           if (p < pmin) pmin = p; if (p > pmax) pmax = p; if (q < rmin) rmin = q; if (q > rmax) rmax = q }
-        printf "c=%-3s new/old: p99 x%.2f-%.2f   req/s x%.2f-%.2f\n", k, pmin, pmax, rmin, rmax } }' "$results" | sort
+        printf "c=%-4s new/old: p99 x%.2f-%.2f   req/s x%.2f-%.2f\n", k, pmin, pmax, rmin, rmax } }' "$results" | sort -n -t= -k2
+  # server CPU a request (evaluate runs only), new/old
+  awk '$2 != "list" { v[$1, $2, $3] = $7; k[$2 " " $3] }
+    END { mn = 1e9; mx = 0; for (x in k) { split(x, a, " "); if (v["old", a[1], a[2]] > 0) {
+        q = v["new", a[1], a[2]] / v["old", a[1], a[2]]; if (q < mn) mn = q; if (q > mx) mx = q } }
+      if (mx > 0) printf "server CPU a request new/old: x%.2f-%.2f\n", mn, mx }' "$results"
 fi

@@ -29,7 +29,9 @@
  *   - a connection silent for idle_timeout seconds is closed.
  * Every request is logged on completion (log.h): no body, no query, no
  * token, only its id. Each request owns an arena and a body buffer, freed
- * in on_completed(). What a request means is the handler's (http.h,
+ * in on_completed(). An answer's body is handed to MHD without a copy (the
+ * strbuf's memory, or the handler's buffer given back by ext_release once
+ * the last byte is sent). What a request means is the handler's (http.h,
  * mm_http_handler): this file includes nothing above src/util. */
 #include <arpa/inet.h>
 #include <microhttpd.h>

@@ -14,7 +14,8 @@
  *
  * Ownership: everything a request allocates lives in its arena
  * (req->arena) or in the response's strbuf, released by http.c when the
- * request is completed. The mutable shared state (connection table, refused
+ * request is completed; a body the handler lends (mm_response_ext) is
+ * given back to it once sent. The mutable shared state (connection table, refused
  * tokens per address, the workers' slots) lives in the mm_server object,
  * each part guarded by its mutex. */
 #ifndef MM_HTTP_H

@@ -15,7 +15,9 @@
  *
  * Ownership: everything a request allocates lives in its arena (req->arena)
  * or in the response's strbuf, released by the transport once the response
- * is sent. The mm_api context is read-only while serving. */
+ * is sent; what a worker keeps between requests (its store, evaluation
+ * contexts, accepted tokens) is in its slot (api_worker.c). The mm_api
+ * context is read-only while serving. */
 #ifndef MM_SERVER_H
 #define MM_SERVER_H
 #include <stdbool.h>
