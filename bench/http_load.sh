@@ -16,7 +16,13 @@
 # process over the run / requests) and in wrk (its own user+sys / requests),
 # and `floor`: the mean latency the CPUs alone impose when client and server
 # share them, (server + wrk CPU a request) x connections / CPUs (Little's
-# law with every CPU busy): no p99 can be below it. Then the ratios new/old
+# law with every CPU busy): no p99 can be below it; and `runq`: the time
+# the server's threads waited for a CPU per unit of time they ran (from
+# /proc/PID/task/*/schedstat; 1: each millisecond of work waited another).
+# At 1 connection only one thread of wrk or the server is busy at a time,
+# so it is the other processes' share of the machine (near 0 when idle); at
+# 16 and 64 it also counts the server and wrk waiting for each other (four
+# busy threads on two CPUs). Then the ratios new/old
 # (min-max over the rounds) and each server's RSS (VmRSS now, VmHWM peak).
 # Goals (issue 17): p99 < 5 ms at 16 connections, < 20 ms at 64, no error,
 # RSS < 64 MiB. Figures are measured here, never in the timed tests.
@@ -91,16 +97,22 @@ results=$tmp/results
 cpus=$(nproc)
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime
+# ns the server's threads ran and waited on a run queue (ready, no CPU free)
+sched_ns() { cat "/proc/$1"/task/*/schedstat 2>/dev/null | awk '{ r += $1; w += $2 } END { printf "%.0f %.0f\n", r, w }'; }
 for conns in 1 16 64; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
       threads=2
       [ "$conns" -lt 2 ] && threads=1
       c0=$(cpu_ticks "${pid[$name]}")
+      read -r r0 w0 < <(sched_ns "${pid[$name]}")
       TIMEFORMAT='%U %S'
       { time TOKEN=${token[$name]} wrk -t"$threads" -c"$conns" -d"${SECS}s" --latency -s "$tmp/post.lua" \
         "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu" >"$tmp/wrk.txt" 2>&1 || true; } 2>"$tmp/wrk.time"
       c1=$(cpu_ticks "${pid[$name]}")
+      read -r r1 w1 < <(sched_ns "${pid[$name]}")
+      # the machine's share: how long the server waited for a CPU per ms it ran
+      runq=$(awk -v r=$((r1 - r0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", (r > 0 ? w / r : 0) }')
       rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")
       n=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
       p50=$(ms "$(awk '$1 == "50%" {print $2}' "$tmp/wrk.txt")")
@@ -113,8 +125,8 @@ for conns in 1 16 64; do
         -v p="$cpus" -v w="$(cat "$tmp/wrk.time")" 'BEGIN { split(w, u, " ")
           s = n ? d / t * 1000 / n : 0; k = n ? (u[1] + u[2]) * 1000 / n : 0
           printf "%.3f %.3f %.2f\n", s, k, (s + k) * c / p }')
-      printf '%-4s c=%-3s #%s %9s req/s   p50 %7s ms   p99 %8s ms   errors %s   CPU/req server %s ms, wrk %s ms, floor %s ms\n' \
-        "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs" "$srv" "$cli" "$floor"
+      printf '%-4s c=%-3s #%s %8s req/s  p50 %6s ms  p99 %7s ms  errors %s  CPU/req server %s ms, wrk %s ms, floor %s ms, runq %s\n' \
+        "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$errs" "$srv" "$cli" "$floor" "$runq"
       echo "$name $conns $round $rps $p99 $errs $srv" >>"$results"
     done
   done
