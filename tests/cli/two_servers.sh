@@ -28,6 +28,9 @@ N=100
 
 declare -A port
 start() { # NAME
+  # emptied here, not by the background job's redirection: that may come
+  # after the loop below has read the previous server's port (a restart)
+  : >"$tmp/$1.out"
   "$M" serve --port 0 --db "$db" --max-connections 512 --max-per-client 256 \
     >"$tmp/$1.out" 2>"$tmp/$1.err" &
   pids+=($!)
