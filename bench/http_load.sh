@@ -10,7 +10,7 @@
 # alternates wrk runs old/new at 1, 16 and 64 connections, ROUNDS times
 # (default 2), each SECONDS long (default 10), with a bearer token. The
 # record is the spec's example; the answer is the full explained evaluation
-# (183 KB). Then GET /api/v1/referrals (the 13 demo referrals, a hub token)
+# (183 KB; FORMAT=compact: mmpath/verdicts@1, 7 KB). Then GET /api/v1/referrals (the 13 demo referrals, a hub token)
 # at 16 connections. Prints per run req/s, p50/p99, errors (socket errors +
 # non-2xx), the CPU time a request took in the server (utime+stime of the
 # process over the run / requests) and in wrk (its own user+sys / requests),
@@ -32,6 +32,7 @@ MMPATH=${1:-build/mmpath}
 SECS=${2:-10}
 ROUNDS=${ROUNDS:-2}
 OLD_REV=${OLD_REV:-a7463ba}
+FORMAT=${FORMAT:-json} # compact: the 7 KB answer (this build only: OLD_REV=none)
 command -v wrk >/dev/null || { echo "http_load: wrk is required (apt-get install wrk)" >&2; exit 1; }
 [ -x "$MMPATH" ] || { echo "http_load: no $MMPATH (build first)" >&2; exit 1; }
 MMPATH=$(cd "$(dirname "$MMPATH")" && pwd)/$(basename "$MMPATH")
@@ -79,7 +80,7 @@ start() { # NAME BINARY
   local code
   code=$(curl -sS -o "$tmp/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
     -H "Authorization: Bearer ${token[$name]}" --data-binary @"$tmp/record.json" \
-    "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu")
+    "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu&format=$FORMAT")
   [ "$code" = 200 ] || { echo "http_load: $name evaluate answered $code" >&2; exit 1; }
 }
 names=(new)
@@ -108,7 +109,7 @@ for conns in 1 16 64; do
       read -r r0 w0 < <(sched_ns "${pid[$name]}")
       TIMEFORMAT='%U %S'
       { time TOKEN=${token[$name]} wrk -t"$threads" -c"$conns" -d"${SECS}s" --latency -s "$tmp/post.lua" \
-        "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu" >"$tmp/wrk.txt" 2>&1 || true; } 2>"$tmp/wrk.time"
+        "http://127.0.0.1:${port[$name]}/api/v1/evaluate?lang=en&jurisdiction=eu&format=$FORMAT" >"$tmp/wrk.txt" 2>&1 || true; } 2>"$tmp/wrk.time"
       c1=$(cpu_ticks "${pid[$name]}")
       read -r r1 w1 < <(sched_ns "${pid[$name]}")
       # the machine's share: how long the server waited for a CPU per ms it ran
