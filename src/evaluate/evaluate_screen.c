@@ -16,12 +16,16 @@
  * then exclusion), or one indication of a therapy. */
 typedef struct group {
   const mm_indication *ind;
+  mm_date approved, withdrawn;    /* the indication's, kept here: read for
+                                     every therapy of every record */
   uint32_t first, n;              /* into checks */
   const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
 } group;
 
 typedef struct plan_option {
   const mm_option *opt;
+  mm_option_kind kind;            /* the option's, and its setting: kept here */
+  const char *setting;            /* as they are read for every record */
   uint32_t first_group, n_groups; /* therapy: its indications of the labels */
   mm_note_code trial_note;        /* trial: whether it enrols, as a note */
 } plan_option;
@@ -34,10 +38,17 @@ struct mm_screen_plan {
   group *groups;
   size_t n_groups, cap_groups;
   mm_screen_check *checks;
+  uint32_t *ops;                  /* per check: rule << 2 | mode (counts_as) */
   size_t n_checks, cap_checks;
   const mm_rule **rules;
   size_t n_rules;
   int not_relapsed;
+  /* The rules a record reads, by its setting: settings[i] (the setting
+   * fact's values) reads need[need_at[i] .. need_at[i + 1]); a record whose
+   * setting is unknown (or none of them) every rule, at n_settings. */
+  const char *const *settings;
+  size_t n_settings;
+  uint32_t *need, *need_at;
 };
 
 /* As evaluate.c's trial_enrolling: ClinicalTrials.gov overall status, can a
@@ -125,18 +136,21 @@ static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclus
     if (p->n_checks == p->cap_checks) {
       size_t cap = p->cap_checks ? 2 * p->cap_checks : 256;
       mm_screen_check *k = realloc(p->checks, cap * sizeof *k);
-      if (!k) {
+      if (k) p->checks = k;
+      uint32_t *ops = realloc(p->ops, cap * sizeof *ops);
+      if (ops) p->ops = ops;
+      if (!k || !ops) {
         bd->failed = true;
         return;
       }
-      p->checks = k;
       p->cap_checks = cap;
     }
     bool unverified = prov->verification == MM_UNVERIFIED ||
                       (c[i].principle && c[i].principle->prov.verification == MM_UNVERIFIED);
     uint32_t rule = rule_index(bd, c[i].rule);
-    p->checks[p->n_checks++] =
-        (mm_screen_check){&c[i], rule, exclusion, c[i].has_review || unverified};
+    bool soft = c[i].has_review || unverified;
+    p->ops[p->n_checks] = rule << 2 | (exclusion ? 1u : 0u) | (soft ? 2u : 0u);
+    p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
   }
 }
 
@@ -153,12 +167,52 @@ static group *add_group(builder *bd, const mm_indication *ind) {
     p->cap_groups = cap;
   }
   group *g = &p->groups[p->n_groups++];
-  *g = (group){ind, (uint32_t)p->n_checks, 0, NULL};
+  *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
+               (uint32_t)p->n_checks, 0, NULL};
   return g;
 }
 
 static void end_group(builder *bd, size_t gi) {
   if (!bd->failed) bd->p->groups[gi].n = (uint32_t)(bd->p->n_checks - bd->p->groups[gi].first);
+}
+
+/* Marks the rules of option po's criteria in mark. */
+static void mark_rules(const mm_screen_plan *p, const plan_option *po, bool *mark) {
+  for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++)
+    for (uint32_t i = p->groups[k].first; i < p->groups[k].first + p->groups[k].n; i++)
+      mark[p->ops[i] >> 2] = true;
+}
+
+/* need/need_at: per setting, the rules its records read (the guideline
+ * regimens of that setting, every therapy and trial). */
+static int needs(mm_screen_plan *p) {
+  int slot = mm_kb_fact_slot(p->kb, "setting");
+  p->settings = slot >= 0 ? p->kb->facts[slot].values : NULL;
+  while (p->settings && p->settings[p->n_settings]) p->n_settings++;
+  p->need_at = calloc(p->n_settings + 2, sizeof *p->need_at);
+  p->need = calloc((p->n_settings + 1) * (p->n_rules ? p->n_rules : 1), sizeof *p->need);
+  bool *mark = calloc(p->n_rules ? p->n_rules : 1, sizeof *mark);
+  if (!p->need_at || !p->need || !mark) {
+    free(mark);
+    return -1;
+  }
+  uint32_t n = 0;
+  for (size_t s = 0; s <= p->n_settings; s++) {
+    memset(mark, 0, (p->n_rules ? p->n_rules : 1) * sizeof *mark);
+    for (size_t i = 0; i < p->n_opts; i++) {
+      const plan_option *po = &p->opts[i];
+      if (s < p->n_settings && po->kind == MM_OPT_GUIDELINE && po->setting != p->settings[s])
+        continue;
+      mark_rules(p, po, mark);
+    }
+    for (size_t i = 0; i < p->n_trials; i++) mark_rules(p, &p->trials[i], mark);
+    p->need_at[s] = n;
+    for (size_t r = 0; r < p->n_rules; r++)
+      if (mark[r]) p->need[n++] = (uint32_t)r;
+  }
+  p->need_at[p->n_settings + 1] = n;
+  free(mark);
+  return 0;
 }
 
 int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
@@ -183,6 +237,8 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
     bool trial = o->kind == MM_OPT_TRIAL;
     plan_option *po = trial ? &p->trials[p->n_trials++] : &p->opts[p->n_opts++];
     po->opt = o;
+    po->kind = o->kind;
+    po->setting = o->setting;
     po->first_group = (uint32_t)p->n_groups;
     if (o->kind == MM_OPT_THERAPY) {
       for (size_t k = 0; k < o->n_indications && !bd.failed; k++) {
@@ -210,6 +266,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
                                          : MM_NOTE_NONE;
     }
   }
+  if (!bd.failed && needs(p) != 0) bd.failed = true;
   for (size_t i = 0; i < p->n_rules; i++) free(bd.keys[i].dump);
   free(bd.keys);
   if (bd.failed) {
@@ -226,6 +283,9 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->trials);
   free(p->groups);
   free(p->checks);
+  free(p->ops);
+  free(p->need);
+  free(p->need_at);
   free((void *)p->rules);
   free(p);
 }
@@ -239,21 +299,28 @@ size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
 /* --- one record ------------------------------------------------------------ */
 
-/* The AND of a group's criteria (run_criteria), each rule evaluated at most
- * once per record (memo: 0xFF not yet, else its mm_tv). */
-static mm_tv run_group(const mm_screen_plan *p, const group *g, const mm_value *vals,
-                       uint8_t *memo, uint8_t *res) {
-  mm_tv all = MM_TRUE;
+/* A criterion's result as it counts, from its rule's value, by mode (bit 0:
+ * an exclusion, negated; bit 1: review or unverified, false -> unknown). */
+static const uint8_t counts_as[4][3] = {
+    /* rule: false, true, unknown */
+    {MM_FALSE, MM_TRUE, MM_UNKNOWN},   /* as it is */
+    {MM_TRUE, MM_FALSE, MM_UNKNOWN},   /* exclusion */
+    {MM_UNKNOWN, MM_TRUE, MM_UNKNOWN}, /* review */
+    {MM_TRUE, MM_UNKNOWN, MM_UNKNOWN}, /* exclusion under review */
+};
+
+/* The AND of a group's criteria (run_criteria), from the rules' values of
+ * this record; branch-free: the results are what the data make them. */
+static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
+                       uint8_t *res) {
+  unsigned seen = 0; /* bit t: some criterion counts as t */
   for (uint32_t i = g->first; i < g->first + g->n; i++) {
-    const mm_screen_check *c = &p->checks[i];
-    uint8_t m = memo[c->rule];
-    if (m == 0xFF) m = memo[c->rule] = (uint8_t)mm_rule_eval(p->rules[c->rule], vals, NULL);
-    mm_tv t = c->exclusion ? mm_tv_not((mm_tv)m) : (mm_tv)m;
-    if (c->soft && t == MM_FALSE) t = MM_UNKNOWN;
-    res[i] = (uint8_t)t;
-    all = mm_tv_and(all, t);
+    uint32_t op = p->ops[i];
+    uint8_t t = counts_as[op & 3][rule_value[op >> 2]];
+    res[i] = t;
+    seen |= 1u << t;
   }
-  return all;
+  return (seen & (1u << MM_FALSE)) ? MM_FALSE : (seen & (1u << MM_UNKNOWN)) ? MM_UNKNOWN : MM_TRUE;
 }
 
 static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *res,
@@ -267,20 +334,19 @@ static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 
 
 /* As evaluate_therapy, mm_eval_reimbursement and note_not_relapsed. */
 static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
-                    uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
+                    const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
   mm_date as_of = f->patient->as_of;
   bool any = false, withdrawn = false;
   const group *best = NULL;
   v->status = MM_FALSE;
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
     const group *g = &p->groups[k];
-    const mm_indication *ind = g->ind;
-    if (ind->approved > as_of) continue;
-    if (ind->withdrawn != MM_DATE_NONE && ind->withdrawn <= as_of) {
+    if (g->approved > as_of) continue;
+    if (g->withdrawn != MM_DATE_NONE && g->withdrawn <= as_of) {
       withdrawn = true;
       continue;
     }
-    mm_tv t = run_group(p, g, f->values, memo, res);
+    mm_tv t = run_group(p, g, memo, res);
     if (!any || status_rank(t) > status_rank(v->status)) {
       v->status = t;
       best = g;
@@ -325,23 +391,29 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   mm_screen_verdict *v = mm_arena_alloc_raw(arena, (nv ? nv : 1) * sizeof *v);
   uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + 1);
   if (!v || !memo) return -1;
-  memset(memo, 0xFF, p->n_rules);
-  uint8_t *res = memo + p->n_rules;
   mm_value setting = f->values[MM_F_SETTING];
+  /* Every rule the record's options read, once, up front: a loop without a
+   * test per criterion is cheaper than evaluating each when first asked. */
+  size_t si = p->n_settings;
+  for (size_t i = 0; setting.known && i < p->n_settings; i++)
+    if (p->settings[i] == setting.str) si = i;
+  memset(memo, MM_UNKNOWN, p->n_rules);
+  for (uint32_t i = p->need_at[si]; i < p->need_at[si + 1]; i++)
+    memo[p->need[i]] = (uint8_t)mm_rule_eval(p->rules[p->need[i]], f->values, NULL);
+  uint8_t *res = memo + p->n_rules;
   size_t n = 0;
   for (size_t i = 0; i < p->n_opts; i++) {
     const plan_option *po = &p->opts[i];
-    const mm_option *o = po->opt;
     /* Guideline entries of other settings are left out; every one when the
      * setting is unknown. Settings are canonical strings. */
-    if (o->kind == MM_OPT_GUIDELINE && setting.known && setting.str != o->setting) continue;
+    if (po->kind == MM_OPT_GUIDELINE && setting.known && setting.str != po->setting) continue;
     mm_screen_verdict *r = &v[n++];
-    *r = (mm_screen_verdict){.opt = o};
-    if (o->kind == MM_OPT_THERAPY) {
+    *r = (mm_screen_verdict){.opt = po->opt};
+    if (po->kind == MM_OPT_THERAPY) {
       therapy(p, po, f, memo, res, r);
     } else {
       const group *g = &p->groups[po->first_group];
-      r->status = run_group(p, g, f->values, memo, res);
+      r->status = run_group(p, g, memo, res);
       decided_by(p, g, res, r);
     }
   }
@@ -350,7 +422,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     const group *g = &p->groups[po->first_group];
     mm_screen_verdict *r = &v[n++];
     *r = (mm_screen_verdict){.opt = po->opt};
-    r->status = run_group(p, g, f->values, memo, res);
+    r->status = run_group(p, g, memo, res);
     decided_by(p, g, res, r);
     r->note.code = po->trial_note;
   }
