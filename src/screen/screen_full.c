@@ -10,6 +10,9 @@
 #include "evaluate/messages.h"
 #include "kb/fact_names.h"
 
+/* A piece of JSON made once, with PAD readable bytes after it so that it
+ * is copied in whole 16-byte steps (copy()). */
+enum { PAD = 16 };
 typedef struct name {
   const char *json;
   size_t len;
@@ -24,17 +27,21 @@ struct mm_screen_full {
   size_t n_items, k_items;
   const mm_screen_check *checks; /* the plan's */
   name *check_json;              /* per check: its criterion's id as JSON */
+  name *item_key;                /* per item: "id" (padded) */
   /* Each note in English as JSON, per jurisdiction and disease state
    * ([MM_DS_COUNT]: none), as screen.c makes them. */
-  const char *note_json[MM_NOTE_COUNT][3][MM_DS_COUNT + 1];
+  name note_json[MM_NOTE_COUNT][3][MM_DS_COUNT + 1];
+  size_t body_max;               /* bytes of the longest verdict part of a line */
   mm_arena names;
 };
 
+/* s as a JSON string, followed by PAD zero bytes; NULL when out of memory. */
 static const char *json_of(mm_arena *a, const char *s, size_t *len) {
   mm_strbuf t;
   mm_strbuf_init(&t, 0);
   mm_strbuf_json_string(&t, s);
-  const char *out = t.failed ? NULL : mm_arena_strndup(a, t.data, t.len);
+  char *out = t.failed ? NULL : mm_arena_alloc(a, t.len + PAD);
+  if (out) memcpy(out, t.data, t.len);
   if (len) *len = t.len;
   mm_strbuf_free(&t);
   return out;
@@ -80,9 +87,21 @@ int mm_screen_full_new(mm_screen_full **out, const mm_kb *kb, mm_jurisdiction j,
   s->checks = mm_screen_plan_checks(s->plan, &n);
   s->check_json = calloc(n ? n : 1, sizeof *s->check_json);
   if (!s->check_json) goto fail;
+  size_t all_checks = 0, max_note = 0;
   for (size_t i = 0; i < n; i++) {
     s->check_json[i].json = json_of(&s->names, s->checks[i].crit->id, &s->check_json[i].len);
     if (!s->check_json[i].json) goto fail;
+    all_checks += s->check_json[i].len + 1;
+  }
+  s->item_key = calloc(n_items ? n_items : 1, sizeof *s->item_key);
+  if (!s->item_key) goto fail;
+  size_t all_items = 0;
+  for (size_t i = 0; i < n_items; i++) {
+    char *k = mm_arena_alloc(&s->names, item_json[i].len + PAD);
+    if (!k) goto fail;
+    memcpy(k, item_json[i].data, item_json[i].len);
+    s->item_key[i] = (name){k, item_json[i].len};
+    all_items += item_json[i].len + 4; /* ,"id":[] */
   }
   for (int code = MM_NOTE_NONE + 1; code < MM_NOTE_COUNT; code++)
     for (int jj = 0; jj < 3; jj++)
@@ -90,9 +109,13 @@ int mm_screen_full_new(mm_screen_full **out, const mm_kb *kb, mm_jurisdiction j,
         char text[MM_NOTE_MAX];
         mm_note note = {(mm_note_code)code, (mm_jurisdiction)jj,
                         ds < MM_DS_COUNT ? mm_disease_state_values[ds] : NULL};
-        if (mm_note_text(note, MM_LANG_EN, text))
-          s->note_json[code][jj][ds] = json_of(&s->names, text, NULL);
+        name *nj = &s->note_json[code][jj][ds];
+        if (mm_note_text(note, MM_LANG_EN, text)) nj->json = json_of(&s->names, text, &nj->len);
+        if (nj->len > max_note) max_note = nj->len;
       }
+  /* Each item once, each criterion at most once (an item shows one
+   * verdict, and verdicts share no criterion), a note for each. */
+  s->body_max = 64 + all_items + all_checks + n_items * max_note;
   if (s->names.failed) goto fail;
   *out = s;
   return 0;
@@ -105,6 +128,7 @@ void mm_screen_full_free(mm_screen_full *s) {
   if (!s) return;
   mm_screen_plan_free(s->plan);
   free(s->check_json);
+  free(s->item_key);
   mm_arena_free(&s->names);
   free(s);
 }
@@ -138,26 +162,33 @@ static const char *status_name(mm_tv t) {
 
 static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
 
+/* Copies a padded piece: whole 16-byte steps, no call for a short one. */
+static inline char *copy(char *o, const name *n) {
+  for (size_t k = 0; k < n->len; k += PAD) memcpy(o + k, n->json + k, PAD);
+  return o + n->len;
+}
+
 /* The criteria with the option's status, or its note when none says it. */
-static void json_reasons(const mm_screen_full *s, mm_strbuf *b, const mm_screen_verdict *v) {
-  mm_strbuf_putc(b, '[');
-  bool first = true;
+static char *json_reasons(const mm_screen_full *s, char *o, const mm_screen_verdict *v) {
+  *o++ = '[';
+  char *first = o;
+  const name *names = &s->check_json[v->checks - s->checks];
   for (size_t i = 0; i < v->n_checks; i++) {
     if (v->results[i] != (uint8_t)v->status) continue;
-    if (!first) mm_strbuf_putc(b, ',');
-    first = false;
-    const name *n = &s->check_json[&v->checks[i] - s->checks];
-    mm_strbuf_add(b, n->json, n->len);
+    *o = ',';
+    o += o != first;
+    o = copy(o, &names[i]);
   }
-  if (first && v->note.code > MM_NOTE_NONE && v->note.code < MM_NOTE_COUNT &&
+  if (o == first && v->note.code > MM_NOTE_NONE && v->note.code < MM_NOTE_COUNT &&
       (unsigned)v->note.jurisdiction < 3) {
     int ds = MM_DS_COUNT;
     for (int k = 0; v->note.state && k < MM_DS_COUNT; k++)
       if (mm_disease_state_values[k] == v->note.state) ds = k;
-    const char *note = s->note_json[v->note.code][v->note.jurisdiction][ds];
-    if (note) mm_strbuf_puts(b, note);
+    const name *note = &s->note_json[v->note.code][v->note.jurisdiction][ds];
+    if (note->json) o = copy(o, note);
   }
-  mm_strbuf_putc(b, ']');
+  *o++ = ']';
+  return o;
 }
 
 static void json_reimbursement(const mm_screen_full *s, mm_strbuf *b,
@@ -203,35 +234,59 @@ static void csv_line(const mm_screen_full *s, mm_strbuf *b, const char *id,
   mm_strbuf_puts(b, "\",\n");
 }
 
-static void json_line(const mm_screen_full *s, mm_strbuf *b, const char *id, const char *center,
-                      const mm_value *setting, const mm_screen_verdict **by) {
-  mm_strbuf_puts(b, "{\"id\":");
+#define LIT(o, lit) (memcpy((o), lit, sizeof lit - 1), (o) + sizeof lit - 1)
+
+/* The verdicts of a line, by status, into o (body_max bytes and PAD). */
+static char *json_body(const mm_screen_full *s, char *o, const mm_screen_verdict **by,
+                       uint32_t *idx) {
+  /* the items of each status, in item order: one pass, no test per status */
+  size_t n[3] = {0, 0, 0}, cap = s->n_items;
+  for (size_t i = 0; i < s->n_items; i++)
+    if (by[i]) {
+      int t = by[i]->status; /* MM_FALSE 0, MM_TRUE 1, MM_UNKNOWN 2 */
+      idx[(size_t)t * cap + n[t]++] = (uint32_t)i;
+    }
+  o = LIT(o, ",\"eligible\":[");
+  const uint32_t *e = &idx[MM_TRUE * cap];
+  for (size_t k = 0; k < n[MM_TRUE]; k++) {
+    *o = ',';
+    o += k != 0;
+    o = copy(o, &s->item_key[e[k]]);
+  }
+  static const mm_tv with_reasons[2] = {MM_UNKNOWN, MM_FALSE};
+  for (int w = 0; w < 2; w++) {
+    mm_tv st = with_reasons[w];
+    o = w == 0 ? LIT(o, "],\"unknown\":{") : LIT(o, "},\"not_eligible\":{");
+    const uint32_t *l = &idx[(size_t)st * cap];
+    for (size_t k = 0; k < n[st]; k++) {
+      *o = ',';
+      o += k != 0;
+      o = copy(o, &s->item_key[l[k]]);
+      *o++ = ':';
+      o = json_reasons(s, o, by[l[k]]);
+    }
+  }
+  *o++ = '}';
+  return o;
+}
+
+static int json_line(const mm_screen_full *s, mm_arena *arena, mm_strbuf *b, const char *id,
+                     const char *center, const mm_value *setting, const mm_screen_verdict **by) {
+  char *body = mm_arena_alloc_raw(arena, s->body_max + PAD);
+  uint32_t *idx = mm_arena_alloc_raw(arena, (3 * s->n_items + 1) * sizeof *idx);
+  if (!body || !idx) return -1;
+  mm_strbuf_add(b, "{\"id\":", 6);
   mm_strbuf_json_string(b, id);
   if (center) {
-    mm_strbuf_puts(b, ",\"center\":");
+    mm_strbuf_add(b, ",\"center\":", 10);
     mm_strbuf_json_string(b, center);
   }
-  mm_strbuf_puts(b, ",\"setting\":");
+  mm_strbuf_add(b, ",\"setting\":", 11);
   mm_strbuf_json_string(b, setting->known ? setting->str : NULL);
-  static const mm_tv order[3] = {MM_TRUE, MM_UNKNOWN, MM_FALSE};
-  for (int o = 0; o < 3; o++) {
-    mm_tv st = order[o];
-    mm_strbuf_puts(b, o == 0 ? ",\"eligible\":[" : o == 1 ? ",\"unknown\":{" : ",\"not_eligible\":{");
-    bool first = true;
-    for (size_t i = 0; i < s->n_items; i++) {
-      if (!by[i] || by[i]->status != st) continue;
-      if (!first) mm_strbuf_putc(b, ',');
-      first = false;
-      mm_strbuf_add(b, s->item_json[i].data, s->item_json[i].len);
-      if (st != MM_TRUE) {
-        mm_strbuf_putc(b, ':');
-        json_reasons(s, b, by[i]);
-      }
-    }
-    mm_strbuf_putc(b, o == 0 ? ']' : '}');
-  }
+  mm_strbuf_add(b, body, (size_t)(json_body(s, body, by, idx) - body));
   if (s->italy) json_reimbursement(s, b, by);
-  mm_strbuf_puts(b, "}\n");
+  mm_strbuf_add(b, "}\n", 2);
+  return 0;
 }
 
 int mm_screen_full_record(const mm_screen_full *s, mm_arena *arena, const mm_facts *f,
@@ -255,7 +310,9 @@ int mm_screen_full_record(const mm_screen_full *s, mm_arena *arena, const mm_fac
       mm_tv t = by[i]->status;
       k->counters[s->k_items + 3 * i + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
     }
-  if (s->csv) csv_line(s, &k->out, id, setting, by);
-  else json_line(s, &k->out, id, center, setting, by);
-  return 0;
+  if (s->csv) {
+    csv_line(s, &k->out, id, setting, by);
+    return 0;
+  }
+  return json_line(s, arena, &k->out, id, center, setting, by);
 }
