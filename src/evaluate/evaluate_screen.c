@@ -2,7 +2,7 @@
  * of evaluate.c (mm_evaluate, evaluate_therapy, run_criterion,
  * note_not_relapsed, trial_enrolling) without what only an explanation
  * needs; a change of meaning there must be made here too, and
- * tests/test_screen_verdicts.c fails until it is. */
+ * tests/unit/test_screen_verdicts.c fails until it is. */
 #include "evaluate/evaluate_screen.h"
 
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * registry of millions of records (`mmpath screen`, src/screen/screen_full.c).
  *
  * The same verdicts as mm_evaluate without explanations (evaluate.c is the
- * reference; tests/test_screen_verdicts.c compares the two on every record
- * of the test data): each option the three-valued AND of its criteria, a
+ * reference; tests/unit/test_screen_verdicts.c compares the two, criterion
+ * by criterion, on a matrix of records in every jurisdiction): each option the three-valued AND of its criteria, a
  * review or unverified criterion's false counted as unknown, a trial's
  * exclusions negated, a therapy decided by its best indication of the
  * jurisdiction's labels granted by as_of. What screening never prints is
@@ -14,9 +14,11 @@
  * options, their criteria and their indications flattened; every
  * `only`/setting/jurisdiction test that does not depend on the record done
  * once), and a rule evaluated once per record however many criteria share
- * it (the kb's ~300 criteria compile to ~75 distinct rules: age >= 18 is
- * written 57 times). Rules are shared only when their compiled code is the
- * same byte for byte (mm_rule_dump) and they read the same slots. */
+ * it (the kb's 304 criteria compile to 82 distinct rules: age >= 18 is
+ * written for most labels); the rules a record's setting reads are
+ * evaluated up front, then each option combines its criteria's values.
+ * Rules are shared only when their compiled code is the same byte for byte
+ * (mm_rule_dump) and they read the same slots. */
 #ifndef MM_EVALUATE_SCREEN_H
 #define MM_EVALUATE_SCREEN_H
 #include <stdbool.h>

@@ -2,7 +2,7 @@
  * --criteria): the kb's options evaluated by the screening plan
  * (evaluate/evaluate_screen.h) and written straight into the batch's output,
  * in the format of docs/screen.md. Byte for byte what screen.c's
- * mm_evaluate path writes (bench/output_equality.sh, tests/test_screen.c);
+ * mm_evaluate path writes (bench/output_equality.sh, tests/unit/test_screen.c);
  * faster because the plan shares rules between criteria and computes
  * nothing the line does not print, and every name the line repeats (option
  * ids, criterion ids, notes) is JSON made once. */
