@@ -25,6 +25,7 @@
 #include "json/json.h"
 #include "patient/patient.h"
 #include "screen/pipeline.h"
+#include "screen/screen_full.h"
 #include "util/strbuf.h"
 
 /* Counters, per batch then in total: malformed, screened, settings (+ one
@@ -58,6 +59,8 @@ typedef struct screen {
    * (the arguments a note may name; [MM_DS_COUNT]: none): screening output is
    * a machine format, and formatting a note per record showed in profiles. */
   const char *note_json[MM_NOTE_COUNT][3][MM_DS_COUNT + 1];
+  /* Full screening's fast path (screen_full.c), or NULL: mm_evaluate. */
+  mm_screen_full *full;
 } screen;
 
 typedef struct crit_name {
@@ -72,8 +75,11 @@ typedef struct worker {
 } worker;
 
 static int worker_new(void **out, void *payload) {
-  worker *w = calloc(1, sizeof *w);
+  /* On a cache line of its own: the arena's pointer is written on every
+   * allocation, and two workers' states side by side would share a line. */
+  worker *w = aligned_alloc(64, (sizeof *w + 63) / 64 * 64);
   if (!w) return -1;
+  memset(w, 0, sizeof *w);
   w->s = payload;
   /* One block holds a whole record's evaluation: reset is then O(1). */
   mm_arena_init(&w->arena, (size_t)1 << 20);
@@ -455,6 +461,11 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     render_criteria(s, k, id, pat->center, setting, res);
     return;
   }
+  if (s->full) {
+    if (mm_screen_full_record(s->full, a, f, id, pat->center, setting, k) != 0)
+      one_error(s, k, id, NULL, "out of memory");
+    return;
+  }
   mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
   eo.jurisdiction = s->o->jurisdiction;
   eo.explain = false;
@@ -596,7 +607,14 @@ static int setup(screen *s, const mm_screen_options *o) {
     s->eval_only = o->only;
   }
   s->n_counters = s->k_items + 3 * s->n_items;
-  return names_setup(s);
+  if (names_setup(s) != 0) return -1;
+  if (s->crit) return 0;
+  /* Full screening through the screening plan, the same bytes as through
+   * mm_evaluate (screen_full.h); 1: it declined, mm_evaluate it is. */
+  return mm_screen_full_new(&s->full, kb, o->jurisdiction, o->only, o->format == MM_SCREEN_CSV,
+                            s->item_of_option, s->item_json, s->n_items, s->k_items) < 0
+             ? -1
+             : 0;
 }
 
 static void header(const screen *s, mm_strbuf *b) {
@@ -674,6 +692,7 @@ int mm_screen_run(mm_screen_totals *out, int in_fd, int out_fd, int summary_fd,
   rc = 0;
 done:
   free(r.counters);
+  mm_screen_full_free(s.full);
   free(s.item_of_option);
   free(s.crit_reported);
   free(s.refractory_for);

@@ -1,0 +1,432 @@
+/* evaluate_screen.c: see evaluate_screen.h. Every rule below mirrors a line
+ * of evaluate.c (mm_evaluate, evaluate_therapy, run_criterion,
+ * note_not_relapsed, trial_enrolling) without what only an explanation
+ * needs; a change of meaning there must be made here too, and
+ * tests/unit/test_screen_verdicts.c fails until it is. */
+#include "evaluate/evaluate_screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/fact_names.h"
+#include "rule/rule.h"
+#include "util/strbuf.h"
+
+/* Criteria evaluated together: a guideline regimen's, a trial's (inclusion
+ * then exclusion), or one indication of a therapy. */
+typedef struct group {
+  const mm_indication *ind;
+  mm_date approved, withdrawn;    /* the indication's, kept here: read for
+                                     every therapy of every record */
+  uint32_t first, n;              /* into checks */
+  const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
+} group;
+
+typedef struct plan_option {
+  const mm_option *opt;
+  mm_option_kind kind;            /* the option's, and its setting: kept here */
+  const char *setting;            /* as they are read for every record */
+  uint32_t first_group, n_groups; /* therapy: its indications of the labels */
+  mm_note_code trial_note;        /* trial: whether it enrols, as a note */
+} plan_option;
+
+struct mm_screen_plan {
+  const mm_kb *kb;
+  mm_jurisdiction juris, labels;
+  plan_option *opts, *trials;
+  size_t n_opts, n_trials;
+  group *groups;
+  size_t n_groups, cap_groups;
+  mm_screen_check *checks;
+  uint32_t *ops;                  /* per check: rule << 2 | mode (counts_as) */
+  size_t n_checks, cap_checks;
+  const mm_rule **rules;
+  size_t n_rules;
+  int not_relapsed;
+  /* The rules a record reads, by its setting: settings[i] (the setting
+   * fact's values) reads need[need_at[i] .. need_at[i + 1]); a record whose
+   * setting is unknown (or none of them) every rule, at n_settings. */
+  const char *const *settings;
+  size_t n_settings;
+  uint32_t *need, *need_at;
+};
+
+/* As evaluate.c's trial_enrolling: ClinicalTrials.gov overall status, can a
+ * patient be enrolled today? */
+static mm_tv trial_enrolling(const char *status) {
+  static const char *const open[] = {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", NULL};
+  static const char *const closed[] = {"active_not_recruiting", "completed", "terminated",
+                                       "withdrawn", "suspended", NULL};
+  for (const char *const *s = open; status && *s; s++)
+    if (strcmp(*s, status) == 0) return MM_TRUE;
+  for (const char *const *s = closed; status && *s; s++)
+    if (strcmp(*s, status) == 0) return MM_FALSE;
+  return MM_UNKNOWN;
+}
+
+static bool wanted(const char *const *only, const char *id) {
+  if (!only) return true;
+  for (; *only; only++)
+    if (strcmp(*only, id) == 0) return true;
+  return false;
+}
+
+/* --- the plan ------------------------------------------------------------ */
+
+/* A rule's identity for sharing: its source, the slots it reads and its
+ * disassembly (the code with its constants). */
+typedef struct rule_key {
+  const mm_rule *rule;
+  char *dump;
+} rule_key;
+
+static bool same_rule(const mm_rule *a, const mm_rule *b, const char *dump_a, const char *dump_b) {
+  if (a == b) return true;
+  const char *sa = mm_rule_source(a), *sb = mm_rule_source(b);
+  if (!sa || !sb || strcmp(sa, sb) != 0) return false;
+  const int *la, *lb;
+  size_t na = mm_rule_slots(a, &la), nb = mm_rule_slots(b, &lb);
+  if (na != nb || (na && memcmp(la, lb, na * sizeof *la) != 0)) return false;
+  return strcmp(dump_a, dump_b) == 0;
+}
+
+typedef struct builder {
+  mm_screen_plan *p;
+  rule_key *keys;
+  size_t cap_rules;
+  bool failed;
+} builder;
+
+static uint32_t rule_index(builder *bd, const mm_rule *rule) {
+  mm_screen_plan *p = bd->p;
+  mm_strbuf d;
+  mm_strbuf_init(&d, 0);
+  mm_rule_dump(rule, &d);
+  const char *dump = d.data ? d.data : "";
+  for (size_t i = 0; i < p->n_rules; i++)
+    if (same_rule(bd->keys[i].rule, rule, bd->keys[i].dump, dump)) {
+      mm_strbuf_free(&d);
+      return (uint32_t)i;
+    }
+  if (d.failed || p->n_rules == bd->cap_rules) {
+    size_t cap = bd->cap_rules ? 2 * bd->cap_rules : 64;
+    rule_key *k = realloc(bd->keys, cap * sizeof *k);
+    const mm_rule **r = realloc(p->rules, cap * sizeof *r);
+    if (k) bd->keys = k;
+    if (r) p->rules = r;
+    if (!k || !r || d.failed) {
+      bd->failed = true;
+      mm_strbuf_free(&d);
+      return 0;
+    }
+    bd->cap_rules = cap;
+  }
+  bd->keys[p->n_rules] = (rule_key){rule, mm_strbuf_steal(&d)};
+  if (!bd->keys[p->n_rules].dump) bd->failed = true;
+  p->rules[p->n_rules] = rule;
+  return (uint32_t)p->n_rules++;
+}
+
+/* As run_criterion: a principle's criterion rests on the principle's own
+ * verification; an unverified entry, like `review`, never excludes. */
+static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclusion,
+                       const mm_provenance *prov) {
+  mm_screen_plan *p = bd->p;
+  for (size_t i = 0; i < n && !bd->failed; i++) {
+    if (p->n_checks == p->cap_checks) {
+      size_t cap = p->cap_checks ? 2 * p->cap_checks : 256;
+      mm_screen_check *k = realloc(p->checks, cap * sizeof *k);
+      if (k) p->checks = k;
+      uint32_t *ops = realloc(p->ops, cap * sizeof *ops);
+      if (ops) p->ops = ops;
+      if (!k || !ops) {
+        bd->failed = true;
+        return;
+      }
+      p->cap_checks = cap;
+    }
+    bool unverified = prov->verification == MM_UNVERIFIED ||
+                      (c[i].principle && c[i].principle->prov.verification == MM_UNVERIFIED);
+    uint32_t rule = rule_index(bd, c[i].rule);
+    bool soft = c[i].has_review || unverified;
+    p->ops[p->n_checks] = rule << 2 | (exclusion ? 1u : 0u) | (soft ? 2u : 0u);
+    p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
+  }
+}
+
+static group *add_group(builder *bd, const mm_indication *ind) {
+  mm_screen_plan *p = bd->p;
+  if (p->n_groups == p->cap_groups) {
+    size_t cap = p->cap_groups ? 2 * p->cap_groups : 64;
+    group *g = realloc(p->groups, cap * sizeof *g);
+    if (!g) {
+      bd->failed = true;
+      return NULL;
+    }
+    p->groups = g;
+    p->cap_groups = cap;
+  }
+  group *g = &p->groups[p->n_groups++];
+  *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
+               (uint32_t)p->n_checks, 0, NULL};
+  return g;
+}
+
+static void end_group(builder *bd, size_t gi) {
+  if (!bd->failed) bd->p->groups[gi].n = (uint32_t)(bd->p->n_checks - bd->p->groups[gi].first);
+}
+
+/* Marks the rules of option po's criteria in mark. */
+static void mark_rules(const mm_screen_plan *p, const plan_option *po, bool *mark) {
+  for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++)
+    for (uint32_t i = p->groups[k].first; i < p->groups[k].first + p->groups[k].n; i++)
+      mark[p->ops[i] >> 2] = true;
+}
+
+/* need/need_at: per setting, the rules its records read (the guideline
+ * regimens of that setting, every therapy and trial). */
+static int needs(mm_screen_plan *p) {
+  int slot = mm_kb_fact_slot(p->kb, "setting");
+  p->settings = slot >= 0 ? p->kb->facts[slot].values : NULL;
+  while (p->settings && p->settings[p->n_settings]) p->n_settings++;
+  p->need_at = calloc(p->n_settings + 2, sizeof *p->need_at);
+  p->need = calloc((p->n_settings + 1) * (p->n_rules ? p->n_rules : 1), sizeof *p->need);
+  bool *mark = calloc(p->n_rules ? p->n_rules : 1, sizeof *mark);
+  if (!p->need_at || !p->need || !mark) {
+    free(mark);
+    return -1;
+  }
+  uint32_t n = 0;
+  for (size_t s = 0; s <= p->n_settings; s++) {
+    memset(mark, 0, (p->n_rules ? p->n_rules : 1) * sizeof *mark);
+    for (size_t i = 0; i < p->n_opts; i++) {
+      const plan_option *po = &p->opts[i];
+      if (s < p->n_settings && po->kind == MM_OPT_GUIDELINE && po->setting != p->settings[s])
+        continue;
+      mark_rules(p, po, mark);
+    }
+    for (size_t i = 0; i < p->n_trials; i++) mark_rules(p, &p->trials[i], mark);
+    p->need_at[s] = n;
+    for (size_t r = 0; r < p->n_rules; r++)
+      if (mark[r]) p->need[n++] = (uint32_t)r;
+  }
+  p->need_at[p->n_settings + 1] = n;
+  free(mark);
+  return 0;
+}
+
+int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
+                       const char *const *only) {
+  *out = NULL;
+  mm_screen_plan *p = calloc(1, sizeof *p);
+  if (!p) return -1;
+  p->kb = kb;
+  p->juris = j;
+  p->labels = mm_jurisdiction_labels(j);
+  p->not_relapsed = kb->not_relapsed_slot;
+  size_t n = kb->n_options ? kb->n_options : 1;
+  p->opts = calloc(n, sizeof *p->opts);
+  p->trials = calloc(n, sizeof *p->trials);
+  builder bd = {p, NULL, 0, !p->opts || !p->trials};
+  for (size_t i = 0; i < kb->n_options && !bd.failed; i++) {
+    const mm_option *o = &kb->options[i];
+    if (!wanted(only, o->id)) continue;
+    /* A guideline regimen listed again for the same setting is never
+     * evaluated (mm_evaluate skips it whatever the record). */
+    if (o->kind == MM_OPT_GUIDELINE && o->repeats) continue;
+    bool trial = o->kind == MM_OPT_TRIAL;
+    plan_option *po = trial ? &p->trials[p->n_trials++] : &p->opts[p->n_opts++];
+    po->opt = o;
+    po->kind = o->kind;
+    po->setting = o->setting;
+    po->first_group = (uint32_t)p->n_groups;
+    if (o->kind == MM_OPT_THERAPY) {
+      for (size_t k = 0; k < o->n_indications && !bd.failed; k++) {
+        const mm_indication *ind = &o->indications[k];
+        if (ind->jurisdiction != p->labels) continue;
+        size_t gi = p->n_groups;
+        group *g = add_group(&bd, ind);
+        if (!g) break;
+        if (j == MM_JURIS_IT) g->reimb = mm_reimb_find(mm_kb_reimbursement(kb), o, ind);
+        add_checks(&bd, ind->criteria, ind->n_criteria, false, &ind->prov);
+        end_group(&bd, gi);
+      }
+    } else {
+      size_t gi = p->n_groups;
+      if (!add_group(&bd, NULL)) break;
+      add_checks(&bd, o->criteria, o->n_criteria, false, &o->prov);
+      if (trial) add_checks(&bd, o->exclusion, o->n_exclusion, true, &o->prov);
+      end_group(&bd, gi);
+    }
+    po->n_groups = (uint32_t)(p->n_groups - po->first_group);
+    if (trial) {
+      mm_tv e = trial_enrolling(o->status);
+      po->trial_note = e == MM_FALSE     ? MM_NOTE_TRIAL_NOT_ENROLLING
+                       : e == MM_UNKNOWN ? MM_NOTE_TRIAL_ENROLLING_UNKNOWN
+                                         : MM_NOTE_NONE;
+    }
+  }
+  if (!bd.failed && needs(p) != 0) bd.failed = true;
+  for (size_t i = 0; i < p->n_rules; i++) free(bd.keys[i].dump);
+  free(bd.keys);
+  if (bd.failed) {
+    mm_screen_plan_free(p);
+    return -1;
+  }
+  *out = p;
+  return 0;
+}
+
+void mm_screen_plan_free(mm_screen_plan *p) {
+  if (!p) return;
+  free(p->opts);
+  free(p->trials);
+  free(p->groups);
+  free(p->checks);
+  free(p->ops);
+  free(p->need);
+  free(p->need_at);
+  free((void *)p->rules);
+  free(p);
+}
+
+const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n) {
+  *n = p->n_checks;
+  return p->checks;
+}
+
+size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
+
+/* --- one record ------------------------------------------------------------ */
+
+/* A criterion's result as it counts, from its rule's value, by mode (bit 0:
+ * an exclusion, negated; bit 1: review or unverified, false -> unknown). */
+static const uint8_t counts_as[4][3] = {
+    /* rule: false, true, unknown */
+    {MM_FALSE, MM_TRUE, MM_UNKNOWN},   /* as it is */
+    {MM_TRUE, MM_FALSE, MM_UNKNOWN},   /* exclusion */
+    {MM_UNKNOWN, MM_TRUE, MM_UNKNOWN}, /* review */
+    {MM_TRUE, MM_UNKNOWN, MM_UNKNOWN}, /* exclusion under review */
+};
+
+/* The AND of a group's criteria (run_criteria), from the rules' values of
+ * this record; branch-free: the results are what the data make them. */
+static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
+                       uint8_t *res) {
+  unsigned seen = 0; /* bit t: some criterion counts as t */
+  for (uint32_t i = g->first; i < g->first + g->n; i++) {
+    uint32_t op = p->ops[i];
+    uint8_t t = counts_as[op & 3][rule_value[op >> 2]];
+    res[i] = t;
+    seen |= 1u << t;
+  }
+  return (seen & (1u << MM_FALSE)) ? MM_FALSE : (seen & (1u << MM_UNKNOWN)) ? MM_UNKNOWN : MM_TRUE;
+}
+
+static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *res,
+                       mm_screen_verdict *v) {
+  v->checks = &p->checks[g->first];
+  v->results = &res[g->first];
+  v->n_checks = g->n;
+}
+
+static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
+
+/* As evaluate_therapy, mm_eval_reimbursement and note_not_relapsed. */
+static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
+                    const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
+  mm_date as_of = f->patient->as_of;
+  bool any = false, withdrawn = false;
+  const group *best = NULL;
+  v->status = MM_FALSE;
+  for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
+    const group *g = &p->groups[k];
+    if (g->approved > as_of) continue;
+    if (g->withdrawn != MM_DATE_NONE && g->withdrawn <= as_of) {
+      withdrawn = true;
+      continue;
+    }
+    mm_tv t = run_group(p, g, memo, res);
+    if (!any || status_rank(t) > status_rank(v->status)) {
+      v->status = t;
+      best = g;
+    }
+    any = true;
+  }
+  v->note.jurisdiction = p->labels;
+  if (po->n_groups == 0) {
+    v->status = MM_UNKNOWN;
+    v->note.code = MM_NOTE_NO_INDICATION_ENCODED;
+  } else if (!any && withdrawn) {
+    v->note.code = MM_NOTE_INDICATION_ENDED;
+  } else if (!any) {
+    v->note.code = MM_NOTE_NO_INDICATION_GRANTED;
+  }
+  if (best) {
+    v->indication = best->ind;
+    decided_by(p, best, res, v);
+    if (p->juris == MM_JURIS_IT) {
+      v->reimbursement_shown = true;
+      v->reimbursement = best->reimb;
+    }
+  }
+  if (p->not_relapsed >= 0 && v->status != MM_FALSE && v->note.code == MM_NOTE_NONE) {
+    mm_value nr = f->values[p->not_relapsed];
+    if (nr.known && nr.b) {
+      v->note.code = MM_NOTE_NOT_RELAPSED;
+      v->note.state = f->values[MM_F_DISEASE_STATE].str;
+    }
+  }
+}
+
+int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen_plan *p,
+                       const mm_facts *f) {
+  *out = (mm_screen_verdicts){NULL, 0, false};
+  mm_value ds = f->values[MM_F_DISEASE_STATE];
+  if (ds.known && ds.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS]) {
+    out->no_diagnosis = true;
+    return 0;
+  }
+  size_t nv = p->n_opts + p->n_trials;
+  mm_screen_verdict *v = mm_arena_alloc_raw(arena, (nv ? nv : 1) * sizeof *v);
+  uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + 1);
+  if (!v || !memo) return -1;
+  mm_value setting = f->values[MM_F_SETTING];
+  /* Every rule the record's options read, once, up front: a loop without a
+   * test per criterion is cheaper than evaluating each when first asked. */
+  size_t si = p->n_settings;
+  for (size_t i = 0; setting.known && i < p->n_settings; i++)
+    if (p->settings[i] == setting.str) si = i;
+  memset(memo, MM_UNKNOWN, p->n_rules);
+  for (uint32_t i = p->need_at[si]; i < p->need_at[si + 1]; i++)
+    memo[p->need[i]] = (uint8_t)mm_rule_eval(p->rules[p->need[i]], f->values, NULL);
+  uint8_t *res = memo + p->n_rules;
+  size_t n = 0;
+  for (size_t i = 0; i < p->n_opts; i++) {
+    const plan_option *po = &p->opts[i];
+    /* Guideline entries of other settings are left out; every one when the
+     * setting is unknown. Settings are canonical strings. */
+    if (po->kind == MM_OPT_GUIDELINE && setting.known && setting.str != po->setting) continue;
+    mm_screen_verdict *r = &v[n++];
+    *r = (mm_screen_verdict){.opt = po->opt};
+    if (po->kind == MM_OPT_THERAPY) {
+      therapy(p, po, f, memo, res, r);
+    } else {
+      const group *g = &p->groups[po->first_group];
+      r->status = run_group(p, g, memo, res);
+      decided_by(p, g, res, r);
+    }
+  }
+  for (size_t i = 0; i < p->n_trials; i++) {
+    const plan_option *po = &p->trials[i];
+    const group *g = &p->groups[po->first_group];
+    mm_screen_verdict *r = &v[n++];
+    *r = (mm_screen_verdict){.opt = po->opt};
+    r->status = run_group(p, g, memo, res);
+    decided_by(p, g, res, r);
+    r->note.code = po->trial_note;
+  }
+  out->v = v;
+  out->n = n;
+  return 0;
+}

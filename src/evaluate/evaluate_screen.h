@@ -1,0 +1,89 @@
+/* evaluate_screen.h: the options' verdicts as screening prints them, for a
+ * registry of millions of records (`mmpath screen`, src/screen/screen_full.c).
+ *
+ * The same verdicts as mm_evaluate without explanations (evaluate.c is the
+ * reference; tests/unit/test_screen_verdicts.c compares the two, criterion
+ * by criterion, on a matrix of records in every jurisdiction): each option the three-valued AND of its criteria, a
+ * review or unverified criterion's false counted as unknown, a trial's
+ * exclusions negated, a therapy decided by its best indication of the
+ * jurisdiction's labels granted by as_of. What screening never prints is
+ * not computed: no traces, no refractoriness finding, no tiers or order, no
+ * candidacy, no supportive care.
+ *
+ * What makes it cheaper than mm_evaluate: a plan made once per kb (the
+ * options, their criteria and their indications flattened; every
+ * `only`/setting/jurisdiction test that does not depend on the record done
+ * once), and a rule evaluated once per record however many criteria share
+ * it (the kb's 304 criteria compile to 82 distinct rules: age >= 18 is
+ * written for most labels); the rules a record's setting reads are
+ * evaluated up front, then each option combines its criteria's values.
+ * Rules are shared only when their compiled code is the same byte for byte
+ * (mm_rule_dump) and they read the same slots. */
+#ifndef MM_EVALUATE_SCREEN_H
+#define MM_EVALUATE_SCREEN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evaluate/messages.h"
+#include "facts/facts.h"
+#include "kb/kb.h"
+#include "kb/kb_reimbursement.h"
+#include "util/arena.h"
+
+/* One criterion of one option (or indication) as screening evaluates it. */
+typedef struct mm_screen_check {
+  const mm_criterion *crit;
+  uint32_t rule;   /* its distinct rule */
+  bool exclusion;  /* a trial exclusion: met when its rule is false */
+  bool soft;       /* review or unverified: its false counts as unknown */
+} mm_screen_check;
+
+/* An option's verdict for one record. */
+typedef struct mm_screen_verdict {
+  const mm_option *opt;
+  const mm_indication *indication;  /* therapy: the deciding indication, or NULL */
+  mm_tv status;
+  const mm_screen_check *checks;    /* the deciding criteria (into the plan) */
+  const uint8_t *results;           /* each one's result as it counts (mm_tv) */
+  size_t n_checks;
+  mm_note note;                     /* as mm_option_result.note */
+  /* Jurisdiction IT, a therapy with a deciding indication: shown is true
+   * and reimbursement is its AIFA finding, NULL when the kb records none
+   * (as mm_option_result.reimbursement and mm_reimbursement_shown). */
+  bool reimbursement_shown;
+  const mm_reimbursement *reimbursement;
+} mm_screen_verdict;
+
+/* The verdicts of one record: the options then the trials, in kb order
+ * (mm_evaluate orders the options by tier; screening reads them by id). A
+ * record without a myeloma diagnosis has none (n 0, no_diagnosis true). */
+typedef struct mm_screen_verdicts {
+  mm_screen_verdict *v;
+  size_t n;
+  bool no_diagnosis;
+} mm_screen_verdicts;
+
+typedef struct mm_screen_plan mm_screen_plan;
+
+/* Makes the plan of kb's options under jurisdiction j, restricted to the
+ * option ids of only (NULL-ended; NULL: all). Reads kb, which must outlive
+ * the plan; the plan is read-only afterwards (shared by threads). Returns 0
+ * or -1 (out of memory). */
+int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
+                       const char *const *only);
+void mm_screen_plan_free(mm_screen_plan *p);
+
+/* The plan's checks (a verdict's checks point into them), so that a caller
+ * can keep something per check (e.g. a criterion's id as JSON). */
+const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n);
+/* Distinct rules of the plan (for the figures in bench/ and the tests). */
+size_t mm_screen_plan_rules(const mm_screen_plan *p);
+
+/* The verdicts of the record whose facts are f (derived without
+ * explanations is enough), allocated in arena. Returns 0, or -1 when the
+ * arena is out of memory. */
+int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen_plan *p,
+                       const mm_facts *f);
+
+#endif

@@ -1,0 +1,42 @@
+/* screen_full.h: full screening's record (`mmpath screen` without
+ * --criteria): the kb's options evaluated by the screening plan
+ * (evaluate/evaluate_screen.h) and written straight into the batch's output,
+ * in the format of docs/screen.md. Byte for byte what screen.c's
+ * mm_evaluate path writes (bench/output_equality.sh, tests/unit/test_screen.c);
+ * faster because the plan shares rules between criteria and computes
+ * nothing the line does not print, and every name the line repeats (option
+ * ids, criterion ids, notes) is JSON made once. */
+#ifndef MM_SCREEN_FULL_H
+#define MM_SCREEN_FULL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "facts/facts.h"
+#include "kb/kb.h"
+#include "screen/pipeline.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+typedef struct mm_screen_full mm_screen_full;
+
+/* What the caller (screen.c) already decided: which items are reported
+ * (item_of_option: kb option index -> item, or -1; item_json: each item's id
+ * as a JSON string) and where their counters start in the sink (k_items;
+ * three per item: eligible, not eligible, unknown). The arrays are borrowed
+ * and must outlive the object.
+ * Returns 0; 1 when this path cannot promise the same bytes (an id shared
+ * by two options one of which is a therapy: which one's reimbursement is
+ * printed follows mm_evaluate's order by tier), *out NULL, and the caller
+ * keeps mm_evaluate; -1 when out of memory. */
+int mm_screen_full_new(mm_screen_full **out, const mm_kb *kb, mm_jurisdiction j,
+                       const char *const *only, bool csv, const int *item_of_option,
+                       const mm_strbuf *item_json, size_t n_items, size_t k_items);
+void mm_screen_full_free(mm_screen_full *s);
+
+/* One record: its line and its counters in k, scratch in arena. setting is
+ * f's setting value. Returns 0, or -1 when out of memory (nothing written). */
+int mm_screen_full_record(const mm_screen_full *s, mm_arena *arena, const mm_facts *f,
+                          const char *id, const char *center, const mm_value *setting,
+                          mm_screen_sink *k);
+
+#endif
