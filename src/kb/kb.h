@@ -398,6 +398,8 @@ typedef struct mm_kb {
   size_t names_cap, names_used;
   int *fact_index;       /* open-addressing table of fact names -> slot */
   size_t fact_index_cap;
+  struct mm_exact_name *exact; /* exact spellings, flat (mm_kb_find_exact) */
+  size_t exact_mask;           /* table size - 1; 0 when there is none */
   /* The parts (never NULL in a loaded kb; also through the accessors). */
   mm_scores *scores;        /* kb/scores/ */
   mm_ref_kb *referral;      /* kb/referral.yaml */
@@ -447,6 +449,19 @@ const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
 const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb);
 const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* The names a registry spells exactly as the kb does, found from their
+ * length and first 16 bytes in one flat table (registry screening reads a
+ * dozen per record). s[0..len) is the name; the caller guarantees that 16
+ * bytes are readable at s (bytes past len are ignored). Returns the index
+ * into kb->drugs, kb->regimens, kb->labs or kb->comorbidities, or -1: then
+ * the lookups above decide (a drug or regimen may still match normalized;
+ * an exact regimen spelling whose normalized name is ambiguous is not in
+ * the table). For labs and comorbidities -1 means unknown. */
+typedef enum {
+  MM_EXACT_DRUG, MM_EXACT_REGIMEN, MM_EXACT_LAB, MM_EXACT_COMORBIDITY
+} mm_exact_kind;
+int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len);
 
 /* The checks for drugs[0..n) under the refractoriness principle p: one per
  * drug (skipping drugs of p's not-counted classes), through each

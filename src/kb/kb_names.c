@@ -126,6 +126,102 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   return 0;
 }
 
+/* --- exact spellings, flat ------------------------------------------
+ * One probe usually, the key's first 16 bytes compared as two words, no
+ * pointer to follow: the names table proper (normalized names, entries
+ * spread over the arena) is for everything else. */
+struct mm_exact_name {
+  uint64_t w[2];   /* the first 16 bytes, zero-padded */
+  const char *key; /* the whole name (bytes 16.. compared there) */
+  uint32_t len;    /* 0: an empty slot */
+  int32_t kind;    /* mm_exact_kind */
+  int32_t index;
+};
+
+/* The first 16 bytes of s[0..len), zero-padded; 16 bytes readable at s. */
+static inline void exact_words(const char *s, size_t len, uint64_t w[2]) {
+  memcpy(&w[0], s, 8);
+  memcpy(&w[1], s + 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* By masks: a byte-wise clear then a word load stalls the store buffer. */
+  if (len < 8) {
+    w[0] &= len ? ~0ull >> (64 - 8 * len) : 0;
+    w[1] = 0;
+  } else if (len < 16) {
+    w[1] &= len > 8 ? ~0ull >> (64 - 8 * (len - 8)) : 0;
+  }
+#else
+  if (len < 16) memset((unsigned char *)w + len, 0, 16 - len);
+#endif
+}
+
+/* A multiplicative hash: its high bits depend on every input bit (the low
+ * ones only on the first bytes), so the slot is taken from the top. */
+static inline size_t exact_hash(const uint64_t w[2], size_t len, int kind) {
+  uint64_t h = w[1] * 0x9e3779b97f4a7c15ull;
+  h = (w[0] ^ (h >> 29) ^ (h << 35) ^ ((uint64_t)len << 48) ^ (uint64_t)kind) *
+      0xff51afd7ed558ccdull;
+  return (size_t)(h >> 40);
+}
+
+static void exact_add(mm_kb *kb, mm_exact_kind kind, const char *key, int index) {
+  size_t len = strlen(key);
+  if (!kb->exact || len == 0 || len > UINT32_MAX) return;
+  char pad[16] = {0};
+  memcpy(pad, key, len < 16 ? len : 16);
+  uint64_t w[2];
+  exact_words(pad, len, w);
+  size_t i = exact_hash(w, len, kind) & kb->exact_mask;
+  for (; kb->exact[i].len; i = (i + 1) & kb->exact_mask) {
+    const struct mm_exact_name *e = &kb->exact[i];
+    if (e->kind == (int32_t)kind && e->len == len && strcmp(e->key, key) == 0) return; /* first wins */
+  }
+  kb->exact[i] = (struct mm_exact_name){{w[0], w[1]}, key, (uint32_t)len, kind, index};
+}
+
+/* After the vocabulary is read: the exact spellings as mm_kb_find_drug,
+ * mm_kb_find_regimen (when not ambiguous), mm_kb_find_lab and
+ * mm_kb_find_comorbidity find them first. Without memory, no table: the
+ * lookups above serve alone. */
+static void exact_build(mm_kb *kb) {
+  size_t n = kb->n_labs + kb->n_comorbidities;
+  for (size_t i = 0; i < kb->names_cap; i++)
+    if (kb->names[i] && (kb->names[i]->kind == MM_NAME_DRUG_EXACT ||
+                         kb->names[i]->kind == MM_NAME_REGIMEN_EXACT))
+      n++;
+  size_t cap = 64;
+  while (cap < 2 * n) cap *= 2;
+  if (cap > ((size_t)1 << 24)) return; /* the hash gives 24 bits */
+  kb->exact = mm_arena_alloc(&kb->arena, cap * sizeof *kb->exact);
+  if (!kb->exact) return;
+  kb->exact_mask = cap - 1;
+  for (size_t i = 0; i < kb->names_cap; i++) {
+    const mm_name_entry *e = kb->names[i];
+    if (!e || e->index < 0) continue;
+    if (e->kind == MM_NAME_DRUG_EXACT) exact_add(kb, MM_EXACT_DRUG, e->key, e->index);
+    if (e->kind == MM_NAME_REGIMEN_EXACT) exact_add(kb, MM_EXACT_REGIMEN, e->key, e->index);
+  }
+  /* In order: mm_kb_find_lab and mm_kb_find_comorbidity return the first. */
+  for (size_t i = 0; i < kb->n_labs; i++)
+    if (kb->labs[i].id) exact_add(kb, MM_EXACT_LAB, kb->labs[i].id, (int)i);
+  for (size_t i = 0; i < kb->n_comorbidities; i++)
+    if (kb->comorbidities[i].id)
+      exact_add(kb, MM_EXACT_COMORBIDITY, kb->comorbidities[i].id, (int)i);
+}
+
+int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len) {
+  if (!kb->exact || len == 0) return -1;
+  uint64_t w[2];
+  exact_words(s, len, w);
+  for (size_t i = exact_hash(w, len, kind) & kb->exact_mask;; i = (i + 1) & kb->exact_mask) {
+    const struct mm_exact_name *e = &kb->exact[i];
+    if (!e->len) return -1;
+    if (e->w[0] == w[0] && e->w[1] == w[1] && e->len == len && e->kind == (int32_t)kind &&
+        (len <= 16 || memcmp(e->key + 16, s + 16, len - 16) == 0))
+      return e->index;
+  }
+}
+
 void mm_kb_names_finish(mm_kb *kb) {
   for (size_t i = 0; i < kb->names_cap; i++) {
     mm_name_entry *e = kb->names[i];
@@ -134,6 +230,7 @@ void mm_kb_names_finish(mm_kb *kb) {
     size_t len = mm_name_normalize(e->key, key, sizeof key);
     if (lookup(kb, MM_NAME_AMBIGUOUS, key, len, NULL)) e->index = -1;
   }
+  exact_build(kb);
 }
 
 /* Fact names: exact match, open addressing over slot numbers. */

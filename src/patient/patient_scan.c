@@ -125,9 +125,77 @@ static bool number(scan *sc, double *x, bool *integer) {
   return true;
 }
 
+/* The keys of each object, as in patient_internal.h (mm_*_keys, same
+ * order), each with its closing quote and zero-padded: a key is matched as
+ * up to three 8-byte words (mm_patient_scan_keys_check compares the tables
+ * with the reader's lists; tests/unit/test_patient_scan.c runs it). */
+typedef struct scan_key {
+  unsigned char n; /* bytes of t: the key and its closing quote */
+  char t[24];
+} scan_key;
+#define K(name) {sizeof(name), name "\""}
+static const scan_key record_keys[MM_REC_N] = {
+    K("schema"), K("id"), K("center"), K("as_of"), K("birth_date"), K("age"), K("sex"),
+    K("ecog"), K("frailty"), K("comorbidities"), K("transplant_eligible"), K("diagnosis"),
+    K("features"), K("labs"), K("lines")};
+static const scan_key frailty_keys[MM_FRAIL_N] = {K("charlson"), K("adl"), K("iadl")};
+static const scan_key diagnosis_keys[MM_DIAG_N] = {K("date"), K("iss"), K("beta2m_mg_l"),
+                                                   K("albumin_g_dl"), K("ldh_above_uln"),
+                                                   K("fish")};
+static const scan_key fish_keys[MM_FISH_N] = {K("del17p"), K("t4_14"), K("t14_16"), K("gain1q"),
+                                              K("amp1q")};
+static const scan_key feature_keys[MM_FEAT_N] = {K("extramedullary"), K("plasma_cell_leukemia"),
+                                                 K("cns")};
+static const scan_key lab_keys[MM_LAB_N] = {K("date"), K("test"), K("value"), K("unit")};
+static const scan_key line_keys[MM_LINE_N] = {
+    K("regimen"), K("drugs"), K("start"), K("end"), K("asct"), K("maintenance"),
+    K("best_response"), K("progression"), K("stop_reason"), K("refractory_to"),
+    K("provisional")};
+static const scan_key maintenance_keys[MM_MAINT_N] = {K("drugs"), K("start"), K("end")};
+#undef K
+
+static bool keys_same(const scan_key *k, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strlen(names[i]) + 1 != k[i].n || memcmp(k[i].t, names[i], k[i].n - 1) != 0 ||
+        k[i].t[k[i].n - 1] != '"')
+      return false;
+  return true;
+}
+
+bool mm_patient_scan_keys_check(void) {
+  return keys_same(record_keys, mm_record_keys, MM_REC_N) &&
+         keys_same(frailty_keys, mm_frailty_keys, MM_FRAIL_N) &&
+         keys_same(diagnosis_keys, mm_diagnosis_keys, MM_DIAG_N) &&
+         keys_same(fish_keys, mm_fish_keys, MM_FISH_N) &&
+         keys_same(feature_keys, mm_feature_keys, MM_FEAT_N) &&
+         keys_same(lab_keys, mm_lab_keys, MM_LAB_N) &&
+         keys_same(line_keys, mm_line_keys, MM_LINE_N) &&
+         keys_same(maintenance_keys, mm_maintenance_keys, MM_MAINT_N);
+}
+
+/* Whether the text at s is key k and its closing quote. With 24 bytes left,
+ * by words (little-endian: the first byte is the low one); else bytewise. */
+static inline bool key_at(const char *s, const char *end, const scan_key *k) {
+  if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && end - s >= 24) {
+    uint64_t diff = 0;
+    for (unsigned i = 0; i < 24 && i < k->n; i += 8) {
+      uint64_t a, b;
+      memcpy(&a, s + i, 8);
+      memcpy(&b, k->t + i, 8);
+      unsigned rest = k->n - i;
+      uint64_t mask = rest >= 8 ? ~0ull : (1ull << (8 * rest)) - 1;
+      diff |= (a ^ b) & mask;
+    }
+    return diff == 0;
+  }
+  return end - s >= k->n && memcmp(s, k->t, k->n) == 0;
+}
+
 /* Walks an object's members: `field` is called with the index of each key
  * in `known` (a key twice, or not known, gives up). */
-static bool members(scan *sc, const char *const *known, size_t n,
+/* Always inlined: each call site's `field` is then a direct call, or
+ * inlined itself, rather than a jump through a pointer. */
+static inline __attribute__((always_inline)) bool members(scan *sc, const scan_key *known, size_t n,
                     bool (*field)(scan *sc, int key, void *ctx), void *ctx) {
   if (!eat(sc, '{')) return GIVE_UP;
   if (eat(sc, '}')) return true;
@@ -139,23 +207,44 @@ static bool members(scan *sc, const char *const *known, size_t n,
      * any other key is an error the full reader reports. */
     if (!eat(sc, '"')) return GIVE_UP;
     size_t k = next, tries = 0;
-    const char *after = NULL;
-    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1) {
-      const char *a = known[k], *b = sc->s;
-      while (*a && b < sc->end && *a == *b) a++, b++;
-      if (!*a && b < sc->end && *b == '"') {
-        after = b + 1;
-        break;
-      }
-    }
-    if (!after || (seen & (1u << k))) return GIVE_UP;
-    sc->s = (char *)after;
+    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
+      if (key_at(sc->s, sc->end, &known[k])) break;
+    if (tries == n || (seen & (1u << k))) return GIVE_UP;
+    sc->s += known[k].n;
     if (!eat(sc, ':')) return GIVE_UP;
     seen |= 1u << k;
     next = k + 1 == n ? 0 : k + 1;
     if (!field(sc, (int)k, ctx)) return GIVE_UP;
   } while (eat(sc, ','));
   return eat(sc, '}');
+}
+
+/* --- names: the exact spellings by one flat-table probe (mm_kb_find_exact),
+ * else the kb's lookups, which also decide everything the table does not */
+
+static inline bool padded(const scan *sc, const char *s) { return sc->end - s >= 16; }
+
+static const mm_drug *find_drug(const scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_DRUG, s, len) : -1;
+  return i >= 0 ? &sc->kb->drugs[i] : mm_kb_find_drug(sc->kb, s);
+}
+
+static const mm_regimen *find_regimen(const scan *sc, const char *s, size_t len,
+                                      const mm_ambiguity **amb) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_REGIMEN, s, len) : -1;
+  if (i < 0) return mm_kb_find_regimen(sc->kb, s, amb);
+  *amb = NULL;
+  return &sc->kb->regimens[i];
+}
+
+static const mm_lab *find_lab(const scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_LAB, s, len) : -1;
+  return i >= 0 ? &sc->kb->labs[i] : mm_kb_find_lab(sc->kb, s);
+}
+
+static const mm_comorbidity *find_comorbidity(const scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_COMORBIDITY, s, len) : -1;
+  return i >= 0 ? &sc->kb->comorbidities[i] : mm_kb_find_comorbidity(sc->kb, s);
 }
 
 /* --- values, checked as patient_read.c checks them ------------------- */
@@ -214,7 +303,7 @@ static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
       const char *s;
       size_t len;
       if (n == 64 || !string(sc, &s, &len)) return GIVE_UP;
-      const mm_drug *d = mm_kb_find_drug(sc->kb, s);
+      const mm_drug *d = find_drug(sc, s, len);
       if (!d) return GIVE_UP;
       int drug = (int)(d - sc->kb->drugs);
       for (size_t k = 0; k < n; k++)
@@ -247,6 +336,7 @@ static bool maintenance_field(scan *sc, int key, void *ctx) {
 typedef struct line_ctx {
   mm_line *l;
   const char *regimen;  /* as written, NULL when absent */
+  size_t regimen_len;
   bool drugs_given;
 } line_ctx;
 
@@ -262,6 +352,7 @@ static bool line_field(scan *sc, int key, void *ctx) {
     if (null(sc)) return true;
     if (!string(sc, &s, &len)) return GIVE_UP;
     c->regimen = s;
+    c->regimen_len = len;
     return true;
   case MM_LINE_DRUGS:
     if (null(sc)) return true;
@@ -283,7 +374,7 @@ static bool line_field(scan *sc, int key, void *ctx) {
     if (null(sc)) return true;
     l->has_maintenance = true;
     l->n_maint = (size_t)-1; /* "drugs" is required: set by maintenance_field */
-    if (!members(sc, mm_maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
+    if (!members(sc, maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
     return l->n_maint != (size_t)-1;
   case MM_LINE_BEST_RESPONSE:
     e = -1;
@@ -317,17 +408,17 @@ static bool line(scan *sc, mm_line *l) {
   l->start = l->end = l->asct = l->maint_start = l->maint_end = l->progression = MM_DATE_NONE;
   l->best_response = MM_RESP_NONE;
   l->stop_reason = MM_STOP_NONE;
-  line_ctx c = {l, NULL, false};
-  if (!members(sc, mm_line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
+  line_ctx c = {l, NULL, 0, false};
+  if (!members(sc, line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
   if (c.regimen) {
     l->regimen_name = c.regimen;
     const mm_ambiguity *amb = NULL;
-    l->regimen = mm_kb_find_regimen(sc->kb, c.regimen, &amb);
+    l->regimen = find_regimen(sc, c.regimen, c.regimen_len, &amb);
     if (amb) return GIVE_UP;
     if (!l->regimen) {
       /* A single agent written as the regimen: that drug, unless "drugs"
        * lists the line's drugs (as in patient_read.c). */
-      const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
+      const mm_drug *single = find_drug(sc, c.regimen, c.regimen_len);
       if (!single) return GIVE_UP;
       if (!c.drugs_given) {
         l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
@@ -380,7 +471,7 @@ static bool lab_field(scan *sc, int key, void *ctx) {
   case MM_LAB_TEST:
     if (null(sc)) return true;
     if (!string(sc, &s, &len)) return GIVE_UP;
-    c->lab = mm_kb_find_lab(sc->kb, s);
+    c->lab = find_lab(sc, s, len);
     return c->lab != NULL;
   case MM_LAB_VALUE:
     if (null(sc)) return true;
@@ -400,7 +491,7 @@ static bool lab(scan *sc, mm_observation *o) {
   o->path = "";
   o->date = MM_DATE_NONE;
   lab_ctx c = {.o = o};
-  if (!members(sc, mm_lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
+  if (!members(sc, lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
   if (!c.has_date || !c.lab || !c.has_value) return GIVE_UP;
   o->lab = (int)(c.lab - sc->kb->labs);
   if (c.lab->values) {
@@ -438,7 +529,7 @@ static bool diagnosis_field(scan *sc, int key, void *ctx) {
   case MM_DIAG_LDH: return truth(sc, &p->ldh_above_uln);
   case MM_DIAG_FISH:
     if (null(sc)) return true;
-    return members(sc, mm_fish_keys, MM_FISH_N, fish_field, p);
+    return members(sc, fish_keys, MM_FISH_N, fish_field, p);
   }
   return GIVE_UP;
 }
@@ -460,7 +551,7 @@ static bool feature_field(scan *sc, int key, void *ctx) {
 }
 
 /* Arrays of objects or strings: `each` reads element i. */
-static bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
+static inline __attribute__((always_inline)) bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
                   void *ctx) {
   *n = 0;
   if (!eat(sc, '[')) return GIVE_UP;
@@ -478,7 +569,7 @@ static bool comorbidity_item(scan *sc, size_t i, void *ctx) {
   const char *s;
   size_t len;
   if (!string(sc, &s, &len)) return GIVE_UP;
-  const mm_comorbidity *m = mm_kb_find_comorbidity(sc->kb, s);
+  const mm_comorbidity *m = find_comorbidity(sc, s, len);
   if (!m) return GIVE_UP;
   p->comorbidities[i] = (int)(m - sc->kb->comorbidities);
   return true;
@@ -532,7 +623,7 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_ECOG: return bounded(sc, &p->ecog, 0, 4, true);
   case MM_REC_FRAILTY:
     if (null(sc)) return true;
-    return members(sc, mm_frailty_keys, MM_FRAIL_N, frailty_field, p);
+    return members(sc, frailty_keys, MM_FRAIL_N, frailty_field, p);
   case MM_REC_COMORBIDITIES:
     if (null(sc)) return true;
     p->comorbidities_given = true;
@@ -543,10 +634,10 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_DIAGNOSIS:
     if (null(sc)) return true;
     p->diagnosis_given = true;
-    return members(sc, mm_diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
+    return members(sc, diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
   case MM_REC_FEATURES:
     if (null(sc)) return true;
-    return members(sc, mm_feature_keys, MM_FEAT_N, feature_field, p);
+    return members(sc, feature_keys, MM_FEAT_N, feature_field, p);
   case MM_REC_LABS:
     if (null(sc)) return true;
     p->labs = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->labs);
@@ -574,7 +665,7 @@ int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *te
   sc->p = p;
   sc->latest = MM_DATE_NONE;
   sc->n_quotes = 0;
-  bool ok = members(sc, mm_record_keys, MM_REC_N, record_field, p);
+  bool ok = members(sc, record_keys, MM_REC_N, record_field, p);
   ws(sc);
   ok = ok && sc->s == sc->end && p->id && !arena->failed;
   if (ok && !p->as_of_given) p->as_of = mm_date_today();

@@ -1,6 +1,8 @@
 /* date.c: civil-calendar conversions (Howard Hinnant's days_from_civil). */
 #include "util/date.h"
 
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -31,32 +33,51 @@ void mm_date_to_ymd(mm_date z, int *y, int *m, int *d) {
   *y = yoe + era * 400 + (*m <= 2);
 }
 
+/* The years of every record (1901-2099: a leap year every four) by table:
+ * registry screening reads millions of dates. */
+static bool from_table(int y, int m, int d, mm_date *out) {
+  static const int first_day[2][13] = {
+      {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+      {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+  const int *t = first_day[(y & 3) == 0];
+  if (d > t[m] - t[m - 1]) return false;
+  /* Jan 1st of y: 365 a year and a leap day every four from 1972 (>> is
+   * floor division, before 1970 too) */
+  *out = 365 * (y - 1970) + ((y - 1969) >> 2) + t[m - 1] + d - 1;
+  return true;
+}
+
 bool mm_date_parse(const char *s, size_t n, mm_date *out) {
-  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+  if (n != 10) return false;
+  unsigned v[10];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* "YYYY-MM-" as one word: XOR with the pattern leaves each digit's value
+   * and 0 for each dash; then one test that every byte is 0-9 (no byte has
+   * its high nibble set, even after adding 6) and the dashes 0. */
+  uint64_t w;
+  memcpy(&w, s, 8);
+  uint64_t t = w ^ 0x2D30302D30303030ull;
+  if (((t | (t + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull) ||
+      (t & 0xFF0000FF00000000ull))
+    return false;
+  for (int i = 0; i < 8; i++) v[i] = (unsigned)(t >> (8 * i)) & 0xFF;
+  v[8] = (unsigned)(unsigned char)s[8] - '0';
+  v[9] = (unsigned)(unsigned char)s[9] - '0';
+  if (v[8] > 9 || v[9] > 9) return false;
+#else
+  if (s[4] != '-' || s[7] != '-') return false;
   /* Unsigned: a byte below '0' wraps to a large value, so one compare
    * checks each digit. */
-  unsigned v[10];
   for (int i = 0; i < 10; i++) {
     v[i] = (unsigned)(unsigned char)s[i] - '0';
     if (v[i] > 9 && i != 4 && i != 7) return false;
   }
+#endif
   if (v[0] == 0) return false;
   int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
   int m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
   if (m < 1 || m > 12 || d < 1) return false;
-  /* The years of every record (1901-2099: a leap year every four) by table:
-   * registry screening reads millions of dates. */
-  if (y > 1900 && y < 2100) {
-    static const int first_day[2][13] = {
-        {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
-        {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
-    const int *t = first_day[(y & 3) == 0];
-    if (d > t[m] - t[m - 1]) return false;
-    /* Jan 1st of y: 365 a year and a leap day every four from 1972 (>> is
-     * floor division, before 1970 too) */
-    *out = 365 * (y - 1970) + ((y - 1969) >> 2) + t[m - 1] + d - 1;
-    return true;
-  }
+  if (y > 1900 && y < 2100) return from_table(y, m, d, out);
   if (d > days_in_month(y, m)) return false;
   *out = mm_date_from_ymd(y, m, d);
   return true;
