@@ -89,7 +89,7 @@ static bool string(scan *sc, const char **out, size_t *len) {
 }
 
 /* null, which every field treats as absent. */
-static bool null(scan *sc) {
+static inline __attribute__((always_inline)) bool null(scan *sc) {
   ws(sc);
   if (sc->end - sc->s >= 4 && memcmp(sc->s, "null", 4) == 0) {
     sc->s += 4;
@@ -98,7 +98,7 @@ static bool null(scan *sc) {
   return false;
 }
 
-static bool boolean(scan *sc, bool *b) {
+static inline __attribute__((always_inline)) bool boolean(scan *sc, bool *b) {
   ws(sc);
   if (sc->end - sc->s >= 4 && memcmp(sc->s, "true", 4) == 0) {
     sc->s += 4;
@@ -251,7 +251,7 @@ static const mm_comorbidity *find_comorbidity(const scan *sc, const char *s, siz
 
 /* "YYYY-MM-DD": read in place, its ten bytes digits and dashes that
  * mm_date_parse checks, so no string needs checking or ending. */
-static bool date_text(scan *sc, mm_date *d) {
+static inline __attribute__((always_inline)) bool date_text(scan *sc, mm_date *d) {
   ws(sc);
   if (sc->end - sc->s < 12 || sc->s[0] != '"' || sc->s[11] != '"' ||
       !mm_date_parse(sc->s + 1, 10, d))
@@ -260,14 +260,14 @@ static bool date_text(scan *sc, mm_date *d) {
   return true;
 }
 
-static bool date(scan *sc, mm_date *d) {
+static inline __attribute__((always_inline)) bool date(scan *sc, mm_date *d) {
   if (null(sc)) return true; /* absent: *d stays MM_DATE_NONE */
   if (!date_text(sc, d)) return GIVE_UP;
   if (*d > sc->latest) sc->latest = *d;
   return true;
 }
 
-static bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
+static inline __attribute__((always_inline)) bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
   double x;
   bool integer;
   if (null(sc)) return true;
@@ -276,7 +276,7 @@ static bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
   return true;
 }
 
-static bool truth(scan *sc, mm_value *v) {
+static inline __attribute__((always_inline)) bool truth(scan *sc, mm_value *v) {
   bool b;
   if (null(sc)) return true;
   if (!boolean(sc, &b)) return GIVE_UP;

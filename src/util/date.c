@@ -49,7 +49,6 @@ static bool from_table(int y, int m, int d, mm_date *out) {
 
 bool mm_date_parse(const char *s, size_t n, mm_date *out) {
   if (n != 10) return false;
-  unsigned v[10];
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   /* "YYYY-MM-" as one word: XOR with the pattern leaves each digit's value
    * and 0 for each dash; then one test that every byte is 0-9 (no byte has
@@ -60,11 +59,13 @@ bool mm_date_parse(const char *s, size_t n, mm_date *out) {
   if (((t | (t + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull) ||
       (t & 0xFF0000FF00000000ull))
     return false;
-  for (int i = 0; i < 8; i++) v[i] = (unsigned)(t >> (8 * i)) & 0xFF;
-  v[8] = (unsigned)(unsigned char)s[8] - '0';
-  v[9] = (unsigned)(unsigned char)s[9] - '0';
-  if (v[8] > 9 || v[9] > 9) return false;
+  unsigned d0 = (unsigned)(unsigned char)s[8] - '0', d1 = (unsigned)(unsigned char)s[9] - '0';
+  if (d0 > 9 || d1 > 9 || (t & 0xFF) == 0) return false;
+  int y = (int)((t & 0xFF) * 1000 + ((t >> 8) & 0xFF) * 100 + ((t >> 16) & 0xFF) * 10 +
+                ((t >> 24) & 0xFF));
+  int m = (int)(((t >> 40) & 0xFF) * 10 + ((t >> 48) & 0xFF)), d = (int)(d0 * 10 + d1);
 #else
+  unsigned v[10];
   if (s[4] != '-' || s[7] != '-') return false;
   /* Unsigned: a byte below '0' wraps to a large value, so one compare
    * checks each digit. */
@@ -72,10 +73,10 @@ bool mm_date_parse(const char *s, size_t n, mm_date *out) {
     v[i] = (unsigned)(unsigned char)s[i] - '0';
     if (v[i] > 9 && i != 4 && i != 7) return false;
   }
-#endif
   if (v[0] == 0) return false;
   int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
   int m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
+#endif
   if (m < 1 || m > 12 || d < 1) return false;
   if (y > 1900 && y < 2100) return from_table(y, m, d, out);
   if (d > days_in_month(y, m)) return false;
