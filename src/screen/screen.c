@@ -583,6 +583,20 @@ static unsigned derive_flags(const mm_kb *kb, const mm_screen_criteria *crit) {
   if (need & (1u << MM_FACT_SCORE)) flags |= MM_FACTS_SCORES;
   if (!(need & (1u << MM_FACT_COMPOSITE))) flags |= MM_FACTS_NO_COMPOSITES;
   if (!(need & ((1u << MM_FACT_LAB) | (1u << MM_FACT_SCORE)))) flags |= MM_FACTS_NO_LABS;
+  /* The disease state only when some criterion (or the transplant rule)
+   * reads one of its facts. */
+  static const int state_slots[] = {MM_F_DISEASE_STATE, MM_F_MONTHS_SINCE_CAR_T,
+                                    MM_F_MONTHS_SINCE_BISPECIFIC_STOP};
+  bool state = false;
+  for (size_t i = 0; i <= crit->n && !state; i++) {
+    const mm_rule *r = i < crit->n ? crit->items[i].rule : kb->transplant_rule.rule;
+    const int *slots;
+    size_t n = r ? mm_rule_slots(r, &slots) : 0;
+    for (size_t k = 0; k < n; k++)
+      for (size_t j = 0; j < sizeof state_slots / sizeof *state_slots; j++)
+        if (slots[k] == state_slots[j]) state = true;
+  }
+  if (!state) flags |= MM_FACTS_NO_DISEASE_STATE;
   return flags;
 }
 
