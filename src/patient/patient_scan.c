@@ -9,6 +9,9 @@
  * every record of the test corpora and on thousands of damaged ones. */
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "patient/patient_internal.h"
 
@@ -48,12 +51,33 @@ static inline bool peek(scan *sc, char c) {
   return sc->s < sc->end && *sc->s == c;
 }
 
-/* A string without escapes, valid UTF-8, no control characters. */
-static bool string(scan *sc, const char **out, size_t *len) {
-  if (!eat(sc, '"') || sc->n_quotes == MAX_STRINGS) return GIVE_UP;
+/* A string without escapes, valid UTF-8, no control characters, left as it
+ * is: *out points at its first byte, *len bytes long, its closing quote
+ * after. A name looked up in the flat table (mm_kb_find_exact) is read so:
+ * its 16-byte load must not overlap a byte just written, which would stall
+ * the load until the store is done. */
+static bool raw_string(scan *sc, const char **out, size_t *len) {
+  if (!eat(sc, '"')) return GIVE_UP;
   char *start = sc->s, *q = start;
-  /* Eight bytes at a time while no byte needs a look: a quote, a backslash,
-   * a control character or a non-ASCII byte stops the word scan there. */
+#ifdef __SSE2__
+  /* Sixteen bytes a step while no byte needs a look: a quote, a backslash,
+   * a control character or a non-ASCII byte (both below 0x20 as signed
+   * bytes) stops the scan at the first such byte. */
+  const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
+                space16 = _mm_set1_epi8(0x20);
+  while (sc->end - q >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
+                                _mm_cmplt_epi8(v, space16));
+    unsigned m = (unsigned)_mm_movemask_epi8(stop);
+    if (m) {
+      q += __builtin_ctz(m);
+      goto look;
+    }
+    q += 16;
+  }
+#endif
+  /* The same eight bytes at a time (a string's end near the line's). */
   const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && sc->end - q >= 8) {
     uint64_t w;
@@ -67,6 +91,9 @@ static bool string(scan *sc, const char **out, size_t *len) {
     }
     q += 8;
   }
+#ifdef __SSE2__
+look:
+#endif
   for (;;) {
     if (q >= sc->end) return GIVE_UP;
     unsigned char c = (unsigned char)*q;
@@ -80,12 +107,25 @@ static bool string(scan *sc, const char **out, size_t *len) {
     if (!n) return GIVE_UP;
     q += n;
   }
-  sc->quotes[sc->n_quotes++] = q;
-  *q = '\0';
   *out = start;
   *len = (size_t)(q - start);
   sc->s = q + 1;
   return true;
+}
+
+/* Ends a string read by raw_string with a NUL over its closing quote
+ * (remembered, for a record given up to go back unchanged). */
+static inline bool terminate(scan *sc, const char *s, size_t len) {
+  if (sc->n_quotes == MAX_STRINGS) return GIVE_UP;
+  char *q = (char *)s + len;
+  sc->quotes[sc->n_quotes++] = q;
+  *q = '\0';
+  return true;
+}
+
+/* A string as raw_string reads it, ended by a NUL. */
+static bool string(scan *sc, const char **out, size_t *len) {
+  return raw_string(sc, out, len) && terminate(sc, *out, *len);
 }
 
 /* null, which every field treats as absent. */
@@ -224,27 +264,25 @@ static inline __attribute__((always_inline)) bool members(scan *sc, const scan_k
 
 static inline bool padded(const scan *sc, const char *s) { return sc->end - s >= 16; }
 
-static const mm_drug *find_drug(const scan *sc, const char *s, size_t len) {
+/* The name s[0..len), read by raw_string: the flat table first; the kb's
+ * lookups (which need the name ended) decide the rest. NULL: unknown, or
+ * out of room to end it (the full reader then decides). */
+static const mm_drug *find_drug(scan *sc, const char *s, size_t len) {
   int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_DRUG, s, len) : -1;
-  return i >= 0 ? &sc->kb->drugs[i] : mm_kb_find_drug(sc->kb, s);
+  if (i >= 0) return &sc->kb->drugs[i];
+  return terminate(sc, s, len) ? mm_kb_find_drug(sc->kb, s) : NULL;
 }
 
-static const mm_regimen *find_regimen(const scan *sc, const char *s, size_t len,
-                                      const mm_ambiguity **amb) {
-  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_REGIMEN, s, len) : -1;
-  if (i < 0) return mm_kb_find_regimen(sc->kb, s, amb);
-  *amb = NULL;
-  return &sc->kb->regimens[i];
-}
-
-static const mm_lab *find_lab(const scan *sc, const char *s, size_t len) {
+static const mm_lab *find_lab(scan *sc, const char *s, size_t len) {
   int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_LAB, s, len) : -1;
-  return i >= 0 ? &sc->kb->labs[i] : mm_kb_find_lab(sc->kb, s);
+  if (i >= 0) return &sc->kb->labs[i];
+  return terminate(sc, s, len) ? mm_kb_find_lab(sc->kb, s) : NULL;
 }
 
-static const mm_comorbidity *find_comorbidity(const scan *sc, const char *s, size_t len) {
+static const mm_comorbidity *find_comorbidity(scan *sc, const char *s, size_t len) {
   int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_COMORBIDITY, s, len) : -1;
-  return i >= 0 ? &sc->kb->comorbidities[i] : mm_kb_find_comorbidity(sc->kb, s);
+  if (i >= 0) return &sc->kb->comorbidities[i];
+  return terminate(sc, s, len) ? mm_kb_find_comorbidity(sc->kb, s) : NULL;
 }
 
 /* --- values, checked as patient_read.c checks them ------------------- */
@@ -302,7 +340,7 @@ static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
     do {
       const char *s;
       size_t len;
-      if (n == 64 || !string(sc, &s, &len)) return GIVE_UP;
+      if (n == 64 || !raw_string(sc, &s, &len)) return GIVE_UP;
       const mm_drug *d = find_drug(sc, s, len);
       if (!d) return GIVE_UP;
       int drug = (int)(d - sc->kb->drugs);
@@ -350,7 +388,7 @@ static bool line_field(scan *sc, int key, void *ctx) {
   switch (key) {
   case MM_LINE_REGIMEN:
     if (null(sc)) return true;
-    if (!string(sc, &s, &len)) return GIVE_UP;
+    if (!raw_string(sc, &s, &len)) return GIVE_UP; /* ended in line() */
     c->regimen = s;
     c->regimen_len = len;
     return true;
@@ -417,14 +455,20 @@ static bool line(scan *sc, mm_line *l) {
   line_ctx c = {l, NULL, 0, false};
   if (!members(sc, line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
   if (c.regimen) {
+    /* The exact spelling first, before the name is ended (raw_string). */
+    int exact = padded(sc, c.regimen)
+                    ? mm_kb_find_exact(sc->kb, MM_EXACT_REGIMEN, c.regimen, c.regimen_len)
+                    : -1;
+    if (!terminate(sc, c.regimen, c.regimen_len)) return GIVE_UP;
     l->regimen_name = c.regimen;
     const mm_ambiguity *amb = NULL;
-    l->regimen = find_regimen(sc, c.regimen, c.regimen_len, &amb);
+    l->regimen = exact >= 0 ? &sc->kb->regimens[exact]
+                            : mm_kb_find_regimen(sc->kb, c.regimen, &amb);
     if (amb) return GIVE_UP;
     if (!l->regimen) {
       /* A single agent written as the regimen: that drug, unless "drugs"
        * lists the line's drugs (as in patient_read.c). */
-      const mm_drug *single = find_drug(sc, c.regimen, c.regimen_len);
+      const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
       if (!single) return GIVE_UP;
       if (!c.drugs_given) {
         l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
@@ -476,7 +520,7 @@ static bool lab_field(scan *sc, int key, void *ctx) {
     return true;
   case MM_LAB_TEST:
     if (null(sc)) return true;
-    if (!string(sc, &s, &len)) return GIVE_UP;
+    if (!raw_string(sc, &s, &len)) return GIVE_UP;
     c->lab = find_lab(sc, s, len);
     return c->lab != NULL;
   case MM_LAB_VALUE:
@@ -574,7 +618,7 @@ static bool comorbidity_item(scan *sc, size_t i, void *ctx) {
   mm_patient *p = ctx;
   const char *s;
   size_t len;
-  if (!string(sc, &s, &len)) return GIVE_UP;
+  if (!raw_string(sc, &s, &len)) return GIVE_UP;
   const mm_comorbidity *m = find_comorbidity(sc, s, len);
   if (!m) return GIVE_UP;
   p->comorbidities[i] = (int)(m - sc->kb->comorbidities);
