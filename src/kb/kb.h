@@ -459,9 +459,17 @@ const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
  * an exact regimen spelling whose normalized name is ambiguous is not in
  * the table). For labs and comorbidities -1 means unknown. */
 typedef enum {
-  MM_EXACT_DRUG, MM_EXACT_REGIMEN, MM_EXACT_LAB, MM_EXACT_COMORBIDITY
+  MM_EXACT_DRUG, MM_EXACT_REGIMEN, MM_EXACT_LAB, MM_EXACT_COMORBIDITY,
+  /* Normalized names (mm_kb_normalize_name), as the lookups above find them
+   * after an exact spelling fails: a drug, a regimen, or an ambiguous regimen
+   * name (the index into kb->ambiguities). */
+  MM_EXACT_DRUG_NORMALIZED, MM_EXACT_REGIMEN_NORMALIZED, MM_EXACT_AMBIGUOUS_NORMALIZED
 } mm_exact_kind;
 int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len);
+/* A name as the lookups compare it: lowercase (ASCII), without spaces,
+ * tabs, '-', '_' and '+'; at most cap - 1 bytes and a NUL written to out.
+ * Returns the length written. */
+size_t mm_kb_normalize_name(const char *name, char *out, size_t cap);
 
 /* The checks for drugs[0..n) under the refractoriness principle p: one per
  * drug (skipping drugs of p's not-counted classes), through each

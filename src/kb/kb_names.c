@@ -186,9 +186,7 @@ static void exact_add(mm_kb *kb, mm_exact_kind kind, const char *key, int index)
 static void exact_build(mm_kb *kb) {
   size_t n = kb->n_labs + kb->n_comorbidities;
   for (size_t i = 0; i < kb->names_cap; i++)
-    if (kb->names[i] && (kb->names[i]->kind == MM_NAME_DRUG_EXACT ||
-                         kb->names[i]->kind == MM_NAME_REGIMEN_EXACT))
-      n++;
+    if (kb->names[i] && kb->names[i]->kind != MM_NAME_CLASS) n++;
   size_t cap = 64;
   while (cap < 2 * n) cap *= 2;
   if (cap > ((size_t)1 << 24)) return; /* the hash gives 24 bits */
@@ -200,6 +198,10 @@ static void exact_build(mm_kb *kb) {
     if (!e || e->index < 0) continue;
     if (e->kind == MM_NAME_DRUG_EXACT) exact_add(kb, MM_EXACT_DRUG, e->key, e->index);
     if (e->kind == MM_NAME_REGIMEN_EXACT) exact_add(kb, MM_EXACT_REGIMEN, e->key, e->index);
+    if (e->kind == MM_NAME_DRUG) exact_add(kb, MM_EXACT_DRUG_NORMALIZED, e->key, e->index);
+    if (e->kind == MM_NAME_REGIMEN) exact_add(kb, MM_EXACT_REGIMEN_NORMALIZED, e->key, e->index);
+    if (e->kind == MM_NAME_AMBIGUOUS)
+      exact_add(kb, MM_EXACT_AMBIGUOUS_NORMALIZED, e->key, e->index);
   }
   /* In order: mm_kb_find_lab and mm_kb_find_comorbidity return the first. */
   for (size_t i = 0; i < kb->n_labs; i++)
@@ -207,6 +209,10 @@ static void exact_build(mm_kb *kb) {
   for (size_t i = 0; i < kb->n_comorbidities; i++)
     if (kb->comorbidities[i].id)
       exact_add(kb, MM_EXACT_COMORBIDITY, kb->comorbidities[i].id, (int)i);
+}
+
+size_t mm_kb_normalize_name(const char *name, char *out, size_t cap) {
+  return mm_name_normalize(name, out, cap);
 }
 
 int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len) {

@@ -33,8 +33,11 @@ typedef struct scan {
 #define GIVE_UP false
 
 static inline void ws(scan *sc) {
-  while (sc->s < sc->end && (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\n' || *sc->s == '\r'))
-    sc->s++;
+  char *s = sc->s;
+  /* Registries write compact JSON: one test for the usual next byte. */
+  if (s < sc->end && (unsigned char)*s > ' ') return;
+  while (s < sc->end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
+  sc->s = s;
 }
 
 static inline bool eat(scan *sc, char c) {
@@ -273,6 +276,37 @@ static const mm_drug *find_drug(scan *sc, const char *s, size_t len) {
   return terminate(sc, s, len) ? mm_kb_find_drug(sc->kb, s) : NULL;
 }
 
+/* A line's regimen not spelled as the kb does (ended already): as
+ * mm_kb_find_regimen then mm_kb_find_drug decide, the name normalized once
+ * and looked up in the flat table; false when it is ambiguous or names
+ * neither (a registry writes single agents so: "Teclistamab"). */
+static bool regimen_or_drug(scan *sc, const char *name, size_t len, const mm_regimen **regimen,
+                            const mm_drug **drug) {
+  const mm_kb *kb = sc->kb;
+  *regimen = NULL;
+  *drug = NULL;
+  char key[256 + 16]; /* 16 bytes readable past the key */
+  size_t n = kb->exact && len < 200 ? mm_kb_normalize_name(name, key, 256) : 0;
+  if (n == 0) { /* no table, or a name it does not hold: the kb's lookups */
+    const mm_ambiguity *amb = NULL;
+    *regimen = mm_kb_find_regimen(kb, name, &amb);
+    if (amb) return false;
+    if (!*regimen) *drug = mm_kb_find_drug(kb, name);
+    return *regimen || *drug;
+  }
+  if (mm_kb_find_exact(kb, MM_EXACT_AMBIGUOUS_NORMALIZED, key, n) >= 0) return false;
+  int i = mm_kb_find_exact(kb, MM_EXACT_REGIMEN_NORMALIZED, key, n);
+  if (i >= 0) {
+    *regimen = &kb->regimens[i];
+    return true;
+  }
+  i = padded(sc, name) ? mm_kb_find_exact(kb, MM_EXACT_DRUG, name, len) : -1;
+  if (i < 0) i = mm_kb_find_exact(kb, MM_EXACT_DRUG_NORMALIZED, key, n);
+  if (i < 0) return false;
+  *drug = &kb->drugs[i];
+  return true;
+}
+
 static const mm_lab *find_lab(scan *sc, const char *s, size_t len) {
   int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_LAB, s, len) : -1;
   if (i >= 0) return &sc->kb->labs[i];
@@ -461,15 +495,15 @@ static bool line(scan *sc, mm_line *l) {
                     : -1;
     if (!terminate(sc, c.regimen, c.regimen_len)) return GIVE_UP;
     l->regimen_name = c.regimen;
-    const mm_ambiguity *amb = NULL;
-    l->regimen = exact >= 0 ? &sc->kb->regimens[exact]
-                            : mm_kb_find_regimen(sc->kb, c.regimen, &amb);
-    if (amb) return GIVE_UP;
+    const mm_drug *single = NULL;
+    if (exact >= 0) {
+      l->regimen = &sc->kb->regimens[exact];
+    } else if (!regimen_or_drug(sc, c.regimen, c.regimen_len, &l->regimen, &single)) {
+      return GIVE_UP; /* ambiguous, or neither */
+    }
     if (!l->regimen) {
       /* A single agent written as the regimen: that drug, unless "drugs"
        * lists the line's drugs (as in patient_read.c). */
-      const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
-      if (!single) return GIVE_UP;
       if (!c.drugs_given) {
         l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
         if (!l->drugs) return GIVE_UP;

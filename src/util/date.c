@@ -5,6 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+/* Day of the year before each month: [leap][month - 1]. */
+static const int first_day[2][13] = {
+    {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+    {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int days_in_month(int y, int m) {
@@ -21,7 +26,23 @@ mm_date mm_date_from_ymd(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
+/* Day numbers of 1901-01-01 and 2100-01-01: between them a leap year every
+ * four, so the year is one division and the month a look in the table. */
+enum { DAY_1901 = -25202, DAY_2100 = 47482 };
+
 void mm_date_to_ymd(mm_date z, int *y, int *m, int *d) {
+  if (z >= DAY_1901 && z < DAY_2100) {
+    int q = z - DAY_1901;         /* days since 1901-01-01 */
+    int yo = (4 * q + 3) / 1461;  /* years since 1901 (1904 the first leap) */
+    int doy = q - (365 * yo + yo / 4);
+    const int *t = first_day[((yo + 1) & 3) == 0];
+    int k = doy / 31; /* a month at most one short of the right one */
+    while (doy >= t[k + 1]) k++;
+    *y = 1901 + yo;
+    *m = k + 1;
+    *d = doy - t[k] + 1;
+    return;
+  }
   z += 719468;
   int era = (z >= 0 ? z : z - 146096) / 146097;
   int doe = z - era * 146097;
@@ -36,9 +57,6 @@ void mm_date_to_ymd(mm_date z, int *y, int *m, int *d) {
 /* The years of every record (1901-2099: a leap year every four) by table:
  * registry screening reads millions of dates. */
 static bool from_table(int y, int m, int d, mm_date *out) {
-  static const int first_day[2][13] = {
-      {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
-      {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
   const int *t = first_day[(y & 3) == 0];
   if (d > t[m] - t[m - 1]) return false;
   /* Jan 1st of y: 365 a year and a leap day every four from 1972 (>> is
