@@ -157,8 +157,52 @@ static inline __attribute__((always_inline)) bool boolean(scan *sc, bool *b) {
 }
 
 /* A JSON number as mm_json reads it, when its value is exact without strtod. */
+/* The usual number of a record (17.2, 1066, -3): at most 15 digits, no
+ * exponent. Its value as mm_json_number_scan computes it (the digits as an
+ * integer, one division by an exact power of ten); false for any other
+ * form, which mm_json_number_scan then reads. */
+static inline bool short_number(const char *s, const char *end, double *x, bool *integer,
+                                const char **after) {
+  static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char *q = s;
+  bool negative = q < end && *q == '-';
+  q += negative;
+  if (end - q < 18) return false; /* room for 16 digits, a point and the byte after */
+  uint64_t mant = 0;
+  int digits = 0, frac = 0;
+  if (*q == '0') {
+    q++;
+  } else {
+    while (digits < 16 && (unsigned)(*q - '0') <= 9) mant = mant * 10 + (uint64_t)(*q++ - '0'), digits++;
+    if (digits == 0) return false;
+  }
+  if (*q == '.') {
+    q++;
+    while (digits < 16 && (unsigned)(*q - '0') <= 9) {
+      mant = mant * 10 + (uint64_t)(*q++ - '0');
+      digits++, frac++;
+    }
+    if (frac == 0) return false;
+  }
+  /* more digits (a long number, or "01"), an exponent or a second point */
+  if (digits > 15 || (unsigned)(*q - '0') <= 9 || *q == 'e' || *q == 'E' || *q == '.')
+    return false;
+  double v = (double)mant; /* exact: below 2^53 */
+  v = frac ? v / pow10[frac] : v;
+  *x = negative ? -v : v;
+  *integer = frac == 0; /* no point: a point needs a digit after it */
+  *after = q;
+  return true;
+}
+
 static bool number(scan *sc, double *x, bool *integer) {
   ws(sc);
+  const char *after;
+  if (short_number(sc->s, sc->end, x, integer, &after)) {
+    sc->s = (char *)after;
+    return true;
+  }
   mm_json_number num;
   const char *q = mm_json_number_scan(sc->s, sc->end, &num);
   if (!q || !num.exact) return GIVE_UP;
