@@ -400,6 +400,8 @@ typedef struct mm_kb {
   size_t fact_index_cap;
   struct mm_exact_name *exact; /* exact spellings, flat (mm_kb_find_exact) */
   size_t exact_mask;           /* table size - 1; 0 when there is none */
+  struct mm_exact_name *exact_norm; /* the same for normalized names */
+  size_t exact_norm_mask;
   /* The parts (never NULL in a loaded kb; also through the accessors). */
   mm_scores *scores;        /* kb/scores/ */
   mm_ref_kb *referral;      /* kb/referral.yaml */

@@ -330,7 +330,7 @@ static bool regimen_or_drug(scan *sc, const char *name, size_t len, const mm_reg
   *regimen = NULL;
   *drug = NULL;
   char key[256 + 16]; /* 16 bytes readable past the key */
-  size_t n = kb->exact && len < 200 ? mm_kb_normalize_name(name, key, 256) : 0;
+  size_t n = kb->exact_norm && len < 200 ? mm_kb_normalize_name(name, key, 256) : 0;
   if (n == 0) { /* no table, or a name it does not hold: the kb's lookups */
     const mm_ambiguity *amb = NULL;
     *regimen = mm_kb_find_regimen(kb, name, &amb);
