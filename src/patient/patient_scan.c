@@ -404,9 +404,13 @@ static bool one_of(scan *sc, int *out, const char *const *names) {
   const char *s;
   size_t len;
   if (null(sc)) return true;
-  if (!string(sc, &s, &len)) return GIVE_UP;
-  *out = mm_name_index(names, s);
-  return *out >= 0;
+  if (!raw_string(sc, &s, &len)) return GIVE_UP; /* only its index is kept */
+  for (int i = 0; names[i]; i++)
+    if (names[i][0] == s[0] && strncmp(names[i], s, len) == 0 && names[i][len] == '\0') {
+      *out = i;
+      return true;
+    }
+  return GIVE_UP;
 }
 
 /* ["name", ...]: known drugs, none twice. */
