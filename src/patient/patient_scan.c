@@ -9,11 +9,9 @@
  * every record of the test corpora and on thousands of damaged ones. */
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "patient/patient_internal.h"
+#include "patient/patient_scan_text.h"
 
 /* The scanner's state. Strings end with a NUL written over their closing
  * quote (as mm_json_parse_in_situ does); `quotes` remembers where, so that a
@@ -61,58 +59,12 @@ static inline bool peek(scan *sc, char c) {
  * the load until the store is done. */
 static bool raw_string(scan *sc, const char **out, size_t *len) {
   if (!eat(sc, '"')) return GIVE_UP;
-  char *start = sc->s, *q = start;
-#ifdef __SSE2__
-  /* Sixteen bytes a step while no byte needs a look: a quote, a backslash,
-   * a control character or a non-ASCII byte (both below 0x20 as signed
-   * bytes) stops the scan at the first such byte. */
-  const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
-                space16 = _mm_set1_epi8(0x20);
-  while (sc->end - q >= 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
-                                _mm_cmplt_epi8(v, space16));
-    unsigned m = (unsigned)_mm_movemask_epi8(stop);
-    if (m) {
-      q += __builtin_ctz(m);
-      goto look;
-    }
-    q += 16;
-  }
-#endif
-  /* The same eight bytes at a time (a string's end near the line's). */
-  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && sc->end - q >= 8) {
-    uint64_t w;
-    memcpy(&w, q, 8);
-    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-    uint64_t stop = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (w - ones * 0x20) | w;
-    stop &= highs;
-    if (stop) {
-      q += __builtin_ctzll(stop) / 8; /* little-endian: the first such byte */
-      break;
-    }
-    q += 8;
-  }
-#ifdef __SSE2__
-look:
-#endif
-  for (;;) {
-    if (q >= sc->end) return GIVE_UP;
-    unsigned char c = (unsigned char)*q;
-    if (c == '"') break;
-    if (c < 0x20 || c == '\\') return GIVE_UP;
-    if (c < 0x80) {
-      q++;
-      continue;
-    }
-    size_t n = mm_json_utf8_len((const unsigned char *)q, (const unsigned char *)sc->end);
-    if (!n) return GIVE_UP;
-    q += n;
-  }
+  char *start = sc->s;
+  const char *q = mm_scan_string_end(start, sc->end);
+  if (!q) return GIVE_UP;
   *out = start;
   *len = (size_t)(q - start);
-  sc->s = q + 1;
+  sc->s = start + *len + 1;
   return true;
 }
 
@@ -157,49 +109,10 @@ static inline __attribute__((always_inline)) bool boolean(scan *sc, bool *b) {
 }
 
 /* A JSON number as mm_json reads it, when its value is exact without strtod. */
-/* The usual number of a record (17.2, 1066, -3): at most 15 digits, no
- * exponent. Its value as mm_json_number_scan computes it (the digits as an
- * integer, one division by an exact power of ten); false for any other
- * form, which mm_json_number_scan then reads. */
-static inline bool short_number(const char *s, const char *end, double *x, bool *integer,
-                                const char **after) {
-  static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const char *q = s;
-  bool negative = q < end && *q == '-';
-  q += negative;
-  if (end - q < 18) return false; /* room for 16 digits, a point and the byte after */
-  uint64_t mant = 0;
-  int digits = 0, frac = 0;
-  if (*q == '0') {
-    q++;
-  } else {
-    while (digits < 16 && (unsigned)(*q - '0') <= 9) mant = mant * 10 + (uint64_t)(*q++ - '0'), digits++;
-    if (digits == 0) return false;
-  }
-  if (*q == '.') {
-    q++;
-    while (digits < 16 && (unsigned)(*q - '0') <= 9) {
-      mant = mant * 10 + (uint64_t)(*q++ - '0');
-      digits++, frac++;
-    }
-    if (frac == 0) return false;
-  }
-  /* more digits (a long number, or "01"), an exponent or a second point */
-  if (digits > 15 || (unsigned)(*q - '0') <= 9 || *q == 'e' || *q == 'E' || *q == '.')
-    return false;
-  double v = (double)mant; /* exact: below 2^53 */
-  v = frac ? v / pow10[frac] : v;
-  *x = negative ? -v : v;
-  *integer = frac == 0; /* no point: a point needs a digit after it */
-  *after = q;
-  return true;
-}
-
 static bool number(scan *sc, double *x, bool *integer) {
   ws(sc);
   const char *after;
-  if (short_number(sc->s, sc->end, x, integer, &after)) {
+  if (mm_scan_short_number(sc->s, sc->end, x, integer, &after)) {
     sc->s = (char *)after;
     return true;
   }
