@@ -193,12 +193,12 @@ static const char *status_name(mm_tv t) {
 
 static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v) {
   size_t i = s->n_settings;
-  if (v->known && v->str)
-    for (size_t j = 0; j < s->n_settings; j++)
-      if (s->settings[j] == v->str || strcmp(s->settings[j], v->str) == 0) {
-        i = j;
-        break;
-      }
+  /* The facts name a setting with the kb's own string: found by address
+   * first, without a strcmp per setting before it. */
+  for (size_t j = 0; v->known && v->str && j < s->n_settings && i == s->n_settings; j++)
+    if (s->settings[j] == v->str) i = j;
+  for (size_t j = 0; v->known && v->str && j < s->n_settings && i == s->n_settings; j++)
+    if (strcmp(s->settings[j], v->str) == 0) i = j;
   k->counters[K_SETTINGS + i]++;
 }
 
