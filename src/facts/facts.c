@@ -148,7 +148,8 @@ int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const 
   memcpy(f->values + e1, kb->facts_unknown + e1, (kb->n_facts - e1) * sizeof *f->values);
   /* Explanations show every fact; otherwise a caller may skip what it
    * does not read. */
-  if (explain) flags &= ~(unsigned)(MM_FACTS_NO_LABS | MM_FACTS_NO_COMPOSITES);
+  if (explain)
+    flags &= ~(unsigned)(MM_FACTS_NO_LABS | MM_FACTS_NO_COMPOSITES | MM_FACTS_NO_DISEASE_STATE);
   mm_deriving d = {f, arena, kb, p, explain, !(flags & MM_FACTS_NO_LABS),
                    explain ? NULL : refractory_for};
   mm_derive_patient(&d);
@@ -158,7 +159,9 @@ int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const 
   if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);
   mm_derive_setting(&d);
-  mm_derive_disease_state(&d);
+  /* The composites may read the disease state. */
+  if (!(flags & MM_FACTS_NO_DISEASE_STATE) || !(flags & MM_FACTS_NO_COMPOSITES))
+    mm_derive_disease_state(&d);
   if (!(flags & MM_FACTS_NO_COMPOSITES)) mm_derive_composites(&d);
   if (arena->failed) return -1;
   *out = f;

@@ -85,7 +85,9 @@ enum {
   MM_FACTS_EXPLAIN = 1,       /* keep what each value came from */
   MM_FACTS_SCORES = 2,        /* compute the scores even if no kb rule reads them */
   MM_FACTS_NO_LABS = 4,       /* the caller reads no lab fact: leave them unknown */
-  MM_FACTS_NO_COMPOSITES = 8  /* nor any composite of kb/definitions.yaml */
+  MM_FACTS_NO_COMPOSITES = 8, /* nor any composite of kb/definitions.yaml */
+  MM_FACTS_NO_DISEASE_STATE = 16 /* nor disease_state, months_since_car_t,
+                                    months_since_bispecific_stop: left unknown */
 };
 /* The same with flags: a caller with rules of its own (screening --criteria)
  * asks for MM_FACTS_SCORES when they read a score, MM_FACTS_NO_LABS and

@@ -69,12 +69,28 @@ static bool is_nonresponse(const mm_kb *kb, mm_response_cat r) {
   return false;
 }
 
-static drug_state *touch(drug_state *st, size_t *n, int drug) {
-  for (size_t i = 0; i < *n; i++)
-    if (st[i].drug == drug) return &st[i];
+/* The state of `drug`, added on first sight. `where` (NULL: search the
+ * list) maps a drug to its place in st, 0xFF for none: records name a
+ * dozen drugs, each many times. */
+static drug_state *touch(drug_state *st, size_t *n, int drug, unsigned char *where) {
+  if (where) {
+    if (where[drug] != 0xFF) return &st[where[drug]];
+  } else {
+    for (size_t i = 0; i < *n; i++)
+      if (st[i].drug == drug) return &st[i];
+  }
   if (*n == MAX_TOUCHED) return NULL;
-  st[*n] = (drug_state){.drug = drug, .exposed = MM_TRUE, .refractory = MM_FALSE,
-                        .progressed = MM_FALSE, .current = MM_FALSE};
+  if (where) where[drug] = (unsigned char)*n;
+  /* Cleared by glibc's memset: gcc's inline `rep stosq` for a struct this
+   * size costs more than the rest of touch (a profile's finding). */
+  size_t size = sizeof st[*n];
+#ifdef __GNUC__
+  __asm__("" : "+r"(size)); /* not a constant: no inline expansion */
+#endif
+  memset(&st[*n], 0, size);
+  st[*n].drug = drug;
+  st[*n].exposed = MM_TRUE;
+  st[*n].refractory = st[*n].progressed = st[*n].current = MM_FALSE;
   return &st[(*n)++];
 }
 
@@ -246,6 +262,12 @@ void mm_derive_exposure(mm_deriving *d) {
     }
   drug_state st[MAX_TOUCHED];
   size_t n = 0;
+  unsigned char where_buf[256], *where = NULL;
+  _Static_assert(MAX_TOUCHED < 0xFF, "a place in st fits a byte, 0xFF free");
+  if (kb->n_drugs <= sizeof where_buf) {
+    where = where_buf;
+    memset(where, 0xFF, kb->n_drugs);
+  }
   const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
   for (size_t k = 0; k < p->n_lines; k++) {
     const mm_line *l = &p->lines[k];
@@ -253,7 +275,7 @@ void mm_derive_exposure(mm_deriving *d) {
       const mm_drug_use *list = phase ? l->maint : l->drugs;
       size_t nl = phase ? l->n_maint : l->n_drugs;
       for (size_t i = 0; i < nl; i++) {
-        drug_state *s = touch(st, &n, list[i].drug);
+        drug_state *s = touch(st, &n, list[i].drug, where);
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
         s->given = true;
@@ -271,7 +293,7 @@ void mm_derive_exposure(mm_deriving *d) {
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {
-      drug_state *s = touch(st, &n, l->refractory_to[i]);
+      drug_state *s = touch(st, &n, l->refractory_to[i], where);
       if (!s) continue;
       if (!s->exposed_in) s->exposed_in = l->path;
       if (!s->declared_in) s->declared_in = l->path;

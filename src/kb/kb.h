@@ -398,6 +398,10 @@ typedef struct mm_kb {
   size_t names_cap, names_used;
   int *fact_index;       /* open-addressing table of fact names -> slot */
   size_t fact_index_cap;
+  struct mm_exact_name *exact; /* exact spellings, flat (mm_kb_find_exact) */
+  size_t exact_mask;           /* table size - 1; 0 when there is none */
+  struct mm_exact_name *exact_norm; /* the same for normalized names */
+  size_t exact_norm_mask;
   /* The parts (never NULL in a loaded kb; also through the accessors). */
   mm_scores *scores;        /* kb/scores/ */
   mm_ref_kb *referral;      /* kb/referral.yaml */
@@ -447,6 +451,27 @@ const mm_comorbidity *mm_kb_find_comorbidity(const mm_kb *kb, const char *id);
 const mm_regimen *mm_kb_find_regimen(const mm_kb *kb, const char *name,
                                      const mm_ambiguity **amb);
 const mm_option *mm_kb_find_option(const mm_kb *kb, const char *id);
+
+/* The names a registry spells exactly as the kb does, found from their
+ * length and first 16 bytes in one flat table (registry screening reads a
+ * dozen per record). s[0..len) is the name; the caller guarantees that 16
+ * bytes are readable at s (bytes past len are ignored). Returns the index
+ * into kb->drugs, kb->regimens, kb->labs or kb->comorbidities, or -1: then
+ * the lookups above decide (a drug or regimen may still match normalized;
+ * an exact regimen spelling whose normalized name is ambiguous is not in
+ * the table). For labs and comorbidities -1 means unknown. */
+typedef enum {
+  MM_EXACT_DRUG, MM_EXACT_REGIMEN, MM_EXACT_LAB, MM_EXACT_COMORBIDITY,
+  /* Normalized names (mm_kb_normalize_name), as the lookups above find them
+   * after an exact spelling fails: a drug, a regimen, or an ambiguous regimen
+   * name (the index into kb->ambiguities). */
+  MM_EXACT_DRUG_NORMALIZED, MM_EXACT_REGIMEN_NORMALIZED, MM_EXACT_AMBIGUOUS_NORMALIZED
+} mm_exact_kind;
+int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len);
+/* A name as the lookups compare it: lowercase (ASCII), without spaces,
+ * tabs, '-', '_' and '+'; at most cap - 1 bytes and a NUL written to out.
+ * Returns the length written. */
+size_t mm_kb_normalize_name(const char *name, char *out, size_t cap);
 
 /* The checks for drugs[0..n) under the refractoriness principle p: one per
  * drug (skipping drugs of p's not-counted classes), through each

@@ -126,6 +126,126 @@ int mm_kb_names_add(mm_kb *kb, mm_name_kind kind, const char *name, int index,
   return 0;
 }
 
+/* --- exact spellings, flat ------------------------------------------
+ * One probe usually, the key's first 16 bytes compared as two words, no
+ * pointer to follow: the names table proper (normalized names, entries
+ * spread over the arena) is for everything else. */
+struct mm_exact_name {
+  uint64_t w[2];     /* the first 16 bytes, zero-padded */
+  const char *key;   /* the whole name (bytes 16.. compared there) */
+  uint32_t len_kind; /* length << 8 | mm_exact_kind; 0: an empty slot */
+  int32_t index;
+}; /* 32 bytes: the exact spellings' table stays within 16 KiB */
+
+/* The first 16 bytes of s[0..len), zero-padded; 16 bytes readable at s. */
+static inline void exact_words(const char *s, size_t len, uint64_t w[2]) {
+  memcpy(&w[0], s, 8);
+  memcpy(&w[1], s + 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* By masks: a byte-wise clear then a word load stalls the store buffer. */
+  if (len < 8) {
+    w[0] &= len ? ~0ull >> (64 - 8 * len) : 0;
+    w[1] = 0;
+  } else if (len < 16) {
+    w[1] &= len > 8 ? ~0ull >> (64 - 8 * (len - 8)) : 0;
+  }
+#else
+  if (len < 16) memset((unsigned char *)w + len, 0, 16 - len);
+#endif
+}
+
+/* A multiplicative hash: its high bits depend on every input bit (the low
+ * ones only on the first bytes), so the slot is taken from the top. */
+static inline size_t exact_hash(const uint64_t w[2], size_t len, int kind) {
+  uint64_t h = w[1] * 0x9e3779b97f4a7c15ull;
+  h = (w[0] ^ (h >> 29) ^ (h << 35) ^ ((uint64_t)len << 48) ^ (uint64_t)kind) *
+      0xff51afd7ed558ccdull;
+  return (size_t)(h >> 40);
+}
+
+static bool normalized(mm_exact_kind kind) { return kind >= MM_EXACT_DRUG_NORMALIZED; }
+
+static void exact_add(mm_kb *kb, mm_exact_kind kind, const char *key, int index) {
+  struct mm_exact_name *t = normalized(kind) ? kb->exact_norm : kb->exact;
+  size_t mask = normalized(kind) ? kb->exact_norm_mask : kb->exact_mask;
+  size_t len = strlen(key);
+  if (!t || len == 0 || len >= ((size_t)1 << 24)) return;
+  uint32_t len_kind = (uint32_t)len << 8 | (uint32_t)kind;
+  char pad[16] = {0};
+  memcpy(pad, key, len < 16 ? len : 16);
+  uint64_t w[2];
+  exact_words(pad, len, w);
+  size_t i = exact_hash(w, len, kind) & mask;
+  for (; t[i].len_kind; i = (i + 1) & mask)
+    if (t[i].len_kind == len_kind && strcmp(t[i].key, key) == 0) return; /* first wins */
+  t[i] = (struct mm_exact_name){{w[0], w[1]}, key, len_kind, index};
+}
+
+/* An empty table for n names, at most three quarters full (small enough
+ * to stay in the first-level cache); NULL without memory or beyond the
+ * hash's 24 bits. */
+static struct mm_exact_name *exact_table(mm_kb *kb, size_t n, size_t *mask) {
+  size_t cap = 64;
+  while (3 * cap < 4 * n) cap *= 2;
+  struct mm_exact_name *t =
+      cap > ((size_t)1 << 24) ? NULL : mm_arena_alloc(&kb->arena, cap * sizeof *t);
+  *mask = t ? cap - 1 : 0;
+  return t;
+}
+
+/* After the vocabulary is read: the exact spellings as mm_kb_find_drug,
+ * mm_kb_find_regimen (when not ambiguous), mm_kb_find_lab and
+ * mm_kb_find_comorbidity find them first; in a table of their own, the
+ * normalized names those lookups try next. Without memory, no table: the
+ * lookups above serve alone. */
+static void exact_build(mm_kb *kb) {
+  size_t n_exact = kb->n_labs + kb->n_comorbidities, n_norm = 0;
+  for (size_t i = 0; i < kb->names_cap; i++) {
+    const mm_name_entry *e = kb->names[i];
+    if (!e) continue;
+    if (e->kind == MM_NAME_DRUG_EXACT || e->kind == MM_NAME_REGIMEN_EXACT) n_exact++;
+    else if (e->kind != MM_NAME_CLASS) n_norm++;
+  }
+  kb->exact = exact_table(kb, n_exact, &kb->exact_mask);
+  kb->exact_norm = exact_table(kb, n_norm, &kb->exact_norm_mask);
+  for (size_t i = 0; i < kb->names_cap; i++) {
+    const mm_name_entry *e = kb->names[i];
+    if (!e || e->index < 0) continue;
+    if (e->kind == MM_NAME_DRUG_EXACT) exact_add(kb, MM_EXACT_DRUG, e->key, e->index);
+    if (e->kind == MM_NAME_REGIMEN_EXACT) exact_add(kb, MM_EXACT_REGIMEN, e->key, e->index);
+    if (e->kind == MM_NAME_DRUG) exact_add(kb, MM_EXACT_DRUG_NORMALIZED, e->key, e->index);
+    if (e->kind == MM_NAME_REGIMEN) exact_add(kb, MM_EXACT_REGIMEN_NORMALIZED, e->key, e->index);
+    if (e->kind == MM_NAME_AMBIGUOUS)
+      exact_add(kb, MM_EXACT_AMBIGUOUS_NORMALIZED, e->key, e->index);
+  }
+  /* In order: mm_kb_find_lab and mm_kb_find_comorbidity return the first. */
+  for (size_t i = 0; i < kb->n_labs; i++)
+    if (kb->labs[i].id) exact_add(kb, MM_EXACT_LAB, kb->labs[i].id, (int)i);
+  for (size_t i = 0; i < kb->n_comorbidities; i++)
+    if (kb->comorbidities[i].id)
+      exact_add(kb, MM_EXACT_COMORBIDITY, kb->comorbidities[i].id, (int)i);
+}
+
+size_t mm_kb_normalize_name(const char *name, char *out, size_t cap) {
+  return mm_name_normalize(name, out, cap);
+}
+
+int mm_kb_find_exact(const mm_kb *kb, mm_exact_kind kind, const char *s, size_t len) {
+  const struct mm_exact_name *t = normalized(kind) ? kb->exact_norm : kb->exact;
+  size_t mask = normalized(kind) ? kb->exact_norm_mask : kb->exact_mask;
+  if (!t || len == 0 || len >= ((size_t)1 << 24)) return -1;
+  uint32_t len_kind = (uint32_t)len << 8 | (uint32_t)kind;
+  uint64_t w[2];
+  exact_words(s, len, w);
+  for (size_t i = exact_hash(w, len, kind) & mask;; i = (i + 1) & mask) {
+    const struct mm_exact_name *e = &t[i];
+    if (!e->len_kind) return -1;
+    if (e->w[0] == w[0] && e->w[1] == w[1] && e->len_kind == len_kind &&
+        (len <= 16 || memcmp(e->key + 16, s + 16, len - 16) == 0))
+      return e->index;
+  }
+}
+
 void mm_kb_names_finish(mm_kb *kb) {
   for (size_t i = 0; i < kb->names_cap; i++) {
     mm_name_entry *e = kb->names[i];
@@ -134,6 +254,7 @@ void mm_kb_names_finish(mm_kb *kb) {
     size_t len = mm_name_normalize(e->key, key, sizeof key);
     if (lookup(kb, MM_NAME_AMBIGUOUS, key, len, NULL)) e->index = -1;
   }
+  exact_build(kb);
 }
 
 /* Fact names: exact match, open addressing over slot numbers. */

@@ -49,6 +49,9 @@ static inline int mm_name_index(const char *const *names, const char *s) {
   return -1;
 }
 
+/* Whether patient_scan.c's own key tables are the lists above (a test). */
+bool mm_patient_scan_keys_check(void);
+
 /* A record with nothing read yet: every date absent, every value unknown. */
 void mm_patient_init(mm_patient *p);
 /* The lab's accepted unit (letter case ignored), or NULL. */

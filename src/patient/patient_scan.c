@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "patient/patient_internal.h"
+#include "patient/patient_scan_text.h"
 
 /* The scanner's state. Strings end with a NUL written over their closing
  * quote (as mm_json_parse_in_situ does); `quotes` remembers where, so that a
@@ -30,8 +31,11 @@ typedef struct scan {
 #define GIVE_UP false
 
 static inline void ws(scan *sc) {
-  while (sc->s < sc->end && (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\n' || *sc->s == '\r'))
-    sc->s++;
+  char *s = sc->s;
+  /* Registries write compact JSON: one test for the usual next byte. */
+  if (s < sc->end && (unsigned char)*s > ' ') return;
+  while (s < sc->end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
+  sc->s = s;
 }
 
 static inline bool eat(scan *sc, char c) {
@@ -48,48 +52,39 @@ static inline bool peek(scan *sc, char c) {
   return sc->s < sc->end && *sc->s == c;
 }
 
-/* A string without escapes, valid UTF-8, no control characters. */
-static bool string(scan *sc, const char **out, size_t *len) {
-  if (!eat(sc, '"') || sc->n_quotes == MAX_STRINGS) return GIVE_UP;
-  char *start = sc->s, *q = start;
-  /* Eight bytes at a time while no byte needs a look: a quote, a backslash,
-   * a control character or a non-ASCII byte stops the word scan there. */
-  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && sc->end - q >= 8) {
-    uint64_t w;
-    memcpy(&w, q, 8);
-    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-    uint64_t stop = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (w - ones * 0x20) | w;
-    stop &= highs;
-    if (stop) {
-      q += __builtin_ctzll(stop) / 8; /* little-endian: the first such byte */
-      break;
-    }
-    q += 8;
-  }
-  for (;;) {
-    if (q >= sc->end) return GIVE_UP;
-    unsigned char c = (unsigned char)*q;
-    if (c == '"') break;
-    if (c < 0x20 || c == '\\') return GIVE_UP;
-    if (c < 0x80) {
-      q++;
-      continue;
-    }
-    size_t n = mm_json_utf8_len((const unsigned char *)q, (const unsigned char *)sc->end);
-    if (!n) return GIVE_UP;
-    q += n;
-  }
-  sc->quotes[sc->n_quotes++] = q;
-  *q = '\0';
+/* A string without escapes, valid UTF-8, no control characters, left as it
+ * is: *out points at its first byte, *len bytes long, its closing quote
+ * after. A name looked up in the flat table (mm_kb_find_exact) is read so:
+ * its 16-byte load must not overlap a byte just written, which would stall
+ * the load until the store is done. */
+static bool raw_string(scan *sc, const char **out, size_t *len) {
+  if (!eat(sc, '"')) return GIVE_UP;
+  char *start = sc->s;
+  const char *q = mm_scan_string_end(start, sc->end);
+  if (!q) return GIVE_UP;
   *out = start;
   *len = (size_t)(q - start);
-  sc->s = q + 1;
+  sc->s = start + *len + 1;
   return true;
 }
 
+/* Ends a string read by raw_string with a NUL over its closing quote
+ * (remembered, for a record given up to go back unchanged). */
+static inline bool terminate(scan *sc, const char *s, size_t len) {
+  if (sc->n_quotes == MAX_STRINGS) return GIVE_UP;
+  char *q = (char *)s + len;
+  sc->quotes[sc->n_quotes++] = q;
+  *q = '\0';
+  return true;
+}
+
+/* A string as raw_string reads it, ended by a NUL. */
+static bool string(scan *sc, const char **out, size_t *len) {
+  return raw_string(sc, out, len) && terminate(sc, *out, *len);
+}
+
 /* null, which every field treats as absent. */
-static bool null(scan *sc) {
+static inline __attribute__((always_inline)) bool null(scan *sc) {
   ws(sc);
   if (sc->end - sc->s >= 4 && memcmp(sc->s, "null", 4) == 0) {
     sc->s += 4;
@@ -98,7 +93,7 @@ static bool null(scan *sc) {
   return false;
 }
 
-static bool boolean(scan *sc, bool *b) {
+static inline __attribute__((always_inline)) bool boolean(scan *sc, bool *b) {
   ws(sc);
   if (sc->end - sc->s >= 4 && memcmp(sc->s, "true", 4) == 0) {
     sc->s += 4;
@@ -116,6 +111,11 @@ static bool boolean(scan *sc, bool *b) {
 /* A JSON number as mm_json reads it, when its value is exact without strtod. */
 static bool number(scan *sc, double *x, bool *integer) {
   ws(sc);
+  const char *after;
+  if (mm_scan_short_number(sc->s, sc->end, x, integer, &after)) {
+    sc->s = (char *)after;
+    return true;
+  }
   mm_json_number num;
   const char *q = mm_json_number_scan(sc->s, sc->end, &num);
   if (!q || !num.exact) return GIVE_UP;
@@ -125,9 +125,77 @@ static bool number(scan *sc, double *x, bool *integer) {
   return true;
 }
 
+/* The keys of each object, as in patient_internal.h (mm_*_keys, same
+ * order), each with its closing quote and zero-padded: a key is matched as
+ * up to three 8-byte words (mm_patient_scan_keys_check compares the tables
+ * with the reader's lists; tests/unit/test_patient_scan.c runs it). */
+typedef struct scan_key {
+  unsigned char n; /* bytes of t: the key and its closing quote */
+  char t[24];
+} scan_key;
+#define K(name) {sizeof(name), name "\""}
+static const scan_key record_keys[MM_REC_N] = {
+    K("schema"), K("id"), K("center"), K("as_of"), K("birth_date"), K("age"), K("sex"),
+    K("ecog"), K("frailty"), K("comorbidities"), K("transplant_eligible"), K("diagnosis"),
+    K("features"), K("labs"), K("lines")};
+static const scan_key frailty_keys[MM_FRAIL_N] = {K("charlson"), K("adl"), K("iadl")};
+static const scan_key diagnosis_keys[MM_DIAG_N] = {K("date"), K("iss"), K("beta2m_mg_l"),
+                                                   K("albumin_g_dl"), K("ldh_above_uln"),
+                                                   K("fish")};
+static const scan_key fish_keys[MM_FISH_N] = {K("del17p"), K("t4_14"), K("t14_16"), K("gain1q"),
+                                              K("amp1q")};
+static const scan_key feature_keys[MM_FEAT_N] = {K("extramedullary"), K("plasma_cell_leukemia"),
+                                                 K("cns")};
+static const scan_key lab_keys[MM_LAB_N] = {K("date"), K("test"), K("value"), K("unit")};
+static const scan_key line_keys[MM_LINE_N] = {
+    K("regimen"), K("drugs"), K("start"), K("end"), K("asct"), K("maintenance"),
+    K("best_response"), K("progression"), K("stop_reason"), K("refractory_to"),
+    K("provisional")};
+static const scan_key maintenance_keys[MM_MAINT_N] = {K("drugs"), K("start"), K("end")};
+#undef K
+
+static bool keys_same(const scan_key *k, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strlen(names[i]) + 1 != k[i].n || memcmp(k[i].t, names[i], k[i].n - 1) != 0 ||
+        k[i].t[k[i].n - 1] != '"')
+      return false;
+  return true;
+}
+
+bool mm_patient_scan_keys_check(void) {
+  return keys_same(record_keys, mm_record_keys, MM_REC_N) &&
+         keys_same(frailty_keys, mm_frailty_keys, MM_FRAIL_N) &&
+         keys_same(diagnosis_keys, mm_diagnosis_keys, MM_DIAG_N) &&
+         keys_same(fish_keys, mm_fish_keys, MM_FISH_N) &&
+         keys_same(feature_keys, mm_feature_keys, MM_FEAT_N) &&
+         keys_same(lab_keys, mm_lab_keys, MM_LAB_N) &&
+         keys_same(line_keys, mm_line_keys, MM_LINE_N) &&
+         keys_same(maintenance_keys, mm_maintenance_keys, MM_MAINT_N);
+}
+
+/* Whether the text at s is key k and its closing quote. With 24 bytes left,
+ * by words (little-endian: the first byte is the low one); else bytewise. */
+static inline bool key_at(const char *s, const char *end, const scan_key *k) {
+  if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && end - s >= 24) {
+    uint64_t diff = 0;
+    for (unsigned i = 0; i < 24 && i < k->n; i += 8) {
+      uint64_t a, b;
+      memcpy(&a, s + i, 8);
+      memcpy(&b, k->t + i, 8);
+      unsigned rest = k->n - i;
+      uint64_t mask = rest >= 8 ? ~0ull : (1ull << (8 * rest)) - 1;
+      diff |= (a ^ b) & mask;
+    }
+    return diff == 0;
+  }
+  return end - s >= k->n && memcmp(s, k->t, k->n) == 0;
+}
+
 /* Walks an object's members: `field` is called with the index of each key
  * in `known` (a key twice, or not known, gives up). */
-static bool members(scan *sc, const char *const *known, size_t n,
+/* Always inlined: each call site's `field` is then a direct call, or
+ * inlined itself, rather than a jump through a pointer. */
+static inline __attribute__((always_inline)) bool members(scan *sc, const scan_key *known, size_t n,
                     bool (*field)(scan *sc, int key, void *ctx), void *ctx) {
   if (!eat(sc, '{')) return GIVE_UP;
   if (eat(sc, '}')) return true;
@@ -139,17 +207,10 @@ static bool members(scan *sc, const char *const *known, size_t n,
      * any other key is an error the full reader reports. */
     if (!eat(sc, '"')) return GIVE_UP;
     size_t k = next, tries = 0;
-    const char *after = NULL;
-    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1) {
-      const char *a = known[k], *b = sc->s;
-      while (*a && b < sc->end && *a == *b) a++, b++;
-      if (!*a && b < sc->end && *b == '"') {
-        after = b + 1;
-        break;
-      }
-    }
-    if (!after || (seen & (1u << k))) return GIVE_UP;
-    sc->s = (char *)after;
+    for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
+      if (key_at(sc->s, sc->end, &known[k])) break;
+    if (tries == n || (seen & (1u << k))) return GIVE_UP;
+    sc->s += known[k].n;
     if (!eat(sc, ':')) return GIVE_UP;
     seen |= 1u << k;
     next = k + 1 == n ? 0 : k + 1;
@@ -158,11 +219,68 @@ static bool members(scan *sc, const char *const *known, size_t n,
   return eat(sc, '}');
 }
 
+/* --- names: the exact spellings by one flat-table probe (mm_kb_find_exact),
+ * else the kb's lookups, which also decide everything the table does not */
+
+static inline bool padded(const scan *sc, const char *s) { return sc->end - s >= 16; }
+
+/* The name s[0..len), read by raw_string: the flat table first; the kb's
+ * lookups (which need the name ended) decide the rest. NULL: unknown, or
+ * out of room to end it (the full reader then decides). */
+static const mm_drug *find_drug(scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_DRUG, s, len) : -1;
+  if (i >= 0) return &sc->kb->drugs[i];
+  return terminate(sc, s, len) ? mm_kb_find_drug(sc->kb, s) : NULL;
+}
+
+/* A line's regimen not spelled as the kb does (ended already): as
+ * mm_kb_find_regimen then mm_kb_find_drug decide, the name normalized once
+ * and looked up in the flat table; false when it is ambiguous or names
+ * neither (a registry writes single agents so: "Teclistamab"). */
+static bool regimen_or_drug(scan *sc, const char *name, size_t len, const mm_regimen **regimen,
+                            const mm_drug **drug) {
+  const mm_kb *kb = sc->kb;
+  *regimen = NULL;
+  *drug = NULL;
+  char key[256 + 16]; /* 16 bytes readable past the key */
+  size_t n = kb->exact_norm && len < 200 ? mm_kb_normalize_name(name, key, 256) : 0;
+  if (n == 0) { /* no table, or a name it does not hold: the kb's lookups */
+    const mm_ambiguity *amb = NULL;
+    *regimen = mm_kb_find_regimen(kb, name, &amb);
+    if (amb) return false;
+    if (!*regimen) *drug = mm_kb_find_drug(kb, name);
+    return *regimen || *drug;
+  }
+  if (mm_kb_find_exact(kb, MM_EXACT_AMBIGUOUS_NORMALIZED, key, n) >= 0) return false;
+  int i = mm_kb_find_exact(kb, MM_EXACT_REGIMEN_NORMALIZED, key, n);
+  if (i >= 0) {
+    *regimen = &kb->regimens[i];
+    return true;
+  }
+  i = padded(sc, name) ? mm_kb_find_exact(kb, MM_EXACT_DRUG, name, len) : -1;
+  if (i < 0) i = mm_kb_find_exact(kb, MM_EXACT_DRUG_NORMALIZED, key, n);
+  if (i < 0) return false;
+  *drug = &kb->drugs[i];
+  return true;
+}
+
+static const mm_lab *find_lab(scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_LAB, s, len) : -1;
+  if (i >= 0) return &sc->kb->labs[i];
+  return terminate(sc, s, len) ? mm_kb_find_lab(sc->kb, s) : NULL;
+}
+
+static const mm_comorbidity *find_comorbidity(scan *sc, const char *s, size_t len) {
+  int i = padded(sc, s) ? mm_kb_find_exact(sc->kb, MM_EXACT_COMORBIDITY, s, len) : -1;
+  if (i >= 0) return &sc->kb->comorbidities[i];
+  return terminate(sc, s, len) ? mm_kb_find_comorbidity(sc->kb, s) : NULL;
+}
+
 /* --- values, checked as patient_read.c checks them ------------------- */
 
 /* "YYYY-MM-DD": read in place, its ten bytes digits and dashes that
  * mm_date_parse checks, so no string needs checking or ending. */
-static bool date_text(scan *sc, mm_date *d) {
+static inline __attribute__((always_inline)) bool date_text(scan *sc, mm_date *d) {
   ws(sc);
   if (sc->end - sc->s < 12 || sc->s[0] != '"' || sc->s[11] != '"' ||
       !mm_date_parse(sc->s + 1, 10, d))
@@ -171,14 +289,14 @@ static bool date_text(scan *sc, mm_date *d) {
   return true;
 }
 
-static bool date(scan *sc, mm_date *d) {
+static inline __attribute__((always_inline)) bool date(scan *sc, mm_date *d) {
   if (null(sc)) return true; /* absent: *d stays MM_DATE_NONE */
   if (!date_text(sc, d)) return GIVE_UP;
   if (*d > sc->latest) sc->latest = *d;
   return true;
 }
 
-static bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
+static inline __attribute__((always_inline)) bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
   double x;
   bool integer;
   if (null(sc)) return true;
@@ -187,7 +305,7 @@ static bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
   return true;
 }
 
-static bool truth(scan *sc, mm_value *v) {
+static inline __attribute__((always_inline)) bool truth(scan *sc, mm_value *v) {
   bool b;
   if (null(sc)) return true;
   if (!boolean(sc, &b)) return GIVE_UP;
@@ -199,9 +317,13 @@ static bool one_of(scan *sc, int *out, const char *const *names) {
   const char *s;
   size_t len;
   if (null(sc)) return true;
-  if (!string(sc, &s, &len)) return GIVE_UP;
-  *out = mm_name_index(names, s);
-  return *out >= 0;
+  if (!raw_string(sc, &s, &len)) return GIVE_UP; /* only its index is kept */
+  for (int i = 0; names[i]; i++)
+    if (names[i][0] == s[0] && strncmp(names[i], s, len) == 0 && names[i][len] == '\0') {
+      *out = i;
+      return true;
+    }
+  return GIVE_UP;
 }
 
 /* ["name", ...]: known drugs, none twice. */
@@ -213,8 +335,8 @@ static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
     do {
       const char *s;
       size_t len;
-      if (n == 64 || !string(sc, &s, &len)) return GIVE_UP;
-      const mm_drug *d = mm_kb_find_drug(sc->kb, s);
+      if (n == 64 || !raw_string(sc, &s, &len)) return GIVE_UP;
+      const mm_drug *d = find_drug(sc, s, len);
       if (!d) return GIVE_UP;
       int drug = (int)(d - sc->kb->drugs);
       for (size_t k = 0; k < n; k++)
@@ -247,6 +369,7 @@ static bool maintenance_field(scan *sc, int key, void *ctx) {
 typedef struct line_ctx {
   mm_line *l;
   const char *regimen;  /* as written, NULL when absent */
+  size_t regimen_len;
   bool drugs_given;
 } line_ctx;
 
@@ -260,8 +383,9 @@ static bool line_field(scan *sc, int key, void *ctx) {
   switch (key) {
   case MM_LINE_REGIMEN:
     if (null(sc)) return true;
-    if (!string(sc, &s, &len)) return GIVE_UP;
+    if (!raw_string(sc, &s, &len)) return GIVE_UP; /* ended in line() */
     c->regimen = s;
+    c->regimen_len = len;
     return true;
   case MM_LINE_DRUGS:
     if (null(sc)) return true;
@@ -283,7 +407,7 @@ static bool line_field(scan *sc, int key, void *ctx) {
     if (null(sc)) return true;
     l->has_maintenance = true;
     l->n_maint = (size_t)-1; /* "drugs" is required: set by maintenance_field */
-    if (!members(sc, mm_maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
+    if (!members(sc, maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
     return l->n_maint != (size_t)-1;
   case MM_LINE_BEST_RESPONSE:
     e = -1;
@@ -312,23 +436,35 @@ static bool line_field(scan *sc, int key, void *ctx) {
 }
 
 static bool line(scan *sc, mm_line *l) {
-  memset(l, 0, sizeof *l);
+  /* Cleared by glibc's memset: gcc's inline `rep stosq` for a struct this
+   * size starts slowly (a profile's finding). */
+  size_t size = sizeof *l;
+#ifdef __GNUC__
+  __asm__("" : "+r"(size)); /* not a constant: no inline expansion */
+#endif
+  memset(l, 0, size);
   l->path = "";
   l->start = l->end = l->asct = l->maint_start = l->maint_end = l->progression = MM_DATE_NONE;
   l->best_response = MM_RESP_NONE;
   l->stop_reason = MM_STOP_NONE;
-  line_ctx c = {l, NULL, false};
-  if (!members(sc, mm_line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
+  line_ctx c = {l, NULL, 0, false};
+  if (!members(sc, line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
   if (c.regimen) {
+    /* The exact spelling first, before the name is ended (raw_string). */
+    int exact = padded(sc, c.regimen)
+                    ? mm_kb_find_exact(sc->kb, MM_EXACT_REGIMEN, c.regimen, c.regimen_len)
+                    : -1;
+    if (!terminate(sc, c.regimen, c.regimen_len)) return GIVE_UP;
     l->regimen_name = c.regimen;
-    const mm_ambiguity *amb = NULL;
-    l->regimen = mm_kb_find_regimen(sc->kb, c.regimen, &amb);
-    if (amb) return GIVE_UP;
+    const mm_drug *single = NULL;
+    if (exact >= 0) {
+      l->regimen = &sc->kb->regimens[exact];
+    } else if (!regimen_or_drug(sc, c.regimen, c.regimen_len, &l->regimen, &single)) {
+      return GIVE_UP; /* ambiguous, or neither */
+    }
     if (!l->regimen) {
       /* A single agent written as the regimen: that drug, unless "drugs"
        * lists the line's drugs (as in patient_read.c). */
-      const mm_drug *single = mm_kb_find_drug(sc->kb, c.regimen);
-      if (!single) return GIVE_UP;
       if (!c.drugs_given) {
         l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
         if (!l->drugs) return GIVE_UP;
@@ -379,8 +515,8 @@ static bool lab_field(scan *sc, int key, void *ctx) {
     return true;
   case MM_LAB_TEST:
     if (null(sc)) return true;
-    if (!string(sc, &s, &len)) return GIVE_UP;
-    c->lab = mm_kb_find_lab(sc->kb, s);
+    if (!raw_string(sc, &s, &len)) return GIVE_UP;
+    c->lab = find_lab(sc, s, len);
     return c->lab != NULL;
   case MM_LAB_VALUE:
     if (null(sc)) return true;
@@ -400,7 +536,7 @@ static bool lab(scan *sc, mm_observation *o) {
   o->path = "";
   o->date = MM_DATE_NONE;
   lab_ctx c = {.o = o};
-  if (!members(sc, mm_lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
+  if (!members(sc, lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
   if (!c.has_date || !c.lab || !c.has_value) return GIVE_UP;
   o->lab = (int)(c.lab - sc->kb->labs);
   if (c.lab->values) {
@@ -438,7 +574,7 @@ static bool diagnosis_field(scan *sc, int key, void *ctx) {
   case MM_DIAG_LDH: return truth(sc, &p->ldh_above_uln);
   case MM_DIAG_FISH:
     if (null(sc)) return true;
-    return members(sc, mm_fish_keys, MM_FISH_N, fish_field, p);
+    return members(sc, fish_keys, MM_FISH_N, fish_field, p);
   }
   return GIVE_UP;
 }
@@ -460,7 +596,7 @@ static bool feature_field(scan *sc, int key, void *ctx) {
 }
 
 /* Arrays of objects or strings: `each` reads element i. */
-static bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
+static inline __attribute__((always_inline)) bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
                   void *ctx) {
   *n = 0;
   if (!eat(sc, '[')) return GIVE_UP;
@@ -477,8 +613,8 @@ static bool comorbidity_item(scan *sc, size_t i, void *ctx) {
   mm_patient *p = ctx;
   const char *s;
   size_t len;
-  if (!string(sc, &s, &len)) return GIVE_UP;
-  const mm_comorbidity *m = mm_kb_find_comorbidity(sc->kb, s);
+  if (!raw_string(sc, &s, &len)) return GIVE_UP;
+  const mm_comorbidity *m = find_comorbidity(sc, s, len);
   if (!m) return GIVE_UP;
   p->comorbidities[i] = (int)(m - sc->kb->comorbidities);
   return true;
@@ -532,7 +668,7 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_ECOG: return bounded(sc, &p->ecog, 0, 4, true);
   case MM_REC_FRAILTY:
     if (null(sc)) return true;
-    return members(sc, mm_frailty_keys, MM_FRAIL_N, frailty_field, p);
+    return members(sc, frailty_keys, MM_FRAIL_N, frailty_field, p);
   case MM_REC_COMORBIDITIES:
     if (null(sc)) return true;
     p->comorbidities_given = true;
@@ -543,10 +679,10 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_DIAGNOSIS:
     if (null(sc)) return true;
     p->diagnosis_given = true;
-    return members(sc, mm_diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
+    return members(sc, diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
   case MM_REC_FEATURES:
     if (null(sc)) return true;
-    return members(sc, mm_feature_keys, MM_FEAT_N, feature_field, p);
+    return members(sc, feature_keys, MM_FEAT_N, feature_field, p);
   case MM_REC_LABS:
     if (null(sc)) return true;
     p->labs = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->labs);
@@ -574,7 +710,7 @@ int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *te
   sc->p = p;
   sc->latest = MM_DATE_NONE;
   sc->n_quotes = 0;
-  bool ok = members(sc, mm_record_keys, MM_REC_N, record_field, p);
+  bool ok = members(sc, record_keys, MM_REC_N, record_field, p);
   ws(sc);
   ok = ok && sc->s == sc->end && p->id && !arena->failed;
   if (ok && !p->as_of_given) p->as_of = mm_date_today();

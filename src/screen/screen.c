@@ -53,6 +53,11 @@ typedef struct screen {
   /* Names as JSON strings, made once: the result lines repeat them. */
   mm_arena names;
   mm_strbuf *item_json;        /* per item: "\"id\"" */
+  /* With --criteria, JSON Lines: each reported criterion's member as
+   * written for each result, [3 * item + mm_tv]: ",\"id\":true" (no comma
+   * for the first), so a result line is one copy per criterion. */
+  const char **crit_frag;
+  size_t *crit_frag_len;
   struct crit_name *crit_json; /* open addressing by criterion address */
   size_t crit_cap;
   /* Each note in English as a JSON string, per jurisdiction and disease state
@@ -194,12 +199,12 @@ static const char *status_name(mm_tv t) {
 
 static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v) {
   size_t i = s->n_settings;
-  if (v->known && v->str)
-    for (size_t j = 0; j < s->n_settings; j++)
-      if (s->settings[j] == v->str || strcmp(s->settings[j], v->str) == 0) {
-        i = j;
-        break;
-      }
+  /* The facts name a setting with the kb's own string: found by address
+   * first, without a strcmp per setting before it. */
+  for (size_t j = 0; v->known && v->str && j < s->n_settings && i == s->n_settings; j++)
+    if (s->settings[j] == v->str) i = j;
+  for (size_t j = 0; v->known && v->str && j < s->n_settings && i == s->n_settings; j++)
+    if (strcmp(s->settings[j], v->str) == 0) i = j;
   k->counters[K_SETTINGS + i]++;
 }
 
@@ -364,6 +369,18 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const char *id, 
   }
   bool first = true;
   size_t item = 0;
+  if (!csv && s->crit_frag) {
+    for (size_t i = 0; i < c->n; i++) {
+      if (!s->crit_reported[i]) continue;
+      mm_tv t = res[i];
+      k->counters[s->k_items + 3 * item + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
+      size_t f = 3 * item + (size_t)t;
+      mm_strbuf_add(b, s->crit_frag[f], s->crit_frag_len[f]);
+      item++;
+    }
+    mm_strbuf_add(b, "}}\n", 3);
+    return;
+  }
   for (size_t i = 0; i < c->n; i++) {
     if (!s->crit_reported[i]) continue;
     mm_tv t = res[i];
@@ -526,7 +543,26 @@ static int names_setup(screen *s) {
         s->note_json[code][j][ds] = t.failed ? NULL : mm_arena_strndup(&s->names, t.data, t.len);
         mm_strbuf_free(&t);
       }
-  if (s->crit) return 0;
+  if (s->crit) {
+    s->crit_frag = mm_arena_alloc(&s->names, 3 * (s->n_items + 1) * sizeof *s->crit_frag);
+    s->crit_frag_len = mm_arena_alloc(&s->names, 3 * (s->n_items + 1) * sizeof *s->crit_frag_len);
+    if (!s->crit_frag || !s->crit_frag_len) return -1;
+    static const char *const value[3] = {"false", "true", "null"}; /* by mm_tv */
+    for (size_t i = 0; i < s->n_items; i++)
+      for (int t = 0; t < 3; t++) {
+        mm_strbuf f;
+        mm_strbuf_init(&f, 0);
+        if (i) mm_strbuf_putc(&f, ',');
+        mm_strbuf_add(&f, s->item_json[i].data, s->item_json[i].len);
+        mm_strbuf_putc(&f, ':');
+        mm_strbuf_puts(&f, value[t]);
+        s->crit_frag[3 * i + (size_t)t] = f.failed ? NULL : mm_arena_strndup(&s->names, f.data, f.len);
+        s->crit_frag_len[3 * i + (size_t)t] = f.len;
+        mm_strbuf_free(&f);
+        if (!s->crit_frag[3 * i + (size_t)t]) return -1;
+      }
+    return s->names.failed ? -1 : 0;
+  }
   size_t n = 0;
   for (size_t i = 0; i < kb->n_options; i++) {
     const mm_option *o = &kb->options[i];
@@ -558,6 +594,20 @@ static unsigned derive_flags(const mm_kb *kb, const mm_screen_criteria *crit) {
   if (need & (1u << MM_FACT_SCORE)) flags |= MM_FACTS_SCORES;
   if (!(need & (1u << MM_FACT_COMPOSITE))) flags |= MM_FACTS_NO_COMPOSITES;
   if (!(need & ((1u << MM_FACT_LAB) | (1u << MM_FACT_SCORE)))) flags |= MM_FACTS_NO_LABS;
+  /* The disease state only when some criterion (or the transplant rule)
+   * reads one of its facts. */
+  static const int state_slots[] = {MM_F_DISEASE_STATE, MM_F_MONTHS_SINCE_CAR_T,
+                                    MM_F_MONTHS_SINCE_BISPECIFIC_STOP};
+  bool state = false;
+  for (size_t i = 0; i <= crit->n && !state; i++) {
+    const mm_rule *r = i < crit->n ? crit->items[i].rule : kb->transplant_rule.rule;
+    const int *slots;
+    size_t n = r ? mm_rule_slots(r, &slots) : 0;
+    for (size_t k = 0; k < n; k++)
+      for (size_t j = 0; j < sizeof state_slots / sizeof *state_slots; j++)
+        if (slots[k] == state_slots[j]) state = true;
+  }
+  if (!state) flags |= MM_FACTS_NO_DISEASE_STATE;
   return flags;
 }
 

@@ -18,6 +18,7 @@
 #include "json/json.h"
 #include "kb/kb.h"
 #include "patient/patient.h"
+#include "patient/patient_internal.h"
 #include "scan_compare.h"
 #include "util/date.h"
 #include "util/strbuf.h"
@@ -369,8 +370,52 @@ static void test_scan__demo_patients(void **s) {
   assert_true(read >= 4);
 }
 
+/* The scanner matches keys against its own padded tables: they must be the
+ * reader's lists (patient_internal.h), key for key, or a valid record would
+ * be read by the slow way, or a key taken for another. */
+static void test_scan__key_tables_are_the_readers(void **s) {
+  (void)s;
+  assert_true(mm_patient_scan_keys_check());
+}
+
+/* The flat table of exact spellings (mm_kb_find_exact) finds each name as
+ * the kb's own lookups do, and nothing else: a name written otherwise
+ * ("Lenalidomide", "VRD") is left to the lookups that normalize. */
+static int exact(mm_exact_kind kind, const char *name) {
+  char buf[64] = {0}; /* 16 bytes readable past the name */
+  snprintf(buf, sizeof buf, "%s", name);
+  return mm_kb_find_exact(kb, kind, buf, strlen(name));
+}
+
+static void test_scan__exact_names_as_the_kb_finds_them(void **s) {
+  (void)s;
+  for (size_t i = 0; i < kb->n_drugs; i++)
+    assert_ptr_equal(&kb->drugs[exact(MM_EXACT_DRUG, kb->drugs[i].id)],
+                     mm_kb_find_drug(kb, kb->drugs[i].id));
+  for (size_t i = 0; i < kb->n_regimens; i++) {
+    const mm_ambiguity *amb = NULL;
+    const mm_regimen *r = mm_kb_find_regimen(kb, kb->regimens[i].id, &amb);
+    int k = exact(MM_EXACT_REGIMEN, kb->regimens[i].id);
+    if (amb) assert_int_equal(k, -1); /* the ambiguity is still reported */
+    else assert_ptr_equal(&kb->regimens[k], r);
+  }
+  for (size_t i = 0; i < kb->n_labs; i++)
+    assert_ptr_equal(&kb->labs[exact(MM_EXACT_LAB, kb->labs[i].id)],
+                     mm_kb_find_lab(kb, kb->labs[i].id));
+  for (size_t i = 0; i < kb->n_comorbidities; i++)
+    assert_ptr_equal(&kb->comorbidities[exact(MM_EXACT_COMORBIDITY, kb->comorbidities[i].id)],
+                     mm_kb_find_comorbidity(kb, kb->comorbidities[i].id));
+  assert_int_equal(exact(MM_EXACT_DRUG, "Lenalidomide"), -1);
+  assert_non_null(mm_kb_find_drug(kb, "Lenalidomide"));
+  assert_int_equal(exact(MM_EXACT_DRUG, "lenalidomid"), -1);
+  assert_int_equal(exact(MM_EXACT_DRUG, "lenalidomidee"), -1);
+  assert_int_equal(exact(MM_EXACT_LAB, "lenalidomide"), -1); /* a drug, not a lab */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_scan__key_tables_are_the_readers),
+      cmocka_unit_test(test_scan__exact_names_as_the_kb_finds_them),
       cmocka_unit_test(test_scan__reads_as_the_full_reader),
       cmocka_unit_test(test_scan__damaged_records),
       cmocka_unit_test(test_scan__demo_patients),
