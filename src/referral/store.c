@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "referral/funnel.h"
 #include "referral/store.h"
 #include "referral/store_internal.h"
 
@@ -58,6 +59,12 @@ int mm_ref_store_wrap(mm_ref_store **out, mm_ref_backend *be, const mm_ref_kb *k
   }
   s->be = be;
   s->kb = kb;
+  int rc = mm_ref_store_keep_open(s);
+  if (rc) {
+    snprintf(err, err_len, "building the funnel's kept counts: %s", mm_ref_store_errmsg(s));
+    mm_ref_store_free(s);
+    return rc;
+  }
   *out = s;
   return MM_REF_OK;
 }
@@ -75,6 +82,7 @@ int mm_ref_store_open(mm_ref_store **out, const char *location, const mm_ref_kb 
 
 void mm_ref_store_free(mm_ref_store *s) {
   if (!s) return;
+  mm_funnel_acc_free(s->keep);
   s->be->free(s->be);
   free(s);
 }
@@ -89,6 +97,9 @@ void mm_ref_store_set_who(mm_ref_store *s, const mm_ref_who *who) {
 
 /* Ends a write: commit on success, else roll back and keep the error. */
 int mm_ref_store_finish(mm_ref_store *s, int rc) {
+  /* the funnel's kept counts, in the same transaction as the events */
+  if (rc == MM_REF_OK) rc = mm_ref_store_keep_flush(s);
+  else mm_funnel_acc_clear(s->keep);
   if (rc == MM_REF_OK) {
     rc = s->be->commit(s->be);
     if (rc) {
@@ -105,6 +116,7 @@ int mm_ref_store_finish(mm_ref_store *s, int rc) {
 
 int mm_ref_store_begin(mm_ref_store *s) {
   s->msg[0] = '\0';
+  mm_funnel_acc_clear(s->keep); /* a transaction run again starts afresh */
   int rc = s->be->begin_write(s->be);
   if (rc) {
     snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
@@ -151,6 +163,17 @@ int mm_ref_store_run(mm_ref_store *s, int (*op)(mm_ref_store *, void *), void *a
 static int append_one(mm_ref_store *s, const char *id, size_t seq, const mm_ref_event *e) {
   int rc = s->be->append_event(s->be, id, seq, e);
   return rc ? rc : s->be->set_state(s->be, id, mm_ref_state_name(e->state));
+}
+
+/* The funnel's kept counts after event e was appended to the stored r. */
+static int keep_append(mm_ref_store *s, const mm_referral *r, const mm_ref_event *e,
+                       mm_arena *a) {
+  mm_referral now = *r;
+  now.events = mm_arena_alloc(a, (r->n_events + 1) * sizeof *now.events);
+  if (!now.events) return MM_REF_ENOMEM;
+  if (r->n_events) memcpy(now.events, r->events, r->n_events * sizeof *now.events);
+  now.events[now.n_events++] = *e;
+  return mm_ref_store_keep(s, r, &now);
 }
 
 /* Events from..n-1, then the current state once (not once an event: an
@@ -235,6 +258,7 @@ static int create_once(mm_ref_store *s, void *p) {
   } else if (rc == MM_REF_ENOTFOUND) {
     rc = s->be->insert_referral(s->be, r);
     if (!rc) rc = write_events(s, r, 0, NULL);
+    if (!rc) rc = mm_ref_store_keep(s, NULL, r);
     if (!rc) rc = audit_owned(s, "referral.create", r->id, create_detail(r, 0));
   }
   mm_arena_free(&a);
@@ -278,6 +302,7 @@ static int move_once(mm_ref_store *s, void *p) {
       rc = MM_REF_EINVALID;
     } else {
       rc = append_one(s, id, r->n_events, x->e);
+      if (!rc) rc = keep_append(s, r, x->e, &a);
       /* the kind (visit, crs, correction...) is in the detail */
       const char *action = x->e->kind ? "referral.record" : "referral.move";
       if (!rc) rc = audit_owned(s, action, id, move_detail(r->n_events, x->e));
@@ -318,6 +343,7 @@ static int append_once(mm_ref_store *s, void *p) {
     rc = x->check(x->ctx, r, x->e, x->d) < 0
              ? MM_REF_EINVALID
              : append_one(s, x->id, r->n_events, x->e);
+    if (!rc) rc = keep_append(s, r, x->e, &a);
     /* the kind (visit, crs, correction...) is in the detail */
     const char *action = x->e->kind ? "referral.record" : "referral.move";
     if (!rc) rc = audit_owned(s, action, x->id, move_detail(r->n_events, x->e));
@@ -381,6 +407,7 @@ static int issued_once(mm_ref_store *s, void *p) {
     x->r->id = mm_arena_printf(x->arena, "%s-%04ld", x->prefix, lo + 1);
     rc = x->r->id ? s->be->insert_referral(s->be, x->r) : MM_REF_ENOMEM;
     if (!rc) rc = write_events(s, x->r, 0, NULL);
+    if (!rc) rc = mm_ref_store_keep(s, NULL, x->r);
     if (!rc) rc = audit_owned(s, "referral.create", x->r->id, create_detail(x->r, 0));
   }
   mm_arena_free(&a);
@@ -423,6 +450,7 @@ static int import_one(mm_ref_store *s, const mm_referral *r, size_t i, mm_diags 
   if (g == MM_REF_ENOTFOUND) {
     g = s->be->insert_referral(s->be, r);
     if (!g) g = write_events(s, r, 0, &st->events);
+    if (!g) g = mm_ref_store_keep(s, NULL, r);
     if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, 0));
     if (!g) st->created++;
     return g;
@@ -457,6 +485,7 @@ static int import_one(mm_ref_store *s, const mm_referral *r, size_t i, mm_diags 
     return MM_REF_OK;
   }
   g = write_events(s, r, old->n_events, &st->events);
+  if (!g) g = mm_ref_store_keep(s, old, r);
   if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, old->n_events));
   if (!g) st->extended++;
   return g;
@@ -478,6 +507,7 @@ static int import_once(mm_ref_store *s, void *p) {
   for (size_t i = 0; i < x->n && import_goes_on(rc); i++) {
     mm_arena_reset(&a);
     int g = import_one(s, &x->rs[i], i, x->d, x->src, x->st, &a);
+    if (!g) g = mm_ref_store_keep_bound(s);
     if (g) rc = g;
   }
   if (a.failed && !rc) rc = MM_REF_ENOMEM;
@@ -522,6 +552,7 @@ static int import_each_once(mm_ref_store *s, void *p) {
     }
     if (rc) continue; /* nothing more written once one failed */
     g = import_one(s, r, i, x->d, x->src, x->st, &a);
+    if (!g) g = mm_ref_store_keep_bound(s);
     if (g) rc = g;
   }
   if ((a.failed || ra.failed) && !rc) rc = MM_REF_ENOMEM;

@@ -110,6 +110,18 @@ static const char *const migrations[] = {
     "CREATE INDEX referrals_state ON referrals(state, id);\n"
     "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
     "CREATE INDEX referrals_on ON referrals(referred_on);\n",
+    /* 5 -> 6: as SQLite's: the funnel's kept counts, per (to_center,
+     * from_center, referral date), filled by the store at its first open
+     * with a kb; the store's settings (the kept counts' layout). */
+    "CREATE TABLE funnel_days (\n"
+    "  to_center text NOT NULL,\n"
+    "  from_center text NOT NULL,\n"
+    "  referred_on date NOT NULL,\n"
+    "  last_at date NOT NULL,\n"
+    "  steps bytea NOT NULL,\n"
+    "  total bytea NOT NULL,\n"
+    "  PRIMARY KEY (to_center, from_center, referred_on));\n"
+    "CREATE TABLE mmpath_meta (key text PRIMARY KEY, value text);\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 /* any number, the same in every mmpath: the migration lock's key */
@@ -492,6 +504,7 @@ int mm_ref_backend_pg_open(mm_ref_backend **out, const char *url, char *err, siz
   b->base.errmsg = errmsg;
   b->base.free = pfree;
   mm_pg_server_init(b);
+  mm_pg_funnel_init(b);
   b->conn = PQconnectdb(url);
   if (!b->conn || PQstatus(b->conn) != CONNECTION_OK) {
     const char *m = b->conn ? PQerrorMessage(b->conn) : "out of memory";

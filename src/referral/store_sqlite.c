@@ -106,6 +106,21 @@ static const char *const migrations[] = {
     "CREATE INDEX referrals_state ON referrals(state, id);\n"
     "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
     "CREATE INDEX referrals_on ON referrals(referred_on);\n",
+    /* 5 -> 6: the funnel's kept counts (funnel.h, store_funnel.c): per
+     * (to_center, from_center, referral date) the referrals' step functions
+     * summed (little-endian int32 triples), their sum, the last step's
+     * date; filled from every history by the store at its first open with
+     * a kb (the layout in mmpath_meta says which codes). */
+    "CREATE TABLE funnel_days (\n"
+    "  to_center TEXT NOT NULL,\n"
+    "  from_center TEXT NOT NULL,\n"
+    "  referred_on TEXT NOT NULL,\n"
+    "  last_at TEXT NOT NULL,\n"
+    "  steps BLOB NOT NULL,\n"
+    "  total BLOB NOT NULL,\n"
+    "  PRIMARY KEY (to_center, from_center, referred_on)\n"
+    ") STRICT;\n"
+    "CREATE TABLE mmpath_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
@@ -413,8 +428,10 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   char since[11], until[11];
   bind_filter(st, f, since, until);
   if (f->limit) sqlite3_bind_int64(st, 9, (sqlite3_int64)f->limit);
-  /* A read transaction, so the walk sees one consistent snapshot. */
-  int ret = exec(b, "BEGIN");
+  /* A read transaction, so the walk sees one consistent snapshot (or the
+   * write transaction it is part of: the funnel's rebuild). */
+  bool own = sqlite3_get_autocommit(b->db);
+  int ret = own ? exec(b, "BEGIN") : MM_REF_OK;
   mm_arena a;
   mm_arena_init(&a, 16384);
   mm_referral cur = {0};
@@ -448,7 +465,7 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   if (!ret && rc == SQLITE_DONE && cur.id) ret = visit(ctx, &cur);
   sqlite3_finalize(st);
   mm_arena_free(&a);
-  if (!sqlite3_get_autocommit(b->db)) exec(b, "COMMIT");
+  if (own && !sqlite3_get_autocommit(b->db)) exec(b, "COMMIT");
   return ret;
 }
 
@@ -493,8 +510,9 @@ static const char *errmsg(mm_ref_backend *be) { return ((sqlite_backend *)be)->m
 static void sfree(mm_ref_backend *be) {
   sqlite_backend *b = (sqlite_backend *)be;
   if (!b) return;
-  sqlite3_stmt *sts[] = {b->get_ref, b->get_events, b->ins_center, b->ins_ref, b->ins_event,
-                         b->ins_audit, b->find_token, b->set_state};
+  sqlite3_stmt *sts[] = {b->get_ref,    b->get_events, b->ins_center, b->ins_ref,
+                         b->ins_event,  b->ins_audit,  b->find_token, b->set_state,
+                         b->funnel_get, b->funnel_ins, b->funnel_upd};
   for (size_t i = 0; i < sizeof sts / sizeof *sts; i++) sqlite3_finalize(sts[i]);
   sqlite3_close(b->db);
   free(b);
@@ -610,6 +628,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   b->base.errmsg = errmsg;
   b->base.free = sfree;
   mm_sqlite_server_init(b);
+  mm_sqlite_funnel_init(b);
   /* patients' referrals: a new file is readable by its owner only */
   mm_file_create_private(path);
   int rc = sqlite3_open_v2(path, &b->db,

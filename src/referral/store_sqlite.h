@@ -12,6 +12,7 @@ typedef struct sqlite_backend {
   sqlite3 *db;
   sqlite3_stmt *get_ref, *get_events, *ins_center, *ins_ref, *ins_event, *ins_audit,
       *find_token, *set_state;
+  sqlite3_stmt *funnel_get, *funnel_ins, *funnel_upd; /* store_sqlite_funnel.c, lazily */
   char msg[300];
 } sqlite_backend;
 
@@ -28,5 +29,7 @@ void mm_sqlite_bind(sqlite3_stmt *st, int i, const char *s);
 const char *mm_sqlite_col(mm_arena *a, sqlite3_stmt *st, int i);
 /* Fills the version-2 members of b->base (store_sqlite_server.c). */
 void mm_sqlite_server_init(sqlite_backend *b);
+/* Fills the version-4 members (store_sqlite_funnel.c). */
+void mm_sqlite_funnel_init(sqlite_backend *b);
 
 #endif
