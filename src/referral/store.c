@@ -184,7 +184,8 @@ static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size
     if (rc) return rc;
     if (count) (*count)++;
   }
-  if (from >= r->n_events) return MM_REF_OK;
+  /* a new referral's row was inserted with its state (insert_referral) */
+  if (from == 0 || from >= r->n_events) return MM_REF_OK;
   return s->be->set_state(s->be, r->id, mm_ref_state_name(r->events[r->n_events - 1].state));
 }
 
@@ -515,6 +516,9 @@ static int import_once(mm_ref_store *s, void *p) {
   return mm_ref_store_finish(s, rc);
 }
 
+/* Referrals an import writes before it tells the backend it is a large one. */
+#define BULK_AFTER 20000
+
 typedef struct import_each_args {
   const mm_ref_source *in;
   mm_diags *d;
@@ -533,6 +537,7 @@ static int import_each_once(mm_ref_store *s, void *p) {
   mm_arena ra, a; /* the referral read; the stored one */
   mm_arena_init(&ra, 16384);
   mm_arena_init(&a, 16384);
+  bool bulk = false;
   while (import_goes_on(rc)) {
     mm_arena_reset(&ra);
     mm_arena_reset(&a);
@@ -551,13 +556,21 @@ static int import_each_once(mm_ref_store *s, void *p) {
       continue;
     }
     if (rc) continue; /* nothing more written once one failed */
-    g = import_one(s, r, i, x->d, x->src, x->st, &a);
+    /* a large import: the backend may defer its indexes to the end */
+    g = MM_REF_OK;
+    if (x->n == BULK_AFTER && s->be->bulk) {
+      g = s->be->bulk(s->be, true);
+      bulk = g == MM_REF_OK;
+    }
+    if (!g) g = import_one(s, r, i, x->d, x->src, x->st, &a);
     if (!g) g = mm_ref_store_keep_bound(s);
     if (g) rc = g;
   }
   if ((a.failed || ra.failed) && !rc) rc = MM_REF_ENOMEM;
   mm_arena_free(&a);
   mm_arena_free(&ra);
+  /* the deferred indexes, in the transaction (a rollback drops them) */
+  if (bulk && !rc) rc = s->be->bulk(s->be, false);
   return mm_ref_store_finish(s, rc);
 }
 

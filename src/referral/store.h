@@ -129,7 +129,8 @@ struct mm_ref_backend {
   int (*rollback)(mm_ref_backend *b);
   /* One referral with its events, allocated in arena; MM_REF_ENOTFOUND. */
   int (*get)(mm_ref_backend *b, mm_arena *arena, const char *id, mm_referral **out);
-  /* The referral row (its centres registered as needed), no events. */
+  /* The referral row (its centres registered as needed) with its current
+   * state (version 4: the state of r's last event), no events. */
   int (*insert_referral)(mm_ref_backend *b, const mm_referral *r);
   /* Event number seq (0-based) of referral id; never update or delete. */
   int (*append_event)(mm_ref_backend *b, const char *id, size_t seq, const mm_ref_event *e);
@@ -187,6 +188,11 @@ struct mm_ref_backend {
   /* A small setting of the store (key -> text): *value NULL when unset. */
   int (*meta_get)(mm_ref_backend *b, mm_arena *arena, const char *key, const char **value);
   int (*meta_set)(mm_ref_backend *b, const char *key, const char *value);
+  /* Inside a write transaction (may be NULL): a large import begins (on)
+   * or ends (off), so the backend may defer work to the end in the same
+   * transaction (SQLite: the list's indexes dropped and built again once,
+   * a larger page cache). A rollback undoes it all. */
+  int (*bulk)(mm_ref_backend *b, bool on);
 };
 
 /* Opens (creating and migrating as needed) an SQLite registry file. */

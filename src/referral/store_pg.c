@@ -282,11 +282,12 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   }
   char date[11];
   mm_date_format(r->n_events ? r->events[0].date : 0, date);
-  const char *v[] = {r->id, r->patient, r->from_center, r->to_center, r->target, date};
+  const char *v[] = {r->id, r->patient, r->from_center, r->to_center, r->target, date,
+                     r->n_events ? mm_ref_state_name(r->events[r->n_events - 1].state) : NULL};
   return mm_pg_command(b,
                        "INSERT INTO referrals(id, patient, from_center, to_center, target,"
-                       " referred_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                       6, v, "storing a referral");
+                       " referred_on, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       7, v, "storing a referral");
 }
 
 static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm_ref_event *e) {

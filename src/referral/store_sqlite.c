@@ -197,11 +197,17 @@ int mm_sqlite_exec(sqlite_backend *b, const char *sql) {
 #define exec mm_sqlite_exec
 
 static int begin_write(mm_ref_backend *be) {
+  ((sqlite_backend *)be)->n_seen = 0;
   return exec((sqlite_backend *)be, "BEGIN IMMEDIATE");
 }
 static int commit(mm_ref_backend *be) { return exec((sqlite_backend *)be, "COMMIT"); }
 static int rollback(mm_ref_backend *be) {
   sqlite_backend *b = (sqlite_backend *)be;
+  b->n_seen = 0;
+  if (b->bulk) { /* the page cache back; the indexes come back with the rollback */
+    b->bulk = false;
+    sqlite3_exec(b->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  }
   if (sqlite3_get_autocommit(b->db)) return MM_REF_OK; /* already rolled back */
   return exec(b, "ROLLBACK");
 }
@@ -298,10 +304,21 @@ int mm_sqlite_step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what) {
   return ret;
 }
 
+/* Whether centre id was registered earlier in this transaction (an import
+ * names the same few centres a million times). */
+static bool center_seen(sqlite_backend *b, const char *id) {
+  for (size_t i = 0; i < b->n_seen; i++)
+    if (strcmp(b->seen[i], id) == 0) return true;
+  if (b->n_seen < sizeof b->seen / sizeof *b->seen && strlen(id) < sizeof b->seen[0])
+    strcpy(b->seen[b->n_seen++], id);
+  return false;
+}
+
 static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   sqlite_backend *b = (sqlite_backend *)be;
   const char *centers[] = {r->from_center, r->to_center};
   for (int i = 0; i < 2; i++) {
+    if (center_seen(b, centers[i])) continue;
     bind_text(b->ins_center, 1, centers[i]);
     int rc = mm_sqlite_step_done(b, b->ins_center, "registering a centre");
     if (rc) return rc;
@@ -315,6 +332,7 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   bind_text(st, 4, r->to_center);
   bind_text(st, 5, r->target);
   bind_text(st, 6, date);
+  bind_text(st, 7, r->n_events ? mm_ref_state_name(r->events[r->n_events - 1].state) : NULL);
   return mm_sqlite_step_done(b, st, "storing a referral");
 }
 
@@ -629,6 +647,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   b->base.free = sfree;
   mm_sqlite_server_init(b);
   mm_sqlite_funnel_init(b);
+  b->base.bulk = mm_sqlite_bulk;
   /* patients' referrals: a new file is readable by its owner only */
   mm_file_create_private(path);
   int rc = sqlite3_open_v2(path, &b->db,
@@ -653,7 +672,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
                        " ORDER BY seq"},
       {&b->ins_center, "INSERT OR IGNORE INTO centers(id) VALUES (?1)"},
       {&b->ins_ref, "INSERT INTO referrals(id, patient, from_center, to_center, target,"
-                    " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+                    " referred_on, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor,"
                       " kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
       {&b->set_state, "UPDATE referrals SET state = ?2 WHERE id = ?1"},

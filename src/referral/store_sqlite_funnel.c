@@ -156,6 +156,33 @@ static int meta_set(mm_ref_backend *be, const char *key, const char *value) {
   return rc;
 }
 
+/* The referrals table's secondary indexes: migrations 1 and 5 of
+ * store_sqlite.c (keep the same definitions when a migration changes them). */
+static const char bulk_drop[] =
+    "DROP INDEX referrals_to; DROP INDEX referrals_state; DROP INDEX referrals_from;"
+    " DROP INDEX referrals_on; PRAGMA cache_size = -16384;";
+static const char bulk_make[] =
+    "CREATE INDEX referrals_to ON referrals(to_center, referred_on);"
+    " CREATE INDEX referrals_state ON referrals(state, id);"
+    " CREATE INDEX referrals_from ON referrals(from_center, id);"
+    " CREATE INDEX referrals_on ON referrals(referred_on);";
+
+int mm_sqlite_bulk(mm_ref_backend *be, bool on) {
+  sqlite_backend *b = (sqlite_backend *)be;
+  if (on) {
+    /* 16 MiB of pages: the events and the audit are appended in id order;
+     * the indexes written at random places are the ones deferred */
+    int rc = mm_sqlite_exec(b, bulk_drop);
+    b->bulk = rc == MM_REF_OK;
+    return rc;
+  }
+  bool in_tx = !sqlite3_get_autocommit(b->db);
+  int rc = b->bulk && in_tx ? mm_sqlite_exec(b, bulk_make) : MM_REF_OK;
+  b->bulk = false;
+  sqlite3_exec(b->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  return rc;
+}
+
 void mm_sqlite_funnel_init(sqlite_backend *b) {
   b->base.funnel_get = fget;
   b->base.funnel_put = fput;
