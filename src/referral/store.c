@@ -621,13 +621,16 @@ typedef struct check_ctx {
   mm_ref_store *s;
   mm_diags *d;
   size_t n;
+  mm_funnel_acc *steps; /* every history's funnel steps, for the kept ones */
 } check_ctx;
 
 static int check_one(void *p, const mm_referral *r) {
   check_ctx *c = p;
   c->n++;
   mm_referral_validate(c->s->kb, r, c->d, "registry", r->id);
-  return 0;
+  return c->steps && r->n_events
+             ? mm_funnel_steps(c->steps, c->s->kb, r, r->events[0].date, 1)
+             : MM_REF_OK;
 }
 
 int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
@@ -637,9 +640,16 @@ int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
     mm_diag_errorc(d, MM_E_IO, "registry", 0, 0, NULL, "%s", msg);
     return MM_REF_EBACKEND;
   }
-  check_ctx c = {s, d, 0};
-  int rc = mm_ref_store_foreach(s, NULL, check_one, &c);
+  check_ctx c = {s, d, 0, NULL};
+  int rc = s->kb ? mm_funnel_acc_new(&c.steps) : MM_REF_OK;
+  if (!rc) rc = mm_ref_store_foreach(s, NULL, check_one, &c);
   if (n_referrals) *n_referrals = c.n;
-  if (rc) return rc;
+  /* the funnel's kept counts are what the histories make */
+  if (!rc && c.steps && (rc = mm_ref_store_keep_verify(s, c.steps, msg, sizeof msg)) ==
+                            MM_REF_EINVALID)
+    mm_diag_errorc(d, MM_E_STATE, "registry", 0, 0, NULL,
+                   "%s: `mmpath funnel --rebuild` builds them again", msg);
+  mm_funnel_acc_free(c.steps);
+  if (rc && rc != MM_REF_EINVALID) return rc;
   return d->errors > before ? MM_REF_EINVALID : MM_REF_OK;
 }

@@ -149,3 +149,59 @@ int mm_ref_store_keep_open(mm_ref_store *s) {
   if (rc || same) return rc;
   return mm_ref_store_run(s, rebuild_once, NULL, NULL);
 }
+
+typedef struct verify_ctx {
+  mm_ref_store *s;
+  size_t rows, bad;
+  char first[160]; /* the first row that differs */
+} verify_ctx;
+
+static int verify_key(void *p, const char *to, const char *from, mm_date day,
+                      const mm_funnel_step *steps, size_t n) {
+  verify_ctx *c = p;
+  if (n == 0) return MM_REF_OK;
+  c->rows++;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  const void *blob = NULL;
+  size_t len = 0;
+  int rc = c->s->be->funnel_get(c->s->be, &a, to, from, day, &blob, &len);
+  bool same = false;
+  if (rc == MM_REF_OK && len == n * 12) {
+    mm_funnel_step *have = mm_arena_alloc(&a, (n + 1) * sizeof *have);
+    rc = have ? MM_REF_OK : MM_REF_ENOMEM;
+    same = have && mm_funnel_steps_decode(blob, len, have, n) == n &&
+           memcmp(have, steps, n * sizeof *have) == 0;
+  }
+  if (rc == MM_REF_ENOTFOUND) rc = MM_REF_OK;
+  if (!rc && !same && c->bad++ == 0) {
+    char d[11];
+    mm_date_format(day, d);
+    snprintf(c->first, sizeof c->first, "to %s, from %s, referred on %s", to, from, d);
+  }
+  mm_arena_free(&a);
+  return rc;
+}
+
+static int count_row(void *ctx, const void *blob, size_t len) {
+  (void)blob;
+  (void)len;
+  (*(size_t *)ctx)++;
+  return MM_REF_OK;
+}
+
+int mm_ref_store_keep_verify(mm_ref_store *s, mm_funnel_acc *walked, char *why, size_t n) {
+  verify_ctx c = {s, 0, 0, ""};
+  int rc = mm_funnel_acc_foreach(walked, verify_key, &c);
+  size_t stored = 0;
+  if (!rc) rc = s->be->funnel_foreach(s->be, &MM_REF_FILTER_ALL, count_row, &stored);
+  if (rc) return rc;
+  if (c.bad)
+    snprintf(why, n, "the funnel's kept counts differ from the histories in %zu of %zu rows (first: %s)",
+             c.bad, c.rows, c.first);
+  else if (stored != c.rows)
+    snprintf(why, n, "the funnel keeps %zu rows, the histories make %zu", stored, c.rows);
+  else
+    return MM_REF_OK;
+  return MM_REF_EINVALID;
+}

@@ -36,6 +36,10 @@ int mm_ref_store_keep(mm_ref_store *s, const mm_referral *old, const mm_referral
 int mm_ref_store_keep_flush(mm_ref_store *s);
 /* The same once s->keep holds more than a few MiB (an import, a rebuild). */
 int mm_ref_store_keep_bound(mm_ref_store *s);
+/* Whether the kept rows are exactly `walked` (every history's steps, made
+ * by a walk): 0, MM_REF_EINVALID with the first difference in why, or the
+ * backend's code. */
+int mm_ref_store_keep_verify(mm_ref_store *s, mm_funnel_acc *walked, char *why, size_t n);
 /* At open: rebuilds the kept rows when their layout is not this kb's. */
 int mm_ref_store_keep_open(mm_ref_store *s);
 
