@@ -45,8 +45,8 @@ lat() { # URL TOKEN
          printf "%.1f / %.1f (n=%d)", a[int(NR * 0.5 + 0.999)], a[p], NR }'
 }
 
-echo "| referrals | build | import wall | import peak RSS | list first page p50/p99 ms | list state=screening p50/p99 ms | funnel p50/p99 ms | funnel $WINDOW p50/p99 ms |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| referrals | build | import wall | import CPU (user+sys) | import peak RSS | list first page p50/p99 ms | list state=screening p50/p99 ms | funnel p50/p99 ms | funnel $WINDOW p50/p99 ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
   bash "$HERE/../tests/data/referral/gen_bulk.sh" "$n" >"$T/bulk.json"
   for which in old new; do
@@ -54,13 +54,14 @@ for n in $SIZES; do
     export MMPATH_KB=$NEW_KB
     [ $which = old ] && M=$OLD && export MMPATH_KB=$OLD_KB
     if [ $which = old ] && [ "$n" -gt "$OLD_MAX" ]; then
-      echo "| $n | old | not run | | | | | |"
+      echo "| $n | old | not run | | | | | | |"
       continue
     fi
     rm -f "$T/r.db" "$T/r.db-wal" "$T/r.db-shm"
     /usr/bin/time -v "$M" referral import "$T/bulk.json" --db "$T/r.db" >/dev/null 2>"$T/time"
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/time")
     rss=$(awk '/Maximum resident set size/ { printf "%.0f MiB", $6 / 1024 }' "$T/time")
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f s", s }' "$T/time")
     tok=$("$M" token new --center BO-SER --role hub --db "$T/r.db" 2>/dev/null)
     "$M" serve --port 0 --db "$T/r.db" >"$T/out" 2>"$T/err" &
     pid=$!
@@ -78,14 +79,15 @@ for n in $SIZES; do
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     pid=
-    echo "| $n | $which | $wall | $rss | $l1 | $l2 | $f | $w |"
+    echo "| $n | $which | $wall | $cpu | $rss | $l1 | $l2 | $f | $w |"
     if [ $which = old ]; then
       # this build's first open of the old registry: schema 6, kept counts built
       for x in "" -wal; do [ -f "$T/r.db$x" ] && cp "$T/r.db$x" "$T/m.db$x"; done
       MMPATH_KB=$NEW_KB /usr/bin/time -v "$NEW" funnel --db "$T/m.db" --format json >/dev/null 2>"$T/time"
       mwall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/time")
       mrss=$(awk '/Maximum resident set size/ { printf "%.0f MiB", $6 / 1024 }' "$T/time")
-      echo "| $n | old registry, first open by new (schema 6: kept counts built) | $mwall | $mrss | | | | |"
+      mcpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f s", s }' "$T/time")
+      echo "| $n | old registry, first open by new (schema 6: kept counts built) | $mwall | $mcpu | $mrss | | | | |"
       rm -f "$T/m.db" "$T/m.db-wal" "$T/m.db-shm"
     fi
   done

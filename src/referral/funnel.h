@@ -122,7 +122,7 @@ void mm_funnel_steps_encode(const mm_funnel_step *s, size_t n, unsigned char *ou
 
 /* Adds a kept row to the report: its total (steps summed, at ignored)
  * when every step is by until, else its steps dated by f->until. */
-void mm_funnel_add_steps(mm_funnel *f, const mm_funnel_step *s, size_t n);
+int mm_funnel_add_steps(mm_funnel *f, const mm_funnel_step *s, size_t n);
 /* The report from the store's kept counts (mm_ref_store_funnel_foreach). */
 int mm_funnel_kept(mm_funnel *f, mm_ref_store *s, const mm_ref_filter *filter);
 

@@ -101,14 +101,15 @@ static size_t codes_of(const mm_funnel_one *o, int32_t *c) {
   return n;
 }
 
-void mm_funnel_add_steps(mm_funnel *f, const mm_funnel_step *s, size_t n) {
+int mm_funnel_add_steps(mm_funnel *f, const mm_funnel_step *s, size_t n) {
   size_t nr = f->kb->n_reasons;
+  int rc = MM_REF_OK;
   for (size_t i = 0; i < n; i++) {
     if (f->until != MM_DATE_NONE && s[i].at > f->until) continue;
     int32_t c = s[i].code;
     size_t k = (size_t)(long long)s[i].n; /* negative: wraps back when summed */
-    if (c >= C_AI) mm_funnel_hist_add(&f->days_aph_inf, c - C_AI - HIST_OFF, s[i].n);
-    else if (c >= C_RA) mm_funnel_hist_add(&f->days_ref_aph, c - C_RA - HIST_OFF, s[i].n);
+    if (c >= C_AI) rc |= mm_funnel_hist_add(&f->days_aph_inf, c - C_AI - HIST_OFF, s[i].n);
+    else if (c >= C_RA) rc |= mm_funnel_hist_add(&f->days_ref_aph, c - C_RA - HIST_OFF, s[i].n);
     else if (c >= C_EXCL_REASON) {
       if ((size_t)(c - C_EXCL_REASON) < nr) f->excluded_by_reason[c - C_EXCL_REASON] += k;
     } else if (c >= C_REASON) {
@@ -126,6 +127,7 @@ void mm_funnel_add_steps(mm_funnel *f, const mm_funnel_step *s, size_t n) {
       if ((size_t)(c - C_OWN) < sizeof fixed / sizeof *fixed) *fixed[c - C_OWN] += k;
     }
   }
+  return rc ? MM_REF_ENOMEM : MM_REF_OK;
 }
 
 /* ---- step lists ---- */
@@ -373,7 +375,7 @@ static int add_row(void *ctx, const void *blob, size_t len) {
   const unsigned char *p = blob;
   while (len >= 12) {
     size_t n = mm_funnel_steps_decode(p, len, buf, 256);
-    mm_funnel_add_steps(ctx, buf, n);
+    if (mm_funnel_add_steps(ctx, buf, n)) return MM_REF_ENOMEM;
     p += n * 12;
     len -= n * 12;
   }
