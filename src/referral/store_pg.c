@@ -118,8 +118,8 @@ static const char *const migrations[] = {
     "  from_center text NOT NULL,\n"
     "  referred_on date NOT NULL,\n"
     "  last_at date NOT NULL,\n"
-    "  steps bytea NOT NULL,\n"
     "  total bytea NOT NULL,\n"
+    "  steps bytea NOT NULL,\n"
     "  PRIMARY KEY (to_center, from_center, referred_on));\n"
     "CREATE TABLE mmpath_meta (key text PRIMARY KEY, value text);\n",
 };

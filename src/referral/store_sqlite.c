@@ -116,8 +116,8 @@ static const char *const migrations[] = {
     "  from_center TEXT NOT NULL,\n"
     "  referred_on TEXT NOT NULL,\n"
     "  last_at TEXT NOT NULL,\n"
+    "  total BLOB NOT NULL,  -- before steps: a whole report reads only it\n"
     "  steps BLOB NOT NULL,\n"
-    "  total BLOB NOT NULL,\n"
     "  PRIMARY KEY (to_center, from_center, referred_on)\n"
     ") STRICT;\n"
     "CREATE TABLE mmpath_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;\n",
