@@ -15,8 +15,12 @@ static const char usage_text[] =
     "usage: mmpath funnel [--db PATH] [--kb DIR] [--to-center C] [--from-center C]\n"
     "                     [--since YYYY-MM-DD] [--until YYYY-MM-DD]\n"
     "                     [--format text|json|svg|html] [--lang it|en] [--out FILE]\n"
+    "                     [--recount] [--rebuild]\n"
     "Referrals to C (all centres if omitted) whose referral date is in [since, until];\n"
-    "states as they stood at --until. Percentages: docs/referral.md.\n";
+    "states as they stood at --until. Percentages: docs/referral.md. From the counts the\n"
+    "registry keeps as events are written; --recount walks every referral instead (the\n"
+    "reference: the same report, slower); --rebuild builds the kept counts again from\n"
+    "every history first (one transaction).\n";
 
 static void print_diags(const mm_diags *d) {
   for (const mm_diag *x = d->head; x; x = x->next)
@@ -27,6 +31,7 @@ static void print_diags(const mm_diags *d) {
 int mm_cmd_funnel(int argc, char **argv) {
   const char *db = "mmpath.db", *kbdir = NULL, *to = NULL, *from = NULL, *since = NULL,
              *until = NULL, *format = "text", *lang = "en", *out = NULL;
+  bool recount = false, rebuild = false;
   struct { const char *name; const char **slot; } flags[] = {
       {"db", &db},         {"kb", &kbdir},       {"to-center", &to}, {"from-center", &from},
       {"since", &since},   {"until", &until},    {"format", &format}, {"lang", &lang},
@@ -35,6 +40,14 @@ int mm_cmd_funnel(int argc, char **argv) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       fputs(usage_text, stdout);
       return MM_EXIT_OK;
+    }
+    if (strcmp(argv[i], "--recount") == 0) {
+      recount = true;
+      continue;
+    }
+    if (strcmp(argv[i], "--rebuild") == 0) {
+      rebuild = true;
+      continue;
     }
     const char *a = argv[i], *eq = strchr(a, '=');
     size_t len = eq ? (size_t)(eq - a) : strlen(a);
@@ -99,10 +112,14 @@ int mm_cmd_funnel(int argc, char **argv) {
   } else if (mm_ref_store_open(&store, db, mm_kb_referral(kb), err, sizeof err) != MM_REF_OK) {
     fprintf(stderr, "mmpath funnel: %s\n", err);
     ex = MM_EXIT_SETUP;
+  } else if (rebuild && mm_ref_store_funnel_rebuild(store) != MM_REF_OK) {
+    fprintf(stderr, "mmpath funnel: rebuilding the kept counts: %s\n", mm_ref_store_errmsg(store));
+    ex = MM_EXIT_INTERNAL;
   } else if (mm_funnel_new(&fn, mm_kb_referral(kb), &f) != MM_REF_OK) {
     ex = MM_EXIT_INTERNAL;
   } else {
-    int rc = mm_ref_store_foreach(store, &f, mm_funnel_add, fn);
+    int rc = recount ? mm_ref_store_foreach(store, &f, mm_funnel_add, fn)
+                     : mm_funnel_kept(fn, store, &f);
     if (rc) {
       fprintf(stderr, "mmpath funnel: %s\n",
               rc == MM_REF_ENOMEM ? "out of memory" : mm_ref_store_errmsg(store));

@@ -39,21 +39,41 @@ int mm_funnel_new(mm_funnel **out, const mm_ref_kb *kb, const mm_ref_filter *flt
 
 void mm_funnel_free(mm_funnel *f) {
   if (!f) return;
-  free(f->days_ref_aph);
-  free(f->days_aph_inf);
+  free(f->days_ref_aph.v);
+  free(f->days_ref_aph.n);
+  free(f->days_aph_inf.v);
+  free(f->days_aph_inf.n);
   mm_arena_free(&f->arena);
   free(f);
 }
 
-static int push(int **arr, size_t *n, size_t *cap, int v) {
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 64;
-    int *na = realloc(*arr, nc * sizeof *na);
-    if (!na) return MM_REF_ENOMEM;
-    *arr = na;
-    *cap = nc;
+/* n more referrals with value v (n may be negative: a kept step undone). */
+int mm_funnel_hist_add(mm_funnel_hist *h, int v, long long n) {
+  size_t lo = 0, hi = h->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (h->v[mid] < v) lo = mid + 1;
+    else hi = mid;
   }
-  (*arr)[(*n)++] = v;
+  if (lo < h->len && h->v[lo] == v) {
+    h->n[lo] += n;
+    return MM_REF_OK;
+  }
+  if (h->len == h->cap) {
+    size_t nc = h->cap ? h->cap * 2 : 64;
+    int *nv = realloc(h->v, nc * sizeof *nv);
+    if (!nv) return MM_REF_ENOMEM;
+    h->v = nv;
+    long long *nn = realloc(h->n, nc * sizeof *nn);
+    if (!nn) return MM_REF_ENOMEM;
+    h->n = nn;
+    h->cap = nc;
+  }
+  memmove(h->v + lo + 1, h->v + lo, (h->len - lo) * sizeof *h->v);
+  memmove(h->n + lo + 1, h->n + lo, (h->len - lo) * sizeof *h->n);
+  h->v[lo] = v;
+  h->n[lo] = n;
+  h->len++;
   return MM_REF_OK;
 }
 
@@ -63,12 +83,10 @@ static size_t reason_index(const mm_ref_kb *kb, const char *id) {
   return kb->n_reasons; /* cannot happen for checked data; counted nowhere */
 }
 
-static int add_moves(mm_funnel *f, const mm_referral *r, mm_arena *a);
-
 /* The moves of a referral as the corrections say they are (pathway.h):
  * records (notes, visits...) keep the state and are not steps of the
  * funnel. In arena a. */
-static size_t moves_of(const mm_referral *r, mm_arena *a, const mm_ref_event **out) {
+size_t mm_funnel_moves(const mm_referral *r, mm_arena *a, const mm_ref_event **out) {
   mm_ref_view v;
   *out = NULL;
   if (mm_ref_view_make(&v, r, a) < 0) return 0;
@@ -86,61 +104,86 @@ int mm_funnel_add(void *p, const mm_referral *r) {
   if (r->n_events == 0) return MM_REF_OK;
   mm_arena a;
   mm_arena_init(&a, 4096);
-  int rc = add_moves(f, r, &a);
+  const mm_ref_event *ev;
+  size_t n = mm_funnel_moves(r, &a, &ev);
+  mm_funnel_one o;
+  int rc = ev ? mm_funnel_one_of(f->kb, r, ev, n, f->until, &a, &o) : MM_REF_ENOMEM;
+  if (!rc && o.counted) {
+    f->total++;
+    f->by_state[o.now]++;
+    for (int s = 0; s < MM_RS_COUNT; s++) f->reached[s] += o.seen[s];
+    if (o.own) f->origin.own++;
+    else f->origin.other++;
+    if (o.seen[MM_RS_WAITLISTED] || o.seen[MM_RS_SCREENING]) {
+      if (o.own) f->taken_into_care.own++;
+      else f->taken_into_care.other++;
+    }
+    if (o.seen[MM_RS_SCREENING]) {
+      if (o.own) f->screened.own++;
+      else f->screened.other++;
+    }
+    f->evaluated_positive += o.seen[MM_RS_ELIGIBLE];
+    f->evaluated_negative += o.seen[MM_RS_NOT_ELIGIBLE];
+    f->pending += o.now == MM_RS_WAITLISTED;
+    if (o.reason >= 0) {
+      f->by_reason[o.reason]++;
+      if (o.now == MM_RS_EXCLUDED) f->excluded_by_reason[o.reason]++;
+    }
+    f->excluded += o.now == MM_RS_EXCLUDED;
+    f->inf_n += o.infused;
+    f->inf_crs3 += o.crs3;
+    f->inf_crs_unknown += o.crs_unknown;
+    f->inf_icans += o.icans;
+    f->inf_icans_unknown += o.icans_unknown;
+    f->inf_d100 += o.d100;
+    f->inf_d100_pr_or_better += o.d100_pr;
+    if (o.has_ref_aph) {
+      f->n_ref_aph++;
+      rc = mm_funnel_hist_add(&f->days_ref_aph, o.ref_aph, 1);
+    }
+    if (!rc && o.aph_inf >= 0) {
+      f->n_aph_inf++;
+      rc = mm_funnel_hist_add(&f->days_aph_inf, o.aph_inf, 1);
+    }
+  }
   mm_arena_free(&a);
   return rc;
 }
 
-static int add_moves(mm_funnel *f, const mm_referral *r, mm_arena *a) {
-  const mm_ref_event *ev;
-  size_t n = moves_of(r, a, &ev);
-  if (!ev) return MM_REF_ENOMEM;
+int mm_funnel_one_of(const mm_ref_kb *kb, const mm_referral *r, const mm_ref_event *ev,
+                     size_t n, mm_date until, mm_arena *a, mm_funnel_one *out) {
+  memset(out, 0, sizeof *out);
+  out->reason = -1;
+  out->aph_inf = -1;
   /* The history as it stood at `until`. */
-  if (f->until != MM_DATE_NONE)
-    while (n > 0 && ev[n - 1].date > f->until) n--;
+  if (until != MM_DATE_NONE)
+    while (n > 0 && ev[n - 1].date > until) n--;
   if (n == 0) return MM_REF_OK; /* referred after the window */
-  bool own = r->from_center && r->to_center && strcmp(r->from_center, r->to_center) == 0;
-  bool seen[MM_RS_COUNT] = {0};
+  out->counted = true;
+  out->own = r->from_center && r->to_center && strcmp(r->from_center, r->to_center) == 0;
   mm_date referred = ev[0].date, first_aph = MM_DATE_NONE, last_aph = MM_DATE_NONE;
-  int aph_inf = -1;
   for (size_t i = 0; i < n; i++) {
     const mm_ref_event *e = &ev[i];
-    seen[e->state] = true;
+    out->seen[e->state] = true;
     if (e->state == MM_RS_APHERESIS) {
       if (first_aph == MM_DATE_NONE) first_aph = e->date;
       last_aph = e->date;
     }
     /* Vein to vein: the apheresis whose product was infused (the last one). */
-    if (e->state == MM_RS_INFUSED && aph_inf < 0 && last_aph != MM_DATE_NONE)
-      aph_inf = e->date - last_aph;
+    if (e->state == MM_RS_INFUSED && out->aph_inf < 0 && last_aph != MM_DATE_NONE)
+      out->aph_inf = e->date - last_aph;
   }
   const mm_ref_event *now = &ev[n - 1];
-  f->total++;
-  f->by_state[now->state]++;
-  for (int s = 0; s < MM_RS_COUNT; s++) f->reached[s] += seen[s];
-  if (own) f->origin.own++;
-  else f->origin.other++;
-  if (seen[MM_RS_WAITLISTED] || seen[MM_RS_SCREENING]) {
-    if (own) f->taken_into_care.own++;
-    else f->taken_into_care.other++;
-  }
-  if (seen[MM_RS_SCREENING]) {
-    if (own) f->screened.own++;
-    else f->screened.other++;
-  }
-  f->evaluated_positive += seen[MM_RS_ELIGIBLE];
-  f->evaluated_negative += seen[MM_RS_NOT_ELIGIBLE];
-  f->pending += now->state == MM_RS_WAITLISTED;
+  out->now = now->state;
   if (now->reason) {
-    size_t k = reason_index(f->kb, now->reason);
-    if (k < f->kb->n_reasons) {
-      f->by_reason[k]++;
-      if (now->state == MM_RS_EXCLUDED) f->excluded_by_reason[k]++;
-    }
+    size_t k = reason_index(kb, now->reason);
+    if (k < kb->n_reasons) out->reason = (int)k;
   }
-  f->excluded += now->state == MM_RS_EXCLUDED;
-  int rc = MM_REF_OK;
-  if (seen[MM_RS_INFUSED]) {
+  if (first_aph != MM_DATE_NONE) {
+    out->has_ref_aph = true;
+    out->ref_aph = first_aph - referred;
+  }
+  if (out->seen[MM_RS_INFUSED]) {
     /* the records dated up to `until` */
     mm_referral cut = *r;
     mm_ref_event *kept = mm_arena_alloc(a, (r->n_events + 1) * sizeof *kept);
@@ -148,47 +191,48 @@ static int add_moves(mm_funnel *f, const mm_referral *r, mm_arena *a) {
     cut.events = kept;
     cut.n_events = 0;
     for (size_t i = 0; i < r->n_events; i++)
-      if (f->until == MM_DATE_NONE || r->events[i].date <= f->until)
+      if (until == MM_DATE_NONE || r->events[i].date <= until)
         kept[cut.n_events++] = r->events[i];
     mm_ref_outcome o;
     if (mm_ref_outcome_of(&cut, a, &o) == 0) {
-      f->inf_n++;
-      f->inf_crs3 += o.crs_grade >= 3;
-      f->inf_crs_unknown += o.crs < 0 || (o.crs > 0 && o.crs_grade_unknown && o.crs_grade < 3);
-      f->inf_icans += o.icans > 0;
-      f->inf_icans_unknown += o.icans < 0;
+      out->infused = true;
+      out->crs3 = o.crs_grade >= 3;
+      out->crs_unknown = o.crs < 0 || (o.crs > 0 && o.crs_grade_unknown && o.crs_grade < 3);
+      out->icans = o.icans > 0;
+      out->icans_unknown = o.icans < 0;
       if (o.day100_response) {
-        f->inf_d100++;
-        f->inf_d100_pr_or_better += strcmp(o.day100_response, "sCR") == 0 ||
-                                    strcmp(o.day100_response, "CR") == 0 ||
-                                    strcmp(o.day100_response, "VGPR") == 0 ||
-                                    strcmp(o.day100_response, "PR") == 0;
+        out->d100 = true;
+        out->d100_pr = strcmp(o.day100_response, "sCR") == 0 ||
+                       strcmp(o.day100_response, "CR") == 0 ||
+                       strcmp(o.day100_response, "VGPR") == 0 ||
+                       strcmp(o.day100_response, "PR") == 0;
       }
     }
   }
-  if (first_aph != MM_DATE_NONE)
-    rc = push(&f->days_ref_aph, &f->n_ref_aph, &f->cap_ref_aph, first_aph - referred);
-  if (!rc && aph_inf >= 0) rc = push(&f->days_aph_inf, &f->n_aph_inf, &f->cap_aph_inf, aph_inf);
-  return rc;
+  return MM_REF_OK;
 }
 
-static int cmp_int(const void *a, const void *b) {
-  int x = *(const int *)a, y = *(const int *)b;
-  return (x > y) - (x < y);
+/* The k-th smallest value (0-based) of a histogram whose counts are >= 0. */
+static int kth(const mm_funnel_hist *h, long long k) {
+  for (size_t i = 0; i < h->len; i++) {
+    if (k < h->n[i]) return h->v[i];
+    k -= h->n[i];
+  }
+  return h->len ? h->v[h->len - 1] : -1;
 }
 
 /* Middle value; for an even count the mean of the two middle ones, rounded
  * half up (days are never negative: events are in date order). */
-static int median(int *v, size_t n) {
+static int median(const mm_funnel_hist *h, size_t n) {
   if (n == 0) return -1;
-  qsort(v, n, sizeof *v, cmp_int);
-  if (n % 2) return v[n / 2];
-  return (v[n / 2 - 1] + v[n / 2] + 1) / 2;
+  long long m = (long long)n;
+  if (m % 2) return kth(h, m / 2);
+  return (kth(h, m / 2 - 1) + kth(h, m / 2) + 1) / 2;
 }
 
 void mm_funnel_finish(mm_funnel *f) {
-  f->median_ref_aph = median(f->days_ref_aph, f->n_ref_aph);
-  f->median_aph_inf = median(f->days_aph_inf, f->n_aph_inf);
+  f->median_ref_aph = median(&f->days_ref_aph, f->n_ref_aph);
+  f->median_aph_inf = median(&f->days_aph_inf, f->n_aph_inf);
 }
 
 /* ---- JSON ---- */

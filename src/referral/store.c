@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "referral/funnel.h"
 #include "referral/store.h"
 #include "referral/store_internal.h"
 
@@ -58,6 +59,12 @@ int mm_ref_store_wrap(mm_ref_store **out, mm_ref_backend *be, const mm_ref_kb *k
   }
   s->be = be;
   s->kb = kb;
+  int rc = mm_ref_store_keep_open(s);
+  if (rc) {
+    snprintf(err, err_len, "building the funnel's kept counts: %s", mm_ref_store_errmsg(s));
+    mm_ref_store_free(s);
+    return rc;
+  }
   *out = s;
   return MM_REF_OK;
 }
@@ -75,6 +82,7 @@ int mm_ref_store_open(mm_ref_store **out, const char *location, const mm_ref_kb 
 
 void mm_ref_store_free(mm_ref_store *s) {
   if (!s) return;
+  mm_funnel_acc_free(s->keep);
   s->be->free(s->be);
   free(s);
 }
@@ -89,6 +97,9 @@ void mm_ref_store_set_who(mm_ref_store *s, const mm_ref_who *who) {
 
 /* Ends a write: commit on success, else roll back and keep the error. */
 int mm_ref_store_finish(mm_ref_store *s, int rc) {
+  /* the funnel's kept counts, in the same transaction as the events */
+  if (rc == MM_REF_OK) rc = mm_ref_store_keep_flush(s);
+  else mm_funnel_acc_clear(s->keep);
   if (rc == MM_REF_OK) {
     rc = s->be->commit(s->be);
     if (rc) {
@@ -105,6 +116,7 @@ int mm_ref_store_finish(mm_ref_store *s, int rc) {
 
 int mm_ref_store_begin(mm_ref_store *s) {
   s->msg[0] = '\0';
+  mm_funnel_acc_clear(s->keep); /* a transaction run again starts afresh */
   int rc = s->be->begin_write(s->be);
   if (rc) {
     snprintf(s->msg, sizeof s->msg, "%s", s->be->errmsg(s->be));
@@ -153,6 +165,17 @@ static int append_one(mm_ref_store *s, const char *id, size_t seq, const mm_ref_
   return rc ? rc : s->be->set_state(s->be, id, mm_ref_state_name(e->state));
 }
 
+/* The funnel's kept counts after event e was appended to the stored r. */
+static int keep_append(mm_ref_store *s, const mm_referral *r, const mm_ref_event *e,
+                       mm_arena *a) {
+  mm_referral now = *r;
+  now.events = mm_arena_alloc(a, (r->n_events + 1) * sizeof *now.events);
+  if (!now.events) return MM_REF_ENOMEM;
+  if (r->n_events) memcpy(now.events, r->events, r->n_events * sizeof *now.events);
+  now.events[now.n_events++] = *e;
+  return mm_ref_store_keep(s, r, &now);
+}
+
 /* Events from..n-1, then the current state once (not once an event: an
  * import writes a million referrals). */
 static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size_t *count) {
@@ -161,7 +184,8 @@ static int write_events(mm_ref_store *s, const mm_referral *r, size_t from, size
     if (rc) return rc;
     if (count) (*count)++;
   }
-  if (from >= r->n_events) return MM_REF_OK;
+  /* a new referral's row was inserted with its state (insert_referral) */
+  if (from == 0 || from >= r->n_events) return MM_REF_OK;
   return s->be->set_state(s->be, r->id, mm_ref_state_name(r->events[r->n_events - 1].state));
 }
 
@@ -235,6 +259,7 @@ static int create_once(mm_ref_store *s, void *p) {
   } else if (rc == MM_REF_ENOTFOUND) {
     rc = s->be->insert_referral(s->be, r);
     if (!rc) rc = write_events(s, r, 0, NULL);
+    if (!rc) rc = mm_ref_store_keep(s, NULL, r);
     if (!rc) rc = audit_owned(s, "referral.create", r->id, create_detail(r, 0));
   }
   mm_arena_free(&a);
@@ -278,6 +303,7 @@ static int move_once(mm_ref_store *s, void *p) {
       rc = MM_REF_EINVALID;
     } else {
       rc = append_one(s, id, r->n_events, x->e);
+      if (!rc) rc = keep_append(s, r, x->e, &a);
       /* the kind (visit, crs, correction...) is in the detail */
       const char *action = x->e->kind ? "referral.record" : "referral.move";
       if (!rc) rc = audit_owned(s, action, id, move_detail(r->n_events, x->e));
@@ -318,6 +344,7 @@ static int append_once(mm_ref_store *s, void *p) {
     rc = x->check(x->ctx, r, x->e, x->d) < 0
              ? MM_REF_EINVALID
              : append_one(s, x->id, r->n_events, x->e);
+    if (!rc) rc = keep_append(s, r, x->e, &a);
     /* the kind (visit, crs, correction...) is in the detail */
     const char *action = x->e->kind ? "referral.record" : "referral.move";
     if (!rc) rc = audit_owned(s, action, x->id, move_detail(r->n_events, x->e));
@@ -381,6 +408,7 @@ static int issued_once(mm_ref_store *s, void *p) {
     x->r->id = mm_arena_printf(x->arena, "%s-%04ld", x->prefix, lo + 1);
     rc = x->r->id ? s->be->insert_referral(s->be, x->r) : MM_REF_ENOMEM;
     if (!rc) rc = write_events(s, x->r, 0, NULL);
+    if (!rc) rc = mm_ref_store_keep(s, NULL, x->r);
     if (!rc) rc = audit_owned(s, "referral.create", x->r->id, create_detail(x->r, 0));
   }
   mm_arena_free(&a);
@@ -423,6 +451,7 @@ static int import_one(mm_ref_store *s, const mm_referral *r, size_t i, mm_diags 
   if (g == MM_REF_ENOTFOUND) {
     g = s->be->insert_referral(s->be, r);
     if (!g) g = write_events(s, r, 0, &st->events);
+    if (!g) g = mm_ref_store_keep(s, NULL, r);
     if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, 0));
     if (!g) st->created++;
     return g;
@@ -457,6 +486,7 @@ static int import_one(mm_ref_store *s, const mm_referral *r, size_t i, mm_diags 
     return MM_REF_OK;
   }
   g = write_events(s, r, old->n_events, &st->events);
+  if (!g) g = mm_ref_store_keep(s, old, r);
   if (!g) g = audit_owned(s, "referral.import", r->id, create_detail(r, old->n_events));
   if (!g) st->extended++;
   return g;
@@ -478,12 +508,16 @@ static int import_once(mm_ref_store *s, void *p) {
   for (size_t i = 0; i < x->n && import_goes_on(rc); i++) {
     mm_arena_reset(&a);
     int g = import_one(s, &x->rs[i], i, x->d, x->src, x->st, &a);
+    if (!g) g = mm_ref_store_keep_bound(s);
     if (g) rc = g;
   }
   if (a.failed && !rc) rc = MM_REF_ENOMEM;
   mm_arena_free(&a);
   return mm_ref_store_finish(s, rc);
 }
+
+/* Referrals an import writes before it tells the backend it is a large one. */
+#define BULK_AFTER 20000
 
 typedef struct import_each_args {
   const mm_ref_source *in;
@@ -503,6 +537,7 @@ static int import_each_once(mm_ref_store *s, void *p) {
   mm_arena ra, a; /* the referral read; the stored one */
   mm_arena_init(&ra, 16384);
   mm_arena_init(&a, 16384);
+  bool bulk = false;
   while (import_goes_on(rc)) {
     mm_arena_reset(&ra);
     mm_arena_reset(&a);
@@ -521,12 +556,21 @@ static int import_each_once(mm_ref_store *s, void *p) {
       continue;
     }
     if (rc) continue; /* nothing more written once one failed */
-    g = import_one(s, r, i, x->d, x->src, x->st, &a);
+    /* a large import: the backend may defer its indexes to the end */
+    g = MM_REF_OK;
+    if (x->n == BULK_AFTER && s->be->bulk) {
+      g = s->be->bulk(s->be, true);
+      bulk = g == MM_REF_OK;
+    }
+    if (!g) g = import_one(s, r, i, x->d, x->src, x->st, &a);
+    if (!g) g = mm_ref_store_keep_bound(s);
     if (g) rc = g;
   }
   if ((a.failed || ra.failed) && !rc) rc = MM_REF_ENOMEM;
   mm_arena_free(&a);
   mm_arena_free(&ra);
+  /* the deferred indexes, in the transaction (a rollback drops them) */
+  if (bulk && !rc) rc = s->be->bulk(s->be, false);
   return mm_ref_store_finish(s, rc);
 }
 
@@ -577,13 +621,16 @@ typedef struct check_ctx {
   mm_ref_store *s;
   mm_diags *d;
   size_t n;
+  mm_funnel_acc *steps; /* every history's funnel steps, for the kept ones */
 } check_ctx;
 
 static int check_one(void *p, const mm_referral *r) {
   check_ctx *c = p;
   c->n++;
   mm_referral_validate(c->s->kb, r, c->d, "registry", r->id);
-  return 0;
+  return c->steps && r->n_events
+             ? mm_funnel_steps(c->steps, c->s->kb, r, r->events[0].date, 1)
+             : MM_REF_OK;
 }
 
 int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
@@ -593,9 +640,16 @@ int mm_ref_store_check(mm_ref_store *s, mm_diags *d, size_t *n_referrals) {
     mm_diag_errorc(d, MM_E_IO, "registry", 0, 0, NULL, "%s", msg);
     return MM_REF_EBACKEND;
   }
-  check_ctx c = {s, d, 0};
-  int rc = mm_ref_store_foreach(s, NULL, check_one, &c);
+  check_ctx c = {s, d, 0, NULL};
+  int rc = s->kb ? mm_funnel_acc_new(&c.steps) : MM_REF_OK;
+  if (!rc) rc = mm_ref_store_foreach(s, NULL, check_one, &c);
   if (n_referrals) *n_referrals = c.n;
-  if (rc) return rc;
+  /* the funnel's kept counts are what the histories make */
+  if (!rc && c.steps && (rc = mm_ref_store_keep_verify(s, c.steps, msg, sizeof msg)) ==
+                            MM_REF_EINVALID)
+    mm_diag_errorc(d, MM_E_STATE, "registry", 0, 0, NULL,
+                   "%s: `mmpath funnel --rebuild` builds them again", msg);
+  mm_funnel_acc_free(c.steps);
+  if (rc && rc != MM_REF_EINVALID) return rc;
   return d->errors > before ? MM_REF_EINVALID : MM_REF_OK;
 }

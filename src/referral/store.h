@@ -110,10 +110,12 @@ typedef struct mm_ref_token {
 } mm_ref_token;
 
 typedef int (*mm_ref_audit_visit)(void *ctx, const mm_ref_audit *a);
+/* One kept funnel row's blob (funnel.h: little-endian int32 triples). */
+typedef int (*mm_ref_blob_visit)(void *ctx, const void *blob, size_t len);
 typedef int (*mm_ref_token_visit)(void *ctx, const mm_ref_token *t);
 
 /* ---- the backend interface (implement this for a new database) ---- */
-#define MM_REF_BACKEND_VERSION 3
+#define MM_REF_BACKEND_VERSION 4
 typedef struct mm_ref_backend mm_ref_backend;
 struct mm_ref_backend {
   unsigned int version; /* MM_REF_BACKEND_VERSION: first, always */
@@ -127,7 +129,8 @@ struct mm_ref_backend {
   int (*rollback)(mm_ref_backend *b);
   /* One referral with its events, allocated in arena; MM_REF_ENOTFOUND. */
   int (*get)(mm_ref_backend *b, mm_arena *arena, const char *id, mm_referral **out);
-  /* The referral row (its centres registered as needed), no events. */
+  /* The referral row (its centres registered as needed) with its current
+   * state (version 4: the state of r's last event), no events. */
   int (*insert_referral)(mm_ref_backend *b, const mm_referral *r);
   /* Event number seq (0-based) of referral id; never update or delete. */
   int (*append_event)(mm_ref_backend *b, const char *id, size_t seq, const mm_ref_event *e);
@@ -163,6 +166,33 @@ struct mm_ref_backend {
   /* Inside a write transaction, after events are appended: referral id's
    * current state (its last event's), kept for the state filter. */
   int (*set_state)(mm_ref_backend *b, const char *id, const char *state);
+  /* ---- version 4: the funnel's kept counts (funnel.h; schema 6) ---- */
+  /* Inside a write transaction: the steps of row (to, from, day), read and
+   * locked against other writers until the commit (blob in arena);
+   * MM_REF_ENOTFOUND when there is no such row. */
+  int (*funnel_get)(mm_ref_backend *b, mm_arena *arena, const char *to, const char *from,
+                    mm_date day, const void **steps, size_t *len);
+  /* Inside a write transaction: writes row (to, from, day) (inserted when
+   * !exists, so that two writers creating it conflict; deleted when len is
+   * 0) with its steps, their sum `total` and the last step's date. */
+  int (*funnel_put)(mm_ref_backend *b, const char *to, const char *from, mm_date day,
+                    bool exists, const void *steps, size_t len, const void *total,
+                    size_t total_len, mm_date last);
+  /* Inside a write transaction: deletes every kept row. */
+  int (*funnel_clear)(mm_ref_backend *b);
+  /* The rows f selects (to_center, from_center, since/until on the day):
+   * for each, its total when its last step is by f->until (or no until),
+   * else its steps. */
+  int (*funnel_foreach)(mm_ref_backend *b, const mm_ref_filter *f, mm_ref_blob_visit visit,
+                        void *ctx);
+  /* A small setting of the store (key -> text): *value NULL when unset. */
+  int (*meta_get)(mm_ref_backend *b, mm_arena *arena, const char *key, const char **value);
+  int (*meta_set)(mm_ref_backend *b, const char *key, const char *value);
+  /* Inside a write transaction (may be NULL): a large import begins (on)
+   * or ends (off), so the backend may defer work to the end in the same
+   * transaction (SQLite: the list's indexes dropped and built again once,
+   * a larger page cache). A rollback undoes it all. */
+  int (*bulk)(mm_ref_backend *b, bool on);
 };
 
 /* Opens (creating and migrating as needed) an SQLite registry file. */
@@ -251,6 +281,16 @@ int mm_ref_store_foreach(mm_ref_store *s, const mm_ref_filter *f, mm_ref_visit v
 /* How many referrals match f (NULL: all), f->after and f->limit ignored:
  * the `total` beside a page. */
 int mm_ref_store_count(mm_ref_store *s, const mm_ref_filter *f, size_t *n);
+/* The funnel's kept rows f selects (store_funnel.c; read by
+ * mm_funnel_kept). Every write keeps them in its own transaction; a store
+ * opened with a kb whose layout differs from the kept one (a registry from
+ * before schema 6, a new kb reason) rebuilds them first, in one
+ * transaction. */
+int mm_ref_store_funnel_foreach(mm_ref_store *s, const mm_ref_filter *f,
+                                mm_ref_blob_visit visit, void *ctx);
+/* Rebuilds the kept funnel rows from every stored history (the reference
+ * walk), in one write transaction. */
+int mm_ref_store_funnel_rebuild(mm_ref_store *s);
 /* Storage check plus every stored history re-checked by the state machine. */
 int mm_ref_store_check(mm_ref_store *s, mm_diags *diags, size_t *n_referrals);
 

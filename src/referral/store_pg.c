@@ -110,6 +110,18 @@ static const char *const migrations[] = {
     "CREATE INDEX referrals_state ON referrals(state, id);\n"
     "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
     "CREATE INDEX referrals_on ON referrals(referred_on);\n",
+    /* 5 -> 6: as SQLite's: the funnel's kept counts, per (to_center,
+     * from_center, referral date), filled by the store at its first open
+     * with a kb; the store's settings (the kept counts' layout). */
+    "CREATE TABLE funnel_days (\n"
+    "  to_center text NOT NULL,\n"
+    "  from_center text NOT NULL,\n"
+    "  referred_on date NOT NULL,\n"
+    "  last_at date NOT NULL,\n"
+    "  total bytea NOT NULL,\n"
+    "  steps bytea NOT NULL,\n"
+    "  PRIMARY KEY (to_center, from_center, referred_on));\n"
+    "CREATE TABLE mmpath_meta (key text PRIMARY KEY, value text);\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 /* any number, the same in every mmpath: the migration lock's key */
@@ -270,11 +282,12 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   }
   char date[11];
   mm_date_format(r->n_events ? r->events[0].date : 0, date);
-  const char *v[] = {r->id, r->patient, r->from_center, r->to_center, r->target, date};
+  const char *v[] = {r->id, r->patient, r->from_center, r->to_center, r->target, date,
+                     r->n_events ? mm_ref_state_name(r->events[r->n_events - 1].state) : NULL};
   return mm_pg_command(b,
                        "INSERT INTO referrals(id, patient, from_center, to_center, target,"
-                       " referred_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                       6, v, "storing a referral");
+                       " referred_on, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       7, v, "storing a referral");
 }
 
 static int append_event(mm_ref_backend *be, const char *id, size_t seq, const mm_ref_event *e) {
@@ -492,6 +505,7 @@ int mm_ref_backend_pg_open(mm_ref_backend **out, const char *url, char *err, siz
   b->base.errmsg = errmsg;
   b->base.free = pfree;
   mm_pg_server_init(b);
+  mm_pg_funnel_init(b);
   b->conn = PQconnectdb(url);
   if (!b->conn || PQstatus(b->conn) != CONNECTION_OK) {
     const char *m = b->conn ? PQerrorMessage(b->conn) : "out of memory";

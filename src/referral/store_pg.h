@@ -34,6 +34,8 @@ int mm_pg_command(pg_backend *b, const char *sql, int n, const char *const *v,
 const char *mm_pg_col(mm_arena *a, const PGresult *r, int row, int col);
 /* Fills the version-2 members of b->base (store_pg_server.c). */
 void mm_pg_server_init(pg_backend *b);
+/* Fills the version-4 members (store_pg_funnel.c). */
+void mm_pg_funnel_init(pg_backend *b);
 
 /* A timestamptz column as UTC "YYYY-MM-DDTHH:MM:SSZ". */
 #define MM_PG_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"

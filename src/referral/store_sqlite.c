@@ -106,6 +106,21 @@ static const char *const migrations[] = {
     "CREATE INDEX referrals_state ON referrals(state, id);\n"
     "CREATE INDEX referrals_from ON referrals(from_center, id);\n"
     "CREATE INDEX referrals_on ON referrals(referred_on);\n",
+    /* 5 -> 6: the funnel's kept counts (funnel.h, store_funnel.c): per
+     * (to_center, from_center, referral date) the referrals' step functions
+     * summed (little-endian int32 triples), their sum, the last step's
+     * date; filled from every history by the store at its first open with
+     * a kb (the layout in mmpath_meta says which codes). */
+    "CREATE TABLE funnel_days (\n"
+    "  to_center TEXT NOT NULL,\n"
+    "  from_center TEXT NOT NULL,\n"
+    "  referred_on TEXT NOT NULL,\n"
+    "  last_at TEXT NOT NULL,\n"
+    "  total BLOB NOT NULL,  -- before steps: a whole report reads only it\n"
+    "  steps BLOB NOT NULL,\n"
+    "  PRIMARY KEY (to_center, from_center, referred_on)\n"
+    ") STRICT;\n"
+    "CREATE TABLE mmpath_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 #define BUSY_TIMEOUT_MS 10000
@@ -182,11 +197,17 @@ int mm_sqlite_exec(sqlite_backend *b, const char *sql) {
 #define exec mm_sqlite_exec
 
 static int begin_write(mm_ref_backend *be) {
+  ((sqlite_backend *)be)->n_seen = 0;
   return exec((sqlite_backend *)be, "BEGIN IMMEDIATE");
 }
 static int commit(mm_ref_backend *be) { return exec((sqlite_backend *)be, "COMMIT"); }
 static int rollback(mm_ref_backend *be) {
   sqlite_backend *b = (sqlite_backend *)be;
+  b->n_seen = 0;
+  if (b->bulk) { /* the page cache back; the indexes come back with the rollback */
+    b->bulk = false;
+    sqlite3_exec(b->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+  }
   if (sqlite3_get_autocommit(b->db)) return MM_REF_OK; /* already rolled back */
   return exec(b, "ROLLBACK");
 }
@@ -283,10 +304,21 @@ int mm_sqlite_step_done(sqlite_backend *b, sqlite3_stmt *st, const char *what) {
   return ret;
 }
 
+/* Whether centre id was registered earlier in this transaction (an import
+ * names the same few centres a million times). */
+static bool center_seen(sqlite_backend *b, const char *id) {
+  for (size_t i = 0; i < b->n_seen; i++)
+    if (strcmp(b->seen[i], id) == 0) return true;
+  if (b->n_seen < sizeof b->seen / sizeof *b->seen && strlen(id) < sizeof b->seen[0])
+    strcpy(b->seen[b->n_seen++], id);
+  return false;
+}
+
 static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   sqlite_backend *b = (sqlite_backend *)be;
   const char *centers[] = {r->from_center, r->to_center};
   for (int i = 0; i < 2; i++) {
+    if (center_seen(b, centers[i])) continue;
     bind_text(b->ins_center, 1, centers[i]);
     int rc = mm_sqlite_step_done(b, b->ins_center, "registering a centre");
     if (rc) return rc;
@@ -300,6 +332,7 @@ static int insert_referral(mm_ref_backend *be, const mm_referral *r) {
   bind_text(st, 4, r->to_center);
   bind_text(st, 5, r->target);
   bind_text(st, 6, date);
+  bind_text(st, 7, r->n_events ? mm_ref_state_name(r->events[r->n_events - 1].state) : NULL);
   return mm_sqlite_step_done(b, st, "storing a referral");
 }
 
@@ -413,8 +446,10 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   char since[11], until[11];
   bind_filter(st, f, since, until);
   if (f->limit) sqlite3_bind_int64(st, 9, (sqlite3_int64)f->limit);
-  /* A read transaction, so the walk sees one consistent snapshot. */
-  int ret = exec(b, "BEGIN");
+  /* A read transaction, so the walk sees one consistent snapshot (or the
+   * write transaction it is part of: the funnel's rebuild). */
+  bool own = sqlite3_get_autocommit(b->db);
+  int ret = own ? exec(b, "BEGIN") : MM_REF_OK;
   mm_arena a;
   mm_arena_init(&a, 16384);
   mm_referral cur = {0};
@@ -448,7 +483,7 @@ static int foreach(mm_ref_backend *be, const mm_ref_filter *f, mm_ref_visit visi
   if (!ret && rc == SQLITE_DONE && cur.id) ret = visit(ctx, &cur);
   sqlite3_finalize(st);
   mm_arena_free(&a);
-  if (!sqlite3_get_autocommit(b->db)) exec(b, "COMMIT");
+  if (own && !sqlite3_get_autocommit(b->db)) exec(b, "COMMIT");
   return ret;
 }
 
@@ -493,8 +528,9 @@ static const char *errmsg(mm_ref_backend *be) { return ((sqlite_backend *)be)->m
 static void sfree(mm_ref_backend *be) {
   sqlite_backend *b = (sqlite_backend *)be;
   if (!b) return;
-  sqlite3_stmt *sts[] = {b->get_ref, b->get_events, b->ins_center, b->ins_ref, b->ins_event,
-                         b->ins_audit, b->find_token, b->set_state};
+  sqlite3_stmt *sts[] = {b->get_ref,    b->get_events, b->ins_center, b->ins_ref,
+                         b->ins_event,  b->ins_audit,  b->find_token, b->set_state,
+                         b->funnel_get, b->funnel_ins, b->funnel_upd};
   for (size_t i = 0; i < sizeof sts / sizeof *sts; i++) sqlite3_finalize(sts[i]);
   sqlite3_close(b->db);
   free(b);
@@ -610,6 +646,8 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
   b->base.errmsg = errmsg;
   b->base.free = sfree;
   mm_sqlite_server_init(b);
+  mm_sqlite_funnel_init(b);
+  b->base.bulk = mm_sqlite_bulk;
   /* patients' referrals: a new file is readable by its owner only */
   mm_file_create_private(path);
   int rc = sqlite3_open_v2(path, &b->db,
@@ -634,7 +672,7 @@ int mm_ref_backend_sqlite_open(mm_ref_backend **out, const char *path, char *err
                        " ORDER BY seq"},
       {&b->ins_center, "INSERT OR IGNORE INTO centers(id) VALUES (?1)"},
       {&b->ins_ref, "INSERT INTO referrals(id, patient, from_center, to_center, target,"
-                    " referred_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+                    " referred_on, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&b->ins_event, "INSERT INTO events(referral, seq, date, state, reason, note, actor,"
                       " kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
       {&b->set_state, "UPDATE referrals SET state = ?2 WHERE id = ?1"},

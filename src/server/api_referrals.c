@@ -562,7 +562,8 @@ void mm_ep_funnel(mm_call *c) {
   if (mm_funnel_new(&fn, c->api->ref_kb, &f) != MM_REF_OK) {
     mm_api_internal(c, "out of memory");
   } else {
-    int rc = mm_ref_store_foreach(s, &f, mm_funnel_add, fn);
+    /* the counts kept as events are written (funnel.h): no walk */
+    int rc = mm_funnel_kept(fn, s, &f);
     if (rc) {
       store_error(c, s, rc);
     } else {

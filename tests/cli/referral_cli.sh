@@ -102,13 +102,13 @@ if command -v sqlite3 >/dev/null; then
   else ok "events are append-only in the database itself"; fi
   # the schema's versions, one row each (store_migrate.h), and user_version
   # kept equal so that an mmpath from before schema_version refuses it
-  [ "$(sqlite3 "$DB" "SELECT group_concat(version) FROM schema_version")" = 1,2,3,4,5 ] &&
-    [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 5 ] && ok "schema version 5" || bad "schema version"
+  [ "$(sqlite3 "$DB" "SELECT group_concat(version) FROM schema_version")" = 1,2,3,4,5,6 ] &&
+    [ "$(sqlite3 "$DB" "PRAGMA user_version")" = 6 ] && ok "schema version 6" || bad "schema version"
   [ "$(sqlite3 "$DB" "PRAGMA journal_mode")" = wal ] && ok "WAL journal" || bad "journal_mode"
   cp "$DB" "$T/future.db"
   sqlite3 "$T/future.db" "INSERT INTO schema_version VALUES (99, 'x')"
   expect 3 "a registry from a newer mmpath is refused" -- "$M" referral list --db "$T/future.db"
-  has "the database schema is version 99, newer than this mmpath (it knows up to 5)"
+  has "the database schema is version 99, newer than this mmpath (it knows up to 6)"
   # a registry of the version before (user_version 3, the server's tables
   # beside it) is migrated: its token still opens, its audit rows stay
   sqlite3 "$T/old.db" "PRAGMA user_version = 3;
@@ -129,7 +129,7 @@ if command -v sqlite3 >/dev/null; then
   expect 0 "a version-3 registry is migrated" -- "$M" token list --db "$T/old.db"
   has "1    BO-SER       hub      2025-01-01T00:00:00Z  never"
   [ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM api_audit; SELECT max(version) FROM schema_version")" = "1
-5" ] && ok "its audit row kept, schema 5" || bad "old registry after migration"
+6" ] && ok "its audit row kept, schema 6" || bad "old registry after migration"
 fi
 expect 2 "usage" -- "$M" referral
 expect 3 "unreadable kb" -- "$M" referral list --db "$DB" --kb "$T/nokb"
