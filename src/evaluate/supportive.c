@@ -99,13 +99,13 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
         s->conditions = open;
         s->n_conditions = n_open;
         if (s->trace && with == MM_UNKNOWN)
-          mm_eval_find_missing(ev, arena, &with_trace, &s->missing, &s->n_missing);
+          mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
         return;
       }
     }
   }
   if (s->trace && s->result == MM_UNKNOWN)
-    mm_eval_find_missing(ev, arena, &tr, &s->missing, &s->n_missing);
+    mm_eval_find_missing(ev, arena, tr.unknown, tr.n_unknown, &s->missing, &s->n_missing);
 }
 
 void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
