@@ -123,10 +123,9 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
   eo.jurisdiction = (mm_jurisdiction)o->jurisdiction;
   eo.only = only;
   eo.explain = explain;
-  /* Only an explained evaluation gains from the memo (a trace and missing
-   * inputs made once per rule); without one, looking a rule up in it costs
-   * about what evaluating the rule does. */
-  eo.memo = explain ? e->memo : NULL;
+  /* A context's memo: each distinct rule evaluated once (and, explained,
+   * its trace and missing inputs made once). */
+  eo.memo = e->memo;
   int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
   if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
       mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)
