@@ -138,9 +138,20 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   out->n_missing = 0;
   out->refractoriness = NULL;
   /* Traces only when explaining. */
-  if (ev->opts.memo) run_memo(ev, arena, c, out);
-  else if (ev->opts.explain) run_explained(ev, arena, c, out);
-  else out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+  if (ev->opts.explain) {
+    if (ev->opts.memo) run_memo(ev, arena, c, out);
+    else run_explained(ev, arena, c, out);
+  } else if (ev->opts.memo) { /* the memo's value, inline: no trace to keep */
+    mm_rule_memo_entry *e = mm_rule_memo_get(ev->opts.memo, c->rule);
+    if (e && e->gen == ev->opts.memo->gen) {
+      out->rule_value = e->value;
+    } else {
+      out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+      if (e) *e = (mm_rule_memo_entry){ev->opts.memo->gen, out->rule_value, NULL, false, NULL, 0};
+    }
+  } else {
+    out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+  }
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;

@@ -1,6 +1,7 @@
 /* render_json.c: the evaluation as mmpath/evaluation@1
  * (shared/spec/evaluation.md), the facts object, and validation errors. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,25 @@ void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
   facts_json(b, f, lang, NULL);
 }
 
+/* The bytes rendered for each trace of this answer: criteria with the same
+ * rule share one trace (the context's memo, rule_memo.h), so the facts it
+ * read are rendered once and copied for the others (from earlier in the
+ * same buffer). A fixed table: when full, the rest are rendered. */
+#define SEEN_MAX 512 /* a power of two */
+typedef struct seen_traces {
+  struct {
+    const mm_trace *t; /* NULL: empty */
+    size_t off, len;
+  } at[SEEN_MAX];
+  size_t n;
+} seen_traces;
+
+static size_t seen_slot(const seen_traces *s, const mm_trace *t) {
+  size_t i = (size_t)(((uint64_t)(uintptr_t)t >> 4) * 0x9E3779B97F4A7C15ULL >> 40) & (SEEN_MAX - 1);
+  while (s->at[i].t && s->at[i].t != t) i = (i + 1) & (SEEN_MAX - 1);
+  return i;
+}
+
 static void criterion_head_json(mm_strbuf *b, const mm_criterion_result *c, mm_lang lang,
                                 const char *setting) {
   bool first = true;
@@ -160,8 +180,27 @@ static void criterion_head_json(mm_strbuf *b, const mm_criterion_result *c, mm_l
   }
 }
 
+/* ,"value" (one fact read) and ,"facts" of a criterion's trace. */
+static void trace_facts_json(mm_strbuf *b, const mm_evaluation *ev, const mm_trace *t) {
+  bool first = false;
+  if (t->n_used == 1) {
+    KEYL(b, &first, "value");
+    mm_render_value_json(b, ev->facts->values[t->used[0]]);
+  }
+  KEYL(b, &first, "facts");
+  bool f2 = true;
+  mm_strbuf_putc(b, '{');
+  for (size_t i = 0; i < t->n_used; i++) {
+    if (!f2) mm_strbuf_putc(b, ',');
+    f2 = false;
+    mm_render_fact_key(ev->cache, b, ev->kb, t->used[i]);
+    mm_render_value_json(b, ev->facts->values[t->used[i]]);
+  }
+  mm_strbuf_putc(b, '}');
+}
+
 static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
-                           mm_lang lang, const char *setting) {
+                           mm_lang lang, const char *setting, seen_traces *seen) {
   bool first = false;
   /* A principle's text words the evaluation's own finding: never kept. */
   if (c->crit->principle) criterion_head_json(b, c, lang, setting);
@@ -184,20 +223,36 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   });
   if (ev->opts.explain) {
     const mm_trace *t = c->trace;
-    if (t->n_used == 1) {
-      KEYL(b, &first, "value");
-      mm_render_value_json(b, ev->facts->values[t->used[0]]);
+    size_t k = seen ? seen_slot(seen, t) : 0;
+    if (seen && seen->at[k].t && !b->failed) {
+      /* the same bytes, from earlier in b; through a copy when b must grow
+       * (its data moves) */
+      size_t off = seen->at[k].off, len = seen->at[k].len;
+      if (b->cap - b->len > len) {
+        memcpy(b->data + b->len, b->data + off, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+      } else {
+        char *tmp = malloc(len);
+        if (tmp) {
+          memcpy(tmp, b->data + off, len);
+          mm_strbuf_add(b, tmp, len);
+          free(tmp);
+        } else {
+          b->failed = true;
+        }
+      }
+    } else {
+      size_t start = b->len;
+      trace_facts_json(b, ev, t);
+      if (seen && !b->failed && seen->n < SEEN_MAX / 2) {
+        seen->at[k].t = t;
+        seen->at[k].off = start;
+        seen->at[k].len = b->len - start;
+        seen->n++;
+      }
     }
-    KEYL(b, &first, "facts");
-    bool f2 = true;
-    mm_strbuf_putc(b, '{');
-    for (size_t i = 0; i < t->n_used; i++) {
-      if (!f2) mm_strbuf_putc(b, ',');
-      f2 = false;
-      mm_render_fact_key(ev->cache, b, ev->kb, t->used[i]);
-      mm_render_value_json(b, ev->facts->values[t->used[i]]);
-    }
-    mm_strbuf_putc(b, '}');
+    first = false;
     if (c->result == MM_UNKNOWN) {
       KEYL(b, &first, "missing");
       strings(b, c->missing, c->n_missing);
@@ -402,7 +457,7 @@ static void option_tail_json(mm_strbuf *b, const mm_option *o, mm_lang lang) {
 }
 
 static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
-                        mm_lang lang) {
+                        mm_lang lang, seen_traces *seen) {
   const mm_option *o = r->opt;
   CACHED(b, ev, o, PIECE_OPTION_HEAD, lang, option_head_json(b, o, lang));
   bool first = false;
@@ -454,7 +509,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
       mm_render_cache_prefetch(ev->cache, r->criteria[i + 1].crit, PIECE_CRITERION_RULE, lang);
     }
     criterion_json(b, ev, &r->criteria[i], lang,
-                   r->implicit_setting && i == 0 ? o->setting : NULL);
+                   r->implicit_setting && i == 0 ? o->setting : NULL, seen);
   }
   mm_strbuf_putc(b, ']');
   const mm_provenance *prov = r->indication ? &r->indication->prov : &o->prov;
@@ -574,6 +629,8 @@ static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
 
 void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   bool first = true;
+  /* only worth it when traces are shared (a memo); 12 KiB, so off the stack */
+  seen_traces *seen = ev->opts.memo ? calloc(1, sizeof *seen) : NULL;
   char d[11];
   mm_strbuf_putc(b, '{');
   KEYL(b, &first, "schema");
@@ -604,14 +661,14 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < ev->n_options; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->options[i], lang);
+    option_json(b, ev, &ev->options[i], lang, seen);
   }
   mm_strbuf_putc(b, ']');
   KEYL(b, &first, "trials");
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < ev->n_trials; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->trials[i], lang);
+    option_json(b, ev, &ev->trials[i], lang, seen);
   }
   mm_strbuf_putc(b, ']');
   KEYL(b, &first, "supportive_care");
@@ -638,6 +695,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   }
   mm_strbuf_putc(b, ']');
   mm_strbuf_putc(b, '}');
+  free(seen);
 }
 
 void mm_render_diags_json(mm_strbuf *b, const mm_diags *d) {

@@ -7,19 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct slot {
-  const mm_rule *rule; /* NULL: empty */
-  uint32_t id;
-} slot;
-
-struct mm_rule_memo {
-  slot *slots;
-  size_t cap, n;               /* cap a power of two, n < cap / 2 */
-  const mm_rule **first;       /* by id: the first rule met with it */
-  mm_rule_memo_entry *entries; /* by id */
-  size_t n_ids, cap_ids;
-  uint32_t gen;
-};
+typedef mm_rule_memo_slot slot;
 
 mm_rule_memo *mm_rule_memo_new(void) {
   mm_rule_memo *m = calloc(1, sizeof *m);
@@ -42,16 +30,10 @@ void mm_rule_memo_begin(mm_rule_memo *m) {
   }
 }
 
-uint32_t mm_rule_memo_gen(const mm_rule_memo *m) { return m->gen; }
-
-static size_t hash(const mm_rule *r) {
-  uint64_t h = (uint64_t)(uintptr_t)r >> 4;
-  return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> 32);
-}
 
 static slot *find(const mm_rule_memo *m, const mm_rule *r) {
   size_t mask = m->cap - 1;
-  for (size_t i = hash(r) & mask;; i = (i + 1) & mask)
+  for (size_t i = mm_rule_memo_hash(r) & mask;; i = (i + 1) & mask)
     if (!m->slots[i].rule || m->slots[i].rule == r) return &m->slots[i];
 }
 
@@ -104,11 +86,7 @@ static bool assign(mm_rule_memo *m, const mm_rule *r, uint32_t *id) {
   return true;
 }
 
-mm_rule_memo_entry *mm_rule_memo_get(mm_rule_memo *m, const mm_rule *rule) {
-  if (m->cap) {
-    slot *s = find(m, rule);
-    if (s->rule) return &m->entries[s->id];
-  }
+mm_rule_memo_entry *mm_rule_memo_add(mm_rule_memo *m, const mm_rule *rule) {
   uint32_t id;
   if ((m->n + 1) * 2 > m->cap && !grow(m)) return NULL;
   if (!assign(m, rule, &id)) return NULL;
