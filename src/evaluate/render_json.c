@@ -71,6 +71,14 @@ static void tail_as_json_string(mm_strbuf *b, size_t start) {
   if (tmp != stack) free(tmp);
 }
 
+/* A code of this program (a status, a tier): ASCII letters and
+ * underscores, nothing to escape. */
+static void code(mm_strbuf *b, const char *s) {
+  mm_strbuf_putc(b, '"');
+  mm_strbuf_puts(b, s);
+  mm_strbuf_putc(b, '"');
+}
+
 /* A count in decimal (printf's %zu without printf). */
 static void put_size(mm_strbuf *b, size_t x) {
   char digits[24];
@@ -88,11 +96,10 @@ static void strings(mm_strbuf *b, const char *const *s, size_t n) {
   mm_strbuf_putc(b, ']');
 }
 
+/* A fact's object after its {"value": (mm_render_fact_head). */
 static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, mm_lang lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
-  bool first = true;
-  mm_strbuf_putc(b, '{');
-  KEYL(b, &first, "value");
+  bool first = false;
   mm_render_value_json(b, f->values[slot]);
   if (f->kb->facts[slot].unit && f->values[slot].known) {
     KEYL(b, &first, "unit");
@@ -130,7 +137,7 @@ static void facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang, mm_render_
     if (f->kb->facts[i].source == MM_FACT_EVALUATION) continue;
     if (!first) mm_strbuf_putc(b, ',');
     first = false;
-    mm_render_fact_key(cache, b, f->kb, (int)i);
+    mm_render_fact_head(cache, b, f->kb, (int)i);
     fact_json(b, f, i, lang);
   }
   mm_strbuf_putc(b, '}');
@@ -462,12 +469,12 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   CACHED(b, ev, o, PIECE_OPTION_HEAD, lang, option_head_json(b, o, lang));
   bool first = false;
   KEYL(b, &first, "status");
-  mm_strbuf_json_string(b, mm_status_word(r->status));
+  code(b, mm_status_word(r->status));
   if (o->kind != MM_OPT_TRIAL) {
     /* the order a clinician reads them (docs/kb-options.md): the options
      * array is sorted by tier, rank is the 1-based position in it */
     KEYL(b, &first, "tier");
-    mm_strbuf_json_string(b, mm_tier_code(r->tier));
+    code(b, mm_tier_code(r->tier));
     KEYL(b, &first, "rank");
     put_size(b, (size_t)(r - ev->options) + 1);
   }
@@ -572,7 +579,7 @@ static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
     bool f2 = false;
     CACHED(b, ev, s->item, PIECE_SUPPORTIVE_HEAD, lang, supportive_head_json(b, s->item, lang));
     KEYL(b, &f2, "status");
-    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
+    code(b, s->result == MM_TRUE ? "indicated" : "unknown");
     CACHED(b, ev, s->item, PIECE_SUPPORTIVE_MID, lang, supportive_mid_json(b, s->item, lang));
     if (s->conditional) {
       KEYL(b, &f2, "conditional");
