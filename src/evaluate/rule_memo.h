@@ -1,6 +1,6 @@
 /* rule_memo.h: the criteria's rules evaluated once per evaluation. The kb
  * writes the same rule in many places ("age >= 18" 57 times, "prior_lines
- * >= 1" 23 times: 308 criteria, about 80 distinct rules), and each is a
+ * >= 1" 23 times: 308 `when` rules in kb/, about 80 distinct), and each is a
  * pure function of the facts, so a caller that evaluates record after
  * record (mmpath_context) keeps one memo: the first criterion with a rule
  * evaluates it, the others with the same source and the same facts read
