@@ -70,11 +70,6 @@ bool mm_render_cache_emit(const mm_render_cache *c, mm_strbuf *b, const void *ke
   return true;
 }
 
-void mm_render_cache_prefetch(const mm_render_cache *c, const void *key, unsigned tag,
-                              mm_lang lang) {
-  if (c->cap) __builtin_prefetch(&c->slots[hash(key, tag, lang) & (c->cap - 1)]);
-}
-
 static bool grow(mm_render_cache *c) {
   size_t cap = c->cap ? c->cap * 2 : 1024;
   entry *old = c->slots;

@@ -59,11 +59,6 @@ void mm_render_cache_free(mm_render_cache *c);
 /* Appends the piece kept for (key, tag, lang): true, or false if none. */
 bool mm_render_cache_emit(const mm_render_cache *c, mm_strbuf *b, const void *key, unsigned tag,
                           mm_lang lang);
-/* Starts loading the slot of (key, tag, lang), for a piece emitted soon:
- * the table is bigger than the processor's cache and a lookup otherwise
- * waits for memory. */
-void mm_render_cache_prefetch(const mm_render_cache *c, const void *key, unsigned tag,
-                              mm_lang lang);
 /* A fact's name as a JSON key and its colon ("prior_lines":), kept by slot
  * in c when c is not NULL. */
 void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot);

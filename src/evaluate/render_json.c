@@ -511,10 +511,6 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < r->n_criteria; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    if (ev->cache && i + 1 < r->n_criteria) {
-      mm_render_cache_prefetch(ev->cache, r->criteria[i + 1].crit, PIECE_CRITERION_HEAD, lang);
-      mm_render_cache_prefetch(ev->cache, r->criteria[i + 1].crit, PIECE_CRITERION_RULE, lang);
-    }
     criterion_json(b, ev, &r->criteria[i], lang,
                    r->implicit_setting && i == 0 ? o->setting : NULL, seen);
   }
