@@ -12,8 +12,8 @@
  *   evaluate  mmpath_evaluate, JSON (a new arena and output every call)
  *   context   mmpath_context_evaluate, JSON (memory kept between calls)
  *   compact   mmpath_context_evaluate, MMPATH_FORMAT_COMPACT
- * It also checks that the context gives the bytes of mmpath_evaluate (exit
- * 1 otherwise). */
+ * It also checks that the context gives the bytes of mmpath_evaluate, in
+ * both formats (exit 1 otherwise). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +108,13 @@ int main(int argc, char **argv) {
       mmpath_context_evaluate(ctx, &out, &out_len, rec, len, &opts);
       if (i >= 0) t[i] = now_us() - a;
     }
+    char *cref = NULL;
+    mmpath_evaluate(&cref, kb, rec, len, &opts);
+    if (!out || !cref || out_len != strlen(cref) || memcmp(out, cref, out_len) != 0) {
+      fprintf(stderr, "%s: the context's compact answer differs from mmpath_evaluate's\n", name);
+      status = 1;
+    }
+    free(cref);
     report("compact", name, t, rounds, out_len);
     mmpath_context_free(ctx);
 #endif

@@ -13,7 +13,9 @@
 # patient and kind, the min-max over the alternations of the median in
 # microseconds, and the ratios new/old: the same call (mmpath_evaluate),
 # and the context (kept memory) and the compact answer against the old
-# mmpath_evaluate. Each binary reads its own tree's kb.
+# mmpath_evaluate. When the old build has the context API too, a second
+# table compares context with context and compact with compact. Each
+# binary reads its own tree's kb.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OLD=$(cd "${1:?usage: eval_latency.sh OLD_BUILD_DIR [NEW_BUILD_DIR] [ROUNDS] [ALTERNATIONS]}" && pwd)
@@ -23,7 +25,10 @@ ALT=${4:-5}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 LIBS="-lyaml -lm -lpthread"
-cc -O2 -I"$OLD/../include" -I"$OLD/generated" "$ROOT/bench/eval_latency.c" "$OLD/libmmpath.a" \
+# An old build with the context API is measured with it too.
+OLD_CTX=
+grep -q mmpath_context_evaluate "$OLD/../include/mmpath.h" && OLD_CTX=-DWITH_CONTEXT
+cc -O2 $OLD_CTX -I"$OLD/../include" -I"$OLD/generated" "$ROOT/bench/eval_latency.c" "$OLD/libmmpath.a" \
   $LIBS -o "$TMP/old"
 cc -O2 -DWITH_CONTEXT -I"$NEW/../include" -I"$NEW/generated" "$ROOT/bench/eval_latency.c" \
   "$NEW/libmmpath.a" $LIBS -o "$TMP/new"
@@ -57,6 +62,18 @@ for r in recs:
     print("%-36s %15s %15s %15s %15s %8s %8s %8s" % ((r,) + tuple(cells) + tuple(ratios)))
 print("ratios: new/old of the medians of the alternations (same: mmpath_evaluate both; "
       "context, compact: against the old mmpath_evaluate)")
+if ("old", "context", recs[0]) in runs:
+    print()
+    print("both with a context: median microseconds, min-max; ratio new/old of the medians")
+    print("%-36s %15s %15s %8s %15s %15s %8s" % ("record", "old context", "new context", "ratio",
+          "old compact", "new compact", "ratio"))
+    for r in recs:
+        cells = []
+        for mode in ("context", "compact"):
+            o, n = runs[("old", mode, r)], runs[("new", mode, r)]
+            cells += ["%6.1f-%-6.1f" % (min(o), max(o)), "%6.1f-%-6.1f" % (min(n), max(n)),
+                      "%.3f" % (sorted(n)[len(n) // 2] / sorted(o)[len(o) // 2])]
+        print("%-36s %15s %15s %8s %15s %15s %8s" % ((r,) + tuple(cells)))
 print("answer bytes: full %s, compact %s" % (
     ", ".join(str(size[("new", "context", r)]) for r in recs),
     ", ".join(str(size[("new", "compact", r)]) for r in recs)))

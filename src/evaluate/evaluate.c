@@ -17,6 +17,7 @@
 #include "evaluate/evaluate_internal.h"
 #include "evaluate/order.h"
 #include "evaluate/reimbursement.h"
+#include "evaluate/rule_memo.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
@@ -26,20 +27,20 @@
 /* Not inlined: it runs only when explaining an unknown, and inlined it made
  * run_criterion too big to inline in the loop every option goes through. */
 __attribute__((noinline)) void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena,
-                                                    const mm_rule_trace *trace,
+                                                    const int *unknown, size_t n_unknown,
                                                     const char *const **out, size_t *n_out) {
   const mm_facts *f = ev->facts;
   size_t cap = 0;
-  for (size_t i = 0; i < trace->n_unknown; i++) {
-    const mm_fact_info *info = f->info ? &f->info[trace->unknown[i]] : NULL;
+  for (size_t i = 0; i < n_unknown; i++) {
+    const mm_fact_info *info = f->info ? &f->info[unknown[i]] : NULL;
     cap += info && info->n_missing ? info->n_missing : 1;
   }
   if (!cap) return;
   const char **m = mm_arena_alloc(arena, cap * sizeof *m);
   if (!m) return;
   size_t n = 0;
-  for (size_t i = 0; i < trace->n_unknown; i++) {
-    int slot = trace->unknown[i];
+  for (size_t i = 0; i < n_unknown; i++) {
+    int slot = unknown[i];
     const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
     size_t k_n = info && info->n_missing ? info->n_missing : 1;
     for (size_t k = 0; k < k_n; k++) {
@@ -75,7 +76,49 @@ __attribute__((noinline)) static void run_explained(const mm_evaluation *ev, mm_
   mm_tv t = out->exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || out->unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   if (out->trace && t == MM_UNKNOWN)
-    mm_eval_find_missing(ev, arena, &tr, &out->missing, &out->n_missing);
+    mm_eval_find_missing(ev, arena, tr.unknown, tr.n_unknown, &out->missing, &out->n_missing);
+}
+
+/* A criterion whose rule the memo may already hold (an earlier criterion
+ * with the same rule in this evaluation): its value, trace and missing
+ * inputs, the same as run_explained or the fast path would make. */
+__attribute__((noinline)) static void run_memo(const mm_evaluation *ev, mm_arena *arena,
+                                              const mm_criterion *c, mm_criterion_result *out) {
+  mm_rule_memo *m = ev->opts.memo;
+  mm_rule_memo_entry *e = mm_rule_memo_get(m, c->rule);
+  if (!e) { /* out of memory for the memo: without it */
+    if (ev->opts.explain) run_explained(ev, arena, c, out);
+    else out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+    return;
+  }
+  uint32_t gen = mm_rule_memo_gen(m);
+  if (e->gen != gen) {
+    if (ev->opts.explain) {
+      mm_rule_trace tr;
+      e->value = mm_rule_eval(c->rule, ev->facts->values, &tr);
+      e->trace = mm_eval_keep_trace(arena, &tr);
+    } else {
+      e->value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+      e->trace = NULL;
+    }
+    e->missing_done = false;
+    e->missing = NULL;
+    e->n_missing = 0;
+    e->gen = gen;
+  }
+  out->rule_value = e->value;
+  if (!ev->opts.explain) return;
+  out->trace = e->trace;
+  mm_tv t = out->exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
+  if ((c->has_review || out->unverified) && t == MM_FALSE) t = MM_UNKNOWN;
+  if (!out->trace || t != MM_UNKNOWN) return;
+  if (!e->missing_done) {
+    mm_eval_find_missing(ev, arena, e->trace->unknown, e->trace->n_unknown, &e->missing,
+                         &e->n_missing);
+    e->missing_done = true;
+  }
+  out->missing = e->missing;
+  out->n_missing = e->n_missing;
 }
 
 /* unverified: the entry rests on a fact nobody checked against its source,
@@ -95,8 +138,20 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   out->n_missing = 0;
   out->refractoriness = NULL;
   /* Traces only when explaining. */
-  if (ev->opts.explain) run_explained(ev, arena, c, out);
-  else out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+  if (ev->opts.explain) {
+    if (ev->opts.memo) run_memo(ev, arena, c, out);
+    else run_explained(ev, arena, c, out);
+  } else if (ev->opts.memo) { /* the memo's value, inline: no trace to keep */
+    mm_rule_memo_entry *e = mm_rule_memo_get(ev->opts.memo, c->rule);
+    if (e && e->gen == ev->opts.memo->gen) {
+      out->rule_value = e->value;
+    } else {
+      out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+      if (e) *e = (mm_rule_memo_entry){ev->opts.memo->gen, out->rule_value, NULL, false, NULL, 0};
+    }
+  } else {
+    out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
+  }
   mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
   if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
   out->result = t;
@@ -214,6 +269,11 @@ static bool without_diagnosis(const mm_facts *f) {
   return v.known && v.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS];
 }
 
+static mm_option_result *take_result(mm_option_result *r) {
+  memset(r, 0, sizeof *r);
+  return r;
+}
+
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
                 const mm_eval_options *opts) {
   *out = NULL;
@@ -225,8 +285,11 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   ev->warnings = facts->warnings;
   if (opts) ev->opts = *opts;
   else ev->opts = (mm_eval_options)MM_EVAL_OPTIONS_INIT;
-  ev->options = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->options);
-  ev->trials = mm_arena_alloc(arena, (kb->n_options + 1) * sizeof *ev->trials);
+  if (ev->opts.memo) mm_rule_memo_begin(ev->opts.memo);
+  /* Room for every kb entry, zeroed one by one as taken (take_result): the
+   * whole arrays are mostly unused, and zeroing them showed in profiles. */
+  ev->options = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->options);
+  ev->trials = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->trials);
   if (!ev->options || !ev->trials) return -1;
   if (without_diagnosis(facts)) {
     ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
@@ -241,7 +304,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     if (!wanted(&ev->opts, o->id)) continue;
     if (o->kind == MM_OPT_TRIAL) {
       if (!ev->opts.trials && !ev->opts.only) continue;
-      mm_option_result *r = &ev->trials[ev->n_trials++];
+      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
       r->ev = ev;
       r->opt = o;
       r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
@@ -258,7 +321,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
      * strings, compared by pointer. */
     if (o->kind == MM_OPT_GUIDELINE && (o->repeats || (setting.known && setting.str != o->setting)))
       continue;
-    mm_option_result *r = &ev->options[ev->n_options++];
+    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
     r->ev = ev;
     r->opt = o;
     if (o->kind == MM_OPT_THERAPY) {

@@ -14,14 +14,19 @@
 #include "util/lang.h"
 #include "util/strbuf.h"
 
+typedef struct mm_rule_memo mm_rule_memo;
+
 typedef struct mm_eval_options {
   mm_jurisdiction jurisdiction; /* default EU */
   bool explain;                 /* keep traces (false for fast screening) */
   bool trials, supportive;      /* include trials / supportive care */
   const char *const *only;      /* option ids to evaluate, NULL-ended; NULL = all */
+  /* A caller's memo of rule values (rule_memo.h), kept between evaluations
+   * with one kb on one thread; NULL: every criterion evaluates its rule. */
+  mm_rule_memo *memo;
 } mm_eval_options;
 
-#define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL}
+#define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL, NULL}
 
 struct mm_evaluation;
 typedef struct mm_render_cache mm_render_cache;

@@ -7,8 +7,8 @@
 /* The inputs that would decide a rule left unknown, from its trace (see
  * mm_criterion_result): distinct, in order, in arena; *out untouched when
  * there are none. */
-void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena, const mm_rule_trace *trace,
-                          const char *const **out, size_t *n_out);
+void mm_eval_find_missing(const mm_evaluation *ev, mm_arena *arena, const int *unknown,
+                          size_t n_unknown, const char *const **out, size_t *n_out);
 /* A copy of trace in arena, trimmed (NULL when out of memory). */
 const mm_trace *mm_eval_keep_trace(mm_arena *arena, const mm_rule_trace *trace);
 

@@ -37,7 +37,7 @@ const int *mm_eval_option_drugs(const mm_option_result *r, mm_arena *arena, size
     *n = o->n_drugs;
     return o->drugs;
   }
-  int *all = mm_arena_alloc(arena, (o->n_drugs + ind->n_drugs) * sizeof *all);
+  int *all = mm_arena_alloc_raw(arena, (o->n_drugs + ind->n_drugs) * sizeof *all);
   if (!all) return NULL;
   memcpy(all, o->drugs, o->n_drugs * sizeof *all);
   size_t k = o->n_drugs;
@@ -50,6 +50,8 @@ const int *mm_eval_option_drugs(const mm_option_result *r, mm_arena *arena, size
   return all;
 }
 
+/* The arrays here are filled before they are read, up to their counts: not
+ * zeroed (this runs for most options of every evaluation). */
 const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_arena *arena,
                                                 const mm_option_result *r) {
   const mm_kb *kb = ev->kb;
@@ -58,7 +60,7 @@ const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_aren
   if (!kb->refractoriness || !n) return NULL;
   size_t cap = 0;
   for (size_t i = 0; i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
-  mm_refractory_check *checks = mm_arena_alloc(arena, cap * sizeof *checks);
+  mm_refractory_check *checks = mm_arena_alloc_raw(arena, cap * sizeof *checks);
   if (!checks) return NULL;
   size_t nc = mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap);
   if (!nc) return NULL;
@@ -66,8 +68,8 @@ const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_aren
   for (size_t i = 0; i < nc; i++)
     cap_hits += checks[i].cls >= 0 ? kb->classes[checks[i].cls].n_members + 1 : 1;
   mm_refractoriness *f = mm_arena_alloc(arena, sizeof *f);
-  mm_refractory_hit *checked = mm_arena_alloc(arena, nc * sizeof *checked);
-  mm_refractory_hit *hits = mm_arena_alloc(arena, cap_hits * sizeof *hits);
+  mm_refractory_hit *checked = mm_arena_alloc_raw(arena, nc * sizeof *checked);
+  mm_refractory_hit *hits = mm_arena_alloc_raw(arena, cap_hits * sizeof *hits);
   if (!f || !checked || !hits) return NULL;
   size_t n_true = 0, n_unknown = 0;
   for (size_t i = 0; i < nc; i++) {
@@ -101,7 +103,8 @@ static mm_tier tier_of(const mm_option_result *r) {
 
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena) {
   if (!ev->n_options) return 0;
-  mm_option_result *sorted = mm_arena_alloc(arena, ev->n_options * sizeof *sorted);
+  /* every option has a tier: sorted is filled whole */
+  mm_option_result *sorted = mm_arena_alloc_raw(arena, ev->n_options * sizeof *sorted);
   if (!sorted) return -1;
   for (size_t i = 0; i < ev->n_options; i++) ev->options[i].tier = tier_of(&ev->options[i]);
   size_t k = 0;

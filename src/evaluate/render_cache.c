@@ -28,6 +28,7 @@ struct mm_render_cache {
   entry *slots;
   size_t cap, n;  /* cap a power of two, n < cap / 2 */
   fact_key *keys; /* by fact slot, kb->n_facts of them (NULL: not made yet) */
+  fact_key *heads; /* the same for "name":{"value": */
 };
 
 mm_render_cache *mm_render_cache_new(void) {
@@ -42,6 +43,7 @@ void mm_render_cache_free(mm_render_cache *c) {
   mm_arena_free(&c->arena);
   free(c->slots);
   free(c->keys);
+  free(c->heads);
   free(c);
 }
 
@@ -96,9 +98,12 @@ void mm_render_cache_put(mm_render_cache *c, const void *key, unsigned tag, mm_l
   c->n++;
 }
 
-void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot) {
-  if (c && !c->keys) c->keys = calloc(kb->n_facts + 1, sizeof *c->keys);
-  fact_key *k = c && c->keys ? &c->keys[slot] : NULL;
+/* A fact's piece by slot (array *by, made at first use): kept from what
+ * `suffix` after the name's key appends. */
+static void fact_piece(mm_render_cache *c, fact_key **by, mm_strbuf *b, const mm_kb *kb, int slot,
+                       const char *suffix, size_t suffix_len) {
+  if (c && !*by) *by = calloc(kb->n_facts + 1, sizeof **by);
+  fact_key *k = c && *by ? &(*by)[slot] : NULL;
   if (k && k->bytes) {
     mm_strbuf_add(b, k->bytes, k->len);
     return;
@@ -106,10 +111,19 @@ void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int s
   size_t start = b->len;
   mm_strbuf_json_string(b, kb->facts[slot].name);
   mm_strbuf_putc(b, ':');
+  mm_strbuf_add(b, suffix, suffix_len);
   if (!k || b->failed) return;
   char *copy = mm_arena_alloc_raw(&c->arena, b->len - start);
   if (!copy) return;
   memcpy(copy, b->data + start, b->len - start);
   k->bytes = copy;
   k->len = b->len - start;
+}
+
+void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot) {
+  fact_piece(c, c ? &c->keys : NULL, b, kb, slot, "", 0);
+}
+
+void mm_render_fact_head(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot) {
+  fact_piece(c, c ? &c->heads : NULL, b, kb, slot, "{\"value\":", 9);
 }

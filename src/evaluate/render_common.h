@@ -62,6 +62,8 @@ bool mm_render_cache_emit(const mm_render_cache *c, mm_strbuf *b, const void *ke
 /* A fact's name as a JSON key and its colon ("prior_lines":), kept by slot
  * in c when c is not NULL. */
 void mm_render_fact_key(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot);
+/* The same followed by {"value": (the start of a fact in the facts object). */
+void mm_render_fact_head(mm_render_cache *c, mm_strbuf *b, const mm_kb *kb, int slot);
 /* Keeps a copy of the piece (nothing when out of memory: it is rendered
  * again next time). */
 void mm_render_cache_put(mm_render_cache *c, const void *key, unsigned tag, mm_lang lang,

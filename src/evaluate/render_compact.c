@@ -13,6 +13,30 @@
 #define KEY(b, lit) mm_strbuf_add((b), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
 #define NEXT(b, lit) mm_strbuf_add((b), ",\"" lit "\":", sizeof(",\"" lit "\":") - 1)
 
+/* A code of this program (a status, a tier, a note id, a jurisdiction):
+ * ASCII letters and underscores, nothing to escape. */
+static void code(mm_strbuf *b, const char *s) {
+  mm_strbuf_putc(b, '"');
+  mm_strbuf_puts(b, s);
+  mm_strbuf_putc(b, '"');
+}
+
+/* Pieces that depend only on a kb entry, kept in the evaluation's cache
+ * (render_cache.c) when it has one: a context renders them once. The tags
+ * are apart from render_json.c's (one cache serves every format); the
+ * language is always English, these pieces have no words. */
+enum { PIECE_COMPACT_HEAD = 64, PIECE_COMPACT_INDICATION, PIECE_COMPACT_CRITERION };
+#define CACHED(b, ev, key, tag, body)                                                  \
+  do {                                                                                 \
+    mm_render_cache *cache_ = (ev)->cache;                                             \
+    if (cache_ && mm_render_cache_emit(cache_, (b), (key), (tag), MM_LANG_EN)) break;  \
+    size_t start_ = (b)->len;                                                          \
+    body;                                                                              \
+    if (cache_ && !(b)->failed)                                                        \
+      mm_render_cache_put(cache_, (key), (tag), MM_LANG_EN, (b)->data + start_,        \
+                          (b)->len - start_);                                          \
+  } while (0)
+
 static void tv_json(mm_strbuf *b, mm_tv t) {
   if (t == MM_TRUE) mm_strbuf_add(b, "true", 4);
   else if (t == MM_FALSE) mm_strbuf_add(b, "false", 5);
@@ -49,10 +73,13 @@ static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_resu
   for (size_t i = 0; i < r->n_criteria; i++) {
     const mm_criterion_result *c = &r->criteria[i];
     if (c->result != r->status) continue;
-    mm_strbuf_add(b, first ? "{" : ",{", first ? 1 : 2);
+    if (!first) mm_strbuf_putc(b, ',');
     first = false;
-    KEY(b, "id");
-    mm_strbuf_json_string(b, c->crit->id);
+    CACHED(b, ev, c->crit, PIECE_COMPACT_CRITERION, {
+      mm_strbuf_putc(b, '{');
+      KEY(b, "id");
+      mm_strbuf_json_string(b, c->crit->id);
+    });
     if (c->exclusion) mm_strbuf_add(b, ",\"exclusion\":true", 17);
     /* a criterion resting on an interpretation or an unverified entry: its
      * "false" counts as unknown, with nothing missing */
@@ -68,27 +95,29 @@ static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_resu
 
 static void option_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
   const mm_option *o = r->opt;
-  mm_strbuf_putc(b, '{');
-  KEY(b, "id");
-  mm_strbuf_json_string(b, o->id);
-  NEXT(b, "status");
-  mm_strbuf_json_string(b, mm_status_word(r->status));
+  CACHED(b, ev, o, PIECE_COMPACT_HEAD, {
+    mm_strbuf_putc(b, '{');
+    KEY(b, "id");
+    mm_strbuf_json_string(b, o->id);
+    NEXT(b, "status");
+  });
+  code(b, mm_status_word(r->status));
   if (o->kind == MM_OPT_TRIAL) {
     NEXT(b, "enrolling");
     tv_json(b, r->enrolling);
   } else {
-    NEXT(b, "kind");
-    mm_strbuf_json_string(b, o->kind == MM_OPT_GUIDELINE ? "guideline_regimen" : "approved_therapy");
-    NEXT(b, "tier");
-    mm_strbuf_json_string(b, mm_tier_code(r->tier));
+    if (o->kind == MM_OPT_GUIDELINE) NEXT(b, "kind\":\"guideline_regimen\",\"tier");
+    else NEXT(b, "kind\":\"approved_therapy\",\"tier");
+    code(b, mm_tier_code(r->tier));
   }
-  if (r->indication) {
-    NEXT(b, "indication");
-    mm_strbuf_json_string(b, r->indication->id);
-  }
+  if (r->indication)
+    CACHED(b, ev, r->indication, PIECE_COMPACT_INDICATION, {
+      NEXT(b, "indication");
+      mm_strbuf_json_string(b, r->indication->id);
+    });
   if (r->note.code != MM_NOTE_NONE) {
     NEXT(b, "note");
-    mm_strbuf_json_string(b, mm_note_id(r->note.code));
+    code(b, mm_note_id(r->note.code));
   }
   deciding(b, ev, r);
   mm_strbuf_putc(b, '}');
@@ -133,7 +162,7 @@ void mm_render_evaluation_compact(mm_strbuf *b, const mm_evaluation *ev) {
     KEY(b, "id");
     mm_strbuf_json_string(b, s->item->id);
     NEXT(b, "status");
-    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
+    code(b, s->result == MM_TRUE ? "indicated" : "unknown");
     if (s->conditional) mm_strbuf_add(b, ",\"conditional\":true", 19);
     mm_strbuf_putc(b, '}');
   }

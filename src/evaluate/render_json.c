@@ -1,6 +1,7 @@
 /* render_json.c: the evaluation as mmpath/evaluation@1
  * (shared/spec/evaluation.md), the facts object, and validation errors. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,14 @@ static void tail_as_json_string(mm_strbuf *b, size_t start) {
   if (tmp != stack) free(tmp);
 }
 
+/* A code of this program (a status, a tier): ASCII letters and
+ * underscores, nothing to escape. */
+static void code(mm_strbuf *b, const char *s) {
+  mm_strbuf_putc(b, '"');
+  mm_strbuf_puts(b, s);
+  mm_strbuf_putc(b, '"');
+}
+
 /* A count in decimal (printf's %zu without printf). */
 static void put_size(mm_strbuf *b, size_t x) {
   char digits[24];
@@ -87,11 +96,10 @@ static void strings(mm_strbuf *b, const char *const *s, size_t n) {
   mm_strbuf_putc(b, ']');
 }
 
+/* A fact's object after its {"value": (mm_render_fact_head). */
 static void fact_json(mm_strbuf *b, const mm_facts *f, size_t slot, mm_lang lang) {
   const mm_fact_info *info = f->info ? &f->info[slot] : NULL;
-  bool first = true;
-  mm_strbuf_putc(b, '{');
-  KEYL(b, &first, "value");
+  bool first = false;
   mm_render_value_json(b, f->values[slot]);
   if (f->kb->facts[slot].unit && f->values[slot].known) {
     KEYL(b, &first, "unit");
@@ -129,7 +137,7 @@ static void facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang, mm_render_
     if (f->kb->facts[i].source == MM_FACT_EVALUATION) continue;
     if (!first) mm_strbuf_putc(b, ',');
     first = false;
-    mm_render_fact_key(cache, b, f->kb, (int)i);
+    mm_render_fact_head(cache, b, f->kb, (int)i);
     fact_json(b, f, i, lang);
   }
   mm_strbuf_putc(b, '}');
@@ -137,6 +145,25 @@ static void facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang, mm_render_
 
 void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
   facts_json(b, f, lang, NULL);
+}
+
+/* The bytes rendered for each trace of this answer: criteria with the same
+ * rule share one trace (the context's memo, rule_memo.h), so the facts it
+ * read are rendered once and copied for the others (from earlier in the
+ * same buffer). A fixed table: when full, the rest are rendered. */
+#define SEEN_MAX 512 /* a power of two */
+typedef struct seen_traces {
+  struct {
+    const mm_trace *t; /* NULL: empty */
+    size_t off, len;
+  } at[SEEN_MAX];
+  size_t n;
+} seen_traces;
+
+static size_t seen_slot(const seen_traces *s, const mm_trace *t) {
+  size_t i = (size_t)(((uint64_t)(uintptr_t)t >> 4) * 0x9E3779B97F4A7C15ULL >> 40) & (SEEN_MAX - 1);
+  while (s->at[i].t && s->at[i].t != t) i = (i + 1) & (SEEN_MAX - 1);
+  return i;
 }
 
 static void criterion_head_json(mm_strbuf *b, const mm_criterion_result *c, mm_lang lang,
@@ -160,8 +187,27 @@ static void criterion_head_json(mm_strbuf *b, const mm_criterion_result *c, mm_l
   }
 }
 
+/* ,"value" (one fact read) and ,"facts" of a criterion's trace. */
+static void trace_facts_json(mm_strbuf *b, const mm_evaluation *ev, const mm_trace *t) {
+  bool first = false;
+  if (t->n_used == 1) {
+    KEYL(b, &first, "value");
+    mm_render_value_json(b, ev->facts->values[t->used[0]]);
+  }
+  KEYL(b, &first, "facts");
+  bool f2 = true;
+  mm_strbuf_putc(b, '{');
+  for (size_t i = 0; i < t->n_used; i++) {
+    if (!f2) mm_strbuf_putc(b, ',');
+    f2 = false;
+    mm_render_fact_key(ev->cache, b, ev->kb, t->used[i]);
+    mm_render_value_json(b, ev->facts->values[t->used[i]]);
+  }
+  mm_strbuf_putc(b, '}');
+}
+
 static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_criterion_result *c,
-                           mm_lang lang, const char *setting) {
+                           mm_lang lang, const char *setting, seen_traces *seen) {
   bool first = false;
   /* A principle's text words the evaluation's own finding: never kept. */
   if (c->crit->principle) criterion_head_json(b, c, lang, setting);
@@ -184,20 +230,36 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   });
   if (ev->opts.explain) {
     const mm_trace *t = c->trace;
-    if (t->n_used == 1) {
-      KEYL(b, &first, "value");
-      mm_render_value_json(b, ev->facts->values[t->used[0]]);
+    size_t k = seen ? seen_slot(seen, t) : 0;
+    if (seen && seen->at[k].t && !b->failed) {
+      /* the same bytes, from earlier in b; through a copy when b must grow
+       * (its data moves) */
+      size_t off = seen->at[k].off, len = seen->at[k].len;
+      if (b->cap - b->len > len) {
+        memcpy(b->data + b->len, b->data + off, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+      } else {
+        char *tmp = malloc(len);
+        if (tmp) {
+          memcpy(tmp, b->data + off, len);
+          mm_strbuf_add(b, tmp, len);
+          free(tmp);
+        } else {
+          b->failed = true;
+        }
+      }
+    } else {
+      size_t start = b->len;
+      trace_facts_json(b, ev, t);
+      if (seen && !b->failed && seen->n < SEEN_MAX / 2) {
+        seen->at[k].t = t;
+        seen->at[k].off = start;
+        seen->at[k].len = b->len - start;
+        seen->n++;
+      }
     }
-    KEYL(b, &first, "facts");
-    bool f2 = true;
-    mm_strbuf_putc(b, '{');
-    for (size_t i = 0; i < t->n_used; i++) {
-      if (!f2) mm_strbuf_putc(b, ',');
-      f2 = false;
-      mm_render_fact_key(ev->cache, b, ev->kb, t->used[i]);
-      mm_render_value_json(b, ev->facts->values[t->used[i]]);
-    }
-    mm_strbuf_putc(b, '}');
+    first = false;
     if (c->result == MM_UNKNOWN) {
       KEYL(b, &first, "missing");
       strings(b, c->missing, c->n_missing);
@@ -402,17 +464,17 @@ static void option_tail_json(mm_strbuf *b, const mm_option *o, mm_lang lang) {
 }
 
 static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
-                        mm_lang lang) {
+                        mm_lang lang, seen_traces *seen) {
   const mm_option *o = r->opt;
   CACHED(b, ev, o, PIECE_OPTION_HEAD, lang, option_head_json(b, o, lang));
   bool first = false;
   KEYL(b, &first, "status");
-  mm_strbuf_json_string(b, mm_status_word(r->status));
+  code(b, mm_status_word(r->status));
   if (o->kind != MM_OPT_TRIAL) {
     /* the order a clinician reads them (docs/kb-options.md): the options
      * array is sorted by tier, rank is the 1-based position in it */
     KEYL(b, &first, "tier");
-    mm_strbuf_json_string(b, mm_tier_code(r->tier));
+    code(b, mm_tier_code(r->tier));
     KEYL(b, &first, "rank");
     put_size(b, (size_t)(r - ev->options) + 1);
   }
@@ -450,7 +512,7 @@ static void option_json(mm_strbuf *b, const mm_evaluation *ev, const mm_option_r
   for (size_t i = 0; i < r->n_criteria; i++) {
     if (i) mm_strbuf_putc(b, ',');
     criterion_json(b, ev, &r->criteria[i], lang,
-                   r->implicit_setting && i == 0 ? o->setting : NULL);
+                   r->implicit_setting && i == 0 ? o->setting : NULL, seen);
   }
   mm_strbuf_putc(b, ']');
   const mm_provenance *prov = r->indication ? &r->indication->prov : &o->prov;
@@ -513,7 +575,7 @@ static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
     bool f2 = false;
     CACHED(b, ev, s->item, PIECE_SUPPORTIVE_HEAD, lang, supportive_head_json(b, s->item, lang));
     KEYL(b, &f2, "status");
-    mm_strbuf_json_string(b, s->result == MM_TRUE ? "indicated" : "unknown");
+    code(b, s->result == MM_TRUE ? "indicated" : "unknown");
     CACHED(b, ev, s->item, PIECE_SUPPORTIVE_MID, lang, supportive_mid_json(b, s->item, lang));
     if (s->conditional) {
       KEYL(b, &f2, "conditional");
@@ -570,6 +632,8 @@ static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
 
 void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   bool first = true;
+  /* only worth it when traces are shared (a memo); 12 KiB, so off the stack */
+  seen_traces *seen = ev->opts.memo ? calloc(1, sizeof *seen) : NULL;
   char d[11];
   mm_strbuf_putc(b, '{');
   KEYL(b, &first, "schema");
@@ -600,14 +664,14 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < ev->n_options; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->options[i], lang);
+    option_json(b, ev, &ev->options[i], lang, seen);
   }
   mm_strbuf_putc(b, ']');
   KEYL(b, &first, "trials");
   mm_strbuf_putc(b, '[');
   for (size_t i = 0; i < ev->n_trials; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    option_json(b, ev, &ev->trials[i], lang);
+    option_json(b, ev, &ev->trials[i], lang, seen);
   }
   mm_strbuf_putc(b, ']');
   KEYL(b, &first, "supportive_care");
@@ -634,6 +698,7 @@ void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang la
   }
   mm_strbuf_putc(b, ']');
   mm_strbuf_putc(b, '}');
+  free(seen);
 }
 
 void mm_render_diags_json(mm_strbuf *b, const mm_diags *d) {

@@ -82,11 +82,11 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
   s->result = mm_rule_eval(it->rule, values, ev->opts.explain ? &tr : NULL);
   s->trace = ev->opts.explain ? mm_eval_keep_trace(arena, &tr) : NULL;
   const mm_supportive_condition **open =
-      it->n_conditions ? mm_arena_alloc(arena, it->n_conditions * sizeof *open) : NULL;
+      it->n_conditions ? mm_arena_alloc_raw(arena, it->n_conditions * sizeof *open) : NULL;
   size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open) : 0;
   if (n_open) {
     size_t n_facts = ev->kb->n_facts;
-    if (!*scratch && (*scratch = mm_arena_alloc(arena, n_facts * sizeof **scratch)))
+    if (!*scratch && (*scratch = mm_arena_alloc_raw(arena, n_facts * sizeof **scratch)))
       memcpy(*scratch, values, n_facts * sizeof **scratch);
     if (*scratch) {
       mm_rule_trace with_trace;
@@ -99,13 +99,13 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
         s->conditions = open;
         s->n_conditions = n_open;
         if (s->trace && with == MM_UNKNOWN)
-          mm_eval_find_missing(ev, arena, &with_trace, &s->missing, &s->n_missing);
+          mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
         return;
       }
     }
   }
   if (s->trace && s->result == MM_UNKNOWN)
-    mm_eval_find_missing(ev, arena, &tr, &s->missing, &s->n_missing);
+    mm_eval_find_missing(ev, arena, tr.unknown, tr.n_unknown, &s->missing, &s->n_missing);
 }
 
 void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {

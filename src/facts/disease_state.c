@@ -51,14 +51,14 @@ static bool is_nonresponse(const mm_kb *kb, mm_response_cat r) {
 }
 
 static const char *sub(mm_deriving *d, const char *path, const char *field) {
-  return d->explain ? mm_arena_printf(d->arena, "%s.%s", path, field) : NULL;
+  return d->explain ? mm_facts_printf(d->arena, "%s.%s", path, field) : NULL;
 }
 
 /* "; best response CR" in the reasons, when the record gives it. */
 static const char *best(mm_deriving *d, const mm_line *l, int it) {
   const char *r = mm_response_cat_name(l->best_response);
   if (!r || !d->explain) return "";
-  return mm_arena_printf(d->arena, it ? "; miglior risposta %s" : "; best response %s", r);
+  return mm_facts_printf(d->arena, it ? "; miglior risposta %s" : "; best response %s", r);
 }
 
 /* The last line, once it is known to have ended (or be running) without a

@@ -22,6 +22,9 @@ static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
  * reason (at most 511 bytes: longer ones are cut, on a character boundary). */
 void mm_fact_because_lang(mm_deriving *d, int slot, mm_lang lang, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* mm_arena_printf for the formats facts use, without stdio for %s, %d, %zu
+ * (the same bytes; NULL when out of memory). */
+char *mm_facts_printf(mm_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Why, in English and in Italian, as fixed texts. */
 void mm_fact_because_text(mm_deriving *d, int slot, const char *en, const char *it);
 /* Why, in English and in Italian: the same arguments fill both formats. */

@@ -57,7 +57,7 @@ void mm_derive_lines(mm_deriving *d) {
   for (size_t k = 0; k < p->n_lines && !provisional; k++) {
     const mm_line *l = &p->lines[k];
     if (!(provisional = l->provisional != NULL)) continue;
-    mm_fact_missing(d, n, d->explain ? mm_arena_printf(d->arena, "%s.provisional", l->path)
+    mm_fact_missing(d, n, d->explain ? mm_facts_printf(d->arena, "%s.provisional", l->path)
                                      : "lines");
     mm_fact_because(d, n, "%s is provisional: %s", "%s è provvisoria: %s", l->path,
                     l->provisional);
@@ -95,7 +95,7 @@ after_count:
     mm_fact_because(d, on, "%s has no end date and no progression",
                     "%s non ha data di fine né progressione", last->path);
 
-  const char *prog_path = d->explain ? mm_arena_printf(d->arena, "%s.progression", last->path) : NULL;
+  const char *prog_path = d->explain ? mm_facts_printf(d->arena, "%s.progression", last->path) : NULL;
   int window = d->kb->refractory_window_days;
   if (last->has_progression) {
     mm_fact_set(d, poa, mm_value_bool(true));
@@ -108,7 +108,7 @@ after_count:
       mm_fact_because(d, pol, "%s: progression %s while still on therapy",
                       "%s: progressione il %s durante la terapia", last->path, pd);
     } else if (ld.date == MM_DATE_NONE) {
-      if (d->explain) mm_fact_missing(d, pol, mm_arena_printf(d->arena, "%s.end", last->path));
+      if (d->explain) mm_fact_missing(d, pol, mm_facts_printf(d->arena, "%s.end", last->path));
     } else {
       if (d->explain) mm_date_format(ld.date, dd);
       bool within = last->progression <= ld.date + window;

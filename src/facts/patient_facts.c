@@ -40,7 +40,7 @@ static void derive_labs(mm_deriving *d) {
     const mm_lab *lab = &kb->labs[i];
     const mm_observation *o = latest[i];
     if (!o) {
-      if (d->explain) mm_fact_missing(d, lab->slot, mm_arena_printf(d->arena, "labs[test=%s]", lab->id));
+      if (d->explain) mm_fact_missing(d, lab->slot, mm_facts_printf(d->arena, "labs[test=%s]", lab->id));
       continue;
     }
     mm_fact_set(d, lab->slot, lab->values ? mm_value_string(o->category) : mm_value_number(o->value));

@@ -51,7 +51,7 @@ static void derive_response(mm_deriving *d, const mm_scores *kb) {
   const mm_line *last = &p->lines[p->n_lines - 1];
   if (last->start == MM_DATE_NONE) {
     mm_fact_missing(d, MM_F_RESPONSE,
-                    d->explain ? mm_arena_printf(d->arena, "%s.start", last->path) : NULL);
+                    d->explain ? mm_facts_printf(d->arena, "%s.start", last->path) : NULL);
     return;
   }
   mm_lab_obs *obs = mm_arena_alloc(d->arena, (p->n_labs + 1) * sizeof *obs);

@@ -62,7 +62,7 @@ void mm_derive_setting(mm_deriving *d) {
   if (!poa.b) {
     mm_fact_because_text(d, s, "the last line ended without progression: no relapse to treat",
                          "l'ultima linea si è conclusa senza progressione: nessuna recidiva da trattare");
-    mm_fact_missing(d, s, d->explain ? mm_arena_printf(d->arena, "%s.progression",
+    mm_fact_missing(d, s, d->explain ? mm_facts_printf(d->arena, "%s.progression",
                                                        p->lines[p->n_lines - 1].path) : NULL);
     return;
   }

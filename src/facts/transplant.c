@@ -33,7 +33,7 @@ void mm_derive_asct(mm_deriving *d) {
     mm_fact_because_text(d, ttp, "no autologous transplant recorded", "nessun trapianto autologo registrato");
     return;
   }
-  const char *asct_path = d->explain ? mm_arena_printf(d->arena, "%s.asct", latest->path) : NULL;
+  const char *asct_path = d->explain ? mm_facts_printf(d->arena, "%s.asct", latest->path) : NULL;
   if (latest->asct == MM_DATE_NONE) {
     mm_fact_missing(d, ttp, asct_path);
     mm_fact_because(d, ttp, "%s.asct is recorded without its date",
@@ -56,7 +56,7 @@ void mm_derive_asct(mm_deriving *d) {
         char a[11], pr[11];
         mm_date_format(latest->asct, a);
         mm_date_format(l->progression, pr);
-        mm_fact_from(d, ttp, mm_arena_printf(d->arena, "%s.progression", l->path));
+        mm_fact_from(d, ttp, mm_facts_printf(d->arena, "%s.progression", l->path));
         mm_fact_because(d, ttp, "ASCT %s to progression %s (%s): %d whole months",
                         "dall'ASCT del %s alla progressione del %s (%s): %d mesi compiuti", a, pr,
                         l->path, months);
@@ -65,7 +65,7 @@ void mm_derive_asct(mm_deriving *d) {
     }
     if (l->stop_reason == MM_STOP_PROGRESSION || (!l->has_progression && l->stop_reason == MM_STOP_NONE &&
                                                   l->end != MM_DATE_NONE)) {
-      if (d->explain) mm_fact_missing(d, ttp, mm_arena_printf(d->arena, "%s.progression", l->path));
+      if (d->explain) mm_fact_missing(d, ttp, mm_facts_printf(d->arena, "%s.progression", l->path));
       return;
     }
   }

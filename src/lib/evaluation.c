@@ -81,6 +81,26 @@ static const mm_json *parse_record(mmpath_evaluation *e, const char *text, size_
   return NULL;
 }
 
+/* An answer without explanations reads the record as registry screening
+ * does (mm_patient_scan: straight from the text, no JSON tree, no field
+ * paths, which only explanations show), when it is in the usual form; *out
+ * stays NULL for the full reader otherwise. Only records too short to hold
+ * MMPATH_RECORD_MAX_VALUES values (each takes two bytes at least, "1,"): the
+ * scanner counts none, and a longer one must meet the limit as before.
+ * Returns -1 when out of memory. */
+static int scan_record(mm_patient **out, mmpath_evaluation *e, const mmpath_kb *kb,
+                       const char *text, size_t len) {
+  *out = NULL;
+  if (len >= 2 * MMPATH_RECORD_MAX_VALUES - 2) return 0;
+  char *copy = mm_arena_alloc_raw(&e->arena, len + 1); /* the scanner writes in it */
+  if (!copy) return -1;
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  int rc = mm_patient_scan(out, &e->arena, kb, copy, len);
+  if (rc <= 0) *out = NULL;
+  return rc < 0 ? -1 : 0;
+}
+
 /* Reads, derives and evaluates into e, whose arena is ready (new or reset).
  * One of text (len bytes) or root is the record. On failure e's arena holds
  * the problems (MMPATH_EINVALID) or whatever was done (MMPATH_ENOMEM). */
@@ -92,16 +112,20 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
   e->n_facts = 0;
   mm_diags_init(&e->diags, &e->arena);
   e->diags.keep = MMPATH_PROBLEMS_MAX;
-  if (!root && !(root = parse_record(e, text, len)))
-    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
   mm_patient *p = NULL;
-  if (mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags) != 0)
+  if (!root && !explain && scan_record(&p, e, kb, text, len) < 0) return MMPATH_ENOMEM;
+  if (!p && !root && !(root = parse_record(e, text, len)))
+    return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
+  if (!p && mm_patient_from_json(&p, &e->arena, kb, root, NULL, &e->diags) != 0)
     return e->arena.failed ? MMPATH_ENOMEM : MMPATH_EINVALID;
   mm_facts *facts = NULL;
   mm_eval_options eo = MM_EVAL_OPTIONS_INIT;
   eo.jurisdiction = (mm_jurisdiction)o->jurisdiction;
   eo.only = only;
   eo.explain = explain;
+  /* A context's memo: each distinct rule evaluated once (and, explained,
+   * its trace and missing inputs made once). */
+  eo.memo = e->memo;
   int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
   if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
       mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)

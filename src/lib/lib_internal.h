@@ -17,6 +17,7 @@ struct mmpath_evaluation {
   const int *fact_slots; /* the facts listed (as the `facts` object), in slot order */
   size_t n_facts;
   char as_of[11];
+  struct mm_rule_memo *memo; /* a context's (rule_memo.h); NULL otherwise */
 };
 
 struct mmpath_problems {

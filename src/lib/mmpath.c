@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evaluate/render_common.h"
+#include "evaluate/rule_memo.h"
 #include "lib/kb_dir.h"
 #include "lib/lib_internal.h"
 #include "util/lang.h"
@@ -205,6 +206,7 @@ int mmpath_context_new(mmpath_context **out, const mmpath_kb *kb) {
   if (!c) return MMPATH_ENOMEM;
   c->kb = kb;
   c->cache = mm_render_cache_new(); /* NULL: every piece is rendered every time */
+  c->ev.memo = mm_rule_memo_new();  /* NULL: every rule is evaluated every time */
   mm_arena_init(&c->ev.arena, 1 << 16);
   mm_strbuf_init(&c->out, RENDER_CAP);
   *out = c;
@@ -216,6 +218,7 @@ void mmpath_context_free(mmpath_context *ctx) {
   mm_arena_free(&ctx->ev.arena);
   mm_strbuf_free(&ctx->out);
   mm_render_cache_free(ctx->cache);
+  mm_rule_memo_free(ctx->ev.memo);
   free(ctx);
 }
 
