@@ -79,7 +79,7 @@ size_t mm_format_number(char *out, double x, int prec) {
 /* The conversion at f (just after '%'): its length and kind, or 0 when
  * not one of ours. Kinds: 's', 'd', 'z' (%zu), '%', 'g' (*prec: its
  * precision, 6 for "%g"), 'f' (%.0f). */
-static size_t conversion(const char *f, char *kind, int *prec) {
+static inline size_t conversion(const char *f, char *kind, int *prec) {
   switch (f[0]) {
   case 's':
   case 'd':
@@ -105,13 +105,10 @@ static size_t conversion(const char *f, char *kind, int *prec) {
 }
 
 int mm_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
-  char kind;
-  int prec;
-  for (const char *f = fmt; (f = strchr(f, '%'));) {
-    size_t len = conversion(f + 1, &kind, &prec);
-    if (!len) return vsnprintf(out, cap, fmt, ap);
-    f += 1 + len;
-  }
+  /* One pass; at a conversion not written here, vsnprintf from the start
+   * (with the arguments as they were). */
+  va_list aq;
+  va_copy(aq, ap);
   size_t n = 0;
 #define PUT(src, len)                                                     \
   do {                                                                    \
@@ -119,12 +116,28 @@ int mm_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
     if (n < cap) memcpy(out + n, (src), n + len_ < cap ? len_ : cap - n); \
     n += len_;                                                            \
   } while (0)
-  for (const char *f = fmt; *f;) {
-    const char *pct = strchr(f, '%');
-    size_t lit = pct ? (size_t)(pct - f) : strlen(f);
-    PUT(f, lit);
-    if (!pct) break;
-    f = pct + 1 + conversion(pct + 1, &kind, &prec);
+  for (const char *f = fmt;;) {
+    const char *lit = f;
+    while (*f && *f != '%') f++;
+    if (f > lit) {
+      size_t len = (size_t)(f - lit);
+      if (n + len < cap) { /* the common case: room for it all */
+        memcpy(out + n, lit, len);
+        n += len;
+      } else {
+        PUT(lit, len);
+      }
+    }
+    if (!*f) break;
+    char kind;
+    int prec;
+    size_t len = conversion(f + 1, &kind, &prec);
+    if (!len) {
+      int r = vsnprintf(out, cap, fmt, aq);
+      va_end(aq);
+      return r;
+    }
+    f += 1 + len;
     char num[MM_FMT_NUM];
     switch (kind) {
     case 's': {
@@ -152,6 +165,7 @@ int mm_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
     }
   }
 #undef PUT
+  va_end(aq);
   if (cap) out[n < cap ? n : cap - 1] = '\0';
   return (int)n;
 }
