@@ -119,6 +119,11 @@ void sk_why_free(sk_why *w) {
  * vsnprintf without stdio; every band of every score is written here). */
 static void vput(mm_strbuf *b, size_t n_b, const char *fmt, va_list ap) {
   if (!fmt) return;
+  if (!strchr(fmt, '%')) { /* most parts are words: no formatting */
+    size_t n = strlen(fmt);
+    for (size_t i = 0; i < n_b; i++) mm_strbuf_add(&b[i], fmt, n);
+    return;
+  }
   char small[256], *big = NULL;
   const char *text = small;
   va_list aq;
