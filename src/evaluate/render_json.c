@@ -153,16 +153,23 @@ void mm_render_facts_json(mm_strbuf *b, const mm_facts *f, mm_lang lang) {
  * same buffer). A fixed table: when full, the rest are rendered. */
 #define SEEN_MAX 512 /* a power of two */
 typedef struct seen_traces {
+  /* which slots of at[] are filled: only these 64 bytes are zeroed for
+   * each answer, not the 12 KiB table (it showed in profiles) */
+  uint64_t filled[SEEN_MAX / 64];
   struct {
-    const mm_trace *t; /* NULL: empty */
+    const mm_trace *t;
     size_t off, len;
   } at[SEEN_MAX];
   size_t n;
 } seen_traces;
 
+static bool seen_filled(const seen_traces *s, size_t i) {
+  return s->filled[i / 64] >> (i % 64) & 1;
+}
+
 static size_t seen_slot(const seen_traces *s, const mm_trace *t) {
   size_t i = (size_t)(((uint64_t)(uintptr_t)t >> 4) * 0x9E3779B97F4A7C15ULL >> 40) & (SEEN_MAX - 1);
-  while (s->at[i].t && s->at[i].t != t) i = (i + 1) & (SEEN_MAX - 1);
+  while (seen_filled(s, i) && s->at[i].t != t) i = (i + 1) & (SEEN_MAX - 1);
   return i;
 }
 
@@ -231,7 +238,7 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
   if (ev->opts.explain) {
     const mm_trace *t = c->trace;
     size_t k = seen ? seen_slot(seen, t) : 0;
-    if (seen && seen->at[k].t && !b->failed) {
+    if (seen && seen_filled(seen, k) && !b->failed) {
       /* the same bytes, from earlier in b; through a copy when b must grow
        * (its data moves) */
       size_t off = seen->at[k].off, len = seen->at[k].len;
@@ -256,6 +263,7 @@ static void criterion_json(mm_strbuf *b, const mm_evaluation *ev, const mm_crite
         seen->at[k].t = t;
         seen->at[k].off = start;
         seen->at[k].len = b->len - start;
+        seen->filled[k / 64] |= (uint64_t)1 << (k % 64);
         seen->n++;
       }
     }
@@ -633,7 +641,11 @@ static void supportive_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang)
 void mm_render_evaluation_json(mm_strbuf *b, const mm_evaluation *ev, mm_lang lang) {
   bool first = true;
   /* only worth it when traces are shared (a memo); 12 KiB, so off the stack */
-  seen_traces *seen = ev->opts.memo ? calloc(1, sizeof *seen) : NULL;
+  seen_traces *seen = ev->opts.memo ? malloc(sizeof *seen) : NULL;
+  if (seen) {
+    memset(seen->filled, 0, sizeof seen->filled);
+    seen->n = 0;
+  }
   char d[11];
   mm_strbuf_putc(b, '{');
   KEYL(b, &first, "schema");

@@ -8,62 +8,10 @@
 
 #include "facts/facts_internal.h"
 #include "rule/rule.h"
+#include "util/fmt.h"
 
 static mm_fact_info *info(mm_deriving *d, int slot) {
   return d->explain && slot >= 0 ? &d->f->info[slot] : NULL;
-}
-
-/* vsnprintf for the formats facts use (%s, %d, %zu, %%): the same bytes,
- * the same return value, without stdio's machinery (explained answers
- * format a few hundred reasons and paths each: it showed in profiles). Any
- * other conversion goes to vsnprintf. */
-static int vformat(char *out, size_t cap, const char *fmt, va_list ap) {
-  for (const char *f = fmt; (f = strchr(f, '%')); f += 2)
-    if (f[1] != 's' && f[1] != 'd' && f[1] != '%' && !(f[1] == 'z' && f[2] == 'u'))
-      return vsnprintf(out, cap, fmt, ap);
-  size_t n = 0;
-#define PUT(src, len)                                            \
-  do {                                                           \
-    size_t len_ = (len);                                         \
-    if (n < cap) memcpy(out + n, (src), n + len_ < cap ? len_ : cap - n); \
-    n += len_;                                                   \
-  } while (0)
-  for (const char *f = fmt; *f;) {
-    const char *pct = strchr(f, '%');
-    size_t lit = pct ? (size_t)(pct - f) : strlen(f);
-    PUT(f, lit);
-    if (!pct) break;
-    f = pct + 1;
-    char num[24];
-    if (*f == 's') {
-      const char *s = va_arg(ap, const char *);
-      if (!s) s = "(null)"; /* as glibc prints it */
-      PUT(s, strlen(s));
-      f++;
-    } else if (*f == '%') {
-      PUT("%", 1);
-      f++;
-    } else {
-      unsigned long long u;
-      bool neg = false;
-      if (*f == 'd') {
-        int x = va_arg(ap, int);
-        neg = x < 0;
-        u = neg ? 0ULL - (unsigned long long)(long long)x : (unsigned long long)x;
-        f++;
-      } else {
-        u = va_arg(ap, size_t);
-        f += 2;
-      }
-      size_t k = sizeof num;
-      do num[--k] = (char)('0' + u % 10); while ((u /= 10));
-      if (neg) num[--k] = '-';
-      PUT(num + k, sizeof num - k);
-    }
-  }
-#undef PUT
-  if (cap) out[n < cap ? n : cap - 1] = '\0';
-  return (int)n;
 }
 
 char *mm_facts_printf(mm_arena *a, const char *fmt, ...) {
@@ -71,14 +19,14 @@ char *mm_facts_printf(mm_arena *a, const char *fmt, ...) {
   va_list ap, ap2;
   va_start(ap, fmt);
   va_copy(ap2, ap);
-  int n = vformat(stack, sizeof stack, fmt, ap);
+  int n = mm_vformat(stack, sizeof stack, fmt, ap);
   va_end(ap);
   char *s = NULL;
   if (n >= 0 && (size_t)n < sizeof stack) {
     s = mm_arena_alloc_raw(a, (size_t)n + 1);
     if (s) memcpy(s, stack, (size_t)n + 1);
   } else if (n >= 0 && (s = mm_arena_alloc_raw(a, (size_t)n + 1))) {
-    vformat(s, (size_t)n + 1, fmt, ap2);
+    mm_vformat(s, (size_t)n + 1, fmt, ap2);
   }
   va_end(ap2);
   return s;
@@ -90,7 +38,7 @@ void mm_fact_because_lang(mm_deriving *d, int slot, mm_lang lang, const char *fm
   char text[512];
   va_list ap;
   va_start(ap, fmt);
-  int n = vformat(text, sizeof text, fmt, ap);
+  int n = mm_vformat(text, sizeof text, fmt, ap);
   va_end(ap);
   /* A cut reason must still be UTF-8: drop a character cut in half. */
   if (n >= (int)sizeof text) {

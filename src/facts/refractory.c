@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "facts/facts_internal.h"
+#include "util/fmt.h"
 
 #define MAX_TOUCHED 64
 
@@ -47,8 +48,8 @@ static void say(mm_deriving *d, why *s, const char *en, const char *it, ...) {
   va_list ap, ap2;
   va_start(ap, it);
   va_copy(ap2, ap);
-  vsnprintf(a, sizeof a, en, ap);
-  vsnprintf(b, sizeof b, it, ap2);
+  mm_vformat(a, sizeof a, en, ap); /* vsnprintf's bytes without stdio */
+  mm_vformat(b, sizeof b, it, ap2);
   va_end(ap2);
   va_end(ap);
   s->because = mm_arena_strdup(d->arena, a);
@@ -137,7 +138,7 @@ static mm_tv progressed_in_line(mm_deriving *d, const mm_line *l, int drug, use 
             pd, name);
     } else if (u.last == MM_DATE_NONE) {
       by_progression = MM_UNKNOWN;
-      if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.end", l->path);
+      if (d->explain) s->missing = mm_arena_format(d->arena, "%s.end", l->path);
     } else {
       by_progression = l->progression <= u.last + window ? MM_TRUE : MM_FALSE;
       if (by_progression == MM_TRUE && d->explain) {
@@ -156,16 +157,16 @@ static mm_tv progressed_in_line(mm_deriving *d, const mm_line *l, int drug, use 
     if (to_the_end && d->explain)
       say(d, s, "%s stopped for progression while on %s",
           "%s interrotta per progressione durante %s", l->path, name);
-    if (!to_the_end && d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
+    if (!to_the_end && d->explain) s->missing = mm_arena_format(d->arena, "%s.progression", l->path);
   } else if (l->stop_reason != MM_STOP_NONE || (u.ongoing && l->end == MM_DATE_NONE) ||
              (l->has_maintenance && l->maint_end == MM_DATE_NONE)) {
     by_progression = MM_FALSE; /* stopped for another reason, or still running */
   } else {
     by_progression = MM_UNKNOWN; /* ended; whether it ended in progression is unknown */
-    if (d->explain) s->missing = mm_arena_printf(d->arena, "%s.progression", l->path);
+    if (d->explain) s->missing = mm_arena_format(d->arena, "%s.progression", l->path);
   }
   if (by_progression == MM_TRUE && d->explain)
-    s->from = mm_arena_printf(d->arena, "%s.%s", l->path,
+    s->from = mm_arena_format(d->arena, "%s.%s", l->path,
                               l->has_progression ? "progression" : "stop_reason");
   return by_progression;
 }
@@ -180,7 +181,7 @@ static mm_tv refractory_in_line(mm_deriving *d, const mm_line *l, int drug,
   mm_tv by_response;
   if (l->best_response == MM_RESP_NONE) {
     by_response = MM_UNKNOWN;
-    if (d->explain && !s->missing) s->missing = mm_arena_printf(d->arena, "%s.best_response", l->path);
+    if (d->explain && !s->missing) s->missing = mm_arena_format(d->arena, "%s.best_response", l->path);
   } else {
     by_response = is_nonresponse(kb, l->best_response) ? MM_TRUE : MM_FALSE;
     if (by_response == MM_TRUE && d->explain)
@@ -258,7 +259,7 @@ void mm_derive_exposure(mm_deriving *d) {
   for (size_t k = 0; k < p->n_lines; k++)
     if (!p->lines[k].drugs_known) {
       dflt = MM_UNKNOWN;
-      dflt_missing = d->explain ? mm_arena_printf(d->arena, "%s.drugs", p->lines[k].path) : "lines";
+      dflt_missing = d->explain ? mm_arena_format(d->arena, "%s.drugs", p->lines[k].path) : "lines";
     }
   drug_state st[MAX_TOUCHED];
   size_t n = 0;
@@ -334,7 +335,7 @@ void mm_derive_exposure(mm_deriving *d) {
     if (!st[i].given && st[i].progressed == MM_FALSE) {
       st[i].progressed = MM_UNKNOWN;
       st[i].prog.missing =
-          d->explain ? mm_arena_printf(d->arena, "%s.drugs", st[i].declared_in) : "lines";
+          d->explain ? mm_arena_format(d->arena, "%s.drugs", st[i].declared_in) : "lines";
     }
     /* A line with unknown drugs may have held this one too. */
     if (dflt == MM_UNKNOWN && st[i].refractory == MM_FALSE) {

@@ -3,9 +3,10 @@
 #include "score/score_why.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/fmt.h"
 
 /* ---- the words: English is the code, as the scores have always said it ---- */
 
@@ -114,17 +115,23 @@ void sk_why_free(sk_why *w) {
   mm_strbuf_free(&w->b[MM_LANG_IT]);
 }
 
-/* Formats once, into each of the n_b buffers b[]. */
+/* Formats once, into each of the n_b buffers b[] (util/fmt.h: the bytes of
+ * vsnprintf without stdio; every band of every score is written here). */
 static void vput(mm_strbuf *b, size_t n_b, const char *fmt, va_list ap) {
   if (!fmt) return;
+  if (!strchr(fmt, '%')) { /* most parts are words: no formatting */
+    size_t n = strlen(fmt);
+    for (size_t i = 0; i < n_b; i++) mm_strbuf_add(&b[i], fmt, n);
+    return;
+  }
   char small[256], *big = NULL;
   const char *text = small;
   va_list aq;
   va_copy(aq, ap);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  int n = mm_vformat(small, sizeof small, fmt, ap);
   if (n >= 0 && (size_t)n >= sizeof small) {
     big = malloc((size_t)n + 1);
-    if (big) vsnprintf(big, (size_t)n + 1, fmt, aq);
+    if (big) mm_vformat(big, (size_t)n + 1, fmt, aq);
     text = big;
   }
   va_end(aq);
@@ -165,7 +172,10 @@ static void put_unit(mm_strbuf *b, const char *unit) {
 
 void sk_num(sk_why *w, double x, const char *unit) {
   if (x == 0) x = 0;
-  sk_put(w, "%.6g", x);
+  char num[MM_FMT_NUM];
+  size_t n = mm_format_number(num, x, 6); /* "%.6g" */
+  mm_strbuf_add(&w->b[MM_LANG_EN], num, n);
+  mm_strbuf_add(&w->b[MM_LANG_IT], num, n);
   put_unit(&w->b[MM_LANG_EN], unit);
   put_unit(&w->b[MM_LANG_IT], LOOKUP(unit_words, unit));
 }
@@ -180,14 +190,10 @@ void sk_value(sk_why *w, mm_value v, const char *unit) {
 }
 
 void sk_span(sk_why *w, double lo, double hi, bool whole) {
-  char a[32], b[32];
-  if (whole) {
-    snprintf(a, sizeof a, "%.0f", lo);
-    snprintf(b, sizeof b, "%.0f", hi);
-  } else {
-    snprintf(a, sizeof a, "%.6g", lo);
-    snprintf(b, sizeof b, "%.6g", hi);
-  }
+  char a[MM_FMT_NUM], b[MM_FMT_NUM];
+  mm_format_number(a, lo, whole ? -1 : 6); /* "%.0f" or "%.6g" */
+  mm_format_number(b, hi, whole ? -1 : 6);
+  a[31] = b[31] = '\0'; /* as the 32-byte buffers always cut them */
   sk_text(w, a, "da ");
   sk_text(w, " to ", a);
   sk_text(w, b, " a ");
