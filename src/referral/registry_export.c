@@ -92,37 +92,22 @@ void mm_ref_export_json(mm_strbuf *b, const mm_ref_export *x) {
   mm_strbuf_printf(b, "],\"count\":%zu}\n", x->n);
 }
 
-/* RFC 4180: quoted when it holds a comma, a quote or a line break. */
-static void csv_cell(mm_strbuf *b, const char *s) {
-  if (!s) return;
-  if (!strpbrk(s, ",\"\r\n")) {
-    mm_strbuf_puts(b, s);
-    return;
-  }
-  mm_strbuf_putc(b, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') mm_strbuf_putc(b, '"');
-    mm_strbuf_putc(b, *p);
-  }
-  mm_strbuf_putc(b, '"');
-}
-
 void mm_ref_export_csv(mm_strbuf *b, const mm_ref_export *x) {
   mm_strbuf_puts(b, "referral");
   for (size_t i = 0; i < x->pk.n_fields; i++) mm_strbuf_printf(b, ",%s", x->pk.fields[i].id);
   mm_strbuf_puts(b, ",missing\r\n");
   for (size_t r = 0; r < x->n; r++) {
-    csv_cell(b, x->rows[r].id);
+    mm_strbuf_csv_field(b, x->rows[r].id);
     mm_strbuf miss;
     mm_strbuf_init(&miss, 0);
     for (size_t i = 0; i < x->pk.n_fields; i++) {
       mm_strbuf_putc(b, ',');
-      csv_cell(b, x->rows[r].values[i]);
+      mm_strbuf_csv_field(b, x->rows[r].values[i]);
       if (!x->rows[r].values[i])
         mm_strbuf_printf(&miss, "%s%s", miss.len ? " " : "", x->pk.fields[i].id);
     }
     mm_strbuf_putc(b, ',');
-    csv_cell(b, miss.data ? miss.data : "");
+    mm_strbuf_csv_field(b, miss.data ? miss.data : "");
     mm_strbuf_free(&miss);
     mm_strbuf_puts(b, "\r\n");
   }

@@ -101,28 +101,6 @@ static void worker_free(void *p) {
 
 /* --- CSV ------------------------------------------------------------ */
 
-static void csv_field(mm_strbuf *b, const char *s) {
-  if (!s) return;
-  if (!strpbrk(s, ",\"\r\n")) {
-    mm_strbuf_puts(b, s);
-    return;
-  }
-  mm_strbuf_putc(b, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') mm_strbuf_putc(b, '"');
-    mm_strbuf_putc(b, *p);
-  }
-  mm_strbuf_putc(b, '"');
-}
-
-/* Text inside a quoted CSV field: quotes doubled, line breaks as spaces. */
-static void csv_inner(mm_strbuf *b, const char *s) {
-  for (; *s; s++) {
-    if (*s == '"') mm_strbuf_putc(b, '"');
-    mm_strbuf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-  }
-}
-
 /* --- error lines ---------------------------------------------------- */
 
 typedef struct problem {
@@ -133,7 +111,7 @@ static void error_line(const screen *s, mm_screen_sink *k, const char *id, const
                        size_t n) {
   mm_strbuf *b = &k->out;
   if (s->o->format == MM_SCREEN_CSV) {
-    csv_field(b, id);
+    mm_strbuf_csv_field(b, id);
     mm_strbuf_putc(b, ',');                            /* setting */
     for (size_t i = 0; i < s->n_items; i++) mm_strbuf_putc(b, ',');
     if (s->crit == NULL) mm_strbuf_putc(b, ',');       /* reasons */
@@ -145,7 +123,7 @@ static void error_line(const screen *s, mm_screen_sink *k, const char *id, const
         const char *t = pass ? p[i].message : p[i].path;
         if (!t) continue;
         if (pass && p[i].path) mm_strbuf_puts(b, ": ");
-        csv_inner(b, t);
+        mm_strbuf_csv_inner(b, t);
       }
     }
     mm_strbuf_puts(b, "\"\n");
@@ -192,10 +170,6 @@ static void diags_error(const screen *s, mm_screen_sink *k, mm_arena *a, const c
 }
 
 /* --- result lines --------------------------------------------------- */
-
-static const char *status_name(mm_tv t) {
-  return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
-}
 
 static void count_setting(const screen *s, mm_screen_sink *k, const mm_value *v) {
   size_t i = s->n_settings;
@@ -251,8 +225,6 @@ static void json_reasons(const screen *s, mm_strbuf *b, const mm_option_result *
   mm_strbuf_putc(b, ']');
 }
 
-static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
-
 /* Jurisdiction it: the AIFA finding of each eligible therapy, by id
  * ("reimbursed", "c_nn", "not_found", "not_recorded"...). */
 static void json_reimbursement(const screen *s, mm_strbuf *b, const mm_option_result **by) {
@@ -286,7 +258,9 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id, c
     const mm_option_result *r = i < ev->n_options ? &ev->options[i] : &ev->trials[i - ev->n_options];
     int item = s->item_of_option[r->opt - s->kb->options];
     if (item < 0) continue;
-    if (!by[item] || rank(r->status) > rank(by[item]->status)) by[item] = r;
+    if (!by[item] ||
+        mm_screen_status_rank(r->status) > mm_screen_status_rank(by[item]->status))
+      by[item] = r;
   }
   for (size_t i = 0; i < s->n_items; i++)
     if (by[i]) {
@@ -294,12 +268,12 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id, c
       k->counters[s->k_items + 3 * i + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
     }
   if (s->o->format == MM_SCREEN_CSV) {
-    csv_field(b, id);
+    mm_strbuf_csv_field(b, id);
     mm_strbuf_putc(b, ',');
-    if (setting->known) csv_field(b, setting->str);
+    if (setting->known) mm_strbuf_csv_field(b, setting->str);
     for (size_t i = 0; i < s->n_items; i++) {
       mm_strbuf_putc(b, ',');
-      if (by[i]) mm_strbuf_puts(b, status_name(by[i]->status));
+      if (by[i]) mm_strbuf_puts(b, mm_screen_status_name(by[i]->status));
     }
     mm_strbuf_puts(b, ",\"");
     bool first = true;
@@ -310,9 +284,9 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id, c
         if (r->criteria[c].result != r->status) continue;
         if (!first) mm_strbuf_putc(b, ' ');
         first = false;
-        csv_inner(b, r->opt->id);
+        mm_strbuf_csv_inner(b, r->opt->id);
         mm_strbuf_putc(b, ':');
-        csv_inner(b, r->criteria[c].crit->id);
+        mm_strbuf_csv_inner(b, r->criteria[c].crit->id);
       }
     }
     mm_strbuf_puts(b, "\",\n");
@@ -353,9 +327,9 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const char *id, 
   const mm_screen_criteria *c = s->crit;
   bool csv = s->o->format == MM_SCREEN_CSV;
   if (csv) {
-    csv_field(b, id);
+    mm_strbuf_csv_field(b, id);
     mm_strbuf_putc(b, ',');
-    if (setting->known) csv_field(b, setting->str);
+    if (setting->known) mm_strbuf_csv_field(b, setting->str);
   } else {
     mm_strbuf_puts(b, "{\"id\":");
     mm_strbuf_json_string(b, id);
@@ -671,7 +645,7 @@ static void header(const screen *s, mm_strbuf *b) {
   mm_strbuf_puts(b, "id,setting");
   for (size_t i = 0; i < s->n_items; i++) {
     mm_strbuf_putc(b, ',');
-    csv_field(b, s->item_ids[i]);
+    mm_strbuf_csv_field(b, s->item_ids[i]);
   }
   mm_strbuf_puts(b, s->crit ? ",error\n" : ",reasons,error\n");
 }

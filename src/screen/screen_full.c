@@ -135,33 +135,6 @@ void mm_screen_full_free(mm_screen_full *s) {
 
 /* --- the line ---------------------------------------------------------- */
 
-static void csv_field(mm_strbuf *b, const char *s) {
-  if (!s) return;
-  if (!strpbrk(s, ",\"\r\n")) {
-    mm_strbuf_puts(b, s);
-    return;
-  }
-  mm_strbuf_putc(b, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') mm_strbuf_putc(b, '"');
-    mm_strbuf_putc(b, *p);
-  }
-  mm_strbuf_putc(b, '"');
-}
-
-static void csv_inner(mm_strbuf *b, const char *s) {
-  for (; *s; s++) {
-    if (*s == '"') mm_strbuf_putc(b, '"');
-    mm_strbuf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-  }
-}
-
-static const char *status_name(mm_tv t) {
-  return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
-}
-
-static int rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
-
 /* Copies a padded piece: whole 16-byte steps, no call for a short one. */
 static inline char *copy(char *o, const name *n) {
   for (size_t k = 0; k < n->len; k += PAD) memcpy(o + k, n->json + k, PAD);
@@ -210,12 +183,12 @@ static void json_reimbursement(const mm_screen_full *s, mm_strbuf *b,
 
 static void csv_line(const mm_screen_full *s, mm_strbuf *b, const char *id,
                      const mm_value *setting, const mm_screen_verdict **by) {
-  csv_field(b, id);
+  mm_strbuf_csv_field(b, id);
   mm_strbuf_putc(b, ',');
-  if (setting->known) csv_field(b, setting->str);
+  if (setting->known) mm_strbuf_csv_field(b, setting->str);
   for (size_t i = 0; i < s->n_items; i++) {
     mm_strbuf_putc(b, ',');
-    if (by[i]) mm_strbuf_puts(b, status_name(by[i]->status));
+    if (by[i]) mm_strbuf_puts(b, mm_screen_status_name(by[i]->status));
   }
   mm_strbuf_puts(b, ",\"");
   bool first = true;
@@ -226,9 +199,9 @@ static void csv_line(const mm_screen_full *s, mm_strbuf *b, const char *id,
       if (v->results[c] != (uint8_t)v->status) continue;
       if (!first) mm_strbuf_putc(b, ' ');
       first = false;
-      csv_inner(b, v->opt->id);
+      mm_strbuf_csv_inner(b, v->opt->id);
       mm_strbuf_putc(b, ':');
-      csv_inner(b, v->checks[c].crit->id);
+      mm_strbuf_csv_inner(b, v->checks[c].crit->id);
     }
   }
   mm_strbuf_puts(b, "\",\n");
@@ -303,7 +276,9 @@ int mm_screen_full_record(const mm_screen_full *s, mm_arena *arena, const mm_fac
     const mm_screen_verdict *v = &vs.v[i];
     int item = s->item_of_option[v->opt - s->kb->options];
     if (item < 0) continue;
-    if (!by[item] || rank(v->status) > rank(by[item]->status)) by[item] = v;
+    if (!by[item] ||
+        mm_screen_status_rank(v->status) > mm_screen_status_rank(by[item]->status))
+      by[item] = v;
   }
   for (size_t i = 0; i < s->n_items; i++)
     if (by[i]) {

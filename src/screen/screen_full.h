@@ -39,4 +39,13 @@ int mm_screen_full_record(const mm_screen_full *s, mm_arena *arena, const mm_fac
                           const char *id, const char *center, const mm_value *setting,
                           mm_screen_sink *k);
 
+/* Shared by both line formats (screen.c, screen_full.c): an option's status
+ * as the output names it, and which of two listings shows (the best). */
+static inline const char *mm_screen_status_name(mm_tv t) {
+  return t == MM_TRUE ? "eligible" : t == MM_FALSE ? "not_eligible" : "unknown";
+}
+static inline int mm_screen_status_rank(mm_tv t) {
+  return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0;
+}
+
 #endif

@@ -116,6 +116,27 @@ static size_t plain_prefix(const char *s, bool *at_nul) {
 }
 #endif
 
+void mm_strbuf_csv_field(mm_strbuf *b, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    mm_strbuf_puts(b, s);
+    return;
+  }
+  mm_strbuf_putc(b, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') mm_strbuf_putc(b, '"');
+    mm_strbuf_putc(b, *p);
+  }
+  mm_strbuf_putc(b, '"');
+}
+
+void mm_strbuf_csv_inner(mm_strbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '"') mm_strbuf_putc(b, '"');
+    mm_strbuf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+  }
+}
+
 void mm_strbuf_json_string(mm_strbuf *b, const char *s) {
   if (!s) {
     mm_strbuf_puts(b, "null");

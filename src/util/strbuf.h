@@ -39,6 +39,11 @@ void mm_strbuf_printf(mm_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* JSON string literal with quotes and RFC 8259 escapes. NULL gives null. */
 void mm_strbuf_json_string(mm_strbuf *b, const char *s);
+/* A CSV cell (RFC 4180): as it is, or quoted with quotes doubled when it
+ * holds a comma, a quote or a line break. NULL writes nothing. */
+void mm_strbuf_csv_field(mm_strbuf *b, const char *s);
+/* Text inside a quoted CSV cell: quotes doubled, line breaks as spaces. */
+void mm_strbuf_csv_inner(mm_strbuf *b, const char *s);
 /* Text escaped for HTML element content and attribute values. */
 void mm_strbuf_html(mm_strbuf *b, const char *s);
 void mm_strbuf_clear(mm_strbuf *b);
