@@ -116,6 +116,10 @@ typedef struct mm_option_result {
   /* Under the kb's principle; NULL when nothing is checked (no principle,
    * or only not-counted drugs). */
   const mm_refractoriness *refractoriness;
+  /* The finding's verdict (refractoriness->refractory, MM_FALSE when nothing
+   * is checked): set for every option when explaining, else for eligible
+   * options only (what the tier reads; the finding itself is then NULL). */
+  mm_tv refractory;
   mm_tier tier;                    /* options only (not trials) */
   /* Jurisdiction MM_JURIS_IT, a therapy with a deciding EU indication: its
    * AIFA finding (kb/kb_reimbursement.h), NULL when the kb records none;

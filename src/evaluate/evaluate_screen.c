@@ -1,9 +1,10 @@
-/* evaluate_screen.c: see evaluate_screen.h. Every rule below mirrors a line
- * of evaluate.c (mm_evaluate, evaluate_therapy, run_criterion,
- * note_not_relapsed, trial_enrolling) without what only an explanation
- * needs; a change of meaning there must be made here too, and
- * tests/unit/test_screen_verdicts.c fails until it is. */
+/* evaluate_screen.c: see evaluate_screen.h. What a verdict means (a
+ * criterion's result as it counts, the best indication, a therapy's notes,
+ * a trial's enrolment, the options listed for a setting) is verdict.h's,
+ * which evaluate.c calls too; this file only arranges the work for
+ * millions of records. tests/unit/test_screen_verdicts.c compares the two. */
 #include "evaluate/evaluate_screen.h"
+#include "evaluate/verdict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,19 +51,6 @@ struct mm_screen_plan {
   size_t n_settings;
   uint32_t *need, *need_at;
 };
-
-/* As evaluate.c's trial_enrolling: ClinicalTrials.gov overall status, can a
- * patient be enrolled today? */
-static mm_tv trial_enrolling(const char *status) {
-  static const char *const open[] = {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", NULL};
-  static const char *const closed[] = {"active_not_recruiting", "completed", "terminated",
-                                       "withdrawn", "suspended", NULL};
-  for (const char *const *s = open; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_TRUE;
-  for (const char *const *s = closed; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_FALSE;
-  return MM_UNKNOWN;
-}
 
 static bool wanted(const char *const *only, const char *id) {
   if (!only) return true;
@@ -127,8 +115,8 @@ static uint32_t rule_index(builder *bd, const mm_rule *rule) {
   return (uint32_t)p->n_rules++;
 }
 
-/* As run_criterion: a principle's criterion rests on the principle's own
- * verification; an unverified entry, like `review`, never excludes. */
+/* A criterion's mode (verdict.h): an exclusion, and soft (review or an
+ * unverified entry or principle: never excludes). */
 static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclusion,
                        const mm_provenance *prov) {
   mm_screen_plan *p = bd->p;
@@ -145,11 +133,9 @@ static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclus
       }
       p->cap_checks = cap;
     }
-    bool unverified = prov->verification == MM_UNVERIFIED ||
-                      (c[i].principle && c[i].principle->prov.verification == MM_UNVERIFIED);
     uint32_t rule = rule_index(bd, c[i].rule);
-    bool soft = c[i].has_review || unverified;
-    p->ops[p->n_checks] = rule << 2 | (exclusion ? 1u : 0u) | (soft ? 2u : 0u);
+    bool soft = mm_verdict_soft(&c[i], prov->verification == MM_UNVERIFIED);
+    p->ops[p->n_checks] = rule << 2 | mm_verdict_mode(exclusion, soft);
     p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
   }
 }
@@ -259,12 +245,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       end_group(&bd, gi);
     }
     po->n_groups = (uint32_t)(p->n_groups - po->first_group);
-    if (trial) {
-      mm_tv e = trial_enrolling(o->status);
-      po->trial_note = e == MM_FALSE     ? MM_NOTE_TRIAL_NOT_ENROLLING
-                       : e == MM_UNKNOWN ? MM_NOTE_TRIAL_ENROLLING_UNKNOWN
-                                         : MM_NOTE_NONE;
-    }
+    if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
   }
   if (!bd.failed && needs(p) != 0) bd.failed = true;
   for (size_t i = 0; i < p->n_rules; i++) free(bd.keys[i].dump);
@@ -299,16 +280,6 @@ size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
 /* --- one record ------------------------------------------------------------ */
 
-/* A criterion's result as it counts, from its rule's value, by mode (bit 0:
- * an exclusion, negated; bit 1: review or unverified, false -> unknown). */
-static const uint8_t counts_as[4][3] = {
-    /* rule: false, true, unknown */
-    {MM_FALSE, MM_TRUE, MM_UNKNOWN},   /* as it is */
-    {MM_TRUE, MM_FALSE, MM_UNKNOWN},   /* exclusion */
-    {MM_UNKNOWN, MM_TRUE, MM_UNKNOWN}, /* review */
-    {MM_TRUE, MM_UNKNOWN, MM_UNKNOWN}, /* exclusion under review */
-};
-
 /* The AND of a group's criteria (run_criteria), from the rules' values of
  * this record; branch-free: the results are what the data make them. */
 static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
@@ -316,7 +287,7 @@ static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *r
   unsigned seen = 0; /* bit t: some criterion counts as t */
   for (uint32_t i = g->first; i < g->first + g->n; i++) {
     uint32_t op = p->ops[i];
-    uint8_t t = counts_as[op & 3][rule_value[op >> 2]];
+    uint8_t t = mm_verdict_counts_as_table[op & 3][rule_value[op >> 2]];
     res[i] = t;
     seen |= 1u << t;
   }
@@ -330,9 +301,7 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
   v->n_checks = g->n;
 }
 
-static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
-
-/* As evaluate_therapy, mm_eval_reimbursement and note_not_relapsed. */
+/* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */
 static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
                     const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
   mm_date as_of = f->patient->as_of;
@@ -341,27 +310,16 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
   v->status = MM_FALSE;
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
     const group *g = &p->groups[k];
-    if (g->approved > as_of) continue;
-    if (g->withdrawn != MM_DATE_NONE && g->withdrawn <= as_of) {
-      withdrawn = true;
-      continue;
-    }
+    if (!mm_verdict_indication_counts(g->approved, g->withdrawn, as_of, &withdrawn)) continue;
     mm_tv t = run_group(p, g, memo, res);
-    if (!any || status_rank(t) > status_rank(v->status)) {
+    if (!any || mm_verdict_better(t, v->status)) {
       v->status = t;
       best = g;
     }
     any = true;
   }
   v->note.jurisdiction = p->labels;
-  if (po->n_groups == 0) {
-    v->status = MM_UNKNOWN;
-    v->note.code = MM_NOTE_NO_INDICATION_ENCODED;
-  } else if (!any && withdrawn) {
-    v->note.code = MM_NOTE_INDICATION_ENDED;
-  } else if (!any) {
-    v->note.code = MM_NOTE_NO_INDICATION_GRANTED;
-  }
+  mm_verdict_therapy_note(po->n_groups != 0, any, withdrawn, &v->status, &v->note);
   if (best) {
     v->indication = best->ind;
     decided_by(p, best, res, v);
@@ -370,20 +328,13 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
       v->reimbursement = best->reimb;
     }
   }
-  if (p->not_relapsed >= 0 && v->status != MM_FALSE && v->note.code == MM_NOTE_NONE) {
-    mm_value nr = f->values[p->not_relapsed];
-    if (nr.known && nr.b) {
-      v->note.code = MM_NOTE_NOT_RELAPSED;
-      v->note.state = f->values[MM_F_DISEASE_STATE].str;
-    }
-  }
+  mm_verdict_not_relapsed(f->values, p->not_relapsed, v->status, &v->note);
 }
 
 int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen_plan *p,
                        const mm_facts *f) {
   *out = (mm_screen_verdicts){NULL, 0, false};
-  mm_value ds = f->values[MM_F_DISEASE_STATE];
-  if (ds.known && ds.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS]) {
+  if (mm_verdict_without_diagnosis(f->values)) {
     out->no_diagnosis = true;
     return 0;
   }
@@ -404,9 +355,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   size_t n = 0;
   for (size_t i = 0; i < p->n_opts; i++) {
     const plan_option *po = &p->opts[i];
-    /* Guideline entries of other settings are left out; every one when the
-     * setting is unknown. Settings are canonical strings. */
-    if (po->kind == MM_OPT_GUIDELINE && setting.known && setting.str != po->setting) continue;
+    if (po->kind == MM_OPT_GUIDELINE && !mm_verdict_guideline_listed(po->opt, setting)) continue;
     mm_screen_verdict *r = &v[n++];
     *r = (mm_screen_verdict){.opt = po->opt};
     if (po->kind == MM_OPT_THERAPY) {

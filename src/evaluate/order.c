@@ -92,10 +92,32 @@ const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_aren
   return f;
 }
 
+/* The finding's verdict alone (mm_eval_refractoriness's `refractory`),
+ * for an answer that shows only the tier: the same checks, without naming
+ * the drugs (class_hits walks every drug of the kb) or keeping anything. */
+mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_option_result *r) {
+  const mm_kb *kb = ev->kb;
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(r, arena, &n);
+  if (!kb->refractoriness || !n) return MM_FALSE;
+  size_t cap = 0;
+  for (size_t i = 0; i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
+  mm_refractory_check *checks = mm_arena_alloc_raw(arena, cap * sizeof *checks);
+  if (!checks) return MM_FALSE; /* arena->failed: the evaluation fails */
+  size_t nc = mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap);
+  bool unknown = false;
+  for (size_t i = 0; i < nc; i++) {
+    mm_value v = ev->facts->values[checks[i].slot];
+    if (v.known && v.b) return MM_TRUE;
+    if (!v.known) unknown = true;
+  }
+  return unknown ? MM_UNKNOWN : MM_FALSE;
+}
+
 static mm_tier tier_of(const mm_option_result *r) {
   if (r->status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
   if (r->status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
-  if (r->refractoriness && r->refractoriness->refractory == MM_TRUE) return MM_TIER_CAUTION;
+  if (r->refractory == MM_TRUE) return MM_TIER_CAUTION;
   if (r->opt->kind == MM_OPT_GUIDELINE && r->opt->group && strcmp(r->opt->group, "algorithm") == 0)
     return MM_TIER_RECOMMENDED;
   return MM_TIER_ALLOWED;
