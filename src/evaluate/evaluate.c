@@ -15,6 +15,7 @@
 
 #include "evaluate/evaluate.h"
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/evaluate_screen.h"
 #include "evaluate/order.h"
 #include "evaluate/reimbursement.h"
 #include "evaluate/rule_memo.h"
@@ -228,29 +229,65 @@ static mm_option_result *take_result(mm_option_result *r) {
   return r;
 }
 
-int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
-                const mm_eval_options *opts) {
-  *out = NULL;
-  mm_evaluation *ev = mm_arena_alloc(arena, sizeof *ev);
-  if (!ev) return -1;
-  ev->kb = kb;
-  ev->patient = facts->patient;
-  ev->facts = facts;
-  ev->warnings = facts->warnings;
-  if (opts) ev->opts = *opts;
-  else ev->opts = (mm_eval_options)MM_EVAL_OPTIONS_INIT;
-  if (ev->opts.memo) mm_rule_memo_begin(ev->opts.memo);
-  /* Room for every kb entry, zeroed one by one as taken (take_result): the
-   * whole arrays are mostly unused, and zeroing them showed in profiles. */
-  ev->options = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->options);
-  ev->trials = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->trials);
-  if (!ev->options || !ev->trials) return -1;
-  if (mm_verdict_without_diagnosis(facts->values)) {
-    ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
-    mm_eval_set_candidates(ev, arena);
-    *out = ev;
-    return 0;
+/* A verdict of the plan as the result run_criteria and evaluate_therapy
+ * make without explanations: the deciding criteria, each with its rule's
+ * value and its result as it counts. */
+static void from_verdict(mm_evaluation *ev, mm_arena *arena, const mm_screen_verdict *v,
+                         const uint8_t *rule_values, mm_option_result *r) {
+  r->ev = ev;
+  r->opt = v->opt;
+  r->status = v->status;
+  r->indication = v->indication;
+  r->note = v->note;
+  r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
+  if (!v->n_checks) return;
+  mm_criterion_result *c = mm_arena_alloc_raw(arena, v->n_checks * sizeof *c);
+  if (!c) return; /* arena->failed: the evaluation fails */
+  const mm_provenance *prov = v->indication ? &v->indication->prov : &v->opt->prov;
+  bool unverified = prov->verification == MM_UNVERIFIED;
+  for (size_t i = 0; i < v->n_checks; i++) {
+    const mm_screen_check *k = &v->checks[i];
+    const mm_criterion *crit = k->crit;
+    c[i] = (mm_criterion_result){
+        .ev = ev,
+        .crit = crit,
+        .exclusion = k->exclusion,
+        .unverified = unverified || (crit->principle &&
+                                     crit->principle->prov.verification == MM_UNVERIFIED),
+        .rule_value = (mm_tv)rule_values[k->rule],
+        .result = (mm_tv)v->results[i],
+    };
   }
+  r->criteria = c;
+  r->n_criteria = v->n_checks;
+}
+
+/* The options and trials from the caller's plan (mm_eval_options.plan):
+ * what the loop of mm_evaluate gives without explanations. */
+static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
+  mm_screen_verdicts vs;
+  if (mm_screen_evaluate(&vs, arena, ev->opts.plan, ev->facts) != 0) return -1;
+  for (size_t i = 0; i < vs.n; i++) {
+    const mm_screen_verdict *v = &vs.v[i];
+    if (v->opt->kind == MM_OPT_TRIAL) {
+      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
+      from_verdict(ev, arena, v, vs.rule_values, r);
+      r->enrolling = mm_verdict_trial_enrolling(v->opt->status);
+      continue;
+    }
+    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
+    from_verdict(ev, arena, v, vs.rule_values, r);
+    if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
+    if (r->status == MM_TRUE) r->refractory = mm_eval_refractory(ev, arena, r);
+  }
+  return 0;
+}
+
+/* Every option and trial listed for the patient, in kb order, as the
+ * options ask. */
+static void evaluate_listed(mm_evaluation *ev, mm_arena *arena) {
+  const mm_kb *kb = ev->kb;
+  const mm_facts *facts = ev->facts;
   int not_relapsed = kb->not_relapsed_slot;
   mm_value setting = facts->values[MM_F_SETTING];
   for (size_t i = 0; i < kb->n_options; i++) {
@@ -296,6 +333,37 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     } else if (r->status == MM_TRUE) {
       r->refractory = mm_eval_refractory(ev, arena, r);
     }
+  }
+}
+
+int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
+                const mm_eval_options *opts) {
+  *out = NULL;
+  mm_evaluation *ev = mm_arena_alloc(arena, sizeof *ev);
+  if (!ev) return -1;
+  ev->kb = kb;
+  ev->patient = facts->patient;
+  ev->facts = facts;
+  ev->warnings = facts->warnings;
+  if (opts) ev->opts = *opts;
+  else ev->opts = (mm_eval_options)MM_EVAL_OPTIONS_INIT;
+  if (ev->opts.memo) mm_rule_memo_begin(ev->opts.memo);
+  /* Room for every kb entry, zeroed one by one as taken (take_result): the
+   * whole arrays are mostly unused, and zeroing them showed in profiles. */
+  ev->options = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->options);
+  ev->trials = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->trials);
+  if (!ev->options || !ev->trials) return -1;
+  if (mm_verdict_without_diagnosis(facts->values)) {
+    ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
+    mm_eval_set_candidates(ev, arena);
+    *out = ev;
+    return 0;
+  }
+  if (ev->opts.plan && !ev->opts.explain && ev->opts.trials && !ev->opts.only &&
+      mm_screen_plan_whole(ev->opts.plan, ev->opts.jurisdiction)) {
+    if (evaluate_planned(ev, arena) != 0) return -1;
+  } else {
+    evaluate_listed(ev, arena);
   }
   mm_eval_set_candidates(ev, arena);
   if (mm_eval_order(ev, arena) != 0) return -1;

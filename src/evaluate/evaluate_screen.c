@@ -34,6 +34,7 @@ typedef struct plan_option {
 struct mm_screen_plan {
   const mm_kb *kb;
   mm_jurisdiction juris, labels;
+  bool whole;                     /* made without `only` */
   plan_option *opts, *trials;
   size_t n_opts, n_trials;
   group *groups;
@@ -209,6 +210,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
   p->kb = kb;
   p->juris = j;
   p->labels = mm_jurisdiction_labels(j);
+  p->whole = only == NULL;
   p->not_relapsed = kb->not_relapsed_slot;
   size_t n = kb->n_options ? kb->n_options : 1;
   p->opts = calloc(n, sizeof *p->opts);
@@ -276,6 +278,10 @@ const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n)
   return p->checks;
 }
 
+bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j) {
+  return p->whole && p->juris == j;
+}
+
 size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
 /* --- one record ------------------------------------------------------------ */
@@ -333,7 +339,7 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
 
 int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen_plan *p,
                        const mm_facts *f) {
-  *out = (mm_screen_verdicts){NULL, 0, false};
+  *out = (mm_screen_verdicts){NULL, 0, false, NULL};
   if (mm_verdict_without_diagnosis(f->values)) {
     out->no_diagnosis = true;
     return 0;
@@ -377,5 +383,6 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   }
   out->v = v;
   out->n = n;
+  out->rule_values = memo;
   return 0;
 }

@@ -62,6 +62,9 @@ typedef struct mm_screen_verdicts {
   mm_screen_verdict *v;
   size_t n;
   bool no_diagnosis;
+  /* Each distinct rule's value (mm_tv) by mm_screen_check.rule: those of
+   * the verdicts' checks are this record's (others unknown, not read). */
+  const uint8_t *rule_values;
 } mm_screen_verdicts;
 
 typedef struct mm_screen_plan mm_screen_plan;
@@ -77,6 +80,9 @@ void mm_screen_plan_free(mm_screen_plan *p);
 /* The plan's checks (a verdict's checks point into them), so that a caller
  * can keep something per check (e.g. a criterion's id as JSON). */
 const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n);
+/* Whether the plan gives mm_evaluate's verdicts in jurisdiction j for
+ * every option (made for j, without `only`). */
+bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j);
 /* Distinct rules of the plan (for the figures in bench/ and the tests). */
 size_t mm_screen_plan_rules(const mm_screen_plan *p);
 
