@@ -278,7 +278,16 @@ static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
     mm_option_result *r = take_result(&ev->options[ev->n_options++]);
     from_verdict(ev, arena, v, vs.rule_values, r);
     if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
-    if (r->status == MM_TRUE) r->refractory = mm_eval_refractory(ev, arena, r);
+    /* The finding's verdict (mm_eval_refractory) from the plan's checks. */
+    if (r->status == MM_TRUE) {
+      bool unknown = false;
+      for (size_t k = 0; k < v->n_refractory_slots && r->refractory != MM_TRUE; k++) {
+        mm_value x = ev->facts->values[v->refractory_slots[k]];
+        if (x.known && x.b) r->refractory = MM_TRUE;
+        else if (!x.known) unknown = true;
+      }
+      if (r->refractory != MM_TRUE && unknown) r->refractory = MM_UNKNOWN;
+    }
   }
   return 0;
 }

@@ -4,6 +4,7 @@
  * which evaluate.c calls too; this file only arranges the work for
  * millions of records. tests/unit/test_screen_verdicts.c compares the two. */
 #include "evaluate/evaluate_screen.h"
+#include "evaluate/order.h"
 #include "evaluate/verdict.h"
 
 #include <stdlib.h>
@@ -21,6 +22,7 @@ typedef struct group {
                                      every therapy of every record */
   uint32_t first, n;              /* into checks */
   const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
+  uint32_t first_slot, n_slots;   /* into refractory_slots: options only */
 } group;
 
 typedef struct plan_option {
@@ -44,6 +46,8 @@ struct mm_screen_plan {
   size_t n_checks, cap_checks;
   const mm_rule **rules;
   size_t n_rules;
+  int *refractory_slots;          /* per group, see mm_screen_verdict */
+  size_t n_refractory_slots, cap_refractory_slots;
   int not_relapsed;
   /* The rules a record reads, by its setting: settings[i] (the setting
    * fact's values) reads need[need_at[i] .. need_at[i + 1]); a record whose
@@ -155,12 +159,47 @@ static group *add_group(builder *bd, const mm_indication *ind) {
   }
   group *g = &p->groups[p->n_groups++];
   *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
-               (uint32_t)p->n_checks, 0, NULL};
+               (uint32_t)p->n_checks, 0, NULL, 0, 0};
   return g;
 }
 
 static void end_group(builder *bd, size_t gi) {
   if (!bd->failed) bd->p->groups[gi].n = (uint32_t)(bd->p->n_checks - bd->p->groups[gi].first);
+}
+
+/* The slots of the refractoriness checks of option o decided by ind (NULL:
+ * not a therapy), as mm_eval_refractory makes them for a record. */
+static void add_refractory_slots(builder *bd, size_t gi, const mm_option *o,
+                                 const mm_indication *ind) {
+  mm_screen_plan *p = bd->p;
+  const mm_kb *kb = p->kb;
+  if (bd->failed || !kb->refractoriness) return;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  mm_option_result r = {.opt = o, .indication = ind};
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(&r, &a, &n);
+  size_t cap = 0;
+  for (size_t i = 0; drugs && i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
+  mm_refractory_check *checks = cap ? mm_arena_alloc_raw(&a, cap * sizeof *checks) : NULL;
+  size_t nc = checks ? mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap) : 0;
+  if (a.failed) bd->failed = true;
+  if (!bd->failed && p->n_refractory_slots + nc > p->cap_refractory_slots) {
+    size_t c = 2 * (p->n_refractory_slots + nc) + 64;
+    int *s = realloc(p->refractory_slots, c * sizeof *s);
+    if (s) {
+      p->refractory_slots = s;
+      p->cap_refractory_slots = c;
+    } else {
+      bd->failed = true;
+    }
+  }
+  if (!bd->failed) {
+    p->groups[gi].first_slot = (uint32_t)p->n_refractory_slots;
+    p->groups[gi].n_slots = (uint32_t)nc;
+    for (size_t i = 0; i < nc; i++) p->refractory_slots[p->n_refractory_slots++] = checks[i].slot;
+  }
+  mm_arena_free(&a);
 }
 
 /* Marks the rules of option po's criteria in mark. */
@@ -238,6 +277,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
         if (j == MM_JURIS_IT) g->reimb = mm_reimb_find(mm_kb_reimbursement(kb), o, ind);
         add_checks(&bd, ind->criteria, ind->n_criteria, false, &ind->prov);
         end_group(&bd, gi);
+        add_refractory_slots(&bd, gi, o, ind);
       }
     } else {
       size_t gi = p->n_groups;
@@ -245,6 +285,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       add_checks(&bd, o->criteria, o->n_criteria, false, &o->prov);
       if (trial) add_checks(&bd, o->exclusion, o->n_exclusion, true, &o->prov);
       end_group(&bd, gi);
+      if (!trial) add_refractory_slots(&bd, gi, o, NULL);
     }
     po->n_groups = (uint32_t)(p->n_groups - po->first_group);
     if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
@@ -269,6 +310,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->ops);
   free(p->need);
   free(p->need_at);
+  free(p->refractory_slots);
   free((void *)p->rules);
   free(p);
 }
@@ -305,6 +347,8 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
   v->checks = &p->checks[g->first];
   v->results = &res[g->first];
   v->n_checks = g->n;
+  v->refractory_slots = g->n_slots ? &p->refractory_slots[g->first_slot] : NULL;
+  v->n_refractory_slots = g->n_slots;
 }
 
 /* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */

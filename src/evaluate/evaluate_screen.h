@@ -53,6 +53,11 @@ typedef struct mm_screen_verdict {
    * (as mm_option_result.reimbursement and mm_reimbursement_shown). */
   bool reimbursement_shown;
   const mm_reimbursement *reimbursement;
+  /* Options: the fact slots of the refractoriness checks of what it relies
+   * on (its drugs and the deciding indication's, mm_kb_refractory_checks),
+   * made with the plan: the finding's verdict, for the tier, reads them. */
+  const int *refractory_slots;
+  size_t n_refractory_slots;
 } mm_screen_verdict;
 
 /* The verdicts of one record: the options then the trials, in kb order
