@@ -1,14 +1,17 @@
 /* evaluate_screen.h: the options' verdicts as screening prints them, for a
  * registry of millions of records (`mmpath screen`, src/screen/screen_full.c).
  *
- * The same verdicts as mm_evaluate without explanations (evaluate.c is the
- * reference; tests/unit/test_screen_verdicts.c compares the two, criterion
- * by criterion, on a matrix of records in every jurisdiction): each option the three-valued AND of its criteria, a
+ * The same verdicts as mm_evaluate without explanations (both call
+ * verdict.h, what a verdict means; tests/unit/test_screen_verdicts.c
+ * compares the two, criterion by criterion, on a matrix of records in every
+ * jurisdiction): each option the three-valued AND of its criteria, a
  * review or unverified criterion's false counted as unknown, a trial's
  * exclusions negated, a therapy decided by its best indication of the
  * jurisdiction's labels granted by as_of. What screening never prints is
- * not computed: no traces, no refractoriness finding, no tiers or order, no
- * candidacy, no supportive care.
+ * not computed: no traces, no refractoriness finding (only the slots it
+ * checks, for a caller's tier), no tiers or order, no candidacy, no
+ * supportive care. A context's compact answer is made from these verdicts
+ * too (mm_eval_options.plan).
  *
  * What makes it cheaper than mm_evaluate: a plan made once per kb (the
  * options, their criteria and their indications flattened; every
