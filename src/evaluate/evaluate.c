@@ -15,9 +15,11 @@
 
 #include "evaluate/evaluate.h"
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/evaluate_screen.h"
 #include "evaluate/order.h"
 #include "evaluate/reimbursement.h"
 #include "evaluate/rule_memo.h"
+#include "evaluate/verdict.h"
 #include "kb/fact_names.h"
 
 /* The inputs that would decide a rule left unknown (see mm_criterion_result):
@@ -73,8 +75,7 @@ __attribute__((noinline)) static void run_explained(const mm_evaluation *ev, mm_
   mm_rule_trace tr;
   out->rule_value = mm_rule_eval(c->rule, ev->facts->values, &tr);
   out->trace = mm_eval_keep_trace(arena, &tr);
-  mm_tv t = out->exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
-  if ((c->has_review || out->unverified) && t == MM_FALSE) t = MM_UNKNOWN;
+  mm_tv t = mm_verdict_counts_as(out->rule_value, out->exclusion, mm_verdict_soft(c, out->unverified));
   if (out->trace && t == MM_UNKNOWN)
     mm_eval_find_missing(ev, arena, tr.unknown, tr.n_unknown, &out->missing, &out->n_missing);
 }
@@ -109,8 +110,7 @@ __attribute__((noinline)) static void run_memo(const mm_evaluation *ev, mm_arena
   out->rule_value = e->value;
   if (!ev->opts.explain) return;
   out->trace = e->trace;
-  mm_tv t = out->exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
-  if ((c->has_review || out->unverified) && t == MM_FALSE) t = MM_UNKNOWN;
+  mm_tv t = mm_verdict_counts_as(out->rule_value, out->exclusion, mm_verdict_soft(c, out->unverified));
   if (!out->trace || t != MM_UNKNOWN) return;
   if (!e->missing_done) {
     mm_eval_find_missing(ev, arena, e->trace->unknown, e->trace->n_unknown, &e->missing,
@@ -134,6 +134,7 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   /* A principle's criterion rests on the principle's own verification. */
   if (c->principle && c->principle->prov.verification == MM_UNVERIFIED) unverified = true;
   out->unverified = unverified;
+  bool soft = mm_verdict_soft(c, unverified);
   out->missing = NULL;
   out->n_missing = 0;
   out->refractoriness = NULL;
@@ -152,8 +153,7 @@ static inline __attribute__((always_inline)) mm_tv run_criterion(const mm_evalua
   } else {
     out->rule_value = mm_rule_eval(c->rule, ev->facts->values, NULL);
   }
-  mm_tv t = exclusion ? mm_tv_not(out->rule_value) : out->rule_value;
-  if ((c->has_review || unverified) && t == MM_FALSE) t = MM_UNKNOWN;
+  mm_tv t = mm_verdict_counts_as(out->rule_value, exclusion, soft);
   out->result = t;
   return t;
 }
@@ -175,26 +175,12 @@ static mm_tv run_criteria(mm_evaluation *ev, mm_arena *arena, const mm_criterion
   return all;
 }
 
-/* ClinicalTrials.gov overall status: can a patient be enrolled today? */
-static mm_tv trial_enrolling(const char *status) {
-  static const char *const open[] = {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", NULL};
-  static const char *const closed[] = {"active_not_recruiting", "completed", "terminated",
-                                       "withdrawn", "suspended", NULL};
-  for (const char *const *s = open; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_TRUE;
-  for (const char *const *s = closed; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_FALSE;
-  return MM_UNKNOWN;
-}
-
 static bool wanted(const mm_eval_options *o, const char *id) {
   if (!o->only) return true;
   for (const char *const *p = o->only; *p; p++)
     if (strcmp(*p, id) == 0) return true;
   return false;
 }
-
-static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
 
 static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_result *r) {
   const mm_option *o = r->opt;
@@ -206,15 +192,11 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
     const mm_indication *ind = &o->indications[i];
     if (ind->jurisdiction != labels) continue;
     encoded = true;
-    if (ind->approved > as_of) continue;
-    if (ind->withdrawn != MM_DATE_NONE && ind->withdrawn <= as_of) {
-      withdrawn = true;
-      continue;
-    }
+    if (!mm_verdict_indication_counts(ind->approved, ind->withdrawn, as_of, &withdrawn)) continue;
     mm_criterion_result *res;
     size_t n;
     mm_tv t = run_criteria(ev, arena, ind->criteria, ind->n_criteria, NULL, 0, &ind->prov, &res, &n);
-    if (!any || status_rank(t) > status_rank(r->status)) {
+    if (!any || mm_verdict_better(t, r->status)) {
       r->status = t;
       r->indication = ind;
       r->criteria = res;
@@ -222,17 +204,8 @@ static void evaluate_therapy(mm_evaluation *ev, mm_arena *arena, mm_option_resul
     }
     any = true;
   }
-  /* No indication of this jurisdiction in the kb is not the same as none
-   * granted: the first is unknown to us, the second is a fact. */
   r->note.jurisdiction = labels;
-  if (!encoded) {
-    r->status = MM_UNKNOWN;
-    r->note.code = MM_NOTE_NO_INDICATION_ENCODED;
-  } else if (!any && withdrawn) {
-    r->note.code = MM_NOTE_INDICATION_ENDED;
-  } else if (!any) {
-    r->note.code = MM_NOTE_NO_INDICATION_GRANTED;
-  }
+  mm_verdict_therapy_note(encoded, any, withdrawn, &r->status, &r->note);
 }
 
 
@@ -251,27 +224,125 @@ static void note_refractory_drugs(const mm_evaluation *ev, mm_arena *arena, mm_o
   r->refractory_drugs = out;
 }
 
-/* A label for previously treated patients, met by a patient who has not
- * relapsed (kb/definitions.yaml `not_relapsed`: on therapy, or in response
- * without progression): the label allows it, but no relapse calls for it
- * now. Said beside the verdict, which stays the label's. */
-static void note_not_relapsed(const mm_evaluation *ev, int not_relapsed, mm_option_result *r) {
-  if (not_relapsed < 0 || r->status == MM_FALSE || r->note.code != MM_NOTE_NONE) return;
-  mm_value v = ev->facts->values[not_relapsed];
-  if (!v.known || !v.b) return;
-  r->note.code = MM_NOTE_NOT_RELAPSED;
-  r->note.state = ev->facts->values[MM_F_DISEASE_STATE].str;
-}
-
-/* Nothing is evaluated for a record without a myeloma diagnosis. */
-static bool without_diagnosis(const mm_facts *f) {
-  mm_value v = f->values[MM_F_DISEASE_STATE];
-  return v.known && v.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS];
-}
-
 static mm_option_result *take_result(mm_option_result *r) {
   memset(r, 0, sizeof *r);
   return r;
+}
+
+/* A verdict of the plan as the result run_criteria and evaluate_therapy
+ * make without explanations: the deciding criteria, each with its rule's
+ * value and its result as it counts. */
+static void from_verdict(mm_evaluation *ev, mm_arena *arena, const mm_screen_verdict *v,
+                         const uint8_t *rule_values, mm_option_result *r) {
+  r->ev = ev;
+  r->opt = v->opt;
+  r->status = v->status;
+  r->indication = v->indication;
+  r->note = v->note;
+  r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
+  if (!v->n_checks) return;
+  mm_criterion_result *c = mm_arena_alloc_raw(arena, v->n_checks * sizeof *c);
+  if (!c) return; /* arena->failed: the evaluation fails */
+  const mm_provenance *prov = v->indication ? &v->indication->prov : &v->opt->prov;
+  bool unverified = prov->verification == MM_UNVERIFIED;
+  for (size_t i = 0; i < v->n_checks; i++) {
+    const mm_screen_check *k = &v->checks[i];
+    const mm_criterion *crit = k->crit;
+    c[i] = (mm_criterion_result){
+        .ev = ev,
+        .crit = crit,
+        .exclusion = k->exclusion,
+        .unverified = unverified || (crit->principle &&
+                                     crit->principle->prov.verification == MM_UNVERIFIED),
+        .rule_value = (mm_tv)rule_values[k->rule],
+        .result = (mm_tv)v->results[i],
+    };
+  }
+  r->criteria = c;
+  r->n_criteria = v->n_checks;
+}
+
+/* The options and trials from the caller's plan (mm_eval_options.plan):
+ * what the loop of mm_evaluate gives without explanations. */
+static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
+  mm_screen_verdicts vs;
+  if (mm_screen_evaluate(&vs, arena, ev->opts.plan, ev->facts) != 0) return -1;
+  for (size_t i = 0; i < vs.n; i++) {
+    const mm_screen_verdict *v = &vs.v[i];
+    if (v->opt->kind == MM_OPT_TRIAL) {
+      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
+      from_verdict(ev, arena, v, vs.rule_values, r);
+      r->enrolling = mm_verdict_trial_enrolling(v->opt->status);
+      continue;
+    }
+    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
+    from_verdict(ev, arena, v, vs.rule_values, r);
+    if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
+    /* The finding's verdict (mm_eval_refractory) from the plan's checks. */
+    if (r->status == MM_TRUE) {
+      bool unknown = false;
+      for (size_t k = 0; k < v->n_refractory_slots && r->refractory != MM_TRUE; k++) {
+        mm_value x = ev->facts->values[v->refractory_slots[k]];
+        if (x.known && x.b) r->refractory = MM_TRUE;
+        else if (!x.known) unknown = true;
+      }
+      if (r->refractory != MM_TRUE && unknown) r->refractory = MM_UNKNOWN;
+    }
+  }
+  return 0;
+}
+
+/* Every option and trial listed for the patient, in kb order, as the
+ * options ask. */
+static void evaluate_listed(mm_evaluation *ev, mm_arena *arena) {
+  const mm_kb *kb = ev->kb;
+  const mm_facts *facts = ev->facts;
+  int not_relapsed = kb->not_relapsed_slot;
+  mm_value setting = facts->values[MM_F_SETTING];
+  for (size_t i = 0; i < kb->n_options; i++) {
+    const mm_option *o = &kb->options[i];
+    if (!wanted(&ev->opts, o->id)) continue;
+    if (o->kind == MM_OPT_TRIAL) {
+      if (!ev->opts.trials && !ev->opts.only) continue;
+      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
+      r->ev = ev;
+      r->opt = o;
+      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
+                               &o->prov, &r->criteria, &r->n_criteria);
+      /* The match is about the patient; whether the trial enrols today is
+       * the registry's answer, shown beside it. */
+      r->enrolling = mm_verdict_trial_enrolling(o->status);
+      r->note.code = mm_verdict_trial_note(r->enrolling);
+      continue;
+    }
+    /* Guideline entries of other settings are left out; when the setting is
+     * unknown every entry is listed, as unknown. */
+    if (o->kind == MM_OPT_GUIDELINE && !mm_verdict_guideline_listed(o, setting)) continue;
+    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
+    r->ev = ev;
+    r->opt = o;
+    if (o->kind == MM_OPT_THERAPY) {
+      evaluate_therapy(ev, arena, r);
+      mm_eval_reimbursement(ev, r);
+      mm_verdict_not_relapsed(facts->values, not_relapsed, r->status, &r->note);
+    } else {
+      r->implicit_setting = true;
+      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,
+                               &r->criteria, &r->n_criteria);
+    }
+    if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
+    /* The finding words the principle's criterion and decides an eligible
+     * option's tier; without explanations only its verdict is wanted, for
+     * eligible options (the tier of the others does not read it). */
+    if (ev->opts.explain) {
+      r->refractoriness = mm_eval_refractoriness(ev, arena, r);
+      r->refractory = r->refractoriness ? r->refractoriness->refractory : MM_FALSE;
+      for (size_t k = 0; k < r->n_criteria; k++)
+        if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
+    } else if (r->status == MM_TRUE) {
+      r->refractory = mm_eval_refractory(ev, arena, r);
+    }
+  }
 }
 
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts *facts,
@@ -291,55 +362,17 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   ev->options = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->options);
   ev->trials = mm_arena_alloc_raw(arena, (kb->n_options + 1) * sizeof *ev->trials);
   if (!ev->options || !ev->trials) return -1;
-  if (without_diagnosis(facts)) {
+  if (mm_verdict_without_diagnosis(facts->values)) {
     ev->note.code = MM_NOTE_NO_MYELOMA_DIAGNOSIS;
     mm_eval_set_candidates(ev, arena);
     *out = ev;
     return 0;
   }
-  int not_relapsed = kb->not_relapsed_slot;
-  mm_value setting = facts->values[MM_F_SETTING];
-  for (size_t i = 0; i < kb->n_options; i++) {
-    const mm_option *o = &kb->options[i];
-    if (!wanted(&ev->opts, o->id)) continue;
-    if (o->kind == MM_OPT_TRIAL) {
-      if (!ev->opts.trials && !ev->opts.only) continue;
-      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
-      r->ev = ev;
-      r->opt = o;
-      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, o->exclusion, o->n_exclusion,
-                               &o->prov, &r->criteria, &r->n_criteria);
-      /* The match is about the patient; whether the trial enrols today is
-       * the registry's answer, shown beside it. */
-      r->enrolling = trial_enrolling(o->status);
-      if (r->enrolling == MM_FALSE) r->note.code = MM_NOTE_TRIAL_NOT_ENROLLING;
-      if (r->enrolling == MM_UNKNOWN) r->note.code = MM_NOTE_TRIAL_ENROLLING_UNKNOWN;
-      continue;
-    }
-    /* Guideline entries of other settings are left out; when the setting is
-     * unknown every entry is listed, as unknown. Settings are canonical
-     * strings, compared by pointer. */
-    if (o->kind == MM_OPT_GUIDELINE && (o->repeats || (setting.known && setting.str != o->setting)))
-      continue;
-    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
-    r->ev = ev;
-    r->opt = o;
-    if (o->kind == MM_OPT_THERAPY) {
-      evaluate_therapy(ev, arena, r);
-      mm_eval_reimbursement(ev, r);
-      note_not_relapsed(ev, not_relapsed, r);
-    } else {
-      r->implicit_setting = true;
-      r->status = run_criteria(ev, arena, o->criteria, o->n_criteria, NULL, 0, &o->prov,
-                               &r->criteria, &r->n_criteria);
-    }
-    if (ev->opts.explain) note_refractory_drugs(ev, arena, r);
-    /* The finding words the principle's criterion and decides an eligible
-     * option's tier; a fast screening needs it for eligible options only. */
-    if (ev->opts.explain || r->status == MM_TRUE)
-      r->refractoriness = mm_eval_refractoriness(ev, arena, r);
-    for (size_t k = 0; k < r->n_criteria; k++)
-      if (r->criteria[k].crit->principle) r->criteria[k].refractoriness = r->refractoriness;
+  if (ev->opts.plan && !ev->opts.explain && ev->opts.trials && !ev->opts.only &&
+      mm_screen_plan_whole(ev->opts.plan, ev->opts.jurisdiction)) {
+    if (evaluate_planned(ev, arena) != 0) return -1;
+  } else {
+    evaluate_listed(ev, arena);
   }
   mm_eval_set_candidates(ev, arena);
   if (mm_eval_order(ev, arena) != 0) return -1;

@@ -24,9 +24,15 @@ typedef struct mm_eval_options {
   /* A caller's memo of rule values (rule_memo.h), kept between evaluations
    * with one kb on one thread; NULL: every criterion evaluates its rule. */
   mm_rule_memo *memo;
+  /* A caller's screening plan (evaluate_screen.h) of this kb and
+   * jurisdiction, made without `only`: without explanations, with trials
+   * and no `only`, the options' verdicts come from it (each distinct rule
+   * evaluated once, the criteria flattened), the same tree as without it.
+   * NULL: not used. */
+  const struct mm_screen_plan *plan;
 } mm_eval_options;
 
-#define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL, NULL}
+#define MM_EVAL_OPTIONS_INIT {MM_JURIS_EU, true, true, true, NULL, NULL, NULL}
 
 struct mm_evaluation;
 typedef struct mm_render_cache mm_render_cache;
@@ -116,6 +122,10 @@ typedef struct mm_option_result {
   /* Under the kb's principle; NULL when nothing is checked (no principle,
    * or only not-counted drugs). */
   const mm_refractoriness *refractoriness;
+  /* The finding's verdict (refractoriness->refractory, MM_FALSE when nothing
+   * is checked): set for every option when explaining, else for eligible
+   * options only (what the tier reads; the finding itself is then NULL). */
+  mm_tv refractory;
   mm_tier tier;                    /* options only (not trials) */
   /* Jurisdiction MM_JURIS_IT, a therapy with a deciding EU indication: its
    * AIFA finding (kb/kb_reimbursement.h), NULL when the kb records none;

@@ -1,9 +1,11 @@
-/* evaluate_screen.c: see evaluate_screen.h. Every rule below mirrors a line
- * of evaluate.c (mm_evaluate, evaluate_therapy, run_criterion,
- * note_not_relapsed, trial_enrolling) without what only an explanation
- * needs; a change of meaning there must be made here too, and
- * tests/unit/test_screen_verdicts.c fails until it is. */
+/* evaluate_screen.c: see evaluate_screen.h. What a verdict means (a
+ * criterion's result as it counts, the best indication, a therapy's notes,
+ * a trial's enrolment, the options listed for a setting) is verdict.h's,
+ * which evaluate.c calls too; this file only arranges the work for
+ * millions of records. tests/unit/test_screen_verdicts.c compares the two. */
 #include "evaluate/evaluate_screen.h"
+#include "evaluate/order.h"
+#include "evaluate/verdict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@ typedef struct group {
                                      every therapy of every record */
   uint32_t first, n;              /* into checks */
   const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
+  uint32_t first_slot, n_slots;   /* into refractory_slots: options only */
 } group;
 
 typedef struct plan_option {
@@ -33,6 +36,7 @@ typedef struct plan_option {
 struct mm_screen_plan {
   const mm_kb *kb;
   mm_jurisdiction juris, labels;
+  bool whole;                     /* made without `only` */
   plan_option *opts, *trials;
   size_t n_opts, n_trials;
   group *groups;
@@ -42,6 +46,8 @@ struct mm_screen_plan {
   size_t n_checks, cap_checks;
   const mm_rule **rules;
   size_t n_rules;
+  int *refractory_slots;          /* per group, see mm_screen_verdict */
+  size_t n_refractory_slots, cap_refractory_slots;
   int not_relapsed;
   /* The rules a record reads, by its setting: settings[i] (the setting
    * fact's values) reads need[need_at[i] .. need_at[i + 1]); a record whose
@@ -50,19 +56,6 @@ struct mm_screen_plan {
   size_t n_settings;
   uint32_t *need, *need_at;
 };
-
-/* As evaluate.c's trial_enrolling: ClinicalTrials.gov overall status, can a
- * patient be enrolled today? */
-static mm_tv trial_enrolling(const char *status) {
-  static const char *const open[] = {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", NULL};
-  static const char *const closed[] = {"active_not_recruiting", "completed", "terminated",
-                                       "withdrawn", "suspended", NULL};
-  for (const char *const *s = open; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_TRUE;
-  for (const char *const *s = closed; status && *s; s++)
-    if (strcmp(*s, status) == 0) return MM_FALSE;
-  return MM_UNKNOWN;
-}
 
 static bool wanted(const char *const *only, const char *id) {
   if (!only) return true;
@@ -127,8 +120,8 @@ static uint32_t rule_index(builder *bd, const mm_rule *rule) {
   return (uint32_t)p->n_rules++;
 }
 
-/* As run_criterion: a principle's criterion rests on the principle's own
- * verification; an unverified entry, like `review`, never excludes. */
+/* A criterion's mode (verdict.h): an exclusion, and soft (review or an
+ * unverified entry or principle: never excludes). */
 static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclusion,
                        const mm_provenance *prov) {
   mm_screen_plan *p = bd->p;
@@ -145,11 +138,9 @@ static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclus
       }
       p->cap_checks = cap;
     }
-    bool unverified = prov->verification == MM_UNVERIFIED ||
-                      (c[i].principle && c[i].principle->prov.verification == MM_UNVERIFIED);
     uint32_t rule = rule_index(bd, c[i].rule);
-    bool soft = c[i].has_review || unverified;
-    p->ops[p->n_checks] = rule << 2 | (exclusion ? 1u : 0u) | (soft ? 2u : 0u);
+    bool soft = mm_verdict_soft(&c[i], prov->verification == MM_UNVERIFIED);
+    p->ops[p->n_checks] = rule << 2 | mm_verdict_mode(exclusion, soft);
     p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
   }
 }
@@ -168,12 +159,47 @@ static group *add_group(builder *bd, const mm_indication *ind) {
   }
   group *g = &p->groups[p->n_groups++];
   *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
-               (uint32_t)p->n_checks, 0, NULL};
+               (uint32_t)p->n_checks, 0, NULL, 0, 0};
   return g;
 }
 
 static void end_group(builder *bd, size_t gi) {
   if (!bd->failed) bd->p->groups[gi].n = (uint32_t)(bd->p->n_checks - bd->p->groups[gi].first);
+}
+
+/* The slots of the refractoriness checks of option o decided by ind (NULL:
+ * not a therapy), as mm_eval_refractory makes them for a record. */
+static void add_refractory_slots(builder *bd, size_t gi, const mm_option *o,
+                                 const mm_indication *ind) {
+  mm_screen_plan *p = bd->p;
+  const mm_kb *kb = p->kb;
+  if (bd->failed || !kb->refractoriness) return;
+  mm_arena a;
+  mm_arena_init(&a, 4096);
+  mm_option_result r = {.opt = o, .indication = ind};
+  size_t n;
+  const int *drugs = mm_eval_option_drugs(&r, &a, &n);
+  size_t cap = 0;
+  for (size_t i = 0; drugs && i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
+  mm_refractory_check *checks = cap ? mm_arena_alloc_raw(&a, cap * sizeof *checks) : NULL;
+  size_t nc = checks ? mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap) : 0;
+  if (a.failed) bd->failed = true;
+  if (!bd->failed && p->n_refractory_slots + nc > p->cap_refractory_slots) {
+    size_t c = 2 * (p->n_refractory_slots + nc) + 64;
+    int *s = realloc(p->refractory_slots, c * sizeof *s);
+    if (s) {
+      p->refractory_slots = s;
+      p->cap_refractory_slots = c;
+    } else {
+      bd->failed = true;
+    }
+  }
+  if (!bd->failed) {
+    p->groups[gi].first_slot = (uint32_t)p->n_refractory_slots;
+    p->groups[gi].n_slots = (uint32_t)nc;
+    for (size_t i = 0; i < nc; i++) p->refractory_slots[p->n_refractory_slots++] = checks[i].slot;
+  }
+  mm_arena_free(&a);
 }
 
 /* Marks the rules of option po's criteria in mark. */
@@ -223,6 +249,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
   p->kb = kb;
   p->juris = j;
   p->labels = mm_jurisdiction_labels(j);
+  p->whole = only == NULL;
   p->not_relapsed = kb->not_relapsed_slot;
   size_t n = kb->n_options ? kb->n_options : 1;
   p->opts = calloc(n, sizeof *p->opts);
@@ -250,6 +277,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
         if (j == MM_JURIS_IT) g->reimb = mm_reimb_find(mm_kb_reimbursement(kb), o, ind);
         add_checks(&bd, ind->criteria, ind->n_criteria, false, &ind->prov);
         end_group(&bd, gi);
+        add_refractory_slots(&bd, gi, o, ind);
       }
     } else {
       size_t gi = p->n_groups;
@@ -257,14 +285,10 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       add_checks(&bd, o->criteria, o->n_criteria, false, &o->prov);
       if (trial) add_checks(&bd, o->exclusion, o->n_exclusion, true, &o->prov);
       end_group(&bd, gi);
+      if (!trial) add_refractory_slots(&bd, gi, o, NULL);
     }
     po->n_groups = (uint32_t)(p->n_groups - po->first_group);
-    if (trial) {
-      mm_tv e = trial_enrolling(o->status);
-      po->trial_note = e == MM_FALSE     ? MM_NOTE_TRIAL_NOT_ENROLLING
-                       : e == MM_UNKNOWN ? MM_NOTE_TRIAL_ENROLLING_UNKNOWN
-                                         : MM_NOTE_NONE;
-    }
+    if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
   }
   if (!bd.failed && needs(p) != 0) bd.failed = true;
   for (size_t i = 0; i < p->n_rules; i++) free(bd.keys[i].dump);
@@ -286,6 +310,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->ops);
   free(p->need);
   free(p->need_at);
+  free(p->refractory_slots);
   free((void *)p->rules);
   free(p);
 }
@@ -295,19 +320,13 @@ const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n)
   return p->checks;
 }
 
+bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j) {
+  return p->whole && p->juris == j;
+}
+
 size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
 /* --- one record ------------------------------------------------------------ */
-
-/* A criterion's result as it counts, from its rule's value, by mode (bit 0:
- * an exclusion, negated; bit 1: review or unverified, false -> unknown). */
-static const uint8_t counts_as[4][3] = {
-    /* rule: false, true, unknown */
-    {MM_FALSE, MM_TRUE, MM_UNKNOWN},   /* as it is */
-    {MM_TRUE, MM_FALSE, MM_UNKNOWN},   /* exclusion */
-    {MM_UNKNOWN, MM_TRUE, MM_UNKNOWN}, /* review */
-    {MM_TRUE, MM_UNKNOWN, MM_UNKNOWN}, /* exclusion under review */
-};
 
 /* The AND of a group's criteria (run_criteria), from the rules' values of
  * this record; branch-free: the results are what the data make them. */
@@ -316,7 +335,7 @@ static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *r
   unsigned seen = 0; /* bit t: some criterion counts as t */
   for (uint32_t i = g->first; i < g->first + g->n; i++) {
     uint32_t op = p->ops[i];
-    uint8_t t = counts_as[op & 3][rule_value[op >> 2]];
+    uint8_t t = mm_verdict_counts_as_table[op & 3][rule_value[op >> 2]];
     res[i] = t;
     seen |= 1u << t;
   }
@@ -328,11 +347,11 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
   v->checks = &p->checks[g->first];
   v->results = &res[g->first];
   v->n_checks = g->n;
+  v->refractory_slots = g->n_slots ? &p->refractory_slots[g->first_slot] : NULL;
+  v->n_refractory_slots = g->n_slots;
 }
 
-static int status_rank(mm_tv t) { return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0; }
-
-/* As evaluate_therapy, mm_eval_reimbursement and note_not_relapsed. */
+/* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */
 static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
                     const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
   mm_date as_of = f->patient->as_of;
@@ -341,27 +360,16 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
   v->status = MM_FALSE;
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
     const group *g = &p->groups[k];
-    if (g->approved > as_of) continue;
-    if (g->withdrawn != MM_DATE_NONE && g->withdrawn <= as_of) {
-      withdrawn = true;
-      continue;
-    }
+    if (!mm_verdict_indication_counts(g->approved, g->withdrawn, as_of, &withdrawn)) continue;
     mm_tv t = run_group(p, g, memo, res);
-    if (!any || status_rank(t) > status_rank(v->status)) {
+    if (!any || mm_verdict_better(t, v->status)) {
       v->status = t;
       best = g;
     }
     any = true;
   }
   v->note.jurisdiction = p->labels;
-  if (po->n_groups == 0) {
-    v->status = MM_UNKNOWN;
-    v->note.code = MM_NOTE_NO_INDICATION_ENCODED;
-  } else if (!any && withdrawn) {
-    v->note.code = MM_NOTE_INDICATION_ENDED;
-  } else if (!any) {
-    v->note.code = MM_NOTE_NO_INDICATION_GRANTED;
-  }
+  mm_verdict_therapy_note(po->n_groups != 0, any, withdrawn, &v->status, &v->note);
   if (best) {
     v->indication = best->ind;
     decided_by(p, best, res, v);
@@ -370,20 +378,13 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
       v->reimbursement = best->reimb;
     }
   }
-  if (p->not_relapsed >= 0 && v->status != MM_FALSE && v->note.code == MM_NOTE_NONE) {
-    mm_value nr = f->values[p->not_relapsed];
-    if (nr.known && nr.b) {
-      v->note.code = MM_NOTE_NOT_RELAPSED;
-      v->note.state = f->values[MM_F_DISEASE_STATE].str;
-    }
-  }
+  mm_verdict_not_relapsed(f->values, p->not_relapsed, v->status, &v->note);
 }
 
 int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen_plan *p,
                        const mm_facts *f) {
-  *out = (mm_screen_verdicts){NULL, 0, false};
-  mm_value ds = f->values[MM_F_DISEASE_STATE];
-  if (ds.known && ds.str == mm_disease_state_values[MM_DS_NO_MYELOMA_DIAGNOSIS]) {
+  *out = (mm_screen_verdicts){NULL, 0, false, NULL};
+  if (mm_verdict_without_diagnosis(f->values)) {
     out->no_diagnosis = true;
     return 0;
   }
@@ -404,9 +405,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   size_t n = 0;
   for (size_t i = 0; i < p->n_opts; i++) {
     const plan_option *po = &p->opts[i];
-    /* Guideline entries of other settings are left out; every one when the
-     * setting is unknown. Settings are canonical strings. */
-    if (po->kind == MM_OPT_GUIDELINE && setting.known && setting.str != po->setting) continue;
+    if (po->kind == MM_OPT_GUIDELINE && !mm_verdict_guideline_listed(po->opt, setting)) continue;
     mm_screen_verdict *r = &v[n++];
     *r = (mm_screen_verdict){.opt = po->opt};
     if (po->kind == MM_OPT_THERAPY) {
@@ -428,5 +427,6 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   }
   out->v = v;
   out->n = n;
+  out->rule_values = memo;
   return 0;
 }

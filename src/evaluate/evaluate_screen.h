@@ -1,14 +1,17 @@
 /* evaluate_screen.h: the options' verdicts as screening prints them, for a
  * registry of millions of records (`mmpath screen`, src/screen/screen_full.c).
  *
- * The same verdicts as mm_evaluate without explanations (evaluate.c is the
- * reference; tests/unit/test_screen_verdicts.c compares the two, criterion
- * by criterion, on a matrix of records in every jurisdiction): each option the three-valued AND of its criteria, a
+ * The same verdicts as mm_evaluate without explanations (both call
+ * verdict.h, what a verdict means; tests/unit/test_screen_verdicts.c
+ * compares the two, criterion by criterion, on a matrix of records in every
+ * jurisdiction): each option the three-valued AND of its criteria, a
  * review or unverified criterion's false counted as unknown, a trial's
  * exclusions negated, a therapy decided by its best indication of the
  * jurisdiction's labels granted by as_of. What screening never prints is
- * not computed: no traces, no refractoriness finding, no tiers or order, no
- * candidacy, no supportive care.
+ * not computed: no traces, no refractoriness finding (only the slots it
+ * checks, for a caller's tier), no tiers or order, no candidacy, no
+ * supportive care. A context's compact answer is made from these verdicts
+ * too (mm_eval_options.plan).
  *
  * What makes it cheaper than mm_evaluate: a plan made once per kb (the
  * options, their criteria and their indications flattened; every
@@ -53,6 +56,11 @@ typedef struct mm_screen_verdict {
    * (as mm_option_result.reimbursement and mm_reimbursement_shown). */
   bool reimbursement_shown;
   const mm_reimbursement *reimbursement;
+  /* Options: the fact slots of the refractoriness checks of what it relies
+   * on (its drugs and the deciding indication's, mm_kb_refractory_checks),
+   * made with the plan: the finding's verdict, for the tier, reads them. */
+  const int *refractory_slots;
+  size_t n_refractory_slots;
 } mm_screen_verdict;
 
 /* The verdicts of one record: the options then the trials, in kb order
@@ -62,6 +70,9 @@ typedef struct mm_screen_verdicts {
   mm_screen_verdict *v;
   size_t n;
   bool no_diagnosis;
+  /* Each distinct rule's value (mm_tv) by mm_screen_check.rule: those of
+   * the verdicts' checks are this record's (others unknown, not read). */
+  const uint8_t *rule_values;
 } mm_screen_verdicts;
 
 typedef struct mm_screen_plan mm_screen_plan;
@@ -77,6 +88,9 @@ void mm_screen_plan_free(mm_screen_plan *p);
 /* The plan's checks (a verdict's checks point into them), so that a caller
  * can keep something per check (e.g. a criterion's id as JSON). */
 const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n);
+/* Whether the plan gives mm_evaluate's verdicts in jurisdiction j for
+ * every option (made for j, without `only`). */
+bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j);
 /* Distinct rules of the plan (for the figures in bench/ and the tests). */
 size_t mm_screen_plan_rules(const mm_screen_plan *p);
 

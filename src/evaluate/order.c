@@ -50,20 +50,31 @@ const int *mm_eval_option_drugs(const mm_option_result *r, mm_arena *arena, size
   return all;
 }
 
+/* The checks of the principle on what option r relies on, in arena (not
+ * zeroed: filled up to *nc); NULL when none or out of memory. */
+static const mm_refractory_check *option_checks(const mm_evaluation *ev, mm_arena *arena,
+                                                const mm_option_result *r, size_t *nc) {
+  const mm_kb *kb = ev->kb;
+  size_t n;
+  *nc = 0;
+  const int *drugs = mm_eval_option_drugs(r, arena, &n);
+  if (!kb->refractoriness || !n || !drugs) return NULL;
+  size_t cap = 0;
+  for (size_t i = 0; i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
+  mm_refractory_check *checks = mm_arena_alloc_raw(arena, cap * sizeof *checks);
+  if (!checks) return NULL;
+  *nc = mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap);
+  return *nc ? checks : NULL;
+}
+
 /* The arrays here are filled before they are read, up to their counts: not
  * zeroed (this runs for most options of every evaluation). */
 const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_arena *arena,
                                                 const mm_option_result *r) {
   const mm_kb *kb = ev->kb;
-  size_t n;
-  const int *drugs = mm_eval_option_drugs(r, arena, &n);
-  if (!kb->refractoriness || !n) return NULL;
-  size_t cap = 0;
-  for (size_t i = 0; i < n; i++) cap += 1 + kb->drugs[drugs[i]].n_classes;
-  mm_refractory_check *checks = mm_arena_alloc_raw(arena, cap * sizeof *checks);
+  size_t nc;
+  const mm_refractory_check *checks = option_checks(ev, arena, r, &nc);
   if (!checks) return NULL;
-  size_t nc = mm_kb_refractory_checks(kb, kb->refractoriness, drugs, n, checks, cap);
-  if (!nc) return NULL;
   size_t cap_hits = 0;
   for (size_t i = 0; i < nc; i++)
     cap_hits += checks[i].cls >= 0 ? kb->classes[checks[i].cls].n_members + 1 : 1;
@@ -92,10 +103,25 @@ const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_aren
   return f;
 }
 
+/* The finding's verdict alone (mm_eval_refractoriness's `refractory`),
+ * for an answer that shows only the tier: the same checks, without naming
+ * the drugs (class_hits walks every drug of the kb) or keeping anything. */
+mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_option_result *r) {
+  size_t nc; /* none, or out of memory (arena->failed: the evaluation fails) */
+  const mm_refractory_check *checks = option_checks(ev, arena, r, &nc);
+  bool unknown = false;
+  for (size_t i = 0; i < nc; i++) {
+    mm_value v = ev->facts->values[checks[i].slot];
+    if (v.known && v.b) return MM_TRUE;
+    if (!v.known) unknown = true;
+  }
+  return unknown ? MM_UNKNOWN : MM_FALSE;
+}
+
 static mm_tier tier_of(const mm_option_result *r) {
   if (r->status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
   if (r->status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
-  if (r->refractoriness && r->refractoriness->refractory == MM_TRUE) return MM_TIER_CAUTION;
+  if (r->refractory == MM_TRUE) return MM_TIER_CAUTION;
   if (r->opt->kind == MM_OPT_GUIDELINE && r->opt->group && strcmp(r->opt->group, "algorithm") == 0)
     return MM_TIER_RECOMMENDED;
   return MM_TIER_ALLOWED;

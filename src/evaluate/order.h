@@ -17,7 +17,11 @@ const int *mm_eval_option_drugs(const mm_option_result *r, mm_arena *arena, size
 const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_arena *arena,
                                                 const mm_option_result *r);
 
-/* Sets each option's tier and sorts ev->options by it, stably (kb order
+/* Only the verdict of that finding (its `refractory`; MM_FALSE when nothing
+ * is checked): what the tier needs, without naming the drugs. */
+mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_option_result *r);
+
+/* Sets each option's tier (from r->refractory) and sorts ev->options by it, stably (kb order
  * within a tier). Returns 0, or -1 out of memory (the order unchanged). */
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena);
 

@@ -91,7 +91,8 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
     if (*scratch) {
       mm_rule_trace with_trace;
       mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
-      mm_tv with = eval_assuming(*scratch, it, open, n_open, true, &with_trace);
+      /* its trace only names the missing inputs of an explanation */
+      mm_tv with = eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
       for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
       if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
         s->conditional = true;

@@ -126,6 +126,9 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
   /* A context's memo: each distinct rule evaluated once (and, explained,
    * its trace and missing inputs made once). */
   eo.memo = e->memo;
+  /* A context's plan: without explanations, the options' verdicts as
+   * screening makes them (the same tree, less work). */
+  eo.plan = e->plan;
   int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
   if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
       mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)

@@ -18,6 +18,9 @@ struct mmpath_evaluation {
   size_t n_facts;
   char as_of[11];
   struct mm_rule_memo *memo; /* a context's (rule_memo.h); NULL otherwise */
+  /* a context's screening plan of the call's jurisdiction (evaluate_screen.h),
+   * for an answer without explanations; NULL otherwise */
+  const struct mm_screen_plan *plan;
 };
 
 struct mmpath_problems {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evaluate/evaluate_screen.h"
 #include "evaluate/render_common.h"
 #include "evaluate/rule_memo.h"
 #include "lib/kb_dir.h"
@@ -197,7 +198,21 @@ struct mmpath_context {
   mmpath_evaluation ev; /* its arena is reset, not freed, between calls */
   mm_strbuf out;
   mm_render_cache *cache; /* what depends only on the kb, rendered once; may be NULL */
+  /* By jurisdiction, made at its first compact answer: the options and
+   * their criteria flattened once (evaluate_screen.h); NULL until then, or
+   * when out of memory (then evaluated as without a context). */
+  mm_screen_plan *plans[3];
+  bool plan_failed[3];
 };
+
+/* The context's plan for jurisdiction j, made the first time. */
+static const mm_screen_plan *context_plan(mmpath_context *c, mmpath_jurisdiction j) {
+  if ((size_t)j >= sizeof c->plans / sizeof c->plans[0]) return NULL;
+  if (!c->plans[j] && !c->plan_failed[j] &&
+      mm_screen_plan_new(&c->plans[j], c->kb, (mm_jurisdiction)j, NULL) != 0)
+    c->plan_failed[j] = true;
+  return c->plans[j];
+}
 
 int mmpath_context_new(mmpath_context **out, const mmpath_kb *kb) {
   *out = NULL;
@@ -219,6 +234,8 @@ void mmpath_context_free(mmpath_context *ctx) {
   mm_strbuf_free(&ctx->out);
   mm_render_cache_free(ctx->cache);
   mm_rule_memo_free(ctx->ev.memo);
+  for (size_t i = 0; i < sizeof ctx->plans / sizeof ctx->plans[0]; i++)
+    mm_screen_plan_free(ctx->plans[i]);
   free(ctx);
 }
 
@@ -231,7 +248,9 @@ int mmpath_context_evaluate(mmpath_context *ctx, const char **out, size_t *out_l
   if (ctx->out.cap > CONTEXT_KEEP) mm_strbuf_free(&ctx->out);
   mm_strbuf_clear(&ctx->out);
   mm_arena_reset(&ctx->ev.arena);
-  /* The compact answer reads no explanation: none is made. */
+  /* The compact answer reads no explanation: none is made, and the
+   * options' verdicts come from the plan. */
+  ctx->ev.plan = o.format == MMPATH_FORMAT_COMPACT ? context_plan(ctx, o.jurisdiction) : NULL;
   int rc = mm_lib_evaluation_fill(&ctx->ev, ctx->kb, record, len, NULL, &o, NULL,
                                   o.format != MMPATH_FORMAT_COMPACT);
   if (rc == MMPATH_OK) {
