@@ -12,7 +12,6 @@
 
 #include "kb/fact_names.h"
 #include "rule/rule.h"
-#include "util/strbuf.h"
 
 /* Criteria evaluated together: a guideline regimen's, a trial's (inclusion
  * then exclusion), or one indication of a therapy. */
@@ -66,56 +65,27 @@ static bool wanted(const char *const *only, const char *id) {
 
 /* --- the plan ------------------------------------------------------------ */
 
-/* A rule's identity for sharing: its source, the slots it reads and its
- * disassembly (the code with its constants). */
-typedef struct rule_key {
-  const mm_rule *rule;
-  char *dump;
-} rule_key;
-
-static bool same_rule(const mm_rule *a, const mm_rule *b, const char *dump_a, const char *dump_b) {
-  if (a == b) return true;
-  const char *sa = mm_rule_source(a), *sb = mm_rule_source(b);
-  if (!sa || !sb || strcmp(sa, sb) != 0) return false;
-  const int *la, *lb;
-  size_t na = mm_rule_slots(a, &la), nb = mm_rule_slots(b, &lb);
-  if (na != nb || (na && memcmp(la, lb, na * sizeof *la) != 0)) return false;
-  return strcmp(dump_a, dump_b) == 0;
-}
-
 typedef struct builder {
   mm_screen_plan *p;
-  rule_key *keys;
   size_t cap_rules;
   bool failed;
 } builder;
 
+/* The plan's index of a rule: an earlier same rule's (mm_rule_same), or a new one. */
 static uint32_t rule_index(builder *bd, const mm_rule *rule) {
   mm_screen_plan *p = bd->p;
-  mm_strbuf d;
-  mm_strbuf_init(&d, 0);
-  mm_rule_dump(rule, &d);
-  const char *dump = d.data ? d.data : "";
   for (size_t i = 0; i < p->n_rules; i++)
-    if (same_rule(bd->keys[i].rule, rule, bd->keys[i].dump, dump)) {
-      mm_strbuf_free(&d);
-      return (uint32_t)i;
-    }
-  if (d.failed || p->n_rules == bd->cap_rules) {
+    if (mm_rule_same(p->rules[i], rule)) return (uint32_t)i;
+  if (p->n_rules == bd->cap_rules) {
     size_t cap = bd->cap_rules ? 2 * bd->cap_rules : 64;
-    rule_key *k = realloc(bd->keys, cap * sizeof *k);
     const mm_rule **r = realloc(p->rules, cap * sizeof *r);
-    if (k) bd->keys = k;
-    if (r) p->rules = r;
-    if (!k || !r || d.failed) {
+    if (!r) {
       bd->failed = true;
-      mm_strbuf_free(&d);
       return 0;
     }
+    p->rules = r;
     bd->cap_rules = cap;
   }
-  bd->keys[p->n_rules] = (rule_key){rule, mm_strbuf_steal(&d)};
-  if (!bd->keys[p->n_rules].dump) bd->failed = true;
   p->rules[p->n_rules] = rule;
   return (uint32_t)p->n_rules++;
 }
@@ -254,7 +224,7 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
   size_t n = kb->n_options ? kb->n_options : 1;
   p->opts = calloc(n, sizeof *p->opts);
   p->trials = calloc(n, sizeof *p->trials);
-  builder bd = {p, NULL, 0, !p->opts || !p->trials};
+  builder bd = {p, 0, !p->opts || !p->trials};
   for (size_t i = 0; i < kb->n_options && !bd.failed; i++) {
     const mm_option *o = &kb->options[i];
     if (!wanted(only, o->id)) continue;
@@ -291,8 +261,6 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
     if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
   }
   if (!bd.failed && needs(p) != 0) bd.failed = true;
-  for (size_t i = 0; i < p->n_rules; i++) free(bd.keys[i].dump);
-  free(bd.keys);
   if (bd.failed) {
     mm_screen_plan_free(p);
     return -1;

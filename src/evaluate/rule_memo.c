@@ -53,20 +53,10 @@ static bool grow(mm_rule_memo *m) {
   return true;
 }
 
-/* The same rule: the same source text reading the same facts, so the same
- * compiled code and value. */
-static bool same(const mm_rule *a, const mm_rule *b) {
-  const char *sa = mm_rule_source(a), *sb = mm_rule_source(b);
-  if (!sa || !sb || strcmp(sa, sb) != 0) return false;
-  const int *xa, *xb;
-  size_t na = mm_rule_slots(a, &xa), nb = mm_rule_slots(b, &xb);
-  return na == nb && (na == 0 || memcmp(xa, xb, na * sizeof *xa) == 0);
-}
-
 /* A rule met for the first time: the id of an earlier same rule, or a new one. */
 static bool assign(mm_rule_memo *m, const mm_rule *r, uint32_t *id) {
   for (size_t i = 0; i < m->n_ids; i++)
-    if (same(m->first[i], r)) {
+    if (mm_rule_same(m->first[i], r)) {
       *id = (uint32_t)i;
       return true;
     }

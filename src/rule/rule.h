@@ -77,6 +77,11 @@ mm_tv mm_rule_eval(const mm_rule *rule, const mm_value *facts, mm_rule_trace *tr
 size_t mm_rule_slots(const mm_rule *rule, const int **slots_out);
 /* The expression's source text, as written. */
 const char *mm_rule_source(const mm_rule *rule);
+/* Whether two rules compiled against one kb's fact names are the same rule:
+ * the same source reading the same slots, hence the same code and, for the
+ * same facts, the same value and trace. What the evaluation's rule memo and
+ * the screening plan share a rule's result by. */
+bool mm_rule_same(const mm_rule *a, const mm_rule *b);
 /* Where it was written: the origin's file and the line of the expression's
  * first character (*line), or NULL (and 0) when compiled without an origin. */
 const char *mm_rule_file(const mm_rule *rule, int *line);

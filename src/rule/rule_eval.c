@@ -240,6 +240,13 @@ size_t mm_rule_slots(const mm_rule *rule, const int **slots_out) {
 
 const char *mm_rule_source(const mm_rule *rule) { return rule->source; }
 
+bool mm_rule_same(const mm_rule *a, const mm_rule *b) {
+  if (a == b) return true;
+  if (!a->source || !b->source || strcmp(a->source, b->source) != 0) return false;
+  return a->n_refs == b->n_refs &&
+         (a->n_refs == 0 || memcmp(a->slots, b->slots, a->n_refs * sizeof *a->slots) == 0);
+}
+
 const char *mm_rule_file(const mm_rule *rule, int *line) {
   *line = rule->line;
   return rule->file;
