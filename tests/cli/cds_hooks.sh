@@ -9,6 +9,7 @@
 # specification's own examples as the schemas' check: tests/data/cds/SOURCE.md).
 # Talks only to 127.0.0.1; every wait is bounded.
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: cds_hooks.sh MMPATH}
 MMPATH_TESTDATA=${MMPATH_TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -113,11 +114,7 @@ EOF
 "$MMPATH" serve --port 0 --db "$db" --config "$tmp/mmpath.conf" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(mm_listening_port "$tmp/out" "$!") || true
 [ -n "$port" ] || { cat "$tmp/err" >&2; echo "server did not start" >&2; exit 1; }
 base=http://127.0.0.1:$port
 "$MMPATH" serve --port 0 --db "$db" --cds-jwt-issuer "https://x.example $tmp/ehr.jwks" >/dev/null 2>"$tmp/err2" &&

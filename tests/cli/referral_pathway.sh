@@ -8,6 +8,7 @@
 # letter and the registry row. Dates are relative to today (the centre's
 # date): the history ends 10 days ago. Talks only to 127.0.0.1.
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: referral_pathway.sh MMPATH}
 PY=$(command -v /usr/bin/python3 || command -v python3)
 tmp=$(mktemp -d)
@@ -26,11 +27,7 @@ SPOKE2=$("$MMPATH" token new --center PR-ONC --add-center --role spoke --db "$db
 "$MMPATH" serve --port 0 --db "$db" --no-demo >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(mm_listening_port "$tmp/out" "$!") || true
 [ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
 base=http://127.0.0.1:$port
 req() { # METHOD PATH TOKEN [BODY]

@@ -16,6 +16,7 @@
 # - Blenrep (belantamab BVd): no act found for the 2025 combination
 #   indications: "not found" with the date searched.
 set -u
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: reimbursement.sh PATH-TO-MMPATH}
 SRC=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 KB=${MMPATH_KB:-$SRC/kb}
@@ -210,11 +211,7 @@ if "$MMPATH" serve --help 2>/dev/null | grep -q -- --port && command -v curl >/d
   "$MMPATH" serve --port 0 --db "$TMP/db.sqlite" --no-demo --open-evaluate --kb "$KB" >"$TMP/serve.out" 2>"$TMP/serve.err" &
   PID=$!
   port=
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$TMP/serve.out" 2>/dev/null || true)
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
+  port=$(mm_listening_port "$TMP/serve.out" "$!") || true
   [ -n "$port" ] || fail "server did not start: $(cat "$TMP/serve.err")"
   base=http://127.0.0.1:$port
   curl -s -o "$TMP/out" -H 'Content-Type: application/json' --data-binary @"$REC" \

@@ -23,7 +23,7 @@ start() {
   shift
   "$MMPATH" serve --port 0 --db "$db" "$@" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do
     grep -q '^listening on' "$tmp/out" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/err" >&2; fail "serve exited"; }
     sleep 0.1

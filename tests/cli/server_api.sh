@@ -7,6 +7,7 @@
 # header (431), connections per client (429), in all (503) and idle time.
 # Talks only to 127.0.0.1; every wait is bounded.
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: server_api.sh MMPATH}
 MMPATH_TESTDATA=${MMPATH_TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
 command -v curl >/dev/null || { echo "server_api: curl is required (apt-get install curl)" >&2; exit 1; }
@@ -55,11 +56,7 @@ start_server() { # LOGNAME ARGS...
   "$MMPATH" serve --port 0 --db "$db" --no-demo "$@" >"$log" 2>"$log.err" &
   pids+=($!)
   spids[$name]=$!
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log" 2>/dev/null || true)
-    [ -n "$port" ] && return 0
-    sleep 0.05
-  done
+  port=$(mm_listening_port "$log" "$!") && return 0
   echo "server did not start:" >&2
   cat "$log.err" >&2
   return 1

@@ -6,6 +6,7 @@
 # given -w '%{http_code}' and the block must print N. The documentation's
 # examples therefore cannot go stale.
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: server_docs.sh MMPATH}
 src=${MMPATH_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 doc=$src/docs/http-api.md
@@ -40,11 +41,7 @@ cp "$src/tests/data/fhir/rrmm.json" "$tmp/work/bundle.json"
 "$MMPATH" serve --port 0 --db "$db" --no-demo >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(mm_listening_port "$tmp/out" "$!") || true
 [ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
 BASE=http://127.0.0.1:$port
 

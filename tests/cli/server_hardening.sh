@@ -19,6 +19,7 @@
 # Every wait is bounded; no timing is asserted beyond "cut within the
 # deadline plus slack".
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: server_hardening.sh MMPATH}
 MMPATH_TESTDATA=${MMPATH_TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
 command -v curl >/dev/null || { echo "server_hardening: curl is required" >&2; exit 1; }
@@ -44,11 +45,7 @@ start_server() { # NAME ARGS...
   "$MMPATH" serve --port 0 --db "$db" "$@" >"$log" 2>"$log.err" &
   pids+=($!)
   spid=$!
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log" 2>/dev/null || true)
-    [ -n "$port" ] && return 0
-    sleep 0.05
-  done
+  port=$(mm_listening_port "$log" "$!") && return 0
   echo "server did not start:" >&2
   cat "$log.err" >&2
   return 1

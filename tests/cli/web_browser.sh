@@ -7,6 +7,7 @@
 # The server is started on 127.0.0.1 with a new database (demo data) and
 # stopped at the end; the browser may talk to nothing else.
 set -euo pipefail
+. "$(dirname "$0")/lib/listening.sh"
 MMPATH=${1:?usage: web_browser.sh MMPATH}
 here=$(cd "$(dirname "$0")/../browser" && pwd)
 for need in node /usr/bin/chromium; do
@@ -30,11 +31,7 @@ mkdir "$tmp/screen"
   >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(mm_listening_port "$tmp/out" "$!") || true
 [ -n "$port" ] || { cat "$tmp/err" >&2; exit 1; }
 hub=$(awk '$1 == "hub" { print $3 }' "$tmp/out")
 MMPATH_SCREEN_DIR=$tmp/screen MMPATH_URL=http://127.0.0.1:$port MMPATH_HUB=$hub timeout 120 node "$here/web.test.js"
