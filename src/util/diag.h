@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "util/arena.h"
+#include "util/lang.h"
 
 typedef enum { MM_DIAG_ERROR, MM_DIAG_WARNING } mm_diag_level;
 
@@ -45,8 +46,11 @@ struct mm_diag {
   const char *source; /* may be NULL */
   int line, col;      /* 0 when not known */
   const char *path;   /* field path, may be NULL */
-  const char *text;   /* one line: the reason */
+  const char *text;   /* one line: the reason, in English */
   mm_diag *next;
+  /* The same reason in Italian, NULL when the module that reported it
+   * writes English only (mm_diag_text picks, falling back to English). */
+  const char *text_it;
 };
 
 typedef struct mm_diags {
@@ -69,6 +73,20 @@ void mm_diag_vadd(mm_diags *d, mm_diag_level level, mm_diag_code code, const cha
 void mm_diag_addc(mm_diags *d, mm_diag_level level, mm_diag_code code, const char *source,
                   int line, int col, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+/* Bilingual: the same arguments formatted twice, by fmt_en into text and by
+ * fmt_it into text_it (Italian first for the reader, English for logs and
+ * the API's default). Both formats are checked against the arguments; a
+ * word that differs by language is passed as two arguments, English then
+ * Italian, each format skipping the other's with "%.0s". */
+void mm_diag_vadd2(mm_diags *d, mm_diag_level level, mm_diag_code code, const char *source,
+                   int line, int col, const char *path, const char *fmt_en, const char *fmt_it,
+                   va_list ap) __attribute__((format(printf, 8, 0), format(printf, 9, 0)));
+void mm_diag_addc2(mm_diags *d, mm_diag_level level, mm_diag_code code, const char *source,
+                   int line, int col, const char *path, const char *fmt_en, const char *fmt_it,
+                   ...) __attribute__((format(printf, 8, 10), format(printf, 9, 10)));
+/* The diagnostic's reason in lang: text_it for MM_LANG_IT when there is
+ * one, else text (English). Owned by the diags' arena. */
+const char *mm_diag_text(const mm_diag *x, mm_lang lang);
 /* Without a code: MM_E_INVALID. */
 void mm_diag_add(mm_diags *d, mm_diag_level level, const char *source,
                  int line, int col, const char *path, const char *fmt, ...)
