@@ -29,19 +29,19 @@
 
 /* Both forward their arguments to the diagnostics: formatted once, there. */
 void mm_fhir_warn(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
-                  const char *fmt, ...) {
+                  const char *fmt_en, const char *fmt_it, ...) {
   va_list ap;
-  va_start(ap, fmt);
-  mm_diag_vadd(im->d, MM_DIAG_WARNING, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
-               fmt, ap);
+  va_start(ap, fmt_it);
+  mm_diag_vadd2(im->d, MM_DIAG_WARNING, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
+                fmt_en, fmt_it, ap);
   va_end(ap);
 }
 void mm_fhir_bad(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
-                 const char *fmt, ...) {
+                 const char *fmt_en, const char *fmt_it, ...) {
   va_list ap;
-  va_start(ap, fmt);
-  mm_diag_vadd(im->d, MM_DIAG_ERROR, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
-               fmt, ap);
+  va_start(ap, fmt_it);
+  mm_diag_vadd2(im->d, MM_DIAG_ERROR, code, im->src, at ? at->line : 0, at ? at->col : 0, path,
+                fmt_en, fmt_it, ap);
   va_end(ap);
 }
 
@@ -61,7 +61,7 @@ const mm_json *mm_fhir_get(mm_fhir_imp *im, const mm_json *obj, const char *key,
   if (!mm_json_present(v)) return NULL;
   if (v->type != t) {
     mm_fhir_bad(im, MM_E_TYPE, v, mm_fhir_sub(im, path, key), "expected %s, got %s",
-                mm_json_type_name(t), mm_json_type_name(v->type));
+                "atteso %s, trovato %s", mm_json_type_name(t), mm_json_type_name(v->type));
     return NULL;
   }
   return v;
@@ -84,11 +84,12 @@ static bool all_digits(const char *s, size_t n) {
 /* A FHIR date or dateTime as a calendar day (the date as written, before any
  * time or zone). A partial date (YYYY or YYYY-MM) is not a day: reported and
  * MM_DATE_NONE. A date after as_of is reported and MM_DATE_NONE. */
-mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const char *what) {
+mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const char *what_en,
+                     const char *what_it) {
   if (!v) return MM_DATE_NONE;
   if (v->type != MM_JSON_STRING) {
     mm_fhir_bad(im, MM_E_TYPE, v, path, "expected a date string, got %s",
-                mm_json_type_name(v->type));
+                "attesa una data (stringa), trovato %s", mm_json_type_name(v->type));
     return MM_DATE_NONE;
   }
   const char *s = v->str;
@@ -98,29 +99,42 @@ mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const 
     if (d > im->as_of) {
       char buf[11];
       mm_date_format(im->as_of, buf);
-      mm_fhir_warn(im, MM_E_RANGE, v, path, "%s %.10s is after as_of %s: left out", what, s, buf);
+      mm_fhir_warn(im, MM_E_RANGE, v, path, "%s%.0s %.10s is after as_of %s: left out",
+                   "%.0s%s %.10s è successiva ad as_of %s: non importata", what_en, what_it, s,
+                   buf);
       return MM_DATE_NONE;
     }
     return d;
   }
   if ((n == 4 && all_digits(s, 4)) || (n == 7 && all_digits(s, 4) && s[4] == '-' &&
                                        all_digits(s + 5, 2))) {
-    mm_fhir_warn(im, MM_E_INVALID, v, path, "%s '%s' is a partial date, not a day: left out", what,
-                 s);
+    mm_fhir_warn(im, MM_E_INVALID, v, path, "%s%.0s '%s' is a partial date, not a day: left out",
+                 "%.0s%s '%s' è incompleta (manca il giorno): non importata", what_en,
+                 what_it, s);
     return MM_DATE_NONE;
   }
-  mm_fhir_bad(im, MM_E_SYNTAX, v, path, "not a FHIR date or dateTime: '%s'", s);
+  mm_fhir_bad(im, MM_E_SYNTAX, v, path, "not a FHIR date or dateTime: '%s'",
+              "non è una date o dateTime FHIR: '%s'", s);
   return MM_DATE_NONE;
 }
 
 /* ---- codes --------------------------------------------------------------- */
 
-const char *mm_fhir_kind_word(mm_fhir_kind k) {
-  static const char *const w[] = {"a diagnosis", "a drug", "a lab test", "a comorbidity",
-                                  "a fish finding", "an observation kind", "a disease status",
-                                  "an ISS stage", "a stop reason", "a test result",
-                                  "a procedure", "an R-ISS stage"};
-  return w[k];
+const char *mm_fhir_kind_word(mm_fhir_kind k, mm_lang lang) {
+  static const char *const w[][2] = {
+      {"a diagnosis", "una diagnosi"},
+      {"a drug", "un farmaco"},
+      {"a lab test", "un esame di laboratorio"},
+      {"a comorbidity", "una comorbidità"},
+      {"a fish finding", "un reperto FISH"},
+      {"an observation kind", "un tipo di Observation"},
+      {"a disease status", "uno stato di malattia"},
+      {"an ISS stage", "uno stadio ISS"},
+      {"a stop reason", "un motivo di sospensione"},
+      {"a test result", "un esito di test"},
+      {"a procedure", "una procedura"},
+      {"an R-ISS stage", "uno stadio R-ISS"}};
+  return w[k][lang == MM_LANG_IT];
 }
 
 /* The first coding of a CodeableConcept that kb/fhir.yaml maps (its path in
@@ -131,7 +145,7 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
   if (!cc) return NULL;
   if (cc->type != MM_JSON_OBJECT) {
     mm_fhir_bad(im, MM_E_TYPE, cc, path, "expected a CodeableConcept object, got %s",
-                mm_json_type_name(cc->type));
+                "atteso un oggetto CodeableConcept, trovato %s", mm_json_type_name(cc->type));
     return NULL;
   }
   const char *cpath = mm_fhir_sub(im, path, "coding");
@@ -142,7 +156,7 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
     const char *p = mm_fhir_idx(im, cpath, i);
     if (c->type != MM_JSON_OBJECT) {
       mm_fhir_bad(im, MM_E_TYPE, c, p, "expected a Coding object, got %s",
-                  mm_json_type_name(c->type));
+                  "atteso un oggetto Coding, trovato %s", mm_json_type_name(c->type));
       continue;
     }
     const mm_fhir_mapping *m = mm_fhir_map_find(im->map, mm_fhir_get_str(im, c, "system", p),
@@ -152,6 +166,8 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
       if (m->verification == MM_UNVERIFIED)
         mm_fhir_warn(im, MM_E_INVALID, c, p,
                      "%s %s: the kb/fhir.yaml mapping (line %d) is unverified: check it",
+                     "%s %s: la corrispondenza in kb/fhir.yaml (riga %d) non è verificata: "
+                     "controllarla",
                      mm_fhir_system_label(im->map, m->system), m->code, m->line);
       return m;
     }
@@ -164,16 +180,19 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
     const char *sys = mm_fhir_get_str(im, c, "system", p),
                *code = mm_fhir_get_str(im, c, "code", p);
     const char *disp = mm_fhir_get_str(im, c, "display", p);
-    if (!code) mm_fhir_warn(im, MM_E_MISSING, c, p, "a coding without a code: left out");
+    if (!code)
+      mm_fhir_warn(im, MM_E_MISSING, c, p, "a coding without a code: left out",
+                   "un coding senza code: non importato");
     else
       mm_fhir_warn(im, MM_E_UNKNOWN_NAME, c, p, "%s %s%s%s%s not in kb/fhir.yaml",
-                   mm_fhir_system_label(im->map, sys), code, disp ? " (" : "", disp ? disp : "",
+                   "%s %s%s%s%s non presente in kb/fhir.yaml", mm_fhir_system_label(im->map, sys), code, disp ? " (" : "", disp ? disp : "",
                    disp ? ")" : "");
   }
   if (n == 0 && !mm_json_present(mm_json_get(cc, "coding"))) {
     const char *text = mm_fhir_get_str(im, cc, "text", path);
-    mm_fhir_warn(im, MM_E_MISSING, cc, path, "no coding%s%s%s: left out", text ? " (text '" : "",
-                 text ? text : "", text ? "')" : "");
+    mm_fhir_warn(im, MM_E_MISSING, cc, path, "no coding%s%s%s: left out",
+                 "nessun coding%s%s%s: non importato", text ? " (text '" : "", text ? text : "",
+                 text ? "')" : "");
   }
   return NULL;
 }
@@ -184,19 +203,20 @@ static void add_resource(mm_fhir_imp *im, const mm_json *r, const char *where,
                          const char *full_url) {
   if (r->type != MM_JSON_OBJECT) {
     mm_fhir_bad(im, MM_E_TYPE, r, where, "expected a resource object, got %s",
-                mm_json_type_name(r->type));
+                "atteso un oggetto risorsa, trovato %s", mm_json_type_name(r->type));
     return;
   }
   const mm_json *t = mm_json_get(r, "resourceType");
   if (!t || t->type != MM_JSON_STRING || !*t->str) {
     mm_fhir_bad(im, MM_E_MISSING, t ? t : r, mm_fhir_sub(im, where, "resourceType"),
-                "a resource needs a resourceType string");
+                "a resource needs a resourceType string",
+                "una risorsa deve avere resourceType (stringa)");
     return;
   }
   const mm_json *id = mm_json_get(r, "id");
   if (mm_json_present(id) && id->type != MM_JSON_STRING) {
     mm_fhir_bad(im, MM_E_TYPE, id, mm_fhir_sub(im, where, "id"), "expected string, got %s",
-                mm_json_type_name(id->type));
+                "attesa una stringa, trovato %s", mm_json_type_name(id->type));
     id = NULL;
   }
   mm_fhir_res *x = &im->res[im->n_res++];
@@ -284,11 +304,14 @@ static bool *history_keep(mm_fhir_imp *im, const mm_json *entries) {
       mm_fhir_warn(im, MM_E_DUPLICATE, at, path,
                    "%s: an older version in this history bundle (Bundle.entry[%zu] is newer): "
                    "left out",
+                   "%s: una versione precedente in questo history bundle (Bundle.entry[%zu] è "
+                   "più recente): non importata",
                    h[k].key, h[w].pos);
     } else if (h[k].deleted) {
       keep[h[k].pos] = false;
       mm_fhir_warn(im, MM_E_STATE, at, path,
                    "%s was deleted (request.method DELETE, the latest version): not read",
+                   "%s è stata cancellata (request.method DELETE, l'ultima versione): non letta",
                    h[k].key);
     }
   }
@@ -308,10 +331,13 @@ static void report_outcome(mm_fhir_imp *im, const mm_json *oo, const char *path)
     mm_fhir_warn(im, MM_E_INVALID, is, mm_fhir_idx(im, mm_fhir_sub(im, path, "issue"), i),
                  "the server's OperationOutcome (%s): %s; what it withheld is missing from the "
                  "record",
+                 "OperationOutcome del server (%s): %s; quanto il server non ha restituito manca "
+                 "nel record",
                  sev && sev->type == MM_JSON_STRING ? sev->str : "?", what);
   }
   if (!n)
-    mm_fhir_warn(im, MM_E_INVALID, oo, path, "an OperationOutcome without issues: left out");
+    mm_fhir_warn(im, MM_E_INVALID, oo, path, "an OperationOutcome without issues: left out",
+                 "un OperationOutcome senza issue: non importato");
 }
 
 static void collect(mm_fhir_imp *im, const mm_json *root) {
@@ -333,6 +359,9 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     mm_fhir_warn(im, MM_E_LIMIT, l, lp,
                  "one page of a paged search: further pages (next: %s) are not read; what they "
                  "hold is missing from the record (fetch every page, or _count large enough)",
+                 "una pagina di una ricerca paginata: le pagine successive (next: %s) non sono "
+                 "lette e quanto contengono manca nel record (scaricare tutte le pagine, o un "
+                 "_count sufficiente)",
                  url ? url : "?");
   }
   const mm_json *entries = mm_fhir_get(im, root, "entry", MM_JSON_ARRAY, "Bundle");
@@ -346,7 +375,7 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     const char *p = mm_fhir_idx(im, "Bundle.entry", i);
     if (e->type != MM_JSON_OBJECT) {
       mm_fhir_bad(im, MM_E_TYPE, e, p, "expected an entry object, got %s",
-                  mm_json_type_name(e->type));
+                  "atteso un oggetto entry, trovato %s", mm_json_type_name(e->type));
       continue;
     }
     if (keep && !keep[i]) continue;
@@ -359,7 +388,8 @@ static void collect(mm_fhir_imp *im, const mm_json *root) {
     }
     const mm_json *r = mm_json_get(e, "resource");
     if (!mm_json_present(r)) {
-      mm_fhir_warn(im, MM_E_MISSING, e, p, "entry without a resource: left out");
+      mm_fhir_warn(im, MM_E_MISSING, e, p, "entry without a resource: left out",
+                   "entry senza resource: non importata");
       continue;
     }
     add_resource(im, r, mm_fhir_sub(im, p, "resource"), mm_fhir_get_str(im, e, "fullUrl", p));
@@ -379,6 +409,8 @@ static const char *derived_id(mm_fhir_imp *im, mm_fhir_res *r) {
   mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                "the Patient has no logical id: the record id '%s' is derived from its fullUrl "
                "'%s' (a hash, pseudonymous; identifiers are never used)",
+               "il Patient non ha un id logico: l'id del record '%s' è derivato dal suo fullUrl "
+               "'%s' (un hash, pseudonimo; gli identificativi non sono mai usati)",
                id ? id : "", r->full_url);
   return id;
 }
@@ -401,13 +433,14 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
       rc = -2;
       goto done;
     }
-    mm_diag_errorc(diags, MM_E_SYNTAX, im.src, jerr.line, jerr.col, NULL, "not valid JSON: %s",
-                   jerr.text);
+    mm_diag_addc2(diags, MM_DIAG_ERROR, MM_E_SYNTAX, im.src, jerr.line, jerr.col, NULL,
+                  "not valid JSON: %s", "JSON non valido: %s", jerr.text);
     goto done;
   }
   if (root->type != MM_JSON_OBJECT) {
     mm_fhir_bad(&im, MM_E_TYPE, root, "$",
                 "a FHIR resource or Bundle must be a JSON object, got %s",
+                "una risorsa o un Bundle FHIR deve essere un oggetto JSON, trovato %s",
                 mm_json_type_name(root->type));
     goto done;
   }
@@ -424,12 +457,15 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     if (strcmp(r->type, "Patient") != 0) continue;
     if (!r->id && !(r->id = derived_id(&im, r))) {
       mm_fhir_bad(&im, MM_E_MISSING, r->r, mm_fhir_sub(&im, r->name, "id"),
-                  "a Patient needs a logical id or an entry fullUrl (the record's id)");
+                  "a Patient needs a logical id or an entry fullUrl (the record's id)",
+                  "un Patient deve avere un id logico o un fullUrl della entry (l'id del "
+                  "record)");
       continue;
     }
     if (im.patient && strcmp(im.patient->id, r->id) != 0) {
       mm_fhir_bad(&im, MM_E_LIMIT, r->r, r->name,
-                  "a second patient (%s besides %s): one patient per input", r->name,
+                  "a second patient (%s besides %s): one patient per input",
+                  "un secondo paziente (%s oltre a %s): un solo paziente per input", r->name,
                   im.patient->name);
       continue;
     }
@@ -448,7 +484,8 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     bool med = strcmp(t, "MedicationStatement") == 0 ||
                strcmp(t, "MedicationAdministration") == 0 || strcmp(t, "MedicationRequest") == 0;
     if (!cond && !obs && !med && !proc) {
-      mm_fhir_warn(&im, MM_E_INVALID, r->r, r->name, "%s resources are not imported: left out", t);
+      mm_fhir_warn(&im, MM_E_INVALID, r->r, r->name, "%s resources are not imported: left out",
+                   "le risorse %s non sono importate: esclusa", t);
       continue;
     }
     if (!mm_fhir_about_patient(&im, r)) continue;
@@ -464,16 +501,22 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   if (!im.pid)
     mm_fhir_bad(&im, MM_E_MISSING, root, "Patient",
                 "no Patient resource and no subject reference Patient/ID: the "
-                "record's pseudonymous id cannot be set");
+                "record's pseudonymous id cannot be set",
+                "nessuna risorsa Patient e nessun riferimento subject Patient/ID: non si può "
+                "assegnare l'id pseudonimo del record");
   if (diags->errors > errors0) goto done;
   if (!im.has_mm && im.mm_later)
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "the multiple myeloma Condition is dated after as_of: at as_of the record has "
-                 "no diagnosis");
+                 "no diagnosis",
+                 "la Condition di mieloma multiplo ha data successiva ad as_of: alla data as_of "
+                 "il record non ha diagnosi");
   else if (!im.has_mm)
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "Condition",
                  "no multiple myeloma Condition (the diagnosis codes of "
-                 "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient");
+                 "kb/fhir.yaml): the record has no diagnosis; this may not be a myeloma patient",
+                 "nessuna Condition di mieloma multiplo (i codici di diagnosi di kb/fhir.yaml): "
+                 "il record non ha diagnosi; il paziente potrebbe non avere un mieloma");
   mm_fhir_apply_riss(&im);
   size_t nl;
   mm_grouped_line *lines = mm_fhir_build_lines(&im, &nl);
@@ -484,37 +527,59 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no multiple myeloma Condition: the %zu medication period(s) may treat another "
                  "disease and are not read as lines of myeloma therapy; lines left absent",
+                 "nessuna Condition di mieloma multiplo: i %zu periodi di terapia potrebbero "
+                 "riguardare un'altra malattia e non sono letti come linee di terapia per il "
+                 "mieloma; lines lasciato assente",
                  im.n_per);
     nl = 0;
     for (size_t i = 0; i < im.n_progs; i++)
       mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
-                   "progression without any line of therapy to attach it to: left out");
+                   "progression without any line of therapy to attach it to: left out",
+                   "progressione senza una linea di terapia a cui attribuirla: non importata");
   } else if (nl) {
     bool any_proc = false;
     for (size_t i = 0; i < im.n_res && !any_proc; i++) any_proc = !strcmp(im.res[i].type, "Procedure");
     if (!any_proc)
       mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                    "no Procedure resource in the input: no line carries an ASCT, which the record "
-                   "reads as none; if the patient was transplanted the export lacks it (check)");
+                   "reads as none; if the patient was transplanted the export lacks it (check)",
+                   "nessuna risorsa Procedure nell'input: nessuna linea riporta un ASCT, che il "
+                   "record legge come non eseguito; se il paziente è stato trapiantato, "
+                   "l'esportazione non lo contiene (verificare)");
     mm_fhir_warn(&im, MM_E_INVALID, NULL, "lines",
                  "%zu line(s) of therapy grouped from the medication records by the IMWG "
                  "definition (induction, ASCT, consolidation and maintenance one line; a new "
-                 "line at progression or a change of regimen; docs/fhir.md)%s",
-                 nl, im.provisional ? ": some are provisional (above), so the number of prior "
-                                      "lines is unknown until a clinician checks them"
-                                    : ": a clinician confirms them");
+                 "line at progression or a change of regimen; docs/fhir.md)%s%.0s",
+                 "%zu linea/e di terapia ricostruita/e dai dati dei farmaci secondo la "
+                 "definizione IMWG (induzione, ASCT, consolidamento e mantenimento sono una "
+                 "linea; nuova linea alla progressione o al cambio di schema; docs/fhir.md)"
+                 "%.0s%s",
+                 nl,
+                 im.provisional ? ": some are provisional (above), so the number of prior "
+                                  "lines is unknown until a clinician checks them"
+                                : ": a clinician confirms them",
+                 im.provisional ? ": alcune sono provvisorie (sopra), quindi il numero di linee "
+                                  "precedenti resta sconosciuto finché un clinico non le verifica"
+                                : ": da confermare da parte di un clinico");
   } else if (im.n_per) {
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "only corticosteroids among the medications: a steroid alone never makes a "
                  "line here (IMWG lines are anti-myeloma regimens); lines left absent (unknown, "
-                 "not 'none'): check whether it was myeloma therapy");
+                 "not 'none'): check whether it was myeloma therapy",
+                 "tra i farmaci solo corticosteroidi: uno steroide da solo non costituisce mai "
+                 "una linea (le linee IMWG sono schemi anti-mieloma); lines lasciato assente "
+                 "(sconosciuto, non 'nessuna'): verificare se era terapia per il mieloma");
   } else {
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no myeloma medication in the input: lines left absent (unknown, not 'none'); a "
-                 "clinician who knows the patient is untreated writes \"lines\": []");
+                 "clinician who knows the patient is untreated writes \"lines\": []",
+                 "nessun farmaco per il mieloma nell'input: lines lasciato assente "
+                 "(sconosciuto, non 'nessuna'); il clinico che sa che il paziente non è mai "
+                 "stato trattato scrive \"lines\": []");
     for (size_t i = 0; i < im.n_progs; i++)
       mm_fhir_warn(&im, MM_E_MISSING, im.progs[i].at, im.progs[i].where,
-                   "progression without any line of therapy to attach it to: left out");
+                   "progression without any line of therapy to attach it to: left out",
+                   "progressione senza una linea di terapia a cui attribuirla: non importata");
   }
   if (arena.failed) {
     rc = -2;
@@ -534,8 +599,10 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
   mm_patient *p;
   if (mm_patient_read(&p, &arena, kb, rec.data, rec.len, "import", &check) != 0) {
     for (const mm_diag *x = check.head; x; x = x->next)
-      mm_diag_errorc(diags, MM_E_INVALID, im.src, 0, 0, x->path,
-                     "internal: the record produced is invalid: %s", x->text);
+      mm_diag_addc2(diags, MM_DIAG_ERROR, MM_E_INVALID, im.src, 0, 0, x->path,
+                    "internal: the record produced is invalid: %s%.0s",
+                    "errore interno: il record prodotto non è valido: %.0s%s", x->text,
+                    mm_diag_text(x, MM_LANG_IT));
     mm_strbuf_free(&rec);
     rc = -2;
     goto done;

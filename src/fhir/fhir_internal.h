@@ -91,11 +91,16 @@ void mm_fhir_add_event(mm_fhir_imp *im, mm_fhir_prog **list, size_t *n, size_t *
 
 /* A warning (left out, with the reason) or an error (invalid FHIR) of kind
  * code at a JSON node (may be NULL) and a path ("Observation/x.valueQuantity"),
- * added to im->d. */
+ * added to im->d in English and Italian (mm_diag_vadd2: both formats read
+ * the same arguments; a word that differs by language is passed English
+ * then Italian, each format skipping the other's with "%.0s"). FHIR terms,
+ * codes, resource names, paths and kb file names stay untranslated. */
 void mm_fhir_warn(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                  const char *fmt_en, const char *fmt_it, ...)
+    __attribute__((format(printf, 5, 7), format(printf, 6, 7)));
 void mm_fhir_bad(mm_fhir_imp *im, mm_diag_code code, const mm_json *at, const char *path,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                 const char *fmt_en, const char *fmt_it, ...)
+    __attribute__((format(printf, 5, 7), format(printf, 6, 7)));
 /* path.key and path[i], in the import's arena. */
 const char *mm_fhir_sub(mm_fhir_imp *im, const char *path, const char *key);
 const char *mm_fhir_idx(mm_fhir_imp *im, const char *path, size_t i);
@@ -106,10 +111,12 @@ const mm_json *mm_fhir_get(mm_fhir_imp *im, const mm_json *obj, const char *key,
 const char *mm_fhir_get_str(mm_fhir_imp *im, const mm_json *obj, const char *key,
                             const char *path);
 /* A FHIR date or dateTime as a calendar day; MM_DATE_NONE (reported) when it
- * is partial, invalid or after as_of. */
-mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const char *what);
+ * is partial, invalid or after as_of. what_en, what_it: the date's name in
+ * the report ("start", "inizio"). */
+mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const char *what_en,
+                     const char *what_it);
 /* "a drug", "a lab test"...: what a mapping kind is, for messages. */
-const char *mm_fhir_kind_word(mm_fhir_kind k);
+const char *mm_fhir_kind_word(mm_fhir_kind k, mm_lang lang);
 /* The first coding of a CodeableConcept that kb/fhir.yaml maps (its path in
  * *hit, may be NULL); NULL when none does (each coding reported if report). */
 const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const char *path,
@@ -146,8 +153,9 @@ void mm_fhir_read_procedure(mm_fhir_imp *im, const mm_fhir_res *r);
  * and reports what it could not decide (a provisional line names what to
  * check). *n_out lines (NULL when none or out of memory), in the arena. */
 mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out);
-/* The reason a line is provisional, in words (NULL when it is sure). */
-const char *mm_fhir_provisional_text(mm_fhir_imp *im, const mm_grouped_line *l);
+/* The reason a line is provisional, in words (NULL when it is sure): in
+ * English for the record's `provisional`, in lang for the report. */
+const char *mm_fhir_provisional_text(mm_fhir_imp *im, const mm_grouped_line *l, mm_lang lang);
 
 /* ---- fhir_record.c ---- */
 

@@ -24,45 +24,63 @@ static int stop_id(const char *name) {
   return -1;
 }
 
-const char *mm_fhir_provisional_text(mm_fhir_imp *im, const mm_grouped_line *l) {
+const char *mm_fhir_provisional_text(mm_fhir_imp *im, const mm_grouped_line *l, mm_lang lang) {
   char date[11];
   mm_date_format(l->why_date, date);
-  const char *drug = l->why_drug >= 0 ? im->kb->drugs[l->why_drug].id : "therapy";
+  bool it = lang == MM_LANG_IT;
+  const char *drug = l->why_drug >= 0 ? im->kb->drugs[l->why_drug].id : it ? "terapia" : "therapy";
   switch (l->why) {
   case MM_LG_SURE: return NULL;
   case MM_LG_ADDED:
     return mm_arena_printf(im->a,
-                           "%s added on %s to a running line, no progression or stop reason "
-                           "recorded: planned (the same line) or for lack of response (a new "
-                           "line)? check the treatment plan",
+                           it ? "%s aggiunto il %s a una linea in corso, senza progressione né "
+                                "motivo di sospensione registrati: pianificato (stessa linea) o "
+                                "per mancata risposta (nuova linea)? verificare il piano di "
+                                "trattamento"
+                              : "%s added on %s to a running line, no progression or stop reason "
+                                "recorded: planned (the same line) or for lack of response (a new "
+                                "line)? check the treatment plan",
                            drug, date);
   case MM_LG_SWITCH:
     return mm_arena_printf(im->a,
-                           "%s replaced a drug of the line on %s, no reason recorded: a change "
-                           "for toxicity or lack of response (a new line) or a planned switch "
-                           "(the same line)? check why",
+                           it ? "%s ha sostituito un farmaco della linea il %s, senza motivo "
+                                "registrato: cambio per tossicità o mancata risposta (nuova "
+                                "linea) o switch pianificato (stessa linea)? verificarne il motivo"
+                              : "%s replaced a drug of the line on %s, no reason recorded: a "
+                                "change for toxicity or lack of response (a new line) or a "
+                                "planned switch (the same line)? check why",
                            drug, date);
   case MM_LG_RESTART:
     return mm_arena_printf(im->a,
-                           "%s started on %s after a pause, no progression recorded: treatment "
-                           "for relapse (a new line) or planned continuation (the same line)? "
-                           "check for a progression",
+                           it ? "%s ripreso il %s dopo una pausa, senza progressione registrata: "
+                                "trattamento della recidiva (nuova linea) o prosecuzione "
+                                "pianificata (stessa linea)? cercare una progressione"
+                              : "%s started on %s after a pause, no progression recorded: "
+                                "treatment for relapse (a new line) or planned continuation (the "
+                                "same line)? check for a progression",
                            drug, date);
   case MM_LG_LATE_MAINT:
     return mm_arena_printf(im->a,
-                           "%s started on %s, more than %d days after the ASCT: maintenance (the "
-                           "same line) or a new line? check the treatment plan",
+                           it ? "%s iniziato il %s, oltre %d giorni dopo l'ASCT: mantenimento "
+                                "(stessa linea) o nuova linea? verificare il piano di trattamento"
+                              : "%s started on %s, more than %d days after the ASCT: maintenance "
+                                "(the same line) or a new line? check the treatment plan",
                            drug, date, im->map->maintenance_days);
   case MM_LG_NO_APHERESIS:
     return mm_arena_printf(im->a,
-                           "%s infused on %s, no leukapheresis recorded: whether the therapy "
-                           "before it was bridging (not a line) or a line of its own is not "
-                           "known; add the leukapheresis Procedure",
+                           it ? "%s infuso il %s, senza leucaferesi registrata: non si sa se la "
+                                "terapia precedente fosse bridging (non una linea) o una linea a "
+                                "sé; aggiungere la Procedure di leucaferesi"
+                              : "%s infused on %s, no leukapheresis recorded: whether the therapy "
+                                "before it was bridging (not a line) or a line of its own is not "
+                                "known; add the leukapheresis Procedure",
                            drug, date);
   case MM_LG_STEROID_ALONE:
     return mm_arena_printf(im->a,
-                           "%s given alone from %s, in no line: a line of its own or not "
-                           "myeloma therapy? check",
+                           it ? "%s somministrato da solo dal %s, fuori da ogni linea: una linea "
+                                "a sé o non terapia per il mieloma? verificare"
+                              : "%s given alone from %s, in no line: a line of its own or not "
+                                "myeloma therapy? check",
                            drug, date);
   }
   return NULL;
@@ -78,7 +96,8 @@ static void attach_progressions(mm_fhir_imp *im, mm_grouped_line *lines, size_t 
     case MM_LINES_PROGRESSION_SET: break;
     case MM_LINES_PROGRESSION_NO_LINE:
       mm_fhir_warn(im, MM_E_ORDER, p->at, p->where,
-                   "progression on %s precedes every line of therapy: left out", buf);
+                   "progression on %s precedes every line of therapy: left out",
+                   "progressione del %s precedente a ogni linea di terapia: non importata", buf);
       break;
     case MM_LINES_PROGRESSION_ALREADY: {
       char first[11];
@@ -86,6 +105,8 @@ static void attach_progressions(mm_fhir_imp *im, mm_grouped_line *lines, size_t 
       mm_fhir_warn(im, MM_E_DUPLICATE, p->at, p->where,
                    "progression on %s: line %zu already ended in progression on %s and no new "
                    "therapy followed: left out",
+                   "progressione del %s: la linea %zu si era già chiusa con una progressione il "
+                   "%s e non è seguita una nuova terapia: non importata",
                    buf, k + 1, first);
       break;
     }
@@ -127,11 +148,15 @@ mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out) {
       mm_fhir_warn(im, MM_E_AMBIGUOUS, a->at, a->where,
                    "ASCT on %s: no line of therapy was running (none yet, or the last ended in "
                    "progression): left out; add it to its line",
+                   "ASCT del %s: nessuna linea di terapia in corso (nessuna ancora, o l'ultima "
+                   "si è chiusa con una progressione): non importato; aggiungerlo alla sua linea",
                    buf);
     else if (lines[k].asct != a->date)
       mm_fhir_warn(im, MM_E_AMBIGUOUS, a->at, a->where,
                    "a second ASCT (%s) in line %d: the first is written (tandem or salvage: "
                    "check)",
+                   "un secondo ASCT (%s) nella linea %d: è registrato il primo (tandem o "
+                   "salvataggio: verificare)",
                    buf, k + 1);
   }
   for (size_t i = 0; i < im->n_aphs; i++) {
@@ -142,17 +167,24 @@ mm_grouped_line *mm_fhir_build_lines(mm_fhir_imp *im, size_t *n_out) {
     if (!used)
       mm_fhir_warn(im, MM_E_MISSING, im->aphs[i].at, im->aphs[i].where,
                    "a CAR-T leukapheresis with no CAR-T infusion after it in the input: it "
-                   "bounds nothing");
+                   "bounds nothing",
+                   "una leucaferesi per CAR-T senza un'infusione di CAR-T successiva nell'input: "
+                   "non delimita nulla");
   }
   for (size_t k = 0; k < nl; k++) {
     if (lines[k].stop_conflict)
       mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, mm_arena_printf(im->a, "lines[%zu]", k),
-                   "the drugs ending this line give different stop reasons: stop_reason left out");
-    const char *why = mm_fhir_provisional_text(im, &lines[k]);
+                   "the drugs ending this line give different stop reasons: stop_reason left out",
+                   "i farmaci che chiudono questa linea riportano motivi di sospensione diversi: "
+                   "stop_reason non importato");
+    const char *why = mm_fhir_provisional_text(im, &lines[k], MM_LANG_EN);
     if (why) {
       im->provisional = true;
       mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, mm_arena_printf(im->a, "lines[%zu]", k),
-                   "provisional: %s; the number of prior lines is unknown until checked", why);
+                   "provisional: %s%.0s; the number of prior lines is unknown until checked",
+                   "provvisoria: %.0s%s; il numero di linee precedenti resta sconosciuto fino "
+                   "alla verifica",
+                   why, mm_fhir_provisional_text(im, &lines[k], MM_LANG_IT));
     }
   }
   return lines;

@@ -87,8 +87,10 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, path, &hit, false);
   if (m && m->kind == MM_FHIR_DRUG) return &im->kb->drugs[m->ref];
   if (m) {
-    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s maps to %s, not a drug: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
+    mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s maps to %s%.0s, not a drug: left out",
+                 "%s %s corrisponde a %.0s%s, non a un farmaco: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code,
+                 mm_fhir_kind_word(m->kind, MM_LANG_EN), mm_fhir_kind_word(m->kind, MM_LANG_IT));
     return NULL;
   }
   const mm_json *codings = mm_json_get(cc, "coding");
@@ -129,6 +131,8 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
     mm_fhir_warn(im, MM_E_INVALID, cc, path,
                  "supportive drug (%s, ATC %s in kb/fhir.yaml supportive): not myeloma therapy, "
                  "never part of a line of therapy: left out",
+                 "farmaco di supporto (%s, ATC %s in kb/fhir.yaml supportive): non è terapia per "
+                 "il mieloma e non fa mai parte di una linea di terapia: non importato",
                  sup->id, sup->atc);
     *supportive = true;
     return NULL;
@@ -137,7 +141,8 @@ static const mm_drug *medication_drug(mm_fhir_imp *im, const mm_json *cc, const 
   if (text && text->type == MM_JSON_STRING && codings && codings->type == MM_JSON_ARRAY &&
       codings->len)
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, text, mm_fhir_sub(im, path, "text"),
-                 "'%s' is not a drug name of kb/vocabulary/drugs.yaml", text->str);
+                 "'%s' is not a drug name of kb/vocabulary/drugs.yaml",
+                 "'%s' non è un nome di farmaco di kb/vocabulary/drugs.yaml", text->str);
   return NULL;
 }
 
@@ -208,6 +213,7 @@ static int stop_reason(mm_fhir_imp *im, const mm_fhir_res *r) {
       ccs[n] = sr->items[i], paths[n++] = mm_fhir_idx(im, sp, i);
   } else if (mm_json_present(sr)) {
     mm_fhir_bad(im, MM_E_TYPE, sr, sp, "expected a CodeableConcept or a list of them, got %s",
+                "atteso un CodeableConcept o una lista di CodeableConcept, trovato %s",
                 mm_json_type_name(sr->type));
   }
   const mm_json *ext = mm_fhir_get(im, r->r, "extension", MM_JSON_ARRAY, r->name);
@@ -225,10 +231,12 @@ static int stop_reason(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!m) continue;
     if (m->kind != MM_FHIR_STOP) {
       mm_fhir_warn(im, MM_E_INVALID, ccs[i], hit, "%s %s is not a stop reason: left out",
-                   mm_fhir_system_label(im->map, m->system), m->code);
+                   "%s %s non è un motivo di sospensione: non importato", mm_fhir_system_label(im->map, m->system), m->code);
     } else if (stop >= 0 && stop != m->ref) {
       mm_fhir_warn(im, MM_E_AMBIGUOUS, ccs[i], hit,
                    "a second, different stop reason (%s besides %s): both left out",
+                   "un secondo motivo di sospensione, diverso (%s oltre a %s): entrambi non "
+                   "importati",
                    mm_fhir_stop_names[m->ref], mm_fhir_stop_names[stop]);
       return -1;
     } else {
@@ -245,7 +253,8 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
   for (const char *const *q = skip; status && *q; q++)
     if (strcmp(status, *q) == 0) {
       mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
-                   "status '%s': medication left out", status);
+                   "status '%s': medication left out", "status '%s': farmaco non importato",
+                   status);
       return;
     }
   /* the medication */
@@ -258,7 +267,9 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!rs) {
       mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "no medicationCodeableConcept or medicationReference.reference: "
-                   "left out");
+                   "left out",
+                   "né medicationCodeableConcept né medicationReference.reference: "
+                   "farmaco non importato");
       return;
     }
     const char *contained;
@@ -266,14 +277,15 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!med || strcmp(med->type, "Medication") != 0) {
       mm_fhir_warn(im, MM_E_NOT_FOUND, mm_json_get(ref, "reference"),
                    mm_fhir_sub(im, rpath, "reference"),
-                   "'%s' is not a Medication in this input: left out", rs);
+                   "'%s' is not a Medication in this input: left out",
+                   "'%s' non è una Medication di questo input: farmaco non importato", rs);
       return;
     }
     cc = mm_fhir_get(im, med->r, "code", MM_JSON_OBJECT, med->name);
     cpath = mm_fhir_sub(im, med->name, "code");
     if (!cc) {
       mm_fhir_warn(im, MM_E_MISSING, med->r, cpath, "Medication without a code: %s left out",
-                   r->name);
+                   "Medication senza code: %s non importata", r->name);
       return;
     }
   }
@@ -282,7 +294,8 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (!drug && supportive) return;
   if (!drug) {
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, r->r, r->name,
-                 "medication not recognised: left out of the lines of therapy");
+                 "medication not recognised: left out of the lines of therapy",
+                 "farmaco non riconosciuto: escluso dalle linee di terapia");
     return;
   }
   /* its mm_drug_period */
@@ -311,17 +324,25 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
                               strcmp(status, "stopped") == 0);
       if (!au || !given) {
         mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                     "%s: no dosageInstruction[].timing.repeat.boundsPeriod%s: left out",
-                     drug->id, au ? " and status not completed, active or stopped" :
-                                    " and no authoredOn");
+                     "%s: no dosageInstruction[].timing.repeat.boundsPeriod%s%.0s: left out",
+                     "%s: nessun dosageInstruction[].timing.repeat.boundsPeriod%.0s%s: non "
+                     "importato",
+                     drug->id,
+                     au ? " and status not completed, active or stopped" : " and no authoredOn",
+                     au ? " e status diverso da completed, active o stopped"
+                        : " e nessun authoredOn");
         return;
       }
-      start = mm_fhir_date(im, au, mm_fhir_sub(im, r->name, "authoredOn"), "order date");
+      start = mm_fhir_date(im, au, mm_fhir_sub(im, r->name, "authoredOn"), "order date",
+                           "la data di prescrizione");
       if (start == MM_DATE_NONE) return;
       mm_fhir_warn(im, MM_E_MISSING, au, mm_fhir_sub(im, r->name, "authoredOn"),
                    "%s: only the order date (authoredOn %.10s) is known, no treatment period: "
                    "read as exposure in the line running then, without dates of its own (check "
                    "the administrations)",
+                   "%s: è nota solo la data di prescrizione (authoredOn %.10s), non il periodo di "
+                   "trattamento: letto come esposizione nella linea in corso a quella data, senza "
+                   "date proprie (verificare le somministrazioni)",
                    drug->id, au->str);
       int stop = stop_reason(im, r);
       bool on = strcmp(status, "active") == 0;
@@ -335,29 +356,35 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!per) single = mm_fhir_get(im, r->r, "effectiveDateTime", MM_JSON_STRING, r->name);
     if (!per && !single) {
       mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                   "%s: no effectivePeriod or effectiveDateTime: left out", drug->id);
+                   "%s: no effectivePeriod or effectiveDateTime: left out",
+                   "%s: né effectivePeriod né effectiveDateTime: non importato", drug->id);
       return;
     }
   }
   bool active = status && (strcmp(status, "active") == 0 || strcmp(status, "in-progress") == 0 ||
                            strcmp(status, "on-hold") == 0);
   if (single) {
-    start = mm_fhir_date(im, single, mm_fhir_sub(im, r->name, "effectiveDateTime"), "start");
+    start = mm_fhir_date(im, single, mm_fhir_sub(im, r->name, "effectiveDateTime"), "start",
+                         "la data di inizio");
     if (start == MM_DATE_NONE) return;
     end = active ? MM_DATE_NONE : start; /* active from that day, else that day only */
     if (strcmp(r->type, "MedicationStatement") == 0)
       mm_fhir_warn(im, MM_E_MISSING, single, mm_fhir_sub(im, r->name, "effectiveDateTime"),
-                   "%s: one date, no period: taken as %s (check the dates)", drug->id,
-                   active ? "the first day of an ongoing exposure" : "a single day of exposure");
+                   "%s: one date, no period: taken as %s%.0s (check the dates)",
+                   "%s: una sola data, nessun periodo: letta come %.0s%s (verificare le date)",
+                   drug->id,
+                   active ? "the first day of an ongoing exposure" : "a single day of exposure",
+                   active ? "il primo giorno di un'esposizione in corso"
+                          : "un solo giorno di esposizione");
   } else {
     const mm_json *s = mm_fhir_get(im, per, "start", MM_JSON_STRING, ppath);
     const mm_json *e = mm_fhir_get(im, per, "end", MM_JSON_STRING, ppath);
     if (!s) {
       mm_fhir_warn(im, MM_E_MISSING, per, ppath, "%s: a period without a start: left out",
-                   drug->id);
+                   "%s: un periodo senza start: non importato", drug->id);
       return;
     }
-    start = mm_fhir_date(im, s, mm_fhir_sub(im, ppath, "start"), "start");
+    start = mm_fhir_date(im, s, mm_fhir_sub(im, ppath, "start"), "start", "la data di inizio");
     if (start == MM_DATE_NONE) return;
     if (e) {
       char buf[11];
@@ -365,20 +392,25 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       mm_date ed;
       if (e->len >= 10 && mm_date_parse(e->str, 10, &ed) && ed > im->as_of) {
         mm_fhir_warn(im, MM_E_RANGE, e, mm_fhir_sub(im, ppath, "end"),
-                     "%s: end %.10s is after as_of %s: taken as ongoing", drug->id, e->str, buf);
+                     "%s: end %.10s is after as_of %s: taken as ongoing",
+                     "%s: end %.10s è successiva ad as_of %s: letto come in corso", drug->id,
+                     e->str, buf);
         end = MM_DATE_NONE;
       } else {
-        end = mm_fhir_date(im, e, mm_fhir_sub(im, ppath, "end"), "end");
+        end = mm_fhir_date(im, e, mm_fhir_sub(im, ppath, "end"), "end", "la data di fine");
         if (end == MM_DATE_NONE) return; /* reported: a partial or invalid date */
         if (end < start) {
-          mm_fhir_bad(im, MM_E_ORDER, e, mm_fhir_sub(im, ppath, "end"), "end before start");
+          mm_fhir_bad(im, MM_E_ORDER, e, mm_fhir_sub(im, ppath, "end"), "end before start",
+                      "end precede start");
           return;
         }
       }
     } else if (!active && status) {
       mm_fhir_warn(im, MM_E_MISSING, per, ppath,
-                   "%s: status '%s' but no end date: left out (it would read as ongoing)", drug->id,
-                   status);
+                   "%s: status '%s' but no end date: left out (it would read as ongoing)",
+                   "%s: status '%s' ma nessuna data di fine: non importato (risulterebbe in "
+                   "corso)",
+                   drug->id, status);
       return;
     }
   }
@@ -386,7 +418,9 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
   int stop = stop_reason(im, r);
   if (stop >= 0 && end == MM_DATE_NONE) {
     mm_fhir_warn(im, MM_E_INVALID, r->r, r->name,
-                 "%s: a stop reason (%s) on an ongoing period: reason left out", drug->id,
+                 "%s: a stop reason (%s) on an ongoing period: reason left out",
+                 "%s: un motivo di sospensione (%s) su un periodo in corso: motivo non importato",
+                 drug->id,
                  mm_fhir_stop_names[stop]);
     stop = -1;
   }

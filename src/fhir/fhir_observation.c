@@ -10,17 +10,21 @@
 static mm_date obs_date(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *v;
   if ((v = mm_fhir_get(im, r->r, "effectiveDateTime", MM_JSON_STRING, r->name)))
-    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveDateTime"), "date");
+    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveDateTime"), "date",
+                        "la data");
   if ((v = mm_fhir_get(im, r->r, "effectivePeriod", MM_JSON_OBJECT, r->name)))
     return mm_fhir_date(im,
                         mm_fhir_get(im, v, "start", MM_JSON_STRING,
                                     mm_fhir_sub(im, r->name, "effectivePeriod")),
-                        mm_fhir_sub(im, r->name, "effectivePeriod.start"), "date");
+                        mm_fhir_sub(im, r->name, "effectivePeriod.start"), "date", "la data");
   if ((v = mm_fhir_get(im, r->r, "effectiveInstant", MM_JSON_STRING, r->name)))
-    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveInstant"), "date");
+    return mm_fhir_date(im, v, mm_fhir_sub(im, r->name, "effectiveInstant"), "date",
+                        "la data");
   mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                "no effectiveDateTime, effectivePeriod.start or effectiveInstant: "
-               "observation left out");
+               "observation left out",
+               "né effectiveDateTime, né effectivePeriod.start, né effectiveInstant: "
+               "Observation non importata");
   return MM_DATE_NONE;
 }
 
@@ -29,7 +33,8 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   const mm_json *q = mm_fhir_get(im, r->r, "valueQuantity", MM_JSON_OBJECT, r->name);
   const char *qp = mm_fhir_sub(im, r->name, "valueQuantity");
   if (!q) {
-    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "%s without a valueQuantity: left out", lab->id);
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "%s without a valueQuantity: left out",
+                 "%s senza valueQuantity: non importato", lab->id);
     return;
   }
   const mm_json *val = mm_fhir_get(im, q, "value", MM_JSON_NUMBER, qp);
@@ -39,17 +44,19 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   const char *unit_text = mm_fhir_get_str(im, q, "unit", qp);
   if (!val) {
     mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "value"), "%s without a value: left out",
-                 lab->id);
+                 "%s senza value: non importato", lab->id);
     return;
   }
   if (cmp) {
     mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "comparator"), mm_fhir_sub(im, qp, "comparator"),
-                 "%s %s%g is a bound, not a value: left out", lab->id, cmp, val->number);
+                 "%s %s%g is a bound, not a value: left out",
+                 "%s %s%g è un limite, non un valore: non importato", lab->id, cmp, val->number);
     return;
   }
   if (!code || (sys && strcmp(sys, "http://unitsofmeasure.org") != 0)) {
     mm_fhir_warn(im, MM_E_MISSING, q, mm_fhir_sub(im, qp, "code"),
-                 "%s: no UCUM unit code (unit '%s'): left out", lab->id,
+                 "%s: no UCUM unit code (unit '%s'): left out",
+                 "%s: nessun codice di unità UCUM (unit '%s'): non importato", lab->id,
                  unit_text ? unit_text : "");
     return;
   }
@@ -64,16 +71,23 @@ static void read_lab(mm_fhir_imp *im, const mm_fhir_res *r, const mm_fhir_mappin
   if (u && ucum)
     mm_fhir_warn(im, MM_E_INVALID, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
                  "unit '%s' read as UCUM '%s' (a case variant listed in kb/fhir.yaml "
-                 "ucum_case_variants)", code, ucum);
+                 "ucum_case_variants)",
+                 "unità '%s' letta come UCUM '%s' (una variante maiuscole/minuscole elencata in "
+                 "kb/fhir.yaml ucum_case_variants)",
+                 code, ucum);
   if (!u) {
     mm_fhir_warn(im, MM_E_UNKNOWN_NAME, mm_json_get(q, "code"), mm_fhir_sub(im, qp, "code"),
-                 "UCUM unit '%s' for %s not in kb/fhir.yaml: left out", code, lab->id);
+                 "UCUM unit '%s' for %s not in kb/fhir.yaml: left out",
+                 "unità UCUM '%s' per %s non presente in kb/fhir.yaml: non importato", code,
+                 lab->id);
     return;
   }
   double canon = val->number * u->factor;
   if (lab->has_range && (canon < lab->min || canon > lab->max)) {
     mm_fhir_warn(im, MM_E_RANGE, val, mm_fhir_sub(im, qp, "value"),
-                 "%g %s is not a plausible %s (%g to %g %s): left out", val->number, code, lab->id,
+                 "%g %s is not a plausible %s (%g to %g %s): left out",
+                 "%g %s non è un valore plausibile di %s (da %g a %g %s): non importato",
+                 val->number, code, lab->id,
                  lab->min, lab->max, lab->unit);
     return;
   }
@@ -94,11 +108,13 @@ static void read_ecog(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *v = mm_fhir_get(im, r->r, "valueInteger", MM_JSON_NUMBER, r->name);
   const char *vp = mm_fhir_sub(im, r->name, "valueInteger");
   if (!v) {
-    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "ECOG without valueInteger: left out");
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "ECOG without valueInteger: left out",
+                 "ECOG senza valueInteger: non importato");
     return;
   }
   if (!v->is_integer || v->integer < 0 || v->integer > 4) {
-    mm_fhir_warn(im, MM_E_RANGE, v, vp, "ECOG %g is not 0..4: left out", v->number);
+    mm_fhir_warn(im, MM_E_RANGE, v, vp, "ECOG %g is not 0..4: left out",
+                 "ECOG %g non è compreso tra 0 e 4: non importato", v->number);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -115,19 +131,23 @@ static void read_status(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                 "disease status without valueCodeableConcept: left out");
+                 "disease status without valueCodeableConcept: left out",
+                 "stato di malattia senza valueCodeableConcept: non importato");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
   if (!m) return;
   if (m->kind != MM_FHIR_STATUS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a disease status: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stato di malattia: non importato", mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   if (m->ref != MM_FHIR_ST_PROGRESSION) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit,
-                 "disease status '%s' is a trend, not an IMWG response: not mapped", m->display);
+                 "disease status '%s' is a trend, not an IMWG response: not mapped",
+                 "lo stato di malattia '%s' è un andamento, non una risposta IMWG: non "
+                 "convertito",
+                 m->display);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -176,27 +196,35 @@ static void read_iscn(mm_fhir_imp *im, const mm_fhir_res *r, polarity pol, const
       }
       if (!hit) {
         mm_fhir_warn(im, MM_E_UNKNOWN_NAME, at, path, "ISCN '%.*s' not in kb/fhir.yaml: left out",
-                     (int)len, s);
+                     "ISCN '%.*s' non presente in kb/fhir.yaml: non importato", (int)len, s);
       } else if (pol == POL_UNKNOWN) {
         mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
-                     "%.*s: the result is not present or absent: %s left unknown", (int)len, s,
+                     "%.*s: the result is not present or absent: %s left unknown",
+                     "%.*s: l'esito non è né presente né assente: %s lasciato sconosciuto",
+                     (int)len, s,
                      mm_fhir_fish_names[hit->ref]);
       } else if (hit->ref >= MM_FHIR_FISH_IN_RECORD) {
         /* the record spec's diagnosis.fish has no field for it: said, not dropped silently */
         mm_fhir_warn(im, MM_E_UNKNOWN_KEY, at, path,
-                     "%.*s %s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, gain1q, "
+                     "%.*s %s%.0s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, gain1q, "
                      "amp1q) has no field for it: left out of the record (it bears on venetoclax: "
                      "read it in the report)",
-                     (int)len, s, pol == POL_ABSENT ? "absent" : "present");
+                     "%.*s %.0s%s: il record del paziente (diagnosis.fish: del17p, t4_14, "
+                     "t14_16, gain1q, amp1q) non ha un campo per questo reperto: non riportato "
+                     "nel record (rilevante per venetoclax: leggerlo nel referto)",
+                     (int)len, s, pol == POL_ABSENT ? "absent" : "present",
+                     pol == POL_ABSENT ? "assente" : "presente");
       } else {
         int f = hit->ref;
         signed char v = pol == POL_ABSENT ? -1 : 1;
         if (im->fish[f] && im->fish[f] != v && !im->fish_conflict[f]) {
           im->fish_conflict[f] = true;
           mm_fhir_warn(im, MM_E_AMBIGUOUS, at, path,
-                       "%s %s here, %s in %s: left unknown (check the reports)",
+                       "%s %s%.0s here, %s%.0s in %s: left unknown (check the reports)",
+                       "%s %.0s%s qui, %.0s%s in %s: lasciato sconosciuto (verificare i referti)",
                        mm_fhir_fish_names[f], v > 0 ? "present" : "absent",
-                       v > 0 ? "absent" : "present", im->fish_where[f]);
+                       v > 0 ? "presente" : "assente", v > 0 ? "absent" : "present",
+                       v > 0 ? "assente" : "presente", im->fish_where[f]);
         }
         if (!im->fish[f]) im->fish_where[f] = r->name;
         im->fish[f] = v;
@@ -216,7 +244,7 @@ static polarity concept_result(mm_fhir_imp *im, const mm_json *cc, const char *p
   if (!m) return POL_UNKNOWN;
   if (m->kind != MM_FHIR_RESULT) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a test result (present/absent)",
-                 mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è un esito di test (presente/assente)", mm_fhir_system_label(im->map, m->system), m->code);
     return POL_UNKNOWN;
   }
   return m->ref == MM_FHIR_RES_PRESENT  ? POL_PRESENT
@@ -240,7 +268,8 @@ static polarity variant_result(mm_fhir_imp *im, const mm_fhir_res *r) {
       pol = p;
     } else if (pol != POL_UNKNOWN) {
       mm_fhir_warn(im, MM_E_AMBIGUOUS, interp->items[i], mm_fhir_idx(im, ip, i),
-                   "the interpretation contradicts the value: the result is unknown");
+                   "the interpretation contradicts the value: the result is unknown",
+                   "l'interpretation contraddice il valore: esito sconosciuto");
       pol = POL_UNKNOWN;
     }
   }
@@ -256,7 +285,8 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *p = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "component"), i);
     const mm_json *c = comps->items[i];
     if (c->type != MM_JSON_OBJECT) {
-      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s", mm_json_type_name(c->type));
+      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s", "atteso un oggetto, trovato %s",
+                  mm_json_type_name(c->type));
       continue;
     }
     const char *hit;
@@ -283,7 +313,9 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (!any)
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                  "cytogenetics without an ISCN component (kb/fhir.yaml 'iscn'): the variant "
-                 "tested is not named: left out");
+                 "tested is not named: left out",
+                 "citogenetica senza un component ISCN (kb/fhir.yaml 'iscn'): la variante "
+                 "testata non è indicata: non importata");
 }
 
 /* mCODE MyelomaISSStage: the ISS at diagnosis, so the earliest stage wins;
@@ -294,14 +326,15 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                 "ISS stage without valueCodeableConcept: left out");
+                 "ISS stage without valueCodeableConcept: left out",
+                 "stadio ISS senza valueCodeableConcept: non importato");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
   if (!m) return;
   if (m->kind != MM_FHIR_ISS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an ISS stage: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stadio ISS: non importato", mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -309,7 +342,9 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (im->iss_date != MM_DATE_NONE && im->iss != m->ref) {
     bool later = d >= im->iss_date;
     mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
-                 "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept", m->ref, im->iss,
+                 "ISS %d here, ISS %d in %s: the earliest (at diagnosis) is kept",
+                 "ISS %d qui, ISS %d in %s: si mantiene il più precoce (alla diagnosi)", m->ref,
+                 im->iss,
                  im->iss_where);
     if (later) return;
   }
@@ -348,7 +383,7 @@ static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!m) continue;
     if (m->kind != MM_FHIR_COMORBIDITY) {
       mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a comorbidity: left out",
-                   mm_fhir_system_label(im->map, m->system), m->code);
+                   "%s %s non è una comorbidità: non importato", mm_fhir_system_label(im->map, m->system), m->code);
     } else if (present && !im->has_comorb[m->ref]) {
       im->has_comorb[m->ref] = true;
       im->comorbs[im->n_comorbs++] = m->ref;
@@ -356,7 +391,8 @@ static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
   }
   if (!read)
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
-                 "Comorbidities without mcode-related-condition extensions: nothing read");
+                 "Comorbidities without mcode-related-condition extensions: nothing read",
+                 "Comorbidities senza extension mcode-related-condition: nulla di letto");
 }
 
 /* mCODE MyelomaRISSStage (code NCIt C141392, values C141394-6): at
@@ -366,21 +402,23 @@ static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
-    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "R-ISS stage without valueCodeableConcept: left out");
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "R-ISS stage without valueCodeableConcept: left out",
+                 "stadio R-ISS senza valueCodeableConcept: non importato");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, cc, vp, &hit, true);
   if (!m) return;
   if (m->kind != MM_FHIR_RISS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an R-ISS stage: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stadio R-ISS: non importato", mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   mm_date d = obs_date(im, r);
   if (d == MM_DATE_NONE) return;
   if (im->riss_date != MM_DATE_NONE && im->riss != m->ref)
     mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
-                 "R-ISS %d here, R-ISS %d in %s: the earliest (at diagnosis) is kept", m->ref,
+                 "R-ISS %d here, R-ISS %d in %s: the earliest (at diagnosis) is kept",
+                 "R-ISS %d qui, R-ISS %d in %s: si mantiene il più precoce (alla diagnosi)", m->ref,
                  im->riss, im->riss_where);
   if (im->riss_date == MM_DATE_NONE || d < im->riss_date) {
     im->riss = m->ref;
@@ -398,11 +436,15 @@ void mm_fhir_apply_riss(mm_fhir_imp *im) {
     im->iss_where = im->riss_where;
     mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
                  "R-ISS %d: diagnosis.iss %d written (R-ISS %s requires ISS %s; Palumbo A et al., "
+                 "J Clin Oncol 2015;33(26):2863-2869)",
+                 "R-ISS %d: scritto diagnosis.iss %d (l'R-ISS %s richiede ISS %s; Palumbo A et al., "
                  "J Clin Oncol 2015;33(26):2863-2869)", im->riss, iss, im->riss == 1 ? "I" : "III",
                  im->riss == 1 ? "I" : "III");
   } else if (im->iss != iss) {
     mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
-                 "R-ISS %d contradicts ISS %d of %s: the ISS is kept (check)", im->riss, im->iss,
+                 "R-ISS %d contradicts ISS %d of %s: the ISS is kept (check)",
+                 "R-ISS %d in contrasto con ISS %d di %s: si mantiene l'ISS (verificare)", im->riss,
+                 im->iss,
                  im->iss_where);
   }
   if (im->riss != 1) return;
@@ -415,7 +457,10 @@ void mm_fhir_apply_riss(mm_fhir_imp *im) {
     if (im->fish[f] > 0 && !im->fish_conflict[f]) {
       im->fish_conflict[f] = true;
       mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
-                   "R-ISS I excludes %s, found present in %s: left unknown (check)", high[k],
+                   "R-ISS I excludes %s, found present in %s: left unknown (check)",
+                   "l'R-ISS I esclude %s, risultato presente in %s: lasciato sconosciuto "
+                   "(verificare)",
+                   high[k],
                    im->fish_where[f]);
     } else if (!im->fish[f]) {
       im->fish[f] = -1;
@@ -424,14 +469,18 @@ void mm_fhir_apply_riss(mm_fhir_imp *im) {
   }
   mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
                "R-ISS 1: ldh_above_uln false and del17p, t4_14, t14_16 false where not stated "
-               "(R-ISS I: normal LDH, standard-risk FISH; Palumbo A et al., J Clin Oncol 2015)");
+               "(R-ISS I: normal LDH, standard-risk FISH; Palumbo A et al., J Clin Oncol 2015)",
+               "R-ISS 1: scritti ldh_above_uln false e del17p, t4_14, t14_16 false dove non "
+               "indicati (R-ISS I: LDH normale, FISH a rischio standard; Palumbo A et al., "
+               "J Clin Oncol 2015)");
 }
 
 void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *status = mm_fhir_get_str(im, r->r, "status", r->name);
   if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0)) {
     mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "status"), mm_fhir_sub(im, r->name, "status"),
-                 "status '%s': observation left out", status);
+                 "status '%s': observation left out", "status '%s': Observation non importata",
+                 status);
     return;
   }
   const char *hit;
@@ -439,7 +488,8 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
   const mm_json *code = mm_fhir_get(im, r->r, "code", MM_JSON_OBJECT, r->name);
   if (!code) {
     if (!mm_json_present(mm_json_get(r->r, "code")))
-      mm_fhir_bad(im, MM_E_MISSING, r->r, cpath, "an Observation must have a code");
+      mm_fhir_bad(im, MM_E_MISSING, r->r, cpath, "an Observation must have a code",
+                  "una Observation deve avere un code");
     return;
   }
   const mm_fhir_mapping *m = mm_fhir_concept(im, code, cpath, &hit, true);
@@ -452,20 +502,25 @@ void mm_fhir_read_observation(mm_fhir_imp *im, const mm_fhir_res *r) {
     case MM_FHIR_OBS_KARNOFSKY:
       mm_fhir_warn(im, MM_E_INVALID, code, hit,
                    "Karnofsky performance status is not converted to ECOG (no documented "
-                   "mapping, docs/fhir.md): left out");
+                   "mapping, docs/fhir.md): left out",
+                   "il performance status di Karnofsky non è convertito in ECOG (nessuna "
+                   "corrispondenza documentata, docs/fhir.md): non importato");
       break;
     case MM_FHIR_OBS_DISEASE_STATUS: read_status(im, r); break;
     case MM_FHIR_OBS_CYTOGENETICS: read_cytogenetics(im, r); break;
     case MM_FHIR_OBS_ISCN:
       mm_fhir_warn(im, MM_E_INVALID, code, hit,
-                   "an ISCN result outside a cytogenetics observation: left out");
+                   "an ISCN result outside a cytogenetics observation: left out",
+                   "un risultato ISCN fuori da una Observation di citogenetica: non importato");
       break;
     case MM_FHIR_OBS_ISS_STAGE: read_iss(im, r); break;
     case MM_FHIR_OBS_COMORBIDITIES: read_comorbidities(im, r); break;
     case MM_FHIR_OBS_RISS_STAGE: read_riss(im, r); break;
     }
   } else {
-    mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s, not an observation: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
+    mm_fhir_warn(im, MM_E_INVALID, code, hit, "%s %s maps to %s%.0s, not an observation: left out",
+                 "%s %s corrisponde a %.0s%s, non a una Observation: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code,
+                 mm_fhir_kind_word(m->kind, MM_LANG_EN), mm_fhir_kind_word(m->kind, MM_LANG_IT));
   }
 }

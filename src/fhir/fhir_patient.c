@@ -38,7 +38,8 @@ bool mm_fhir_about_patient(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (id && !im->pid && !im->patient) im->pid = id; /* single resources: the subject's id */
   if (id && im->pid && strcmp(id, im->pid) == 0) return true;
   mm_fhir_warn(im, MM_E_INVALID, mm_json_get(s, "reference"), mm_fhir_sub(im, path, "reference"),
-               "'%s' is not this record's patient (Patient/%s): resource left out", ref,
+               "'%s' is not this record's patient (Patient/%s): resource left out",
+               "'%s' non è il paziente di questo record (Patient/%s): risorsa non importata", ref,
                im->pid ? im->pid : "?");
   return false;
 }
@@ -53,23 +54,29 @@ void mm_fhir_read_patient(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (v && v->type == MM_JSON_STRING && strcmp(v->str, im->pid) == 0)
       mm_fhir_warn(im, MM_E_INVALID, v, mm_fhir_idx(im, mm_fhir_sub(im, r->name, "identifier"), i),
                    "the logical id equals this identifier's value: the record id may not be "
-                   "pseudonymous; replace it before sharing the record");
+                   "pseudonymous; replace it before sharing the record",
+                   "l'id logico coincide con il value di questo identifier: l'id del record "
+                   "potrebbe non essere pseudonimo; sostituirlo prima di condividere il record");
   }
   const mm_json *bd = mm_json_get(p, "birthDate");
   if (mm_json_present(bd))
-    im->birth = mm_fhir_date(im, bd, mm_fhir_sub(im, r->name, "birthDate"), "birthDate");
+    im->birth = mm_fhir_date(im, bd, mm_fhir_sub(im, r->name, "birthDate"), "birthDate",
+                             "la birthDate");
   else
     mm_fhir_warn(im, MM_E_MISSING, p, r->name,
-                 "no birthDate: birth_date left absent (age unknown)");
+                 "no birthDate: birth_date left absent (age unknown)",
+                 "birthDate assente: birth_date lasciato assente (età sconosciuta)");
   const char *g = mm_fhir_get_str(im, p, "gender", r->name);
   if (g) {
     if (strcmp(g, "male") == 0 || strcmp(g, "female") == 0 || strcmp(g, "other") == 0) im->sex = g;
     else if (strcmp(g, "unknown") == 0)
       mm_fhir_warn(im, MM_E_INVALID, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
-                   "gender 'unknown': sex left absent");
+                   "gender 'unknown': sex left absent",
+                   "gender 'unknown': sex lasciato assente");
     else
       mm_fhir_bad(im, MM_E_INVALID, mm_json_get(p, "gender"), mm_fhir_sub(im, r->name, "gender"),
-                  "not a FHIR administrative gender: '%s'", g);
+                  "not a FHIR administrative gender: '%s'",
+                  "non è un administrative gender FHIR: '%s'", g);
   }
 }
 
@@ -101,7 +108,8 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (status_is(im, r->r, "verificationStatus", r->name, refuted, &which)) {
     mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "verificationStatus"),
                  mm_fhir_sub(im, r->name, "verificationStatus"),
-                 "verificationStatus '%s': condition left out", which);
+                 "verificationStatus '%s': condition left out",
+                 "verificationStatus '%s': Condition non importata", which);
     return;
   }
   const char *hit;
@@ -111,7 +119,8 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
                       true);
   if (!m) {
     if (!mm_json_present(mm_json_get(r->r, "code")))
-      mm_fhir_warn(im, MM_E_MISSING, r->r, cpath, "condition without a code: left out");
+      mm_fhir_warn(im, MM_E_MISSING, r->r, cpath, "condition without a code: left out",
+                   "Condition senza code: non importata");
     return;
   }
   if (m->kind == MM_FHIR_DIAGNOSIS) {
@@ -120,20 +129,24 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *dv_key = NULL; /* where the date was read */
     if ((v = mm_fhir_get(im, r->r, "onsetDateTime", MM_JSON_STRING, r->name))) {
       dv_key = "onsetDateTime";
-      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date",
+                       "la data di diagnosi");
     } else if ((v = mm_fhir_get(im, r->r, "onsetPeriod", MM_JSON_OBJECT, r->name))) {
       dv_key = "onsetPeriod.start";
       d = mm_fhir_date(im,
                        dv = mm_fhir_get(im, v, "start", MM_JSON_STRING,
                                         mm_fhir_sub(im, r->name, "onsetPeriod")),
-                       mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+                       mm_fhir_sub(im, r->name, dv_key), "diagnosis date", "la data di diagnosi");
     } else if ((v = mm_fhir_get(im, r->r, "recordedDate", MM_JSON_STRING, r->name))) {
       dv_key = "recordedDate";
-      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date");
+      d = mm_fhir_date(im, dv = v, mm_fhir_sub(im, r->name, dv_key), "diagnosis date",
+                       "la data di diagnosi");
     } else {
       mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                    "myeloma condition without onsetDateTime, onsetPeriod.start or "
-                   "recordedDate: diagnosis.date left out");
+                   "recordedDate: diagnosis.date left out",
+                   "Condition di mieloma senza onsetDateTime, onsetPeriod.start o "
+                   "recordedDate: diagnosis.date non importato");
     }
     /* A diagnosis made after as_of is not one at as_of (its date was just
      * reported as left out); a dateless or partially dated one still is. */
@@ -152,6 +165,8 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
       mm_date_format(im->birth, bd);
       mm_fhir_bad(im, MM_E_ORDER, dv, mm_fhir_sub(im, r->name, dv_key),
                   "diagnosis date %s is before the Patient's birthDate %s: one of them is wrong",
+                  "la data di diagnosi %s precede la birthDate %s del Patient: una delle due è "
+                  "errata",
                   dd, bd);
       return;
     }
@@ -160,14 +175,17 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
     return;
   }
   if (m->kind != MM_FHIR_COMORBIDITY) {
-    mm_fhir_warn(im, MM_E_INVALID, r->r, hit, "%s %s maps to %s, not a condition: left out",
-                 mm_fhir_system_label(im->map, m->system), m->code, mm_fhir_kind_word(m->kind));
+    mm_fhir_warn(im, MM_E_INVALID, r->r, hit, "%s %s maps to %s%.0s, not a condition: left out",
+                 "%s %s corrisponde a %.0s%s, non a una Condition: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code,
+                 mm_fhir_kind_word(m->kind, MM_LANG_EN), mm_fhir_kind_word(m->kind, MM_LANG_IT));
     return;
   }
   if (status_is(im, r->r, "clinicalStatus", r->name, inactive, &which)) {
     mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, "clinicalStatus"),
                  mm_fhir_sub(im, r->name, "clinicalStatus"),
-                 "clinicalStatus '%s': comorbidity %s left out", which,
+                 "clinicalStatus '%s': comorbidity %s left out",
+                 "clinicalStatus '%s': comorbidità %s non importata", which,
                  im->kb->comorbidities[m->ref].id);
     return;
   }
@@ -178,6 +196,7 @@ void mm_fhir_read_condition(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (mm_json_present(mm_json_get(r->r, *k))) {
       mm_fhir_warn(im, MM_E_STATE, mm_json_get(r->r, *k), mm_fhir_sub(im, r->name, *k),
                    "the condition has abated: comorbidity %s left out",
+                   "la condizione è risolta (abatement): comorbidità %s non importata",
                    im->kb->comorbidities[m->ref].id);
       return;
     }

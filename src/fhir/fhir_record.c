@@ -143,7 +143,7 @@ void mm_fhir_write_record(mm_fhir_imp *im, mm_strbuf *b, mm_grouped_line *lines,
         put_date(b, l->progression);
       }
       if (l->stop >= 0) mm_strbuf_printf(b, ", \"stop_reason\": \"%s\"", mm_fhir_stop_names[l->stop]);
-      const char *why = mm_fhir_provisional_text(im, l);
+      const char *why = mm_fhir_provisional_text(im, l, MM_LANG_EN);
       if (why) {
         mm_strbuf_puts(b, ", \"provisional\": ");
         mm_strbuf_json_string(b, why);
