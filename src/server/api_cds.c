@@ -230,13 +230,19 @@ void mm_ep_cds_feedback(mm_call *c) {
   mm_api_store_done(c, s);
 }
 
-/* POST /api/v1/fhir/import?as_of=: {"record": {...}, "warnings": [{path,
- * message}]}; an input the importer refuses is 422 with every error. */
+/* POST /api/v1/fhir/import?as_of=&lang=it|en: {"record": {...}, "warnings":
+ * [{path, code, message}]}, each message in lang (English by default, as
+ * every endpoint); an input the importer refuses is 422 with every error,
+ * its code and its message in lang. */
 void mm_ep_fhir_import(mm_call *c) {
   if (!c->api->fhir || !c->api->kb) {
     mm_api_not_implemented(c, "FHIR import (kb/fhir.yaml not loaded)");
     return;
   }
+  const char *lang_s = mm_api_lang(c);
+  if (!lang_s) return; /* a 400 naming query.lang */
+  mm_lang lang = MM_LANG_EN;
+  mm_lang_parse(lang_s, &lang);
   mm_fhir_options o = {MM_DATE_NONE, "body"};
   const char *as_of = mm_request_query(c->req, "as_of");
   if (as_of && *as_of && !mm_date_parse(as_of, strlen(as_of), &o.as_of)) {
@@ -256,18 +262,24 @@ void mm_ep_fhir_import(mm_call *c) {
   int r = mm_fhir_import(&rec, c->api->kb, c->api->fhir, c->req->body, c->req->body_len, &o,
                          &notes);
   if (r == -1) {
-    mm_kv *errs = mm_arena_alloc(c->req->arena, (notes.errors ? notes.errors : 1) * sizeof *errs);
+    size_t cap = notes.errors ? notes.errors : 1;
+    mm_kv *errs = mm_arena_alloc(c->req->arena, cap * sizeof *errs);
+    const char **codes = mm_arena_alloc(c->req->arena, cap * sizeof *codes);
     size_t n = 0;
-    for (const mm_diag *x = notes.head; x && errs; x = x->next) {
+    for (const mm_diag *x = notes.head; x && errs && codes; x = x->next) {
       if (x->level != MM_DIAG_ERROR) continue;
+      const char *text = mm_diag_text(x, lang);
       errs[n].key = x->path ? mm_arena_printf(c->req->arena, "body.%s", x->path) : "body";
-      errs[n].value = x->line ? mm_arena_printf(c->req->arena, "%s (line %d, column %d)", x->text,
-                                                x->line, x->col)
-                              : x->text;
+      errs[n].value = !x->line ? text
+                      : mm_arena_printf(c->req->arena,
+                                        lang == MM_LANG_IT ? "%s (riga %d, colonna %d)"
+                                                           : "%s (line %d, column %d)",
+                                        text, x->line, x->col);
+      codes[n] = mm_diag_code_name(x->code);
       n++;
     }
-    mm_problem(c->out, 422, "invalid-record", "FHIR input cannot be imported",
-               n ? errs[0].value : NULL, errs, n);
+    mm_problem_coded(c->out, 422, "invalid-record", "FHIR input cannot be imported",
+                     n ? errs[0].value : NULL, errs, codes, n);
   } else if (r != 0 || rec.failed) {
     mm_api_internal(c, "out of memory importing the FHIR input");
   } else {
@@ -282,8 +294,10 @@ void mm_ep_fhir_import(mm_call *c) {
       if (x->level != MM_DIAG_WARNING) continue;
       mm_strbuf_puts(b, n++ ? ",{\"path\":" : "{\"path\":");
       mm_strbuf_json_string(b, x->path);
+      mm_strbuf_puts(b, ",\"code\":");
+      mm_strbuf_json_string(b, mm_diag_code_name(x->code));
       mm_strbuf_puts(b, ",\"message\":");
-      mm_strbuf_json_string(b, x->text);
+      mm_strbuf_json_string(b, mm_diag_text(x, lang));
       mm_strbuf_putc(b, '}');
     }
     mm_strbuf_puts(b, "]}\n");

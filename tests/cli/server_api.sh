@@ -182,8 +182,42 @@ req POST "/api/v1/fhir/import?as_of=2026-11-25" "$SPOKE" -H 'Content-Type: appli
   --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
 expect "fhir import: the record and the warnings" 200 \
   "d['record']['id'] == 'rrmm-002' and d['record']['schema'] == 'mmpath/patient@1' and any('Karnofsky' in w['message'] for w in d['warnings'])"
+cp "$tmp/body" "$tmp/fhir_default.json"
+# lang (docs/http-api.md, as /api/v1/evaluate): the warnings in the page's
+# language; the record, the paths and the codes are the same either way, and
+# English is the default. rrmm.json triggers an unknown LOINC, Karnofsky, no
+# Procedure and the IMWG grouping note (docs/fhir.md "What is left out").
+for l in it en; do
+  req POST "/api/v1/fhir/import?as_of=2026-11-25&lang=$l" "$SPOKE" -H 'Content-Type: application/fhir+json' \
+    --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
+  cp "$tmp/body" "$tmp/fhir_$l.json"
+done
+"$PY" - "$tmp" <<'PY' && ok "fhir import lang=it|en: same record, paths and codes; Italian messages with it, English by default" || bad "fhir import lang"
+import json, sys
+d = {l: json.load(open(f"{sys.argv[1]}/fhir_{l}.json")) for l in ("it", "en", "default")}
+key = lambda w: (w["path"], w["code"])
+assert d["it"]["record"] == d["en"]["record"] == d["default"]["record"]
+assert [key(w) for w in d["it"]["warnings"]] == [key(w) for w in d["en"]["warnings"]], "paths/codes differ"
+assert d["default"]["warnings"] == d["en"]["warnings"], "the default is not English"
+assert len(d["it"]["warnings"]) >= 4, d["it"]["warnings"]
+it = {w["path"]: w["message"] for w in d["it"]["warnings"]}
+en = {w["path"]: w["message"] for w in d["en"]["warnings"]}
+assert "Karnofsky" in it["Observation/kps.code.coding[0]"] and "non è convertito in ECOG" in it["Observation/kps.code.coding[0]"]
+assert "is not converted to ECOG" in en["Observation/kps.code.coding[0]"]
+assert it["Observation/creat.code.coding[0]"].startswith("LOINC 2160-0") and "non presente in kb/fhir.yaml" in it["Observation/creat.code.coding[0]"]
+assert all(it[p] != en[p] for p in it), "a warning left in English"
+assert {w["code"] for w in d["it"]["warnings"]} >= {"unknown-name", "invalid", "missing"}
+PY
+req POST "/api/v1/fhir/import?lang=de" "$SPOKE" -H 'Content-Type: application/fhir+json' \
+  --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
+problem "fhir import: lang=de is 400" 400 query.lang
 req POST /api/v1/fhir/import "$SPOKE" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/fhir/malformed.json"
 problem "fhir import: a resource without resourceType is 422" 422 "body.Bundle.entry[1].resource.resourceType"
+expect "fhir import: each refusal has its code, English by default" 422 \
+  "d['errors'][0]['code'] == 'missing' and d['errors'][0]['message'].startswith('a resource needs a resourceType string (line ')"
+req POST "/api/v1/fhir/import?lang=it" "$SPOKE" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/fhir/malformed.json"
+expect "fhir import lang=it: the refusals in Italian, same paths and codes" 422 \
+  "d['errors'][0]['path'] == 'body.Bundle.entry[1].resource.resourceType' and d['errors'][0]['code'] == 'missing' and d['errors'][0]['message'].startswith('una risorsa deve avere resourceType (stringa) (riga ')"
 req POST "/api/v1/fhir/import?as_of=yesterday" "$SPOKE" "${JSON[@]}" --data-binary @"$MMPATH_TESTDATA/fhir/rrmm.json"
 problem "fhir import: as_of=yesterday is 400" 400 query.as_of
 
