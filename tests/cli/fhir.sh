@@ -55,6 +55,21 @@ refute "rrmm: no name or MRN copied" 'Rossi|Giovanni|MRN-123456|Modena' "$TMP/rr
 check "rrmm: evaluate - sees 3 prior lines, triple-class exposed" 0 'prior_lines 3; .*triple_class_exposed yes' -- bash -c "\"$MMPATH\" evaluate --kb \"$KB\" - < \"$TMP/rrmm.rec\""
 check "rrmm: from stdin" 0 '"id": "rrmm-002"' -- bash -c "\"$MMPATH\" fhir import --kb \"$KB\" --as-of 2026-11-25 - < \"$DATA/rrmm.json\""
 
+# --lang it|en (as mmpath evaluate; default en): the same warnings, each at
+# the same line and path, in Italian with it; the record the same bytes
+check "rrmm --lang it: unknown LOINC in Italian, same path" 0 'rrmm.json:[0-9]+:[0-9]+: avviso: Observation/creat\.code\.coding\[0\]: LOINC 2160-0 .*non presente in kb/fhir.yaml' -- "${IMPORT[@]}" --lang it "$DATA/rrmm.json"
+check "rrmm --lang it: the IMWG grouping note in Italian" 0 'avviso: lines: linee di terapia ricostruite dai dati dei farmaci secondo la definizione IMWG: 3 ' -- "${IMPORT[@]}" --lang it "$DATA/rrmm.json"
+"${IMPORT[@]}" "$DATA/rrmm.json" >"$TMP/def.rec" 2>"$TMP/def.err"
+"${IMPORT[@]}" --lang en "$DATA/rrmm.json" >"$TMP/en.rec" 2>"$TMP/en.err"
+"${IMPORT[@]}" --lang it "$DATA/rrmm.json" >"$TMP/it.rec" 2>"$TMP/it.err"
+if cmp -s "$TMP/def.err" "$TMP/en.err" && cmp -s "$TMP/def.rec" "$TMP/it.rec" &&
+   [ "$(sed -E 's/ (warning|avviso): ([^ ]*): .*/ \2/' "$TMP/en.err")" = "$(sed -E 's/ (warning|avviso): ([^ ]*): .*/ \2/' "$TMP/it.err")" ] &&
+   [ "$(grep -c ' avviso: ' "$TMP/it.err")" -ge 4 ] && ! grep -q ' warning: ' "$TMP/it.err"; then
+  echo "ok   --lang: English by default, the same record and the same places in Italian"
+else echo "FAIL --lang: default, record or places differ"; diff "$TMP/en.err" "$TMP/it.err"; fails=$((fails+1)); fi
+check "malformed --lang it: errors in Italian with their path" 1 'errore: Bundle\.entry\[1\]\.resource\.resourceType: una risorsa deve avere resourceType' -- "${IMPORT[@]}" --lang it "$DATA/malformed.json"
+check "--lang de: usage" 2 'lang is it or en' -- "${IMPORT[@]}" --lang de "$DATA/rrmm.json"
+
 # invalid input: exit 1 with the path, nothing on stdout
 check "malformed: exit 1 with the entry path" 1 'malformed.json:6:[0-9]+: error: Bundle\.entry\[1\]\.resource\.resourceType' -- "${IMPORT[@]}" "$DATA/malformed.json"
 check "malformed: wrong type with its path" 1 'error: Observation/obs-1\.code\.coding: expected array' -- "${IMPORT[@]}" "$DATA/malformed.json"

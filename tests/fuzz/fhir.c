@@ -1,7 +1,8 @@
 /* fhir.c: the FHIR R4 import (src/fhir) with the knowledge base's code map.
  * Properties (docs/fhir.md): no crash; an invalid input has an error and
  * writes nothing; a record written is JSON that the patient reader accepts
- * ("whatever the importer writes is a record that evaluate accepts"). */
+ * ("whatever the importer writes is a record that evaluate accepts"); every
+ * warning and error also has its Italian text (the page's language). */
 #include <string.h>
 
 #include "fhir/fhir.h"
@@ -32,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   }
   if (rc == -1 && (!d.errors || out.len)) fuzz_fail("fhir: refused without an error, or wrote");
+  for (const mm_diag *x = d.head; x; x = x->next)
+    if (!x->text_it) fuzz_fail("fhir: no Italian text for: %s", x->text);
   if (rc == 0) {
     mm_diags d2;
     mm_diags_init(&d2, &a);

@@ -73,6 +73,12 @@ static void import_text(result *r, const char *text, size_t len, const char *as_
   mm_strbuf_init(&r->out, 1 << 22);
   mm_diags_init(&r->diags, &F.arena);
   r->rc = mm_fhir_import(&r->out, F.kb, F.map, text, len, &o, &r->diags);
+  /* Every warning and error of every bundle here also reads in Italian (the
+   * page's first language): none falls back to the English text. */
+  for (const mm_diag *x = r->diags.head; x; x = x->next) {
+    if (!x->text_it) fail_msg("no Italian for: %s", x->text);
+    assert_string_not_equal(x->text_it, x->text);
+  }
   r->root = NULL;
   if (r->rc == 0) {
     mm_json_error e;
