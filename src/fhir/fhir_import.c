@@ -485,7 +485,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                strcmp(t, "MedicationAdministration") == 0 || strcmp(t, "MedicationRequest") == 0;
     if (!cond && !obs && !med && !proc) {
       mm_fhir_warn(&im, MM_E_INVALID, r->r, r->name, "%s resources are not imported: left out",
-                   "le risorse %s non sono importate: esclusa", t);
+                   "le risorse %s non sono importate: risorsa esclusa", t);
       continue;
     }
     if (!mm_fhir_about_patient(&im, r)) continue;
@@ -527,7 +527,7 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "no multiple myeloma Condition: the %zu medication period(s) may treat another "
                  "disease and are not read as lines of myeloma therapy; lines left absent",
-                 "nessuna Condition di mieloma multiplo: i %zu periodi di terapia potrebbero "
+                 "nessuna Condition di mieloma multiplo: i periodi di terapia (%zu) potrebbero "
                  "riguardare un'altra malattia e non sono letti come linee di terapia per il "
                  "mieloma; lines lasciato assente",
                  im.n_per);
@@ -550,17 +550,16 @@ int mm_fhir_import(mm_strbuf *out, const mm_kb *kb, const mm_fhir_map *map, cons
                  "%zu line(s) of therapy grouped from the medication records by the IMWG "
                  "definition (induction, ASCT, consolidation and maintenance one line; a new "
                  "line at progression or a change of regimen; docs/fhir.md)%s%.0s",
-                 "%zu linea/e di terapia ricostruita/e dai dati dei farmaci secondo la "
-                 "definizione IMWG (induzione, ASCT, consolidamento e mantenimento sono una "
-                 "linea; nuova linea alla progressione o al cambio di schema; docs/fhir.md)"
-                 "%.0s%s",
+                 "linee di terapia ricostruite dai dati dei farmaci secondo la definizione IMWG: "
+                 "%zu (induzione, ASCT, consolidamento e mantenimento sono una sola linea; nuova "
+                 "linea alla progressione o al cambio di schema; docs/fhir.md)%.0s%s",
                  nl,
                  im.provisional ? ": some are provisional (above), so the number of prior "
                                   "lines is unknown until a clinician checks them"
                                 : ": a clinician confirms them",
                  im.provisional ? ": alcune sono provvisorie (sopra), quindi il numero di linee "
                                   "precedenti resta sconosciuto finché un clinico non le verifica"
-                                : ": da confermare da parte di un clinico");
+                                : ": un clinico deve confermarle");
   } else if (im.n_per) {
     mm_fhir_warn(&im, MM_E_MISSING, NULL, "lines",
                  "only corticosteroids among the medications: a steroid alone never makes a "
