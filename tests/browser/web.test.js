@@ -311,6 +311,28 @@ async function main() {
     await page.locator('#result h2', { hasText: 'rrmm-002' }).waitFor();
     ok(/Karnofsky/.test(await page.locator('#fhir-note').textContent()),
       'the imported Bundle is evaluated, and what was not read is shown');
+    // the import changed the form after FE-0102's result (marked stale); the
+    // new result is not shown faded as if it were still the old one
+    ok(await page.locator('#result.stale').count() === 0, 'a new evaluation is not shown as stale');
+    // the importer's notes in Italian (POST /api/v1/fhir/import?lang=it), FHIR
+    // codes and paths as they are (docs/fhir.md "Language")
+    const fhirIt = await page.locator('#fhir-note').textContent();
+    ok(/il performance status di Karnofsky non è convertito in ECOG/.test(fhirIt) &&
+       /LOINC 2160-0 .*non presente in kb\/fhir\.yaml/.test(fhirIt) && /Observation\/kps\.code\.coding\[0\]/.test(fhirIt) &&
+       !/left out|not in kb\/fhir|line\(s\) of therapy|is not converted/.test(fhirIt),
+      'the FHIR import warnings are in Italian', fhirIt);
+    await english('FHIR import warnings');
+    await shot(page.locator('#fhir-note'), 'fhir-warnings-it', shots);
+    await shot(page, 'fhir-import-it', shots, { fullPage: false });
+    // a language switch re-evaluates: the warnings follow the page's language
+    await page.selectOption('#lang', 'en');
+    await page.locator('#fhir-note', { hasText: 'is not converted to ECOG' }).waitFor();
+    ok(!/non è convertito/.test(await page.locator('#fhir-note').textContent()),
+      'after switching to English the FHIR import warnings are in English');
+    await page.selectOption('#lang', 'it');
+    await page.locator('#fhir-note', { hasText: 'non è convertito in ECOG' }).waitFor();
+    ok(/non è convertito in ECOG/.test(await page.locator('#fhir-note').textContent()),
+      'and in Italian again after switching back');
 
     // ---- a record with no myeloma diagnosis: said once, nothing listed (issue #12) ----
     await page.check('input[name=mode][value=json]');

@@ -194,7 +194,9 @@ function initForm() {
 }
 
 /* A record file or FHIR Bundle: a Bundle is imported by the server, then
- * either mode shows it (the form filled, or the JSON). */
+ * either mode shows it (the form filled, or the JSON). The importer's
+ * warnings come in the page's language (lang=); the Bundle is kept so that
+ * a language switch can ask for them again (fhirWarningsInLang). */
 async function importText(text) {
   const box = $('#form-errors');
   box.hidden = true;
@@ -204,12 +206,24 @@ async function importText(text) {
   }
   state.fhirWarnings = null;
   if (parsed && parsed.resourceType) {
-    const imp = await api('POST', '/api/v1/fhir/import', text);
+    const imp = await api('POST', '/api/v1/fhir/import?lang=' + state.lang, text);
     if (!imp.ok) { problemBox(box, imp); return null; }
     state.fhirWarnings = imp.data.warnings || [];
+    state.fhirBundle = text;
+    state.fhirLang = state.lang;
     parsed = imp.data.record;
   }
   return parsed;
+}
+
+/* After a language switch the warnings already shown are in the other
+ * language: the kept Bundle is imported again for them (the record is the
+ * same; if the server refuses now, the old text stays). */
+async function fhirWarningsInLang() {
+  if (!state.fhirWarnings || !state.fhirBundle || state.fhirLang === state.lang) return;
+  const lang = state.lang;
+  const imp = await api('POST', '/api/v1/fhir/import?lang=' + lang, state.fhirBundle);
+  if (imp.ok && state.fhirWarnings) { state.fhirWarnings = imp.data.warnings || []; state.fhirLang = lang; }
 }
 
 let evalSeq = 0;
@@ -221,6 +235,7 @@ async function evaluate(ev) {
   markInvalid([]);
   /* the previous result goes now: nothing on screen may pass for this record's */
   state.lastResult = null;
+  $('#result').classList.remove('stale'); /* the note goes with the old result: so does the fading */
   $('#result').replaceChildren(h('p', { class: 'hint running', 'data-state': 'running' }, t('running_note')));
   $('#result').setAttribute('aria-busy', 'true');
   let body;
@@ -232,6 +247,8 @@ async function evaluate(ev) {
     if (!state.fhirWarnings) state.fhirWarnings = keepWarnings && state.importedText === $('#record-json').value ? keepWarnings : null;
     body = JSON.stringify(rec);
   } else body = JSON.stringify(recordFromForm());
+  await fhirWarningsInLang();
+  if (seq !== evalSeq) return;
   state.lastRecord = body;
   say(t('evaluating'));
   const q = '?lang=' + state.lang + '&jurisdiction=' + $('#jurisdiction').value + '&format=json';
@@ -279,7 +296,7 @@ function setupForm() {
   $('#load-example').addEventListener('click', () => {
     const ex = state.examples[$('#example').value];
     if (!ex) return;
-    state.fhirWarnings = null;
+    state.fhirWarnings = state.fhirBundle = null;
     fillForm(ex);
     $('#record-json').value = JSON.stringify(ex, null, 2);
     markStale();
