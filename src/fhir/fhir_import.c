@@ -114,7 +114,7 @@ mm_date mm_fhir_date(mm_fhir_imp *im, const mm_json *v, const char *path, const 
     return MM_DATE_NONE;
   }
   mm_fhir_bad(im, MM_E_SYNTAX, v, path, "not a FHIR date or dateTime: '%s'",
-              "non è una date o dateTime FHIR: '%s'", s);
+              "non è un valore date o dateTime FHIR: '%s'", s);
   return MM_DATE_NONE;
 }
 
@@ -185,7 +185,9 @@ const mm_fhir_mapping *mm_fhir_concept(mm_fhir_imp *im, const mm_json *cc, const
                    "un coding senza code: non importato");
     else
       mm_fhir_warn(im, MM_E_UNKNOWN_NAME, c, p, "%s %s%s%s%s not in kb/fhir.yaml",
-                   "%s %s%s%s%s non presente in kb/fhir.yaml", mm_fhir_system_label(im->map, sys), code, disp ? " (" : "", disp ? disp : "",
+                   "%s %s%s%s%s non presente in kb/fhir.yaml",
+                   mm_fhir_system_label(im->map, sys), code, disp ? " (" : "",
+                   disp ? disp : "",
                    disp ? ")" : "");
   }
   if (n == 0 && !mm_json_present(mm_json_get(cc, "coding"))) {

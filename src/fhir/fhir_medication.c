@@ -231,7 +231,8 @@ static int stop_reason(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!m) continue;
     if (m->kind != MM_FHIR_STOP) {
       mm_fhir_warn(im, MM_E_INVALID, ccs[i], hit, "%s %s is not a stop reason: left out",
-                   "%s %s non è un motivo di sospensione: non importato", mm_fhir_system_label(im->map, m->system), m->code);
+                   "%s %s non è un motivo di sospensione: non importato",
+                   mm_fhir_system_label(im->map, m->system), m->code);
     } else if (stop >= 0 && stop != m->ref) {
       mm_fhir_warn(im, MM_E_AMBIGUOUS, ccs[i], hit,
                    "a second, different stop reason (%s besides %s): both left out",
@@ -393,7 +394,7 @@ void mm_fhir_read_medication(mm_fhir_imp *im, const mm_fhir_res *r) {
       if (e->len >= 10 && mm_date_parse(e->str, 10, &ed) && ed > im->as_of) {
         mm_fhir_warn(im, MM_E_RANGE, e, mm_fhir_sub(im, ppath, "end"),
                      "%s: end %.10s is after as_of %s: taken as ongoing",
-                     "%s: end %.10s è successiva ad as_of %s: letto come in corso", drug->id,
+                     "%s: end %.10s successiva ad as_of %s: periodo letto come in corso", drug->id,
                      e->str, buf);
         end = MM_DATE_NONE;
       } else {

@@ -139,7 +139,8 @@ static void read_status(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (!m) return;
   if (m->kind != MM_FHIR_STATUS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a disease status: left out",
-                 "%s %s non è uno stato di malattia: non importato", mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stato di malattia: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   if (m->ref != MM_FHIR_ST_PROGRESSION) {
@@ -206,9 +207,9 @@ static void read_iscn(mm_fhir_imp *im, const mm_fhir_res *r, polarity pol, const
       } else if (hit->ref >= MM_FHIR_FISH_IN_RECORD) {
         /* the record spec's diagnosis.fish has no field for it: said, not dropped silently */
         mm_fhir_warn(im, MM_E_UNKNOWN_KEY, at, path,
-                     "%.*s %s%.0s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, gain1q, "
-                     "amp1q) has no field for it: left out of the record (it bears on venetoclax: "
-                     "read it in the report)",
+                     "%.*s %s%.0s: the patient record (diagnosis.fish: del17p, t4_14, t14_16, "
+                     "gain1q, amp1q) has no field for it: left out of the record (it bears on "
+                     "venetoclax: read it in the report)",
                      "%.*s %.0s%s: il record del paziente (diagnosis.fish: del17p, t4_14, "
                      "t14_16, gain1q, amp1q) non ha un campo per questo reperto: non riportato "
                      "nel record (rilevante per venetoclax: leggerlo nel referto)",
@@ -244,7 +245,8 @@ static polarity concept_result(mm_fhir_imp *im, const mm_json *cc, const char *p
   if (!m) return POL_UNKNOWN;
   if (m->kind != MM_FHIR_RESULT) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a test result (present/absent)",
-                 "%s %s non è un esito di test (presente/assente)", mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è un esito di test (presente/assente)",
+                 mm_fhir_system_label(im->map, m->system), m->code);
     return POL_UNKNOWN;
   }
   return m->ref == MM_FHIR_RES_PRESENT  ? POL_PRESENT
@@ -285,8 +287,8 @@ static void read_cytogenetics(mm_fhir_imp *im, const mm_fhir_res *r) {
     const char *p = mm_fhir_idx(im, mm_fhir_sub(im, r->name, "component"), i);
     const mm_json *c = comps->items[i];
     if (c->type != MM_JSON_OBJECT) {
-      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s", "atteso un oggetto, trovato %s",
-                  mm_json_type_name(c->type));
+      mm_fhir_bad(im, MM_E_TYPE, c, p, "expected an object, got %s",
+                  "atteso un oggetto, trovato %s", mm_json_type_name(c->type));
       continue;
     }
     const char *hit;
@@ -334,7 +336,8 @@ static void read_iss(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (!m) return;
   if (m->kind != MM_FHIR_ISS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an ISS stage: left out",
-                 "%s %s non è uno stadio ISS: non importato", mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stadio ISS: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -383,7 +386,8 @@ static void read_comorbidities(mm_fhir_imp *im, const mm_fhir_res *r) {
     if (!m) continue;
     if (m->kind != MM_FHIR_COMORBIDITY) {
       mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not a comorbidity: left out",
-                   "%s %s non è una comorbidità: non importato", mm_fhir_system_label(im->map, m->system), m->code);
+                   "%s %s non è una comorbidità: non importato",
+                   mm_fhir_system_label(im->map, m->system), m->code);
     } else if (present && !im->has_comorb[m->ref]) {
       im->has_comorb[m->ref] = true;
       im->comorbs[im->n_comorbs++] = m->ref;
@@ -402,7 +406,8 @@ static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
   const char *vp = mm_fhir_sub(im, r->name, "valueCodeableConcept");
   const mm_json *cc = mm_fhir_get(im, r->r, "valueCodeableConcept", MM_JSON_OBJECT, r->name);
   if (!cc) {
-    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name, "R-ISS stage without valueCodeableConcept: left out",
+    mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
+                 "R-ISS stage without valueCodeableConcept: left out",
                  "stadio R-ISS senza valueCodeableConcept: non importato");
     return;
   }
@@ -410,7 +415,8 @@ static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (!m) return;
   if (m->kind != MM_FHIR_RISS) {
     mm_fhir_warn(im, MM_E_INVALID, cc, hit, "%s %s is not an R-ISS stage: left out",
-                 "%s %s non è uno stadio R-ISS: non importato", mm_fhir_system_label(im->map, m->system), m->code);
+                 "%s %s non è uno stadio R-ISS: non importato",
+                 mm_fhir_system_label(im->map, m->system), m->code);
     return;
   }
   mm_date d = obs_date(im, r);
@@ -418,7 +424,8 @@ static void read_riss(mm_fhir_imp *im, const mm_fhir_res *r) {
   if (im->riss_date != MM_DATE_NONE && im->riss != m->ref)
     mm_fhir_warn(im, MM_E_AMBIGUOUS, cc, hit,
                  "R-ISS %d here, R-ISS %d in %s: the earliest (at diagnosis) is kept",
-                 "R-ISS %d qui, R-ISS %d in %s: si mantiene il più precoce (alla diagnosi)", m->ref,
+                 "R-ISS %d qui, R-ISS %d in %s: si mantiene il più precoce (alla diagnosi)",
+                 m->ref,
                  im->riss, im->riss_where);
   if (im->riss_date == MM_DATE_NONE || d < im->riss_date) {
     im->riss = m->ref;
@@ -437,9 +444,9 @@ void mm_fhir_apply_riss(mm_fhir_imp *im) {
     mm_fhir_warn(im, MM_E_MISSING, NULL, im->riss_where,
                  "R-ISS %d: diagnosis.iss %d written (R-ISS %s requires ISS %s; Palumbo A et al., "
                  "J Clin Oncol 2015;33(26):2863-2869)",
-                 "R-ISS %d: scritto diagnosis.iss %d (l'R-ISS %s richiede ISS %s; Palumbo A et al., "
-                 "J Clin Oncol 2015;33(26):2863-2869)", im->riss, iss, im->riss == 1 ? "I" : "III",
-                 im->riss == 1 ? "I" : "III");
+                 "R-ISS %d: scritto diagnosis.iss %d (l'R-ISS %s richiede ISS %s; Palumbo A et "
+                 "al., J Clin Oncol 2015;33(26):2863-2869)",
+                 im->riss, iss, im->riss == 1 ? "I" : "III", im->riss == 1 ? "I" : "III");
   } else if (im->iss != iss) {
     mm_fhir_warn(im, MM_E_AMBIGUOUS, NULL, im->riss_where,
                  "R-ISS %d contradicts ISS %d of %s: the ISS is kept (check)",

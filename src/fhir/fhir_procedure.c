@@ -59,8 +59,9 @@ void mm_fhir_read_procedure(mm_fhir_imp *im, const mm_fhir_res *r) {
   else
     mm_fhir_warn(im, MM_E_MISSING, r->r, r->name,
                  "%s%.0s without performedDateTime or performedPeriod.start: left out",
-                 "%.0s%s senza performedDateTime o performedPeriod.start: procedura non importata", what,
-                 what_it);
+                 "%.0s%s senza performedDateTime o performedPeriod.start: procedura non "
+                 "importata",
+                 what, what_it);
   if (d == MM_DATE_NONE) return;
   if (asct) mm_fhir_add_event(im, &im->ascts, &im->n_ascts, &im->cap_ascts, d, r->name, r->r);
   else mm_fhir_add_event(im, &im->aphs, &im->n_aphs, &im->cap_aphs, d, r->name, r->r);
