@@ -290,7 +290,8 @@ void mm_cds_fhir_notes_card(mm_cds_cardset *cs, const mm_diags *notes, const cha
   mm_strbuf_init(&md, 0);
   for (const mm_diag *x = notes->head; x; x = x->next) {
     if (x->level != MM_DIAG_WARNING) continue;
-    mm_strbuf_printf(&md, "- %s%s%s\n", x->path ? x->path : "", x->path ? ": " : "", x->text);
+    mm_strbuf_printf(&md, "- %s%s%s\n", x->path ? x->path : "", x->path ? ": " : "",
+                     mm_diag_text(x, (mm_lang)lang));
   }
   card(cs, kind, "warning",
        mm_arena_printf(cs->arena,

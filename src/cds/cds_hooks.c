@@ -181,10 +181,12 @@ static int from_fhir(mm_strbuf *out, const mm_cds_env *env, const mm_cds_request
     const mm_json *entries = strcmp(type, "Bundle") == 0 ? mm_json_get(v, "entry") : NULL;
     if (strcmp(type, "Bundle") == 0) {
       if (paged(v))
-        mm_diag_warnc(notes, MM_E_MISSING, NULL, 0, 0,
+        mm_diag_addc2(notes, MM_DIAG_WARNING, MM_E_MISSING, NULL, 0, 0,
                       mm_arena_printf(notes->arena, "prefetch.%s", prefetch->members[i].key),
                       "a paged searchset (link next): only its first page was sent, so the "
-                      "history read from it may be incomplete");
+                      "history read from it may be incomplete",
+                      "una searchset paginata (link next): è stata inviata solo la prima "
+                      "pagina, quindi la storia letta da essa può essere incompleta");
       for (size_t k = 0; entries && entries->type == MM_JSON_ARRAY && k < entries->len; k++) {
         const mm_json *r = mm_json_get(entries->items[k], "resource");
         if (!r || r->type != MM_JSON_OBJECT || is_draft(req->draft_orders, r)) continue;

@@ -66,10 +66,12 @@ static int order_drugs(mm_cds_order *out, const mm_cds_env *env, const mm_json *
     const char *ref = str_of(mm_json_get(r, "medicationReference"), "reference");
     const mm_json *med = ref ? referenced_medication(r, entries, ref) : NULL;
     if (!med) {
-      mm_diag_warnc(&out->notes, MM_E_NOT_FOUND, NULL, 0, 0,
+      mm_diag_addc2(&out->notes, MM_DIAG_WARNING, MM_E_NOT_FOUND, NULL, 0, 0,
                     mm_arena_printf(arena, "%s.medicationReference", path),
                     "the ordered medication is not in the request (no concept, reference '%s' "
                     "not found): this order is not read",
+                    "il farmaco prescritto non è nella richiesta (nessun concept, riferimento "
+                    "'%s' non trovato): questa prescrizione non è letta",
                     ref ? ref : "(none)");
       return 0;
     }

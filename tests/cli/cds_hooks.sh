@@ -250,6 +250,11 @@ PY
 req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/fhir-order.json"
 expect "order-sign from a FHIR prefetch: refractory to daratumumab, and the paged searchset said" 200 \
   "any(c['indicator'] == 'critical' and 'refractory to daratumumab' in c['summary'] for c in d['cards']) and any(c['source']['topic']['code'] == 'fhir-import' and 'paged searchset' in c['detail'] for c in d['cards'])"
+# in Italian, the importer's notes too (a clinician reads the card in one
+# language): the searchset note and the FHIR importer's own warnings
+req POST "/cds-services/mmpath-options?lang=it" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/fhir-order.json"
+expect "order-sign from a FHIR prefetch in Italian: the import card's notes in Italian" 200 \
+  "any(c['source']['topic']['code'] == 'fhir-import' and 'searchset paginata' in c['detail'] and 'only its first page' not in c['detail'] and 'left out' not in c['detail'] for c in d['cards'])"
 req POST "/cds-services/mmpath-options?lang=en" "$(jwt ES384 "$tmp/ec.pem" ehr-key-1)" "${JSON[@]}" --data-binary @"$tmp/other.json"
 expect "an order of a drug mmpath does not know (paracetamol): no cards" 200 "d['cards'] == []"
 
