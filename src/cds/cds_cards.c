@@ -283,7 +283,9 @@ bool mm_cds_no_diagnosis_card(mm_cds_cardset *cs, const mmpath_evaluation *ev, m
 
 void mm_cds_fhir_notes_card(mm_cds_cardset *cs, const mm_diags *notes, const char *kind,
                             mmpath_lang lang) {
-  /* what the FHIR import left out: a clinician must know what was not read */
+  /* what the FHIR import left out or inferred: a clinician must check it.
+   * Counted as notes, not as items left out: some say how something was
+   * read (the lines grouped by the IMWG definition). */
   if (!notes || !notes->warnings) return;
   bool it = lang == MMPATH_LANG_IT;
   mm_strbuf md;
@@ -295,8 +297,8 @@ void mm_cds_fhir_notes_card(mm_cds_cardset *cs, const mm_diags *notes, const cha
   }
   card(cs, kind, "warning",
        mm_arena_printf(cs->arena,
-                       it ? "FHIR: %zu elementi non letti, verificare"
-                          : "FHIR: %zu items were not read; check them",
+                       it ? "FHIR: %zu note dell'importazione, da verificare"
+                          : "FHIR: %zu import notes to check",
                        notes->warnings),
        md.data, NULL, it);
   mm_strbuf_free(&md);

@@ -30,7 +30,7 @@ Object.assign(WORDS.it, {
   refused_note: 'Nessun risultato per questo record: correggere gli errori indicati nel modulo.',
   imported: 'Record importato nel modulo: controllare i campi.',
   stale: 'Il modulo è cambiato dopo questa valutazione: il risultato sotto è del record precedente. Premere «Valuta».', bad_json: 'Il testo non è JSON valido.',
-  fhir_imported: 'Importato da FHIR: {n} elementi non letti, da verificare',
+  fhir_imported: 'Importato da FHIR: {n} note dell\'importazione, da verificare',
   juris_eu: 'UE', juris_us: 'USA', juris_it: 'UE + AIFA', juris_eu_long: 'UE (EMA)', juris_us_long: 'USA (FDA)',
   juris_it_long: 'Italia (UE + AIFA)'
 });
@@ -56,7 +56,7 @@ Object.assign(WORDS.en, {
   refused_note: 'No result for this record: correct the errors shown in the form.',
   imported: 'Record imported into the form: check the fields.',
   stale: 'The form has changed since this evaluation: the result below is of the previous record. Press "Evaluate".', bad_json: 'The text is not valid JSON.',
-  fhir_imported: 'Imported from FHIR: {n} items were not read; check them',
+  fhir_imported: 'Imported from FHIR: {n} import notes to check',
   juris_eu: 'EU', juris_us: 'US', juris_it: 'EU + AIFA', juris_eu_long: 'EU (EMA)', juris_us_long: 'US (FDA)',
   juris_it_long: 'Italy (EU + AIFA)'
 });
