@@ -7,6 +7,9 @@
 #define MM_CLI_H
 #include <stddef.h>
 
+#include "util/diag.h"
+#include "util/lang.h"
+
 enum {
   MM_EXIT_OK = 0,
   MM_EXIT_INVALID = 1,
@@ -50,5 +53,12 @@ char *mm_cli_read_file(const char *path, size_t *len_out);
 /* The same, reading no more than max + 1 bytes: a longer file gives its
  * first max + 1, for the caller to refuse without reading the rest. */
 char *mm_cli_read_file_max(const char *path, size_t max, size_t *len_out);
+
+/* Diagnostics on stderr, in the one form of every command (docs/cli.md):
+ *   SOURCE:LINE:COL: LEVEL: PATH: REASON
+ * each part only when known (SOURCE: alone without a line); LEVEL is
+ * "error" or "warning" ("errore", "avviso" in Italian), the reason in lang
+ * when the diagnostic has it (mm_diag_text). */
+void mm_cli_print_diags(const mm_diags *d, mm_lang lang);
 
 #endif

@@ -22,18 +22,6 @@ static int usage(int rc) {
   return rc;
 }
 
-static void print_diags(const mm_diags *d, mm_lang lang) {
-  bool it = lang == MM_LANG_IT;
-  for (const mm_diag *x = d->head; x; x = x->next) {
-    if (x->source && x->line) fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
-    else if (x->source) fprintf(stderr, "%s: ", x->source);
-    fprintf(stderr, "%s", x->level == MM_DIAG_WARNING ? (it ? "avviso: " : "warning: ")
-                                                       : (it ? "errore: " : "error: "));
-    if (x->path) fprintf(stderr, "%s: ", x->path);
-    fprintf(stderr, "%s\n", mm_diag_text(x, lang));
-  }
-}
-
 int mm_cmd_fhir(int argc, char **argv) {
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
     return usage(MM_EXIT_OK);
@@ -81,14 +69,14 @@ int mm_cmd_fhir(int argc, char **argv) {
   mm_kb *kb = NULL;
   int rc;
   if (mm_kb_load(&kb, dir, &diags) != 0) {
-    print_diags(&diags, lang);
+    mm_cli_print_diags(&diags, lang);
     fprintf(stderr, "mmpath fhir: knowledge base %s or its fhir.yaml cannot be loaded\n", dir);
     rc = MM_EXIT_SETUP;
   } else {
     mm_strbuf out;
     mm_strbuf_init(&out, 64u << 20);
     int r = mm_fhir_import(&out, kb, mm_kb_fhir_map(kb), text, len, &opts, &diags);
-    print_diags(&diags, lang);
+    mm_cli_print_diags(&diags, lang);
     if (r == 0) {
       fputs(out.data, stdout);
       rc = MM_EXIT_OK;

@@ -22,12 +22,6 @@ static const char usage_text[] =
     "reference: the same report, slower); --rebuild builds the kept counts again from\n"
     "every history first (one transaction).\n";
 
-static void print_diags(const mm_diags *d) {
-  for (const mm_diag *x = d->head; x; x = x->next)
-    fprintf(stderr, "error: %s%s%s\n", x->source ? x->source : "", x->source ? ": " : "",
-            x->text);
-}
-
 int mm_cmd_funnel(int argc, char **argv) {
   const char *db = "mmpath.db", *kbdir = NULL, *to = NULL, *from = NULL, *since = NULL,
              *until = NULL, *format = "text", *lang = "en", *out = NULL;
@@ -103,7 +97,7 @@ int mm_cmd_funnel(int argc, char **argv) {
   char err[512];
   int ex = MM_EXIT_OK;
   if (mm_kb_load(&kb, mm_cli_kb_dir(kbdir), &diags) < 0) {
-    print_diags(&diags);
+    mm_cli_print_diags(&diags, MM_LANG_EN);
     ex = MM_EXIT_SETUP;
   } else if (!mm_ref_location_is_pg(db) && access(db, F_OK) != 0) {
     /* A report never creates a registry: a typo in --db is an error. */

@@ -11,14 +11,6 @@
 #include "kb/kb_check.h"
 #include "referral/pathway.h"
 
-static void print_diags(const mm_diags *d) {
-  for (const mm_diag *x = d->head; x; x = x->next) {
-    if (x->source && x->line) fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
-    else if (x->source) fprintf(stderr, "%s: ", x->source);
-    fprintf(stderr, "%s%s\n", x->level == MM_DIAG_WARNING ? "warning: " : "", x->text);
-  }
-}
-
 static const char *verification(mm_verification v) {
   return v == MM_VERIFIED ? "verified" : v == MM_SECONDARY ? "secondary source" : "UNVERIFIED";
 }
@@ -98,7 +90,7 @@ static int check_sources(const mm_kb *kb, mm_date as_of, mm_arena *arena) {
     mm_path_kb_read(&pk, kb, arena, &diags);
     errors += diags.errors - before;
   }
-  print_diags(&diags);
+  mm_cli_print_diags(&diags, MM_LANG_EN);
   if (errors)
     fprintf(stderr, "mmpath kb: %zu error%s in %s (docs/kb-format.md, \"Sources\")\n", errors,
             errors == 1 ? "" : "s", kb->dir);
@@ -188,7 +180,7 @@ int mm_cmd_kb(int argc, char **argv) {
   mm_kb *kb = NULL;
   /* All of it: score tables, referral vocabulary and FHIR code map too. */
   int rc = mm_kb_load(&kb, dir, &diags);
-  print_diags(&diags);
+  mm_cli_print_diags(&diags, MM_LANG_EN);
   if (rc != 0) {
     fprintf(stderr, "mmpath kb: %zu error%s in %s\n", diags.errors, diags.errors == 1 ? "" : "s", dir);
     mm_kb_free(kb);

@@ -108,19 +108,6 @@ static bool parse_date(const char *flag, const char *s, mm_date *out) {
   return false;
 }
 
-static void print_diags(const mm_diags *d) {
-  for (const mm_diag *x = d->head; x; x = x->next) {
-    fprintf(stderr, "%s: ", x->level == MM_DIAG_ERROR ? "error" : "warning");
-    if (x->source) {
-      fprintf(stderr, "%s", x->source);
-      if (x->line) fprintf(stderr, ":%d:%d", x->line, x->col);
-      fprintf(stderr, ": ");
-    }
-    if (x->path) fprintf(stderr, "%s: ", x->path);
-    fprintf(stderr, "%s\n", x->text);
-  }
-}
-
 /* Everything a subcommand needs: kb, store, an arena, diagnostics. */
 typedef struct ctx {
   mm_kb *kbase;        /* the knowledge base, loaded whole */
@@ -142,7 +129,7 @@ static int ctx_open(ctx *c, const opts *o) {
   mm_arena_init(&c->arena, 65536);
   mm_diags_init(&c->diags, &c->arena);
   if (mm_kb_load(&c->kbase, mm_cli_kb_dir(o->kb), &c->diags) < 0) {
-    print_diags(&c->diags);
+    mm_cli_print_diags(&c->diags, MM_LANG_EN);
     return MM_EXIT_SETUP;
   }
   c->kb = mm_kb_referral(c->kbase);
@@ -164,7 +151,7 @@ static void ctx_close(ctx *c) {
 
 /* Maps a store result to an exit code, printing why. */
 static int report(ctx *c, int rc) {
-  print_diags(&c->diags);
+  mm_cli_print_diags(&c->diags, MM_LANG_EN);
   switch (rc) {
   case MM_REF_OK: return MM_EXIT_OK;
   case MM_REF_EINVALID:
@@ -652,7 +639,7 @@ static int cmd_check(ctx *c) {
   if (rc == MM_REF_OK) printf("registry ok: %zu referrals, every history allowed by the pathway, every record "
                               "valid\n", n);
   if (rc == MM_REF_EBACKEND) {
-    print_diags(&c->diags);
+    mm_cli_print_diags(&c->diags, MM_LANG_EN);
     return MM_EXIT_INVALID;
   }
   return report(c, rc);

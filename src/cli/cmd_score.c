@@ -28,18 +28,6 @@ static void print_names(FILE *f) {
   fprintf(f, "\n");
 }
 
-/* As the other commands print a knowledge base's problems: file:line:col
- * when the line is known, file: when only the file is. */
-static void print_diags(const mm_diags *d) {
-  for (const mm_diag *x = d->head; x; x = x->next) {
-    if (x->source && x->line > 0)
-      fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
-    else if (x->source)
-      fprintf(stderr, "%s: ", x->source);
-    fprintf(stderr, "%s%s\n", x->level == MM_DIAG_ERROR ? "" : "warning: ", x->text);
-  }
-}
-
 static void put_value(mm_strbuf *b, mm_value v) {
   if (!v.known) mm_strbuf_puts(b, "null");
   else if (v.type == MM_TYPE_BOOL) mm_strbuf_puts(b, v.b ? "true" : "false");
@@ -270,7 +258,7 @@ int mm_cmd_score(int argc, char **argv) {
   if (mm_kb_load(&kbase, kb_dir, &diags) < 0) {
     /* the score tables are a part of the one knowledge base: any of its
      * files that does not load stops the command, as for the others */
-    print_diags(&diags);
+    mm_cli_print_diags(&diags, MM_LANG_EN);
     fprintf(stderr, "mmpath score: cannot load the knowledge base %s\n", kb_dir);
     mm_arena_free(&arena);
     return MM_EXIT_SETUP;

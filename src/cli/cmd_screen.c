@@ -39,16 +39,6 @@ static void usage(FILE *f) {
           "                      known to hold bad lines; they are still reported)\n");
 }
 
-static void print_diags(const mm_diags *d) {
-  for (const mm_diag *x = d->head; x; x = x->next) {
-    if (x->source && x->line > 0)
-      fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
-    else if (x->source)
-      fprintf(stderr, "%s: ", x->source);
-    fprintf(stderr, "%s%s\n", x->level == MM_DIAG_ERROR ? "" : "warning: ", x->text);
-  }
-}
-
 /* Splits "a,b,c" into a NULL-ended array in the arena. */
 static const char **split_ids(mm_arena *a, const char *list) {
   size_t n = 1;
@@ -169,7 +159,7 @@ int mm_cmd_screen(int argc, char **argv) {
   mm_kb *kb = NULL;
   mm_screen_criteria *crit = NULL;
   if (mm_kb_load(&kb, mm_cli_kb_dir(kb_flag), &diags) != 0) {
-    print_diags(&diags);
+    mm_cli_print_diags(&diags, MM_LANG_EN);
     fprintf(stderr, "mmpath screen: cannot load the knowledge base %s\n", mm_cli_kb_dir(kb_flag));
     rc = MM_EXIT_SETUP;
     goto done;
@@ -177,7 +167,7 @@ int mm_cmd_screen(int argc, char **argv) {
   if (criteria_path) {
     mm_diags_init(&diags, &arena);
     if (mm_screen_criteria_load(&crit, kb, criteria_path, &diags) != 0) {
-      print_diags(&diags);
+      mm_cli_print_diags(&diags, MM_LANG_EN);
       rc = MM_EXIT_USAGE;
       goto done;
     }

@@ -43,6 +43,19 @@ const char *mm_cli_kb_dir(const char *flag_value) {
   return MMPATH_KB_INSTALLED;
 }
 
+void mm_cli_print_diags(const mm_diags *d, mm_lang lang) {
+  bool it = lang == MM_LANG_IT;
+  for (const mm_diag *x = d->head; x; x = x->next) {
+    if (x->source && x->line > 0) fprintf(stderr, "%s:%d:%d: ", x->source, x->line, x->col);
+    else if (x->source) fprintf(stderr, "%s: ", x->source);
+    fputs(x->level == MM_DIAG_WARNING ? (it ? "avviso: " : "warning: ")
+                                      : (it ? "errore: " : "error: "),
+          stderr);
+    if (x->path && *x->path) fprintf(stderr, "%s: ", x->path);
+    fprintf(stderr, "%s\n", mm_diag_text(x, lang));
+  }
+}
+
 char *mm_cli_read_file(const char *path, size_t *len_out) {
   return mm_cli_read_file_max(path, SIZE_MAX - 1, len_out);
 }

@@ -47,7 +47,7 @@ sed -i 's/when: prior_lines >= 1 and prior_lines <= 3/when: prior_lines >= 1 and
 grep -q 'and prior_line <= 3' "$F" || fail "could not break $F"
 POS=$(at "$F" "and prior_line <= 3" "prior_line <= 3")
 check "misspelled fact: exit 1, $F:$POS, did you mean" 1 \
-  "$F:$POS: unknown name 'prior_line'; did you mean 'prior_lines'?" -- "$MMPATH" kb check --kb "$K"
+  "$F:$POS: error: unknown name 'prior_line'; did you mean 'prior_lines'?" -- "$MMPATH" kb check --kb "$K"
 check "misspelled fact: one error counted" 1 "mmpath kb: 1 error in $K" -- "$MMPATH" kb check --kb "$K"
 check "misspelled fact: evaluate refuses the kb (exit 3)" 3 "unknown name 'prior_line'" \
   -- "$MMPATH" evaluate "$SRC/tests/data/evaluate/two_lines_tce.json" --kb "$K"
@@ -70,14 +70,14 @@ LINE=${POS%%:*}
 check "misspelled fact in a quoted scalar: exit 1, line $LINE, did you mean" 1 \
   "unknown name 'prior_line'; did you mean 'prior_lines'?" -- "$MMPATH" kb check --kb "$K"
 grep -Fq "$F:$LINE:" "$TMP/err" || fail "quoted scalar: the error is not on line $LINE"
-check "misspelled fact in a quoted scalar: column of the token, not of the quote ($POS)" 1 "$F:$POS: unknown name" \
+check "misspelled fact in a quoted scalar: column of the token, not of the quote ($POS)" 1 "$F:$POS: error: unknown name" \
   -- "$MMPATH" kb check --kb "$K"
 # With an offset inside the quoted text.
 K=$(fresh quoted2)
 F=$K/therapies/teclistamab.yaml
 sed -i '0,/when: "prior_lines >= 3"/s//when: "age >= 18 and prior_line >= 3"/' "$F"
 POS=$(at "$F" 'when: "age >= 18 and prior_line >= 3"' "prior_line")
-check "misspelled fact after an offset in a quoted scalar: $POS" 1 "$F:$POS: unknown name 'prior_line'" \
+check "misspelled fact after an offset in a quoted scalar: $POS" 1 "$F:$POS: error: unknown name 'prior_line'" \
   -- "$MMPATH" kb check --kb "$K"
 
 # A block scalar (docs/rule-language.md: the line of the text, its indentation plus the offset).
@@ -94,7 +94,7 @@ EOF
 POS=$(at "$F" "          prior_line >= 3" "prior_line")
 LINE=${POS%%:*}
 check "misspelled fact in a block scalar: exit 1, line $LINE" 1 "$F:$LINE:" -- "$MMPATH" kb check --kb "$K"
-check "misspelled fact in a block scalar: column of the token ($POS)" 1 "$F:$POS: unknown name 'prior_line'" \
+check "misspelled fact in a block scalar: column of the token ($POS)" 1 "$F:$POS: error: unknown name 'prior_line'" \
   -- "$MMPATH" kb check --kb "$K"
 
 # A call argument that is not a drug or class.
@@ -102,21 +102,21 @@ K=$(fresh badarg)
 F=$K/trials/NCT05083169.yaml
 sed -i 's/when: refractory(anti-CD38)/when: refractory(anti-CD83)/' "$F"
 POS=$(at "$F" "refractory(anti-CD83)" "anti-CD83")
-check "bad call argument: $F:$POS" 1 "$F:$POS: no drug or class named 'anti-CD83'" -- "$MMPATH" kb check --kb "$K"
+check "bad call argument: $F:$POS" 1 "$F:$POS: error: no drug or class named 'anti-CD83'" -- "$MMPATH" kb check --kb "$K"
 
 # --- an unknown key (docs/kb-format.md: a typo must not pass silently)
 K=$(fresh unknownkey)
 F=$K/therapies/teclistamab.yaml
 sed -i 's/^group: bispecific$/groupp: bispecific/' "$F"
 POS=$(at "$F" "groupp:" "groupp")
-check "unknown key: $F:$POS" 1 "$F:$POS: unknown key 'groupp'" -- "$MMPATH" kb check --kb "$K"
+check "unknown key: $F:$POS" 1 "$F:$POS: error: unknown key 'groupp'" -- "$MMPATH" kb check --kb "$K"
 
 # --- a bad date (2022-02-30 does not exist)
 K=$(fresh baddate)
 F=$K/therapies/teclistamab.yaml
 sed -i '0,/    approved: 2022-08-24/s//    approved: 2022-02-30/' "$F"
 POS=$(at "$F" "approved: 2022-02-30" "2022-02-30")
-check "bad date: $F:$POS" 1 "$F:$POS: 'approved' must be a date YYYY-MM-DD, got '2022-02-30'" \
+check "bad date: $F:$POS" 1 "$F:$POS: error: 'approved' must be a date YYYY-MM-DD, got '2022-02-30'" \
   -- "$MMPATH" kb check --kb "$K"
 
 # --- a duplicate option id (docs/kb-format.md: unique in its kind)
@@ -125,7 +125,7 @@ sed 's/^id: teclistamab$/id: elranatamab/' "$KB/therapies/teclistamab.yaml" > "$
 rm "$K/therapies/teclistamab.yaml"
 F=$K/therapies/zz-copy.yaml
 POS=$(at "$F" "id: elranatamab" "id:")
-check "duplicate option id: $F:$POS" 1 "$F:$POS: duplicate option id 'elranatamab'" -- "$MMPATH" kb check --kb "$K"
+check "duplicate option id: $F:$POS" 1 "$F:$POS: error: duplicate option id 'elranatamab'" -- "$MMPATH" kb check --kb "$K"
 grep -Fq "also in $K/therapies/elranatamab.yaml" "$TMP/err" || fail "duplicate option id: the other file is not named"
 echo "ok   duplicate option id: names the other file"
 
@@ -134,7 +134,7 @@ K=$(fresh dupcrit)
 F=$K/therapies/teclistamab.yaml
 sed -i '0,/      - id: imid_exposed/s//      - id: adult/' "$F"
 LINE=$(awk '/      - id: adult/ { n++; if (n == 2) { print NR; exit } }' "$F")
-check "duplicate criterion id: line $LINE" 1 "$F:$LINE:9: duplicate criterion id 'adult'" -- "$MMPATH" kb check --kb "$K"
+check "duplicate criterion id: line $LINE" 1 "$F:$LINE:9: error: duplicate criterion id 'adult'" -- "$MMPATH" kb check --kb "$K"
 
 # --- a missing source (docs/kb-format.md: sources, at least one)
 K=$(fresh nosource)
@@ -148,7 +148,7 @@ j = s.index('\nupdated:', i) + 1
 open(p, 'w').write(s[:i] + s[j:])
 EOF
 LINE=$(awk '!/^#/ && NF { print NR; exit }' "$F")
-check "missing sources: $F:$LINE:1" 1 "$F:$LINE:1: missing key 'sources'" -- "$MMPATH" kb check --kb "$K"
+check "missing sources: $F:$LINE:1" 1 "$F:$LINE:1: error: missing key 'sources'" -- "$MMPATH" kb check --kb "$K"
 
 K=$(fresh emptysource)
 F=$K/therapies/teclistamab.yaml
@@ -161,7 +161,7 @@ j = s.index('\nupdated:', i) + 1
 open(p, 'w').write(s[:i] + 'sources: []\n' + s[j:])
 EOF
 POS=$(at "$F" "sources: []" "[]")
-check "empty sources: $F:$POS" 1 "$F:$POS: 'sources' must name at least one source" -- "$MMPATH" kb check --kb "$K"
+check "empty sources: $F:$POS" 1 "$F:$POS: error: 'sources' must name at least one source" -- "$MMPATH" kb check --kb "$K"
 
 # --- every problem is reported, not just the first (docs/conventions.md)
 K=$(fresh two)
@@ -201,7 +201,7 @@ print(i + 1)' "$k/$2" "$3"
 F=therapies/teclistamab.yaml
 LINE=$(source_at shared "$F" "shared/clinical/therapy.md section 4.2") || fail "could not write the shared copy"
 K=$TMP/shared
-check "a shared/clinical source fails with its file:line" 1 "$K/$F:$LINE:5: source names a file outside the product" \
+check "a shared/clinical source fails with its file:line" 1 "$K/$F:$LINE:5: error: source names a file outside the product" \
   -- "$MMPATH" kb check --kb "$K"
 check "a shared/clinical source: one error counted" 1 "mmpath kb: 1 error in $K" -- "$MMPATH" kb check --kb "$K"
 check "a shared/clinical source does not stop evaluate (a check, not a load error)" 0 '"id"' \
@@ -214,7 +214,7 @@ for bad in "GSK UK HCP site (gskpro.com, Blenrep DREAMM-7 page) quoting the SmPC
            "see ../notes/labels.md, https://example.org" "file:///tmp/label.pdf" \
            "label copy at /work/labels/blenrep.pdf"; do
   LINE=$(source_at bad "$F" "$bad") || fail "could not write the bad copy"
-  check "rejected source: $bad" 1 "$TMP/bad/$F:$LINE:5: source " -- "$MMPATH" kb check --kb "$TMP/bad"
+  check "rejected source: $bad" 1 "$TMP/bad/$F:$LINE:5: error: source " -- "$MMPATH" kb check --kb "$TMP/bad"
 done
 # Addressable: each kind of identifier the rule accepts.
 for good in "EMA EPAR Tecvayli, https://www.ema.europa.eu/en/medicines/human/EPAR/tecvayli" \
@@ -234,7 +234,7 @@ F=$K/trials/NCT05083169.yaml
 sed -i '/^searched: /d' "$F"
 POS=$(at "$F" "verification: secondary" "secondary")
 check "secondary without searched: $F:$POS" 1 \
-  "$F:$POS: NCT05083169: 'verification: secondary' needs 'searched: YYYY-MM-DD'" -- "$MMPATH" kb check --kb "$K"
+  "$F:$POS: error: NCT05083169: 'verification: secondary' needs 'searched: YYYY-MM-DD'" -- "$MMPATH" kb check --kb "$K"
 K=$(fresh badsearched)
 F=$K/trials/NCT05083169.yaml
 sed -i 's/^searched: 2026-12-07$/searched: 2026-13-07/' "$F"
@@ -282,7 +282,7 @@ check "a watch-list item without expected or recheck is an error" 1 \
   "watch-list item needs 'expected' or 'recheck'" -- "$MMPATH" kb check --kb "$K"
 K=$(fresh nowatch)
 rm "$K/watchlist.yaml"
-check "the watch list is a required kb file" 1 "watchlist.yaml: missing knowledge-base file" \
+check "the watch list is a required kb file" 1 "watchlist.yaml: error: missing knowledge-base file" \
   -- "$MMPATH" kb check --kb "$K"
 
 # --- kb list

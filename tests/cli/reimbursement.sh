@@ -145,7 +145,7 @@ sed -i '0,/indication: eu_two_prior$/s//indication: eu_two_priors/' "$F"
 LINE=$(grep -n 'indication: eu_two_priors$' "$F" | cut -d: -f1)
 [ -n "$LINE" ] || fail "could not break $F"
 check "unknown indication: kb check fails at $F:$LINE:17, did you mean" 1 \
-  "$F:$LINE:17: unknown indication 'eu_two_priors' of therapy 'ide-cel' (its EU indications: eu_two_prior, eu_three_prior_2021); did you mean 'eu_two_prior'?" \
+  "$F:$LINE:17: error: unknown indication 'eu_two_priors' of therapy 'ide-cel' (its EU indications: eu_two_prior, eu_three_prior_2021); did you mean 'eu_two_prior'?" \
   -- "$MMPATH" kb check --kb "$K"
 check "unknown indication: evaluate refuses the kb (exit 3)" 3 "unknown indication 'eu_two_priors'" \
   -- "$MMPATH" evaluate "$REC" --kb "$K"
@@ -154,7 +154,7 @@ F=$K/reimbursement/it.yaml
 sed -i '0,/therapy: talquetamab$/s//therapy: talquetamb/' "$F"
 LINE=$(grep -n 'therapy: talquetamb$' "$F" | cut -d: -f1)
 check "unknown therapy: kb check fails at $F:$LINE:14" 1 \
-  "$F:$LINE:14: unknown therapy 'talquetamb' (no kb/therapies entry has this id); did you mean 'talquetamab'?" \
+  "$F:$LINE:14: error: unknown therapy 'talquetamb' (no kb/therapies entry has this id); did you mean 'talquetamab'?" \
   -- "$MMPATH" kb check --kb "$K"
 K=$(fresh usind)
 F=$K/reimbursement/it.yaml
@@ -204,7 +204,7 @@ check "... and the evaluation says it is not recorded" 0 \
   -- "$MMPATH" evaluate "$REC" --jurisdiction it --lang en --kb "$K"
 K=$(fresh nofile)
 rm "$K/reimbursement/it.yaml"
-check "the file is required" 1 "reimbursement/it.yaml: missing knowledge-base file" -- "$MMPATH" kb check --kb "$K"
+check "the file is required" 1 "reimbursement/it.yaml: error: missing knowledge-base file" -- "$MMPATH" kb check --kb "$K"
 
 # --- HTTP: jurisdiction=it on evaluate, screen and CDS; anything else is 400
 if "$MMPATH" serve --help 2>/dev/null | grep -q -- --port && command -v curl >/dev/null; then

@@ -60,7 +60,7 @@ check "beta2m 5.7 is ISS II with the cut-off at 6.0 (--kb)" 0 '"value":"II"' -- 
 echo "  unexpected: 1" >> "$TMP/kb/scores/crs.yaml"
 check "a broken kb file: exit 3 with file:line:col" 3 'crs.yaml:[0-9]+:[0-9]+:' -- "$MMPATH" score iss "$DATA/iss_iii.json" --kb "$TMP/kb"
 check "a broken kb file: the knowledge base cannot be loaded" 3 "^mmpath score: cannot load the knowledge base $TMP/kb\$" -- "$MMPATH" score iss "$DATA/iss_iii.json" --kb "$TMP/kb"
-check "no kb: the missing file, without a line" 3 "^$TMP/none/manifest.yaml: missing knowledge-base file\$" -- "$MMPATH" score --list --kb "$TMP/none"
+check "no kb: the missing file, without a line" 3 "^$TMP/none/manifest.yaml: error: missing knowledge-base file\$" -- "$MMPATH" score --list --kb "$TMP/none"
 
 if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all checks passed"
