@@ -230,36 +230,16 @@ static mm_option_result *take_result(mm_option_result *r) {
 }
 
 /* A verdict of the plan as the result run_criteria and evaluate_therapy
- * make without explanations: the deciding criteria, each with its rule's
- * value and its result as it counts. */
-static void from_verdict(mm_evaluation *ev, mm_arena *arena, const mm_screen_verdict *v,
-                         const uint8_t *rule_values, mm_option_result *r) {
+ * make without explanations, but for the criteria: they stay in the
+ * verdict (mm_option_result.planned), which the compact answer reads. */
+static void from_verdict(mm_evaluation *ev, const mm_screen_verdict *v, mm_option_result *r) {
   r->ev = ev;
   r->opt = v->opt;
   r->status = v->status;
   r->indication = v->indication;
   r->note = v->note;
   r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
-  if (!v->n_checks) return;
-  mm_criterion_result *c = mm_arena_alloc_raw(arena, v->n_checks * sizeof *c);
-  if (!c) return; /* arena->failed: the evaluation fails */
-  const mm_provenance *prov = v->indication ? &v->indication->prov : &v->opt->prov;
-  bool unverified = prov->verification == MM_UNVERIFIED;
-  for (size_t i = 0; i < v->n_checks; i++) {
-    const mm_screen_check *k = &v->checks[i];
-    const mm_criterion *crit = k->crit;
-    c[i] = (mm_criterion_result){
-        .ev = ev,
-        .crit = crit,
-        .exclusion = k->exclusion,
-        .unverified = unverified || (crit->principle &&
-                                     crit->principle->prov.verification == MM_UNVERIFIED),
-        .rule_value = (mm_tv)rule_values[k->rule],
-        .result = (mm_tv)v->results[i],
-    };
-  }
-  r->criteria = c;
-  r->n_criteria = v->n_checks;
+  r->planned = v;
 }
 
 /* The options and trials from the caller's plan (mm_eval_options.plan):
@@ -271,12 +251,12 @@ static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
     const mm_screen_verdict *v = &vs.v[i];
     if (v->opt->kind == MM_OPT_TRIAL) {
       mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
-      from_verdict(ev, arena, v, vs.rule_values, r);
-      r->enrolling = mm_verdict_trial_enrolling(v->opt->status);
+      from_verdict(ev, v, r);
+      r->enrolling = v->enrolling;
       continue;
     }
     mm_option_result *r = take_result(&ev->options[ev->n_options++]);
-    from_verdict(ev, arena, v, vs.rule_values, r);
+    from_verdict(ev, v, r);
     if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
     /* The finding's verdict (mm_eval_refractory) from the plan's checks. */
     if (r->status == MM_TRUE) {

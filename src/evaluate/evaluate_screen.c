@@ -5,6 +5,7 @@
  * millions of records. tests/unit/test_screen_verdicts.c compares the two. */
 #include "evaluate/evaluate_screen.h"
 #include "evaluate/order.h"
+#include "evaluate/render_common.h"
 #include "evaluate/verdict.h"
 
 #include <stdlib.h>
@@ -22,6 +23,7 @@ typedef struct group {
   uint32_t first, n;              /* into checks */
   const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
   uint32_t first_slot, n_slots;   /* into refractory_slots: options only */
+  mm_screen_piece ind_piece;      /* compact answer: ,"indication":ID */
 } group;
 
 typedef struct plan_option {
@@ -29,7 +31,9 @@ typedef struct plan_option {
   mm_option_kind kind;            /* the option's, and its setting: kept here */
   const char *setting;            /* as they are read for every record */
   uint32_t first_group, n_groups; /* therapy: its indications of the labels */
-  mm_note_code trial_note;        /* trial: whether it enrols, as a note */
+  mm_tv enrolling;                /* trial: whether it enrols today */
+  mm_note_code trial_note;        /* trial: the same as a note */
+  mm_screen_piece heads[5];       /* compact answer, see mm_screen_verdict */
 } plan_option;
 
 struct mm_screen_plan {
@@ -54,6 +58,10 @@ struct mm_screen_plan {
   const char *const *settings;
   size_t n_settings;
   uint32_t *need, *need_at;
+  /* The compact answer's pieces (mm_screen_verdict.heads ...): per check,
+   * and the bytes of every piece. */
+  mm_screen_piece *check_pieces;
+  char *text;
 };
 
 static bool wanted(const char *const *only, const char *id) {
@@ -129,7 +137,7 @@ static group *add_group(builder *bd, const mm_indication *ind) {
   }
   group *g = &p->groups[p->n_groups++];
   *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
-               (uint32_t)p->n_checks, 0, NULL, 0, 0};
+               (uint32_t)p->n_checks, 0, NULL, 0, 0, {NULL, 0}};
   return g;
 }
 
@@ -211,6 +219,74 @@ static int needs(mm_screen_plan *p) {
   return 0;
 }
 
+/* The compact answer's pieces: written one after the other into one
+ * buffer (each piece's len set as it is written), then pointed at in the
+ * same order once the buffer no longer moves. */
+static void piece_done(const mm_strbuf *t, size_t start, mm_screen_piece *piece) {
+  piece->len = t->len - start;
+}
+
+static void point(mm_screen_piece *piece, const char *text, size_t *at) {
+  piece->s = text + *at;
+  *at += piece->len;
+}
+
+/* What the tier of an option says of its status (order.c, tier_of). */
+static mm_tv tier_status(mm_tier t) {
+  return t == MM_TIER_NOT_ELIGIBLE ? MM_FALSE : t == MM_TIER_UNKNOWN ? MM_UNKNOWN : MM_TRUE;
+}
+
+static void option_heads(mm_strbuf *t, plan_option *po) {
+  bool trial = po->kind == MM_OPT_TRIAL;
+  for (int k = 0; k < 5; k++) {
+    size_t start = t->len;
+    if (trial && k <= MM_UNKNOWN) {
+      mm_render_compact_head(t, po->opt, (mm_tv)k, MM_TIER_UNKNOWN, po->enrolling);
+      mm_render_compact_note(t, po->trial_note);
+    } else if (!trial) {
+      mm_tier tier = (mm_tier)(k + 1);
+      mm_render_compact_head(t, po->opt, tier_status(tier), tier, MM_UNKNOWN);
+    }
+    piece_done(t, start, &po->heads[k]);
+  }
+}
+
+static int pieces(mm_screen_plan *p) {
+  p->check_pieces = calloc(p->n_checks ? p->n_checks : 1, sizeof *p->check_pieces);
+  if (!p->check_pieces) return -1;
+  mm_strbuf t;
+  mm_strbuf_init(&t, 0);
+  for (size_t i = 0; i < p->n_opts; i++) option_heads(&t, &p->opts[i]);
+  for (size_t i = 0; i < p->n_trials; i++) option_heads(&t, &p->trials[i]);
+  for (size_t i = 0; i < p->n_groups; i++) {
+    size_t start = t.len;
+    if (p->groups[i].ind) mm_render_compact_indication(&t, p->groups[i].ind);
+    piece_done(&t, start, &p->groups[i].ind_piece);
+  }
+  for (size_t i = 0; i < p->n_checks; i++) {
+    const mm_screen_check *k = &p->checks[i];
+    size_t start = t.len;
+    mm_strbuf_putc(&t, ',');
+    mm_render_compact_criterion(&t, k->crit, k->exclusion, k->soft);
+    mm_strbuf_putc(&t, '}');
+    piece_done(&t, start, &p->check_pieces[i]);
+  }
+  if (t.failed) {
+    mm_strbuf_free(&t);
+    return -1;
+  }
+  p->text = mm_strbuf_steal(&t);
+  if (!p->text) return -1;
+  size_t at = 0;
+  for (size_t i = 0; i < p->n_opts; i++)
+    for (int k = 0; k < 5; k++) point(&p->opts[i].heads[k], p->text, &at);
+  for (size_t i = 0; i < p->n_trials; i++)
+    for (int k = 0; k < 5; k++) point(&p->trials[i].heads[k], p->text, &at);
+  for (size_t i = 0; i < p->n_groups; i++) point(&p->groups[i].ind_piece, p->text, &at);
+  for (size_t i = 0; i < p->n_checks; i++) point(&p->check_pieces[i], p->text, &at);
+  return 0;
+}
+
 int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
                        const char *const *only) {
   *out = NULL;
@@ -258,9 +334,12 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       if (!trial) add_refractory_slots(&bd, gi, o, NULL);
     }
     po->n_groups = (uint32_t)(p->n_groups - po->first_group);
-    if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
+    if (trial) {
+      po->enrolling = mm_verdict_trial_enrolling(o->status);
+      po->trial_note = mm_verdict_trial_note(po->enrolling);
+    }
   }
-  if (!bd.failed && needs(p) != 0) bd.failed = true;
+  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0)) bd.failed = true;
   if (bd.failed) {
     mm_screen_plan_free(p);
     return -1;
@@ -279,6 +358,8 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->need);
   free(p->need_at);
   free(p->refractory_slots);
+  free(p->check_pieces);
+  free(p->text);
   free((void *)p->rules);
   free(p);
 }
@@ -317,6 +398,8 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
   v->n_checks = g->n;
   v->refractory_slots = g->n_slots ? &p->refractory_slots[g->first_slot] : NULL;
   v->n_refractory_slots = g->n_slots;
+  v->check_pieces = &p->check_pieces[g->first];
+  v->indication_piece = g->ind ? &g->ind_piece : NULL;
 }
 
 /* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */
@@ -375,7 +458,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     const plan_option *po = &p->opts[i];
     if (po->kind == MM_OPT_GUIDELINE && !mm_verdict_guideline_listed(po->opt, setting)) continue;
     mm_screen_verdict *r = &v[n++];
-    *r = (mm_screen_verdict){.opt = po->opt};
+    *r = (mm_screen_verdict){.opt = po->opt, .heads = po->heads};
     if (po->kind == MM_OPT_THERAPY) {
       therapy(p, po, f, memo, res, r);
     } else {
@@ -388,7 +471,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     const plan_option *po = &p->trials[i];
     const group *g = &p->groups[po->first_group];
     mm_screen_verdict *r = &v[n++];
-    *r = (mm_screen_verdict){.opt = po->opt};
+    *r = (mm_screen_verdict){.opt = po->opt, .enrolling = po->enrolling, .heads = po->heads};
     r->status = run_group(p, g, memo, res);
     decided_by(p, g, res, r);
     r->note.code = po->trial_note;

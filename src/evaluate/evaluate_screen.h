@@ -42,6 +42,14 @@ typedef struct mm_screen_check {
   bool soft;       /* review or unverified: its false counts as unknown */
 } mm_screen_check;
 
+/* A piece of the compact answer (mmpath/verdicts@1, render_compact.c) made
+ * with the plan from the kb alone, so that a context's answer writes it
+ * with one copy instead of formatting it again for every record. */
+typedef struct mm_screen_piece {
+  const char *s;
+  size_t len;
+} mm_screen_piece;
+
 /* An option's verdict for one record. */
 typedef struct mm_screen_verdict {
   const mm_option *opt;
@@ -61,6 +69,18 @@ typedef struct mm_screen_verdict {
    * made with the plan: the finding's verdict, for the tier, reads them. */
   const int *refractory_slots;
   size_t n_refractory_slots;
+  /* Trials: whether the trial enrols today (mm_verdict_trial_enrolling of
+   * its registry status, read once with the plan); the note says it too. */
+  mm_tv enrolling;
+  /* The compact answer's pieces, into the plan (mm_render_compact_head and
+   * the others, render_common.h): heads, the option's head by tier - 1
+   * (options) or by status (trials, with their note); indication_piece,
+   * the deciding indication's (NULL when none); check_pieces, one per
+   * check, parallel to checks: ",{" ... "}", the criterion as it is listed
+   * among the deciding ones. */
+  const mm_screen_piece *heads;
+  const mm_screen_piece *indication_piece;
+  const mm_screen_piece *check_pieces;
 } mm_screen_verdict;
 
 /* The verdicts of one record: the options then the trials, in kb order

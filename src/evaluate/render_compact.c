@@ -5,6 +5,7 @@
  * without explanations (the fast path of mmpath_evaluate) and an explained
  * one give the same bytes. The words are left to the full answer. */
 #include "evaluate/render_common.h"
+#include "evaluate/evaluate_screen.h"
 #include "evaluate/reimbursement.h"
 #include "kb/fact_names.h"
 
@@ -62,6 +63,67 @@ static void unknown_facts(mm_strbuf *b, const mm_evaluation *ev, const mm_criter
   mm_strbuf_putc(b, ']');
 }
 
+/* The pieces (render_common.h): the renderer below writes them, and the
+ * screening plan makes them once for a context's answers. */
+
+/* An option's head up to its status's key: the part kept in the cache. */
+static void head_id(mm_strbuf *b, const mm_option *o) {
+  mm_strbuf_putc(b, '{');
+  KEY(b, "id");
+  mm_strbuf_json_string(b, o->id);
+  NEXT(b, "status");
+}
+
+/* The rest of the head, from the status on. */
+static void head_rest(mm_strbuf *b, const mm_option *o, mm_tv status, mm_tier tier,
+                      mm_tv enrolling) {
+  code(b, mm_status_word(status));
+  if (o->kind == MM_OPT_TRIAL) {
+    NEXT(b, "enrolling");
+    tv_json(b, enrolling);
+  } else {
+    if (o->kind == MM_OPT_GUIDELINE) NEXT(b, "kind\":\"guideline_regimen\",\"tier");
+    else NEXT(b, "kind\":\"approved_therapy\",\"tier");
+    code(b, mm_tier_code(tier));
+  }
+}
+
+void mm_render_compact_head(mm_strbuf *b, const mm_option *o, mm_tv status, mm_tier tier,
+                            mm_tv enrolling) {
+  head_id(b, o);
+  head_rest(b, o, status, tier, enrolling);
+}
+
+void mm_render_compact_indication(mm_strbuf *b, const mm_indication *ind) {
+  NEXT(b, "indication");
+  mm_strbuf_json_string(b, ind->id);
+}
+
+void mm_render_compact_note(mm_strbuf *b, mm_note_code c) {
+  if (c == MM_NOTE_NONE) return;
+  NEXT(b, "note");
+  code(b, mm_note_id(c));
+}
+
+static void criterion_id(mm_strbuf *b, const mm_criterion *c) {
+  mm_strbuf_putc(b, '{');
+  KEY(b, "id");
+  mm_strbuf_json_string(b, c->id);
+}
+
+/* After the id: a criterion resting on an interpretation or an unverified
+ * entry (review): its "false" counts as unknown, with nothing missing. */
+static void criterion_flags(mm_strbuf *b, bool exclusion, bool review) {
+  if (exclusion) mm_strbuf_add(b, ",\"exclusion\":true", 17);
+  if (review) mm_strbuf_add(b, ",\"review\":true", 14);
+}
+
+void mm_render_compact_criterion(mm_strbuf *b, const mm_criterion *c, bool exclusion,
+                                 bool review) {
+  criterion_id(b, c);
+  criterion_flags(b, exclusion, review);
+}
+
 /* The criteria that decided a verdict that is not "eligible": those false
  * for not eligible, those unknown (with the facts that would decide them)
  * for unknown. Nothing for an eligible option: every criterion holds. */
@@ -75,15 +137,8 @@ static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_resu
     if (c->result != r->status) continue;
     if (!first) mm_strbuf_putc(b, ',');
     first = false;
-    CACHED(b, ev, c->crit, PIECE_COMPACT_CRITERION, {
-      mm_strbuf_putc(b, '{');
-      KEY(b, "id");
-      mm_strbuf_json_string(b, c->crit->id);
-    });
-    if (c->exclusion) mm_strbuf_add(b, ",\"exclusion\":true", 17);
-    /* a criterion resting on an interpretation or an unverified entry: its
-     * "false" counts as unknown, with nothing missing */
-    if (c->crit->has_review || c->unverified) mm_strbuf_add(b, ",\"review\":true", 14);
+    CACHED(b, ev, c->crit, PIECE_COMPACT_CRITERION, criterion_id(b, c->crit));
+    criterion_flags(b, c->exclusion, c->crit->has_review || c->unverified);
     if (c->result == MM_UNKNOWN) {
       NEXT(b, "missing");
       unknown_facts(b, ev, c->crit);
@@ -93,32 +148,53 @@ static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_resu
   mm_strbuf_putc(b, ']');
 }
 
+static void add_piece(mm_strbuf *b, const mm_screen_piece *p) { mm_strbuf_add(b, p->s, p->len); }
+
+/* An option evaluated from the context's plan (mm_option_result.planned):
+ * the same bytes as option_compact, from the plan's pieces. Each check's
+ * piece is ",{...}": the comma dropped for the first, the brace for an
+ * unknown one, whose missing facts follow. */
+static void option_planned(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
+  const mm_screen_verdict *v = r->planned;
+  bool trial = r->opt->kind == MM_OPT_TRIAL;
+  add_piece(b, &v->heads[trial ? (int)r->status : (int)r->tier - 1]);
+  if (r->indication) add_piece(b, v->indication_piece);
+  if (!trial) mm_render_compact_note(b, r->note.code); /* a trial's is in its head */
+  if (r->status != MM_TRUE) {
+    NEXT(b, "deciding");
+    mm_strbuf_putc(b, '[');
+    bool first = true;
+    for (size_t i = 0; i < v->n_checks; i++) {
+      if (v->results[i] != r->status) continue;
+      const mm_screen_piece *p = &v->check_pieces[i];
+      size_t skip = first ? 1 : 0;
+      first = false;
+      if (r->status == MM_UNKNOWN) {
+        mm_strbuf_add(b, p->s + skip, p->len - skip - 1);
+        NEXT(b, "missing");
+        unknown_facts(b, ev, v->checks[i].crit);
+        mm_strbuf_putc(b, '}');
+      } else {
+        mm_strbuf_add(b, p->s + skip, p->len - skip);
+      }
+    }
+    mm_strbuf_putc(b, ']');
+  }
+  mm_strbuf_putc(b, '}');
+}
+
 static void option_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
+  if (r->planned) {
+    option_planned(b, ev, r);
+    return;
+  }
   const mm_option *o = r->opt;
-  CACHED(b, ev, o, PIECE_COMPACT_HEAD, {
-    mm_strbuf_putc(b, '{');
-    KEY(b, "id");
-    mm_strbuf_json_string(b, o->id);
-    NEXT(b, "status");
-  });
-  code(b, mm_status_word(r->status));
-  if (o->kind == MM_OPT_TRIAL) {
-    NEXT(b, "enrolling");
-    tv_json(b, r->enrolling);
-  } else {
-    if (o->kind == MM_OPT_GUIDELINE) NEXT(b, "kind\":\"guideline_regimen\",\"tier");
-    else NEXT(b, "kind\":\"approved_therapy\",\"tier");
-    code(b, mm_tier_code(r->tier));
-  }
+  CACHED(b, ev, o, PIECE_COMPACT_HEAD, head_id(b, o));
+  head_rest(b, o, r->status, r->tier, r->enrolling);
   if (r->indication)
-    CACHED(b, ev, r->indication, PIECE_COMPACT_INDICATION, {
-      NEXT(b, "indication");
-      mm_strbuf_json_string(b, r->indication->id);
-    });
-  if (r->note.code != MM_NOTE_NONE) {
-    NEXT(b, "note");
-    code(b, mm_note_id(r->note.code));
-  }
+    CACHED(b, ev, r->indication, PIECE_COMPACT_INDICATION,
+           mm_render_compact_indication(b, r->indication));
+  mm_render_compact_note(b, r->note.code);
   deciding(b, ev, r);
   mm_strbuf_putc(b, '}');
 }
