@@ -129,14 +129,17 @@ static mm_tier tier_of(const mm_option_result *r) {
 
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena) {
   if (!ev->n_options) return 0;
-  /* every option has a tier: sorted is filled whole */
+  /* every option has a tier: sorted is filled whole, each option copied
+   * once to its place (a stable counting sort by tier) */
   mm_option_result *sorted = mm_arena_alloc_raw(arena, ev->n_options * sizeof *sorted);
   if (!sorted) return -1;
-  for (size_t i = 0; i < ev->n_options; i++) ev->options[i].tier = tier_of(&ev->options[i]);
-  size_t k = 0;
-  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++)
-    for (size_t i = 0; i < ev->n_options; i++)
-      if ((int)ev->options[i].tier == t) sorted[k++] = ev->options[i];
-  memcpy(ev->options, sorted, k * sizeof *sorted);
+  size_t at[MM_TIER_NOT_ELIGIBLE + 2] = {0};
+  for (size_t i = 0; i < ev->n_options; i++) {
+    ev->options[i].tier = tier_of(&ev->options[i]);
+    at[ev->options[i].tier + 1]++;
+  }
+  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++) at[t + 1] += at[t];
+  for (size_t i = 0; i < ev->n_options; i++) sorted[at[ev->options[i].tier]++] = ev->options[i];
+  ev->options = sorted; /* the unsorted array stays in the arena, unused */
   return 0;
 }

@@ -27,7 +27,9 @@ static mm_tv candidacy(mm_evaluation *ev, mm_arena *arena, const char *group, in
   }
   for (size_t i = 0; i < ev->n_options; i++) {
     const mm_option_result *r = &ev->options[i];
-    if (r->opt->kind != MM_OPT_THERAPY || !r->opt->group || strcmp(r->opt->group, group) != 0)
+    /* the first letter first: most options are of neither group */
+    const char *g = r->opt->group;
+    if (r->opt->kind != MM_OPT_THERAPY || !g || g[0] != group[0] || strcmp(g, group) != 0)
       continue;
     t = mm_tv_or(t, r->status);
     if (!explain || r->status == MM_FALSE) continue;
@@ -91,8 +93,10 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
     if (*scratch) {
       mm_rule_trace with_trace;
       mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
-      /* its trace only names the missing inputs of an explanation */
-      mm_tv with = eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
+      /* its trace only names the missing inputs of an explanation; not
+       * needed when the item holds without the decisions */
+      mm_tv with = without == MM_TRUE ? MM_TRUE
+                   : eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
       for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
       if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
         s->conditional = true;
