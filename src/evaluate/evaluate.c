@@ -351,6 +351,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   if (ev->opts.plan && !ev->opts.explain && ev->opts.trials && !ev->opts.only &&
       mm_screen_plan_whole(ev->opts.plan, ev->opts.jurisdiction)) {
     if (evaluate_planned(ev, arena) != 0) return -1;
+    ev->planned = ev->opts.plan;
   } else {
     evaluate_listed(ev, arena);
   }

@@ -182,6 +182,10 @@ typedef struct mm_evaluation {
    * (mmpath_context): what depends only on the kb is rendered once
    * (render_cache.c). NULL (mm_evaluate's default): rendered every time. */
   mm_render_cache *cache;
+  /* The plan the options came from (mm_eval_options.plan, when used: then
+   * each has its verdict, mm_option_result.planned), whose pieces the
+   * compact answer is written from; NULL otherwise. */
+  const struct mm_screen_plan *planned;
 } mm_evaluation;
 
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,

@@ -61,6 +61,9 @@ struct mm_screen_plan {
   /* The compact answer's pieces (mm_screen_verdict.heads ...): per check,
    * and the bytes of every piece. */
   mm_screen_piece *check_pieces;
+  mm_screen_piece notes[MM_NOTE_COUNT];
+  mm_screen_piece *supportive;    /* 4 per kb item */
+  mm_screen_pieces pieces;
   char *text;
 };
 
@@ -251,9 +254,27 @@ static void option_heads(mm_strbuf *t, plan_option *po) {
   }
 }
 
+/* The most bytes of an option of po not unknown (heads[], render_compact.c
+ * option_planned): its longest head, the longest indication and note, and
+ * every check of its largest group listed. */
+static size_t max_option(const mm_screen_plan *p, const plan_option *po, size_t max_note) {
+  size_t head = 0, tail = sizeof ",\"deciding\":[]}";
+  for (int k = 0; k < 5; k++)
+    if (po->heads[k].len > head) head = po->heads[k].len;
+  for (uint32_t g = po->first_group; g < po->first_group + po->n_groups; g++) {
+    const group *gr = &p->groups[g];
+    size_t n = gr->ind_piece.len + sizeof ",\"deciding\":[]}";
+    for (uint32_t i = gr->first; i < gr->first + gr->n; i++) n += p->check_pieces[i].len;
+    if (n > tail) tail = n;
+  }
+  return head + max_note + tail;
+}
+
 static int pieces(mm_screen_plan *p) {
+  const mm_kb *kb = p->kb;
   p->check_pieces = calloc(p->n_checks ? p->n_checks : 1, sizeof *p->check_pieces);
-  if (!p->check_pieces) return -1;
+  p->supportive = calloc(4 * kb->n_supportive + 1, sizeof *p->supportive);
+  if (!p->check_pieces || !p->supportive) return -1;
   mm_strbuf t;
   mm_strbuf_init(&t, 0);
   for (size_t i = 0; i < p->n_opts; i++) option_heads(&t, &p->opts[i]);
@@ -271,6 +292,23 @@ static int pieces(mm_screen_plan *p) {
     mm_strbuf_putc(&t, '}');
     piece_done(&t, start, &p->check_pieces[i]);
   }
+  size_t start = t.len;
+  mm_render_compact_about(&t, kb, p->juris);
+  piece_done(&t, start, &p->pieces.about);
+  for (int c = 0; c < MM_NOTE_COUNT; c++) {
+    start = t.len;
+    mm_render_compact_note(&t, (mm_note_code)c);
+    piece_done(&t, start, &p->notes[c]);
+  }
+  for (size_t i = 0; i < 4 * kb->n_supportive; i++) {
+    start = t.len;
+    mm_strbuf_putc(&t, ',');
+    mm_render_compact_supportive(&t, &kb->supportive[i / 4], i % 2 ? MM_UNKNOWN : MM_TRUE,
+                                 i % 4 >= 2);
+    piece_done(&t, start, &p->supportive[i]);
+  }
+  static const char pad[MM_SCREEN_PIECE_PAD];
+  mm_strbuf_add(&t, pad, sizeof pad);
   if (t.failed) {
     mm_strbuf_free(&t);
     return -1;
@@ -284,6 +322,23 @@ static int pieces(mm_screen_plan *p) {
     for (int k = 0; k < 5; k++) point(&p->trials[i].heads[k], p->text, &at);
   for (size_t i = 0; i < p->n_groups; i++) point(&p->groups[i].ind_piece, p->text, &at);
   for (size_t i = 0; i < p->n_checks; i++) point(&p->check_pieces[i], p->text, &at);
+  point(&p->pieces.about, p->text, &at);
+  size_t max_note = 0;
+  for (int c = 0; c < MM_NOTE_COUNT; c++) {
+    point(&p->notes[c], p->text, &at);
+    if (p->notes[c].len > max_note) max_note = p->notes[c].len;
+  }
+  for (size_t i = 0; i < 4 * kb->n_supportive; i++) point(&p->supportive[i], p->text, &at);
+  p->pieces.notes = p->notes;
+  p->pieces.supportive = p->supportive;
+  for (size_t i = 0; i < p->n_opts; i++) {
+    size_t n = max_option(p, &p->opts[i], max_note);
+    if (n > p->pieces.max_option) p->pieces.max_option = n;
+  }
+  for (size_t i = 0; i < p->n_trials; i++) {
+    size_t n = max_option(p, &p->trials[i], max_note);
+    if (n > p->pieces.max_option) p->pieces.max_option = n;
+  }
   return 0;
 }
 
@@ -359,6 +414,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->need_at);
   free(p->refractory_slots);
   free(p->check_pieces);
+  free(p->supportive);
   free(p->text);
   free((void *)p->rules);
   free(p);
@@ -374,6 +430,8 @@ bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j) {
 }
 
 size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
+
+const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p) { return &p->pieces; }
 
 /* --- one record ------------------------------------------------------------ */
 

@@ -97,6 +97,23 @@ typedef struct mm_screen_verdicts {
 
 typedef struct mm_screen_plan mm_screen_plan;
 
+/* The compact answer's pieces that are not an option's (render_compact.c).
+ * Every piece's bytes are followed by MM_SCREEN_PIECE_PAD readable bytes,
+ * so that a renderer may copy a piece 16 bytes at a time. */
+#define MM_SCREEN_PIECE_PAD 16
+typedef struct mm_screen_pieces {
+  /* ,"knowledge_base":V,"jurisdiction":J,"disease_state": */
+  mm_screen_piece about;
+  /* By mm_note_code: ,"note":ID (empty for MM_NOTE_NONE). */
+  const mm_screen_piece *notes;
+  /* By kb supportive item, 4 each: ",{" ... "}" as listed when indicated,
+   * unknown, indicated and conditional, unknown and conditional. */
+  const mm_screen_piece *supportive;
+  /* At most the bytes of an option not unknown (an unknown one also lists
+   * the facts missing), from its head to its closing brace. */
+  size_t max_option;
+} mm_screen_pieces;
+
 /* Makes the plan of kb's options under jurisdiction j, restricted to the
  * option ids of only (NULL-ended; NULL: all). Reads kb, which must outlive
  * the plan; the plan is read-only afterwards (shared by threads). Returns 0
@@ -111,6 +128,8 @@ const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n)
 /* Whether the plan gives mm_evaluate's verdicts in jurisdiction j for
  * every option (made for j, without `only`). */
 bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j);
+/* The plan's pieces of the compact answer. */
+const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p);
 /* Distinct rules of the plan (for the figures in bench/ and the tests). */
 size_t mm_screen_plan_rules(const mm_screen_plan *p);
 

@@ -62,6 +62,13 @@ void mm_render_compact_head(mm_strbuf *b, const mm_option *o, mm_tv status, mm_t
 void mm_render_compact_indication(mm_strbuf *b, const mm_indication *ind);
 /* ,"note":CODE (nothing for MM_NOTE_NONE) */
 void mm_render_compact_note(mm_strbuf *b, mm_note_code code);
+/* ,"knowledge_base":V,"jurisdiction":J,"disease_state": */
+void mm_render_compact_about(mm_strbuf *b, const mm_kb *kb, mm_jurisdiction j);
+/* A supportive-care item listed (indicated when result is MM_TRUE, else
+ * unknown): {"id":ID,"status":S} and ,"conditional":true before the brace
+ * when conditional. */
+void mm_render_compact_supportive(mm_strbuf *b, const mm_supportive *item, mm_tv result,
+                                  bool conditional);
 /* A deciding criterion, left open: {"id":ID then ,"exclusion":true and
  * ,"review":true when so (review: its false counts as unknown). */
 void mm_render_compact_criterion(mm_strbuf *b, const mm_criterion *c, bool exclusion,

@@ -148,18 +148,76 @@ static void deciding(mm_strbuf *b, const mm_evaluation *ev, const mm_option_resu
   mm_strbuf_putc(b, ']');
 }
 
+void mm_render_compact_about(mm_strbuf *b, const mm_kb *kb, mm_jurisdiction j) {
+  NEXT(b, "knowledge_base");
+  mm_strbuf_json_string(b, kb->version);
+  NEXT(b, "jurisdiction");
+  mm_strbuf_json_string(b, mm_jurisdiction_code(j));
+  NEXT(b, "disease_state");
+}
+
+void mm_render_compact_supportive(mm_strbuf *b, const mm_supportive *item, mm_tv result,
+                                  bool conditional) {
+  mm_strbuf_putc(b, '{');
+  KEY(b, "id");
+  mm_strbuf_json_string(b, item->id);
+  NEXT(b, "status");
+  code(b, result == MM_TRUE ? "indicated" : "unknown");
+  if (conditional) mm_strbuf_add(b, ",\"conditional\":true", 19);
+  mm_strbuf_putc(b, '}');
+}
+
 static void add_piece(mm_strbuf *b, const mm_screen_piece *p) { mm_strbuf_add(b, p->s, p->len); }
+
+/* A piece copied 16 bytes at a time (its source is padded, the room
+ * checked by the caller): most are shorter than a libc call costs. */
+static inline char *put(char *o, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i += 16) __builtin_memcpy(o + i, s + i, 16);
+  return o + n;
+}
+
+/* option_planned for an option not unknown, when b has the room for the
+ * most it may write (mm_screen_pieces.max_option): straight into it. */
+static void option_planned_fast(mm_strbuf *b, const mm_screen_pieces *pc,
+                                const mm_option_result *r) {
+  const mm_screen_verdict *v = r->planned;
+  bool trial = r->opt->kind == MM_OPT_TRIAL;
+  const mm_screen_piece *h = &v->heads[trial ? (int)r->status : (int)r->tier - 1];
+  char *o = put(b->data + b->len, h->s, h->len);
+  if (r->indication) o = put(o, v->indication_piece->s, v->indication_piece->len);
+  if (!trial) o = put(o, pc->notes[r->note.code].s, pc->notes[r->note.code].len);
+  if (r->status == MM_FALSE) {
+    __builtin_memcpy(o, ",\"deciding\":[", 13);
+    o += 13;
+    size_t skip = 1;
+    for (size_t i = 0; i < v->n_checks; i++) {
+      if (v->results[i] != MM_FALSE) continue;
+      o = put(o, v->check_pieces[i].s + skip, v->check_pieces[i].len - skip);
+      skip = 0;
+    }
+    *o++ = ']';
+  }
+  *o++ = '}';
+  *o = '\0';
+  b->len = (size_t)(o - b->data);
+}
 
 /* An option evaluated from the context's plan (mm_option_result.planned):
  * the same bytes as option_compact, from the plan's pieces. Each check's
  * piece is ",{...}": the comma dropped for the first, the brace for an
  * unknown one, whose missing facts follow. */
 static void option_planned(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
+  const mm_screen_pieces *pc = mm_screen_plan_pieces(ev->planned);
+  if (r->status != MM_UNKNOWN && !b->failed &&
+      b->cap - b->len > pc->max_option + MM_SCREEN_PIECE_PAD) {
+    option_planned_fast(b, pc, r);
+    return;
+  }
   const mm_screen_verdict *v = r->planned;
   bool trial = r->opt->kind == MM_OPT_TRIAL;
   add_piece(b, &v->heads[trial ? (int)r->status : (int)r->tier - 1]);
   if (r->indication) add_piece(b, v->indication_piece);
-  if (!trial) mm_render_compact_note(b, r->note.code); /* a trial's is in its head */
+  if (!trial) add_piece(b, &pc->notes[r->note.code]); /* a trial's is in its head */
   if (r->status != MM_TRUE) {
     NEXT(b, "deciding");
     mm_strbuf_putc(b, '[');
@@ -217,11 +275,8 @@ void mm_render_evaluation_compact(mm_strbuf *b, const mm_evaluation *ev) {
   mm_date_format(ev->patient->as_of, d);
   NEXT(b, "as_of");
   mm_strbuf_json_string(b, d);
-  NEXT(b, "knowledge_base");
-  mm_strbuf_json_string(b, ev->kb->version);
-  NEXT(b, "jurisdiction");
-  mm_strbuf_json_string(b, mm_jurisdiction_code(ev->opts.jurisdiction));
-  NEXT(b, "disease_state");
+  if (ev->planned) add_piece(b, &mm_screen_plan_pieces(ev->planned)->about);
+  else mm_render_compact_about(b, ev->kb, ev->opts.jurisdiction);
   mm_render_value_json(b, ev->facts->values[MM_F_DISEASE_STATE]);
   NEXT(b, "options");
   options_compact(b, ev, ev->options, ev->n_options);
@@ -230,17 +285,21 @@ void mm_render_evaluation_compact(mm_strbuf *b, const mm_evaluation *ev) {
   NEXT(b, "supportive_care");
   mm_strbuf_putc(b, '[');
   bool first = true;
+  const mm_screen_piece *supportive =
+      ev->planned ? mm_screen_plan_pieces(ev->planned)->supportive : NULL;
   for (size_t i = 0; i < ev->n_supportive; i++) {
     const mm_supportive_result *s = &ev->supportive[i];
     if (s->result == MM_FALSE) continue;
-    mm_strbuf_add(b, first ? "{" : ",{", first ? 1 : 2);
+    if (supportive) { /* the item's piece ",{...}" */
+      const mm_screen_piece *p = &supportive[4 * (size_t)(s->item - ev->kb->supportive) +
+                                             (s->result == MM_TRUE ? 0 : 1) +
+                                             (s->conditional ? 2 : 0)];
+      mm_strbuf_add(b, p->s + first, p->len - first);
+    } else {
+      if (!first) mm_strbuf_putc(b, ',');
+      mm_render_compact_supportive(b, s->item, s->result, s->conditional);
+    }
     first = false;
-    KEY(b, "id");
-    mm_strbuf_json_string(b, s->item->id);
-    NEXT(b, "status");
-    code(b, s->result == MM_TRUE ? "indicated" : "unknown");
-    if (s->conditional) mm_strbuf_add(b, ",\"conditional\":true", 19);
-    mm_strbuf_putc(b, '}');
   }
   mm_strbuf_putc(b, ']');
   NEXT(b, "notes");
