@@ -63,6 +63,7 @@ struct mm_screen_plan {
   mm_screen_piece *check_pieces;
   mm_screen_piece notes[MM_NOTE_COUNT];
   mm_screen_piece *supportive;    /* 4 per kb item */
+  uint32_t *supportive_same;      /* mm_screen_plan_supportive_same */
   mm_screen_pieces pieces;
   char *text;
 };
@@ -342,6 +343,28 @@ static int pieces(mm_screen_plan *p) {
   return 0;
 }
 
+static bool same_conditions(const mm_supportive *a, const mm_supportive *b) {
+  if (a->n_conditions != b->n_conditions) return false;
+  for (size_t k = 0; k < a->n_conditions; k++)
+    if (a->conditions[k] != b->conditions[k]) return false;
+  return true;
+}
+
+static int supportive_same(mm_screen_plan *p) {
+  const mm_kb *kb = p->kb;
+  p->supportive_same = calloc(kb->n_supportive + 1, sizeof *p->supportive_same);
+  if (!p->supportive_same) return -1;
+  for (size_t i = 0; i < kb->n_supportive; i++) {
+    const mm_supportive *it = &kb->supportive[i];
+    size_t j = 0;
+    while (j < i && !(mm_rule_same(kb->supportive[j].rule, it->rule) &&
+                      same_conditions(&kb->supportive[j], it)))
+      j++;
+    p->supportive_same[i] = (uint32_t)j;
+  }
+  return 0;
+}
+
 int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
                        const char *const *only) {
   *out = NULL;
@@ -394,7 +417,8 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       po->trial_note = mm_verdict_trial_note(po->enrolling);
     }
   }
-  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0)) bd.failed = true;
+  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0 || supportive_same(p) != 0))
+    bd.failed = true;
   if (bd.failed) {
     mm_screen_plan_free(p);
     return -1;
@@ -415,6 +439,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->refractory_slots);
   free(p->check_pieces);
   free(p->supportive);
+  free(p->supportive_same);
   free(p->text);
   free((void *)p->rules);
   free(p);
@@ -433,6 +458,10 @@ size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
 const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p) { return &p->pieces; }
 
+const uint32_t *mm_screen_plan_supportive_same(const mm_screen_plan *p) {
+  return p->supportive_same;
+}
+
 /* --- one record ------------------------------------------------------------ */
 
 /* The AND of a group's criteria (run_criteria), from the rules' values of
@@ -440,8 +469,10 @@ const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p) { return 
 static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
                        uint8_t *res) {
   unsigned seen = 0; /* bit t: some criterion counts as t */
-  for (uint32_t i = g->first; i < g->first + g->n; i++) {
-    uint32_t op = p->ops[i];
+  /* in locals: res may alias them (a char), which would reload each */
+  const uint32_t *ops = p->ops;
+  for (uint32_t i = g->first, end = g->first + g->n; i < end; i++) {
+    uint32_t op = ops[i];
     uint8_t t = mm_verdict_counts_as_table[op & 3][rule_value[op >> 2]];
     res[i] = t;
     seen |= 1u << t;

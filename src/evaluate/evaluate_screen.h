@@ -130,6 +130,10 @@ const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n)
 bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j);
 /* The plan's pieces of the compact answer. */
 const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p);
+/* By kb supportive-care item, the first item (itself or an earlier one)
+ * with the same rule (mm_rule_same) resting on the same decisions: its
+ * result without explanations is that one's. */
+const uint32_t *mm_screen_plan_supportive_same(const mm_screen_plan *p);
 /* Distinct rules of the plan (for the figures in bench/ and the tests). */
 size_t mm_screen_plan_rules(const mm_screen_plan *p);
 

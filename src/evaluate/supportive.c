@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/evaluate_screen.h"
 #include "kb/fact_names.h"
 
 /* One candidacy: true when an option of the group is eligible, unknown when
@@ -58,13 +59,16 @@ void mm_eval_set_candidates(mm_evaluation *ev, mm_arena *arena) {
   candidacy(ev, arena, "bispecific", MM_F_CANDIDATE_BISPECIFIC);
 }
 
-/* The decisions an item rests on that are not known to be off. */
+/* The decisions an item rests on that are not known to be off; *all_on
+ * whether every one is known to be on. */
 static size_t open_conditions(const mm_evaluation *ev, const mm_supportive *it,
-                              const mm_supportive_condition **out) {
+                              const mm_supportive_condition **out, bool *all_on) {
   size_t n = 0;
+  *all_on = true;
   for (size_t k = 0; k < it->n_conditions; k++) {
     mm_value v = ev->facts->values[it->conditions[k]->slot];
     if (!v.known || v.b) out[n++] = it->conditions[k];
+    if (!v.known) *all_on = false;
   }
   return n;
 }
@@ -85,7 +89,8 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
   s->trace = ev->opts.explain ? mm_eval_keep_trace(arena, &tr) : NULL;
   const mm_supportive_condition **open =
       it->n_conditions ? mm_arena_alloc_raw(arena, it->n_conditions * sizeof *open) : NULL;
-  size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open) : 0;
+  bool all_on = false;
+  size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open, &all_on) : 0;
   if (n_open) {
     size_t n_facts = ev->kb->n_facts;
     if (!*scratch && (*scratch = mm_arena_alloc_raw(arena, n_facts * sizeof **scratch)))
@@ -94,8 +99,11 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
       mm_rule_trace with_trace;
       mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
       /* its trace only names the missing inputs of an explanation; not
-       * needed when the item holds without the decisions */
-      mm_tv with = without == MM_TRUE ? MM_TRUE
+       * evaluated when the item holds without the decisions, nor (without
+       * explaining) when they are all known to be on: then it is the
+       * item's own result */
+      mm_tv with = without == MM_TRUE            ? MM_TRUE
+                   : all_on && !s->trace         ? s->result
                    : eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
       for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
       if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
@@ -117,8 +125,18 @@ void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
   const mm_kb *kb = ev->kb;
   ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
   mm_value *scratch = NULL; /* the facts, with decisions assumed: made once */
+  /* From a plan, without explanations: an item with the same rule and
+   * decisions as an earlier one has its result (a trigger is often written
+   * for several items). */
+  const uint32_t *same = ev->planned && !ev->opts.explain
+                             ? mm_screen_plan_supportive_same(ev->planned) : NULL;
   for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
     mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
+    if (same && same[i] != i) {
+      *s = ev->supportive[same[i]];
+      s->item = &kb->supportive[i];
+      continue;
+    }
     s->ev = ev;
     s->item = &kb->supportive[i];
     run_item(ev, arena, &scratch, s);
