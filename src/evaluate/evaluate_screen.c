@@ -45,7 +45,8 @@ struct mm_screen_plan {
   group *groups;
   size_t n_groups, cap_groups;
   mm_screen_check *checks;
-  uint32_t *ops;                  /* per check: rule << 2 | mode (counts_as) */
+  uint32_t *ops;                  /* per check: rule << 4 | mode << 2 (counts_as) */
+  uint32_t *check_group;          /* per check: its group */
   size_t n_checks, cap_checks;
   const mm_rule **rules;
   size_t n_rules;
@@ -122,7 +123,7 @@ static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclus
     }
     uint32_t rule = rule_index(bd, c[i].rule);
     bool soft = mm_verdict_soft(&c[i], prov->verification == MM_UNVERIFIED);
-    p->ops[p->n_checks] = rule << 2 | mm_verdict_mode(exclusion, soft);
+    p->ops[p->n_checks] = rule << 4 | mm_verdict_mode(exclusion, soft) << 2;
     p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
   }
 }
@@ -188,7 +189,7 @@ static void add_refractory_slots(builder *bd, size_t gi, const mm_option *o,
 static void mark_rules(const mm_screen_plan *p, const plan_option *po, bool *mark) {
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++)
     for (uint32_t i = p->groups[k].first; i < p->groups[k].first + p->groups[k].n; i++)
-      mark[p->ops[i] >> 2] = true;
+      mark[p->ops[i] >> 4] = true;
 }
 
 /* need/need_at: per setting, the rules its records read (the guideline
@@ -343,6 +344,15 @@ static int pieces(mm_screen_plan *p) {
   return 0;
 }
 
+static int check_groups(mm_screen_plan *p) {
+  p->check_group = calloc(p->n_checks + 1, sizeof *p->check_group);
+  if (!p->check_group) return -1;
+  for (size_t g = 0; g < p->n_groups; g++)
+    for (uint32_t i = p->groups[g].first; i < p->groups[g].first + p->groups[g].n; i++)
+      p->check_group[i] = (uint32_t)g;
+  return 0;
+}
+
 static bool same_conditions(const mm_supportive *a, const mm_supportive *b) {
   if (a->n_conditions != b->n_conditions) return false;
   for (size_t k = 0; k < a->n_conditions; k++)
@@ -417,7 +427,8 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       po->trial_note = mm_verdict_trial_note(po->enrolling);
     }
   }
-  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0 || supportive_same(p) != 0))
+  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0 || supportive_same(p) != 0 ||
+                     check_groups(p) != 0))
     bd.failed = true;
   if (bd.failed) {
     mm_screen_plan_free(p);
@@ -434,6 +445,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->groups);
   free(p->checks);
   free(p->ops);
+  free(p->check_group);
   free(p->need);
   free(p->need_at);
   free(p->refractory_slots);
@@ -464,19 +476,27 @@ const uint32_t *mm_screen_plan_supportive_same(const mm_screen_plan *p) {
 
 /* --- one record ------------------------------------------------------------ */
 
-/* The AND of a group's criteria (run_criteria), from the rules' values of
- * this record; branch-free: the results are what the data make them. */
-static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
-                       uint8_t *res) {
-  unsigned seen = 0; /* bit t: some criterion counts as t */
-  /* in locals: res may alias them (a char), which would reload each */
-  const uint32_t *ops = p->ops;
-  for (uint32_t i = g->first, end = g->first + g->n; i < end; i++) {
+/* Every check's result as it counts, from the rules' values of this
+ * record, and for each group (seen[g], bit t) whether some check of it
+ * counts as t: one pass over every check, branch-free, cheaper than a pass
+ * per group read even with the checks of options not listed for the
+ * record's setting (their rules unknown, their results not read). */
+static void run_checks(const mm_screen_plan *p, const uint8_t *rule_value, uint8_t *res,
+                       uint8_t *seen) {
+  /* in locals: res and seen may alias them (a char), which would reload each */
+  const uint32_t *ops = p->ops, *check_group = p->check_group;
+  size_t n = p->n_checks;
+  memset(seen, 0, p->n_groups);
+  for (size_t i = 0; i < n; i++) {
     uint32_t op = ops[i];
-    uint8_t t = mm_verdict_counts_as_table[op & 3][rule_value[op >> 2]];
+    uint8_t t = mm_verdict_counts_as_table[(op & 12) | rule_value[op >> 4]];
     res[i] = t;
-    seen |= 1u << t;
+    seen[check_group[i]] |= (uint8_t)(1u << t);
   }
+}
+
+/* The AND of a group's criteria (run_criteria), from its seen bits. */
+static inline mm_tv group_status(unsigned seen) {
   return (seen & (1u << MM_FALSE)) ? MM_FALSE : (seen & (1u << MM_UNKNOWN)) ? MM_UNKNOWN : MM_TRUE;
 }
 
@@ -493,7 +513,7 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
 
 /* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */
 static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
-                    const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
+                    const uint8_t *seen, const uint8_t *res, mm_screen_verdict *v) {
   mm_date as_of = f->patient->as_of;
   bool any = false, withdrawn = false;
   const group *best = NULL;
@@ -501,7 +521,7 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
     const group *g = &p->groups[k];
     if (!mm_verdict_indication_counts(g->approved, g->withdrawn, as_of, &withdrawn)) continue;
-    mm_tv t = run_group(p, g, memo, res);
+    mm_tv t = group_status(seen[k]);
     if (!any || mm_verdict_better(t, v->status)) {
       v->status = t;
       best = g;
@@ -530,7 +550,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   }
   size_t nv = p->n_opts + p->n_trials;
   mm_screen_verdict *v = mm_arena_alloc_raw(arena, (nv ? nv : 1) * sizeof *v);
-  uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + 1);
+  uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + p->n_groups + 1);
   if (!v || !memo) return -1;
   mm_value setting = f->values[MM_F_SETTING];
   /* Every rule the record's options read, once, up front: a loop without a
@@ -541,7 +561,8 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   memset(memo, MM_UNKNOWN, p->n_rules);
   for (uint32_t i = p->need_at[si]; i < p->need_at[si + 1]; i++)
     memo[p->need[i]] = (uint8_t)mm_rule_eval(p->rules[p->need[i]], f->values, NULL);
-  uint8_t *res = memo + p->n_rules;
+  uint8_t *res = memo + p->n_rules, *seen = res + p->n_checks;
+  run_checks(p, memo, res, seen);
   size_t n = 0;
   for (size_t i = 0; i < p->n_opts; i++) {
     const plan_option *po = &p->opts[i];
@@ -549,10 +570,10 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     mm_screen_verdict *r = &v[n++];
     *r = (mm_screen_verdict){.opt = po->opt, .heads = po->heads};
     if (po->kind == MM_OPT_THERAPY) {
-      therapy(p, po, f, memo, res, r);
+      therapy(p, po, f, seen, res, r);
     } else {
       const group *g = &p->groups[po->first_group];
-      r->status = run_group(p, g, memo, res);
+      r->status = group_status(seen[po->first_group]);
       decided_by(p, g, res, r);
     }
   }
@@ -561,7 +582,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     const group *g = &p->groups[po->first_group];
     mm_screen_verdict *r = &v[n++];
     *r = (mm_screen_verdict){.opt = po->opt, .enrolling = po->enrolling, .heads = po->heads};
-    r->status = run_group(p, g, memo, res);
+    r->status = group_status(seen[po->first_group]);
     decided_by(p, g, res, r);
     r->note.code = po->trial_note;
   }
