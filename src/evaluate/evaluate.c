@@ -229,45 +229,58 @@ static mm_option_result *take_result(mm_option_result *r) {
   return r;
 }
 
-/* A verdict of the plan as the result run_criteria and evaluate_therapy
- * make without explanations, but for the criteria: they stay in the
- * verdict (mm_option_result.planned), which the compact answer reads. */
-static void from_verdict(mm_evaluation *ev, const mm_screen_verdict *v, mm_option_result *r) {
-  r->ev = ev;
-  r->opt = v->opt;
-  r->status = v->status;
-  r->indication = v->indication;
-  r->note = v->note;
-  r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
-  r->planned = v;
-}
-
 /* The options and trials from the caller's plan (mm_eval_options.plan):
- * what the loop of mm_evaluate gives without explanations. */
+ * the verdicts of the loop of mm_evaluate without explanations, but for
+ * the criteria, which stay in each verdict (mm_option_result.planned): the
+ * compact answer reads them there. The options are written straight in
+ * the order of mm_eval_order (by tier, kb order within one), their tiers
+ * set, so that the tree needs no sorting. */
 static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
   mm_screen_verdicts vs;
   if (mm_screen_evaluate(&vs, arena, ev->opts.plan, ev->facts) != 0) return -1;
+  uint8_t *tiers = mm_arena_alloc_raw(arena, 2 * vs.n + 1), *refractory = tiers + vs.n;
+  if (!tiers) return -1;
+  size_t at[MM_TIER_NOT_ELIGIBLE + 2] = {0}; /* then where each tier starts */
   for (size_t i = 0; i < vs.n; i++) {
     const mm_screen_verdict *v = &vs.v[i];
-    if (v->opt->kind == MM_OPT_TRIAL) {
-      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
-      from_verdict(ev, v, r);
+    if (v->opt->kind == MM_OPT_TRIAL) continue;
+    /* The finding's verdict (mm_eval_refractory) from the plan's checks,
+     * for an eligible option (the tier of the others does not read it). */
+    mm_tv refr = MM_FALSE;
+    if (v->status == MM_TRUE) {
+      bool unknown = false;
+      for (size_t k = 0; k < v->n_refractory_slots && refr != MM_TRUE; k++) {
+        mm_value x = ev->facts->values[v->refractory_slots[k]];
+        if (x.known && x.b) refr = MM_TRUE;
+        else if (!x.known) unknown = true;
+      }
+      if (refr != MM_TRUE && unknown) refr = MM_UNKNOWN;
+    }
+    refractory[i] = (uint8_t)refr;
+    tiers[i] = (uint8_t)mm_eval_tier(v->status, refr, v->opt);
+    at[tiers[i] + 1]++;
+  }
+  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++) at[t + 1] += at[t];
+  ev->n_options = at[MM_TIER_NOT_ELIGIBLE + 1];
+  for (size_t i = 0; i < vs.n; i++) {
+    const mm_screen_verdict *v = &vs.v[i];
+    bool trial = v->opt->kind == MM_OPT_TRIAL;
+    mm_option_result *r = trial ? &ev->trials[ev->n_trials++] : &ev->options[at[tiers[i]]++];
+    memset(r, 0, sizeof *r);
+    r->ev = ev;
+    r->opt = v->opt;
+    r->status = v->status;
+    r->indication = v->indication;
+    r->note = v->note;
+    r->planned = v;
+    if (trial) {
       r->enrolling = v->enrolling;
       continue;
     }
-    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
-    from_verdict(ev, v, r);
+    r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
+    r->refractory = (mm_tv)refractory[i];
+    r->tier = (mm_tier)tiers[i];
     if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
-    /* The finding's verdict (mm_eval_refractory) from the plan's checks. */
-    if (r->status == MM_TRUE) {
-      bool unknown = false;
-      for (size_t k = 0; k < v->n_refractory_slots && r->refractory != MM_TRUE; k++) {
-        mm_value x = ev->facts->values[v->refractory_slots[k]];
-        if (x.known && x.b) r->refractory = MM_TRUE;
-        else if (!x.known) unknown = true;
-      }
-      if (r->refractory != MM_TRUE && unknown) r->refractory = MM_UNKNOWN;
-    }
   }
   return 0;
 }
@@ -356,7 +369,7 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
     evaluate_listed(ev, arena);
   }
   mm_eval_set_candidates(ev, arena);
-  if (mm_eval_order(ev, arena) != 0) return -1;
+  if (!ev->planned && mm_eval_order(ev, arena) != 0) return -1; /* planned: in order */
   if (ev->opts.supportive && !ev->opts.only) mm_eval_supportive(ev, arena);
   if (arena->failed) return -1;
   *out = ev;

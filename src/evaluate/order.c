@@ -118,13 +118,17 @@ mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_opti
   return unknown ? MM_UNKNOWN : MM_FALSE;
 }
 
-static mm_tier tier_of(const mm_option_result *r) {
-  if (r->status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
-  if (r->status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
-  if (r->refractory == MM_TRUE) return MM_TIER_CAUTION;
-  if (r->opt->kind == MM_OPT_GUIDELINE && r->opt->group && strcmp(r->opt->group, "algorithm") == 0)
+mm_tier mm_eval_tier(mm_tv status, mm_tv refractory, const mm_option *o) {
+  if (status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
+  if (status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
+  if (refractory == MM_TRUE) return MM_TIER_CAUTION;
+  if (o->kind == MM_OPT_GUIDELINE && o->group && strcmp(o->group, "algorithm") == 0)
     return MM_TIER_RECOMMENDED;
   return MM_TIER_ALLOWED;
+}
+
+static mm_tier tier_of(const mm_option_result *r) {
+  return mm_eval_tier(r->status, r->refractory, r->opt);
 }
 
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena) {

@@ -54,9 +54,29 @@ static mm_tv candidacy(mm_evaluation *ev, mm_arena *arena, const char *group, in
   return t;
 }
 
+/* The groups of the candidacies and their facts. */
+static const char *const candidacy_group[2] = {"car_t", "bispecific"};
+static const int candidacy_slot[2] = {MM_F_CANDIDATE_CAR_T, MM_F_CANDIDATE_BISPECIFIC};
+
 void mm_eval_set_candidates(mm_evaluation *ev, mm_arena *arena) {
-  candidacy(ev, arena, "car_t", MM_F_CANDIDATE_CAR_T);
-  candidacy(ev, arena, "bispecific", MM_F_CANDIDATE_BISPECIFIC);
+  if (ev->facts->info) { /* explained: each with the options named */
+    for (int k = 0; k < 2; k++) candidacy(ev, arena, candidacy_group[k], candidacy_slot[k]);
+    return;
+  }
+  /* Without explanations: both in one pass, as candidacy decides them. */
+  mm_tv t[2] = {MM_FALSE, MM_FALSE};
+  for (size_t i = 0; i < ev->n_options; i++) {
+    const mm_option_result *r = &ev->options[i];
+    const char *g = r->opt->group;
+    if (r->opt->kind != MM_OPT_THERAPY || !g) continue;
+    for (int k = 0; k < 2; k++)
+      if (g[0] == candidacy_group[k][0] && strcmp(g, candidacy_group[k]) == 0)
+        t[k] = mm_tv_or(t[k], r->status);
+  }
+  for (int k = 0; k < 2; k++) {
+    if (ev->opts.only) t[k] = mm_tv_or(t[k], MM_UNKNOWN);
+    ev->facts->values[candidacy_slot[k]] = mm_value_tv(t[k]);
+  }
 }
 
 /* The decisions an item rests on that are not known to be off; *all_on
