@@ -93,15 +93,17 @@ static size_t open_conditions(const mm_evaluation *ev, const mm_supportive *it,
   return n;
 }
 
-static mm_tv eval_assuming(mm_value *scratch, const mm_supportive *it,
+/* The item's rule with its open decisions set to value, in the facts
+ * themselves (the caller puts them back): cheaper than a copy of every
+ * fact for the few it sets. */
+static mm_tv eval_assuming(mm_value *values, const mm_supportive *it,
                            const mm_supportive_condition *const *open, size_t n, bool value,
                            mm_rule_trace *trace) {
-  for (size_t k = 0; k < n; k++) scratch[open[k]->slot] = mm_value_bool(value);
-  return mm_rule_eval(it->rule, scratch, trace);
+  for (size_t k = 0; k < n; k++) values[open[k]->slot] = mm_value_bool(value);
+  return mm_rule_eval(it->rule, values, trace);
 }
 
-static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
-                     mm_supportive_result *s) {
+static void run_item(mm_evaluation *ev, mm_arena *arena, mm_supportive_result *s) {
   const mm_supportive *it = s->item;
   const mm_value *values = ev->facts->values;
   mm_rule_trace tr;
@@ -111,30 +113,29 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
       it->n_conditions ? mm_arena_alloc_raw(arena, it->n_conditions * sizeof *open) : NULL;
   bool all_on = false;
   size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open, &all_on) : 0;
-  if (n_open) {
-    size_t n_facts = ev->kb->n_facts;
-    if (!*scratch && (*scratch = mm_arena_alloc_raw(arena, n_facts * sizeof **scratch)))
-      memcpy(*scratch, values, n_facts * sizeof **scratch);
-    if (*scratch) {
-      mm_rule_trace with_trace;
-      mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
-      /* its trace only names the missing inputs of an explanation; not
-       * evaluated when the item holds without the decisions, nor (without
-       * explaining) when they are all known to be on: then it is the
-       * item's own result */
-      mm_tv with = without == MM_TRUE            ? MM_TRUE
-                   : all_on && !s->trace         ? s->result
-                   : eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
-      for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
-      if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
-        s->conditional = true;
-        s->result = MM_UNKNOWN;
-        s->conditions = open;
-        s->n_conditions = n_open;
-        if (s->trace && with == MM_UNKNOWN)
-          mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
-        return;
-      }
+  /* the decisions' own values, put back after */
+  mm_value *saved = n_open ? mm_arena_alloc_raw(arena, n_open * sizeof *saved) : NULL;
+  if (saved) {
+    mm_value *facts = ev->facts->values;
+    for (size_t k = 0; k < n_open; k++) saved[k] = facts[open[k]->slot];
+    mm_rule_trace with_trace;
+    mm_tv without = eval_assuming(facts, it, open, n_open, false, NULL);
+    /* its trace only names the missing inputs of an explanation; not
+     * evaluated when the item holds without the decisions, nor (without
+     * explaining) when they are all known to be on: then it is the
+     * item's own result */
+    mm_tv with = without == MM_TRUE            ? MM_TRUE
+                 : all_on && !s->trace         ? s->result
+                 : eval_assuming(facts, it, open, n_open, true, s->trace ? &with_trace : NULL);
+    for (size_t k = n_open; k-- > 0;) facts[open[k]->slot] = saved[k];
+    if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
+      s->conditional = true;
+      s->result = MM_UNKNOWN;
+      s->conditions = open;
+      s->n_conditions = n_open;
+      if (s->trace && with == MM_UNKNOWN)
+        mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
+      return;
     }
   }
   if (s->trace && s->result == MM_UNKNOWN)
@@ -144,7 +145,6 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
 void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
   const mm_kb *kb = ev->kb;
   ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
-  mm_value *scratch = NULL; /* the facts, with decisions assumed: made once */
   /* From a plan, without explanations: an item with the same rule and
    * decisions as an earlier one has its result (a trigger is often written
    * for several items). */
@@ -159,6 +159,6 @@ void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
     }
     s->ev = ev;
     s->item = &kb->supportive[i];
-    run_item(ev, arena, &scratch, s);
+    run_item(ev, arena, s);
   }
 }
