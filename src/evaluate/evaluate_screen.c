@@ -65,6 +65,7 @@ struct mm_screen_plan {
   mm_screen_piece notes[MM_NOTE_COUNT];
   mm_screen_piece *supportive;    /* 4 per kb item */
   uint32_t *supportive_same;      /* mm_screen_plan_supportive_same */
+  mm_screen_piece *fact_names;    /* by fact slot */
   mm_screen_pieces pieces;
   char *text;
 };
@@ -276,7 +277,8 @@ static int pieces(mm_screen_plan *p) {
   const mm_kb *kb = p->kb;
   p->check_pieces = calloc(p->n_checks ? p->n_checks : 1, sizeof *p->check_pieces);
   p->supportive = calloc(4 * kb->n_supportive + 1, sizeof *p->supportive);
-  if (!p->check_pieces || !p->supportive) return -1;
+  p->fact_names = calloc(kb->n_facts + 1, sizeof *p->fact_names);
+  if (!p->check_pieces || !p->supportive || !p->fact_names) return -1;
   mm_strbuf t;
   mm_strbuf_init(&t, 0);
   for (size_t i = 0; i < p->n_opts; i++) option_heads(&t, &p->opts[i]);
@@ -309,6 +311,11 @@ static int pieces(mm_screen_plan *p) {
                                  i % 4 >= 2);
     piece_done(&t, start, &p->supportive[i]);
   }
+  for (size_t i = 0; i < kb->n_facts; i++) {
+    start = t.len;
+    mm_strbuf_json_string(&t, kb->facts[i].name);
+    piece_done(&t, start, &p->fact_names[i]);
+  }
   static const char pad[MM_SCREEN_PIECE_PAD];
   mm_strbuf_add(&t, pad, sizeof pad);
   if (t.failed) {
@@ -331,6 +338,8 @@ static int pieces(mm_screen_plan *p) {
     if (p->notes[c].len > max_note) max_note = p->notes[c].len;
   }
   for (size_t i = 0; i < 4 * kb->n_supportive; i++) point(&p->supportive[i], p->text, &at);
+  for (size_t i = 0; i < kb->n_facts; i++) point(&p->fact_names[i], p->text, &at);
+  p->pieces.fact_names = p->fact_names;
   p->pieces.notes = p->notes;
   p->pieces.supportive = p->supportive;
   for (size_t i = 0; i < p->n_opts; i++) {
@@ -452,6 +461,7 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->check_pieces);
   free(p->supportive);
   free(p->supportive_same);
+  free(p->fact_names);
   free(p->text);
   free((void *)p->rules);
   free(p);

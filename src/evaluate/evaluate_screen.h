@@ -99,8 +99,8 @@ typedef struct mm_screen_plan mm_screen_plan;
 
 /* The compact answer's pieces that are not an option's (render_compact.c).
  * Every piece's bytes are followed by MM_SCREEN_PIECE_PAD readable bytes,
- * so that a renderer may copy a piece 16 bytes at a time. */
-#define MM_SCREEN_PIECE_PAD 16
+ * so that a renderer may copy a piece 32 bytes at a time. */
+#define MM_SCREEN_PIECE_PAD 32
 typedef struct mm_screen_pieces {
   /* ,"knowledge_base":V,"jurisdiction":J,"disease_state": */
   mm_screen_piece about;
@@ -109,6 +109,8 @@ typedef struct mm_screen_pieces {
   /* By kb supportive item, 4 each: ",{" ... "}" as listed when indicated,
    * unknown, indicated and conditional, unknown and conditional. */
   const mm_screen_piece *supportive;
+  /* By fact slot: its name as a JSON string (a missing fact). */
+  const mm_screen_piece *fact_names;
   /* At most the bytes of an option not unknown (an unknown one also lists
    * the facts missing), from its head to its closing brace. */
   size_t max_option;

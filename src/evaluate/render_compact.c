@@ -53,12 +53,15 @@ static void unknown_facts(mm_strbuf *b, const mm_evaluation *ev, const mm_criter
   mm_rule_eval(c->rule, ev->facts->values, &t);
   mm_strbuf_putc(b, '[');
   size_t shown = 0;
+  const mm_screen_piece *names =
+      ev->planned ? mm_screen_plan_pieces(ev->planned)->fact_names : NULL;
   for (size_t i = 0; i < t.n_unknown; i++) {
     bool seen = false;
     for (size_t j = 0; j < i && !seen; j++) seen = t.unknown[j] == t.unknown[i];
     if (seen) continue;
     if (shown++) mm_strbuf_putc(b, ',');
-    mm_strbuf_json_string(b, ev->kb->facts[t.unknown[i]].name);
+    if (names) mm_strbuf_add(b, names[t.unknown[i]].s, names[t.unknown[i]].len);
+    else mm_strbuf_json_string(b, ev->kb->facts[t.unknown[i]].name);
   }
   mm_strbuf_putc(b, ']');
 }
@@ -169,10 +172,11 @@ void mm_render_compact_supportive(mm_strbuf *b, const mm_supportive *item, mm_tv
 
 static void add_piece(mm_strbuf *b, const mm_screen_piece *p) { mm_strbuf_add(b, p->s, p->len); }
 
-/* A piece copied 16 bytes at a time (its source is padded, the room
+/* A piece copied 32 bytes at a time (its source is padded, the room
  * checked by the caller): most are shorter than a libc call costs. */
 static inline char *put(char *o, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i += 16) __builtin_memcpy(o + i, s + i, 16);
+  for (size_t i = 0; i < n; i += MM_SCREEN_PIECE_PAD)
+    __builtin_memcpy(o + i, s + i, MM_SCREEN_PIECE_PAD);
   return o + n;
 }
 
