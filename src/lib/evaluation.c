@@ -134,9 +134,11 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
    * its trace and missing inputs made once). */
   eo.memo = e->memo;
   /* A context's plan: without explanations, the options' verdicts as
-   * screening makes them (the same tree, less work). */
+   * screening makes them (the same verdicts, less work; the tree is then
+   * for the compact answer, mm_option_result.planned). */
   eo.plan = e->plan;
-  int *slots = e->kept_slots ? NULL : mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
+  int *slots =
+      e->kept_slots ? NULL : mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
   if ((!slots && !e->kept_slots) ||
       mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
       mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)
