@@ -280,7 +280,8 @@ static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
     r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
     r->refractory = (mm_tv)refractory[i];
     r->tier = (mm_tier)tiers[i];
-    if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
+    /* jurisdiction IT: the plan found the AIFA entry (mm_eval_reimbursement) */
+    if (v->reimbursement_shown) mm_eval_reimbursement_found(ev, r, v->reimbursement);
   }
   return 0;
 }
