@@ -210,8 +210,8 @@ static void option_planned_fast(mm_strbuf *b, const mm_screen_pieces *pc,
  * the same bytes as option_compact, from the plan's pieces. Each check's
  * piece is ",{...}": the comma dropped for the first, the brace for an
  * unknown one, whose missing facts follow. */
-static void option_planned(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
-  const mm_screen_pieces *pc = mm_screen_plan_pieces(ev->planned);
+static void option_planned(mm_strbuf *b, const mm_evaluation *ev, const mm_screen_pieces *pc,
+                           const mm_option_result *r) {
   if (r->status != MM_UNKNOWN && !b->failed &&
       b->cap - b->len > pc->max_option + MM_SCREEN_PIECE_PAD) {
     option_planned_fast(b, pc, r);
@@ -246,10 +246,6 @@ static void option_planned(mm_strbuf *b, const mm_evaluation *ev, const mm_optio
 }
 
 static void option_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r) {
-  if (r->planned) {
-    option_planned(b, ev, r);
-    return;
-  }
   const mm_option *o = r->opt;
   CACHED(b, ev, o, PIECE_COMPACT_HEAD, head_id(b, o));
   head_rest(b, o, r->status, r->tier, r->enrolling);
@@ -264,9 +260,11 @@ static void option_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_optio
 static void options_compact(mm_strbuf *b, const mm_evaluation *ev, const mm_option_result *r,
                             size_t n) {
   mm_strbuf_putc(b, '[');
+  const mm_screen_pieces *pc = ev->planned ? mm_screen_plan_pieces(ev->planned) : NULL;
   for (size_t i = 0; i < n; i++) {
     if (i) mm_strbuf_putc(b, ',');
-    option_compact(b, ev, &r[i]);
+    if (pc && r[i].planned) option_planned(b, ev, pc, &r[i]);
+    else option_compact(b, ev, &r[i]);
   }
   mm_strbuf_putc(b, ']');
 }
