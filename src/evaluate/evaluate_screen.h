@@ -11,7 +11,11 @@
  * not computed: no traces, no refractoriness finding (only the slots it
  * checks, for a caller's tier), no tiers or order, no candidacy, no
  * supportive care. A context's compact answer is made from these verdicts
- * too (mm_eval_options.plan).
+ * too (mm_eval_options.plan), and written from the plan's pieces: the
+ * bytes of the answer that depend on the kb alone (an option's head by
+ * tier, an indication, a deciding criterion, a note, a supportive-care
+ * item, a fact's name), made once with the plan by the compact renderer's
+ * own functions (render_common.h), so that they are its bytes.
  *
  * What makes it cheaper than mm_evaluate: a plan made once per kb (the
  * options, their criteria and their indications flattened; every
@@ -19,9 +23,10 @@
  * once), and a rule evaluated once per record however many criteria share
  * it (the kb's 304 criteria compile to 82 distinct rules: age >= 18 is
  * written for most labels); the rules a record's setting reads are
- * evaluated up front, then each option combines its criteria's values.
- * Rules are shared only when their compiled code is the same byte for byte
- * (mm_rule_dump) and they read the same slots. */
+ * evaluated up front, then every check's result is read from its rule's
+ * value in one pass and each option combines its criteria's results.
+ * Rules are shared only when they are the same rule (mm_rule_same: the
+ * same source reading the same slots). */
 #ifndef MM_EVALUATE_SCREEN_H
 #define MM_EVALUATE_SCREEN_H
 #include <stdbool.h>
