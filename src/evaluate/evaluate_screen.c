@@ -569,8 +569,11 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   for (size_t i = 0; setting.known && i < p->n_settings; i++)
     if (p->settings[i] == setting.str) si = i;
   memset(memo, MM_UNKNOWN, p->n_rules);
-  for (uint32_t i = p->need_at[si]; i < p->need_at[si + 1]; i++)
-    memo[p->need[i]] = (uint8_t)mm_rule_eval(p->rules[p->need[i]], f->values, NULL);
+  const uint32_t *need = p->need; /* locals: memo (a char) may alias them */
+  const mm_rule *const *rules = p->rules;
+  const mm_value *values = f->values;
+  for (uint32_t i = p->need_at[si], end = p->need_at[si + 1]; i < end; i++)
+    memo[need[i]] = (uint8_t)mm_rule_eval(rules[need[i]], values, NULL);
   uint8_t *res = memo + p->n_rules, *seen = res + p->n_checks;
   run_checks(p, memo, res, seen);
   size_t n = 0;
