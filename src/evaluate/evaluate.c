@@ -229,65 +229,59 @@ static mm_option_result *take_result(mm_option_result *r) {
   return r;
 }
 
-/* A verdict of the plan as the result run_criteria and evaluate_therapy
- * make without explanations: the deciding criteria, each with its rule's
- * value and its result as it counts. */
-static void from_verdict(mm_evaluation *ev, mm_arena *arena, const mm_screen_verdict *v,
-                         const uint8_t *rule_values, mm_option_result *r) {
-  r->ev = ev;
-  r->opt = v->opt;
-  r->status = v->status;
-  r->indication = v->indication;
-  r->note = v->note;
-  r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
-  if (!v->n_checks) return;
-  mm_criterion_result *c = mm_arena_alloc_raw(arena, v->n_checks * sizeof *c);
-  if (!c) return; /* arena->failed: the evaluation fails */
-  const mm_provenance *prov = v->indication ? &v->indication->prov : &v->opt->prov;
-  bool unverified = prov->verification == MM_UNVERIFIED;
-  for (size_t i = 0; i < v->n_checks; i++) {
-    const mm_screen_check *k = &v->checks[i];
-    const mm_criterion *crit = k->crit;
-    c[i] = (mm_criterion_result){
-        .ev = ev,
-        .crit = crit,
-        .exclusion = k->exclusion,
-        .unverified = unverified || (crit->principle &&
-                                     crit->principle->prov.verification == MM_UNVERIFIED),
-        .rule_value = (mm_tv)rule_values[k->rule],
-        .result = (mm_tv)v->results[i],
-    };
-  }
-  r->criteria = c;
-  r->n_criteria = v->n_checks;
-}
-
 /* The options and trials from the caller's plan (mm_eval_options.plan):
- * what the loop of mm_evaluate gives without explanations. */
+ * the verdicts of the loop of mm_evaluate without explanations, but for
+ * the criteria, which stay in each verdict (mm_option_result.planned): the
+ * compact answer reads them there. The options are written straight in
+ * the order of mm_eval_order (by tier, kb order within one), their tiers
+ * set, so that the tree needs no sorting. */
 static int evaluate_planned(mm_evaluation *ev, mm_arena *arena) {
   mm_screen_verdicts vs;
   if (mm_screen_evaluate(&vs, arena, ev->opts.plan, ev->facts) != 0) return -1;
+  uint8_t *tiers = mm_arena_alloc_raw(arena, 2 * vs.n + 1), *refractory = tiers + vs.n;
+  if (!tiers) return -1;
+  size_t at[MM_TIER_NOT_ELIGIBLE + 2] = {0}; /* then where each tier starts */
   for (size_t i = 0; i < vs.n; i++) {
     const mm_screen_verdict *v = &vs.v[i];
-    if (v->opt->kind == MM_OPT_TRIAL) {
-      mm_option_result *r = take_result(&ev->trials[ev->n_trials++]);
-      from_verdict(ev, arena, v, vs.rule_values, r);
-      r->enrolling = mm_verdict_trial_enrolling(v->opt->status);
-      continue;
-    }
-    mm_option_result *r = take_result(&ev->options[ev->n_options++]);
-    from_verdict(ev, arena, v, vs.rule_values, r);
-    if (v->opt->kind == MM_OPT_THERAPY) mm_eval_reimbursement(ev, r);
-    /* The finding's verdict (mm_eval_refractory) from the plan's checks. */
-    if (r->status == MM_TRUE) {
+    if (v->opt->kind == MM_OPT_TRIAL) continue;
+    /* The finding's verdict (mm_eval_refractory) from the plan's checks,
+     * for an eligible option (the tier of the others does not read it). */
+    mm_tv refr = MM_FALSE;
+    if (v->status == MM_TRUE) {
       bool unknown = false;
-      for (size_t k = 0; k < v->n_refractory_slots && r->refractory != MM_TRUE; k++) {
+      for (size_t k = 0; k < v->n_refractory_slots && refr != MM_TRUE; k++) {
         mm_value x = ev->facts->values[v->refractory_slots[k]];
-        if (x.known && x.b) r->refractory = MM_TRUE;
+        if (x.known && x.b) refr = MM_TRUE;
         else if (!x.known) unknown = true;
       }
-      if (r->refractory != MM_TRUE && unknown) r->refractory = MM_UNKNOWN;
+      if (refr != MM_TRUE && unknown) refr = MM_UNKNOWN;
     }
+    refractory[i] = (uint8_t)refr;
+    tiers[i] = (uint8_t)mm_eval_tier(v->status, refr, v->opt);
+    at[tiers[i] + 1]++;
+  }
+  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++) at[t + 1] += at[t];
+  ev->n_options = at[MM_TIER_NOT_ELIGIBLE + 1];
+  for (size_t i = 0; i < vs.n; i++) {
+    const mm_screen_verdict *v = &vs.v[i];
+    bool trial = v->opt->kind == MM_OPT_TRIAL;
+    mm_option_result *r = trial ? &ev->trials[ev->n_trials++] : &ev->options[at[tiers[i]]++];
+    memset(r, 0, sizeof *r);
+    r->ev = ev;
+    r->opt = v->opt;
+    r->status = v->status;
+    r->indication = v->indication;
+    r->note = v->note;
+    r->planned = v;
+    if (trial) {
+      r->enrolling = v->enrolling;
+      continue;
+    }
+    r->implicit_setting = v->opt->kind == MM_OPT_GUIDELINE;
+    r->refractory = (mm_tv)refractory[i];
+    r->tier = (mm_tier)tiers[i];
+    /* jurisdiction IT: the plan found the AIFA entry (mm_eval_reimbursement) */
+    if (v->reimbursement_shown) mm_eval_reimbursement_found(ev, r, v->reimbursement);
   }
   return 0;
 }
@@ -371,11 +365,12 @@ int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb, mm_facts 
   if (ev->opts.plan && !ev->opts.explain && ev->opts.trials && !ev->opts.only &&
       mm_screen_plan_whole(ev->opts.plan, ev->opts.jurisdiction)) {
     if (evaluate_planned(ev, arena) != 0) return -1;
+    ev->planned = ev->opts.plan;
   } else {
     evaluate_listed(ev, arena);
   }
   mm_eval_set_candidates(ev, arena);
-  if (mm_eval_order(ev, arena) != 0) return -1;
+  if (!ev->planned && mm_eval_order(ev, arena) != 0) return -1; /* planned: in order */
   if (ev->opts.supportive && !ev->opts.only) mm_eval_supportive(ev, arena);
   if (arena->failed) return -1;
   *out = ev;

@@ -27,7 +27,9 @@ typedef struct mm_eval_options {
   /* A caller's screening plan (evaluate_screen.h) of this kb and
    * jurisdiction, made without `only`: without explanations, with trials
    * and no `only`, the options' verdicts come from it (each distinct rule
-   * evaluated once, the criteria flattened), the same tree as without it.
+   * evaluated once, the criteria flattened), the same verdicts as without
+   * it, but each option's criteria left in its plan's verdict
+   * (mm_option_result.planned): only the compact renderer reads that tree.
    * NULL: not used. */
   const struct mm_screen_plan *plan;
 } mm_eval_options;
@@ -132,6 +134,11 @@ typedef struct mm_option_result {
    * NULL in the other jurisdictions. Beside the verdict, never part of it. */
   const struct mm_reimbursement *reimbursement;
   bool reimbursement_after_as_of;  /* its act is dated after the evaluation date */
+  /* Evaluated from a caller's plan (mm_eval_options.plan): its verdict
+   * (evaluate_screen.h), whose checks and results are the criteria, which
+   * are then not made (criteria NULL, n_criteria 0): such a tree is for the
+   * compact answer alone, which reads them there. NULL otherwise. */
+  const struct mm_screen_verdict *planned;
 } mm_option_result;
 
 /* A supportive-care item (supportive.c). An item that holds only if a
@@ -175,6 +182,10 @@ typedef struct mm_evaluation {
    * (mmpath_context): what depends only on the kb is rendered once
    * (render_cache.c). NULL (mm_evaluate's default): rendered every time. */
   mm_render_cache *cache;
+  /* The plan the options came from (mm_eval_options.plan, when used: then
+   * each has its verdict, mm_option_result.planned), whose pieces the
+   * compact answer is written from; NULL otherwise. */
+  const struct mm_screen_plan *planned;
 } mm_evaluation;
 
 int mm_evaluate(mm_evaluation **out, mm_arena *arena, const mm_kb *kb,

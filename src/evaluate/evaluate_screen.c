@@ -5,6 +5,7 @@
  * millions of records. tests/unit/test_screen_verdicts.c compares the two. */
 #include "evaluate/evaluate_screen.h"
 #include "evaluate/order.h"
+#include "evaluate/render_common.h"
 #include "evaluate/verdict.h"
 
 #include <stdlib.h>
@@ -22,6 +23,7 @@ typedef struct group {
   uint32_t first, n;              /* into checks */
   const mm_reimbursement *reimb;  /* jurisdiction IT, a therapy's indication */
   uint32_t first_slot, n_slots;   /* into refractory_slots: options only */
+  mm_screen_piece ind_piece;      /* compact answer: ,"indication":ID */
 } group;
 
 typedef struct plan_option {
@@ -29,7 +31,9 @@ typedef struct plan_option {
   mm_option_kind kind;            /* the option's, and its setting: kept here */
   const char *setting;            /* as they are read for every record */
   uint32_t first_group, n_groups; /* therapy: its indications of the labels */
-  mm_note_code trial_note;        /* trial: whether it enrols, as a note */
+  mm_tv enrolling;                /* trial: whether it enrols today */
+  mm_note_code trial_note;        /* trial: the same as a note */
+  mm_screen_piece heads[5];       /* compact answer, see mm_screen_verdict */
 } plan_option;
 
 struct mm_screen_plan {
@@ -41,7 +45,8 @@ struct mm_screen_plan {
   group *groups;
   size_t n_groups, cap_groups;
   mm_screen_check *checks;
-  uint32_t *ops;                  /* per check: rule << 2 | mode (counts_as) */
+  uint32_t *ops;                  /* per check: rule << 4 | mode << 2 (counts_as) */
+  uint32_t *check_group;          /* per check: its group */
   size_t n_checks, cap_checks;
   const mm_rule **rules;
   size_t n_rules;
@@ -54,6 +59,15 @@ struct mm_screen_plan {
   const char *const *settings;
   size_t n_settings;
   uint32_t *need, *need_at;
+  /* The compact answer's pieces (mm_screen_verdict.heads ...): per check,
+   * and the bytes of every piece. */
+  mm_screen_piece *check_pieces;
+  mm_screen_piece notes[MM_NOTE_COUNT];
+  mm_screen_piece *supportive;    /* 4 per kb item */
+  uint32_t *supportive_same;      /* mm_screen_plan_supportive_same */
+  mm_screen_piece *fact_names;    /* by fact slot */
+  mm_screen_pieces pieces;
+  char *text;
 };
 
 static bool wanted(const char *const *only, const char *id) {
@@ -110,7 +124,7 @@ static void add_checks(builder *bd, const mm_criterion *c, size_t n, bool exclus
     }
     uint32_t rule = rule_index(bd, c[i].rule);
     bool soft = mm_verdict_soft(&c[i], prov->verification == MM_UNVERIFIED);
-    p->ops[p->n_checks] = rule << 2 | mm_verdict_mode(exclusion, soft);
+    p->ops[p->n_checks] = rule << 4 | mm_verdict_mode(exclusion, soft) << 2;
     p->checks[p->n_checks++] = (mm_screen_check){&c[i], rule, exclusion, soft};
   }
 }
@@ -129,7 +143,7 @@ static group *add_group(builder *bd, const mm_indication *ind) {
   }
   group *g = &p->groups[p->n_groups++];
   *g = (group){ind, ind ? ind->approved : MM_DATE_NONE, ind ? ind->withdrawn : MM_DATE_NONE,
-               (uint32_t)p->n_checks, 0, NULL, 0, 0};
+               (uint32_t)p->n_checks, 0, NULL, 0, 0, {NULL, 0}};
   return g;
 }
 
@@ -176,7 +190,7 @@ static void add_refractory_slots(builder *bd, size_t gi, const mm_option *o,
 static void mark_rules(const mm_screen_plan *p, const plan_option *po, bool *mark) {
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++)
     for (uint32_t i = p->groups[k].first; i < p->groups[k].first + p->groups[k].n; i++)
-      mark[p->ops[i] >> 2] = true;
+      mark[p->ops[i] >> 4] = true;
 }
 
 /* need/need_at: per setting, the rules its records read (the guideline
@@ -208,6 +222,165 @@ static int needs(mm_screen_plan *p) {
   }
   p->need_at[p->n_settings + 1] = n;
   free(mark);
+  return 0;
+}
+
+/* The compact answer's pieces: written one after the other into one
+ * buffer (each piece's len set as it is written), then pointed at in the
+ * same order once the buffer no longer moves. */
+static void piece_done(const mm_strbuf *t, size_t start, mm_screen_piece *piece) {
+  piece->len = t->len - start;
+}
+
+static void point(mm_screen_piece *piece, const char *text, size_t *at) {
+  piece->s = text + *at;
+  *at += piece->len;
+}
+
+/* What the tier of an option says of its status (order.c, tier_of). */
+static mm_tv tier_status(mm_tier t) {
+  return t == MM_TIER_NOT_ELIGIBLE ? MM_FALSE : t == MM_TIER_UNKNOWN ? MM_UNKNOWN : MM_TRUE;
+}
+
+static void option_heads(mm_strbuf *t, plan_option *po) {
+  bool trial = po->kind == MM_OPT_TRIAL;
+  for (int k = 0; k < 5; k++) {
+    size_t start = t->len;
+    if (trial && k <= MM_UNKNOWN) {
+      mm_render_compact_head(t, po->opt, (mm_tv)k, MM_TIER_UNKNOWN, po->enrolling);
+      mm_render_compact_note(t, po->trial_note);
+    } else if (!trial) {
+      mm_tier tier = (mm_tier)(k + 1);
+      mm_render_compact_head(t, po->opt, tier_status(tier), tier, MM_UNKNOWN);
+    }
+    piece_done(t, start, &po->heads[k]);
+  }
+}
+
+/* The most bytes of an option of po not unknown (heads[], render_compact.c
+ * option_planned): its longest head, the longest indication and note, and
+ * every check of its largest group listed. */
+static size_t max_option(const mm_screen_plan *p, const plan_option *po, size_t max_note) {
+  size_t head = 0, tail = sizeof ",\"deciding\":[]}";
+  for (int k = 0; k < 5; k++)
+    if (po->heads[k].len > head) head = po->heads[k].len;
+  for (uint32_t g = po->first_group; g < po->first_group + po->n_groups; g++) {
+    const group *gr = &p->groups[g];
+    size_t n = gr->ind_piece.len + sizeof ",\"deciding\":[]}";
+    for (uint32_t i = gr->first; i < gr->first + gr->n; i++) n += p->check_pieces[i].len;
+    if (n > tail) tail = n;
+  }
+  return head + max_note + tail;
+}
+
+static int pieces(mm_screen_plan *p) {
+  const mm_kb *kb = p->kb;
+  p->check_pieces = calloc(p->n_checks ? p->n_checks : 1, sizeof *p->check_pieces);
+  p->supportive = calloc(4 * kb->n_supportive + 1, sizeof *p->supportive);
+  p->fact_names = calloc(kb->n_facts + 1, sizeof *p->fact_names);
+  if (!p->check_pieces || !p->supportive || !p->fact_names) return -1;
+  mm_strbuf t;
+  mm_strbuf_init(&t, 0);
+  for (size_t i = 0; i < p->n_opts; i++) option_heads(&t, &p->opts[i]);
+  for (size_t i = 0; i < p->n_trials; i++) option_heads(&t, &p->trials[i]);
+  for (size_t i = 0; i < p->n_groups; i++) {
+    size_t start = t.len;
+    if (p->groups[i].ind) mm_render_compact_indication(&t, p->groups[i].ind);
+    piece_done(&t, start, &p->groups[i].ind_piece);
+  }
+  for (size_t i = 0; i < p->n_checks; i++) {
+    const mm_screen_check *k = &p->checks[i];
+    size_t start = t.len;
+    mm_strbuf_putc(&t, ',');
+    mm_render_compact_criterion(&t, k->crit, k->exclusion, k->soft);
+    mm_strbuf_putc(&t, '}');
+    piece_done(&t, start, &p->check_pieces[i]);
+  }
+  size_t start = t.len;
+  mm_render_compact_about(&t, kb, p->juris);
+  piece_done(&t, start, &p->pieces.about);
+  for (int c = 0; c < MM_NOTE_COUNT; c++) {
+    start = t.len;
+    mm_render_compact_note(&t, (mm_note_code)c);
+    piece_done(&t, start, &p->notes[c]);
+  }
+  for (size_t i = 0; i < 4 * kb->n_supportive; i++) {
+    start = t.len;
+    mm_strbuf_putc(&t, ',');
+    mm_render_compact_supportive(&t, &kb->supportive[i / 4], i % 2 ? MM_UNKNOWN : MM_TRUE,
+                                 i % 4 >= 2);
+    piece_done(&t, start, &p->supportive[i]);
+  }
+  for (size_t i = 0; i < kb->n_facts; i++) {
+    start = t.len;
+    mm_strbuf_json_string(&t, kb->facts[i].name);
+    piece_done(&t, start, &p->fact_names[i]);
+  }
+  static const char pad[MM_SCREEN_PIECE_PAD];
+  mm_strbuf_add(&t, pad, sizeof pad);
+  if (t.failed) {
+    mm_strbuf_free(&t);
+    return -1;
+  }
+  p->text = mm_strbuf_steal(&t);
+  if (!p->text) return -1;
+  size_t at = 0;
+  for (size_t i = 0; i < p->n_opts; i++)
+    for (int k = 0; k < 5; k++) point(&p->opts[i].heads[k], p->text, &at);
+  for (size_t i = 0; i < p->n_trials; i++)
+    for (int k = 0; k < 5; k++) point(&p->trials[i].heads[k], p->text, &at);
+  for (size_t i = 0; i < p->n_groups; i++) point(&p->groups[i].ind_piece, p->text, &at);
+  for (size_t i = 0; i < p->n_checks; i++) point(&p->check_pieces[i], p->text, &at);
+  point(&p->pieces.about, p->text, &at);
+  size_t max_note = 0;
+  for (int c = 0; c < MM_NOTE_COUNT; c++) {
+    point(&p->notes[c], p->text, &at);
+    if (p->notes[c].len > max_note) max_note = p->notes[c].len;
+  }
+  for (size_t i = 0; i < 4 * kb->n_supportive; i++) point(&p->supportive[i], p->text, &at);
+  for (size_t i = 0; i < kb->n_facts; i++) point(&p->fact_names[i], p->text, &at);
+  p->pieces.fact_names = p->fact_names;
+  p->pieces.notes = p->notes;
+  p->pieces.supportive = p->supportive;
+  for (size_t i = 0; i < p->n_opts; i++) {
+    size_t n = max_option(p, &p->opts[i], max_note);
+    if (n > p->pieces.max_option) p->pieces.max_option = n;
+  }
+  for (size_t i = 0; i < p->n_trials; i++) {
+    size_t n = max_option(p, &p->trials[i], max_note);
+    if (n > p->pieces.max_option) p->pieces.max_option = n;
+  }
+  return 0;
+}
+
+static int check_groups(mm_screen_plan *p) {
+  p->check_group = calloc(p->n_checks + 1, sizeof *p->check_group);
+  if (!p->check_group) return -1;
+  for (size_t g = 0; g < p->n_groups; g++)
+    for (uint32_t i = p->groups[g].first; i < p->groups[g].first + p->groups[g].n; i++)
+      p->check_group[i] = (uint32_t)g;
+  return 0;
+}
+
+static bool same_conditions(const mm_supportive *a, const mm_supportive *b) {
+  if (a->n_conditions != b->n_conditions) return false;
+  for (size_t k = 0; k < a->n_conditions; k++)
+    if (a->conditions[k] != b->conditions[k]) return false;
+  return true;
+}
+
+static int supportive_same(mm_screen_plan *p) {
+  const mm_kb *kb = p->kb;
+  p->supportive_same = calloc(kb->n_supportive + 1, sizeof *p->supportive_same);
+  if (!p->supportive_same) return -1;
+  for (size_t i = 0; i < kb->n_supportive; i++) {
+    const mm_supportive *it = &kb->supportive[i];
+    size_t j = 0;
+    while (j < i && !(mm_rule_same(kb->supportive[j].rule, it->rule) &&
+                      same_conditions(&kb->supportive[j], it)))
+      j++;
+    p->supportive_same[i] = (uint32_t)j;
+  }
   return 0;
 }
 
@@ -258,9 +431,14 @@ int mm_screen_plan_new(mm_screen_plan **out, const mm_kb *kb, mm_jurisdiction j,
       if (!trial) add_refractory_slots(&bd, gi, o, NULL);
     }
     po->n_groups = (uint32_t)(p->n_groups - po->first_group);
-    if (trial) po->trial_note = mm_verdict_trial_note(mm_verdict_trial_enrolling(o->status));
+    if (trial) {
+      po->enrolling = mm_verdict_trial_enrolling(o->status);
+      po->trial_note = mm_verdict_trial_note(po->enrolling);
+    }
   }
-  if (!bd.failed && needs(p) != 0) bd.failed = true;
+  if (!bd.failed && (needs(p) != 0 || pieces(p) != 0 || supportive_same(p) != 0 ||
+                     check_groups(p) != 0))
+    bd.failed = true;
   if (bd.failed) {
     mm_screen_plan_free(p);
     return -1;
@@ -276,9 +454,15 @@ void mm_screen_plan_free(mm_screen_plan *p) {
   free(p->groups);
   free(p->checks);
   free(p->ops);
+  free(p->check_group);
   free(p->need);
   free(p->need_at);
   free(p->refractory_slots);
+  free(p->check_pieces);
+  free(p->supportive);
+  free(p->supportive_same);
+  free(p->fact_names);
+  free(p->text);
   free((void *)p->rules);
   free(p);
 }
@@ -294,19 +478,35 @@ bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j) {
 
 size_t mm_screen_plan_rules(const mm_screen_plan *p) { return p->n_rules; }
 
+const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p) { return &p->pieces; }
+
+const uint32_t *mm_screen_plan_supportive_same(const mm_screen_plan *p) {
+  return p->supportive_same;
+}
+
 /* --- one record ------------------------------------------------------------ */
 
-/* The AND of a group's criteria (run_criteria), from the rules' values of
- * this record; branch-free: the results are what the data make them. */
-static mm_tv run_group(const mm_screen_plan *p, const group *g, const uint8_t *rule_value,
-                       uint8_t *res) {
-  unsigned seen = 0; /* bit t: some criterion counts as t */
-  for (uint32_t i = g->first; i < g->first + g->n; i++) {
-    uint32_t op = p->ops[i];
-    uint8_t t = mm_verdict_counts_as_table[op & 3][rule_value[op >> 2]];
+/* Every check's result as it counts, from the rules' values of this
+ * record, and for each group (seen[g], bit t) whether some check of it
+ * counts as t: one pass over every check, branch-free, cheaper than a pass
+ * per group read even with the checks of options not listed for the
+ * record's setting (their rules unknown, their results not read). */
+static void run_checks(const mm_screen_plan *p, const uint8_t *rule_value, uint8_t *res,
+                       uint8_t *seen) {
+  /* in locals: res and seen may alias them (a char), which would reload each */
+  const uint32_t *ops = p->ops, *check_group = p->check_group;
+  size_t n = p->n_checks;
+  memset(seen, 0, p->n_groups);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t op = ops[i];
+    uint8_t t = mm_verdict_counts_as_table[(op & 12) | rule_value[op >> 4]];
     res[i] = t;
-    seen |= 1u << t;
+    seen[check_group[i]] |= (uint8_t)(1u << t);
   }
+}
+
+/* The AND of a group's criteria (run_criteria), from its seen bits. */
+static inline mm_tv group_status(unsigned seen) {
   return (seen & (1u << MM_FALSE)) ? MM_FALSE : (seen & (1u << MM_UNKNOWN)) ? MM_UNKNOWN : MM_TRUE;
 }
 
@@ -317,11 +517,13 @@ static void decided_by(const mm_screen_plan *p, const group *g, const uint8_t *r
   v->n_checks = g->n;
   v->refractory_slots = g->n_slots ? &p->refractory_slots[g->first_slot] : NULL;
   v->n_refractory_slots = g->n_slots;
+  v->check_pieces = &p->check_pieces[g->first];
+  v->indication_piece = g->ind ? &g->ind_piece : NULL;
 }
 
 /* As evaluate_therapy and mm_eval_reimbursement (evaluate.c). */
 static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_facts *f,
-                    const uint8_t *memo, uint8_t *res, mm_screen_verdict *v) {
+                    const uint8_t *seen, const uint8_t *res, mm_screen_verdict *v) {
   mm_date as_of = f->patient->as_of;
   bool any = false, withdrawn = false;
   const group *best = NULL;
@@ -329,7 +531,7 @@ static void therapy(const mm_screen_plan *p, const plan_option *po, const mm_fac
   for (uint32_t k = po->first_group; k < po->first_group + po->n_groups; k++) {
     const group *g = &p->groups[k];
     if (!mm_verdict_indication_counts(g->approved, g->withdrawn, as_of, &withdrawn)) continue;
-    mm_tv t = run_group(p, g, memo, res);
+    mm_tv t = group_status(seen[k]);
     if (!any || mm_verdict_better(t, v->status)) {
       v->status = t;
       best = g;
@@ -358,7 +560,7 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   }
   size_t nv = p->n_opts + p->n_trials;
   mm_screen_verdict *v = mm_arena_alloc_raw(arena, (nv ? nv : 1) * sizeof *v);
-  uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + 1);
+  uint8_t *memo = mm_arena_alloc_raw(arena, p->n_rules + p->n_checks + p->n_groups + 1);
   if (!v || !memo) return -1;
   mm_value setting = f->values[MM_F_SETTING];
   /* Every rule the record's options read, once, up front: a loop without a
@@ -367,20 +569,24 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
   for (size_t i = 0; setting.known && i < p->n_settings; i++)
     if (p->settings[i] == setting.str) si = i;
   memset(memo, MM_UNKNOWN, p->n_rules);
-  for (uint32_t i = p->need_at[si]; i < p->need_at[si + 1]; i++)
-    memo[p->need[i]] = (uint8_t)mm_rule_eval(p->rules[p->need[i]], f->values, NULL);
-  uint8_t *res = memo + p->n_rules;
+  const uint32_t *need = p->need; /* locals: memo (a char) may alias them */
+  const mm_rule *const *rules = p->rules;
+  const mm_value *values = f->values;
+  for (uint32_t i = p->need_at[si], end = p->need_at[si + 1]; i < end; i++)
+    memo[need[i]] = (uint8_t)mm_rule_eval(rules[need[i]], values, NULL);
+  uint8_t *res = memo + p->n_rules, *seen = res + p->n_checks;
+  run_checks(p, memo, res, seen);
   size_t n = 0;
   for (size_t i = 0; i < p->n_opts; i++) {
     const plan_option *po = &p->opts[i];
     if (po->kind == MM_OPT_GUIDELINE && !mm_verdict_guideline_listed(po->opt, setting)) continue;
     mm_screen_verdict *r = &v[n++];
-    *r = (mm_screen_verdict){.opt = po->opt};
+    *r = (mm_screen_verdict){.opt = po->opt, .heads = po->heads};
     if (po->kind == MM_OPT_THERAPY) {
-      therapy(p, po, f, memo, res, r);
+      therapy(p, po, f, seen, res, r);
     } else {
       const group *g = &p->groups[po->first_group];
-      r->status = run_group(p, g, memo, res);
+      r->status = group_status(seen[po->first_group]);
       decided_by(p, g, res, r);
     }
   }
@@ -388,8 +594,8 @@ int mm_screen_evaluate(mm_screen_verdicts *out, mm_arena *arena, const mm_screen
     const plan_option *po = &p->trials[i];
     const group *g = &p->groups[po->first_group];
     mm_screen_verdict *r = &v[n++];
-    *r = (mm_screen_verdict){.opt = po->opt};
-    r->status = run_group(p, g, memo, res);
+    *r = (mm_screen_verdict){.opt = po->opt, .enrolling = po->enrolling, .heads = po->heads};
+    r->status = group_status(seen[po->first_group]);
     decided_by(p, g, res, r);
     r->note.code = po->trial_note;
   }

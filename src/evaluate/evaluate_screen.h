@@ -11,7 +11,11 @@
  * not computed: no traces, no refractoriness finding (only the slots it
  * checks, for a caller's tier), no tiers or order, no candidacy, no
  * supportive care. A context's compact answer is made from these verdicts
- * too (mm_eval_options.plan).
+ * too (mm_eval_options.plan), and written from the plan's pieces: the
+ * bytes of the answer that depend on the kb alone (an option's head by
+ * tier, an indication, a deciding criterion, a note, a supportive-care
+ * item, a fact's name), made once with the plan by the compact renderer's
+ * own functions (render_common.h), so that they are its bytes.
  *
  * What makes it cheaper than mm_evaluate: a plan made once per kb (the
  * options, their criteria and their indications flattened; every
@@ -19,9 +23,10 @@
  * once), and a rule evaluated once per record however many criteria share
  * it (the kb's 304 criteria compile to 82 distinct rules: age >= 18 is
  * written for most labels); the rules a record's setting reads are
- * evaluated up front, then each option combines its criteria's values.
- * Rules are shared only when their compiled code is the same byte for byte
- * (mm_rule_dump) and they read the same slots. */
+ * evaluated up front, then every check's result is read from its rule's
+ * value in one pass and each option combines its criteria's results.
+ * Rules are shared only when they are the same rule (mm_rule_same: the
+ * same source reading the same slots). */
 #ifndef MM_EVALUATE_SCREEN_H
 #define MM_EVALUATE_SCREEN_H
 #include <stdbool.h>
@@ -42,6 +47,14 @@ typedef struct mm_screen_check {
   bool soft;       /* review or unverified: its false counts as unknown */
 } mm_screen_check;
 
+/* A piece of the compact answer (mmpath/verdicts@1, render_compact.c) made
+ * with the plan from the kb alone, so that a context's answer writes it
+ * with one copy instead of formatting it again for every record. */
+typedef struct mm_screen_piece {
+  const char *s;
+  size_t len;
+} mm_screen_piece;
+
 /* An option's verdict for one record. */
 typedef struct mm_screen_verdict {
   const mm_option *opt;
@@ -61,6 +74,18 @@ typedef struct mm_screen_verdict {
    * made with the plan: the finding's verdict, for the tier, reads them. */
   const int *refractory_slots;
   size_t n_refractory_slots;
+  /* Trials: whether the trial enrols today (mm_verdict_trial_enrolling of
+   * its registry status, read once with the plan); the note says it too. */
+  mm_tv enrolling;
+  /* The compact answer's pieces, into the plan (mm_render_compact_head and
+   * the others, render_common.h): heads, the option's head by tier - 1
+   * (options) or by status (trials, with their note); indication_piece,
+   * the deciding indication's (NULL when none); check_pieces, one per
+   * check, parallel to checks: ",{" ... "}", the criterion as it is listed
+   * among the deciding ones. */
+  const mm_screen_piece *heads;
+  const mm_screen_piece *indication_piece;
+  const mm_screen_piece *check_pieces;
 } mm_screen_verdict;
 
 /* The verdicts of one record: the options then the trials, in kb order
@@ -77,6 +102,25 @@ typedef struct mm_screen_verdicts {
 
 typedef struct mm_screen_plan mm_screen_plan;
 
+/* The compact answer's pieces that are not an option's (render_compact.c).
+ * Every piece's bytes are followed by MM_SCREEN_PIECE_PAD readable bytes,
+ * so that a renderer may copy a piece 32 bytes at a time. */
+#define MM_SCREEN_PIECE_PAD 32
+typedef struct mm_screen_pieces {
+  /* ,"knowledge_base":V,"jurisdiction":J,"disease_state": */
+  mm_screen_piece about;
+  /* By mm_note_code: ,"note":ID (empty for MM_NOTE_NONE). */
+  const mm_screen_piece *notes;
+  /* By kb supportive item, 4 each: ",{" ... "}" as listed when indicated,
+   * unknown, indicated and conditional, unknown and conditional. */
+  const mm_screen_piece *supportive;
+  /* By fact slot: its name as a JSON string (a missing fact). */
+  const mm_screen_piece *fact_names;
+  /* At most the bytes of an option not unknown (an unknown one also lists
+   * the facts missing), from its head to its closing brace. */
+  size_t max_option;
+} mm_screen_pieces;
+
 /* Makes the plan of kb's options under jurisdiction j, restricted to the
  * option ids of only (NULL-ended; NULL: all). Reads kb, which must outlive
  * the plan; the plan is read-only afterwards (shared by threads). Returns 0
@@ -91,6 +135,12 @@ const mm_screen_check *mm_screen_plan_checks(const mm_screen_plan *p, size_t *n)
 /* Whether the plan gives mm_evaluate's verdicts in jurisdiction j for
  * every option (made for j, without `only`). */
 bool mm_screen_plan_whole(const mm_screen_plan *p, mm_jurisdiction j);
+/* The plan's pieces of the compact answer. */
+const mm_screen_pieces *mm_screen_plan_pieces(const mm_screen_plan *p);
+/* By kb supportive-care item, the first item (itself or an earlier one)
+ * with the same rule (mm_rule_same) resting on the same decisions: its
+ * result without explanations is that one's. */
+const uint32_t *mm_screen_plan_supportive_same(const mm_screen_plan *p);
 /* Distinct rules of the plan (for the figures in bench/ and the tests). */
 size_t mm_screen_plan_rules(const mm_screen_plan *p);
 

@@ -118,25 +118,32 @@ mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_opti
   return unknown ? MM_UNKNOWN : MM_FALSE;
 }
 
-static mm_tier tier_of(const mm_option_result *r) {
-  if (r->status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
-  if (r->status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
-  if (r->refractory == MM_TRUE) return MM_TIER_CAUTION;
-  if (r->opt->kind == MM_OPT_GUIDELINE && r->opt->group && strcmp(r->opt->group, "algorithm") == 0)
+mm_tier mm_eval_tier(mm_tv status, mm_tv refractory, const mm_option *o) {
+  if (status == MM_FALSE) return MM_TIER_NOT_ELIGIBLE;
+  if (status == MM_UNKNOWN) return MM_TIER_UNKNOWN;
+  if (refractory == MM_TRUE) return MM_TIER_CAUTION;
+  if (o->kind == MM_OPT_GUIDELINE && o->group && strcmp(o->group, "algorithm") == 0)
     return MM_TIER_RECOMMENDED;
   return MM_TIER_ALLOWED;
 }
 
+static mm_tier tier_of(const mm_option_result *r) {
+  return mm_eval_tier(r->status, r->refractory, r->opt);
+}
+
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena) {
   if (!ev->n_options) return 0;
-  /* every option has a tier: sorted is filled whole */
+  /* every option has a tier: sorted is filled whole, each option copied
+   * once to its place (a stable counting sort by tier) */
   mm_option_result *sorted = mm_arena_alloc_raw(arena, ev->n_options * sizeof *sorted);
   if (!sorted) return -1;
-  for (size_t i = 0; i < ev->n_options; i++) ev->options[i].tier = tier_of(&ev->options[i]);
-  size_t k = 0;
-  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++)
-    for (size_t i = 0; i < ev->n_options; i++)
-      if ((int)ev->options[i].tier == t) sorted[k++] = ev->options[i];
-  memcpy(ev->options, sorted, k * sizeof *sorted);
+  size_t at[MM_TIER_NOT_ELIGIBLE + 2] = {0};
+  for (size_t i = 0; i < ev->n_options; i++) {
+    ev->options[i].tier = tier_of(&ev->options[i]);
+    at[ev->options[i].tier + 1]++;
+  }
+  for (int t = MM_TIER_RECOMMENDED; t <= MM_TIER_NOT_ELIGIBLE; t++) at[t + 1] += at[t];
+  for (size_t i = 0; i < ev->n_options; i++) sorted[at[ev->options[i].tier]++] = ev->options[i];
+  ev->options = sorted; /* the unsorted array stays in the arena, unused */
   return 0;
 }

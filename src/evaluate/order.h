@@ -21,6 +21,10 @@ const mm_refractoriness *mm_eval_refractoriness(const mm_evaluation *ev, mm_aren
  * is checked): what the tier needs, without naming the drugs. */
 mm_tv mm_eval_refractory(const mm_evaluation *ev, mm_arena *arena, const mm_option_result *r);
 
+/* The tier of option o of this status whose finding's verdict is
+ * refractory (as mm_option_result.refractory). */
+mm_tier mm_eval_tier(mm_tv status, mm_tv refractory, const mm_option *o);
+
 /* Sets each option's tier (from r->refractory) and sorts ev->options by it, stably (kb order
  * within a tier). Returns 0, or -1 out of memory (the order unchanged). */
 int mm_eval_order(mm_evaluation *ev, mm_arena *arena);

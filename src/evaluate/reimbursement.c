@@ -6,7 +6,12 @@
 void mm_eval_reimbursement(const mm_evaluation *ev, mm_option_result *r) {
   if (ev->opts.jurisdiction != MM_JURIS_IT || r->opt->kind != MM_OPT_THERAPY || !r->indication)
     return;
-  const mm_reimbursement *e = mm_reimb_find(mm_kb_reimbursement(ev->kb), r->opt, r->indication);
+  mm_eval_reimbursement_found(ev, r,
+                              mm_reimb_find(mm_kb_reimbursement(ev->kb), r->opt, r->indication));
+}
+
+void mm_eval_reimbursement_found(const mm_evaluation *ev, mm_option_result *r,
+                                 const mm_reimbursement *e) {
   r->reimbursement = e;
   /* An act published after as_of did not yet decide anything on that day. */
   mm_date act = !e ? MM_DATE_NONE

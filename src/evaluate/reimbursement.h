@@ -12,6 +12,11 @@
 /* Sets r->reimbursement (and whether its act postdates the evaluation) for
  * a therapy evaluated in jurisdiction MM_JURIS_IT; nothing otherwise. */
 void mm_eval_reimbursement(const mm_evaluation *ev, mm_option_result *r);
+/* The same with the kb's finding e already found (mm_reimb_find of the
+ * option and its deciding indication; NULL: none recorded), as the
+ * screening plan keeps it. */
+void mm_eval_reimbursement_found(const mm_evaluation *ev, mm_option_result *r,
+                                 const mm_reimbursement *e);
 
 /* Is there a reimbursement line to show beside this option? (jurisdiction
  * it, an approved therapy with a deciding indication) */

@@ -52,6 +52,28 @@ const char *mm_fact_why(const mm_fact_info *info, mm_lang lang);
  * goes ahead or if a bispecific antibody goes ahead" (nothing if none). */
 void mm_render_supportive_conditions(mm_strbuf *b, const mm_supportive_result *s, mm_lang lang);
 
+/* Pieces of the compact answer (render_compact.c), written by its renderer
+ * and made once by the screening plan (mm_screen_piece), so that both give
+ * the same bytes. The head of an option: {"id":ID,"status":S then, for a
+ * trial, ,"enrolling":E, else ,"kind":K,"tier":T. */
+void mm_render_compact_head(mm_strbuf *b, const mm_option *o, mm_tv status, mm_tier tier,
+                            mm_tv enrolling);
+/* ,"indication":ID */
+void mm_render_compact_indication(mm_strbuf *b, const mm_indication *ind);
+/* ,"note":CODE (nothing for MM_NOTE_NONE) */
+void mm_render_compact_note(mm_strbuf *b, mm_note_code code);
+/* ,"knowledge_base":V,"jurisdiction":J,"disease_state": */
+void mm_render_compact_about(mm_strbuf *b, const mm_kb *kb, mm_jurisdiction j);
+/* A supportive-care item listed (indicated when result is MM_TRUE, else
+ * unknown): {"id":ID,"status":S} and ,"conditional":true before the brace
+ * when conditional. */
+void mm_render_compact_supportive(mm_strbuf *b, const mm_supportive *item, mm_tv result,
+                                  bool conditional);
+/* A deciding criterion, left open: {"id":ID then ,"exclusion":true and
+ * ,"review":true when so (review: its false counts as unknown). */
+void mm_render_compact_criterion(mm_strbuf *b, const mm_criterion *c, bool exclusion,
+                                 bool review);
+
 /* Pieces of a rendering that depend only on the kb and the language, kept
  * between evaluations (render_cache.c; mm_evaluation.cache). */
 mm_render_cache *mm_render_cache_new(void);

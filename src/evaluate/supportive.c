@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "evaluate/evaluate_internal.h"
+#include "evaluate/evaluate_screen.h"
 #include "kb/fact_names.h"
 
 /* One candidacy: true when an option of the group is eligible, unknown when
@@ -27,7 +28,9 @@ static mm_tv candidacy(mm_evaluation *ev, mm_arena *arena, const char *group, in
   }
   for (size_t i = 0; i < ev->n_options; i++) {
     const mm_option_result *r = &ev->options[i];
-    if (r->opt->kind != MM_OPT_THERAPY || !r->opt->group || strcmp(r->opt->group, group) != 0)
+    /* the first letter first: most options are of neither group */
+    const char *g = r->opt->group;
+    if (r->opt->kind != MM_OPT_THERAPY || !g || g[0] != group[0] || strcmp(g, group) != 0)
       continue;
     t = mm_tv_or(t, r->status);
     if (!explain || r->status == MM_FALSE) continue;
@@ -51,31 +54,56 @@ static mm_tv candidacy(mm_evaluation *ev, mm_arena *arena, const char *group, in
   return t;
 }
 
+/* The groups of the candidacies and their facts. */
+static const char *const candidacy_group[2] = {"car_t", "bispecific"};
+static const int candidacy_slot[2] = {MM_F_CANDIDATE_CAR_T, MM_F_CANDIDATE_BISPECIFIC};
+
 void mm_eval_set_candidates(mm_evaluation *ev, mm_arena *arena) {
-  candidacy(ev, arena, "car_t", MM_F_CANDIDATE_CAR_T);
-  candidacy(ev, arena, "bispecific", MM_F_CANDIDATE_BISPECIFIC);
+  if (ev->facts->info) { /* explained: each with the options named */
+    for (int k = 0; k < 2; k++) candidacy(ev, arena, candidacy_group[k], candidacy_slot[k]);
+    return;
+  }
+  /* Without explanations: both in one pass, as candidacy decides them. */
+  mm_tv t[2] = {MM_FALSE, MM_FALSE};
+  for (size_t i = 0; i < ev->n_options; i++) {
+    const mm_option_result *r = &ev->options[i];
+    const char *g = r->opt->group;
+    if (r->opt->kind != MM_OPT_THERAPY || !g) continue;
+    for (int k = 0; k < 2; k++)
+      if (g[0] == candidacy_group[k][0] && strcmp(g, candidacy_group[k]) == 0)
+        t[k] = mm_tv_or(t[k], r->status);
+  }
+  for (int k = 0; k < 2; k++) {
+    if (ev->opts.only) t[k] = mm_tv_or(t[k], MM_UNKNOWN);
+    ev->facts->values[candidacy_slot[k]] = mm_value_tv(t[k]);
+  }
 }
 
-/* The decisions an item rests on that are not known to be off. */
+/* The decisions an item rests on that are not known to be off; *all_on
+ * whether every one is known to be on. */
 static size_t open_conditions(const mm_evaluation *ev, const mm_supportive *it,
-                              const mm_supportive_condition **out) {
+                              const mm_supportive_condition **out, bool *all_on) {
   size_t n = 0;
+  *all_on = true;
   for (size_t k = 0; k < it->n_conditions; k++) {
     mm_value v = ev->facts->values[it->conditions[k]->slot];
     if (!v.known || v.b) out[n++] = it->conditions[k];
+    if (!v.known) *all_on = false;
   }
   return n;
 }
 
-static mm_tv eval_assuming(mm_value *scratch, const mm_supportive *it,
+/* The item's rule with its open decisions set to value, in the facts
+ * themselves (the caller puts them back): cheaper than a copy of every
+ * fact for the few it sets. */
+static mm_tv eval_assuming(mm_value *values, const mm_supportive *it,
                            const mm_supportive_condition *const *open, size_t n, bool value,
                            mm_rule_trace *trace) {
-  for (size_t k = 0; k < n; k++) scratch[open[k]->slot] = mm_value_bool(value);
-  return mm_rule_eval(it->rule, scratch, trace);
+  for (size_t k = 0; k < n; k++) values[open[k]->slot] = mm_value_bool(value);
+  return mm_rule_eval(it->rule, values, trace);
 }
 
-static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
-                     mm_supportive_result *s) {
+static void run_item(mm_evaluation *ev, mm_arena *arena, mm_supportive_result *s) {
   const mm_supportive *it = s->item;
   const mm_value *values = ev->facts->values;
   mm_rule_trace tr;
@@ -83,26 +111,31 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
   s->trace = ev->opts.explain ? mm_eval_keep_trace(arena, &tr) : NULL;
   const mm_supportive_condition **open =
       it->n_conditions ? mm_arena_alloc_raw(arena, it->n_conditions * sizeof *open) : NULL;
-  size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open) : 0;
-  if (n_open) {
-    size_t n_facts = ev->kb->n_facts;
-    if (!*scratch && (*scratch = mm_arena_alloc_raw(arena, n_facts * sizeof **scratch)))
-      memcpy(*scratch, values, n_facts * sizeof **scratch);
-    if (*scratch) {
-      mm_rule_trace with_trace;
-      mm_tv without = eval_assuming(*scratch, it, open, n_open, false, NULL);
-      /* its trace only names the missing inputs of an explanation */
-      mm_tv with = eval_assuming(*scratch, it, open, n_open, true, s->trace ? &with_trace : NULL);
-      for (size_t k = 0; k < n_open; k++) (*scratch)[open[k]->slot] = values[open[k]->slot];
-      if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
-        s->conditional = true;
-        s->result = MM_UNKNOWN;
-        s->conditions = open;
-        s->n_conditions = n_open;
-        if (s->trace && with == MM_UNKNOWN)
-          mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
-        return;
-      }
+  bool all_on = false;
+  size_t n_open = open && s->result != MM_FALSE ? open_conditions(ev, it, open, &all_on) : 0;
+  /* the decisions' own values, put back after */
+  mm_value *saved = n_open ? mm_arena_alloc_raw(arena, n_open * sizeof *saved) : NULL;
+  if (saved) {
+    mm_value *facts = ev->facts->values;
+    for (size_t k = 0; k < n_open; k++) saved[k] = facts[open[k]->slot];
+    mm_rule_trace with_trace;
+    mm_tv without = eval_assuming(facts, it, open, n_open, false, NULL);
+    /* its trace only names the missing inputs of an explanation; not
+     * evaluated when the item holds without the decisions, nor (without
+     * explaining) when they are all known to be on: then it is the
+     * item's own result */
+    mm_tv with = without == MM_TRUE            ? MM_TRUE
+                 : all_on && !s->trace         ? s->result
+                 : eval_assuming(facts, it, open, n_open, true, s->trace ? &with_trace : NULL);
+    for (size_t k = n_open; k-- > 0;) facts[open[k]->slot] = saved[k];
+    if (without != MM_TRUE && with != MM_FALSE && (without == MM_FALSE || with == MM_TRUE)) {
+      s->conditional = true;
+      s->result = MM_UNKNOWN;
+      s->conditions = open;
+      s->n_conditions = n_open;
+      if (s->trace && with == MM_UNKNOWN)
+        mm_eval_find_missing(ev, arena, with_trace.unknown, with_trace.n_unknown, &s->missing, &s->n_missing);
+      return;
     }
   }
   if (s->trace && s->result == MM_UNKNOWN)
@@ -112,11 +145,20 @@ static void run_item(mm_evaluation *ev, mm_arena *arena, mm_value **scratch,
 void mm_eval_supportive(mm_evaluation *ev, mm_arena *arena) {
   const mm_kb *kb = ev->kb;
   ev->supportive = mm_arena_alloc(arena, (kb->n_supportive + 1) * sizeof *ev->supportive);
-  mm_value *scratch = NULL; /* the facts, with decisions assumed: made once */
+  /* From a plan, without explanations: an item with the same rule and
+   * decisions as an earlier one has its result (a trigger is often written
+   * for several items). */
+  const uint32_t *same = ev->planned && !ev->opts.explain
+                             ? mm_screen_plan_supportive_same(ev->planned) : NULL;
   for (size_t i = 0; ev->supportive && i < kb->n_supportive; i++) {
     mm_supportive_result *s = &ev->supportive[ev->n_supportive++];
+    if (same && same[i] != i) {
+      *s = ev->supportive[same[i]];
+      s->item = &kb->supportive[i];
+      continue;
+    }
     s->ev = ev;
     s->item = &kb->supportive[i];
-    run_item(ev, arena, &scratch, s);
+    run_item(ev, arena, s);
   }
 }

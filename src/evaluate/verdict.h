@@ -24,19 +24,20 @@ static inline bool mm_verdict_soft(const mm_criterion *c, bool entry_unverified)
 
 /* A criterion's result as it counts, from its rule's value, by mode (bit 0:
  * a trial exclusion, met when its rule is false; bit 1: soft, false ->
- * unknown). A table: screening reads it branch-free. */
-static const uint8_t mm_verdict_counts_as_table[4][3] = {
-    /* rule: false, true, unknown */
-    {MM_FALSE, MM_TRUE, MM_UNKNOWN},   /* as it is */
-    {MM_TRUE, MM_FALSE, MM_UNKNOWN},   /* exclusion */
-    {MM_UNKNOWN, MM_TRUE, MM_UNKNOWN}, /* soft */
-    {MM_TRUE, MM_UNKNOWN, MM_UNKNOWN}, /* exclusion, soft */
+ * unknown). A table indexed by mode << 2 | the rule's value (one index:
+ * screening reads it branch-free for every criterion). */
+static const uint8_t mm_verdict_counts_as_table[16] = {
+    /* rule: false, true, unknown, (unused) */
+    MM_FALSE,   MM_TRUE,    MM_UNKNOWN, MM_UNKNOWN, /* as it is */
+    MM_TRUE,    MM_FALSE,   MM_UNKNOWN, MM_UNKNOWN, /* exclusion */
+    MM_UNKNOWN, MM_TRUE,    MM_UNKNOWN, MM_UNKNOWN, /* soft */
+    MM_TRUE,    MM_UNKNOWN, MM_UNKNOWN, MM_UNKNOWN, /* exclusion, soft */
 };
 static inline unsigned mm_verdict_mode(bool exclusion, bool soft) {
   return (exclusion ? 1u : 0u) | (soft ? 2u : 0u);
 }
 static inline mm_tv mm_verdict_counts_as(mm_tv rule_value, bool exclusion, bool soft) {
-  return (mm_tv)mm_verdict_counts_as_table[mm_verdict_mode(exclusion, soft)][rule_value];
+  return (mm_tv)mm_verdict_counts_as_table[mm_verdict_mode(exclusion, soft) << 2 | rule_value];
 }
 
 /* A therapy is decided by its best indication: eligible over unknown over

@@ -101,6 +101,13 @@ static int scan_record(mm_patient **out, mmpath_evaluation *e, const mmpath_kb *
   return rc < 0 ? -1 : 0;
 }
 
+size_t mm_lib_fact_slots(int *slots, const mmpath_kb *kb) {
+  size_t n = 0;
+  for (size_t i = 0; i < kb->n_facts; i++)
+    if (kb->facts[i].source != MM_FACT_EVALUATION) slots[n++] = (int)i;
+  return n;
+}
+
 /* Reads, derives and evaluates into e, whose arena is ready (new or reset).
  * One of text (len bytes) or root is the record. On failure e's arena holds
  * the problems (MMPATH_EINVALID) or whatever was done (MMPATH_ENOMEM). */
@@ -127,15 +134,22 @@ int mm_lib_evaluation_fill(mmpath_evaluation *e, const mmpath_kb *kb, const char
    * its trace and missing inputs made once). */
   eo.memo = e->memo;
   /* A context's plan: without explanations, the options' verdicts as
-   * screening makes them (the same tree, less work). */
+   * screening makes them (the same verdicts, less work; the tree is then
+   * for the compact answer, mm_option_result.planned). */
   eo.plan = e->plan;
-  int *slots = mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
-  if (!slots || mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
+  int *slots =
+      e->kept_slots ? NULL : mm_arena_alloc(&e->arena, (kb->n_facts + 1) * sizeof *slots);
+  if ((!slots && !e->kept_slots) ||
+      mm_facts_derive(&facts, &e->arena, kb, p, explain, &e->diags) != 0 ||
       mm_evaluate(&e->tree, &e->arena, kb, facts, &eo) != 0)
     return MMPATH_ENOMEM;
-  for (size_t i = 0; i < kb->n_facts; i++)
-    if (kb->facts[i].source != MM_FACT_EVALUATION) slots[e->n_facts++] = (int)i;
-  e->fact_slots = slots;
+  if (e->kept_slots) {
+    e->fact_slots = e->kept_slots;
+    e->n_facts = e->n_kept_slots;
+  } else {
+    e->n_facts = mm_lib_fact_slots(slots, kb);
+    e->fact_slots = slots;
+  }
   mm_date_format(p->as_of, e->as_of);
   return MMPATH_OK;
 }

@@ -16,6 +16,10 @@ struct mmpath_evaluation {
   mm_evaluation *tree;
   const int *fact_slots; /* the facts listed (as the `facts` object), in slot order */
   size_t n_facts;
+  /* A context's fact_slots, made once (they depend on the kb alone), or
+   * NULL: made in the arena for every evaluation. */
+  const int *kept_slots;
+  size_t n_kept_slots;
   char as_of[11];
   struct mm_rule_memo *memo; /* a context's (rule_memo.h); NULL otherwise */
   /* a context's screening plan of the call's jurisdiction (evaluate_screen.h),
@@ -33,6 +37,10 @@ struct mmpath_problems {
 /* opts (NULL: the defaults) checked and copied into *o: 0 or MMPATH_ERROR
  * (another version, or a value out of range). */
 int mm_lib_options(mmpath_options *o, const mmpath_options *opts);
+
+/* The facts an evaluation lists (mmpath_evaluation.fact_slots) into slots,
+ * room for kb->n_facts; returns how many. */
+size_t mm_lib_fact_slots(int *slots, const mmpath_kb *kb);
 
 struct mm_json;
 /* Reads, derives and evaluates a record into e, whose arena is ready (new or

@@ -222,6 +222,9 @@ int mmpath_context_new(mmpath_context **out, const mmpath_kb *kb) {
   c->kb = kb;
   c->cache = mm_render_cache_new(); /* NULL: every piece is rendered every time */
   c->ev.memo = mm_rule_memo_new();  /* NULL: every rule is evaluated every time */
+  int *slots = malloc((kb->n_facts + 1) * sizeof *slots); /* NULL: made every time */
+  if (slots) c->ev.n_kept_slots = mm_lib_fact_slots(slots, kb);
+  c->ev.kept_slots = slots;
   mm_arena_init(&c->ev.arena, 1 << 16);
   mm_strbuf_init(&c->out, RENDER_CAP);
   *out = c;
@@ -234,6 +237,7 @@ void mmpath_context_free(mmpath_context *ctx) {
   mm_strbuf_free(&ctx->out);
   mm_render_cache_free(ctx->cache);
   mm_rule_memo_free(ctx->ev.memo);
+  free((void *)ctx->ev.kept_slots);
   for (size_t i = 0; i < sizeof ctx->plans / sizeof ctx->plans[0]; i++)
     mm_screen_plan_free(ctx->plans[i]);
   free(ctx);

@@ -100,6 +100,40 @@ static void context_gives_what_evaluate_gives(void **state) {
   mmpath_context_free(NULL);
 }
 
+/* A context's compact answer is written from its plan's pieces straight
+ * into the answer when there is room for the longest option, piece by
+ * piece otherwise: its first answer (an answer buffer still empty, then
+ * growing) and the next (room everywhere) are the bytes of mmpath_evaluate
+ * (docs/api.md, "Contexts"), in each jurisdiction. */
+static void compact_the_same_whatever_the_room(void **state) {
+  (void)state;
+  for (size_t r = 0; r < N_RECORDS; r++) {
+    size_t len;
+    char *text = slurp(records[r][0], records[r][1], &len);
+    for (int j = MMPATH_JURISDICTION_EU; j <= MMPATH_JURISDICTION_IT; j++) {
+      mmpath_options o = MMPATH_OPTIONS_INIT;
+      o.format = MMPATH_FORMAT_COMPACT;
+      o.jurisdiction = (mmpath_jurisdiction)j;
+      char *one = NULL;
+      int rc1 = mmpath_evaluate(&one, kb, text, len, &o);
+      assert_non_null(one);
+      mmpath_context *ctx = NULL;
+      assert_int_equal(mmpath_context_new(&ctx, kb), MMPATH_OK);
+      for (int call = 0; call < 2; call++) {
+        const char *out = NULL;
+        size_t out_len = 0;
+        assert_int_equal(mmpath_context_evaluate(ctx, &out, &out_len, text, len, &o), rc1);
+        assert_non_null(out);
+        assert_int_equal(strlen(one), out_len);
+        assert_string_equal(one, out);
+      }
+      mmpath_context_free(ctx);
+      free(one);
+    }
+    free(text);
+  }
+}
+
 /* The compact answer of the explained tree (mmpath_render) is the one the
  * fast path gives (mmpath_evaluate with MMPATH_FORMAT_COMPACT explains
  * nothing), and its verdicts are the tree's. */
@@ -265,6 +299,7 @@ static void records_over_the_limits_are_refused(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(context_gives_what_evaluate_gives),
+      cmocka_unit_test(compact_the_same_whatever_the_room),
       cmocka_unit_test(compact_is_the_trees_verdicts),
       cmocka_unit_test(compact_names_what_decided),
       cmocka_unit_test(compact_problems_are_json),
