@@ -86,10 +86,12 @@ static void derive_comorbidities(mm_deriving *d) {
 
 void mm_derive_patient(mm_deriving *d) {
   const mm_patient *p = d->p;
-  derive_age(d);
+  /* The two facts computed from dates only when read (a sparse plan). */
+  if (mm_fact_read(d, MM_F_AGE)) derive_age(d);
   copy(d, MM_F_SEX, mm_value_string(p->sex), "sex");
   copy(d, MM_F_ECOG, p->ecog, "ecog");
-  if (p->diagnosis_date != MM_DATE_NONE) {
+  if (!mm_fact_read(d, MM_F_MONTHS_SINCE_DIAGNOSIS)) {
+  } else if (p->diagnosis_date != MM_DATE_NONE) {
     mm_fact_set(d, MM_F_MONTHS_SINCE_DIAGNOSIS,
                 mm_value_number(mm_date_months_between(p->diagnosis_date, p->as_of)));
     mm_fact_from(d, MM_F_MONTHS_SINCE_DIAGNOSIS, "diagnosis.date");

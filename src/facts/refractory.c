@@ -270,12 +270,15 @@ void mm_derive_exposure(mm_deriving *d) {
     memset(where, 0xFF, kb->n_drugs);
   }
   const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
+  const bool *drug_read = d->sparse ? d->sparse->drug_read : NULL;
   for (size_t k = 0; k < p->n_lines; k++) {
     const mm_line *l = &p->lines[k];
     for (int phase = 0; phase < 2; phase++) {
       const mm_drug_use *list = phase ? l->maint : l->drugs;
       size_t nl = phase ? l->n_maint : l->n_drugs;
       for (size_t i = 0; i < nl; i++) {
+        /* A drug none of whose facts (nor its classes') is read is not followed. */
+        if (drug_read && !drug_read[list[i].drug]) continue;
         drug_state *s = touch(st, &n, list[i].drug, where);
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
@@ -294,6 +297,7 @@ void mm_derive_exposure(mm_deriving *d) {
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {
+      if (drug_read && !drug_read[l->refractory_to[i]]) continue;
       drug_state *s = touch(st, &n, l->refractory_to[i], where);
       if (!s) continue;
       if (!s->exposed_in) s->exposed_in = l->path;
@@ -308,7 +312,12 @@ void mm_derive_exposure(mm_deriving *d) {
    * from the kb's template where nothing is exposed, then writes only the
    * drugs the record names and their classes: screening reads millions. */
   bool fast = dflt == MM_FALSE && kb->exposure_none;
-  if (fast) {
+  if (fast && d->sparse) { /* only the drug and class facts the caller reads */
+    for (size_t i = 0; i < d->sparse->n_exposure; i++) {
+      size_t slot = (size_t)d->sparse->exposure[i];
+      d->f->values[slot] = kb->exposure_none[slot - kb->exposure_first];
+    }
+  } else if (fast) {
     memcpy(d->f->values + kb->exposure_first, kb->exposure_none,
            kb->exposure_count * sizeof *kb->exposure_none);
   } else {

@@ -45,8 +45,8 @@ typedef struct screen {
   size_t n_items;
   int *item_of_option;         /* kb option index -> item, or -1 */
   bool *crit_reported;         /* per criterion */
-  bool *refractory_for;        /* drugs whose refractoriness the criteria read
-                                  (mm_facts_derive_for); NULL: every drug */
+  mm_facts_plan *plan;         /* with criteria: the facts they read, derived
+                                  alone (mm_facts_derive_plan) */
   const char **item_ids;
   const char *const *eval_only;/* for mm_evaluate */
   size_t n_counters;
@@ -428,8 +428,9 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
   mm_facts *f = NULL;
   unsigned flags = s->derive_flags; /* no explanations; see derive_flags() */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
-  if (mm_facts_derive_for(&f, a, s->kb, pat, flags, spare, s->refractory_for, NULL) != 0 ||
-      !f) {
+  int rc = s->plan ? mm_facts_derive_plan(&f, a, s->kb, pat, s->plan, spare)
+                  : mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL);
+  if (rc != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
   }
@@ -597,16 +598,14 @@ static int setup(screen *s, const mm_screen_options *o) {
   while (s->settings && s->settings[s->n_settings]) s->n_settings++;
   s->k_items = K_SETTINGS + s->n_settings + 1;
   if (s->crit) {
-    /* Refractoriness only for the drugs the criteria (and the transplant
-     * rule, derived for the setting) read; every drug's when the
-     * composites, which may read any, are derived. */
-    if (s->derive_flags & MM_FACTS_NO_COMPOSITES) {
-      s->refractory_for = calloc(kb->n_drugs + 1, sizeof *s->refractory_for);
-      if (!s->refractory_for) return -1;
-      mm_facts_refractory_reads(kb, kb->transplant_rule.rule, s->refractory_for);
-      for (size_t i = 0; i < s->crit->n; i++)
-        mm_facts_refractory_reads(kb, s->crit->items[i].rule, s->refractory_for);
-    }
+    /* Each record derives only what the criteria read (and the setting,
+     * which every result line shows): mm_facts_plan. */
+    const mm_rule **rules = calloc(s->crit->n + 1, sizeof *rules);
+    if (!rules) return -1;
+    for (size_t i = 0; i < s->crit->n; i++) rules[i] = s->crit->items[i].rule;
+    int rc = mm_facts_plan_new(&s->plan, kb, rules, s->crit->n, s->derive_flags);
+    free(rules);
+    if (rc != 0) return -1;
     s->crit_reported = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->crit_reported);
     s->item_ids = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->item_ids);
     if (!s->crit_reported || !s->item_ids) return -1;
@@ -719,7 +718,7 @@ done:
   mm_screen_full_free(s.full);
   free(s.item_of_option);
   free(s.crit_reported);
-  free(s.refractory_for);
+  mm_facts_plan_free(s.plan);
   free((void *)s.item_ids);
   for (size_t i = 0; s.item_json && i < s.n_items; i++) mm_strbuf_free(&s.item_json[i]);
   free(s.item_json);
