@@ -129,6 +129,7 @@ typedef struct mm_facts_plan {
   size_t n_init;
   int *exposure;         /* the drug and class slots read */
   size_t n_exposure;
+  bool current_read;     /* some drug's or class's current use is read */
 } mm_facts_plan;
 
 /* The plan for rules[0..n) (NULL entries skipped) and `flags` (the

@@ -71,12 +71,14 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
                        dr->slot_current};
     for (size_t j = 0; j < 4; j++)
       if (own[j] >= 0 && p->read[own[j]]) p->drug_read[k] = true;
+    if (dr->slot_current >= 0 && p->read[dr->slot_current]) p->current_read = true;
     for (size_t j = 0; j < dr->n_classes; j++) {
       const mm_class *cl = &kb->classes[dr->classes[j]];
       const int of_class[] = {cl->slot_exposed,   cl->slot_refractory,      cl->slot_progressed_on,
                               cl->slot_current,   cl->slot_exposed_count,   cl->slot_refractory_count};
       for (size_t m = 0; m < 6; m++)
         if (of_class[m] >= 0 && p->read[of_class[m]]) p->drug_read[k] = true;
+      if (cl->slot_current >= 0 && p->read[cl->slot_current]) p->current_read = true;
     }
   }
   size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;

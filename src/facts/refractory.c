@@ -283,6 +283,11 @@ void mm_derive_exposure(mm_deriving *d) {
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
         s->given = true;
+        /* Exposure alone needs no dates (a sparse plan that reads neither
+         * this drug's refractoriness nor any current use). */
+        if (d->sparse && !d->sparse->current_read && d->refractory_for &&
+            !d->refractory_for[s->drug])
+          continue;
         use u = drug_use_in_line(l, list[i].drug);
         /* Current even when an earlier line already made it refractory (a
          * rechallenge). */
