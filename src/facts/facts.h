@@ -130,6 +130,10 @@ typedef struct mm_facts_plan {
   int *exposure;         /* the drug and class slots read */
   size_t n_exposure;
   bool current_read;     /* some drug's or class's current use is read */
+  bool comorbidity_read; /* some comorbidity's fact is read */
+  bool *class_read;      /* kb->n_classes: some fact of the class is read */
+  int *classes;          /* those classes */
+  size_t n_classes;
 } mm_facts_plan;
 
 /* The plan for rules[0..n) (NULL entries skipped) and `flags` (the

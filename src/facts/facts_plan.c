@@ -14,6 +14,8 @@ void mm_facts_plan_free(mm_facts_plan *plan) {
   free(plan->refractory_for);
   free(plan->init);
   free(plan->exposure);
+  free(plan->class_read);
+  free(plan->classes);
   free(plan);
 }
 
@@ -36,7 +38,10 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
   p->refractory_for = calloc(kb->n_drugs + 1, sizeof *p->refractory_for);
   p->init = malloc((kb->n_facts + 1) * sizeof *p->init);
   p->exposure = malloc((kb->n_facts + 1) * sizeof *p->exposure);
-  if (!p->read || !p->drug_read || !p->refractory_for || !p->init || !p->exposure) {
+  p->class_read = calloc(kb->n_classes + 1, sizeof *p->class_read);
+  p->classes = malloc((kb->n_classes + 1) * sizeof *p->classes);
+  if (!p->read || !p->drug_read || !p->refractory_for || !p->init || !p->exposure ||
+      !p->class_read || !p->classes) {
     mm_facts_plan_free(p);
     return -1;
   }
@@ -80,6 +85,17 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
         if (of_class[m] >= 0 && p->read[of_class[m]]) p->drug_read[k] = true;
       if (cl->slot_current >= 0 && p->read[cl->slot_current]) p->current_read = true;
     }
+  }
+  for (size_t i = 0; i < kb->n_comorbidities; i++)
+    if (kb->comorbidities[i].slot >= 0 && p->read[kb->comorbidities[i].slot])
+      p->comorbidity_read = true;
+  for (size_t c = 0; c < kb->n_classes; c++) {
+    const mm_class *cl = &kb->classes[c];
+    const int of_class[] = {cl->slot_exposed,   cl->slot_refractory,      cl->slot_progressed_on,
+                            cl->slot_current,   cl->slot_exposed_count,   cl->slot_refractory_count};
+    for (size_t m = 0; m < 6; m++)
+      if (of_class[m] >= 0 && p->read[of_class[m]]) p->class_read[c] = true;
+    if (p->class_read[c]) p->classes[p->n_classes++] = (int)c;
   }
   size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;
   for (size_t i = 0; i < kb->n_facts; i++) {

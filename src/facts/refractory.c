@@ -366,9 +366,12 @@ void mm_derive_exposure(mm_deriving *d) {
    * from the drugs the record names. */
   class_acc *acc = mm_arena_alloc(d->arena, (kb->n_classes + 1) * sizeof *acc);
   if (!acc) return;
+  /* Under a sparse plan, only the classes it reads (their slots alone are). */
+  const bool *class_read = d->sparse ? d->sparse->class_read : NULL;
   for (size_t i = 0; i < n; i++) {
     const mm_drug *drug = &kb->drugs[st[i].drug];
     for (size_t k = 0; k < drug->n_classes; k++) {
+      if (class_read && !class_read[drug->classes[k]]) continue;
       class_acc *a = &acc[drug->classes[k]];
       const mm_class *cl = &kb->classes[drug->classes[k]];
       if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
@@ -403,7 +406,9 @@ void mm_derive_exposure(mm_deriving *d) {
         mm_fact_missing(d, cl->slot_progressed_on, st[i].prog.missing);
     }
   }
-  for (size_t c = 0; c < kb->n_classes; c++) {
+  size_t n_classes = d->sparse ? d->sparse->n_classes : kb->n_classes;
+  for (size_t ci = 0; ci < n_classes; ci++) {
+    size_t c = d->sparse ? (size_t)d->sparse->classes[ci] : ci;
     const mm_class *cl = &kb->classes[c];
     class_acc *a = &acc[c];
     if (fast && !a->touched) continue; /* the template's "none" stands */
