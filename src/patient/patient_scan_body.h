@@ -43,18 +43,23 @@ typedef struct scan {
 int mm_patient_scan_compact(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text,
                             size_t len);
 
+/* The first byte at or after s that is not whitespace. */
 #if MM_SCAN_COMPACT
 /* No whitespace byte in the record: nothing ever to skip. */
-static inline void ws(scan *sc) { (void)sc; }
+static inline __attribute__((always_inline)) char *skip_ws(char *s, const char *end) {
+  (void)end;
+  return s;
+}
 #else
-static inline void ws(scan *sc) {
-  char *s = sc->s;
+static inline __attribute__((always_inline)) char *skip_ws(char *s, const char *end) {
   /* Registries write compact JSON: one test for the usual next byte. */
-  if (s < sc->end && (unsigned char)*s > ' ') return;
-  while (s < sc->end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
-  sc->s = s;
+  if (s < end && (unsigned char)*s > ' ') return s;
+  while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
+  return s;
 }
 #endif
+
+static inline void ws(scan *sc) { sc->s = skip_ws(sc->s, sc->end); }
 
 static inline bool eat(scan *sc, char c) {
   ws(sc);
@@ -225,28 +230,44 @@ static inline bool key_at(const char *s, const char *end, const scan_key *k) {
  * in `known` (a key twice, or not known, gives up). */
 /* Always inlined: each call site's `field` is then a direct call, or
  * inlined itself, rather than a jump through a pointer. */
+/* The object's own bytes are read with a local cursor (s), in a register
+ * rather than in sc, which is written back only for `field`: a profile's
+ * finding. On giving up, sc->s no longer matters. */
 static inline __attribute__((always_inline)) bool members(scan *sc, const scan_key *known, size_t n,
                     bool (*field)(scan *sc, int key, void *ctx), void *ctx) {
-  if (!eat(sc, '{')) return GIVE_UP;
-  if (eat(sc, '}')) return true;
+  const char *end = sc->end;
+  char *s = skip_ws(sc->s, end);
+  if (s >= end || *s != '{') return GIVE_UP;
+  s = skip_ws(s + 1, end);
+  if (s < end && *s == '}') {
+    sc->s = s + 1;
+    return true;
+  }
   uint32_t seen = 0;
   size_t next = 0;
-  do {
+  for (;;) {
     /* A key is matched in place against the known ones, the expected next
      * first: a known key is plain ASCII, so no string needs checking, and
      * any other key is an error the full reader reports. */
-    if (!eat(sc, '"')) return GIVE_UP;
+    if (s >= end || *s != '"') return GIVE_UP;
+    s++;
     size_t k = next, tries = 0;
     for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
-      if (key_at(sc->s, sc->end, &known[k])) break;
+      if (key_at(s, end, &known[k])) break;
     if (tries == n || (seen & (1u << k))) return GIVE_UP;
-    sc->s += known[k].n;
-    if (!eat(sc, ':')) return GIVE_UP;
+    s = skip_ws(s + known[k].n, end);
+    if (s >= end || *s != ':') return GIVE_UP;
     seen |= 1u << k;
     next = k + 1 == n ? 0 : k + 1;
+    sc->s = s + 1;
     if (!field(sc, (int)k, ctx)) return GIVE_UP;
-  } while (eat(sc, ','));
-  return eat(sc, '}');
+    s = skip_ws(sc->s, end);
+    if (s >= end || *s != ',') break;
+    s = skip_ws(s + 1, end);
+  }
+  if (s >= end || *s != '}') return GIVE_UP;
+  sc->s = s + 1;
+  return true;
 }
 
 /* --- names: the exact spellings by one flat-table probe (mm_kb_find_exact),
