@@ -80,14 +80,22 @@ static inline bool peek(scan *sc, char c) {
  * after. A name looked up in the flat table (mm_kb_find_exact) is read so:
  * its 16-byte load must not overlap a byte just written, which would stall
  * the load until the store is done. */
+/* The same at s (no whitespace before it): the byte after the string, or
+ * NULL. */
+static inline __attribute__((always_inline)) char *raw_string_at(char *s, const char *end,
+                                                                 const char **out, size_t *len) {
+  if (s >= end || *s != '"') return NULL;
+  const char *q = mm_scan_string_end(s + 1, end);
+  if (!q) return NULL;
+  *out = s + 1;
+  *len = (size_t)(q - (s + 1));
+  return (char *)q + 1;
+}
+
 static bool raw_string(scan *sc, const char **out, size_t *len) {
-  if (!eat(sc, '"')) return GIVE_UP;
-  char *start = sc->s;
-  const char *q = mm_scan_string_end(start, sc->end);
-  if (!q) return GIVE_UP;
-  *out = start;
-  *len = (size_t)(q - start);
-  sc->s = start + *len + 1;
+  char *after = raw_string_at(skip_ws(sc->s, sc->end), sc->end, out, len);
+  if (!after) return GIVE_UP;
+  sc->s = after;
   return true;
 }
 
@@ -381,21 +389,31 @@ static bool one_of(scan *sc, int *out, const char *const *names) {
 static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
   mm_drug_use local[64];
   size_t n = 0;
-  if (!eat(sc, '[')) return GIVE_UP;
-  if (!eat(sc, ']')) {
-    do {
+  const char *end = sc->end; /* a local cursor, as in members() */
+  char *at = skip_ws(sc->s, end);
+  if (at >= end || *at != '[') return GIVE_UP;
+  at = skip_ws(at + 1, end);
+  if (at < end && *at == ']') {
+    at++;
+  } else {
+    for (;;) {
       const char *s;
       size_t len;
-      if (n == 64 || !raw_string(sc, &s, &len)) return GIVE_UP;
+      if (n == 64 || !(at = raw_string_at(at, end, &s, &len))) return GIVE_UP;
       const mm_drug *d = find_drug(sc, s, len);
       if (!d) return GIVE_UP;
       int drug = (int)(d - sc->kb->drugs);
       for (size_t k = 0; k < n; k++)
         if (local[k].drug == drug) return GIVE_UP;
       local[n++] = (mm_drug_use){drug, MM_DATE_NONE, MM_DATE_NONE, false, ""};
-    } while (eat(sc, ','));
-    if (!eat(sc, ']')) return GIVE_UP;
+      at = skip_ws(at, end);
+      if (at >= end || *at != ',') break;
+      at = skip_ws(at + 1, end);
+    }
+    if (at >= end || *at != ']') return GIVE_UP;
+    at++;
   }
+  sc->s = at;
   *out = mm_arena_alloc(sc->arena, (n + 1) * sizeof **out);
   if (!*out) return GIVE_UP;
   memcpy(*out, local, n * sizeof *local);
@@ -650,12 +668,22 @@ static bool feature_field(scan *sc, int key, void *ctx) {
 static inline __attribute__((always_inline)) bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
                   void *ctx) {
   *n = 0;
-  if (!eat(sc, '[')) return GIVE_UP;
-  if (eat(sc, ']')) return true;
-  do {
-    if (*n == cap || !each(sc, (*n)++, ctx)) return GIVE_UP;
-  } while (eat(sc, ','));
-  return eat(sc, ']');
+  const char *end = sc->end; /* a local cursor, as in members() */
+  char *s = skip_ws(sc->s, end);
+  if (s >= end || *s != '[') return GIVE_UP;
+  s = skip_ws(s + 1, end);
+  if (s >= end || *s != ']') {
+    for (;;) {
+      sc->s = s;
+      if (*n == cap || !each(sc, (*n)++, ctx)) return GIVE_UP;
+      s = skip_ws(sc->s, end);
+      if (s >= end || *s != ',') break;
+      s = skip_ws(s + 1, end);
+    }
+    if (s >= end || *s != ']') return GIVE_UP;
+  }
+  sc->s = s + 1;
+  return true;
 }
 
 enum { MAX_ITEMS = 256 };
