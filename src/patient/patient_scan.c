@@ -29,6 +29,12 @@ static bool has_low_byte(const char *text, size_t len) {
     if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(least, space), least))) return true;
     p += 64;
   }
+  if (len >= 64 && p < end) { /* the rest: the last 64 bytes, overlapping */
+    const __m128i *v = (const __m128i *)(const void *)(end - 64);
+    __m128i least = _mm_min_epu8(_mm_min_epu8(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                 _mm_min_epu8(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(least, space), least)) != 0;
+  }
 #endif
   for (; p < end; p++)
     if (*p <= ' ') return true;
