@@ -188,6 +188,14 @@ static const scan_key line_keys[MM_LINE_N] = {
     K("best_response"), K("progression"), K("stop_reason"), K("refractory_to"),
     K("provisional")};
 static const scan_key maintenance_keys[MM_MAINT_N] = {K("drugs"), K("start"), K("end")};
+/* The values of the enumerated fields, matched as keys are: mm_sex_names,
+ * mm_response_cat_names, mm_stop_names (same order; checked as the keys). */
+static const scan_key sex_values[] = {K("male"), K("female"), K("other")};
+static const scan_key response_values[] = {K("sCR"), K("CR"), K("VGPR"), K("PR"),
+                                           K("MR"),  K("SD"), K("PD")};
+static const scan_key stop_values[] = {K("progression"), K("toxicity"), K("completed"),
+                                       K("patient_choice"), K("other")};
+#define N_OF(a) (sizeof(a) / sizeof *(a))
 #undef K
 
 #if !MM_SCAN_COMPACT
@@ -207,7 +215,11 @@ bool mm_patient_scan_keys_check(void) {
          keys_same(feature_keys, mm_feature_keys, MM_FEAT_N) &&
          keys_same(lab_keys, mm_lab_keys, MM_LAB_N) &&
          keys_same(line_keys, mm_line_keys, MM_LINE_N) &&
-         keys_same(maintenance_keys, mm_maintenance_keys, MM_MAINT_N);
+         keys_same(maintenance_keys, mm_maintenance_keys, MM_MAINT_N) &&
+         keys_same(sex_values, mm_sex_names, N_OF(sex_values)) && !mm_sex_names[N_OF(sex_values)] &&
+         keys_same(response_values, mm_response_cat_names, N_OF(response_values)) &&
+         !mm_response_cat_names[N_OF(response_values)] &&
+         keys_same(stop_values, mm_stop_names, N_OF(stop_values)) && !mm_stop_names[N_OF(stop_values)];
 }
 #endif
 
@@ -372,14 +384,17 @@ static inline __attribute__((always_inline)) bool truth(scan *sc, mm_value *v) {
   return true;
 }
 
-static bool one_of(scan *sc, int *out, const char *const *names) {
+/* One of the values (n of them, as scan_key) as a string, or null: its
+ * index into *out. Compared in place with the closing quote, as keys are:
+ * strncmp's call cost more than the comparison (a profile's finding). */
+static bool one_of(scan *sc, int *out, const scan_key *values, size_t n) {
   const char *s;
   size_t len;
   if (null(sc)) return true;
   if (!raw_string(sc, &s, &len)) return GIVE_UP; /* only its index is kept */
-  for (int i = 0; names[i]; i++)
-    if (names[i][0] == s[0] && strncmp(names[i], s, len) == 0 && names[i][len] == '\0') {
-      *out = i;
+  for (size_t i = 0; i < n; i++)
+    if (values[i].n == len + 1 && key_at(s, sc->end, &values[i])) {
+      *out = (int)i;
       return true;
     }
   return GIVE_UP;
@@ -480,13 +495,13 @@ static bool line_field(scan *sc, int key, void *ctx) {
     return l->n_maint != (size_t)-1;
   case MM_LINE_BEST_RESPONSE:
     e = -1;
-    if (!one_of(sc, &e, mm_response_cat_names)) return GIVE_UP;
+    if (!one_of(sc, &e, response_values, N_OF(response_values))) return GIVE_UP;
     l->best_response = (mm_response_cat)e;
     return true;
   case MM_LINE_PROGRESSION: return date(sc, &l->progression);
   case MM_LINE_STOP_REASON:
     e = -1;
-    if (!one_of(sc, &e, mm_stop_names)) return GIVE_UP;
+    if (!one_of(sc, &e, stop_values, N_OF(stop_values))) return GIVE_UP;
     l->stop_reason = (mm_stop_reason)e;
     return true;
   case MM_LINE_REFRACTORY_TO: {
@@ -741,7 +756,7 @@ static bool record_field(scan *sc, int key, void *ctx) {
   case MM_REC_AGE: return bounded(sc, &p->age_given, 0, 130, true);
   case MM_REC_SEX:
     e = -1;
-    if (!one_of(sc, &e, mm_sex_names)) return GIVE_UP;
+    if (!one_of(sc, &e, sex_values, N_OF(sex_values))) return GIVE_UP;
     p->sex = e >= 0 ? mm_sex_names[e] : NULL;
     return true;
   case MM_REC_ECOG: return bounded(sc, &p->ecog, 0, 4, true);
