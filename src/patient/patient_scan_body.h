@@ -1,8 +1,8 @@
 /* patient_scan_body.h: registry screening's fast way to read a record
  * (mm_patient_scan, patient_scan.c), compiled twice: in patient_scan.c for
- * any record, in patient_scan_compact.c (MM_SCAN_COMPACT 1) for a record
- * without a whitespace byte, whose whitespace skips (ws) then do nothing;
- * the rest is the same code. Only those two files include it.
+ * any record, in patient_scan_compact.c (MM_SCAN_COMPACT 1) without its
+ * whitespace skips (ws), tried first: the rest is the same code. Only those
+ * two files include it.
  *
  * One pass over the JSON text fills mm_patient directly, without building a JSON tree,
  * for records in the usual form: no escapes in strings, no exponents, no drug
@@ -38,8 +38,8 @@ typedef struct scan {
 /* Every "give up" goes through here: a plain false, for the caller to return. */
 #define GIVE_UP false
 
-/* The whole record as mm_patient_scan, for a record without a byte ' ',
- * '\t', '\n' or '\r' (patient_scan_compact.c). */
+/* The whole record as mm_patient_scan, with no whitespace skipped
+ * (patient_scan_compact.c): it gives up at whitespace between tokens. */
 int mm_patient_scan_compact(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text,
                             size_t len);
 
