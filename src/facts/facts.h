@@ -132,6 +132,8 @@ typedef struct mm_facts_plan {
   bool current_read;     /* some drug's or class's current use is read */
   bool comorbidity_read; /* some comorbidity's fact is read */
   bool *class_read;      /* kb->n_classes: some fact of the class is read */
+  bool *nonresponse_for; /* kb->n_drugs: the drug's refractoriness (not only
+                            progressed_on) is read, itself or its classes' */
   int *classes;          /* those classes */
   size_t n_classes;
 } mm_facts_plan;

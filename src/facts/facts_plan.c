@@ -15,6 +15,7 @@ void mm_facts_plan_free(mm_facts_plan *plan) {
   free(plan->init);
   free(plan->exposure);
   free(plan->class_read);
+  free(plan->nonresponse_for);
   free(plan->classes);
   free(plan);
 }
@@ -39,9 +40,10 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
   p->init = malloc((kb->n_facts + 1) * sizeof *p->init);
   p->exposure = malloc((kb->n_facts + 1) * sizeof *p->exposure);
   p->class_read = calloc(kb->n_classes + 1, sizeof *p->class_read);
+  p->nonresponse_for = calloc(kb->n_drugs + 1, sizeof *p->nonresponse_for);
   p->classes = malloc((kb->n_classes + 1) * sizeof *p->classes);
   if (!p->read || !p->drug_read || !p->refractory_for || !p->init || !p->exposure ||
-      !p->class_read || !p->classes) {
+      !p->class_read || !p->classes || !p->nonresponse_for) {
     mm_facts_plan_free(p);
     return -1;
   }
@@ -77,6 +79,7 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
     for (size_t j = 0; j < 4; j++)
       if (own[j] >= 0 && p->read[own[j]]) p->drug_read[k] = true;
     if (dr->slot_current >= 0 && p->read[dr->slot_current]) p->current_read = true;
+    if (dr->slot_refractory >= 0 && p->read[dr->slot_refractory]) p->nonresponse_for[k] = true;
     for (size_t j = 0; j < dr->n_classes; j++) {
       const mm_class *cl = &kb->classes[dr->classes[j]];
       const int of_class[] = {cl->slot_exposed,   cl->slot_refractory,      cl->slot_progressed_on,
@@ -84,6 +87,9 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
       for (size_t m = 0; m < 6; m++)
         if (of_class[m] >= 0 && p->read[of_class[m]]) p->drug_read[k] = true;
       if (cl->slot_current >= 0 && p->read[cl->slot_current]) p->current_read = true;
+      if ((cl->slot_refractory >= 0 && p->read[cl->slot_refractory]) ||
+          (cl->slot_refractory_count >= 0 && p->read[cl->slot_refractory_count]))
+        p->nonresponse_for[k] = true;
     }
   }
   for (size_t i = 0; i < kb->n_comorbidities; i++)

@@ -236,6 +236,9 @@ static void drug_in_line(mm_deriving *d, const mm_line *l, drug_state *s, use u)
     if (p == MM_UNKNOWN && !s->prog.missing) s->prog.missing = probe.missing;
   }
   if (s->refractory == MM_TRUE) return;
+  /* Under a sparse plan that reads only progressed_on of this drug (and of
+   * its classes), refractoriness is not derived. */
+  if (d->sparse && !d->sparse->nonresponse_for[s->drug]) return;
   mm_tv r = refractory_in_line(d, l, s->drug, p, &probe);
   s->refractory = mm_tv_or(s->refractory, r);
   if (r == MM_TRUE) {
