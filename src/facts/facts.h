@@ -136,6 +136,7 @@ typedef struct mm_facts_plan {
                             progressed_on) is read, itself or its classes' */
   int *classes;          /* those classes */
   size_t n_classes;
+  int *class_place;      /* kb->n_classes: a class's place in `classes`, or -1 */
 } mm_facts_plan;
 
 /* The plan for rules[0..n) (NULL entries skipped) and `flags` (the

@@ -17,6 +17,7 @@ void mm_facts_plan_free(mm_facts_plan *plan) {
   free(plan->class_read);
   free(plan->nonresponse_for);
   free(plan->classes);
+  free(plan->class_place);
   free(plan);
 }
 
@@ -42,8 +43,9 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
   p->class_read = calloc(kb->n_classes + 1, sizeof *p->class_read);
   p->nonresponse_for = calloc(kb->n_drugs + 1, sizeof *p->nonresponse_for);
   p->classes = malloc((kb->n_classes + 1) * sizeof *p->classes);
+  p->class_place = malloc((kb->n_classes + 1) * sizeof *p->class_place);
   if (!p->read || !p->drug_read || !p->refractory_for || !p->init || !p->exposure ||
-      !p->class_read || !p->classes || !p->nonresponse_for) {
+      !p->class_read || !p->classes || !p->class_place || !p->nonresponse_for) {
     mm_facts_plan_free(p);
     return -1;
   }
@@ -101,6 +103,7 @@ int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const
                             cl->slot_current,   cl->slot_exposed_count,   cl->slot_refractory_count};
     for (size_t m = 0; m < 6; m++)
       if (of_class[m] >= 0 && p->read[of_class[m]]) p->class_read[c] = true;
+    p->class_place[c] = p->class_read[c] ? (int)p->n_classes : -1;
     if (p->class_read[c]) p->classes[p->n_classes++] = (int)c;
   }
   size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;

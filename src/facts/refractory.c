@@ -367,15 +367,20 @@ void mm_derive_exposure(mm_deriving *d) {
   }
   /* Classes: three-valued OR over their drugs, and counts of drugs, gathered
    * from the drugs the record names. */
-  class_acc *acc = mm_arena_alloc(d->arena, (kb->n_classes + 1) * sizeof *acc);
+  /* Under a sparse plan, only the classes it reads (their slots alone
+   * are), each at its place in the plan's list: a few, on the stack. */
+  const int *place = d->sparse ? d->sparse->class_place : NULL;
+  size_t n_classes = d->sparse ? d->sparse->n_classes : kb->n_classes;
+  class_acc acc_few[8], *acc = acc_few;
+  if (n_classes <= sizeof acc_few / sizeof *acc_few) memset(acc_few, 0, n_classes * sizeof *acc);
+  else acc = mm_arena_alloc(d->arena, (n_classes + 1) * sizeof *acc);
   if (!acc) return;
-  /* Under a sparse plan, only the classes it reads (their slots alone are). */
-  const bool *class_read = d->sparse ? d->sparse->class_read : NULL;
   for (size_t i = 0; i < n; i++) {
     const mm_drug *drug = &kb->drugs[st[i].drug];
     for (size_t k = 0; k < drug->n_classes; k++) {
-      if (class_read && !class_read[drug->classes[k]]) continue;
-      class_acc *a = &acc[drug->classes[k]];
+      int at = place ? place[drug->classes[k]] : drug->classes[k];
+      if (at < 0) continue;
+      class_acc *a = &acc[at];
       const mm_class *cl = &kb->classes[drug->classes[k]];
       if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
       a->exp = mm_tv_or(a->exp, st[i].exposed);
@@ -409,11 +414,10 @@ void mm_derive_exposure(mm_deriving *d) {
         mm_fact_missing(d, cl->slot_progressed_on, st[i].prog.missing);
     }
   }
-  size_t n_classes = d->sparse ? d->sparse->n_classes : kb->n_classes;
   for (size_t ci = 0; ci < n_classes; ci++) {
     size_t c = d->sparse ? (size_t)d->sparse->classes[ci] : ci;
     const mm_class *cl = &kb->classes[c];
-    class_acc *a = &acc[c];
+    class_acc *a = &acc[ci];
     if (fast && !a->touched) continue; /* the template's "none" stands */
     if (!a->touched) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
     int unk_exp = 0;
