@@ -9,7 +9,6 @@
 #include <string.h>
 
 #define MM_SCAN_COMPACT 0
-#define MM_SCAN_ENTRY static int scan_any
 #include "patient/patient_scan_body.h"
 
 int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len) {
@@ -18,5 +17,5 @@ int mm_patient_scan(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *te
    * result is the same; when it gives up (whitespace between tokens, or
    * anything it gives up on), the text is as it was, and this copy reads. */
   int r = mm_patient_scan_compact(out, arena, kb, text, len);
-  return r != 0 ? r : scan_any(out, arena, kb, text, len);
+  return r != 0 ? r : scan_text(out, arena, kb, text, len, NULL, false);
 }

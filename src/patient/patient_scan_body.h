@@ -790,7 +790,11 @@ static bool record_field(scan *sc, int key, void *ctx) {
   return GIVE_UP;
 }
 
-MM_SCAN_ENTRY(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len) {
+/* The record in text[0..len): when line is NULL, the whole text; else the
+ * record at its start, which must be followed by '\n' (or reach len, when
+ * end_ok), its length into *line (mm_patient_scan_line). */
+static int scan_text(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, size_t len,
+                     size_t *line, bool end_ok) {
   *out = NULL;
   mm_patient *p = mm_arena_alloc_raw(arena, sizeof *p);
   if (!p) return -1;
@@ -805,8 +809,14 @@ MM_SCAN_ENTRY(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *text, si
   sc->latest = MM_DATE_NONE;
   sc->n_quotes = 0;
   bool ok = members(sc, record_keys, MM_REC_N, record_field, p);
-  ws(sc);
-  ok = ok && sc->s == sc->end && p->id && !arena->failed;
+  if (line) {
+    ok = ok && (sc->s < sc->end ? *sc->s == '\n' : end_ok);
+    *line = (size_t)(sc->s - text);
+  } else {
+    ws(sc);
+    ok = ok && sc->s == sc->end;
+  }
+  ok = ok && p->id && !arena->failed;
   if (ok && !p->as_of_given) p->as_of = mm_date_today();
   ok = ok && (sc->latest == MM_DATE_NONE || sc->latest <= p->as_of);
   ok = ok && !(p->birth_date != MM_DATE_NONE && p->diagnosis_date != MM_DATE_NONE &&

@@ -115,6 +115,19 @@ static void process(pipeline *p, void *state, batch *b) {
   char *at = b->buf, *end = b->buf + b->len;
   long rel = 0;
   while (at < end) {
+    if (p->hooks->record_first && *at != '\n') {
+      /* The record and its line's end in one pass, when the hook can. */
+      size_t avail = (size_t)(end - at);
+      bool end_ok = avail <= p->max_line;
+      s->rel_line = rel;
+      size_t len = p->hooks->record_first(state, at, end_ok ? avail : p->max_line + 1, end_ok, s);
+      if (len > 0) {
+        b->n_records++;
+        rel++;
+        at += len + (at + len < end); /* and its '\n' */
+        continue;
+      }
+    }
     char *nl = memchr(at, '\n', (size_t)(end - at));
     char *stop = nl ? nl : end;
     size_t len = (size_t)(stop - at);

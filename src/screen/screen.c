@@ -24,6 +24,7 @@
 #include "kb/fact_names.h"
 #include "json/json.h"
 #include "patient/patient.h"
+#include "patient/patient_scan.h"
 #include "screen/pipeline.h"
 #include "screen/screen_full.h"
 #include "util/strbuf.h"
@@ -376,6 +377,9 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const char *id, 
   mm_strbuf_puts(b, csv ? ",\n" : "}}\n");
 }
 
+static void screen_patient(const screen *s, mm_arena *a, const mm_patient *pat, const char *id,
+                           mm_screen_sink *k);
+
 static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sink *k) {
   worker *w = p;
   const screen *s = w->s;
@@ -425,6 +429,27 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     one_error(s, k, NULL, "id", "a record needs an id (a string)");
     return;
   }
+  screen_patient(s, a, pat, id, k);
+}
+
+/* The pipeline's record_first: a record read before its line's end is
+ * known (mm_patient_scan_line), then screened as record() screens it; 0
+ * when not so read, and record() reads the line. */
+static size_t record_first(void *p, char *text, size_t cap, bool end_ok, mm_screen_sink *k) {
+  worker *w = p;
+  const screen *s = w->s;
+  mm_arena *a = &w->arena;
+  mm_arena_reset(a);
+  mm_patient *pat = NULL;
+  size_t len = 0;
+  if (mm_patient_scan_line(&pat, a, s->kb, text, cap, end_ok, &len) != 1) return 0;
+  screen_patient(s, a, pat, pat->id, k);
+  return len;
+}
+
+/* What record() does with a patient read: derive, screen, write. */
+static void screen_patient(const screen *s, mm_arena *a, const mm_patient *pat, const char *id,
+                           mm_screen_sink *k) {
   mm_facts *f = NULL;
   unsigned flags = s->derive_flags; /* no explanations; see derive_flags() */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
@@ -695,7 +720,7 @@ int mm_screen_run(mm_screen_totals *out, int in_fd, int out_fd, int summary_fd,
   mm_screen_config cfg = {.threads = opts->threads, .block_size = opts->block_size,
                           .max_line = opts->max_line, .n_counters = s.n_counters,
                           .progress_fd = opts->progress_fd, .total_bytes = opts->total_bytes};
-  mm_screen_hooks hooks = {&s, worker_new, worker_free, record};
+  mm_screen_hooks hooks = {&s, worker_new, worker_free, record, record_first};
   if (mm_screen_pipeline_run(&r, in_fd, out_fd, &cfg, &hooks) != 0) {
     if (r.io_error) fprintf(stderr, "mmpath screen: I/O error: %s\n", strerror(r.io_error));
     else fprintf(stderr, "mmpath screen: out of memory\n");
