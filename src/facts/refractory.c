@@ -268,7 +268,9 @@ void mm_derive_exposure(mm_deriving *d) {
   size_t n = 0;
   unsigned char where_buf[256], *where = NULL;
   _Static_assert(MAX_TOUCHED < 0xFF, "a place in st fits a byte, 0xFF free");
-  if (kb->n_drugs <= sizeof where_buf) {
+  /* Under a sparse plan the drugs followed are a few: found by a look
+   * through st, without clearing a map per record. */
+  if (!d->sparse && kb->n_drugs <= sizeof where_buf) {
     where = where_buf;
     memset(where, 0xFF, kb->n_drugs);
   }
@@ -372,7 +374,7 @@ void mm_derive_exposure(mm_deriving *d) {
   const int *place = d->sparse ? d->sparse->class_place : NULL;
   size_t n_classes = d->sparse ? d->sparse->n_classes : kb->n_classes;
   class_acc acc_few[8], *acc = acc_few;
-  if (n_classes <= sizeof acc_few / sizeof *acc_few) memset(acc_few, 0, n_classes * sizeof *acc);
+  if (n_classes <= sizeof acc_few / sizeof *acc_few) memset(acc_few, 0, sizeof acc_few);
   else acc = mm_arena_alloc(d->arena, (n_classes + 1) * sizeof *acc);
   if (!acc) return;
   for (size_t i = 0; i < n; i++) {
