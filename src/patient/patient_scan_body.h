@@ -402,7 +402,10 @@ static bool one_of(scan *sc, int *out, const scan_key *values, size_t n) {
 
 /* ["name", ...]: known drugs, none twice. */
 static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
-  mm_drug_use local[64];
+  /* Room for the most a list may hold, written in place (no copy); the
+   * entry after the last zeroed, as a zeroed allocation of n + 1 had it. */
+  mm_drug_use *local = mm_arena_alloc_raw(sc->arena, 65 * sizeof *local);
+  if (!local) return GIVE_UP;
   size_t n = 0;
   const char *end = sc->end; /* a local cursor, as in members() */
   char *at = skip_ws(sc->s, end);
@@ -429,9 +432,8 @@ static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
     at++;
   }
   sc->s = at;
-  *out = mm_arena_alloc(sc->arena, (n + 1) * sizeof **out);
-  if (!*out) return GIVE_UP;
-  memcpy(*out, local, n * sizeof *local);
+  memset(&local[n], 0, sizeof local[n]);
+  *out = local;
   *n_out = n;
   return true;
 }
