@@ -321,6 +321,11 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.work, NULL);
   pthread_cond_init(&p.done, NULL);
+  /* One worker: its batches are processed here, as soon as read, on the
+   * calling thread: no hand-off to another thread, and the block just
+   * copied in by read(2) is still in this core's cache (CPU a record, the
+   * reference task: docs/screen.md). */
+  bool inline_worker = threads == 1;
   for (int i = 0; i < threads; i++) {
     wargs[i].p = &p;
     if (hooks->worker_new && hooks->worker_new(&wargs[i].state, hooks->payload) != 0) {
@@ -328,6 +333,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
       rc = -1;
       break;
     }
+    if (inline_worker) break;
     if (pthread_create(&tids[i], NULL, worker_main, &wargs[i]) != 0) {
       if (hooks->worker_free) hooks->worker_free(wargs[i].state);
       wargs[i].state = NULL;
@@ -353,12 +359,19 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         input_done = true;
         break;
       }
+      next_seq++;
+      if (inline_worker) {
+        pthread_mutex_unlock(&p.mu);
+        process(&p, wargs[0].state, b);
+        pthread_mutex_lock(&p.mu);
+        b->state = SLOT_DONE;
+        break; /* written before the next is read, while in the cache */
+      }
       b->state = SLOT_QUEUED;
       b->next = NULL;
       if (p.qtail) p.qtail->next = b;
       else p.qhead = b;
       p.qtail = b;
-      next_seq++;
       pthread_cond_signal(&p.work);
     }
     /* Write what is done, in order. */
@@ -386,6 +399,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         last_draw = t;
         draw_progress(cfg, out->records, done_bytes, t - t0, false); /* written, not read */
       }
+      if (inline_worker) continue; /* nothing to wait for */
       struct timespec until;
       clock_gettime(CLOCK_REALTIME, &until);
       until.tv_nsec += 100000000L;
@@ -394,7 +408,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         until.tv_nsec -= 1000000000L;
       }
       pthread_cond_timedwait(&p.done, &p.mu, &until);
-    } else if (!(next_write < next_seq &&
+    } else if (!inline_worker && !(next_write < next_seq &&
                  p.slots[next_write % (uint64_t)p.k].state == SLOT_DONE) &&
                (input_done || next_seq - next_write >= (uint64_t)p.k)) {
       pthread_cond_wait(&p.done, &p.mu);
