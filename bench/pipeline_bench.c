@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   mm_screen_config cfg = {.threads = atoi(argv[2]), .n_counters = 2, .progress_fd = -1};
-  mm_screen_hooks hooks = {NULL, w_new, w_free, rec};
+  mm_screen_hooks hooks = {NULL, w_new, w_free, rec, NULL};
   mm_screen_result r;
   if (mm_screen_pipeline_run(&r, fd, 1, &cfg, &hooks) != 0) return 1;
   fprintf(stderr, "%s threads=%s records=%llu invalid=%llu seconds=%.3f records/s=%.0f MB/s=%.0f\n",

@@ -147,9 +147,11 @@ void mm_facts_refractory_reads(const mm_kb *kb, const mm_rule *rule, bool *need)
   }
 }
 
-int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
-                        unsigned flags, size_t spare, const bool *refractory_for,
-                        mm_diags *warnings) {
+/* The derivation; sparse (a sparse plan, never when explaining): only the
+ * slots it reads are set. */
+static int derive(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                  unsigned flags, size_t spare, const bool *refractory_for,
+                  const mm_facts_plan *sparse, mm_diags *warnings) {
   bool explain = flags & MM_FACTS_EXPLAIN;
   *out = NULL;
   mm_facts *f = mm_arena_alloc(arena, sizeof *f);
@@ -163,18 +165,26 @@ int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const 
   /* Every fact starts unknown, except the drug and class facts, which
    * mm_derive_exposure writes whole (they are most of the slots). */
   size_t e0 = kb->exposure_first, e1 = kb->exposure_first + kb->exposure_count;
-  memcpy(f->values, kb->facts_unknown, e0 * sizeof *f->values);
-  memcpy(f->values + e1, kb->facts_unknown + e1, (kb->n_facts - e1) * sizeof *f->values);
+  if (explain) sparse = NULL;
+  if (sparse) { /* only what the caller reads: a few slots of hundreds */
+    for (size_t i = 0; i < sparse->n_init; i++)
+      f->values[sparse->init[i]] = kb->facts_unknown[sparse->init[i]];
+  } else {
+    memcpy(f->values, kb->facts_unknown, e0 * sizeof *f->values);
+    memcpy(f->values + e1, kb->facts_unknown + e1, (kb->n_facts - e1) * sizeof *f->values);
+  }
   /* Explanations show every fact; otherwise a caller may skip what it
    * does not read. */
   if (explain)
     flags &= ~(unsigned)(MM_FACTS_NO_LABS | MM_FACTS_NO_COMPOSITES | MM_FACTS_NO_DISEASE_STATE);
   mm_deriving d = {f, arena, kb, p, explain, !(flags & MM_FACTS_NO_LABS),
-                   explain ? NULL : refractory_for};
+                   explain ? NULL : refractory_for, sparse};
   mm_derive_patient(&d);
   mm_derive_lines(&d);
   mm_derive_exposure(&d);
-  mm_derive_asct(&d);
+  if (mm_fact_read(&d, MM_F_ASCT_PRIOR) || mm_fact_read(&d, MM_F_ASCT_COUNT) ||
+      mm_fact_read(&d, MM_F_ASCT_TO_PROGRESSION_MONTHS))
+    mm_derive_asct(&d);
   if (flags & (MM_FACTS_SCORES | MM_FACTS_EXPLAIN)) mm_derive_scores(&d);
   mm_derive_transplant_eligibility(&d);
   mm_derive_setting(&d);
@@ -185,4 +195,16 @@ int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const 
   if (arena->failed) return -1;
   *out = f;
   return 0;
+}
+
+int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                        unsigned flags, size_t spare, const bool *refractory_for,
+                        mm_diags *warnings) {
+  return derive(out, arena, kb, p, flags, spare, refractory_for, NULL, warnings);
+}
+
+int mm_facts_derive_plan(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                         const mm_facts_plan *plan, size_t spare) {
+  return derive(out, arena, kb, p, plan->flags, spare, plan->refractory_for,
+                plan->sparse ? plan : NULL, NULL);
 }

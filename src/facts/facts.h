@@ -113,5 +113,47 @@ int mm_facts_derive_for(mm_facts **out, mm_arena *arena, const mm_kb *kb,
  * rule reads, directly or through one of their classes. */
 void mm_facts_refractory_reads(const mm_kb *kb, const mm_rule *rule, bool *need);
 
+/* What a caller's own rules read (screening --criteria), worked out once so
+ * that each record derives only that: the facts those rules, the transplant
+ * rule and the setting read, the exposure of the drugs and classes they
+ * name, the refractoriness of the drugs whose refractoriness they read.
+ * Made by mm_facts_plan_new, shared read-only by any number of threads. */
+typedef struct mm_facts_plan {
+  const mm_kb *kb;
+  unsigned flags;        /* as for mm_facts_derive_ex, worked out from the rules */
+  bool sparse;           /* only the slots read are set (see mm_facts_derive_plan) */
+  bool *read;            /* kb->n_facts: the slot is read */
+  bool *drug_read;       /* kb->n_drugs: a fact of the drug or of one of its classes is read */
+  bool *refractory_for;  /* kb->n_drugs: as for mm_facts_derive_for */
+  int *init;             /* the slots read outside the drug and class facts */
+  size_t n_init;
+  int *exposure;         /* the drug and class slots read */
+  size_t n_exposure;
+  bool current_read;     /* some drug's or class's current use is read */
+  bool comorbidity_read; /* some comorbidity's fact is read */
+  bool *class_read;      /* kb->n_classes: some fact of the class is read */
+  bool *nonresponse_for; /* kb->n_drugs: the drug's refractoriness (not only
+                            progressed_on) is read, itself or its classes' */
+  int *classes;          /* those classes */
+  size_t n_classes;
+  int *class_place;      /* kb->n_classes: a class's place in `classes`, or -1 */
+} mm_facts_plan;
+
+/* The plan for rules[0..n) (NULL entries skipped) and `flags` (the
+ * caller's mm_facts_derive_ex flags: a plan is sparse only when they skip
+ * the composites, the disease state and the scores, which read many facts).
+ * Slots at or past kb->n_facts (the caller's own results) are ignored.
+ * Returns 0, or -1 out of memory; free with mm_facts_plan_free. */
+int mm_facts_plan_new(mm_facts_plan **out, const mm_kb *kb, const mm_rule *const *rules,
+                      size_t n, unsigned flags);
+void mm_facts_plan_free(mm_facts_plan *plan);
+/* mm_facts_derive_for with the plan's flags and refractory_for. A sparse
+ * plan sets only the slots the plan reads (plan->read) and the setting;
+ * every other slot of values is left unset, for a caller that reads
+ * nothing else. The values of the slots read are those of
+ * mm_facts_derive_ex. Never explains. */
+int mm_facts_derive_plan(mm_facts **out, mm_arena *arena, const mm_kb *kb, const mm_patient *p,
+                         const mm_facts_plan *plan, size_t spare);
+
 
 #endif

@@ -13,7 +13,14 @@ typedef struct mm_deriving {
   bool explain;
   bool labs; /* derive the lab facts (not when the caller reads none) */
   const bool *refractory_for; /* mm_facts_derive_for; NULL: every drug */
+  const mm_facts_plan *sparse; /* a sparse plan: only its slots are read; NULL: all */
 } mm_deriving;
+
+/* Whether the caller reads the fact in slot (every fact but under a
+ * sparse plan). */
+static inline bool mm_fact_read(const mm_deriving *d, int slot) {
+  return !d->sparse || d->sparse->read[slot];
+}
 
 static inline void mm_fact_set(mm_deriving *d, int slot, mm_value v) {
   if (slot >= 0) d->f->values[slot] = v;

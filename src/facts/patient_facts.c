@@ -6,6 +6,7 @@
 #include "facts/facts_internal.h"
 
 static void copy(mm_deriving *d, int slot, mm_value v, const char *input) {
+  if (!mm_fact_read(d, slot)) return;
   mm_fact_set(d, slot, v);
   if (v.known) mm_fact_from(d, slot, input);
   else mm_fact_missing(d, slot, input);
@@ -60,20 +61,23 @@ static void derive_comorbidities(mm_deriving *d) {
   const mm_patient *p = d->p;
   const mm_kb *kb = d->kb;
   int disq = MM_F_TRANSPLANT_DISQUALIFYING_COMORBIDITY;
+  /* Under a sparse plan, the comorbidity facts only when one of them is. */
+  bool each = !d->sparse || d->sparse->comorbidity_read;
+  if (!each && !mm_fact_read(d, disq)) return;
   if (!p->comorbidities_given) {
     for (size_t i = 0; i < kb->n_comorbidities; i++)
       mm_fact_missing(d, kb->comorbidities[i].slot, "comorbidities");
     mm_fact_missing(d, disq, "comorbidities");
     return;
   }
-  for (size_t i = 0; i < kb->n_comorbidities; i++) {
+  for (size_t i = 0; each && i < kb->n_comorbidities; i++) {
     mm_fact_set(d, kb->comorbidities[i].slot, mm_value_bool(false));
     mm_fact_from(d, kb->comorbidities[i].slot, "comorbidities");
   }
   bool any = false;
   for (size_t k = 0; k < p->n_comorbidities; k++) {
     const mm_comorbidity *c = &kb->comorbidities[p->comorbidities[k]];
-    mm_fact_set(d, c->slot, mm_value_bool(true));
+    if (each) mm_fact_set(d, c->slot, mm_value_bool(true));
     if (c->transplant_disqualifying) {
       any = true;
       mm_fact_because(d, disq, "%s (kb/vocabulary/comorbidities.yaml: counts against transplant)",
@@ -86,10 +90,12 @@ static void derive_comorbidities(mm_deriving *d) {
 
 void mm_derive_patient(mm_deriving *d) {
   const mm_patient *p = d->p;
-  derive_age(d);
+  /* The two facts computed from dates only when read (a sparse plan). */
+  if (mm_fact_read(d, MM_F_AGE)) derive_age(d);
   copy(d, MM_F_SEX, mm_value_string(p->sex), "sex");
   copy(d, MM_F_ECOG, p->ecog, "ecog");
-  if (p->diagnosis_date != MM_DATE_NONE) {
+  if (!mm_fact_read(d, MM_F_MONTHS_SINCE_DIAGNOSIS)) {
+  } else if (p->diagnosis_date != MM_DATE_NONE) {
     mm_fact_set(d, MM_F_MONTHS_SINCE_DIAGNOSIS,
                 mm_value_number(mm_date_months_between(p->diagnosis_date, p->as_of)));
     mm_fact_from(d, MM_F_MONTHS_SINCE_DIAGNOSIS, "diagnosis.date");

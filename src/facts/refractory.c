@@ -236,6 +236,9 @@ static void drug_in_line(mm_deriving *d, const mm_line *l, drug_state *s, use u)
     if (p == MM_UNKNOWN && !s->prog.missing) s->prog.missing = probe.missing;
   }
   if (s->refractory == MM_TRUE) return;
+  /* Under a sparse plan that reads only progressed_on of this drug (and of
+   * its classes), refractoriness is not derived. */
+  if (d->sparse && !d->sparse->nonresponse_for[s->drug]) return;
   mm_tv r = refractory_in_line(d, l, s->drug, p, &probe);
   s->refractory = mm_tv_or(s->refractory, r);
   if (r == MM_TRUE) {
@@ -265,21 +268,31 @@ void mm_derive_exposure(mm_deriving *d) {
   size_t n = 0;
   unsigned char where_buf[256], *where = NULL;
   _Static_assert(MAX_TOUCHED < 0xFF, "a place in st fits a byte, 0xFF free");
-  if (kb->n_drugs <= sizeof where_buf) {
+  /* Under a sparse plan the drugs followed are a few: found by a look
+   * through st, without clearing a map per record. */
+  if (!d->sparse && kb->n_drugs <= sizeof where_buf) {
     where = where_buf;
     memset(where, 0xFF, kb->n_drugs);
   }
   const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
+  const bool *drug_read = d->sparse ? d->sparse->drug_read : NULL;
   for (size_t k = 0; k < p->n_lines; k++) {
     const mm_line *l = &p->lines[k];
     for (int phase = 0; phase < 2; phase++) {
       const mm_drug_use *list = phase ? l->maint : l->drugs;
       size_t nl = phase ? l->n_maint : l->n_drugs;
       for (size_t i = 0; i < nl; i++) {
+        /* A drug none of whose facts (nor its classes') is read is not followed. */
+        if (drug_read && !drug_read[list[i].drug]) continue;
         drug_state *s = touch(st, &n, list[i].drug, where);
         if (!s) continue;
         if (!s->exposed_in) s->exposed_in = list[i].path;
         s->given = true;
+        /* Exposure alone needs no dates (a sparse plan that reads neither
+         * this drug's refractoriness nor any current use). */
+        if (d->sparse && !d->sparse->current_read && d->refractory_for &&
+            !d->refractory_for[s->drug])
+          continue;
         use u = drug_use_in_line(l, list[i].drug);
         /* Current even when an earlier line already made it refractory (a
          * rechallenge). */
@@ -294,6 +307,7 @@ void mm_derive_exposure(mm_deriving *d) {
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {
+      if (drug_read && !drug_read[l->refractory_to[i]]) continue;
       drug_state *s = touch(st, &n, l->refractory_to[i], where);
       if (!s) continue;
       if (!s->exposed_in) s->exposed_in = l->path;
@@ -308,7 +322,12 @@ void mm_derive_exposure(mm_deriving *d) {
    * from the kb's template where nothing is exposed, then writes only the
    * drugs the record names and their classes: screening reads millions. */
   bool fast = dflt == MM_FALSE && kb->exposure_none;
-  if (fast) {
+  if (fast && d->sparse) { /* only the drug and class facts the caller reads */
+    for (size_t i = 0; i < d->sparse->n_exposure; i++) {
+      size_t slot = (size_t)d->sparse->exposure[i];
+      d->f->values[slot] = kb->exposure_none[slot - kb->exposure_first];
+    }
+  } else if (fast) {
     memcpy(d->f->values + kb->exposure_first, kb->exposure_none,
            kb->exposure_count * sizeof *kb->exposure_none);
   } else {
@@ -350,12 +369,20 @@ void mm_derive_exposure(mm_deriving *d) {
   }
   /* Classes: three-valued OR over their drugs, and counts of drugs, gathered
    * from the drugs the record names. */
-  class_acc *acc = mm_arena_alloc(d->arena, (kb->n_classes + 1) * sizeof *acc);
+  /* Under a sparse plan, only the classes it reads (their slots alone
+   * are), each at its place in the plan's list: a few, on the stack. */
+  const int *place = d->sparse ? d->sparse->class_place : NULL;
+  size_t n_classes = d->sparse ? d->sparse->n_classes : kb->n_classes;
+  class_acc acc_few[8], *acc = acc_few;
+  if (n_classes <= sizeof acc_few / sizeof *acc_few) memset(acc_few, 0, sizeof acc_few);
+  else acc = mm_arena_alloc(d->arena, (n_classes + 1) * sizeof *acc);
   if (!acc) return;
   for (size_t i = 0; i < n; i++) {
     const mm_drug *drug = &kb->drugs[st[i].drug];
     for (size_t k = 0; k < drug->n_classes; k++) {
-      class_acc *a = &acc[drug->classes[k]];
+      int at = place ? place[drug->classes[k]] : drug->classes[k];
+      if (at < 0) continue;
+      class_acc *a = &acc[at];
       const mm_class *cl = &kb->classes[drug->classes[k]];
       if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
       a->exp = mm_tv_or(a->exp, st[i].exposed);
@@ -389,9 +416,10 @@ void mm_derive_exposure(mm_deriving *d) {
         mm_fact_missing(d, cl->slot_progressed_on, st[i].prog.missing);
     }
   }
-  for (size_t c = 0; c < kb->n_classes; c++) {
+  for (size_t ci = 0; ci < n_classes; ci++) {
+    size_t c = d->sparse ? (size_t)d->sparse->classes[ci] : ci;
     const mm_class *cl = &kb->classes[c];
-    class_acc *a = &acc[c];
+    class_acc *a = &acc[ci];
     if (fast && !a->touched) continue; /* the template's "none" stands */
     if (!a->touched) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
     int unk_exp = 0;

@@ -8,8 +8,10 @@
 /* The value is the canonical string of mm_setting_values, so that callers
  * may compare settings by pointer. */
 static void set(mm_deriving *d, const char *setting) {
+  /* The first byte first: a strcmp per value showed in screening's profile. */
   for (const char *const *v = mm_setting_values; *v; v++)
-    if (strcmp(*v, setting) == 0) mm_fact_set(d, MM_F_SETTING, mm_value_string(*v));
+    if ((*v)[0] == setting[0] && strcmp(*v, setting) == 0)
+      mm_fact_set(d, MM_F_SETTING, mm_value_string(*v));
 }
 
 void mm_derive_setting(mm_deriving *d) {

@@ -115,6 +115,19 @@ static void process(pipeline *p, void *state, batch *b) {
   char *at = b->buf, *end = b->buf + b->len;
   long rel = 0;
   while (at < end) {
+    if (p->hooks->record_first && *at != '\n') {
+      /* The record and its line's end in one pass, when the hook can. */
+      size_t avail = (size_t)(end - at);
+      bool end_ok = avail <= p->max_line;
+      s->rel_line = rel;
+      size_t len = p->hooks->record_first(state, at, end_ok ? avail : p->max_line + 1, end_ok, s);
+      if (len > 0) {
+        b->n_records++;
+        rel++;
+        at += len + (at + len < end); /* and its '\n' */
+        continue;
+      }
+    }
     char *nl = memchr(at, '\n', (size_t)(end - at));
     char *stop = nl ? nl : end;
     size_t len = (size_t)(stop - at);
@@ -308,6 +321,11 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.work, NULL);
   pthread_cond_init(&p.done, NULL);
+  /* One worker: its batches are processed here, as soon as read, on the
+   * calling thread: no hand-off to another thread, and the block just
+   * copied in by read(2) is still in this core's cache (CPU a record, the
+   * reference task: docs/screen.md). */
+  bool inline_worker = threads == 1;
   for (int i = 0; i < threads; i++) {
     wargs[i].p = &p;
     if (hooks->worker_new && hooks->worker_new(&wargs[i].state, hooks->payload) != 0) {
@@ -315,6 +333,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
       rc = -1;
       break;
     }
+    if (inline_worker) break;
     if (pthread_create(&tids[i], NULL, worker_main, &wargs[i]) != 0) {
       if (hooks->worker_free) hooks->worker_free(wargs[i].state);
       wargs[i].state = NULL;
@@ -340,12 +359,19 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         input_done = true;
         break;
       }
+      next_seq++;
+      if (inline_worker) {
+        pthread_mutex_unlock(&p.mu);
+        process(&p, wargs[0].state, b);
+        pthread_mutex_lock(&p.mu);
+        b->state = SLOT_DONE;
+        break; /* written before the next is read, while in the cache */
+      }
       b->state = SLOT_QUEUED;
       b->next = NULL;
       if (p.qtail) p.qtail->next = b;
       else p.qhead = b;
       p.qtail = b;
-      next_seq++;
       pthread_cond_signal(&p.work);
     }
     /* Write what is done, in order. */
@@ -373,6 +399,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         last_draw = t;
         draw_progress(cfg, out->records, done_bytes, t - t0, false); /* written, not read */
       }
+      if (inline_worker) continue; /* nothing to wait for */
       struct timespec until;
       clock_gettime(CLOCK_REALTIME, &until);
       until.tv_nsec += 100000000L;
@@ -381,7 +408,7 @@ int mm_screen_pipeline_run(mm_screen_result *out, int in_fd, int out_fd,
         until.tv_nsec -= 1000000000L;
       }
       pthread_cond_timedwait(&p.done, &p.mu, &until);
-    } else if (!(next_write < next_seq &&
+    } else if (!inline_worker && !(next_write < next_seq &&
                  p.slots[next_write % (uint64_t)p.k].state == SLOT_DONE) &&
                (input_done || next_seq - next_write >= (uint64_t)p.k)) {
       pthread_cond_wait(&p.done, &p.mu);

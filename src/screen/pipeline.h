@@ -53,6 +53,16 @@ typedef struct mm_screen_hooks {
    * holds a prefix only. */
   void (*record)(void *worker, char *text, size_t len, bool too_long,
                  mm_screen_sink *sink);
+  /* Optional (NULL: none): a record before its line's end is known, at the
+   * start of text[0..cap) (a non-empty line's first byte; cap at most
+   * max_line + 1, up to the batch's end). Returns the line's length (its
+   * '\n' not counted) when it read and handled the record, which must then
+   * be followed by '\n', or reach cap when end_ok (the batch's last line,
+   * within max_line); 0 when not, with nothing written and text as it
+   * was: the pipeline then finds the line's end and calls record. Saves a
+   * pass over every line for its end. */
+  size_t (*record_first)(void *worker, char *text, size_t cap, bool end_ok,
+                         mm_screen_sink *sink);
 } mm_screen_hooks;
 
 typedef struct mm_screen_config {

@@ -24,6 +24,7 @@
 #include "kb/fact_names.h"
 #include "json/json.h"
 #include "patient/patient.h"
+#include "patient/patient_scan.h"
 #include "screen/pipeline.h"
 #include "screen/screen_full.h"
 #include "util/strbuf.h"
@@ -45,8 +46,8 @@ typedef struct screen {
   size_t n_items;
   int *item_of_option;         /* kb option index -> item, or -1 */
   bool *crit_reported;         /* per criterion */
-  bool *refractory_for;        /* drugs whose refractoriness the criteria read
-                                  (mm_facts_derive_for); NULL: every drug */
+  mm_facts_plan *plan;         /* with criteria: the facts they read, derived
+                                  alone (mm_facts_derive_plan) */
   const char **item_ids;
   const char *const *eval_only;/* for mm_evaluate */
   size_t n_counters;
@@ -376,6 +377,9 @@ static void render_criteria(const screen *s, mm_screen_sink *k, const char *id, 
   mm_strbuf_puts(b, csv ? ",\n" : "}}\n");
 }
 
+static void screen_patient(const screen *s, mm_arena *a, const mm_patient *pat, const char *id,
+                           mm_screen_sink *k);
+
 static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sink *k) {
   worker *w = p;
   const screen *s = w->s;
@@ -425,11 +429,33 @@ static void record(void *p, char *text, size_t len, bool too_long, mm_screen_sin
     one_error(s, k, NULL, "id", "a record needs an id (a string)");
     return;
   }
+  screen_patient(s, a, pat, id, k);
+}
+
+/* The pipeline's record_first: a record read before its line's end is
+ * known (mm_patient_scan_line), then screened as record() screens it; 0
+ * when not so read, and record() reads the line. */
+static size_t record_first(void *p, char *text, size_t cap, bool end_ok, mm_screen_sink *k) {
+  worker *w = p;
+  const screen *s = w->s;
+  mm_arena *a = &w->arena;
+  mm_arena_reset(a);
+  mm_patient *pat = NULL;
+  size_t len = 0;
+  if (mm_patient_scan_line(&pat, a, s->kb, text, cap, end_ok, &len) != 1) return 0;
+  screen_patient(s, a, pat, pat->id, k);
+  return len;
+}
+
+/* What record() does with a patient read: derive, screen, write. */
+static void screen_patient(const screen *s, mm_arena *a, const mm_patient *pat, const char *id,
+                           mm_screen_sink *k) {
   mm_facts *f = NULL;
   unsigned flags = s->derive_flags; /* no explanations; see derive_flags() */
   size_t spare = s->crit ? s->crit->n : 0; /* the criteria's results follow the facts */
-  if (mm_facts_derive_for(&f, a, s->kb, pat, flags, spare, s->refractory_for, NULL) != 0 ||
-      !f) {
+  int rc = s->plan ? mm_facts_derive_plan(&f, a, s->kb, pat, s->plan, spare)
+                  : mm_facts_derive_ex(&f, a, s->kb, pat, flags, spare, NULL);
+  if (rc != 0 || !f) {
     one_error(s, k, id, NULL, a->failed ? "out of memory" : "facts could not be derived");
     return;
   }
@@ -597,16 +623,14 @@ static int setup(screen *s, const mm_screen_options *o) {
   while (s->settings && s->settings[s->n_settings]) s->n_settings++;
   s->k_items = K_SETTINGS + s->n_settings + 1;
   if (s->crit) {
-    /* Refractoriness only for the drugs the criteria (and the transplant
-     * rule, derived for the setting) read; every drug's when the
-     * composites, which may read any, are derived. */
-    if (s->derive_flags & MM_FACTS_NO_COMPOSITES) {
-      s->refractory_for = calloc(kb->n_drugs + 1, sizeof *s->refractory_for);
-      if (!s->refractory_for) return -1;
-      mm_facts_refractory_reads(kb, kb->transplant_rule.rule, s->refractory_for);
-      for (size_t i = 0; i < s->crit->n; i++)
-        mm_facts_refractory_reads(kb, s->crit->items[i].rule, s->refractory_for);
-    }
+    /* Each record derives only what the criteria read (and the setting,
+     * which every result line shows): mm_facts_plan. */
+    const mm_rule **rules = calloc(s->crit->n + 1, sizeof *rules);
+    if (!rules) return -1;
+    for (size_t i = 0; i < s->crit->n; i++) rules[i] = s->crit->items[i].rule;
+    int rc = mm_facts_plan_new(&s->plan, kb, rules, s->crit->n, s->derive_flags);
+    free(rules);
+    if (rc != 0) return -1;
     s->crit_reported = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->crit_reported);
     s->item_ids = calloc(s->crit->n ? s->crit->n : 1, sizeof *s->item_ids);
     if (!s->crit_reported || !s->item_ids) return -1;
@@ -696,7 +720,7 @@ int mm_screen_run(mm_screen_totals *out, int in_fd, int out_fd, int summary_fd,
   mm_screen_config cfg = {.threads = opts->threads, .block_size = opts->block_size,
                           .max_line = opts->max_line, .n_counters = s.n_counters,
                           .progress_fd = opts->progress_fd, .total_bytes = opts->total_bytes};
-  mm_screen_hooks hooks = {&s, worker_new, worker_free, record};
+  mm_screen_hooks hooks = {&s, worker_new, worker_free, record, record_first};
   if (mm_screen_pipeline_run(&r, in_fd, out_fd, &cfg, &hooks) != 0) {
     if (r.io_error) fprintf(stderr, "mmpath screen: I/O error: %s\n", strerror(r.io_error));
     else fprintf(stderr, "mmpath screen: out of memory\n");
@@ -719,7 +743,7 @@ done:
   mm_screen_full_free(s.full);
   free(s.item_of_option);
   free(s.crit_reported);
-  free(s.refractory_for);
+  mm_facts_plan_free(s.plan);
   free((void *)s.item_ids);
   for (size_t i = 0; s.item_json && i < s.n_items; i++) mm_strbuf_free(&s.item_json[i]);
   free(s.item_json);

@@ -4,6 +4,7 @@
 #include "fuzz.h"
 #include "json/json.h"
 #include "patient/patient.h"
+#include "patient/patient_scan.h"
 #include "scan_compare.h"
 
 static void same_str(const char *a, const char *b, const char *what) {
@@ -120,6 +121,29 @@ int scan_compare(const char *text, size_t len, bool *valid) {
                 d.head ? d.head->text : je.text);
     same_patient(fast, full);
   }
+  /* Screening's reading before the line's end is known
+   * (mm_patient_scan_line): the text as a line followed by '\n' and the
+   * next record's first bytes, and as the input's last line. What it reads
+   * is the whole line, read as mm_patient_scan reads it. */
+  static const char next[] = "\n{\"id\":\"next\"}";
+  char *line_copy = malloc(len + sizeof next);
+  if (!line_copy) abort();
+  for (int last = 0; last < 2; last++) {
+    memcpy(line_copy, text, len);
+    memcpy(line_copy + len, next, sizeof next);
+    size_t cap = last ? len : len + sizeof next - 1, got = 0;
+    mm_patient *first = NULL;
+    int rl = mm_patient_scan_line(&first, &a, kb, line_copy, cap, last, &got);
+    if (rl != 0 && rl != 1) fuzz_fail("scan_line: returned %d", rl);
+    if (rl == 0 && memcmp(line_copy, text, len) != 0)
+      fuzz_fail("scan_line: gave up, but the text was not handed back as it was");
+    if (rl == 1) {
+      if (got != len) fuzz_fail("scan_line: read %zu bytes of a %zu-byte line", got, len);
+      if (r != 1) fuzz_fail("scan_line: read a line mm_patient_scan gives up on");
+      same_patient(first, full);
+    }
+  }
+  free(line_copy);
   free(scan_copy);
   free(dom_copy);
   mm_arena_free(&a);

@@ -4,7 +4,8 @@
  * tiny blocks (many batches in flight), bad records in the middle of a large
  * input reported with their line numbers while the run goes on, empty lines
  * skipped but counted as lines, an overlong line, a last line without a
- * newline, and counters added up in order. */
+ * newline, and counters added up in order; with a record_first hook (which
+ * finds its lines' ends itself) the same output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,30 @@ static void stub_record(void *w, char *text, size_t len, bool too_long,
   s->counters[C_SCREENED]++;
 }
 
-static const mm_screen_hooks hooks = {NULL, stub_new, stub_free, stub_record};
+static const mm_screen_hooks hooks = {NULL, stub_new, stub_free, stub_record, NULL};
+
+/* A record_first that takes the lines starting {"id":"F (and finds their
+ * end itself, as screen.c's does with the scanner), writing what
+ * stub_record writes; any other line is left to stub_record. */
+static long first_taken;
+static size_t stub_first(void *w, char *text, size_t cap, bool end_ok, mm_screen_sink *s) {
+  (void)w;
+  static const char head[] = "{\"id\":\"F";
+  if (cap < sizeof head - 1 || memcmp(text, head, sizeof head - 1) != 0) return 0;
+  const char *nl = memchr(text, '\n', cap);
+  if (!nl && !end_ok) return 0; /* longer than max_line, or not whole */
+  size_t len = nl ? (size_t)(nl - text) : cap;
+  const char *q = memchr(text + 7, '"', len - 7);
+  if (!q) return 0;
+  mm_strbuf_puts(&s->out, "{\"id\":\"");
+  mm_strbuf_add(&s->out, text + 7, (size_t)(q - (text + 7)));
+  mm_strbuf_puts(&s->out, "\"}\n");
+  s->counters[C_SCREENED]++;
+  __atomic_fetch_add(&first_taken, 1, __ATOMIC_RELAXED);
+  return len;
+}
+static const mm_screen_hooks first_hooks = {NULL, stub_new, stub_free, stub_record, stub_first};
+static const mm_screen_hooks *use_hooks = &hooks;
 
 /* Runs the pipeline from a string to a string. */
 static char *run(const char *input, size_t len, int threads, size_t block, size_t max_line,
@@ -73,7 +97,7 @@ static char *run(const char *input, size_t len, int threads, size_t block, size_
   rewind(in);
   mm_screen_config cfg = {.threads = threads, .block_size = block, .max_line = max_line,
                           .n_counters = C_N, .progress_fd = -1};
-  assert_int_equal(mm_screen_pipeline_run(res, fileno(in), fileno(out), &cfg, &hooks), 0);
+  assert_int_equal(mm_screen_pipeline_run(res, fileno(in), fileno(out), &cfg, use_hooks), 0);
   long n = lseek(fileno(out), 0, SEEK_END);
   char *text = malloc((size_t)n + 1);
   assert_non_null(text);
@@ -122,6 +146,47 @@ static void check_large(int threads, size_t block) {
   free(got);
   mm_strbuf_free(&in);
   mm_strbuf_free(&want);
+}
+
+/* With record_first, the same output and counts, line for line: records it
+ * takes between empty lines, bad records, an overlong one it must leave
+ * (longer than max_line), and a last line without a newline. */
+static void test_record_first_same_output(void **state) {
+  (void)state;
+  mm_strbuf in;
+  mm_strbuf_init(&in, 0);
+  for (int i = 0; i < 3000; i++) {
+    if (i % 7 == 3) mm_strbuf_puts(&in, "\n");
+    if (i % 11 == 5) mm_strbuf_puts(&in, "{\"id\":\"Fbad\n"); /* left: bad */
+    if (i % 13 == 0) mm_strbuf_puts(&in, "{\"id\":\"x\",\"lines\":[\n");
+    if (i == 1500) {
+      mm_strbuf_puts(&in, "{\"id\":\"Flong\",\"pad\":\"");
+      for (int k = 0; k < 700; k++) mm_strbuf_putc(&in, 'y'); /* > max_line 512 */
+      mm_strbuf_puts(&in, "\"}\n");
+    }
+    mm_strbuf_printf(&in, "{\"id\":\"%c%04d\"}\n", i % 3 ? 'F' : 'G', i);
+  }
+  mm_strbuf_puts(&in, "{\"id\":\"Flast\"}"); /* no newline */
+  for (int threads = 1; threads <= 2; threads++) {
+    mm_screen_result a, b;
+    use_hooks = &hooks;
+    char *want = run(in.data, in.len, threads, 4096, 512, &a);
+    use_hooks = &first_hooks;
+    first_taken = 0;
+    char *got = run(in.data, in.len, threads, 4096, 512, &b);
+    use_hooks = &hooks;
+    assert_string_equal(got, want);
+    assert_true(first_taken > 1000);
+    assert_int_equal(a.lines, b.lines);
+    assert_int_equal(a.records, b.records);
+    for (int c = 0; c < C_N; c++) assert_int_equal(a.counters[c], b.counters[c]);
+    assert_int_equal(b.counters[C_TOO_LONG], 1);
+    free(a.counters);
+    free(b.counters);
+    free(want);
+    free(got);
+  }
+  mm_strbuf_free(&in);
 }
 
 static void test_order_two_threads_small_blocks(void **state) {
@@ -226,6 +291,7 @@ int main(void) {
       cmocka_unit_test(test_order_many_threads),
       cmocka_unit_test(test_overlong_lines),
       cmocka_unit_test(test_overlong_at_end),
+      cmocka_unit_test(test_record_first_same_output),
       cmocka_unit_test(test_empty_input),
       cmocka_unit_test(test_blank_line_is_a_record),
   };
