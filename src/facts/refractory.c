@@ -248,6 +248,114 @@ static void drug_in_line(mm_deriving *d, const mm_line *l, drug_state *s, use u)
   if (r == MM_UNKNOWN && !s->ref.missing) s->ref.missing = probe.missing;
 }
 
+/* A sparse plan's value in slot, when the plan reads it (others unset). */
+static inline void set_read(mm_deriving *d, int slot, mm_tv t) {
+  if (slot >= 0 && d->sparse->read[slot]) d->f->values[slot] = mm_value_tv(t);
+}
+
+/* touch() without a map, its state set field by field (no explanations:
+ * the reasons only need to be empty). */
+static inline drug_state *touch_few(drug_state *st, size_t *n, int drug) {
+  for (size_t i = 0; i < *n; i++)
+    if (st[i].drug == drug) return &st[i];
+  if (*n == MAX_TOUCHED) return NULL;
+  drug_state *s = &st[(*n)++];
+  s->drug = drug;
+  s->exposed = MM_TRUE;
+  s->refractory = s->progressed = s->current = MM_FALSE;
+  s->ref.missing = s->prog.missing = NULL;
+  s->given = false;
+  return s;
+}
+
+/* mm_derive_exposure under a sparse plan (no explanations) for the usual
+ * record, every line's drugs known: only the drugs the plan follows, a few,
+ * each found by a look through st; no reasons kept; only the slots read
+ * written. The same values as the general pass below (which handles a
+ * record with unknown drugs): the screening tests and screen_ratio.sh
+ * compare both builds' bytes. */
+static void exposure_sparse(mm_deriving *d) {
+  const mm_patient *p = d->p;
+  const mm_kb *kb = d->kb;
+  const mm_facts_plan *plan = d->sparse;
+  drug_state st[MAX_TOUCHED];
+  size_t n = 0;
+  const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
+  const bool *drug_read = plan->drug_read, *ref_for = d->refractory_for;
+  for (size_t k = 0; k < p->n_lines; k++) {
+    const mm_line *l = &p->lines[k];
+    for (int phase = 0; phase < 2; phase++) {
+      const mm_drug_use *list = phase ? l->maint : l->drugs;
+      size_t nl = phase ? l->n_maint : l->n_drugs;
+      for (size_t i = 0; i < nl; i++) {
+        int drug = list[i].drug;
+        if (!drug_read[drug]) continue;
+        drug_state *s = touch_few(st, &n, drug);
+        if (!s) continue;
+        s->given = true;
+        /* Exposure alone needs no dates. */
+        if (!plan->current_read && !ref_for[drug]) continue;
+        use u = drug_use_in_line(l, drug);
+        if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
+          s->current = MM_TRUE;
+        if (phase == 1 && u.induction) continue;
+        if (s->refractory == MM_TRUE && s->progressed == MM_TRUE) continue;
+        if (!ref_for[drug]) continue;
+        drug_in_line(d, l, s, u);
+      }
+    }
+    for (size_t i = 0; i < l->n_refractory_to; i++) {
+      if (!drug_read[l->refractory_to[i]]) continue;
+      drug_state *s = touch_few(st, &n, l->refractory_to[i]);
+      if (s) s->refractory = MM_TRUE;
+    }
+  }
+  for (size_t i = 0; i < plan->n_exposure; i++) {
+    size_t slot = (size_t)plan->exposure[i];
+    d->f->values[slot] = kb->exposure_none[slot - kb->exposure_first];
+  }
+  class_acc acc[8];
+  size_t n_classes = plan->n_classes;
+  memset(acc, 0, n_classes * sizeof *acc);
+  for (size_t i = 0; i < n; i++) {
+    drug_state *s = &st[i];
+    /* Declared refractory but in no line's drugs: no dose recorded. */
+    if (!s->given && s->progressed == MM_FALSE) s->progressed = MM_UNKNOWN;
+    const mm_drug *drug = &kb->drugs[s->drug];
+    set_read(d, drug->slot_exposed, s->exposed);
+    set_read(d, drug->slot_refractory, s->refractory);
+    set_read(d, drug->slot_progressed_on, s->progressed);
+    set_read(d, drug->slot_current, s->current);
+    for (size_t k = 0; k < drug->n_classes; k++) {
+      int at = plan->class_place[drug->classes[k]];
+      if (at < 0) continue;
+      class_acc *a = &acc[at];
+      if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
+      a->exp = mm_tv_or(a->exp, s->exposed);
+      a->ref = mm_tv_or(a->ref, s->refractory);
+      a->prog = mm_tv_or(a->prog, s->progressed);
+      a->cur = mm_tv_or(a->cur, s->current);
+      a->n_exp += s->exposed == MM_TRUE;
+      a->n_ref += s->refractory == MM_TRUE;
+      a->unk_ref += s->refractory == MM_UNKNOWN;
+    }
+  }
+  for (size_t ci = 0; ci < n_classes; ci++) {
+    const class_acc *a = &acc[ci];
+    if (!a->touched) continue; /* the template's "none" stands */
+    const mm_class *cl = &kb->classes[plan->classes[ci]];
+    set_read(d, cl->slot_exposed, a->exp);
+    set_read(d, cl->slot_refractory, a->ref);
+    set_read(d, cl->slot_progressed_on, a->prog);
+    set_read(d, cl->slot_current, !p->lines_given ? MM_UNKNOWN : a->cur);
+    if (cl->slot_exposed_count >= 0)
+      d->f->values[cl->slot_exposed_count] = mm_value_number(a->n_exp);
+    if (cl->slot_refractory_count >= 0)
+      d->f->values[cl->slot_refractory_count] =
+          a->unk_ref ? mm_value_unknown(MM_TYPE_NUMBER) : mm_value_number(a->n_ref);
+  }
+}
+
 void mm_derive_exposure(mm_deriving *d) {
   const mm_patient *p = d->p;
   const mm_kb *kb = d->kb;
@@ -264,6 +372,12 @@ void mm_derive_exposure(mm_deriving *d) {
       dflt = MM_UNKNOWN;
       dflt_missing = d->explain ? mm_arena_format(d->arena, "%s.drugs", p->lines[k].path) : "lines";
     }
+  /* The usual record under a sparse plan with a few classes: its own pass. */
+  if (dflt == MM_FALSE && d->sparse && d->refractory_for && kb->exposure_none &&
+      d->sparse->n_classes <= 8) {
+    exposure_sparse(d);
+    return;
+  }
   drug_state st[MAX_TOUCHED];
   size_t n = 0;
   unsigned char where_buf[256], *where = NULL;
