@@ -59,20 +59,16 @@ static inline __attribute__((always_inline)) char *skip_ws(char *s, const char *
 }
 #endif
 
-static inline void ws(scan *sc) { sc->s = skip_ws(sc->s, sc->end); }
+/* The readers below take the cursor s and return the byte after what they
+ * read, or NULL to give up: the position stays in a register from one
+ * field to the next, rather than stored in sc and loaded again (a chain of
+ * a store and a load per field). */
+#define GIVE_UP_AT NULL
 
-static inline bool eat(scan *sc, char c) {
-  ws(sc);
-  if (sc->s < sc->end && *sc->s == c) {
-    sc->s++;
-    return true;
-  }
-  return false;
-}
-
-static inline bool peek(scan *sc, char c) {
-  ws(sc);
-  return sc->s < sc->end && *sc->s == c;
+/* Whether the next value (past whitespace) starts with c. */
+static inline __attribute__((always_inline)) bool peek(const scan *sc, char *s, char c) {
+  s = skip_ws(s, sc->end);
+  return s < sc->end && *s == c;
 }
 
 /* A string without escapes, valid UTF-8, no control characters, left as it
@@ -92,11 +88,8 @@ static inline __attribute__((always_inline)) char *raw_string_at(char *s, const 
   return (char *)q + 1;
 }
 
-static bool raw_string(scan *sc, const char **out, size_t *len) {
-  char *after = raw_string_at(skip_ws(sc->s, sc->end), sc->end, out, len);
-  if (!after) return GIVE_UP;
-  sc->s = after;
-  return true;
+static char *raw_string(const scan *sc, char *s, const char **out, size_t *len) {
+  return raw_string_at(skip_ws(s, sc->end), sc->end, out, len);
 }
 
 /* Ends a string read by raw_string with a NUL over its closing quote
@@ -110,50 +103,49 @@ static inline bool terminate(scan *sc, const char *s, size_t len) {
 }
 
 /* A string as raw_string reads it, ended by a NUL. */
-static bool string(scan *sc, const char **out, size_t *len) {
-  return raw_string(sc, out, len) && terminate(sc, *out, *len);
+static char *string(scan *sc, char *s, const char **out, size_t *len) {
+  s = raw_string(sc, s, out, len);
+  return s && terminate(sc, *out, *len) ? s : GIVE_UP_AT;
 }
 
 /* null, which every field treats as absent. */
-static inline __attribute__((always_inline)) bool null(scan *sc) {
-  ws(sc);
-  if (sc->end - sc->s >= 4 && memcmp(sc->s, "null", 4) == 0) {
-    sc->s += 4;
-    return true;
-  }
-  return false;
+/* The byte after it, NULL when the value is not null. */
+static inline __attribute__((always_inline)) char *null_at(const scan *sc, char *s) {
+  s = skip_ws(s, sc->end);
+  if (sc->end - s >= 4 && memcmp(s, "null", 4) == 0) return s + 4;
+  return NULL;
 }
+/* In a reader: null is absent, the reader's value left as it was. */
+#define NULL_IS_ABSENT(sc, s)             \
+  do {                                    \
+    char *after_null_ = null_at((sc), (s)); \
+    if (after_null_) return after_null_;  \
+  } while (0)
 
-static inline __attribute__((always_inline)) bool boolean(scan *sc, bool *b) {
-  ws(sc);
-  if (sc->end - sc->s >= 4 && memcmp(sc->s, "true", 4) == 0) {
-    sc->s += 4;
+static inline __attribute__((always_inline)) char *boolean(const scan *sc, char *s, bool *b) {
+  s = skip_ws(s, sc->end);
+  if (sc->end - s >= 4 && memcmp(s, "true", 4) == 0) {
     *b = true;
-    return true;
+    return s + 4;
   }
-  if (sc->end - sc->s >= 5 && memcmp(sc->s, "false", 5) == 0) {
-    sc->s += 5;
+  if (sc->end - s >= 5 && memcmp(s, "false", 5) == 0) {
     *b = false;
-    return true;
+    return s + 5;
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
 /* A JSON number as mm_json reads it, when its value is exact without strtod. */
-static bool number(scan *sc, double *x, bool *integer) {
-  ws(sc);
+static char *number(const scan *sc, char *s, double *x, bool *integer) {
+  s = skip_ws(s, sc->end);
   const char *after;
-  if (mm_scan_short_number(sc->s, sc->end, x, integer, &after)) {
-    sc->s = (char *)after;
-    return true;
-  }
+  if (mm_scan_short_number(s, sc->end, x, integer, &after)) return (char *)after;
   mm_json_number num;
-  const char *q = mm_json_number_scan(sc->s, sc->end, &num);
-  if (!q || !num.exact) return GIVE_UP;
+  const char *q = mm_json_number_scan(s, sc->end, &num);
+  if (!q || !num.exact) return GIVE_UP_AT;
   *x = num.value;
   *integer = num.is_integer;
-  sc->s = (char *)q;
-  return true;
+  return (char *)q;
 }
 
 #include "patient/patient_scan_keys.h"
@@ -185,44 +177,42 @@ static inline bool key_at(const char *s, const char *end, const scan_key *k) {
  * in `known` (a key twice, or not known, gives up). */
 /* Always inlined: each call site's `field` is then a direct call, or
  * inlined itself, rather than a jump through a pointer. */
-/* The object's own bytes are read with a local cursor (s), in a register
- * rather than in sc, which is written back only for `field`: a profile's
- * finding. On giving up, sc->s no longer matters. */
-static inline __attribute__((always_inline)) bool members(scan *sc, const scan_key *known, size_t n,
-                    bool (*field)(scan *sc, int key, void *ctx), void *ctx) {
+/* The cursor goes to `field` and comes back from it (NULL: give up), in a
+ * register throughout. */
+static inline __attribute__((always_inline)) char *members(scan *sc, char *s, const scan_key *known,
+                                                           size_t n,
+                                                           char *(*field)(scan *sc, char *s, int key,
+                                                                          void *ctx),
+                                                           void *ctx) {
   const char *end = sc->end;
-  char *s = skip_ws(sc->s, end);
-  if (s >= end || *s != '{') return GIVE_UP;
+  s = skip_ws(s, end);
+  if (s >= end || *s != '{') return GIVE_UP_AT;
   s = skip_ws(s + 1, end);
-  if (s < end && *s == '}') {
-    sc->s = s + 1;
-    return true;
-  }
+  if (s < end && *s == '}') return s + 1;
   uint32_t seen = 0;
   size_t next = 0;
   for (;;) {
     /* A key is matched in place against the known ones, the expected next
      * first: a known key is plain ASCII, so no string needs checking, and
      * any other key is an error the full reader reports. */
-    if (s >= end || *s != '"') return GIVE_UP;
+    if (s >= end || *s != '"') return GIVE_UP_AT;
     s++;
     size_t k = next, tries = 0;
     for (; tries < n; tries++, k = k + 1 == n ? 0 : k + 1)
       if (key_at(s, end, &known[k])) break;
-    if (tries == n || (seen & (1u << k))) return GIVE_UP;
+    if (tries == n || (seen & (1u << k))) return GIVE_UP_AT;
     s = skip_ws(s + known[k].n, end);
-    if (s >= end || *s != ':') return GIVE_UP;
+    if (s >= end || *s != ':') return GIVE_UP_AT;
     seen |= 1u << k;
     next = k + 1 == n ? 0 : k + 1;
-    sc->s = s + 1;
-    if (!field(sc, (int)k, ctx)) return GIVE_UP;
-    s = skip_ws(sc->s, end);
+    s = field(sc, s + 1, (int)k, ctx);
+    if (!s) return GIVE_UP_AT;
+    s = skip_ws(s, end);
     if (s >= end || *s != ',') break;
     s = skip_ws(s + 1, end);
   }
-  if (s >= end || *s != '}') return GIVE_UP;
-  sc->s = s + 1;
-  return true;
+  if (s >= end || *s != '}') return GIVE_UP_AT;
+  return s + 1;
 }
 
 /* --- names: the exact spellings by one flat-table probe (mm_kb_find_exact),
@@ -286,65 +276,68 @@ static const mm_comorbidity *find_comorbidity(scan *sc, const char *s, size_t le
 
 /* "YYYY-MM-DD": read in place, its ten bytes digits and dashes that
  * mm_date_parse checks, so no string needs checking or ending. */
-static inline __attribute__((always_inline)) bool date_text(scan *sc, mm_date *d) {
-  ws(sc);
-  if (sc->end - sc->s < 12 || sc->s[0] != '"' || sc->s[11] != '"' ||
-      !mm_date_parse(sc->s + 1, 10, d))
-    return GIVE_UP;
-  sc->s += 12;
-  return true;
+static inline __attribute__((always_inline)) char *date_text(const scan *sc, char *s, mm_date *d) {
+  s = skip_ws(s, sc->end);
+  if (sc->end - s < 12 || s[0] != '"' || s[11] != '"' || !mm_date_parse(s + 1, 10, d))
+    return GIVE_UP_AT;
+  return s + 12;
 }
 
-static inline __attribute__((always_inline)) bool date(scan *sc, mm_date *d) {
-  if (null(sc)) return true; /* absent: *d stays MM_DATE_NONE */
-  if (!date_text(sc, d)) return GIVE_UP;
+static inline __attribute__((always_inline)) char *date(scan *sc, char *s, mm_date *d) {
+  NULL_IS_ABSENT(sc, s); /* absent: *d stays MM_DATE_NONE */
+  s = date_text(sc, s, d);
+  if (!s) return GIVE_UP_AT;
   if (*d > sc->latest) sc->latest = *d;
-  return true;
+  return s;
 }
 
-static inline __attribute__((always_inline)) bool bounded(scan *sc, mm_value *v, double min, double max, bool whole) {
+static inline __attribute__((always_inline)) char *bounded(const scan *sc, char *s, mm_value *v,
+                                                           double min, double max, bool whole) {
   double x;
   bool integer;
-  if (null(sc)) return true;
-  if (!number(sc, &x, &integer) || (whole && !integer) || x < min || x > max) return GIVE_UP;
+  NULL_IS_ABSENT(sc, s);
+  s = number(sc, s, &x, &integer);
+  if (!s || (whole && !integer) || x < min || x > max) return GIVE_UP_AT;
   *v = mm_value_number(x);
-  return true;
+  return s;
 }
 
-static inline __attribute__((always_inline)) bool truth(scan *sc, mm_value *v) {
+static inline __attribute__((always_inline)) char *truth(const scan *sc, char *s, mm_value *v) {
   bool b;
-  if (null(sc)) return true;
-  if (!boolean(sc, &b)) return GIVE_UP;
+  NULL_IS_ABSENT(sc, s);
+  s = boolean(sc, s, &b);
+  if (!s) return GIVE_UP_AT;
   *v = mm_value_bool(b);
-  return true;
+  return s;
 }
 
 /* One of the values (n of them, as scan_key) as a string, or null: its
  * index into *out. Compared in place with the closing quote, as keys are:
  * strncmp's call cost more than the comparison (a profile's finding). */
-static bool one_of(scan *sc, int *out, const scan_key *values, size_t n) {
+static char *one_of(const scan *sc, char *at, int *out, const scan_key *values, size_t n) {
   const char *s;
   size_t len;
-  if (null(sc)) return true;
-  if (!raw_string(sc, &s, &len)) return GIVE_UP; /* only its index is kept */
+  NULL_IS_ABSENT(sc, at);
+  at = raw_string(sc, at, &s, &len); /* only its index is kept */
+  if (!at) return GIVE_UP_AT;
   for (size_t i = 0; i < n; i++)
     if (values[i].n == len + 1 && key_at(s, sc->end, &values[i])) {
       *out = (int)i;
-      return true;
+      return at;
     }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
 /* ["name", ...]: known drugs, none twice. */
-static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
+static char *drug_names(scan *sc, char *at, mm_drug_use **out, size_t *n_out) {
   /* Room for the most a list may hold, written in place (no copy); the
    * entry after the last zeroed, as a zeroed allocation of n + 1 had it. */
   mm_drug_use *local = mm_arena_alloc_raw(sc->arena, 65 * sizeof *local);
-  if (!local) return GIVE_UP;
+  if (!local) return GIVE_UP_AT;
   size_t n = 0;
-  const char *end = sc->end; /* a local cursor, as in members() */
-  char *at = skip_ws(sc->s, end);
-  if (at >= end || *at != '[') return GIVE_UP;
+  const char *end = sc->end;
+  at = skip_ws(at, end);
+  if (at >= end || *at != '[') return GIVE_UP_AT;
   at = skip_ws(at + 1, end);
   if (at < end && *at == ']') {
     at++;
@@ -352,39 +345,38 @@ static bool drug_names(scan *sc, mm_drug_use **out, size_t *n_out) {
     for (;;) {
       const char *s;
       size_t len;
-      if (n == 64 || !(at = raw_string_at(at, end, &s, &len))) return GIVE_UP;
+      if (n == 64 || !(at = raw_string_at(at, end, &s, &len))) return GIVE_UP_AT;
       const mm_drug *d = find_drug(sc, s, len);
-      if (!d) return GIVE_UP;
+      if (!d) return GIVE_UP_AT;
       int drug = (int)(d - sc->kb->drugs);
       for (size_t k = 0; k < n; k++)
-        if (local[k].drug == drug) return GIVE_UP;
+        if (local[k].drug == drug) return GIVE_UP_AT;
       local[n++] = (mm_drug_use){drug, MM_DATE_NONE, MM_DATE_NONE, false, ""};
       at = skip_ws(at, end);
       if (at >= end || *at != ',') break;
       at = skip_ws(at + 1, end);
     }
-    if (at >= end || *at != ']') return GIVE_UP;
+    if (at >= end || *at != ']') return GIVE_UP_AT;
     at++;
   }
-  sc->s = at;
   memset(&local[n], 0, sizeof local[n]);
   *out = local;
   *n_out = n;
-  return true;
+  return at;
 }
 
 /* --- the record's objects --------------------------------------------- */
 
-static bool maintenance_field(scan *sc, int key, void *ctx) {
+static char *maintenance_field(scan *sc, char *s, int key, void *ctx) {
   mm_line *l = ctx;
   switch (key) {
   case MM_MAINT_DRUGS:
-    if (null(sc)) return true;
-    return drug_names(sc, &l->maint, &l->n_maint);
-  case MM_MAINT_START: return date(sc, &l->maint_start);
-  case MM_MAINT_END: return date(sc, &l->maint_end);
+    NULL_IS_ABSENT(sc, s);
+    return drug_names(sc, s, &l->maint, &l->n_maint);
+  case MM_MAINT_START: return date(sc, s, &l->maint_start);
+  case MM_MAINT_END: return date(sc, s, &l->maint_end);
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
 typedef struct line_ctx {
@@ -394,7 +386,7 @@ typedef struct line_ctx {
   bool drugs_given;
 } line_ctx;
 
-static bool line_field(scan *sc, int key, void *ctx) {
+static char *line_field(scan *sc, char *at, int key, void *ctx) {
   line_ctx *c = ctx;
   mm_line *l = c->l;
   const char *s;
@@ -403,60 +395,65 @@ static bool line_field(scan *sc, int key, void *ctx) {
   int e;
   switch (key) {
   case MM_LINE_REGIMEN:
-    if (null(sc)) return true;
-    if (!raw_string(sc, &s, &len)) return GIVE_UP; /* ended in line() */
+    NULL_IS_ABSENT(sc, at);
+    at = raw_string(sc, at, &s, &len); /* ended in line() */
+    if (!at) return GIVE_UP_AT;
     c->regimen = s;
     c->regimen_len = len;
-    return true;
+    return at;
   case MM_LINE_DRUGS:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     c->drugs_given = true;
-    return drug_names(sc, &l->drugs, &l->n_drugs);
-  case MM_LINE_START: return date(sc, &l->start);
-  case MM_LINE_END: return date(sc, &l->end);
+    return drug_names(sc, at, &l->drugs, &l->n_drugs);
+  case MM_LINE_START: return date(sc, at, &l->start);
+  case MM_LINE_END: return date(sc, at, &l->end);
   case MM_LINE_ASCT:
-    if (null(sc)) return true;
-    if (peek(sc, '"')) {
-      if (!date(sc, &l->asct)) return GIVE_UP;
+    NULL_IS_ABSENT(sc, at);
+    if (peek(sc, at, '"')) {
+      at = date(sc, at, &l->asct);
+      if (!at) return GIVE_UP_AT;
       l->has_asct = true;
-      return true;
+      return at;
     }
-    if (!boolean(sc, &b)) return GIVE_UP;
+    at = boolean(sc, at, &b);
+    if (!at) return GIVE_UP_AT;
     l->has_asct = b;
-    return true;
+    return at;
   case MM_LINE_MAINTENANCE:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     l->has_maintenance = true;
     l->n_maint = (size_t)-1; /* "drugs" is required: set by maintenance_field */
-    if (!members(sc, maintenance_keys, MM_MAINT_N, maintenance_field, l)) return GIVE_UP;
-    return l->n_maint != (size_t)-1;
+    at = members(sc, at, maintenance_keys, MM_MAINT_N, maintenance_field, l);
+    return at && l->n_maint != (size_t)-1 ? at : GIVE_UP_AT;
   case MM_LINE_BEST_RESPONSE:
     e = -1;
-    if (!one_of(sc, &e, response_values, N_OF(response_values))) return GIVE_UP;
+    at = one_of(sc, at, &e, response_values, N_OF(response_values));
     l->best_response = (mm_response_cat)e;
-    return true;
-  case MM_LINE_PROGRESSION: return date(sc, &l->progression);
+    return at;
+  case MM_LINE_PROGRESSION: return date(sc, at, &l->progression);
   case MM_LINE_STOP_REASON:
     e = -1;
-    if (!one_of(sc, &e, stop_values, N_OF(stop_values))) return GIVE_UP;
+    at = one_of(sc, at, &e, stop_values, N_OF(stop_values));
     l->stop_reason = (mm_stop_reason)e;
-    return true;
+    return at;
   case MM_LINE_REFRACTORY_TO: {
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     mm_drug_use *list;
     size_t n;
-    if (!drug_names(sc, &list, &n)) return GIVE_UP;
+    at = drug_names(sc, at, &list, &n);
+    if (!at) return GIVE_UP_AT;
     l->refractory_to = mm_arena_alloc(sc->arena, (n + 1) * sizeof *l->refractory_to);
-    if (!l->refractory_to) return GIVE_UP;
+    if (!l->refractory_to) return GIVE_UP_AT;
     for (size_t i = 0; i < n; i++) l->refractory_to[i] = list[i].drug;
     l->n_refractory_to = n;
-    return true;
+    return at;
   }
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
-static bool line(scan *sc, mm_line *l) {
+/* A line object at s: the byte after it, or NULL. */
+static char *line(scan *sc, char *s, mm_line *l) {
   /* Cleared by glibc's memset: gcc's inline `rep stosq` for a struct this
    * size starts slowly (a profile's finding). */
   size_t size = sizeof *l;
@@ -469,26 +466,27 @@ static bool line(scan *sc, mm_line *l) {
   l->best_response = MM_RESP_NONE;
   l->stop_reason = MM_STOP_NONE;
   line_ctx c = {l, NULL, 0, false};
-  if (!members(sc, line_keys, MM_LINE_N, line_field, &c)) return GIVE_UP;
+  s = members(sc, s, line_keys, MM_LINE_N, line_field, &c);
+  if (!s) return GIVE_UP_AT;
   if (c.regimen) {
     /* The exact spelling first, before the name is ended (raw_string). */
     int exact = padded(sc, c.regimen)
                     ? mm_kb_find_exact(sc->kb, MM_EXACT_REGIMEN, c.regimen, c.regimen_len)
                     : -1;
-    if (!terminate(sc, c.regimen, c.regimen_len)) return GIVE_UP;
+    if (!terminate(sc, c.regimen, c.regimen_len)) return GIVE_UP_AT;
     l->regimen_name = c.regimen;
     const mm_drug *single = NULL;
     if (exact >= 0) {
       l->regimen = &sc->kb->regimens[exact];
     } else if (!regimen_or_drug(sc, c.regimen, c.regimen_len, &l->regimen, &single)) {
-      return GIVE_UP; /* ambiguous, or neither */
+      return GIVE_UP_AT; /* ambiguous, or neither */
     }
     if (!l->regimen) {
       /* A single agent written as the regimen: that drug, unless "drugs"
        * lists the line's drugs (as in patient_read.c). */
       if (!c.drugs_given) {
         l->drugs = mm_arena_alloc(sc->arena, sizeof *l->drugs);
-        if (!l->drugs) return GIVE_UP;
+        if (!l->drugs) return GIVE_UP_AT;
         l->drugs[0] = (mm_drug_use){(int)(single - sc->kb->drugs), MM_DATE_NONE, MM_DATE_NONE,
                                     false, ""};
         l->n_drugs = 1;
@@ -496,24 +494,24 @@ static bool line(scan *sc, mm_line *l) {
     }
   }
   if (c.drugs_given) {
-    if (l->regimen && !mm_regimen_matches(l->regimen, l->drugs, l->n_drugs)) return GIVE_UP;
+    if (l->regimen && !mm_regimen_matches(l->regimen, l->drugs, l->n_drugs)) return GIVE_UP_AT;
   } else if (l->regimen) {
     l->n_drugs = l->regimen->n_drugs;
     l->drugs = mm_arena_alloc(sc->arena, (l->n_drugs + 1) * sizeof *l->drugs);
-    if (!l->drugs) return GIVE_UP;
+    if (!l->drugs) return GIVE_UP_AT;
     for (size_t i = 0; i < l->n_drugs; i++)
       l->drugs[i] = (mm_drug_use){l->regimen->drugs[i], MM_DATE_NONE, MM_DATE_NONE, false, ""};
   }
   l->drugs_known = c.drugs_given || l->n_drugs > 0 || l->regimen;
-  if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start) return GIVE_UP;
-  if (l->asct != MM_DATE_NONE && l->start != MM_DATE_NONE && l->asct < l->start) return GIVE_UP;
+  if (l->start != MM_DATE_NONE && l->end != MM_DATE_NONE && l->end < l->start) return GIVE_UP_AT;
+  if (l->asct != MM_DATE_NONE && l->start != MM_DATE_NONE && l->asct < l->start) return GIVE_UP_AT;
   if (l->maint_start != MM_DATE_NONE && l->maint_end != MM_DATE_NONE && l->maint_end < l->maint_start)
-    return GIVE_UP;
+    return GIVE_UP_AT;
   if (l->maint_start != MM_DATE_NONE && l->start != MM_DATE_NONE && l->maint_start < l->start)
-    return GIVE_UP;
+    return GIVE_UP_AT;
   l->has_progression = l->progression != MM_DATE_NONE;
-  if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start) return GIVE_UP;
-  return true;
+  if (l->has_progression && l->start != MM_DATE_NONE && l->progression < l->start) return GIVE_UP_AT;
+  return s;
 }
 
 typedef struct lab_ctx {
@@ -524,207 +522,221 @@ typedef struct lab_ctx {
   const char *text, *unit; /* a categorical value; the unit */
 } lab_ctx;
 
-static bool lab_field(scan *sc, int key, void *ctx) {
+static char *lab_field(scan *sc, char *at, int key, void *ctx) {
   lab_ctx *c = ctx;
   const char *s;
   size_t len;
   bool integer;
   switch (key) {
   case MM_LAB_DATE:
-    if (!date(sc, &c->o->date)) return GIVE_UP;
+    at = date(sc, at, &c->o->date);
     c->has_date = c->o->date != MM_DATE_NONE;
-    return true;
+    return at;
   case MM_LAB_TEST:
-    if (null(sc)) return true;
-    if (!raw_string(sc, &s, &len)) return GIVE_UP;
+    NULL_IS_ABSENT(sc, at);
+    at = raw_string(sc, at, &s, &len);
+    if (!at) return GIVE_UP_AT;
     c->lab = find_lab(sc, s, len);
-    return c->lab != NULL;
+    return c->lab ? at : GIVE_UP_AT;
   case MM_LAB_VALUE:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     c->has_value = true;
-    if (peek(sc, '"')) return string(sc, &c->text, &len);
+    if (peek(sc, at, '"')) return string(sc, at, &c->text, &len);
     c->number_value = true;
-    return number(sc, &c->value, &integer);
+    return number(sc, at, &c->value, &integer);
   case MM_LAB_UNIT:
-    if (null(sc)) return true;
-    return string(sc, &c->unit, &len);
+    NULL_IS_ABSENT(sc, at);
+    return string(sc, at, &c->unit, &len);
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
-static bool lab(scan *sc, mm_observation *o) {
+/* A lab object at s: the byte after it, or NULL. */
+static char *lab(scan *sc, char *s, mm_observation *o) {
   memset(o, 0, sizeof *o);
   o->path = "";
   o->date = MM_DATE_NONE;
   lab_ctx c = {.o = o};
-  if (!members(sc, lab_keys, MM_LAB_N, lab_field, &c)) return GIVE_UP;
-  if (!c.has_date || !c.lab || !c.has_value) return GIVE_UP;
+  s = members(sc, s, lab_keys, MM_LAB_N, lab_field, &c);
+  if (!s || !c.has_date || !c.lab || !c.has_value) return GIVE_UP_AT;
   o->lab = (int)(c.lab - sc->kb->labs);
   if (c.lab->values) {
-    if (c.unit || c.number_value) return GIVE_UP;
+    if (c.unit || c.number_value) return GIVE_UP_AT;
     int i = mm_name_index(c.lab->values, c.text);
-    if (i < 0) return GIVE_UP;
+    if (i < 0) return GIVE_UP_AT;
     o->category = c.lab->values[i];
-    return true;
+    return s;
   }
-  if (!c.number_value || !c.unit) return GIVE_UP;
+  if (!c.number_value || !c.unit) return GIVE_UP_AT;
   const mm_lab_unit *u = mm_lab_unit_find(c.lab, c.unit);
-  if (!u) return GIVE_UP;
+  if (!u) return GIVE_UP_AT;
   o->value = c.value * u->factor;
-  return !(c.lab->has_range && (o->value < c.lab->min || o->value > c.lab->max));
+  return c.lab->has_range && (o->value < c.lab->min || o->value > c.lab->max) ? GIVE_UP_AT : s;
 }
 
-static bool fish_field(scan *sc, int key, void *ctx) {
+static char *fish_field(scan *sc, char *s, int key, void *ctx) {
   mm_patient *p = ctx;
   mm_value *v[MM_FISH_N] = {&p->del17p, &p->t4_14, &p->t14_16, &p->gain1q, &p->amp1q};
-  return truth(sc, v[key]);
+  return truth(sc, s, v[key]);
 }
 
-static bool diagnosis_field(scan *sc, int key, void *ctx) {
+static char *diagnosis_field(scan *sc, char *s, int key, void *ctx) {
   mm_patient *p = ctx;
   const mm_lab *b2m = sc->kb->lab_beta2m, *alb = sc->kb->lab_albumin;
   switch (key) {
-  case MM_DIAG_DATE: return date(sc, &p->diagnosis_date);
-  case MM_DIAG_ISS: return bounded(sc, &p->iss, 1, 3, true);
+  case MM_DIAG_DATE: return date(sc, s, &p->diagnosis_date);
+  case MM_DIAG_ISS: return bounded(sc, s, &p->iss, 1, 3, true);
   case MM_DIAG_BETA2M:
-    return bounded(sc, &p->beta2m_mg_l, b2m && b2m->has_range ? b2m->min : 0,
+    return bounded(sc, s, &p->beta2m_mg_l, b2m && b2m->has_range ? b2m->min : 0,
                    b2m && b2m->has_range ? b2m->max : 1e9, false);
   case MM_DIAG_ALBUMIN:
-    return bounded(sc, &p->albumin_g_dl, alb && alb->has_range ? alb->min : 0,
+    return bounded(sc, s, &p->albumin_g_dl, alb && alb->has_range ? alb->min : 0,
                    alb && alb->has_range ? alb->max : 1e9, false);
-  case MM_DIAG_LDH: return truth(sc, &p->ldh_above_uln);
+  case MM_DIAG_LDH: return truth(sc, s, &p->ldh_above_uln);
   case MM_DIAG_FISH:
-    if (null(sc)) return true;
-    return members(sc, fish_keys, MM_FISH_N, fish_field, p);
+    NULL_IS_ABSENT(sc, s);
+    return members(sc, s, fish_keys, MM_FISH_N, fish_field, p);
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
-static bool frailty_field(scan *sc, int key, void *ctx) {
+static char *frailty_field(scan *sc, char *s, int key, void *ctx) {
   mm_patient *p = ctx;
   switch (key) {
-  case MM_FRAIL_CHARLSON: return bounded(sc, &p->charlson, 0, 37, true);
-  case MM_FRAIL_ADL: return bounded(sc, &p->adl, 0, 6, true);
-  case MM_FRAIL_IADL: return bounded(sc, &p->iadl, 0, 8, true);
+  case MM_FRAIL_CHARLSON: return bounded(sc, s, &p->charlson, 0, 37, true);
+  case MM_FRAIL_ADL: return bounded(sc, s, &p->adl, 0, 6, true);
+  case MM_FRAIL_IADL: return bounded(sc, s, &p->iadl, 0, 8, true);
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
-static bool feature_field(scan *sc, int key, void *ctx) {
+static char *feature_field(scan *sc, char *s, int key, void *ctx) {
   mm_patient *p = ctx;
   mm_value *v[MM_FEAT_N] = {&p->extramedullary, &p->plasma_cell_leukemia, &p->cns};
-  return truth(sc, v[key]);
+  return truth(sc, s, v[key]);
 }
 
-/* Arrays of objects or strings: `each` reads element i. */
-static inline __attribute__((always_inline)) bool array(scan *sc, size_t cap, size_t *n, bool (*each)(scan *sc, size_t i, void *ctx),
-                  void *ctx) {
+/* Arrays of objects or strings: `each` reads element i at s. */
+static inline __attribute__((always_inline)) char *array(scan *sc, char *s, size_t cap, size_t *n,
+                                                         char *(*each)(scan *sc, char *s, size_t i,
+                                                                       void *ctx),
+                                                         void *ctx) {
   *n = 0;
-  const char *end = sc->end; /* a local cursor, as in members() */
-  char *s = skip_ws(sc->s, end);
-  if (s >= end || *s != '[') return GIVE_UP;
+  const char *end = sc->end;
+  s = skip_ws(s, end);
+  if (s >= end || *s != '[') return GIVE_UP_AT;
   s = skip_ws(s + 1, end);
   if (s >= end || *s != ']') {
     for (;;) {
-      sc->s = s;
-      if (*n == cap || !each(sc, (*n)++, ctx)) return GIVE_UP;
-      s = skip_ws(sc->s, end);
+      if (*n == cap) return GIVE_UP_AT;
+      s = each(sc, s, (*n)++, ctx);
+      if (!s) return GIVE_UP_AT;
+      s = skip_ws(s, end);
       if (s >= end || *s != ',') break;
       s = skip_ws(s + 1, end);
     }
-    if (s >= end || *s != ']') return GIVE_UP;
+    if (s >= end || *s != ']') return GIVE_UP_AT;
   }
-  sc->s = s + 1;
-  return true;
+  return s + 1;
 }
 
 enum { MAX_ITEMS = 256 };
 
-static bool comorbidity_item(scan *sc, size_t i, void *ctx) {
+static char *comorbidity_item(scan *sc, char *at, size_t i, void *ctx) {
   mm_patient *p = ctx;
   const char *s;
   size_t len;
-  if (!raw_string(sc, &s, &len)) return GIVE_UP;
+  at = raw_string(sc, at, &s, &len);
+  if (!at) return GIVE_UP_AT;
   const mm_comorbidity *m = find_comorbidity(sc, s, len);
-  if (!m) return GIVE_UP;
+  if (!m) return GIVE_UP_AT;
   p->comorbidities[i] = (int)(m - sc->kb->comorbidities);
-  return true;
+  return at;
 }
 
-static bool lab_item(scan *sc, size_t i, void *ctx) {
+static char *lab_item(scan *sc, char *s, size_t i, void *ctx) {
   mm_patient *p = ctx;
-  return lab(sc, &p->labs[i]);
+  return lab(sc, s, &p->labs[i]);
 }
 
-static bool line_item(scan *sc, size_t i, void *ctx) {
+static char *line_item(scan *sc, char *s, size_t i, void *ctx) {
   mm_patient *p = ctx;
   mm_line *l = &p->lines[i];
-  if (!line(sc, l)) return GIVE_UP;
+  s = line(sc, s, l);
   /* Lines are listed oldest first. */
-  return !(i > 0 && l->start != MM_DATE_NONE && p->lines[i - 1].start != MM_DATE_NONE &&
-           l->start < p->lines[i - 1].start);
+  if (!s || (i > 0 && l->start != MM_DATE_NONE && p->lines[i - 1].start != MM_DATE_NONE &&
+             l->start < p->lines[i - 1].start))
+    return GIVE_UP_AT;
+  return s;
 }
 
-static bool record_field(scan *sc, int key, void *ctx) {
+static char *record_field(scan *sc, char *at, int key, void *ctx) {
   mm_patient *p = ctx;
   const char *s;
   size_t len;
   int e;
   switch (key) {
   case MM_REC_SCHEMA:
-    if (null(sc)) return true;
-    return string(sc, &s, &len) && len == 16 && memcmp(s, "mmpath/patient@1", 16) == 0;
+    NULL_IS_ABSENT(sc, at);
+    at = string(sc, at, &s, &len);
+    return at && len == 16 && memcmp(s, "mmpath/patient@1", 16) == 0 ? at : GIVE_UP_AT;
   case MM_REC_ID:
-    if (null(sc)) return true;
-    if (!string(sc, &s, &len) || len == 0) return GIVE_UP;
+    NULL_IS_ABSENT(sc, at);
+    at = string(sc, at, &s, &len);
+    if (!at || len == 0) return GIVE_UP_AT;
     p->id = s;
-    return true;
+    return at;
   case MM_REC_CENTER:
-    if (null(sc)) return true;
-    if (!string(sc, &s, &len)) return GIVE_UP;
+    NULL_IS_ABSENT(sc, at);
+    at = string(sc, at, &s, &len);
+    if (!at) return GIVE_UP_AT;
     p->center = s;
-    return true;
+    return at;
   case MM_REC_AS_OF:
-    if (null(sc)) return true;
-    if (!date_text(sc, &p->as_of)) return GIVE_UP;
+    NULL_IS_ABSENT(sc, at);
+    at = date_text(sc, at, &p->as_of);
+    if (!at) return GIVE_UP_AT;
     p->as_of_given = true;
-    return true;
-  case MM_REC_BIRTH_DATE: return date(sc, &p->birth_date);
-  case MM_REC_AGE: return bounded(sc, &p->age_given, 0, 130, true);
+    return at;
+  case MM_REC_BIRTH_DATE: return date(sc, at, &p->birth_date);
+  case MM_REC_AGE: return bounded(sc, at, &p->age_given, 0, 130, true);
   case MM_REC_SEX:
     e = -1;
-    if (!one_of(sc, &e, sex_values, N_OF(sex_values))) return GIVE_UP;
+    at = one_of(sc, at, &e, sex_values, N_OF(sex_values));
+    if (!at) return GIVE_UP_AT;
     p->sex = e >= 0 ? mm_sex_names[e] : NULL;
-    return true;
-  case MM_REC_ECOG: return bounded(sc, &p->ecog, 0, 4, true);
+    return at;
+  case MM_REC_ECOG: return bounded(sc, at, &p->ecog, 0, 4, true);
   case MM_REC_FRAILTY:
-    if (null(sc)) return true;
-    return members(sc, frailty_keys, MM_FRAIL_N, frailty_field, p);
+    NULL_IS_ABSENT(sc, at);
+    return members(sc, at, frailty_keys, MM_FRAIL_N, frailty_field, p);
   case MM_REC_COMORBIDITIES:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     p->comorbidities_given = true;
     p->comorbidities = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->comorbidities);
-    return p->comorbidities &&
-           array(sc, MAX_ITEMS, &p->n_comorbidities, comorbidity_item, p);
-  case MM_REC_TRANSPLANT_ELIGIBLE: return truth(sc, &p->transplant_eligible);
+    if (!p->comorbidities) return GIVE_UP_AT;
+    return array(sc, at, MAX_ITEMS, &p->n_comorbidities, comorbidity_item, p);
+  case MM_REC_TRANSPLANT_ELIGIBLE: return truth(sc, at, &p->transplant_eligible);
   case MM_REC_DIAGNOSIS:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     p->diagnosis_given = true;
-    return members(sc, diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
+    return members(sc, at, diagnosis_keys, MM_DIAG_N, diagnosis_field, p);
   case MM_REC_FEATURES:
-    if (null(sc)) return true;
-    return members(sc, feature_keys, MM_FEAT_N, feature_field, p);
+    NULL_IS_ABSENT(sc, at);
+    return members(sc, at, feature_keys, MM_FEAT_N, feature_field, p);
   case MM_REC_LABS:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     p->labs = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->labs);
-    return p->labs && array(sc, MAX_ITEMS, &p->n_labs, lab_item, p);
+    if (!p->labs) return GIVE_UP_AT;
+    return array(sc, at, MAX_ITEMS, &p->n_labs, lab_item, p);
   case MM_REC_LINES:
-    if (null(sc)) return true;
+    NULL_IS_ABSENT(sc, at);
     p->lines_given = true;
     p->lines = mm_arena_alloc_raw(sc->arena, (MAX_ITEMS + 1) * sizeof *p->lines);
-    return p->lines && array(sc, MAX_ITEMS, &p->n_lines, line_item, p);
+    if (!p->lines) return GIVE_UP_AT;
+    return array(sc, at, MAX_ITEMS, &p->n_lines, line_item, p);
   }
-  return GIVE_UP;
+  return GIVE_UP_AT;
 }
 
 /* The record in text[0..len): when line is NULL, the whole text; else the
@@ -745,12 +757,14 @@ static int scan_text(mm_patient **out, mm_arena *arena, const mm_kb *kb, char *t
   sc->p = p;
   sc->latest = MM_DATE_NONE;
   sc->n_quotes = 0;
-  bool ok = members(sc, record_keys, MM_REC_N, record_field, p);
+  char *after = members(sc, text, record_keys, MM_REC_N, record_field, p);
+  bool ok = after != NULL;
+  if (ok) sc->s = after;
   if (line) {
     ok = ok && (sc->s < sc->end ? *sc->s == '\n' : end_ok);
     *line = (size_t)(sc->s - text);
   } else {
-    ws(sc);
+    sc->s = skip_ws(sc->s, sc->end);
     ok = ok && sc->s == sc->end;
   }
   ok = ok && p->id && !arena->failed;
