@@ -11,6 +11,7 @@
  * (the line, or its maintenance). Anything the record cannot decide is
  * unknown, naming the input that would decide it. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -274,12 +275,41 @@ static inline drug_state *touch_few(drug_state *st, size_t *n, int drug) {
  * written. The same values as the general pass below (which handles a
  * record with unknown drugs): the screening tests and screen_ratio.sh
  * compare both builds' bytes. */
+/* One drug's part in the classes the plan reads. */
+static inline void add_to_classes(const mm_facts_plan *plan, const mm_drug *drug, class_acc *acc,
+                                  mm_tv exposed, mm_tv refractory, mm_tv progressed,
+                                  mm_tv current) {
+  for (size_t k = 0; k < drug->n_classes; k++) {
+    int at = plan->class_place[drug->classes[k]];
+    if (at < 0) continue;
+    class_acc *a = &acc[at];
+    if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
+    a->exp = mm_tv_or(a->exp, exposed);
+    a->ref = mm_tv_or(a->ref, refractory);
+    a->prog = mm_tv_or(a->prog, progressed);
+    a->cur = mm_tv_or(a->cur, current);
+    a->n_exp += exposed == MM_TRUE;
+    a->n_ref += refractory == MM_TRUE;
+    a->unk_ref += refractory == MM_UNKNOWN;
+  }
+}
+
+/* The kb's drugs a record's bit set holds: no more than st does, so that
+ * st never fills (as in the general pass, where a drug past MAX_TOUCHED
+ * would be left out). */
+enum { SPARSE_DRUGS_MAX = 64 };
+_Static_assert(SPARSE_DRUGS_MAX <= MAX_TOUCHED, "every drug fits st");
+
 static void exposure_sparse(mm_deriving *d) {
   const mm_patient *p = d->p;
   const mm_kb *kb = d->kb;
   const mm_facts_plan *plan = d->sparse;
   drug_state st[MAX_TOUCHED];
   size_t n = 0;
+  /* A drug whose exposure alone is read (most: no refractoriness, no
+   * current use) is only a bit: given in some line. The others, and any
+   * drug a line declares refractory, have a state in st. */
+  uint64_t given[SPARSE_DRUGS_MAX / 64] = {0}, stated[SPARSE_DRUGS_MAX / 64] = {0};
   const mm_line *last = p->n_lines ? &p->lines[p->n_lines - 1] : NULL;
   const bool *drug_read = plan->drug_read, *ref_for = d->refractory_for;
   for (size_t k = 0; k < p->n_lines; k++) {
@@ -290,11 +320,12 @@ static void exposure_sparse(mm_deriving *d) {
       for (size_t i = 0; i < nl; i++) {
         int drug = list[i].drug;
         if (!drug_read[drug]) continue;
-        drug_state *s = touch_few(st, &n, drug);
-        if (!s) continue;
-        s->given = true;
+        given[drug >> 6] |= 1ull << (drug & 63);
         /* Exposure alone needs no dates. */
         if (!plan->current_read && !ref_for[drug]) continue;
+        drug_state *s = touch_few(st, &n, drug);
+        if (!s) continue;
+        stated[drug >> 6] |= 1ull << (drug & 63);
         use u = drug_use_in_line(l, drug);
         if (l == last && u.ongoing && !l->has_progression && l->stop_reason == MM_STOP_NONE)
           s->current = MM_TRUE;
@@ -305,9 +336,12 @@ static void exposure_sparse(mm_deriving *d) {
       }
     }
     for (size_t i = 0; i < l->n_refractory_to; i++) {
-      if (!drug_read[l->refractory_to[i]]) continue;
-      drug_state *s = touch_few(st, &n, l->refractory_to[i]);
-      if (s) s->refractory = MM_TRUE;
+      int drug = l->refractory_to[i];
+      if (!drug_read[drug]) continue;
+      drug_state *s = touch_few(st, &n, drug);
+      if (!s) continue;
+      stated[drug >> 6] |= 1ull << (drug & 63);
+      s->refractory = MM_TRUE;
     }
   }
   for (size_t i = 0; i < plan->n_exposure; i++) {
@@ -320,24 +354,24 @@ static void exposure_sparse(mm_deriving *d) {
   for (size_t i = 0; i < n; i++) {
     drug_state *s = &st[i];
     /* Declared refractory but in no line's drugs: no dose recorded. */
-    if (!s->given && s->progressed == MM_FALSE) s->progressed = MM_UNKNOWN;
+    bool was_given = given[s->drug >> 6] >> (s->drug & 63) & 1;
+    if (!was_given && s->progressed == MM_FALSE) s->progressed = MM_UNKNOWN;
     const mm_drug *drug = &kb->drugs[s->drug];
     set_read(d, drug->slot_exposed, s->exposed);
     set_read(d, drug->slot_refractory, s->refractory);
     set_read(d, drug->slot_progressed_on, s->progressed);
     set_read(d, drug->slot_current, s->current);
-    for (size_t k = 0; k < drug->n_classes; k++) {
-      int at = plan->class_place[drug->classes[k]];
-      if (at < 0) continue;
-      class_acc *a = &acc[at];
-      if (!a->touched++) a->exp = a->ref = a->prog = a->cur = MM_FALSE;
-      a->exp = mm_tv_or(a->exp, s->exposed);
-      a->ref = mm_tv_or(a->ref, s->refractory);
-      a->prog = mm_tv_or(a->prog, s->progressed);
-      a->cur = mm_tv_or(a->cur, s->current);
-      a->n_exp += s->exposed == MM_TRUE;
-      a->n_ref += s->refractory == MM_TRUE;
-      a->unk_ref += s->refractory == MM_UNKNOWN;
+    add_to_classes(plan, drug, acc, s->exposed, s->refractory, s->progressed, s->current);
+  }
+  /* The drugs given whose exposure alone is read: exposed, nothing else. */
+  for (size_t w = 0; w < SPARSE_DRUGS_MAX / 64; w++) {
+    for (uint64_t bits = given[w] & ~stated[w]; bits; bits &= bits - 1) {
+      const mm_drug *drug = &kb->drugs[w * 64 + (size_t)__builtin_ctzll(bits)];
+      set_read(d, drug->slot_exposed, MM_TRUE);
+      set_read(d, drug->slot_refractory, MM_FALSE);
+      set_read(d, drug->slot_progressed_on, MM_FALSE);
+      set_read(d, drug->slot_current, MM_FALSE);
+      add_to_classes(plan, drug, acc, MM_TRUE, MM_FALSE, MM_FALSE, MM_FALSE);
     }
   }
   for (size_t ci = 0; ci < n_classes; ci++) {
@@ -374,7 +408,7 @@ void mm_derive_exposure(mm_deriving *d) {
     }
   /* The usual record under a sparse plan with a few classes: its own pass. */
   if (dflt == MM_FALSE && d->sparse && d->refractory_for && kb->exposure_none &&
-      d->sparse->n_classes <= 8) {
+      d->sparse->n_classes <= 8 && kb->n_drugs <= SPARSE_DRUGS_MAX) {
     exposure_sparse(d);
     return;
   }
