@@ -269,28 +269,18 @@ static void render_options(const screen *s, mm_screen_sink *k, const char *id, c
       k->counters[s->k_items + 3 * i + (t == MM_TRUE ? 0 : t == MM_FALSE ? 1 : 2)]++;
     }
   if (s->o->format == MM_SCREEN_CSV) {
-    mm_strbuf_csv_field(b, id);
-    mm_strbuf_putc(b, ',');
-    if (setting->known) mm_strbuf_csv_field(b, setting->str);
-    for (size_t i = 0; i < s->n_items; i++) {
-      mm_strbuf_putc(b, ',');
-      if (by[i]) mm_strbuf_puts(b, mm_screen_status_name(by[i]->status));
-    }
-    mm_strbuf_puts(b, ",\"");
+    mm_screen_csv_head(b, id, setting);
+    for (size_t i = 0; i < s->n_items; i++) mm_screen_csv_status(b, by[i] ? &by[i]->status : NULL);
+    mm_screen_csv_pairs_open(b);
     bool first = true;
     for (size_t i = 0; i < s->n_items; i++) {
       const mm_option_result *r = by[i];
       if (!r || r->status == MM_TRUE) continue;
-      for (size_t c = 0; c < r->n_criteria; c++) {
-        if (r->criteria[c].result != r->status) continue;
-        if (!first) mm_strbuf_putc(b, ' ');
-        first = false;
-        mm_strbuf_csv_inner(b, r->opt->id);
-        mm_strbuf_putc(b, ':');
-        mm_strbuf_csv_inner(b, r->criteria[c].crit->id);
-      }
+      for (size_t c = 0; c < r->n_criteria; c++)
+        if (r->criteria[c].result == r->status)
+          mm_screen_csv_pair(b, &first, r->opt->id, r->criteria[c].crit->id);
     }
-    mm_strbuf_puts(b, "\",\n");
+    mm_screen_csv_end(b);
     return;
   }
   mm_strbuf_puts(b, "{\"id\":");

@@ -183,28 +183,18 @@ static void json_reimbursement(const mm_screen_full *s, mm_strbuf *b,
 
 static void csv_line(const mm_screen_full *s, mm_strbuf *b, const char *id,
                      const mm_value *setting, const mm_screen_verdict **by) {
-  mm_strbuf_csv_field(b, id);
-  mm_strbuf_putc(b, ',');
-  if (setting->known) mm_strbuf_csv_field(b, setting->str);
-  for (size_t i = 0; i < s->n_items; i++) {
-    mm_strbuf_putc(b, ',');
-    if (by[i]) mm_strbuf_puts(b, mm_screen_status_name(by[i]->status));
-  }
-  mm_strbuf_puts(b, ",\"");
+  mm_screen_csv_head(b, id, setting);
+  for (size_t i = 0; i < s->n_items; i++) mm_screen_csv_status(b, by[i] ? &by[i]->status : NULL);
+  mm_screen_csv_pairs_open(b);
   bool first = true;
   for (size_t i = 0; i < s->n_items; i++) {
     const mm_screen_verdict *v = by[i];
     if (!v || v->status == MM_TRUE) continue;
-    for (size_t c = 0; c < v->n_checks; c++) {
-      if (v->results[c] != (uint8_t)v->status) continue;
-      if (!first) mm_strbuf_putc(b, ' ');
-      first = false;
-      mm_strbuf_csv_inner(b, v->opt->id);
-      mm_strbuf_putc(b, ':');
-      mm_strbuf_csv_inner(b, v->checks[c].crit->id);
-    }
+    for (size_t c = 0; c < v->n_checks; c++)
+      if (v->results[c] == (uint8_t)v->status)
+        mm_screen_csv_pair(b, &first, v->opt->id, v->checks[c].crit->id);
   }
-  mm_strbuf_puts(b, "\",\n");
+  mm_screen_csv_end(b);
 }
 
 #define LIT(o, lit) (memcpy((o), lit, sizeof lit - 1), (o) + sizeof lit - 1)

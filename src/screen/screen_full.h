@@ -48,4 +48,32 @@ static inline int mm_screen_status_rank(mm_tv t) {
   return t == MM_TRUE ? 2 : t == MM_UNKNOWN ? 1 : 0;
 }
 
+/* The CSV line (docs/screen.md), written alike by both: id,setting, then
+ * each item's status (empty when the record has no listing of it), then
+ * one quoted field of the deciding "option:criterion" pairs, space
+ * separated. The callers differ only in where a status and a pair come
+ * from (a screening-plan verdict, or an evaluation's option result). */
+static inline void mm_screen_csv_head(mm_strbuf *b, const char *id, const mm_value *setting) {
+  mm_strbuf_csv_field(b, id);
+  mm_strbuf_putc(b, ',');
+  if (setting->known) mm_strbuf_csv_field(b, setting->str);
+}
+static inline void mm_screen_csv_status(mm_strbuf *b, const mm_tv *status) {
+  mm_strbuf_putc(b, ',');
+  if (status) mm_strbuf_puts(b, mm_screen_status_name(*status));
+}
+/* After the statuses: the deciding pairs' field opens... */
+static inline void mm_screen_csv_pairs_open(mm_strbuf *b) { mm_strbuf_puts(b, ",\""); }
+/* ...each pair (*first: none written yet)... */
+static inline void mm_screen_csv_pair(mm_strbuf *b, bool *first, const char *option,
+                                      const char *criterion) {
+  if (!*first) mm_strbuf_putc(b, ' ');
+  *first = false;
+  mm_strbuf_csv_inner(b, option);
+  mm_strbuf_putc(b, ':');
+  mm_strbuf_csv_inner(b, criterion);
+}
+/* ...and the line ends. */
+static inline void mm_screen_csv_end(mm_strbuf *b) { mm_strbuf_puts(b, "\",\n"); }
+
 #endif
